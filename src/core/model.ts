@@ -1,0 +1,96 @@
+// The attribution model of PRODUCT.md §3, shared by the extension, the git hooks and the CLI.
+
+/** Canonical lower-case agent ids; `unknown-ai` when an edit is certainly AI but its agent is not known. */
+export const KNOWN_AGENTS = [
+  'copilot',
+  'claude-code',
+  'cursor',
+  'codex',
+  'gemini-cli',
+  'aider',
+  'cline',
+  'roo',
+  'continue',
+  'windsurf',
+  'kiro',
+  'unknown-ai',
+] as const;
+
+export type AgentId = string;
+
+/** How we learned that an edit came from an AI. */
+export type AttributionSource = 'inline-completion' | 'chat-edit' | 'agent-hook' | 'manual' | 'import';
+
+export const ATTRIBUTION_SOURCES: readonly AttributionSource[] = [
+  'inline-completion',
+  'chat-edit',
+  'agent-hook',
+  'manual',
+  'import',
+];
+
+export interface Attribution {
+  readonly agent: AgentId;
+  /** models.dev form `provider/model`, when known. */
+  readonly model?: string;
+  readonly source: AttributionSource;
+  readonly session?: string;
+  /** ISO 8601 time of the edit. */
+  readonly at: string;
+  /** Extra detail on the source, e.g. `shell` for an agent's shell-tool edit. */
+  readonly detail?: string;
+}
+
+/** `human`: no AI evidence; `ai`: inserted by AI, untouched since; `mixed`: AI text a person then edited. */
+export type LineKind = 'human' | 'ai' | 'mixed';
+
+/** What a line is, as views and git see it. `attribution` is set exactly when kind is not `human`. */
+export interface LineProvenance {
+  readonly kind: LineKind;
+  readonly attribution?: Attribution;
+}
+
+export const HUMAN: LineProvenance = Object.freeze({ kind: 'human' as const });
+
+/** A run of consecutive lines (0-based, end exclusive) with one provenance. */
+export interface LineRun {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: Exclude<LineKind, 'human'>;
+  readonly attribution: Attribution;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+/** A change as VS Code reports it in `TextDocumentChangeEvent.contentChanges`; an event's changes apply one after another. */
+export interface TextChange {
+  readonly range: Range;
+  readonly rangeOffset: number;
+  readonly rangeLength: number;
+  readonly text: string;
+}
+
+export type EditReason = 'undo' | 'redo' | undefined;
+
+export function isAiKind(kind: LineKind): kind is 'ai' | 'mixed' {
+  return kind !== 'human';
+}
+
+/** `agent[:model]`, the form used by `Assisted-by:` trailers. */
+export function agentLabel(a: Pick<Attribution, 'agent' | 'model'>): string {
+  return a.model ? `${a.agent}:${a.model}` : a.agent;
+}
+
+export function sameAuthor(a: Attribution | undefined, b: Attribution | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.agent === b.agent && a.model === b.model && a.source === b.source && a.session === b.session;
+}
