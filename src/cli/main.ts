@@ -1,4 +1,6 @@
-// Entry point of the `ai-provenance` command.
+// Entry point of the `ai-provenance` command. Commands load lazily so that hooks start fast.
+import type { Command } from './command';
+
 const HELP = `Usage: ai-provenance <command> [options]
 
 Commands:
@@ -18,13 +20,64 @@ Commands:
 Run 'ai-provenance <command> --help' for a command's options.
 `;
 
-function main(argv: string[]): number {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(HELP);
-    return argv.length === 0 ? 2 : 0;
+function load(name: string): Command | undefined {
+  // Static requires so the bundler sees every command; each module is evaluated only when chosen.
+  switch (name) {
+    case 'install':
+      return require('./commands/install').command;
+    case 'uninstall':
+      return require('./commands/uninstall').command;
+    case 'hook':
+      return require('./commands/hook').command;
+    case 'record':
+      return require('./commands/record').command;
+    case 'status':
+      return require('./commands/status').command;
+    case 'trailers':
+      return require('./commands/trailers').command;
+    case 'check':
+      return require('./commands/check').command;
+    case 'blame':
+      return require('./commands/blame').command;
+    case 'export':
+      return require('./commands/export').command;
+    case '_hook':
+      return require('./commands/gitHook').command;
+    default:
+      return undefined;
   }
-  process.stderr.write(`ai-provenance: unknown command '${argv[0]}' (see --help)\n`);
-  return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = load(name);
+  if (!command) {
+    process.stderr.write(`ai-provenance: unknown command '${name}' (see ai-provenance --help)\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help);
+    return 0;
+  }
+  return command.run(rest, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+}
+
+declare const VERSION: string;
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`ai-provenance: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -94,3 +94,19 @@ export function sameAuthor(a: Attribution | undefined, b: Attribution | undefine
   if (!a || !b) return false;
   return a.agent === b.agent && a.model === b.model && a.source === b.source && a.session === b.session;
 }
+
+/** A git trailer line `Token: value`. */
+export interface Trailer {
+  readonly token: string;
+  readonly value: string;
+}
+
+/** What one commit adds or changes in one file: every added/changed line, with the AI ones among them. */
+export interface CommitFileProvenance {
+  /** Repository-relative path, `/`-separated, in the committed version. */
+  readonly path: string;
+  /** Number of lines the commit adds or changes in this file. */
+  readonly addedLines: number;
+  /** AI and mixed runs among the added/changed lines, 0-based line numbers in the committed version of the file. */
+  readonly runs: readonly LineRun[];
+}

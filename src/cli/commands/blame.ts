@@ -1,0 +1,10 @@
+import type { Command } from '../command';
+
+// Placeholder until the command lands.
+export const command: Command = {
+  help: 'ai-provenance blame: not available yet\n',
+  async run(_args, io) {
+    io.stderr.write('ai-provenance blame: not available yet\n');
+    return 2;
+  },
+};
