@@ -1,10 +1,56 @@
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from '../command';
+import { HookName, InstallError, installHooks } from '../../git/install';
 
-// Placeholder until the command lands.
+const HELP = `Usage: ai-provenance install
+
+Installs ai-provenance's git hooks (prepare-commit-msg, commit-msg, post-commit,
+post-rewrite) into the repository of the current directory.
+
+- Honours core.hooksPath; with husky 9 (core.hooksPath = .husky/_) it adds a
+  marked block to .husky/<hook>, which survives husky regenerating .husky/_.
+- An existing hook is kept and still runs first: it is renamed to
+  <hook>.ai-provenance-chained, and its failure still stops the commit.
+- Our own hooks never stop a commit, except commit-msg on a 'block' policy
+  violation.
+- Records the absolute paths of node and of this CLI; run install again after
+  moving or updating either. Running it twice changes nothing.
+
+'ai-provenance uninstall' puts everything back as it was.
+`;
+
 export const command: Command = {
-  help: 'ai-provenance install: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance install: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    if (args.includes('--agents')) {
+      io.stderr.write('ai-provenance install: --agents is not available in this build\n');
+      return 2;
+    }
+    if (args.length > 0) {
+      io.stderr.write(`ai-provenance install: unexpected argument '${args[0]}' (see ai-provenance install --help)\n`);
+      return 2;
+    }
+    try {
+      const cliPath = realpathSync(process.argv[1] ?? '');
+      const report = await installHooks({ cwd: io.cwd, cliPath, nodePath: process.execPath, hookBody });
+      if (report.movedFrom) io.stdout.write(`removed the earlier install from ${report.movedFrom}\n`);
+      for (const h of report.hooks) {
+        const state = h.changed ? 'installed' : 'already installed';
+        io.stdout.write(`${state}: ${path.relative(io.cwd, h.file) || h.file}${h.chained ? ' (runs the existing hook first)' : ''}\n`);
+      }
+      return 0;
+    } catch (err) {
+      if (err instanceof InstallError) {
+        io.stderr.write(`ai-provenance install: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
   },
 };
+
+function hookBody(name: HookName, cliPath: string): string {
+  // Hands the hook to the CLI; AI_PROVENANCE_NODE is set by the wrapper with a fallback to node on PATH.
+  return `#!/bin/sh\nexec "\${AI_PROVENANCE_NODE:-node}" '${cliPath.replace(/'/g, `'\\''`)}' _hook ${name} "$@"\n`;
+}

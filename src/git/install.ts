@@ -1,0 +1,456 @@
+// Installs and removes ai-provenance's git hooks next to whatever hooks the repository already has.
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import * as path from 'node:path';
+import { git, GitError } from './run';
+
+export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+/** Marks every file we generate, so install recognises its own work and never chains to itself. */
+export const MANAGED_MARKER = '# ai-provenance-managed-hook';
+/** Suffix under which a user's existing hook is kept (same folder, so its `$(dirname "$0")` still works). */
+export const CHAINED_SUFFIX = '.ai-provenance-chained';
+export const BLOCK_START = '# >>> ai-provenance (added by `ai-provenance install`; `ai-provenance uninstall` removes it) >>>';
+export const BLOCK_END = '# <<< ai-provenance <<<';
+
+/** Exit status of our commit-msg body that means "policy violation": the only status that may stop a commit. */
+export const POLICY_BLOCK_STATUS = 1;
+
+export class InstallError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InstallError';
+  }
+}
+
+export interface InstallOptions {
+  readonly cwd: string;
+  /** Absolute path of the CLI bundle (`dist/cli.js`) at install time. */
+  readonly cliPath: string;
+  /** Absolute path of the node binary at install time; hooks fall back to `node` on PATH when it is gone. */
+  readonly nodePath: string;
+  /** The POSIX sh body of our own hook. */
+  readonly hookBody: (name: HookName, cliPath: string) => string;
+}
+
+export type HookMode = 'plain' | 'husky';
+
+export interface InstalledHook {
+  readonly name: HookName;
+  /** The file git (or husky) runs. */
+  readonly file: string;
+  /** The user's hook that ours chains to, when there was one. */
+  readonly chained?: string;
+  readonly changed: boolean;
+}
+
+export interface InstallReport {
+  readonly mode: HookMode;
+  readonly hooksDir: string;
+  readonly hooks: readonly InstalledHook[];
+  /** Paths of an earlier install somewhere else (e.g. before core.hooksPath changed) that were removed first. */
+  readonly movedFrom?: string;
+}
+
+export interface UninstallReport {
+  readonly removed: readonly string[];
+  readonly restored: readonly string[];
+}
+
+export interface RepoLocation {
+  readonly topLevel: string;
+  readonly commonDir: string;
+  readonly hooksDir: string;
+}
+
+interface ManifestHook {
+  readonly file: string;
+  /** husky mode: we created `.husky/<name>` ourselves, so uninstall may delete it. */
+  readonly createdFile: boolean;
+}
+
+interface Manifest {
+  readonly version: 1;
+  readonly mode: HookMode;
+  readonly topLevel: string;
+  readonly commonDir: string;
+  readonly hooksDir: string;
+  readonly createdDirs: readonly string[];
+  readonly hooks: Partial<Record<HookName, ManifestHook>>;
+}
+
+/** Where git runs hooks for the repository containing `cwd` (honours core.hooksPath, worktrees, submodules). */
+export async function locateRepo(cwd: string): Promise<RepoLocation> {
+  let out: string;
+  try {
+    out = (await git(['rev-parse', '--show-toplevel', '--git-common-dir', '--git-path', 'hooks'], { cwd })).stdout;
+  } catch (err) {
+    if (err instanceof GitError) throw new InstallError(`${cwd}: not a git repository with a working tree`);
+    throw err;
+  }
+  const [top, common, hooks] = out.split('\n');
+  if (!top || !common || !hooks) throw new InstallError(`${cwd}: not a git repository with a working tree`);
+  return { topLevel: path.resolve(cwd, top), commonDir: path.resolve(cwd, common), hooksDir: path.resolve(cwd, hooks) };
+}
+
+function stateDir(commonDir: string): string {
+  return path.join(commonDir, 'ai-provenance', 'hooks');
+}
+
+function manifestPath(commonDir: string): string {
+  return path.join(stateDir(commonDir), 'install.json');
+}
+
+/** husky 9 points core.hooksPath at `.husky/_`, regenerates it on every `npm install` and runs `.husky/<name>` from it. */
+async function isHuskyDir(hooksDir: string): Promise<boolean> {
+  return path.basename(hooksDir) === '_' && (await exists(path.join(hooksDir, 'h')));
+}
+
+export async function installHooks(opts: InstallOptions): Promise<InstallReport> {
+  const loc = await locateRepo(opts.cwd);
+  const mode: HookMode = (await isHuskyDir(loc.hooksDir)) ? 'husky' : 'plain';
+  const targetDir = mode === 'husky' ? path.dirname(loc.hooksDir) : loc.hooksDir;
+
+  let previous = await readManifest(loc);
+  let movedFrom: string | undefined;
+  if (previous && (previous.hooksDir !== loc.hooksDir || previous.mode !== mode)) {
+    // The hooks folder changed since the last install (core.hooksPath set, husky added): take the old install out first.
+    movedFrom = previous.hooksDir;
+    await removeInstall(previous, loc);
+    previous = undefined;
+  }
+
+  const createdDirs = [...(previous?.createdDirs ?? [])];
+  const ourDir = stateDir(loc.commonDir);
+  for (const dir of [path.dirname(ourDir), ourDir, targetDir]) {
+    if (await exists(dir)) continue;
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw new InstallError(`${dir}: cannot create the hooks directory (${errCode(err)})`);
+    }
+    createdDirs.push(dir);
+  }
+  await assertWritable(targetDir);
+
+  const hooks: InstalledHook[] = [];
+  const manifestHooks: Partial<Record<HookName, ManifestHook>> = {};
+  for (const name of HOOK_NAMES) {
+    const ours = path.join(ourDir, name);
+    await writeIfChanged(ours, opts.hookBody(name, opts.cliPath), 0o755);
+    if (mode === 'plain') {
+      hooks.push(await installPlain(name, loc.hooksDir, ours, opts));
+      manifestHooks[name] = { file: path.join(loc.hooksDir, name), createdFile: false };
+    } else {
+      const wrapper = path.join(ourDir, `${name}.husky`);
+      await writeIfChanged(wrapper, wrapperScript(name, { kind: 'husky' }, ours, opts.nodePath, opts.cliPath), 0o755);
+      const r = await installHuskyBlock(name, targetDir);
+      hooks.push(r.hook);
+      manifestHooks[name] = { file: r.hook.file, createdFile: previous?.hooks[name]?.createdFile ?? r.created };
+    }
+  }
+
+  const manifest: Manifest = {
+    version: 1,
+    mode,
+    topLevel: loc.topLevel,
+    commonDir: loc.commonDir,
+    hooksDir: loc.hooksDir,
+    createdDirs,
+    hooks: manifestHooks,
+  };
+  await writeIfChanged(manifestPath(loc.commonDir), `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+  return { mode, hooksDir: targetDir, hooks, ...(movedFrom ? { movedFrom } : {}) };
+}
+
+async function installPlain(name: HookName, hooksDir: string, ours: string, opts: InstallOptions): Promise<InstalledHook> {
+  const file = path.join(hooksDir, name);
+  const kept = file + CHAINED_SUFFIX;
+  const current = await readOptional(file);
+  if (current !== undefined && !current.includes(MANAGED_MARKER)) {
+    if (await exists(kept)) {
+      throw new InstallError(`${kept}: already exists, so the hook ${file} cannot be chained; move one of them away and run install again`);
+    }
+    // rename keeps the user's hook byte for byte, with its mode, for uninstall to put back.
+    await fs.rename(file, kept);
+  }
+  const chained = await exists(kept);
+  const changed = await writeIfChanged(file, wrapperScript(name, { kind: 'file', name }, ours, opts.nodePath, opts.cliPath), 0o755);
+  return { name, file, ...(chained ? { chained: kept } : {}), changed };
+}
+
+async function installHuskyBlock(name: HookName, huskyDir: string): Promise<{ hook: InstalledHook; created: boolean }> {
+  const file = path.join(huskyDir, name);
+  const current = await readOptional(file);
+  const block = huskyBlock(name);
+  if (current === undefined) {
+    await writeIfChanged(file, block, 0o755);
+    return { hook: { name, file, changed: true }, created: true };
+  }
+  const without = removeBlock(current);
+  const next = insertBlock(without, block);
+  const mode = (await fs.stat(file)).mode & 0o7777;
+  const changed = await writeIfChanged(file, next, mode);
+  return { hook: { name, file, ...(without.trim() ? { chained: file } : {}), changed }, created: false };
+}
+
+export async function uninstallHooks(cwd: string): Promise<UninstallReport> {
+  const loc = await locateRepo(cwd);
+  const manifest = await readManifest(loc);
+  const removed: string[] = [];
+  const restored: string[] = [];
+  if (manifest) {
+    await removeInstall(manifest, loc, removed, restored);
+  } else {
+    // No record (e.g. it was deleted): still take out whatever carries our marker in the current hooks folder.
+    const mode: HookMode = (await isHuskyDir(loc.hooksDir)) ? 'husky' : 'plain';
+    const hooks: Partial<Record<HookName, ManifestHook>> = {};
+    for (const name of HOOK_NAMES) {
+      hooks[name] = { file: path.join(mode === 'husky' ? path.dirname(loc.hooksDir) : loc.hooksDir, name), createdFile: false };
+    }
+    await removeInstall(
+      { version: 1, mode, topLevel: loc.topLevel, commonDir: loc.commonDir, hooksDir: loc.hooksDir, createdDirs: [], hooks },
+      loc,
+      removed,
+      restored,
+    );
+  }
+  return { removed, restored };
+}
+
+async function removeInstall(m: Manifest, loc: RepoLocation, removed: string[] = [], restored: string[] = []): Promise<void> {
+  const ourDir = stateDir(loc.commonDir);
+  for (const name of HOOK_NAMES) {
+    const entry = m.hooks[name];
+    if (!entry) continue;
+    const file = entry.file;
+    if (m.mode === 'plain') {
+      const current = await readOptional(file);
+      if (current !== undefined && current.includes(MANAGED_MARKER)) {
+        await fs.unlink(file);
+        removed.push(file);
+      }
+      const kept = file + CHAINED_SUFFIX;
+      if ((await exists(kept)) && !(await exists(file))) {
+        await fs.rename(kept, file);
+        restored.push(file);
+      }
+    } else {
+      const current = await readOptional(file);
+      if (current !== undefined && current.includes(BLOCK_START)) {
+        const without = removeBlock(current);
+        if (without === '' && entry.createdFile) {
+          await fs.unlink(file);
+          removed.push(file);
+        } else {
+          const mode = (await fs.stat(file)).mode & 0o7777;
+          await writeIfChanged(file, without, mode);
+          restored.push(file);
+        }
+      }
+    }
+  }
+  for (const name of HOOK_NAMES) {
+    for (const f of [path.join(ourDir, name), path.join(ourDir, `${name}.husky`)]) {
+      if (await exists(f)) await fs.unlink(f);
+    }
+  }
+  await fs.rm(manifestPath(loc.commonDir), { force: true });
+  for (const dir of [ourDir, ...[...m.createdDirs].reverse()]) await removeIfEmpty(dir);
+}
+
+/** The lines inserted into `.husky/<name>`: they hand over to our wrapper, which runs the rest of this file, then ours. */
+export function huskyBlock(name: HookName): string {
+  return [
+    BLOCK_START,
+    'if [ -z "${AI_PROVENANCE_CHAIN-}" ]; then',
+    `  ap_hook="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/${name}.husky"`,
+    '  if [ -x "$ap_hook" ]; then AI_PROVENANCE_CHAIN="$0" exec "$ap_hook" "$@"; fi',
+    'fi',
+    BLOCK_END,
+    '',
+  ].join('\n');
+}
+
+/** Puts the block right after a `#!` line, else first; whole lines only, so removing it restores the bytes. */
+export function insertBlock(text: string, block: string): string {
+  if (text.startsWith('#!')) {
+    const nl = text.indexOf('\n');
+    if (nl >= 0) return text.slice(0, nl + 1) + block + text.slice(nl + 1);
+  }
+  return block + text;
+}
+
+export function removeBlock(text: string): string {
+  const start = text.indexOf(BLOCK_START);
+  if (start < 0) return text;
+  const endMarker = text.indexOf(BLOCK_END, start);
+  if (endMarker < 0) return text;
+  let end = endMarker + BLOCK_END.length;
+  if (text[end] === '\n') end++;
+  return removeBlock(text.slice(0, start) + text.slice(end));
+}
+
+type Chain = { readonly kind: 'file'; readonly name: HookName } | { readonly kind: 'husky' };
+
+/**
+ * The hook git runs: the user's previous hook first (its failure stops a commit-msg/prepare-commit-msg as before),
+ * then ours, whose only way to stop a commit is a policy violation in commit-msg.
+ */
+export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePath: string, cliPath: string): string {
+  const lines = [
+    '#!/bin/sh',
+    MANAGED_MARKER,
+    `# Runs the hook that was here before (if any), then ai-provenance's ${name} hook.`,
+    '# `ai-provenance uninstall` removes this file and puts the previous hook back.',
+    `ap_name=${name}`,
+    `ap_ours=${shQuote(ours)}`,
+    // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
+    '[ -x "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
+    `AI_PROVENANCE_NODE=${shQuote(nodePath)}`,
+    '[ -x "$AI_PROVENANCE_NODE" ] || AI_PROVENANCE_NODE=node',
+    `AI_PROVENANCE_CLI=${shQuote(cliPath)}`,
+    'export AI_PROVENANCE_NODE AI_PROVENANCE_CLI',
+    // post-rewrite gets its old/new list on stdin, and both hooks need all of it.
+    'ap_input=',
+    'if [ "$ap_name" = post-rewrite ]; then ap_input="$(cat)"; fi',
+    'ap_feed() { if [ -n "$ap_input" ]; then printf \'%s\\n\' "$ap_input"; fi; }',
+    'ap_status=0',
+  ];
+  if (chain.kind === 'file') {
+    lines.push(
+      `ap_prev="$(dirname "$0")/${chain.name}${CHAINED_SUFFIX}"`,
+      'if [ -x "$ap_prev" ]; then',
+      '  if [ "$ap_name" = post-rewrite ]; then ap_feed | "$ap_prev" "$@"; else "$ap_prev" "$@"; fi',
+      '  ap_status=$?',
+      'fi',
+    );
+  } else {
+    // Re-run the husky script the way husky does; AI_PROVENANCE_CHAIN stays set so its block does not hand over again.
+    lines.push(
+      'if [ -n "${AI_PROVENANCE_CHAIN-}" ] && [ -f "$AI_PROVENANCE_CHAIN" ]; then',
+      '  export AI_PROVENANCE_CHAIN',
+      '  if [ "$ap_name" = post-rewrite ]; then ap_feed | sh -e "$AI_PROVENANCE_CHAIN" "$@"; else sh -e "$AI_PROVENANCE_CHAIN" "$@"; fi',
+      '  ap_status=$?',
+      'fi',
+    );
+  }
+  lines.push(
+    'case "$ap_name" in prepare-commit-msg|commit-msg) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
+    'if [ -x "$ap_ours" ]; then',
+    '  if [ "$ap_name" = post-rewrite ]; then ap_feed | "$ap_ours" "$@"; else "$ap_ours" "$@"; fi',
+    '  ap_ours_status=$?',
+    `  if [ "$ap_name" = commit-msg ] && [ "$ap_ours_status" -eq ${POLICY_BLOCK_STATUS} ]; then exit ${POLICY_BLOCK_STATUS}; fi`,
+    '  if [ "$ap_ours_status" -ne 0 ]; then',
+    '    echo "ai-provenance: internal error in the $ap_name hook (exit $ap_ours_status); ignored, your commit is not affected" >&2',
+    '  fi',
+    'fi',
+    'exit "$ap_status"',
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+async function readManifest(loc: RepoLocation): Promise<Manifest | undefined> {
+  const text = await readOptional(manifestPath(loc.commonDir));
+  if (text === undefined) return undefined;
+  try {
+    const m = JSON.parse(text) as Manifest;
+    if (m.version !== 1 || (m.mode !== 'plain' && m.mode !== 'husky') || typeof m.hooksDir !== 'string') throw new Error('unknown shape');
+    return relocateManifest(m, loc);
+  } catch (err) {
+    throw new InstallError(`${manifestPath(loc.commonDir)}:1:1: unreadable install record (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** A checkout that moved keeps its manifest with old absolute paths: map them onto the new location. */
+function relocateManifest(m: Manifest, loc: RepoLocation): Manifest {
+  // Same clone seen from another linked worktree: nothing moved.
+  if (m.commonDir === loc.commonDir) return m;
+  const relocate = (p: string): string => {
+    if (isInside(p, m.commonDir)) return path.join(loc.commonDir, path.relative(m.commonDir, p));
+    if (isInside(p, m.topLevel)) return path.join(loc.topLevel, path.relative(m.topLevel, p));
+    return p;
+  };
+  const hooks: Partial<Record<HookName, ManifestHook>> = {};
+  for (const name of HOOK_NAMES) {
+    const h = m.hooks[name];
+    if (h) hooks[name] = { ...h, file: relocate(h.file) };
+  }
+  return {
+    ...m,
+    commonDir: loc.commonDir,
+    topLevel: loc.topLevel,
+    hooksDir: relocate(m.hooksDir),
+    createdDirs: m.createdDirs.map(relocate),
+    hooks,
+  };
+}
+
+function isInside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readOptional(p: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(p, 'utf8');
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return undefined;
+    throw new InstallError(`${p}: cannot read (${errCode(err)})`);
+  }
+}
+
+/** Atomic write (temp + rename) that leaves an identical file untouched; returns whether it changed anything. */
+async function writeIfChanged(file: string, content: string, mode: number): Promise<boolean> {
+  const current = await readOptional(file);
+  if (current === content) {
+    const st = await fs.stat(file);
+    if ((st.mode & 0o7777) === mode) return false;
+    await fs.chmod(file, mode);
+    return true;
+  }
+  const tmp = `${file}.ai-provenance-tmp-${process.pid}`;
+  try {
+    await fs.writeFile(tmp, content, { mode });
+    await fs.chmod(tmp, mode);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw new InstallError(`${file}: cannot write (${errCode(err)})`);
+  }
+  return true;
+}
+
+async function assertWritable(dir: string): Promise<void> {
+  try {
+    await fs.access(dir, fsConstants.W_OK);
+  } catch (err) {
+    throw new InstallError(`${dir}: hooks directory is not writable (${errCode(err)})`);
+  }
+}
+
+async function removeIfEmpty(dir: string): Promise<void> {
+  try {
+    await fs.rmdir(dir);
+  } catch {
+    // Not empty or already gone: either way it stays as the user has it.
+  }
+}
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,431 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CHAINED_SUFFIX, HookName, InstallError, installHooks, uninstallHooks } from '../../../src/git/install';
+
+// Real git in temporary repositories; our hook body is a stand-in that logs its calls so the chaining is visible.
+
+const HUSKY_BIN = path.resolve(__dirname, '../../../node_modules/husky/bin.js');
+
+let tmp: string;
+let env: NodeJS.ProcessEnv;
+
+function run(cmd: string, args: readonly string[], cwd: string, input?: string): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args as string[], { cwd, env, input, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const r = run('git', args, cwd);
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function newRepo(name = 'repo'): string {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\n');
+  git(dir, 'add', 'a.txt');
+  git(dir, 'commit', '-q', '-m', 'initial');
+  return dir;
+}
+
+function logFile(): string {
+  return path.join(tmp, 'hooks.log');
+}
+
+function readLog(): string[] {
+  return fs.existsSync(logFile()) ? fs.readFileSync(logFile(), 'utf8').split('\n').filter(Boolean) : [];
+}
+
+function clearLog(): void {
+  fs.rmSync(logFile(), { force: true });
+}
+
+/** Logs `ours <hook> <args>` (and post-rewrite's stdin); commit-msg blocks on BLOCK and crashes on CRASH in the message. */
+function fakeBody(name: HookName): string {
+  const log = JSON.stringify(logFile());
+  const lines = ['#!/bin/sh', `printf 'ours ${name} %s\\n' "$*" >> ${log}`];
+  if (name === 'post-rewrite') lines.push(`sed 's/^/ours-stdin /' >> ${log}`);
+  if (name === 'commit-msg') {
+    lines.push('if grep -q BLOCK "$1"; then echo "policy violation" >&2; exit 1; fi');
+    lines.push('if grep -q CRASH "$1"; then exit 3; fi');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A user's own hook that logs `user <hook>`, and fails commit-msg when the message says USERFAIL. */
+function userHook(name: HookName, log = logFile()): string {
+  const lines = ['#!/bin/sh', `printf 'user ${name} %s\\n' "$*" >> ${JSON.stringify(log)}`];
+  if (name === 'post-rewrite') lines.push(`sed 's/^/user-stdin /' >> ${JSON.stringify(log)}`);
+  if (name === 'commit-msg') lines.push('if grep -q USERFAIL "$1"; then echo "user hook says no" >&2; exit 1; fi');
+  return lines.join('\n') + '\n';
+}
+
+function install(cwd: string): ReturnType<typeof installHooks> {
+  return installHooks({ cwd, cliPath: '/opt/ai-provenance/dist/cli.js', nodePath: process.execPath, hookBody: fakeBody });
+}
+
+function commit(cwd: string, message: string, ...extra: string[]): { status: number; stderr: string } {
+  fs.appendFileSync(path.join(cwd, 'a.txt'), `${message}\n`);
+  git(cwd, 'add', 'a.txt');
+  return run('git', ['commit', '-q', '-m', message, ...extra], cwd);
+}
+
+/** Every file under `dir` (skipping git's index and logs, which commits touch), with bytes and mode. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const rel = path.relative(dir, p);
+      const st = fs.lstatSync(p);
+      if (e.isDirectory()) {
+        out.set(rel + '/', (st.mode & 0o7777).toString(8));
+        walk(p);
+      } else {
+        out.set(rel, `${(st.mode & 0o7777).toString(8)} ${fs.readFileSync(p).toString('base64')}`);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function ours(log: string[]): string[] {
+  return log.filter((l) => l.startsWith('ours ')).map((l) => l.split(' ')[1]);
+}
+
+beforeEach(() => {
+  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-install-')));
+  const gitconfig = path.join(tmp, 'gitconfig');
+  fs.writeFileSync(gitconfig, '[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n');
+  env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, '.config'), GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: '1' };
+  for (const k of Object.keys(env)) if (k.startsWith('GIT_') && !k.startsWith('GIT_CONFIG')) delete env[k];
+  // installHooks runs git in this process; the same isolation has to hold for it.
+  process.env.GIT_CONFIG_GLOBAL = gitconfig;
+  process.env.GIT_CONFIG_NOSYSTEM = '1';
+});
+
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('install', function () {
+  this.timeout(20000);
+
+  describe('in a plain repository', () => {
+    it('runs our prepare-commit-msg, commit-msg and post-commit on a commit, and post-rewrite with its input on amend', async () => {
+      const repo = newRepo();
+      const report = await install(repo);
+      assert.equal(report.mode, 'plain');
+      assert.equal(report.hooksDir, path.join(repo, '.git', 'hooks'));
+
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+      assert.match(readLog()[0], /^ours prepare-commit-msg \.git\/COMMIT_EDITMSG message$/);
+
+      clearLog();
+      const before = git(repo, 'rev-parse', 'HEAD').trim();
+      assert.equal(run('git', ['commit', '-q', '--amend', '--no-edit'], repo).status, 0);
+      const after = git(repo, 'rev-parse', 'HEAD').trim();
+      assert.ok(readLog().includes('ours post-rewrite amend'));
+      assert.ok(readLog().includes(`ours-stdin ${before} ${after}`), readLog().join('\n'));
+    });
+
+    it('stops a commit only on a policy violation from our commit-msg, never on an internal failure', async () => {
+      const repo = newRepo();
+      await install(repo);
+      const blocked = commit(repo, 'BLOCK this');
+      assert.equal(blocked.status, 1);
+      assert.match(blocked.stderr, /policy violation/);
+
+      const crashed = commit(repo, 'CRASH inside');
+      assert.equal(crashed.status, 0);
+      assert.match(crashed.stderr, /ai-provenance: internal error in the commit-msg hook \(exit 3\)/);
+      assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'CRASH inside');
+    });
+
+    it('keeps the commit going when our hook body is missing', async () => {
+      const repo = newRepo();
+      await install(repo);
+      fs.rmSync(path.join(repo, '.git', 'ai-provenance', 'hooks'), { recursive: true });
+      const r = commit(repo, 'no body');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+    });
+
+    it('gives a clear error outside a git repository', async () => {
+      const dir = path.join(tmp, 'plain-dir');
+      fs.mkdirSync(dir);
+      await assert.rejects(install(dir), (e: unknown) => e instanceof InstallError && e.message === `${dir}: not a git repository with a working tree`);
+    });
+
+    it('gives a clear error when the hooks directory cannot be created', async () => {
+      const repo = newRepo();
+      // Runs as any user: a path below a regular file can never be created (permission bits do not stop root).
+      fs.writeFileSync(path.join(repo, 'blocker'), '');
+      git(repo, 'config', 'core.hooksPath', 'blocker/hooks');
+      await assert.rejects(install(repo), (e: unknown) => e instanceof InstallError && /blocker\/hooks: cannot create the hooks directory \(ENOTDIR\)$/.test(e.message));
+    });
+  });
+
+  describe('with an existing hook', () => {
+    function addUserHooks(hooksDir: string): void {
+      fs.mkdirSync(hooksDir, { recursive: true });
+      for (const name of ['prepare-commit-msg', 'commit-msg', 'post-rewrite'] as const) {
+        fs.writeFileSync(path.join(hooksDir, name), userHook(name), { mode: 0o750 });
+      }
+    }
+
+    it('runs the user hook first, then ours, both with the same arguments and post-rewrite input', async () => {
+      const repo = newRepo();
+      addUserHooks(path.join(repo, '.git', 'hooks'));
+      const report = await install(repo);
+      assert.equal(report.hooks.find((h) => h.name === 'commit-msg')?.chained, path.join(repo, '.git', 'hooks', `commit-msg${CHAINED_SUFFIX}`));
+
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.deepEqual(readLog().map((l) => l.split(' ').slice(0, 2).join(' ')), [
+        'user prepare-commit-msg',
+        'ours prepare-commit-msg',
+        'user commit-msg',
+        'ours commit-msg',
+        'ours post-commit',
+      ]);
+
+      clearLog();
+      assert.equal(run('git', ['commit', '-q', '--amend', '--no-edit'], repo).status, 0);
+      const log = readLog();
+      assert.equal(log.filter((l) => l.startsWith('user-stdin ')).length, 1, log.join('\n'));
+      assert.equal(log.filter((l) => l.startsWith('ours-stdin ')).length, 1, log.join('\n'));
+    });
+
+    it("still refuses a commit the user's commit-msg refuses", async () => {
+      const repo = newRepo();
+      addUserHooks(path.join(repo, '.git', 'hooks'));
+      await install(repo);
+      const r = commit(repo, 'USERFAIL please');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /user hook says no/);
+      assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'initial');
+    });
+
+    it("lets the commit through when the user's hook passes and ours fails internally", async () => {
+      const repo = newRepo();
+      addUserHooks(path.join(repo, '.git', 'hooks'));
+      await install(repo);
+      assert.equal(commit(repo, 'CRASH again').status, 0);
+      assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'CRASH again');
+    });
+
+    it('does not run a user hook that git would not run (not executable)', async () => {
+      const repo = newRepo();
+      const hooks = path.join(repo, '.git', 'hooks');
+      fs.writeFileSync(path.join(hooks, 'commit-msg'), userHook('commit-msg'), { mode: 0o644 });
+      await install(repo);
+      assert.equal(commit(repo, 'USERFAIL ignored as before').status, 0);
+      assert.deepEqual(readLog().filter((l) => l.startsWith('user ')), []);
+    });
+  });
+
+  describe('with core.hooksPath', () => {
+    it('installs into a relative hooks path, resolved from the top level even when run in a subdirectory', async () => {
+      const repo = newRepo();
+      git(repo, 'config', 'core.hooksPath', '.githooks');
+      fs.mkdirSync(path.join(repo, 'src', 'deep'), { recursive: true });
+      const report = await install(path.join(repo, 'src', 'deep'));
+      assert.equal(report.hooksDir, path.join(repo, '.githooks'));
+      assert.ok(fs.existsSync(path.join(repo, '.githooks', 'commit-msg')));
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+    });
+
+    it('installs into an absolute hooks path and removes the folder it created on uninstall', async () => {
+      const repo = newRepo();
+      const hooks = path.join(tmp, 'shared-hooks');
+      git(repo, 'config', 'core.hooksPath', hooks);
+      await install(repo);
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+      await uninstallHooks(repo);
+      assert.equal(fs.existsSync(hooks), false);
+    });
+
+    it('moves the install when core.hooksPath changes between two installs', async () => {
+      const repo = newRepo();
+      await install(repo);
+      git(repo, 'config', 'core.hooksPath', '.githooks');
+      const report = await install(repo);
+      assert.equal(report.movedFrom, path.join(repo, '.git', 'hooks'));
+      assert.equal(fs.existsSync(path.join(repo, '.git', 'hooks', 'commit-msg')), false);
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+    });
+  });
+
+  describe('with husky 9', () => {
+    function huskyRepo(): string {
+      const repo = newRepo();
+      fs.writeFileSync(path.join(repo, 'package.json'), '{\n  "name": "demo",\n  "private": true\n}\n');
+      const r = run(process.execPath, [HUSKY_BIN, 'init'], repo);
+      assert.equal(r.status, 0, r.stderr);
+      // husky init writes a pre-commit running `npm test`; a user's commit-msg check stands in for commitlint.
+      fs.writeFileSync(path.join(repo, '.husky', 'pre-commit'), 'true\n');
+      fs.writeFileSync(path.join(repo, '.husky', 'commit-msg'), userHook('commit-msg'));
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'husky');
+      clearLog();
+      return repo;
+    }
+
+    /** What `npm install` does through the `prepare: husky` script. */
+    function regenerateHusky(repo: string): void {
+      fs.rmSync(path.join(repo, '.husky', '_'), { recursive: true, force: true });
+      const r = run(process.execPath, [HUSKY_BIN], repo);
+      assert.equal(r.status, 0, r.stderr);
+    }
+
+    it("adds a block to .husky/<hook>, runs the user's husky script and ours, and survives husky regenerating .husky/_", async () => {
+      const repo = huskyRepo();
+      assert.equal(git(repo, 'config', 'core.hooksPath').trim(), '.husky/_');
+      const report = await install(repo);
+      assert.equal(report.mode, 'husky');
+      assert.equal(report.hooksDir, path.join(repo, '.husky'));
+
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.deepEqual(readLog().map((l) => l.split(' ').slice(0, 2).join(' ')), [
+        'ours prepare-commit-msg',
+        'user commit-msg',
+        'ours commit-msg',
+        'ours post-commit',
+      ]);
+
+      regenerateHusky(repo);
+      clearLog();
+      assert.equal(commit(repo, 'third').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+
+      const refused = commit(repo, 'USERFAIL under husky');
+      assert.equal(refused.status, 1);
+      assert.equal(commit(repo, 'BLOCK under husky').status, 1);
+      assert.equal(commit(repo, 'CRASH under husky').status, 0);
+    });
+
+    it('hands post-rewrite input to both the husky script and ours', async () => {
+      const repo = huskyRepo();
+      fs.writeFileSync(path.join(repo, '.husky', 'post-rewrite'), userHook('post-rewrite'));
+      await install(repo);
+      clearLog();
+      assert.equal(run('git', ['commit', '-q', '--amend', '--no-edit'], repo).status, 0);
+      const log = readLog();
+      assert.equal(log.filter((l) => l.startsWith('user-stdin ')).length, 1, log.join('\n'));
+      assert.equal(log.filter((l) => l.startsWith('ours-stdin ')).length, 1, log.join('\n'));
+    });
+
+    it('restores .husky exactly on uninstall, deleting only the scripts it created', async () => {
+      const repo = huskyRepo();
+      const before = snapshot(repo);
+      await install(repo);
+      assert.ok(fs.readFileSync(path.join(repo, '.husky', 'commit-msg'), 'utf8').includes('ai-provenance'));
+      await install(repo);
+      regenerateHusky(repo);
+      await uninstallHooks(repo);
+      assert.deepEqual(snapshot(repo), before);
+    });
+  });
+
+  describe('in a linked worktree', () => {
+    it('installs into the common hooks folder so every worktree of the clone runs them', async () => {
+      const repo = newRepo();
+      const wt = path.join(tmp, 'wt');
+      git(repo, 'worktree', 'add', '-q', '-b', 'feature', wt);
+      const report = await install(wt);
+      assert.equal(report.hooksDir, path.join(repo, '.git', 'hooks'));
+      assert.equal(commit(wt, 'in worktree').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+      clearLog();
+      assert.equal(commit(repo, 'in main').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+    });
+  });
+
+  describe('in a submodule', () => {
+    it("installs into the submodule's own hooks folder", async () => {
+      const lib = newRepo('lib');
+      const outer = newRepo('outer');
+      git(outer, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib');
+      const sub = path.join(outer, 'lib');
+      const report = await install(sub);
+      assert.equal(report.hooksDir, path.join(outer, '.git', 'modules', 'lib', 'hooks'));
+      assert.equal(commit(sub, 'in submodule').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+    });
+  });
+
+  describe('twice, and uninstall', () => {
+    it('changes nothing the second time, byte for byte', async () => {
+      const repo = newRepo();
+      fs.writeFileSync(path.join(repo, '.git', 'hooks', 'commit-msg'), userHook('commit-msg'), { mode: 0o755 });
+      await install(repo);
+      const once = snapshot(repo);
+      const second = await install(repo);
+      assert.deepEqual(snapshot(repo), once);
+      assert.ok(second.hooks.every((h) => !h.changed));
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.equal(readLog().filter((l) => l.startsWith('user commit-msg')).length, 1);
+    });
+
+    it('restores the repository exactly, including chained hooks and their modes', async () => {
+      const repo = newRepo();
+      const hooks = path.join(repo, '.git', 'hooks');
+      fs.writeFileSync(path.join(hooks, 'commit-msg'), userHook('commit-msg'), { mode: 0o750 });
+      fs.writeFileSync(path.join(hooks, 'post-commit'), '#!/bin/sh\r\necho "no newline at end"', { mode: 0o700 });
+      const before = snapshot(repo);
+      await install(repo);
+      await install(repo);
+      const report = await uninstallHooks(repo);
+      assert.deepEqual(snapshot(repo), before);
+      assert.deepEqual([...report.restored].sort(), [path.join(hooks, 'commit-msg'), path.join(hooks, 'post-commit')]);
+    });
+
+    it('removes a hooks folder it had to create', async () => {
+      const repo = newRepo();
+      fs.rmSync(path.join(repo, '.git', 'hooks'), { recursive: true });
+      const before = snapshot(repo);
+      await install(repo);
+      await uninstallHooks(repo);
+      assert.deepEqual(snapshot(repo), before);
+    });
+
+    it('reports nothing to do when nothing is installed', async () => {
+      const repo = newRepo();
+      const before = snapshot(repo);
+      const report = await uninstallHooks(repo);
+      assert.deepEqual(report, { removed: [], restored: [] });
+      assert.deepEqual(snapshot(repo), before);
+    });
+  });
+
+  describe('after the checkout moves', () => {
+    it('keeps running our hooks, and a second install rewrites the recorded paths', async () => {
+      const repo = newRepo('old-place');
+      await install(repo);
+      const moved = path.join(tmp, 'new-place');
+      fs.renameSync(repo, moved);
+      assert.equal(commit(moved, 'after move').status, 0);
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+
+      await install(moved);
+      const wrapper = fs.readFileSync(path.join(moved, '.git', 'hooks', 'commit-msg'), 'utf8');
+      assert.ok(wrapper.includes(path.join(moved, '.git', 'ai-provenance', 'hooks', 'commit-msg')));
+      assert.ok(!wrapper.includes('old-place'));
+      await uninstallHooks(moved);
+      assert.equal(fs.existsSync(path.join(moved, '.git', 'hooks', 'commit-msg')), false);
+      assert.equal(fs.existsSync(path.join(moved, '.git', 'ai-provenance')), false);
+    });
+  });
+});
