@@ -1,0 +1,386 @@
+// Commit trailers of PRODUCT.md §5: built from a commit's provenance, merged and read with git's own rules.
+//
+// The block detection mirrors git's trailer.c (`git interpret-trailers`) so that git, GitHub and this tool
+// agree on which lines are trailers: the last paragraph before any trailing comment/blank run, the scissors
+// line and a `---` divider; all lines trailers, or at least 25% with a git-generated prefix.
+import { agentLabel, type CommitFileProvenance, type Trailer } from './model';
+
+/** Tokens this tool writes; existing trailers with these tokens are replaced by each new set. */
+export const OWNED_TOKENS: readonly string[] = ['Assisted-by', 'AI-Lines', 'AI-Critical'];
+
+export interface TrailerOptions {
+  readonly assistedBy: boolean;
+  readonly lineCounts: boolean;
+  readonly coAuthoredBy: boolean;
+  isCritical(path: string): boolean;
+}
+
+/** Domain of the Co-authored-by addresses this tool makes up for agents without a convention of their own (RFC 2606: never deliverable). */
+export const NON_DELIVERABLE_DOMAIN = 'ai-provenance.invalid';
+
+// Identities the agents themselves write in Co-authored-by, so that GitHub links the same account either way.
+const CONVENTIONAL_CO_AUTHORS: Readonly<Record<string, string>> = {
+  'claude-code': 'Claude <noreply@anthropic.com>',
+  copilot: 'Copilot <223556219+Copilot@users.noreply.github.com>',
+  cursor: 'Cursor <cursoragent@cursor.com>',
+  aider: 'aider <noreply@aider.chat>',
+};
+
+const DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  codex: 'Codex',
+  'gemini-cli': 'Gemini CLI',
+  cline: 'Cline',
+  roo: 'Roo Code',
+  continue: 'Continue',
+  windsurf: 'Windsurf',
+  kiro: 'Kiro',
+  'unknown-ai': 'Unknown AI',
+};
+
+/** The `Name <email>` a Co-authored-by trailer uses for an agent. */
+export function coAuthorIdentity(agent: string): string {
+  const conventional = CONVENTIONAL_CO_AUTHORS[agent];
+  if (conventional) return conventional;
+  const local = agent.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown-ai';
+  const name = DISPLAY_NAMES[agent] ?? (oneLine(agent).replace(/[<>]/g, '') || 'Unknown AI');
+  return `${name} <${local}@${NON_DELIVERABLE_DOMAIN}>`;
+}
+
+const OWNED_LOWER = new Set(OWNED_TOKENS.map((t) => t.toLowerCase()));
+const GENERATED_CO_AUTHOR = new RegExp(`<[^<>@\\s]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '\\.')}>$`, 'i');
+
+/**
+ * Whether a trailer is one this tool manages. Co-authored-by lines with an agent's conventional identity are
+ * not: the agents write the very same lines themselves, so removing them could delete text we did not write.
+ */
+export function isOwnedTrailer(t: Trailer): boolean {
+  const token = t.token.toLowerCase();
+  if (OWNED_LOWER.has(token)) return true;
+  return token === 'co-authored-by' && GENERATED_CO_AUTHOR.test(t.value.trim());
+}
+
+/** Control characters would split a trailer across lines; they never belong in one. */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+// Paths with separators or control characters are C-quoted the way git quotes them, so the list stays parseable.
+function quotePath(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[",\\\u0000-\u001f\u007f]|^\s|\s$/.test(path)) return path;
+  const escaped = path.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
+    const named: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+    return named[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+  });
+  return `"${escaped}"`;
+}
+
+function byCountThenName(counts: Map<string, number>): string[] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([name]) => name);
+}
+
+/** The trailers a commit gets from the lines it adds; empty when none of them is AI. */
+export function buildTrailers(files: readonly CommitFileProvenance[], opts: TrailerOptions): Trailer[] {
+  const perLabel = new Map<string, number>();
+  const perAgent = new Map<string, number>();
+  const critical = new Set<string>();
+  let ai = 0;
+  let added = 0;
+  for (const file of files) {
+    added += Math.max(0, file.addedLines);
+    let fileAi = 0;
+    for (const run of file.runs) {
+      const n = run.end - run.start;
+      if (n <= 0) continue;
+      fileAi += n;
+      const agent = oneLine(run.attribution.agent) || 'unknown-ai';
+      const model = run.attribution.model === undefined ? undefined : oneLine(run.attribution.model) || undefined;
+      const label = agentLabel({ agent, model });
+      perLabel.set(label, (perLabel.get(label) ?? 0) + n);
+      perAgent.set(agent, (perAgent.get(agent) ?? 0) + n);
+    }
+    ai += fileAi;
+    if (fileAi > 0 && opts.isCritical(file.path)) critical.add(file.path);
+  }
+  if (ai === 0) return [];
+
+  const out: Trailer[] = [];
+  if (opts.assistedBy) for (const label of byCountThenName(perLabel)) out.push({ token: 'Assisted-by', value: label });
+  // A share over 100% would only mean stale counts; the AI lines are certainly among the added ones.
+  if (opts.lineCounts) out.push({ token: 'AI-Lines', value: `${ai}/${Math.max(added, ai)}` });
+  if (critical.size > 0) {
+    const paths = [...critical].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(quotePath);
+    out.push({ token: 'AI-Critical', value: paths.join(', ') });
+  }
+  if (opts.coAuthoredBy) {
+    for (const agent of byCountThenName(perAgent)) out.push({ token: 'Co-authored-by', value: coAuthorIdentity(agent) });
+  }
+  return out;
+}
+
+/** `Token: value` lines, each ending in a newline. */
+export function formatTrailers(trailers: readonly Trailer[]): string {
+  return trailers.map((t) => `${t.token}: ${t.value}\n`).join('');
+}
+
+// ---- git's trailer rules -------------------------------------------------------------------------------
+
+interface Line {
+  /** Offset of the first character. */
+  readonly start: number;
+  /** Offset just after the line's `\n` (or the message end). */
+  readonly next: number;
+  /** The line without its `\n` and one trailing `\r`, so CRLF messages parse as their LF form does in git. */
+  readonly text: string;
+}
+
+type EntryKind = 'trailer' | 'comment' | 'other';
+
+interface Entry {
+  readonly first: number;
+  last: number;
+  readonly kind: EntryKind;
+  readonly token: string;
+  rawValue: string;
+}
+
+interface Analysis {
+  readonly lines: readonly Line[];
+  /** Line index where the trailer block starts (equals `end` when there is none). */
+  readonly start: number;
+  /** Line index just after the trailer block. */
+  readonly end: number;
+  readonly entries: readonly Entry[];
+}
+
+// git's own isspace: no \v or \f.
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+const isBlank = (text: string): boolean => /^[ \t\r]*$/.test(text);
+const gitTrim = (s: string): string => s.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+const GIT_GENERATED_PREFIXES = ['Signed-off-by: ', '(cherry picked from commit '];
+const SCISSORS = ' ------------------------ >8 ------------------------';
+
+function splitLines(message: string): Line[] {
+  const lines: Line[] = [];
+  let pos = 0;
+  while (pos < message.length) {
+    const nl = message.indexOf('\n', pos);
+    const next = nl < 0 ? message.length : nl + 1;
+    let end = nl < 0 ? message.length : nl;
+    if (end > pos && message.charCodeAt(end - 1) === 13) end--;
+    lines.push({ start: pos, next, text: message.slice(pos, end) });
+    pos = next;
+  }
+  return lines;
+}
+
+/** Index of the `:` ending a `Token:` prefix (letters, digits, `-`, then optional blanks), or -1 (git's find_separator). */
+function findSeparator(text: string): number {
+  let whitespace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === ':') return i;
+    if (!whitespace && /[A-Za-z0-9-]/.test(c)) continue;
+    if (i !== 0 && (c === ' ' || c === '\t')) {
+      whitespace = true;
+      continue;
+    }
+    break;
+  }
+  return -1;
+}
+
+/** Line index where the log message proper ends: before trailing comments and blank lines (git's ignore_non_trailer). */
+function messageEnd(lines: readonly Line[], limit: number, cc: string): number {
+  let cutoff = limit;
+  for (let i = 0; i < limit; i++) {
+    if (lines[i].text === cc + SCISSORS) {
+      cutoff = i;
+      break;
+    }
+  }
+  let boc = -1;
+  let inConflicts = false;
+  for (let i = 0; i < cutoff; i++) {
+    const t = lines[i].text;
+    if (t.startsWith(cc) || t === '') {
+      if (boc < 0) boc = i;
+    } else if (t === 'Conflicts:') {
+      inConflicts = true;
+      if (boc < 0) boc = i;
+    } else if (inConflicts && t.startsWith('\t')) {
+      // a path in an old-style conflicts block
+    } else if (boc >= 0) {
+      boc = -1;
+      inConflicts = false;
+    }
+  }
+  if (boc < 0) return cutoff;
+  // git mistakes a run starting at offset 0 for "no run" and so starts it one line later; we follow it for a
+  // leading blank line, but a message of only comments keeps them after the trailers, where they belong.
+  if (boc === 0 && lines[0].text === '') return Math.min(1, cutoff);
+  return boc;
+}
+
+/** Line index of the first trailer line, or `end` when the last paragraph is not a trailer block (git's find_trailer_start). */
+function trailerStart(lines: readonly Line[], end: number, cc: string): number {
+  let endOfTitle = end;
+  for (let i = 0; i < end; i++) {
+    if (lines[i].text.startsWith(cc)) continue;
+    if (isBlank(lines[i].text)) {
+      endOfTitle = i;
+      break;
+    }
+  }
+  let onlySpaces = true;
+  let recognizedPrefix = false;
+  let trailerLines = 0;
+  let nonTrailerLines = 0;
+  let possibleContinuations = 0;
+  for (let l = end - 1; l >= endOfTitle; l--) {
+    const t = lines[l].text;
+    if (t.startsWith(cc)) {
+      nonTrailerLines += possibleContinuations;
+      possibleContinuations = 0;
+      continue;
+    }
+    if (isBlank(t)) {
+      if (onlySpaces) continue;
+      nonTrailerLines += possibleContinuations;
+      if (recognizedPrefix && trailerLines * 3 >= nonTrailerLines) return l + 1;
+      if (trailerLines > 0 && nonTrailerLines === 0) return l + 1;
+      return end;
+    }
+    onlySpaces = false;
+    if (GIT_GENERATED_PREFIXES.some((p) => t.startsWith(p))) {
+      trailerLines++;
+      possibleContinuations = 0;
+      recognizedPrefix = true;
+      continue;
+    }
+    if (findSeparator(t) >= 1 && !isSpace(t[0])) {
+      trailerLines++;
+      possibleContinuations = 0;
+    } else if (isSpace(t[0])) {
+      possibleContinuations++;
+    } else {
+      nonTrailerLines += 1 + possibleContinuations;
+      possibleContinuations = 0;
+    }
+  }
+  return end;
+}
+
+function analyse(message: string, cc: string): Analysis {
+  const lines = splitLines(message);
+  let limit = lines.length;
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].text;
+    if (t.startsWith('---') && (t.length === 3 || isSpace(t[3]))) {
+      limit = i;
+      break;
+    }
+  }
+  const end = messageEnd(lines, limit, cc);
+  const start = trailerStart(lines, end, cc);
+  const entries: Entry[] = [];
+  let last: Entry | undefined;
+  for (let i = start; i < end; i++) {
+    const t = lines[i].text;
+    if (last && isSpace(t[0])) {
+      last.last = i;
+      last.rawValue += `\n${t}`;
+      continue;
+    }
+    const sep = findSeparator(t);
+    const kind: EntryKind = t.startsWith(cc) ? 'comment' : sep >= 1 ? 'trailer' : 'other';
+    const entry: Entry = {
+      first: i,
+      last: i,
+      kind,
+      token: kind === 'trailer' ? gitTrim(t.slice(0, sep)) : '',
+      rawValue: kind === 'trailer' ? t.slice(sep + 1) : t,
+    };
+    entries.push(entry);
+    last = kind === 'trailer' ? entry : undefined;
+  }
+  return { lines, start, end, entries };
+}
+
+/** The value as `git interpret-trailers --parse` prints it: trimmed, continuation lines folded into single spaces. */
+function unfold(raw: string): string {
+  return gitTrim(gitTrim(raw).replace(/\n[ \t\n\r]*/g, ' '));
+}
+
+function toTrailer(e: Entry): Trailer {
+  return { token: e.token, value: unfold(e.rawValue) };
+}
+
+// git's addIfDifferent compares tokens and values without regard to case.
+function sameTrailer(a: Trailer, b: Trailer): boolean {
+  return a.token.toLowerCase() === b.token.toLowerCase() && a.value.toLowerCase() === b.value.toLowerCase();
+}
+
+/** The trailers of a commit message, read as git reads them. */
+export function parseTrailers(message: string, opts?: { commentChar?: string }): Trailer[] {
+  const cc = opts?.commentChar || '#';
+  return analyse(message, cc)
+    .entries.filter((e) => e.kind === 'trailer')
+    .map(toTrailer);
+}
+
+/**
+ * Merges our trailers into a commit message: previous trailers with our tokens give way to the new set, the
+ * user's own trailers, comments and every other byte stay; applying the same set twice changes nothing.
+ */
+export function applyTrailers(message: string, trailers: readonly Trailer[], opts?: { commentChar?: string }): string {
+  const cc = opts?.commentChar || '#';
+  for (const t of trailers) {
+    if (!/^[A-Za-z0-9-]+$/.test(t.token)) throw new Error(`invalid trailer token '${oneLine(t.token)}'`);
+  }
+  const a = analyse(message, cc);
+  const present = a.entries.filter((e) => e.kind === 'trailer');
+  const owned = present.filter((e) => isOwnedTrailer(toTrailer(e)));
+  const users = present.filter((e) => !isOwnedTrailer(toTrailer(e))).map(toTrailer);
+
+  const wanted: Trailer[] = [];
+  for (const raw of trailers) {
+    const t = { token: raw.token, value: oneLine(raw.value) };
+    if (wanted.some((w) => sameTrailer(w, t)) || users.some((u) => sameTrailer(u, t))) continue;
+    wanted.push(t);
+  }
+  if (owned.length === wanted.length && owned.every((e, i) => sameTrailer(toTrailer(e), wanted[i]))) return message;
+
+  const eol = /\r\n/.test(message.slice(0, message.indexOf('\n') + 1)) ? '\r\n' : '\n';
+  const at = (line: number): number => (line < a.lines.length ? a.lines[line].start : message.length);
+  const blockStart = at(a.start);
+  const blockEnd = at(a.end);
+  const after = message.slice(blockEnd);
+
+  let kept = '';
+  for (const e of a.entries) {
+    if (owned.includes(e)) continue;
+    kept += message.slice(a.lines[e.first].start, a.lines[e.last].next);
+  }
+
+  if (kept === '' && wanted.length === 0) {
+    // Our trailers were the whole block: drop the blank line that set it apart, unless it was the user's.
+    if (a.start > 0 && (a.lines[a.start - 1].start > 0 || after === '')) {
+      return message.slice(0, a.lines[a.start - 1].start) + after;
+    }
+    return message.slice(0, blockStart) + after;
+  }
+
+  let prefix = message.slice(0, blockStart);
+  if (a.start === a.end) {
+    if (prefix !== '' && !prefix.endsWith('\n')) prefix += eol;
+    const lastBefore = a.start > 0 ? a.lines[a.start - 1].text : undefined;
+    if (lastBefore === undefined || !isBlank(lastBefore)) prefix += eol;
+  }
+  if (kept !== '' && !kept.endsWith('\n') && wanted.length > 0) kept += eol;
+  const added = wanted.map((t) => `${t.token}: ${t.value}${eol}`).join('');
+  return prefix + kept + added + after;
+}
