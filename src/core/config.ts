@@ -1,0 +1,317 @@
+// The team config `.ai-provenance.json` (PRODUCT.md §8): JSON with comments, checked against the same
+// JSON Schema VS Code uses, through a validator generated ahead of time so the CLI never compiles a schema.
+import { createScanner, findNodeAtLocation, getNodeValue, type Node, parseTree, type ParseError, ParseErrorCode, SyntaxKind } from 'jsonc-parser';
+import validate = require('./generated/configValidator');
+import type { SchemaError } from './generated/configValidator';
+import schemaJson from '../../schemas/ai-provenance.schema.json';
+import { compilePatterns, type MatchOptions, type PathMatcher } from './patterns';
+
+export interface CriticalRule {
+  readonly paths: readonly string[];
+  readonly reason: string;
+  readonly level: 'warn' | 'block';
+  readonly reviewers: readonly string[];
+}
+
+export interface TrailerSettings {
+  readonly assistedBy: boolean;
+  readonly lineCounts: boolean;
+  readonly coAuthoredBy: boolean;
+}
+
+export interface TeamConfig {
+  readonly critical: readonly CriticalRule[];
+  readonly trailers: TrailerSettings;
+  readonly ignore: readonly string[];
+}
+
+/** A problem in the config text. Offsets count UTF-16 code units in the text without its BOM; line and column are 1-based, as VS Code shows them. */
+export interface ConfigProblem {
+  readonly message: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+export const CONFIG_FILE = '.ai-provenance.json';
+
+export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
+  critical: Object.freeze([]),
+  trailers: Object.freeze({ assistedBy: true, lineCounts: true, coAuthoredBy: false }),
+  ignore: Object.freeze([]),
+});
+
+/** Parses and validates the config; `config` is undefined whenever there is a problem, so callers keep their last good one. */
+export function parseConfig(text: string): { config?: TeamConfig; problems: ConfigProblem[] } {
+  // VS Code drops the BOM when it opens a file, so positions are counted without it.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = lineStarts(body);
+  const at = (message: string, offset: number, length: number): ConfigProblem => ({ message, offset, length, ...positionAt(lines, offset) });
+
+  if (isBlank(body)) {
+    return { problems: [at('the file is empty: expected a JSON object such as { "critical": [] }', 0, 0)] };
+  }
+  const syntax: ParseError[] = [];
+  const root = parseTree(body, syntax, { allowTrailingComma: true, disallowComments: false });
+  if (syntax.length > 0 || root === undefined) {
+    return { problems: syntax.map((e) => at(`JSON syntax error: ${syntaxMessage(e, body)}`, e.offset, e.length)) };
+  }
+
+  const problems = [...duplicateKeys(root).map((k) => at(`duplicate property "${k.value}": keep only one`, k.offset, k.length))];
+  const value: unknown = getNodeValue(root);
+  if (!validate(value)) {
+    for (const e of relevantErrors(validate.errors ?? [])) {
+      const p = schemaProblem(e, root);
+      problems.push(at(p.message, p.offset, p.length));
+    }
+  }
+  if (problems.length > 0) return { problems: problems.sort((a, b) => a.offset - b.offset) };
+  return { config: toConfig(value as RawConfig), problems: [] };
+}
+
+/** `file:line:col: message`, the form compilers use and editors link. */
+export function formatProblem(file: string, p: ConfigProblem): string {
+  return `${file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+export interface CompiledConfig {
+  readonly config: TeamConfig;
+  /** The file's critical rule: the last rule with a matching pattern (CODEOWNERS-style). */
+  ruleFor(path: string): { rule: CriticalRule; index: number } | undefined;
+  isIgnored(path: string): boolean;
+  isCritical(path: string): boolean;
+}
+
+/** Builds the matchers once; paths are repository-relative and `/`-separated. */
+export function compileConfig(config: TeamConfig, options: MatchOptions = {}): CompiledConfig {
+  const rules = config.critical.map((rule) => compilePatterns(rule.paths, options));
+  const ignored: PathMatcher = compilePatterns(config.ignore, options);
+  const ruleFor = (path: string): { rule: CriticalRule; index: number } | undefined => {
+    for (let i = rules.length - 1; i >= 0; i--) {
+      if (rules[i].matches(path)) return { rule: config.critical[i], index: i };
+    }
+    return undefined;
+  };
+  return {
+    config,
+    ruleFor,
+    isIgnored: (path) => ignored.matches(path),
+    isCritical: (path) => ruleFor(path) !== undefined,
+  };
+}
+
+interface RawConfig {
+  critical?: { paths: string[]; reason: string; level: 'warn' | 'block'; reviewers?: string[] }[];
+  trailers?: Partial<TrailerSettings>;
+  ignore?: string[];
+}
+
+function toConfig(raw: RawConfig): TeamConfig {
+  const d = DEFAULT_CONFIG.trailers;
+  return {
+    critical: (raw.critical ?? []).map((r) => ({ paths: [...r.paths], reason: r.reason, level: r.level, reviewers: [...(r.reviewers ?? [])] })),
+    trailers: {
+      assistedBy: raw.trailers?.assistedBy ?? d.assistedBy,
+      lineCounts: raw.trailers?.lineCounts ?? d.lineCounts,
+      coAuthoredBy: raw.trailers?.coAuthoredBy ?? d.coAuthoredBy,
+    },
+    ignore: [...(raw.ignore ?? [])],
+  };
+}
+
+function isBlank(text: string): boolean {
+  const scanner = createScanner(text, true);
+  return scanner.scan() === SyntaxKind.EOF;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // \r\n, \n and a lone \r each end a line, as in VS Code.
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (c === 13 || c === 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
+function syntaxMessage(e: ParseError, text: string): string {
+  switch (e.error) {
+    case ParseErrorCode.InvalidSymbol:
+      return `unexpected ${describeChar(text, e.offset)}`;
+    case ParseErrorCode.InvalidNumberFormat:
+      return 'invalid number';
+    case ParseErrorCode.PropertyNameExpected:
+      return 'expected a property name in double quotes';
+    case ParseErrorCode.ValueExpected:
+      return 'expected a value';
+    case ParseErrorCode.ColonExpected:
+      return "expected ':' after the property name";
+    case ParseErrorCode.CommaExpected:
+      return "expected ',' between items";
+    case ParseErrorCode.CloseBraceExpected:
+      return "expected '}' to close the object";
+    case ParseErrorCode.CloseBracketExpected:
+      return "expected ']' to close the array";
+    case ParseErrorCode.EndOfFileExpected:
+      return 'expected the end of the file after the top-level value';
+    case ParseErrorCode.InvalidCommentToken:
+      return 'invalid comment';
+    case ParseErrorCode.UnexpectedEndOfComment:
+      return "unterminated comment: expected '*/'";
+    case ParseErrorCode.UnexpectedEndOfString:
+      return 'unterminated string: expected a closing double quote';
+    case ParseErrorCode.UnexpectedEndOfNumber:
+      return 'incomplete number';
+    case ParseErrorCode.InvalidUnicode:
+      return 'invalid \\u escape: expected four hexadecimal digits';
+    case ParseErrorCode.InvalidEscapeCharacter:
+      return 'invalid escape sequence in a string';
+    case ParseErrorCode.InvalidCharacter:
+      return 'control character in a string: escape it';
+    default:
+      return 'invalid JSON';
+  }
+}
+
+function describeChar(text: string, offset: number): string {
+  if (offset >= text.length) return 'end of file';
+  const cp = text.codePointAt(offset) ?? 0;
+  return cp < 0x20 || cp === 0x7f ? `character U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `character '${String.fromCodePoint(cp)}'`;
+}
+
+function duplicateKeys(node: Node): Node[] {
+  const found: Node[] = [];
+  const visit = (n: Node): void => {
+    if (n.type === 'object') {
+      const seen = new Set<string>();
+      for (const prop of n.children ?? []) {
+        const key = prop.children?.[0];
+        if (!key) continue;
+        const name = String(key.value);
+        if (seen.has(name)) found.push(key);
+        seen.add(name);
+      }
+    }
+    for (const c of n.children ?? []) visit(c);
+  };
+  visit(node);
+  return found;
+}
+
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+// A wrong type makes every other check on that value noise; `if`/`allOf` wrappers add nothing a user can act on.
+function relevantErrors(errors: readonly SchemaError[]): SchemaError[] {
+  const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  return errors.filter((e) => (e.keyword === 'type' || !typed.has(e.instancePath)) && e.keyword !== 'allOf');
+}
+
+function schemaProblem(e: SchemaError, root: Node): { message: string; offset: number; length: number } {
+  const segments = pointerSegments(e.instancePath);
+  const node = findNodeAtLocation(root, segments) ?? root;
+  const where = describePath(segments);
+  const prefix = where ? `${where}: ` : '';
+  const sub = schemaAt(segments);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(e.params.additionalProperty);
+      const key = node.children?.find((p) => p.children?.[0]?.value === name)?.children?.[0] ?? node;
+      const known = Object.keys(sub?.properties ?? {});
+      return { message: `${prefix}unknown property "${name}": expected ${oneOf(known)}`, offset: key.offset, length: key.length };
+    }
+    case 'required':
+      // Point at the opening brace rather than the whole object.
+      return { message: `${prefix}missing property "${String(e.params.missingProperty)}"`, offset: node.offset, length: 1 };
+    case 'type': {
+      const expected = String(e.params.type);
+      const what = segments.length === 0 ? 'a JSON object at the top level' : article(expected);
+      return { message: `${prefix}expected ${what}, got ${article(node.type)}`, offset: node.offset, length: node.length };
+    }
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const label = typeof segments[segments.length - 1] === 'string' ? segments[segments.length - 1] : 'value';
+      return { message: `${prefix}unknown ${String(label)} ${JSON.stringify(node.value)}: expected ${oneOf(allowed, 'or')}`, offset: node.offset, length: node.length };
+    }
+    case 'minItems':
+      return { message: `${prefix}expected at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`, offset: node.offset, length: node.length };
+    case 'pattern':
+      return { message: `${prefix}${sentence(patternMessage(sub, String(e.params.pattern)))}`, offset: node.offset, length: node.length };
+    default:
+      return { message: `${prefix}${e.message ?? 'invalid value'}`, offset: node.offset, length: node.length };
+  }
+}
+
+// Schema messages are written as sentences for VS Code; after a `where: ` prefix they read as a clause.
+function sentence(message: string): string {
+  return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, '');
+}
+
+function describePath(segments: readonly (string | number)[]): string {
+  let out = '';
+  for (const s of segments) out += typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `${out ? '.' : ''}${s}` : `[${JSON.stringify(s)}]`;
+  return out;
+}
+
+function article(type: string): string {
+  const noun = type === 'null' ? 'null' : type === 'integer' ? 'an integer' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+  return noun;
+}
+
+function oneOf(items: readonly string[], last = 'or'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+}
+
+interface SchemaNode {
+  readonly $ref?: string;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+  readonly allOf?: readonly SchemaNode[];
+  readonly pattern?: string;
+  readonly patternErrorMessage?: string;
+  readonly definitions?: Readonly<Record<string, SchemaNode>>;
+}
+
+const SCHEMA = schemaJson as unknown as SchemaNode;
+
+function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
+  const ref = node?.$ref;
+  if (ref === undefined) return node;
+  const name = /^#\/definitions\/(.+)$/.exec(ref)?.[1];
+  return name === undefined ? undefined : resolve(SCHEMA.definitions?.[name]);
+}
+
+// The sub-schema describing the value at an instance path, for the schema's own wording (property lists, pattern messages).
+function schemaAt(segments: readonly (string | number)[]): SchemaNode | undefined {
+  let node = resolve(SCHEMA);
+  for (const s of segments) {
+    node = resolve(typeof s === 'number' ? node?.items : node?.properties?.[s]);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+function patternMessage(sub: SchemaNode | undefined, pattern: string): string {
+  const holder = [sub, ...(sub?.allOf ?? [])].find((s) => s?.pattern === pattern);
+  return holder?.patternErrorMessage ?? `expected a value matching ${pattern}`;
+}
