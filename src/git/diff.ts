@@ -1,0 +1,170 @@
+// What a commit (or the index) changes: one `diff-index`/`diff-tree` call with raw, numstat and -U0 hunks, parsed from -z output.
+import { git, gitBuffer } from './run';
+import type { Repo } from './repo';
+
+export interface FileChange {
+  /** A, M, R, C, T (D is never returned: a deletion adds no lines). */
+  readonly status: string;
+  /** Repository-relative path in the new version. */
+  readonly path: string;
+  /** The old path for renames and copies. */
+  readonly oldPath?: string;
+  readonly oldBlob: string;
+  readonly newBlob: string;
+  readonly newMode: string;
+  readonly binary: boolean;
+  /** Added or changed line ranges in the new version, 0-based, end exclusive, ascending. */
+  readonly added: readonly (readonly [number, number])[];
+  readonly addedCount: number;
+}
+
+const DIFF_FLAGS = ['-M', '--raw', '--numstat', '-z', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-abbrev', '--no-relative', '--full-index'];
+
+/** Changes of the index against `base` (a commit or tree). */
+export async function indexChanges(repo: Repo, base: string): Promise<FileChange[]> {
+  const out = await gitBuffer(['diff-index', '--cached', ...DIFF_FLAGS, base, '--'], { cwd: repo.root });
+  return parseDiffOutput(out.stdout.toString('utf8'));
+}
+
+/** Changes of commit `target` against `base` (its parent, or the empty tree). */
+export async function commitChanges(repo: Repo, base: string, target: string): Promise<FileChange[]> {
+  const out = await gitBuffer(['diff-tree', '-r', ...DIFF_FLAGS, base, target, '--'], { cwd: repo.root });
+  return parseDiffOutput(out.stdout.toString('utf8'));
+}
+
+interface RawRecord {
+  oldMode: string;
+  newMode: string;
+  oldBlob: string;
+  newBlob: string;
+  status: string;
+  path: string;
+  oldPath?: string;
+}
+
+/** Parses `--raw --numstat -z -p -U0` output: NUL-separated raw records, then numstat records, then the patch text. */
+export function parseDiffOutput(out: string): FileChange[] {
+  if (out === '') return [];
+  let pos = 0;
+  const field = (): string => {
+    const end = out.indexOf('\0', pos);
+    if (end < 0) throw new Error(`unexpected end of diff output at offset ${pos}`);
+    const f = out.slice(pos, end);
+    pos = end + 1;
+    return f;
+  };
+  const raws: RawRecord[] = [];
+  while (out[pos] === ':') {
+    const meta = field().slice(1).split(' ');
+    if (meta.length < 5) throw new Error(`malformed raw diff record at offset ${pos}`);
+    const [oldMode, newMode, oldBlob, newBlob, statusScore] = meta as [string, string, string, string, string];
+    const status = statusScore.charAt(0);
+    if (status === 'R' || status === 'C') {
+      const oldPath = field();
+      raws.push({ oldMode, newMode, oldBlob, newBlob, status, oldPath, path: field() });
+    } else raws.push({ oldMode, newMode, oldBlob, newBlob, status, path: field() });
+  }
+  const binary: boolean[] = [];
+  for (let i = 0; i < raws.length; i++) {
+    const f = field();
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(f);
+    if (!m) throw new Error(`malformed numstat record '${f}'`);
+    binary.push(m[1] === '-');
+    // A rename's numstat has an empty path field followed by the old and new paths.
+    if (m[3] === '') {
+      field();
+      field();
+    }
+  }
+  if (out[pos] === '\0') pos++;
+  const added = parsePatchHunks(out.slice(pos), raws.map((r) => r.status));
+  const changes: FileChange[] = [];
+  raws.forEach((r, i) => {
+    if (r.status === 'D' || r.status === 'U' || r.newMode === '160000') return;
+    const ranges = binary[i] ? [] : (added[i] ?? []);
+    changes.push({
+      status: r.status,
+      path: r.path,
+      ...(r.oldPath !== undefined ? { oldPath: r.oldPath } : {}),
+      oldBlob: r.oldBlob,
+      newBlob: r.newBlob,
+      newMode: r.newMode,
+      binary: binary[i] ?? false,
+      added: ranges,
+      addedCount: ranges.reduce((n, [s, e]) => n + e - s, 0),
+    });
+  });
+  return changes;
+}
+
+/** Splits a -U0 patch into per-file blocks (in raw order) and returns each block's added line ranges. */
+export function parsePatchHunks(patch: string, statuses: readonly string[]): (readonly [number, number])[][] {
+  const blocks: (readonly [number, number])[][] = [];
+  let current: (readonly [number, number])[] | undefined;
+  let lineStart = 0;
+  while (lineStart < patch.length) {
+    let lineEnd = patch.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = patch.length;
+    const c = patch.charCodeAt(lineStart);
+    if (c === 0x64 /* d */ && patch.startsWith('diff --git ', lineStart)) {
+      current = [];
+      blocks.push(current);
+    } else if (c === 0x40 /* @ */ && current) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(patch.slice(lineStart, Math.min(lineEnd, lineStart + 200)));
+      if (m) {
+        const start = Number(m[1]);
+        const count = m[2] === undefined ? 1 : Number(m[2]);
+        if (count > 0) current.push([start - 1, start - 1 + count]);
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  // A type change (e.g. symlink to file) prints a deletion block and a creation block for one raw record.
+  const out: (readonly [number, number])[][] = [];
+  let b = 0;
+  for (const s of statuses) {
+    if (s === 'T') {
+      b++;
+      out.push(blocks[b++] ?? []);
+    } else out.push(blocks[b++] ?? []);
+  }
+  return out;
+}
+
+/** Reads blobs by id through one `git cat-file --batch`. */
+export async function readBlobs(repo: Repo, ids: readonly string[]): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(ids)];
+  const map = new Map<string, Buffer>();
+  if (unique.length === 0) return map;
+  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: unique.join('\n') + '\n' });
+  let pos = 0;
+  for (const id of unique) {
+    const nl = stdout.indexOf(0x0a, pos);
+    if (nl < 0) throw new Error(`git cat-file --batch: truncated output for ${id}`);
+    const header = stdout.subarray(pos, nl).toString('utf8');
+    const parts = header.split(' ');
+    if (parts[1] === 'missing' || parts.length < 3) {
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(parts[2]);
+    map.set(id, stdout.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return map;
+}
+
+/** Whether a blob looks binary the way git decides it (a NUL in the first 8000 bytes). */
+export function isBinary(buf: Buffer): boolean {
+  return buf.subarray(0, 8000).includes(0);
+}
+
+/** `git ls-files -z` paths (index), for tests and status. */
+export async function listFiles(repo: Repo, args: readonly string[] = []): Promise<string[]> {
+  const { stdout } = await git(['ls-files', '-z', ...args], { cwd: repo.root });
+  return parseNulList(stdout);
+}
+
+export function parseNulList(out: string): string[] {
+  return out.split('\0').filter((s) => s !== '');
+}

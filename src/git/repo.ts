@@ -1,0 +1,92 @@
+// Repository discovery and repository-relative paths, aware of linked worktrees and submodules.
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import { git, GitError } from './run';
+
+export interface Repo {
+  /** Absolute top level of the working tree (of the submodule, inside one). */
+  readonly root: string;
+  /** Absolute per-worktree git dir (`.git`, `.git/worktrees/<id>`, `.git/modules/<name>`). */
+  readonly gitDir: string;
+  /** Absolute git dir shared by all worktrees of the clone; the working state lives under it. */
+  readonly commonDir: string;
+  /** `main` for the main worktree, else the linked worktree's id; separates working state per checkout. */
+  readonly worktreeId: string;
+  /** `sha1` or `sha256`. */
+  readonly objectFormat: string;
+}
+
+export class NotARepositoryError extends Error {
+  override name = 'NotARepositoryError';
+  constructor(readonly cwd: string) {
+    super(`${cwd}: not inside a git working tree`);
+  }
+}
+
+/** Finds the repository containing `cwd` with a single `git rev-parse`. */
+export async function discoverRepo(cwd: string): Promise<Repo> {
+  let out: string;
+  try {
+    out = (await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--show-object-format'], { cwd })).stdout;
+  } catch (err) {
+    if (err instanceof GitError) throw new NotARepositoryError(cwd);
+    throw err;
+  }
+  const [root, gitDir, common, format] = out.replace(/\n$/, '').split('\n');
+  if (!root || !gitDir || !common) throw new NotARepositoryError(cwd);
+  const commonDir = path.resolve(cwd, common);
+  const worktreeId = samePath(gitDir, commonDir) ? 'main' : path.basename(gitDir);
+  return { root, gitDir, commonDir: canonical(commonDir), worktreeId, objectFormat: format || 'sha1' };
+}
+
+/** The empty tree's id, the diff base of a first commit. */
+export function emptyTree(repo: Repo): string {
+  return repo.objectFormat === 'sha256'
+    ? '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321'
+    : '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+}
+
+/** Directory of the per-clone working state, shared by every worktree, window, hook and CLI run. */
+export function stateDir(repo: Repo): string {
+  return path.join(repo.commonDir, 'ai-provenance');
+}
+
+/** Turns a path given on the command line (relative to `cwd`) into a repository-relative `/` path; throws if outside. */
+export function toRepoPath(repo: Repo, file: string, cwd: string): string {
+  const abs = canonical(path.resolve(cwd, file));
+  const rel = path.relative(canonical(repo.root), abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new Error(`${file}: outside the repository at ${repo.root}`);
+  }
+  return rel.split(path.sep).join('/');
+}
+
+/** The absolute path on disk of a repository-relative path. */
+export function fromRepoPath(repo: Repo, repoPath: string): string {
+  return path.join(repo.root, ...repoPath.split('/'));
+}
+
+export async function headCommit(repo: Repo): Promise<string | undefined> {
+  const r = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+// Resolves symlinks of the longest existing prefix so that /tmp vs /private/tmp style aliases compare equal.
+function canonical(p: string): string {
+  let head = p;
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync.native(head), ...tail.reverse());
+    } catch {
+      const parent = path.dirname(head);
+      if (parent === head) return p;
+      tail.push(path.basename(head));
+      head = parent;
+    }
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  return canonical(a) === canonical(b);
+}

@@ -1,0 +1,386 @@
+// The per-clone working state: AI lines of uncommitted work, one entry file per path, anchored by line hashes.
+//
+// Layout of <git-common-dir>/ai-provenance/ (what the extension watches):
+//   entries/<worktree-id>/<sha1(path)>.json  one entry per file with AI lines; replaced by rename on every write, deleted when none remain
+//   generation                               rewritten (by rename) after every change: watch this one file to learn that anything changed
+//   pending                                  exists iff some entry exists; the hook scripts test it without starting Node
+//   lock                                     held (O_EXCL) by the one writer at a time; stale locks of dead processes are broken
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import type { Attribution, LineProvenance, LineRun } from '../core/model';
+import { HUMAN } from '../core/model';
+import { reanchor, splitLines } from '../core/reanchor';
+import { stateDir, type Repo } from './repo';
+
+export class CorruptStateError extends Error {
+  override name = 'CorruptStateError';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: corrupt ai-provenance working state: ${detail}`);
+  }
+}
+
+export class StateLockTimeoutError extends Error {
+  override name = 'StateLockTimeoutError';
+  constructor(readonly file: string) {
+    super(`${file}: could not lock the ai-provenance working state (held by another process)`);
+  }
+}
+
+const FORMAT = 'ai-provenance/working-state@1';
+/** Characters per line hash in an entry's `hashes` string (48 bits, base64url). */
+const HASH_WIDTH = 8;
+const LOCK_TIMEOUT_MS = 10_000;
+const STALE_LOCK_MS = 30_000;
+
+interface Entry {
+  readonly format: typeof FORMAT;
+  readonly path: string;
+  /** sha1 of the text the entry describes: equal means no re-anchoring is needed. */
+  readonly sha1: string;
+  readonly lineCount: number;
+  /** One fixed-width hash per line, concatenated. */
+  readonly hashes: string;
+  readonly attributions: Attribution[];
+  /** [start, end (exclusive), 'a' | 'm', attribution index]. */
+  readonly runs: [number, number, 'a' | 'm', number][];
+}
+
+export class WorkingState {
+  private constructor(
+    readonly dir: string,
+    private readonly worktreeId: string,
+  ) {}
+
+  static forRepo(repo: Repo): WorkingState {
+    return new WorkingState(stateDir(repo), repo.worktreeId);
+  }
+
+  /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
+  get pendingMarker(): string {
+    return path.join(this.dir, 'pending');
+  }
+
+  /** Re-anchored provenance of `path` for `text` (the file's current content, or a staged blob); undefined if nothing is recorded. */
+  async read(repoPath: string, text: string): Promise<LineProvenance[] | undefined> {
+    const entry = await this.load(repoPath);
+    return entry ? provenanceFor(entry, text) : undefined;
+  }
+
+  /** Replace what is recorded for `path`: `text` is its content now, `lines` the provenance of each line of it (human-only → entry removed). */
+  async write(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+    await this.withLock(() => this.store(repoPath, text, lines));
+  }
+
+  /** Atomically read-modify-write (for recorders that merge: agent hooks, `record`). */
+  async update(repoPath: string, text: string, fn: (current: LineProvenance[]) => LineProvenance[]): Promise<void> {
+    await this.withLock(async () => {
+      const entry = await this.load(repoPath);
+      const current = entry ? provenanceFor(entry, text) : new Array<LineProvenance>(splitLines(text).length).fill(HUMAN);
+      await this.store(repoPath, text, fn(current));
+    });
+  }
+
+  /** Repository-relative paths with recorded AI lines in this worktree. */
+  async paths(): Promise<string[]> {
+    const dir = this.entriesDir();
+    let names: string[];
+    try {
+      names = await fsp.readdir(dir);
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+    const out: string[] = [];
+    for (const n of names) {
+      if (!n.endsWith('.json')) continue;
+      const entry = await this.loadFile(path.join(dir, n));
+      if (entry) out.push(entry.path);
+    }
+    return out.sort();
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    if (from === to) return;
+    await this.withLock(async () => {
+      const entry = await this.load(from);
+      if (!entry) return;
+      await this.put(to, { ...entry, path: to });
+      await this.remove(from);
+      await this.afterChange();
+    });
+  }
+
+  /** The file an entry of `repoPath` lives in (named in errors, watched by the extension). */
+  entryFile(repoPath: string): string {
+    return path.join(this.entriesDir(), `${createHash('sha1').update(repoPath).digest('hex')}.json`);
+  }
+
+  /** Runs `fn` holding the store's lock; exported for multi-file updates such as the post-commit advance. */
+  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    await fsp.mkdir(this.dir, { recursive: true });
+    const lock = path.join(this.dir, 'lock');
+    const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    let wait = 2;
+    for (;;) {
+      try {
+        const h = await fsp.open(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+        await h.writeFile(`${process.pid} ${hostname()} node\n`);
+        await h.close();
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (await breakIfStale(lock)) continue;
+        if (Date.now() > deadline) throw new StateLockTimeoutError(lock);
+        await sleep(wait + Math.random() * wait);
+        wait = Math.min(wait * 2, 50);
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await fsp.rm(lock, { force: true });
+    }
+  }
+
+  private entriesDir(): string {
+    return path.join(this.dir, 'entries', this.worktreeId);
+  }
+
+  private async load(repoPath: string): Promise<Entry | undefined> {
+    const entry = await this.loadFile(this.entryFile(repoPath));
+    if (entry && entry.path !== repoPath) throw new CorruptStateError(this.entryFile(repoPath), `holds '${entry.path}', expected '${repoPath}'`);
+    return entry;
+  }
+
+  private async loadFile(file: string): Promise<Entry | undefined> {
+    let raw: string;
+    try {
+      raw = await fsp.readFile(file, 'utf8');
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    return parseEntry(file, raw);
+  }
+
+  private async store(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+    const entry = buildEntry(repoPath, text, lines);
+    if (entry) await this.put(repoPath, entry);
+    else await this.remove(repoPath);
+    await this.afterChange();
+  }
+
+  private async put(repoPath: string, entry: Entry): Promise<void> {
+    const file = this.entryFile(repoPath);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    await atomicWrite(file, JSON.stringify(entry));
+  }
+
+  private async remove(repoPath: string): Promise<void> {
+    await fsp.rm(this.entryFile(repoPath), { force: true });
+  }
+
+  /** Keeps `pending` and `generation` in step with the entries; called with the lock held. */
+  async afterChange(): Promise<void> {
+    const any = await hasEntries(path.join(this.dir, 'entries'));
+    if (any) await fsp.writeFile(this.pendingMarker, '');
+    else await fsp.rm(this.pendingMarker, { force: true });
+    await atomicWrite(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
+  }
+}
+
+/** 48-bit line hashes (cyrb53), base64url, fixed width; collisions only matter within one file's diff. */
+export function lineHash(line: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const b = Buffer.allocUnsafe(6);
+  b.writeUInt32BE(h1 >>> 0, 0);
+  b.writeUInt16BE(h2 & 0xffff, 4);
+  return b.toString('base64url');
+}
+
+/** Blank lines get a hash that reads back as '' so reanchor still sees them as blank (blank lines carry no authorship). */
+const BLANK_HASH = '........';
+
+function hashesOf(lines: readonly string[]): string[] {
+  return lines.map((l) => (l === '' ? BLANK_HASH : lineHash(l)));
+}
+
+function forReanchor(hashes: string[]): string[] {
+  return hashes.map((h) => (h === BLANK_HASH ? '' : h));
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function buildEntry(repoPath: string, text: string, lines: readonly LineProvenance[]): Entry | undefined {
+  const textLines = splitLines(text);
+  const attributions: Attribution[] = [];
+  const index = new Map<string, number>();
+  const runs: Entry['runs'] = [];
+  const n = Math.min(lines.length, textLines.length);
+  for (let i = 0; i < n; i++) {
+    const p = lines[i];
+    if (!p || p.kind === 'human' || !p.attribution) continue;
+    const key = JSON.stringify(p.attribution);
+    let a = index.get(key);
+    if (a === undefined) {
+      a = attributions.push(p.attribution) - 1;
+      index.set(key, a);
+    }
+    const k = p.kind === 'ai' ? 'a' : 'm';
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i && last[2] === k && last[3] === a) last[1] = i + 1;
+    else runs.push([i, i + 1, k, a]);
+  }
+  if (runs.length === 0) return undefined;
+  return { format: FORMAT, path: repoPath, sha1: sha1(text), lineCount: textLines.length, hashes: hashesOf(textLines).join(''), attributions, runs };
+}
+
+function expand(entry: Entry): LineProvenance[] {
+  const out = new Array<LineProvenance>(entry.lineCount).fill(HUMAN);
+  for (const [start, end, k, a] of entry.runs) {
+    const p: LineProvenance = { kind: k === 'a' ? 'ai' : 'mixed', attribution: entry.attributions[a] };
+    for (let i = start; i < end; i++) out[i] = p;
+  }
+  return out;
+}
+
+function provenanceFor(entry: Entry, text: string): LineProvenance[] {
+  if (sha1(text) === entry.sha1) return expand(entry);
+  const oldHashes: string[] = [];
+  for (let i = 0; i < entry.lineCount; i++) oldHashes.push(entry.hashes.slice(i * HASH_WIDTH, (i + 1) * HASH_WIDTH));
+  return reanchor(forReanchor(oldHashes), expand(entry), forReanchor(hashesOf(splitLines(text))));
+}
+
+function parseEntry(file: string, raw: string): Entry {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (err) {
+    throw new CorruptStateError(file, `not valid JSON (${(err as Error).message})`);
+  }
+  const e = v as Partial<Entry> | null;
+  if (!e || typeof e !== 'object' || e.format !== FORMAT) throw new CorruptStateError(file, 'unknown format');
+  if (typeof e.path !== 'string' || typeof e.sha1 !== 'string' || typeof e.hashes !== 'string' || !Number.isInteger(e.lineCount)) {
+    throw new CorruptStateError(file, 'missing fields');
+  }
+  const lineCount = e.lineCount as number;
+  if (e.hashes.length !== lineCount * HASH_WIDTH) throw new CorruptStateError(file, `hashes do not cover ${lineCount} lines`);
+  if (!Array.isArray(e.attributions) || !e.attributions.every((a) => a && typeof a.agent === 'string' && typeof a.source === 'string')) {
+    throw new CorruptStateError(file, 'bad attributions');
+  }
+  const nAttr = e.attributions.length;
+  if (
+    !Array.isArray(e.runs) ||
+    !e.runs.every(
+      (r) =>
+        Array.isArray(r) &&
+        Number.isInteger(r[0]) &&
+        Number.isInteger(r[1]) &&
+        r[0] >= 0 &&
+        r[0] < r[1] &&
+        r[1] <= lineCount &&
+        (r[2] === 'a' || r[2] === 'm') &&
+        Number.isInteger(r[3]) &&
+        r[3] >= 0 &&
+        r[3] < nAttr,
+    )
+  ) {
+    throw new CorruptStateError(file, 'bad line runs');
+  }
+  return e as Entry;
+}
+
+/** Runs of an entry's provenance list, for callers that want LineRun form. */
+export function runsOf(lines: readonly LineProvenance[]): LineRun[] {
+  const runs: LineRun[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const p = lines[i];
+    if (!p || p.kind === 'human' || !p.attribution) continue;
+    const last = runs[runs.length - 1];
+    if (last && last.end === i && last.kind === p.kind && last.attribution === p.attribution) {
+      runs[runs.length - 1] = { ...last, end: i + 1 };
+    } else runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
+  }
+  return runs;
+}
+
+export async function atomicWrite(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fsp.writeFile(tmp, data);
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function hasEntries(dir: string): Promise<boolean> {
+  let subdirs: string[];
+  try {
+    subdirs = await fsp.readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+  for (const d of subdirs) {
+    try {
+      if ((await fsp.readdir(path.join(dir, d))).some((n) => n.endsWith('.json'))) return true;
+    } catch (err) {
+      if (!isNotFound(err) && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+    }
+  }
+  return false;
+}
+
+async function breakIfStale(lock: string): Promise<boolean> {
+  let content: string;
+  let mtime: number;
+  try {
+    content = await fsp.readFile(lock, 'utf8');
+    mtime = (await fsp.stat(lock)).mtimeMs;
+  } catch (err) {
+    if (isNotFound(err)) return true;
+    throw err;
+  }
+  const [pidText, host] = content.trim().split(' ');
+  const pid = Number(pidText);
+  const dead = host === hostname() && Number.isInteger(pid) && pid > 0 && !alive(pid);
+  // An empty lock older than a second belongs to a writer that died between create and write.
+  const abandoned = content === '' && Date.now() - mtime > 1000;
+  if (!dead && !abandoned && Date.now() - mtime < STALE_LOCK_MS) return false;
+  await fsp.rm(lock, { force: true });
+  return true;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,62 @@
+import { strict as assert } from 'node:assert';
+import { discoverRepo, toRepoPath } from '../../../src/git/repo';
+import { indexChanges, parseDiffOutput, readBlobs } from '../../../src/git/diff';
+import { cleanupTemp, initRepo, sh, write } from './helpers';
+
+const ODD = 'q"n\nl $(x) ü.txt';
+
+describe('git diff parsing', () => {
+  after(cleanupTemp);
+
+  it('parses literal raw, numstat and -U0 patch output, renames and binaries included', () => {
+    const out =
+      ':100644 100644 aaa bbb M\0bin.dat\0:100644 100644 ccc ddd R050\0x y.txt\0q"n\nl.txt\0:000000 100644 000 eee A\0new.txt\0' +
+      '-\t-\tbin.dat\0' +
+      '2\t1\t\0x y.txt\0q"n\nl.txt\0' +
+      '1\t0\tnew.txt\0' +
+      '\0diff --git a/bin.dat b/bin.dat\nindex aaa..bbb 100644\nBinary files a/bin.dat and b/bin.dat differ\n' +
+      'diff --git a/x y.txt "b/q\\"n\\nl.txt"\nsimilarity index 50%\n--- a/x y.txt\t\n+++ "b/q\\"n\\nl.txt"\n@@ -2 +2 @@ a\n-b\n+B\n@@ -3,0 +4 @@ c\n+d\n' +
+      'diff --git a/new.txt b/new.txt\nnew file mode 100644\n--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+diff --git a/x b/x\n';
+    const changes = parseDiffOutput(out);
+    assert.deepEqual(
+      changes.map((c) => [c.status, c.path, c.oldPath, c.binary, c.added]),
+      [
+        ['M', 'bin.dat', undefined, true, []],
+        ['R', 'q"n\nl.txt', 'x y.txt', false, [[1, 2], [3, 4]]],
+        ['A', 'new.txt', undefined, false, [[0, 1]]],
+      ],
+    );
+  });
+
+  it('returns nothing for empty output and rejects truncated records', () => {
+    assert.deepEqual(parseDiffOutput(''), []);
+    assert.throws(() => parseDiffOutput(':100644 100644 a b M\0x'), /unexpected end of diff output/);
+  });
+
+  it('reads the staged change of a real repository with odd file names', async () => {
+    const dir = initRepo();
+    write(dir, 'x y.txt', 'a\nb\nc\n');
+    sh(dir, 'git', 'add', '.');
+    sh(dir, 'git', 'commit', '-qm', 'init');
+    sh(dir, 'git', 'mv', 'x y.txt', ODD);
+    write(dir, ODD, 'a\nB\nc\nd\n');
+    write(dir, 'bin.dat', Buffer.from([0, 1, 2, 3]));
+    sh(dir, 'git', 'add', '-A');
+    const repo = await discoverRepo(dir);
+    const changes = await indexChanges(repo, 'HEAD');
+    const renamed = changes.find((c) => c.path === ODD);
+    assert.equal(renamed?.oldPath, 'x y.txt');
+    assert.deepEqual(renamed?.added, [[1, 2], [3, 4]]);
+    assert.equal(changes.find((c) => c.path === 'bin.dat')?.binary, true);
+    const blobs = await readBlobs(repo, [renamed!.newBlob]);
+    assert.equal(blobs.get(renamed!.newBlob)?.toString('utf8'), 'a\nB\nc\nd\n');
+  });
+
+  it('turns command-line paths into repository-relative ones and refuses paths outside', async () => {
+    const dir = initRepo();
+    write(dir, 'sub/f.txt', 'x');
+    const repo = await discoverRepo(`${dir}/sub`);
+    assert.equal(toRepoPath(repo, 'f.txt', `${dir}/sub`), 'sub/f.txt');
+    assert.throws(() => toRepoPath(repo, '../../etc/passwd', `${dir}/sub`), /outside the repository/);
+  });
+});

@@ -1,0 +1,160 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { discoverRepo, type Repo } from '../../../src/git/repo';
+import { CorruptStateError, WorkingState } from '../../../src/git/workingState';
+import { aiLineNumbers, aiLines, CLAUDE, cleanupTemp, COPILOT, initRepo, lines, sh } from './helpers';
+
+describe('working state', () => {
+  let repo: Repo;
+  let state: WorkingState;
+  beforeEach(async () => {
+    repo = await discoverRepo(initRepo());
+    state = WorkingState.forRepo(repo);
+  });
+  after(cleanupTemp);
+
+  it('returns undefined for a file nothing was recorded for', async () => {
+    assert.equal(await state.read('a.ts', 'x\n'), undefined);
+    assert.deepEqual(await state.paths(), []);
+  });
+
+  it('reads back what was written for the same text', async () => {
+    const text = lines(5);
+    await state.write('src/a.ts', text, aiLines(6, [[2, 3]]));
+    const back = await state.read('src/a.ts', text);
+    assert.deepEqual(aiLineNumbers(back), [2, 3]);
+    assert.deepEqual(back?.[1], { kind: 'ai', attribution: CLAUDE });
+    assert.deepEqual(await state.paths(), ['src/a.ts']);
+  });
+
+  it('keeps AI lines on their text when lines are inserted above them outside the recorder', async () => {
+    const text = lines(5);
+    await state.write('a.ts', text, aiLines(6, [[4, 5]]));
+    const edited = 'new top\nanother\n' + text;
+    assert.deepEqual(aiLineNumbers(await state.read('a.ts', edited)), [6, 7]);
+  });
+
+  it('drops AI lines that were deleted outside the recorder and marks edited ones mixed', async () => {
+    const text = 'a\nb\nc\nd\n';
+    await state.write('a.ts', text, aiLines(5, [[2, 3]]));
+    const back = await state.read('a.ts', 'a\nB!\nd\n');
+    assert.deepEqual(
+      back?.map((l) => l.kind),
+      ['human', 'mixed', 'human', 'human'],
+    );
+  });
+
+  it('never carries AI onto a blank line', async () => {
+    await state.write('a.ts', 'x\ny\n', aiLines(3, [[1, 2]]));
+    const back = await state.read('a.ts', 'x\n\n');
+    assert.deepEqual(aiLineNumbers(back), [1]);
+  });
+
+  it('removes the entry and the pending marker when only human lines remain', async () => {
+    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    assert.ok(existsSync(state.pendingMarker), 'pending marker after an AI write');
+    await state.write('a.ts', 'x\n', aiLines(2, []));
+    assert.equal(await state.read('a.ts', 'x\n'), undefined);
+    assert.ok(!existsSync(state.pendingMarker), 'no pending marker once nothing is recorded');
+  });
+
+  it('keeps the pending marker while another file still has AI lines', async () => {
+    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    await state.write('b.ts', 'y\n', aiLines(2, [[1, 1]], COPILOT));
+    await state.write('a.ts', 'x\n', aiLines(2, []));
+    assert.ok(existsSync(state.pendingMarker));
+    assert.deepEqual(await state.paths(), ['b.ts']);
+  });
+
+  it('moves an entry on rename', async () => {
+    await state.write('old name.ts', 'x\n', aiLines(2, [[1, 1]]));
+    await state.rename('old name.ts', 'dir/new "name".ts');
+    assert.equal(await state.read('old name.ts', 'x\n'), undefined);
+    assert.deepEqual(aiLineNumbers(await state.read('dir/new "name".ts', 'x\n')), [1]);
+  });
+
+  it('merges with update instead of replacing', async () => {
+    const text = lines(4);
+    await state.write('a.ts', text, aiLines(5, [[1, 1]]));
+    await state.update('a.ts', text, (cur) => cur.map((l, i) => (i === 3 ? { kind: 'ai', attribution: COPILOT } : l)));
+    const back = await state.read('a.ts', text);
+    assert.deepEqual(aiLineNumbers(back), [1, 4]);
+    assert.equal(back?.[3]?.attribution?.agent, 'copilot');
+  });
+
+  it('reports a corrupt entry as CorruptStateError naming the file, never as "no AI"', async () => {
+    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    const file = state.entryFile('a.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
+    await assert.rejects(state.read('a.ts', 'x\n'), (e: unknown) => e instanceof CorruptStateError && e.file === file && e.message.startsWith(file));
+    await assert.rejects(state.paths(), CorruptStateError);
+  });
+
+  it('rejects an entry whose runs point past its lines', async () => {
+    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    const file = state.entryFile('a.ts');
+    const e = JSON.parse(readFileSync(file, 'utf8'));
+    e.runs = [[0, 99, 'a', 0]];
+    writeFileSync(file, JSON.stringify(e));
+    await assert.rejects(state.read('a.ts', 'x\n'), CorruptStateError);
+  });
+
+  it('keeps separate entries per linked worktree of one clone', async () => {
+    sh(repo.root, 'git', 'commit', '-q', '--allow-empty', '-m', 'base');
+    const wtDir = path.join(path.dirname(repo.root), `${path.basename(repo.root)}-wt`);
+    sh(repo.root, 'git', 'worktree', 'add', '-q', wtDir);
+    const wt = await discoverRepo(wtDir);
+    assert.equal(wt.commonDir, repo.commonDir);
+    assert.notEqual(wt.worktreeId, 'main');
+    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    assert.equal(await WorkingState.forRepo(wt).read('a.ts', 'x\n'), undefined);
+    sh(repo.root, 'git', 'worktree', 'remove', '--force', wtDir);
+  });
+
+  it('stores line hashes, not the text, so a 20 MB file stays small', async () => {
+    const big = 'x'.repeat(2000) + '\n';
+    const text = big.repeat(10_000);
+    await state.write('big.txt', text, aiLines(10_001, [[5, 6]]));
+    const size = readFileSync(state.entryFile('big.txt')).length;
+    assert.ok(size < 200_000, `entry is ${size} bytes for a ${text.length}-byte file`);
+    assert.deepEqual(aiLineNumbers(await state.read('big.txt', 'top\n' + text)), [6, 7]);
+  });
+
+  it('loses nothing when several processes record at once', async function () {
+    this.timeout(60_000);
+    const text = lines(40);
+    const writers = 4;
+    const perWriter = 10;
+    const script = `
+      const { discoverRepo } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/git/repo'))});
+      const { WorkingState } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/git/workingState'))});
+      (async () => {
+        const w = Number(process.argv[1]);
+        const state = WorkingState.forRepo(await discoverRepo(process.cwd()));
+        for (let k = 0; k < ${perWriter}; k++) {
+          const line = w * ${perWriter} + k;
+          await state.update('shared.ts', ${JSON.stringify(text)}, (cur) => cur.map((l, i) => i === line ? { kind: 'ai', attribution: { agent: 'codex', source: 'agent-hook', at: 'x' } } : l));
+        }
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const codes = await Promise.all(
+      Array.from({ length: writers }, (_, w) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, String(w)], { cwd: repo.root, stdio: ['ignore', 'ignore', 'inherit'] });
+          child.on('close', resolve);
+        }),
+      ),
+    );
+    assert.deepEqual(codes, [0, 0, 0, 0]);
+    assert.deepEqual(aiLineNumbers(await state.read('shared.ts', text)), Array.from({ length: writers * perWriter }, (_, i) => i + 1));
+    assert.deepEqual(readdirSync(state.dir).filter((n) => n.includes('.tmp') || n === 'lock'), [], 'no temp files or lock left behind');
+  });
+
+  it('breaks a lock left by a process that died', async () => {
+    mkdirSync(state.dir, { recursive: true });
+    writeFileSync(path.join(state.dir, 'lock'), `999999 ${require('node:os').hostname()} node\n`);
+    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    assert.deepEqual(await state.paths(), ['a.ts']);
+  });
+});
