@@ -1,5 +1,96 @@
-import type * as vscode from 'vscode';
+// The composition root: builds the long-lived objects once, wires their events, and defers all heavy work.
+import * as vscode from 'vscode';
+import { createApi, type AiProvenanceApi } from './api';
+import { registerCommands } from './commands';
+import { CriticalPaths } from './critical';
+import { Decorations } from './decorations';
+import { Detector } from './detector';
+import { GitStore } from './gitStore';
+import { ProvenanceService } from './provenance';
+import { readSettings, SECTION } from './settings';
+import { StatusBar } from './statusBar';
+import type { RepoRef } from './store';
+import { TeamConfig } from './teamConfig';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+let service: ProvenanceService | undefined;
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
+  const started = Date.now();
+  const log = vscode.window.createOutputChannel('AI Provenance', { log: true });
+  const trusted = (): boolean => vscode.workspace.isTrusted;
+  const cliPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
+  let settings = readSettings();
+
+  const diagnostics = vscode.languages.createDiagnosticCollection('aiProvenance');
+  const config = new TeamConfig(diagnostics);
+  const detector = new Detector(settings);
+  const store = new GitStore(cliPath, trusted);
+  const watched = new Map<string, vscode.Disposable>();
+  service = new ProvenanceService(
+    store,
+    detector,
+    settings,
+    {
+      onRepo: async (repo: RepoRef) => {
+        if (!watched.has(repo.stateDir)) {
+          // Hooks and the CLI rewrite `generation` after every change to the working state.
+          const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.stateDir), 'generation'));
+          const reload = (): void => service?.reloadRepo(repo.stateDir);
+          w.onDidChange(reload);
+          w.onDidCreate(reload);
+          watched.set(repo.stateDir, w);
+        }
+        await config.ensure(repo);
+      },
+      isIgnored: (repo, relPath) => config.isIgnored(repo, relPath),
+      canWrite: trusted,
+    },
+    log,
+  );
+  const critical = new CriticalPaths(service, config, diagnostics, context.workspaceState, settings);
+  const decorations = new Decorations(service, config, vscode.Uri.joinPath(context.extensionUri, 'media'), settings);
+  let statusBar: StatusBar | undefined = settings.statusBar ? new StatusBar(service, critical) : undefined;
+  const tracked = service;
+
+  context.subscriptions.push(
+    log,
+    diagnostics,
+    config,
+    detector,
+    tracked,
+    critical,
+    decorations,
+    { dispose: () => statusBar?.dispose() },
+    { dispose: () => watched.forEach((w) => w.dispose()) },
+    ...registerCommands({ service: tracked, detector, cliPath, trusted, log }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      settings = readSettings();
+      detector.update(settings);
+      tracked.update(settings);
+      critical.update(settings);
+      decorations.update(settings);
+      // The status bar exists only while its setting is on.
+      if (settings.statusBar && !statusBar) statusBar = new StatusBar(tracked, critical);
+      else if (!settings.statusBar && statusBar) {
+        statusBar.dispose();
+        statusBar = undefined;
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const d of tracked.all()) void tracked.reload(d.uri);
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'aiProvenance.active', true);
+
+  // Reading what is recorded for the open files waits until activation has returned.
+  setTimeout(() => {
+    void tracked.trackOpenDocuments().then(() => decorations.scheduleAll());
+  }, 0);
+  log.info(`activated in ${Date.now() - started} ms${trusted() ? '' : ' (restricted mode: untrusted workspace)'}`);
+  return createApi(tracked);
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return service?.flush();
+}

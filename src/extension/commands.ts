@@ -1,0 +1,204 @@
+// Every command of the extension, from one typed table; ids match contributes.json.
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import { KNOWN_AGENTS } from '../core/model';
+import { attribution } from './detection';
+import type { Detector } from './detector';
+import { gitApi, repositoryFor } from './gitApi';
+import { addReviewedBy } from './signOff';
+import { message, type ProvenanceService } from './provenance';
+import { SECTION } from './settings';
+
+export const COMMANDS = {
+  toggleAnnotations: 'aiProvenance.toggleAnnotations',
+  markSelectionAI: 'aiProvenance.markSelectionAI',
+  markSelectionHuman: 'aiProvenance.markSelectionHuman',
+  showAiLines: 'aiProvenance.showAiLines',
+  installHooks: 'aiProvenance.installHooks',
+  signOff: 'aiProvenance.signOff',
+  openReport: 'aiProvenance.openReport',
+  showSummary: 'aiProvenance.showSummary',
+  acceptInlineSuggestion: 'aiProvenance.internal.armInlineAccept',
+  endInlineAccept: 'aiProvenance.internal.disarmInlineAccept',
+} as const;
+
+export interface CommandDeps {
+  readonly service: ProvenanceService;
+  readonly detector: Detector;
+  readonly cliPath: string;
+  readonly trusted: () => boolean;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** Arguments tests and other extensions may pass instead of answering the pickers. */
+interface MarkArgs {
+  readonly agent?: string;
+  readonly model?: string;
+  readonly uri?: vscode.Uri;
+  /** 0-based, end exclusive; defaults to the selection. */
+  readonly startLine?: number;
+  readonly endLine?: number;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { service, detector } = deps;
+  const table: Record<string, (...args: never[]) => unknown> = {
+    [COMMANDS.toggleAnnotations]: async () => {
+      const c = vscode.workspace.getConfiguration(SECTION);
+      await c.update('annotations.enabled', !c.get<boolean>('annotations.enabled', true), vscode.ConfigurationTarget.Global);
+    },
+    [COMMANDS.markSelectionAI]: async (args?: MarkArgs) => {
+      const target = await targetLines(args);
+      if (!target) return;
+      const agent = args?.agent ?? (await pickAgent());
+      if (!agent) return;
+      await service.mark(target.doc, target.start, target.end, attribution(agent, 'manual', new Date(), args?.model));
+    },
+    [COMMANDS.markSelectionHuman]: async (args?: MarkArgs) => {
+      const target = await targetLines(args);
+      if (target) await service.mark(target.doc, target.start, target.end, undefined);
+    },
+    [COMMANDS.showAiLines]: async (uri?: vscode.Uri) => {
+      const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      if (!doc) return;
+      const runs = service.runs(doc.uri);
+      if (runs.length === 0) {
+        void vscode.window.showInformationMessage('No AI-written lines in this file.');
+        return;
+      }
+      const pick = await vscode.window.showQuickPick(
+        runs.map((r) => ({
+          label: `$(sparkle) Lines ${r.start + 1}–${r.end}`,
+          description: `${r.kind === 'mixed' ? 'AI, edited' : 'AI'} · ${r.attribution.agent}${r.attribution.model ? ` · ${r.attribution.model}` : ''}`,
+          detail: doc.lineAt(r.start).text.trim().slice(0, 120),
+          run: r,
+        })),
+        { placeHolder: 'AI-written lines of this file' },
+      );
+      if (!pick) return;
+      const editor = await vscode.window.showTextDocument(doc);
+      const range = new vscode.Range(pick.run.start, 0, pick.run.end - 1, doc.lineAt(pick.run.end - 1).text.length);
+      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    },
+    [COMMANDS.installHooks]: async () => {
+      if (!deps.trusted()) {
+        void vscode.window.showWarningMessage('AI Provenance installs nothing in an untrusted workspace.');
+        return;
+      }
+      const folder = await pickFolder();
+      if (!folder) return;
+      try {
+        const out = await runCli(deps.cliPath, ['install'], folder.uri.fsPath);
+        deps.log.info(out.trim());
+        void vscode.window.showInformationMessage(`AI Provenance: git hooks installed in ${folder.name}.`);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`AI Provenance: ${message(err)}`);
+      }
+    },
+    [COMMANDS.signOff]: async () => {
+      if (!deps.trusted()) {
+        void vscode.window.showWarningMessage('Sign-off needs a trusted workspace.');
+        return;
+      }
+      const api = await gitApi();
+      const repo = api && repositoryFor(api, vscode.window.activeTextEditor?.document.uri.fsPath);
+      if (!repo) {
+        void vscode.window.showErrorMessage('AI Provenance: no git repository to sign off in (the Git extension is off or the file is outside a repository).');
+        return;
+      }
+      const [name, email] = await Promise.all([repo.getConfig('user.name').catch(() => ''), repo.getConfig('user.email').catch(() => '')]);
+      if (!email.trim()) {
+        void vscode.window.showErrorMessage('AI Provenance: set your git identity first (git config user.email), then sign off again.');
+        return;
+      }
+      repo.inputBox.value = addReviewedBy(repo.inputBox.value, name.trim(), email.trim());
+      await vscode.commands.executeCommand('workbench.view.scm');
+    },
+    [COMMANDS.openReport]: async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report(service) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    },
+    [COMMANDS.showSummary]: async () => {
+      const editor = vscode.window.activeTextEditor;
+      const tracked = editor && service.get(editor.document.uri);
+      if (!tracked) return;
+      const ai = tracked.tracker.aiLineCount();
+      const choice = await vscode.window.showInformationMessage(
+        `${ai} of ${tracked.tracker.lineCount} lines of ${tracked.relPath ?? editor.document.fileName} are AI-written.`,
+        'Show AI Lines',
+        'Sign Off',
+        'Open Report',
+      );
+      if (choice === 'Show AI Lines') await vscode.commands.executeCommand(COMMANDS.showAiLines, editor.document.uri);
+      else if (choice === 'Sign Off') await vscode.commands.executeCommand(COMMANDS.signOff);
+      else if (choice === 'Open Report') await vscode.commands.executeCommand(COMMANDS.openReport);
+    },
+    [COMMANDS.acceptInlineSuggestion]: (args?: { agent?: string }) => {
+      const uri = vscode.window.activeTextEditor?.document.uri;
+      if (uri) detector.acceptWindow.arm(uri.toString(), Date.now(), typeof args?.agent === 'string' ? args.agent : undefined);
+    },
+    [COMMANDS.endInlineAccept]: () => detector.acceptWindow.disarm(),
+  };
+  return Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
+}
+
+async function targetLines(args?: MarkArgs): Promise<{ doc: vscode.TextDocument; start: number; end: number } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const doc = args?.uri ? await vscode.workspace.openTextDocument(args.uri) : editor?.document;
+  if (!doc) return undefined;
+  if (args?.startLine !== undefined) {
+    const end = args.endLine ?? args.startLine + 1;
+    if (args.startLine < 0 || end > doc.lineCount || end <= args.startLine) {
+      throw new Error(`${doc.uri.fsPath}: lines ${args.startLine}–${end} are outside the document (0–${doc.lineCount})`);
+    }
+    return { doc, start: args.startLine, end };
+  }
+  if (!editor || editor.document !== doc) return undefined;
+  const s = editor.selection;
+  // A selection ending at column 0 of a line does not include that line.
+  const end = s.end.line > s.start.line && s.end.character === 0 ? s.end.line : s.end.line + 1;
+  return { doc, start: s.start.line, end };
+}
+
+async function pickAgent(): Promise<string | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    KNOWN_AGENTS.map((a) => ({ label: a })),
+    { placeHolder: 'Which AI wrote the selected lines?' },
+  );
+  return pick?.label;
+}
+
+async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length <= 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Install the AI Provenance git hooks in…' });
+}
+
+/** Runs the bundled CLI with the extension host's Node. */
+export function runCli(cliPath: string, args: readonly string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (err, stdout, stderr) => {
+      if (err) reject(new Error(String(stderr).trim().split('\n')[0] || err.message));
+      else resolve(String(stdout));
+    });
+  });
+}
+
+function report(service: ProvenanceService): string {
+  const rows = service
+    .all()
+    .filter((d) => d.tracker.aiLineCount() > 0)
+    .map((d) => {
+      const agents = new Set(d.tracker.runs().map((r) => (r.attribution.model ? `${r.attribution.agent}:${r.attribution.model}` : r.attribution.agent)));
+      return `| ${d.relPath ?? d.uri.fsPath} | ${d.tracker.aiLineCount()} / ${d.tracker.lineCount} | ${[...agents].join(', ')} |`;
+    });
+  return [
+    '# AI Provenance report',
+    '',
+    rows.length ? '| file | AI lines | agents |\n|---|---|---|\n' + rows.join('\n') : 'No AI-written lines in the open files.',
+    '',
+    'Run `ai-provenance status` in a terminal for every file of the working tree.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,55 @@
+// Turns a document's AI runs into ranges per decoration style; free of 'vscode' so the hot path is benchmarked in Node.
+import { KNOWN_AGENTS, type AgentId, type LineRun } from '../core/model';
+
+export type StyleKind = 'ai' | 'mixed';
+
+/** Agents with their own colour; any other agent id is drawn with the `other` colour. */
+export const COLOURED_AGENTS: readonly AgentId[] = KNOWN_AGENTS;
+
+export function agentSlot(agent: AgentId): string {
+  return (COLOURED_AGENTS as readonly string[]).includes(agent) ? agent : 'other';
+}
+
+/** `ai:copilot`, `mixed:other`, … : one decoration type each. */
+export function styleKey(kind: StyleKind, agent: AgentId): string {
+  return `${kind}:${agentSlot(agent)}`;
+}
+
+/** Colour id for an agent slot: hyphens are not allowed in colour ids, so `claude-code` becomes `claudeCode`. */
+export function agentColourId(slot: string): string {
+  return `aiProvenance.agent.${slot.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}`;
+}
+
+/** Line spans, 0-based, end exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface DecorationPlan {
+  /** Spans per style key, adjacent spans of one style merged. */
+  readonly byStyle: Map<string, Span[]>;
+  /** Every AI or mixed line, merged; used for the critical-file marker. */
+  readonly all: Span[];
+}
+
+function push(list: Span[], start: number, end: number): void {
+  const last = list[list.length - 1];
+  if (last && last.end >= start) last.end = Math.max(last.end, end);
+  else list.push({ start, end });
+}
+
+/** Groups runs (sorted by start, as the tracker gives them) by style and merges neighbours. */
+export function planDecorations(runs: readonly LineRun[]): DecorationPlan {
+  const byStyle = new Map<string, Span[]>();
+  const all: Span[] = [];
+  for (const r of runs) {
+    if (r.end <= r.start) continue;
+    const key = styleKey(r.kind, r.attribution.agent);
+    let list = byStyle.get(key);
+    if (!list) byStyle.set(key, (list = []));
+    push(list, r.start, r.end);
+    push(all, r.start, r.end);
+  }
+  return { byStyle, all };
+}

@@ -1,0 +1,123 @@
+// The Store over src/git: repository discovery, the working state, and `ai-provenance blame --json` for history.
+import { execFile } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { LineProvenance } from '../core/model';
+import { discoverRepo, NotARepositoryError, stateDir, type Repo } from '../git/repo';
+import { WorkingState } from '../git/workingState';
+import type { BlameLine, RepoRef, Store } from './store';
+
+interface Found extends RepoRef {
+  readonly state: WorkingState;
+}
+
+export class GitStore implements Store {
+  private readonly byDir = new Map<string, Promise<Found | undefined>>();
+
+  /**
+   * @param cliPath the bundled `dist/cli.js`
+   * @param trusted whether git and the CLI may run; untrusted workspaces find the repository by reading `.git` only
+   */
+  constructor(
+    private readonly cliPath: string,
+    private readonly trusted: () => boolean,
+  ) {}
+
+  repoFor(fsPath: string): Promise<RepoRef | undefined> {
+    const dir = path.dirname(fsPath);
+    let p = this.byDir.get(dir);
+    if (!p) {
+      p = this.discover(dir);
+      this.byDir.set(dir, p);
+      // A failed lookup is retried next time (the folder may become a repository).
+      p.then((r) => r ?? this.byDir.delete(dir), () => this.byDir.delete(dir));
+    }
+    return p;
+  }
+
+  private async discover(dir: string): Promise<Found | undefined> {
+    let repo: Repo | undefined;
+    if (this.trusted()) {
+      try {
+        repo = await discoverRepo(dir);
+      } catch (err) {
+        if (err instanceof NotARepositoryError) return undefined;
+        throw err;
+      }
+    } else {
+      repo = await discoverWithoutGit(dir);
+    }
+    if (!repo) return undefined;
+    return { root: repo.root, stateDir: stateDir(repo), state: WorkingState.forRepo(repo) };
+  }
+
+  read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {
+    return (repo as Found).state.read(relPath, text);
+  }
+
+  write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+    return (repo as Found).state.write(relPath, text, lines);
+  }
+
+  blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]> {
+    if (!this.trusted()) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [this.cliPath, 'blame', relPath, '--json'],
+        // The extension host may be Electron: make it behave as plain Node for the CLI.
+        { cwd: repo.root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (err) {
+            reject(new Error(`ai-provenance blame ${relPath}: ${String(stderr).trim().split('\n')[0] || err.message}`));
+            return;
+          }
+          try {
+            resolve(parseBlame(String(stdout)));
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        },
+      );
+    });
+  }
+}
+
+/** Keeps the well-formed entries of `blame --json` output. */
+export function parseBlame(json: string): BlameLine[] {
+  const raw: unknown = JSON.parse(json);
+  const list: unknown = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null ? (raw as { lines?: unknown }).lines : undefined;
+  if (!Array.isArray(list)) throw new Error('ai-provenance blame: unexpected output (no line list)');
+  const out: BlameLine[] = [];
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) continue;
+    const r = item as Record<string, unknown>;
+    if (typeof r.line !== 'number' || (r.kind !== 'human' && r.kind !== 'ai' && r.kind !== 'mixed')) continue;
+    const s = (k: string): string | undefined => (typeof r[k] === 'string' && r[k] !== '' ? (r[k] as string) : undefined);
+    out.push({ line: r.line, kind: r.kind, agent: s('agent'), model: s('model'), source: s('source'), commit: s('commit'), at: s('at') });
+  }
+  return out;
+}
+
+/** Finds the repository by reading `.git` (a folder, or a worktree's `gitdir:` file) without running git. */
+export async function discoverWithoutGit(start: string): Promise<Repo | undefined> {
+  let dir = path.resolve(start);
+  for (;;) {
+    const dotGit = path.join(dir, '.git');
+    const stat = await fsp.stat(dotGit).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      return { root: dir, gitDir: dotGit, commonDir: dotGit, worktreeId: 'main', objectFormat: 'sha1' };
+    }
+    if (stat?.isFile()) {
+      const m = /^gitdir:\s*(.+)$/m.exec(await fsp.readFile(dotGit, 'utf8'));
+      if (!m) return undefined;
+      const gitDir = path.resolve(dir, m[1].trim());
+      const common = await fsp.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+      const commonDir = common ? path.resolve(gitDir, common.trim()) : gitDir;
+      return { root: dir, gitDir, commonDir, worktreeId: commonDir === gitDir ? 'main' : path.basename(gitDir), objectFormat: 'sha1' };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

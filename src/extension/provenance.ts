@@ -1,0 +1,332 @@
+// Keeps one LineTracker per open document, fed by the detector, loaded from and saved to the working state.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LineTracker } from '../core/tracker';
+import { HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
+import type { Detector } from './detector';
+import type { Settings } from './settings';
+import type { BlameLine, RepoRef, Store } from './store';
+
+export interface TrackedDoc {
+  readonly uri: vscode.Uri;
+  readonly tracker: LineTracker;
+  readonly repo?: RepoRef;
+  /** Repository-relative, `/`-separated. */
+  readonly relPath?: string;
+}
+
+/** One line as the API and hovers report it (0-based). */
+export interface LineInfo {
+  readonly line: number;
+  readonly kind: 'human' | 'ai' | 'mixed';
+  readonly agent?: string;
+  readonly model?: string;
+  readonly source?: AttributionSource;
+  readonly session?: string;
+  readonly at?: string;
+  readonly commit?: string;
+}
+
+interface DocState extends TrackedDoc {
+  repo?: RepoRef;
+  relPath?: string;
+  persistTimer?: NodeJS.Timeout;
+  reloadTimer?: NodeJS.Timeout;
+  /** Set while an edit is waiting to be written, so a reload from the store does not undo it. */
+  dirty: boolean;
+}
+
+/** What the service asks of the rest of the extension about repositories. */
+export interface RepoHooks {
+  /** Called before the first file of a repository is tracked (load its config, watch its working state). */
+  onRepo(repo: RepoRef): Promise<void>;
+  isIgnored(repo: RepoRef, relPath: string): boolean;
+  /** False in untrusted workspaces: nothing is written. */
+  canWrite(): boolean;
+}
+
+const TRACKED_SCHEMES = new Set(['file', 'untitled']);
+
+export class ProvenanceService implements vscode.Disposable {
+  private readonly docs = new Map<string, DocState>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChangeProvenance = this.changed.event;
+  /** Commit of each attribution that came from history, so hovers can name it and saves skip it. */
+  private readonly commitOf = new WeakMap<Attribution, string>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly store: Store,
+    private readonly detector: Detector,
+    private settings: Settings,
+    private readonly hooks: RepoHooks,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    vscode.workspace.onDidOpenTextDocument((d) => void this.open(d), this, this.disposables);
+    vscode.workspace.onDidCloseTextDocument(this.close, this, this.disposables);
+    vscode.workspace.onDidChangeTextDocument(this.onChange, this, this.disposables);
+  }
+
+  update(settings: Settings): void {
+    this.settings = settings;
+  }
+
+  /** Starts tracking the documents that were open before activation; called once the window has settled. */
+  trackOpenDocuments(): Promise<void> {
+    return Promise.all(vscode.workspace.textDocuments.map((d) => this.open(d))).then(() => undefined);
+  }
+
+  get(uri: vscode.Uri): TrackedDoc | undefined {
+    return this.docs.get(uri.toString());
+  }
+
+  all(): TrackedDoc[] {
+    return [...this.docs.values()];
+  }
+
+  async open(doc: vscode.TextDocument): Promise<TrackedDoc | undefined> {
+    const key = doc.uri.toString();
+    const existing = this.docs.get(key);
+    if (existing) return existing;
+    if (!TRACKED_SCHEMES.has(doc.uri.scheme)) return undefined;
+    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false };
+    this.docs.set(key, state);
+    if (doc.uri.scheme === 'file') {
+      try {
+        const repo = await this.store.repoFor(doc.uri.fsPath);
+        if (repo) await this.hooks.onRepo(repo);
+        if (repo && this.docs.get(key) === state) {
+          const relPath = path.relative(repo.root, doc.uri.fsPath).split(path.sep).join('/');
+          if (relPath.startsWith('..') || this.hooks.isIgnored(repo, relPath)) {
+            this.docs.delete(key);
+            return undefined;
+          }
+          state.repo = repo;
+          state.relPath = relPath;
+          await this.reload(doc.uri);
+        }
+      } catch (err) {
+        this.log.warn(`${doc.uri.fsPath}: cannot read recorded provenance: ${message(err)}`);
+      }
+    }
+    return this.docs.get(key);
+  }
+
+  private close(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const state = this.docs.get(key);
+    if (!state) return;
+    if (state.persistTimer) {
+      clearTimeout(state.persistTimer);
+      void this.persist(state, doc.getText());
+    }
+    if (state.reloadTimer) clearTimeout(state.reloadTimer);
+    this.docs.delete(key);
+  }
+
+  private onChange(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
+    const state = this.docs.get(e.document.uri.toString());
+    if (!state) return;
+    const reason =
+      e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : undefined;
+    const author = reason ? undefined : this.detector.authorOf(e);
+    state.tracker.applyChanges(e.contentChanges as readonly TextChange[], author, reason);
+    if (author) this.log.info(`${e.document.uri.fsPath}: ${author.source} edit by ${author.agent}`);
+    this.schedulePersist(state, e.document);
+    // A clean document after a change was reloaded from disk: an agent may have recorded what it wrote.
+    if (!e.document.isDirty && state.repo) this.scheduleReload(state, 150);
+    this.changed.fire(state.uri);
+  }
+
+  /** Marks lines [start, end) as written by `author` (a person when undefined) and saves at once. */
+  async mark(doc: vscode.TextDocument, start: number, end: number, author: Attribution | undefined): Promise<void> {
+    const state = (await this.open(doc)) as DocState | undefined;
+    if (!state) throw new Error(`${doc.uri.fsPath}: this file is not tracked (outside the repository or ignored)`);
+    state.tracker.mark(start, end, author);
+    if (state.persistTimer) clearTimeout(state.persistTimer);
+    state.persistTimer = undefined;
+    state.dirty = true;
+    await this.persist(state, doc.getText());
+    this.changed.fire(state.uri);
+  }
+
+  private schedulePersist(state: DocState, doc: vscode.TextDocument): void {
+    if (!state.repo || !this.hooks.canWrite()) return;
+    state.dirty = true;
+    if (state.persistTimer) clearTimeout(state.persistTimer);
+    state.persistTimer = setTimeout(() => {
+      state.persistTimer = undefined;
+      void this.persist(state, doc.getText());
+    }, this.settings.persistDelay);
+  }
+
+  private async persist(state: DocState, text: string): Promise<void> {
+    if (!state.repo || !state.relPath || !this.hooks.canWrite()) return;
+    try {
+      // Lines from history are already in the notes; only uncommitted work belongs in the working state.
+      const lines = state.tracker.lines().map((l) => (l.attribution && this.commitOf.has(l.attribution) ? HUMAN : l));
+      await this.store.write(state.repo, state.relPath, text, lines);
+      state.dirty = false;
+    } catch (err) {
+      this.log.error(`${state.uri.fsPath}: cannot save provenance: ${message(err)}`);
+    }
+  }
+
+  /** Writes every pending edit now (before a commit, on deactivate). */
+  async flush(): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const state of this.docs.values()) {
+      if (!state.persistTimer) continue;
+      clearTimeout(state.persistTimer);
+      state.persistTimer = undefined;
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.uri.toString());
+      if (doc) pending.push(this.persist(state, doc.getText()));
+    }
+    await Promise.all(pending);
+  }
+
+  private scheduleReload(state: DocState, delay: number): void {
+    if (state.reloadTimer) clearTimeout(state.reloadTimer);
+    state.reloadTimer = setTimeout(() => {
+      state.reloadTimer = undefined;
+      void this.reload(state.uri);
+    }, delay);
+  }
+
+  /** Re-reads the working state (and history) for every open document of a repository, e.g. after a hook recorded. */
+  reloadRepo(stateDir: string): void {
+    for (const state of this.docs.values()) if (state.repo?.stateDir === stateDir) this.scheduleReload(state, 100);
+  }
+
+  /** Lines the store or history knows as AI and the tracker does not are taken over; the tracker's own knowledge wins. */
+  async reload(uri: vscode.Uri): Promise<void> {
+    const state = this.docs.get(uri.toString());
+    if (!state?.repo || !state.relPath) return;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!doc) return;
+    const version = doc.version;
+    const text = doc.getText();
+    const [recorded, committed] = await Promise.all([
+      this.store.read(state.repo, state.relPath, text).catch((err: unknown) => {
+        this.log.warn(`${uri.fsPath}: ${message(err)}`);
+        return undefined;
+      }),
+      doc.isDirty ? Promise.resolve([] as readonly BlameLine[]) : this.store.blame(state.repo, state.relPath).catch(() => [] as readonly BlameLine[]),
+    ]);
+    if (this.docs.get(uri.toString()) !== state || doc.version !== version) {
+      // The text moved on while reading; read again against the new text.
+      this.scheduleReload(state, 50);
+      return;
+    }
+    let changed = false;
+    if (recorded) changed = this.takeOver(state.tracker, recorded) || changed;
+    if (committed.length) changed = this.takeCommitted(state.tracker, committed) || changed;
+    if (changed) this.changed.fire(uri);
+  }
+
+  private takeOver(tracker: LineTracker, recorded: readonly LineProvenance[]): boolean {
+    let changed = false;
+    const n = Math.min(tracker.lineCount, recorded.length);
+    for (let i = 0; i < n; i++) {
+      const r = recorded[i];
+      if (r.kind === 'human' || !r.attribution || tracker.line(i).kind !== 'human') continue;
+      let j = i + 1;
+      while (j < n && recorded[j].attribution === r.attribution && recorded[j].kind === r.kind && tracker.line(j).kind === 'human') j++;
+      this.markKind(tracker, i, j, r.kind, r.attribution);
+      changed = true;
+      i = j - 1;
+    }
+    return changed;
+  }
+
+  private readonly historyAttributions = new Map<string, Attribution>();
+
+  private takeCommitted(tracker: LineTracker, lines: readonly BlameLine[]): boolean {
+    let changed = false;
+    for (const b of lines) {
+      const i = b.line - 1;
+      if (!b.commit || b.kind === 'human' || !b.agent || i < 0 || i >= tracker.lineCount) continue;
+      const current = tracker.line(i);
+      if (current.attribution && this.commitOf.get(current.attribution) === b.commit) continue;
+      // A line the editor knows to be AI keeps its detail; it only learns which commit now holds it.
+      if (current.kind !== 'human' && current.attribution && current.attribution.agent !== b.agent) continue;
+      const key = `${b.commit}\0${b.agent}\0${b.model ?? ''}\0${b.source ?? ''}`;
+      let attr = this.historyAttributions.get(key);
+      if (!attr) {
+        attr = {
+          agent: b.agent,
+          source: isSource(b.source) ? b.source : 'import',
+          at: b.at ?? current.attribution?.at ?? new Date(0).toISOString(),
+          ...(b.model ? { model: b.model } : {}),
+        };
+        this.historyAttributions.set(key, attr);
+        this.commitOf.set(attr, b.commit);
+      }
+      this.markKind(tracker, i, i + 1, current.kind === 'mixed' ? 'mixed' : b.kind, attr);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private markKind(tracker: LineTracker, start: number, end: number, kind: 'ai' | 'mixed', attr: Attribution): void {
+    tracker.mark(start, end, attr, kind);
+  }
+
+  runs(uri: vscode.Uri): readonly LineRun[] {
+    return this.docs.get(uri.toString())?.tracker.runs() ?? [];
+  }
+
+  info(uri: vscode.Uri, line: number): LineInfo | undefined {
+    const state = this.docs.get(uri.toString());
+    if (!state || line < 0 || line >= state.tracker.lineCount) return undefined;
+    return toInfo(line, state.tracker.line(line), this.commitOf);
+  }
+
+  async lineInfos(uri: vscode.Uri): Promise<LineInfo[]> {
+    let state = this.docs.get(uri.toString());
+    if (!state) {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      state = (await this.open(doc)) as DocState | undefined;
+      if (!state) return [];
+    } else if (state.reloadTimer) {
+      clearTimeout(state.reloadTimer);
+      state.reloadTimer = undefined;
+      await this.reload(uri);
+    }
+    const t = state.tracker;
+    return t.lines().map((l, i) => toInfo(i, l, this.commitOf));
+  }
+
+  dispose(): void {
+    for (const state of this.docs.values()) {
+      if (state.persistTimer) clearTimeout(state.persistTimer);
+      if (state.reloadTimer) clearTimeout(state.reloadTimer);
+    }
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function toInfo(line: number, p: LineProvenance, commitOf: WeakMap<Attribution, string>): LineInfo {
+  const a = p.attribution;
+  if (p.kind === 'human' || !a) return { line, kind: 'human' };
+  const commit = commitOf.get(a);
+  return {
+    line,
+    kind: p.kind,
+    agent: a.agent,
+    source: a.source,
+    at: a.at,
+    ...(a.model ? { model: a.model } : {}),
+    ...(a.session ? { session: a.session } : {}),
+    ...(commit ? { commit } : {}),
+  };
+}
+
+function isSource(s: string | undefined): s is AttributionSource {
+  return s === 'inline-completion' || s === 'chat-edit' || s === 'agent-hook' || s === 'manual' || s === 'import';
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,30 @@
+// What the extension needs from the per-clone working state and from committed history; implemented over src/git.
+import type { LineProvenance } from '../core/model';
+
+export interface RepoRef {
+  /** Absolute path of the work tree root. */
+  readonly root: string;
+  /** `<git-common-dir>/ai-provenance`, watched for records made by hooks and the CLI. */
+  readonly stateDir: string;
+}
+
+/** One committed line as `ai-provenance blame --json` reports it (line 1-based). */
+export interface BlameLine {
+  readonly line: number;
+  readonly kind: 'human' | 'ai' | 'mixed';
+  readonly agent?: string;
+  readonly model?: string;
+  readonly source?: string;
+  readonly commit?: string;
+  readonly at?: string;
+}
+
+export interface Store {
+  /** The repository holding a file, or undefined outside git. */
+  repoFor(fsPath: string): Promise<RepoRef | undefined>;
+  /** The recorded provenance of a file's lines re-anchored onto `text`; undefined when nothing is recorded. */
+  read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined>;
+  write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void>;
+  /** Committed attribution from the notes; empty when history says nothing or running git is not allowed. */
+  blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]>;
+}
