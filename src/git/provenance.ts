@@ -1,0 +1,153 @@
+// Which added lines of a commit (or of the staged change) are AI: from the working state and from earlier commits' notes.
+import { parseTraceRecord } from '../core/agentTrace';
+import type { CompiledConfig } from '../core/config';
+import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
+import { reanchor, splitLines } from '../core/reanchor';
+import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
+import { readNotes } from './notes';
+import { emptyTree, headCommit, type Repo } from './repo';
+import { git } from './run';
+import { runsOf, type WorkingState } from './workingState';
+
+export interface ProvenanceOptions {
+  /** Team config: ignored paths are skipped. */
+  readonly config?: CompiledConfig;
+  /** Diff against HEAD's parent and carry HEAD's note too (`git commit --amend`). */
+  readonly amend?: boolean;
+  /** Commits whose notes are carried onto the result (the commits a squash combines). */
+  readonly sources?: readonly string[];
+  /** Where to report notes that cannot be read; they are skipped. */
+  readonly report?: (line: string) => void;
+}
+
+/** For each staged text file: its added/changed lines and which of them are AI (re-anchored onto the staged blob). */
+export async function stagedProvenance(repo: Repo, state: WorkingState | undefined, opts: ProvenanceOptions = {}): Promise<CommitFileProvenance[]> {
+  const head = await headCommit(repo);
+  const base = opts.amend && head ? ((await parentOf(repo, head)) ?? emptyTree(repo)) : (head ?? emptyTree(repo));
+  const sources = [...(opts.sources ?? []), ...(opts.amend && head ? [head] : [])];
+  const changes = (await indexChanges(repo, base)).filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
+  const statePaths = new Set(state ? await state.paths() : []);
+  const carried = await notesOf(repo, sources, opts.report);
+  return attribute(repo, changes, carried, async (c, text) => {
+    if (!state) return undefined;
+    const from = statePaths.has(c.path) ? c.path : c.oldPath !== undefined && statePaths.has(c.oldPath) ? c.oldPath : undefined;
+    return from === undefined ? undefined : state.read(from, text);
+  });
+}
+
+/** Provenance of commit `target` carried from the notes of `sources` (rebase, cherry-pick, squash) and target's own note. */
+export async function carriedProvenance(repo: Repo, target: string, sources: readonly string[], opts: ProvenanceOptions = {}): Promise<CommitFileProvenance[]> {
+  const base = (await parentOf(repo, target)) ?? emptyTree(repo);
+  const changes = (await commitChanges(repo, base, target)).filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
+  const carried = await notesOf(repo, [...sources, target], opts.report);
+  return attribute(repo, changes, carried, async () => undefined);
+}
+
+export async function parentOf(repo: Repo, commit: string): Promise<string | undefined> {
+  const r = await git(['rev-parse', '-q', '--verify', `${commit}^1^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** A source commit's AI runs per path, with the blob of that path in the source commit. */
+interface CarriedNote {
+  readonly commit: string;
+  readonly files: Map<string, { runs: readonly LineRun[]; blob?: string }>;
+}
+
+async function notesOf(repo: Repo, commits: readonly string[], report?: (line: string) => void): Promise<CarriedNote[]> {
+  const unique = [...new Set(commits)];
+  if (unique.length === 0) return [];
+  const notes = await readNotes(repo, unique);
+  const out: CarriedNote[] = [];
+  for (const commit of unique) {
+    const text = notes.get(commit);
+    if (text === undefined) continue;
+    const parsed = parseTraceRecord(text);
+    if (!parsed.ok) {
+      report?.(`note of ${commit.slice(0, 12)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
+      continue;
+    }
+    const files = new Map<string, { runs: readonly LineRun[]; blob?: string }>();
+    for (const f of parsed.files) if (f.runs.length > 0) files.set(f.path, { runs: f.runs });
+    if (files.size === 0) continue;
+    const blobs = await treeBlobs(repo, commit, [...files.keys()]);
+    for (const [p, f] of files) f.blob = blobs.get(p);
+    out.push({ commit, files });
+  }
+  return out;
+}
+
+/** Blob ids of `paths` in `commit`, through one `ls-tree` with literal pathspecs. */
+export async function treeBlobs(repo: Repo, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  if (paths.length === 0) return map;
+  const r = await git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths], { cwd: repo.root });
+  for (const rec of r.stdout.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, id] = rec.slice(0, tab).split(' ');
+    if (type === 'blob' && id) map.set(rec.slice(tab + 1), id);
+  }
+  return map;
+}
+
+async function attribute(
+  repo: Repo,
+  changes: readonly FileChange[],
+  carried: readonly CarriedNote[],
+  fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
+): Promise<CommitFileProvenance[]> {
+  const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
+  const blobs = await readBlobs(repo, [...changes.filter((c) => c.addedCount > 0).map((c) => c.newBlob), ...sourceBlobIds]);
+  const out: CommitFileProvenance[] = [];
+  for (const c of changes) {
+    if (c.addedCount === 0) {
+      out.push({ path: c.path, addedLines: 0, runs: [] });
+      continue;
+    }
+    const buf = blobs.get(c.newBlob);
+    if (!buf || isBinary(buf)) continue;
+    const text = buf.toString('utf8');
+    const layers: LineProvenance[][] = [];
+    const own = await fromState(c, text);
+    if (own) layers.push(own);
+    let newLines: string[] | undefined;
+    for (const note of carried) {
+      const f = note.files.get(c.path) ?? (c.oldPath !== undefined ? note.files.get(c.oldPath) : undefined);
+      const srcBuf = f?.blob ? blobs.get(f.blob) : undefined;
+      if (!f || !srcBuf) continue;
+      const srcLines = splitLines(srcBuf.toString('utf8'));
+      newLines ??= splitLines(text);
+      layers.push(reanchor(srcLines, expandRuns(f.runs, srcLines.length), newLines));
+    }
+    out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict(layers, c.added)) });
+  }
+  return out;
+}
+
+function expandRuns(runs: readonly LineRun[], count: number): LineProvenance[] {
+  const out = new Array<LineProvenance>(count).fill(HUMAN);
+  for (const r of runs) {
+    const p: LineProvenance = { kind: r.kind, attribution: r.attribution };
+    for (let i = r.start; i < Math.min(r.end, count); i++) out[i] = p;
+  }
+  return out;
+}
+
+/** The first non-human layer per line, kept only on added lines; human everywhere else. */
+function restrict(layers: readonly LineProvenance[][], added: readonly (readonly [number, number])[]): LineProvenance[] {
+  const end = added.length ? added[added.length - 1]![1] : 0;
+  const out = new Array<LineProvenance>(end).fill(HUMAN);
+  for (const [s, e] of added) {
+    for (let i = s; i < e; i++) {
+      for (const layer of layers) {
+        const p = layer[i];
+        if (p && p.kind !== 'human') {
+          out[i] = p;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+// Loads `.ai-provenance.json` for git-side commands; a broken file is reported in one line and never stops a commit.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { compileConfig, CONFIG_FILE, DEFAULT_CONFIG, formatProblem, parseConfig, type CompiledConfig } from '../core/config';
+import type { Repo } from './repo';
+
+/** The compiled team config at the repository root; defaults when absent, and when broken (after reporting the first problem). */
+export async function loadTeamConfig(repo: Repo, report: (line: string) => void): Promise<CompiledConfig> {
+  const file = path.join(repo.root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') report(`${file}: cannot read (${(err as NodeJS.ErrnoException).code}); using the default config`);
+    return compileConfig(DEFAULT_CONFIG);
+  }
+  const { config, problems } = parseConfig(text);
+  if (!config) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    report(`${first ? formatProblem(CONFIG_FILE, first) : `${CONFIG_FILE}: invalid`}${more}; critical-path rules are not applied until it is fixed`);
+    return compileConfig(DEFAULT_CONFIG);
+  }
+  return compileConfig(config);
+}
