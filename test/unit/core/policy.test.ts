@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { compileConfig, parseConfig, type CompiledConfig } from '../../../src/core/config';
 import { formatIdentity, parseIdentity, sameEmail } from '../../../src/core/identity';
 import type { Trailer } from '../../../src/core/model';
@@ -162,6 +163,51 @@ describe('policy', () => {
 
     it('treats a nonsensical AI line count as no AI lines', () => {
       assert.deepEqual(run([{ path: 'infra/main.tf', aiLines: Number.NaN }, { path: 'billing/x.ts', aiLines: -1 }]).violations, []);
+    });
+  });
+
+  describe('for any commit', () => {
+    const people = ['sam@example.com', 'jane@example.com', 'ann@example.com', 'bob@example.com', 'kim@example.com'];
+    const file = fc.record({
+      path: fc.constantFrom('infra/main.tf', 'infra/docs/a.md', 'billing/x.ts', 'auth/a.ts', 'payments/p.ts', 'src/app.ts', 'mod/net.tf'),
+      aiLines: fc.integer({ min: 0, max: 3 }),
+    });
+    const trailer = fc.record({
+      token: fc.constantFrom('AI-Reviewed-by', 'ai-reviewed-by', 'Reviewed-by'),
+      value: fc.oneof(fc.constantFrom(...people).map((e) => `Some One <${e.toUpperCase()}>`), fc.constantFrom(...people), fc.constant('nobody')),
+    });
+    const commit = fc.record({ files: fc.array(file, { maxLength: 6 }), trailers: fc.array(trailer, { maxLength: 3 }), author: fc.constantFrom(...people) });
+
+    it('blocks a rule exactly when its AI lines lack a review by an allowed reviewer other than the author', () => {
+      fc.assert(
+        fc.property(commit, ({ files, trailers, author }) => {
+          const r = evaluatePolicy({ files, config: CONFIG, trailers, author: { email: author } });
+          const blocked = new Set(r.violations.map((v) => v.ruleIndex));
+          const reviewers = trailers.filter((t) => t.token.toLowerCase() === 'ai-reviewed-by').map((t) => parseIdentity(t.value)?.email.toLowerCase());
+          for (const f of files) {
+            const hit = CONFIG.ruleFor(f.path);
+            if (!hit || f.aiLines === 0 || hit.rule.level !== 'block') continue;
+            const allowed = hit.rule.reviewers.map((x) => parseIdentity(x)?.email);
+            const ok = reviewers.some((e) => e !== undefined && e !== author && (allowed.length === 0 || allowed.includes(e)));
+            assert.equal(blocked.has(hit.index), !ok, `${f.path} by ${author} with ${JSON.stringify(trailers)}`);
+          }
+          for (const finding of [...r.violations, ...r.warnings]) {
+            assert.ok(finding.files.every((p) => files.some((f) => f.path === p && f.aiLines > 0)), 'only files with AI lines are named');
+          }
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it('never lets the author clear a violation by signing off themselves', () => {
+      fc.assert(
+        fc.property(commit, ({ files, trailers, author }) => {
+          const before = evaluatePolicy({ files, config: CONFIG, trailers, author: { email: author } }).violations.length;
+          const after = evaluatePolicy({ files, config: CONFIG, trailers: [...trailers, review(`Me <${author}>`)], author: { email: author } }).violations.length;
+          assert.equal(after, before);
+        }),
+        { numRuns: 1000 },
+      );
     });
   });
 
