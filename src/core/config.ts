@@ -250,7 +250,7 @@ function schemaProblem(e: SchemaError, root: Node): { message: string; offset: n
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
       const label = typeof segments[segments.length - 1] === 'string' ? segments[segments.length - 1] : 'value';
-      return { message: `${prefix}unknown ${String(label)} ${JSON.stringify(node.value)}: expected ${oneOf(allowed, 'or')}`, offset: node.offset, length: node.length };
+      return { message: `${prefix}unknown ${String(label)} ${JSON.stringify(node.value)}: expected ${oneOf(allowed)}`, offset: node.offset, length: node.length };
     }
     case 'minItems':
       return { message: `${prefix}expected at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`, offset: node.offset, length: node.length };
@@ -273,13 +273,13 @@ function describePath(segments: readonly (string | number)[]): string {
 }
 
 function article(type: string): string {
-  const noun = type === 'null' ? 'null' : type === 'integer' ? 'an integer' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-  return noun;
+  if (type === 'null') return 'null';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function oneOf(items: readonly string[], last = 'or'): string {
+function oneOf(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 interface SchemaNode {
