@@ -1,0 +1,182 @@
+// Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
+import { diffArrays } from 'diff';
+import { HUMAN, type Attribution, type LineProvenance, type TextChange } from './model';
+import { splitWithEols } from './lines';
+
+export { splitLines } from './lines';
+
+/** Beyond this many differing lines the line diff gives up and the whole text counts as rewritten. */
+const MAX_LINE_EDITS = 20_000;
+/** Hunks up to this many characters (old plus new) are refined to a character diff. */
+const MAX_CHAR_HUNK = 20_000;
+/** The character diff of one hunk gives up beyond this many edits and replaces the hunk's lines instead. */
+const MAX_CHAR_EDITS = 2_000;
+
+/**
+ * Carries provenance from old lines to new lines by content (jsdiff on the line arrays; works on line texts or on
+ * line hashes). Unchanged lines keep theirs; inserted lines are `ai` for `author` or `human` when author is undefined;
+ * a changed line paired with an old one: by a person → `ai`/`mixed` become `mixed`, `human` stays; by an agent → `ai`
+ * if the old line was `ai`, else `mixed`. An empty new line is always `human` (blank lines carry no authorship).
+ */
+export function reanchor(
+  oldLines: readonly string[],
+  oldProv: readonly LineProvenance[],
+  newLines: readonly string[],
+  author?: Attribution,
+): LineProvenance[] {
+  if (oldProv.length !== oldLines.length) {
+    throw new RangeError(`reanchor: ${oldProv.length} provenance entries given for ${oldLines.length} lines`);
+  }
+  const agentAi: LineProvenance | undefined = author && Object.freeze({ kind: 'ai' as const, attribution: author });
+  const agentMixed: LineProvenance | undefined = author && Object.freeze({ kind: 'mixed' as const, attribution: author });
+  const inserted = (line: string): LineProvenance => (line === '' || !agentAi ? HUMAN : agentAi);
+  const changed = (old: LineProvenance, line: string): LineProvenance => {
+    if (line === '') return HUMAN;
+    if (!agentAi || !agentMixed) {
+      return old.kind === 'human' || !old.attribution ? HUMAN : Object.freeze({ kind: 'mixed' as const, attribution: old.attribution });
+    }
+    return old.kind === 'ai' ? agentAi : agentMixed;
+  };
+
+  const out: LineProvenance[] = [];
+  const parts = diffArrays(oldLines.slice(), newLines.slice(), { maxEditLength: MAX_LINE_EDITS });
+  if (!parts) return newLines.map(inserted);
+  let oldIndex = 0;
+  let removed: string[] = [];
+  let removedAt = 0;
+  let added: string[] = [];
+  const flush = (): void => {
+    const paired = Math.min(removed.length, added.length);
+    for (let j = 0; j < added.length; j++) {
+      out.push(j < paired ? changed(oldProv[removedAt + j], added[j]) : inserted(added[j]));
+    }
+    removed = [];
+    added = [];
+  };
+  for (const part of parts) {
+    if (part.removed) {
+      if (removed.length === 0) removedAt = oldIndex;
+      removed = removed.concat(part.value);
+      oldIndex += part.count;
+    } else if (part.added) {
+      if (removed.length === 0) removedAt = oldIndex;
+      added = added.concat(part.value);
+    } else {
+      flush();
+      for (let j = 0; j < part.count; j++) out.push(oldProv[oldIndex + j]);
+      oldIndex += part.count;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Line and column at an offset, advanced token by token. */
+interface Cursor {
+  line: number;
+  character: number;
+  offset: number;
+}
+
+function advance(at: Cursor, token: string): void {
+  at.offset += token.length;
+  if (token === '\n' || token === '\r' || token === '\r\n') {
+    at.line++;
+    at.character = 0;
+  } else {
+    at.character += token.length;
+  }
+}
+
+/** Characters as edit units, with `\r\n` kept whole so no change ever splits a line break. */
+function charTokens(text: string): string[] {
+  return text.match(/\r\n|[\s\S]/gu) ?? [];
+}
+
+/**
+ * The edits that turn oldText into newText, as VS Code-shaped changes in the order VS Code would send them, small
+ * (line diff, then a character diff inside changed hunks of moderate size), so that replaying them through a
+ * LineTracker attributes an external edit at character precision.
+ */
+export function changesBetween(oldText: string, newText: string): TextChange[] {
+  if (oldText === newText) return [];
+  const a = splitWithEols(oldText);
+  const b = splitWithEols(newText);
+  const oldTok = a.lines.map((l, i) => l + a.eols[i]);
+  const newTok = b.lines.map((l, i) => l + b.eols[i]);
+  const parts = diffArrays(oldTok, newTok, { maxEditLength: MAX_LINE_EDITS });
+  const changes: TextChange[] = [];
+  if (!parts) {
+    const last = a.lines.length - 1;
+    changes.push(makeChange({ line: 0, character: 0, offset: 0 }, { line: last, character: a.lines[last].length, offset: oldText.length }, newText));
+    return changes;
+  }
+  const at: Cursor = { line: 0, character: 0, offset: 0 };
+  let removed = '';
+  let added = '';
+  let pending = false;
+  const flush = (): void => {
+    if (pending) hunkChanges(at, removed, added, changes);
+    removed = '';
+    added = '';
+    pending = false;
+  };
+  for (const part of parts) {
+    if (part.removed) {
+      removed += part.value.join('');
+      pending = true;
+    } else if (part.added) {
+      added += part.value.join('');
+      pending = true;
+    } else {
+      flush();
+      at.offset += part.value.reduce((n, t) => n + t.length, 0);
+      at.line += part.count;
+      at.character = 0;
+    }
+  }
+  flush();
+  // VS Code sends an event's changes from the end of the document backwards.
+  return changes.reverse();
+}
+
+/** Appends the changes of one line hunk starting at `at` (column 0 of its first line) and moves `at` past it. */
+function hunkChanges(at: Cursor, removed: string, added: string, out: TextChange[]): void {
+  const start: Cursor = { ...at };
+  const whole = (): void => {
+    const end: Cursor = { ...start };
+    for (const t of charTokens(removed)) advance(end, t);
+    out.push(makeChange(start, end, added));
+    Object.assign(at, end);
+  };
+  if (removed.length + added.length > MAX_CHAR_HUNK) return whole();
+  const parts = diffArrays(charTokens(removed), charTokens(added), { maxEditLength: MAX_CHAR_EDITS });
+  if (!parts) return whole();
+  let from: Cursor | undefined;
+  let text = '';
+  const emit = (): void => {
+    if (from) out.push(makeChange(from, at, text));
+    from = undefined;
+    text = '';
+  };
+  for (const part of parts) {
+    if (part.removed || part.added) {
+      from ??= { ...at };
+      if (part.removed) for (const t of part.value) advance(at, t);
+      else text += part.value.join('');
+    } else {
+      emit();
+      for (const t of part.value) advance(at, t);
+    }
+  }
+  emit();
+}
+
+function makeChange(from: Cursor, to: Cursor, text: string): TextChange {
+  return {
+    range: { start: { line: from.line, character: from.character }, end: { line: to.line, character: to.character } },
+    rangeOffset: from.offset,
+    rangeLength: to.offset - from.offset,
+    text,
+  };
+}

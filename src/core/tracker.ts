@@ -1,0 +1,609 @@
+// Per-line attribution of one document, kept at character precision while edits, undo and redo arrive.
+//
+// Every non-line-break character has an author (a person, or an Attribution) and a scar flag; a line's kind follows
+// from its characters. Lines live in a chunked store so that a keystroke costs the same in 1k and 100k-line files.
+import { HUMAN, type Attribution, type EditReason, type LineProvenance, type LineRun, type Position, type TextChange } from './model';
+import { hasLineBreak, splitWithEols } from './lines';
+import { changesBetween } from './reanchor';
+
+/**
+ * Authorship of one line as run-lengths, flat `[length, code, length, code, …]`; `code` is `authorId << 1 | scar`,
+ * author 0 being a person. `null` is the common case of a line written only by people, without scars.
+ */
+type Runs = readonly number[] | null;
+
+/** One line; never mutated after creation, so history snapshots can share it. */
+interface Rec {
+  readonly t: string;
+  /** The line break ending the line (`''` for the last line). */
+  readonly e: string;
+  readonly r: Runs;
+  /** Provenance, computed on first use. */
+  p?: LineProvenance;
+}
+
+const PERSON = 0;
+const SCAR = 1;
+
+const BLOCK = 512;
+const BLOCK_MAX = 1024;
+const BLOCK_MIN = 128;
+
+const HISTORY_ENTRIES = 1000;
+/** Snapshots above this many lines (before plus after) are not kept; undoing such an edit falls back to a plain edit. */
+const SNAPSHOT_LINES = 20_000;
+/** All snapshots together stay under this many lines; the oldest entries go first. */
+const HISTORY_LINES = 200_000;
+/** How many history entries one undo or redo event may combine (VS Code groups typing into one undo step). */
+const COMBINE_ENTRIES = 200;
+
+interface Entry {
+  readonly head: number;
+  readonly tail: number;
+  readonly before: readonly Rec[];
+  readonly after: readonly Rec[];
+}
+
+/** Lines in blocks of a few hundred, so an edit splices a short array instead of the whole document. */
+class LineStore {
+  private blocks: Rec[][];
+  private total: number;
+  /** Block index and first line of the block last looked up: consecutive edits are usually close together. */
+  private hintBlock = 0;
+  private hintStart = 0;
+
+  constructor(recs: Rec[]) {
+    this.blocks = chunk(recs);
+    this.total = recs.length;
+  }
+
+  get count(): number {
+    return this.total;
+  }
+
+  /** Block and offset of line i, for 0 ≤ i ≤ count (i = count points past the last line). */
+  private locate(i: number): [number, number] {
+    const blocks = this.blocks;
+    let b = this.hintBlock;
+    let start = this.hintStart;
+    if (b >= blocks.length) {
+      b = 0;
+      start = 0;
+    }
+    while (i < start) {
+      b--;
+      start -= blocks[b].length;
+    }
+    while (i >= start + blocks[b].length && b < blocks.length - 1) {
+      start += blocks[b].length;
+      b++;
+    }
+    this.hintBlock = b;
+    this.hintStart = start;
+    return [b, i - start];
+  }
+
+  get(i: number): Rec {
+    const [b, o] = this.locate(i);
+    return this.blocks[b][o];
+  }
+
+  set(i: number, rec: Rec): void {
+    const [b, o] = this.locate(i);
+    this.blocks[b][o] = rec;
+  }
+
+  slice(from: number, to: number): Rec[] {
+    const out: Rec[] = [];
+    if (to <= from) return out;
+    let [b, o] = this.locate(from);
+    let left = to - from;
+    while (left > 0) {
+      const blk = this.blocks[b];
+      const n = Math.min(left, blk.length - o);
+      for (let k = 0; k < n; k++) out.push(blk[o + k]);
+      left -= n;
+      b++;
+      o = 0;
+    }
+    return out;
+  }
+
+  /** Replaces `deleteCount` lines from `from` with `recs`. */
+  replace(from: number, deleteCount: number, recs: readonly Rec[]): void {
+    const [bi, off] = this.locate(from);
+    const start = from - off;
+    let b = bi;
+    let o = off;
+    let left = deleteCount;
+    while (left > 0) {
+      const blk = this.blocks[b];
+      const n = Math.min(left, blk.length - o);
+      blk.splice(o, n);
+      left -= n;
+      b++;
+      o = 0;
+    }
+    const blk = this.blocks[bi];
+    let last = b;
+    if (blk.length + recs.length <= BLOCK_MAX) {
+      if (recs.length === 1) blk.splice(off, 0, recs[0]);
+      else if (recs.length > 0) blk.splice(off, 0, ...recs);
+    } else {
+      const pieces = chunk(blk.slice(0, off).concat(recs, blk.slice(off)));
+      this.blocks.splice(bi, 1, ...pieces);
+      last += pieces.length - 1;
+    }
+    this.total += recs.length - deleteCount;
+    this.tidy(bi, last);
+    this.hintBlock = bi;
+    this.hintStart = start;
+  }
+
+  /** Drops emptied blocks and merges small ones forward; never changes where block `from` starts. */
+  private tidy(from: number, to: number): void {
+    const blocks = this.blocks;
+    for (let k = Math.min(to, blocks.length - 1); k >= from; k--) {
+      if (blocks[k].length === 0) {
+        if (blocks.length > 1) blocks.splice(k, 1);
+      } else if (blocks[k].length < BLOCK_MIN && k + 1 < blocks.length && blocks[k].length + blocks[k + 1].length <= BLOCK_MAX) {
+        blocks[k] = blocks[k].concat(blocks[k + 1]);
+        blocks.splice(k + 1, 1);
+      }
+    }
+  }
+
+  forEach(fn: (rec: Rec, line: number) => void): void {
+    let i = 0;
+    for (const blk of this.blocks) for (const rec of blk) fn(rec, i++);
+  }
+}
+
+function chunk(recs: readonly Rec[]): Rec[][] {
+  const out: Rec[][] = [];
+  for (let k = 0; k < recs.length; k += BLOCK) out.push(recs.slice(k, k + BLOCK));
+  if (out.length === 0) out.push([]);
+  return out;
+}
+
+function pushRun(out: number[], len: number, code: number): void {
+  if (len <= 0) return;
+  const n = out.length;
+  if (n > 0 && out[n - 1] === code) out[n - 2] += len;
+  else out.push(len, code);
+}
+
+/** Appends the runs of characters [from, to) of a line. */
+function sliceRuns(r: Runs, from: number, to: number, out: number[]): void {
+  if (to <= from) return;
+  if (r === null) return pushRun(out, to - from, PERSON);
+  let pos = 0;
+  for (let k = 0; k < r.length && pos < to; k += 2) {
+    const end = pos + r[k];
+    if (end > from) pushRun(out, Math.min(end, to) - Math.max(pos, from), r[k + 1]);
+    pos = end;
+  }
+}
+
+/** The same runs with a scar on the character at `at`. */
+function withScar(r: readonly number[], at: number): number[] {
+  const out: number[] = [];
+  let pos = 0;
+  for (let k = 0; k < r.length; k += 2) {
+    const len = r[k];
+    const code = r[k + 1];
+    if (at >= pos && at < pos + len) {
+      pushRun(out, at - pos, code);
+      pushRun(out, 1, code | SCAR);
+      pushRun(out, pos + len - at - 1, code);
+    } else {
+      pushRun(out, len, code);
+    }
+    pos += len;
+  }
+  return out;
+}
+
+function finish(out: number[]): Runs {
+  return out.length === 0 || (out.length === 2 && out[1] === PERSON) ? null : out;
+}
+
+function line(t: string, e: string, code: number): Rec {
+  return { t, e, r: code === PERSON || t.length === 0 ? null : [t.length, code] };
+}
+
+function pos(p: Position): string {
+  return `${p.line}:${p.character}`;
+}
+
+function isIndex(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
+}
+
+/**
+ * The new lines that replace lines first..last when [sc on first, ec on last) is replaced by `text` written by `code`.
+ * A person's deletion scars the character before the change, or else the first one after the inserted text on the
+ * same line; a deletion of whole lines alone leaves the surviving lines intact and so leaves no scar.
+ */
+function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: number, text: string, code: number): Rec[] {
+  const deleted = multiLine || sc < ec;
+  const scarring = code === PERSON && deleted;
+  if (!hasLineBreak(text)) {
+    const t = first.t.slice(0, sc) + text + last.t.slice(ec);
+    let at = -1;
+    if (scarring) {
+      const wholeLines = text === '' && multiLine && ((sc === 0 && ec === 0) || (sc === first.t.length && ec === last.t.length));
+      if (wholeLines) at = -1;
+      else if (sc > 0) at = sc - 1;
+      else if (ec < last.t.length) at = text.length;
+    }
+    if (first.r === null && last.r === null && code === PERSON && at < 0) return [{ t, e: last.e, r: null }];
+    const out: number[] = [];
+    sliceRuns(first.r, 0, sc, out);
+    pushRun(out, text.length, code);
+    sliceRuns(last.r, ec, last.t.length, out);
+    return [{ t, e: last.e, r: finish(at >= 0 ? withScar(out, at) : out) }];
+  }
+  const { lines, eols } = splitWithEols(text);
+  const k = lines.length - 1;
+  const recs: Rec[] = [];
+  const head: number[] = [];
+  sliceRuns(first.r, 0, sc, head);
+  pushRun(head, lines[0].length, code);
+  recs.push({ t: first.t.slice(0, sc) + lines[0], e: eols[0], r: finish(scarring && sc > 0 ? withScar(head, sc - 1) : head) });
+  for (let j = 1; j < k; j++) recs.push(line(lines[j], eols[j], code));
+  const tail: number[] = [];
+  pushRun(tail, lines[k].length, code);
+  sliceRuns(last.r, ec, last.t.length, tail);
+  recs.push({ t: lines[k] + last.t.slice(ec), e: last.e, r: finish(tail) });
+  return recs;
+}
+
+interface Span {
+  readonly head: number;
+  readonly tail: number;
+}
+
+function breaks(text: string): number {
+  if (!hasLineBreak(text)) return 0;
+  return splitWithEols(text).lines.length - 1;
+}
+
+function sameText(a: readonly Rec[], b: readonly Rec[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k].t !== b[k].t || a[k].e !== b[k].e) return false;
+  return true;
+}
+
+function attributionKey(a: Attribution): string {
+  return JSON.stringify([a.agent, a.model, a.source, a.session, a.at, a.detail]);
+}
+
+export class LineTracker {
+  private store: LineStore;
+  private readonly authorIds = new WeakMap<Attribution, number>();
+  private readonly authorKeys = new Map<string, number>();
+  /** `[ai, mixed]` provenance per interned attribution; index 0 stands for a person. */
+  private readonly provs: LineProvenance[][] = [[]];
+  private undoStack: Entry[] = [];
+  private redoStack: Entry[] = [];
+  private historyLines = 0;
+  private summary?: { runs: LineRun[]; ai: number };
+
+  /** `provenance` gives each line's kind (what the working state stores); it is ignored if its length differs from the line count. */
+  constructor(text: string, provenance?: readonly LineProvenance[]) {
+    const { lines, eols } = splitWithEols(text);
+    const useProv = provenance !== undefined && provenance.length === lines.length;
+    const recs: Rec[] = new Array<Rec>(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const p = useProv ? provenance[i] : undefined;
+      const code = p && p.kind !== 'human' && p.attribution ? (this.intern(p.attribution) << 1) | (p.kind === 'mixed' ? SCAR : 0) : PERSON;
+      recs[i] = line(lines[i], eols[i], code);
+    }
+    this.store = new LineStore(recs);
+  }
+
+  get lineCount(): number {
+    return this.store.count;
+  }
+
+  /** Applies one change event; `author` undefined means a person. Throws a RangeError, changing nothing, on a change that does not fit the document. */
+  applyChanges(changes: readonly TextChange[], author: Attribution | undefined, reason?: EditReason): void {
+    if (changes.length === 0) return;
+    if (reason === 'undo' || reason === 'redo') {
+      if (this.replay(changes, reason)) return;
+      // History does not explain this event: a person's edit is the only claim without evidence of AI.
+      this.clearHistory();
+      this.edit(changes, PERSON, false);
+      return;
+    }
+    this.edit(changes, author ? this.intern(author) << 1 : PERSON, true);
+  }
+
+  /** Replaces the whole text, keeping the attribution of everything the new text leaves unchanged. */
+  replaceAll(text: string, author?: Attribution): void {
+    const changes = changesBetween(this.text(), text);
+    if (changes.length > 0) this.edit(changes, author ? this.intern(author) << 1 : PERSON, true, false);
+  }
+
+  /** Sets every character of lines [startLine, endLine) to `author` (a person when undefined), without scars. */
+  mark(startLine: number, endLine: number, author: Attribution | undefined): void {
+    if (!isIndex(startLine) || !isIndex(endLine) || startLine > endLine || endLine > this.store.count) {
+      throw new RangeError(`LineTracker.mark: lines ${startLine}..${endLine} are outside the document's ${this.store.count} lines`);
+    }
+    const code = author ? this.intern(author) << 1 : PERSON;
+    const recs = this.store.slice(startLine, endLine).map((r) => line(r.t, r.e, code));
+    this.store.replace(startLine, endLine - startLine, recs);
+    // Snapshots taken before the mark would bring back the attribution the user just overrode.
+    this.clearHistory();
+    this.summary = undefined;
+  }
+
+  line(i: number): LineProvenance {
+    return this.provOf(this.rec(i));
+  }
+
+  lines(): LineProvenance[] {
+    const out = new Array<LineProvenance>(this.store.count);
+    this.store.forEach((rec, i) => (out[i] = this.provOf(rec)));
+    return out;
+  }
+
+  /** Consecutive `ai`/`mixed` lines with the same kind and attribution, merged; 0-based, end exclusive. */
+  runs(): LineRun[] {
+    return this.summarize().runs.slice();
+  }
+
+  aiLineCount(): number {
+    return this.summarize().ai;
+  }
+
+  lineText(i: number): string {
+    return this.rec(i).t;
+  }
+
+  text(): string {
+    const parts: string[] = [];
+    this.store.forEach((rec) => parts.push(rec.t, rec.e));
+    return parts.join('');
+  }
+
+  private rec(i: number): Rec {
+    if (!isIndex(i) || i >= this.store.count) throw new RangeError(`LineTracker: line ${i} is outside the document's ${this.store.count} lines`);
+    return this.store.get(i);
+  }
+
+  private intern(a: Attribution): number {
+    const known = this.authorIds.get(a);
+    if (known !== undefined) return known;
+    const key = attributionKey(a);
+    let id = this.authorKeys.get(key);
+    if (id === undefined) {
+      id = this.provs.length;
+      this.authorKeys.set(key, id);
+      this.provs.push([Object.freeze({ kind: 'ai', attribution: a }), Object.freeze({ kind: 'mixed', attribution: a })]);
+    }
+    this.authorIds.set(a, id);
+    return id;
+  }
+
+  private provOf(rec: Rec): LineProvenance {
+    if (rec.p) return rec.p;
+    const r = rec.r;
+    if (r === null) return (rec.p = HUMAN);
+    let touched = false;
+    // Characters per AI author in order of first appearance; a line rarely has more than two.
+    const ids: number[] = [];
+    const counts: number[] = [];
+    for (let k = 0; k < r.length; k += 2) {
+      const code = r[k + 1];
+      const id = code >> 1;
+      if (code & SCAR || id === PERSON) touched = true;
+      if (id === PERSON) continue;
+      const at = ids.indexOf(id);
+      if (at < 0) {
+        ids.push(id);
+        counts.push(r[k]);
+      } else {
+        counts[at] += r[k];
+      }
+    }
+    if (ids.length === 0) return (rec.p = HUMAN);
+    let best = 0;
+    for (let j = 1; j < ids.length; j++) if (counts[j] > counts[best]) best = j;
+    return (rec.p = this.provs[ids[best]][touched ? 1 : 0]);
+  }
+
+  private summarize(): { runs: LineRun[]; ai: number } {
+    if (this.summary) return this.summary;
+    const runs: LineRun[] = [];
+    let ai = 0;
+    let open: { start: number; end: number; prov: LineProvenance } | undefined;
+    const close = (): void => {
+      if (open?.prov.attribution && open.prov.kind !== 'human') {
+        runs.push({ start: open.start, end: open.end, kind: open.prov.kind, attribution: open.prov.attribution });
+      }
+      open = undefined;
+    };
+    this.store.forEach((rec, i) => {
+      const prov = this.provOf(rec);
+      if (prov.kind === 'human') return close();
+      ai++;
+      if (open && open.prov === prov && open.end === i) open.end = i + 1;
+      else {
+        close();
+        open = { start: i, end: i + 1, prov };
+      }
+    });
+    close();
+    return (this.summary = { runs, ai });
+  }
+
+  /** The lines an event leaves untouched at the start (head) and end (tail); validates its line numbers. */
+  private span(changes: readonly TextChange[]): Span {
+    let count = this.store.count;
+    let head = Infinity;
+    let tail = Infinity;
+    changes.forEach((c, k) => {
+      const s = c?.range?.start;
+      const e = c?.range?.end;
+      const where = `LineTracker: change ${k + 1} of ${changes.length}`;
+      if (!s || !e || !isIndex(s.line) || !isIndex(s.character) || !isIndex(e.line) || !isIndex(e.character) || typeof c.text !== 'string') {
+        throw new RangeError(`${where} is not a range with text`);
+      }
+      if (s.line > e.line || (s.line === e.line && s.character > e.character)) throw new RangeError(`${where}: start ${pos(s)} is after end ${pos(e)}`);
+      if (e.line >= count) throw new RangeError(`${where}: line ${e.line} is past the last line ${count - 1}`);
+      head = Math.min(head, s.line);
+      tail = Math.min(tail, count - 1 - e.line);
+      count += breaks(c.text) - (e.line - s.line);
+    });
+    return { head, tail };
+  }
+
+  /** Applies an event to the store; undone completely and rethrown if a change does not fit. */
+  private edit(changes: readonly TextChange[], code: number, record: boolean, wholeCheck = true): void {
+    if (wholeCheck && this.isWholeReplace(changes)) {
+      const diffed = changesBetween(this.text(), changes[0].text);
+      if (diffed.length === 0) return;
+      changes = diffed;
+    }
+    const { head, tail } = this.span(changes);
+    const store = this.store;
+    const before = store.slice(head, store.count - tail);
+    try {
+      changes.forEach((c, k) => this.applyOne(c, code, k, changes.length));
+    } catch (err) {
+      store.replace(head, store.count - tail - head, before);
+      throw err;
+    }
+    this.summary = undefined;
+    if (!record) return;
+    this.redoStack = [];
+    const after = store.slice(head, store.count - tail);
+    this.push(this.undoStack, { head, tail, before, after });
+  }
+
+  /** One change covering a whole non-empty document: how VS Code may report a reload from disk. */
+  private isWholeReplace(changes: readonly TextChange[]): boolean {
+    if (changes.length !== 1) return false;
+    const { start, end } = changes[0].range;
+    const n = this.store.count;
+    if (start.line !== 0 || start.character !== 0 || end.line !== n - 1) return false;
+    const last = this.store.get(n - 1).t;
+    return end.character === last.length && (n > 1 || last.length > 0);
+  }
+
+  private applyOne(c: TextChange, code: number, k: number, of: number): void {
+    const s = c.range.start;
+    const e = c.range.end;
+    const store = this.store;
+    const first = store.get(s.line);
+    const last = s.line === e.line ? first : store.get(e.line);
+    if (s.character > first.t.length || e.character > last.t.length) {
+      const bad = s.character > first.t.length ? s : e;
+      const len = bad === s ? first.t.length : last.t.length;
+      throw new RangeError(`LineTracker: change ${k + 1} of ${of}: column ${bad.character} is past the end of line ${bad.line} (length ${len})`);
+    }
+    if (s.line === e.line && s.character === e.character && c.text === '') return;
+    const recs = editLines(first, last, s.line !== e.line, s.character, e.character, c.text, code);
+    if (recs.length === 1 && s.line === e.line) store.set(s.line, recs[0]);
+    else store.replace(s.line, e.line - s.line + 1, recs);
+  }
+
+  private push(stack: Entry[], entry: Entry): void {
+    const size = entry.before.length + entry.after.length;
+    if (size > SNAPSHOT_LINES) {
+      // Entries below an unrecorded edit can no longer match the document.
+      if (stack === this.undoStack) this.clearHistory();
+      else this.redoStack = [];
+      return;
+    }
+    stack.push(entry);
+    this.historyLines += size;
+    while (this.undoStack.length + this.redoStack.length > HISTORY_ENTRIES || this.historyLines > HISTORY_LINES) {
+      const oldest = this.undoStack.length > 0 ? this.undoStack.shift() : this.redoStack.shift();
+      if (!oldest) break;
+      this.historyLines -= oldest.before.length + oldest.after.length;
+    }
+  }
+
+  private clearHistory(): void {
+    this.undoStack = [];
+    this.redoStack = [];
+    this.historyLines = 0;
+  }
+
+  /**
+   * Matches an undo (redo) event against the most recent history entries, one or several combined, by the line texts
+   * it produces, and on a match restores the exact lines those entries recorded.
+   */
+  private replay(changes: readonly TextChange[], reason: 'undo' | 'redo'): boolean {
+    const undo = reason === 'undo';
+    const stack = undo ? this.undoStack : this.redoStack;
+    if (stack.length === 0) return false;
+    let sim: { head: number; tail: number; lines: Rec[] };
+    try {
+      sim = this.simulate(changes);
+    } catch {
+      return false;
+    }
+    const store = this.store;
+    const n = store.count;
+    let head = sim.head;
+    let tail = sim.tail;
+    let current = store.slice(head, n - tail);
+    let candidate = current;
+    let expected = sim.lines;
+    const depth = Math.min(COMBINE_ENTRIES, stack.length);
+    for (let k = 1; k <= depth; k++) {
+      const entry = stack[stack.length - k];
+      if (entry.head < head) {
+        const more = store.slice(entry.head, head);
+        current = more.concat(current);
+        candidate = more.concat(candidate);
+        expected = more.concat(expected);
+        head = entry.head;
+      }
+      if (entry.tail < tail) {
+        const more = store.slice(n - tail, n - entry.tail);
+        current = current.concat(more);
+        candidate = candidate.concat(more);
+        expected = expected.concat(more);
+        tail = entry.tail;
+      }
+      const from = entry.head - head;
+      const to = candidate.length - (entry.tail - tail);
+      const now = undo ? entry.after : entry.before;
+      if (to < from || !sameText(candidate.slice(from, to), now)) return false;
+      candidate = candidate.slice(0, from).concat(undo ? entry.before : entry.after, candidate.slice(to));
+      if (sameText(candidate, expected)) {
+        store.replace(head, n - tail - head, candidate);
+        this.summary = undefined;
+        for (let j = 0; j < k; j++) {
+          const gone = stack.pop();
+          if (gone) this.historyLines -= gone.before.length + gone.after.length;
+        }
+        const combined: Entry = undo ? { head, tail, before: candidate, after: current } : { head, tail, before: current, after: candidate };
+        this.push(undo ? this.redoStack : this.undoStack, combined);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The lines an event would produce over its span, without touching the store. */
+  private simulate(changes: readonly TextChange[]): { head: number; tail: number; lines: Rec[] } {
+    const { head, tail } = this.span(changes);
+    let lines = this.store.slice(head, this.store.count - tail);
+    for (const c of changes) {
+      const s = c.range.start;
+      const e = c.range.end;
+      const first = lines[s.line - head];
+      const last = lines[e.line - head];
+      if (!first || !last || s.character > first.t.length || e.character > last.t.length) throw new RangeError('change outside the document');
+      const recs = editLines(first, last, s.line !== e.line, s.character, e.character, c.text, PERSON);
+      lines = lines.slice(0, s.line - head).concat(recs, lines.slice(e.line - head + 1));
+    }
+    return { head, tail, lines };
+  }
+}
