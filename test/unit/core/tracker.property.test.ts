@@ -321,7 +321,7 @@ class Harness {
       this.doc = [...state];
       return `${s.t} of ${k} entries: ${JSON.stringify(changes)}`;
     }
-    this.doc = target;
+    this.doc = [...target];
     this.undo = [];
     this.redo = [];
     return `unmatched ${s.t} applied as a person's edit: ${JSON.stringify(changes)}`;
