@@ -28,6 +28,7 @@ export interface LineInfo {
 }
 
 interface DocState extends TrackedDoc {
+  tracker: LineTracker;
   repo?: RepoRef;
   relPath?: string;
   persistTimer?: NodeJS.Timeout;
@@ -199,7 +200,7 @@ export class ProvenanceService implements vscode.Disposable {
     for (const state of this.docs.values()) if (state.repo?.stateDir === stateDir) this.scheduleReload(state, 100);
   }
 
-  /** Lines the store or history knows as AI and the tracker does not are taken over; the tracker's own knowledge wins. */
+  /** Merges what the working state and history know into the tracker. */
   async reload(uri: vscode.Uri): Promise<void> {
     const state = this.docs.get(uri.toString());
     if (!state?.repo || !state.relPath) return;
@@ -219,58 +220,64 @@ export class ProvenanceService implements vscode.Disposable {
       this.scheduleReload(state, 50);
       return;
     }
-    let changed = false;
-    if (recorded) changed = this.takeOver(state.tracker, recorded) || changed;
-    if (committed.length) changed = this.takeCommitted(state.tracker, committed) || changed;
-    if (changed) this.changed.fire(uri);
+    const current = state.tracker.lines();
+    const merged = current.slice();
+    if (recorded) this.takeOver(merged, recorded);
+    if (committed.length) this.takeCommitted(merged, committed);
+    const differs: number[] = [];
+    for (let i = 0; i < merged.length; i++) if (merged[i] !== current[i]) differs.push(i);
+    if (differs.length === 0) return;
+    if (differs.some((i) => merged[i].kind === 'mixed')) {
+      // Only the constructor can set `mixed`; the tracker's undo history starts over from here.
+      state.tracker = new LineTracker(text, merged);
+    } else {
+      for (let k = 0; k < differs.length; ) {
+        const i = differs[k];
+        let j = k + 1;
+        while (j < differs.length && differs[j] === differs[j - 1] + 1 && merged[differs[j]].attribution === merged[i].attribution) j++;
+        state.tracker.mark(i, differs[j - 1] + 1, merged[i].attribution);
+        k = j;
+      }
+    }
+    this.changed.fire(uri);
   }
 
-  private takeOver(tracker: LineTracker, recorded: readonly LineProvenance[]): boolean {
-    let changed = false;
-    const n = Math.min(tracker.lineCount, recorded.length);
-    for (let i = 0; i < n; i++) {
+  /** Lines the store knows as AI and the tracker does not are taken over; the tracker's own knowledge wins. */
+  private takeOver(merged: LineProvenance[], recorded: readonly LineProvenance[]): void {
+    if (recorded.length !== merged.length) return;
+    for (let i = 0; i < merged.length; i++) {
       const r = recorded[i];
-      if (r.kind === 'human' || !r.attribution || tracker.line(i).kind !== 'human') continue;
-      let j = i + 1;
-      while (j < n && recorded[j].attribution === r.attribution && recorded[j].kind === r.kind && tracker.line(j).kind === 'human') j++;
-      this.markKind(tracker, i, j, r.kind, r.attribution);
-      changed = true;
-      i = j - 1;
+      if (r.kind !== 'human' && r.attribution && merged[i].kind === 'human') merged[i] = r;
     }
-    return changed;
   }
 
   private readonly historyAttributions = new Map<string, Attribution>();
 
-  private takeCommitted(tracker: LineTracker, lines: readonly BlameLine[]): boolean {
-    let changed = false;
+  /** Committed AI lines learn their commit; human lines that history knows as AI take history's attribution. */
+  private takeCommitted(merged: LineProvenance[], lines: readonly BlameLine[]): void {
     for (const b of lines) {
       const i = b.line - 1;
-      if (!b.commit || b.kind === 'human' || !b.agent || i < 0 || i >= tracker.lineCount) continue;
-      const current = tracker.line(i);
+      if (!b.commit || b.kind === 'human' || !b.agent || i < 0 || i >= merged.length) continue;
+      const current = merged[i];
       if (current.attribution && this.commitOf.get(current.attribution) === b.commit) continue;
-      // A line the editor knows to be AI keeps its detail; it only learns which commit now holds it.
+      // A line the editor attributes to another agent keeps what the editor saw.
       if (current.kind !== 'human' && current.attribution && current.attribution.agent !== b.agent) continue;
-      const key = `${b.commit}\0${b.agent}\0${b.model ?? ''}\0${b.source ?? ''}`;
+      const key = `${b.commit}\0${b.agent}\0${b.model ?? ''}\0${b.source ?? ''}\0${b.at ?? ''}`;
       let attr = this.historyAttributions.get(key);
       if (!attr) {
         attr = {
           agent: b.agent,
           source: isSource(b.source) ? b.source : 'import',
           at: b.at ?? current.attribution?.at ?? new Date(0).toISOString(),
+          // Keeps history's attribution apart from an identical uncommitted one inside the tracker.
+          detail: `commit ${b.commit}`,
           ...(b.model ? { model: b.model } : {}),
         };
         this.historyAttributions.set(key, attr);
         this.commitOf.set(attr, b.commit);
       }
-      this.markKind(tracker, i, i + 1, current.kind === 'mixed' ? 'mixed' : b.kind, attr);
-      changed = true;
+      merged[i] = { kind: current.kind === 'mixed' || b.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
     }
-    return changed;
-  }
-
-  private markKind(tracker: LineTracker, start: number, end: number, kind: 'ai' | 'mixed', attr: Attribution): void {
-    tracker.mark(start, end, attr, kind);
   }
 
   runs(uri: vscode.Uri): readonly LineRun[] {

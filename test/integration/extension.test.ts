@@ -1,0 +1,274 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { AiProvenanceApi, LineProvenanceInfo } from '../../src/extension/api';
+import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, runCli, waitFor, workspacePath } from './harness';
+
+/** The few DOM calls made inside `driver.evaluate` (the project compiles without the DOM library). */
+interface El {
+  readonly className: string;
+  readonly textContent: string | null;
+  readonly style: { top: string };
+  readonly children: ArrayLike<El>;
+  querySelectorAll(selector: string): ArrayLike<El>;
+}
+declare const document: { querySelector(selector: string): El | null };
+declare function getComputedStyle(el: El): { borderLeftStyle: string; borderLeftWidth: string };
+
+const SUGGESTION = 'function fakeAi() { return 42; }';
+
+let api: AiProvenanceApi;
+
+function settings(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('aiProvenance');
+}
+
+async function lines(uri: vscode.Uri): Promise<LineProvenanceInfo[]> {
+  return api.getLineProvenance(uri);
+}
+
+/** Waits until the lines' kinds are exactly `kinds` (the tracker, the debounce and the store run asynchronously). */
+async function expectKinds(uri: vscode.Uri, kinds: readonly string[], what: string, timeoutMs = 10_000): Promise<LineProvenanceInfo[]> {
+  let last: string[] = [];
+  try {
+    return await waitFor(
+      async () => {
+        const ls = await lines(uri);
+        last = ls.map((l) => l.kind);
+        return JSON.stringify(last) === JSON.stringify(kinds) ? ls : undefined;
+      },
+      what,
+      timeoutMs,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}: kinds are ${JSON.stringify(last)}, expected ${JSON.stringify(kinds)}`);
+  }
+}
+
+async function typeAt(editor: vscode.TextEditor, line: number, character: number, text: string): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+  editor.selection = new vscode.Selection(line, character, line, character);
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  if (driver.available) await driver.type(text);
+  else await vscode.commands.executeCommand('type', { text });
+  await waitFor(() => editor.document.lineAt(line).text.includes(text) || undefined, `'${text}' typed on line ${line + 1}`);
+}
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: harnessConfig().workspace, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+}
+
+describe('AI Provenance in VS Code', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<AiProvenanceApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not installed`);
+    api = await ext.activate();
+    assert.equal(api.version, 1);
+    // The fake provider stands in for Copilot only because this test says so.
+    await settings().update('detection.agents', { [FAKE_COPILOT_ID]: 'copilot' }, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await settings().update('detection.agents', undefined, vscode.ConfigurationTarget.Global);
+    await settings().update('detection.useEditSource', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  describe('an inline completion accepted with Tab', () => {
+    let editor: vscode.TextEditor;
+
+    before(async () => {
+      editor = await openFile('src/ext-accept.ts', 'const a = 1;\n\nconst b = 2;\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
+    });
+
+    it('marks exactly the accepted line as AI, written by the mapped agent', async () => {
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human', 'human'], 'the accepted line to be AI');
+      assert.equal(ls[1].agent, 'copilot');
+      assert.equal(ls[1].source, 'inline-completion');
+    });
+
+    it('keeps a line human when a person types on it', async () => {
+      await typeAt(editor, 2, editor.document.lineAt(2).text.length, ' // typed');
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human', 'human'], 'typing on another line to leave the AI line alone');
+    });
+
+    it('makes the AI line mixed when a person types inside it', async () => {
+      await typeAt(editor, 1, editor.document.lineAt(1).text.length, ' // edited');
+      const ls = await expectKinds(editor.document.uri, ['human', 'mixed', 'human', 'human'], 'the edited AI line to be mixed');
+      assert.equal(ls[1].agent, 'copilot');
+    });
+
+    it('notifies listeners of the API when provenance changes', async () => {
+      const seen = new Promise<vscode.Uri>((resolve) => {
+        const sub = api.onDidChangeProvenance((uri) => {
+          if (uri.toString() === editor.document.uri.toString()) {
+            sub.dispose();
+            resolve(uri);
+          }
+        });
+      });
+      await typeAt(editor, 0, 0, '/* x */ ');
+      assert.equal((await seen).toString(), editor.document.uri.toString());
+    });
+  });
+
+  describe('undo and redo of an accepted completion', () => {
+    it('removes the AI line on undo and brings it back on redo', async () => {
+      const editor = await openFile('src/ext-undo.ts', 'let x = 1;\n\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the accepted line to be AI');
+      await vscode.commands.executeCommand('undo');
+      await waitFor(() => editor.document.lineAt(1).text === '' || undefined, 'undo to remove the completion');
+      await expectKinds(editor.document.uri, ['human', 'human', 'human'], 'undo to leave no AI line');
+      await vscode.commands.executeCommand('redo');
+      await waitFor(() => editor.document.lineAt(1).text === SUGGESTION || undefined, 'redo to restore the completion');
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'redo to restore the AI line');
+      assert.equal(ls[1].agent, 'copilot');
+    });
+  });
+
+  describe('without VS Code edit source (stable-API fallback)', () => {
+    before(() => settings().update('detection.useEditSource', false, vscode.ConfigurationTarget.Global));
+    after(() => settings().update('detection.useEditSource', undefined, vscode.ConfigurationTarget.Global));
+
+    it('still attributes a completion accepted with Tab', async () => {
+      const editor = await openFile('src/ext-fallback.ts', '// fallback\n\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the fallback to attribute the accepted line');
+      assert.equal(ls[1].agent, 'copilot');
+      assert.equal(ls[1].source, 'inline-completion');
+    });
+
+    it('still treats typing as a person', async () => {
+      const editor = await openFile('src/ext-fallback-typed.ts', '\n');
+      await typeAt(editor, 0, 0, 'let typed = 1;');
+      await expectKinds(editor.document.uri, ['human', 'human'], 'typed text to stay human');
+    });
+  });
+
+  describe('an agent that wrote the file on disk and recorded it with the CLI', () => {
+    it('shows the recorded lines as AI in the open editor', async () => {
+      const editor = await openFile('src/ext-disk.ts', 'export const a = 1;\n');
+      await expectKinds(editor.document.uri, ['human', 'human'], 'the file to be tracked');
+      fs.writeFileSync(workspacePath('src/ext-disk.ts'), 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\n');
+      const r = await runCli(['record', '--agent', 'claude-code', '--model', 'anthropic/claude-opus-4-5', 'src/ext-disk.ts:2-3']);
+      assert.equal(r.code, 0, r.stderr);
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'ai', 'human'], 'the recorded lines to appear', 15_000);
+      assert.equal(ls[1].agent, 'claude-code');
+      assert.equal(ls[1].model, 'anthropic/claude-opus-4-5');
+    });
+  });
+
+  describe('critical paths', () => {
+    const configPath = '.ai-provenance.json';
+    const good = '{\n  "critical": [\n    { "paths": ["infra/**"], "reason": "Production infrastructure", "level": "block" }\n  ]\n}\n';
+
+    after(() => fs.rmSync(workspacePath(configPath), { force: true }));
+
+    function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+      return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AI Provenance');
+    }
+
+    it('puts an error naming the rule on AI lines in a block-level critical file', async () => {
+      fs.writeFileSync(workspacePath(configPath), good);
+      const editor = await openFile('infra/ext-critical.tf', 'resource "null_resource" "a" {}\n\n');
+      await acceptInlineCompletion(editor, 'resource "null_resource" "ai" {}', new vscode.Position(1, 0));
+      const diags = await waitFor(() => {
+        const d = ours(editor.document.uri);
+        return d.length > 0 ? d : undefined;
+      }, 'a critical-path diagnostic');
+      assert.equal(diags.length, 1);
+      assert.equal(diags[0].range.start.line, 1);
+      assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
+      assert.match(diags[0].message, /Production infrastructure/);
+    });
+
+    it('puts no diagnostic on files outside the critical paths', async () => {
+      const editor = await openFile('src/ext-not-critical.ts', '\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(0, 0));
+      await expectKinds(editor.document.uri, ['ai', 'human'], 'the AI line');
+      assert.deepEqual(ours(editor.document.uri), []);
+    });
+
+    it('reports a broken config at the exact position and keeps the last good rules', async () => {
+      const critical = vscode.Uri.file(workspacePath('infra/ext-critical.tf'));
+      // Line 5, column 3: a missing comma before "ignore".
+      fs.writeFileSync(workspacePath(configPath), good.replace('  ]\n}', '  ]\n  "ignore": []\n}'));
+      const uri = vscode.Uri.file(workspacePath(configPath));
+      const diags = await waitFor(() => {
+        const d = ours(uri);
+        return d.length > 0 ? d : undefined;
+      }, 'a diagnostic in the broken config');
+      assert.equal(diags[0].range.start.line, 4);
+      assert.equal(diags[0].range.start.character, 2);
+      assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(ours(critical).length, 1, 'the last good config still applies');
+      fs.writeFileSync(workspacePath(configPath), good);
+      await waitFor(() => ours(uri).length === 0 || undefined, 'the diagnostic to go once the config is fixed');
+    });
+  });
+
+  describe('a commit made in the Source Control view', () => {
+    it('carries the trailers, and the gutter keeps the AI line afterwards', async () => {
+      const install = await runCli(['install']);
+      assert.equal(install.code, 0, install.stderr);
+      const editor = await openFile('src/ext-commit.ts', 'export const x = 1;\n\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the accepted line');
+      await editor.document.save();
+      await waitFor(async () => (await runCli(['status', '--json'])).stdout.includes('src/ext-commit.ts') || undefined, 'the working state to hold the AI line');
+
+      const gitExt = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: { inputBox: { value: string }; add(paths: string[]): Promise<void> }[] } }>('vscode.git');
+      assert.ok(gitExt);
+      const gitApi = (await gitExt.activate()).getAPI(1);
+      const repo = await waitFor(() => gitApi.repositories[0], 'the Git extension to open the repository');
+      await repo.add([editor.document.uri.fsPath]);
+      repo.inputBox.value = 'Add the answer';
+      await vscode.commands.executeCommand('git.commit');
+      await waitFor(() => git('log', '-1', '--format=%s').trim() === 'Add the answer' || undefined, 'the commit');
+      const body = git('log', '-1', '--format=%B');
+      assert.match(body, /^Assisted-by: copilot$/m);
+      assert.match(body, /^AI-Lines: 1\/\d+$/m);
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the AI line to stay marked after the commit', 15_000);
+      assert.equal(ls[1].agent, 'copilot');
+      assert.match(await waitFor(async () => (await lines(editor.document.uri))[1].commit, 'the line to learn its commit', 15_000), /^[0-9a-f]{40}$/);
+    });
+  });
+
+  describe('the gutter in the real browser', () => {
+    it('draws the AI bar on exactly the AI line, and keeps a screenshot', async () => {
+      const editor = await openFile('src/ext-gutter.ts', 'const first = 1;\n\nconst third = 3;\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human', 'human'], 'the AI line');
+      const marked = await waitFor(
+        async () => {
+          const texts = await driver.evaluate(() => {
+            const root = document.querySelector('.monaco-editor.focused');
+            if (!root) return undefined;
+            const textByTop = new Map<string, string>();
+            const viewLines = root.querySelectorAll('.view-lines .view-line');
+            for (let i = 0; i < viewLines.length; i++) textByTop.set(viewLines[i].style.top, (viewLines[i].textContent ?? '').replace(/\u00a0/g, ' '));
+            const out: string[] = [];
+            const overlays = root.querySelectorAll('.view-overlays > div');
+            for (let i = 0; i < overlays.length; i++) {
+              const kids = overlays[i].children;
+              for (let k = 0; k < kids.length; k++) {
+                const s = getComputedStyle(kids[k]);
+                if (s.borderLeftStyle === 'solid' && s.borderLeftWidth === '3px') out.push(textByTop.get(overlays[i].style.top) ?? `?${overlays[i].style.top}`);
+              }
+            }
+            return out;
+          }, null);
+          return texts && texts.length > 0 ? texts : undefined;
+        },
+        'the AI bar to render',
+      );
+      assert.deepEqual(marked, [SUGGESTION]);
+      const png = await driver.screenshot('extension-gutter');
+      assert.ok(fs.statSync(png).size > 1000);
+    });
+  });
+});
