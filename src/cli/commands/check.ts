@@ -1,10 +1,109 @@
 import type { Command } from '../command';
+import { parseCommandArgs, stringOpt, UsageError } from '../args';
+import { checkReport, CheckUsageError, NOTES_REF, runCheck, type CheckResult, type CommitCheck } from '../../git/check';
+import { toSarif } from '../../git/sarif';
+import type { PolicyFinding } from '../../core/policy';
 
-// Placeholder until the command lands.
+const HELP = `Usage: ai-provenance check [REV-RANGE...] [--format text|json|sarif]
+
+Checks the critical-path policy of .ai-provenance.json for every non-merge
+commit in REV-RANGE (any git rev-list range, e.g. origin/main..HEAD), from each
+commit's note (${NOTES_REF}) and, without a note, its AI-Lines/AI-Critical
+trailers, with the config of that commit (or the working tree's). Commits made
+with 'git commit --no-verify' are judged like any other.
+
+Default range: @{upstream}..HEAD, or HEAD alone when the branch has no upstream.
+
+Options:
+  --format text|json|sarif   output (default text); sarif is SARIF 2.1.0 for
+                             GitHub code scanning (upload it with
+                             github/codeql-action/upload-sarif)
+
+In CI, fetch the notes first, or only trailers can be judged:
+  git fetch origin '${NOTES_REF}:${NOTES_REF}'
+
+Exit status: 1 when a 'block' rule is violated, 0 otherwise (warnings print but
+pass), 2 on a usage error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
 export const command: Command = {
-  help: 'ai-provenance check: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance check: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    let format: Format;
+    let range: string[];
+    try {
+      const parsed = parseCommandArgs('check', args, { format: { type: 'string' } });
+      const f = stringOpt(parsed, 'format') ?? 'text';
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`ai-provenance check: unknown format '${f}': expected text, json or sarif`);
+      format = f as Format;
+      range = parsed.positionals;
+    } catch (err) {
+      if (err instanceof UsageError) {
+        io.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    let result: CheckResult;
+    try {
+      result = await runCheck({ cwd: io.cwd, range });
+    } catch (err) {
+      if (err instanceof CheckUsageError) {
+        io.stderr.write(`ai-provenance check: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    for (const p of result.problems) io.stderr.write(`${p}\n`);
+    if (!result.hasNotes && result.commits.length > 0) {
+      io.stderr.write(`ai-provenance check: no ${NOTES_REF} in this clone, judging from trailers only (git fetch origin '${NOTES_REF}:${NOTES_REF}')\n`);
+    }
+    if (format === 'json') io.stdout.write(`${JSON.stringify(checkReport(result), null, 2)}\n`);
+    else if (format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(result, typeof VERSION === "string" ? VERSION : "0.0.0-dev"), null, 2)}\n`);
+    else io.stdout.write(textReport(result));
+    return result.commits.some((c) => c.violations.length > 0) ? 1 : 0;
   },
 };
+
+function textReport(result: CheckResult): string {
+  const lines: string[] = [];
+  let violations = 0;
+  let warnings = 0;
+  for (const c of result.commits) {
+    for (const f of [...c.violations, ...c.warnings]) {
+      if (f.level === 'block') violations++;
+      else warnings++;
+      lines.push(...findingLines(c, f), '');
+    }
+  }
+  const range = result.range.length > 0 ? result.range.join(' ') : '(no commits yet)';
+  lines.push(
+    `ai-provenance check ${range}: ${count(result.commits.length, 'commit')} checked, ${count(violations, 'violation')}, ${count(warnings, 'warning')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function findingLines(c: CommitCheck, f: PolicyFinding): string[] {
+  const where = f.files.map((p) => {
+    const spans = c.files.find((x) => x.path === p)?.spans ?? [];
+    return spans.length > 0 ? `${p}:${spans.map((s) => (s.startLine === s.endLine ? `${s.startLine}` : `${s.startLine}-${s.endLine}`)).join(',')}` : p;
+  });
+  const out = [
+    `${f.level === 'block' ? 'error' : 'warning'}: commit ${c.commit.slice(0, 12)} "${c.subject}" by ${c.author.name} <${c.author.email}>`,
+    `  files: ${where.join(', ')}${c.source === 'trailers' ? ' (from its trailers: the commit has no note)' : ''}`,
+    `  ${f.message}`,
+  ];
+  if (f.level === 'block') {
+    out.push(`  fix: the commit is already made, so reword it (git rebase -i ${c.commit.slice(0, 12)}^, or git commit --amend if it is the last one), add the trailer there, and push again`);
+  }
+  return out;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+declare const VERSION: string;

@@ -1,0 +1,320 @@
+// The CI policy check (PRODUCT.md §8): judges every non-merge commit of a range from its note and trailers,
+// with the config of that commit, so commits made with --no-verify are caught too.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { compileConfig, CONFIG_FILE, formatProblem, parseConfig, type CompiledConfig, type TeamConfig } from '../core/config';
+import { parseTraceRecord } from '../core/agentTrace';
+import { evaluatePolicy, type PolicyFile, type PolicyFinding } from '../core/policy';
+import { parseTrailers } from '../core/trailers';
+import type { Trailer } from '../core/model';
+import { git, gitBuffer, GitError } from './run';
+
+export const NOTES_REF = 'refs/notes/ai-provenance';
+
+/** Bad input from the user (range, repository): the CLI reports it in one line and exits 2. */
+export class CheckUsageError extends Error {
+  override name = 'CheckUsageError';
+}
+
+/** 1-based, inclusive, in the commit's version of the file. */
+export interface LineSpan {
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
+export interface CheckedFile {
+  readonly path: string;
+  /** AI and mixed lines the commit adds or changes; undefined when only a trailer names the file. */
+  readonly aiLines?: number;
+  readonly spans: readonly LineSpan[];
+}
+
+/** Where a commit's AI lines were learned from. */
+export type EvidenceSource = 'note' | 'trailers' | 'note+trailers' | 'none';
+
+export interface CommitCheck {
+  readonly commit: string;
+  readonly author: { readonly name: string; readonly email: string };
+  readonly subject: string;
+  readonly source: EvidenceSource;
+  readonly files: readonly CheckedFile[];
+  readonly violations: readonly PolicyFinding[];
+  readonly warnings: readonly PolicyFinding[];
+}
+
+export interface CheckResult {
+  /** The revision range as given to git. */
+  readonly range: readonly string[];
+  /** Non-merge commits, oldest first. */
+  readonly commits: readonly CommitCheck[];
+  /** One-line problems met on the way (broken config, unreadable note), each naming its file and position. */
+  readonly problems: readonly string[];
+  /** Whether this clone has the notes ref at all (CI checkouts often do not fetch it). */
+  readonly hasNotes: boolean;
+}
+
+export interface CheckOptions {
+  readonly cwd: string;
+  /** Revision arguments as for `git rev-list`; empty means `@{upstream}..HEAD`, or HEAD alone without an upstream. */
+  readonly range?: readonly string[];
+}
+
+interface RawCommit {
+  readonly sha: string;
+  readonly name: string;
+  readonly email: string;
+  readonly message: string;
+  readonly note: string;
+}
+
+/** The default range: what this branch has that its upstream does not, or the last commit when there is no upstream. */
+export async function defaultRange(cwd: string): Promise<string[]> {
+  const up = await git(['rev-parse', '-q', '--verify', '@{upstream}'], { cwd, okCodes: [1, 128] });
+  return up.exitCode === 0 ? ['@{upstream}..HEAD'] : ['HEAD^!'];
+}
+
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+  const top = await topLevel(opts.cwd);
+  for (const r of opts.range ?? []) {
+    if (r.startsWith('-')) throw new CheckUsageError(`'${r}': expected a revision range such as origin/main..HEAD, not an option`);
+  }
+  const hasHead = (await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: top, okCodes: [1, 128] })).exitCode === 0;
+  const range = opts.range && opts.range.length > 0 ? [...opts.range] : hasHead ? await defaultRange(top) : [];
+  const hasNotes = (await git(['rev-parse', '-q', '--verify', NOTES_REF], { cwd: top, okCodes: [1, 128] })).exitCode === 0;
+  if (range.length === 0) return { range, commits: [], problems: [], hasNotes };
+
+  const raw = await listCommits(top, range);
+  const problems: string[] = [];
+  const configs = await configsAt(top, raw.map((c) => c.sha), problems);
+  const commits: CommitCheck[] = [];
+  for (const c of raw) {
+    const trailers = parseTrailers(c.message);
+    const { files, source } = evidence(c, trailers, problems);
+    const config = configs.get(c.sha);
+    const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
+    const verdict = config
+      ? evaluatePolicy({ files: policyFiles, config, trailers, author: { name: c.name, email: c.email } })
+      : { violations: [], warnings: [] };
+    commits.push({
+      commit: c.sha,
+      author: { name: c.name, email: c.email },
+      subject: c.message.split('\n', 1)[0] ?? '',
+      source,
+      files,
+      violations: verdict.violations,
+      warnings: verdict.warnings,
+    });
+  }
+  return { range, commits, problems, hasNotes };
+}
+
+async function topLevel(cwd: string): Promise<string> {
+  try {
+    const out = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
+    if (out) return out;
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+  }
+  throw new CheckUsageError(`${cwd}: not inside a git working tree`);
+}
+
+async function listCommits(cwd: string, range: readonly string[]): Promise<RawCommit[]> {
+  let out: string;
+  try {
+    out = (
+      await git(
+        ['log', '-z', '--no-merges', '--reverse', `--notes=${NOTES_REF}`, '--format=%H%x00%an%x00%ae%x00%B%x00%N', '--end-of-options', ...range, '--'],
+        { cwd },
+      )
+    ).stdout;
+  } catch (err) {
+    if (err instanceof GitError) throw new CheckUsageError(`${range.join(' ')}: not a valid revision range (${err.stderr.split('\n').find((l) => l.trim()) ?? 'git log failed'})`);
+    throw err;
+  }
+  // Five NUL-terminated fields per commit; neither messages nor notes can hold a NUL.
+  const fields = out.split('\0');
+  const commits: RawCommit[] = [];
+  for (let i = 0; i + 4 < fields.length; i += 5) {
+    commits.push({ sha: fields[i], name: fields[i + 1], email: fields[i + 2], message: fields[i + 3], note: fields[i + 4] });
+  }
+  return commits;
+}
+
+/** The AI lines of a commit: its note when it has one, plus any critical file its trailers name that the note lacks. */
+function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]): { files: CheckedFile[]; source: EvidenceSource } {
+  const files: CheckedFile[] = [];
+  let fromNote = false;
+  if (c.note.trim() !== '') {
+    const parsed = parseTraceRecord(c.note);
+    if (parsed.ok) {
+      fromNote = true;
+      for (const f of parsed.files) {
+        const spans = mergeSpans(f.runs.map((r) => ({ startLine: r.start + 1, endLine: r.end })));
+        const aiLines = spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
+        if (aiLines > 0) files.push({ path: f.path, aiLines, spans });
+      }
+    } else {
+      // A broken note must not hide AI lines: say so, and judge from the trailers.
+      problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}`);
+    }
+  }
+  let fromTrailers = false;
+  if (trailerAiLines(trailers) !== 0) {
+    for (const t of trailers) {
+      if (t.token.toLowerCase() !== 'ai-critical') continue;
+      for (const p of parsePathList(t.value)) {
+        if (files.some((f) => f.path === p)) continue;
+        files.push({ path: p, spans: [] });
+        fromTrailers = true;
+      }
+    }
+  }
+  const source: EvidenceSource = fromNote ? (fromTrailers ? 'note+trailers' : 'note') : fromTrailers ? 'trailers' : 'none';
+  return { files, source };
+}
+
+/** The AI count of `AI-Lines: a/b`; undefined when absent or unreadable (then AI-Critical alone is the evidence). */
+function trailerAiLines(trailers: readonly Trailer[]): number | undefined {
+  const t = trailers.find((x) => x.token.toLowerCase() === 'ai-lines');
+  const m = t && /^\s*(\d+)\s*\/\s*\d+\s*$/.exec(t.value);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `a.ts, "b, c.ts", "d\"e.ts"`: comma-separated paths, C-quoted the way git quotes them when they need it. */
+export function parsePathList(value: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const s = value;
+  while (i < s.length) {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === ',')) i++;
+    if (i >= s.length) break;
+    if (s[i] === '"') {
+      const bytes: number[] = [];
+      i++;
+      while (i < s.length && s[i] !== '"') {
+        if (s[i] === '\\' && i + 1 < s.length) {
+          const e = s[i + 1];
+          const oct = /^[0-7]{3}/.exec(s.slice(i + 1, i + 4));
+          if (oct) {
+            bytes.push(parseInt(oct[0], 8));
+            i += 4;
+            continue;
+          }
+          const named: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v' };
+          bytes.push(...Buffer.from(named[e] ?? e, 'utf8'));
+          i += 2;
+          continue;
+        }
+        const cp = s.codePointAt(i) ?? 0;
+        const ch = String.fromCodePoint(cp);
+        bytes.push(...Buffer.from(ch, 'utf8'));
+        i += ch.length;
+      }
+      i++;
+      out.push(Buffer.from(bytes).toString('utf8'));
+    } else {
+      const end = s.indexOf(',', i);
+      const p = (end < 0 ? s.slice(i) : s.slice(i, end)).trim();
+      if (p) out.push(p);
+      i = end < 0 ? s.length : end + 1;
+    }
+  }
+  return out;
+}
+
+function mergeSpans(spans: LineSpan[]): LineSpan[] {
+  const sorted = spans.filter((s) => s.endLine >= s.startLine).sort((a, b) => a.startLine - b.startLine);
+  const out: LineSpan[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.startLine <= last.endLine + 1) out[out.length - 1] = { startLine: last.startLine, endLine: Math.max(last.endLine, s.endLine) };
+    else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The compiled config each commit is judged by: its own `.ai-provenance.json`, else the working tree's.
+ * A broken file is reported and replaced by the working tree's; a commit with no usable config at all gets
+ * no rules (every problem has been reported).
+ */
+async function configsAt(cwd: string, shas: readonly string[], problems: string[]): Promise<Map<string, CompiledConfig | undefined>> {
+  const working = await workingTreeConfig(cwd, problems);
+  // One cat-file process for every commit; commits sharing a config blob share its parse.
+  const input = shas.map((s) => `${s}:${CONFIG_FILE}\n`).join('');
+  const out = (await gitBuffer(['cat-file', '--batch'], { cwd, input })).stdout;
+  const byBlob = new Map<string, CompiledConfig | undefined>();
+  const result = new Map<string, CompiledConfig | undefined>();
+  let pos = 0;
+  for (const sha of shas) {
+    const nl = out.indexOf(0x0a, pos);
+    const header = out.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      result.set(sha, working);
+      continue;
+    }
+    const size = Number(m[3]);
+    const body = out.subarray(pos, pos + size);
+    pos += size + 1;
+    if (m[2] !== 'blob') {
+      result.set(sha, working);
+      continue;
+    }
+    if (!byBlob.has(m[1])) {
+      const parsed = parseConfig(body.toString('utf8'));
+      for (const p of parsed.problems) problems.push(formatProblem(`${sha.slice(0, 12)}:${CONFIG_FILE}`, p));
+      byBlob.set(m[1], parsed.config ? compileConfig(parsed.config) : undefined);
+    }
+    result.set(sha, byBlob.get(m[1]) ?? working);
+  }
+  return result;
+}
+
+async function workingTreeConfig(cwd: string, problems: string[]): Promise<CompiledConfig | undefined> {
+  const file = path.join(cwd, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseConfig(text);
+  for (const p of parsed.problems) problems.push(formatProblem(CONFIG_FILE, p));
+  const config: TeamConfig | undefined = parsed.config;
+  return config ? compileConfig(config) : undefined;
+}
+
+/**
+ * The `--format json` document (stable; `version` changes only with a breaking change):
+ * `{version: 1, range, ok, summary: {commits, violations, warnings}, problems: string[], notesRef: boolean,
+ *   commits: [{commit, author: {name, email}, subject, source, files: [{path, aiLines|null, ranges: [{startLine, endLine}]}],
+ *   findings: [{level: "block"|"warn", rule: {index, reason, level, paths, reviewers}, files, message, howToFix|null}]}]}`.
+ */
+export function checkReport(result: CheckResult): unknown {
+  const all = result.commits.flatMap((c) => [...c.violations, ...c.warnings]);
+  const violations = all.filter((f) => f.level === 'block').length;
+  return {
+    version: 1,
+    range: result.range,
+    ok: violations === 0,
+    summary: { commits: result.commits.length, violations, warnings: all.length - violations },
+    problems: result.problems,
+    notesRef: result.hasNotes,
+    commits: result.commits.map((c) => ({
+      commit: c.commit,
+      author: c.author,
+      subject: c.subject,
+      source: c.source,
+      files: c.files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? null, ranges: f.spans })),
+      findings: [...c.violations, ...c.warnings].map((f) => ({
+        level: f.level,
+        rule: { index: f.ruleIndex, reason: f.rule.reason, level: f.rule.level, paths: f.rule.paths, reviewers: f.rule.reviewers },
+        files: f.files,
+        message: f.message,
+        howToFix: f.howToFix ?? null,
+      })),
+    })),
+  };
+}
