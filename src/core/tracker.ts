@@ -44,9 +44,17 @@ interface Entry {
   readonly after: readonly Rec[];
 }
 
+/** The AI runs of one block (lines relative to the block) and its AI line count. */
+interface BlockSummary {
+  readonly runs: readonly { readonly start: number; readonly end: number; readonly prov: LineProvenance }[];
+  readonly ai: number;
+}
+
 /** Lines in blocks of a few hundred, so an edit splices a short array instead of the whole document. */
 class LineStore {
   private blocks: Rec[][];
+  /** Per-block summaries, dropped whenever a block changes, so whole-file views only revisit edited blocks. */
+  private readonly summaries = new WeakMap<Rec[], BlockSummary>();
   private total: number;
   /** Block index and first line of the block last looked up: consecutive edits are usually close together. */
   private hintBlock = 0;
@@ -91,6 +99,7 @@ class LineStore {
   set(i: number, rec: Rec): void {
     const [b, o] = this.locate(i);
     this.blocks[b][o] = rec;
+    this.summaries.delete(this.blocks[b]);
   }
 
   slice(from: number, to: number): Rec[] {
@@ -120,11 +129,13 @@ class LineStore {
       const blk = this.blocks[b];
       const n = Math.min(left, blk.length - o);
       blk.splice(o, n);
+      this.summaries.delete(blk);
       left -= n;
       b++;
       o = 0;
     }
     const blk = this.blocks[bi];
+    this.summaries.delete(blk);
     let last = b;
     if (blk.length + recs.length <= BLOCK_MAX) {
       if (recs.length === 1) blk.splice(off, 0, recs[0]);
@@ -150,6 +161,20 @@ class LineStore {
         blocks[k] = blocks[k].concat(blocks[k + 1]);
         blocks.splice(k + 1, 1);
       }
+    }
+  }
+
+  /** Each block's summary with the block's first line, computing only those of changed blocks. */
+  summarize(compute: (block: readonly Rec[]) => BlockSummary, fn: (summary: BlockSummary, start: number) => void): void {
+    let start = 0;
+    for (const blk of this.blocks) {
+      let s = this.summaries.get(blk);
+      if (!s) {
+        s = compute(blk);
+        this.summaries.set(blk, s);
+      }
+      fn(s, start);
+      start += blk.length;
     }
   }
 
@@ -418,25 +443,34 @@ export class LineTracker {
     if (this.summary) return this.summary;
     const runs: LineRun[] = [];
     let ai = 0;
-    let open: { start: number; end: number; prov: LineProvenance } | undefined;
-    const close = (): void => {
-      if (open?.prov.attribution && open.prov.kind !== 'human') {
-        runs.push({ start: open.start, end: open.end, kind: open.prov.kind, attribution: open.prov.attribution });
-      }
-      open = undefined;
-    };
-    this.store.forEach((rec, i) => {
-      const prov = this.provOf(rec);
-      if (prov.kind === 'human') return close();
-      ai++;
-      if (open && open.prov === prov && open.end === i) open.end = i + 1;
-      else {
-        close();
-        open = { start: i, end: i + 1, prov };
-      }
-    });
-    close();
+    let lastProv: LineProvenance | undefined;
+    this.store.summarize(
+      (block) => this.summarizeBlock(block),
+      (summary, start) => {
+        ai += summary.ai;
+        for (const r of summary.runs) {
+          const prev = runs[runs.length - 1];
+          if (prev && lastProv === r.prov && prev.end === start + r.start) runs[runs.length - 1] = { ...prev, end: start + r.end };
+          else if (r.prov.kind !== 'human' && r.prov.attribution) runs.push({ start: start + r.start, end: start + r.end, kind: r.prov.kind, attribution: r.prov.attribution });
+          lastProv = r.prov;
+        }
+      },
+    );
     return (this.summary = { runs, ai });
+  }
+
+  private summarizeBlock(block: readonly Rec[]): BlockSummary {
+    const runs: { start: number; end: number; prov: LineProvenance }[] = [];
+    let ai = 0;
+    for (let i = 0; i < block.length; i++) {
+      const prov = this.provOf(block[i]);
+      if (prov.kind === 'human') continue;
+      ai++;
+      const last = runs[runs.length - 1];
+      if (last && last.prov === prov && last.end === i) last.end = i + 1;
+      else runs.push({ start: i, end: i + 1, prov });
+    }
+    return { runs, ai };
   }
 
   /** The lines an event leaves untouched at the start (head) and end (tail); validates its line numbers. */
