@@ -1,0 +1,93 @@
+// Real user input for tests in the extension host: calls the browser driver over HTTP on 127.0.0.1.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { CONFIG_ENV, type DriverCalls, type DriverMethod, type HarnessConfig, type RpcResponse, type WaitOptions } from './protocol';
+
+let cached: HarnessConfig | undefined;
+
+/** The run's configuration: workspace, checkout, artifacts folder, driver URL. */
+export function harnessConfig(): HarnessConfig {
+  if (cached) return cached;
+  const file = process.env[CONFIG_ENV];
+  if (!file) throw new Error(`${CONFIG_ENV} is not set: run the tests through scripts/integration.mjs or the desktop runner`);
+  cached = JSON.parse(fs.readFileSync(file, 'utf8')) as HarnessConfig;
+  return cached;
+}
+
+async function call<M extends DriverMethod>(method: M, ...args: Parameters<DriverCalls[M]>): Promise<ReturnType<DriverCalls[M]>> {
+  const url = harnessConfig().driverUrl;
+  if (!url) throw new Error(`driver.${method}: no browser drives this window (desktop run)`);
+  const res = await fetch(`${url}/rpc`, { method: 'POST', body: JSON.stringify({ method, args }) });
+  const body = (await res.json()) as RpcResponse;
+  if ('error' in body) throw new Error(`driver.${method}(${JSON.stringify(args[0])}): ${body.error}`);
+  return body.result as ReturnType<DriverCalls[M]>;
+}
+
+export const driver = {
+  /** True when a real browser is driving the window (code-server runs); false in desktop VS Code. */
+  get available(): boolean {
+    return harnessConfig().driverUrl !== undefined;
+  },
+
+  /** Presses a key or chord in the focused element, Playwright names: 'Tab', 'Enter', 'Control+Z', 'Shift+ArrowDown'. */
+  async press(key: string): Promise<void> {
+    if (!driver.available && key === 'Tab') {
+      // Desktop VS Code has no page to press keys in; Tab's keybinding in the editor is this command.
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+      return;
+    }
+    await call('press', key);
+  },
+
+  /** Types text key by key into the focused element, as a person would. */
+  async type(text: string): Promise<void> {
+    await call('type', text);
+  },
+
+  /** Clicks the first element matching a CSS selector, e.g. '.monaco-editor .view-lines' (moves the cursor there). */
+  async click(selector: string, timeoutMs = 10_000): Promise<void> {
+    await call('click', selector, timeoutMs);
+  },
+
+  /** Saves a PNG of the whole window under .test-artifacts/integration/ and returns its absolute path. */
+  async screenshot(name: string): Promise<string> {
+    return call('screenshot', name);
+  },
+
+  /** Evaluates a function in the workbench page (the DOM), passing it one JSON value; returns its JSON result. */
+  async evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T> {
+    return (await call('evaluate', `(${fn.toString()})(${JSON.stringify(arg) ?? 'undefined'})`)) as T;
+  },
+
+  /** Waits until an element matching the selector reaches a state (default 'visible'); returns how many match. */
+  async waitForSelector(selector: string, options: WaitOptions = {}): Promise<number> {
+    return call('waitForSelector', selector, options);
+  },
+
+  /** Records a named measurement; the driver prints it (used by benchmarks). */
+  async report(name: string, value: number, unit: string): Promise<void> {
+    await call('report', name, value, unit);
+  },
+};
+
+/**
+ * Polls until `probe` returns something other than undefined/false, then returns it.
+ * Use it instead of fixed sleeps: VS Code applies edits, decorations and events asynchronously.
+ */
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

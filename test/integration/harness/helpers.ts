@@ -1,0 +1,68 @@
+// Helpers for integration tests: workspace files, the fake Copilot, and running our CLI.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FakeCompletion, FakeCopilotState } from '../fixtures/fake-copilot/src/extension';
+import { driver, harnessConfig, waitFor } from './driver';
+
+/** Absolute path of a file in the test workspace (a real git repository). */
+export function workspacePath(relative: string): string {
+  return path.join(harnessConfig().workspace, relative);
+}
+
+/** Writes a file into the workspace (creating folders), opens it in an editor and focuses it. */
+export async function openFile(relative: string, content: string): Promise<vscode.TextEditor> {
+  const file = workspacePath(relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  return vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
+}
+
+export async function fakeCopilotState(): Promise<FakeCopilotState> {
+  return (await vscode.commands.executeCommand<FakeCopilotState>('fakeCopilot.state'))!;
+}
+
+/** Arms the fake Copilot: its next inline completion, wherever the cursor is, is `completion`. */
+export async function setFakeCompletion(completion: FakeCompletion | undefined): Promise<void> {
+  await vscode.commands.executeCommand('fakeCopilot.setCompletion', completion);
+}
+
+/**
+ * Accepts an inline completion the way a user does: ghost text appears at `at`, then Tab is pressed in the
+ * browser. Resolves once the text is in the document. Keep `text` on one line (multi-line ghost text is
+ * not offered reliably from an empty range).
+ */
+export async function acceptInlineCompletion(editor: vscode.TextEditor, text: string, at: vscode.Position): Promise<void> {
+  const before = (await fakeCopilotState()).accepted;
+  await setFakeCompletion(text);
+  await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+  editor.selection = new vscode.Selection(at, at);
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+  if (driver.available) {
+    await waitFor(async () => (await fakeCopilotState()).requests > 0, 'the fake Copilot to be asked for a completion');
+    await driver.waitForSelector('.monaco-editor.focused .ghost-text-decoration', { state: 'visible', timeoutMs: 10_000 });
+  }
+  await driver.press('Tab');
+  await waitFor(async () => (await fakeCopilotState()).accepted > before, `the completion '${text}' to be accepted`);
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `ai-provenance` (the bundled dist/cli.js of the checkout) in the workspace. */
+export function runCli(args: readonly string[], input?: string): Promise<CliResult> {
+  const { repoRoot, workspace } = harnessConfig();
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { cwd: workspace, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(input ?? '');
+  });
+}

@@ -1,0 +1,72 @@
+// What the driver (outside VS Code) and the in-host test runner tell each other. No 'vscode' import here.
+
+/** Written by the driver as `harness.json` into the test-driver extension; read by the in-host runner. */
+export interface HarnessConfig {
+  /** `http://127.0.0.1:PORT` of the browser driver; absent when no browser drives the window (desktop runs). */
+  readonly driverUrl?: string;
+  /** The bundled mocha test files (one CommonJS file). */
+  readonly testsBundle: string;
+  /** Absolute path of the checkout, to load mocha and run `dist/cli.js`. */
+  readonly repoRoot: string;
+  /** The workspace folder VS Code was opened on: a real git repository. */
+  readonly workspace: string;
+  /** Where screenshots and other test artifacts go. */
+  readonly artifactsDir: string;
+  /** Default per-test timeout. */
+  readonly timeoutMs: number;
+  /** Only run tests whose full title matches this regular expression. */
+  readonly grep?: string;
+}
+
+/** The environment variable through which test code finds `harness.json`. */
+export const CONFIG_ENV = 'AI_PROVENANCE_IT_CONFIG';
+
+export interface FailureReport {
+  readonly title: string;
+  readonly message: string;
+}
+
+export interface RunSummary {
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly failures: readonly FailureReport[];
+}
+
+/** Options of `driver.waitForSelector`, as Playwright takes them. */
+export interface WaitOptions {
+  readonly state?: 'attached' | 'detached' | 'visible' | 'hidden';
+  readonly timeoutMs?: number;
+}
+
+/** The RPC calls the in-host code makes to the driver: `POST /rpc {method, args}` → `{result}` or `{error}`. */
+export interface DriverCalls {
+  press(key: string): void;
+  type(text: string): void;
+  click(selector: string, timeoutMs: number): void;
+  screenshot(name: string): string;
+  /** `expression` is JavaScript evaluated in the workbench page; its (awaited) JSON-serialisable value is returned. */
+  evaluate(expression: string): unknown;
+  waitForSelector(selector: string, options: WaitOptions): number;
+  /** A line of test output, printed by the driver as it arrives. */
+  log(line: string): void;
+  /** The end of the run. */
+  done(summary: RunSummary): void;
+  /** A named measurement (benchmarks). */
+  report(name: string, value: number, unit: string): void;
+}
+
+export type DriverMethod = keyof DriverCalls;
+
+export interface RpcRequest<M extends DriverMethod = DriverMethod> {
+  readonly method: M;
+  readonly args: Parameters<DriverCalls[M]>;
+}
+
+export type RpcResponse = { readonly result: unknown } | { readonly error: string };
+
+export const TEST_PUBLISHER = 'ai-provenance-test';
+/** Extension id of the fake inline-completion provider; our extension maps extension ids to agents. */
+export const FAKE_COPILOT_ID = `${TEST_PUBLISHER}.fake-copilot`;
+export const TEST_DRIVER_ID = `${TEST_PUBLISHER}.test-driver`;
+export const EXTENSION_ID = 'ai-provenance.ai-provenance';
