@@ -53,7 +53,7 @@ if (only !== '--integration') {
   await mocha('unit tests', ['--require', 'tsx/cjs', '--recursive', 'test/unit/**/*.test.ts']);
 }
 if (only !== '--unit' && existsSync('scripts/integration.mjs')) {
-  const r = await run(process.execPath, ['scripts/integration.mjs']);
+  const r = await run(process.execPath, ['scripts/integration.mjs', '--no-build']);
   const m = r.out.match(/^integration: (\d+) passed, (\d+) failed, (\d+) skipped$/m);
   if (!m) {
     console.error('\nintegration suite reported no result');
