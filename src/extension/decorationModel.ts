@@ -29,8 +29,19 @@ export interface Span {
 export interface DecorationPlan {
   /** Spans per style key, adjacent spans of one style merged. */
   readonly byStyle: Map<string, Span[]>;
-  /** Every AI or mixed line, merged; used for the critical-file marker. */
+  /** Every AI or mixed line, merged, for the critical-file marker; empty unless asked for. */
   readonly all: Span[];
+}
+
+const keyCache = new Map<AgentId, readonly [string, string]>();
+
+function keysOf(agent: AgentId): readonly [string, string] {
+  let k = keyCache.get(agent);
+  if (!k) {
+    k = [styleKey('ai', agent), styleKey('mixed', agent)];
+    if (keyCache.size < 1000) keyCache.set(agent, k);
+  }
+  return k;
 }
 
 function push(list: Span[], start: number, end: number): void {
@@ -39,17 +50,22 @@ function push(list: Span[], start: number, end: number): void {
   else list.push({ start, end });
 }
 
-/** Groups runs (sorted by start, as the tracker gives them) by style and merges neighbours. */
-export function planDecorations(runs: readonly LineRun[]): DecorationPlan {
+/** Groups runs (sorted by start, as the tracker gives them) by style and merges neighbours; `withAll` also lists every AI line. */
+export function planDecorations(runs: readonly LineRun[], withAll = false): DecorationPlan {
   const byStyle = new Map<string, Span[]>();
   const all: Span[] = [];
+  let lastKey = '';
+  let list: Span[] | undefined;
   for (const r of runs) {
     if (r.end <= r.start) continue;
-    const key = styleKey(r.kind, r.attribution.agent);
-    let list = byStyle.get(key);
-    if (!list) byStyle.set(key, (list = []));
+    const key = keysOf(r.attribution.agent)[r.kind === 'mixed' ? 1 : 0];
+    if (key !== lastKey || !list) {
+      list = byStyle.get(key);
+      if (!list) byStyle.set(key, (list = []));
+      lastKey = key;
+    }
     push(list, r.start, r.end);
-    push(all, r.start, r.end);
+    if (withAll) push(all, r.start, r.end);
   }
   return { byStyle, all };
 }

@@ -90,10 +90,11 @@ export class Decorations implements vscode.Disposable {
   render(editor: vscode.TextEditor): DecorationPlan | undefined {
     const applied = this.applied.get(editor) ?? new Set<string>();
     this.applied.set(editor, applied);
-    const plan = this.settings.annotations ? planDecorations(this.service.runs(editor.document.uri)) : undefined;
-    const next = new Map<string, Span[]>(plan?.byStyle ?? []);
     const state = this.service.get(editor.document.uri);
-    if (plan && plan.all.length > 0 && this.config.ruleFor(state?.repo, state?.relPath)) next.set('critical', plan.all);
+    const critical = this.config.ruleFor(state?.repo, state?.relPath) !== undefined;
+    const plan = this.settings.annotations ? planDecorations(this.service.runs(editor.document.uri), critical) : undefined;
+    const next = new Map<string, Span[]>(plan?.byStyle ?? []);
+    if (plan && plan.all.length > 0) next.set('critical', plan.all);
     for (const key of applied) if (!next.has(key)) editor.setDecorations(this.type(key), []);
     applied.clear();
     for (const [key, spans] of next) {

@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { AiProvenanceApi, LineProvenanceInfo } from '../../src/extension/api';
+import { discoverRepo } from '../../src/git/repo';
+import { WorkingState } from '../../src/git/workingState';
 import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, runCli, waitFor, workspacePath } from './harness';
 
 /** The few DOM calls made inside `driver.evaluate` (the project compiles without the DOM library). */
@@ -219,7 +221,8 @@ describe('AI Provenance in VS Code', function () {
       await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
       await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the accepted line');
       await editor.document.save();
-      await waitFor(async () => (await runCli(['status', '--json'])).stdout.includes('src/ext-commit.ts') || undefined, 'the working state to hold the AI line');
+      const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace));
+      await waitFor(async () => (await state.paths()).includes('src/ext-commit.ts') || undefined, 'the working state to hold the AI line');
 
       const gitExt = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: { inputBox: { value: string }; add(paths: string[]): Promise<void> }[] } }>('vscode.git');
       assert.ok(gitExt);

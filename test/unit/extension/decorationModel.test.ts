@@ -25,8 +25,12 @@ describe('decoration plan', () => {
   });
 
   it('covers every AI and mixed line once in the critical span list', () => {
-    const plan = planDecorations([run(0, 2, copilot), run(2, 3, claude, 'mixed'), run(10, 12, claude)]);
+    const plan = planDecorations([run(0, 2, copilot), run(2, 3, claude, 'mixed'), run(10, 12, claude)], true);
     assert.deepEqual(plan.all, [{ start: 0, end: 3 }, { start: 10, end: 12 }]);
+  });
+
+  it('skips the critical span list for files that are not critical', () => {
+    assert.deepEqual(planDecorations([run(0, 2, copilot)]).all, []);
   });
 
   it('draws agents without a colour of their own with the shared colour', () => {
@@ -35,7 +39,7 @@ describe('decoration plan', () => {
   });
 
   it('ignores empty runs', () => {
-    assert.equal(planDecorations([run(3, 3, copilot)]).all.length, 0);
+    assert.equal(planDecorations([run(3, 3, copilot)], true).all.length, 0);
   });
 
   it('names colours with ids VS Code accepts (no hyphens)', () => {
