@@ -1,10 +1,108 @@
+// `ai-provenance hook <agent>`: the receiving end of an agent's hook. Reads the hook JSON on stdin, records what the
+// agent wrote, and always exits 0 with nothing on stdout: the agent parses stdout, and a hook must never stop it.
 import type { Command } from '../command';
+import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
+import { recordEvent } from '../../agents/record';
+import { PayloadError } from '../../agents/types';
 
-// Placeholder until the command lands.
+/** Larger payloads are drained and dropped: no single edit an agent reports needs this much. */
+export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
+/** An agent that never closes stdin must not hold the hook (or itself) up. */
+const STDIN_TIMEOUT_MS = 5_000;
+
+const HELP = `Usage: ai-provenance hook <agent>
+
+Reads the hook JSON an agent sends on stdin and records the lines it wrote in the
+working state. Agents: ${HOOK_AGENTS.join(', ')}.
+
+Installed for you by 'ai-provenance install --agents ...'. Before-edit events
+snapshot the file so the after-edit event attributes exactly what changed; shell
+tool events attribute the files a command changed (detail "shell").
+
+Always exits 0 and writes nothing to stdout; anything skipped is explained in
+one line on stderr.
+`;
+
+type StdinResult = { kind: 'text'; text: string } | { kind: 'too-big'; bytes: number } | { kind: 'timeout' } | { kind: 'tty' };
+
+function readStdin(stdin: NodeJS.ReadableStream): Promise<StdinResult> {
+  if ((stdin as { isTTY?: boolean }).isTTY) return Promise.resolve({ kind: 'tty' });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const timer = setTimeout(() => {
+      finish({ kind: 'timeout' });
+      (stdin as { destroy?: () => void }).destroy?.();
+    }, STDIN_TIMEOUT_MS);
+    let done = false;
+    function finish(r: StdinResult): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(r);
+    }
+    stdin.on('data', (chunk: Buffer | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bytes += b.length;
+      // Keep draining so the agent's write never fails, but stop keeping what we will not use.
+      if (bytes <= MAX_PAYLOAD_BYTES) chunks.push(b);
+    });
+    stdin.on('end', () => finish(bytes > MAX_PAYLOAD_BYTES ? { kind: 'too-big', bytes } : { kind: 'text', text: Buffer.concat(chunks).toString('utf8') }));
+    stdin.on('error', () => finish({ kind: 'timeout' }));
+  });
+}
+
+/** `stdin:line:col: message` for text JSON.parse rejected; the position comes from jsonc-parser, loaded only on this path. */
+function jsonErrorAt(text: string, err: Error): string {
+  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const errors: import('jsonc-parser').ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const first = errors[0];
+  if (!first) return `stdin: invalid JSON: ${err.message}`;
+  const before = text.slice(0, first.offset);
+  const line = before.split('\n').length;
+  const col = first.offset - before.lastIndexOf('\n');
+  return `stdin:${line}:${col}: invalid JSON: ${printParseErrorCode(first.error)}`;
+}
+
+async function run(args: readonly string[], io: Parameters<Command['run']>[1]): Promise<string | undefined> {
+  const agent = args[0];
+  if (agent === undefined || !isHookAgent(agent)) {
+    return `${agent === undefined ? 'missing agent' : `unknown agent '${agent}'`} (one of ${HOOK_AGENTS.join(', ')})`;
+  }
+  const input = await readStdin(io.stdin);
+  if (input.kind === 'tty') return 'reads the hook JSON an agent sends on stdin; nothing to read from a terminal';
+  if (input.kind === 'timeout') return `stdin: no end of input within ${STDIN_TIMEOUT_MS / 1000} s; nothing recorded`;
+  if (input.kind === 'too-big') return `stdin: payload of ${input.bytes} bytes exceeds ${MAX_PAYLOAD_BYTES >> 20} MB; nothing recorded`;
+  const text = input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text;
+  if (text.trim() === '') return 'stdin: empty payload; nothing recorded';
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (err) {
+    return `${jsonErrorAt(text, err as Error)}; nothing recorded`;
+  }
+  let event;
+  try {
+    event = HOOK_PARSERS[agent](payload);
+  } catch (err) {
+    if (err instanceof PayloadError) return `stdin: ${err.message}; nothing recorded`;
+    throw err;
+  }
+  const result = await recordEvent(agent, event, { cwd: io.cwd });
+  return result.skipped.length > 0 ? `skipped ${result.skipped.join('; ')}` : undefined;
+}
+
 export const command: Command = {
-  help: 'ai-provenance hook: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance hook: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    let message: string | undefined;
+    try {
+      message = await run(args, io);
+    } catch (err) {
+      message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (message !== undefined) io.stderr.write(`ai-provenance hook${args[0] ? ` ${args[0]}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 0;
   },
 };

@@ -1,0 +1,15 @@
+// Merges one agent edit into what is recorded for a file: the agent's lines win, every other line keeps its provenance.
+import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
+import { changesBetween } from '../core/reanchor';
+import { LineTracker } from '../core/tracker';
+
+/**
+ * Provenance of each line of `after` once the agent turned `before` into `after`.
+ * `current` is the recorded provenance already re-anchored to `after` (one entry per line of `after`).
+ */
+export function attributeEdit(before: string, after: string, current: readonly LineProvenance[], author: Attribution): LineProvenance[] {
+  // Replaying the exact changes through a tracker attributes them at character precision.
+  const tracker = new LineTracker(before);
+  tracker.applyChanges(changesBetween(before, after), author);
+  return tracker.lines().map((p, i) => (p.kind === 'human' ? (current[i] ?? HUMAN) : p));
+}

@@ -1,0 +1,223 @@
+// Turns one normalized hook event into working-state changes: snapshots on before-events, attributed lines on after-events.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { Attribution } from '../core/model';
+import { discoverRepo, stateDir, toRepoPath, type Repo } from '../git/repo';
+import { WorkingState } from '../git/workingState';
+import { attributeEdit } from './attribute';
+import { reconstructBefore } from './locate';
+import { normalizeModel } from './models';
+import { shellChanges, takeShellSnapshot } from './shell';
+import { SnapshotStore, type FileSnapshot, type ShellSnapshot } from './snapshots';
+import { modelFromTranscript } from './transcript';
+import type { FileWrite, HookEvent, SessionInfo } from './types';
+
+/** Files larger than this are neither snapshotted nor attributed. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export interface RecordResult {
+  /** Repository paths whose lines were attributed. */
+  readonly recorded: string[];
+  /** Why something was not recorded, for the one stderr line. */
+  readonly skipped: string[];
+}
+
+interface Context {
+  readonly agent: string;
+  readonly repo: Repo;
+  readonly cwd: string;
+  readonly info: SessionInfo;
+  readonly store: SnapshotStore;
+  readonly isIgnored: (repoPath: string) => boolean;
+  readonly result: RecordResult;
+  readonly now: number;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Same name as CONFIG_FILE in core/config, which is loaded only when the file exists to keep the hook quick. */
+const CONFIG_NAME = '.ai-provenance.json';
+
+async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) => boolean> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path.join(repo.root, CONFIG_NAME), 'utf8');
+  } catch {
+    return () => false;
+  }
+  const { parseConfig, compileConfig, formatProblem, CONFIG_FILE } = require('../core/config') as typeof import('../core/config');
+  const { config, problems } = parseConfig(text);
+  if (!config) {
+    // A broken config never stops recording; the user learns where it is broken.
+    if (problems[0]) skipped.push(`${formatProblem(CONFIG_FILE, problems[0])} (ignore list not applied)`);
+    return () => false;
+  }
+  return compileConfig(config).isIgnored;
+}
+
+/** A repository path for a path from the payload, or undefined with the reason noted. */
+function repoPathOf(ctx: Context, raw: string): string | undefined {
+  if (raw === '' || raw.includes('\0')) {
+    ctx.result.skipped.push('empty file path');
+    return undefined;
+  }
+  if (raw.split(/[\\/]/).includes('..')) {
+    ctx.result.skipped.push(`${raw}: path contains '..'`);
+    return undefined;
+  }
+  let rel: string;
+  try {
+    rel = toRepoPath(ctx.repo, raw, ctx.cwd);
+  } catch {
+    ctx.result.skipped.push(`${raw}: outside the repository ${ctx.repo.root}`);
+    return undefined;
+  }
+  if (rel === '.git' || rel.startsWith('.git/')) {
+    ctx.result.skipped.push(`${raw}: inside .git`);
+    return undefined;
+  }
+  return rel;
+}
+
+type Read = { kind: 'missing' } | { kind: 'unusable'; why: string } | { kind: 'text'; text: string };
+
+async function readFileText(repo: Repo, rel: string): Promise<Read> {
+  const file = path.join(repo.root, ...rel.split('/'));
+  let buf: Buffer;
+  try {
+    const st = await fsp.stat(file);
+    if (!st.isFile()) return { kind: 'unusable', why: 'not a regular file' };
+    if (st.size > MAX_FILE_BYTES) return { kind: 'unusable', why: `larger than ${MAX_FILE_BYTES >> 20} MB` };
+    buf = await fsp.readFile(file);
+  } catch {
+    return { kind: 'missing' };
+  }
+  if (buf.includes(0)) return { kind: 'unusable', why: 'binary' };
+  return { kind: 'text', text: buf.toString('utf8') };
+}
+
+async function attribution(ctx: Context, detail?: string): Promise<Attribution> {
+  let model = normalizeModel(ctx.info.model);
+  if (!model && ctx.info.transcriptPath) model = normalizeModel(await modelFromTranscript(ctx.info.transcriptPath));
+  return {
+    agent: ctx.agent,
+    ...(model ? { model } : {}),
+    source: 'agent-hook',
+    ...(ctx.info.session ? { session: ctx.info.session } : {}),
+    at: new Date(ctx.now).toISOString(),
+    ...(detail ? { detail } : {}),
+  };
+}
+
+async function record(ctx: Context, rel: string, before: string, after: string, author: Attribution): Promise<void> {
+  if (before === after) return;
+  await WorkingState.forRepo(ctx.repo).update(rel, after, (current) => attributeEdit(before, after, current, author));
+  ctx.result.recorded.push(rel);
+}
+
+async function beforeEdit(ctx: Context, key: string, paths: readonly string[]): Promise<void> {
+  for (const raw of paths) {
+    const rel = repoPathOf(ctx, raw);
+    if (rel === undefined || ctx.isIgnored(rel)) continue;
+    const read = await readFileText(ctx.repo, rel);
+    if (read.kind === 'unusable') continue;
+    const snap: FileSnapshot = read.kind === 'text' ? { at: ctx.now, text: read.text } : { at: ctx.now };
+    await ctx.store.put([ctx.agent, ctx.info.session ?? '', key, rel], snap);
+  }
+  await ctx.store.sweep(ctx.now);
+}
+
+async function afterWrite(ctx: Context, key: string, write: FileWrite, author: Attribution): Promise<void> {
+  if (write.kind === 'delete') return;
+  const rel = repoPathOf(ctx, write.path);
+  if (rel === undefined) return;
+  const from = write.kind === 'patch' && write.moveFrom !== undefined ? repoPathOf(ctx, write.moveFrom) : rel;
+  if (from === undefined) return;
+  const session = ctx.info.session ?? '';
+  const snap = await ctx.store.take<FileSnapshot>([ctx.agent, session, key, from], ctx.now);
+  if (from !== rel) await ctx.store.take([ctx.agent, session, key, rel], ctx.now);
+  if (ctx.isIgnored(rel)) return;
+  const read = await readFileText(ctx.repo, rel);
+  if (read.kind !== 'text') {
+    ctx.result.skipped.push(`${rel}: ${read.kind === 'missing' ? 'not found after the edit' : read.why}`);
+    return;
+  }
+  const after = read.text;
+  const before = snap ? (snap.text ?? '') : reconstructBefore(write, after);
+  if (before === undefined) {
+    ctx.result.skipped.push(`${rel}: no before-edit snapshot and the written text cannot be located exactly`);
+    return;
+  }
+  if (from !== rel) await WorkingState.forRepo(ctx.repo).rename(from, rel);
+  await record(ctx, rel, before, after, author);
+}
+
+async function afterShell(ctx: Context, key: string): Promise<void> {
+  const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
+  if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
+  const { changes, unknown } = await shellChanges(ctx.repo, snap);
+  for (const p of unknown) if (!ctx.isIgnored(p)) ctx.result.skipped.push(`${p}: changed by a shell command but too large to compare`);
+  const author = await attribution(ctx, 'shell');
+  for (const c of changes) {
+    if (ctx.isIgnored(c.path) || c.after.includes('\0') || c.before.includes('\0')) continue;
+    if (c.after.length > MAX_FILE_BYTES) continue;
+    await record(ctx, c.path, c.before, c.after, author);
+  }
+}
+
+export interface RecordOptions {
+  /** Where the hook process runs; used when the payload names no working directory. */
+  readonly cwd: string;
+  readonly now?: number;
+}
+
+/** Applies one hook event to the repository that contains its working directory. */
+export async function recordEvent(agent: string, event: HookEvent, opts: RecordOptions): Promise<RecordResult> {
+  const result: RecordResult = { recorded: [], skipped: [] };
+  if (event.kind === 'ignore') {
+    if (event.reason) result.skipped.push(event.reason);
+    return result;
+  }
+  const cwd = event.info.cwd && path.isAbsolute(event.info.cwd) && (await isDirectory(event.info.cwd)) ? event.info.cwd : opts.cwd;
+  let repo: Repo;
+  try {
+    repo = await discoverRepo(cwd);
+  } catch {
+    result.skipped.push(`${cwd}: not inside a git repository`);
+    return result;
+  }
+  const ctx: Context = {
+    agent,
+    repo,
+    cwd,
+    info: event.info,
+    store: new SnapshotStore(path.join(stateDir(repo), 'snapshots')),
+    isIgnored: await loadIgnore(repo, result.skipped),
+    result,
+    now: opts.now ?? Date.now(),
+  };
+  switch (event.kind) {
+    case 'before-edit':
+      await beforeEdit(ctx, event.key, event.paths);
+      break;
+    case 'after-edit': {
+      const author = await attribution(ctx);
+      for (const w of event.writes) await afterWrite(ctx, event.key, w, author);
+      break;
+    }
+    case 'before-shell':
+      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await takeShellSnapshot(repo, ctx.now));
+      await ctx.store.sweep(ctx.now);
+      break;
+    case 'after-shell':
+      await afterShell(ctx, event.key);
+      break;
+  }
+  return result;
+}

@@ -1,0 +1,109 @@
+// Which files a shell command changed: the dirty files before it against the dirty files after it.
+// A file clean before equals its index blob, so only dirty files need copying into the snapshot.
+import { promises as fsp } from 'node:fs';
+import { git, gitBuffer } from '../git/run';
+import { fromRepoPath, type Repo } from '../git/repo';
+import { sha1, type ShellFile, type ShellSnapshot } from './snapshots';
+
+/** Files larger than this are remembered by hash only. */
+const MAX_KEPT_FILE = 2 * 1024 * 1024;
+const MAX_KEPT_TOTAL = 32 * 1024 * 1024;
+
+export interface DirtyFile {
+  readonly path: string;
+  /** Not in the index: a new file, or one whose index entry was removed. */
+  readonly untracked: boolean;
+}
+
+/** Paths that differ from the index or HEAD, plus untracked ones (ignored files excluded, as git sees them). */
+export async function dirtyFiles(repo: Repo): Promise<DirtyFile[]> {
+  const { stdout } = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'], { cwd: repo.root });
+  const out: DirtyFile[] = [];
+  for (const rec of stdout.split('\0')) {
+    if (rec.length < 4) continue;
+    const xy = rec.slice(0, 2);
+    out.push({ path: rec.slice(3), untracked: xy === '??' || xy[0] === 'D' });
+  }
+  return out;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function takeShellSnapshot(repo: Repo, now = Date.now()): Promise<ShellSnapshot> {
+  const dirty: Record<string, ShellFile> = {};
+  let kept = 0;
+  for (const f of await dirtyFiles(repo)) {
+    const text = await readText(fromRepoPath(repo, f.path));
+    // A deleted file is remembered as empty: if it comes back, all of it is new.
+    const content = text ?? '';
+    const keep = content.length <= MAX_KEPT_FILE && kept + content.length <= MAX_KEPT_TOTAL;
+    if (keep) kept += content.length;
+    dirty[f.path] = keep ? { sha1: sha1(content), text: content } : { sha1: sha1(content) };
+  }
+  return { at: now, dirty };
+}
+
+/** Index contents of `paths` in one `git cat-file --batch`; a path not in the index maps to ''. */
+export async function indexTexts(repo: Repo, paths: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (paths.length === 0) return out;
+  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: paths.map((p) => `:${p}\n`).join('') });
+  let at = 0;
+  for (const p of paths) {
+    const nl = stdout.indexOf(10, at);
+    if (nl < 0) break;
+    const header = stdout.subarray(at, nl).toString('utf8');
+    at = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      out.set(p, '');
+      continue;
+    }
+    const size = Number(m[2]);
+    out.set(p, m[1] === 'blob' ? stdout.subarray(at, at + size).toString('utf8') : '');
+    at += size + 1;
+  }
+  return out;
+}
+
+export interface ShellChange {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** Files whose content changed since `snap`; `unknown` lists changed files too large to diff. */
+export async function shellChanges(repo: Repo, snap: ShellSnapshot): Promise<{ changes: ShellChange[]; unknown: string[] }> {
+  const nowDirty = await dirtyFiles(repo);
+  const candidates = new Set<string>([...Object.keys(snap.dirty), ...nowDirty.map((f) => f.path)]);
+  const cleanBefore = [...candidates].filter((p) => !(p in snap.dirty));
+  const untrackedNow = new Set(nowDirty.filter((f) => f.untracked).map((f) => f.path));
+  // Clean before means equal to the index then; untracked now and not dirty before means it did not exist.
+  const base = await indexTexts(repo, cleanBefore.filter((p) => !untrackedNow.has(p)));
+  const changes: ShellChange[] = [];
+  const unknown: string[] = [];
+  for (const p of [...candidates].sort()) {
+    const after = await readText(fromRepoPath(repo, p));
+    if (after === undefined) continue;
+    const kept = snap.dirty[p];
+    let before: string | undefined;
+    if (kept) {
+      if (kept.sha1 === sha1(after)) continue;
+      before = kept.text;
+      if (before === undefined) {
+        unknown.push(p);
+        continue;
+      }
+    } else {
+      before = base.get(p) ?? '';
+    }
+    if (before !== after) changes.push({ path: p, before, after });
+  }
+  return { changes, unknown };
+}

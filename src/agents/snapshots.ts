@@ -1,0 +1,89 @@
+// Before-edit snapshots: what a file held when the agent announced an edit, kept until the after-edit event.
+// One small JSON file per (agent, session, call, path) under <git-common-dir>/ai-provenance/snapshots/.
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+/** Older snapshots belong to tool calls that never finished (denied, interrupted). */
+export const SNAPSHOT_MAX_AGE_MS = 60 * 60 * 1000;
+
+export interface FileSnapshot {
+  readonly at: number;
+  /** Absent when the file did not exist before the edit. */
+  readonly text?: string;
+}
+
+export interface ShellFile {
+  readonly sha1: string;
+  /** Absent when the file was too large to keep; a change to it can then not be attributed. */
+  readonly text?: string;
+}
+
+export interface ShellSnapshot {
+  readonly at: number;
+  /** Files that differed from the index (or were untracked) before the command, by repository path. */
+  readonly dirty: Readonly<Record<string, ShellFile>>;
+}
+
+export function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export class SnapshotStore {
+  constructor(readonly dir: string) {}
+
+  private file(parts: readonly string[]): string {
+    return path.join(this.dir, `${sha1(parts.join('\0'))}.json`);
+  }
+
+  async put(parts: readonly string[], value: FileSnapshot | ShellSnapshot): Promise<void> {
+    await fsp.mkdir(this.dir, { recursive: true });
+    const target = this.file(parts);
+    // Write then rename, so a concurrent reader never sees half a snapshot.
+    const tmp = `${target}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
+    await fsp.writeFile(tmp, JSON.stringify(value));
+    await fsp.rename(tmp, target);
+  }
+
+  /** Reads and removes a snapshot; undefined when there is none, it is unreadable, or too old to trust. */
+  async take<T extends { at: number }>(parts: readonly string[], now = Date.now()): Promise<T | undefined> {
+    const target = this.file(parts);
+    let raw: string;
+    try {
+      raw = await fsp.readFile(target, 'utf8');
+    } catch {
+      return undefined;
+    }
+    await fsp.rm(target, { force: true });
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || typeof (value as { at?: unknown }).at !== 'number') return undefined;
+    const at = (value as { at: number }).at;
+    return now - at > SNAPSHOT_MAX_AGE_MS || at > now + 60_000 ? undefined : (value as T);
+  }
+
+  /** Removes snapshots of calls that never finished. */
+  async sweep(now = Date.now()): Promise<void> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.dir);
+    } catch {
+      return;
+    }
+    await Promise.all(
+      names.map(async (n) => {
+        const f = path.join(this.dir, n);
+        try {
+          const st = await fsp.stat(f);
+          if (now - st.mtimeMs > SNAPSHOT_MAX_AGE_MS) await fsp.rm(f, { force: true });
+        } catch {
+          // Another process removed it first.
+        }
+      }),
+    );
+  }
+}
