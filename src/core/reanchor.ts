@@ -7,7 +7,7 @@ export { splitLines } from './lines';
 
 /** Beyond this many differing lines the line diff gives up and the whole text counts as rewritten. */
 const MAX_LINE_EDITS = 20_000;
-/** Hunks up to this many characters (old plus new) are refined to a character diff. */
+/** Texts up to this many characters (old plus new) are refined to a character diff. */
 const MAX_CHAR_HUNK = 20_000;
 /** The character diff of one hunk gives up beyond this many edits and replaces the hunk's lines instead. */
 const MAX_CHAR_EDITS = 2_000;
@@ -112,21 +112,21 @@ export function changesBetween(oldText: string, newText: string): TextChange[] {
     return changes;
   }
   const at: Cursor = { line: 0, character: 0, offset: 0 };
-  let removed = '';
-  let added = '';
+  let removed: string[] = [];
+  let added: string[] = [];
   let pending = false;
   const flush = (): void => {
     if (pending) hunkChanges(at, removed, added, changes);
-    removed = '';
-    added = '';
+    removed = [];
+    added = [];
     pending = false;
   };
   for (const part of parts) {
     if (part.removed) {
-      removed += part.value.join('');
+      removed = removed.concat(part.value);
       pending = true;
     } else if (part.added) {
-      added += part.value.join('');
+      added = added.concat(part.value);
       pending = true;
     } else {
       flush();
@@ -141,7 +141,17 @@ export function changesBetween(oldText: string, newText: string): TextChange[] {
 }
 
 /** Appends the changes of one line hunk starting at `at` (column 0 of its first line) and moves `at` past it. */
-function hunkChanges(at: Cursor, removed: string, added: string, out: TextChange[]): void {
+function hunkChanges(at: Cursor, removed: readonly string[], added: readonly string[], out: TextChange[]): void {
+  // Line by line when lines were edited in place, so one rewritten line cannot borrow characters from another.
+  if (removed.length === added.length && removed.length > 1) {
+    for (let k = 0; k < removed.length; k++) refine(at, removed[k], added[k], out);
+  } else {
+    refine(at, removed.join(''), added.join(''), out);
+  }
+}
+
+/** Character changes turning `removed` into `added` at `at`, or one replacing change when they are too different to align. */
+function refine(at: Cursor, removed: string, added: string, out: TextChange[]): void {
   const start: Cursor = { ...at };
   const whole = (): void => {
     const end: Cursor = { ...start };
@@ -149,9 +159,16 @@ function hunkChanges(at: Cursor, removed: string, added: string, out: TextChange
     out.push(makeChange(start, end, added));
     Object.assign(at, end);
   };
+  if (removed === added) {
+    for (const t of charTokens(removed)) advance(at, t);
+    return;
+  }
   if (removed.length + added.length > MAX_CHAR_HUNK) return whole();
   const parts = diffArrays(charTokens(removed), charTokens(added), { maxEditLength: MAX_CHAR_EDITS });
   if (!parts) return whole();
+  // When little of the old text survives, what does is scattered coincidence, and its old authors must not stay.
+  const kept = parts.reduce((n, p) => (p.added || p.removed ? n : n + p.value.join('').length), 0);
+  if (kept * 2 < removed.length) return whole();
   let from: Cursor | undefined;
   let text = '';
   const emit = (): void => {
