@@ -306,7 +306,7 @@ export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePa
     `ap_name=${name}`,
     `ap_ours=${shQuote(ours)}`,
     // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
-    '[ -x "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
+    '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
     `AI_PROVENANCE_NODE=${shQuote(nodePath)}`,
     '[ -x "$AI_PROVENANCE_NODE" ] || AI_PROVENANCE_NODE=node',
     `AI_PROVENANCE_CLI=${shQuote(cliPath)}`,
@@ -319,7 +319,8 @@ export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePa
   ];
   if (chain.kind === 'file') {
     lines.push(
-      `ap_prev="$(dirname "$0")/${chain.name}${CHAINED_SUFFIX}"`,
+      // ${0%/*} rather than dirname: no extra process on every commit.
+      `ap_prev="\${0%/*}/${chain.name}${CHAINED_SUFFIX}"`,
       'if [ -x "$ap_prev" ]; then',
       '  if [ "$ap_name" = post-rewrite ]; then ap_feed | "$ap_prev" "$@"; else "$ap_prev" "$@"; fi',
       '  ap_status=$?',
@@ -337,8 +338,9 @@ export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePa
   }
   lines.push(
     'case "$ap_name" in prepare-commit-msg|commit-msg) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
-    'if [ -x "$ap_ours" ]; then',
-    '  if [ "$ap_name" = post-rewrite ]; then ap_feed | "$ap_ours" "$@"; else "$ap_ours" "$@"; fi',
+    // Sourced in a subshell: a fork instead of starting another shell, and its `exit` ends only the subshell.
+    'if [ -f "$ap_ours" ]; then',
+    '  if [ "$ap_name" = post-rewrite ]; then ap_feed | (. "$ap_ours"); else (. "$ap_ours"); fi',
     '  ap_ours_status=$?',
     `  if [ "$ap_name" = commit-msg ] && [ "$ap_ours_status" -eq ${POLICY_BLOCK_STATUS} ]; then exit ${POLICY_BLOCK_STATUS}; fi`,
     '  if [ "$ap_ours_status" -ne 0 ]; then',
