@@ -164,6 +164,19 @@ describe('AI Provenance in VS Code', function () {
     });
   });
 
+  describe('an agent hook recording into the working state while the file is open', () => {
+    it('updates the open editor without reopening it', async () => {
+      const editor = await openFile('src/ext-hook.ts', 'one\ntwo\nthree\n');
+      await expectKinds(editor.document.uri, ['human', 'human', 'human', 'human'], 'the file to be tracked');
+      const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace));
+      const by = { agent: 'codex', model: 'openai/gpt-5', source: 'agent-hook' as const, at: new Date().toISOString() };
+      await state.update('src/ext-hook.ts', editor.document.getText(), (current) => current.map((l, i) => (i === 1 ? { kind: 'ai', attribution: by } : l)));
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human', 'human'], 'the recorded line to appear', 15_000);
+      assert.equal(ls[1].agent, 'codex');
+      assert.equal(ls[1].source, 'agent-hook');
+    });
+  });
+
   describe('critical paths', () => {
     const configPath = '.ai-provenance.json';
     const good = '{\n  "critical": [\n    { "paths": ["infra/**"], "reason": "Production infrastructure", "level": "block" }\n  ]\n}\n';
