@@ -147,7 +147,13 @@ export class WorkingState {
     }
   }
 
-  private entriesDir(): string {
+  /** What `write` would store for these lines (undefined: the entry would be removed); lets a hook precompute a later swap. */
+  entryText(repoPath: string, text: string, lines: readonly LineProvenance[]): string | undefined {
+    const entry = buildEntry(repoPath, text, lines);
+    return entry && JSON.stringify(entry);
+  }
+
+  entriesDir(): string {
     return path.join(this.dir, 'entries', this.worktreeId);
   }
 

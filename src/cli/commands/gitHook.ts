@@ -1,10 +1,52 @@
+// `ai-provenance _hook <name> [git's args]`: the Node side of our git hooks (internal; the hook scripts call it).
 import type { Command } from '../command';
+import { commitMsg, postCommit, postRewrite, prepareCommitMsg, type HookIO } from '../../git/hookFlows';
+import { discoverRepo } from '../../git/repo';
 
-// Placeholder until the command lands.
+declare const VERSION: string;
+
+const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite> [git's hook arguments]
+
+Internal: run by the git hooks that 'ai-provenance install' places. Never stops a commit
+because of its own failure; commit-msg exits ${10} only for a real critical-path violation.
+`;
+
+function toolVersion(): string {
+  return typeof VERSION === 'string' ? VERSION : '0.0.0-dev';
+}
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  let out = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) out += chunk as string;
+  return out;
+}
+
 export const command: Command = {
-  help: 'ai-provenance gitHook: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance gitHook: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    const [name, ...rest] = args;
+    const hookIO: HookIO = { warn: (line) => io.stderr.write(`${line}\n`), toolVersion: toolVersion(), env: process.env };
+    try {
+      const repo = await discoverRepo(io.cwd);
+      switch (name) {
+        case 'prepare-commit-msg':
+          return await prepareCommitMsg(repo, rest, hookIO);
+        case 'commit-msg':
+          return await commitMsg(repo, rest, hookIO);
+        case 'post-commit':
+          return await postCommit(repo, hookIO);
+        case 'post-rewrite':
+          return await postRewrite(repo, rest[0] ?? '', await readStdin(io.stdin), hookIO);
+        default:
+          io.stderr.write(`ai-provenance _hook: unknown hook '${name ?? ''}'\n`);
+          return 0;
+      }
+    } catch (err) {
+      // The commit goes through: only a real policy violation may stop it.
+      const msg = err instanceof Error ? err.message : String(err);
+      io.stderr.write(`ai-provenance: ${name ?? 'hook'} hook failed, the commit is not affected: ${msg.split('\n')[0]}\n`);
+      return 0;
+    }
   },
 };

@@ -1,0 +1,377 @@
+// What the git hooks do when they need Node: prepare-commit-msg precomputes for commit-msg and post-commit, which
+// normally finish in shell (hookScripts.ts); the other entry points here are their fallbacks, plus post-rewrite.
+import { existsSync, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
+import type { CompiledConfig } from '../core/config';
+import { parseIdentity } from '../core/identity';
+import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance } from '../core/model';
+import { evaluatePolicy, type PolicyFinding } from '../core/policy';
+import { reanchor, splitLines } from '../core/reanchor';
+import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
+import { commitChanges, readBlobs } from './diff';
+import { writeNote } from './notes';
+import { carriedProvenance, parentOf, stagedProvenance } from './provenance';
+import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
+import { git } from './run';
+import { loadTeamConfig } from './teamConfig';
+import { WorkingState } from './workingState';
+import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
+
+export { BLOCK_EXIT, REVISION_PLACEHOLDER };
+
+
+export interface HookIO {
+  /** One line per call, without the trailing newline. */
+  readonly warn: (line: string) => void;
+  readonly toolVersion: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Per-worktree scratch written by prepare-commit-msg for the same commit's later hooks. */
+export function scratchDir(repo: Repo): string {
+  return path.join(repo.gitDir, 'ai-provenance-commit');
+}
+
+type Replay = 'none' | 'cherry-pick' | 'rebase' | 'rebase-squash';
+
+/** Whether git is replaying existing commits (their messages and notes already exist) rather than committing new work. */
+export function replayKind(repo: Repo): Replay {
+  const g = (p: string): boolean => existsSync(path.join(repo.gitDir, p));
+  if (g('rebase-merge')) {
+    // At an `edit` stop the user commits new work while the rebase is in progress.
+    if (g('rebase-merge/amend') && !g('CHERRY_PICK_HEAD')) return 'none';
+    return g('rebase-merge/current-fixups') ? 'rebase-squash' : 'rebase';
+  }
+  if (g('rebase-apply')) return 'rebase';
+  if (g('CHERRY_PICK_HEAD')) return 'cherry-pick';
+  return 'none';
+}
+
+export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: HookIO): Promise<number> {
+  const [msgFile, source = '', sha = ''] = args;
+  if (!msgFile) throw new Error('prepare-commit-msg: git passed no message file');
+  const scratch = scratchDir(repo);
+  await fsp.rm(scratch, { recursive: true, force: true });
+  if (source === 'merge') return 0;
+  const replay = replayKind(repo);
+  if (replay === 'rebase' || replay === 'cherry-pick') return 0;
+  const config = await loadTeamConfig(repo, io.warn);
+  const state = WorkingState.forRepo(repo);
+  let files: CommitFileProvenance[];
+  let amend = false;
+  let fromNotesOnly = false;
+  if (replay === 'rebase-squash') {
+    // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
+    files = await stagedProvenance(repo, undefined, { config, amend: true, sources: await squashSources(repo), report: io.warn });
+    amend = true;
+    fromNotesOnly = true;
+  } else {
+    amend = (source === 'commit' && sha === 'HEAD' && (await parentCommandHasAmend(io.env))) || (source !== 'commit' && (await parentCommandHasAmend(io.env)));
+    const sources = source === 'squash' ? await mergeSquashSources(repo) : [];
+    files = await stagedProvenance(repo, state, { config, amend, sources, report: io.warn });
+  }
+
+  const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
+  const message = await fsp.readFile(msgFile, 'utf8');
+  if (trailers.length > 0 || amend) {
+    const commentChar = await commentCharOf(repo);
+    const base = fromNotesOnly ? stripOwnTrailers(message) : message;
+    const next = applyTrailers(base, trailers, { commentChar });
+    if (next !== message) await fsp.writeFile(msgFile, next);
+  }
+  if (fromNotesOnly) return 0;
+
+  await fsp.mkdir(scratch, { recursive: true });
+  const tree = (await git(['write-tree'], { cwd: repo.root })).stdout.trim();
+  await fsp.writeFile(path.join(scratch, 'tree'), `${tree}\n`);
+  if (files.some((f) => f.runs.length > 0)) {
+    const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
+    await fsp.writeFile(path.join(scratch, 'note.json'), serializeTraceRecord(record));
+    if (amend) await fsp.writeFile(path.join(scratch, 'amended'), '');
+  }
+  const reviewers = blockedRuleReviewers(files, config);
+  if (reviewers.length > 0) await fsp.writeFile(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
+  await precomputeAdvance(repo, state, scratch);
+  await fsp.writeFile(path.join(scratch, 'done'), '');
+  return 0;
+}
+
+/** For commit-msg in shell: one line per violated `block` rule, listing who may sign off (`*`: anyone but the author). */
+function blockedRuleReviewers(files: readonly CommitFileProvenance[], config: CompiledConfig): string[] {
+  const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author: { email: '' } });
+  return violations.map((v) => {
+    const emails = v.rule.reviewers.map((r) => parseIdentity(r)?.email.toLowerCase()).filter((e): e is string => !!e);
+    return emails.length > 0 ? emails.join(' ') : '*';
+  });
+}
+
+function policyFiles(files: readonly CommitFileProvenance[]): { path: string; aiLines: number }[] {
+  return files.map((f) => ({ path: f.path, aiLines: f.runs.reduce((n, r) => n + r.end - r.start, 0) }));
+}
+
+export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO): Promise<number> {
+  const [msgFile] = args;
+  if (!msgFile) throw new Error('commit-msg: git passed no message file');
+  const replay = replayKind(repo);
+  if (replay !== 'none') return 0;
+  const config = await loadTeamConfig(repo, io.warn);
+  if (!config.config.critical.some((r) => r.level === 'block')) return 0;
+  const amend = existsSync(path.join(scratchDir(repo), 'amended')) || (await parentCommandHasAmend(io.env));
+  const files = await stagedProvenance(repo, WorkingState.forRepo(repo), { config, amend, report: io.warn });
+  const message = await fsp.readFile(msgFile, 'utf8');
+  const trailers = parseTrailers(message, { commentChar: await commentCharOf(repo) });
+  const author = await authorIdentity(repo);
+  const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers, author });
+  if (violations.length === 0) return 0;
+  io.warn(refusal(violations, repo));
+  return BLOCK_EXIT;
+}
+
+function refusal(violations: readonly PolicyFinding[], repo: Repo): string {
+  const lines = [`ai-provenance: commit refused: AI-written lines in critical paths need a reviewer's sign-off (.ai-provenance.json)`];
+  for (const v of violations) {
+    lines.push(`  files: ${v.files.join(', ')}`);
+    lines.push(`  rule:  critical[${v.ruleIndex}] "${v.rule.reason}" (${v.rule.paths.join(', ')})`);
+    lines.push(`  ${v.message}`);
+  }
+  const saved = path.relative(repo.root, path.join(repo.gitDir, 'COMMIT_EDITMSG')) || '.git/COMMIT_EDITMSG';
+  lines.push(`  Your message is kept in ${saved}; after adding the trailer, commit again with: git commit -e -F ${saved}`);
+  return lines.join('\n');
+}
+
+export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
+  const head = await headCommit(repo);
+  if (!head) return 0;
+  const replay = replayKind(repo);
+  if (replay === 'rebase' || replay === 'rebase-squash') return 0;
+  const config = await loadTeamConfig(repo, io.warn);
+  if (replay === 'cherry-pick') {
+    const picked = (await fsp.readFile(path.join(repo.gitDir, 'CHERRY_PICK_HEAD'), 'utf8')).trim();
+    await writeCarriedNote(repo, head, [picked], config, io);
+    return 0;
+  }
+  const scratch = scratchDir(repo);
+  const written = await readOptional(path.join(scratch, 'written'));
+  const state = WorkingState.forRepo(repo);
+  if (written?.trim() !== head) {
+    const files = await committedProvenance(repo, state, head, config);
+    if (files.some((f) => f.runs.length > 0)) {
+      await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));
+      await fsp.mkdir(scratch, { recursive: true });
+      await fsp.writeFile(path.join(scratch, 'written'), `${head}\n`);
+    }
+  }
+  await advanceState(repo, state, head);
+  return 0;
+}
+
+/** Provenance of commit `head` from the working state (the fallback when prepare-commit-msg's precomputation is missing). */
+async function committedProvenance(repo: Repo, state: WorkingState, head: string, config: CompiledConfig): Promise<CommitFileProvenance[]> {
+  const parent = (await parentOf(repo, head)) ?? emptyTree(repo);
+  const changes = (await commitChanges(repo, parent, head)).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0);
+  const paths = new Set(await state.paths());
+  const blobs = await readBlobs(repo, changes.map((c) => c.newBlob));
+  const out: CommitFileProvenance[] = [];
+  for (const c of changes) {
+    const from = paths.has(c.path) ? c.path : c.oldPath !== undefined && paths.has(c.oldPath) ? c.oldPath : undefined;
+    const buf = blobs.get(c.newBlob);
+    const prov = from !== undefined && buf ? await state.read(from, buf.toString('utf8')) : undefined;
+    const runs = [];
+    if (prov) {
+      for (const [s, e] of c.added) {
+        for (let i = s; i < e; i++) {
+          const p = prov[i];
+          if (p && p.kind !== 'human' && p.attribution) runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
+        }
+      }
+    }
+    out.push({ path: c.path, addedLines: c.addedCount, runs });
+  }
+  return out;
+}
+
+export async function postRewrite(repo: Repo, kind: string, input: string, io: HookIO): Promise<number> {
+  const groups = new Map<string, string[]>();
+  for (const line of input.split('\n')) {
+    const [oldId, newId] = line.trim().split(/\s+/);
+    if (!oldId || !newId) continue;
+    const g = groups.get(newId) ?? [];
+    g.push(oldId);
+    groups.set(newId, g);
+  }
+  if (groups.size === 0) return 0;
+  const config = await loadTeamConfig(repo, io.warn);
+  const written = (await readOptional(path.join(scratchDir(repo), 'written')))?.trim();
+  const amended = existsSync(path.join(scratchDir(repo), 'amended'));
+  for (const [newId, olds] of groups) {
+    // post-commit already wrote this amend's note with HEAD's note folded in.
+    if (kind === 'amend' && written === newId && amended) continue;
+    await writeCarriedNote(repo, newId, olds, config, io);
+  }
+  return 0;
+}
+
+async function writeCarriedNote(repo: Repo, target: string, sources: readonly string[], config: CompiledConfig, io: HookIO): Promise<void> {
+  const files = await carriedProvenance(repo, target, sources, { config, report: io.warn });
+  if (!files.some((f) => f.runs.length > 0)) return;
+  await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: io.toolVersion })));
+}
+
+/** The sentinel reanchor carries along unchanged lines: what survives is a line identical to a committed one. */
+const COMMITTED: Attribution = Object.freeze({ agent: 'committed', source: 'import', at: '' });
+
+/** The working-state provenance of `diskText` with every line that now matches the committed text made human. */
+export function advancedLines(diskText: string, prov: readonly LineProvenance[], committedText: string): LineProvenance[] {
+  const committed = splitLines(committedText);
+  const marks = reanchor(committed, committed.map(() => ({ kind: 'ai' as const, attribution: COMMITTED })), splitLines(diskText));
+  return prov.map((p, i) => (marks[i]?.kind === 'ai' ? HUMAN : p));
+}
+
+/** Writes, into the scratch dir, each entry that the commit of the current index would advance: before and after. */
+async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string): Promise<void> {
+  const paths = await state.paths();
+  if (paths.length === 0) return;
+  const staged = await stagedBlobs(repo, paths);
+  const dir = path.join(scratch, 'advance');
+  for (const p of paths) {
+    const blob = staged.blobs.get(p);
+    if (blob === undefined) continue;
+    const disk = await readOptional(fromRepoPath(repo, p));
+    if (disk === undefined) continue;
+    const prov = await state.read(p, disk);
+    if (!prov) continue;
+    const next = advancedLines(disk, prov, blob);
+    if (next.every((l, i) => l === prov[i])) continue;
+    const name = path.basename(state.entryFile(p));
+    const before = await readOptional(state.entryFile(p));
+    if (before === undefined) continue;
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.writeFile(path.join(dir, `${name}.before`), before);
+    const after = state.entryText(p, disk, next);
+    if (after !== undefined) await fsp.writeFile(path.join(dir, `${name}.after`), after);
+  }
+  await fsp.writeFile(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
+}
+
+/** Texts of `paths` in the index (those staged), through `ls-files -s -z` and one `cat-file --batch`. */
+async function stagedBlobs(repo: Repo, paths: readonly string[]): Promise<{ blobs: Map<string, string> }> {
+  const r = await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', ...paths], { cwd: repo.root });
+  const ids = new Map<string, string>();
+  for (const rec of r.stdout.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [, id, stage] = rec.slice(0, tab).split(' ');
+    if (id && stage === '0') ids.set(rec.slice(tab + 1), id);
+  }
+  const raw = await readBlobs(repo, [...ids.values()]);
+  const blobs = new Map<string, string>();
+  for (const [p, id] of ids) {
+    const b = raw.get(id);
+    if (b) blobs.set(p, b.toString('utf8'));
+  }
+  return { blobs };
+}
+
+/** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */
+async function advanceState(repo: Repo, state: WorkingState, head: string): Promise<void> {
+  const paths = await state.paths();
+  if (paths.length === 0) return;
+  const r = await git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', head, '--', ...paths], { cwd: repo.root });
+  const ids = new Map<string, string>();
+  for (const rec of r.stdout.split('\0')) {
+    const tab = rec.indexOf('\t');
+    const [, type, id] = rec.slice(0, Math.max(tab, 0)).split(' ');
+    if (tab >= 0 && type === 'blob' && id) ids.set(rec.slice(tab + 1), id);
+  }
+  const blobs = await readBlobs(repo, [...ids.values()]);
+  for (const p of paths) {
+    const id = ids.get(p);
+    const committed = id ? blobs.get(id)?.toString('utf8') : undefined;
+    const disk = await readOptional(fromRepoPath(repo, p));
+    if (committed === undefined || disk === undefined) continue;
+    await state.update(p, disk, (cur) => advancedLines(disk, cur, committed));
+  }
+}
+
+/** The commits a `merge --squash` brings in, as listed in SQUASH_MSG. */
+async function mergeSquashSources(repo: Repo): Promise<string[]> {
+  const text = await readOptional(path.join(repo.gitDir, 'SQUASH_MSG'));
+  return [...(text ?? '').matchAll(/^commit ([0-9a-f]{40,64})$/gm)].map((m) => m[1]!);
+}
+
+/** The original commits a `rebase -i` squash/fixup chain combines: HEAD's original and the fixups so far. */
+async function squashSources(repo: Repo): Promise<string[]> {
+  const dir = path.join(repo.gitDir, 'rebase-merge');
+  const ids: string[] = [];
+  for (const f of ['current-fixups', 'rewritten-pending', 'rewritten-list']) {
+    const text = await readOptional(path.join(dir, f));
+    for (const m of (text ?? '').matchAll(/\b[0-9a-f]{40,64}\b/g)) ids.push(m[0]);
+  }
+  // Short ids in current-fixups are resolved by git itself.
+  const text = await readOptional(path.join(dir, 'current-fixups'));
+  for (const m of (text ?? '').matchAll(/^\S+ ([0-9a-f]{4,39})$/gm)) {
+    const r = await git(['rev-parse', '-q', '--verify', `${m[1]}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+    if (r.exitCode === 0) ids.push(r.stdout.trim());
+  }
+  return [...new Set(ids)];
+}
+
+function stripOwnTrailers(message: string): string {
+  const own = new RegExp(`^(${OWNED_TOKENS.join('|')}):.*\\n?`, 'gim');
+  return message.replace(own, '');
+}
+
+/** Whether the `git commit` that runs this hook was given `--amend` (git passes no sign of it with `-m`). */
+export async function parentCommandHasAmend(_env: NodeJS.ProcessEnv): Promise<boolean> {
+  let pid = process.ppid;
+  for (let depth = 0; depth < 6 && pid > 1; depth++) {
+    const args = await commandLine(pid);
+    if (!args) return false;
+    const sub = args.findIndex((a, i) => i > 0 && a === 'commit');
+    if (sub > 0 && /(^|\/)git(\.exe)?$/.test(args[0] ?? '')) return args.slice(sub + 1).some((a) => a === '--amend');
+    pid = await parentPid(pid);
+  }
+  return false;
+}
+
+async function commandLine(pid: number): Promise<string[] | undefined> {
+  const raw = await readOptional(`/proc/${pid}/cmdline`);
+  if (raw !== undefined) return raw.split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+  const r = await psField(pid, 'args');
+  return r === undefined ? undefined : r.split(/\s+/);
+}
+
+async function parentPid(pid: number): Promise<number> {
+  const stat = await readOptional(`/proc/${pid}/stat`);
+  if (stat !== undefined) return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number((await psField(pid, 'ppid')) ?? 0);
+}
+
+async function psField(pid: number, field: string): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('ps', ['-o', `${field}=`, '-p', String(pid)], (err, out) => resolve(err ? undefined : out.trim()));
+  });
+}
+
+async function commentCharOf(repo: Repo): Promise<string> {
+  const r = await git(['config', '--get', 'core.commentChar'], { cwd: repo.root, okCodes: [1] });
+  const c = r.stdout.trim();
+  return c === '' || c === 'auto' ? '#' : c;
+}
+
+async function authorIdentity(repo: Repo): Promise<{ name?: string; email: string }> {
+  const r = await git(['var', 'GIT_AUTHOR_IDENT'], { cwd: repo.root, okCodes: [128] });
+  const m = /^(.*?)\s*<([^>]*)>/.exec(r.stdout);
+  return m ? { name: m[1], email: m[2]! } : { email: '' };
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw err;
+  }
+}

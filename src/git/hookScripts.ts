@@ -1,0 +1,196 @@
+// The POSIX sh bodies of our git hooks. They decide without Node when there is nothing to do, and start Node at
+// most once per commit: prepare-commit-msg's Node run precomputes what commit-msg and post-commit need.
+import { NOTES_REF } from './notes';
+
+/** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
+export const BLOCK_EXIT = 10;
+/** Stands for the commit id in the precomputed note until post-commit knows it. */
+export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
+
+export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite';
+
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const PRELUDE = (name: string, cliPath: string): string => `#!/bin/sh
+# ai-provenance ${name} hook. Any failure of its own prints one line and lets the commit through.
+ap_hook=${name}
+ap_cli=${shQuote(cliPath)}
+[ -n "\${AI_PROVENANCE_CLI-}" ] && ap_cli=$AI_PROVENANCE_CLI
+ap_node=\${AI_PROVENANCE_NODE:-node}
+ap_nl='
+'
+ap_dirs=$(git rev-parse --absolute-git-dir --git-common-dir 2>/dev/null) || exit 0
+ap_gitdir=\${ap_dirs%%"$ap_nl"*}
+ap_common=\${ap_dirs#*"$ap_nl"}
+case $ap_common in /*) ;; *) ap_common=$PWD/$ap_common ;; esac
+ap_state=$ap_common/ai-provenance
+ap_scratch=$ap_gitdir/ai-provenance-commit
+ap_notes=${NOTES_REF}
+
+ap_run() {
+  if ! command -v "$ap_node" >/dev/null 2>&1; then
+    echo "ai-provenance: node ('$ap_node') not found on PATH; $ap_hook hook skipped, the commit is not affected" >&2
+    return 0
+  fi
+  if [ ! -f "$ap_cli" ]; then
+    echo "ai-provenance: $ap_cli not found (reinstall with 'ai-provenance install'); $ap_hook hook skipped, the commit is not affected" >&2
+    return 0
+  fi
+  "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
+}
+
+ap_has_notes() {
+  git rev-parse -q --verify "$ap_notes" >/dev/null 2>&1
+}
+
+# git replays existing commits (their messages and notes exist already) during cherry-pick and rebase.
+ap_replaying() {
+  if [ -d "$ap_gitdir/rebase-merge" ]; then
+    [ -e "$ap_gitdir/rebase-merge/amend" ] && [ ! -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && return 1
+    return 0
+  fi
+  [ -d "$ap_gitdir/rebase-apply" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ]
+}
+`;
+
+const PREPARE = `
+# git passes no sign of --amend with -m: look for it on the command lines of our parent processes.
+ap_is_amend() {
+  ap_p=$PPID
+  for ap_i in 1 2 3 4; do
+    if [ -r "/proc/$ap_p/cmdline" ]; then
+      grep -q -e '--amend' "/proc/$ap_p/cmdline" 2>/dev/null && return 0
+      read -r ap_x ap_x ap_x ap_p ap_x < "/proc/$ap_p/stat" 2>/dev/null || return 1
+    else
+      ps -o args= -p "$ap_p" 2>/dev/null | grep -q -e '--amend' && return 0
+      ap_p=$(ps -o ppid= -p "$ap_p" 2>/dev/null) || return 1
+    fi
+    [ "$ap_p" -gt 1 ] 2>/dev/null || return 1
+  done
+  return 1
+}
+
+[ -d "$ap_scratch" ] && rm -rf "$ap_scratch"
+case \${2-} in merge) exit 0 ;; esac
+if ap_replaying; then
+  # Replayed messages keep their trailers; only a rebase squash/fixup recomputes them from the notes.
+  [ -e "$ap_gitdir/rebase-merge/current-fixups" ] && ap_has_notes && ap_run "$@"
+  exit 0
+fi
+if [ -e "$ap_state/pending" ]; then
+  ap_run "$@"
+elif [ "\${2-}" = squash ] || ap_is_amend; then
+  ap_has_notes && ap_run "$@"
+fi
+exit 0
+`;
+
+const COMMIT_MSG = `
+# Succeeds when every violated block rule precomputed by prepare-commit-msg has a sign-off from an allowed reviewer other than the author.
+ap_signed_off() {
+  ap_author=$(git var GIT_AUTHOR_IDENT 2>/dev/null) || return 1
+  ap_author=\${ap_author#*<}
+  ap_author=$(printf '%s' "\${ap_author%%>*}" | tr 'A-Z' 'a-z')
+  ap_reviews=$(git interpret-trailers --parse --no-divider < "$1" 2>/dev/null | tr 'A-Z' 'a-z' | sed -n -e 's/^ai-reviewed-by: *\\(.*<\\)\\{0,1\\}\\([^<> ]*@[^<> ]*\\)>\\{0,1\\} *$/\\2/p')
+  [ -n "$ap_reviews" ] || return 1
+  while IFS= read -r ap_allowed; do
+    ap_ok=
+    for ap_r in $ap_reviews; do
+      [ "$ap_r" = "$ap_author" ] && continue
+      case " $ap_allowed " in *" * "*|*" $ap_r "*) ap_ok=1 ;; esac
+    done
+    [ -n "$ap_ok" ] || return 1
+  done < "$ap_scratch/reviewers"
+  return 0
+}
+
+if [ -f "$ap_scratch/done" ]; then
+  [ -f "$ap_scratch/reviewers" ] || exit 0
+  ap_signed_off "$1" && exit 0
+elif [ ! -e "$ap_state/pending" ]; then
+  exit 0
+fi
+ap_run "$@"
+[ $? -eq ${BLOCK_EXIT} ] && exit 1
+exit 0
+`;
+
+const POST_COMMIT = `
+ap_unlock() { rm -f "$ap_state/lock"; }
+
+# Writes the precomputed note under the new commit id and swaps in the advanced working-state entries.
+ap_apply() {
+  read -r ap_tree < "$ap_scratch/tree" || return 1
+  ap_ids=$(git rev-parse HEAD HEAD^{tree} 2>/dev/null) || return 1
+  ap_head=\${ap_ids%%"$ap_nl"*}
+  [ "\${ap_ids#*"$ap_nl"}" = "$ap_tree" ] || return 1
+  if [ -f "$ap_scratch/note.json" ] && [ ! -f "$ap_scratch/written" ]; then
+    sed "s/${REVISION_PLACEHOLDER}/$ap_head/" "$ap_scratch/note.json" | git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 || return 1
+    echo "$ap_head" > "$ap_scratch/written"
+  fi
+  [ -d "$ap_scratch/advance" ] || return 0
+  ( set -C; echo "$$ - sh" > "$ap_state/lock" ) 2>/dev/null || return 1
+  read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
+  for ap_b in "$ap_scratch"/advance/*.before; do
+    [ -e "$ap_b" ] || continue
+    ap_n=\${ap_b##*/}
+    cmp -s "$ap_b" "$ap_entries/\${ap_n%.before}" || { ap_unlock; return 1; }
+  done
+  for ap_b in "$ap_scratch"/advance/*.before; do
+    [ -e "$ap_b" ] || continue
+    ap_n=\${ap_b##*/}
+    ap_n=\${ap_n%.before}
+    if [ -f "$ap_scratch/advance/$ap_n.after" ]; then mv -f "$ap_scratch/advance/$ap_n.after" "$ap_entries/$ap_n"; else rm -f "$ap_entries/$ap_n"; fi
+    rm -f "$ap_b"
+  done
+  set -- "$ap_state"/entries/*/*.json
+  [ -e "$1" ] || rm -f "$ap_state/pending"
+  echo "$$ post-commit" > "$ap_state/generation.$$.tmp" && mv -f "$ap_state/generation.$$.tmp" "$ap_state/generation"
+  ap_unlock
+  return 0
+}
+
+if [ -f "$ap_scratch/done" ]; then
+  ap_apply || ap_run
+  exit 0
+fi
+if ap_replaying; then
+  # A cherry-pick carries the picked commit's note; rebased commits get theirs in post-rewrite.
+  [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && [ ! -d "$ap_gitdir/rebase-merge" ] && [ ! -d "$ap_gitdir/rebase-apply" ] && ap_has_notes && ap_run
+  exit 0
+fi
+[ -e "$ap_state/pending" ] && ap_run
+exit 0
+`;
+
+const POST_REWRITE = `
+ap_has_notes || exit 0
+ap_input=$(cat)
+[ -n "$ap_input" ] || exit 0
+if [ "\${1-}" = amend ]; then
+  # post-commit already wrote this amend's note with the amended commit's note folded in.
+  if [ -f "$ap_scratch/amended" ] && [ -f "$ap_scratch/written" ]; then
+    read -r ap_w < "$ap_scratch/written"
+    case $ap_input in *" $ap_w"*) exit 0 ;; esac
+  fi
+  git notes --ref="$ap_notes" list "\${ap_input%% *}" >/dev/null 2>&1 || exit 0
+fi
+printf '%s\\n' "$ap_input" | ap_run "$@"
+exit 0
+`;
+
+const BODIES: Record<GitHookName, string> = {
+  'prepare-commit-msg': PREPARE,
+  'commit-msg': COMMIT_MSG,
+  'post-commit': POST_COMMIT,
+  'post-rewrite': POST_REWRITE,
+};
+
+/** The POSIX sh body `install` places for hook `name`; `cliPath` is the bundled CLI (dist/cli.js) it falls back to. */
+export function hookScript(name: string, cliPath: string): string {
+  const body = BODIES[name as GitHookName];
+  if (body === undefined) throw new Error(`no ai-provenance git hook named '${name}'`);
+  return PRELUDE(name, cliPath) + body;
+}

@@ -1,0 +1,54 @@
+// Real git hooks for tests: a private bundle of the CLI and a minimal installer (our hook bodies written into .git/hooks).
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { hookScript } from '../../../src/git/hookScripts';
+import { tempDir } from './helpers';
+
+let bundle: { cli: string; node: string; log: string } | undefined;
+
+/** Bundles src/cli/main.ts once per run, plus a `node` wrapper that logs each start so tests can count Node processes. */
+export function cliBundle(): { cli: string; node: string; log: string } {
+  if (bundle) return bundle;
+  const dir = tempDir('aip-cli-');
+  const cli = path.join(dir, 'cli.js');
+  buildSync({
+    entryPoints: [path.resolve(__dirname, '../../../src/cli/main.ts')],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+    define: { VERSION: JSON.stringify(JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version) },
+  });
+  const log = path.join(dir, 'node-starts.log');
+  const node = path.join(dir, 'node');
+  writeFileSync(node, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${process.execPath}' "$@"\n`);
+  chmodSync(node, 0o755);
+  writeFileSync(log, '');
+  bundle = { cli, node, log };
+  return bundle;
+}
+
+export const HOOKS = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'] as const;
+
+/** Writes our four hook bodies into `<hooks dir>` of the repository at `dir`. */
+export function installHooks(hooksDir: string): void {
+  const { cli } = cliBundle();
+  mkdirSync(hooksDir, { recursive: true });
+  for (const h of HOOKS) {
+    const f = path.join(hooksDir, h);
+    writeFileSync(f, hookScript(h, cli));
+    chmodSync(f, 0o755);
+  }
+}
+
+/** Node starts logged by the wrapper since the log was last cleared, and clears it. */
+export function takeNodeStarts(): string[] {
+  const { log } = cliBundle();
+  const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+  writeFileSync(log, '');
+  return lines;
+}

@@ -1,0 +1,253 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parseTraceRecord } from '../../../src/core/agentTrace';
+import { discoverRepo } from '../../../src/git/repo';
+import { WorkingState } from '../../../src/git/workingState';
+import { aiLines, CLAUDE, cleanupTemp, COPILOT, GIT_ENV, initRepo, lines, tempDir, write } from './helpers';
+import { cliBundle, installHooks, takeNodeStarts } from './hookEnv';
+import type { Attribution } from '../../../src/core/model';
+
+const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/agent-trace/trace-record.schema.json'), 'utf8'));
+const ajv = new Ajv2020({ strict: false });
+addFormats(ajv);
+const validateTrace = ajv.compile(schema);
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { node, cli } = cliBundle();
+  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli, ...extra };
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function gitResult(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('git', args, { cwd: dir, env: env(extraEnv), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function message(dir: string, rev = 'HEAD'): string {
+  return git(dir, 'log', '-1', '--format=%B', rev);
+}
+
+function note(dir: string, rev = 'HEAD'): string | undefined {
+  const r = gitResult(dir, ['notes', '--ref=refs/notes/ai-provenance', 'show', rev]);
+  return r.status === 0 ? r.stdout : undefined;
+}
+
+/** `path: start-end kind agent` per range of a commit's note, after checking it against the Agent Trace schema. */
+function noteSummary(dir: string, rev = 'HEAD'): string[] {
+  const text = note(dir, rev);
+  assert.ok(text, `no note on ${rev}`);
+  const json = JSON.parse(text);
+  assert.ok(validateTrace(json), `note of ${rev} fails the Agent Trace schema: ${ajv.errorsText(validateTrace.errors)}`);
+  assert.equal(json.vcs.revision, git(dir, 'rev-parse', rev).trim(), 'vcs.revision names the commit');
+  const parsed = parseTraceRecord(text);
+  assert.ok(parsed.ok);
+  return parsed.files.flatMap((f) => f.runs.map((r) => `${f.path}: ${r.start + 1}-${r.end} ${r.kind} ${r.attribution.agent}`));
+}
+
+async function recordAi(dir: string, file: string, text: string, ranges: [number, number][], who: Attribution = CLAUDE): Promise<void> {
+  write(dir, file, text);
+  const repo = await discoverRepo(dir);
+  await WorkingState.forRepo(repo).write(file, text, aiLines(text.split('\n').length, ranges, who));
+}
+
+function newRepo(): string {
+  const dir = initRepo();
+  installHooks(path.join(dir, '.git', 'hooks'));
+  return dir;
+}
+
+describe('git hooks', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  beforeEach(() => takeNodeStarts());
+  after(cleanupTemp);
+
+  describe('a plain commit', () => {
+    it('gets the exact trailers and a schema-valid note when it has AI lines', async () => {
+      const dir = newRepo();
+      write(dir, 'README', 'hi\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      await recordAi(dir, 'src/a.ts', lines(6), [[2, 4]]);
+      await recordAi(dir, 'src/b.ts', lines(4), [[1, 1]], COPILOT);
+      git(dir, 'add', '.');
+      takeNodeStarts();
+      git(dir, 'commit', '-qm', 'Add things');
+      assert.equal(message(dir), 'Add things\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAssisted-by: copilot\nAI-Lines: 4/10\n\n');
+      assert.deepEqual(noteSummary(dir), ['src/a.ts: 2-4 ai claude-code', 'src/b.ts: 1-1 ai copilot']);
+      assert.equal(takeNodeStarts().length, 1, 'one Node process for the whole commit');
+    });
+
+    it('clears committed lines from the working state and the pending marker', async () => {
+      const dir = newRepo();
+      await recordAi(dir, 'a.ts', lines(3), [[1, 3]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'first');
+      const repo = await discoverRepo(dir);
+      const state = WorkingState.forRepo(repo);
+      assert.deepEqual(await state.paths(), []);
+      assert.ok(!existsSync(state.pendingMarker));
+    });
+
+    it('keeps unstaged AI lines pending after a partial commit and counts only the staged ones', async () => {
+      const dir = newRepo();
+      write(dir, 'a.ts', lines(10));
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      const text = lines(10).replace('line 2\n', 'line 2\nai one\n').replace('line 9\n', 'line 9\nai two\n');
+      await recordAi(dir, 'a.ts', text, [[3, 3], [11, 11]]);
+      // Stage only the first hunk, as `git add -p` would.
+      const staged = lines(10).replace('line 2\n', 'line 2\nai one\n');
+      const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: staged, encoding: 'utf8' }).trim();
+      git(dir, 'update-index', '--cacheinfo', `100644,${blob},a.ts`);
+      git(dir, 'commit', '-qm', 'part');
+      assert.match(message(dir), /AI-Lines: 1\/1\n/);
+      assert.deepEqual(noteSummary(dir), ['a.ts: 3-3 ai claude-code']);
+      const state = WorkingState.forRepo(await discoverRepo(dir));
+      const left = await state.read('a.ts', text);
+      assert.deepEqual(left?.flatMap((l, i) => (l.kind === 'human' ? [] : [i + 1])), [11]);
+      git(dir, 'add', 'a.ts');
+      git(dir, 'commit', '-qm', 'rest');
+      assert.match(message(dir), /AI-Lines: 1\/1\n/);
+      assert.deepEqual(noteSummary(dir), ['a.ts: 11-11 ai claude-code']);
+    });
+
+    it('gets neither trailers nor a note, and starts no Node, without AI lines', () => {
+      const dir = newRepo();
+      write(dir, 'a.ts', 'x\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'human');
+      write(dir, 'a.ts', 'y\n');
+      git(dir, 'commit', '-qam', 'human again');
+      assert.equal(message(dir), 'human again\n\n');
+      assert.equal(note(dir), undefined);
+      assert.deepEqual(takeNodeStarts(), []);
+    });
+  });
+
+  describe('amend', () => {
+    it('with -m combines the amended commit\'s note with the new lines and does not duplicate trailers', async () => {
+      const dir = newRepo();
+      write(dir, 'base', 'b\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      await recordAi(dir, 'a.ts', lines(3), [[1, 2]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'one');
+      const text = lines(3) + 'more ai\n';
+      await recordAi(dir, 'a.ts', text, [[4, 4]], COPILOT);
+      git(dir, 'add', '.');
+      takeNodeStarts();
+      git(dir, 'commit', '-q', '--amend', '-m', 'one, amended');
+      assert.equal(message(dir), 'one, amended\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAssisted-by: copilot\nAI-Lines: 3/4\n\n');
+      assert.deepEqual(noteSummary(dir), ['a.ts: 1-2 ai claude-code', 'a.ts: 4-4 ai copilot']);
+      assert.equal(takeNodeStarts().length, 1, 'one Node process for the amend');
+    });
+
+    it('with --no-edit keeps the note of a commit whose AI lines are unchanged', async () => {
+      const dir = newRepo();
+      await recordAi(dir, 'a.ts', lines(3), [[2, 3]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'one');
+      write(dir, 'human.txt', 'h\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-q', '--amend', '--no-edit');
+      assert.equal(message(dir), 'one\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 2/4\n\n');
+      assert.deepEqual(noteSummary(dir), ['a.ts: 2-3 ai claude-code']);
+    });
+  });
+
+  describe('replays', () => {
+    async function branchWithAi(): Promise<string> {
+      const dir = newRepo();
+      write(dir, 'base.txt', 'base\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      git(dir, 'checkout', '-qb', 'feature');
+      await recordAi(dir, 'f1.ts', lines(4), [[2, 3]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'f1');
+      await recordAi(dir, 'f2.ts', lines(2), [[1, 2]], COPILOT);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'f2');
+      git(dir, 'checkout', '-q', 'main');
+      write(dir, 'main.txt', 'main\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'main work');
+      return dir;
+    }
+
+    it('cherry-pick carries the note and keeps the trailers once', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'cherry-pick', 'feature~1');
+      assert.equal(message(dir), 'f1\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 2/4\n\n');
+      assert.deepEqual(noteSummary(dir), ['f1.ts: 2-3 ai claude-code']);
+    });
+
+    it('rebase moves every note to the rewritten commits', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'checkout', '-q', 'feature');
+      git(dir, 'rebase', '-q', 'main');
+      assert.deepEqual(noteSummary(dir, 'HEAD'), ['f2.ts: 1-2 ai copilot']);
+      assert.deepEqual(noteSummary(dir, 'HEAD~1'), ['f1.ts: 2-3 ai claude-code']);
+      assert.equal((message(dir, 'HEAD~1').match(/Assisted-by/g) ?? []).length, 1);
+    });
+
+    it('rebase -i reorder keeps each note with its commit', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'checkout', '-q', 'feature');
+      const r = gitResult(dir, ['rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i -n '2p;1p'` });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(git(dir, 'log', '-1', '--format=%s').trim(), 'f1');
+      assert.deepEqual(noteSummary(dir, 'HEAD'), ['f1.ts: 2-3 ai claude-code']);
+      assert.deepEqual(noteSummary(dir, 'HEAD~1'), ['f2.ts: 1-2 ai copilot']);
+    });
+
+    it('rebase -i fixup combines both notes into one valid record and fixes the trailers', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'checkout', '-q', 'feature');
+      const r = gitResult(dir, ['rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i '2s/^pick/fixup/'` });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(noteSummary(dir), ['f1.ts: 2-3 ai claude-code', 'f2.ts: 1-2 ai copilot']);
+      assert.equal(message(dir), 'f1\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAssisted-by: copilot\nAI-Lines: 4/6\n\n');
+    });
+
+    it('rebase -i squash keeps one set of trailers', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'checkout', '-q', 'feature');
+      const r = gitResult(dir, ['rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i '2s/^pick/squash/'`, GIT_EDITOR: 'true' });
+      assert.equal(r.status, 0, r.stderr);
+      const msg = message(dir);
+      assert.equal((msg.match(/^AI-Lines:/gm) ?? []).length, 1, msg);
+      assert.match(msg, /AI-Lines: 4\/6\n\n$/);
+      assert.deepEqual(noteSummary(dir), ['f1.ts: 2-3 ai claude-code', 'f2.ts: 1-2 ai copilot']);
+    });
+
+    it('merge adds no trailers and no note to the merge commit; blamed lines keep their notes', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature');
+      assert.equal(message(dir), 'Merge feature\n\n');
+      assert.equal(note(dir), undefined);
+      assert.deepEqual(noteSummary(dir, 'feature'), ['f2.ts: 1-2 ai copilot']);
+    });
+
+    it('merge --squash carries the squashed commits\' notes into the new commit', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'merge', '-q', '--squash', 'feature');
+      git(dir, 'commit', '-q', '--no-edit');
+      assert.deepEqual(noteSummary(dir), ['f1.ts: 2-3 ai claude-code', 'f2.ts: 1-2 ai copilot']);
+      const msg = message(dir);
+      assert.equal((msg.match(/^AI-Lines:/gm) ?? []).length, 1, msg);
+      assert.match(msg, /AI-Lines: 4\/6\n\n$/);
+    });
+  });
+});
+
+export { tempDir, writeFileSync };
