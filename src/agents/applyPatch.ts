@@ -10,6 +10,13 @@ const UPDATE = '*** Update File: ';
 const MOVE = '*** Move to: ';
 const EOF_MARK = '*** End of File';
 
+/** Codex tolerates whitespace around marker lines; other lines keep every character. */
+function marker(line: string): string {
+  const t = line.trim();
+  const isMarker = t === BEGIN || t === END || t === EOF_MARK || [ADD, DELETE, UPDATE, MOVE].some((m) => t.startsWith(m));
+  return isMarker ? t : line;
+}
+
 export interface ParsedPatch {
   /** Every file the patch writes, in patch order. */
   readonly writes: readonly FileWrite[];
@@ -19,7 +26,7 @@ export interface ParsedPatch {
 
 /** Parses an apply_patch body; throws PayloadError naming the patch line that is wrong. */
 export function parseApplyPatch(body: string): ParsedPatch {
-  const lines = body.replace(/\r\n/g, '\n').split('\n').map((l) => (l.startsWith('***') ? l.trim() : l));
+  const lines = body.replace(/\r\n/g, '\n').split('\n').map(marker);
   // Codex tolerates padding around the envelope markers, so do we.
   let i = lines.findIndex((l) => l.trim() !== '');
   if (i < 0 || lines[i]!.trim() !== BEGIN) throw new PayloadError(`patch line ${i + 1}: expected '${BEGIN}'`);

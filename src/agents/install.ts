@@ -1,8 +1,9 @@
 // Writes and removes the hook entries that call `ai-provenance hook <agent>` in each agent's project settings,
-// merging with what is there: jsonc-parser edits keep the user's other hooks, keys, comments and formatting.
+// merging with what is there: edits located with jsonc-parser's syntax tree touch only our entries, so the user's
+// other hooks, keys, comments and formatting stay byte for byte.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, printParseErrorCode, type FormattingOptions, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { discoverRepo, stateDir } from '../git/repo';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from './index';
 
@@ -81,11 +82,62 @@ function isOurCommand(command: string, known: ReadonlySet<string>): boolean {
   return known.has(command) || (command.includes('ai-provenance') && OUR_COMMAND.test(command));
 }
 
-function formatting(text: string): FormattingOptions {
+interface Layout {
+  readonly eol: string;
+  /** One level of indentation as the file writes it. */
+  readonly unit: string;
+}
+
+function layout(text: string): Layout {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = /\n([ \t]+)\S/.exec(text)?.[1];
-  if (indent?.startsWith('\t')) return { insertSpaces: false, tabSize: 1, eol };
-  return { insertSpaces: true, tabSize: indent ? Math.min(indent.length, 8) : 2, eol };
+  return { eol, unit: indent?.startsWith('\t') ? '\t' : ' '.repeat(indent ? Math.min(indent.length, 8) : 2) };
+}
+
+/** Leading whitespace of the line `offset` is on. */
+function indentAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))![0];
+}
+
+/** `value` as JSON indented like the file, its first line starting at `indent`. */
+function render(value: unknown, indent: string, l: Layout): string {
+  return JSON.stringify(value, null, l.unit).split('\n').join(l.eol + indent);
+}
+
+function splice(text: string, offset: number, length: number, content: string): string {
+  return text.slice(0, offset) + content + text.slice(offset + length);
+}
+
+/** Appends a value to an array or a property to an object; only the inserted text is new, the rest stays byte for byte. */
+function append(text: string, container: Node, value: unknown, key?: string): string {
+  const l = layout(text);
+  const children = container.children ?? [];
+  const head = key === undefined ? '' : `${JSON.stringify(key)}: `;
+  const last = children[children.length - 1];
+  if (last) {
+    const indent = indentAt(text, last.offset);
+    // On one line with the container's opening bracket: keep the new item on that line too.
+    const sameLine = !text.slice(container.offset, last.offset).includes('\n');
+    const sep = sameLine ? ' ' : l.eol + indent;
+    return splice(text, last.offset + last.length, 0, `,${sep}${head}${sameLine ? JSON.stringify(value) : render(value, indent, l)}`);
+  }
+  const outer = indentAt(text, container.offset);
+  const inner = outer + l.unit;
+  return splice(text, container.offset + 1, container.length - 2, `${l.eol}${inner}${head}${render(value, inner, l)}${l.eol}${outer}`);
+}
+
+/** Removes child `index` of an array or object with the separator that joined it, nothing else. */
+function removeChild(text: string, container: Node, index: number): string {
+  const children = container.children ?? [];
+  const child = children[index]!;
+  if (children.length === 1) return splice(text, container.offset + 1, container.length - 2, '');
+  if (index > 0) {
+    const prev = children[index - 1]!;
+    return splice(text, prev.offset + prev.length, child.offset + child.length - (prev.offset + prev.length), '');
+  }
+  const next = children[1]!;
+  return splice(text, child.offset, next.offset - child.offset, '');
 }
 
 function parse(file: string, text: string): Node | undefined {
@@ -134,25 +186,35 @@ function ourHooks(root: Node | undefined, s: AgentSettings, known: ReadonlySet<s
   return out;
 }
 
-function edit(text: string, jsonPath: JSONPath, value: unknown, fmt: FormattingOptions): string {
-  return applyEdits(text, modify(text, jsonPath, value, { formattingOptions: fmt }));
+/** The node at `p` and the index of its entry in its parent (a property for objects). */
+function locate(root: Node, p: JSONPath): { container: Node; index: number } | undefined {
+  const node = findNodeAtLocation(root, p);
+  if (!node?.parent) return undefined;
+  const entry = node.parent.type === 'property' ? node.parent : node;
+  const container = entry.parent!;
+  return { container, index: (container.children ?? []).indexOf(entry) };
+}
+
+function removeAt(file: string, text: string, p: JSONPath): string {
+  const at = locate(parse(file, text)!, p);
+  return at ? removeChild(text, at.container, at.index) : text;
 }
 
 /** Removes our hooks, then event lists and a `hooks` object left empty by that removal. */
 function removeOurs(file: string, text: string, s: AgentSettings, known: ReadonlySet<string>): string {
-  const fmt = formatting(text);
   const paths = ourHooks(parse(file, text), s, known, file);
   const events = new Set<string>();
   for (const p of paths) {
-    text = edit(text, p, undefined, fmt);
+    text = removeAt(file, text, p);
     events.add(p[1] as string);
   }
   for (const event of events) {
+    // A group whose hooks all went is itself removed by ourHooks; an emptied event list goes here.
     const list = findNodeAtLocation(parse(file, text)!, ['hooks', event]);
-    if (list && list.type === 'array' && (list.children ?? []).length === 0) text = edit(text, ['hooks', event], undefined, fmt);
+    if (list && list.type === 'array' && (list.children ?? []).length === 0) text = removeAt(file, text, ['hooks', event]);
   }
   const hooks = paths.length > 0 ? findNodeAtLocation(parse(file, text)!, ['hooks']) : undefined;
-  if (hooks && hooks.type === 'object' && (hooks.children ?? []).length === 0) text = edit(text, ['hooks'], undefined, fmt);
+  if (hooks && hooks.type === 'object' && (hooks.children ?? []).length === 0) text = removeAt(file, text, ['hooks']);
   return text;
 }
 
@@ -172,17 +234,22 @@ export function mergeAgentSettings(file: string, text: string | undefined, agent
     if (present.length === expected.length && expected.every((e) => present.some((p) => sameJson(p, e)))) return text;
   }
   let out = text !== undefined && root ? removeOurs(file, text, s, new Set([...known, command])) : `${JSON.stringify(s.base, null, 2)}\n`;
-  const fmt = formatting(out);
+  if (out.trim() === '') out = `{}${layout(out).eol}`;
   for (const [key, value] of Object.entries(s.base)) {
-    if (findNodeAtLocation(parse(file, out)!, [key]) === undefined) out = edit(out, [key], value, fmt);
+    const tree = parse(file, out)!;
+    if (findNodeAtLocation(tree, [key]) === undefined) out = append(out, tree, value, key);
   }
   for (const [event, entry] of Object.entries(wanted)) {
     const tree = parse(file, out)!;
     const hooks = findNodeAtLocation(tree, ['hooks']);
-    if (hooks && hooks.type !== 'object') throw new AgentSettingsError(`${file}: "hooks" is not an object; not changed`);
+    if (!hooks) {
+      out = append(out, tree, { [event]: [entry] }, 'hooks');
+      continue;
+    }
+    if (hooks.type !== 'object') throw new AgentSettingsError(`${file}: "hooks" is not an object; not changed`);
     const list = findNodeAtLocation(tree, ['hooks', event]);
     if (list && list.type !== 'array') throw new AgentSettingsError(`${file}: "hooks.${event}" is not an array; not changed`);
-    out = list ? edit(out, ['hooks', event, -1], entry, fmt) : edit(out, ['hooks', event], [entry], fmt);
+    out = list ? append(out, list, entry) : append(out, hooks, [entry], event);
   }
   return out;
 }
