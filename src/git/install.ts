@@ -29,6 +29,8 @@ export interface InstallOptions {
   readonly cliPath: string;
   /** Absolute path of the node binary at install time; hooks fall back to `node` on PATH when it is gone. */
   readonly nodePath: string;
+  /** `nodePath` is an Electron binary (VS Code) that acts as node only with ELECTRON_RUN_AS_NODE=1. */
+  readonly nodeIsElectron?: boolean;
   /** The POSIX sh body of our own hook. */
   readonly hookBody: (name: HookName, cliPath: string) => string;
 }
@@ -143,7 +145,7 @@ export async function installHooks(opts: InstallOptions): Promise<InstallReport>
       manifestHooks[name] = { file: path.join(loc.hooksDir, name), createdFile: false };
     } else {
       const wrapper = path.join(ourDir, `${name}.husky`);
-      await writeIfChanged(wrapper, wrapperScript(name, { kind: 'husky' }, ours, opts.nodePath, opts.cliPath), 0o755);
+      await writeIfChanged(wrapper, wrapperScript(name, { kind: 'husky' }, ours, opts), 0o755);
       const r = await installHuskyBlock(name, targetDir);
       hooks.push(r.hook);
       manifestHooks[name] = { file: r.hook.file, createdFile: previous?.hooks[name]?.createdFile ?? r.created };
@@ -175,7 +177,7 @@ async function installPlain(name: HookName, hooksDir: string, ours: string, opts
     await fs.rename(file, kept);
   }
   const chained = await exists(kept);
-  const changed = await writeIfChanged(file, wrapperScript(name, { kind: 'file', name }, ours, opts.nodePath, opts.cliPath), 0o755);
+  const changed = await writeIfChanged(file, wrapperScript(name, { kind: 'file', name }, ours, opts), 0o755);
   return { name, file, ...(chained ? { chained: kept } : {}), changed };
 }
 
@@ -297,7 +299,12 @@ type Chain = { readonly kind: 'file'; readonly name: HookName } | { readonly kin
  * The hook git runs: the user's previous hook first (its failure stops a commit-msg/prepare-commit-msg as before),
  * then ours, whose only way to stop a commit is a policy violation in commit-msg.
  */
-export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePath: string, cliPath: string): string {
+export function wrapperScript(
+  name: HookName,
+  chain: Chain,
+  ours: string,
+  runtime: Pick<InstallOptions, 'nodePath' | 'cliPath' | 'nodeIsElectron'>,
+): string {
   const lines = [
     '#!/bin/sh',
     MANAGED_MARKER,
@@ -307,10 +314,6 @@ export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePa
     `ap_ours=${shQuote(ours)}`,
     // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
     '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
-    `AI_PROVENANCE_NODE=${shQuote(nodePath)}`,
-    '[ -x "$AI_PROVENANCE_NODE" ] || AI_PROVENANCE_NODE=node',
-    `AI_PROVENANCE_CLI=${shQuote(cliPath)}`,
-    'export AI_PROVENANCE_NODE AI_PROVENANCE_CLI',
     // post-rewrite gets its old/new list on stdin, and both hooks need all of it.
     'ap_input=',
     'if [ "$ap_name" = post-rewrite ]; then ap_input="$(cat)"; fi',
@@ -338,9 +341,28 @@ export function wrapperScript(name: HookName, chain: Chain, ours: string, nodePa
   }
   lines.push(
     'case "$ap_name" in prepare-commit-msg|commit-msg) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
-    // Sourced in a subshell: a fork instead of starting another shell, and its `exit` ends only the subshell.
+    // Our hook runs in a subshell (a fork, not a new shell; its `exit` ends only the subshell) with the node and
+    // CLI recorded at install time, falling back to what can be found now when they have moved.
+    'ap_run_ours() (',
+    `  AI_PROVENANCE_CLI=${shQuote(runtime.cliPath)}`,
+    '  if [ ! -f "$AI_PROVENANCE_CLI" ]; then',
+    '    if [ -f node_modules/.bin/ai-provenance ]; then AI_PROVENANCE_CLI="$PWD/node_modules/.bin/ai-provenance"',
+    '    elif ap_cli=$(command -v ai-provenance 2>/dev/null); then AI_PROVENANCE_CLI=$ap_cli; fi',
+    '  fi',
+    `  AI_PROVENANCE_NODE=${shQuote(runtime.nodePath)}`,
+    ...(runtime.nodeIsElectron
+      ? [
+          // VS Code's own binary is node only with ELECTRON_RUN_AS_NODE; a real node on PATH starts faster.
+          '  if command -v node >/dev/null 2>&1; then AI_PROVENANCE_NODE=node',
+          '  elif [ -x "$AI_PROVENANCE_NODE" ]; then ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE',
+          '  else AI_PROVENANCE_NODE=node; fi',
+        ]
+      : ['  [ -x "$AI_PROVENANCE_NODE" ] || AI_PROVENANCE_NODE=node']),
+    '  export AI_PROVENANCE_NODE AI_PROVENANCE_CLI',
+    '  . "$ap_ours"',
+    ')',
     'if [ -f "$ap_ours" ]; then',
-    '  if [ "$ap_name" = post-rewrite ]; then ap_feed | (. "$ap_ours"); else (. "$ap_ours"); fi',
+    '  if [ "$ap_name" = post-rewrite ]; then ap_feed | ap_run_ours "$@"; else ap_run_ours "$@"; fi',
     '  ap_ours_status=$?',
     `  if [ "$ap_name" = commit-msg ] && [ "$ap_ours_status" -eq ${POLICY_BLOCK_STATUS} ]; then exit ${POLICY_BLOCK_STATUS}; fi`,
     '  if [ "$ap_ours_status" -ne 0 ]; then',

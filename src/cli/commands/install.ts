@@ -33,7 +33,9 @@ export const command: Command = {
     }
     try {
       const cliPath = realpathSync(process.argv[1] ?? '');
-      const report = await installHooks({ cwd: io.cwd, cliPath, nodePath: process.execPath, hookBody });
+      // Run from VS Code, execPath is its Electron binary, which is node only with ELECTRON_RUN_AS_NODE=1.
+      const nodeIsElectron = process.versions.electron !== undefined;
+      const report = await installHooks({ cwd: io.cwd, cliPath, nodePath: process.execPath, nodeIsElectron, hookBody });
       if (report.movedFrom) io.stdout.write(`removed the earlier install from ${report.movedFrom}\n`);
       for (const h of report.hooks) {
         const state = h.changed ? 'installed' : 'already installed';

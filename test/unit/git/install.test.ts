@@ -51,6 +51,7 @@ function fakeBody(name: HookName): string {
   const log = JSON.stringify(logFile());
   const lines = ['#!/bin/sh', `printf 'ours ${name} %s\\n' "$*" >> ${log}`];
   if (name === 'post-rewrite') lines.push(`sed 's/^/ours-stdin /' >> ${log}`);
+  if (name === 'post-commit') lines.push(`printf 'ours-env node=%s cli=%s electron=%s\\n' "$AI_PROVENANCE_NODE" "$AI_PROVENANCE_CLI" "\${ELECTRON_RUN_AS_NODE-}" >> ${log}`);
   if (name === 'commit-msg') {
     lines.push('if grep -q BLOCK "$1"; then echo "policy violation" >&2; exit 1; fi');
     lines.push('if grep -q CRASH "$1"; then exit 3; fi');
@@ -66,8 +67,19 @@ function userHook(name: HookName, log = logFile()): string {
   return lines.join('\n') + '\n';
 }
 
-function install(cwd: string): ReturnType<typeof installHooks> {
-  return installHooks({ cwd, cliPath: '/opt/ai-provenance/dist/cli.js', nodePath: process.execPath, hookBody: fakeBody });
+function install(cwd: string, runtime: { cliPath?: string; nodePath?: string; nodeIsElectron?: boolean } = {}): ReturnType<typeof installHooks> {
+  return installHooks({ cwd, cliPath: '/opt/ai-provenance/dist/cli.js', nodePath: process.execPath, hookBody: fakeBody, ...runtime });
+}
+
+/** `user <hook>` / `ours <hook>` in the order they ran. */
+function hookCalls(): string[] {
+  return readLog()
+    .filter((l) => /^(user|ours) /.test(l))
+    .map((l) => l.split(' ').slice(0, 2).join(' '));
+}
+
+function envLine(): string | undefined {
+  return readLog().find((l) => l.startsWith('ours-env '));
 }
 
 function commit(cwd: string, message: string, ...extra: string[]): { status: number; stderr: string } {
@@ -189,7 +201,7 @@ describe('install', function () {
       assert.equal(report.hooks.find((h) => h.name === 'commit-msg')?.chained, path.join(repo, '.git', 'hooks', `commit-msg${CHAINED_SUFFIX}`));
 
       assert.equal(commit(repo, 'second').status, 0);
-      assert.deepEqual(readLog().map((l) => l.split(' ').slice(0, 2).join(' ')), [
+      assert.deepEqual(hookCalls(), [
         'user prepare-commit-msg',
         'ours prepare-commit-msg',
         'user commit-msg',
@@ -297,7 +309,7 @@ describe('install', function () {
       assert.equal(report.hooksDir, path.join(repo, '.husky'));
 
       assert.equal(commit(repo, 'second').status, 0);
-      assert.deepEqual(readLog().map((l) => l.split(' ').slice(0, 2).join(' ')), [
+      assert.deepEqual(hookCalls(), [
         'ours prepare-commit-msg',
         'user commit-msg',
         'ours commit-msg',
@@ -363,6 +375,52 @@ describe('install', function () {
       assert.equal(report.hooksDir, path.join(outer, '.git', 'modules', 'lib', 'hooks'));
       assert.equal(commit(sub, 'in submodule').status, 0);
       assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+    });
+  });
+
+  describe('finding node and the CLI', () => {
+    it('gives our hook the node and CLI recorded at install time', async () => {
+      const repo = newRepo();
+      const cli = path.join(tmp, 'cli.js');
+      fs.writeFileSync(cli, '');
+      await install(repo, { cliPath: cli });
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.equal(envLine(), `ours-env node=${process.execPath} cli=${cli} electron=`);
+    });
+
+    it('falls back to node on PATH and to the project’s node_modules/.bin/ai-provenance when they are gone', async () => {
+      const repo = newRepo();
+      await install(repo, { cliPath: path.join(tmp, 'gone', 'cli.js'), nodePath: path.join(tmp, 'gone', 'node') });
+      fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
+      fs.writeFileSync(path.join(repo, 'node_modules', '.bin', 'ai-provenance'), '');
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.equal(envLine(), `ours-env node=node cli=${path.join(repo, 'node_modules', '.bin', 'ai-provenance')} electron=`);
+    });
+
+    it("runs VS Code's Electron as node only when there is no node on PATH", async () => {
+      const repo = newRepo();
+      const electron = path.join(tmp, 'code');
+      fs.writeFileSync(electron, '#!/bin/sh\n', { mode: 0o755 });
+      await install(repo, { nodePath: electron, nodeIsElectron: true });
+      assert.equal(commit(repo, 'with node on PATH').status, 0);
+      assert.match(envLine() ?? '', /^ours-env node=node cli=\S+ electron=$/);
+
+      // A PATH with git and the tools the hooks use, but no node.
+      const bin = path.join(tmp, 'bin');
+      fs.mkdirSync(bin);
+      for (const tool of ['git', 'sed', 'grep', 'cat']) {
+        const found = run('sh', ['-c', `command -v ${tool}`], tmp).stdout.trim();
+        fs.symlinkSync(found, path.join(bin, tool));
+      }
+      clearLog();
+      const saved = env.PATH;
+      env.PATH = bin;
+      try {
+        assert.equal(commit(repo, 'without node on PATH').status, 0);
+      } finally {
+        env.PATH = saved;
+      }
+      assert.match(envLine() ?? '', new RegExp(`^ours-env node=${electron} cli=\\S+ electron=1$`));
     });
   });
 
