@@ -156,7 +156,7 @@ function refine(at: Cursor, removed: string, added: string, out: TextChange[]): 
   const whole = (): void => {
     const end: Cursor = { ...start };
     for (const t of charTokens(removed)) advance(end, t);
-    out.push(makeChange(start, end, added));
+    pushChange(out, start, end, added);
     Object.assign(at, end);
   };
   if (removed === added) {
@@ -172,7 +172,7 @@ function refine(at: Cursor, removed: string, added: string, out: TextChange[]): 
   let from: Cursor | undefined;
   let text = '';
   const emit = (): void => {
-    if (from) out.push(makeChange(from, at, text));
+    if (from) pushChange(out, from, at, text);
     from = undefined;
     text = '';
   };
@@ -187,6 +187,21 @@ function refine(at: Cursor, removed: string, added: string, out: TextChange[]): 
     }
   }
   emit();
+}
+
+/** Appends a change, merged with the previous one when they touch: applied apart, a `\r` and a `\n` could join into one line break. */
+function pushChange(out: TextChange[], from: Cursor, to: Cursor, text: string): void {
+  const prev = out[out.length - 1];
+  if (prev && prev.rangeOffset + prev.rangeLength === from.offset) {
+    out[out.length - 1] = {
+      range: { start: prev.range.start, end: { line: to.line, character: to.character } },
+      rangeOffset: prev.rangeOffset,
+      rangeLength: to.offset - prev.rangeOffset,
+      text: prev.text + text,
+    };
+    return;
+  }
+  out.push(makeChange(from, to, text));
 }
 
 function makeChange(from: Cursor, to: Cursor, text: string): TextChange {
