@@ -319,7 +319,7 @@ async function squashSources(repo: Repo): Promise<string[]> {
 
 function stripOwnTrailers(message: string): string {
   const own = new RegExp(`^(${OWNED_TOKENS.join('|')}):.*\\n?`, 'gim');
-  return message.replace(own, '');
+  return message.replace(own, '').replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '\n');
 }
 
 /** Whether the `git commit` that runs this hook was given `--amend` (git passes no sign of it with `-m`). */

@@ -43,7 +43,7 @@ function note(dir: string, rev = 'HEAD'): string | undefined {
 function noteSummary(dir: string, rev = 'HEAD'): string[] {
   const text = note(dir, rev);
   assert.ok(text, `no note on ${rev}`);
-  const json = JSON.parse(text);
+  const json = JSON.parse(text) as { vcs: { revision: string } };
   assert.ok(validateTrace(json), `note of ${rev} fails the Agent Trace schema: ${ajv.errorsText(validateTrace.errors)}`);
   assert.equal(json.vcs.revision, git(dir, 'rev-parse', rev).trim(), 'vcs.revision names the commit');
   const parsed = parseTraceRecord(text);
@@ -203,7 +203,7 @@ describe('git hooks', function () {
     it('rebase -i reorder keeps each note with its commit', async () => {
       const dir = await branchWithAi();
       git(dir, 'checkout', '-q', 'feature');
-      const r = gitResult(dir, ['rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i -n '2p;1p'` });
+      const r = gitResult(dir, ['rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i '1{h;d};2G'` });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(git(dir, 'log', '-1', '--format=%s').trim(), 'f1');
       assert.deepEqual(noteSummary(dir, 'HEAD'), ['f1.ts: 2-3 ai claude-code']);
