@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../command';
-import { HookName, InstallError, installHooks } from '../../git/install';
+import { InstallError, installHooks } from '../../git/install';
+import { hookScript } from '../../git/hookScripts';
 
 const HELP = `Usage: ai-provenance install
 
@@ -35,7 +36,7 @@ export const command: Command = {
       const cliPath = realpathSync(process.argv[1] ?? '');
       // Run from VS Code, execPath is its Electron binary, which is node only with ELECTRON_RUN_AS_NODE=1.
       const nodeIsElectron = process.versions.electron !== undefined;
-      const report = await installHooks({ cwd: io.cwd, cliPath, nodePath: process.execPath, nodeIsElectron, hookBody });
+      const report = await installHooks({ cwd: io.cwd, cliPath, nodePath: process.execPath, nodeIsElectron, hookBody: hookScript });
       if (report.movedFrom) io.stdout.write(`removed the earlier install from ${report.movedFrom}\n`);
       for (const h of report.hooks) {
         const state = h.changed ? 'installed' : 'already installed';
@@ -51,8 +52,3 @@ export const command: Command = {
     }
   },
 };
-
-function hookBody(name: HookName, cliPath: string): string {
-  // Hands the hook to the CLI; AI_PROVENANCE_NODE is set by the wrapper with a fallback to node on PATH.
-  return `#!/bin/sh\nexec "\${AI_PROVENANCE_NODE:-node}" '${cliPath.replace(/'/g, `'\\''`)}' _hook ${name} "$@"\n`;
-}
