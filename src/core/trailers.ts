@@ -278,8 +278,8 @@ function analyse(message: string, cc: string): Analysis {
   const lines = splitLines(message);
   let limit = lines.length;
   for (let i = 0; i < lines.length; i++) {
-    const t = lines[i].text;
-    if (t.startsWith('---') && (t.length === 3 || isSpace(t[3]))) {
+    // git looks at the raw character after the dashes: a final `---` with no newline is not a divider.
+    if (lines[i].text.startsWith('---') && isSpace(message[lines[i].start + 3])) {
       limit = i;
       break;
     }
@@ -341,7 +341,10 @@ export function applyTrailers(message: string, trailers: readonly Trailer[], opt
   for (const t of trailers) {
     if (!/^[A-Za-z0-9-]+$/.test(t.token)) throw new Error(`invalid trailer token '${oneLine(t.token)}'`);
   }
-  const a = analyse(message, cc);
+  const eol = /\r\n/.test(message.slice(0, message.indexOf('\n') + 1)) ? '\r\n' : '\n';
+  // A final bare `---` becomes a divider once its line is finished, so read it as one from the start.
+  const text = /(^|\n)---$/.test(message) ? message + eol : message;
+  const a = analyse(text, cc);
   const present = a.entries.filter((e) => e.kind === 'trailer');
   const owned = present.filter((e) => isOwnedTrailer(toTrailer(e)));
   const users = present.filter((e) => !isOwnedTrailer(toTrailer(e))).map(toTrailer);
@@ -352,29 +355,31 @@ export function applyTrailers(message: string, trailers: readonly Trailer[], opt
     if (wanted.some((w) => sameTrailer(w, t)) || users.some((u) => sameTrailer(u, t))) continue;
     wanted.push(t);
   }
-  if (owned.length === wanted.length && owned.every((e, i) => sameTrailer(toTrailer(e), wanted[i]))) return message;
+  if (owned.length === wanted.length && owned.every((e, i) => sameTrailer(toTrailer(e), wanted[i]))) {
+    return wanted.length > 0 ? text : message;
+  }
 
-  const eol = /\r\n/.test(message.slice(0, message.indexOf('\n') + 1)) ? '\r\n' : '\n';
-  const at = (line: number): number => (line < a.lines.length ? a.lines[line].start : message.length);
-  const blockStart = at(a.start);
-  const blockEnd = at(a.end);
-  const after = message.slice(blockEnd);
+  const at = (line: number): number => (line < a.lines.length ? a.lines[line].start : text.length);
+  // Blank-looking lines closing the block stay last: git would read them as a paragraph break before our lines.
+  let tail = a.end;
+  while (tail > a.start && isBlank(a.lines[tail - 1].text)) tail--;
+  const rest = text.slice(at(tail));
 
   let kept = '';
   for (const e of a.entries) {
-    if (owned.includes(e)) continue;
-    kept += message.slice(a.lines[e.first].start, a.lines[e.last].next);
+    if (owned.includes(e) || e.first >= tail) continue;
+    kept += text.slice(a.lines[e.first].start, a.lines[Math.min(e.last, tail - 1)].next);
   }
 
   if (kept === '' && wanted.length === 0) {
-    // Our trailers were the whole block: drop the blank line that set it apart, unless it was the user's.
-    if (a.start > 0 && (a.lines[a.start - 1].start > 0 || after === '')) {
-      return message.slice(0, a.lines[a.start - 1].start) + after;
-    }
-    return message.slice(0, blockStart) + after;
+    // Our trailers were the whole block: drop the empty line that set it apart, as we would have added it.
+    const gap = a.start - 1;
+    const ours = gap >= 0 && a.lines[gap].text === '' && (a.lines[gap].start > 0 || rest === '');
+    const without = ours ? text.slice(0, a.lines[gap].start) + rest : text.slice(0, at(a.start)) + rest;
+    return removeAgain(without, opts);
   }
 
-  let prefix = message.slice(0, blockStart);
+  let prefix = text.slice(0, at(a.start));
   if (a.start === a.end) {
     if (prefix !== '' && !prefix.endsWith('\n')) prefix += eol;
     const lastBefore = a.start > 0 ? a.lines[a.start - 1].text : undefined;
@@ -382,5 +387,12 @@ export function applyTrailers(message: string, trailers: readonly Trailer[], opt
   }
   if (kept !== '' && !kept.endsWith('\n') && wanted.length > 0) kept += eol;
   const added = wanted.map((t) => `${t.token}: ${t.value}${eol}`).join('');
-  return prefix + kept + added + after;
+  const out = prefix + kept + added + rest;
+  return wanted.length === 0 ? removeAgain(out, opts) : out;
+}
+
+// Removing our block can bring up another one of ours (an older run's, above it or behind a comment); it goes
+// too, so that removal is final. Each round removes at least one line of ours, so this ends.
+function removeAgain(message: string, opts?: { commentChar?: string }): string {
+  return applyTrailers(message, [], opts);
 }
