@@ -117,6 +117,34 @@ describe('AI Provenance in VS Code', function () {
     });
   });
 
+  describe('persistence', () => {
+    it('writes what the editor learned to the working state, where git hooks and a reopened window read it', async () => {
+      const editor = await openFile('src/ext-persist.ts', 'let p = 1;\n\n');
+      await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the accepted line');
+      const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace));
+      const stored = await waitFor(async () => {
+        const r = await state.read('src/ext-persist.ts', editor.document.getText());
+        return r && r[1].kind === 'ai' ? r : undefined;
+      }, 'the working state to hold the AI line');
+      assert.deepEqual(stored.map((l) => l.kind), ['human', 'ai', 'human']);
+      assert.equal(stored[1].attribution?.agent, 'copilot');
+    });
+
+    it('re-anchors recorded lines when the file changed on disk while it was closed', async () => {
+      const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace));
+      const before = 'a\nb\nc\n';
+      fs.writeFileSync(workspacePath('src/ext-reanchor.ts'), before);
+      const by = { agent: 'cursor', source: 'agent-hook' as const, at: new Date().toISOString() };
+      await state.write('src/ext-reanchor.ts', before, [{ kind: 'human' }, { kind: 'ai', attribution: by }, { kind: 'human' }, { kind: 'human' }]);
+      // Two lines inserted above the AI line by someone else, outside the editor.
+      fs.writeFileSync(workspacePath('src/ext-reanchor.ts'), 'new 1\nnew 2\na\nb\nc\n');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(workspacePath('src/ext-reanchor.ts')));
+      const ls = await expectKinds(doc.uri, ['human', 'human', 'human', 'ai', 'human', 'human'], 'the AI line to follow its text');
+      assert.equal(ls[3].agent, 'cursor');
+    });
+  });
+
   describe('undo and redo of an accepted completion', () => {
     it('removes the AI line on undo and brings it back on redo', async () => {
       const editor = await openFile('src/ext-undo.ts', 'let x = 1;\n\n');
