@@ -8,8 +8,9 @@ import { evaluatePolicy, type PolicyFile, type PolicyFinding } from '../core/pol
 import { parseTrailers } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
+import { NOTES_REF } from './notes';
 
-export const NOTES_REF = 'refs/notes/ai-provenance';
+export { NOTES_REF };
 
 /** Bad input from the user (range, repository): the CLI reports it in one line and exits 2. */
 export class CheckUsageError extends Error {
