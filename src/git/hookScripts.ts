@@ -106,6 +106,7 @@ ap_signed_off() {
   return 0
 }
 
+[ -f "$ap_scratch/failed" ] && exit 0
 if [ -f "$ap_scratch/done" ]; then
   [ -f "$ap_scratch/reviewers" ] || exit 0
   ap_signed_off "$1" && exit 0
@@ -152,6 +153,7 @@ ap_apply() {
   return 0
 }
 
+[ -f "$ap_scratch/failed" ] && exit 0
 if [ -f "$ap_scratch/done" ]; then
   ap_apply || ap_run
   exit 0

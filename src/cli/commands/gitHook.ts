@@ -1,7 +1,9 @@
 // `ai-provenance _hook <name> [git's args]`: the Node side of our git hooks (internal; the hook scripts call it).
 import type { Command } from '../command';
-import { commitMsg, postCommit, postRewrite, prepareCommitMsg, type HookIO } from '../../git/hookFlows';
-import { discoverRepo } from '../../git/repo';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { commitMsg, postCommit, postRewrite, prepareCommitMsg, scratchDir, type HookIO } from '../../git/hookFlows';
+import { discoverRepo, type Repo } from '../../git/repo';
 
 declare const VERSION: string;
 
@@ -22,13 +24,24 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return out;
 }
 
+/** Tells this commit's commit-msg and post-commit scripts to stay out of the way (one error line per commit, not three). */
+function markFailed(repo: Repo): void {
+  try {
+    mkdirSync(scratchDir(repo), { recursive: true });
+    writeFileSync(path.join(scratchDir(repo), 'failed'), '');
+  } catch {
+    // Nothing more to do: the later hooks fall back to their own Node run.
+  }
+}
+
 export const command: Command = {
   help: HELP,
   async run(args, io) {
     const [name, ...rest] = args;
     const hookIO: HookIO = { warn: (line) => io.stderr.write(`${line}\n`), toolVersion: toolVersion(), env: process.env };
+    let repo: Repo | undefined;
     try {
-      const repo = await discoverRepo(io.cwd);
+      repo = await discoverRepo(io.cwd);
       switch (name) {
         case 'prepare-commit-msg':
           return await prepareCommitMsg(repo, rest, hookIO);
@@ -46,6 +59,7 @@ export const command: Command = {
       // The commit goes through: only a real policy violation may stop it.
       const msg = err instanceof Error ? err.message : String(err);
       io.stderr.write(`ai-provenance: ${name ?? 'hook'} hook failed, the commit is not affected: ${msg.split('\n')[0]}\n`);
+      if (name === 'prepare-commit-msg' && repo) markFailed(repo);
       return 0;
     }
   },

@@ -250,4 +250,103 @@ describe('git hooks', function () {
   });
 });
 
-export { tempDir, writeFileSync };
+describe('git hooks: critical paths and failures', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  beforeEach(() => takeNodeStarts());
+  after(cleanupTemp);
+
+  const BLOCK = JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com', 'ann@example.com'] }] });
+
+  async function criticalRepo(config = BLOCK): Promise<string> {
+    const dir = newRepo();
+    write(dir, '.ai-provenance.json', config);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'config');
+    await recordAi(dir, 'infra/main.tf', lines(3), [[1, 2]]);
+    git(dir, 'add', '.');
+    return dir;
+  }
+
+  it('refuses unreviewed AI lines in a block path, saying which files, which rule and how to sign off', async () => {
+    const dir = await criticalRepo();
+    const before = git(dir, 'rev-parse', 'HEAD');
+    const r = gitResult(dir, ['commit', '-m', 'Change infra']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /infra\/main\.tf/);
+    assert.match(r.stderr, /Production infrastructure/);
+    assert.match(r.stderr, /AI-Reviewed-by: .*jane@example\.com/);
+    assert.match(r.stderr, /git commit -e -F/);
+    assert.equal(git(dir, 'rev-parse', 'HEAD'), before, 'no commit was made');
+    assert.match(readFileSync(path.join(dir, '.git', 'COMMIT_EDITMSG'), 'utf8'), /^Change infra/, 'the message is kept');
+  });
+
+  it('accepts the commit with a sign-off from an allowed reviewer, deciding in shell', async () => {
+    const dir = await criticalRepo();
+    takeNodeStarts();
+    const r = gitResult(dir, ['commit', '-m', 'Change infra', '-m', 'AI-Reviewed-by: Jane Doe <jane@example.com>']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(message(dir), /AI-Reviewed-by: Jane Doe <jane@example.com>/);
+    assert.match(message(dir), /AI-Critical: infra\/main\.tf/);
+    assert.equal(takeNodeStarts().length, 1, 'commit-msg accepted the sign-off without starting Node');
+  });
+
+  it('refuses a sign-off by the commit author', async () => {
+    const dir = await criticalRepo();
+    const r = gitResult(dir, ['commit', '-m', 'Change infra', '-m', 'AI-Reviewed-by: Ann Author <ann@example.com>']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /author's own sign-off/);
+  });
+
+  it('lets --no-verify through locally', async () => {
+    const dir = await criticalRepo();
+    const r = gitResult(dir, ['commit', '--no-verify', '-m', 'Change infra']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(message(dir), /AI-Critical: infra\/main\.tf/);
+  });
+
+  it('commits with a broken .ai-provenance.json and says where it is broken in one line', async () => {
+    const dir = newRepo();
+    write(dir, '.ai-provenance.json', '{ "critical": [ }');
+    await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
+    git(dir, 'add', '.');
+    const r = gitResult(dir, ['commit', '-m', 'with broken config']);
+    assert.equal(r.status, 0, r.stderr);
+    const errs = r.stderr.split('\n').filter((l) => l.includes('ai-provenance.json'));
+    assert.equal(errs.length > 0, true, r.stderr);
+    assert.match(errs[0]!, /^\.ai-provenance\.json:1:\d+: /);
+    assert.match(message(dir), /^with broken config\n\nAssisted-by: claude-code/);
+  });
+
+  it('commits with a corrupt working state and names the corrupt file in one line', async () => {
+    const dir = newRepo();
+    await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
+    const state = WorkingState.forRepo(await discoverRepo(dir));
+    writeFileSync(state.entryFile('a.ts'), '{"format":');
+    git(dir, 'add', '.');
+    const r = gitResult(dir, ['commit', '-m', 'despite corruption']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(message(dir), 'despite corruption\n\n');
+    assert.ok(r.stderr.includes(state.entryFile('a.ts')), r.stderr);
+    assert.equal(r.stderr.split('\n').filter((l) => l.includes('corrupt')).length, 1, 'one line per commit');
+  });
+
+  it('commits when node is not on PATH, with one line saying the hook was skipped', async () => {
+    const dir = newRepo();
+    await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
+    git(dir, 'add', '.');
+    const r = gitResult(dir, ['commit', '-m', 'no node'], { AI_PROVENANCE_NODE: 'no-such-node-binary' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(message(dir), 'no node\n\n');
+    assert.match(r.stderr, /^ai-provenance: node \('no-such-node-binary'\) not found on PATH; prepare-commit-msg hook skipped/m);
+  });
+
+  it('commits when the CLI it points to is gone', async () => {
+    const dir = newRepo();
+    await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
+    git(dir, 'add', '.');
+    const r = gitResult(dir, ['commit', '-m', 'no cli'], { AI_PROVENANCE_CLI: '/nonexistent/cli.js' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /\/nonexistent\/cli\.js not found/);
+  });
+});
