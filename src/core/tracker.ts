@@ -304,6 +304,10 @@ function attributionKey(a: Attribution): string {
   return JSON.stringify([a.agent, a.model, a.source, a.session, a.at, a.detail]);
 }
 
+/**
+ * Per-line provenance of one document, fed with VS Code-shaped change events. Stored provenance is read back as
+ * characters: an `ai` line as all its author's, a `mixed` line as its author's with every character scarred.
+ */
 export class LineTracker {
   private store: LineStore;
   private readonly authorIds = new WeakMap<Attribution, number>();
@@ -496,12 +500,13 @@ export class LineTracker {
 
   /** Applies an event to the store; undone completely and rethrown if a change does not fit. */
   private edit(changes: readonly TextChange[], code: number, record: boolean, wholeCheck = true): void {
+    let { head, tail } = this.span(changes);
     if (wholeCheck && this.isWholeReplace(changes)) {
       const diffed = changesBetween(this.text(), changes[0].text);
       if (diffed.length === 0) return;
       changes = diffed;
+      ({ head, tail } = this.span(changes));
     }
-    const { head, tail } = this.span(changes);
     const store = this.store;
     const before = store.slice(head, store.count - tail);
     try {

@@ -302,6 +302,26 @@ describe('tracker', () => {
       assert.deepEqual(kinds(t), ['human', 'human', 'human']);
     });
 
+    it('remembers the last 1,000 edits: undoing further back counts as a person editing', () => {
+      const t = new LineTracker('');
+      for (let k = 0; k < 1001; k++) t.applyChanges([insert(k, 0, 'ai()\n')], COPILOT);
+      for (let k = 1000; k >= 1; k--) t.applyChanges([ch(k, 0, k + 1, 0, '')], undefined, 'undo');
+      assert.deepEqual(kinds(t), ['ai', 'human']);
+      t.applyChanges([ch(0, 0, 1, 0, '')], undefined, 'undo');
+      t.applyChanges([insert(0, 0, 'ai()\n')], undefined, 'redo');
+      assert.deepEqual(kinds(t), ['human', 'human']);
+    });
+
+    it('does not keep a snapshot of a huge edit, so undoing it counts as a person editing', () => {
+      const block = 'generated();\n'.repeat(30_000);
+      const t = new LineTracker(`${block}end`, [...Array<LineProvenance>(30_000).fill({ kind: 'ai', attribution: COPILOT }), { kind: 'human' }]);
+      t.applyChanges([ch(0, 0, 30_000, 0, '')], undefined);
+      assert.equal(t.text(), 'end');
+      t.applyChanges([insert(0, 0, block)], undefined, 'undo');
+      assert.equal(t.lineCount, 30_001);
+      assert.equal(t.aiLineCount(), 0);
+    });
+
     it('does not bring back attribution that was marked by hand after the edit', () => {
       const t = withAiBlock();
       t.applyChanges([insert(2, 0, 'x')], undefined);
@@ -379,6 +399,7 @@ describe('tracker', () => {
       assert.throws(() => t.applyChanges([insert(9, 0, 'x')], COPILOT), /change 1 of 1: line 9 is past the last line 4/);
       assert.throws(() => t.applyChanges([ch(2, 3, 1, 0, '')], undefined), /start 2:3 is after end 1:0/);
       assert.throws(() => t.applyChanges([ch(-1, 0, 0, 0, '')], undefined), /is not a range with text/);
+      assert.throws(() => t.applyChanges([{ text: 'x' } as unknown as TextChange], undefined), /change 1 of 1 is not a range with text/);
       assert.equal(t.lineCount, 5);
     });
 
