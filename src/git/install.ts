@@ -266,7 +266,9 @@ export function huskyBlock(name: HookName): string {
   return [
     BLOCK_START,
     'if [ -z "${AI_PROVENANCE_CHAIN-}" ]; then',
-    `  ap_hook="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/${name}.husky"`,
+    // Hooks run at the top of the worktree: a plain clone needs no git process to find our hook.
+    `  ap_hook=.git/ai-provenance/hooks/${name}.husky`,
+    `  [ -x "$ap_hook" ] || ap_hook="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/${name}.husky"`,
     '  if [ -x "$ap_hook" ]; then AI_PROVENANCE_CHAIN="$0" exec "$ap_hook" "$@"; fi',
     'fi',
     BLOCK_END,

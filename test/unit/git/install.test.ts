@@ -338,6 +338,20 @@ describe('install', function () {
       assert.equal(log.filter((l) => l.startsWith('ours-stdin ')).length, 1, log.join('\n'));
     });
 
+    it('runs in a linked worktree once the team has committed the .husky blocks', async () => {
+      const repo = huskyRepo();
+      await install(repo);
+      git(repo, 'add', '.husky');
+      git(repo, 'commit', '-q', '--no-verify', '-m', 'ai-provenance hooks');
+      const wt = path.join(tmp, 'husky-wt');
+      git(repo, 'worktree', 'add', '-q', '-b', 'feature', wt);
+      // .husky/_ is generated and ignored, so a new worktree gets it from `npm install` like any husky project.
+      regenerateHusky(wt);
+      clearLog();
+      assert.equal(commit(wt, 'in worktree').status, 0);
+      assert.deepEqual(hookCalls(), ['ours prepare-commit-msg', 'user commit-msg', 'ours commit-msg', 'ours post-commit']);
+    });
+
     it('restores .husky exactly on uninstall, deleting only the scripts it created', async () => {
       const repo = huskyRepo();
       const before = snapshot(repo);
