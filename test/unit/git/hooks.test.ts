@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { parseTraceRecord } from '../../../src/core/agentTrace';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
-import { aiLines, CLAUDE, cleanupTemp, COPILOT, GIT_ENV, initRepo, lines, tempDir, write } from './helpers';
+import { aiLines, CLAUDE, cleanupTemp, COPILOT, GIT_ENV, initRepo, lines, write } from './helpers';
 import { cliBundle, installHooks, takeNodeStarts } from './hookEnv';
 import type { Attribution } from '../../../src/core/model';
 
@@ -348,5 +348,95 @@ describe('git hooks: critical paths and failures', function () {
     const r = gitResult(dir, ['commit', '-m', 'no cli'], { AI_PROVENANCE_CLI: '/nonexistent/cli.js' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /\/nonexistent\/cli\.js not found/);
+  });
+});
+
+describe('git hooks: edge cases', function () {
+  this.timeout(120_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('records the first commit of a repository (no HEAD yet)', async () => {
+    const dir = newRepo();
+    await recordAi(dir, 'a.ts', lines(2), [[2, 2]]);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'root');
+    assert.match(message(dir), /AI-Lines: 1\/2/);
+    assert.deepEqual(noteSummary(dir), ['a.ts: 2-2 ai claude-code']);
+  });
+
+  it('works on a detached HEAD', async () => {
+    const dir = newRepo();
+    write(dir, 'x', 'x\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    git(dir, 'checkout', '-q', '--detach');
+    await recordAi(dir, 'a.ts', lines(2), [[1, 2]]);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'detached');
+    assert.deepEqual(noteSummary(dir), ['a.ts: 1-2 ai claude-code']);
+  });
+
+  it('works in a linked worktree, keeping its working state apart from the main one', async () => {
+    const dir = newRepo();
+    write(dir, 'x', 'x\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    const wt = `${dir}-wt`;
+    git(dir, 'worktree', 'add', '-q', wt);
+    await recordAi(dir, 'main-only.ts', lines(2), [[1, 1]]);
+    await recordAi(wt, 'a.ts', lines(3), [[3, 3]]);
+    git(wt, 'add', '.');
+    git(wt, 'commit', '-qm', 'in worktree');
+    assert.deepEqual(noteSummary(wt), ['a.ts: 3-3 ai claude-code']);
+    assert.deepEqual(await WorkingState.forRepo(await discoverRepo(dir)).paths(), ['main-only.ts']);
+    git(dir, 'worktree', 'remove', '--force', wt);
+  });
+
+  it('works inside a submodule with hooks in the submodule\'s git dir', async () => {
+    const inner = initRepo();
+    write(inner, 'lib.ts', 'lib\n');
+    git(inner, 'add', '.');
+    git(inner, 'commit', '-qm', 'lib');
+    const outer = initRepo();
+    git(outer, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'sub');
+    const sub = path.join(outer, 'sub');
+    const subRepo = await discoverRepo(sub);
+    assert.ok(subRepo.gitDir.includes(path.join('.git', 'modules')), subRepo.gitDir);
+    installHooks(path.join(subRepo.commonDir, 'hooks'));
+    await recordAi(sub, 'gen.ts', lines(2), [[1, 2]]);
+    git(sub, 'add', '.');
+    git(sub, 'commit', '-qm', 'in submodule');
+    assert.deepEqual(noteSummary(sub), ['gen.ts: 1-2 ai claude-code']);
+  });
+
+  it('handles file names with spaces, quotes, $(...), unicode and newlines', async () => {
+    const dir = newRepo();
+    const names = ['with space.ts', 'quo"te\'s.ts', '$(touch pwned).ts', 'ünïcode ✓.ts', 'new\nline.ts'];
+    for (const n of names) await recordAi(dir, n, lines(2), [[1, 1]]);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'odd names');
+    assert.deepEqual(noteSummary(dir).sort(), names.map((n) => `${n}: 1-1 ai claude-code`).sort());
+    assert.ok(!existsSync(path.join(dir, 'pwned')), 'no file name was run as a command');
+  });
+
+  it('handles a 20 MB file, a binary file and a rename in one commit', async () => {
+    const dir = newRepo();
+    write(dir, 'old.ts', lines(40));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    const big = lines(400_000, 'a fairly long line of generated content, number');
+    assert.ok(big.length > 20_000_000);
+    await recordAi(dir, 'big.txt', big, [[100, 101]]);
+    write(dir, 'image.bin', Buffer.from([0x89, 0x50, 0, 0, 1, 2, 3, 10, 0]));
+    git(dir, 'mv', 'old.ts', 'renamed.ts');
+    await recordAi(dir, 'renamed.ts', lines(40) + 'ai\n', [[41, 41]], COPILOT);
+    git(dir, 'add', '.');
+    const t0 = Date.now();
+    git(dir, 'commit', '-qm', 'big');
+    const ms = Date.now() - t0;
+    assert.deepEqual(noteSummary(dir), ['big.txt: 100-101 ai claude-code', 'renamed.ts: 41-41 ai copilot']);
+    assert.match(message(dir), /AI-Lines: 3\/400001\n/);
+    assert.ok(ms < 30_000, `commit took ${ms} ms`);
   });
 });
