@@ -42,6 +42,9 @@ export const command: Command = {
         const state = h.changed ? 'installed' : 'already installed';
         io.stdout.write(`${state}: ${path.relative(io.cwd, h.file) || h.file}${h.chained ? ' (runs the existing hook first)' : ''}\n`);
       }
+      if (report.mode === 'husky') {
+        io.stdout.write('husky: commit the .husky/<hook> changes to share them; they do nothing where ai-provenance is not installed\n');
+      }
       return 0;
     } catch (err) {
       if (err instanceof InstallError) {

@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { CHAINED_SUFFIX, HookName, InstallError, installHooks, uninstallHooks } from '../../../src/git/install';
+import { command as installCommand } from '../../../src/cli/commands/install';
+import { command as uninstallCommand } from '../../../src/cli/commands/uninstall';
+import type { Command } from '../../../src/cli/command';
 
 // Real git in temporary repositories; our hook body is a stand-in that logs its calls so the chaining is visible.
 
@@ -110,6 +114,21 @@ function snapshot(dir: string): Map<string, string> {
 
 function ours(log: string[]): string[] {
   return log.filter((l) => l.startsWith('ours ')).map((l) => l.split(' ')[1]);
+}
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+async function cli(cmd: Command, cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await cmd.run(args, { cwd, stdout, stderr, stdin: Readable.from([]) });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 beforeEach(() => {
@@ -499,5 +518,35 @@ describe('install', function () {
       assert.equal(fs.existsSync(path.join(moved, '.git', 'hooks', 'commit-msg')), false);
       assert.equal(fs.existsSync(path.join(moved, '.git', 'ai-provenance')), false);
     });
+  });
+});
+
+describe('ai-provenance install / uninstall commands', function () {
+  this.timeout(20000);
+
+  it('install reports each hook, then "already installed"; uninstall reports what it removed', async () => {
+    const repo = newRepo();
+    const first = await cli(installCommand, repo);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'].map((h) => `installed: .git/hooks/${h}\n`).join(''));
+    const second = await cli(installCommand, repo);
+    assert.equal(second.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'].map((h) => `already installed: .git/hooks/${h}\n`).join(''));
+    const un = await cli(uninstallCommand, repo);
+    assert.equal(un.code, 0);
+    assert.match(un.stdout, /^removed: \.git\/hooks\/commit-msg$/m);
+    assert.equal((await cli(uninstallCommand, repo)).stdout, 'nothing to uninstall\n');
+  });
+
+  it('fails with one line outside a repository, and with exit 2 on unexpected arguments', async () => {
+    const dir = path.join(tmp, 'not-a-repo');
+    fs.mkdirSync(dir);
+    const r = await cli(installCommand, dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `ai-provenance install: ${dir}: not a git repository with a working tree\n`);
+    const u = await cli(uninstallCommand, dir);
+    assert.equal(u.code, 1);
+    assert.equal(u.stderr.split('\n').length, 2);
+    assert.equal((await cli(installCommand, dir, 'extra')).code, 2);
+    assert.equal((await cli(uninstallCommand, dir, '--force')).code, 2);
   });
 });
