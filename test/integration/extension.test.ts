@@ -145,6 +145,56 @@ describe('AI Provenance in VS Code', function () {
     });
   });
 
+  describe('commands', () => {
+    it('marks a range as AI-written by a chosen agent, and back as human-written', async () => {
+      const editor = await openFile('src/ext-mark.ts', 'one\ntwo\nthree\n');
+      await vscode.commands.executeCommand('aiProvenance.markSelectionAI', { agent: 'aider', model: 'anthropic/claude-sonnet-4-5', startLine: 0, endLine: 2 });
+      const ls = await expectKinds(editor.document.uri, ['ai', 'ai', 'human', 'human'], 'the marked lines');
+      assert.deepEqual([ls[0].agent, ls[0].model, ls[0].source], ['aider', 'anthropic/claude-sonnet-4-5', 'manual']);
+      editor.selection = new vscode.Selection(1, 0, 1, 2);
+      await vscode.commands.executeCommand('aiProvenance.markSelectionHuman');
+      await expectKinds(editor.document.uri, ['ai', 'human', 'human', 'human'], 'the selected line to be human again');
+    });
+
+    it('refuses to mark lines outside the document, changing nothing', async () => {
+      const editor = await openFile('src/ext-mark-bad.ts', 'one\n');
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('aiProvenance.markSelectionAI', { agent: 'aider', startLine: 5, endLine: 9 })),
+        /ext-mark-bad\.ts: lines 5–9 are outside the document/,
+      );
+      await expectKinds(editor.document.uri, ['human', 'human'], 'nothing to change');
+    });
+
+    it('signs off in the Source Control input box with the git identity', async () => {
+      const gitExt = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: { inputBox: { value: string } }[] } }>('vscode.git');
+      assert.ok(gitExt);
+      const repo = await waitFor(() => gitExt.exports?.getAPI(1).repositories[0], 'the Git extension to open the repository');
+      repo.inputBox.value = 'Change billing';
+      await openFile('src/ext-signoff.ts', 'x\n');
+      await vscode.commands.executeCommand('aiProvenance.signOff');
+      assert.equal(repo.inputBox.value, 'Change billing\n\nAI-Reviewed-by: Test User <test@example.com>');
+      await vscode.commands.executeCommand('aiProvenance.signOff');
+      assert.equal(repo.inputBox.value, 'Change billing\n\nAI-Reviewed-by: Test User <test@example.com>', 'signing off twice adds one trailer');
+      repo.inputBox.value = '';
+    });
+  });
+
+  describe('hovers', () => {
+    it('names the agent, model and source of an AI line, and says it is not committed yet', async () => {
+      const editor = await openFile('src/ext-hover.ts', 'a\nb\n');
+      await vscode.commands.executeCommand('aiProvenance.markSelectionAI', { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', startLine: 1, endLine: 2 });
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the marked line');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(1, 0));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(text, /claude\\-code/);
+      assert.match(text, /anthropic\/claude\\-opus\\-4\\-5/);
+      assert.match(text, /source: manual/);
+      assert.match(text, /not committed yet/);
+      const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 0));
+      assert.ok(!none.some((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('AI-written'))), 'a human line has no AI hover');
+    });
+  });
+
   describe('undo and redo of an accepted completion', () => {
     it('removes the AI line on undo and brings it back on redo', async () => {
       const editor = await openFile('src/ext-undo.ts', 'let x = 1;\n\n');
@@ -311,6 +361,12 @@ describe('AI Provenance in VS Code', function () {
         'the AI bar to render',
       );
       assert.deepEqual(marked, [SUGGESTION]);
+      // One AI line of four: the status bar says 25%.
+      const status = await waitFor(
+        () => driver.evaluate(() => document.querySelector('.statusbar-item [aria-label^="AI Provenance:"], .statusbar-item[aria-label^="AI Provenance:"]')?.textContent ?? undefined, null),
+        'the status bar item',
+      );
+      assert.match(status, /AI 25%/);
       const png = await driver.screenshot('extension-gutter');
       assert.ok(fs.statSync(png).size > 1000);
     });
