@@ -400,7 +400,19 @@ function importedRuns(record: TraceRecord): CommitFileProvenance[] {
     }
     if (runs.length === 0) continue;
     runs.sort(byStart);
-    out.push({ path: file.path, addedLines: runs.reduce((n, r) => n + r.end - r.start, 0), runs });
+    out.push({ path: file.path, addedLines: coveredLines(runs), runs });
   }
   return out;
+}
+
+/** Lines covered by runs sorted by start; another tool's ranges may overlap. */
+function coveredLines(runs: readonly LineRun[]): number {
+  let total = 0;
+  let reach = 0;
+  for (const r of runs) {
+    const from = Math.max(r.start, reach);
+    if (r.end > from) total += r.end - from;
+    reach = Math.max(reach, r.end);
+  }
+  return total;
 }

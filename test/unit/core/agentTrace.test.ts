@@ -184,7 +184,7 @@ describe('agent trace', () => {
       ]);
     });
 
-    it('does not turn human or unknown ranges of another tool into AI lines', () => {
+    it('does not turn human or unknown ranges of another tool into AI lines, nor count a line twice', () => {
       const foreign = {
         version: '0.1.0',
         id: ID,
@@ -199,12 +199,27 @@ describe('agent trace', () => {
               { contributor: { type: 'unknown' }, ranges: [{ start_line: 20, end_line: 22 }] },
             ],
           },
+          {
+            path: 'overlap.ts',
+            conversations: [
+              { contributor: { type: 'ai', model_id: 'openai/gpt-5' }, ranges: [{ start_line: 1, end_line: 10 }] },
+              { contributor: { type: 'mixed' }, ranges: [{ start_line: 5, end_line: 12 }] },
+            ],
+          },
           { path: 'b.ts', conversations: [{ contributor: { type: 'human' }, ranges: [{ start_line: 1, end_line: 1 }] }] },
         ],
       };
       assertValid(foreign);
       assert.deepEqual(parsed(JSON.stringify(foreign)).files, [
         { path: 'a.ts', addedLines: 1, runs: [{ start: 7, end: 8, kind: 'ai', attribution: { agent: 'unknown-ai', source: 'import', at: '2026-01-01T00:00:00Z' } }] },
+        {
+          path: 'overlap.ts',
+          addedLines: 12,
+          runs: [
+            { start: 0, end: 10, kind: 'ai', attribution: { agent: 'unknown-ai', model: 'openai/gpt-5', source: 'import', at: '2026-01-01T00:00:00Z' } },
+            { start: 4, end: 12, kind: 'mixed', attribution: { agent: 'unknown-ai', source: 'import', at: '2026-01-01T00:00:00Z' } },
+          ],
+        },
       ]);
     });
 
