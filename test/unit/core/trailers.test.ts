@@ -222,6 +222,26 @@ describe('trailers', () => {
       assert.equal(applyTrailers(msg, []), 'Subject\n\nSigned-off-by: B <b@x>\n');
     });
 
+    it('keeps a whitespace-only last line below our trailers, where it cannot cut the block in two', () => {
+      const out = applyTrailers('Subject\n\nSigned-off-by: B <b@x>\n   \n', ours);
+      assert.equal(out, `Subject\n\nSigned-off-by: B <b@x>\n${formatTrailers(ours)}   \n`);
+      assert.deepEqual(parseTrailers(out), [{ token: 'Signed-off-by', value: 'B <b@x>' }, ...ours]);
+    });
+
+    it('finishes a final bare --- line so that it stays the divider below our trailers', () => {
+      const out = applyTrailers('Subject\n\nBody\n---', ours);
+      assert.equal(out, `Subject\n\nBody\n\n${formatTrailers(ours)}---\n`);
+      assert.equal(applyTrailers(out, ours), out);
+      assert.deepEqual(parseTrailers(out), ours);
+      assert.equal(applyTrailers(`Subject\n\n${formatTrailers(ours)}---`, ours), `Subject\n\n${formatTrailers(ours)}---\n`);
+    });
+
+    it('takes a trailer that differs only in case as already there, as git does', () => {
+      const msg = 'Subject\n\nCo-authored-by: claude <NOREPLY@anthropic.com>\nASSISTED-BY: Claude-Code:Anthropic/Claude-Opus-4-5\nai-lines: 42/120\n';
+      const co = { token: 'Co-authored-by', value: 'Claude <noreply@anthropic.com>' };
+      assert.equal(applyTrailers(msg, [...ours, co]), msg);
+    });
+
     it('honours another comment character', () => {
       const msg = 'Subject\n\n; Please enter a message\n';
       assert.equal(applyTrailers(msg, ours, { commentChar: ';' }), `Subject\n\n${formatTrailers(ours)}\n; Please enter a message\n`);
