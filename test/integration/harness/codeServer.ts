@@ -60,10 +60,11 @@ export function installOurExtension(repoRoot: string, extensionsDir: string, man
     fs.symlinkSync(repoRoot, target, 'dir');
     return target;
   }
+  // Copied, not linked: the extension host maps `require('vscode')` to an extension by the module's real path.
   fs.mkdirSync(target, { recursive: true });
   for (const entry of fs.readdirSync(repoRoot)) {
-    if (entry === 'package.json' || entry === 'node_modules' || entry.startsWith('.')) continue;
-    fs.symlinkSync(path.join(repoRoot, entry), path.join(target, entry));
+    if (['package.json', 'node_modules', 'src', 'test', 'bench', 'out'].includes(entry) || entry.startsWith('.')) continue;
+    fs.cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
   }
   fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ ...pkg, ...manifest }, null, 2));
   return target;

@@ -71,16 +71,16 @@ export const driver = {
 };
 
 /**
- * Polls until `probe` returns something other than undefined/false, then returns it.
+ * Polls until `probe` returns something other than undefined, null or false (a thrown error also means "not yet"), then returns it.
  * Use it instead of fixed sleeps: VS Code applies edits, decorations and events asynchronously.
  */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (err) {
       lastError = err;
     }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FakeCompletion, FakeCopilotState } from '../fixtures/fake-copilot/src/extension';
 import { driver, harnessConfig, waitFor } from './driver';
+import { LOGS_ENV } from './protocol';
 
 /** Absolute path of a file in the test workspace (a real git repository). */
 export function workspacePath(relative: string): string {
@@ -47,6 +48,19 @@ export async function acceptInlineCompletion(editor: vscode.TextEditor, text: st
   }
   await driver.press('Tab');
   await waitFor(async () => (await fakeCopilotState()).accepted > before, `the completion '${text}' to be accepted`);
+}
+
+/** What an extension's log output channels (`createOutputChannel(name, { log: true })`) have written so far. */
+export function extensionLog(extensionId: string): string {
+  const logs = process.env[LOGS_ENV];
+  if (!logs) throw new Error(`${LOGS_ENV} is not set: extension logs are only known in code-server runs`);
+  const dir = path.join(logs, extensionId);
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('');
 }
 
 export interface CliResult {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { runMocha } from './mochaRunner';
-import { CONFIG_ENV, type HarnessConfig, type RpcRequest, type DriverMethod } from './protocol';
+import { CONFIG_ENV, LOGS_ENV, type HarnessConfig, type RpcRequest, type DriverMethod } from './protocol';
 
 async function post<M extends DriverMethod>(url: string, method: M, args: RpcRequest<M>['args']): Promise<void> {
   const res = await fetch(`${url}/rpc`, { method: 'POST', body: JSON.stringify({ method, args }) });
@@ -14,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const configPath = path.join(context.extensionPath, 'harness.json');
   const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as HarnessConfig;
   process.env[CONFIG_ENV] = configPath;
+  process.env[LOGS_ENV] = path.dirname(context.logUri.fsPath);
   const url = config.driverUrl;
   if (!url) return;
   // Log lines are sent in order through one chain so the driver prints mocha's output as written.

@@ -20,6 +20,8 @@ export interface HarnessConfig {
 
 /** The environment variable through which test code finds `harness.json`. */
 export const CONFIG_ENV = 'AI_PROVENANCE_IT_CONFIG';
+/** Set in the extension host: the folder holding each extension's log folder (`<id>/<channel>.log`). */
+export const LOGS_ENV = 'AI_PROVENANCE_IT_EXTHOST_LOGS';
 
 export interface FailureReport {
   readonly title: string;

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly settings?: Record<string, unknown>;
   readonly write: (line: string) => void;
   readonly onReport?: (name: string, value: number, unit: string) => void;
+  /** Called with VS Code's user-data folder (its logs are under logs/) before the temporary folders go. */
+  readonly beforeCleanup?: (userDataDir: string) => void;
 }
 
 export interface RunResult extends RunSummary {
@@ -50,6 +52,10 @@ export async function runIntegration(opts: RunOptions, signal: AbortSignal): Pro
   try {
     const workspace = createGitWorkspace(path.join(tmp, 'workspace'), path.join(opts.repoRoot, 'test', 'integration', 'fixtures', 'workspace'));
     const profile = createProfile(path.join(tmp, 'profile'), opts.settings);
+    if (opts.beforeCleanup) {
+      const hook = opts.beforeCleanup;
+      cleanups.push(() => hook(profile.userDataDir));
+    }
     installOurExtension(opts.repoRoot, profile.extensionsDir, opts.manifest);
     const bundles = await bundleTestExtensions(opts.repoRoot, profile.extensionsDir, opts.testFiles);
     check();
