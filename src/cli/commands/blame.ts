@@ -1,10 +1,49 @@
+// `ai-provenance blame FILE`: committed attribution (notes) plus the working tree's, per line.
+import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
+import { boolOpt, parseCommandArgs, UsageError } from '../args';
+import { blameFile } from '../../git/blame';
+import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
+import { WorkingState } from '../../git/workingState';
 
-// Placeholder until the command lands.
+const HELP = `Usage: ai-provenance blame FILE [--json]
+
+Per-line attribution of FILE as it is on disk: lines of earlier commits from their notes
+(refs/notes/ai-provenance), uncommitted lines from the working state.
+
+Options:
+  --json   [{line, kind, agent?, model?, source?, session?, at?, commit?}], line 1-based
+`;
+
 export const command: Command = {
-  help: 'ai-provenance blame: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance blame: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    try {
+      const p = parseCommandArgs('blame', args, { json: { type: 'boolean' } });
+      if (p.positionals.length !== 1) throw new UsageError('ai-provenance blame: name exactly one FILE (see ai-provenance blame --help)');
+      const file = p.positionals[0]!;
+      const repo = await discoverRepo(io.cwd);
+      const repoPath = toRepoPath(repo, file, io.cwd);
+      const lines = await blameFile(repo, repoPath, WorkingState.forRepo(repo)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'EISDIR') throw new UsageError(`ai-provenance blame: ${file}: no such file`);
+        throw err;
+      });
+      if (boolOpt(p, 'json')) {
+        io.stdout.write(`${JSON.stringify(lines)}\n`);
+        return 0;
+      }
+      const text = (await fsp.readFile(fromRepoPath(repo, repoPath), 'utf8')).split(/\r\n|\r|\n/);
+      const width = String(lines.length).length;
+      let out = '';
+      for (const l of lines) {
+        const who = l.kind === 'human' ? '' : l.model ? `${l.agent}:${l.model}` : (l.agent ?? '');
+        out += `${String(l.line).padStart(width)} ${l.kind.padEnd(5)} ${(l.commit ?? 'uncommitted').slice(0, 11).padEnd(11)} ${who.padEnd(24)} ${text[l.line - 1] ?? ''}\n`;
+      }
+      io.stdout.write(out);
+      return 0;
+    } catch (err) {
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance blame: '}${(err as Error).message}\n`);
+      return err instanceof UsageError ? 2 : 1;
+    }
   },
 };

@@ -1,10 +1,89 @@
+// `ai-provenance record`: mark lines as AI-written by hand or from scripts.
+import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
+import { parseCommandArgs, stringOpt, UsageError } from '../args';
+import type { Attribution, LineProvenance } from '../../core/model';
+import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
+import { WorkingState } from '../../git/workingState';
 
-// Placeholder until the command lands.
+const HELP = `Usage: ai-provenance record --agent AGENT [--model PROVIDER/MODEL] [--session ID] FILE[:START-END]...
+
+Records lines as AI-written in the working state (shown in the editor, counted in the next commit).
+Lines are 1-based and inclusive; FILE alone records every non-blank line of the file.
+
+Options:
+  --agent AGENT     lower-case agent id: copilot, claude-code, cursor, codex, gemini-cli, aider, cline,
+                    roo, continue, windsurf, kiro, or unknown-ai
+  --model M         model in models.dev form, e.g. anthropic/claude-opus-4-5
+  --session ID      the agent's session id
+`;
+
+interface Target {
+  readonly spec: string;
+  readonly file: string;
+  readonly range?: readonly [number, number];
+}
+
+/** `FILE:START-END` or `FILE:LINE`; a file whose own name ends that way is taken whole when it exists. */
+async function parseTarget(spec: string, cwd: string): Promise<Target> {
+  const m = /^(.+):(\d+)(?:-(\d+))?$/.exec(spec);
+  if (!m) return { spec, file: spec };
+  if (await exists(`${cwd}/${spec}`)) return { spec, file: spec };
+  const start = Number(m[2]);
+  const end = m[3] === undefined ? start : Number(m[3]);
+  if (start < 1 || end < start) throw new UsageError(`ai-provenance record: ${spec}: expected START-END with 1 <= START <= END`);
+  return { spec, file: m[1]!, range: [start, end] };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fsp.stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const command: Command = {
-  help: 'ai-provenance record: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance record: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    try {
+      const p = parseCommandArgs('record', args, { agent: { type: 'string' }, model: { type: 'string' }, session: { type: 'string' } });
+      const agent = stringOpt(p, 'agent');
+      if (!agent) throw new UsageError('ai-provenance record: --agent is required (see ai-provenance record --help)');
+      if (!/^[a-z0-9][a-z0-9.-]*$/.test(agent)) throw new UsageError(`ai-provenance record: --agent '${agent}': expected a lower-case agent id such as claude-code`);
+      if (p.positionals.length === 0) throw new UsageError('ai-provenance record: name at least one FILE[:START-END]');
+      const model = stringOpt(p, 'model');
+      const session = stringOpt(p, 'session');
+      const attribution: Attribution = {
+        agent,
+        ...(model ? { model } : {}),
+        source: 'manual',
+        ...(session ? { session } : {}),
+        at: new Date().toISOString(),
+      };
+      const repo = await discoverRepo(io.cwd);
+      const state = WorkingState.forRepo(repo);
+      const targets = await Promise.all(p.positionals.map((s) => parseTarget(s, io.cwd)));
+      for (const t of targets) {
+        const repoPath = toRepoPath(repo, t.file, io.cwd);
+        let text: string;
+        try {
+          text = await fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
+        } catch (err) {
+          throw new UsageError(`ai-provenance record: ${t.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        }
+        const textLines = text.split(/\r\n|\r|\n/);
+        const count = textLines.length - (textLines[textLines.length - 1] === '' ? 1 : 0);
+        const [start, end] = t.range ?? [1, count];
+        if (t.range && end > count) throw new UsageError(`ai-provenance record: ${t.spec}: ${t.file} has ${count} line${count === 1 ? '' : 's'}`);
+        const ai: LineProvenance = { kind: 'ai', attribution };
+        await state.update(repoPath, text, (cur) => cur.map((l, i) => (i >= start - 1 && i < end && textLines[i] !== '' ? ai : l)));
+      }
+      return 0;
+    } catch (err) {
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance record: '}${(err as Error).message}\n`);
+      return err instanceof UsageError ? 2 : 1;
+    }
   },
 };

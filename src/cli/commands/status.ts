@@ -1,10 +1,90 @@
+// `ai-provenance status`: AI lines pending in the working tree, per file, with critical-path hits.
+import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
+import { boolOpt, parseCommandArgs, UsageError } from '../args';
+import { agentLabel } from '../../core/model';
+import { discoverRepo, fromRepoPath } from '../../git/repo';
+import { loadTeamConfig } from '../../git/teamConfig';
+import { WorkingState } from '../../git/workingState';
 
-// Placeholder until the command lands.
+const HELP = `Usage: ai-provenance status [--json]
+
+Lists the AI-written lines not committed yet, per file, and the critical paths (.ai-provenance.json) they touch.
+
+Options:
+  --json   machine-readable: [{path, aiLines, mixedLines, ranges: [[start, end]], agents, critical?}]
+`;
+
+interface FileStatus {
+  path: string;
+  aiLines: number;
+  mixedLines: number;
+  /** 1-based inclusive line ranges. */
+  ranges: [number, number][];
+  agents: string[];
+  critical?: { level: 'warn' | 'block'; reason: string; rule: number };
+  missing?: true;
+}
+
 export const command: Command = {
-  help: 'ai-provenance status: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance status: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    try {
+      const p = parseCommandArgs('status', args, { json: { type: 'boolean' } });
+      if (p.positionals.length > 0) throw new UsageError(`ai-provenance status: unexpected argument '${p.positionals[0]}'`);
+      const repo = await discoverRepo(io.cwd);
+      const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
+      const state = WorkingState.forRepo(repo);
+      const out: FileStatus[] = [];
+      for (const path of await state.paths()) {
+        let text: string;
+        try {
+          text = await fsp.readFile(fromRepoPath(repo, path), 'utf8');
+        } catch {
+          out.push({ path, aiLines: 0, mixedLines: 0, ranges: [], agents: [], missing: true });
+          continue;
+        }
+        const lines = (await state.read(path, text)) ?? [];
+        const s: FileStatus = { path, aiLines: 0, mixedLines: 0, ranges: [], agents: [] };
+        const agents = new Set<string>();
+        lines.forEach((l, i) => {
+          if (l.kind === 'human' || !l.attribution) return;
+          if (l.kind === 'ai') s.aiLines++;
+          else s.mixedLines++;
+          agents.add(agentLabel(l.attribution));
+          const last = s.ranges[s.ranges.length - 1];
+          if (last && last[1] === i) last[1] = i + 1;
+          else s.ranges.push([i + 1, i + 1]);
+        });
+        if (s.aiLines + s.mixedLines === 0) continue;
+        s.agents = [...agents].sort();
+        const hit = config.ruleFor(path);
+        if (hit) s.critical = { level: hit.rule.level, reason: hit.rule.reason, rule: hit.index };
+        out.push(s);
+      }
+      if (boolOpt(p, 'json')) {
+        io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return 0;
+      }
+      if (out.length === 0) {
+        io.stdout.write('No AI-written lines pending.\n');
+        return 0;
+      }
+      for (const s of out) {
+        if (s.missing) {
+          io.stdout.write(`${s.path}: deleted or unreadable (recorded AI lines kept until it is committed)\n`);
+          continue;
+        }
+        const n = s.aiLines + s.mixedLines;
+        const kinds = s.mixedLines ? ` (${s.aiLines} ai, ${s.mixedLines} mixed)` : '';
+        const ranges = s.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+        const crit = s.critical ? `  CRITICAL ${s.critical.level}: ${s.critical.reason}` : '';
+        io.stdout.write(`${s.path}: ${n} AI line${n === 1 ? '' : 's'}${kinds} at ${ranges} by ${s.agents.join(', ')}${crit}\n`);
+      }
+      return 0;
+    } catch (err) {
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance status: '}${(err as Error).message}\n`);
+      return err instanceof UsageError ? 2 : 1;
+    }
   },
 };

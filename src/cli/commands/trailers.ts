@@ -1,10 +1,33 @@
+// `ai-provenance trailers`: the trailers the staged change would get.
 import type { Command } from '../command';
+import { parseCommandArgs, UsageError } from '../args';
+import { buildTrailers, formatTrailers } from '../../core/trailers';
+import { stagedProvenance } from '../../git/provenance';
+import { discoverRepo } from '../../git/repo';
+import { loadTeamConfig } from '../../git/teamConfig';
+import { WorkingState } from '../../git/workingState';
 
-// Placeholder until the command lands.
+const HELP = `Usage: ai-provenance trailers
+
+Prints the trailers (Assisted-by, AI-Lines, AI-Critical) that the prepare-commit-msg hook
+would add for the change staged now; prints nothing when it has no AI-written lines.
+`;
+
 export const command: Command = {
-  help: 'ai-provenance trailers: not available yet\n',
-  async run(_args, io) {
-    io.stderr.write('ai-provenance trailers: not available yet\n');
-    return 2;
+  help: HELP,
+  async run(args, io) {
+    try {
+      const p = parseCommandArgs('trailers', args, {});
+      if (p.positionals.length > 0) throw new UsageError(`ai-provenance trailers: unexpected argument '${p.positionals[0]}'`);
+      const repo = await discoverRepo(io.cwd);
+      const report = (l: string): void => void io.stderr.write(`${l}\n`);
+      const config = await loadTeamConfig(repo, report);
+      const files = await stagedProvenance(repo, WorkingState.forRepo(repo), { config, report });
+      io.stdout.write(formatTrailers(buildTrailers(files, { ...config.config.trailers, isCritical: (f) => config.isCritical(f) })));
+      return 0;
+    } catch (err) {
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance trailers: '}${(err as Error).message}\n`);
+      return err instanceof UsageError ? 2 : 1;
+    }
   },
 };

@@ -1,0 +1,136 @@
+// Per-line attribution of a file: `git blame --line-porcelain` joined with the notes of the blamed commits and,
+// for lines not committed yet, the working state.
+import { promises as fsp } from 'node:fs';
+import { parseTraceRecord } from '../core/agentTrace';
+import type { LineKind, LineProvenance } from '../core/model';
+import { readNotes } from './notes';
+import { fromRepoPath, type Repo } from './repo';
+import { gitLines, GitError } from './run';
+import type { WorkingState } from './workingState';
+
+export interface BlameLine {
+  /** 1-based line of the file as it is on disk. */
+  readonly line: number;
+  readonly kind: LineKind;
+  readonly agent?: string;
+  readonly model?: string;
+  readonly source?: string;
+  readonly session?: string;
+  readonly at?: string;
+  /** The commit that last changed the line; absent for uncommitted lines. */
+  readonly commit?: string;
+}
+
+export interface BlameEntry {
+  readonly commit: string;
+  /** Line number in `commit`'s version of the file, 1-based. */
+  readonly origLine: number;
+  readonly finalLine: number;
+  /** Path of the file in `commit` (differs after a rename). */
+  readonly filename: string;
+  readonly content: string;
+}
+
+const UNCOMMITTED = /^0+$/;
+
+/** Parses `git blame --line-porcelain` output, fed line by line. */
+export class LinePorcelainParser {
+  readonly entries: BlameEntry[] = [];
+  private header: { commit: string; origLine: number; finalLine: number } | undefined;
+  private filename = '';
+
+  push(line: string): void {
+    if (line.startsWith('\t')) {
+      if (!this.header) throw new Error(`git blame: content line without a header: ${line.slice(0, 40)}`);
+      this.entries.push({ ...this.header, filename: this.filename, content: line.slice(1) });
+      this.header = undefined;
+      return;
+    }
+    if (!this.header) {
+      const m = /^([0-9a-f]{40,64}) (\d+) (\d+)/.exec(line);
+      if (m) {
+        this.header = { commit: m[1]!, origLine: Number(m[2]), finalLine: Number(m[3]) };
+        return;
+      }
+      if (line === '') return;
+      throw new Error(`git blame: unexpected line: ${line.slice(0, 60)}`);
+    }
+    if (line.startsWith('filename ')) this.filename = unquote(line.slice(9));
+  }
+}
+
+/** git C-quotes a file name with special characters in porcelain output. */
+function unquote(name: string): string {
+  if (!name.startsWith('"')) return name;
+  const bytes: number[] = [];
+  const map: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 1; i < name.length - 1; i++) {
+    const c = name[i]!;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const n = name[++i]!;
+    if (/[0-7]/.test(n)) {
+      bytes.push(parseInt(name.slice(i, i + 3), 8));
+      i += 2;
+    } else bytes.push(map[n] ?? n.charCodeAt(0));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+export async function blameEntries(repo: Repo, repoPath: string): Promise<BlameEntry[] | undefined> {
+  const parser = new LinePorcelainParser();
+  try {
+    await gitLines(['blame', '--line-porcelain', '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
+  } catch (err) {
+    // Untracked files have no history to blame: every line is uncommitted.
+    if (err instanceof GitError && /no such path|no such ref|does not have any commits|bad revision/i.test(err.stderr)) return undefined;
+    throw err;
+  }
+  return parser.entries;
+}
+
+/** Attribution of every line of `repoPath` as it is on disk. */
+export async function blameFile(repo: Repo, repoPath: string, state?: WorkingState): Promise<BlameLine[]> {
+  const text = await fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
+  const entries = await blameEntries(repo, repoPath);
+  const pending = state ? await state.read(repoPath, text) : undefined;
+  if (!entries) {
+    const n = text === '' ? 0 : text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
+    return Array.from({ length: n }, (_, i) => fromProvenance(i + 1, pending?.[i]));
+  }
+  const commits = [...new Set(entries.map((e) => e.commit).filter((c) => !UNCOMMITTED.test(c)))];
+  const notes = await readNotes(repo, commits);
+  const byCommit = new Map<string, Map<string, (LineProvenance | undefined)[]>>();
+  for (const [commit, noteText] of notes) {
+    const parsed = parseTraceRecord(noteText);
+    if (!parsed.ok) continue;
+    const files = new Map<string, (LineProvenance | undefined)[]>();
+    for (const f of parsed.files) {
+      const arr: (LineProvenance | undefined)[] = [];
+      for (const r of f.runs) for (let i = r.start; i < r.end; i++) arr[i] = { kind: r.kind, attribution: r.attribution };
+      files.set(f.path, arr);
+    }
+    byCommit.set(commit, files);
+  }
+  return entries.map((e) => {
+    if (UNCOMMITTED.test(e.commit)) return fromProvenance(e.finalLine, pending?.[e.finalLine - 1]);
+    const p = byCommit.get(e.commit)?.get(e.filename)?.[e.origLine - 1];
+    return { ...fromProvenance(e.finalLine, p), commit: e.commit };
+  });
+}
+
+function fromProvenance(line: number, p: LineProvenance | undefined): BlameLine {
+  if (!p || p.kind === 'human' || !p.attribution) return { line, kind: 'human' };
+  const a = p.attribution;
+  return {
+    line,
+    kind: p.kind,
+    agent: a.agent,
+    ...(a.model !== undefined ? { model: a.model } : {}),
+    source: a.source,
+    ...(a.session !== undefined ? { session: a.session } : {}),
+    at: a.at,
+  };
+}
