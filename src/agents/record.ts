@@ -2,9 +2,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Attribution } from '../core/model';
-import { discoverRepo, stateDir, toRepoPath, type Repo } from '../git/repo';
+import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
+import { findRepo } from './findRepo';
 import { reconstructBefore } from './locate';
 import { normalizeModel } from './models';
 import { shellChanges, takeShellSnapshot } from './shell';
@@ -187,7 +188,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
   const cwd = event.info.cwd && path.isAbsolute(event.info.cwd) && (await isDirectory(event.info.cwd)) ? event.info.cwd : opts.cwd;
   let repo: Repo;
   try {
-    repo = await discoverRepo(cwd);
+    repo = await findRepo(cwd);
   } catch {
     result.skipped.push(`${cwd}: not inside a git repository`);
     return result;
