@@ -229,6 +229,73 @@ describe('AI Provenance in VS Code', function () {
     });
   });
 
+  describe('chat-editing sessions and agent diff tabs (stable-API fallback)', () => {
+    const subs: vscode.Disposable[] = [];
+    afterEach(async () => {
+      subs.splice(0).forEach((d) => d.dispose());
+      // Saved first, so closing asks nothing.
+      await vscode.workspace.saveAll(false);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    /** A document of the given scheme for `file`, whose content the test can change like a streaming agent. */
+    function virtualDoc(scheme: string, file: vscode.Uri): { uri: vscode.Uri; set(text: string): void } {
+      const changed = new vscode.EventEmitter<vscode.Uri>();
+      let content = '';
+      subs.push(changed, vscode.workspace.registerTextDocumentContentProvider(scheme, { onDidChange: changed.event, provideTextDocumentContent: () => content }));
+      const uri = file.with({ scheme });
+      return {
+        uri,
+        set(text: string) {
+          content = text;
+          changed.fire(uri);
+        },
+      };
+    }
+
+    async function insertLines(uri: vscode.Uri, line: number, text: string): Promise<void> {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(line, 0), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    }
+
+    it('attributes lines an extension writes while its chat-editing model streams into the file', async () => {
+      const editor = await openFile('src/ext-chat.ts', 'keep\n');
+      const model = virtualDoc('chat-editing-text-model', editor.document.uri);
+      await vscode.workspace.openTextDocument(model.uri);
+      model.set('keep\nchat 1\nchat 2\n');
+      await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === model.uri.toString())?.getText().includes('chat 2') || undefined, 'the chat model to change');
+      await insertLines(editor.document.uri, 1, 'chat 1\nchat 2\n');
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'ai', 'human'], 'the streamed lines to be AI');
+      assert.equal(ls[1].source, 'chat-edit');
+      assert.equal(ls[1].agent, 'copilot');
+    });
+
+    it('leaves an extension edit human when no chat-editing model is streaming', async () => {
+      const editor = await openFile('src/ext-no-chat.ts', 'keep\n');
+      await insertLines(editor.document.uri, 1, 'generated 1\ngenerated 2\n');
+      await expectKinds(editor.document.uri, ['human', 'human', 'human', 'human'], 'the lines to stay human');
+    });
+
+    it('attributes multi-line edits to a file shown in a Cline diff tab, but not single keystrokes', async () => {
+      const editor = await openFile('src/ext-cline.ts', 'keep\n');
+      const original = virtualDoc('cline-diff', editor.document.uri);
+      original.set('keep\n');
+      await vscode.commands.executeCommand('vscode.diff', original.uri, editor.document.uri, 'ext-cline.ts: Original ↔ Cline');
+      await waitFor(
+        () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === 'cline-diff')) || undefined,
+        'the Cline diff tab',
+      );
+      await insertLines(editor.document.uri, 1, 'cline 1\ncline 2\n');
+      const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'ai', 'human'], 'the written lines to be AI');
+      assert.equal(ls[1].agent, 'cline');
+      const one = new vscode.WorkspaceEdit();
+      one.insert(editor.document.uri, new vscode.Position(0, 4), '!');
+      assert.ok(await vscode.workspace.applyEdit(one));
+      await expectKinds(editor.document.uri, ['human', 'ai', 'ai', 'human'], 'one character to stay human');
+    });
+  });
+
   describe('an agent that wrote the file on disk and recorded it with the CLI', () => {
     it('shows the recorded lines as AI in the open editor', async () => {
       const editor = await openFile('src/ext-disk.ts', 'export const a = 1;\n');
