@@ -1,7 +1,7 @@
 // `npm run demo`: a real VS Code (cached code-server) with AI Provenance installed, on a generated demo repository.
 // Usage: node scripts/demo.mjs [--port 8080] [--keep]   then open the printed URL; Ctrl-C stops and cleans up.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -136,5 +136,8 @@ AI Provenance demo — VS Code ${install.vscodeVersion} (code-server ${install.c
 Press Ctrl-C to stop${values.keep ? '' : ' and remove the demo folder'}.`);
 } catch (err) {
   console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  // The log lives in the folder about to be removed: show its end (e.g. "address already in use").
+  const log = join(tmp, 'code-server.log');
+  if (existsSync(log)) console.error(readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n'));
   await stop(1);
 }
