@@ -103,6 +103,12 @@ async function readFileText(repo: Repo, rel: string): Promise<Read> {
   return { kind: 'text', text: buf.toString('utf8') };
 }
 
+async function isTracked(repo: Repo, rel: string): Promise<boolean> {
+  const { git } = require('../git/run') as typeof import('../git/run');
+  const r = await git(['ls-files', '-z', '--', rel], { cwd: repo.root });
+  return r.stdout !== '';
+}
+
 async function attribution(ctx: Context, detail?: string): Promise<Attribution> {
   let model = normalizeModel(ctx.info.model);
   if (!model && ctx.info.transcriptPath) model = normalizeModel(await modelFromTranscript(ctx.info.transcriptPath));
@@ -150,7 +156,9 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
     return;
   }
   const after = read.text;
-  const before = snap ? (snap.text ?? '') : reconstructBefore(write, after);
+  let before = snap ? (snap.text ?? '') : reconstructBefore(write, after);
+  // "Created" without a snapshot is the agent's word only; a file git knows was there before, and may have been overwritten.
+  if (!snap && before === '' && write.kind === 'write' && (await isTracked(ctx.repo, rel))) before = undefined;
   if (before === undefined) {
     ctx.result.skipped.push(`${rel}: no before-edit snapshot and the written text cannot be located exactly`);
     return;

@@ -191,6 +191,14 @@ describe('ai-provenance hook', function () {
       assert.match((await kinds(repo, 'src/app.ts'))[1]!, /@codex$/);
     });
 
+    it('does not take "Add File" for a new file without a snapshot when git already tracks the path', async () => {
+      const p = JSON.parse(fixture('codex', 'post-apply-patch', { repo }));
+      p.tool_input.command = '*** Begin Patch\n*** Add File: src/old.ts\n+export const old = true;\n+export const extra = 1;\n*** End Patch\n';
+      writeFile(repo, 'src/old.ts', 'export const old = true;\nexport const extra = 1;\n');
+      oneLine(runHook('codex', JSON.stringify(p), repo), /src\/old\.ts: no before-edit snapshot/);
+      assert.equal(await provenance(repo, 'src/old.ts'), undefined);
+    });
+
     it('attributes the files a Bash command changed', async () => {
       silent(runHook('codex', fixture('codex', 'pre-bash', { repo }), repo));
       writeFile(repo, 'src/generated.ts', 'export const n = 1;\n');
