@@ -44,7 +44,6 @@ export function buildExtension() {
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) await main();
 
 async function main() {
-
   const { values, positionals } = parseArgs({
     options: {
       grep: { type: 'string' },
@@ -76,11 +75,12 @@ async function main() {
     });
   }
   const timeoutMs = Number(values.timeout) * 1000;
+  if (!(timeoutMs > 0)) fail(`--timeout ${values.timeout}: expected a number of seconds`);
   // Last resort if stopping itself hangs: CI must never wait forever.
   setTimeout(() => fail(`still running ${Math.round(timeoutMs / 1000) + 60} s after start; giving up`), timeoutMs + 60_000).unref();
 
   if (!values['no-build'] && !buildExtension()) fail('the extension bundle did not build (scripts/build.mjs)');
-  const { CHROMIUM, findTestFiles, runIntegration } = await loadDriverSide();
+  const { CHROMIUM, findTestFiles, runIntegration } = await loadDriverSide().catch((err) => fail(`the harness did not load: ${err.message}`));
   if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found: apt-get install chromium (or set CHROMIUM_PATH)`);
 
   let install;

@@ -47,7 +47,8 @@ export async function runIntegration(opts: RunOptions, signal: AbortSignal): Pro
   };
   const cleanups: Cleanup[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-it-'));
-  if (!opts.keep) cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  if (opts.keep) opts.write(`integration: keeping the workspace and profile in ${tmp}`);
+  else cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
   fs.mkdirSync(opts.artifactsDir, { recursive: true });
   try {
     const workspace = createGitWorkspace(path.join(tmp, 'workspace'), path.join(opts.repoRoot, 'test', 'integration', 'fixtures', 'workspace'));
@@ -168,8 +169,8 @@ function serveRpc(handlers: Handlers): Promise<{ url: string; close(): Promise<v
         reply(400, { error: 'request body is not JSON' });
         return;
       }
-      const handler = handlers[call.method] as ((...args: unknown[]) => unknown) | undefined;
-      if (req.url !== '/rpc' || !handler) {
+      const handler = Object.hasOwn(handlers, call.method) ? (handlers[call.method] as (...args: unknown[]) => unknown) : undefined;
+      if (req.url !== '/rpc' || !handler || !Array.isArray(call.args)) {
         reply(404, { error: `unknown method ${String(call.method)}` });
         return;
       }
