@@ -5,12 +5,15 @@ import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
 
-/** Beyond this many differing lines the line diff gives up and the whole text counts as rewritten. */
-const MAX_LINE_EDITS = 20_000;
+/** The line diff gives up beyond this many differing lines, or after this long, and the whole text counts as rewritten. */
+const MAX_LINE_EDITS = 10_000;
+const LINE_DIFF_MS = 1_000;
 /** Texts up to this many characters (old plus new) are refined to a character diff. */
-const MAX_CHAR_HUNK = 20_000;
+const MAX_CHAR_HUNK = 8_000;
 /** The character diff of one hunk gives up beyond this many edits and replaces the hunk's lines instead. */
-const MAX_CHAR_EDITS = 2_000;
+const MAX_CHAR_EDITS = 500;
+/** Time all character refinements of one call may take together; the rest are replaced line by line. */
+const CHAR_DIFF_MS = 500;
 
 /**
  * Carries provenance from old lines to new lines by content (jsdiff on the line arrays; works on line texts or on
@@ -39,7 +42,7 @@ export function reanchor(
   };
 
   const out: LineProvenance[] = [];
-  const parts = diffArrays(oldLines.slice(), newLines.slice(), { maxEditLength: MAX_LINE_EDITS });
+  const parts = diffArrays(oldLines.slice(), newLines.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
   if (!parts) return newLines.map(inserted);
   let oldIndex = 0;
   let removed: string[] = [];
@@ -104,7 +107,8 @@ export function changesBetween(oldText: string, newText: string): TextChange[] {
   const b = splitWithEols(newText);
   const oldTok = a.lines.map((l, i) => l + a.eols[i]);
   const newTok = b.lines.map((l, i) => l + b.eols[i]);
-  const parts = diffArrays(oldTok, newTok, { maxEditLength: MAX_LINE_EDITS });
+  const parts = diffArrays(oldTok, newTok, { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  const deadline = Date.now() + CHAR_DIFF_MS;
   const changes: TextChange[] = [];
   if (!parts) {
     const last = a.lines.length - 1;
@@ -116,7 +120,7 @@ export function changesBetween(oldText: string, newText: string): TextChange[] {
   let added: string[] = [];
   let pending = false;
   const flush = (): void => {
-    if (pending) hunkChanges(at, removed, added, changes);
+    if (pending) hunkChanges(at, removed, added, changes, deadline);
     removed = [];
     added = [];
     pending = false;
@@ -141,17 +145,17 @@ export function changesBetween(oldText: string, newText: string): TextChange[] {
 }
 
 /** Appends the changes of one line hunk starting at `at` (column 0 of its first line) and moves `at` past it. */
-function hunkChanges(at: Cursor, removed: readonly string[], added: readonly string[], out: TextChange[]): void {
+function hunkChanges(at: Cursor, removed: readonly string[], added: readonly string[], out: TextChange[], deadline: number): void {
   // Line by line when lines were edited in place, so one rewritten line cannot borrow characters from another.
   if (removed.length === added.length && removed.length > 1) {
-    for (let k = 0; k < removed.length; k++) refine(at, removed[k], added[k], out);
+    for (let k = 0; k < removed.length; k++) refine(at, removed[k], added[k], out, deadline);
   } else {
-    refine(at, removed.join(''), added.join(''), out);
+    refine(at, removed.join(''), added.join(''), out, deadline);
   }
 }
 
 /** Character changes turning `removed` into `added` at `at`, or one replacing change when they are too different to align. */
-function refine(at: Cursor, removed: string, added: string, out: TextChange[]): void {
+function refine(at: Cursor, removed: string, added: string, out: TextChange[], deadline: number): void {
   const start: Cursor = { ...at };
   const whole = (): void => {
     const end: Cursor = { ...start };
@@ -163,8 +167,9 @@ function refine(at: Cursor, removed: string, added: string, out: TextChange[]): 
     for (const t of charTokens(removed)) advance(at, t);
     return;
   }
-  if (removed.length + added.length > MAX_CHAR_HUNK) return whole();
-  const parts = diffArrays(charTokens(removed), charTokens(added), { maxEditLength: MAX_CHAR_EDITS });
+  const left = deadline - Date.now();
+  if (removed.length + added.length > MAX_CHAR_HUNK || left <= 0) return whole();
+  const parts = diffArrays(charTokens(removed), charTokens(added), { maxEditLength: MAX_CHAR_EDITS, timeout: left });
   if (!parts) return whole();
   // When little of the old text survives, what does is scattered coincidence, and its old authors must not stay.
   const kept = parts.reduce((n, p) => (p.added || p.removed ? n : n + p.value.join('').length), 0);
