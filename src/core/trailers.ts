@@ -61,13 +61,11 @@ export function isOwnedTrailer(t: Trailer): boolean {
 
 /** Control characters would split a trailer across lines; they never belong in one. */
 function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
 // Paths with separators or control characters are C-quoted the way git quotes them, so the list stays parseable.
 function quotePath(path: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[",\\\u0000-\u001f\u007f]|^\s|\s$/.test(path)) return path;
   const escaped = path.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
     const named: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r' };

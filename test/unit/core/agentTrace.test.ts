@@ -250,7 +250,7 @@ describe('agent trace', () => {
 
     it('rejects broken ranges and broken metadata of ours with the path of the fault', () => {
       const good = () => JSON.parse(serializeTraceRecord(build([{ path: 'a.ts', addedLines: 3, runs: [run(0, 2, claude)] }])));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON record, edited freely
+      // `any`: a parsed JSON record, edited freely to damage it
       const mutate = (f: (r: any) => void): string => {
         const r = good();
         f(r);
