@@ -109,15 +109,15 @@ async function isTracked(repo: Repo, rel: string): Promise<boolean> {
   return r.stdout !== '';
 }
 
-async function attribution(ctx: Context, detail?: string): Promise<Attribution> {
-  let model = normalizeModel(ctx.info.model);
-  if (!model && ctx.info.transcriptPath) model = normalizeModel(await modelFromTranscript(ctx.info.transcriptPath));
+async function attribution(agent: string, info: SessionInfo, now: number, detail?: string): Promise<Attribution> {
+  let model = normalizeModel(info.model);
+  if (!model && info.transcriptPath) model = normalizeModel(await modelFromTranscript(info.transcriptPath));
   return {
-    agent: ctx.agent,
+    agent,
     ...(model ? { model } : {}),
     source: 'agent-hook',
-    ...(ctx.info.session ? { session: ctx.info.session } : {}),
-    at: new Date(ctx.now).toISOString(),
+    ...(info.session ? { session: info.session } : {}),
+    at: new Date(now).toISOString(),
     ...(detail ? { detail } : {}),
   };
 }
@@ -172,7 +172,7 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
   const { changes, unknown } = await shellChanges(ctx.repo, snap);
   for (const p of unknown) if (!ctx.isIgnored(p)) ctx.result.skipped.push(`${p}: changed by a shell command but too large to compare`);
-  const author = await attribution(ctx, 'shell');
+  const author = await attribution(ctx.agent, ctx.info, ctx.now, 'shell');
   for (const c of changes) {
     if (ctx.isIgnored(c.path) || c.after.includes('\0') || c.before.includes('\0')) continue;
     if (c.after.length > MAX_FILE_BYTES) continue;
@@ -201,25 +201,29 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
     result.skipped.push(`${cwd}: not inside a git repository`);
     return result;
   }
+  const now = opts.now ?? Date.now();
+  // The model lookup and the config read are independent; an agent waits for the hook, so overlap them.
+  const [isIgnored, author] = await Promise.all([
+    loadIgnore(repo, result.skipped),
+    event.kind === 'after-edit' ? attribution(agent, event.info, now) : undefined,
+  ]);
   const ctx: Context = {
     agent,
     repo,
     cwd,
     info: event.info,
     store: new SnapshotStore(path.join(stateDir(repo), 'snapshots')),
-    isIgnored: await loadIgnore(repo, result.skipped),
+    isIgnored,
     result,
-    now: opts.now ?? Date.now(),
+    now,
   };
   switch (event.kind) {
     case 'before-edit':
       await beforeEdit(ctx, event.key, event.paths);
       break;
-    case 'after-edit': {
-      const author = await attribution(ctx);
-      for (const w of event.writes) await afterWrite(ctx, event.key, w, author);
+    case 'after-edit':
+      for (const w of event.writes) await afterWrite(ctx, event.key, w, author!);
       break;
-    }
     case 'before-shell':
       await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await takeShellSnapshot(repo, ctx.now));
       await ctx.store.sweep(ctx.now);
