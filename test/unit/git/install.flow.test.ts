@@ -8,8 +8,9 @@ import { hookScript } from '../../../src/git/hookScripts';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { command as checkCommand } from '../../../src/cli/commands/check';
-import { aiLines, cleanupTemp, GIT_ENV, initRepo, lines, write } from './helpers';
-import { cliBundle } from './hookEnv';
+import * as os from 'node:os';
+import { buildSync } from 'esbuild';
+import { aiLines, GIT_ENV, lines, write } from './helpers';
 
 // End to end with real parts: `install` places the real hook bodies (bundled CLI, real node), an agent's
 // lines go into the real working state, and git runs the hooks; then `check` judges what was committed.
@@ -48,14 +49,35 @@ async function check(cwd: string, ...args: string[]): Promise<{ code: number; st
 
 describe('installed hooks, end to end', function () {
   this.timeout(60_000);
-  before(() => cliBundle());
-  after(cleanupTemp);
 
+  let tmp: string;
+  let cli: string;
   let dir: string;
   let base: string;
 
+  before(() => {
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-install-flow-')));
+    // A private bundle of the CLI, as `npm run build` makes it, so the hooks run the real command.
+    cli = path.join(tmp, 'cli.js');
+    buildSync({
+      entryPoints: [path.resolve(__dirname, '../../../src/cli/main.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      // As scripts/build.mjs: jsonc-parser's UMD entry cannot be bundled.
+      mainFields: ['module', 'main'],
+      logLevel: 'error',
+      define: { VERSION: '"0.0.0-test"' },
+    });
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
   beforeEach(async () => {
-    dir = initRepo();
+    dir = fs.mkdtempSync(path.join(tmp, 'repo-'));
+    ok(dir, 'init', '-q', '-b', 'main');
     write(dir, '.ai-provenance.json', CONFIG);
     write(dir, 'README', 'hi\n');
     ok(dir, 'add', '.');
@@ -63,7 +85,7 @@ describe('installed hooks, end to end', function () {
     base = ok(dir, 'rev-parse', 'HEAD').trim();
     // A user's own commit-msg hook that was there first and must keep running.
     fs.writeFileSync(path.join(dir, '.git', 'hooks', 'commit-msg'), `#!/bin/sh\necho "user hook ran" >> "${path.join(dir, '.git', 'user.log')}"\n`, { mode: 0o755 });
-    await installHooks({ cwd: dir, cliPath: cliBundle().cli, nodePath: process.execPath, hookBody: hookScript });
+    await installHooks({ cwd: dir, cliPath: cli, nodePath: process.execPath, hookBody: hookScript });
   });
 
   it('refuses an unreviewed AI change to a block path, and check catches the same change made with --no-verify', async () => {
