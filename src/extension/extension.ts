@@ -89,7 +89,6 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       for (const d of tracked.all()) void tracked.reload(d.uri);
     }),
   );
-  void vscode.commands.executeCommand('setContext', 'aiProvenance.active', true);
 
   // Reading what is recorded for the open files waits until activation has returned.
   setTimeout(() => {

@@ -59,6 +59,14 @@ export class GitStore implements Store {
     return (repo as Found).state.write(relPath, text, lines);
   }
 
+  async rename(repo: RepoRef, from: string, to: string): Promise<void> {
+    const state = (repo as Found).state;
+    for (const p of await state.paths()) {
+      if (p === from) await state.rename(p, to);
+      else if (p.startsWith(`${from}/`)) await state.rename(p, `${to}${p.slice(from.length)}`);
+    }
+  }
+
   blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]> {
     if (!this.trusted()) return Promise.resolve([]);
     return new Promise((resolve, reject) => {

@@ -31,6 +31,8 @@ interface DocState extends TrackedDoc {
   tracker: LineTracker;
   repo?: RepoRef;
   relPath?: string;
+  /** Settles once the repository is known and recorded lines are merged. */
+  ready: Promise<void>;
   persistTimer?: NodeJS.Timeout;
   reloadTimer?: NodeJS.Timeout;
   /** Set while an edit is waiting to be written, so a reload from the store does not undo it. */
@@ -66,6 +68,27 @@ export class ProvenanceService implements vscode.Disposable {
     vscode.workspace.onDidOpenTextDocument((d) => void this.open(d), this, this.disposables);
     vscode.workspace.onDidCloseTextDocument(this.close, this, this.disposables);
     vscode.workspace.onDidChangeTextDocument(this.onChange, this, this.disposables);
+    vscode.workspace.onDidRenameFiles((e) => void this.renamed(e.files), this, this.disposables);
+  }
+
+  /** Carries recorded lines along when files or folders are renamed or moved inside the editor. */
+  private async renamed(files: readonly { readonly oldUri: vscode.Uri; readonly newUri: vscode.Uri }[]): Promise<void> {
+    if (!this.hooks.canWrite()) return;
+    await this.flush();
+    for (const { oldUri, newUri } of files) {
+      if (oldUri.scheme !== 'file' || newUri.scheme !== 'file') continue;
+      try {
+        const repo = await this.store.repoFor(newUri.fsPath);
+        if (!repo) continue;
+        const from = path.relative(repo.root, oldUri.fsPath).split(path.sep).join('/');
+        const to = path.relative(repo.root, newUri.fsPath).split(path.sep).join('/');
+        if (from.startsWith('..') || to.startsWith('..')) continue;
+        await this.store.rename(repo, from, to);
+        this.reloadRepo(repo.stateDir);
+      } catch (err) {
+        this.log.warn(`${oldUri.fsPath} → ${newUri.fsPath}: cannot move recorded provenance: ${message(err)}`);
+      }
+    }
   }
 
   update(settings: Settings): void {
@@ -88,29 +111,39 @@ export class ProvenanceService implements vscode.Disposable {
   async open(doc: vscode.TextDocument): Promise<TrackedDoc | undefined> {
     const key = doc.uri.toString();
     const existing = this.docs.get(key);
-    if (existing) return existing;
+    if (existing) {
+      await existing.ready;
+      return this.docs.get(key);
+    }
     if (!TRACKED_SCHEMES.has(doc.uri.scheme)) return undefined;
-    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false };
+    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false, ready: Promise.resolve() };
     this.docs.set(key, state);
     if (doc.uri.scheme === 'file') {
-      try {
-        const repo = await this.store.repoFor(doc.uri.fsPath);
-        if (repo) await this.hooks.onRepo(repo);
-        if (repo && this.docs.get(key) === state) {
-          const relPath = path.relative(repo.root, doc.uri.fsPath).split(path.sep).join('/');
-          if (relPath.startsWith('..') || this.hooks.isIgnored(repo, relPath)) {
-            this.docs.delete(key);
-            return undefined;
-          }
-          state.repo = repo;
-          state.relPath = relPath;
-          await this.reload(doc.uri);
-        }
-      } catch (err) {
-        this.log.warn(`${doc.uri.fsPath}: cannot read recorded provenance: ${message(err)}`);
-      }
+      state.ready = this.locate(state, doc);
+      await state.ready;
     }
     return this.docs.get(key);
+  }
+
+  /** Finds the document's repository and merges what is recorded; edits made meanwhile are saved once it is known. */
+  private async locate(state: DocState, doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    try {
+      const repo = await this.store.repoFor(doc.uri.fsPath);
+      if (!repo || this.docs.get(key) !== state) return;
+      await this.hooks.onRepo(repo);
+      const relPath = path.relative(repo.root, doc.uri.fsPath).split(path.sep).join('/');
+      if (relPath.startsWith('..') || this.hooks.isIgnored(repo, relPath)) {
+        this.docs.delete(key);
+        return;
+      }
+      state.repo = repo;
+      state.relPath = relPath;
+      await this.reload(doc.uri);
+      if (state.dirty) this.schedulePersist(state, doc);
+    } catch (err) {
+      this.log.warn(`${doc.uri.fsPath}: cannot read recorded provenance: ${message(err)}`);
+    }
   }
 
   private close(doc: vscode.TextDocument): void {
@@ -153,8 +186,8 @@ export class ProvenanceService implements vscode.Disposable {
   }
 
   private schedulePersist(state: DocState, doc: vscode.TextDocument): void {
-    if (!state.repo || !this.hooks.canWrite()) return;
     state.dirty = true;
+    if (!state.repo || !this.hooks.canWrite()) return;
     if (state.persistTimer) clearTimeout(state.persistTimer);
     state.persistTimer = setTimeout(() => {
       state.persistTimer = undefined;
@@ -292,6 +325,7 @@ export class ProvenanceService implements vscode.Disposable {
 
   async lineInfos(uri: vscode.Uri): Promise<LineInfo[]> {
     let state = this.docs.get(uri.toString());
+    if (state) await state.ready;
     if (!state) {
       const doc = await vscode.workspace.openTextDocument(uri);
       state = (await this.open(doc)) as DocState | undefined;

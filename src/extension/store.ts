@@ -25,6 +25,8 @@ export interface Store {
   /** The recorded provenance of a file's lines re-anchored onto `text`; undefined when nothing is recorded. */
   read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined>;
   write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void>;
+  /** Moves what is recorded for a file, or for every file under a folder, to its new path. */
+  rename(repo: RepoRef, from: string, to: string): Promise<void>;
   /** Committed attribution from the notes; empty when history says nothing or running git is not allowed. */
   blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]>;
 }

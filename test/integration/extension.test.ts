@@ -151,6 +151,9 @@ describe('AI Provenance in VS Code', function () {
       await vscode.commands.executeCommand('aiProvenance.markSelectionAI', { agent: 'aider', model: 'anthropic/claude-sonnet-4-5', startLine: 0, endLine: 2 });
       const ls = await expectKinds(editor.document.uri, ['ai', 'ai', 'human', 'human'], 'the marked lines');
       assert.deepEqual([ls[0].agent, ls[0].model, ls[0].source], ['aider', 'anthropic/claude-sonnet-4-5', 'manual']);
+      // Saved at once, even right after opening, so a commit from the terminal sees it.
+      const stored = await WorkingState.forRepo(await discoverRepo(harnessConfig().workspace)).read('src/ext-mark.ts', editor.document.getText());
+      assert.deepEqual(stored?.map((l) => l.kind), ['ai', 'ai', 'human', 'human']);
       editor.selection = new vscode.Selection(1, 0, 1, 2);
       await vscode.commands.executeCommand('aiProvenance.markSelectionHuman');
       await expectKinds(editor.document.uri, ['ai', 'human', 'human', 'human'], 'the selected line to be human again');
@@ -192,6 +195,20 @@ describe('AI Provenance in VS Code', function () {
       assert.match(text, /not committed yet/);
       const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 0));
       assert.ok(!none.some((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('AI-written'))), 'a human line has no AI hover');
+    });
+  });
+
+  describe('renaming a file in the editor', () => {
+    it('carries its AI lines to the new name', async () => {
+      const editor = await openFile('src/ext-rename-old.ts', 'a\nb\n');
+      await vscode.commands.executeCommand('aiProvenance.markSelectionAI', { agent: 'roo', startLine: 1, endLine: 2 });
+      await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the marked line');
+      const to = vscode.Uri.file(workspacePath('src/renamed/ext-rename-new.ts'));
+      const edit = new vscode.WorkspaceEdit();
+      edit.renameFile(editor.document.uri, to);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const ls = await expectKinds(to, ['human', 'ai', 'human'], 'the AI line under the new name', 15_000);
+      assert.equal(ls[1].agent, 'roo');
     });
   });
 
