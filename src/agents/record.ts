@@ -65,22 +65,22 @@ async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) =>
 /** A repository path for a path from the payload, or undefined with the reason noted. */
 function repoPathOf(ctx: Context, raw: string): string | undefined {
   if (raw === '' || raw.includes('\0')) {
-    ctx.result.skipped.push('empty file path');
+    ctx.result.skipped.push('empty file path: not recorded');
     return undefined;
   }
   if (raw.split(/[\\/]/).includes('..')) {
-    ctx.result.skipped.push(`${raw}: path contains '..'`);
+    ctx.result.skipped.push(`${raw}: not recorded: path contains '..'`);
     return undefined;
   }
   let rel: string;
   try {
     rel = toRepoPath(ctx.repo, raw, ctx.cwd);
   } catch {
-    ctx.result.skipped.push(`${raw}: outside the repository ${ctx.repo.root}`);
+    ctx.result.skipped.push(`${raw}: not recorded: outside the repository ${ctx.repo.root}`);
     return undefined;
   }
   if (rel === '.git' || rel.startsWith('.git/')) {
-    ctx.result.skipped.push(`${raw}: inside .git`);
+    ctx.result.skipped.push(`${raw}: not recorded: inside .git`);
     return undefined;
   }
   return rel;
@@ -152,7 +152,7 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   if (ctx.isIgnored(rel)) return;
   const read = await readFileText(ctx.repo, rel);
   if (read.kind !== 'text') {
-    ctx.result.skipped.push(`${rel}: ${read.kind === 'missing' ? 'not found after the edit' : read.why}`);
+    ctx.result.skipped.push(`${rel}: not recorded: ${read.kind === 'missing' ? 'not found after the edit' : read.why}`);
     return;
   }
   const after = read.text;
@@ -160,7 +160,7 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   // "Created" without a snapshot is the agent's word only; a file git knows was there before, and may have been overwritten.
   if (!snap && before === '' && write.kind === 'write' && (await isTracked(ctx.repo, rel))) before = undefined;
   if (before === undefined) {
-    ctx.result.skipped.push(`${rel}: no before-edit snapshot and the written text cannot be located exactly`);
+    ctx.result.skipped.push(`${rel}: not recorded: no before-edit snapshot, and the written text cannot be located exactly`);
     return;
   }
   if (from !== rel) await WorkingState.forRepo(ctx.repo).rename(from, rel);
@@ -171,7 +171,7 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
   const { changes, unknown } = await shellChanges(ctx.repo, snap);
-  for (const p of unknown) if (!ctx.isIgnored(p)) ctx.result.skipped.push(`${p}: changed by a shell command but too large to compare`);
+  for (const p of unknown) if (!ctx.isIgnored(p)) ctx.result.skipped.push(`${p}: not recorded: changed by a shell command but too large to compare`);
   const author = await attribution(ctx.agent, ctx.info, ctx.now, 'shell');
   for (const c of changes) {
     if (ctx.isIgnored(c.path) || c.after.includes('\0') || c.before.includes('\0')) continue;
@@ -190,7 +190,7 @@ export interface RecordOptions {
 export async function recordEvent(agent: string, event: HookEvent, opts: RecordOptions): Promise<RecordResult> {
   const result: RecordResult = { recorded: [], skipped: [] };
   if (event.kind === 'ignore') {
-    if (event.reason) result.skipped.push(event.reason);
+    if (event.reason) result.skipped.push(`${event.reason}; nothing recorded`);
     return result;
   }
   const cwd = event.info.cwd && path.isAbsolute(event.info.cwd) && (await isDirectory(event.info.cwd)) ? event.info.cwd : opts.cwd;
@@ -198,7 +198,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
   try {
     repo = await findRepo(cwd);
   } catch {
-    result.skipped.push(`${cwd}: not inside a git repository`);
+    result.skipped.push(`${cwd}: not inside a git repository; nothing recorded`);
     return result;
   }
   const now = opts.now ?? Date.now();

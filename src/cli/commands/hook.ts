@@ -90,7 +90,7 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
     throw err;
   }
   const result = await recordEvent(agent, event, { cwd: io.cwd });
-  return result.skipped.length > 0 ? `skipped ${result.skipped.join('; ')}` : undefined;
+  return result.skipped.length > 0 ? result.skipped.join('; ') : undefined;
 }
 
 export const command: Command = {

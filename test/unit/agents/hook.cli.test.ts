@@ -93,7 +93,7 @@ describe('ai-provenance hook', function () {
 
     it('records nothing for a replace_all Edit without a snapshot, and says why', async () => {
       writeFile(repo, 'src/app.ts', 'const cost = 1;\nconst x = 2;\nlog(cost);\n');
-      oneLine(runHook('claude-code', fixture('claude-code', 'post-edit-replace-all', { repo }), repo), /src\/app\.ts: no before-edit snapshot/);
+      oneLine(runHook('claude-code', fixture('claude-code', 'post-edit-replace-all', { repo }), repo), /src\/app\.ts: not recorded: no before-edit snapshot/);
       assert.equal(await provenance(repo, 'src/app.ts'), undefined);
     });
 
@@ -195,7 +195,7 @@ describe('ai-provenance hook', function () {
       const p = JSON.parse(fixture('codex', 'post-apply-patch', { repo }));
       p.tool_input.command = '*** Begin Patch\n*** Add File: src/old.ts\n+export const old = true;\n+export const extra = 1;\n*** End Patch\n';
       writeFile(repo, 'src/old.ts', 'export const old = true;\nexport const extra = 1;\n');
-      oneLine(runHook('codex', JSON.stringify(p), repo), /src\/old\.ts: no before-edit snapshot/);
+      oneLine(runHook('codex', JSON.stringify(p), repo), /src\/old\.ts: not recorded: no before-edit snapshot/);
       assert.equal(await provenance(repo, 'src/old.ts'), undefined);
     });
 
