@@ -301,6 +301,18 @@ describe('ai-provenance hook', function () {
       assert.deepEqual(await kinds(repo, 'src/generated.ts'), ['ai@copilot', 'human']);
     });
 
+    it('attributes a VS Code agent tool (PascalCase events) only from its before/after snapshot', async () => {
+      const pre = { hook_event_name: 'PreToolUse', session_id: 'vs-1', cwd: repo, tool_name: 'replace_string_in_file', tool_input: { filePath: path.join(repo, 'src/app.ts'), oldString: '  return 1;', newString: '  return 2;' }, tool_use_id: 'call_vs_1' };
+      silent(runHook('copilot', JSON.stringify(pre), repo));
+      writeFile(repo, 'src/app.ts', APP.replace('return 1', 'return 2'));
+      silent(runHook('copilot', JSON.stringify({ ...pre, hook_event_name: 'PostToolUse', tool_response: 'ok' }), repo));
+      assert.match((await kinds(repo, 'src/app.ts'))[1]!, /@copilot$/);
+      // Without the before-event there is no evidence of what the tool wrote.
+      writeFile(repo, 'src/app.ts', APP.replace('return 1', 'return 3'));
+      quiet(runHook('copilot', JSON.stringify({ ...pre, hook_event_name: 'PostToolUse', tool_use_id: 'call_vs_2' }), repo));
+      assert.equal((await kinds(repo, 'src/app.ts'))[1], 'mixed@copilot', 'the earlier AI line, changed since by someone unknown');
+    });
+
     it('records nothing for a tool call that did not succeed', async () => {
       silent(runHook('copilot', fixture('copilot', 'pre-tool-use-edit', { repo }), repo));
       const failed = JSON.parse(fixture('copilot', 'post-tool-use-edit', { repo }));
