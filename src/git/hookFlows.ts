@@ -11,7 +11,7 @@ import { reanchor, splitLines } from '../core/reanchor';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
 import { commitChanges, readBlobs } from './diff';
 import { writeNote } from './notes';
-import { carriedProvenance, parentOf, stagedProvenance } from './provenance';
+import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { loadTeamConfig } from './teamConfig';
@@ -56,34 +56,34 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (source === 'merge') return 0;
   const replay = replayKind(repo);
   if (replay === 'rebase' || replay === 'cherry-pick') return 0;
-  const config = await loadTeamConfig(repo, io.warn);
+  // Independent git calls run side by side: on a busy machine each process start is felt.
+  const [config, commentChar, tree, message] = await Promise.all([
+    loadTeamConfig(repo, io.warn),
+    commentCharOf(repo),
+    git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()),
+    fsp.readFile(msgFile, 'utf8'),
+  ]);
   const state = WorkingState.forRepo(repo);
-  let files: CommitFileProvenance[];
-  let amend = false;
-  let fromNotesOnly = false;
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
-    files = await stagedProvenance(repo, undefined, { config, amend: true, sources: await squashSources(repo), report: io.warn });
-    amend = true;
-    fromNotesOnly = true;
-  } else {
-    amend = (source === 'commit' && sha === 'HEAD' && (await parentCommandHasAmend(io.env))) || (source !== 'commit' && (await parentCommandHasAmend(io.env)));
-    const sources = source === 'squash' ? await mergeSquashSources(repo) : [];
-    files = await stagedProvenance(repo, state, { config, amend, sources, report: io.warn });
+    const files = await stagedProvenance(repo, undefined, { config, amend: true, sources: await squashSources(repo), report: io.warn });
+    const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
+    const next = applyTrailers(stripOwnTrailers(message), trailers, { commentChar });
+    if (next !== message) await fsp.writeFile(msgFile, next);
+    return 0;
   }
+  const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend(io.env) : false;
+  const sources = source === 'squash' ? await mergeSquashSources(repo) : [];
+  const detail = await stagedDetail(repo, state, { config, amend, sources, report: io.warn });
+  const files = detail.files;
 
   const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
-  const message = await fsp.readFile(msgFile, 'utf8');
   if (trailers.length > 0 || amend) {
-    const commentChar = await commentCharOf(repo);
-    const base = fromNotesOnly ? stripOwnTrailers(message) : message;
-    const next = applyTrailers(base, trailers, { commentChar });
+    const next = applyTrailers(message, trailers, { commentChar });
     if (next !== message) await fsp.writeFile(msgFile, next);
   }
-  if (fromNotesOnly) return 0;
 
   await fsp.mkdir(scratch, { recursive: true });
-  const tree = (await git(['write-tree'], { cwd: repo.root })).stdout.trim();
   await fsp.writeFile(path.join(scratch, 'tree'), `${tree}\n`);
   if (files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
@@ -92,7 +92,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   }
   const reviewers = blockedRuleReviewers(files, config);
   if (reviewers.length > 0) await fsp.writeFile(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
-  await precomputeAdvance(repo, state, scratch);
+  await precomputeAdvance(repo, state, scratch, detail);
   await fsp.writeFile(path.join(scratch, 'done'), '');
   return 0;
 }
@@ -228,49 +228,37 @@ export function advancedLines(diskText: string, prov: readonly LineProvenance[],
   return prov.map((p, i) => (marks[i]?.kind === 'ai' ? HUMAN : p));
 }
 
-/** Writes, into the scratch dir, each entry that the commit of the current index would advance: before and after. */
-async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string): Promise<void> {
-  const paths = await state.paths();
-  if (paths.length === 0) return;
-  const staged = await stagedBlobs(repo, paths);
-  const dir = path.join(scratch, 'advance');
-  for (const p of paths) {
-    const blob = staged.blobs.get(p);
-    if (blob === undefined) continue;
-    const disk = await readOptional(fromRepoPath(repo, p));
+/**
+ * Writes, into the scratch dir, each working-state entry this commit advances: `<name>.before` (its current text) or
+ * `<name>.absent`, and `<name>.after` unless the entry is to be removed. post-commit swaps them in if nothing changed.
+ */
+async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string, detail: StagedDetail): Promise<void> {
+  const paths = new Set(await state.paths());
+  if (paths.size === 0) return;
+  const names = new Map<string, string | undefined>();
+  for (const c of detail.changes) {
+    const from = paths.has(c.path) ? c.path : c.oldPath !== undefined && paths.has(c.oldPath) ? c.oldPath : undefined;
+    const blob = detail.blobs.get(c.newBlob);
+    if (from === undefined || !blob) continue;
+    const disk = await readOptional(fromRepoPath(repo, c.path));
     if (disk === undefined) continue;
-    const prov = await state.read(p, disk);
+    const prov = await state.read(from, disk);
     if (!prov) continue;
-    const next = advancedLines(disk, prov, blob);
-    if (next.every((l, i) => l === prov[i])) continue;
-    const name = path.basename(state.entryFile(p));
-    const before = await readOptional(state.entryFile(p));
-    if (before === undefined) continue;
-    await fsp.mkdir(dir, { recursive: true });
-    await fsp.writeFile(path.join(dir, `${name}.before`), before);
-    const after = state.entryText(p, disk, next);
+    const next = advancedLines(disk, prov, blob.toString('utf8'));
+    if (from === c.path && next.every((l, i) => l === prov[i])) continue;
+    if (from !== c.path) names.set(path.basename(state.entryFile(from)), undefined);
+    names.set(path.basename(state.entryFile(c.path)), state.entryText(c.path, disk, next));
+  }
+  if (names.size === 0) return;
+  const dir = path.join(scratch, 'advance');
+  await fsp.mkdir(dir, { recursive: true });
+  for (const [name, after] of names) {
+    const before = await readOptional(path.join(state.entriesDir(), name));
+    if (before === undefined) await fsp.writeFile(path.join(dir, `${name}.absent`), '');
+    else await fsp.writeFile(path.join(dir, `${name}.before`), before);
     if (after !== undefined) await fsp.writeFile(path.join(dir, `${name}.after`), after);
   }
   await fsp.writeFile(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
-}
-
-/** Texts of `paths` in the index (those staged), through `ls-files -s -z` and one `cat-file --batch`. */
-async function stagedBlobs(repo: Repo, paths: readonly string[]): Promise<{ blobs: Map<string, string> }> {
-  const r = await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', ...paths], { cwd: repo.root });
-  const ids = new Map<string, string>();
-  for (const rec of r.stdout.split('\0')) {
-    const tab = rec.indexOf('\t');
-    if (tab < 0) continue;
-    const [, id, stage] = rec.slice(0, tab).split(' ');
-    if (id && stage === '0') ids.set(rec.slice(tab + 1), id);
-  }
-  const raw = await readBlobs(repo, [...ids.values()]);
-  const blobs = new Map<string, string>();
-  for (const [p, id] of ids) {
-    const b = raw.get(id);
-    if (b) blobs.set(p, b.toString('utf8'));
-  }
-  return { blobs };
 }
 
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */

@@ -13,7 +13,15 @@ export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-const PRELUDE = (name: string, cliPath: string): string => `#!/bin/sh
+/** Where git put a file of the per-worktree git dir for this hook, so the prelude can find the dirs without running git. */
+const GIT_DIR_HINT: Record<GitHookName, string> = {
+  'prepare-commit-msg': '${1-}',
+  'commit-msg': '${1-}',
+  'post-commit': '${GIT_INDEX_FILE-}',
+  'post-rewrite': '',
+};
+
+const PRELUDE = (name: GitHookName, cliPath: string): string => `#!/bin/sh
 # ai-provenance ${name} hook. Any failure of its own prints one line and lets the commit through.
 ap_hook=${name}
 ap_cli=${shQuote(cliPath)}
@@ -21,10 +29,24 @@ ap_cli=${shQuote(cliPath)}
 ap_node=\${AI_PROVENANCE_NODE:-node}
 ap_nl='
 '
-ap_dirs=$(git rev-parse --absolute-git-dir --git-common-dir 2>/dev/null) || exit 0
-ap_gitdir=\${ap_dirs%%"$ap_nl"*}
-ap_common=\${ap_dirs#*"$ap_nl"}
-case $ap_common in /*) ;; *) ap_common=$PWD/$ap_common ;; esac
+ap_hint="${GIT_DIR_HINT[name]}"
+ap_gitdir=
+case $ap_hint in */*) ap_gitdir=\${ap_hint%/*} ;; esac
+case $ap_gitdir in '' | /*) ;; *) ap_gitdir=$PWD/$ap_gitdir ;; esac
+if [ -n "$ap_gitdir" ] && [ -f "$ap_gitdir/HEAD" ]; then
+  # A linked worktree's git dir names the shared one in its commondir file.
+  if [ -f "$ap_gitdir/commondir" ]; then
+    read -r ap_common < "$ap_gitdir/commondir" || exit 0
+    case $ap_common in /*) ;; *) ap_common=$ap_gitdir/$ap_common ;; esac
+  else
+    ap_common=$ap_gitdir
+  fi
+else
+  ap_dirs=$(git rev-parse --absolute-git-dir --git-common-dir 2>/dev/null) || exit 0
+  ap_gitdir=\${ap_dirs%%"$ap_nl"*}
+  ap_common=\${ap_dirs#*"$ap_nl"}
+  case $ap_common in /*) ;; *) ap_common=$PWD/$ap_common ;; esac
+fi
 ap_state=$ap_common/ai-provenance
 ap_scratch=$ap_gitdir/ai-provenance-commit
 ap_notes=${NOTES_REF}
@@ -61,12 +83,14 @@ ap_is_amend() {
   ap_p=$PPID
   for ap_i in 1 2 3 4; do
     if [ -r "/proc/$ap_p/cmdline" ]; then
-      grep -q -e '--amend' "/proc/$ap_p/cmdline" 2>/dev/null && return 0
-      read -r ap_x ap_x ap_x ap_p ap_x < "/proc/$ap_p/stat" 2>/dev/null || return 1
+      ap_args=" $(tr '\\000' ' ' < "/proc/$ap_p/cmdline" 2>/dev/null)"
+      read -r ap_x ap_x ap_x ap_pp ap_x < "/proc/$ap_p/stat" 2>/dev/null || ap_pp=1
     else
-      ps -o args= -p "$ap_p" 2>/dev/null | grep -q -e '--amend' && return 0
-      ap_p=$(ps -o ppid= -p "$ap_p" 2>/dev/null) || return 1
+      ap_args=" $(ps -o args= -p "$ap_p" 2>/dev/null)"
+      ap_pp=$(ps -o ppid= -p "$ap_p" 2>/dev/null) || ap_pp=1
     fi
+    case $ap_args in *" --amend "* | *" --amend") return 0 ;; *" commit "* | *" commit") return 1 ;; esac
+    ap_p=$ap_pp
     [ "$ap_p" -gt 1 ] 2>/dev/null || return 1
   done
   return 1
@@ -81,8 +105,11 @@ if ap_replaying; then
 fi
 if [ -e "$ap_state/pending" ]; then
   ap_run "$@"
-elif [ "\${2-}" = squash ] || ap_is_amend; then
+elif [ "\${2-}" = squash ]; then
   ap_has_notes && ap_run "$@"
+elif [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; then
+  # Only an amend of a commit that has a note has anything to carry.
+  git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1 && ap_is_amend && ap_run "$@"
 fi
 exit 0
 `;
@@ -134,15 +161,20 @@ ap_apply() {
   [ -d "$ap_scratch/advance" ] || return 0
   ( set -C; echo "$$ - sh" > "$ap_state/lock" ) 2>/dev/null || return 1
   read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
-  for ap_b in "$ap_scratch"/advance/*.before; do
+  # Every entry must still be exactly what prepare-commit-msg saw; otherwise Node redoes the advance.
+  for ap_b in "$ap_scratch"/advance/*.before "$ap_scratch"/advance/*.absent; do
     [ -e "$ap_b" ] || continue
     ap_n=\${ap_b##*/}
-    cmp -s "$ap_b" "$ap_entries/\${ap_n%.before}" || { ap_unlock; return 1; }
+    case $ap_n in
+      *.before) cmp -s "$ap_b" "$ap_entries/\${ap_n%.before}" || { ap_unlock; return 1; } ;;
+      *.absent) [ ! -e "$ap_entries/\${ap_n%.absent}" ] || { ap_unlock; return 1; } ;;
+    esac
   done
-  for ap_b in "$ap_scratch"/advance/*.before; do
+  mkdir -p "$ap_entries"
+  for ap_b in "$ap_scratch"/advance/*.before "$ap_scratch"/advance/*.absent; do
     [ -e "$ap_b" ] || continue
     ap_n=\${ap_b##*/}
-    ap_n=\${ap_n%.before}
+    ap_n=\${ap_n%.*}
     if [ -f "$ap_scratch/advance/$ap_n.after" ]; then mv -f "$ap_scratch/advance/$ap_n.after" "$ap_entries/$ap_n"; else rm -f "$ap_entries/$ap_n"; fi
     rm -f "$ap_b"
   done
@@ -194,5 +226,5 @@ const BODIES: Record<GitHookName, string> = {
 export function hookScript(name: string, cliPath: string): string {
   const body = BODIES[name as GitHookName];
   if (body === undefined) throw new Error(`no ai-provenance git hook named '${name}'`);
-  return PRELUDE(name, cliPath) + body;
+  return PRELUDE(name as GitHookName, cliPath) + body;
 }

@@ -22,17 +22,37 @@ export interface ProvenanceOptions {
 
 /** For each staged text file: its added/changed lines and which of them are AI (re-anchored onto the staged blob). */
 export async function stagedProvenance(repo: Repo, state: WorkingState | undefined, opts: ProvenanceOptions = {}): Promise<CommitFileProvenance[]> {
-  const head = await headCommit(repo);
-  const base = opts.amend && head ? ((await parentOf(repo, head)) ?? emptyTree(repo)) : (head ?? emptyTree(repo));
-  const sources = [...(opts.sources ?? []), ...(opts.amend && head ? [head] : [])];
-  const changes = (await indexChanges(repo, base)).filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
-  const statePaths = new Set(state ? await state.paths() : []);
-  const carried = await notesOf(repo, sources, opts.report);
-  return attribute(repo, changes, carried, async (c, text) => {
+  return (await stagedDetail(repo, state, opts)).files;
+}
+
+export interface StagedDetail {
+  readonly files: CommitFileProvenance[];
+  /** The staged changes considered (text files, not ignored). */
+  readonly changes: readonly FileChange[];
+  /** Staged blobs of changes with added lines, by blob id. */
+  readonly blobs: ReadonlyMap<string, Buffer>;
+}
+
+/** stagedProvenance plus the diff and blobs it read, so a hook can reuse them instead of asking git again. */
+export async function stagedDetail(repo: Repo, state: WorkingState | undefined, opts: ProvenanceOptions = {}): Promise<StagedDetail> {
+  const [all, statePaths, carried] = await Promise.all([
+    // Ask for HEAD (or HEAD^ when amending) directly and fall back to the empty tree for a first commit; saves a rev-parse.
+    indexChanges(repo, opts.amend ? 'HEAD^' : 'HEAD').catch(async (err: unknown) => {
+      if (!opts.amend && (await headCommit(repo))) throw err;
+      if (opts.amend && (await parentOf(repo, 'HEAD'))) throw err;
+      return indexChanges(repo, emptyTree(repo));
+    }),
+    state ? state.paths() : Promise.resolve([]),
+    opts.sources?.length || opts.amend ? notesOf(repo, [...(opts.sources ?? []), ...(opts.amend ? [await headCommit(repo)].filter((h): h is string => !!h) : [])], opts.report) : Promise.resolve([]),
+  ]);
+  const changes = all.filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
+  const pathSet = new Set(statePaths);
+  const { files, blobs } = await attribute(repo, changes, carried, async (c, text) => {
     if (!state) return undefined;
-    const from = statePaths.has(c.path) ? c.path : c.oldPath !== undefined && statePaths.has(c.oldPath) ? c.oldPath : undefined;
+    const from = pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
     return from === undefined ? undefined : state.read(from, text);
   });
+  return { files, changes, blobs };
 }
 
 /** Provenance of commit `target` carried from the notes of `sources` (rebase, cherry-pick, squash) and target's own note. */
@@ -40,7 +60,7 @@ export async function carriedProvenance(repo: Repo, target: string, sources: rea
   const base = (await parentOf(repo, target)) ?? emptyTree(repo);
   const changes = (await commitChanges(repo, base, target)).filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
   const carried = await notesOf(repo, [...sources, target], opts.report);
-  return attribute(repo, changes, carried, async () => undefined);
+  return (await attribute(repo, changes, carried, async () => undefined)).files;
 }
 
 export async function parentOf(repo: Repo, commit: string): Promise<string | undefined> {
@@ -96,7 +116,7 @@ async function attribute(
   changes: readonly FileChange[],
   carried: readonly CarriedNote[],
   fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
-): Promise<CommitFileProvenance[]> {
+): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
   const blobs = await readBlobs(repo, [...changes.filter((c) => c.addedCount > 0).map((c) => c.newBlob), ...sourceBlobIds]);
   const out: CommitFileProvenance[] = [];
@@ -122,7 +142,7 @@ async function attribute(
     }
     out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict(layers, c.added)) });
   }
-  return out;
+  return { files: out, blobs };
 }
 
 function expandRuns(runs: readonly LineRun[], count: number): LineProvenance[] {

@@ -1,16 +1,18 @@
 // Real git hooks for tests: a private bundle of the CLI and a minimal installer (our hook bodies written into .git/hooks).
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { hookScript } from '../../../src/git/hookScripts';
-import { tempDir } from './helpers';
 
 let bundle: { cli: string; node: string; log: string } | undefined;
 
 /** Bundles src/cli/main.ts once per run, plus a `node` wrapper that logs each start so tests can count Node processes. */
 export function cliBundle(): { cli: string; node: string; log: string } {
   if (bundle) return bundle;
-  const dir = tempDir('aip-cli-');
+  // Outlives each suite's temp-dir cleanup; removed when the test process ends.
+  const dir = mkdtempSync(path.join(tmpdir(), 'aip-cli-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const cli = path.join(dir, 'cli.js');
   buildSync({
     entryPoints: [path.resolve(__dirname, '../../../src/cli/main.ts')],
