@@ -47,6 +47,8 @@ export interface InstalledHook {
 }
 
 export interface InstallReport {
+  /** Top level of the working tree install ran in. */
+  readonly topLevel: string;
   readonly mode: HookMode;
   readonly hooksDir: string;
   readonly hooks: readonly InstalledHook[];
@@ -55,6 +57,7 @@ export interface InstallReport {
 }
 
 export interface UninstallReport {
+  readonly topLevel: string;
   readonly removed: readonly string[];
   readonly restored: readonly string[];
 }
@@ -162,7 +165,7 @@ export async function installHooks(opts: InstallOptions): Promise<InstallReport>
     hooks: manifestHooks,
   };
   await writeIfChanged(manifestPath(loc.commonDir), `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
-  return { mode, hooksDir: targetDir, hooks, ...(movedFrom ? { movedFrom } : {}) };
+  return { topLevel: loc.topLevel, mode, hooksDir: targetDir, hooks, ...(movedFrom ? { movedFrom } : {}) };
 }
 
 async function installPlain(name: HookName, hooksDir: string, ours: string, opts: InstallOptions): Promise<InstalledHook> {
@@ -217,7 +220,7 @@ export async function uninstallHooks(cwd: string): Promise<UninstallReport> {
       restored,
     );
   }
-  return { removed, restored };
+  return { topLevel: loc.topLevel, removed, restored };
 }
 
 async function removeInstall(m: Manifest, loc: RepoLocation, removed: string[] = [], restored: string[] = []): Promise<void> {

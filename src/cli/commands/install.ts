@@ -1,10 +1,12 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../command';
+import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { InstallError, installHooks } from '../../git/install';
 import { hookScript } from '../../git/hookScripts';
+import { AgentSettingsError, installAgentHooks } from '../../agents/install';
 
-const HELP = `Usage: ai-provenance install
+const HELP = `Usage: ai-provenance install [--agents a,b]
 
 Installs ai-provenance's git hooks (prepare-commit-msg, commit-msg, post-commit,
 post-rewrite) into the repository of the current directory.
@@ -18,19 +20,31 @@ post-rewrite) into the repository of the current directory.
 - Records the absolute paths of node and of this CLI; run install again after
   moving or updating either. Running it twice changes nothing.
 
+Options:
+  --agents a,b   also add our hook to these agents' project settings
+                 (claude-code, cursor, codex, gemini-cli, copilot)
+
 'ai-provenance uninstall' puts everything back as it was.
 `;
 
 export const command: Command = {
   help: HELP,
   async run(args, io) {
-    if (args.includes('--agents')) {
-      io.stderr.write('ai-provenance install: --agents is not available in this build\n');
-      return 2;
-    }
-    if (args.length > 0) {
-      io.stderr.write(`ai-provenance install: unexpected argument '${args[0]}' (see ai-provenance install --help)\n`);
-      return 2;
+    let agents: string[];
+    try {
+      const parsed = parseCommandArgs('install', args, { agents: { type: 'string' } });
+      if (parsed.positionals.length > 0) {
+        throw new UsageError(`ai-provenance install: unexpected argument '${parsed.positionals[0]}' (see ai-provenance install --help)`);
+      }
+      const list = stringOpt(parsed, 'agents');
+      agents = list === undefined ? [] : list.split(',').map((a) => a.trim()).filter((a) => a !== '');
+      if (list !== undefined && agents.length === 0) throw new UsageError('ai-provenance install: --agents needs a comma-separated list of agents');
+    } catch (err) {
+      if (err instanceof UsageError) {
+        io.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
     }
     try {
       const cliPath = realpathSync(process.argv[1] ?? '');
@@ -45,9 +59,13 @@ export const command: Command = {
       if (report.mode === 'husky') {
         io.stdout.write('husky: commit the .husky/<hook> changes to share them; they do nothing where ai-provenance is not installed\n');
       }
+      if (agents.length > 0) {
+        const changed = await installAgentHooks(report.topLevel, agents, agentCommand(report.topLevel, cliPath));
+        for (const f of changed) io.stdout.write(`agent hook added: ${f}\n`);
+      }
       return 0;
     } catch (err) {
-      if (err instanceof InstallError) {
+      if (err instanceof InstallError || err instanceof AgentSettingsError) {
         io.stderr.write(`ai-provenance install: ${err.message}\n`);
         return 1;
       }
@@ -55,3 +73,9 @@ export const command: Command = {
     }
   },
 };
+
+/** How agents start the CLI: the project's own copy when it has one (the settings files are shared), else this one. */
+function agentCommand(topLevel: string, cliPath: string): string {
+  if (existsSync(path.join(topLevel, 'node_modules', '.bin', 'ai-provenance'))) return 'npx --no-install ai-provenance';
+  return `node "${cliPath.replace(/(["\\$`])/g, '\\$1')}"`;
+}

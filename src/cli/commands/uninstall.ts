@@ -1,13 +1,15 @@
 import * as path from 'node:path';
 import type { Command } from '../command';
-import { InstallError, uninstallHooks } from '../../git/install';
+import { InstallError, locateRepo, uninstallHooks } from '../../git/install';
+import { AgentSettingsError, uninstallAgentHooks } from '../../agents/install';
 
 const HELP = `Usage: ai-provenance uninstall
 
 Removes exactly what 'ai-provenance install' added to the repository of the
 current directory: our hooks, the marked blocks in .husky/<hook>, and the files
-under <git-common-dir>/ai-provenance/hooks. Hooks that were there before are
-put back byte for byte, with their file modes.
+under <git-common-dir>/ai-provenance/hooks, and the entries 'install --agents'
+added to agents' settings. Hooks that were there before are put back byte for
+byte, with their file modes.
 `;
 
 export const command: Command = {
@@ -18,13 +20,16 @@ export const command: Command = {
       return 2;
     }
     try {
+      // Agent hooks first: their record lives in the folder the git-hook uninstall removes once it is empty.
+      const agentFiles = await uninstallAgentHooks((await locateRepo(io.cwd)).topLevel);
       const report = await uninstallHooks(io.cwd);
       for (const f of report.removed) io.stdout.write(`removed: ${path.relative(io.cwd, f) || f}\n`);
       for (const f of report.restored) io.stdout.write(`restored: ${path.relative(io.cwd, f) || f}\n`);
-      if (report.removed.length === 0 && report.restored.length === 0) io.stdout.write('nothing to uninstall\n');
+      for (const f of agentFiles) io.stdout.write(`agent hook removed: ${f}\n`);
+      if (report.removed.length === 0 && report.restored.length === 0 && agentFiles.length === 0) io.stdout.write('nothing to uninstall\n');
       return 0;
     } catch (err) {
-      if (err instanceof InstallError) {
+      if (err instanceof InstallError || err instanceof AgentSettingsError) {
         io.stderr.write(`ai-provenance uninstall: ${err.message}\n`);
         return 1;
       }

@@ -496,7 +496,7 @@ describe('install', function () {
       const repo = newRepo();
       const before = snapshot(repo);
       const report = await uninstallHooks(repo);
-      assert.deepEqual(report, { removed: [], restored: [] });
+      assert.deepEqual(report, { topLevel: repo, removed: [], restored: [] });
       assert.deepEqual(snapshot(repo), before);
     });
   });
@@ -547,6 +547,23 @@ describe('ai-provenance install / uninstall commands', function () {
     assert.equal(u.code, 1);
     assert.equal(u.stderr.split('\n').length, 2);
     assert.equal((await cli(installCommand, dir, 'extra')).code, 2);
+    assert.equal((await cli(installCommand, dir, '--agents', ' , ')).code, 2);
     assert.equal((await cli(uninstallCommand, dir, '--force')).code, 2);
+  });
+
+  it('install --agents adds our hook to the agents’ settings, and uninstall takes it out again', async () => {
+    const repo = newRepo();
+    const before = snapshot(repo);
+    const r = await cli(installCommand, repo, '--agents', 'claude-code,cursor');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^agent hook added: \.claude\/settings\.json$/m);
+    assert.match(r.stdout, /^agent hook added: \.cursor\/hooks\.json$/m);
+    assert.match(fs.readFileSync(path.join(repo, '.claude', 'settings.json'), 'utf8'), /hook claude-code/);
+    const bad = await cli(installCommand, repo, '--agents', 'vim');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^ai-provenance install: .*unknown agent 'vim'/);
+    const u = await cli(uninstallCommand, repo);
+    assert.match(u.stdout, /^agent hook removed: \.claude\/settings\.json$/m);
+    assert.deepEqual(snapshot(repo), before);
   });
 });
