@@ -34,11 +34,20 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       onRepo: async (repo: RepoRef) => {
         if (!watched.has(repo.stateDir)) {
           // Hooks and the CLI rewrite `generation` after every change to the working state.
-          const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.stateDir), 'generation'));
+          const state = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.stateDir), 'generation'));
           const reload = (): void => service?.reloadRepo(repo.stateDir);
-          w.onDidChange(reload);
-          w.onDidCreate(reload);
-          watched.set(repo.stateDir, w);
+          // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`.
+          const history = [repo.gitDir, repo.commonDir]
+            .filter((d, i, all) => all.indexOf(d) === i)
+            .map((d) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(d), '{logs/HEAD,refs/notes/ai-provenance}')));
+          const rehistory = (): void => service?.reloadRepo(repo.stateDir, true);
+          state.onDidChange(reload);
+          state.onDidCreate(reload);
+          for (const h of history) {
+            h.onDidChange(rehistory);
+            h.onDidCreate(rehistory);
+          }
+          watched.set(repo.stateDir, vscode.Disposable.from(state, ...history));
         }
         await config.ensure(repo);
       },

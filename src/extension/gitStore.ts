@@ -48,7 +48,7 @@ export class GitStore implements Store {
       repo = await discoverWithoutGit(dir);
     }
     if (!repo) return undefined;
-    return { root: repo.root, stateDir: stateDir(repo), state: WorkingState.forRepo(repo) };
+    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state: WorkingState.forRepo(repo) };
   }
 
   read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {

@@ -37,6 +37,8 @@ interface DocState extends TrackedDoc {
   reloadTimer?: NodeJS.Timeout;
   /** Set while an edit is waiting to be written, so a reload from the store does not undo it. */
   dirty: boolean;
+  /** History must be read again (on open, after a commit or a new note, after the file changed on disk). */
+  needsHistory: boolean;
 }
 
 /** What the service asks of the rest of the extension about repositories. */
@@ -116,7 +118,7 @@ export class ProvenanceService implements vscode.Disposable {
       return this.docs.get(key);
     }
     if (!TRACKED_SCHEMES.has(doc.uri.scheme)) return undefined;
-    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false, ready: Promise.resolve() };
+    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false, needsHistory: true, ready: Promise.resolve() };
     this.docs.set(key, state);
     if (doc.uri.scheme === 'file') {
       state.ready = this.locate(state, doc);
@@ -169,7 +171,10 @@ export class ProvenanceService implements vscode.Disposable {
     if (author) this.log.info(`${e.document.uri.fsPath}: ${author.source} edit by ${author.agent}`);
     this.schedulePersist(state, e.document);
     // A clean document after a change was reloaded from disk: an agent may have recorded what it wrote.
-    if (!e.document.isDirty && state.repo) this.scheduleReload(state, 150);
+    if (!e.document.isDirty && state.repo) {
+      state.needsHistory = true;
+      this.scheduleReload(state, 150);
+    }
     this.changed.fire(state.uri);
   }
 
@@ -228,9 +233,13 @@ export class ProvenanceService implements vscode.Disposable {
     }, delay);
   }
 
-  /** Re-reads the working state (and history) for every open document of a repository, e.g. after a hook recorded. */
-  reloadRepo(stateDir: string): void {
-    for (const state of this.docs.values()) if (state.repo?.stateDir === stateDir) this.scheduleReload(state, 100);
+  /** Re-reads the working state for every open document of a repository, e.g. after a hook recorded; `history` also re-reads committed attribution. */
+  reloadRepo(stateDir: string, history = false): void {
+    for (const state of this.docs.values()) {
+      if (state.repo?.stateDir !== stateDir) continue;
+      if (history) state.needsHistory = true;
+      this.scheduleReload(state, 100);
+    }
   }
 
   /** Merges what the working state and history know into the tracker. */
@@ -241,18 +250,26 @@ export class ProvenanceService implements vscode.Disposable {
     if (!doc) return;
     const version = doc.version;
     const text = doc.getText();
+    // Blame lines match the file on disk only while the document is clean; it starts a process, so only when history moved.
+    const withHistory = state.needsHistory && !doc.isDirty;
     const [recorded, committed] = await Promise.all([
       this.store.read(state.repo, state.relPath, text).catch((err: unknown) => {
         this.log.warn(`${uri.fsPath}: ${message(err)}`);
         return undefined;
       }),
-      doc.isDirty ? Promise.resolve([] as readonly BlameLine[]) : this.store.blame(state.repo, state.relPath).catch(() => [] as readonly BlameLine[]),
+      withHistory
+        ? this.store.blame(state.repo, state.relPath).catch((err: unknown) => {
+            this.log.warn(message(err));
+            return [] as readonly BlameLine[];
+          })
+        : Promise.resolve([] as readonly BlameLine[]),
     ]);
     if (this.docs.get(uri.toString()) !== state || doc.version !== version) {
       // The text moved on while reading; read again against the new text.
       this.scheduleReload(state, 50);
       return;
     }
+    if (withHistory) state.needsHistory = false;
     const current = state.tracker.lines();
     const merged = current.slice();
     if (recorded) this.takeOver(merged, recorded);

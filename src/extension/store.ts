@@ -6,6 +6,9 @@ export interface RepoRef {
   readonly root: string;
   /** `<git-common-dir>/ai-provenance`, watched for records made by hooks and the CLI. */
   readonly stateDir: string;
+  /** Per-worktree git dir and the shared common dir, watched for commits (`logs/HEAD`) and new notes. */
+  readonly gitDir: string;
+  readonly commonDir: string;
 }
 
 /** One committed line as `ai-provenance blame --json` reports it (line 1-based). */
