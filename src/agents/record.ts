@@ -8,10 +8,13 @@ import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
 import { reconstructBefore } from './locate';
 import { normalizeModel } from './models';
-import { shellChanges, takeShellSnapshot } from './shell';
+import type * as Shell from './shell';
 import { SnapshotStore, type FileSnapshot, type ShellSnapshot } from './snapshots';
 import { modelFromTranscript } from './transcript';
 import type { FileWrite, HookEvent, SessionInfo } from './types';
+
+// Shell tools are rarer than edits and need git: loaded only for them, so an edit's hook starts no more than it uses.
+const shell = (): typeof Shell => require('./shell');
 
 /** Files larger than this are neither snapshotted nor attributed. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -170,7 +173,7 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
 async function afterShell(ctx: Context, key: string): Promise<void> {
   const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
-  const { changes, unknown } = await shellChanges(ctx.repo, snap);
+  const { changes, unknown } = await shell().shellChanges(ctx.repo, snap);
   for (const p of unknown) if (!ctx.isIgnored(p)) ctx.result.skipped.push(`${p}: not recorded: changed by a shell command but too large to compare`);
   const author = await attribution(ctx.agent, ctx.info, ctx.now, 'shell');
   for (const c of changes) {
@@ -225,7 +228,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
       for (const w of event.writes) await afterWrite(ctx, event.key, w, author!);
       break;
     case 'before-shell':
-      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await takeShellSnapshot(repo, ctx.now));
+      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await shell().takeShellSnapshot(repo, ctx.now));
       await ctx.store.sweep(ctx.now);
       break;
     case 'after-shell':
