@@ -56,17 +56,16 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (source === 'merge') return 0;
   const replay = replayKind(repo);
   if (replay === 'rebase' || replay === 'cherry-pick') return 0;
-  // Independent git calls run side by side: on a busy machine each process start is felt.
-  const [config, commentChar, tree, message] = await Promise.all([
-    loadTeamConfig(repo, io.warn),
-    commentCharOf(repo),
-    git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()),
-    fsp.readFile(msgFile, 'utf8'),
-  ]);
+  // Independent git calls run side by side: each process start is felt on a busy machine.
+  const configP = loadTeamConfig(repo, io.warn);
+  const commentCharP = commentCharOf(repo);
+  const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
+  const messageP = fsp.readFile(msgFile, 'utf8');
   const state = WorkingState.forRepo(repo);
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
-    const files = await stagedProvenance(repo, undefined, { config, amend: true, sources: await squashSources(repo), report: io.warn });
+    const files = await stagedProvenance(repo, undefined, { config: configP, amend: true, sources: await squashSources(repo), report: io.warn });
+    const [config, commentChar, message] = await Promise.all([configP, commentCharP, messageP]);
     const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
     const next = applyTrailers(stripOwnTrailers(message), trailers, { commentChar });
     if (next !== message) await fsp.writeFile(msgFile, next);
@@ -74,8 +73,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   }
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend(io.env) : false;
   const sources = source === 'squash' ? await mergeSquashSources(repo) : [];
-  const detail = await stagedDetail(repo, state, { config, amend, sources, report: io.warn });
+  const detail = await stagedDetail(repo, state, { config: configP, amend, sources, report: io.warn });
   const files = detail.files;
+  const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
   const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
   if (trailers.length > 0 || amend) {
@@ -229,8 +229,8 @@ export function advancedLines(diskText: string, prov: readonly LineProvenance[],
 }
 
 /**
- * Writes, into the scratch dir, each working-state entry this commit advances: `<name>.before` (its current text) or
- * `<name>.absent`, and `<name>.after` unless the entry is to be removed. post-commit swaps them in if nothing changed.
+ * Writes, into the scratch dir, each working-state entry this commit advances, as it is now and as it will be;
+ * post-commit swaps them in if nothing changed in between.
  */
 async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string, detail: StagedDetail): Promise<void> {
   const paths = new Set(await state.paths());
@@ -250,14 +250,23 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
     names.set(path.basename(state.entryFile(c.path)), state.entryText(c.path, disk, next));
   }
   if (names.size === 0) return;
+  // Layout read by post-commit's shell: before/ (names only) and check (their texts concatenated in name order),
+  // absent/, after/ (moved into place with one mv), delete/ (removed with one rm).
   const dir = path.join(scratch, 'advance');
-  await fsp.mkdir(dir, { recursive: true });
-  for (const [name, after] of names) {
+  for (const sub of ['before', 'absent', 'after', 'delete']) await fsp.mkdir(path.join(dir, sub), { recursive: true });
+  const check: string[] = [];
+  for (const name of [...names.keys()].sort()) {
+    const after = names.get(name);
     const before = await readOptional(path.join(state.entriesDir(), name));
-    if (before === undefined) await fsp.writeFile(path.join(dir, `${name}.absent`), '');
-    else await fsp.writeFile(path.join(dir, `${name}.before`), before);
-    if (after !== undefined) await fsp.writeFile(path.join(dir, `${name}.after`), after);
+    if (before === undefined) await fsp.writeFile(path.join(dir, 'absent', name), '');
+    else {
+      await fsp.writeFile(path.join(dir, 'before', name), '');
+      check.push(before);
+    }
+    if (after !== undefined) await fsp.writeFile(path.join(dir, 'after', name), after);
+    else await fsp.writeFile(path.join(dir, 'delete', name), '');
   }
+  await fsp.writeFile(path.join(dir, 'check'), check.join(''));
   await fsp.writeFile(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
 }
 

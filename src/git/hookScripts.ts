@@ -60,7 +60,7 @@ ap_run() {
     echo "ai-provenance: $ap_cli not found (reinstall with 'ai-provenance install'); $ap_hook hook skipped, the commit is not affected" >&2
     return 0
   fi
-  "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
+  AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
 }
 
 ap_has_notes() {
@@ -162,26 +162,32 @@ ap_apply() {
   ( set -C; echo "$$ - sh" > "$ap_state/lock" ) 2>/dev/null || return 1
   read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
   # Every entry must still be exactly what prepare-commit-msg saw; otherwise Node redoes the advance.
-  for ap_b in "$ap_scratch"/advance/*.before "$ap_scratch"/advance/*.absent; do
+  ap_adv=$ap_scratch/advance
+  for ap_b in "$ap_adv"/absent/*; do
     [ -e "$ap_b" ] || continue
-    ap_n=\${ap_b##*/}
-    case $ap_n in
-      *.before) cmp -s "$ap_b" "$ap_entries/\${ap_n%.before}" || { ap_unlock; return 1; } ;;
-      *.absent) [ ! -e "$ap_entries/\${ap_n%.absent}" ] || { ap_unlock; return 1; } ;;
-    esac
+    [ ! -e "$ap_entries/\${ap_b##*/}" ] || { ap_unlock; return 1; }
   done
-  mkdir -p "$ap_entries"
-  for ap_b in "$ap_scratch"/advance/*.before "$ap_scratch"/advance/*.absent; do
+  set --
+  for ap_b in "$ap_adv"/before/*; do
+    [ -e "$ap_b" ] && set -- "$@" "$ap_entries/\${ap_b##*/}"
+  done
+  if [ $# -gt 0 ]; then
+    cat -- "$@" 2>/dev/null | cmp -s - "$ap_adv/check" || { ap_unlock; return 1; }
+  fi
+  set --
+  for ap_b in "$ap_adv"/delete/*; do
+    [ -e "$ap_b" ] && set -- "$@" "$ap_entries/\${ap_b##*/}"
+  done
+  for ap_b in "$ap_adv"/after/*; do
     [ -e "$ap_b" ] || continue
-    ap_n=\${ap_b##*/}
-    ap_n=\${ap_n%.*}
-    if [ -f "$ap_scratch/advance/$ap_n.after" ]; then mv -f "$ap_scratch/advance/$ap_n.after" "$ap_entries/$ap_n"; else rm -f "$ap_entries/$ap_n"; fi
-    rm -f "$ap_b"
+    { [ -d "$ap_entries" ] || mkdir -p "$ap_entries"; } && mv -f "$ap_adv"/after/* "$ap_entries"/ || { ap_unlock; return 1; }
+    break
   done
+  [ $# -gt 0 ] && rm -f -- "$@"
+  # Only its change matters to watchers, so a plain write (no temp file and rename) is enough.
+  echo "$$ post-commit" > "$ap_state/generation"
   set -- "$ap_state"/entries/*/*.json
-  [ -e "$1" ] || rm -f "$ap_state/pending"
-  echo "$$ post-commit" > "$ap_state/generation.$$.tmp" && mv -f "$ap_state/generation.$$.tmp" "$ap_state/generation"
-  ap_unlock
+  if [ -e "$1" ]; then ap_unlock; else rm -f "$ap_state/pending" "$ap_state/lock"; fi
   return 0
 }
 

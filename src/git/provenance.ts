@@ -10,8 +10,8 @@ import { git } from './run';
 import { runsOf, type WorkingState } from './workingState';
 
 export interface ProvenanceOptions {
-  /** Team config: ignored paths are skipped. */
-  readonly config?: CompiledConfig;
+  /** Team config: ignored paths are skipped. A promise lets the caller load it while git runs. */
+  readonly config?: CompiledConfig | Promise<CompiledConfig>;
   /** Diff against HEAD's parent and carry HEAD's note too (`git commit --amend`). */
   readonly amend?: boolean;
   /** Commits whose notes are carried onto the result (the commits a squash combines). */
@@ -35,7 +35,7 @@ export interface StagedDetail {
 
 /** stagedProvenance plus the diff and blobs it read, so a hook can reuse them instead of asking git again. */
 export async function stagedDetail(repo: Repo, state: WorkingState | undefined, opts: ProvenanceOptions = {}): Promise<StagedDetail> {
-  const [all, statePaths, carried] = await Promise.all([
+  const [all, statePaths, carried, config] = await Promise.all([
     // Ask for HEAD (or HEAD^ when amending) directly and fall back to the empty tree for a first commit; saves a rev-parse.
     indexChanges(repo, opts.amend ? 'HEAD^' : 'HEAD').catch(async (err: unknown) => {
       if (!opts.amend && (await headCommit(repo))) throw err;
@@ -44,8 +44,9 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     }),
     state ? state.paths() : Promise.resolve([]),
     opts.sources?.length || opts.amend ? notesOf(repo, [...(opts.sources ?? []), ...(opts.amend ? [await headCommit(repo)].filter((h): h is string => !!h) : [])], opts.report) : Promise.resolve([]),
+    opts.config,
   ]);
-  const changes = all.filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
+  const changes = all.filter((c) => !c.binary && !config?.isIgnored(c.path));
   const pathSet = new Set(statePaths);
   const { files, blobs } = await attribute(repo, changes, carried, async (c, text) => {
     if (!state) return undefined;
@@ -58,7 +59,8 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
 /** Provenance of commit `target` carried from the notes of `sources` (rebase, cherry-pick, squash) and target's own note. */
 export async function carriedProvenance(repo: Repo, target: string, sources: readonly string[], opts: ProvenanceOptions = {}): Promise<CommitFileProvenance[]> {
   const base = (await parentOf(repo, target)) ?? emptyTree(repo);
-  const changes = (await commitChanges(repo, base, target)).filter((c) => !c.binary && !opts.config?.isIgnored(c.path));
+  const config = await opts.config;
+  const changes = (await commitChanges(repo, base, target)).filter((c) => !c.binary && !config?.isIgnored(c.path));
   const carried = await notesOf(repo, [...sources, target], opts.report);
   return (await attribute(repo, changes, carried, async () => undefined)).files;
 }

@@ -1,5 +1,5 @@
 // Repository discovery and repository-relative paths, aware of linked worktrees and submodules.
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { git, GitError } from './run';
 
@@ -37,6 +37,21 @@ export async function discoverRepo(cwd: string): Promise<Repo> {
   const commonDir = path.resolve(cwd, common);
   const worktreeId = samePath(gitDir, commonDir) ? 'main' : path.basename(gitDir);
   return { root, gitDir, commonDir: canonical(commonDir), worktreeId, objectFormat: format || 'sha1' };
+}
+
+/**
+ * A Repo from directories already known (a hook script found them without running git): `root` is the top of the
+ * working tree, where git runs hooks. The object format comes from the shared config file.
+ */
+export function repoFromDirs(root: string, gitDir: string, commonDir: string): Repo {
+  let format = 'sha1';
+  try {
+    if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(readFileSync(path.join(commonDir, 'config'), 'utf8'))) format = 'sha256';
+  } catch {
+    // No readable config: git's default object format.
+  }
+  const worktreeId = samePath(gitDir, commonDir) ? 'main' : path.basename(gitDir);
+  return { root, gitDir, commonDir: canonical(commonDir), worktreeId, objectFormat: format };
 }
 
 /** The empty tree's id, the diff base of a first commit. */

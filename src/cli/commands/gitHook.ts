@@ -3,7 +3,7 @@ import type { Command } from '../command';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { commitMsg, postCommit, postRewrite, prepareCommitMsg, scratchDir, type HookIO } from '../../git/hookFlows';
-import { discoverRepo, type Repo } from '../../git/repo';
+import { discoverRepo, repoFromDirs, type Repo } from '../../git/repo';
 
 declare const VERSION: string;
 
@@ -41,7 +41,9 @@ export const command: Command = {
     const hookIO: HookIO = { warn: (line) => io.stderr.write(`${line}\n`), toolVersion: toolVersion(), env: process.env };
     let repo: Repo | undefined;
     try {
-      repo = await discoverRepo(io.cwd);
+      // Our hook scripts pass the dirs they found, which saves a git process on the commit's critical path.
+      const { AI_PROVENANCE_GIT_DIR: gitDir, AI_PROVENANCE_COMMON_DIR: commonDir } = process.env;
+      repo = gitDir && commonDir && path.isAbsolute(gitDir) && path.isAbsolute(commonDir) ? repoFromDirs(io.cwd, gitDir, commonDir) : await discoverRepo(io.cwd);
       switch (name) {
         case 'prepare-commit-msg':
           return await prepareCommitMsg(repo, rest, hookIO);
