@@ -117,6 +117,31 @@ describe('AI Provenance in VS Code', function () {
     });
   });
 
+  describe('edits by a person', () => {
+    for (const useEditSource of [true, false]) {
+      it(`never makes AI lines from pasting or formatting (edit source ${useEditSource ? 'on' : 'off'})`, async () => {
+        await settings().update('detection.useEditSource', useEditSource, vscode.ConfigurationTarget.Global);
+        try {
+          const editor = await openFile(`src/ext-paste-${useEditSource}.ts`, 'let a=1\n\n');
+          await vscode.env.clipboard.writeText('const pasted = {a:1,\n  b:2};\nlet more=3\n');
+          editor.selection = new vscode.Selection(1, 0, 1, 0);
+          await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+          if (driver.available) await driver.press('Control+V');
+          else await vscode.commands.executeCommand('editor.action.clipboardPasteAction');
+          await waitFor(() => editor.document.getText().includes('let more=3') || undefined, 'the pasted text');
+          // The TypeScript formatter spaces operators and indents the pasted object; its server may still be starting.
+          await waitFor(async () => {
+            await vscode.commands.executeCommand('editor.action.formatDocument');
+            return editor.document.getText().includes('let a = 1') || undefined;
+          }, 'the formatter to run', 30_000);
+          await expectKinds(editor.document.uri, editor.document.getText().split('\n').map(() => 'human'), 'every line to stay human');
+        } finally {
+          await settings().update('detection.useEditSource', undefined, vscode.ConfigurationTarget.Global);
+        }
+      });
+    }
+  });
+
   describe('persistence', () => {
     it('writes what the editor learned to the working state, where git hooks and a reopened window read it', async () => {
       const editor = await openFile('src/ext-persist.ts', 'let p = 1;\n\n');
