@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { AiProvenanceApi, LineProvenanceInfo } from '../../src/extension/api';
 import { discoverRepo } from '../../src/git/repo';
 import { WorkingState } from '../../src/git/workingState';
-import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, runCli, waitFor, workspacePath } from './harness';
+import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, runCli, setFakeCompletion, waitFor, workspacePath } from './harness';
 
 /** The few DOM calls made inside `driver.evaluate` (the project compiles without the DOM library). */
 interface El {
@@ -262,6 +262,22 @@ describe('AI Provenance in VS Code', function () {
       const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the fallback to attribute the accepted line');
       assert.equal(ls[1].agent, 'copilot');
       assert.equal(ls[1].source, 'inline-completion');
+    });
+
+    it('attributes the word accepted with Ctrl+Right, and only that word', async () => {
+      const editor = await openFile('src/ext-partial.ts', '\n');
+      await setFakeCompletion('function partial() { return 1; }');
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await driver.waitForSelector('.monaco-editor.focused .ghost-text-decoration', { state: 'visible', timeoutMs: 10_000 });
+      await driver.press('Control+ArrowRight');
+      await waitFor(() => editor.document.lineAt(0).text.startsWith('function') || undefined, 'one word to be accepted');
+      assert.ok(editor.document.lineAt(0).text.length < 'function partial() { return 1; }'.length, 'only part of the suggestion was taken');
+      const ls = await expectKinds(editor.document.uri, ['ai', 'human'], 'the partly accepted line to be AI');
+      assert.equal(ls[0].agent, 'copilot');
+      await setFakeCompletion(undefined);
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
     });
 
     it('still treats typing as a person', async () => {
