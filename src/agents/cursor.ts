@@ -12,7 +12,8 @@ function edits(p: { readonly [k: string]: unknown }): Replacement[] {
     return {
       oldText: str(e, 'old_string', `edits[${i}].`),
       newText: str(e, 'new_string', `edits[${i}].`),
-      ...(typeof line === 'number' && Number.isInteger(line) && line > 0 ? { lineHint: line } : {}),
+      // With several edits the docs do not say whether ranges count before or after the earlier ones: no hint then.
+      ...(list.length === 1 && typeof line === 'number' && Number.isInteger(line) && line > 0 ? { lineHint: line } : {}),
     };
   });
 }
