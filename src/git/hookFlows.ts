@@ -223,6 +223,7 @@ const COMMITTED: Attribution = Object.freeze({ agent: 'committed', source: 'impo
 
 /** The working-state provenance of `diskText` with every line that now matches the committed text made human. */
 export function advancedLines(diskText: string, prov: readonly LineProvenance[], committedText: string): LineProvenance[] {
+  if (diskText === committedText) return prov.map(() => HUMAN);
   const committed = splitLines(committedText);
   const marks = reanchor(committed, committed.map(() => ({ kind: 'ai' as const, attribution: COMMITTED })), splitLines(diskText));
   return prov.map((p, i) => (marks[i]?.kind === 'ai' ? HUMAN : p));
