@@ -2,7 +2,7 @@
 // Usage: node bench/activation.bench.mjs [--runs 3]
 // Each run is a fresh window; our extension is installed without activation events so the benchmark activates it.
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildExtension, loadDriverSide, repoRoot } from '../scripts/integration.mjs';
@@ -44,13 +44,9 @@ function stats(xs) {
 
 const fmt = (n) => n.toFixed(1);
 
-/** Our manifest without activation events; with the extension's contributions while they live in contributes.json. */
+/** Our manifest without activation events, so the benchmark decides when activation happens. */
 function benchManifest() {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-  const file = join(repoRoot, 'src', 'extension', 'contributes.json');
-  if (pkg.contributes?.commands || !existsSync(file)) return { activationEvents: [] };
-  const ours = JSON.parse(readFileSync(file, 'utf8'));
-  return { activationEvents: [], contributes: { ...pkg.contributes, ...ours.contributes } };
+  return { activationEvents: [] };
 }
 
 if (!buildExtension()) process.exit(1);

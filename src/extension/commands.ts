@@ -1,4 +1,4 @@
-// Every command of the extension, from one typed table; ids match contributes.json.
+// Every command of the extension, from one typed table; ids match package.json.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { KNOWN_AGENTS } from '../core/model';

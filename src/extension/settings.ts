@@ -1,4 +1,4 @@
-// The one typed reader of the `aiProvenance.*` settings; mirrors `contributes.configuration` in contributes.json.
+// The one typed reader of the `aiProvenance.*` settings; mirrors `contributes.configuration` in package.json.
 import * as vscode from 'vscode';
 
 export const SECTION = 'aiProvenance';

@@ -51,7 +51,7 @@ describe('decoration plan', () => {
 describe('contributed colours', () => {
   it('declares a colour for every style the gutter can use', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const contributes = require('../../../src/extension/contributes.json') as { contributes: { colors: { id: string }[] } };
+    const contributes = require('../../../package.json') as { contributes: { colors: { id: string }[] } };
     const ids = new Set(contributes.contributes.colors.map((c) => c.id));
     for (const slot of ['copilot', 'claude-code', 'cursor', 'codex', 'gemini-cli', 'aider', 'cline', 'roo', 'continue', 'windsurf', 'kiro', 'unknown-ai', 'other']) {
       assert.ok(ids.has(agentColourId(slot)), slot);
