@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
 import type { LineKind, LineProvenance } from '../core/model';
-import { readNotes } from './notes';
+import { listNotes, readNotes } from './notes';
 import { fromRepoPath, type Repo } from './repo';
 import { gitLines, GitError } from './run';
 import type { WorkingState } from './workingState';
@@ -93,15 +93,20 @@ export async function blameEntries(repo: Repo, repoPath: string): Promise<BlameE
 
 /** Attribution of every line of `repoPath` as it is on disk. */
 export async function blameFile(repo: Repo, repoPath: string, state?: WorkingState): Promise<BlameLine[]> {
-  const text = await fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
-  const entries = await blameEntries(repo, repoPath);
-  const pending = state ? await state.read(repoPath, text) : undefined;
+  // The notes list, the file and the working state are read while git blame runs.
+  const listed = listNotes(repo);
+  listed.catch(() => undefined);
+  const textP = fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
+  const pendingP = textP.then((t) => (state ? state.read(repoPath, t) : undefined));
+  pendingP.catch(() => undefined);
+  const [text, entries] = await Promise.all([textP, blameEntries(repo, repoPath)]);
+  const pending = await pendingP;
   if (!entries) {
     const n = text === '' ? 0 : text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
     return Array.from({ length: n }, (_, i) => fromProvenance(i + 1, pending?.[i]));
   }
   const commits = [...new Set(entries.map((e) => e.commit).filter((c) => !UNCOMMITTED.test(c)))];
-  const notes = await readNotes(repo, commits);
+  const notes = await readNotes(repo, commits, listed);
   const byCommit = new Map<string, Map<string, (LineProvenance | undefined)[]>>();
   for (const [commit, noteText] of notes) {
     const parsed = parseTraceRecord(noteText);

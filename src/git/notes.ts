@@ -5,17 +5,27 @@ import type { Repo } from './repo';
 
 export const NOTES_REF = 'refs/notes/ai-provenance';
 
-/** Note texts of the given commits (full ids); commits without a note are absent from the map. */
-export async function readNotes(repo: Repo, commits: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (commits.length === 0) return out;
+/** Every note on the ref: commit id → note blob id (one `git notes list`). */
+export async function listNotes(repo: Repo): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
   const r = await git(['notes', `--ref=${NOTES_REF}`, 'list'], { cwd: repo.root, okCodes: [1, 128] });
-  if (r.exitCode !== 0) return out;
-  const wanted = new Set(commits);
-  const blobOf = new Map<string, string>();
+  if (r.exitCode !== 0) return map;
   for (const line of r.stdout.split('\n')) {
     const [blob, commit] = line.split(' ');
-    if (blob && commit && wanted.has(commit)) blobOf.set(commit, blob);
+    if (blob && commit) map.set(commit, blob);
+  }
+  return map;
+}
+
+/** Note texts of the given commits (full ids); commits without a note are absent from the map. */
+export async function readNotes(repo: Repo, commits: readonly string[], listed?: Promise<Map<string, string>>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (commits.length === 0) return out;
+  const all = await (listed ?? listNotes(repo));
+  const blobOf = new Map<string, string>();
+  for (const c of commits) {
+    const blob = all.get(c);
+    if (blob) blobOf.set(c, blob);
   }
   const blobs = await readBlobs(repo, [...blobOf.values()]);
   for (const [commit, blob] of blobOf) {
