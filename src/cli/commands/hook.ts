@@ -3,7 +3,7 @@
 import type { Command } from '../command';
 import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
-import { PayloadError } from '../../agents/types';
+import { PayloadError, type HookEvent } from '../../agents/types';
 
 /** Larger payloads are drained and dropped: no single edit an agent reports needs this much. */
 export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
@@ -82,7 +82,7 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
   } catch (err) {
     return `${jsonErrorAt(text, err as Error)}; nothing recorded`;
   }
-  let event;
+  let event: HookEvent;
   try {
     event = HOOK_PARSERS[agent](payload);
   } catch (err) {
