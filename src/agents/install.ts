@@ -336,8 +336,15 @@ export async function uninstallAgentHooks(repoRoot: string): Promise<string[]> {
   for (const p of planned) {
     if (p.text === undefined) {
       await fsp.rm(p.file, { force: true });
-      // Leave no empty settings folder behind, but never remove one that holds anything else.
-      await fsp.rmdir(path.dirname(p.file)).catch(() => undefined);
+      // Leave no empty settings folder behind (.github/hooks, then .github), but never one that holds anything else.
+      const dirs = p.rel.split('/').slice(0, -1);
+      for (let n = dirs.length; n > 0; n--) {
+        const removed = await fsp.rmdir(path.join(repoRoot, ...dirs.slice(0, n))).then(
+          () => true,
+          () => false,
+        );
+        if (!removed) break;
+      }
     } else {
       await writeAtomic(p.file, p.text);
     }

@@ -106,6 +106,15 @@ describe('agent settings', () => {
         assert.equal(existsSync(path.join(repo, f)), false, f);
       }
       assert.equal(existsSync(path.join(repo, '.cursor')), false, 'the folder install created is gone');
+      assert.equal(existsSync(path.join(repo, '.github')), false, 'and its parents, once empty');
+    });
+
+    it('keeps a settings folder that holds other files', async () => {
+      writeFile(repo, '.github/workflows/ci.yml', 'on: push\n');
+      await installAgentHooks(repo, ['copilot'], CMD);
+      await uninstallAgentHooks(repo);
+      assert.equal(existsSync(path.join(repo, '.github/hooks')), false);
+      assert.equal(existsSync(path.join(repo, '.github/workflows/ci.yml')), true);
     });
 
     it('finds its entries on uninstall even when the command does not name ai-provenance', async () => {
