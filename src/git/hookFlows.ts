@@ -58,9 +58,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (replay === 'rebase' || replay === 'cherry-pick') return 0;
   // Independent git calls run side by side: each process start is felt on a busy machine.
   const configP = loadTeamConfig(repo, io.warn);
-  const commentCharP = commentCharOf(repo);
-  const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
   const messageP = fsp.readFile(msgFile, 'utf8');
+  const commentCharP = messageP.then((m) => commentCharFor(repo, m));
+  const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
   const state = WorkingState.forRepo(repo);
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
@@ -79,7 +79,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
 
   const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
   if (trailers.length > 0 || amend) {
-    const next = applyTrailers(message, trailers, { commentChar });
+    let next = applyTrailers(message, trailers, { commentChar });
+    // As with `git commit -s` on an empty message: leave line 1 for the subject and a blank line before the trailers.
+    if (!hasContent(message, commentChar) && /^\n[^\n]/.test(next)) next = `\n${next}`;
     if (next !== message) await fsp.writeFile(msgFile, next);
   }
 
@@ -120,7 +122,7 @@ export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO)
   const amend = existsSync(path.join(scratchDir(repo), 'amended')) || (await parentCommandHasAmend(io.env));
   const files = await stagedProvenance(repo, WorkingState.forRepo(repo), { config, amend, report: io.warn });
   const message = await fsp.readFile(msgFile, 'utf8');
-  const trailers = parseTrailers(message, { commentChar: await commentCharOf(repo) });
+  const trailers = parseTrailers(message, { commentChar: await commentCharFor(repo, message) });
   const author = await authorIdentity(repo);
   const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers, author });
   if (violations.length === 0) return 0;
@@ -315,6 +317,10 @@ async function squashSources(repo: Repo): Promise<string[]> {
   return [...new Set(ids)];
 }
 
+function hasContent(message: string, commentChar: string): boolean {
+  return message.split('\n').some((l) => l.trim() !== '' && !l.startsWith(commentChar));
+}
+
 function stripOwnTrailers(message: string): string {
   const own = new RegExp(`^(${OWNED_TOKENS.join('|')}):.*\\n?`, 'gim');
   return message.replace(own, '').replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '\n');
@@ -351,6 +357,15 @@ async function psField(pid: number, field: string): Promise<string | undefined> 
   return new Promise((resolve) => {
     execFile('ps', ['-o', `${field}=`, '-p', String(pid)], (err, out) => resolve(err ? undefined : out.trim()));
   });
+}
+
+/** The comment character, read from git's own template in the message when it is there (saves a git process). */
+async function commentCharFor(repo: Repo, message: string): Promise<string> {
+  const shown = /^(\S) Please enter the commit message/m.exec(message);
+  if (shown) return shown[1]!;
+  // Without git's template (`-m`, `-F`) there are no comment lines unless some line starts with punctuation.
+  if (!/^[^\p{L}\p{N}\s]/mu.test(message)) return '#';
+  return commentCharOf(repo);
 }
 
 async function commentCharOf(repo: Repo): Promise<string> {

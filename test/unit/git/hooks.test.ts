@@ -130,6 +130,34 @@ describe('git hooks', function () {
       assert.equal(note(dir), undefined);
       assert.deepEqual(takeNodeStarts(), []);
     });
+
+    it('keeps AI lines recorded while the message editor is open (post-commit falls back to Node)', async () => {
+      const dir = newRepo();
+      await recordAi(dir, 'a.ts', lines(3), [[1, 1]]);
+      git(dir, 'add', '.');
+      const editor = path.join(dir, '..', `${path.basename(dir)}-editor.sh`);
+      const { cli } = cliBundle();
+      writeFileSync(editor, `printf 'late ai\\n' >> a.ts\n'${process.execPath}' '${cli}' record --agent copilot a.ts:4\nsed -i '1s/^/Edited message/' "$1"\n`);
+      takeNodeStarts();
+      const r = gitResult(dir, ['commit'], { GIT_EDITOR: `sh '${editor}'` });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(message(dir), 'Edited message\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 1/3\n\n');
+      assert.deepEqual(noteSummary(dir), ['a.ts: 1-1 ai claude-code']);
+      const state = WorkingState.forRepo(await discoverRepo(dir));
+      const left = await state.read('a.ts', readFileSync(path.join(dir, 'a.ts'), 'utf8'));
+      assert.deepEqual(left?.flatMap((l, i) => (l.kind === 'human' ? [] : [`${i + 1} ${l.attribution?.agent}`])), ['4 copilot']);
+      assert.ok(existsSync(state.pendingMarker));
+    });
+
+    it('places trailers above the comments when core.commentChar is not #', async () => {
+      const dir = newRepo();
+      git(dir, 'config', 'core.commentChar', ';');
+      await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
+      git(dir, 'add', '.');
+      const r = gitResult(dir, ['commit'], { GIT_EDITOR: `sed -i '1s/^/Subject line/'` });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(message(dir), 'Subject line\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 1/2\n\n');
+    });
   });
 
   describe('amend', () => {
