@@ -88,6 +88,43 @@ export function undoHunks(after: string, hunks: readonly PatchHunk[]): string | 
   return lines.join('\n');
 }
 
+/** Applies line hunks in order as Codex does (each after the previous one; no old lines: append at the end); undefined when one does not apply. */
+export function applyHunks(before: string, hunks: readonly PatchHunk[]): string | undefined {
+  const lines = before.split('\n');
+  const trailing = lines.length > 0 && lines[lines.length - 1] === '' ? lines.pop() : undefined;
+  let cursor = 0;
+  for (const hunk of hunks) {
+    let at: number;
+    if (hunk.oldLines.length === 0) at = lines.length;
+    else if (hunk.atEnd) {
+      at = lines.length - hunk.oldLines.length;
+      if (at < cursor || indexOfLines(lines, hunk.oldLines, at) !== at) return undefined;
+    } else {
+      at = indexOfLines(lines, hunk.oldLines, cursor);
+      if (at < 0) return undefined;
+    }
+    lines.splice(at, hunk.oldLines.length, ...hunk.newLines);
+    cursor = at + hunk.newLines.length;
+  }
+  if (trailing !== undefined || lines.length === 0) lines.push('');
+  return lines.join('\n');
+}
+
+/** What the file should hold after `write` was applied to `before` and nothing else touched it; undefined when unknown. */
+export function expectedAfter(write: FileWrite, before: string): string | undefined {
+  switch (write.kind) {
+    case 'write':
+      return write.content;
+    case 'replace':
+      return applyReplacements(before, write.replacements);
+    case 'patch':
+      return applyHunks(before, write.hunks);
+    case 'delete':
+    case 'snapshot-only':
+      return undefined;
+  }
+}
+
 /**
  * The before-text of `write` given the text now on disk, when the payload alone determines it.
  * `write` content that does not match the disk means the payload is not what was written: give up.

@@ -6,7 +6,7 @@ import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
-import { reconstructBefore } from './locate';
+import { expectedAfter, reconstructBefore } from './locate';
 import { normalizeModel } from './models';
 import type * as Shell from './shell';
 import { SnapshotStore, type FileSnapshot, type ShellSnapshot } from './snapshots';
@@ -125,9 +125,9 @@ async function attribution(agent: string, info: SessionInfo, now: number, detail
   };
 }
 
-async function record(ctx: Context, rel: string, before: string, after: string, author: Attribution): Promise<void> {
+async function record(ctx: Context, rel: string, before: string, written: string, after: string, author: Attribution): Promise<void> {
   if (before === after) return;
-  await WorkingState.forRepo(ctx.repo).update(rel, after, (current) => attributeEdit(before, after, current, author));
+  await WorkingState.forRepo(ctx.repo).update(rel, after, (current) => attributeEdit(before, written, after, current, author));
   ctx.result.recorded.push(rel);
 }
 
@@ -166,8 +166,10 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
     ctx.result.skipped.push(`${rel}: not recorded: no before-edit snapshot, and the written text cannot be located exactly`);
     return;
   }
+  // With a snapshot, the payload says which part of the change the agent wrote; the rest came from elsewhere.
+  const written = snap ? (expectedAfter(write, before) ?? after) : after;
   if (from !== rel) await WorkingState.forRepo(ctx.repo).rename(from, rel);
-  await record(ctx, rel, before, after, author);
+  await record(ctx, rel, before, written, after, author);
 }
 
 async function afterShell(ctx: Context, key: string): Promise<void> {
@@ -179,7 +181,7 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   for (const c of changes) {
     if (ctx.isIgnored(c.path) || c.after.includes('\0') || c.before.includes('\0')) continue;
     if (c.after.length > MAX_FILE_BYTES) continue;
-    await record(ctx, c.path, c.before, c.after, author);
+    await record(ctx, c.path, c.before, c.after, c.after, author);
   }
 }
 

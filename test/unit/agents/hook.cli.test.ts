@@ -50,6 +50,19 @@ describe('ai-provenance hook', function () {
       assert.equal(lines[1]!.attribution?.detail, undefined);
     });
 
+    it('leaves human lines human when a formatter hook also rewrote the file before ours ran', async () => {
+      silent(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
+      const edited = APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n');
+      // A formatter run by another PostToolUse hook, in parallel with ours, also touched the person's lines.
+      writeFile(repo, 'src/app.ts', edited.replace('export function one() {', 'export function one () {').replace('// end', '// end.'));
+      silent(runHook('claude-code', fixture('claude-code', 'post-edit', { repo }), repo));
+      const k = await kinds(repo, 'src/app.ts');
+      assert.equal(k[0], 'human');
+      assert.match(k[1]!, /@claude-code$/);
+      assert.match(k[2]!, /@claude-code$/);
+      assert.deepEqual(k.slice(3), ['human', 'human', 'human']);
+    });
+
     it('locates an Edit by its unique new_string when no PreToolUse snapshot exists', async () => {
       writeFile(repo, 'src/app.ts', APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n'));
       silent(runHook('claude-code', fixture('claude-code', 'post-edit', { repo }), repo));

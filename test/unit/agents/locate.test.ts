@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyReplacements, reconstructBefore, undoHunks, undoReplacements } from '../../../src/agents/locate';
+import { applyHunks, applyReplacements, expectedAfter, reconstructBefore, undoHunks, undoReplacements } from '../../../src/agents/locate';
 
 describe('locating an edit from the text after it', () => {
   it('undoes a replacement whose new text is unique', () => {
@@ -33,6 +33,20 @@ describe('locating an edit from the text after it', () => {
     assert.equal(undoHunks('a\nB\nc\n', [{ oldLines: ['a', 'b', 'c'], newLines: ['a', 'B', 'c'] }]), 'a\nb\nc\n');
     assert.equal(undoHunks('x\ny\nx\ny\n', [{ oldLines: ['x'], newLines: ['x', 'y'], atEnd: true }]), 'x\ny\nx\n');
     assert.equal(undoHunks('x\ny\nx\ny\n', [{ oldLines: ['x'], newLines: ['x', 'y'] }]), undefined);
+  });
+
+  it('applies line hunks forward in order, appending a hunk without old lines', () => {
+    assert.equal(applyHunks('a\nb\nc\n', [{ oldLines: ['b'], newLines: ['B'] }]), 'a\nB\nc\n');
+    assert.equal(applyHunks('x\ny\nx\n', [{ oldLines: ['x'], newLines: ['X'] }, { oldLines: ['x'], newLines: ['Z'] }]), 'X\ny\nZ\n');
+    assert.equal(applyHunks('a\n', [{ oldLines: [], newLines: ['b'] }]), 'a\nb\n');
+    assert.equal(applyHunks('a\n', [{ oldLines: ['q'], newLines: ['b'] }]), undefined);
+  });
+
+  it('tells what the file should hold after a write, when the payload says', () => {
+    assert.equal(expectedAfter({ kind: 'replace', path: 'p', replacements: [{ oldText: 'b', newText: 'B' }] }, 'abc'), 'aBc');
+    assert.equal(expectedAfter({ kind: 'replace', path: 'p', replacements: [{ oldText: 'q', newText: 'B' }] }, 'abc'), undefined);
+    assert.equal(expectedAfter({ kind: 'write', path: 'p', content: 'new' }, 'old'), 'new');
+    assert.equal(expectedAfter({ kind: 'snapshot-only', path: 'p' }, 'old'), undefined);
   });
 
   it('treats a created file as empty before, but only when its content is what was written', () => {
