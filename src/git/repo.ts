@@ -1,7 +1,12 @@
 // Repository discovery and repository-relative paths, aware of linked worktrees and submodules.
 import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { git, GitError } from './run';
+import type * as Run from './run';
+
+// Loaded on first use: agent hooks that find the repository on disk never need child_process.
+function run(): typeof Run {
+  return require('./run') as typeof Run;
+}
 
 export interface Repo {
   /** Absolute top level of the working tree (of the submodule, inside one). */
@@ -27,9 +32,9 @@ export class NotARepositoryError extends Error {
 export async function discoverRepo(cwd: string): Promise<Repo> {
   let out: string;
   try {
-    out = (await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--show-object-format'], { cwd })).stdout;
+    out = (await run().git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--show-object-format'], { cwd })).stdout;
   } catch (err) {
-    if (err instanceof GitError) throw new NotARepositoryError(cwd);
+    if (err instanceof run().GitError) throw new NotARepositoryError(cwd);
     throw err;
   }
   const [root, gitDir, common, format] = out.replace(/\n$/, '').split('\n');
@@ -82,7 +87,7 @@ export function fromRepoPath(repo: Repo, repoPath: string): string {
 }
 
 export async function headCommit(repo: Repo): Promise<string | undefined> {
-  const r = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
+  const r = await run().git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 

@@ -2,11 +2,11 @@
 //
 // Layout of <git-common-dir>/ai-provenance/ (what the extension watches):
 //   entries/<worktree-id>/<sha1(path)>.json  one entry per file with AI lines; replaced by rename on every write, deleted when none remain
-//   generation                               rewritten (by rename) after every change: watch this one file to learn that anything changed
+//   generation                               rewritten after every change: watch this one file to learn that anything changed
 //   pending                                  exists iff some entry exists; the hook scripts test it without starting Node
 //   lock                                     held (O_EXCL) by the one writer at a time; stale locks of dead processes are broken
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { constants, existsSync, promises as fsp } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
@@ -194,9 +194,10 @@ export class WorkingState {
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. */
   async afterChange(): Promise<void> {
     const any = await hasEntries(path.join(this.dir, 'entries'));
-    if (any) await fsp.writeFile(this.pendingMarker, '');
-    else await fsp.rm(this.pendingMarker, { force: true });
-    await atomicWrite(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
+    if (!any) await fsp.rm(this.pendingMarker, { force: true });
+    else if (!existsSync(this.pendingMarker)) await fsp.writeFile(this.pendingMarker, '');
+    // Watchers need the change, not the content, so a plain write (no temp file and rename) is enough.
+    await fsp.writeFile(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
   }
 }
 
