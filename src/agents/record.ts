@@ -150,7 +150,8 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   const from = write.kind === 'patch' && write.moveFrom !== undefined ? repoPathOf(ctx, write.moveFrom) : rel;
   if (from === undefined) return;
   const session = ctx.info.session ?? '';
-  const snap = await ctx.store.take<FileSnapshot>([ctx.agent, session, key, from], ctx.now);
+  const taken = await ctx.store.take<FileSnapshot>([ctx.agent, session, key, from], ctx.now);
+  const snap = taken && (taken.text === undefined || typeof taken.text === 'string') ? taken : undefined;
   if (from !== rel) await ctx.store.take([ctx.agent, session, key, rel], ctx.now);
   if (ctx.isIgnored(rel)) return;
   const read = await readFileText(ctx.repo, rel);
