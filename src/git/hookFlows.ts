@@ -95,7 +95,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const reviewers = blockedRuleReviewers(files, config);
   if (reviewers.length > 0) await fsp.writeFile(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
   await precomputeAdvance(repo, state, scratch, detail);
-  await fsp.writeFile(path.join(scratch, 'done'), '');
+  await fsp.writeFile(path.join(scratch, 'done'), 'ok\n');
   return 0;
 }
 
@@ -119,7 +119,8 @@ export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO)
   if (replay !== 'none') return 0;
   const config = await loadTeamConfig(repo, io.warn);
   if (!config.config.critical.some((r) => r.level === 'block')) return 0;
-  const amend = existsSync(path.join(scratchDir(repo), 'amended')) || (await parentCommandHasAmend(io.env));
+  const fresh = (await readOptional(path.join(scratchDir(repo), 'done'))) ? true : false;
+  const amend = (fresh && existsSync(path.join(scratchDir(repo), 'amended'))) || (await parentCommandHasAmend(io.env));
   const files = await stagedProvenance(repo, WorkingState.forRepo(repo), { config, amend, report: io.warn });
   const message = await fsp.readFile(msgFile, 'utf8');
   const trailers = parseTrailers(message, { commentChar: await commentCharFor(repo, message) });

@@ -96,7 +96,9 @@ ap_is_amend() {
   return 1
 }
 
-[ -d "$ap_scratch" ] && rm -rf "$ap_scratch"
+# Markers count only when non-empty, so emptying them (a shell builtin) retires the last commit's precomputation.
+[ -s "$ap_scratch/done" ] && : > "$ap_scratch/done"
+[ -s "$ap_scratch/failed" ] && : > "$ap_scratch/failed"
 case \${2-} in merge) exit 0 ;; esac
 if ap_replaying; then
   # Replayed messages keep their trailers; only a rebase squash/fixup recomputes them from the notes.
@@ -133,8 +135,8 @@ ap_signed_off() {
   return 0
 }
 
-[ -f "$ap_scratch/failed" ] && exit 0
-if [ -f "$ap_scratch/done" ]; then
+[ -s "$ap_scratch/failed" ] && exit 0
+if [ -s "$ap_scratch/done" ]; then
   [ -f "$ap_scratch/reviewers" ] || exit 0
   ap_signed_off "$1" && exit 0
 elif [ ! -e "$ap_state/pending" ]; then
@@ -191,8 +193,8 @@ ap_apply() {
   return 0
 }
 
-[ -f "$ap_scratch/failed" ] && exit 0
-if [ -f "$ap_scratch/done" ]; then
+[ -s "$ap_scratch/failed" ] && exit 0
+if [ -s "$ap_scratch/done" ]; then
   ap_apply || ap_run
   exit 0
 fi

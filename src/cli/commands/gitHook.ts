@@ -28,7 +28,7 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
 function markFailed(repo: Repo): void {
   try {
     mkdirSync(scratchDir(repo), { recursive: true });
-    writeFileSync(path.join(scratchDir(repo), 'failed'), '');
+    writeFileSync(path.join(scratchDir(repo), 'failed'), 'prepare-commit-msg\n');
   } catch {
     // Nothing more to do: the later hooks fall back to their own Node run.
   }
