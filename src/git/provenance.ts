@@ -2,7 +2,8 @@
 import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
-import { reanchor, splitLines } from '../core/reanchor';
+import { splitLines } from '../core/lines';
+import { reanchor } from './lazyCore';
 import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
 import { emptyTree, headCommit, type Repo } from './repo';

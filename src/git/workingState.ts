@@ -11,7 +11,8 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
 import { HUMAN } from '../core/model';
-import { reanchor, splitLines } from '../core/reanchor';
+import { splitLines } from '../core/lines';
+import { reanchor } from './lazyCore';
 import { stateDir, type Repo } from './repo';
 
 export class CorruptStateError extends Error {
