@@ -53,10 +53,12 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const [msgFile, source = '', sha = ''] = args;
   if (!msgFile) throw new Error('prepare-commit-msg: git passed no message file');
   const scratch = scratchDir(repo);
-  await fsp.rm(scratch, { recursive: true, force: true });
-  if (source === 'merge') return 0;
+  // Cleared while git works; awaited before anything is written there.
+  const cleared = fsp.rm(scratch, { recursive: true, force: true });
+  cleared.catch(() => undefined);
+  if (source === 'merge') return cleared.then(() => 0);
   const replay = replayKind(repo);
-  if (replay === 'rebase' || replay === 'cherry-pick') return 0;
+  if (replay === 'rebase' || replay === 'cherry-pick') return cleared.then(() => 0);
   // Independent git calls run side by side: each process start is felt on a busy machine.
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
@@ -72,9 +74,12 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (next !== message) await fsp.writeFile(msgFile, next);
     return 0;
   }
+  const sourcesP = source === 'squash' ? mergeSquashSources(repo) : Promise.resolve([]);
+  // Most commits are not amends: start on that assumption while the process tree is checked.
+  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn });
+  plainP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend(io.env) : false;
-  const sources = source === 'squash' ? await mergeSquashSources(repo) : [];
-  const detail = await stagedDetail(repo, state, { config: configP, amend, sources, report: io.warn });
+  const detail = amend ? await stagedDetail(repo, state, { config: configP, amend, sources: await sourcesP, report: io.warn }) : await plainP;
   const files = detail.files;
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
@@ -86,6 +91,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (next !== message) await fsp.writeFile(msgFile, next);
   }
 
+  await cleared;
   await fsp.mkdir(scratch, { recursive: true });
   await fsp.writeFile(path.join(scratch, 'tree'), `${tree}\n`);
   if (files.some((f) => f.runs.length > 0)) {
