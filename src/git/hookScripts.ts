@@ -111,7 +111,7 @@ elif [ "\${2-}" = squash ]; then
   ap_has_notes && ap_run "$@"
 elif [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; then
   # Only an amend of a commit that has a note has anything to carry.
-  git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1 && ap_is_amend && ap_run "$@"
+  ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1 && ap_run "$@"
 fi
 exit 0
 `;
