@@ -64,7 +64,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const messageP = fsp.readFile(msgFile, 'utf8');
   const commentCharP = messageP.then((m) => commentCharFor(repo, m));
   const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
-  const state = WorkingState.forRepo(repo);
+  const state = WorkingState.forRepo(repo, { cacheReads: true });
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
     const files = await stagedProvenance(repo, undefined, { config: configP, amend: true, sources: await squashSources(repo), report: io.warn });
@@ -247,6 +247,7 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
   const paths = new Set(await state.paths());
   if (paths.size === 0) return;
   const names = new Map<string, string | undefined>();
+  const repoPathOf = new Map<string, string>();
   for (const c of detail.changes) {
     const from = paths.has(c.path) ? c.path : c.oldPath !== undefined && paths.has(c.oldPath) ? c.oldPath : undefined;
     const blob = detail.blobs.get(c.newBlob);
@@ -257,28 +258,30 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
     if (!prov) continue;
     const next = advancedLines(disk, prov, blob.toString('utf8'));
     if (from === c.path && next.every((l, i) => l === prov[i])) continue;
-    if (from !== c.path) names.set(path.basename(state.entryFile(from)), undefined);
+    if (from !== c.path) {
+      names.set(path.basename(state.entryFile(from)), undefined);
+      repoPathOf.set(path.basename(state.entryFile(from)), from);
+    }
     names.set(path.basename(state.entryFile(c.path)), state.entryText(c.path, disk, next));
+    repoPathOf.set(path.basename(state.entryFile(c.path)), c.path);
   }
   if (names.size === 0) return;
   // Layout read by post-commit's shell: before/ (names only) and check (their texts concatenated in name order),
   // absent/, after/ (moved into place with one mv), delete/ (removed with one rm).
   const dir = path.join(scratch, 'advance');
-  for (const sub of ['before', 'absent', 'after', 'delete']) await fsp.mkdir(path.join(dir, sub), { recursive: true });
-  const check: string[] = [];
-  for (const name of [...names.keys()].sort()) {
+  await Promise.all(['before', 'absent', 'after', 'delete'].map((sub) => fsp.mkdir(path.join(dir, sub), { recursive: true })));
+  const sorted = [...names.keys()].sort();
+  // The very texts the advance was computed from, so post-commit's comparison catches any change since.
+  const befores = await Promise.all(sorted.map((name) => state.entryRaw(repoPathOf.get(name)!)));
+  const writes: Promise<void>[] = [];
+  sorted.forEach((name, i) => {
     const after = names.get(name);
-    const before = await readOptional(path.join(state.entriesDir(), name));
-    if (before === undefined) await fsp.writeFile(path.join(dir, 'absent', name), '');
-    else {
-      await fsp.writeFile(path.join(dir, 'before', name), '');
-      check.push(before);
-    }
-    if (after !== undefined) await fsp.writeFile(path.join(dir, 'after', name), after);
-    else await fsp.writeFile(path.join(dir, 'delete', name), '');
-  }
-  await fsp.writeFile(path.join(dir, 'check'), check.join(''));
-  await fsp.writeFile(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
+    writes.push(fsp.writeFile(path.join(dir, befores[i] === undefined ? 'absent' : 'before', name), ''));
+    writes.push(fsp.writeFile(path.join(dir, after === undefined ? 'delete' : 'after', name), after ?? ''));
+  });
+  writes.push(fsp.writeFile(path.join(dir, 'check'), befores.filter((b): b is string => b !== undefined).join('')));
+  writes.push(fsp.writeFile(path.join(scratch, 'entries'), `${state.entriesDir()}\n`));
+  await Promise.all(writes);
 }
 
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */

@@ -52,13 +52,20 @@ interface Entry {
 }
 
 export class WorkingState {
+  /** Entry texts already read, by file; only for short-lived readers (a hook run) that asked for it. */
+  private readonly cache: Map<string, string> | undefined;
+
   private constructor(
     readonly dir: string,
     private readonly worktreeId: string,
-  ) {}
+    cacheReads: boolean,
+  ) {
+    this.cache = cacheReads ? new Map() : undefined;
+  }
 
-  static forRepo(repo: Repo): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId);
+  /** `cacheReads`: keep entry texts read in memory (a hook's one short run reads each several times). */
+  static forRepo(repo: Repo, opts: { cacheReads?: boolean } = {}): WorkingState {
+    return new WorkingState(stateDir(repo), repo.worktreeId, opts.cacheReads ?? false);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -96,13 +103,13 @@ export class WorkingState {
       if (isNotFound(err)) return [];
       throw err;
     }
-    const out: string[] = [];
-    for (const n of names) {
-      if (!n.endsWith('.json')) continue;
-      const entry = await this.loadFile(path.join(dir, n));
-      if (entry) out.push(entry.path);
-    }
-    return out.sort();
+    const entries = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => this.loadFile(path.join(dir, n))));
+    return entries.flatMap((e) => (e ? [e.path] : [])).sort();
+  }
+
+  /** The raw text of an entry file, as last read (for a hook that precomputes a later swap). */
+  async entryRaw(repoPath: string): Promise<string | undefined> {
+    return this.readRaw(this.entryFile(repoPath));
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -165,14 +172,21 @@ export class WorkingState {
   }
 
   private async loadFile(file: string): Promise<Entry | undefined> {
-    let raw: string;
+    const raw = await this.readRaw(file);
+    return raw === undefined ? undefined : parseEntry(file, raw);
+  }
+
+  private async readRaw(file: string): Promise<string | undefined> {
+    const cached = this.cache?.get(file);
+    if (cached !== undefined) return cached;
     try {
-      raw = await fsp.readFile(file, 'utf8');
+      const raw = await fsp.readFile(file, 'utf8');
+      this.cache?.set(file, raw);
+      return raw;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
-    return parseEntry(file, raw);
   }
 
   private async store(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
@@ -184,11 +198,13 @@ export class WorkingState {
 
   private async put(repoPath: string, entry: Entry): Promise<void> {
     const file = this.entryFile(repoPath);
+    this.cache?.delete(file);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await atomicWrite(file, JSON.stringify(entry));
   }
 
   private async remove(repoPath: string): Promise<void> {
+    this.cache?.delete(this.entryFile(repoPath));
     await fsp.rm(this.entryFile(repoPath), { force: true });
   }
 
