@@ -185,7 +185,8 @@ ap_apply() {
     { [ -d "$ap_entries" ] || mkdir -p "$ap_entries"; } && mv -f "$ap_adv"/after/* "$ap_entries"/ || { ap_unlock; return 1; }
     break
   done
-  [ $# -gt 0 ] && rm -f -- "$@"
+  # The advance folder goes in the same rm: the next prepare-commit-msg then has little to clear.
+  rm -rf -- "$@" "$ap_adv"
   # Only its change matters to watchers, so a plain write (no temp file and rename) is enough.
   echo "$$ post-commit" > "$ap_state/generation"
   set -- "$ap_state"/entries/*/*.json
