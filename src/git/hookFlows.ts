@@ -34,7 +34,7 @@ export function scratchDir(repo: Repo): string {
   return path.join(repo.gitDir, 'ai-provenance-commit');
 }
 
-type Replay = 'none' | 'cherry-pick' | 'rebase' | 'rebase-squash';
+type Replay = 'none' | 'cherry-pick' | 'revert' | 'rebase' | 'rebase-squash';
 
 /** Whether git is replaying existing commits (their messages and notes already exist) rather than committing new work. */
 export function replayKind(repo: Repo): Replay {
@@ -46,6 +46,9 @@ export function replayKind(repo: Repo): Replay {
   }
   if (g('rebase-apply')) return 'rebase';
   if (g('CHERRY_PICK_HEAD')) return 'cherry-pick';
+  // A revert's added lines are restored older text: nothing in the working state describes them. A clean revert
+  // leaves no REVERT_HEAD, only the MERGE_MSG it prepared (a real merge also has MERGE_HEAD).
+  if (g('REVERT_HEAD') || (g('MERGE_MSG') && !g('MERGE_HEAD'))) return 'revert';
   return 'none';
 }
 
@@ -58,7 +61,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   cleared.catch(() => undefined);
   if (source === 'merge') return cleared.then(() => 0);
   const replay = replayKind(repo);
-  if (replay === 'rebase' || replay === 'cherry-pick') return cleared.then(() => 0);
+  if (replay === 'rebase' || replay === 'cherry-pick' || replay === 'revert') return cleared.then(() => 0);
   // Independent git calls run side by side: each process start is felt on a busy machine.
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
@@ -154,7 +157,7 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
   const head = await headCommit(repo);
   if (!head) return 0;
   const replay = replayKind(repo);
-  if (replay === 'rebase' || replay === 'rebase-squash') return 0;
+  if (replay === 'rebase' || replay === 'rebase-squash' || replay === 'revert') return 0;
   const config = await loadTeamConfig(repo, io.warn);
   if (replay === 'cherry-pick') {
     const picked = (await fsp.readFile(path.join(repo.gitDir, 'CHERRY_PICK_HEAD'), 'utf8')).trim();
@@ -164,7 +167,9 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
   const scratch = scratchDir(repo);
   const written = await readOptional(path.join(scratch, 'written'));
   const state = WorkingState.forRepo(repo);
-  if (written?.trim() !== head) {
+  // Merge commits get no trailers and no note; their lines keep the notes of the commits that brought them.
+  const isMerge = (await git(['rev-parse', '-q', '--verify', `${head}^2`], { cwd: repo.root, okCodes: [1, 128] })).exitCode === 0;
+  if (written?.trim() !== head && !isMerge) {
     const files = await committedProvenance(repo, state, head, config);
     if (files.some((f) => f.runs.length > 0)) {
       await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));

@@ -73,7 +73,9 @@ ap_replaying() {
     [ -e "$ap_gitdir/rebase-merge/amend" ] && [ ! -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && return 1
     return 0
   fi
-  [ -d "$ap_gitdir/rebase-apply" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ]
+  [ -d "$ap_gitdir/rebase-apply" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] && return 0
+  # A clean revert leaves only the MERGE_MSG it prepared; a real merge also has MERGE_HEAD.
+  [ -e "$ap_gitdir/MERGE_MSG" ] && [ ! -e "$ap_gitdir/MERGE_HEAD" ]
 }
 `;
 

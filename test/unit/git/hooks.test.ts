@@ -258,8 +258,24 @@ describe('git hooks', function () {
       assert.deepEqual(noteSummary(dir), ['f1.ts: 2-3 ai claude-code', 'f2.ts: 1-2 ai copilot']);
     });
 
+    it('revert takes nothing from the working state, even an entry matching the restored text', async () => {
+      const dir = newRepo();
+      write(dir, 'x.ts', 'A\nB\nC\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'abc');
+      write(dir, 'x.ts', 'A\nC\n');
+      git(dir, 'commit', '-qam', 'drop B');
+      // A leftover entry that describes the old text with B as AI: the revert restores exactly that text.
+      await WorkingState.forRepo(await discoverRepo(dir)).write('x.ts', 'A\nB\nC\n', aiLines(4, [[2, 2]]));
+      git(dir, 'revert', '--no-edit', 'HEAD');
+      assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+      assert.equal(note(dir), undefined);
+    });
+
     it('merge adds no trailers and no note to the merge commit; blamed lines keep their notes', async () => {
       const dir = await branchWithAi();
+      // An entry that matches the text the merge brings in must not turn into a note on the merge commit.
+      await WorkingState.forRepo(await discoverRepo(dir)).write('f1.ts', lines(4), aiLines(5, [[1, 4]]));
       git(dir, 'merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature');
       assert.equal(message(dir), 'Merge feature\n\n');
       assert.equal(note(dir), undefined);
