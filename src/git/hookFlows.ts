@@ -82,7 +82,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn });
   plainP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend(io.env) : false;
-  const detail = amend ? await stagedDetail(repo, state, { config: configP, amend, sources: await sourcesP, report: io.warn }) : await plainP;
+  const detail = amend
+    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn })
+    : await plainP;
   const files = detail.files;
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
@@ -308,6 +310,14 @@ async function advanceState(repo: Repo, state: WorkingState, head: string): Prom
     if (committed === undefined || disk === undefined) continue;
     await state.update(p, disk, (cur) => advancedLines(disk, cur, committed));
   }
+}
+
+/** At a `rebase -i` edit stop HEAD is the replayed commit, whose note is only carried at the end: use the original's. */
+async function rebaseStopOriginal(repo: Repo): Promise<string[]> {
+  const stopped = (await readOptional(path.join(repo.gitDir, 'rebase-merge', 'stopped-sha')))?.trim();
+  if (!stopped) return [];
+  const r = await git(['rev-parse', '-q', '--verify', `${stopped}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  return r.exitCode === 0 ? [r.stdout.trim()] : [];
 }
 
 /** The commits a `merge --squash` brings in, as listed in SQUASH_MSG. */

@@ -119,6 +119,23 @@ describe('git hooks', function () {
       assert.deepEqual(noteSummary(dir), ['a.ts: 11-11 ai claude-code']);
     });
 
+    it('counts only the named files of `git commit <path>` and all tracked changes of `git commit -a`', async () => {
+      const dir = newRepo();
+      write(dir, 'a.ts', lines(2));
+      write(dir, 'b.ts', lines(2));
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      await recordAi(dir, 'a.ts', lines(2) + 'ai a\n', [[3, 3]]);
+      await recordAi(dir, 'b.ts', lines(2) + 'ai b\n', [[3, 3]], COPILOT);
+      git(dir, 'add', 'b.ts');
+      git(dir, 'commit', '-qm', 'only a', '--', 'a.ts');
+      assert.deepEqual(noteSummary(dir), ['a.ts: 3-3 ai claude-code']);
+      assert.match(message(dir), /^Assisted-by: claude-code:anthropic\/claude-opus-4-5\nAI-Lines: 1\/1$/m);
+      git(dir, 'commit', '-qam', 'the rest');
+      assert.deepEqual(noteSummary(dir), ['b.ts: 3-3 ai copilot']);
+      assert.deepEqual(await WorkingState.forRepo(await discoverRepo(dir)).paths(), []);
+    });
+
     it('gets neither trailers nor a note, and starts no Node, without AI lines', () => {
       const dir = newRepo();
       write(dir, 'a.ts', 'x\n');
@@ -236,6 +253,23 @@ describe('git hooks', function () {
       assert.equal(git(dir, 'log', '-1', '--format=%s').trim(), 'f1');
       assert.deepEqual(noteSummary(dir, 'HEAD'), ['f1.ts: 2-3 ai claude-code']);
       assert.deepEqual(noteSummary(dir, 'HEAD~1'), ['f2.ts: 1-2 ai copilot']);
+    });
+
+    it('rebase -i edit: AI lines added while stopped join the commit\'s carried note', async () => {
+      const dir = await branchWithAi();
+      git(dir, 'checkout', '-q', 'feature');
+      let r = gitResult(dir, ['rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i '1s/^pick/edit/'` });
+      assert.equal(r.status, 0, r.stderr);
+      await recordAi(dir, 'f1.ts', lines(4) + 'added at the stop\n', [[5, 5]], COPILOT);
+      git(dir, 'add', 'f1.ts');
+      r = gitResult(dir, ['commit', '-q', '--amend', '--no-edit']);
+      assert.equal(r.status, 0, r.stderr);
+      r = gitResult(dir, ['rebase', '--continue']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(noteSummary(dir, 'HEAD~1'), ['f1.ts: 2-3 ai claude-code', 'f1.ts: 5-5 ai copilot']);
+      assert.deepEqual(noteSummary(dir, 'HEAD'), ['f2.ts: 1-2 ai copilot']);
+      assert.equal((message(dir, 'HEAD~1').match(/^AI-Lines:/gm) ?? []).length, 1);
+      assert.match(message(dir, 'HEAD~1'), /AI-Lines: 3\/5\n/);
     });
 
     it('rebase -i fixup combines both notes into one valid record and fixes the trailers', async () => {
