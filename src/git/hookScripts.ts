@@ -137,8 +137,27 @@ ap_signed_off() {
   return 0
 }
 
+# True when the message holds nothing but our trailers, comments and blank lines (up to git's scissors line).
+ap_only_ours() {
+  ap_cc=$(git config core.commentChar 2>/dev/null) || ap_cc='#'
+  case $ap_cc in auto | '') ap_cc='#' ;; esac
+  awk -v cc="$ap_cc" '
+    index($0, cc " ------------------------ >8 ------------------------") == 1 { exit }
+    substr($0, 1, length(cc)) == cc { next }
+    /^[ \t\r]*$/ { next }
+    { l = tolower($0) }
+    l ~ /^(assisted-by|ai-lines|ai-critical):/ || l ~ /^co-authored-by:.*@ai-provenance\.invalid>/ { next }
+    { found = 1; exit }
+    END { exit found }' "$1"
+}
+
 [ -s "$ap_scratch/failed" ] && exit 0
 if [ -s "$ap_scratch/done" ]; then
+  # Without our trailers the user left the message empty: take them out so that git aborts as it would without us.
+  if ap_only_ours "$1"; then
+    awk '{ l = tolower($0) } l ~ /^(assisted-by|ai-lines|ai-critical):/ || l ~ /^co-authored-by:.*@ai-provenance\.invalid>/ { next } { print }' "$1" > "$1.ai-provenance" && mv -f "$1.ai-provenance" "$1"
+    exit 0
+  fi
   [ -f "$ap_scratch/reviewers" ] || exit 0
   ap_signed_off "$1" && exit 0
 elif [ ! -e "$ap_state/pending" ]; then

@@ -166,6 +166,24 @@ describe('git hooks', function () {
       assert.ok(existsSync(state.pendingMarker));
     });
 
+    it('still aborts when the user leaves the message empty: our trailers alone are no message', async () => {
+      const dir = newRepo();
+      git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
+      await recordAi(dir, 'a.ts', lines(2), [[1, 2]]);
+      git(dir, 'add', '.');
+      for (const args of [['commit'], ['commit', '-v'], ['commit', '-m', '']]) {
+        const r = gitResult(dir, args, { GIT_EDITOR: 'true' });
+        assert.equal(r.status, 1, `git ${args.join(' ')} committed: ${r.stdout}`);
+        assert.match(r.stderr, /Aborting commit due to empty commit message/);
+        assert.equal(message(dir), 'base\n\n');
+      }
+      const state = WorkingState.forRepo(await discoverRepo(dir));
+      assert.ok(existsSync(state.pendingMarker), 'the AI lines stay pending for the real commit');
+      const r = gitResult(dir, ['commit'], { GIT_EDITOR: `sed -i '1s/^/Now with a subject/'` });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(message(dir), 'Now with a subject\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 2/2\n\n');
+    });
+
     it('places trailers above the comments when core.commentChar is not #', async () => {
       const dir = newRepo();
       git(dir, 'config', 'core.commentChar', ';');
