@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { KNOWN_AGENTS } from '../core/model';
+import { agentChoices, changedAgentFiles, parseAgentList, type HookAgentId } from './agentHooks';
 import { attribution } from './detection';
 import type { Detector } from './detector';
 import { gitApi, repositoryFor } from './gitApi';
@@ -15,6 +16,7 @@ export const COMMANDS = {
   markSelectionHuman: 'aiProvenance.markSelectionHuman',
   showAiLines: 'aiProvenance.showAiLines',
   installHooks: 'aiProvenance.installHooks',
+  installAgentHooks: 'aiProvenance.installAgentHooks',
   signOff: 'aiProvenance.signOff',
   openReport: 'aiProvenance.openReport',
   showSummary: 'aiProvenance.showSummary',
@@ -40,6 +42,11 @@ interface MarkArgs {
   readonly endLine?: number;
 }
 
+/** Arguments that answer the agent picker of `installAgentHooks`. */
+interface InstallAgentArgs {
+  readonly agents?: unknown;
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { service, detector } = deps;
   const table: Record<string, (...args: never[]) => unknown> = {
@@ -48,6 +55,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await c.update('annotations.enabled', !c.get<boolean>('annotations.enabled', true), vscode.ConfigurationTarget.Global);
     },
     [COMMANDS.markSelectionAI]: async (args?: MarkArgs) => {
+      if (refuseUntrusted(deps, 'AI Provenance records nothing in an untrusted workspace.')) return;
       const target = await targetLines(args);
       if (!target) return;
       const agent = args?.agent ?? (await pickAgent());
@@ -55,6 +63,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await service.mark(target.doc, target.start, target.end, attribution(agent, 'manual', new Date(), args?.model));
     },
     [COMMANDS.markSelectionHuman]: async (args?: MarkArgs) => {
+      if (refuseUntrusted(deps, 'AI Provenance records nothing in an untrusted workspace.')) return;
       const target = await targetLines(args);
       if (target) await service.mark(target.doc, target.start, target.end, undefined);
     },
@@ -82,25 +91,34 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     },
     [COMMANDS.installHooks]: async () => {
-      if (!deps.trusted()) {
-        void vscode.window.showWarningMessage('AI Provenance installs nothing in an untrusted workspace.');
-        return;
-      }
-      const folder = await pickFolder();
+      if (refuseUntrusted(deps, INSTALLS_NOTHING)) return;
+      const folder = await pickFolder('Install the AI Provenance git hooks in…');
       if (!folder) return;
-      try {
-        const out = await runCli(deps.cliPath, ['install'], folder.uri.fsPath);
-        deps.log.info(out.trim());
+      if ((await runInstall(deps, folder, [])) !== undefined) {
         void vscode.window.showInformationMessage(`AI Provenance: git hooks installed in ${folder.name}.`);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`AI Provenance: ${message(err)}`);
       }
     },
+    // Resolves to the settings files it changed (undefined when cancelled, refused or failed).
+    [COMMANDS.installAgentHooks]: async (args?: InstallAgentArgs) => {
+      if (refuseUntrusted(deps, INSTALLS_NOTHING)) return undefined;
+      const given = args?.agents === undefined ? undefined : parseAgentList(args.agents);
+      const folder = await pickFolder('Install the AI Provenance agent hooks in…');
+      if (!folder) return undefined;
+      const agents = given ?? (await pickAgents(folder));
+      if (!agents || agents.length === 0) return undefined;
+      // The same `install` the git-hooks command runs, so the git hooks that turn agent records into trailers come too.
+      const out = await runInstall(deps, folder, ['--agents', agents.join(',')]);
+      if (out === undefined) return undefined;
+      const changed = changedAgentFiles(out);
+      void vscode.window.showInformationMessage(
+        changed.length > 0
+          ? `AI Provenance: agent hooks added to ${changed.join(', ')} in ${folder.name}.`
+          : `AI Provenance: the hooks of ${agents.join(', ')} were already installed in ${folder.name}.`,
+      );
+      return changed;
+    },
     [COMMANDS.signOff]: async () => {
-      if (!deps.trusted()) {
-        void vscode.window.showWarningMessage('Sign-off needs a trusted workspace.');
-        return;
-      }
+      if (refuseUntrusted(deps, 'Sign-off needs a trusted workspace.')) return;
       const api = await gitApi();
       const repo = api && repositoryFor(api, vscode.window.activeTextEditor?.document.uri.fsPath);
       if (!repo) {
@@ -169,10 +187,40 @@ async function pickAgent(): Promise<string | undefined> {
   return pick?.label;
 }
 
-async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
-  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Install the AI Provenance git hooks in…' });
+  return vscode.window.showWorkspaceFolderPick({ placeHolder });
+}
+
+const INSTALLS_NOTHING = 'AI Provenance installs nothing in an untrusted workspace.';
+
+/** True (after saying why) when the workspace is untrusted; commands are also disabled there, but other callers can still run them. */
+function refuseUntrusted(deps: CommandDeps, why: string): boolean {
+  if (deps.trusted()) return false;
+  void vscode.window.showWarningMessage(why);
+  return true;
+}
+
+async function pickAgents(folder: vscode.WorkspaceFolder): Promise<HookAgentId[] | undefined> {
+  const choices = await agentChoices(folder.uri.fsPath);
+  const picks = await vscode.window.showQuickPick(
+    choices.map((c) => ({ label: c.agent, description: c.file, detail: c.present ? 'settings folder found in this workspace' : undefined, picked: c.present, agent: c.agent })),
+    { canPickMany: true, title: 'Install Agent Hooks', placeHolder: 'Agents that should report their edits to AI Provenance' },
+  );
+  return picks?.map((p) => p.agent);
+}
+
+/** Runs the bundled CLI's `install` in a folder; the output (logged) or undefined once the error was shown. */
+async function runInstall(deps: CommandDeps, folder: vscode.WorkspaceFolder, args: readonly string[]): Promise<string | undefined> {
+  try {
+    const out = await runCli(deps.cliPath, ['install', ...args], folder.uri.fsPath);
+    deps.log.info(out.trim());
+    return out;
+  } catch (err) {
+    void vscode.window.showErrorMessage(`AI Provenance: ${message(err)}`);
+    return undefined;
+  }
 }
 
 /** Runs the bundled CLI with the extension host's Node. */

@@ -15,7 +15,7 @@ import { TeamConfig } from './teamConfig';
 let service: ProvenanceService | undefined;
 
 export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
-  const started = Date.now();
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('AI Provenance', { log: true });
   const trusted = (): boolean => vscode.workspace.isTrusted;
   const cliPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
@@ -103,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   setTimeout(() => {
     void tracked.trackOpenDocuments().then(() => decorations.scheduleAll());
   }, 0);
-  log.info(`activated in ${Date.now() - started} ms${trusted() ? '' : ' (restricted mode: untrusted workspace)'}`);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms${trusted() ? '' : ' (restricted mode: untrusted workspace)'}`);
   return createApi(tracked);
 }
 
