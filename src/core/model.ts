@@ -80,19 +80,9 @@ export interface TextChange {
 
 export type EditReason = 'undo' | 'redo' | undefined;
 
-export function isAiKind(kind: LineKind): kind is 'ai' | 'mixed' {
-  return kind !== 'human';
-}
-
 /** `agent[:model]`, the form used by `Assisted-by:` trailers. */
 export function agentLabel(a: Pick<Attribution, 'agent' | 'model'>): string {
   return a.model ? `${a.agent}:${a.model}` : a.agent;
-}
-
-export function sameAuthor(a: Attribution | undefined, b: Attribution | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.agent === b.agent && a.model === b.model && a.source === b.source && a.session === b.session;
 }
 
 /** A git trailer line `Token: value`. */
