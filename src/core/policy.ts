@@ -102,7 +102,8 @@ function whoMaySignOff(rule: CriticalRule): string {
 }
 
 function fixFor(rule: CriticalRule, index: number, authorEmail: string): string {
-  const where = 'as the last paragraph of the commit message';
+  // git reads only the last paragraph as trailers, so a sign-off set apart by a blank line would hide ours.
+  const where = 'to the trailer block at the end of the commit message, next to the Assisted-by: lines (no blank line between them)';
   if (rule.reviewers.length === 0) {
     return `ask someone other than the author to review, then add "${REVIEW_TRAILER}: ${PLACEHOLDER_NAME} <reviewer@example.com>" with their name and email ${where}`;
   }

@@ -152,6 +152,8 @@ interface Analysis {
   /** Line index just after the trailer block. */
   readonly end: number;
   readonly entries: readonly Entry[];
+  /** Line index of the blank line after the title paragraph (equals `end` when there is none). */
+  readonly endOfTitle: number;
 }
 
 // git's own isspace: no \v or \f.
@@ -223,16 +225,18 @@ function messageEnd(lines: readonly Line[], limit: number, cc: string): number {
   return boc;
 }
 
-/** Line index of the first trailer line, or `end` when the last paragraph is not a trailer block (git's find_trailer_start). */
-function trailerStart(lines: readonly Line[], end: number, cc: string): number {
-  let endOfTitle = end;
+/** Line index of the blank line that ends the title paragraph, or `end` when there is none. */
+function titleEnd(lines: readonly Line[], end: number, cc: string): number {
   for (let i = 0; i < end; i++) {
     if (lines[i].text.startsWith(cc)) continue;
-    if (isBlank(lines[i].text)) {
-      endOfTitle = i;
-      break;
-    }
+    if (isBlank(lines[i].text)) return i;
   }
+  return end;
+}
+
+/** Line index of the first trailer line, or `end` when the last paragraph is not a trailer block (git's find_trailer_start). */
+function trailerStart(lines: readonly Line[], end: number, cc: string): number {
+  const endOfTitle = titleEnd(lines, end, cc);
   let onlySpaces = true;
   let recognizedPrefix = false;
   let trailerLines = 0;
@@ -305,7 +309,7 @@ function analyse(message: string, cc: string): Analysis {
     entries.push(entry);
     last = kind === 'trailer' ? entry : undefined;
   }
-  return { lines, start, end, entries };
+  return { lines, start, end, entries, endOfTitle: titleEnd(lines, end, cc) };
 }
 
 /** The value as `git interpret-trailers --parse` prints it: trimmed, continuation lines folded into single spaces. */
@@ -341,8 +345,11 @@ export function applyTrailers(message: string, trailers: readonly Trailer[], opt
   }
   const eol = /\r\n/.test(message.slice(0, message.indexOf('\n') + 1)) ? '\r\n' : '\n';
   // A final bare `---` becomes a divider once its line is finished, so read it as one from the start.
-  const text = /(^|\n)---$/.test(message) ? message + eol : message;
-  const a = analyse(text, cc);
+  const finished = /(^|\n)---$/.test(message) ? message + eol : message;
+  // Ours in an earlier trailer paragraph (a sign-off added as a new last paragraph below them) go too.
+  const first = analyse(finished, cc);
+  const text = withoutEarlierOwned(finished, first, cc);
+  const a = text === finished ? first : analyse(text, cc);
   const present = a.entries.filter((e) => e.kind === 'trailer');
   const owned = present.filter((e) => isOwnedTrailer(toTrailer(e)));
   const users = present.filter((e) => !isOwnedTrailer(toTrailer(e))).map(toTrailer);
@@ -354,7 +361,7 @@ export function applyTrailers(message: string, trailers: readonly Trailer[], opt
     wanted.push(t);
   }
   if (owned.length === wanted.length && owned.every((e, i) => sameTrailer(toTrailer(e), wanted[i]))) {
-    return wanted.length > 0 ? text : message;
+    return wanted.length > 0 || text !== finished ? text : message;
   }
 
   const at = (line: number): number => (line < a.lines.length ? a.lines[line].start : text.length);
@@ -387,6 +394,59 @@ export function applyTrailers(message: string, trailers: readonly Trailer[], opt
   const added = wanted.map((t) => `${t.token}: ${t.value}${eol}`).join('');
   const out = prefix + kept + added + rest;
   return wanted.length === 0 ? removeAgain(out, opts) : out;
+}
+
+/**
+ * Removes our trailers from the trailer-only paragraphs right above the last trailer block, which git no longer
+ * reads as trailers once another paragraph follows them. A paragraph left with no line at all goes with the blank
+ * lines below it; the user's lines, comments included, stay where they are.
+ */
+function withoutEarlierOwned(text: string, a: Analysis, cc: string): string {
+  if (a.start >= a.end) return text;
+  const drop = new Set<number>();
+  let below = a.start;
+  for (;;) {
+    let last = below - 1;
+    while (last > a.endOfTitle && isBlank(a.lines[last].text)) last--;
+    if (last <= a.endOfTitle) break;
+    let first = last;
+    while (first - 1 > a.endOfTitle && !isBlank(a.lines[first - 1].text)) first--;
+    const owned = ownedLinesOfTrailerParagraph(a.lines, first, last + 1, cc);
+    if (!owned) break;
+    for (const i of owned) drop.add(i);
+    if (owned.length === last + 1 - first) for (let i = last + 1; i < below; i++) drop.add(i);
+    below = first;
+  }
+  if (drop.size === 0) return text;
+  return a.lines.map((l, i) => (drop.has(i) ? '' : text.slice(l.start, l.next))).join('');
+}
+
+/** The lines of our trailers (with their continuation lines) in a paragraph of trailers only; undefined when it holds anything else. */
+function ownedLinesOfTrailerParagraph(lines: readonly Line[], first: number, end: number, cc: string): number[] | undefined {
+  const owned: number[] = [];
+  let trailers = 0;
+  let current: { token: string; raw: string; lines: number[] } | undefined;
+  const close = (): void => {
+    if (current && isOwnedTrailer({ token: current.token, value: unfold(current.raw) })) owned.push(...current.lines);
+    current = undefined;
+  };
+  for (let i = first; i < end; i++) {
+    const t = lines[i].text;
+    if (current && isSpace(t[0])) {
+      current.raw += `\n${t}`;
+      current.lines.push(i);
+      continue;
+    }
+    close();
+    if (t.startsWith(cc)) continue;
+    trailers++;
+    if (GIT_GENERATED_PREFIXES.some((p) => t.startsWith(p))) continue;
+    const sep = findSeparator(t);
+    if (sep < 1 || isSpace(t[0])) return undefined;
+    current = { token: gitTrim(t.slice(0, sep)), raw: t.slice(sep + 1), lines: [i] };
+  }
+  close();
+  return trailers > 0 ? owned : undefined;
 }
 
 // Removing our block can bring up another one of ours (an older run's, above it or behind a comment); it goes

@@ -42,7 +42,7 @@ describe('policy', () => {
       assert.match(v.message, /infra\/main\.tf/);
       assert.match(v.message, /critical\[0\] "Production infrastructure" \(block: infra\/\*\*, \*\*\/\*\.tf, billing\/\)/);
       assert.match(v.message, /no AI-Reviewed-by trailer/);
-      assert.equal(v.howToFix, 'ask jane@example.com to review, then add "AI-Reviewed-by: Jane Doe <jane@example.com>" as the last paragraph of the commit message');
+      assert.equal(v.howToFix, 'ask jane@example.com to review, then add "AI-Reviewed-by: Jane Doe <jane@example.com>" to the trailer block at the end of the commit message, next to the Assisted-by: lines (no blank line between them)');
       assert.ok(v.message.endsWith(v.howToFix));
       assert.doesNotMatch(v.message, /\n/);
     });
@@ -70,7 +70,7 @@ describe('policy', () => {
       const r = evaluatePolicy({ files: [{ path: 'infra/a.tf', aiLines: 2 }], config: c, trailers: [review('Sam Dev <Sam@Example.com>')], author: AUTHOR });
       assert.equal(r.violations.length, 1);
       assert.match(r.violations[0].message, /author's own sign-off, which does not count/);
-      assert.equal(r.violations[0].howToFix, 'ask jane@example.com to review, then add "AI-Reviewed-by: Reviewer Name <jane@example.com>" as the last paragraph of the commit message');
+      assert.equal(r.violations[0].howToFix, 'ask jane@example.com to review, then add "AI-Reviewed-by: Reviewer Name <jane@example.com>" to the trailer block at the end of the commit message, next to the Assisted-by: lines (no blank line between them)');
     });
 
     it('explains that the author cannot proceed alone when they are the only listed reviewer', () => {
@@ -85,7 +85,7 @@ describe('policy', () => {
       const [v] = run(files, [review('Sam Dev <sam@example.com>')]).violations;
       assert.match(v.message, /sign-off by anyone but the author/);
       assert.match(v.message, /own sign-off, which does not count/);
-      assert.match(v.howToFix ?? '', /^ask someone other than the author to review, then add "AI-Reviewed-by: .*" with their name and email as the last paragraph of the commit message$/);
+      assert.match(v.howToFix ?? '', /^ask someone other than the author to review, then add "AI-Reviewed-by: .*" with their name and email to the trailer block at the end of the commit message, next to the Assisted-by: lines \(no blank line between them\)$/);
     });
 
     it('names every allowed reviewer when there are several', () => {

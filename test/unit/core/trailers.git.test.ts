@@ -89,6 +89,16 @@ const rows: Row[] = [
     afterRemoval: 'Subject\n\nSigned-off-by: Bob <bob@example.com>\n',
   },
   {
+    name: 'a sign-off added as a new paragraph below our trailers',
+    message: `Subject\n\nBody\n\n${formatTrailers(T)}\nAI-Reviewed-by: Jane <jane@example.com>\n`,
+    compare: {
+      kind: 'ours',
+      expected: `Subject\n\nBody\n\nAI-Reviewed-by: Jane <jane@example.com>\n${formatTrailers(T)}`,
+      why: 'git reads only the last paragraph and so would add our trailers a second time',
+    },
+    afterRemoval: 'Subject\n\nBody\n\nAI-Reviewed-by: Jane <jane@example.com>\n',
+  },
+  {
     name: 'git commit template after the message',
     message: 'Subject\n\nBody\n\n# Please enter the commit message for your changes. Lines starting\n# with \'#\' will be ignored.\n#\n# On branch main\n',
     compare: { kind: 'exact' },

@@ -247,6 +247,55 @@ describe('trailers', () => {
       assert.equal(applyTrailers(msg, ours, { commentChar: ';' }), `Subject\n\n${formatTrailers(ours)}\n; Please enter a message\n`);
     });
 
+    describe('when a sign-off was added as a new paragraph below our trailers', () => {
+      const review = 'AI-Reviewed-by: Jane <jane@example.com>';
+      const critical: Trailer[] = [...ours, { token: 'AI-Critical', value: 'infra/main.tf' }];
+
+      it('moves our trailers into the sign-off\'s block instead of adding them twice (commit again with -F COMMIT_EDITMSG)', () => {
+        const refused = applyTrailers('Change infra\n\nBody\n', critical);
+        const edited = `${refused}\n${review}\n`;
+        const again = applyTrailers(edited, critical);
+        assert.equal(again, `Change infra\n\nBody\n\n${review}\n${formatTrailers(critical)}`);
+        assert.deepEqual(parseTrailers(again), [{ token: 'AI-Reviewed-by', value: 'Jane <jane@example.com>' }, ...critical]);
+        assert.equal(applyTrailers(again, critical), again, 'a further commit changes nothing');
+      });
+
+      it('leaves one set when the message comes back through git log and --amend -m (no final newline)', () => {
+        const committed = applyTrailers('Change infra\n', critical).replace(/\n+$/, '');
+        const amended = `${committed}\n\n${review}`;
+        const out = applyTrailers(amended, critical);
+        assert.equal(out, `Change infra\n\n${review}\n${formatTrailers(critical)}`);
+        for (const token of ['Assisted-by', 'AI-Lines', 'AI-Critical']) {
+          assert.equal(out.split('\n').filter((l) => l.startsWith(`${token}:`)).length, 1, `${token} once in ${JSON.stringify(out)}`);
+        }
+      });
+
+      it('keeps the user\'s trailers of the upper paragraph and takes only ours out of it', () => {
+        const msg = `Subject\n\n${formatTrailers(ours)}Signed-off-by: Bob <bob@example.com>\n\n${review}\n`;
+        assert.equal(applyTrailers(msg, ours), `Subject\n\nSigned-off-by: Bob <bob@example.com>\n\n${review}\n${formatTrailers(ours)}`);
+      });
+
+      it('removes our trailers from every trailer paragraph above, with the blank lines they leave', () => {
+        const msg = `Subject\n\nBody\n\nAssisted-by: cursor\n\nAI-Lines: 1/1\n\n\n${review}\n`;
+        assert.equal(applyTrailers(msg, []), `Subject\n\nBody\n\n${review}\n`);
+        assert.equal(applyTrailers(msg, ours), `Subject\n\nBody\n\n${review}\n${formatTrailers(ours)}`);
+      });
+
+      it('keeps a CRLF message CRLF', () => {
+        const msg = `Subject\r\n\r\n${formatTrailers(ours).replace(/\n/g, '\r\n')}\r\n${review}\r\n`;
+        assert.equal(applyTrailers(msg, ours), `Subject\r\n\r\n${review}\r\n${formatTrailers(ours).replace(/\n/g, '\r\n')}`);
+      });
+
+      it('leaves lines that only look like ours in prose, in the subject, and above a paragraph of prose', () => {
+        const prose = 'Subject\n\nAI-Lines: 1/1 was wrong before\nso this fixes it\n\nSigned-off-by: Bob <bob@example.com>\n';
+        assert.equal(applyTrailers(prose, []), prose);
+        const subject = 'AI-Lines: 1/1\n\nSigned-off-by: Bob <bob@example.com>\n';
+        assert.equal(applyTrailers(subject, []), subject);
+        const above = `Subject\n\n${formatTrailers(ours)}\nA closing remark.\n\n${review}\n`;
+        assert.equal(applyTrailers(above, []), above, 'only a run of trailer paragraphs reaching the end counts');
+      });
+    });
+
     it('rejects a token git would not read as a trailer', () => {
       assert.throws(() => applyTrailers('Subject\n', [{ token: 'Not a token', value: 'x' }]), /invalid trailer token 'Not a token'/);
       assert.throws(() => applyTrailers('Subject\n', [{ token: '', value: 'x' }]), /invalid trailer token/);
