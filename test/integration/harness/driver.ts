@@ -1,7 +1,7 @@
 // Real user input for tests in the extension host: calls the browser driver over HTTP on 127.0.0.1.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { CONFIG_ENV, type DriverCalls, type DriverMethod, type HarnessConfig, type RpcResponse, type WaitOptions } from './protocol';
+import { CONFIG_ENV, EXTENSION_ID, type DriverCalls, type DriverMethod, type HarnessConfig, type RpcResponse, type WaitOptions } from './protocol';
 
 let cached: HarnessConfig | undefined;
 
@@ -32,8 +32,7 @@ export const driver = {
   /** Presses a key or chord in the focused element, Playwright names: 'Tab', 'Enter', 'Control+Z', 'Shift+ArrowDown'. */
   async press(key: string): Promise<void> {
     if (!driver.available && key === 'Tab') {
-      // Desktop VS Code has no page to press keys in; Tab's keybinding in the editor is this command.
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+      await pressTabInHost();
       return;
     }
     await call('press', key);
@@ -69,6 +68,26 @@ export const driver = {
     await call('report', name, value, unit);
   },
 };
+
+interface Keybinding {
+  readonly key?: string;
+  readonly command?: string;
+  readonly args?: unknown;
+  readonly when?: string;
+}
+
+/**
+ * Without a page to press keys in (desktop runs), Tab on an inline suggestion runs what its keybinding would: our
+ * extension's `runCommands` chain while the `config.*` terms of its `when` clause hold, else VS Code's own accept.
+ */
+export async function pressTabInHost(): Promise<void> {
+  const bindings = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes?: { keybindings?: Keybinding[] } } | undefined)?.contributes?.keybindings ?? [];
+  const ours = bindings.find((b) => b.key === 'tab' && b.command === 'runCommands' && JSON.stringify(b.args).includes('"editor.action.inlineSuggest.commit"'));
+  // Other terms (editor focus, ghost text visible) hold whenever a test presses Tab to accept; settings are the ones tests change.
+  const settingsOn = [...(ours?.when ?? '').matchAll(/(!?)\bconfig\.([\w.-]+)/g)].every(([, not, key]) => Boolean(vscode.workspace.getConfiguration().get(key)) !== (not === '!'));
+  if (ours && settingsOn) await vscode.commands.executeCommand('runCommands', ours.args);
+  else await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+}
 
 /**
  * Polls until `probe` returns something other than undefined, null or false (a thrown error also means "not yet"), then returns it.
