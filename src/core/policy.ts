@@ -26,6 +26,8 @@ export interface PolicyInput {
   readonly config: CompiledConfig;
   readonly trailers: readonly Trailer[];
   readonly author: { readonly name?: string; readonly email: string };
+  /** Where the config comes from, named in each finding when it is not the obvious one (e.g. `abc123:.ai-provenance.json`). */
+  readonly configName?: string;
 }
 
 export const REVIEW_TRAILER = 'AI-Reviewed-by';
@@ -51,7 +53,7 @@ export function evaluatePolicy(input: PolicyInput): { violations: PolicyFinding[
   const violations: PolicyFinding[] = [];
   const warnings: PolicyFinding[] = [];
   for (const [index, { rule, files }] of [...touched].sort((a, b) => a[0] - b[0])) {
-    const subject = `AI-written lines in ${listFiles(files)} touch critical rule ${describeRule(rule, index)}`;
+    const subject = `AI-written lines in ${listFiles(files)} touch critical rule ${describeRule(rule, index, input.configName)}`;
     if (rule.level === 'warn') {
       warnings.push({ level: 'warn', rule, ruleIndex: index, files, message: `${subject}: have them reviewed with care` });
       continue;
@@ -116,8 +118,8 @@ function fixFor(rule: CriticalRule, index: number, authorEmail: string): string 
   return `ask one of ${others.map((a) => a.email).join(', ')} to review, then add their ${REVIEW_TRAILER} trailer (e.g. ${example}) ${where}`;
 }
 
-function describeRule(rule: CriticalRule, index: number): string {
-  return `critical[${index}] "${rule.reason}" (${rule.level}: ${rule.paths.join(', ')})`;
+function describeRule(rule: CriticalRule, index: number, configName: string | undefined): string {
+  return `critical[${index}]${configName ? ` of ${configName}` : ''} "${rule.reason}" (${rule.level}: ${rule.paths.join(', ')})`;
 }
 
 function listFiles(files: readonly string[]): string {

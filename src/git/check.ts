@@ -1,10 +1,11 @@
 // The CI policy check (PRODUCT.md §8): judges every non-merge commit of a range from its note and trailers,
-// with the config of that commit, so commits made with --no-verify are caught too.
+// by the config at the base of the range and by the commit's own, so commits made with --no-verify are caught
+// too and no commit can weaken the policy that judges it.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { compileConfig, CONFIG_FILE, formatProblem, parseConfig, type CompiledConfig, type TeamConfig } from '../core/config';
 import { parseTraceRecord } from '../core/agentTrace';
-import { evaluatePolicy, type PolicyFile, type PolicyFinding } from '../core/policy';
+import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput } from '../core/policy';
 import { parseTrailers } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
@@ -85,17 +86,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   if (range.length === 0) return { range, commits: [], problems: [], hasNotes };
 
   const raw = await listCommits(top, range);
+  const bases = raw.length > 0 ? await rangeBase(top, range) : [];
   const problems: string[] = [];
-  const configs = await configsAt(top, raw.map((c) => c.sha), problems);
+  const configs = await configsAt(top, [...bases, ...raw.map((c) => c.sha)], problems);
   const commits: CommitCheck[] = [];
   for (const c of raw) {
     const trailers = parseTrailers(c.message);
     const { files, source } = evidence(c, trailers, problems);
-    const config = configs.get(c.sha);
     const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
-    const verdict = config
-      ? evaluatePolicy({ files: policyFiles, config, trailers, author: { name: c.name, email: c.email } })
-      : { violations: [], warnings: [] };
+    const verdict = judge(judgesFor(c.sha, bases, configs), { files: policyFiles, trailers, author: { name: c.name, email: c.email } });
     commits.push({
       commit: c.sha,
       author: { name: c.name, email: c.email },
@@ -107,6 +106,57 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     });
   }
   return { range, commits, problems, hasNotes };
+}
+
+/** The commits the range starts from (`git rev-list --boundary`); none when the range reaches a root commit. */
+async function rangeBase(cwd: string, range: readonly string[]): Promise<string[]> {
+  const out = (await git(['rev-list', '--boundary', '--end-of-options', ...range, '--'], { cwd })).stdout;
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('-'))
+    .map((l) => l.slice(1).trim());
+}
+
+interface Judge {
+  readonly config: CompiledConfig;
+  /** Named in findings when it is not the commit's own config. */
+  readonly name?: string;
+}
+
+/** The configs a commit is judged by: each distinct config at the base of the range, then its own. */
+function judgesFor(sha: string, bases: readonly string[], configs: ReadonlyMap<string, ConfigAt>): Judge[] {
+  const own = configs.get(sha);
+  const judges: Judge[] = [];
+  const seen = new Set<string>();
+  if (own?.config) {
+    judges.push({ config: own.config });
+    seen.add(own.key);
+  }
+  for (const b of bases) {
+    const at = configs.get(b);
+    if (!at?.config || seen.has(at.key)) continue;
+    seen.add(at.key);
+    judges.push({ config: at.config, name: at.key === WORKING_TREE ? CONFIG_FILE : `${b.slice(0, 12)}:${CONFIG_FILE}` });
+  }
+  return judges;
+}
+
+/** The union of every judge's findings, the same rule on the same files once; a file that is blocked needs no warning too. */
+function judge(judges: readonly Judge[], input: Omit<PolicyInput, 'config' | 'configName'>): { violations: PolicyFinding[]; warnings: PolicyFinding[] } {
+  const violations: PolicyFinding[] = [];
+  const warnings: PolicyFinding[] = [];
+  const seen = new Set<string>();
+  for (const j of judges) {
+    const v = evaluatePolicy({ ...input, config: j.config, ...(j.name ? { configName: j.name } : {}) });
+    for (const f of [...v.violations, ...v.warnings]) {
+      const key = JSON.stringify([f.level, f.rule.paths, f.rule.reason, f.rule.reviewers, f.files]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (f.level === 'block' ? violations : warnings).push(f);
+    }
+  }
+  const blocked = new Set(violations.flatMap((f) => f.files));
+  return { violations, warnings: warnings.filter((w) => w.files.some((f) => !blocked.has(f))) };
 }
 
 async function topLevel(cwd: string): Promise<string> {
@@ -234,20 +284,29 @@ function mergeSpans(spans: LineSpan[]): LineSpan[] {
   return out;
 }
 
+const WORKING_TREE = 'working-tree';
+
+interface ConfigAt {
+  readonly config: CompiledConfig | undefined;
+  /** The config blob's id, or WORKING_TREE when the working tree's stands in: equal keys mean the same rules. */
+  readonly key: string;
+}
+
 /**
- * The compiled config each commit is judged by: its own `.ai-provenance.json`, else the working tree's.
- * A broken file is reported and replaced by the working tree's; a commit with no usable config at all gets
- * no rules (every problem has been reported).
+ * The compiled config of each commit: its own `.ai-provenance.json`, else the working tree's. A broken file is
+ * reported and replaced by the working tree's; a commit with no usable config at all gets no rules (every
+ * problem has been reported).
  */
-async function configsAt(cwd: string, shas: readonly string[], problems: string[]): Promise<Map<string, CompiledConfig | undefined>> {
-  const working = await workingTreeConfig(cwd, problems);
+async function configsAt(cwd: string, shas: readonly string[], problems: string[]): Promise<Map<string, ConfigAt>> {
+  const working: ConfigAt = { config: await workingTreeConfig(cwd, problems), key: WORKING_TREE };
   // One cat-file process for every commit; commits sharing a config blob share its parse.
-  const input = shas.map((s) => `${s}:${CONFIG_FILE}\n`).join('');
+  const unique = [...new Set(shas)];
+  const input = unique.map((s) => `${s}:${CONFIG_FILE}\n`).join('');
   const out = (await gitBuffer(['cat-file', '--batch'], { cwd, input })).stdout;
-  const byBlob = new Map<string, CompiledConfig | undefined>();
-  const result = new Map<string, CompiledConfig | undefined>();
+  const byBlob = new Map<string, ConfigAt>();
+  const result = new Map<string, ConfigAt>();
   let pos = 0;
-  for (const sha of shas) {
+  for (const sha of unique) {
     const nl = out.indexOf(0x0a, pos);
     const header = out.subarray(pos, nl).toString('utf8');
     pos = nl + 1;
@@ -263,12 +322,14 @@ async function configsAt(cwd: string, shas: readonly string[], problems: string[
       result.set(sha, working);
       continue;
     }
-    if (!byBlob.has(m[1])) {
+    let at = byBlob.get(m[1]);
+    if (!at) {
       const parsed = parseConfig(body.toString('utf8'));
       for (const p of parsed.problems) problems.push(formatProblem(`${sha.slice(0, 12)}:${CONFIG_FILE}`, p));
-      byBlob.set(m[1], parsed.config ? compileConfig(parsed.config) : undefined);
+      at = parsed.config ? { config: compileConfig(parsed.config), key: m[1] } : working;
+      byBlob.set(m[1], at);
     }
-    result.set(sha, byBlob.get(m[1]) ?? working);
+    result.set(sha, at);
   }
   return result;
 }

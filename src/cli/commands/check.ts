@@ -9,8 +9,15 @@ const HELP = `Usage: ai-provenance check [REV-RANGE...] [--format text|json|sari
 Checks the critical-path policy of .ai-provenance.json for every non-merge
 commit in REV-RANGE (any git rev-list range, e.g. origin/main..HEAD), from each
 commit's note (${NOTES_REF}) and, without a note, its AI-Lines/AI-Critical
-trailers, with the config of that commit (or the working tree's). Commits made
-with 'git commit --no-verify' are judged like any other.
+trailers. Commits made with 'git commit --no-verify' are judged like any other.
+
+Each commit is judged by the config at the base of the range (the commit the
+range starts from) and by its own, and fails if either finds a violation: a
+commit can neither weaken the policy that judges it nor escape a rule it adds.
+Where a commit has no config (or a broken one), the working tree's stands in;
+when the range reaches the first commit, there is no base and each commit's own
+config judges it. AI lines in .ai-provenance.json itself are judged like those
+in any other file: guard it with a rule (e.g. "paths": [".ai-provenance.json"]).
 
 Default range: @{upstream}..HEAD, or HEAD alone when the branch has no upstream.
 

@@ -338,6 +338,64 @@ describe('check', function () {
       assert.deepEqual(doc.commits.map((c) => c.findings.map((f) => f.level)), [['warn'], ['block']]);
     });
 
+    it('fails a commit that empties critical while adding unreviewed AI lines to a block path', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      const sha = aiCommit(repo, {
+        files: { '.ai-provenance.json': '{ "critical": [] }\n', 'infra/a.tf': 'x\n' },
+        ai: { 'infra/a.tf': [[1, 1]] },
+        message: 'Relax the policy and change infra',
+      });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+      assert.equal(r.code, 1);
+      const doc = JSON.parse(r.stdout) as JsonOut;
+      assert.equal(doc.commits[0].commit, sha);
+      assert.deepEqual(doc.commits[0].findings.map((f) => [f.level, f.files]), [['block', ['infra/a.tf']]]);
+      assert.match(doc.commits[0].findings[0].message, new RegExp(`critical\\[0\\] of ${base.slice(0, 12)}:\\.ai-provenance\\.json "Production infrastructure"`));
+    });
+
+    it('fails AI lines in a block path made after an earlier commit of the range weakened the policy', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      aiCommit(repo, { files: { '.ai-provenance.json': CONFIG.replace('"level": "block"', '"level": "warn"') }, message: 'Only warn on infra' });
+      const sha = aiCommit(repo, { files: { 'infra/a.tf': 'x\n' }, ai: { 'infra/a.tf': [[1, 1]] }, message: 'Change infra' });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+      assert.equal(r.code, 1);
+      const doc = JSON.parse(r.stdout) as JsonOut;
+      assert.deepEqual(
+        doc.commits.map((c) => [c.commit, c.findings.map((f) => f.level)]),
+        [
+          [doc.commits[0].commit, []],
+          [sha, ['block']],
+        ],
+        'the stricter finding wins: no warning besides the violation',
+      );
+    });
+
+    it('fails a commit that adds a new block rule and violates it', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      const stricter = CONFIG.replace('"critical": [', '"critical": [\n    { "paths": ["billing/"], "reason": "Money", "level": "block" },');
+      aiCommit(repo, { files: { '.ai-provenance.json': stricter, 'billing/charge.ts': 'x\n' }, ai: { 'billing/charge.ts': [[1, 1]] }, message: 'Guard billing' });
+      const r = await check(repo, `${base}..HEAD`);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /billing\/charge\.ts:1/);
+      assert.match(r.stdout, /critical\[0\] "Money"/);
+    });
+
+    it('judges AI lines in .ai-provenance.json itself like any other file', async () => {
+      const guarded = '{ "critical": [{ "paths": [".ai-provenance.json"], "reason": "Policy", "level": "block", "reviewers": ["jane@example.com"] }] }\n';
+      const repo = newRepo(guarded);
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      aiCommit(repo, { files: { '.ai-provenance.json': '{ "critical": [] }\n' }, ai: { '.ai-provenance.json': [[1, 1]] }, message: 'AI drops the policy' });
+      const r = await check(repo, `${base}..HEAD`);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /\.ai-provenance\.json:1/);
+      git(repo, ['reset', '-q', '--hard', base]);
+      aiCommit(repo, { files: { '.ai-provenance.json': '{ "critical": [] }\n' }, ai: { '.ai-provenance.json': [[1, 1]] }, message: 'Reviewed', reviewedBy: 'Jane Doe <jane@example.com>' });
+      assert.equal((await check(repo, `${base}..HEAD`)).code, 0, 'an allowed sign-off lets it through');
+    });
+
     it("uses the working tree's config for commits that have none", async () => {
       const repo = newRepo(null);
       const base = git(repo, ['rev-parse', 'HEAD']).trim();
