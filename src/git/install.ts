@@ -168,6 +168,39 @@ export async function installHooks(opts: InstallOptions): Promise<InstallReport>
   return { topLevel: loc.topLevel, mode, hooksDir: targetDir, hooks, ...(movedFrom ? { movedFrom } : {}) };
 }
 
+/**
+ * Where git looks for hooks now, when the last install put ours somewhere else (e.g. core.hooksPath set by husky
+ * afterwards), so that none of ours run; undefined when they match, nothing was installed, or either is unknown.
+ */
+export async function misplacedHooksDir(cwd: string): Promise<string | undefined> {
+  let loc: RepoLocation;
+  let manifest: Manifest | undefined;
+  try {
+    loc = await locateRepo(cwd);
+    manifest = await readManifest(loc);
+  } catch (err) {
+    if (err instanceof InstallError) return undefined;
+    throw err;
+  }
+  if (!manifest) return undefined;
+  const [installed, current] = await Promise.all([canonicalPath(manifest.hooksDir), canonicalPath(loc.hooksDir)]);
+  return installed === current ? undefined : loc.hooksDir;
+}
+
+/** The one warning line for `misplacedHooksDir`'s answer. */
+export function misplacedHooksWarning(hooksDir: string): string {
+  return `ai-provenance: git hooks are not installed where git looks for them (${hooksDir}); run 'ai-provenance install'`;
+}
+
+// The same folder reached through a symlink (e.g. /tmp on macOS) is still the same folder.
+async function canonicalPath(p: string): Promise<string> {
+  try {
+    return await fs.realpath(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
 async function installPlain(name: HookName, hooksDir: string, ours: string, opts: InstallOptions): Promise<InstalledHook> {
   const file = path.join(hooksDir, name);
   const kept = file + CHAINED_SUFFIX;

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
 import { agentLabel } from '../../core/model';
+import { misplacedHooksDir, misplacedHooksWarning } from '../../git/install';
 import { discoverRepo, fromRepoPath } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
@@ -10,6 +11,8 @@ import { WorkingState } from '../../git/workingState';
 const HELP = `Usage: ai-provenance status [--json]
 
 Lists the AI-written lines not committed yet, per file, and the critical paths (.ai-provenance.json) they touch.
+Warns on stderr when git no longer runs the hooks 'ai-provenance install' put in place (e.g. core.hooksPath
+was set since).
 
 Options:
   --json   machine-readable: [{path, aiLines, mixedLines, ranges: [[start, end]], agents, critical?}]
@@ -33,6 +36,7 @@ export const command: Command = {
       const p = parseCommandArgs('status', args, { json: { type: 'boolean' } });
       if (p.positionals.length > 0) throw new UsageError(`ai-provenance status: unexpected argument '${p.positionals[0]}'`);
       const repo = await discoverRepo(io.cwd);
+      const misplaced = misplacedHooksDir(repo.root).catch(() => undefined);
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
       const state = WorkingState.forRepo(repo);
       const out: FileStatus[] = [];
@@ -62,6 +66,8 @@ export const command: Command = {
         if (hit) s.critical = { level: hit.rule.level, reason: hit.rule.reason, rule: hit.index };
         out.push(s);
       }
+      const hooksDir = await misplaced;
+      if (hooksDir !== undefined) io.stderr.write(`${misplacedHooksWarning(hooksDir)}\n`);
       if (boolOpt(p, 'json')) {
         io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return 0;

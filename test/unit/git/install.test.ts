@@ -7,6 +7,8 @@ import { Readable, Writable } from 'node:stream';
 import { CHAINED_SUFFIX, HookName, InstallError, installHooks, uninstallHooks } from '../../../src/git/install';
 import { command as installCommand } from '../../../src/cli/commands/install';
 import { command as uninstallCommand } from '../../../src/cli/commands/uninstall';
+import { command as statusCommand } from '../../../src/cli/commands/status';
+import { command as trailersCommand } from '../../../src/cli/commands/trailers';
 import type { Command } from '../../../src/cli/command';
 
 // Real git in temporary repositories; our hook body is a stand-in that logs its calls so the chaining is visible.
@@ -295,6 +297,52 @@ describe('install', function () {
       assert.equal(fs.existsSync(path.join(repo, '.git', 'hooks', 'commit-msg')), false);
       assert.equal(commit(repo, 'second').status, 0);
       assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+    });
+  });
+
+  describe('when core.hooksPath changes after install', () => {
+    const warning = /^ai-provenance: git hooks are not installed where git looks for them \((.*)\); run 'ai-provenance install'$/;
+
+    function warnings(stderr: string): string[] {
+      return stderr.split('\n').filter((l) => warning.test(l));
+    }
+
+    it('says so in one line from status and trailers when husky is added later, and not once installed again', async () => {
+      const repo = newRepo();
+      await install(repo);
+      for (const cmd of [statusCommand, trailersCommand]) {
+        const r = await cli(cmd, repo);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(warnings(r.stderr), [], 'no warning while git runs our hooks');
+      }
+      fs.writeFileSync(path.join(repo, 'package.json'), '{\n  "name": "demo",\n  "private": true\n}\n');
+      assert.equal(run(process.execPath, [HUSKY_BIN, 'init'], repo).status, 0);
+      // husky init writes a pre-commit running `npm test`.
+      fs.writeFileSync(path.join(repo, '.husky', 'pre-commit'), 'true\n');
+      clearLog();
+      assert.equal(commit(repo, 'hooks silently skipped').status, 0);
+      assert.deepEqual(ours(readLog()), [], 'git no longer runs our hooks');
+      for (const cmd of [statusCommand, trailersCommand]) {
+        const r = await cli(cmd, path.join(repo, '.husky'));
+        assert.equal(r.code, 0, r.stderr);
+        const lines = warnings(r.stderr);
+        assert.equal(lines.length, 1, r.stderr);
+        assert.equal(warning.exec(lines[0]!)?.[1], path.join(repo, '.husky', '_'));
+      }
+      await install(repo);
+      assert.deepEqual(warnings((await cli(statusCommand, repo)).stderr), []);
+      assert.deepEqual(warnings((await cli(trailersCommand, repo)).stderr), []);
+    });
+
+    it('warns when core.hooksPath is unset again, and not in a repository where install never ran', async () => {
+      const repo = newRepo();
+      git(repo, 'config', 'core.hooksPath', '.githooks');
+      assert.deepEqual(warnings((await cli(statusCommand, repo)).stderr), [], 'nothing was installed');
+      await install(repo);
+      git(repo, 'config', '--unset', 'core.hooksPath');
+      const lines = warnings((await cli(statusCommand, repo)).stderr);
+      assert.equal(lines.length, 1);
+      assert.equal(warning.exec(lines[0]!)?.[1], path.join(repo, '.git', 'hooks'));
     });
   });
 
