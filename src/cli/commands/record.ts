@@ -1,9 +1,11 @@
 // `ai-provenance record`: mark lines as AI-written by hand or from scripts.
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
+import { splitLines } from '../../core/lines';
 import type { Attribution, LineProvenance } from '../../core/model';
-import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
+import { discoverRepo, fromRepoPath, toRepoPath, type Repo } from '../../git/repo';
 import { WorkingState } from '../../git/workingState';
 
 const HELP = `Usage: ai-provenance record --agent AGENT [--model PROVIDER/MODEL] [--session ID] FILE[:START-END]...
@@ -24,15 +26,23 @@ interface Target {
   readonly range?: readonly [number, number];
 }
 
-/** `FILE:START-END` or `FILE:LINE`; a file whose own name ends that way is taken whole when it exists. */
+/**
+ * `FILE:START-END` or `FILE:LINE`, the suffix taken from the very end so a file name may hold colons and newlines;
+ * a file whose own name ends that way is taken whole when it exists.
+ */
 async function parseTarget(spec: string, cwd: string): Promise<Target> {
-  const m = /^(.+):(\d+)(?:-(\d+))?$/.exec(spec);
+  const m = /^(.+):(\d+)(?:-(\d+))?$/s.exec(spec);
   if (!m) return { spec, file: spec };
-  if (await exists(`${cwd}/${spec}`)) return { spec, file: spec };
+  if (await exists(path.resolve(cwd, spec))) return { spec, file: spec };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
-  if (start < 1 || end < start) throw new UsageError(`ai-provenance record: ${spec}: expected START-END with 1 <= START <= END`);
+  if (start < 1 || end < start) throw new UsageError(`ai-provenance record: ${shown(spec)}: expected START-END with 1 <= START <= END`);
   return { spec, file: m[1]!, range: [start, end] };
+}
+
+// A name with a line break or control character is quoted, so the error stays on one line.
+function shown(name: string): string {
+  return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -42,6 +52,39 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A file to record, read and checked: every 0-based line index to mark. */
+interface Checked {
+  readonly repoPath: string;
+  readonly text: string;
+  readonly marks: Set<number>;
+}
+
+/** Reads every target and checks its range, so that bad input anywhere records nothing at all. */
+async function checkTargets(targets: readonly Target[], repo: Repo, cwd: string): Promise<Checked[]> {
+  const byPath = new Map<string, Checked>();
+  for (const t of targets) {
+    const repoPath = toRepoPath(repo, t.file, cwd);
+    let file = byPath.get(repoPath);
+    if (!file) {
+      let text: string;
+      try {
+        text = await fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
+      } catch (err) {
+        throw new UsageError(`ai-provenance record: ${shown(t.file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      file = { repoPath, text, marks: new Set() };
+      byPath.set(repoPath, file);
+    }
+    // The same line split as the tracker and the working state, so CRLF and lone-CR files count alike everywhere.
+    const textLines = splitLines(file.text);
+    const count = textLines.length - (textLines[textLines.length - 1] === '' ? 1 : 0);
+    const [start, end] = t.range ?? [1, count];
+    if (t.range && end > count) throw new UsageError(`ai-provenance record: ${shown(t.spec)}: ${shown(t.file)} has ${count} line${count === 1 ? '' : 's'}`);
+    for (let i = start - 1; i < end; i++) if (textLines[i] !== '') file.marks.add(i);
+  }
+  return [...byPath.values()];
 }
 
 export const command: Command = {
@@ -65,21 +108,9 @@ export const command: Command = {
       const repo = await discoverRepo(io.cwd);
       const state = WorkingState.forRepo(repo);
       const targets = await Promise.all(p.positionals.map((s) => parseTarget(s, io.cwd)));
-      for (const t of targets) {
-        const repoPath = toRepoPath(repo, t.file, io.cwd);
-        let text: string;
-        try {
-          text = await fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
-        } catch (err) {
-          throw new UsageError(`ai-provenance record: ${t.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-        }
-        const textLines = text.split(/\r\n|\r|\n/);
-        const count = textLines.length - (textLines[textLines.length - 1] === '' ? 1 : 0);
-        const [start, end] = t.range ?? [1, count];
-        if (t.range && end > count) throw new UsageError(`ai-provenance record: ${t.spec}: ${t.file} has ${count} line${count === 1 ? '' : 's'}`);
-        const ai: LineProvenance = { kind: 'ai', attribution };
-        await state.update(repoPath, text, (cur) => cur.map((l, i) => (i >= start - 1 && i < end && textLines[i] !== '' ? ai : l)));
-      }
+      const files = await checkTargets(targets, repo, io.cwd);
+      const ai: LineProvenance = { kind: 'ai', attribution };
+      for (const f of files) await state.update(f.repoPath, f.text, (cur) => cur.map((l, i) => (f.marks.has(i) ? ai : l)));
       return 0;
     } catch (err) {
       io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance record: '}${(err as Error).message}\n`);

@@ -85,6 +85,59 @@ describe('ai-provenance commands', function () {
     });
   });
 
+  describe('record edge cases', () => {
+    type Status = { path: string; aiLines: number; ranges: number[][] }[];
+    const status = (dir: string): Status => JSON.parse(cli(dir, 'status', '--json').stdout) as Status;
+
+    it('takes a range on a file whose name holds a newline and a colon', () => {
+      const dir = repoWithHooks();
+      const name = 'odd\nna:me.ts';
+      write(dir, name, lines(4));
+      const r = cli(dir, 'record', '--agent', 'codex', `${name}:2-3`);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(status(dir).map((s) => [s.path, s.ranges]), [[name, [[2, 3]]]]);
+    });
+
+    it('quotes a file name with a newline so the error stays on one line', () => {
+      const dir = repoWithHooks();
+      write(dir, 'a\nb.ts', lines(2));
+      const r = cli(dir, 'record', '--agent', 'codex', 'a\nb.ts:3');
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr, 'ai-provenance record: "a\\nb.ts:3": "a\\nb.ts" has 2 lines\n');
+    });
+
+    it('records nothing at all when any one of several targets is bad', () => {
+      const dir = repoWithHooks();
+      write(dir, 'src/b.ts', lines(3));
+      for (const bad of ['src/b.ts:2-9', 'src/missing.ts', 'src/b.ts:0']) {
+        const r = cli(dir, 'record', '--agent', 'codex', 'src/a.ts:1-2', 'src/b.ts:1', bad);
+        assert.equal(r.status, 2, bad);
+        assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+        assert.deepEqual(status(dir), [], `nothing recorded after ${bad}`);
+      }
+      const ok = cli(dir, 'record', '--agent', 'codex', 'src/a.ts:1-2', 'src/b.ts:1', 'src/a.ts:9');
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.deepEqual(status(dir).map((s) => [s.path, s.ranges]), [['src/a.ts', [[1, 2], [9, 9]]], ['src/b.ts', [[1, 1]]]]);
+    });
+
+    it('counts the lines of CRLF and lone-CR files as the editor and status do', () => {
+      const dir = repoWithHooks();
+      write(dir, 'crlf.ts', 'one\r\ntwo\r\n\r\nfour\r\n');
+      write(dir, 'cr.ts', 'one\rtwo\rthree');
+      assert.equal(cli(dir, 'record', '--agent', 'codex', 'crlf.ts:5').stderr, 'ai-provenance record: crlf.ts:5: crlf.ts has 4 lines\n');
+      assert.equal(cli(dir, 'record', '--agent', 'codex', 'crlf.ts:2-4').status, 0);
+      assert.equal(cli(dir, 'record', '--agent', 'codex', 'cr.ts').status, 0);
+      assert.deepEqual(
+        status(dir).map((s) => [s.path, s.aiLines, s.ranges]),
+        [
+          ['cr.ts', 3, [[1, 3]]],
+          ['crlf.ts', 2, [[2, 2], [4, 4]]],
+        ],
+        'the blank third line of crlf.ts stays human',
+      );
+    });
+  });
+
   describe('blame and export', () => {
     it('joins committed notes (through later edits and a rename) with uncommitted AI lines', () => {
       const dir = repoWithHooks();
