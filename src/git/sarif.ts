@@ -61,7 +61,7 @@ export const RULES: readonly SarifRule[] = [
       text: 'A commit adds or changes AI-written lines in a file that .ai-provenance.json marks critical with level "block", and no allowed reviewer other than the author signed it off with an AI-Reviewed-by trailer.',
     },
     help: {
-      text: 'Have an allowed reviewer (not the commit author) review the AI-written lines, then add "AI-Reviewed-by: Name <email>" as the last paragraph of that commit\'s message (git rebase -i <commit>^ and reword it, or git commit --amend for the last commit) and push again.',
+      text: 'Have an allowed reviewer (not the commit author) review the AI-written lines, then add "AI-Reviewed-by: Name <email>" to the trailer block at the end of that commit\'s message, next to its Assisted-by: lines (git rebase -i <commit>^ and reword it, or git commit --amend for the last commit) and push again.',
     },
     defaultConfiguration: { level: 'error' },
     properties: { tags: ['ai-provenance', 'review'] },
