@@ -1,11 +1,21 @@
-// Bundles the extension and the CLI with esbuild (one CJS file each).
+// Bundles the extension and the CLI with esbuild (one CJS file per entry point).
+// The CLI ships as dist/cli.js, a small launcher (src/cli/launcher.ts), plus the bundles it starts: cli-main.js
+// (every command) and, for the commands git and agents run on every commit and edit, bundles of their own that
+// hold only that command, so those processes compile and cache as little as possible.
+// `--outdir DIR` writes the CLI bundles to DIR instead of dist/ (benchmarks build a private copy).
 import * as esbuild from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
+const argv = process.argv.slice(2);
+const production = argv.includes('--production');
+const watch = argv.includes('--watch');
+const outdirAt = argv.indexOf('--outdir');
+const outdir = outdirAt >= 0 ? argv[outdirAt + 1] : undefined;
+if (outdirAt >= 0 && !outdir) throw new Error('build.mjs: --outdir needs a directory');
+const cliDir = outdir ?? 'dist';
 
 const common = {
   bundle: true,
@@ -21,19 +31,32 @@ const common = {
   define: { VERSION: JSON.stringify(pkg.version) },
 };
 
+/** Bundles main.ts with every command module except `keep` replaced by an empty one (the launcher never asks it for them). */
+function onlyCommand(keep) {
+  return {
+    name: `only-${keep}`,
+    setup(build) {
+      build.onResolve({ filter: /^\.\/commands\// }, (args) =>
+        path.basename(args.path) === keep ? undefined : { path: args.path, namespace: 'omitted-command' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'omitted-command' }, () => ({ contents: 'export const command = undefined;', loader: 'js' }));
+    },
+  };
+}
+
+const cli = (file) => path.join(cliDir, file);
+
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  {
-    ...common,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  ...(outdir ? [] : [{ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }]),
+  { ...common, entryPoints: ['src/cli/launcher.ts'], outfile: cli('cli.js'), banner: { js: '#!/usr/bin/env node' }, sourcemap: false },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-main.js') },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [onlyCommand('hook')] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [onlyCommand('gitHook')] },
 ];
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  chmodSync('dist/cli.js', 0o755);
+  chmodSync(cli('cli.js'), 0o755);
 }

@@ -1,5 +1,5 @@
 // Entry point of the `ai-provenance` command. Commands load lazily so that hooks start fast.
-import type { Command } from './command';
+import type { CliIO, Command } from './command';
 
 const HELP = `Usage: ai-provenance <command> [options]
 
@@ -67,7 +67,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(command.help);
     return 0;
   }
-  return command.run(rest, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  return command.run(rest, processIO());
+}
+
+/** The process's own streams. Each is built on first use: a hook that never reads stdin skips loading the net stack. */
+function processIO(): CliIO & { readonly stdinFd: number } {
+  return {
+    cwd: process.cwd(),
+    // Read directly by commands that want their stdin cheaply (the agent hook).
+    stdinFd: 0,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }
 
 declare const VERSION: string;
