@@ -1,6 +1,7 @@
 // `ai-provenance hook <agent>`: the receiving end of an agent's hook. Reads the hook JSON on stdin, records what the
 // agent wrote, and always exits 0 with nothing on stdout: the agent parses stdout, and a hook must never stop it.
-import type { Command } from '../command';
+import { read } from 'node:fs';
+import type { CliIO, Command } from '../command';
 import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
 import { PayloadError, type HookEvent } from '../../agents/types';
@@ -28,8 +29,7 @@ type StdinResult = { kind: 'text'; text: string } | { kind: 'too-big'; bytes: nu
 function readStdin(stdin: NodeJS.ReadableStream): Promise<StdinResult> {
   if ((stdin as { isTTY?: boolean }).isTTY) return Promise.resolve({ kind: 'tty' });
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
+    const chunks = new Chunks();
     const timer = setTimeout(() => {
       finish({ kind: 'timeout' });
       (stdin as { destroy?: () => void }).destroy?.();
@@ -41,14 +41,63 @@ function readStdin(stdin: NodeJS.ReadableStream): Promise<StdinResult> {
       clearTimeout(timer);
       resolve(r);
     }
-    stdin.on('data', (chunk: Buffer | string) => {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      bytes += b.length;
-      // Keep draining so the agent's write never fails, but stop keeping what we will not use.
-      if (bytes <= MAX_PAYLOAD_BYTES) chunks.push(b);
-    });
-    stdin.on('end', () => finish(bytes > MAX_PAYLOAD_BYTES ? { kind: 'too-big', bytes } : { kind: 'text', text: Buffer.concat(chunks).toString('utf8') }));
+    stdin.on('data', (chunk: Buffer | string) => chunks.add(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    stdin.on('end', () => finish(chunks.result()));
     stdin.on('error', () => finish({ kind: 'timeout' }));
+  });
+}
+
+/** What was read so far: drained past the limit so the agent's write never fails, but not kept. */
+class Chunks {
+  private readonly kept: Buffer[] = [];
+  private bytes = 0;
+
+  add(b: Buffer): void {
+    this.bytes += b.length;
+    if (this.bytes <= MAX_PAYLOAD_BYTES) this.kept.push(b);
+  }
+
+  result(): StdinResult {
+    return this.bytes > MAX_PAYLOAD_BYTES ? { kind: 'too-big', bytes: this.bytes } : { kind: 'text', text: Buffer.concat(this.kept).toString('utf8') };
+  }
+}
+
+/** Set when a read of the process's stdin is still waiting after the timeout: the process must then exit by itself. */
+let stdinAbandoned = false;
+
+/**
+ * Reads the process's stdin by descriptor. The `process.stdin` stream would load the net stack first, a few
+ * milliseconds of every agent hook.
+ */
+function readFd(fd: number): Promise<StdinResult> {
+  if ((require('node:tty') as typeof import('node:tty')).isatty(fd)) return Promise.resolve({ kind: 'tty' });
+  return new Promise((resolve) => {
+    const chunks = new Chunks();
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      stdinAbandoned = true;
+      resolve({ kind: 'timeout' });
+    }, STDIN_TIMEOUT_MS);
+    function finish(r: StdinResult): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(r);
+    }
+    function next(): void {
+      read(fd, buf, 0, buf.length, null, (err, n) => {
+        if (done) return;
+        // A non-blocking descriptor (a socket an agent passed on) has no data yet: ask again shortly.
+        if (err && (err as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(next, 2);
+        if (err && (err as NodeJS.ErrnoException).code !== 'EOF') return finish({ kind: 'timeout' });
+        if (err || n === 0) return finish(chunks.result());
+        chunks.add(Buffer.from(buf.subarray(0, n)));
+        next();
+      });
+    }
+    next();
   });
 }
 
@@ -70,7 +119,8 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
   if (agent === undefined || !isHookAgent(agent)) {
     return `${agent === undefined ? 'missing agent' : `unknown agent '${agent}'`} (one of ${HOOK_AGENTS.join(', ')})`;
   }
-  const input = await readStdin(io.stdin);
+  const fd = (io as CliIO & { stdinFd?: number }).stdinFd;
+  const input = typeof fd === 'number' ? await readFd(fd) : await readStdin(io.stdin);
   if (input.kind === 'tty') return 'reads the hook JSON an agent sends on stdin; nothing to read from a terminal';
   if (input.kind === 'timeout') return `stdin: no end of input within ${STDIN_TIMEOUT_MS / 1000} s; nothing recorded`;
   if (input.kind === 'too-big') return `stdin: payload of ${input.bytes} bytes exceeds ${MAX_PAYLOAD_BYTES >> 20} MB; nothing recorded`;
@@ -103,6 +153,8 @@ export const command: Command = {
       message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
     }
     if (message !== undefined) io.stderr.write(`ai-provenance hook${args[0] ? ` ${args[0]}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    // The read still waiting on an agent that never closed stdin would hold the process open.
+    if (stdinAbandoned) setImmediate(() => process.exit(0));
     return 0;
   },
 };
