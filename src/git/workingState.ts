@@ -119,7 +119,7 @@ export class WorkingState {
       if (!entry) return;
       await this.put(to, { ...entry, path: to });
       await this.remove(from);
-      await this.afterChange();
+      await this.afterChange(true);
     });
   }
 
@@ -130,7 +130,6 @@ export class WorkingState {
 
   /** Runs `fn` holding the store's lock; exported for multi-file updates such as the post-commit advance. */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    await fsp.mkdir(this.dir, { recursive: true });
     const lock = path.join(this.dir, 'lock');
     const deadline = Date.now() + LOCK_TIMEOUT_MS;
     let wait = 2;
@@ -141,6 +140,11 @@ export class WorkingState {
         await h.close();
         break;
       } catch (err) {
+        // The state dir is made on first use only: one file system call less on every later update.
+        if (isNotFound(err)) {
+          await fsp.mkdir(this.dir, { recursive: true });
+          continue;
+        }
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         if (await breakIfStale(lock)) continue;
         if (Date.now() > deadline) throw new StateLockTimeoutError(lock);
@@ -151,7 +155,7 @@ export class WorkingState {
     try {
       return await fn();
     } finally {
-      await fsp.rm(lock, { force: true });
+      await unlinkIfThere(lock);
     }
   }
 
@@ -193,25 +197,32 @@ export class WorkingState {
     const entry = buildEntry(repoPath, text, lines);
     if (entry) await this.put(repoPath, entry);
     else await this.remove(repoPath);
-    await this.afterChange();
+    await this.afterChange(entry !== undefined);
   }
 
   private async put(repoPath: string, entry: Entry): Promise<void> {
     const file = this.entryFile(repoPath);
     this.cache?.delete(file);
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    await atomicWrite(file, JSON.stringify(entry));
+    const text = JSON.stringify(entry);
+    try {
+      await atomicWrite(file, text);
+    } catch (err) {
+      // The entries dir is made on first use only, as the lock's dir is.
+      if (!isNotFound(err)) throw err;
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      await atomicWrite(file, text);
+    }
   }
 
   private async remove(repoPath: string): Promise<void> {
     this.cache?.delete(this.entryFile(repoPath));
-    await fsp.rm(this.entryFile(repoPath), { force: true });
+    await unlinkIfThere(this.entryFile(repoPath));
   }
 
-  /** Keeps `pending` and `generation` in step with the entries; called with the lock held. */
-  async afterChange(): Promise<void> {
-    const any = await hasEntries(path.join(this.dir, 'entries'));
-    if (!any) await fsp.rm(this.pendingMarker, { force: true });
+  /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
+  async afterChange(written = false): Promise<void> {
+    const any = written || (await hasEntries(path.join(this.dir, 'entries')));
+    if (!any) await unlinkIfThere(this.pendingMarker);
     else if (!existsSync(this.pendingMarker)) await fsp.writeFile(this.pendingMarker, '');
     // Watchers need the change, not the content, so a plain write (no temp file and rename) is enough.
     await fsp.writeFile(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
@@ -220,6 +231,12 @@ export class WorkingState {
 
 /** 48-bit line hashes (cyrb53), base64url, fixed width; collisions only matter within one file's diff. */
 export function lineHash(line: string): string {
+  const b = Buffer.allocUnsafe(6);
+  writeLineHash(line, b, 0);
+  return b.toString('base64url');
+}
+
+function writeLineHash(line: string, out: Buffer, at: number): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < line.length; i++) {
@@ -229,17 +246,19 @@ export function lineHash(line: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  const b = Buffer.allocUnsafe(6);
-  b.writeUInt32BE(h1 >>> 0, 0);
-  b.writeUInt16BE(h2 & 0xffff, 4);
-  return b.toString('base64url');
+  out.writeUInt32BE(h1 >>> 0, at);
+  out.writeUInt16BE(h2 & 0xffff, at + 4);
 }
 
 /** Blank lines get a hash that reads back as '' so reanchor still sees them as blank (blank lines carry no authorship). */
 const BLANK_HASH = '........';
 
+/** Every line's hash from one buffer and one base64 conversion: 6 bytes encode to exactly HASH_WIDTH characters. */
 function hashesOf(lines: readonly string[]): string[] {
-  return lines.map((l) => (l === '' ? BLANK_HASH : lineHash(l)));
+  const buf = Buffer.allocUnsafe(lines.length * 6);
+  for (let k = 0; k < lines.length; k++) writeLineHash(lines[k]!, buf, k * 6);
+  const all = buf.toString('base64url');
+  return lines.map((l, k) => (l === '' ? BLANK_HASH : all.slice(k * HASH_WIDTH, (k + 1) * HASH_WIDTH)));
 }
 
 function forReanchor(hashes: string[]): string[] {
@@ -398,6 +417,15 @@ function alive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `fs.rm` with `force` stats before it unlinks; a plain unlink is one call. */
+async function unlinkIfThere(file: string): Promise<void> {
+  try {
+    await fsp.unlink(file);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
   }
 }
 
