@@ -1,4 +1,6 @@
 // What a commit (or the index) changes: one `diff-index`/`diff-tree` call with raw, numstat and -U0 hunks, parsed from -z output.
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
 import { git, gitBuffer } from './run';
 import type { Repo } from './repo';
 
@@ -131,14 +133,27 @@ export function parsePatchHunks(patch: string, statuses: readonly string[]): (re
   return out;
 }
 
-/** Reads blobs by id through one `git cat-file --batch`. */
-export async function readBlobs(repo: Repo, ids: readonly string[]): Promise<Map<string, Buffer>> {
+export interface ReadBlobsOptions {
+  /** A file that may hold the blob's bytes: used when its git object id matches, saving the `cat-file` process. */
+  readonly onDisk?: (id: string) => string | undefined;
+}
+
+/** Reads blobs by id through one `git cat-file --batch`, or none when files on disk hold them all. */
+export async function readBlobs(repo: Repo, ids: readonly string[], opts: ReadBlobsOptions = {}): Promise<Map<string, Buffer>> {
   const unique = [...new Set(ids)];
   const map = new Map<string, Buffer>();
-  if (unique.length === 0) return map;
-  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: unique.join('\n') + '\n' });
+  if (opts.onDisk) {
+    for (const id of unique) {
+      const file = opts.onDisk(id);
+      const buf = file === undefined ? undefined : await readIfBlob(repo, file, id);
+      if (buf) map.set(id, buf);
+    }
+  }
+  const rest = unique.filter((id) => !map.has(id));
+  if (rest.length === 0) return map;
+  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: rest.join('\n') + '\n' });
   let pos = 0;
-  for (const id of unique) {
+  for (const id of rest) {
     const nl = stdout.indexOf(0x0a, pos);
     if (nl < 0) throw new Error(`git cat-file --batch: truncated output for ${id}`);
     const header = stdout.subarray(pos, nl).toString('utf8');
@@ -152,6 +167,25 @@ export async function readBlobs(repo: Repo, ids: readonly string[]): Promise<Map
     pos = nl + 1 + size + 1;
   }
   return map;
+}
+
+/** The file's bytes when they are exactly blob `id` (its object id, as `git hash-object` computes it), else undefined. */
+export async function readIfBlob(repo: Repo, file: string, id: string): Promise<Buffer | undefined> {
+  let buf: Buffer;
+  try {
+    buf = await fsp.readFile(file);
+  } catch {
+    return undefined;
+  }
+  return blobId(repo, buf) === id ? buf : undefined;
+}
+
+/** The object id git gives `content` as a blob in this repository's object format. */
+export function blobId(repo: Repo, content: Uint8Array): string {
+  return createHash(repo.objectFormat === 'sha256' ? 'sha256' : 'sha1')
+    .update(`blob ${content.length}\0`)
+    .update(content)
+    .digest('hex');
 }
 
 /** Whether a blob looks binary the way git decides it (a NUL in the first 8000 bytes). */

@@ -1,6 +1,6 @@
 // What the git hooks do when they need Node: prepare-commit-msg precomputes for commit-msg and post-commit, which
 // normally finish in shell (hookScripts.ts); the other entry points here are their fallbacks, plus post-rewrite.
-import { existsSync, promises as fsp } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
@@ -56,12 +56,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const [msgFile, source = '', sha = ''] = args;
   if (!msgFile) throw new Error('prepare-commit-msg: git passed no message file');
   const scratch = scratchDir(repo);
-  // Cleared while git works; awaited before anything is written there.
-  const cleared = fsp.rm(scratch, { recursive: true, force: true });
-  cleared.catch(() => undefined);
-  if (source === 'merge') return cleared.then(() => 0);
+  // This short-lived process has nothing else to do meanwhile: synchronous calls skip the thread pool's round trips.
+  rmSync(scratch, { recursive: true, force: true });
+  if (source === 'merge') return 0;
   const replay = replayKind(repo);
-  if (replay === 'rebase' || replay === 'cherry-pick' || replay === 'revert') return cleared.then(() => 0);
+  if (replay === 'rebase' || replay === 'cherry-pick' || replay === 'revert') return 0;
   // Independent git calls run side by side: each process start is felt on a busy machine.
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
@@ -93,21 +92,20 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     let next = applyTrailers(message, trailers, { commentChar });
     // As with `git commit -s` on an empty message: leave line 1 for the subject and a blank line before the trailers.
     if (!hasContent(message, commentChar) && /^\n[^\n]/.test(next)) next = `\n${next}`;
-    if (next !== message) await fsp.writeFile(msgFile, next);
+    if (next !== message) writeFileSync(msgFile, next);
   }
 
-  await cleared;
-  await fsp.mkdir(scratch, { recursive: true });
-  await fsp.writeFile(path.join(scratch, 'tree'), `${tree}\n`);
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   if (files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
-    await fsp.writeFile(path.join(scratch, 'note.json'), serializeTraceRecord(record));
-    if (amend) await fsp.writeFile(path.join(scratch, 'amended'), '');
+    writeFileSync(path.join(scratch, 'note.json'), serializeTraceRecord(record));
+    if (amend) writeFileSync(path.join(scratch, 'amended'), '');
   }
   const reviewers = blockedRuleReviewers(files, config);
-  if (reviewers.length > 0) await fsp.writeFile(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
+  if (reviewers.length > 0) writeFileSync(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
   await precomputeAdvance(repo, state, scratch, detail);
-  await fsp.writeFile(path.join(scratch, 'done'), 'ok\n');
+  writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
 }
 
@@ -276,19 +274,17 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
   // Layout read by post-commit's shell: before/ (names only) and check (their texts concatenated in name order),
   // absent/, after/ (moved into place with one mv), delete/ (removed with one rm).
   const dir = path.join(scratch, 'advance');
-  await Promise.all(['before', 'absent', 'after', 'delete'].map((sub) => fsp.mkdir(path.join(dir, sub), { recursive: true })));
+  for (const sub of ['before', 'absent', 'after', 'delete']) mkdirSync(path.join(dir, sub), { recursive: true });
   const sorted = [...names.keys()].sort();
   // The very texts the advance was computed from, so post-commit's comparison catches any change since.
   const befores = await Promise.all(sorted.map((name) => state.entryRaw(repoPathOf.get(name)!)));
-  const writes: Promise<void>[] = [];
   sorted.forEach((name, i) => {
     const after = names.get(name);
-    writes.push(fsp.writeFile(path.join(dir, befores[i] === undefined ? 'absent' : 'before', name), ''));
-    writes.push(fsp.writeFile(path.join(dir, after === undefined ? 'delete' : 'after', name), after ?? ''));
+    writeFileSync(path.join(dir, befores[i] === undefined ? 'absent' : 'before', name), '');
+    writeFileSync(path.join(dir, after === undefined ? 'delete' : 'after', name), after ?? '');
   });
-  writes.push(fsp.writeFile(path.join(dir, 'check'), befores.filter((b): b is string => b !== undefined).join('')));
-  writes.push(fsp.writeFile(path.join(scratch, 'entries'), `${state.entriesDir()}\n`));
-  await Promise.all(writes);
+  writeFileSync(path.join(dir, 'check'), befores.filter((b): b is string => b !== undefined).join(''));
+  writeFileSync(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
 }
 
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */

@@ -6,7 +6,7 @@ import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
-import { emptyTree, headCommit, type Repo } from './repo';
+import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { runsOf, type WorkingState } from './workingState';
 
@@ -49,10 +49,11 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
   ]);
   const changes = all.filter((c) => !c.binary && !config?.isIgnored(c.path));
   const pathSet = new Set(statePaths);
-  const { files, blobs } = await attribute(repo, changes, carried, async (c, text) => {
-    if (!state) return undefined;
-    const from = pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
-    return from === undefined ? undefined : state.read(from, text);
+  const stateFrom = (c: FileChange): string | undefined =>
+    pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
+  const { files, blobs } = await attribute(repo, changes, carried, stateFrom, async (c, text) => {
+    const from = stateFrom(c);
+    return state && from !== undefined ? state.read(from, text) : undefined;
   });
   return { files, changes, blobs };
 }
@@ -63,7 +64,7 @@ export async function carriedProvenance(repo: Repo, target: string, sources: rea
   const config = await opts.config;
   const changes = (await commitChanges(repo, base, target)).filter((c) => !c.binary && !config?.isIgnored(c.path));
   const carried = await notesOf(repo, [...sources, target], opts.report);
-  return (await attribute(repo, changes, carried, async () => undefined)).files;
+  return (await attribute(repo, changes, carried, () => undefined, async () => undefined)).files;
 }
 
 export async function parentOf(repo: Repo, commit: string): Promise<string | undefined> {
@@ -118,14 +119,19 @@ async function attribute(
   repo: Repo,
   changes: readonly FileChange[],
   carried: readonly CarriedNote[],
+  stateFrom: (c: FileChange) => string | undefined,
   fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
 ): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
-  const blobs = await readBlobs(repo, [...changes.filter((c) => c.addedCount > 0).map((c) => c.newBlob), ...sourceBlobIds]);
+  const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
+  // Only files something is recorded for need their text: the rest count as added lines with no AI among them.
+  const needed = changes.filter((c) => c.addedCount > 0 && (stateFrom(c) !== undefined || carriedPath(c)));
+  const blobs = await readBlobs(repo, [...needed.map((c) => c.newBlob), ...sourceBlobIds], { onDisk: (id) => diskPathOf(repo, needed, id) });
+  const neededSet = new Set(needed);
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
-    if (c.addedCount === 0) {
-      out.push({ path: c.path, addedLines: 0, runs: [] });
+    if (c.addedCount === 0 || !neededSet.has(c)) {
+      out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
       continue;
     }
     const buf = blobs.get(c.newBlob);
@@ -173,4 +179,10 @@ function restrict(layers: readonly LineProvenance[][], added: readonly (readonly
     }
   }
   return out;
+}
+
+/** The working-tree file that may hold blob `id` of a staged change (staged as it is on disk, the usual case). */
+function diskPathOf(repo: Repo, changes: readonly FileChange[], id: string): string | undefined {
+  const c = changes.find((x) => x.newBlob === id);
+  return c && fromRepoPath(repo, c.path);
 }
