@@ -1,5 +1,7 @@
 // Turns one normalized hook event into working-state changes: snapshots on before-events, attributed lines on after-events.
-import { promises as fsp } from 'node:fs';
+// The hook is a short-lived process with nothing else to do while it waits for the disk: synchronous calls skip the
+// thread pool's round trips, and an agent waits for every call of its hook.
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Attribution } from '../core/model';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
@@ -39,7 +41,7 @@ interface Context {
 
 async function isDirectory(p: string): Promise<boolean> {
   try {
-    return (await fsp.stat(p)).isDirectory();
+    return statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -51,7 +53,7 @@ const CONFIG_NAME = '.ai-provenance.json';
 async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) => boolean> {
   let text: string;
   try {
-    text = await fsp.readFile(path.join(repo.root, CONFIG_NAME), 'utf8');
+    text = readFileSync(path.join(repo.root, CONFIG_NAME), 'utf8');
   } catch {
     return () => false;
   }
@@ -95,10 +97,10 @@ async function readFileText(repo: Repo, rel: string): Promise<Read> {
   const file = path.join(repo.root, ...rel.split('/'));
   let buf: Buffer;
   try {
-    const st = await fsp.stat(file);
+    const st = statSync(file);
     if (!st.isFile()) return { kind: 'unusable', why: 'not a regular file' };
     if (st.size > MAX_FILE_BYTES) return { kind: 'unusable', why: `larger than ${MAX_FILE_BYTES >> 20} MB` };
-    buf = await fsp.readFile(file);
+    buf = readFileSync(file);
   } catch {
     return { kind: 'missing' };
   }
@@ -127,7 +129,7 @@ async function attribution(agent: string, info: SessionInfo, now: number, detail
 
 async function record(ctx: Context, rel: string, before: string, written: string, after: string, author: Attribution): Promise<void> {
   if (before === after) return;
-  await WorkingState.forRepo(ctx.repo).update(rel, after, (current) => attributeEdit(before, written, after, current, author));
+  await WorkingState.forRepo(ctx.repo, { blocking: true }).update(rel, after, (current) => attributeEdit(before, written, after, current, author));
   ctx.result.recorded.push(rel);
 }
 
@@ -169,7 +171,7 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   }
   // With a snapshot, the payload says which part of the change the agent wrote; the rest came from elsewhere.
   const written = snap ? (expectedAfter(write, before) ?? after) : after;
-  if (from !== rel) await WorkingState.forRepo(ctx.repo).rename(from, rel);
+  if (from !== rel) await WorkingState.forRepo(ctx.repo, { blocking: true }).rename(from, rel);
   await record(ctx, rel, before, written, after, author);
 }
 

@@ -1,7 +1,8 @@
 // Before-edit snapshots: what a file held when the agent announced an edit, kept until the after-edit event.
 // One small JSON file per (agent, session, call, path) under <git-common-dir>/ai-provenance/snapshots/.
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+// Synchronous calls: only the hook's short-lived process uses the store, and an agent waits for it.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Older snapshots belong to tool calls that never finished (denied, interrupted). */
@@ -37,12 +38,12 @@ export class SnapshotStore {
   }
 
   async put(parts: readonly string[], value: FileSnapshot | ShellSnapshot): Promise<void> {
-    await fsp.mkdir(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true });
     const target = this.file(parts);
     // Write then rename, so a concurrent reader never sees half a snapshot.
     const tmp = `${target}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(value));
-    await fsp.rename(tmp, target);
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, target);
   }
 
   /** Reads and removes a snapshot; undefined when there is none, it is unreadable, or too old to trust. */
@@ -50,14 +51,16 @@ export class SnapshotStore {
     const target = this.file(parts);
     let raw: string;
     try {
-      raw = await fsp.readFile(target, 'utf8');
+      raw = readFileSync(target, 'utf8');
     } catch {
       return undefined;
     }
     // A plain unlink: `rm` with `force` stats first, and an agent waits for every call of its hook.
-    await fsp.unlink(target).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    try {
+      unlinkSync(target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -73,20 +76,17 @@ export class SnapshotStore {
   async sweep(now = Date.now()): Promise<void> {
     let names: string[];
     try {
-      names = await fsp.readdir(this.dir);
+      names = readdirSync(this.dir);
     } catch {
       return;
     }
-    await Promise.all(
-      names.map(async (n) => {
-        const f = path.join(this.dir, n);
-        try {
-          const st = await fsp.stat(f);
-          if (now - st.mtimeMs > SNAPSHOT_MAX_AGE_MS) await fsp.rm(f, { force: true });
-        } catch {
-          // Another process removed it first.
-        }
-      }),
-    );
+    for (const n of names) {
+      const f = path.join(this.dir, n);
+      try {
+        if (now - statSync(f).mtimeMs > SNAPSHOT_MAX_AGE_MS) rmSync(f, { force: true });
+      } catch {
+        // Another process removed it first.
+      }
+    }
   }
 }

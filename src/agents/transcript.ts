@@ -1,17 +1,18 @@
 // The model of a Claude Code session, read from the tail of its JSONL transcript (assistant entries carry message.model).
-import { promises as fsp } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 const TAIL_BYTES = 256 * 1024;
 
 /** The model of the latest assistant message in the transcript, or undefined when there is none to read. */
 export async function modelFromTranscript(file: string): Promise<string | undefined> {
-  let handle: fsp.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    handle = await fsp.open(file, 'r');
-    const { size } = await handle.stat();
+    // Synchronous: the hook's short-lived process has nothing to do while it waits.
+    fd = openSync(file, 'r');
+    const { size } = fstatSync(fd);
     const length = Math.min(size, TAIL_BYTES);
     const buf = Buffer.alloc(length);
-    await handle.read(buf, 0, length, size - length);
+    readSync(fd, buf, 0, length, size - length);
     const lines = buf.toString('utf8').split('\n');
     // The first line of a tail may be cut in half; JSON.parse rejects it.
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -33,6 +34,6 @@ export async function modelFromTranscript(file: string): Promise<string | undefi
   } catch {
     return undefined;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }

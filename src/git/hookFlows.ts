@@ -66,6 +66,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const messageP = fsp.readFile(msgFile, 'utf8');
   const commentCharP = messageP.then((m) => commentCharFor(repo, m));
   const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
+  treeP.catch(() => undefined);
   const state = WorkingState.forRepo(repo, { cacheReads: true });
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.

@@ -6,6 +6,7 @@
 //   pending                                  exists iff some entry exists; the hook scripts test it without starting Node
 //   lock                                     held (O_EXCL) by the one writer at a time; stale locks of dead processes are broken
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { constants, existsSync, promises as fsp } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
@@ -55,17 +56,25 @@ export class WorkingState {
   /** Entry texts already read, by file; only for short-lived readers (a hook run) that asked for it. */
   private readonly cache: Map<string, string> | undefined;
 
+  private readonly fs: StateFs;
+
   private constructor(
     readonly dir: string,
     private readonly worktreeId: string,
     cacheReads: boolean,
+    blocking: boolean,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
+    this.fs = blocking ? blockingFs : asyncFs;
   }
 
-  /** `cacheReads`: keep entry texts read in memory (a hook's one short run reads each several times). */
-  static forRepo(repo: Repo, opts: { cacheReads?: boolean } = {}): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, opts.cacheReads ?? false);
+  /**
+   * `cacheReads`: keep entry texts read in memory (a hook's one short run reads each several times).
+   * `blocking`: use synchronous file system calls, for a short-lived process with nothing else to do meanwhile
+   * (an agent hook): each saves a round trip through the thread pool.
+   */
+  static forRepo(repo: Repo, opts: { cacheReads?: boolean; blocking?: boolean } = {}): WorkingState {
+    return new WorkingState(stateDir(repo), repo.worktreeId, opts.cacheReads ?? false, opts.blocking ?? false);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -98,7 +107,7 @@ export class WorkingState {
     const dir = this.entriesDir();
     let names: string[];
     try {
-      names = await fsp.readdir(dir);
+      names = await this.fs.readdir(dir);
     } catch (err) {
       if (isNotFound(err)) return [];
       throw err;
@@ -135,18 +144,16 @@ export class WorkingState {
     let wait = 2;
     for (;;) {
       try {
-        const h = await fsp.open(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
-        await h.writeFile(`${process.pid} ${hostname()} node\n`);
-        await h.close();
+        await this.fs.createExclusive(lock, `${process.pid} ${hostname()} node\n`);
         break;
       } catch (err) {
         // The state dir is made on first use only: one file system call less on every later update.
         if (isNotFound(err)) {
-          await fsp.mkdir(this.dir, { recursive: true });
+          await this.fs.mkdir(this.dir);
           continue;
         }
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        if (await breakIfStale(lock)) continue;
+        if (await breakIfStale(this.fs, lock)) continue;
         if (Date.now() > deadline) throw new StateLockTimeoutError(lock);
         await sleep(wait + Math.random() * wait);
         wait = Math.min(wait * 2, 50);
@@ -155,7 +162,7 @@ export class WorkingState {
     try {
       return await fn();
     } finally {
-      await unlinkIfThere(lock);
+      await unlinkIfThere(this.fs, lock);
     }
   }
 
@@ -184,7 +191,7 @@ export class WorkingState {
     const cached = this.cache?.get(file);
     if (cached !== undefined) return cached;
     try {
-      const raw = await fsp.readFile(file, 'utf8');
+      const raw = await this.fs.readFile(file);
       this.cache?.set(file, raw);
       return raw;
     } catch (err) {
@@ -205,27 +212,27 @@ export class WorkingState {
     this.cache?.delete(file);
     const text = JSON.stringify(entry);
     try {
-      await atomicWrite(file, text);
+      await atomicWrite(file, text, this.fs);
     } catch (err) {
       // The entries dir is made on first use only, as the lock's dir is.
       if (!isNotFound(err)) throw err;
-      await fsp.mkdir(path.dirname(file), { recursive: true });
-      await atomicWrite(file, text);
+      await this.fs.mkdir(path.dirname(file));
+      await atomicWrite(file, text, this.fs);
     }
   }
 
   private async remove(repoPath: string): Promise<void> {
     this.cache?.delete(this.entryFile(repoPath));
-    await unlinkIfThere(this.entryFile(repoPath));
+    await unlinkIfThere(this.fs, this.entryFile(repoPath));
   }
 
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
   async afterChange(written = false): Promise<void> {
-    const any = written || (await hasEntries(path.join(this.dir, 'entries')));
-    if (!any) await unlinkIfThere(this.pendingMarker);
-    else if (!existsSync(this.pendingMarker)) await fsp.writeFile(this.pendingMarker, '');
+    const any = written || (await hasEntries(this.fs, path.join(this.dir, 'entries')));
+    if (!any) await unlinkIfThere(this.fs, this.pendingMarker);
+    else if (!existsSync(this.pendingMarker)) await this.fs.writeFile(this.pendingMarker, '');
     // Watchers need the change, not the content, so a plain write (no temp file and rename) is enough.
-    await fsp.writeFile(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
+    await this.fs.writeFile(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
   }
 }
 
@@ -362,28 +369,83 @@ export function runsOf(lines: readonly LineProvenance[]): LineRun[] {
   return runs;
 }
 
-export async function atomicWrite(file: string, data: string): Promise<void> {
+export async function atomicWrite(file: string, data: string, io: StateFs = asyncFs): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fsp.writeFile(tmp, data);
-    await fsp.rename(tmp, file);
+    await io.writeFile(tmp, data);
+    await io.rename(tmp, file);
   } catch (err) {
-    await fsp.rm(tmp, { force: true });
+    await unlinkIfThere(io, tmp).catch(() => undefined);
     throw err;
   }
 }
 
-async function hasEntries(dir: string): Promise<boolean> {
+/** The file system calls the store makes, with the same promise-returning shape whether they block or not. */
+export interface StateFs {
+  readFile(file: string): Promise<string>;
+  readdir(dir: string): Promise<string[]>;
+  writeFile(file: string, data: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(file: string): Promise<void>;
+  /** Recursive: no error when it exists. */
+  mkdir(dir: string): Promise<void>;
+  /** Creates `file` with `data`; fails with EEXIST when it is there (the lock). */
+  createExclusive(file: string, data: string): Promise<void>;
+  mtimeMs(file: string): Promise<number>;
+}
+
+const asyncFs: StateFs = {
+  readFile: (file) => fsp.readFile(file, 'utf8'),
+  readdir: (dir) => fsp.readdir(dir),
+  writeFile: (file, data) => fsp.writeFile(file, data),
+  rename: (from, to) => fsp.rename(from, to),
+  unlink: (file) => fsp.unlink(file),
+  mkdir: async (dir) => {
+    await fsp.mkdir(dir, { recursive: true });
+  },
+  createExclusive: async (file, data) => {
+    const h = await fsp.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+    try {
+      await h.writeFile(data);
+    } finally {
+      await h.close();
+    }
+  },
+  mtimeMs: async (file) => (await fsp.stat(file)).mtimeMs,
+};
+
+// Async functions, so that a failing call still turns into a rejected promise as with the non-blocking calls.
+const blockingFs: StateFs = {
+  readFile: async (file) => fs.readFileSync(file, 'utf8'),
+  readdir: async (dir) => fs.readdirSync(dir),
+  writeFile: async (file, data) => fs.writeFileSync(file, data),
+  rename: async (from, to) => fs.renameSync(from, to),
+  unlink: async (file) => fs.unlinkSync(file),
+  mkdir: async (dir) => {
+    fs.mkdirSync(dir, { recursive: true });
+  },
+  createExclusive: async (file, data) => {
+    const fd = fs.openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+    try {
+      fs.writeFileSync(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  mtimeMs: async (file) => fs.statSync(file).mtimeMs,
+};
+
+async function hasEntries(io: StateFs, dir: string): Promise<boolean> {
   let subdirs: string[];
   try {
-    subdirs = await fsp.readdir(dir);
+    subdirs = await io.readdir(dir);
   } catch (err) {
     if (isNotFound(err)) return false;
     throw err;
   }
   for (const d of subdirs) {
     try {
-      if ((await fsp.readdir(path.join(dir, d))).some((n) => n.endsWith('.json'))) return true;
+      if ((await io.readdir(path.join(dir, d))).some((n) => n.endsWith('.json'))) return true;
     } catch (err) {
       if (!isNotFound(err) && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
     }
@@ -391,12 +453,12 @@ async function hasEntries(dir: string): Promise<boolean> {
   return false;
 }
 
-async function breakIfStale(lock: string): Promise<boolean> {
+async function breakIfStale(io: StateFs, lock: string): Promise<boolean> {
   let content: string;
   let mtime: number;
   try {
-    content = await fsp.readFile(lock, 'utf8');
-    mtime = (await fsp.stat(lock)).mtimeMs;
+    content = await io.readFile(lock);
+    mtime = await io.mtimeMs(lock);
   } catch (err) {
     if (isNotFound(err)) return true;
     throw err;
@@ -407,7 +469,7 @@ async function breakIfStale(lock: string): Promise<boolean> {
   // An empty lock older than a second belongs to a writer that died between create and write.
   const abandoned = content === '' && Date.now() - mtime > 1000;
   if (!dead && !abandoned && Date.now() - mtime < STALE_LOCK_MS) return false;
-  await fsp.rm(lock, { force: true });
+  await unlinkIfThere(io, lock);
   return true;
 }
 
@@ -421,9 +483,9 @@ function alive(pid: number): boolean {
 }
 
 /** `fs.rm` with `force` stats before it unlinks; a plain unlink is one call. */
-async function unlinkIfThere(file: string): Promise<void> {
+async function unlinkIfThere(io: StateFs, file: string): Promise<void> {
   try {
-    await fsp.unlink(file);
+    await io.unlink(file);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
