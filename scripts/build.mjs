@@ -48,10 +48,12 @@ const cli = (file) => path.join(cliDir, file);
 
 const builds = [
   ...(outdir ? [] : [{ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }]),
-  { ...common, entryPoints: ['src/cli/launcher.ts'], outfile: cli('cli.js'), banner: { js: '#!/usr/bin/env node' }, sourcemap: false },
+  // Compiled on every start without a cache of its own, so kept small.
+  { ...common, entryPoints: ['src/cli/launcher.ts'], outfile: cli('cli.js'), banner: { js: '#!/usr/bin/env node' }, sourcemap: false, minify: true },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-main.js') },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [onlyCommand('hook')] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [onlyCommand('gitHook')] },
+  // Minified: less to read, checksum and deserialize on every start; their errors are one-line messages anyway.
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [onlyCommand('hook')], minify: true },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [onlyCommand('gitHook')], minify: true },
 ];
 
 if (watch) {

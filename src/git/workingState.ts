@@ -85,20 +85,22 @@ export class WorkingState {
   /** Re-anchored provenance of `path` for `text` (the file's current content, or a staged blob); undefined if nothing is recorded. */
   async read(repoPath: string, text: string): Promise<LineProvenance[] | undefined> {
     const entry = await this.load(repoPath);
-    return entry ? provenanceFor(entry, text) : undefined;
+    return entry ? provenanceFor(entry, new TextFacts(text)) : undefined;
   }
 
   /** Replace what is recorded for `path`: `text` is its content now, `lines` the provenance of each line of it (human-only → entry removed). */
   async write(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
-    await this.withLock(() => this.store(repoPath, text, lines));
+    await this.withLock(() => this.store(repoPath, new TextFacts(text), lines));
   }
 
   /** Atomically read-modify-write (for recorders that merge: agent hooks, `record`). */
   async update(repoPath: string, text: string, fn: (current: LineProvenance[]) => LineProvenance[]): Promise<void> {
     await this.withLock(async () => {
       const entry = await this.load(repoPath);
-      const current = entry ? provenanceFor(entry, text) : new Array<LineProvenance>(splitLines(text).length).fill(HUMAN);
-      await this.store(repoPath, text, fn(current));
+      // Reading and storing derive the same digest, lines and line hashes from `text`: computed once.
+      const facts = new TextFacts(text);
+      const current = entry ? provenanceFor(entry, facts) : new Array<LineProvenance>(facts.lines().length).fill(HUMAN);
+      await this.store(repoPath, facts, fn(current));
     });
   }
 
@@ -168,7 +170,7 @@ export class WorkingState {
 
   /** What `write` would store for these lines (undefined: the entry would be removed); lets a hook precompute a later swap. */
   entryText(repoPath: string, text: string, lines: readonly LineProvenance[]): string | undefined {
-    const entry = buildEntry(repoPath, text, lines);
+    const entry = buildEntry(repoPath, new TextFacts(text), lines);
     return entry && JSON.stringify(entry);
   }
 
@@ -200,7 +202,7 @@ export class WorkingState {
     }
   }
 
-  private async store(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+  private async store(repoPath: string, text: TextFacts, lines: readonly LineProvenance[]): Promise<void> {
     const entry = buildEntry(repoPath, text, lines);
     if (entry) await this.put(repoPath, entry);
     else await this.remove(repoPath);
@@ -276,8 +278,41 @@ function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-function buildEntry(repoPath: string, text: string, lines: readonly LineProvenance[]): Entry | undefined {
-  const textLines = splitLines(text);
+/** What the store derives from a text, each computed on first use. */
+class TextFacts {
+  private digest: string | undefined;
+  private split: string[] | undefined;
+  private joinedHashes: string | undefined;
+
+  constructor(readonly text: string) {}
+
+  sha1(): string {
+    return (this.digest ??= sha1(this.text));
+  }
+
+  lines(): string[] {
+    return (this.split ??= splitLines(this.text));
+  }
+
+  /** Every line's hash, concatenated, as an entry stores them. */
+  hashes(): string {
+    return (this.joinedHashes ??= hashesOf(this.lines()).join(''));
+  }
+
+  /** Takes the hashes from an entry of this very text instead of computing them. */
+  adopt(entry: Entry): void {
+    if (entry.sha1 === this.sha1()) this.joinedHashes = entry.hashes;
+  }
+}
+
+function splitHashes(joined: string, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(joined.slice(i * HASH_WIDTH, (i + 1) * HASH_WIDTH));
+  return out;
+}
+
+function buildEntry(repoPath: string, text: TextFacts, lines: readonly LineProvenance[]): Entry | undefined {
+  const textLines = text.lines();
   const attributions: Attribution[] = [];
   const index = new Map<string, number>();
   const runs: Entry['runs'] = [];
@@ -297,7 +332,7 @@ function buildEntry(repoPath: string, text: string, lines: readonly LineProvenan
     else runs.push([i, i + 1, k, a]);
   }
   if (runs.length === 0) return undefined;
-  return { format: FORMAT, path: repoPath, sha1: sha1(text), lineCount: textLines.length, hashes: hashesOf(textLines).join(''), attributions, runs };
+  return { format: FORMAT, path: repoPath, sha1: text.sha1(), lineCount: textLines.length, hashes: text.hashes(), attributions, runs };
 }
 
 function expand(entry: Entry): LineProvenance[] {
@@ -309,11 +344,13 @@ function expand(entry: Entry): LineProvenance[] {
   return out;
 }
 
-function provenanceFor(entry: Entry, text: string): LineProvenance[] {
-  if (sha1(text) === entry.sha1) return expand(entry);
-  const oldHashes: string[] = [];
-  for (let i = 0; i < entry.lineCount; i++) oldHashes.push(entry.hashes.slice(i * HASH_WIDTH, (i + 1) * HASH_WIDTH));
-  return reanchor(forReanchor(oldHashes), expand(entry), forReanchor(hashesOf(splitLines(text))));
+function provenanceFor(entry: Entry, text: TextFacts): LineProvenance[] {
+  if (text.sha1() === entry.sha1) {
+    text.adopt(entry);
+    return expand(entry);
+  }
+  const newHashes = splitHashes(text.hashes(), text.lines().length);
+  return reanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes));
 }
 
 function parseEntry(file: string, raw: string): Entry {

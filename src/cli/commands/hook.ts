@@ -1,6 +1,6 @@
 // `ai-provenance hook <agent>`: the receiving end of an agent's hook. Reads the hook JSON on stdin, records what the
 // agent wrote, and always exits 0 with nothing on stdout: the agent parses stdout, and a hook must never stop it.
-import { read } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
 import type { CliIO, Command } from '../command';
 import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
@@ -70,10 +70,18 @@ let stdinAbandoned = false;
  * milliseconds of every agent hook.
  */
 function readFd(fd: number): Promise<StdinResult> {
-  if ((require('node:tty') as typeof import('node:tty')).isatty(fd)) return Promise.resolve({ kind: 'tty' });
+  // Only a character device can be a terminal; loading the tty module is left for that rare case.
+  const st = fstatSync(fd);
+  if (st.isCharacterDevice() && (require('node:tty') as typeof import('node:tty')).isatty(fd)) return Promise.resolve({ kind: 'tty' });
+  const chunks = new Chunks();
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  if (st.isFile()) {
+    // A file never makes a read wait.
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) chunks.add(Buffer.from(buf.subarray(0, n)));
+    return Promise.resolve(chunks.result());
+  }
+  if (st.isFIFO() && readWritten(fd, chunks, buf)) return Promise.resolve(chunks.result());
   return new Promise((resolve) => {
-    const chunks = new Chunks();
-    const buf = Buffer.allocUnsafe(64 * 1024);
     let done = false;
     const timer = setTimeout(() => {
       done = true;
@@ -99,6 +107,34 @@ function readFd(fd: number): Promise<StdinResult> {
     }
     next();
   });
+}
+
+/**
+ * Reads what the agent has already written to a pipe on stdin without waiting, through a second,
+ * non-blocking description of it (Linux's /proc/self/fd); true when that reached the end of input. Agents write the
+ * payload and close, so this usually reads it all without a thread-pool round trip; otherwise the caller waits for
+ * the rest on `fd` itself, with its timeout.
+ */
+function readWritten(fd: number, chunks: Chunks, buf: Buffer): boolean {
+  if (process.platform !== 'linux') return false;
+  let nb: number;
+  try {
+    nb = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    for (;;) {
+      const n = readSync(nb, buf, 0, buf.length, null);
+      if (n === 0) return true;
+      chunks.add(Buffer.from(buf.subarray(0, n)));
+    }
+  } catch {
+    // EAGAIN: the writer is still there; the rest comes through `fd`.
+    return false;
+  } finally {
+    closeSync(nb);
+  }
 }
 
 /** `stdin:line:col: message` for text JSON.parse rejected; the position comes from jsonc-parser, loaded only on this path. */
