@@ -90,8 +90,12 @@ export function writeCache(file: string, st: Stats, refreshes: number, produce: 
     renameSync(tmp, file);
     return true;
   } catch {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
+    try {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was created where nothing can be.
+    }
     return false;
   }
 }
