@@ -62,6 +62,8 @@ export async function bundleTestExtensions(repoRoot: string, extensionsDir: stri
     main: './host.js',
     activationEvents: ['onStartupFinished'],
     enabledApiProposals: ['textDocumentChangeReason'],
+    // The tests must also run in the untrusted window (*.untrusted.test.ts), where undeclared extensions stay off.
+    capabilities: { untrustedWorkspaces: { supported: true } },
   };
   fs.writeFileSync(path.join(driverDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { driverDir, testsBundle, fakeCopilotDir };

@@ -37,6 +37,13 @@ const SETTINGS = {
   'chat.disableAIFeatures': true,
 };
 
+/** Settings over SETTINGS for a window whose workspace stays untrusted: trust on, and no prompt that would grant it. */
+export const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /** Creates the user-data and extensions folders under `root`, with quiet settings. */
 export function createProfile(root: string, settings: Record<string, unknown> = {}): Profile {
   const userDataDir = path.join(root, 'user-data');
@@ -111,6 +118,8 @@ export interface StartOptions {
   readonly logFile: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly port?: number;
+  /** Leave workspace trust on (untrusted-mode tests); off by default so no trust prompt appears. */
+  readonly workspaceTrust?: boolean;
 }
 
 /** Starts code-server without auth on 127.0.0.1; resolves once it listens. */
@@ -121,7 +130,7 @@ export async function startCodeServer(opts: StartOptions): Promise<RunningServer
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-update-check',
     '--disable-getting-started-override',
     '--user-data-dir', opts.profile.userDataDir,

@@ -63,6 +63,11 @@ export const driver = {
     return call('waitForSelector', selector, options);
   },
 
+  /** Runs `ai-provenance` (the checkout's dist/cli.js) in the workspace from the driver's process, outside VS Code. */
+  async cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return call('cli', args);
+  },
+
   /** Records a named measurement; the driver prints it (used by benchmarks). */
   async report(name: string, value: number, unit: string): Promise<void> {
     await call('report', name, value, unit);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleTestExtensions, findTestFiles } from './bundle';
 import { createGitWorkspace, createProfile } from './codeServer';
-import { CONFIG_ENV, FAKE_COPILOT_ID, TEST_DRIVER_ID, type HarnessConfig } from './protocol';
+import { CONFIG_ENV, FAKE_COPILOT_ID, isUntrustedTestFile, TEST_DRIVER_ID, type HarnessConfig } from './protocol';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { grep: { type: 'string' }, insiders: { type: 'boolean', default: false } } });
@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   try {
     const workspace = createGitWorkspace(path.join(tmp, 'workspace'), path.join(repoRoot, 'test', 'integration', 'fixtures', 'workspace'));
     const profile = createProfile(path.join(tmp, 'profile'));
-    const bundles = await bundleTestExtensions(repoRoot, path.join(tmp, 'dev-extensions'), findTestFiles(repoRoot));
+    // The untrusted-window files need code-server's second window (run.ts); this window trusts its workspace.
+    const files = findTestFiles(repoRoot).filter((f) => !isUntrustedTestFile(f));
+    const bundles = await bundleTestExtensions(repoRoot, path.join(tmp, 'dev-extensions'), files);
     const artifactsDir = path.join(repoRoot, '.test-artifacts', 'integration-electron');
     fs.mkdirSync(artifactsDir, { recursive: true });
     // No driverUrl: there is no browser page; driver.press('Tab') falls back to the accept command.

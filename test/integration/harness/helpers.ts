@@ -69,6 +69,28 @@ export function extensionLog(extensionId: string): string {
     .join('');
 }
 
+export interface GitCall {
+  /** The git process, its parent, its parent's parent, … */
+  readonly pids: readonly number[];
+  /** The `GIT_PROBE_ENV` value the caller set, '' when none. */
+  readonly probe: string;
+  readonly args: string;
+}
+
+/** Every git process started under code-server so far (untrusted windows only: see `HarnessConfig.gitLog`). */
+export function gitCalls(): GitCall[] {
+  const log = harnessConfig().gitLog;
+  if (!log) throw new Error('gitCalls(): git calls are only logged in untrusted windows (*.untrusted.test.ts)');
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [chain = '', probe = '', ...args] = l.split('\t');
+      return { pids: chain.split(' ').filter((p) => p !== '').map(Number), probe, args: args.join('\t') };
+    });
+}
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;

@@ -16,7 +16,21 @@ export interface HarnessConfig {
   readonly timeoutMs: number;
   /** Only run tests whose full title matches this regular expression. */
   readonly grep?: string;
+  /** Workspace trust is on and this window's workspace is untrusted (restricted mode): the `*.untrusted.test.ts` files. */
+  readonly untrusted?: boolean;
+  /** Untrusted windows: every git process started under code-server appends `<pid chain>\t<probe>\t<args>` here. */
+  readonly gitLog?: string;
 }
+
+/** Test files named so run in a second window whose workspace is untrusted. */
+export const UNTRUSTED_SUFFIX = '.untrusted.test.ts';
+
+export function isUntrustedTestFile(file: string): boolean {
+  return file.endsWith(UNTRUSTED_SUFFIX);
+}
+
+/** Set by a test on a git call it makes itself, so it can tell the git log works (`gitCalls()` returns it as `probe`). */
+export const GIT_PROBE_ENV = 'AI_PROVENANCE_IT_PROBE';
 
 /** The environment variable through which test code finds `harness.json`. */
 export const CONFIG_ENV = 'AI_PROVENANCE_IT_CONFIG';
@@ -56,6 +70,8 @@ export interface DriverCalls {
   done(summary: RunSummary): void;
   /** A named measurement (benchmarks). */
   report(name: string, value: number, unit: string): void;
+  /** Runs the checkout's dist/cli.js in the workspace from the driver's process, outside VS Code. */
+  cli(args: string[]): { code: number; stdout: string; stderr: string };
 }
 
 export type DriverMethod = keyof DriverCalls;
