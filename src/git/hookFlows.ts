@@ -1,6 +1,6 @@
 // What the git hooks do when they need Node: prepare-commit-msg precomputes for commit-msg and post-commit, which
 // normally finish in shell (hookScripts.ts); the other entry points here are their fallbacks, plus post-rewrite.
-import { existsSync, mkdirSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
@@ -67,7 +67,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const commentCharP = messageP.then((m) => commentCharFor(repo, m));
   const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
   treeP.catch(() => undefined);
-  const state = WorkingState.forRepo(repo, { cacheReads: true });
+  const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true });
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
     const files = await stagedProvenance(repo, undefined, { config: configP, amend: true, sources: await squashSources(repo), report: io.warn });
@@ -98,6 +98,8 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
 
   mkdirSync(scratch, { recursive: true });
   writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
+  // commit-msg's shell reads it instead of asking git again.
+  writeFileSync(path.join(scratch, 'commentchar'), `${commentChar}\n`);
   if (files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
     writeFileSync(path.join(scratch, 'note.json'), serializeTraceRecord(record));
@@ -258,7 +260,7 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
     const from = paths.has(c.path) ? c.path : c.oldPath !== undefined && paths.has(c.oldPath) ? c.oldPath : undefined;
     const blob = detail.blobs.get(c.newBlob);
     if (from === undefined || !blob) continue;
-    const disk = await readOptional(fromRepoPath(repo, c.path));
+    const disk = readOptionalSync(fromRepoPath(repo, c.path));
     if (disk === undefined) continue;
     const prov = await state.read(from, disk);
     if (!prov) continue;
@@ -401,6 +403,15 @@ async function authorIdentity(repo: Repo): Promise<{ name?: string; email: strin
   const r = await git(['var', 'GIT_AUTHOR_IDENT'], { cwd: repo.root, okCodes: [128] });
   const m = /^(.*?)\s*<([^>]*)>/.exec(r.stdout);
   return m ? { name: m[1], email: m[2]! } : { email: '' };
+}
+
+function readOptionalSync(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw err;
+  }
 }
 
 async function readOptional(file: string): Promise<string | undefined> {

@@ -139,7 +139,12 @@ ap_signed_off() {
 
 # True when the message holds nothing but our trailers, comments and blank lines (up to git's scissors line).
 ap_only_ours() {
-  ap_cc=$(git config core.commentChar 2>/dev/null) || ap_cc='#'
+  # prepare-commit-msg wrote the comment char it found; a git process less on every commit.
+  if [ -s "$ap_scratch/commentchar" ]; then
+    IFS= read -r ap_cc < "$ap_scratch/commentchar" || ap_cc='#'
+  else
+    ap_cc=$(git config core.commentChar 2>/dev/null) || ap_cc='#'
+  fi
   case $ap_cc in auto | '') ap_cc='#' ;; esac
   awk -v cc="$ap_cc" '
     index($0, cc " ------------------------ >8 ------------------------") == 1 { exit }
