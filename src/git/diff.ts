@@ -143,11 +143,9 @@ export async function readBlobs(repo: Repo, ids: readonly string[], opts: ReadBl
   const unique = [...new Set(ids)];
   const map = new Map<string, Buffer>();
   if (opts.onDisk) {
-    for (const id of unique) {
-      const file = opts.onDisk(id);
-      const buf = file === undefined ? undefined : await readIfBlob(repo, file, id);
-      if (buf) map.set(id, buf);
-    }
+    const onDisk = opts.onDisk;
+    const found = await Promise.all(unique.map((id) => onDisk(id)).map((file, i) => (file === undefined ? undefined : readIfBlob(repo, file, unique[i]!))));
+    found.forEach((buf, i) => buf && map.set(unique[i]!, buf));
   }
   const rest = unique.filter((id) => !map.has(id));
   if (rest.length === 0) return map;

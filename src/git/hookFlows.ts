@@ -65,8 +65,6 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
   const commentCharP = messageP.then((m) => commentCharFor(repo, m));
-  const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
-  treeP.catch(() => undefined);
   const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true });
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
@@ -81,6 +79,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   // Most commits are not amends: start on that assumption while the process tree is checked.
   const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn });
   plainP.catch(() => undefined);
+  // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
+  const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
+  treeP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend(io.env) : false;
   const detail = amend
     ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn })
@@ -274,18 +275,20 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
     repoPathOf.set(path.basename(state.entryFile(c.path)), c.path);
   }
   if (names.size === 0) return;
-  // Layout read by post-commit's shell: before/ (names only) and check (their texts concatenated in name order),
-  // absent/, after/ (moved into place with one mv), delete/ (removed with one rm).
+  // Layout read by post-commit's shell: list (per entry, in name order: `b`efore or `a`bsent, `w`ritten or
+  // `d`eleted, name), check (the before texts concatenated in that order), after/ (moved into place with one mv).
+  // One list instead of a marker file per entry: every file created in .git costs this run time.
   const dir = path.join(scratch, 'advance');
-  for (const sub of ['before', 'absent', 'after', 'delete']) mkdirSync(path.join(dir, sub), { recursive: true });
+  mkdirSync(path.join(dir, 'after'), { recursive: true });
   const sorted = [...names.keys()].sort();
   // The very texts the advance was computed from, so post-commit's comparison catches any change since.
   const befores = await Promise.all(sorted.map((name) => state.entryRaw(repoPathOf.get(name)!)));
-  sorted.forEach((name, i) => {
+  const list = sorted.map((name, i) => {
     const after = names.get(name);
-    writeFileSync(path.join(dir, befores[i] === undefined ? 'absent' : 'before', name), '');
-    writeFileSync(path.join(dir, after === undefined ? 'delete' : 'after', name), after ?? '');
+    if (after !== undefined) writeFileSync(path.join(dir, 'after', name), after);
+    return `${befores[i] === undefined ? 'a' : 'b'} ${after === undefined ? 'd' : 'w'} ${name}\n`;
   });
+  writeFileSync(path.join(dir, 'list'), list.join(''));
   writeFileSync(path.join(dir, 'check'), befores.filter((b): b is string => b !== undefined).join(''));
   writeFileSync(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
 }

@@ -191,20 +191,25 @@ ap_apply() {
   read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
   # Every entry must still be exactly what prepare-commit-msg saw; otherwise Node redoes the advance.
   ap_adv=$ap_scratch/advance
-  for ap_b in "$ap_adv"/absent/*; do
-    [ -e "$ap_b" ] || continue
-    [ ! -e "$ap_entries/\${ap_b##*/}" ] || { ap_unlock; return 1; }
-  done
+  # One line per entry, in name order: b (existed) or a (absent), then w (written from after/) or d (deleted), then its name.
+  [ -f "$ap_adv/list" ] || { ap_unlock; return 1; }
   set --
-  for ap_b in "$ap_adv"/before/*; do
-    [ -e "$ap_b" ] && set -- "$@" "$ap_entries/\${ap_b##*/}"
-  done
+  ap_del=
+  while read -r ap_pre ap_post ap_name; do
+    case $ap_pre in
+      a) [ ! -e "$ap_entries/$ap_name" ] || { ap_unlock; return 1; } ;;
+      b) set -- "$@" "$ap_entries/$ap_name" ;;
+      *) ap_unlock; return 1 ;;
+    esac
+    [ "$ap_post" = d ] && ap_del="$ap_del $ap_name"
+  done < "$ap_adv/list"
   if [ $# -gt 0 ]; then
     cat -- "$@" 2>/dev/null | cmp -s - "$ap_adv/check" || { ap_unlock; return 1; }
   fi
   set --
-  for ap_b in "$ap_adv"/delete/*; do
-    [ -e "$ap_b" ] && set -- "$@" "$ap_entries/\${ap_b##*/}"
+  # Entry names are hex digests: safe to split on spaces.
+  for ap_name in $ap_del; do
+    set -- "$@" "$ap_entries/$ap_name"
   done
   for ap_b in "$ap_adv"/after/*; do
     [ -e "$ap_b" ] || continue
