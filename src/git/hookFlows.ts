@@ -108,7 +108,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   }
   const reviewers = blockedRuleReviewers(files, config);
   if (reviewers.length > 0) writeFileSync(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
-  await precomputeAdvance(repo, state, scratch, detail);
+  await precomputeAdvance(repo, state, scratch, detail, Number(io.env['AI_PROVENANCE_HOOK_PROTOCOL'] ?? 1) >= 2);
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
 }
@@ -252,7 +252,7 @@ export function advancedLines(diskText: string, prov: readonly LineProvenance[],
  * Writes, into the scratch dir, each working-state entry this commit advances, as it is now and as it will be;
  * post-commit swaps them in if nothing changed in between.
  */
-async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string, detail: StagedDetail): Promise<void> {
+async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string, detail: StagedDetail, listed: boolean): Promise<void> {
   const paths = new Set(await state.paths());
   if (paths.size === 0) return;
   const names = new Map<string, string | undefined>();
@@ -278,17 +278,22 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
   // Layout read by post-commit's shell: list (per entry, in name order: `b`efore or `a`bsent, `w`ritten or
   // `d`eleted, name), check (the before texts concatenated in that order), after/ (moved into place with one mv).
   // One list instead of a marker file per entry: every file created in .git costs this run time.
+  // Scripts of HOOK_PROTOCOL 1 read marker files instead: before/ and absent/, and delete/ (removed with one rm).
   const dir = path.join(scratch, 'advance');
-  mkdirSync(path.join(dir, 'after'), { recursive: true });
+  for (const sub of listed ? ['after'] : ['before', 'absent', 'after', 'delete']) mkdirSync(path.join(dir, sub), { recursive: true });
   const sorted = [...names.keys()].sort();
   // The very texts the advance was computed from, so post-commit's comparison catches any change since.
   const befores = await Promise.all(sorted.map((name) => state.entryRaw(repoPathOf.get(name)!)));
   const list = sorted.map((name, i) => {
     const after = names.get(name);
     if (after !== undefined) writeFileSync(path.join(dir, 'after', name), after);
+    if (!listed) {
+      writeFileSync(path.join(dir, befores[i] === undefined ? 'absent' : 'before', name), '');
+      if (after === undefined) writeFileSync(path.join(dir, 'delete', name), '');
+    }
     return `${befores[i] === undefined ? 'a' : 'b'} ${after === undefined ? 'd' : 'w'} ${name}\n`;
   });
-  writeFileSync(path.join(dir, 'list'), list.join(''));
+  if (listed) writeFileSync(path.join(dir, 'list'), list.join(''));
   writeFileSync(path.join(dir, 'check'), befores.filter((b): b is string => b !== undefined).join(''));
   writeFileSync(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
 }

@@ -4,6 +4,12 @@ import { NOTES_REF } from './notes';
 
 /** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
 export const BLOCK_EXIT = 10;
+/**
+ * The layout of prepare-commit-msg's precomputation these scripts read, passed to Node: scripts installed by an
+ * older version (without it) still get the layout they read after the package is upgraded.
+ * 2: the working-state advance is one `list` file (1: marker files in before/, absent/, delete/).
+ */
+export const HOOK_PROTOCOL = 2;
 /** Stands for the commit id in the precomputed note until post-commit knows it. */
 export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
 
@@ -60,7 +66,7 @@ ap_run() {
     echo "ai-provenance: $ap_cli not found (reinstall with 'ai-provenance install'); $ap_hook hook skipped, the commit is not affected" >&2
     return 0
   fi
-  AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
+  AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common AI_PROVENANCE_HOOK_PROTOCOL=${HOOK_PROTOCOL} "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
 }
 
 ap_has_notes() {

@@ -8,7 +8,8 @@ import { parseTraceRecord } from '../../../src/core/agentTrace';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, CLAUDE, cleanupTemp, COPILOT, GIT_ENV, initRepo, lines, write } from './helpers';
-import { cliBundle, installHooks, takeNodeStarts } from './hookEnv';
+import { cliBundle, HOOKS, installHooks, takeNodeStarts } from './hookEnv';
+import { HOOK_PROTOCOL, hookScript } from '../../../src/git/hookScripts';
 import type { Attribution } from '../../../src/core/model';
 
 const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/agent-trace/trace-record.schema.json'), 'utf8'));
@@ -94,6 +95,41 @@ describe('git hooks', function () {
       const state = WorkingState.forRepo(repo);
       assert.deepEqual(await state.paths(), []);
       assert.ok(!existsSync(state.pendingMarker));
+    });
+
+    it('finishes the advance in shell, with one Node run, from the one-file list it precomputed', async () => {
+      const dir = newRepo();
+      await recordAi(dir, 'a.ts', lines(3), [[1, 3]]);
+      await recordAi(dir, 'b.ts', lines(4), [[2, 2]]);
+      git(dir, 'add', 'a.ts');
+      takeNodeStarts();
+      git(dir, 'commit', '-qm', 'only a');
+      assert.equal(takeNodeStarts().length, 1, 'prepare-commit-msg only');
+      const state = WorkingState.forRepo(await discoverRepo(dir));
+      assert.deepEqual(await state.paths(), ['b.ts']);
+      assert.ok(existsSync(state.pendingMarker));
+      assert.ok(!existsSync(path.join(dir, '.git', 'ai-provenance-commit', 'advance')), 'the advance folder is gone');
+    });
+
+    it('still clears committed lines when the installed scripts predate the advance list (upgraded without reinstall)', async () => {
+      const dir = initRepo();
+      const { cli } = cliBundle();
+      for (const h of HOOKS) {
+        // As an older install wrote them: no protocol passed to Node, so it writes the marker files those scripts read
+        // (this post-commit, finding no list, hands the advance to Node, where an older one would read the markers).
+        const body = hookScript(h, cli).replace(`AI_PROVENANCE_HOOK_PROTOCOL=${HOOK_PROTOCOL} `, '');
+        assert.notEqual(body.includes('AI_PROVENANCE_HOOK_PROTOCOL'), true);
+        writeFileSync(path.join(dir, '.git', 'hooks', h), body, { mode: 0o755 });
+      }
+      await recordAi(dir, 'a.ts', lines(3), [[1, 3]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'first');
+      const adv = path.join(dir, '.git', 'ai-provenance-commit', 'advance');
+      assert.ok(existsSync(path.join(adv, 'before')) && !existsSync(path.join(adv, 'list')), 'the marker layout was written');
+      const state = WorkingState.forRepo(await discoverRepo(dir));
+      assert.deepEqual(await state.paths(), []);
+      assert.ok(!existsSync(state.pendingMarker));
+      assert.deepEqual(noteSummary(dir), ['a.ts: 1-3 ai claude-code']);
     });
 
     it('keeps unstaged AI lines pending after a partial commit and counts only the staged ones', async () => {
