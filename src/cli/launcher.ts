@@ -118,6 +118,12 @@ export function runBundle(bundle: string, cacheFile: string | undefined): void {
   body.call(module.exports, module.exports, require, module, bundle, path.dirname(bundle));
 }
 
+/** Whether this Node version has `module.enableCompileCache()` (22.1 and later). */
+export function hasCompileCache(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 1);
+}
+
 function launch(): void {
   let bundle = path.join(__dirname, bundleFor(process.argv[2]));
   try {
@@ -127,7 +133,8 @@ function launch(): void {
     bundle = path.join(__dirname, MAIN_BUNDLE);
   }
   const dir = cacheDir(process.env, process.platform);
-  const nodeModule = require('node:module') as { enableCompileCache?: (dir?: string) => unknown };
+  // Asked only where it can exist: loading the `module` built-in costs Node 20 its source-map support code.
+  const nodeModule = hasCompileCache(process.versions.node) ? (require('node:module') as { enableCompileCache?: (dir?: string) => unknown }) : {};
   if (typeof nodeModule.enableCompileCache === 'function') {
     // Node 22.1 and later keep and check a compile cache themselves.
     nodeModule.enableCompileCache(dir && path.join(dir, 'node'));

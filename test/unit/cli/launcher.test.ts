@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleFor, CACHE_REFRESHES, cacheDir, cacheFileFor, readCache, writeCache } from '../../../src/cli/launcher';
+import { bundleFor, CACHE_REFRESHES, cacheDir, cacheFileFor, hasCompileCache, readCache, writeCache } from '../../../src/cli/launcher';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -164,6 +164,13 @@ describe('launcher (dist/cli.js)', function () {
       assert.equal(cacheDir({ HOME: '/Users/u' }, 'darwin'), path.join('/Users/u', 'Library/Caches', 'ai-provenance'));
       assert.equal(cacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', HOME: '/ignored' }, 'win32'), path.join('C:\\Users\\u\\AppData\\Local', 'ai-provenance'));
       assert.equal(cacheDir({}, 'linux'), undefined);
+    });
+
+    it("uses Node's own compile cache from Node 22.1 on", () => {
+      assert.equal(hasCompileCache('20.20.2'), false);
+      assert.equal(hasCompileCache('22.0.0'), false);
+      assert.equal(hasCompileCache('22.1.0'), true);
+      assert.equal(hasCompileCache('24.3.1'), true);
     });
 
     it('names one cache file per bundle path and Node build', () => {
