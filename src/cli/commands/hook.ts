@@ -1,6 +1,6 @@
 // `ai-provenance hook <agent>`: the receiving end of an agent's hook. Reads the hook JSON on stdin, records what the
 // agent wrote, and always exits 0 with nothing on stdout: the agent parses stdout, and a hook must never stop it.
-import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { CliIO, Command } from '../command';
 import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
@@ -26,10 +26,10 @@ one line on stderr.
 
 type StdinResult = { kind: 'text'; text: string } | { kind: 'too-big'; bytes: number } | { kind: 'timeout' } | { kind: 'tty' };
 
-function readStdin(stdin: NodeJS.ReadableStream): Promise<StdinResult> {
+/** Reads `stdin` to its end; `chunks` holds what was already read from it another way. */
+function readStdin(stdin: NodeJS.ReadableStream, chunks = new Chunks()): Promise<StdinResult> {
   if ((stdin as { isTTY?: boolean }).isTTY) return Promise.resolve({ kind: 'tty' });
   return new Promise((resolve) => {
-    const chunks = new Chunks();
     const timer = setTimeout(() => {
       finish({ kind: 'timeout' });
       (stdin as { destroy?: () => void }).destroy?.();
@@ -62,58 +62,27 @@ class Chunks {
   }
 }
 
-/** Set when a read of the process's stdin is still waiting after the timeout: the process must then exit by itself. */
-let stdinAbandoned = false;
-
 /**
- * Reads the process's stdin by descriptor. The `process.stdin` stream would load the net stack first, a few
- * milliseconds of every agent hook.
+ * Reads the process's stdin by descriptor where that cannot wait: a file, or a pipe the agent already wrote and
+ * closed (the usual case). Building the `process.stdin` stream loads the net stack first, a few milliseconds of
+ * every agent hook; it is left for a pipe still being written to, where its timeout and `destroy` matter.
  */
-function readFd(fd: number): Promise<StdinResult> {
-  // Only a character device can be a terminal; loading the tty module is left for that rare case.
+function readFd(fd: number, stdin: () => NodeJS.ReadableStream): Promise<StdinResult> {
   const st = fstatSync(fd);
-  if (st.isCharacterDevice() && (require('node:tty') as typeof import('node:tty')).isatty(fd)) return Promise.resolve({ kind: 'tty' });
   const chunks = new Chunks();
   const buf = Buffer.allocUnsafe(64 * 1024);
   if (st.isFile()) {
-    // A file never makes a read wait.
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) chunks.add(Buffer.from(buf.subarray(0, n)));
     return Promise.resolve(chunks.result());
   }
   if (st.isFIFO() && readWritten(fd, chunks, buf)) return Promise.resolve(chunks.result());
-  return new Promise((resolve) => {
-    let done = false;
-    const timer = setTimeout(() => {
-      done = true;
-      stdinAbandoned = true;
-      resolve({ kind: 'timeout' });
-    }, STDIN_TIMEOUT_MS);
-    function finish(r: StdinResult): void {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(r);
-    }
-    function next(): void {
-      read(fd, buf, 0, buf.length, null, (err, n) => {
-        if (done) return;
-        // A non-blocking descriptor (a socket an agent passed on) has no data yet: ask again shortly.
-        if (err && (err as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(next, 2);
-        if (err && (err as NodeJS.ErrnoException).code !== 'EOF') return finish({ kind: 'timeout' });
-        if (err || n === 0) return finish(chunks.result());
-        chunks.add(Buffer.from(buf.subarray(0, n)));
-        next();
-      });
-    }
-    next();
-  });
+  return readStdin(stdin(), chunks);
 }
 
 /**
  * Reads what the agent has already written to a pipe on stdin without waiting, through a second,
  * non-blocking description of it (Linux's /proc/self/fd); true when that reached the end of input. Agents write the
- * payload and close, so this usually reads it all without a thread-pool round trip; otherwise the caller waits for
- * the rest on `fd` itself, with its timeout.
+ * payload and close, so this usually reads it all at once; otherwise the caller waits for the rest.
  */
 function readWritten(fd: number, chunks: Chunks, buf: Buffer): boolean {
   if (process.platform !== 'linux') return false;
@@ -130,7 +99,7 @@ function readWritten(fd: number, chunks: Chunks, buf: Buffer): boolean {
       chunks.add(Buffer.from(buf.subarray(0, n)));
     }
   } catch {
-    // EAGAIN: the writer is still there; the rest comes through `fd`.
+    // EAGAIN: the writer is still there; the rest comes through the stream.
     return false;
   } finally {
     closeSync(nb);
@@ -156,7 +125,7 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
     return `${agent === undefined ? 'missing agent' : `unknown agent '${agent}'`} (one of ${HOOK_AGENTS.join(', ')})`;
   }
   const fd = (io as CliIO & { stdinFd?: number }).stdinFd;
-  const input = typeof fd === 'number' ? await readFd(fd) : await readStdin(io.stdin);
+  const input = typeof fd === 'number' ? await readFd(fd, () => io.stdin) : await readStdin(io.stdin);
   if (input.kind === 'tty') return 'reads the hook JSON an agent sends on stdin; nothing to read from a terminal';
   if (input.kind === 'timeout') return `stdin: no end of input within ${STDIN_TIMEOUT_MS / 1000} s; nothing recorded`;
   if (input.kind === 'too-big') return `stdin: payload of ${input.bytes} bytes exceeds ${MAX_PAYLOAD_BYTES >> 20} MB; nothing recorded`;
@@ -189,8 +158,6 @@ export const command: Command = {
       message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
     }
     if (message !== undefined) io.stderr.write(`ai-provenance hook${args[0] ? ` ${args[0]}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    // The read still waiting on an agent that never closed stdin would hold the process open.
-    if (stdinAbandoned) setImmediate(() => process.exit(0));
     return 0;
   },
 };

@@ -89,6 +89,23 @@ describe('ai-provenance hook reading stdin', function () {
     assertEdited(await kinds(repo, 'src/app.ts'));
   });
 
+  it('gives up on an agent that never closes stdin after 5 s, exiting 0 with one line', async () => {
+    const child = spawn(process.execPath, [CLI, 'hook', 'claude-code'], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const started = Date.now();
+    child.stdin.write('{"hook_event_name": ');
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const took = Date.now() - started;
+    child.stdin.destroy();
+    assert.equal(status, 0);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^ai-provenance hook claude-code: stdin: no end of input within 5 s; nothing recorded\n$/);
+    assert.ok(took >= 4_900 && took < 9_000, `exited after ${took} ms`);
+  });
+
   it('reports a payload cut off by the agent in one line, recording nothing', async () => {
     const payload = fixture('claude-code', 'post-edit', { repo });
     writeFile(repo, 'src/app.ts', EDITED);
