@@ -1,4 +1,4 @@
-// Per-line attribution of a file: `git blame --line-porcelain` joined with the notes of the blamed commits and,
+// Per-line attribution of a file: `git blame --porcelain` joined with the notes of the blamed commits and,
 // for lines not committed yet, the working state.
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
@@ -33,16 +33,20 @@ export interface BlameEntry {
 
 const UNCOMMITTED = /^0+$/;
 
-/** Parses `git blame --line-porcelain` output, fed line by line. */
-export class LinePorcelainParser {
+/**
+ * Parses `git blame --porcelain` (or `--line-porcelain`) output, fed line by line. `--porcelain` names a commit's file
+ * only the first time the commit appears (and on every group when the commit touched the file under several names),
+ * so the last name seen for each commit applies to its later lines.
+ */
+export class PorcelainParser {
   readonly entries: BlameEntry[] = [];
   private header: { commit: string; origLine: number; finalLine: number } | undefined;
-  private filename = '';
+  private readonly filenames = new Map<string, string>();
 
   push(line: string): void {
     if (line.startsWith('\t')) {
       if (!this.header) throw new Error(`git blame: content line without a header: ${line.slice(0, 40)}`);
-      this.entries.push({ ...this.header, filename: this.filename, content: line.slice(1) });
+      this.entries.push({ ...this.header, filename: this.filenames.get(this.header.commit) ?? '', content: line.slice(1) });
       this.header = undefined;
       return;
     }
@@ -55,7 +59,7 @@ export class LinePorcelainParser {
       if (line === '') return;
       throw new Error(`git blame: unexpected line: ${line.slice(0, 60)}`);
     }
-    if (line.startsWith('filename ')) this.filename = unquote(line.slice(9));
+    if (line.startsWith('filename ')) this.filenames.set(this.header.commit, unquote(line.slice(9)));
   }
 }
 
@@ -80,9 +84,10 @@ function unquote(name: string): string {
 }
 
 export async function blameEntries(repo: Repo, repoPath: string): Promise<BlameEntry[] | undefined> {
-  const parser = new LinePorcelainParser();
+  const parser = new PorcelainParser();
   try {
-    await gitLines(['blame', '--line-porcelain', '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
+    // --porcelain repeats no commit details per line, so there is far less to read than with --line-porcelain.
+    await gitLines(['blame', '--porcelain', '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
   } catch (err) {
     // Untracked files have no history to blame: every line is uncommitted.
     if (err instanceof GitError && /no such path|no such ref|does not have any commits|bad revision/i.test(err.stderr)) return undefined;
