@@ -12,8 +12,8 @@ export const DEFAULT_AGENT_MAP: Readonly<Record<string, AgentId>> = Object.freez
   'continue.continue': 'continue',
   'codeium.codeium': 'windsurf',
   'codeium.windsurf': 'windsurf',
-  'amazonwebservices.amazon-q-vscode': 'amazon-q',
-  'google.geminicodeassist': 'gemini-code-assist',
+  // Assistants without a canonical id of their own (Amazon Q, Gemini Code Assist, …) count as `unknown-ai`
+  // unless the user maps them in `aiProvenance.detection.agents`.
 });
 
 /** A setting value that says an extension's edits are not AI (e.g. a snippet provider). */

@@ -16,7 +16,7 @@ import type { Settings } from './settings';
 
 // A chat-editing model that changed this recently is the one streaming into the file.
 const CHAT_STREAM_MS = 2000;
-const CHAT_AGENTS = new Set(['copilot', 'claude-code', 'codex', 'cline', 'roo', 'continue', 'gemini-code-assist', 'amazon-q', 'windsurf', 'kiro', 'cursor']);
+const CHAT_AGENTS = new Set(['copilot', 'claude-code', 'codex', 'cline', 'roo', 'continue', 'windsurf', 'kiro', 'cursor']);
 
 export class Detector implements vscode.Disposable {
   readonly acceptWindow = new AcceptWindow();
