@@ -274,6 +274,7 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
     names.set(path.basename(state.entryFile(c.path)), state.entryText(c.path, disk, next));
     repoPathOf.set(path.basename(state.entryFile(c.path)), c.path);
   }
+  await pruneUntouched(repo, state, paths, detail.changes);
   if (names.size === 0) return;
   // Layout read by post-commit's shell: list (per entry, in name order: `b`efore or `a`bsent, `w`ritten or
   // `d`eleted, name), check (the before texts concatenated in that order), after/ (moved into place with one mv).
@@ -298,6 +299,16 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
   writeFileSync(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
 }
 
+/** Reads entries of files this commit does not touch against the disk, which deletes those whose AI lines are gone. */
+async function pruneUntouched(repo: Repo, state: WorkingState, paths: ReadonlySet<string>, changes: readonly { path: string; oldPath?: string }[]): Promise<void> {
+  const touched = new Set(changes.flatMap((c) => (c.oldPath !== undefined ? [c.path, c.oldPath] : [c.path])));
+  for (const p of paths) {
+    if (touched.has(p)) continue;
+    const disk = readOptionalSync(fromRepoPath(repo, p));
+    if (disk !== undefined) await state.read(p, disk);
+  }
+}
+
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */
 async function advanceState(repo: Repo, state: WorkingState, head: string): Promise<void> {
   const paths = await state.paths();
@@ -314,7 +325,12 @@ async function advanceState(repo: Repo, state: WorkingState, head: string): Prom
     const id = ids.get(p);
     const committed = id ? blobs.get(id)?.toString('utf8') : undefined;
     const disk = await readOptional(fromRepoPath(repo, p));
-    if (committed === undefined || disk === undefined) continue;
+    if (disk === undefined) continue;
+    // Not in HEAD: reading it still deletes the entry when its AI lines are gone from the file.
+    if (committed === undefined) {
+      await state.read(p, disk);
+      continue;
+    }
     await state.update(p, disk, (cur) => advancedLines(disk, cur, committed));
   }
 }

@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
 import { HUMAN } from '../core/model';
 import { splitLines } from '../core/lines';
-import { reanchor } from './lazyCore';
-import { stateDir, type Repo } from './repo';
+import type * as Diff from 'diff';
+import { fromRepoPath, stateDir, type Repo } from './repo';
 
 export class CorruptStateError extends Error {
   override name = 'CorruptStateError';
@@ -61,6 +61,8 @@ export class WorkingState {
   private constructor(
     readonly dir: string,
     private readonly worktreeId: string,
+    /** Where a repository path lives on disk, to check the file itself before an entry is pruned. */
+    private readonly onDisk: (repoPath: string) => string,
     cacheReads: boolean,
     blocking: boolean,
   ) {
@@ -74,7 +76,7 @@ export class WorkingState {
    * (an agent hook): each saves a round trip through the thread pool.
    */
   static forRepo(repo: Repo, opts: { cacheReads?: boolean; blocking?: boolean } = {}): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, opts.cacheReads ?? false, opts.blocking ?? false);
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -82,10 +84,18 @@ export class WorkingState {
     return path.join(this.dir, 'pending');
   }
 
-  /** Re-anchored provenance of `path` for `text` (the file's current content, or a staged blob); undefined if nothing is recorded. */
+  /**
+   * Re-anchored provenance of `path` for `text` (the file's current content, or a staged blob); undefined if nothing
+   * is recorded. An entry that leaves no AI line on `text` nor on the file on disk (its lines were thrown away:
+   * checkout, stash, reset) is deleted, so that text typed later never inherits it.
+   */
   async read(repoPath: string, text: string): Promise<LineProvenance[] | undefined> {
     const entry = await this.load(repoPath);
-    return entry ? provenanceFor(entry, new TextFacts(text)) : undefined;
+    if (!entry) return undefined;
+    const facts = new TextFacts(text);
+    const prov = provenanceFor(entry, facts);
+    if (facts.sha1() !== entry.sha1 && !prov.some(isAi)) await this.pruneIfGone(repoPath, entry, text);
+    return prov;
   }
 
   /** Replace what is recorded for `path`: `text` is its content now, `lines` the provenance of each line of it (human-only → entry removed). */
@@ -176,6 +186,30 @@ export class WorkingState {
 
   entriesDir(): string {
     return path.join(this.dir, 'entries', this.worktreeId);
+  }
+
+  /** Deletes the entry when it is still `entry` and the file on disk (when other than `text`) has no AI line left either. */
+  private async pruneIfGone(repoPath: string, entry: Entry, text: string): Promise<void> {
+    let disk: string | undefined;
+    try {
+      disk = await this.fs.readFile(this.onDisk(repoPath));
+    } catch (err) {
+      // A deleted file may come back (a branch switch back): its entry re-anchors then.
+      if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return;
+      throw err;
+    }
+    if (disk !== text) {
+      const facts = new TextFacts(disk);
+      if (facts.sha1() === entry.sha1 || provenanceFor(entry, facts).some(isAi)) return;
+    }
+    const raw = JSON.stringify(entry);
+    await this.withLock(async () => {
+      const file = this.entryFile(repoPath);
+      this.cache?.delete(file);
+      if ((await this.readRaw(file)) !== raw) return;
+      await this.remove(repoPath);
+      await this.afterChange(false);
+    });
   }
 
   private async load(repoPath: string): Promise<Entry | undefined> {
@@ -350,7 +384,75 @@ function provenanceFor(entry: Entry, text: TextFacts): LineProvenance[] {
     return expand(entry);
   }
   const newHashes = splitHashes(text.hashes(), text.lines().length);
-  return reanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes));
+  return anchoredReanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes));
+}
+
+function isAi(p: LineProvenance): boolean {
+  return p.kind !== 'human';
+}
+
+/** The line diff gives up beyond this many differing lines, or after this long, and no AI line is carried. */
+const MAX_LINE_EDITS = 10_000;
+const LINE_DIFF_MS = 1_000;
+
+/**
+ * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored: a run of
+ * unchanged lines carries its lines' provenance when it holds at least three non-blank lines, or two with a human
+ * line among them (AI lines still sitting in the person's text), the top of both files counting as one such line. A
+ * lone `}`, or two lines that happen to come back
+ * after the AI text was thrown away inherit nothing. A changed line paired with an AI or mixed one is `mixed` only
+ * next to an anchored run; inserted and blank lines are human.
+ */
+export function anchoredReanchor(oldHashes: readonly string[], oldProv: readonly LineProvenance[], newHashes: readonly string[]): LineProvenance[] {
+  const out = new Array<LineProvenance>(newHashes.length).fill(HUMAN);
+  if (!oldProv.some(isAi)) return out;
+  const { diffArrays } = require('diff') as typeof Diff;
+  const parts = diffArrays(oldHashes.slice(), newHashes.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  if (!parts) return out;
+  interface Run { readonly equal: boolean; readonly oldAt: number; readonly newAt: number; removed: number; added: number; anchored: boolean }
+  const runs: Run[] = [];
+  let oldAt = 0;
+  let newAt = 0;
+  for (const part of parts) {
+    if (part.added || part.removed) {
+      let last = runs[runs.length - 1];
+      if (!last || last.equal) runs.push((last = { equal: false, oldAt, newAt, removed: 0, added: 0, anchored: false }));
+      if (part.removed) {
+        last.removed += part.count;
+        oldAt += part.count;
+      } else {
+        last.added += part.count;
+        newAt += part.count;
+      }
+      continue;
+    }
+    let nonBlank = 0;
+    let human = false;
+    for (let j = 0; j < part.count; j++) {
+      if (oldHashes[oldAt + j] === '') continue;
+      nonBlank++;
+      if (!isAi(oldProv[oldAt + j]!)) human = true;
+    }
+    // The top of both files is as good a neighbour as a line; the end is not (files end alike: `}`).
+    const top = oldAt === 0 && newAt === 0 ? 1 : 0;
+    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && (human || top === 1));
+    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored });
+    oldAt += part.count;
+    newAt += part.count;
+  }
+  runs.forEach((r, k) => {
+    if (r.equal) {
+      if (r.anchored) for (let j = 0; j < r.added; j++) out[r.newAt + j] = oldProv[r.oldAt + j]!;
+      return;
+    }
+    if (!runs[k - 1]?.anchored && !runs[k + 1]?.anchored) return;
+    const paired = Math.min(r.removed, r.added);
+    for (let j = 0; j < paired; j++) {
+      const old = oldProv[r.oldAt + j]!;
+      if (isAi(old) && old.attribution && newHashes[r.newAt + j] !== '') out[r.newAt + j] = { kind: 'mixed', attribution: old.attribution };
+    }
+  });
+  return out;
 }
 
 function parseEntry(file: string, raw: string): Entry {

@@ -1,0 +1,144 @@
+// AI lines whose text was thrown away (checkout, stash, reset, branch switch) must not come back on text a person types later.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { discoverRepo } from '../../../src/git/repo';
+import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
+import { aiLines, cleanupTemp, GIT_ENV, initRepo, write } from './helpers';
+import { cliBundle, installHooks, takeNodeStarts } from './hookEnv';
+
+function env(): NodeJS.ProcessEnv {
+  const { node, cli } = cliBundle();
+  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function cli(dir: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [cliBundle().cli, ...args], { cwd: dir, env: GIT_ENV, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function statusJson(dir: string): { path: string; aiLines: number; mixedLines: number }[] {
+  return JSON.parse(cli(dir, 'status', '--json')) as { path: string; aiLines: number; mixedLines: number }[];
+}
+
+const AI_TEXT = 'a\nb\nc\n  return null;\n}\n';
+const PERSON_TEXT = 'function f(x) {\n  if (x) {\n    return x;\n  }\n  return null;\n}\n';
+
+function pendingMarker(dir: string): string {
+  return path.join(dir, '.git', 'ai-provenance', 'pending');
+}
+
+/** A repository with f.txt committed as a,b,c and our hooks; AI lines 4-5 recorded in the working tree. */
+function repoWithAiLines(): string {
+  const dir = initRepo();
+  installHooks(path.join(dir, '.git', 'hooks'));
+  write(dir, 'f.txt', 'a\nb\nc\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  write(dir, 'f.txt', AI_TEXT);
+  cli(dir, 'record', '--agent', 'copilot', 'f.txt:4-5');
+  assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines]), [['f.txt', 2]]);
+  return dir;
+}
+
+function commitPersonText(dir: string): string {
+  write(dir, 'f.txt', PERSON_TEXT);
+  git(dir, 'commit', '-qam', 'person');
+  return git(dir, 'log', '-1', '--format=%B');
+}
+
+describe('AI lines that were thrown away', () => {
+  beforeEach(() => takeNodeStarts());
+  after(cleanupTemp);
+
+  const throwAways: [string, (dir: string) => void][] = [
+    ['git checkout -- FILE', (dir) => git(dir, 'checkout', '--', 'f.txt')],
+    ['git stash', (dir) => git(dir, 'stash', '-q')],
+    ['git reset --hard', (dir) => git(dir, 'reset', '-q', '--hard')],
+  ];
+  for (const [name, throwAway] of throwAways) {
+    describe(`after ${name}`, () => {
+      it('status reports nothing and the entry and the pending marker are gone', () => {
+        const dir = repoWithAiLines();
+        throwAway(dir);
+        assert.deepEqual(statusJson(dir), []);
+        assert.equal(existsSync(pendingMarker(dir)), false, 'pending marker left behind');
+      });
+
+      it('a person writing the same closing lines later commits with no AI trailers and no note', () => {
+        const dir = repoWithAiLines();
+        throwAway(dir);
+        const msg = commitPersonText(dir);
+        assert.doesNotMatch(msg, /Assisted-by|AI-Lines/);
+        assert.deepEqual(statusJson(dir), []);
+      });
+    });
+  }
+
+  it('a person typing the same lines before anything reads the state gets no AI lines either', async () => {
+    const dir = repoWithAiLines();
+    git(dir, 'checkout', '--', 'f.txt');
+    write(dir, 'f.txt', PERSON_TEXT);
+    const state = WorkingState.forRepo(await discoverRepo(dir));
+    const back = await state.read('f.txt', PERSON_TEXT);
+    assert.deepEqual(back?.filter((l) => l.kind !== 'human'), []);
+    assert.deepEqual(await state.paths(), [], 'entry deleted once it describes no AI line');
+    assert.equal(existsSync(pendingMarker(dir)), false);
+  });
+
+  it('the commit after a branch switch starts no Node once the leftover entry is gone', () => {
+    const dir = repoWithAiLines();
+    git(dir, 'stash', '-q');
+    git(dir, 'switch', '-qc', 'other');
+    write(dir, 'g.txt', 'x\n');
+    git(dir, 'add', 'g.txt');
+    takeNodeStarts();
+    git(dir, 'commit', '-qm', 'first after the switch');
+    // This commit's prepare-commit-msg runs Node once and removes the entry; the next commit has no reason to.
+    assert.equal(existsSync(pendingMarker(dir)), false);
+    write(dir, 'g.txt', 'y\n');
+    git(dir, 'commit', '-qam', 'second');
+    takeNodeStarts();
+    write(dir, 'g.txt', 'z\n');
+    git(dir, 'commit', '-qam', 'third');
+    assert.deepEqual(takeNodeStarts(), []);
+  });
+
+  it('keeps AI lines that are still in the file when a staged version lacks them (partial staging)', async () => {
+    const dir = initRepo();
+    write(dir, 'f.txt', 'a\nb\nc\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    write(dir, 'f.txt', AI_TEXT);
+    const state = WorkingState.forRepo(await discoverRepo(dir));
+    await state.write('f.txt', AI_TEXT, aiLines(5, [[4, 5]]));
+    assert.deepEqual((await state.read('f.txt', 'a\nb\nc\n'))?.filter((l) => l.kind !== 'human'), []);
+    assert.deepEqual(await state.paths(), ['f.txt'], 'the file on disk still has the AI lines');
+  });
+});
+
+describe('anchored re-anchoring', () => {
+  const h = (text: string): string[] => text.split('\n').map((l) => (l === '' ? '' : lineHash(l)));
+  const kinds = (oldText: string, ai: [number, number][], newText: string): string[] =>
+    anchoredReanchor(h(oldText), aiLines(h(oldText).length, ai), h(newText)).map((p) => p.kind);
+
+  it('never lets a lone `}` inherit AI', () => {
+    assert.deepEqual(kinds('a\nb\n}\nc', [[3, 3]], 'x\n}\ny'), ['human', 'human', 'human']);
+  });
+
+  it('keeps an AI line that sits among unchanged human lines', () => {
+    assert.deepEqual(kinds('h1\nh2\nAI\nh3', [[3, 3]], 'new\nh1\nh2\nAI\nh3'), ['human', 'human', 'human', 'ai', 'human']);
+  });
+
+  it('keeps a block of AI lines that is mostly unchanged', () => {
+    assert.deepEqual(kinds('p\nq\nr\ns', [[1, 4]], 'p\nq\nr\nS!'), ['ai', 'ai', 'ai', 'mixed']);
+  });
+
+  it('carries nothing onto two AI lines that come back at the end of a rewritten file', () => {
+    assert.deepEqual(kinds('a\nb\nc\n  return null;\n}', [[4, 5]], 'f {\n  if {\n  }\n  return null;\n}'), ['human', 'human', 'human', 'human', 'human']);
+  });
+});
