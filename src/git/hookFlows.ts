@@ -90,7 +90,8 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
   const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
-  if (trailers.length > 0 || amend) {
+  // A reused message (-C, -F) may bring our trailers from another commit; with no AI lines they must go.
+  if (trailers.length > 0 || amend || hasOwnTrailers(message, commentChar)) {
     let next = applyTrailers(message, trailers, { commentChar });
     // As with `git commit -s` on an empty message: leave line 1 for the subject and a blank line before the trailers.
     if (!hasContent(message, commentChar) && /^\n[^\n]/.test(next)) next = `\n${next}`;
@@ -368,6 +369,10 @@ async function squashSources(repo: Repo): Promise<string[]> {
 
 function hasContent(message: string, commentChar: string): boolean {
   return message.split('\n').some((l) => l.trim() !== '' && !l.startsWith(commentChar));
+}
+
+function hasOwnTrailers(message: string, commentChar: string): boolean {
+  return applyTrailers(message, [], { commentChar }) !== message;
 }
 
 function stripOwnTrailers(message: string): string {

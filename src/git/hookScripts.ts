@@ -1,5 +1,6 @@
 // The POSIX sh bodies of our git hooks. They decide without Node when there is nothing to do, and start Node at
 // most once per commit: prepare-commit-msg's Node run precomputes what commit-msg and post-commit need.
+import { NON_DELIVERABLE_DOMAIN } from '../core/trailers';
 import { NOTES_REF } from './notes';
 
 /** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
@@ -104,6 +105,18 @@ ap_is_amend() {
   return 1
 }
 
+# Whether the message has a line starting with one of our trailer tokens; builtins only, as most messages have none.
+ap_has_our_trailers() {
+  [ -s "$1" ] || return 1
+  while IFS= read -r ap_l || [ -n "$ap_l" ]; do
+    case $ap_l in
+      [Aa][Ss][Ss][Ii][Ss][Tt][Ee][Dd]-[Bb][Yy]:* | [Aa][Ii]-[Ll][Ii][Nn][Ee][Ss]:* | [Aa][Ii]-[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll]:*) return 0 ;;
+      [Cc][Oo]-[Aa][Uu][Tt][Hh][Oo][Rr][Ee][Dd]-[Bb][Yy]:*"@${NON_DELIVERABLE_DOMAIN}>"*) return 0 ;;
+    esac
+  done < "$1"
+  return 1
+}
+
 # Markers count only when non-empty, so emptying them (a shell builtin) retires the last commit's precomputation.
 [ -s "$ap_scratch/done" ] && : > "$ap_scratch/done"
 [ -s "$ap_scratch/failed" ] && : > "$ap_scratch/failed"
@@ -117,9 +130,12 @@ if [ -e "$ap_state/pending" ]; then
   ap_run "$@"
 elif [ "\${2-}" = squash ]; then
   ap_has_notes && ap_run "$@"
-elif [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; then
-  # Only an amend of a commit that has a note has anything to carry.
-  ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1 && ap_run "$@"
+# Only an amend of a commit that has a note has anything to carry.
+elif { [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; } && ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1; then
+  ap_run "$@"
+elif ap_has_our_trailers "$1"; then
+  # A reused message (-C, -F, a template) may carry our trailers from another commit: Node takes out what is not true here.
+  ap_run "$@"
 fi
 exit 0
 `;
