@@ -3,7 +3,8 @@
 // thread pool's round trips, and an agent waits for every call of its hook.
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Attribution } from '../core/model';
+import { HUMAN, type Attribution } from '../core/model';
+import { splitLines } from '../core/lines';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
@@ -178,13 +179,23 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
 async function afterShell(ctx: Context, key: string): Promise<void> {
   const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
-  const { changes, unknown } = await shell().shellChanges(ctx.repo, snap);
+  const { changes, unknown, gitMoved } = await shell().shellChanges(ctx.repo, snap);
+  if (gitMoved) {
+    ctx.result.skipped.push('git moved HEAD, the index or the stash during the shell command: its changes are not recorded');
+    return;
+  }
   for (const p of unknown) if (!ctx.isIgnored(p)) ctx.result.skipped.push(`${p}: not recorded: changed by a shell command but too large to compare`);
   const author = await attribution(ctx.agent, ctx.info, ctx.now, 'shell');
-  for (const c of changes) {
-    if (ctx.isIgnored(c.path) || c.after.includes('\0') || c.before.includes('\0')) continue;
-    if (c.after.length > MAX_FILE_BYTES) continue;
-    await record(ctx, c.path, c.before, c.after, c.after, author);
+  const kept = changes.filter((c) => !ctx.isIgnored(c.path) && !c.after.includes('\0') && !c.before.includes('\0') && c.after.length <= MAX_FILE_BYTES);
+  const head = await shell().headTexts(ctx.repo, kept.map((c) => c.path));
+  for (const c of kept) {
+    // A line HEAD already has came back (a restore, a revert by hand), not new text from the agent.
+    const committed = new Set(splitLines(head.get(c.path) ?? ''));
+    const afterLines = splitLines(c.after);
+    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current) =>
+      attributeEdit(c.before, c.after, c.after, current, author).map((p, i) => (p !== current[i] && committed.has(afterLines[i]!) ? (current[i] ?? HUMAN) : p)),
+    );
+    ctx.result.recorded.push(c.path);
   }
 }
 

@@ -1,9 +1,10 @@
 // Which files a shell command changed: the dirty files before it against the dirty files after it.
 // A file clean before equals its index blob, so only dirty files need copying into the snapshot.
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { git, gitBuffer } from '../git/run';
 import { fromRepoPath, type Repo } from '../git/repo';
-import { sha1, type ShellFile, type ShellSnapshot } from './snapshots';
+import { sha1, type GitMarks, type ShellFile, type ShellSnapshot } from './snapshots';
 
 /** Files larger than this are remembered by hash only. */
 const MAX_KEPT_FILE = 2 * 1024 * 1024;
@@ -35,9 +36,29 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
+async function revision(repo: Repo, ref: string): Promise<string> {
+  const r = await git(['rev-parse', '-q', '--verify', ref], { cwd: repo.root, okCodes: [1, 128] });
+  return r.exitCode === 0 ? r.stdout.trim() : '';
+}
+
+export async function gitMarks(repo: Repo): Promise<GitMarks> {
+  const [head, stash, origHead, index] = await Promise.all([
+    revision(repo, 'HEAD'),
+    revision(repo, 'refs/stash'),
+    revision(repo, 'ORIG_HEAD'),
+    fsp.stat(path.join(repo.gitDir, 'index')).then((s) => s.mtimeMs, () => 0),
+  ]);
+  return { head, stash, origHead, index };
+}
+
+function sameMarks(a: GitMarks, b: GitMarks): boolean {
+  return a.head === b.head && a.stash === b.stash && a.origHead === b.origHead && a.index === b.index;
+}
+
 export async function takeShellSnapshot(repo: Repo, now = Date.now()): Promise<ShellSnapshot> {
   const dirty: Record<string, ShellFile> = {};
   let kept = 0;
+  const marksP = gitMarks(repo);
   for (const f of await dirtyFiles(repo)) {
     const text = await readText(fromRepoPath(repo, f.path));
     // A deleted file is remembered as empty: if it comes back, all of it is new.
@@ -46,14 +67,23 @@ export async function takeShellSnapshot(repo: Repo, now = Date.now()): Promise<S
     if (keep) kept += content.length;
     dirty[f.path] = keep ? { sha1: sha1(content), text: content } : { sha1: sha1(content) };
   }
-  return { at: now, dirty };
+  return { at: now, git: await marksP, dirty };
 }
 
 /** Index contents of `paths` in one `git cat-file --batch`; a path not in the index maps to ''. */
-export async function indexTexts(repo: Repo, paths: readonly string[]): Promise<Map<string, string>> {
+export function indexTexts(repo: Repo, paths: readonly string[]): Promise<Map<string, string>> {
+  return blobTexts(repo, paths, ':');
+}
+
+/** HEAD's contents of `paths`; a path not in HEAD maps to ''. */
+export function headTexts(repo: Repo, paths: readonly string[]): Promise<Map<string, string>> {
+  return blobTexts(repo, paths, 'HEAD:');
+}
+
+async function blobTexts(repo: Repo, paths: readonly string[], prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (paths.length === 0) return out;
-  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: paths.map((p) => `:${p}\n`).join('') });
+  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: paths.map((p) => `${prefix}${p}\n`).join('') });
   let at = 0;
   for (const p of paths) {
     const nl = stdout.indexOf(10, at);
@@ -78,8 +108,16 @@ export interface ShellChange {
   readonly after: string;
 }
 
-/** Files whose content changed since `snap`; `unknown` lists changed files too large to diff. */
-export async function shellChanges(repo: Repo, snap: ShellSnapshot): Promise<{ changes: ShellChange[]; unknown: string[] }> {
+/** File systems with a coarse clock store mtimes rounded down by up to this much. */
+const MTIME_SLACK_MS = 2_000;
+
+/**
+ * Files whose content changed since `snap` and were written after it; `unknown` lists changed files too large to
+ * diff. `gitMoved`: git itself moved HEAD, the index, the stash or ORIG_HEAD meanwhile, and nothing is attributed
+ * (what a stash pop, checkout or reset brings back was written by people or recorded before).
+ */
+export async function shellChanges(repo: Repo, snap: ShellSnapshot): Promise<{ changes: ShellChange[]; unknown: string[]; gitMoved: boolean }> {
+  if (snap.git && !sameMarks(snap.git, await gitMarks(repo))) return { changes: [], unknown: [], gitMoved: true };
   const nowDirty = await dirtyFiles(repo);
   const candidates = new Set<string>([...Object.keys(snap.dirty), ...nowDirty.map((f) => f.path)]);
   const cleanBefore = [...candidates].filter((p) => !(p in snap.dirty));
@@ -89,7 +127,11 @@ export async function shellChanges(repo: Repo, snap: ShellSnapshot): Promise<{ c
   const changes: ShellChange[] = [];
   const unknown: string[] = [];
   for (const p of [...candidates].sort()) {
-    const after = await readText(fromRepoPath(repo, p));
+    const file = fromRepoPath(repo, p);
+    const mtime = await fsp.stat(file).then((st) => st.mtimeMs, () => undefined);
+    // Changed before the command started: not its doing.
+    if (mtime === undefined || mtime < snap.at - MTIME_SLACK_MS) continue;
+    const after = await readText(file);
     if (after === undefined) continue;
     const kept = snap.dirty[p];
     let before: string | undefined;
@@ -105,5 +147,5 @@ export async function shellChanges(repo: Repo, snap: ShellSnapshot): Promise<{ c
     }
     if (before !== after) changes.push({ path: p, before, after });
   }
-  return { changes, unknown };
+  return { changes, unknown, gitMoved: false };
 }

@@ -20,8 +20,19 @@ export interface ShellFile {
   readonly text?: string;
 }
 
+/** Where git's own state stood: a command that moves any of it (stash pop, checkout, reset, merge) is git's change, not the agent's. */
+export interface GitMarks {
+  readonly head: string;
+  readonly stash: string;
+  readonly origHead: string;
+  /** mtime of the index file; 0 when there is none. */
+  readonly index: number;
+}
+
 export interface ShellSnapshot {
   readonly at: number;
+  /** Absent in snapshots written by an older version. */
+  readonly git?: GitMarks;
   /** Files that differed from the index (or were untracked) before the command, by repository path. */
   readonly dirty: Readonly<Record<string, ShellFile>>;
 }
