@@ -1,4 +1,4 @@
-// The CI policy check (PRODUCT.md §8): judges every non-merge commit of a range from its note and trailers,
+// The CI policy check (PRODUCT.md §8): judges every commit of a range from its note and trailers (a merge's note holds its resolution's AI lines),
 // by the config at the base of the range and by the commit's own, so commits made with --no-verify are caught
 // too and no commit can weaken the policy that judges it.
 import { promises as fs } from 'node:fs';
@@ -47,7 +47,7 @@ export interface CommitCheck {
 export interface CheckResult {
   /** The revision range as given to git. */
   readonly range: readonly string[];
-  /** Non-merge commits, oldest first. */
+  /** The commits, merges included, oldest first. */
   readonly commits: readonly CommitCheck[];
   /** One-line problems met on the way (broken config, unreadable note), each naming its file and position. */
   readonly problems: readonly string[];
@@ -174,7 +174,7 @@ async function listCommits(cwd: string, range: readonly string[]): Promise<RawCo
   try {
     out = (
       await git(
-        ['log', '-z', '--no-merges', '--reverse', `--notes=${NOTES_REF}`, '--format=%H%x00%an%x00%ae%x00%B%x00%N', '--end-of-options', ...range, '--'],
+        ['log', '-z', '--reverse', `--notes=${NOTES_REF}`, '--format=%H%x00%an%x00%ae%x00%B%x00%N', '--end-of-options', ...range, '--'],
         { cwd },
       )
     ).stdout;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { parseIdentity } from '../core/identity';
-import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance } from '../core/model';
+import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
 import { evaluatePolicy, type PolicyFinding } from '../core/policy';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
@@ -172,18 +172,63 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
   const scratch = scratchDir(repo);
   const written = await readOptional(path.join(scratch, 'written'));
   const state = WorkingState.forRepo(repo);
-  // Merge commits get no trailers and no note; their lines keep the notes of the commits that brought them.
-  const isMerge = (await git(['rev-parse', '-q', '--verify', `${head}^2`], { cwd: repo.root, okCodes: [1, 128] })).exitCode === 0;
-  if (written?.trim() !== head && !isMerge) {
-    const files = await committedProvenance(repo, state, head, config);
+  const parents = (await git(['rev-list', '--parents', '-n', '1', head], { cwd: repo.root })).stdout.trim().split(' ').slice(1);
+  // Merge commits get no trailers; their note holds only the AI lines of the resolution (new against every parent).
+  const isMerge = parents.length > 1;
+  let keep: ReadonlySet<string> = new Set();
+  if (written?.trim() !== head) {
+    const { files, unnoted } = isMerge ? await mergeProvenance(repo, state, head, parents, config) : { files: await committedProvenance(repo, state, head, config), unnoted: new Set<string>() };
+    keep = unnoted;
     if (files.some((f) => f.runs.length > 0)) {
       await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));
       await fsp.mkdir(scratch, { recursive: true });
       await fsp.writeFile(path.join(scratch, 'written'), `${head}\n`);
     }
   }
-  await advanceState(repo, state, head);
+  await advanceState(repo, state, head, keep);
   return 0;
+}
+
+/**
+ * The AI lines of merge commit `head` that differ from every parent (a conflict resolution, an evil merge), from the
+ * working state. `unnoted`: paths whose AI lines the merge took as some parent has them; they stay pending.
+ */
+async function mergeProvenance(
+  repo: Repo,
+  state: WorkingState,
+  head: string,
+  parents: readonly string[],
+  config: CompiledConfig,
+): Promise<{ files: CommitFileProvenance[]; unnoted: Set<string> }> {
+  const paths = new Set(await state.paths());
+  const unnoted = new Set<string>();
+  if (paths.size === 0) return { files: [], unnoted };
+  const perParent = await Promise.all(parents.map((p) => commitChanges(repo, p, head)));
+  const [first, ...others] = perParent;
+  const changes = (first ?? []).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0 && paths.has(c.path));
+  const blobs = await readBlobs(repo, changes.map((c) => c.newBlob));
+  const out: CommitFileProvenance[] = [];
+  for (const c of changes) {
+    const buf = blobs.get(c.newBlob);
+    const prov = buf ? await state.read(c.path, buf.toString('utf8')) : undefined;
+    if (!prov) continue;
+    // A line is the merge's own when every parent's diff adds it; a path some parent has unchanged adds nothing.
+    const addedBy = (ranges: readonly (readonly [number, number])[], i: number): boolean => ranges.some(([s, e]) => i >= s && i < e);
+    const otherRanges = others.map((changesOf) => changesOf.find((x) => x.path === c.path)?.added ?? []);
+    const runs: LineRun[] = [];
+    let added = 0;
+    for (const [s, e] of c.added) {
+      for (let i = s; i < e; i++) {
+        if (!otherRanges.every((r) => addedBy(r, i))) continue;
+        added++;
+        const p = prov[i];
+        if (p && p.kind !== 'human' && p.attribution) runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
+      }
+    }
+    if (prov.some((p, i) => p.kind !== 'human' && !runs.some((r) => r.start === i))) unnoted.add(c.path);
+    if (added > 0) out.push({ path: c.path, addedLines: added, runs });
+  }
+  return { files: out, unnoted };
 }
 
 /** Provenance of commit `head` from the working state (the fallback when prepare-commit-msg's precomputation is missing). */
@@ -311,8 +356,8 @@ async function pruneUntouched(repo: Repo, state: WorkingState, paths: ReadonlySe
 }
 
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */
-async function advanceState(repo: Repo, state: WorkingState, head: string): Promise<void> {
-  const paths = await state.paths();
+async function advanceState(repo: Repo, state: WorkingState, head: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
+  const paths = (await state.paths()).filter((p) => !keep.has(p));
   if (paths.length === 0) return;
   const r = await git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', head, '--', ...paths], { cwd: repo.root });
   const ids = new Map<string, string>();

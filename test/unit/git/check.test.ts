@@ -439,7 +439,7 @@ describe('check', function () {
       assert.match(r.stdout, /check HEAD\^!: 1 commit checked/);
     });
 
-    it('skips merge commits but checks the commits they bring in', async () => {
+    it('checks merge commits (one without a note adds no violation) and the commits they bring in', async () => {
       const repo = newRepo();
       const base = git(repo, ['rev-parse', 'HEAD']).trim();
       git(repo, ['checkout', '-q', '-b', 'feature']);
@@ -448,7 +448,7 @@ describe('check', function () {
       aiCommit(repo, { files: { 'src/m.ts': 'm\n' }, message: 'Main' });
       git(repo, ['merge', '-q', '--no-ff', '--no-edit', 'feature']);
       const doc = JSON.parse((await check(repo, `${base}..HEAD`, '--format', 'json')).stdout) as JsonOut;
-      assert.equal(doc.summary.commits, 2);
+      assert.equal(doc.summary.commits, 3);
       assert.equal(doc.summary.violations, 1);
     });
 
