@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { discoverRepo, stateDir } from '../git/repo';
+import { readOptional } from '../git/workingState';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from './index';
 
 /** Seconds (milliseconds for Gemini) an agent waits for the hook; it finishes in a fraction of that. */
@@ -263,14 +264,6 @@ export function unmergeAgentSettings(file: string, text: string, agent: HookAgen
   return sameJson(value, s.base) || sameJson(value, {}) ? undefined : out;
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
 
 async function writeAtomic(file: string, text: string): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { HUMAN, type Attribution } from '../core/model';
 import { splitLines } from '../core/lines';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
+import { CONFIG_FILE } from '../git/teamConfig';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
@@ -48,17 +49,15 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-/** Same name as CONFIG_FILE in core/config, which is loaded only when the file exists to keep the hook quick. */
-const CONFIG_NAME = '.ai-provenance.json';
-
 async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) => boolean> {
   let text: string;
   try {
-    text = readFileSync(path.join(repo.root, CONFIG_NAME), 'utf8');
+    text = readFileSync(path.join(repo.root, CONFIG_FILE), 'utf8');
   } catch {
     return () => false;
   }
-  const { parseConfig, compileConfig, formatProblem, CONFIG_FILE } = require('../core/config') as typeof import('../core/config');
+  // core/config pulls in the parser and the schema validator: loaded only when the file exists, to keep the hook quick.
+  const { parseConfig, compileConfig, formatProblem } = require('../core/config') as typeof import('../core/config');
   const { config, problems } = parseConfig(text);
   if (!config) {
     // A broken config never stops recording; the user learns where it is broken.

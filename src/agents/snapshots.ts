@@ -1,9 +1,10 @@
 // Before-edit snapshots: what a file held when the agent announced an edit, kept until the after-edit event.
 // One small JSON file per (agent, session, call, path) under <git-common-dir>/ai-provenance/snapshots/.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 // Synchronous calls: only the hook's short-lived process uses the store, and an agent waits for it.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { sha1 } from '../git/workingState';
 
 /** Older snapshots belong to tool calls that never finished (denied, interrupted). */
 export const SNAPSHOT_MAX_AGE_MS = 60 * 60 * 1000;
@@ -37,9 +38,7 @@ export interface ShellSnapshot {
   readonly dirty: Readonly<Record<string, ShellFile>>;
 }
 
-export function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
+export { sha1 };
 
 export class SnapshotStore {
   constructor(readonly dir: string) {}

@@ -1,6 +1,6 @@
 // What the git hooks do when they need Node: prepare-commit-msg precomputes for commit-msg and post-commit, which
 // normally finish in shell (hookScripts.ts); the other entry points here are their fallbacks, plus post-rewrite.
-import { existsSync, mkdirSync, promises as fsp, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
@@ -16,7 +16,7 @@ import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, type Stage
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { loadTeamConfig } from './teamConfig';
-import { WorkingState } from './workingState';
+import { readOptional, readOptionalSync, WorkingState } from './workingState';
 import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
 
 export { BLOCK_EXIT, REVISION_PLACEHOLDER };
@@ -82,7 +82,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
   const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
   treeP.catch(() => undefined);
-  const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend(io.env) : false;
+  const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend() : false;
   const detail = amend
     ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn })
     : await plainP;
@@ -135,7 +135,7 @@ export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO)
   const config = await loadTeamConfig(repo, io.warn);
   if (!config.config.critical.some((r) => r.level === 'block')) return 0;
   const fresh = (await readOptional(path.join(scratchDir(repo), 'done'))) ? true : false;
-  const amend = (fresh && existsSync(path.join(scratchDir(repo), 'amended'))) || (await parentCommandHasAmend(io.env));
+  const amend = (fresh && existsSync(path.join(scratchDir(repo), 'amended'))) || (await parentCommandHasAmend());
   const files = await stagedProvenance(repo, WorkingState.forRepo(repo), { config, amend, report: io.warn });
   const message = await fsp.readFile(msgFile, 'utf8');
   const trailers = parseTrailers(message, { commentChar: await commentCharFor(repo, message) });
@@ -426,7 +426,7 @@ function stripOwnTrailers(message: string): string {
 }
 
 /** Whether the `git commit` that runs this hook was given `--amend` (git passes no sign of it with `-m`). */
-export async function parentCommandHasAmend(_env: NodeJS.ProcessEnv): Promise<boolean> {
+export async function parentCommandHasAmend(): Promise<boolean> {
   let pid = process.ppid;
   for (let depth = 0; depth < 6 && pid > 1; depth++) {
     const args = await commandLine(pid);
@@ -479,20 +479,4 @@ async function authorIdentity(repo: Repo): Promise<{ name?: string; email: strin
   return m ? { name: m[1], email: m[2]! } : { email: '' };
 }
 
-function readOptionalSync(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-    throw err;
-  }
-}
 
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-    throw err;
-  }
-}

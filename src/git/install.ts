@@ -1,6 +1,7 @@
 // Installs and removes ai-provenance's git hooks next to whatever hooks the repository already has.
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
+import { shQuote } from './hookScripts';
 import { git, GitError } from './run';
 
 export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'] as const;
@@ -411,10 +412,6 @@ export function wrapperScript(
     '',
   );
   return lines.join('\n');
-}
-
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 async function readManifest(loc: RepoLocation): Promise<Manifest | undefined> {

@@ -44,7 +44,3 @@ export async function readNote(repo: Repo, commit: string): Promise<string | und
 export async function writeNote(repo: Repo, commit: string, text: string): Promise<void> {
   await git(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', commit], { cwd: repo.root, input: text });
 }
-
-export async function removeNote(repo: Repo, commit: string): Promise<void> {
-  await git(['notes', `--ref=${NOTES_REF}`, 'remove', '--ignore-missing', commit], { cwd: repo.root });
-}

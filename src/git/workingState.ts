@@ -146,7 +146,7 @@ export class WorkingState {
 
   /** The file an entry of `repoPath` lives in (named in errors, watched by the extension). */
   entryFile(repoPath: string): string {
-    return path.join(this.entriesDir(), `${createHash('sha1').update(repoPath).digest('hex')}.json`);
+    return path.join(this.entriesDir(), `${sha1(repoPath)}.json`);
   }
 
   /** Runs `fn` holding the store's lock; exported for multi-file updates such as the post-commit advance. */
@@ -308,7 +308,7 @@ function forReanchor(hashes: string[]): string[] {
   return hashes.map((h) => (h === BLANK_HASH ? '' : h));
 }
 
-function sha1(text: string): string {
+export function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
@@ -618,6 +618,25 @@ function alive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The text of `file`; undefined when it or its folder is missing, or it is a folder. */
+export async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
+
+export function readOptionalSync(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw err;
   }
 }
 

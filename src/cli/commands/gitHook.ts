@@ -2,7 +2,7 @@
 import type { Command } from '../command';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { commitMsg, postCommit, postRewrite, prepareCommitMsg, scratchDir, type HookIO } from '../../git/hookFlows';
+import { BLOCK_EXIT, commitMsg, postCommit, postRewrite, prepareCommitMsg, scratchDir, type HookIO } from '../../git/hookFlows';
 import { discoverRepo, repoFromDirs, type Repo } from '../../git/repo';
 
 declare const VERSION: string;
@@ -10,7 +10,7 @@ declare const VERSION: string;
 const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite> [git's hook arguments]
 
 Internal: run by the git hooks that 'ai-provenance install' places. Never stops a commit
-because of its own failure; commit-msg exits ${10} only for a real critical-path violation.
+because of its own failure; commit-msg exits ${BLOCK_EXIT} only for a real critical-path violation.
 `;
 
 function toolVersion(): string {

@@ -1,4 +1,5 @@
 // Shared set-up for the agent hook tests: temporary git repositories, fixture payloads, and the real CLI bundle.
+import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,12 +66,19 @@ export interface HookRun {
   readonly stderr: string;
 }
 
+/** Exit 0 and silence on stdout are the contract with every agent, whatever happened. */
+export function quiet(r: HookRun): void {
+  assert.equal(r.status, 0, `exit status, stderr: ${r.stderr}`);
+  assert.equal(r.stdout, '');
+}
+
 export function runHook(agent: string, input: string | Buffer, cwd: string): HookRun {
   const r = spawnSync(process.execPath, [CLI, 'hook', agent], { cwd, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function runHookAsync(agent: string, input: string, cwd: string): Promise<HookRun> {
+/** Runs the hook; with `pauseMs`, the payload is written in two parts that far apart before stdin is closed. */
+export function runHookAsync(agent: string, input: string, cwd: string, pauseMs?: number): Promise<HookRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'hook', agent], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -79,7 +87,13 @@ export function runHookAsync(agent: string, input: string, cwd: string): Promise
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
+    if (pauseMs === undefined) {
+      child.stdin.end(input);
+      return;
+    }
+    const half = Math.floor(input.length / 2);
+    child.stdin.write(input.slice(0, half));
+    setTimeout(() => child.stdin.end(input.slice(half)), pauseMs);
   });
 }
 

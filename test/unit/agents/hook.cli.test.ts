@@ -3,15 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, cleanup, fixture, kinds, makeRepo, provenance, readFile, runHook, writeFile, type HookRun } from './helpers';
+import { buildCli, cleanup, fixture, kinds, makeRepo, provenance, quiet, readFile, runHook, writeFile, type HookRun } from './helpers';
 
 const APP = 'export function one() {\n  return 1;\n}\n// end\n';
 
-/** Exit 0 and silence on stdout are the contract with every agent, whatever happened. */
-function quiet(r: HookRun): void {
-  assert.equal(r.status, 0, `exit status, stderr: ${r.stderr}`);
-  assert.equal(r.stdout, '');
-}
 
 function silent(r: HookRun): void {
   quiet(r);

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, cleanup, CLI, fixture, kinds, makeRepo, runHook, writeFile, type HookRun } from './helpers';
+import { buildCli, cleanup, CLI, fixture, kinds, makeRepo, runHook, runHookAsync, writeFile, type HookRun } from './helpers';
 
 const APP = 'export function one() {\n  return 1;\n}\n// end\n';
 const EDITED = APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n');
@@ -24,20 +24,8 @@ function silent(r: HookRun): void {
   assert.equal(r.stderr, '');
 }
 
-/** Runs the hook with the payload written in two parts, `pauseMs` apart, before stdin is closed. */
 function runHookSlowly(input: string, cwd: string, pauseMs: number): Promise<HookRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'hook', 'claude-code'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    const half = Math.floor(input.length / 2);
-    child.stdin.write(input.slice(0, half));
-    setTimeout(() => child.stdin.end(input.slice(half)), pauseMs);
-  });
+  return runHookAsync('claude-code', input, cwd, pauseMs);
 }
 
 describe('ai-provenance hook reading stdin', function () {

@@ -3,14 +3,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildCli, cleanup, fixture, git, kinds, makeRepo, provenance, runHook, writeFile, type HookRun } from './helpers';
+import { buildCli, cleanup, fixture, git, kinds, makeRepo, provenance, quiet, runHook, writeFile, type HookRun } from './helpers';
 
 const APP = 'export function one() {\n  return 1;\n}\n// end\n';
-
-function quiet(r: HookRun): void {
-  assert.equal(r.status, 0, `exit status, stderr: ${r.stderr}`);
-  assert.equal(r.stdout, '');
-}
 
 /** PreToolUse Bash, `command` in the repository (standing in for what the agent ran), PostToolUse Bash. */
 function agentShell(repo: string, command: () => void): HookRun {

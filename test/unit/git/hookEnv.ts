@@ -1,9 +1,11 @@
 // Real git hooks for tests: a private bundle of the CLI and a minimal installer (our hook bodies written into .git/hooks).
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { hookScript } from '../../../src/git/hookScripts';
+import { GIT_ENV } from './helpers';
 
 let bundle: { cli: string; node: string; log: string } | undefined;
 
@@ -53,4 +55,15 @@ export function takeNodeStarts(): string[] {
   const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
   writeFileSync(log, '');
   return lines;
+}
+
+/** The test environment with git's hooks pointed at the private bundle and the logging `node`. */
+export function hookedEnv(): NodeJS.ProcessEnv {
+  const { node, cli } = cliBundle();
+  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
+}
+
+/** Runs git in `dir` with our hooks live; returns stdout. */
+export function hookedGit(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, env: hookedEnv(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }

@@ -7,16 +7,10 @@ import { runCheck } from '../../../src/git/check';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, GIT_ENV, initRepo, write } from './helpers';
-import { cliBundle, installHooks } from './hookEnv';
+import { cliBundle, installHooks, hookedEnv, hookedGit } from './hookEnv';
 
-function env(): NodeJS.ProcessEnv {
-  const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-}
+const env = hookedEnv;
+const git = hookedGit;
 
 function noteRuns(dir: string, rev = 'HEAD'): string[] | undefined {
   const r = spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'show', rev], { cwd: dir, env: env(), encoding: 'utf8' });

@@ -1,21 +1,15 @@
 // A commit that reuses another commit's message (-C, -F) must not keep that commit's AI trailers when it has no AI lines.
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
-import { aiLines, cleanupTemp, GIT_ENV, initRepo, lines, tempDir, write } from './helpers';
-import { cliBundle, installHooks, takeNodeStarts } from './hookEnv';
+import { aiLines, cleanupTemp, initRepo, lines, tempDir, write } from './helpers';
+import { installHooks, takeNodeStarts, hookedEnv, hookedGit } from './hookEnv';
 
-function env(): NodeJS.ProcessEnv {
-  const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-}
+const env = hookedEnv;
+const git = hookedGit;
 
 function message(dir: string, rev = 'HEAD'): string {
   return git(dir, 'log', '-1', '--format=%B', rev);

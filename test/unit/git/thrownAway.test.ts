@@ -6,16 +6,9 @@ import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, GIT_ENV, initRepo, write } from './helpers';
-import { cliBundle, installHooks, takeNodeStarts } from './hookEnv';
+import { cliBundle, installHooks, takeNodeStarts, hookedGit } from './hookEnv';
 
-function env(): NodeJS.ProcessEnv {
-  const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-}
+const git = hookedGit;
 
 function cli(dir: string, ...args: string[]): string {
   return execFileSync(process.execPath, [cliBundle().cli, ...args], { cwd: dir, env: GIT_ENV, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
