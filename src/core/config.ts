@@ -34,7 +34,7 @@ export interface ConfigProblem {
   readonly column: number;
 }
 
-export const CONFIG_FILE = '.ai-provenance.json';
+export { CONFIG_FILE } from './names';
 
 export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
   critical: Object.freeze([]),

@@ -6,7 +6,9 @@ import type { CompiledConfig, TeamConfig } from '../core/config';
 import type { Repo } from './repo';
 import type * as Run from './run';
 
-export const CONFIG_FILE = '.ai-provenance.json';
+import { CONFIG_FILE } from '../core/names';
+
+export { CONFIG_FILE };
 
 // The config module pulls in the parser and the generated schema validator; a repository without the file never needs them.
 function configModule(): typeof Config {
