@@ -9,7 +9,8 @@ const HELP = `Usage: ai-provenance check [REV-RANGE...] [--format text|json|sari
 Checks the critical-path policy of .ai-provenance.json for every commit in
 REV-RANGE (any git rev-list range, e.g. origin/main..HEAD), from each commit's
 note (${NOTES_REF}) and, without a note, its AI-Lines/AI-Critical trailers;
-merge commits are judged by their note alone. Commits made with 'git commit --no-verify' are judged like any other.
+merge commits are judged by their note alone. Commits made with
+'git commit --no-verify' are judged like any other.
 
 Each commit is judged by the config at the base of the range (the commit the
 range starts from) and by its own, and fails if either finds a violation: a
