@@ -1,10 +1,9 @@
 // `ai-provenance blame` vs `git blame --line-porcelain` on a 5,000-line file with 200 commits (half with notes).
 // Run: npx tsx bench/blame.bench.ts [--runs N] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
 import type { Attribution } from '../src/core/model';
 import { blameFile } from '../src/git/blame';
@@ -18,7 +17,8 @@ const COMMITS = 200;
 const root = path.resolve(__dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'aip-blame-bench-'));
 const work = path.join(scratch, 'repo');
-const env = { ...process.env, GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_CONFIG_GLOBAL: '/dev/null' };
+// The CLI's code cache lives in the scratch folder, as the per-user one would for an installed CLI.
+const env = { ...process.env, GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_CONFIG_GLOBAL: '/dev/null', AI_PROVENANCE_CACHE_DIR: path.join(scratch, 'cache') };
 const AGENT: Attribution = { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T00:00:00Z' };
 
 function git(...a: string[]): string {
@@ -40,17 +40,8 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const cli = path.join(scratch, 'cli.js');
   mkdirSync(work);
-  buildSync({
-    entryPoints: [path.join(root, 'src/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-    define: { VERSION: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
-  });
+  // The CLI as it ships (launcher, bundles and code cache), built into the scratch folder.
+  execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   git('init', '-q', '-b', 'main');
   git('config', 'gc.auto', '0');
   const text = Array.from({ length: LINES }, (_, i) => `const line${i} = ${i};`);

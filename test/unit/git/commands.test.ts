@@ -4,18 +4,15 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { cleanupTemp, GIT_ENV, initRepo, lines, write } from './helpers';
-import { cliBundle, installHooks } from './hookEnv';
+import { cleanupTemp, initRepo, lines, write } from './helpers';
+import { cliBundle, installHooks, hookedEnv } from './hookEnv';
 
 const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/agent-trace/trace-record.schema.json'), 'utf8'));
 const ajv = new Ajv2020({ strict: false });
 addFormats(ajv);
 const validateTrace = ajv.compile(schema);
 
-function env(): NodeJS.ProcessEnv {
-  const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
-}
+const env = hookedEnv;
 
 function cli(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cliBundle().cli, ...args], { cwd, env: env(), encoding: 'utf8' });

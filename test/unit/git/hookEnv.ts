@@ -3,30 +3,22 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { hookScript } from '../../../src/git/hookScripts';
 import { GIT_ENV } from './helpers';
 
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
 let bundle: { cli: string; node: string; log: string } | undefined;
 
-/** Bundles src/cli/main.ts once per run, plus a `node` wrapper that logs each start so tests can count Node processes. */
+/** Builds the CLI once per run, plus a `node` wrapper that logs each start so tests can count Node processes. */
 export function cliBundle(): { cli: string; node: string; log: string } {
   if (bundle) return bundle;
   // Outlives each suite's temp-dir cleanup; removed when the test process ends.
   const dir = mkdtempSync(path.join(tmpdir(), 'aip-cli-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  // The CLI exactly as it ships (launcher and command bundles), built into the private folder.
+  execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', dir], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const cli = path.join(dir, 'cli.js');
-  buildSync({
-    entryPoints: [path.resolve(__dirname, '../../../src/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-    define: { VERSION: JSON.stringify(JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version) },
-  });
   const log = path.join(dir, 'node-starts.log');
   const node = path.join(dir, 'node');
   writeFileSync(node, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${process.execPath}' "$@"\n`);
@@ -60,7 +52,8 @@ export function takeNodeStarts(): string[] {
 /** The test environment with git's hooks pointed at the private bundle and the logging `node`. */
 export function hookedEnv(): NodeJS.ProcessEnv {
   const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
+  // Compiled-code caches of the throwaway bundle stay in its throwaway folder.
+  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli, AI_PROVENANCE_CACHE_DIR: path.join(path.dirname(cli), 'cache') };
 }
 
 /** Runs git in `dir` with our hooks live; returns stdout. */

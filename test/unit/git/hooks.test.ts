@@ -7,8 +7,8 @@ import addFormats from 'ajv-formats';
 import { parseTraceRecord } from '../../../src/core/agentTrace';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
-import { aiLines, CLAUDE, cleanupTemp, COPILOT, GIT_ENV, initRepo, lines, write } from './helpers';
-import { cliBundle, HOOKS, installHooks, takeNodeStarts } from './hookEnv';
+import { aiLines, CLAUDE, cleanupTemp, COPILOT, initRepo, lines, write } from './helpers';
+import { cliBundle, HOOKS, installHooks, takeNodeStarts, hookedEnv } from './hookEnv';
 import { HOOK_PROTOCOL, hookScript } from '../../../src/git/hookScripts';
 import type { Attribution } from '../../../src/core/model';
 
@@ -18,8 +18,7 @@ addFormats(ajv);
 const validateTrace = ajv.compile(schema);
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli, ...extra };
+  return { ...hookedEnv(), ...extra };
 }
 
 function git(dir: string, ...args: string[]): string {

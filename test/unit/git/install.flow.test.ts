@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -9,7 +9,6 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { command as checkCommand } from '../../../src/cli/commands/check';
 import * as os from 'node:os';
-import { buildSync } from 'esbuild';
 import { aiLines, GIT_ENV, lines, write } from './helpers';
 
 // End to end with real parts: `install` places the real hook bodies (bundled CLI, real node), an agent's
@@ -17,8 +16,12 @@ import { aiLines, GIT_ENV, lines, write } from './helpers';
 
 const CONFIG = '{ "critical": [ { "paths": ["infra/**"], "reason": "Production infrastructure", "level": "block", "reviewers": ["jane@example.com"] } ] }\n';
 
+// The compiled-code cache of the throwaway CLI build stays out of the user's cache folder.
+const CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-install-flow-cache-'));
+process.on('exit', () => fs.rmSync(CACHE_DIR, { recursive: true, force: true }));
+
 function git(dir: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('git', args as string[], { cwd: dir, env: GIT_ENV, encoding: 'utf8' });
+  const r = spawnSync('git', args as string[], { cwd: dir, env: { ...GIT_ENV, AI_PROVENANCE_CACHE_DIR: CACHE_DIR }, encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -57,20 +60,9 @@ describe('installed hooks, end to end', function () {
 
   before(() => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-install-flow-')));
-    // A private bundle of the CLI, as `npm run build` makes it, so the hooks run the real command.
+    // A private build of the CLI, as `npm run build` makes it, so the hooks run the real command.
+    execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', tmp], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'ignore', 'inherit'] });
     cli = path.join(tmp, 'cli.js');
-    buildSync({
-      entryPoints: [path.resolve(__dirname, '../../../src/cli/main.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node18',
-      // As scripts/build.mjs: jsonc-parser's UMD entry cannot be bundled.
-      mainFields: ['module', 'main'],
-      logLevel: 'error',
-      define: { VERSION: '"0.0.0-test"' },
-    });
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { parseTraceRecord } from '../../../src/core/agentTrace';
 import { runCheck } from '../../../src/git/check';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
-import { aiLines, cleanupTemp, GIT_ENV, initRepo, write } from './helpers';
+import { aiLines, cleanupTemp, initRepo, write } from './helpers';
 import { cliBundle, installHooks, hookedEnv, hookedGit } from './hookEnv';
 
 const env = hookedEnv;
@@ -64,7 +64,7 @@ describe('a merge commit with an AI-written conflict resolution', () => {
     const dir = conflictedRepo();
     return resolveWithAi(dir).then(() => {
       git(dir, 'commit', '-q', '--no-edit');
-      const out = JSON.parse(execFileSync(process.execPath, [cliBundle().cli, 'blame', 'billing/rate.ts', '--json'], { cwd: dir, env: GIT_ENV, encoding: 'utf8' })) as { kind: string }[];
+      const out = JSON.parse(execFileSync(process.execPath, [cliBundle().cli, 'blame', 'billing/rate.ts', '--json'], { cwd: dir, env: hookedEnv(), encoding: 'utf8' })) as { kind: string }[];
       assert.deepEqual(out.map((l) => l.kind), ['human', 'ai', 'human']);
     });
   });

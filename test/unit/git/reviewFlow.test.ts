@@ -6,16 +6,13 @@ import * as path from 'node:path';
 import { parseTrailers } from '../../../src/core/trailers';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
-import { aiLines, cleanupTemp, GIT_ENV, initRepo, lines, write } from './helpers';
-import { cliBundle, installHooks } from './hookEnv';
+import { aiLines, cleanupTemp, initRepo, lines, write } from './helpers';
+import { cliBundle, installHooks, hookedEnv } from './hookEnv';
 
 const REVIEW = 'AI-Reviewed-by: Jane Doe <jane@example.com>';
 const CONFIG = JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com'] }] });
 
-function env(): NodeJS.ProcessEnv {
-  const { node, cli } = cliBundle();
-  return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
-}
+const env = hookedEnv;
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });

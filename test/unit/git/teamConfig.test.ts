@@ -6,8 +6,8 @@ import { CONFIG_FILE as CORE_CONFIG_FILE, DEFAULT_CONFIG } from '../../../src/co
 import { discoverRepo } from '../../../src/git/repo';
 import { CONFIG_FILE, loadTeamConfig, NO_CONFIG } from '../../../src/git/teamConfig';
 import { WorkingState } from '../../../src/git/workingState';
-import { aiLines, cleanupTemp, GIT_ENV, initRepo, lines, sh, write } from './helpers';
-import { cliBundle, installHooks } from './hookEnv';
+import { aiLines, cleanupTemp, initRepo, lines, sh, write } from './helpers';
+import { cliBundle, installHooks, hookedEnv } from './hookEnv';
 
 const BLOCK = JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com'] }] }, null, 2);
 // Trailing commas are allowed in the file; a comma where a property must start is not.
@@ -96,10 +96,7 @@ describe('team config for the git side', () => {
     this.timeout(60_000);
     before(() => cliBundle());
 
-    function env(): NodeJS.ProcessEnv {
-      const { node, cli } = cliBundle();
-      return { ...GIT_ENV, AI_PROVENANCE_NODE: node, AI_PROVENANCE_CLI: cli };
-    }
+    const env = hookedEnv;
 
     it('still refuses an unreviewed AI commit to a block path with a stray comma in the unstaged config, printing the error once', async () => {
       const dir = committed(BLOCK);

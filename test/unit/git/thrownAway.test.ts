@@ -5,13 +5,13 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
-import { aiLines, cleanupTemp, GIT_ENV, initRepo, write } from './helpers';
-import { cliBundle, installHooks, takeNodeStarts, hookedGit } from './hookEnv';
+import { aiLines, cleanupTemp, initRepo, write } from './helpers';
+import { cliBundle, hookedEnv, hookedGit, installHooks, takeNodeStarts } from './hookEnv';
 
 const git = hookedGit;
 
 function cli(dir: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [cliBundle().cli, ...args], { cwd: dir, env: GIT_ENV, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [cliBundle().cli, ...args], { cwd: dir, env: hookedEnv(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 function statusJson(dir: string): { path: string; aiLines: number; mixedLines: number }[] {
