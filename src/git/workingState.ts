@@ -100,6 +100,8 @@ export class WorkingState {
 
   /** Replace what is recorded for `path`: `text` is its content now, `lines` the provenance of each line of it (human-only → entry removed). */
   async write(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+    // The editor saves every edited file; one with no AI lines and no entry needs neither the lock nor a write.
+    if (lines.every((l) => l.kind === 'human') && !existsSync(this.entryFile(repoPath))) return;
     await this.withLock(() => this.store(repoPath, new TextFacts(text), lines));
   }
 
@@ -239,7 +241,8 @@ export class WorkingState {
   private async store(repoPath: string, text: TextFacts, lines: readonly LineProvenance[]): Promise<void> {
     const entry = buildEntry(repoPath, text, lines);
     if (entry) await this.put(repoPath, entry);
-    else await this.remove(repoPath);
+    // A file with no AI lines and nothing recorded changes nothing, so watchers must not hear of it.
+    else if (!(await this.remove(repoPath))) return;
     await this.afterChange(entry !== undefined);
   }
 
@@ -257,9 +260,9 @@ export class WorkingState {
     }
   }
 
-  private async remove(repoPath: string): Promise<void> {
+  private async remove(repoPath: string): Promise<boolean> {
     this.cache?.delete(this.entryFile(repoPath));
-    await unlinkIfThere(this.fs, this.entryFile(repoPath));
+    return unlinkIfThere(this.fs, this.entryFile(repoPath));
   }
 
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
@@ -641,11 +644,14 @@ export function readOptionalSync(file: string): string | undefined {
 }
 
 /** `fs.rm` with `force` stats before it unlinks; a plain unlink is one call. */
-async function unlinkIfThere(io: StateFs, file: string): Promise<void> {
+/** Resolves to whether there was a file to remove. */
+async function unlinkIfThere(io: StateFs, file: string): Promise<boolean> {
   try {
     await io.unlink(file);
+    return true;
   } catch (err) {
     if (!isNotFound(err)) throw err;
+    return false;
   }
 }
 

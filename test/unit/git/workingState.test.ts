@@ -60,6 +60,16 @@ describe('working state', () => {
     assert.ok(!existsSync(state.pendingMarker), 'no pending marker once nothing is recorded');
   });
 
+  it('changes nothing, and tells no watcher, when a file with no entry is saved with only human lines', async () => {
+    await state.write('b.ts', 'y\n', aiLines(2, [[1, 1]], COPILOT));
+    const generation = path.join(repo.commonDir, 'ai-provenance', 'generation');
+    const before = readFileSync(generation, 'utf8');
+    await state.write('a.ts', 'typed by a person\n', aiLines(2, []));
+    await state.update('c.ts', 'also a person\n', (current) => current);
+    assert.equal(readFileSync(generation, 'utf8'), before, 'the generation file is untouched');
+    assert.deepEqual(await state.paths(), ['b.ts']);
+  });
+
   it('keeps the pending marker while another file still has AI lines', async () => {
     await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
     await state.write('b.ts', 'y\n', aiLines(2, [[1, 1]], COPILOT));
