@@ -46,6 +46,8 @@ export class CriticalPaths implements vscode.Disposable {
     const state = this.service.get(uri);
     const rule = this.config.ruleFor(state?.repo, state?.relPath);
     if (!state || !rule) {
+      // Called on every keystroke: a file that is not critical has nothing to clear, and nobody needs telling.
+      if (!this.diagnostics.has(uri)) return;
       this.diagnostics.delete(uri);
       this.changed.fire();
       return;
