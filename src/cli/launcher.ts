@@ -124,7 +124,22 @@ export function hasCompileCache(version: string): boolean {
   return major > 22 || (major === 22 && minor >= 1);
 }
 
+/**
+ * Hooks start Node with NODE_EXTRA_CA_CERTS emptied (they open no TLS connection, and Node parses that bundle at
+ * start-up) and its value in AI_PROVENANCE_EXTRA_CA_CERTS: put it back for the processes the command starts.
+ */
+export function restoreExtraCaCerts(env: NodeJS.ProcessEnv): void {
+  const saved = env['AI_PROVENANCE_EXTRA_CA_CERTS'];
+  if (saved === undefined) return;
+  delete env['AI_PROVENANCE_EXTRA_CA_CERTS'];
+  if (env['NODE_EXTRA_CA_CERTS'] !== '') return;
+  // Empty: the variable was unset (or empty, which Node treats the same) where the hook started.
+  if (saved === '') delete env['NODE_EXTRA_CA_CERTS'];
+  else env['NODE_EXTRA_CA_CERTS'] = saved;
+}
+
 function launch(): void {
+  restoreExtraCaCerts(process.env);
   let bundle = path.join(__dirname, bundleFor(process.argv[2]));
   try {
     statSync(bundle);

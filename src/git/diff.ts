@@ -20,12 +20,27 @@ export interface FileChange {
   readonly addedCount: number;
 }
 
-const DIFF_FLAGS = ['-M', '--raw', '--numstat', '-z', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-abbrev', '--no-relative', '--full-index'];
+/** The flags of every diff we parse; prepare-commit-msg's shell runs the same `diff-index` (hookScripts.ts). */
+export const DIFF_FLAGS = ['-M', '--raw', '--numstat', '-z', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-abbrev', '--no-relative', '--full-index'] as const;
 
 /** Changes of the index against `base` (a commit or tree). */
 export async function indexChanges(repo: Repo, base: string): Promise<FileChange[]> {
   const out = await gitBuffer(['diff-index', '--cached', ...DIFF_FLAGS, base, '--'], { cwd: repo.root });
   return parseDiffOutput(out.stdout.toString('utf8'));
+}
+
+/** Ends the staged diff prepare-commit-msg's shell computes while Node starts: `\n<marker> <diff exit status>\n`. */
+export const PRECOMPUTED_END = 'ai-provenance-diff-exit';
+
+/**
+ * Parses what the shell wrote: the output of `git diff-index --cached DIFF_FLAGS HEAD --`, then the end marker with
+ * the diff's exit status. Undefined when the diff failed (no HEAD yet, say) or the stream is not of that form: the
+ * caller then asks git itself.
+ */
+export function parsePrecomputed(out: Buffer): FileChange[] | undefined {
+  const end = out.lastIndexOf(`\n${PRECOMPUTED_END} `);
+  if (end < 0 || !/^0\n?$/.test(out.subarray(end + PRECOMPUTED_END.length + 2).toString('latin1'))) return undefined;
+  return parseDiffOutput(out.subarray(0, end).toString('utf8'));
 }
 
 /** Changes of commit `target` against `base` (its parent, or the empty tree). */

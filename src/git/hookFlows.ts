@@ -1,6 +1,6 @@
 // What the git hooks do when they need Node: prepare-commit-msg precomputes for commit-msg and post-commit, which
 // normally finish in shell (hookScripts.ts); the other entry points here are their fallbacks, plus post-rewrite.
-import { existsSync, mkdirSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, readFile, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
@@ -10,7 +10,7 @@ import { evaluatePolicy, type PolicyFinding } from '../core/policy';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
-import { commitChanges, readBlobs } from './diff';
+import { commitChanges, parsePrecomputed, readBlobs, type FileChange } from './diff';
 import { writeNote } from './notes';
 import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
@@ -76,11 +76,15 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     return 0;
   }
   const sourcesP = source === 'squash' ? mergeSquashSources(repo) : Promise.resolve([]);
+  // The shell may have run the staged diff against HEAD while this process started (on stdin); it then also
+  // writes the tree itself, once this process is done.
+  const precomputed = io.env['AI_PROVENANCE_PRECOMPUTED'] === '1';
+  const preP = precomputed ? readPrecomputed() : Promise.resolve(undefined);
   // Most commits are not amends: start on that assumption while the process tree is checked.
-  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn });
+  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP });
   plainP.catch(() => undefined);
   // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
-  const treeP = replay === 'none' ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve('');
+  const treeP = replay === 'none' && !precomputed ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
   treeP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend() : false;
   const detail = amend
@@ -99,7 +103,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   }
 
   mkdirSync(scratch, { recursive: true });
-  writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
+  if (tree !== undefined) writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   // commit-msg's shell reads it instead of asking git again.
   writeFileSync(path.join(scratch, 'commentchar'), `${commentChar}\n`);
   if (files.some((f) => f.runs.length > 0)) {
@@ -112,6 +116,12 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   await precomputeAdvance(repo, state, scratch, detail, Number(io.env['AI_PROVENANCE_HOOK_PROTOCOL'] ?? 1) >= 2);
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
+}
+
+/** The staged diff the shell computed, from stdin (see parsePrecomputed); undefined when unreadable. */
+function readPrecomputed(): Promise<FileChange[] | undefined> {
+  // fs.readFile reads the pipe in the thread pool while this process goes on; the shell's git always closes it.
+  return new Promise((resolve) => readFile(0, (err, data) => resolve(err ? undefined : parsePrecomputed(data))));
 }
 
 /** For commit-msg in shell: one line per violated `block` rule, listing who may sign off (`*`: anyone but the author). */

@@ -1,6 +1,7 @@
 // The POSIX sh bodies of our git hooks. They decide without Node when there is nothing to do, and start Node at
 // most once per commit: prepare-commit-msg's Node run precomputes what commit-msg and post-commit need.
 import { NON_DELIVERABLE_DOMAIN } from '../core/trailers';
+import { DIFF_FLAGS, PRECOMPUTED_END } from './diff';
 import { NOTES_REF } from './notes';
 
 /** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
@@ -57,6 +58,8 @@ fi
 ap_state=$ap_common/ai-provenance
 ap_scratch=$ap_gitdir/ai-provenance-commit
 ap_notes=${NOTES_REF}
+# Set where Node's stdin carries prepare-commit-msg's precomputed git answers.
+ap_precomputed=
 
 ap_run() {
   if ! command -v "$ap_node" >/dev/null 2>&1; then
@@ -67,7 +70,9 @@ ap_run() {
     echo "ai-provenance: $ap_cli not found (reinstall with 'ai-provenance install'); $ap_hook hook skipped, the commit is not affected" >&2
     return 0
   fi
-  AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common AI_PROVENANCE_HOOK_PROTOCOL=${HOOK_PROTOCOL} "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
+  # The hook opens no TLS connection: a certificate bundle named in NODE_EXTRA_CA_CERTS would only be parsed at
+  # Node's start-up (tens of ms for a system bundle). The launcher hands the value back to the processes it starts.
+  AI_PROVENANCE_EXTRA_CA_CERTS=\${NODE_EXTRA_CA_CERTS-} NODE_EXTRA_CA_CERTS= AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common AI_PROVENANCE_HOOK_PROTOCOL=${HOOK_PROTOCOL} AI_PROVENANCE_PRECOMPUTED=$ap_precomputed "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
 }
 
 ap_has_notes() {
@@ -127,7 +132,17 @@ if ap_replaying; then
   exit 0
 fi
 if [ -e "$ap_state/pending" ]; then
-  ap_run "$@"
+  # git computes what Node needs while Node starts, on another core: the staged diff (on Node's stdin) and the tree
+  # this commit will have (for post-commit's check; only when prepare-commit-msg finished its precomputation).
+  LC_ALL=C GIT_OPTIONAL_LOCKS=0 git write-tree > "$ap_scratch.tree" 2>/dev/null &
+  ap_wt=$!
+  {
+    LC_ALL=C GIT_OPTIONAL_LOCKS=0 git diff-index --cached ${DIFF_FLAGS.join(' ')} HEAD -- 2>/dev/null
+    printf '\\n${PRECOMPUTED_END} %s\\n' "$?"
+  } | { ap_precomputed=1; ap_run "$@"; }
+  if wait "$ap_wt" && [ -s "$ap_scratch/done" ] && read -r ap_tree < "$ap_scratch.tree"; then
+    echo "$ap_tree" > "$ap_scratch/tree"
+  fi
 elif [ "\${2-}" = squash ]; then
   ap_has_notes && ap_run "$@"
 # Only an amend of a commit that has a note has anything to carry.
@@ -209,7 +224,12 @@ ap_apply() {
     echo "$ap_head" > "$ap_scratch/written"
   fi
   [ -d "$ap_scratch/advance" ] || return 0
-  ( set -C; echo "$$ - sh" > "$ap_state/lock" ) 2>/dev/null || return 1
+  # The lock is a file only one writer can create (noclobber); taken in this shell, without a subshell's fork.
+  set -C
+  { echo "$$ - sh" > "$ap_state/lock"; } 2>/dev/null
+  ap_locked=$?
+  set +C
+  [ "$ap_locked" -eq 0 ] || return 1
   read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
   # Every entry must still be exactly what prepare-commit-msg saw; otherwise Node redoes the advance.
   ap_adv=$ap_scratch/advance
@@ -238,12 +258,21 @@ ap_apply() {
     { [ -d "$ap_entries" ] || mkdir -p "$ap_entries"; } && mv -f "$ap_adv"/after/* "$ap_entries"/ || { ap_unlock; return 1; }
     break
   done
-  # The advance folder goes in the same rm: the next prepare-commit-msg then has little to clear.
-  rm -rf -- "$@" "$ap_adv"
-  # Only its change matters to watchers, so a plain write (no temp file and rename) is enough.
+  # pending goes with the last entry (of any worktree) this commit leaves none of.
+  ap_left=
+  for ap_e in "$ap_state"/entries/*/*.json; do
+    [ -e "$ap_e" ] || continue
+    [ "\${ap_e%/*}" = "$ap_entries" ] && case " $ap_del " in *" \${ap_e##*/} "*) continue ;; esac
+    ap_left=1
+    break
+  done
+  [ -n "$ap_left" ] || set -- "$@" "$ap_state/pending"
+  # One rm: the deleted entries, pending, the advance folder, then the lock (no writer adds an entry before pending is gone).
+  rm -rf -- "$@" "$ap_adv" "$ap_state/lock"
+  # Watchers re-read on this change, after the entries changed. Only its change matters: a plain write is enough.
   echo "$$ post-commit" > "$ap_state/generation"
-  set -- "$ap_state"/entries/*/*.json
-  if [ -e "$1" ]; then ap_unlock; else rm -f "$ap_state/pending" "$ap_state/lock"; fi
+  # Applied: nothing of this precomputation may be applied again.
+  : > "$ap_scratch/done"
   return 0
 }
 

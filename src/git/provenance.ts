@@ -19,6 +19,8 @@ export interface ProvenanceOptions {
   readonly sources?: readonly string[];
   /** Where to report notes that cannot be read; they are skipped. */
   readonly report?: (line: string) => void;
+  /** The index against HEAD when already known (see parsePrecomputed); undefined asks git. Not used with `amend`. */
+  readonly headChanges?: Promise<FileChange[] | undefined>;
 }
 
 /** For each staged text file: its added/changed lines and which of them are AI (re-anchored onto the staged blob). */
@@ -38,11 +40,15 @@ export interface StagedDetail {
 export async function stagedDetail(repo: Repo, state: WorkingState | undefined, opts: ProvenanceOptions = {}): Promise<StagedDetail> {
   const [all, statePaths, carried, config] = await Promise.all([
     // Ask for HEAD (or HEAD^ when amending) directly and fall back to the empty tree for a first commit; saves a rev-parse.
-    indexChanges(repo, opts.amend ? 'HEAD^' : 'HEAD').catch(async (err: unknown) => {
-      if (!opts.amend && (await headCommit(repo))) throw err;
-      if (opts.amend && (await parentOf(repo, 'HEAD'))) throw err;
-      return indexChanges(repo, emptyTree(repo));
-    }),
+    (opts.amend ? Promise.resolve(undefined) : (opts.headChanges ?? Promise.resolve(undefined))).then(
+      (known) =>
+        known ??
+        indexChanges(repo, opts.amend ? 'HEAD^' : 'HEAD').catch(async (err: unknown) => {
+          if (!opts.amend && (await headCommit(repo))) throw err;
+          if (opts.amend && (await parentOf(repo, 'HEAD'))) throw err;
+          return indexChanges(repo, emptyTree(repo));
+        }),
+    ),
     state ? state.paths() : Promise.resolve([]),
     opts.sources?.length || opts.amend ? notesOf(repo, [...(opts.sources ?? []), ...(opts.amend ? [await headCommit(repo)].filter((h): h is string => !!h) : [])], opts.report) : Promise.resolve([]),
     opts.config,

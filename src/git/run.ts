@@ -1,5 +1,10 @@
 // git through argument arrays with a pinned environment; never a shell string.
-import { execFile, spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+
+/** Loaded on first use: a commit's hook process often starts no git at all, and the module costs it 2 ms. */
+function childProcess(): typeof ChildProcess {
+  return require('node:child_process') as typeof ChildProcess;
+}
 
 export class GitError extends Error {
   constructor(
@@ -45,7 +50,7 @@ export function git(args: readonly string[], opts: RunOptions): Promise<RunResul
 /** Like `git`, but returns stdout as bytes (blobs may be binary). */
 export function gitBuffer(args: readonly string[], opts: RunOptions): Promise<{ stdout: Buffer; exitCode: number }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = childProcess().execFile(
       'git',
       args as string[],
       { cwd: opts.cwd, env: gitEnv(opts.env), encoding: 'buffer', maxBuffer: MAX_BUFFER },
@@ -66,7 +71,7 @@ export function gitBuffer(args: readonly string[], opts: RunOptions): Promise<{ 
 /** Streams git's stdout line by line (for large outputs such as blame). */
 export function gitLines(args: readonly string[], opts: RunOptions, onLine: (line: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args as string[], { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('git', args as string[], { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let rest = '';
     let stderr = '';
     child.stdout.setEncoding('utf8');

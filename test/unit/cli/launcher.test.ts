@@ -149,6 +149,31 @@ describe('launcher (dist/cli.js)', function () {
     assert.match(r.stderr, /^ai-provenance hook claude-code: stdin:1:2: invalid JSON/);
   });
 
+  it('hands NODE_EXTRA_CA_CERTS back to the processes a command starts, as the hook that emptied it found it', () => {
+    // Our git hooks start Node with the variable emptied and its value in AI_PROVENANCE_EXTRA_CA_CERTS. The git the
+    // command runs (`status` asks git) must see the user's environment again: a git on PATH logs what it got.
+    const repo = path.join(tmp, 'ca-repo');
+    execFileSync('git', ['init', '-q', repo]);
+    const bin = path.join(tmp, 'ca-bin');
+    execFileSync('mkdir', ['-p', bin]);
+    const log = path.join(bin, 'log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "\${NODE_EXTRA_CA_CERTS-unset} \${AI_PROVENANCE_EXTRA_CA_CERTS-unset}" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const run = (saved: string): string[] => {
+      writeFileSync(log, '');
+      const r = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'status'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env['PATH']}`, AI_PROVENANCE_CACHE_DIR: cache, NODE_EXTRA_CA_CERTS: '', AI_PROVENANCE_EXTRA_CA_CERTS: saved },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+    };
+    assert.deepEqual(run('/etc/some-bundle.pem'), ['/etc/some-bundle.pem unset']);
+    // Empty: the variable was not set where the hook started, so it is not set for git either.
+    assert.deepEqual(run(''), ['unset unset']);
+  });
+
   describe('pieces', () => {
     it('maps the hook commands to their bundles and everything else to the full one', () => {
       assert.equal(bundleFor('hook'), 'cli-hook.js');

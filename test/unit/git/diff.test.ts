@@ -1,9 +1,22 @@
 import { strict as assert } from 'node:assert';
 import { discoverRepo, toRepoPath } from '../../../src/git/repo';
-import { indexChanges, parseDiffOutput, readBlobs } from '../../../src/git/diff';
+import { execFileSync } from 'node:child_process';
+import { indexChanges, parseDiffOutput, parsePrecomputed, PRECOMPUTED_END, readBlobs } from '../../../src/git/diff';
+import { hookScript } from '../../../src/git/hookScripts';
 import { cleanupTemp, initRepo, sh, write } from './helpers';
 
 const ODD = 'q"n\nl $(x) ü.txt';
+
+/** A repository with one commit, then its file renamed to ODD and changed (the rename staged, the change not). */
+function stagedRename(): string {
+  const dir = initRepo();
+  write(dir, 'x y.txt', 'a\nb\nc\n');
+  sh(dir, 'git', 'add', '.');
+  sh(dir, 'git', 'commit', '-qm', 'init');
+  sh(dir, 'git', 'mv', 'x y.txt', ODD);
+  write(dir, ODD, 'a\nB\nc\nd\n');
+  return dir;
+}
 
 describe('git diff parsing', () => {
   after(cleanupTemp);
@@ -34,12 +47,7 @@ describe('git diff parsing', () => {
   });
 
   it('reads the staged change of a real repository with odd file names', async () => {
-    const dir = initRepo();
-    write(dir, 'x y.txt', 'a\nb\nc\n');
-    sh(dir, 'git', 'add', '.');
-    sh(dir, 'git', 'commit', '-qm', 'init');
-    sh(dir, 'git', 'mv', 'x y.txt', ODD);
-    write(dir, ODD, 'a\nB\nc\nd\n');
+    const dir = stagedRename();
     write(dir, 'bin.dat', Buffer.from([0, 1, 2, 3]));
     sh(dir, 'git', 'add', '-A');
     const repo = await discoverRepo(dir);
@@ -50,6 +58,23 @@ describe('git diff parsing', () => {
     assert.equal(changes.find((c) => c.path === 'bin.dat')?.binary, true);
     const blobs = await readBlobs(repo, [renamed!.newBlob]);
     assert.equal(blobs.get(renamed!.newBlob)?.toString('utf8'), 'a\nB\nc\nd\n');
+  });
+
+  it('reads the staged diff prepare-commit-msg\'s shell computed exactly as its own, and refuses a failed or cut one', async () => {
+    const dir = stagedRename();
+    sh(dir, 'git', 'add', '-A');
+    // The very commands of the installed hook script (its prepare-commit-msg body), run by sh.
+    const body = hookScript('prepare-commit-msg', '/nonexistent/cli.js');
+    const diffLine = body.split('\n').find((l) => l.includes('git diff-index'))!.trim();
+    const end = body.split('\n').find((l) => l.includes(PRECOMPUTED_END))!.trim();
+    const stream = (cwd: string): Buffer => execFileSync('sh', ['-c', `${diffLine}\n${end}`], { cwd });
+    const repo = await discoverRepo(dir);
+    assert.deepEqual(parsePrecomputed(stream(dir)), await indexChanges(repo, 'HEAD'));
+    // No HEAD yet: the diff fails, and the caller must ask git itself.
+    assert.equal(parsePrecomputed(stream(initRepo())), undefined);
+    const good = stream(dir);
+    assert.equal(parsePrecomputed(good.subarray(0, good.length - 30)), undefined, 'cut before the end marker');
+    assert.equal(parsePrecomputed(Buffer.from('')), undefined);
   });
 
   it('turns command-line paths into repository-relative ones and refuses paths outside', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -83,6 +83,51 @@ describe('git hooks', function () {
       assert.equal(message(dir), 'Add things\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAssisted-by: copilot\nAI-Lines: 4/10\n\n');
       assert.deepEqual(noteSummary(dir), ['src/a.ts: 2-4 ai claude-code', 'src/b.ts: 1-1 ai copilot']);
       assert.equal(takeNodeStarts().length, 1, 'one Node process for the whole commit');
+    });
+
+    it('starts its one Node process without the CA bundle NODE_EXTRA_CA_CERTS names (Node would parse it for nothing)', async () => {
+      const dir = newRepo();
+      await recordAi(dir, 'a.ts', lines(3), [[1, 3]]);
+      git(dir, 'add', '.');
+      // Node warns on stderr at start-up when it cannot load the bundle: a hook's Node that loaded it would print this.
+      const r = gitResult(dir, ['commit', '-qm', 'with a bundle set'], { NODE_EXTRA_CA_CERTS: '/nonexistent/ai-provenance-test-ca.pem' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /extra certs/i);
+      assert.match(message(dir), /^AI-Lines: 3\/3$/m);
+      assert.deepEqual(noteSummary(dir), ['a.ts: 1-3 ai claude-code']);
+    });
+
+    it('runs no git from Node on a plain commit: the shell computes the staged diff and the tree while Node starts', async () => {
+      const dir = newRepo();
+      write(dir, 'README', 'hi\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'first');
+      await recordAi(dir, 'a.ts', lines(3), [[1, 3]]);
+      await recordAi(dir, 'b.ts', lines(4), [[2, 3]], COPILOT);
+      git(dir, 'add', '.');
+      // git puts its own exec dir first on the hooks' PATH, so a logging git is put first on Node's PATH instead,
+      // by a node wrapper: every git our Node process starts is logged, the shell's are not.
+      const bin = path.join(dir, '.git', 'test-bin');
+      mkdirSync(bin);
+      const log = path.join(bin, 'log');
+      writeFileSync(log, '');
+      const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+      const node = path.join(bin, 'node');
+      writeFileSync(node, `#!/bin/sh\nPATH='${bin}':$PATH exec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+      const commit = (...args: string[]): string[] => {
+        writeFileSync(log, '');
+        const r = gitResult(dir, ['commit', '-q', ...args], { AI_PROVENANCE_NODE: node });
+        assert.equal(r.status, 0, r.stderr);
+        return readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+      };
+      assert.deepEqual(commit('-m', 'plain'), [], 'git started by Node');
+      assert.deepEqual(noteSummary(dir), ['a.ts: 1-3 ai claude-code', 'b.ts: 2-3 ai copilot']);
+      // The logging works: an amend is diffed against HEAD^, which Node asks git for itself.
+      await recordAi(dir, 'c.ts', lines(2), [[1, 1]]);
+      git(dir, 'add', '.');
+      assert.ok(commit('--amend', '-m', 'amended').includes('diff-index'));
+      assert.deepEqual(noteSummary(dir), ['a.ts: 1-3 ai claude-code', 'b.ts: 2-3 ai copilot', 'c.ts: 1-1 ai claude-code']);
     });
 
     it('clears committed lines from the working state and the pending marker', async () => {
