@@ -47,7 +47,12 @@ export function parseConfig(text: string): { config?: TeamConfig; problems: Conf
   // VS Code drops the BOM when it opens a file, so positions are counted without it.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = lineStarts(body);
-  const at = (message: string, offset: number, length: number): ConfigProblem => ({ message, offset, length, ...positionAt(lines, offset) });
+  // jsonc-parser may place an error at the end of the text one character past it (an unterminated comment, a missing
+  // value): kept inside the text, so editors and `file:line:col` point at a real position.
+  const at = (message: string, offset: number, length: number): ConfigProblem => {
+    const start = Math.min(Math.max(offset, 0), body.length);
+    return { message, offset: start, length: Math.max(0, Math.min(length, body.length - start)), ...positionAt(lines, start) };
+  };
 
   if (isBlank(body)) {
     return { problems: [at('the file is empty: expected a JSON object such as { "critical": [] }', 0, 0)] };

@@ -253,6 +253,24 @@ describe('team config', () => {
     });
   });
 
+  describe('problems at the end of the text', () => {
+    it('stay inside the text where the JSON parser points one past its end (an unterminated comment, a missing value)', () => {
+      for (const text of ['#/*', '{"critical": [] /*', '{"critical":']) {
+        const problems = problemsOf(text);
+        assert.ok(problems.length > 0, text);
+        for (const p of problems) assert.ok(p.offset + p.length <= text.length, `${JSON.stringify(text)}: ${p.message} at ${p.offset}+${p.length}`);
+      }
+      assert.deepEqual(
+        problemsOf('#/*').map((p) => [p.message, p.offset, p.length]),
+        [
+          ["JSON syntax error: unexpected character '#'", 0, 1],
+          ["JSON syntax error: unterminated comment: expected '*/'", 1, 2],
+          ['JSON syntax error: expected a value', 3, 0],
+        ],
+      );
+    });
+  });
+
   describe('formatProblem', () => {
     it('prints file:line:col: message', () => {
       const [p] = problemsOf('{\n  "critical": 1\n}');
