@@ -11,6 +11,34 @@ import { HOOK_AGENTS, isHookAgent, type HookAgent } from './index';
 /** Seconds (milliseconds for Gemini) an agent waits for the hook; it finishes in a fraction of that. */
 const TIMEOUT_S = 10;
 
+/** The project's own copy of the CLI, relative to the repository root (where npm puts a dependency's bin). */
+export const LOCAL_CLI = 'node_modules/ai-provenance/dist/cli.js';
+
+/**
+ * Where the hook command finds the CLI. `local`: the project's own copy at LOCAL_CLI, which every clone of the
+ * project has once its dependencies are installed (the settings files are committed and shared). Otherwise the
+ * absolute path of the copy that ran install.
+ */
+export type CliLocation = { readonly local: true } | { readonly local: false; readonly cliPath: string };
+
+/**
+ * Prefix for commands a POSIX shell runs. Node parses a CA bundle named in NODE_EXTRA_CA_CERTS at every start-up
+ * (a system bundle: tens of milliseconds, about as long as the whole hook otherwise takes); the hook opens no network
+ * connection, and git, the only program it starts, ignores the variable, so the value is not handed on. An empty
+ * value makes Node load no bundle. cmd.exe and PowerShell have no `VAR= command` form: commands they run go without.
+ */
+const NO_CA = 'NODE_EXTRA_CA_CERTS= ';
+
+/** A path in double quotes, with the characters a POSIX shell expands there escaped. */
+function shellQuoted(p: string): string {
+  return `"${p.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+/** `node <cli> hook <agent>`; `localPath` names the project's copy from where the agent runs the command. */
+function nodeCommand(agent: HookAgent, at: CliLocation, localPath: string = LOCAL_CLI): string {
+  return `node ${at.local ? localPath : shellQuoted(at.cliPath)} hook ${agent}`;
+}
+
 type Shape = 'grouped' | 'flat';
 
 interface AgentSettings {
@@ -20,56 +48,87 @@ interface AgentSettings {
   readonly base: Record<string, unknown>;
   /** `grouped`: hooks.<Event>[] = {matcher, hooks: [{command}]} (Claude style); `flat`: hooks.<event>[] = {command}. */
   readonly shape: Shape;
-  /** Event name → the entry to add for `command`. */
-  entries(command: string): Record<string, Record<string, unknown>>;
-  /** The command string of a hook object, in the field this agent uses. */
-  commandOf(hook: Record<string, unknown>): string | undefined;
+  /** Event name → the entry to add for the CLI at `at`. */
+  entries(at: CliLocation): Record<string, Record<string, unknown>>;
 }
 
-const claudeLike = (matcher: string, extra: Record<string, unknown>) => (command: string) => {
-  const group = { matcher, hooks: [{ type: 'command', command, ...extra }] };
-  return { PreToolUse: group, PostToolUse: group };
+// How each agent runs a command, which decides how ours names the CLI:
+// - Claude Code: `sh -c` (Git Bash on Windows) in the session's current directory, which follows Claude's `cd` into
+//   subdirectories; CLAUDE_PROJECT_DIR names the project root.
+// - Codex: `$SHELL -lc` in the session's directory, maybe a subdirectory, with no variable naming the project root,
+//   so git names it. On Windows cmd.exe runs `commandWindows` instead: no `VAR=`, no `$(…)`; npx finds the project's
+//   copy from any subdirectory there, at npx's start-up cost.
+// - Gemini CLI: `bash -c`, or PowerShell on Windows, with the same string, so no `VAR=`. It reads project settings
+//   only from the directory it was started in and runs hooks there, so the path is relative to it.
+//   ($GEMINI_PROJECT_DIR names that same directory, but Gemini pastes it into the command shell-quoted, which breaks
+//   inside double quotes: always under PowerShell, for paths with spaces under bash.)
+// - Cursor: project hooks run from the project root, through PowerShell on Windows.
+// - Copilot: separate `bash` and `powershell` strings; `cwd` is relative to the repository root.
+const COMMANDS: Readonly<Record<HookAgent, (at: CliLocation) => Record<string, string>>> = {
+  'claude-code': (at) => ({ command: NO_CA + nodeCommand('claude-code', at, `"$CLAUDE_PROJECT_DIR/${LOCAL_CLI}"`) }),
+  codex: (at) => ({
+    command: NO_CA + nodeCommand('codex', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`),
+    commandWindows: at.local ? 'npx --no-install ai-provenance hook codex' : nodeCommand('codex', at),
+  }),
+  'gemini-cli': (at) => ({ command: nodeCommand('gemini-cli', at) }),
+  cursor: (at) => ({ command: nodeCommand('cursor', at) }),
+  copilot: (at) => ({ bash: NO_CA + nodeCommand('copilot', at), powershell: nodeCommand('copilot', at) }),
 };
 
-const commandField = (h: Record<string, unknown>) => (typeof h['command'] === 'string' ? h['command'] : undefined);
+/** The command strings of our hook for `agent`, by the field of the hook object each goes in (what install writes). */
+export function hookCommands(agent: HookAgent, at: CliLocation): Readonly<Record<string, string>> {
+  return COMMANDS[agent](at);
+}
+
+/** Fields of a hook object that hold a command, across the agents. */
+const COMMAND_FIELDS = ['command', 'commandWindows', 'bash', 'powershell'] as const;
+
+const claudeLike = (agent: HookAgent, matcher: string, events: readonly [string, string], extra: Record<string, unknown>) => (at: CliLocation) => {
+  const group = { matcher, hooks: [{ type: 'command', ...COMMANDS[agent](at), ...extra }] };
+  return { [events[0]]: group, [events[1]]: group };
+};
+
+const flat = (agent: HookAgent, events: readonly string[], entry: (commands: Record<string, string>, at: CliLocation) => Record<string, unknown>) => (at: CliLocation) => {
+  const e = entry(COMMANDS[agent](at), at);
+  return Object.fromEntries(events.map((event) => [event, e]));
+};
 
 export const AGENT_SETTINGS: Readonly<Record<HookAgent, AgentSettings>> = {
   // code.claude.com/docs/en/hooks: matcher groups per event; NotebookEdit is not tracked.
-  'claude-code': { file: '.claude/settings.json', base: {}, shape: 'grouped', entries: claudeLike('Write|Edit|MultiEdit|Bash', { timeout: TIMEOUT_S }), commandOf: commandField },
+  'claude-code': {
+    file: '.claude/settings.json',
+    base: {},
+    shape: 'grouped',
+    entries: claudeLike('claude-code', 'Write|Edit|MultiEdit|Bash', ['PreToolUse', 'PostToolUse'], { timeout: TIMEOUT_S }),
+  },
   // developers.openai.com/codex/hooks: same shape as Claude Code; apply_patch and Bash are the tools that write.
-  codex: { file: '.codex/hooks.json', base: {}, shape: 'grouped', entries: claudeLike('apply_patch|Bash', { timeout: TIMEOUT_S }), commandOf: commandField },
+  codex: {
+    file: '.codex/hooks.json',
+    base: {},
+    shape: 'grouped',
+    entries: claudeLike('codex', 'apply_patch|Bash', ['PreToolUse', 'PostToolUse'], { timeout: TIMEOUT_S }),
+  },
   // google-gemini/gemini-cli docs/hooks/reference.md: timeout in milliseconds, `name` identifies the hook in logs.
   'gemini-cli': {
     file: '.gemini/settings.json',
     base: {},
     shape: 'grouped',
-    entries: (command) => {
-      const group = { matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', command, name: 'ai-provenance', timeout: TIMEOUT_S * 1000 }] };
-      return { BeforeTool: group, AfterTool: group };
-    },
-    commandOf: commandField,
+    entries: claudeLike('gemini-cli', 'write_file|replace|run_shell_command', ['BeforeTool', 'AfterTool'], { name: 'ai-provenance', timeout: TIMEOUT_S * 1000 }),
   },
   // cursor.com/docs/agent/hooks: {version: 1, hooks: {<event>: [{command}]}}; no before-edit event for file edits.
   cursor: {
     file: '.cursor/hooks.json',
     base: { version: 1 },
     shape: 'flat',
-    entries: (command) => {
-      const e = { command, timeout: TIMEOUT_S };
-      return { afterFileEdit: e, afterTabFileEdit: e, beforeShellExecution: e, afterShellExecution: e };
-    },
-    commandOf: commandField,
+    entries: flat('cursor', ['afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'], (c) => ({ ...c, timeout: TIMEOUT_S })),
   },
-  // docs.github.com Copilot hooks configuration: {version: 1, hooks: {<event>: [{type, bash, powershell, timeoutSec}]}}.
+  // docs.github.com Copilot hooks reference: {version: 1, hooks: {<event>: [{type, bash, powershell, cwd, timeoutSec}]}}.
   copilot: {
     file: '.github/hooks/ai-provenance.json',
     base: { version: 1 },
     shape: 'flat',
-    entries: (command) => {
-      const e = { type: 'command', bash: command, powershell: command, timeoutSec: TIMEOUT_S };
-      return { preToolUse: e, postToolUse: e };
-    },
-    commandOf: (h) => (typeof h['bash'] === 'string' ? h['bash'] : typeof h['powershell'] === 'string' ? h['powershell'] : undefined),
+    // Where `cwd` is left out, the hook runs in the session's directory, from which the relative path would not resolve.
+    entries: flat('copilot', ['preToolUse', 'postToolUse'], (c, at) => ({ type: 'command', ...c, ...(at.local ? { cwd: '.' } : {}), timeoutSec: TIMEOUT_S })),
   },
 };
 
@@ -77,10 +136,23 @@ export class AgentSettingsError extends Error {
   override name = 'AgentSettingsError';
 }
 
-const OUR_COMMAND = new RegExp(`\\bhook\\s+(${HOOK_AGENTS.join('|')})\\s*$`);
+const AGENT_NAMES = HOOK_AGENTS.join('|');
+const OUR_COMMAND = new RegExp(`\\bhook\\s+(${AGENT_NAMES})\\s*$`);
+// The absolute-path form install writes, with or without the prefix: found even where the manifest does not list
+// it, since the settings files are committed and the manifest (under .git) is not, and an earlier version wrote it
+// without the prefix.
+const OUR_NODE_COMMAND = new RegExp(`^(?:NODE_EXTRA_CA_CERTS= )?node "(?:[^"\\\\]|\\\\.)*cli\\.js" hook (?:${AGENT_NAMES})$`);
 
 function isOurCommand(command: string, known: ReadonlySet<string>): boolean {
-  return known.has(command) || (command.includes('ai-provenance') && OUR_COMMAND.test(command));
+  return known.has(command) || OUR_NODE_COMMAND.test(command) || (command.includes('ai-provenance') && OUR_COMMAND.test(command));
+}
+
+/** A hook object is ours when any of its command fields holds one of our commands. */
+function isOurHook(hook: Record<string, unknown>, known: ReadonlySet<string>): boolean {
+  return COMMAND_FIELDS.some((f) => {
+    const c = hook[f];
+    return typeof c === 'string' && isOurCommand(c, known);
+  });
 }
 
 interface Layout {
@@ -174,12 +246,11 @@ function ourHooks(root: Node | undefined, s: AgentSettings, known: ReadonlySet<s
       const value: unknown = getNodeValue(items[i]!);
       if (!isRecord(value)) continue;
       if (s.shape === 'flat') {
-        const c = s.commandOf(value);
-        if (c !== undefined && isOurCommand(c, known)) out.push(['hooks', event, i]);
+        if (isOurHook(value, known)) out.push(['hooks', event, i]);
         continue;
       }
       const inner = Array.isArray(value['hooks']) ? value['hooks'] : [];
-      const ours = inner.map((h) => isRecord(h) && isOurCommand(s.commandOf(h) ?? '', known));
+      const ours = inner.map((h) => isRecord(h) && isOurHook(h, known));
       if (ours.length > 0 && ours.every(Boolean)) out.push(['hooks', event, i]);
       else for (let j = ours.length - 1; j >= 0; j--) if (ours[j]) out.push(['hooks', event, i, 'hooks', j]);
     }
@@ -223,18 +294,19 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The file text with exactly our entries for `command`; unchanged text when they are already there. */
-export function mergeAgentSettings(file: string, text: string | undefined, agent: HookAgent, command: string, known: ReadonlySet<string> = new Set()): string {
+/** The file text with exactly our entries for the CLI at `at`; unchanged text when they are already there. */
+export function mergeAgentSettings(file: string, text: string | undefined, agent: HookAgent, at: CliLocation, known: ReadonlySet<string> = new Set()): string {
   const s = AGENT_SETTINGS[agent];
-  const wanted = s.entries(command);
+  const wanted = s.entries(at);
+  const ours = new Set([...known, ...Object.values(hookCommands(agent, at))]);
   const root = text === undefined ? undefined : parse(file, text);
   if (text !== undefined && root) {
     // Already installed with this command: leave the file byte for byte as it is.
-    const present = ourHooks(root, s, new Set([...known, command]), file).map((p) => getNodeValue(findNodeAtLocation(root, p)!) as unknown);
+    const present = ourHooks(root, s, ours, file).map((p) => getNodeValue(findNodeAtLocation(root, p)!) as unknown);
     const expected = Object.values(wanted);
     if (present.length === expected.length && expected.every((e) => present.some((p) => sameJson(p, e)))) return text;
   }
-  let out = text !== undefined && root ? removeOurs(file, text, s, new Set([...known, command])) : `${JSON.stringify(s.base, null, 2)}\n`;
+  let out = text !== undefined && root ? removeOurs(file, text, s, ours) : `${JSON.stringify(s.base, null, 2)}\n`;
   if (out.trim() === '') out = `{}${layout(out).eol}`;
   for (const [key, value] of Object.entries(s.base)) {
     const tree = parse(file, out)!;
@@ -286,14 +358,13 @@ async function readManifest(file: string): Promise<Set<string>> {
 }
 
 /**
- * Adds our hook entries to the project settings of each agent (idempotent). `cliCommand` is how the agent should
- * start the CLI, e.g. `npx --no-install ai-provenance` or `node "/abs/dist/cli.js"`. Returns the repository-relative
- * paths of the files it changed. Nothing is written when any file cannot be merged.
+ * Adds our hook entries to the project settings of each agent (idempotent), starting the CLI at `at`. Returns the
+ * repository-relative paths of the files it changed. Nothing is written when any file cannot be merged.
  */
-export async function installAgentHooks(repoRoot: string, agents: string[], cliCommand: string): Promise<string[]> {
+export async function installAgentHooks(repoRoot: string, agents: string[], at: CliLocation): Promise<string[]> {
   const unknown = agents.filter((a) => !isHookAgent(a));
   if (unknown.length > 0) throw new AgentSettingsError(`unknown agent ${unknown.map((a) => `'${a}'`).join(', ')} (one of ${HOOK_AGENTS.join(', ')})`);
-  if (cliCommand.trim() === '' || /[\r\n]/.test(cliCommand)) throw new AgentSettingsError('the command that starts ai-provenance must be one non-empty line');
+  if (!at.local && (at.cliPath === '' || /[\r\n]/.test(at.cliPath))) throw new AgentSettingsError('the path of the ai-provenance CLI must be one non-empty line');
   const manifest = await manifestFile(repoRoot);
   const known = await readManifest(manifest);
   const planned: { file: string; rel: string; text: string }[] = [];
@@ -301,10 +372,9 @@ export async function installAgentHooks(repoRoot: string, agents: string[], cliC
   for (const agent of [...new Set(agents)] as HookAgent[]) {
     const rel = AGENT_SETTINGS[agent].file;
     const file = path.join(repoRoot, ...rel.split('/'));
-    const command = `${cliCommand.trim()} hook ${agent}`;
-    commands.push(command);
+    commands.push(...Object.values(hookCommands(agent, at)));
     const before = await readOptional(file);
-    const after = mergeAgentSettings(rel, before, agent, command, known);
+    const after = mergeAgentSettings(rel, before, agent, at, known);
     if (after !== before) planned.push({ file, rel, text: after });
   }
   // Remember exactly what we wrote, so uninstall finds it whatever the command looks like.
