@@ -65,7 +65,9 @@ interface AgentSettings {
 // - Cursor: project hooks run from the project root, through PowerShell on Windows.
 // - Copilot: separate `bash` and `powershell` strings; `cwd` is relative to the repository root.
 const COMMANDS: Readonly<Record<HookAgent, (at: CliLocation) => Record<string, string>>> = {
-  'claude-code': (at) => ({ command: NO_CA + nodeCommand('claude-code', at, `"$CLAUDE_PROJECT_DIR/${LOCAL_CLI}"`) }),
+  // Where CLAUDE_PROJECT_DIR is missing (reported for some versions, and for other agents that read this file), git
+  // names the root; only then is git started.
+  'claude-code': (at) => ({ command: NO_CA + nodeCommand('claude-code', at, `"\${CLAUDE_PROJECT_DIR:-$(git rev-parse --show-toplevel)}/${LOCAL_CLI}"`) }),
   codex: (at) => ({
     command: NO_CA + nodeCommand('codex', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`),
     commandWindows: at.local ? 'npx --no-install ai-provenance hook codex' : nodeCommand('codex', at),

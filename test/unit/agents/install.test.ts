@@ -16,7 +16,7 @@ const ABS: CliLocation = { local: false, cliPath: '/opt/ai tools/$v/dist/cli.js'
 const ABS_Q = '"/opt/ai tools/\\$v/dist/cli.js"';
 const ALL: HookAgent[] = ['claude-code', 'codex', 'cursor', 'gemini-cli', 'copilot'];
 
-const CLAUDE_LOCAL = 'NODE_EXTRA_CA_CERTS= node "$CLAUDE_PROJECT_DIR/node_modules/ai-provenance/dist/cli.js" hook claude-code';
+const CLAUDE_LOCAL = 'NODE_EXTRA_CA_CERTS= node "${CLAUDE_PROJECT_DIR:-$(git rev-parse --show-toplevel)}/node_modules/ai-provenance/dist/cli.js" hook claude-code';
 const OLD_NPX = (agent: string) => `npx --no-install ai-provenance hook ${agent}`;
 
 /** A project's .claude/settings.json before anything of ours is in it. */
@@ -387,6 +387,19 @@ describe('agent settings', () => {
       silent(shell('sh', command, path.join(repo, 'src'), fixture('claude-code', 'post-edit', { repo }), env));
       const k = await kinds(repo, 'src/app.ts');
       assert.deepEqual([k[0], ...k.slice(3)], ['human', 'human', 'human', 'human']);
+      assert.match(k[1]!, /@claude-code$/);
+      assert.match(k[2]!, /@claude-code$/);
+    });
+
+    it("claude-code, the project's copy: without CLAUDE_PROJECT_DIR, git names the root from a subdirectory", async () => {
+      installLocal('claude-code');
+      const command = settings('claude-code').hooks.PreToolUse[0].hooks[0].command as string;
+      const env = agentEnv({ NODE_EXTRA_CA_CERTS: missingCa });
+      assert.equal(env['CLAUDE_PROJECT_DIR'], undefined);
+      silent(shell('sh', command, path.join(repo, 'src'), fixture('claude-code', 'pre-edit', { repo }), env));
+      writeFile(repo, 'src/app.ts', EDITED);
+      silent(shell('sh', command, path.join(repo, 'src'), fixture('claude-code', 'post-edit', { repo }), env));
+      const k = await kinds(repo, 'src/app.ts');
       assert.match(k[1]!, /@claude-code$/);
       assert.match(k[2]!, /@claude-code$/);
     });
