@@ -1,7 +1,7 @@
 // Writes and removes the hook entries that call `ai-provenance hook <agent>` in each agent's project settings,
 // merging with what is there: edits located with jsonc-parser's syntax tree touch only our entries, so the user's
 // other hooks, keys, comments and formatting stay byte for byte.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { discoverRepo, stateDir } from '../git/repo';
@@ -32,6 +32,11 @@ const NO_CA = 'NODE_EXTRA_CA_CERTS= ';
 /** A path in double quotes, with the characters a POSIX shell expands there escaped. */
 function shellQuoted(p: string): string {
   return `"${p.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+/** A string in single quotes for a POSIX shell (and for fish, tcsh and nushell, which quote the same way). */
+function singleQuoted(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `node <cli> hook <agent>`; `localPath` names the project's copy from where the agent runs the command. */
@@ -68,8 +73,9 @@ const COMMANDS: Readonly<Record<HookAgent, (at: CliLocation) => Record<string, s
   // Where CLAUDE_PROJECT_DIR is missing (reported for some versions, and for other agents that read this file), git
   // names the root; only then is git started.
   'claude-code': (at) => ({ command: NO_CA + nodeCommand('claude-code', at, `"\${CLAUDE_PROJECT_DIR:-$(git rev-parse --show-toplevel)}/${LOCAL_CLI}"`) }),
+  // Wrapped in `sh -c`: Codex runs it through the user's login shell, which may be fish, tcsh or nushell.
   codex: (at) => ({
-    command: NO_CA + nodeCommand('codex', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`),
+    command: `sh -c ${singleQuoted(NO_CA + nodeCommand('codex', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`))}`,
     commandWindows: at.local ? 'npx --no-install ai-provenance hook codex' : nodeCommand('codex', at),
   }),
   'gemini-cli': (at) => ({ command: nodeCommand('gemini-cli', at) }),
@@ -139,14 +145,27 @@ export class AgentSettingsError extends Error {
 }
 
 const AGENT_NAMES = HOOK_AGENTS.join('|');
-const OUR_COMMAND = new RegExp(`\\bhook\\s+(${AGENT_NAMES})\\s*$`);
-// The absolute-path form install writes, with or without the prefix: found even where the manifest does not list
-// it, since the settings files are committed and the manifest (under .git) is not, and an earlier version wrote it
-// without the prefix.
-const OUR_NODE_COMMAND = new RegExp(`^(?:NODE_EXTRA_CA_CERTS= )?node "(?:[^"\\\\]|\\\\.)*cli\\.js" hook (?:${AGENT_NAMES})$`);
+const OUR_COMMAND = new RegExp(`\\bhook\\s+(${AGENT_NAMES})'?\\s*$`);
+// The absolute-path form install writes, with or without the prefix and the `sh -c` wrapper: found even where the
+// manifest does not list it, since the settings files are committed and the manifest (under .git) is not, and an
+// earlier version wrote it without the prefix. Ours only where that path is this package's CLI: another tool may
+// name its own cli.js the same way.
+const OUR_NODE_COMMAND = new RegExp(`^(?:sh -c ')?(?:NODE_EXTRA_CA_CERTS= )?node "((?:[^"\\\\]|\\\\.)*/dist/cli\\.js)" hook (?:${AGENT_NAMES})'?$`);
 
 function isOurCommand(command: string, known: ReadonlySet<string>): boolean {
-  return known.has(command) || OUR_NODE_COMMAND.test(command) || (command.includes('ai-provenance') && OUR_COMMAND.test(command));
+  if (known.has(command) || (command.includes('ai-provenance') && OUR_COMMAND.test(command))) return true;
+  const m = OUR_NODE_COMMAND.exec(command.replace(/'\\''/g, "'"));
+  return m !== null && isThisPackage(m[1]!.replace(/\\(.)/g, '$1'));
+}
+
+/** Whether `cli` is dist/cli.js of an ai-provenance package (its package.json says so). */
+function isThisPackage(cli: string): boolean {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(path.join(path.dirname(path.dirname(cli)), 'package.json'), 'utf8'));
+    return isRecord(pkg) && pkg['name'] === 'ai-provenance';
+  } catch {
+    return false;
+  }
 }
 
 /** A hook object is ours when any of its command fields holds one of our commands. */

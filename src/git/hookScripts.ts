@@ -131,7 +131,10 @@ if ap_replaying; then
   [ -e "$ap_gitdir/rebase-merge/current-fixups" ] && ap_has_notes && ap_run "$@"
   exit 0
 fi
-if [ -e "$ap_state/pending" ]; then
+if [ -e "$ap_state/pending" ] && { ! command -v "$ap_node" >/dev/null 2>&1 || [ ! -f "$ap_cli" ]; }; then
+  # Says what is missing; there is nothing to compute for.
+  ap_run "$@"
+elif [ -e "$ap_state/pending" ]; then
   # git computes what Node needs while Node starts, on another core: the staged diff (on Node's stdin) and the tree
   # this commit will have (for post-commit's check; only when prepare-commit-msg finished its precomputation).
   LC_ALL=C GIT_OPTIONAL_LOCKS=0 git write-tree > "$ap_scratch.tree" 2>/dev/null &
@@ -139,7 +142,7 @@ if [ -e "$ap_state/pending" ]; then
   {
     LC_ALL=C GIT_OPTIONAL_LOCKS=0 git diff-index --cached ${DIFF_FLAGS.join(' ')} HEAD -- 2>/dev/null
     printf '\\n${PRECOMPUTED_END} %s\\n' "$?"
-  } | { ap_precomputed=1; ap_run "$@"; }
+  } 2>/dev/null | { ap_precomputed=1; ap_run "$@"; }
   if wait "$ap_wt" && [ -s "$ap_scratch/done" ] && read -r ap_tree < "$ap_scratch.tree"; then
     echo "$ap_tree" > "$ap_scratch/tree"
   fi
@@ -258,11 +261,14 @@ ap_apply() {
     { [ -d "$ap_entries" ] || mkdir -p "$ap_entries"; } && mv -f "$ap_adv"/after/* "$ap_entries"/ || { ap_unlock; return 1; }
     break
   done
-  # pending goes with the last entry (of any worktree) this commit leaves none of.
+  # pending goes with the last entry (of any worktree) this commit leaves none of. Node wrote $ap_entries with its
+  # own spelling of the path (symlinks resolved, backslashes on Windows): only the worktree's folder name is compared.
+  ap_own=\${ap_entries##*[/\\\\]}
   ap_left=
   for ap_e in "$ap_state"/entries/*/*.json; do
     [ -e "$ap_e" ] || continue
-    [ "\${ap_e%/*}" = "$ap_entries" ] && case " $ap_del " in *" \${ap_e##*/} "*) continue ;; esac
+    ap_d=\${ap_e%/*}
+    [ "\${ap_d##*/}" = "$ap_own" ] && case " $ap_del " in *" \${ap_e##*/} "*) continue ;; esac
     ap_left=1
     break
   done

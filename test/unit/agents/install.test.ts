@@ -165,7 +165,7 @@ describe('agent settings', () => {
       assert.deepEqual(file('claude-code'), { hooks: { PreToolUse: claude, PostToolUse: claude } });
       // Codex runs `command` in the session directory, maybe a subdirectory; cmd.exe runs commandWindows.
       const codex = group('apply_patch|Bash', {
-        command: 'NODE_EXTRA_CA_CERTS= node "$(git rev-parse --show-toplevel)/node_modules/ai-provenance/dist/cli.js" hook codex',
+        command: `sh -c 'NODE_EXTRA_CA_CERTS= node "$(git rev-parse --show-toplevel)/node_modules/ai-provenance/dist/cli.js" hook codex'`,
         commandWindows: 'npx --no-install ai-provenance hook codex',
         timeout: 10,
       });
@@ -192,7 +192,7 @@ describe('agent settings', () => {
       const group = (matcher: string, hook: Record<string, unknown>) => [{ matcher, hooks: [{ type: 'command', ...hook }] }];
       const claude = group('Write|Edit|MultiEdit|Bash', { command: `NODE_EXTRA_CA_CERTS= node ${ABS_Q} hook claude-code`, timeout: 10 });
       assert.deepEqual(file('claude-code'), { hooks: { PreToolUse: claude, PostToolUse: claude } });
-      const codex = group('apply_patch|Bash', { command: `NODE_EXTRA_CA_CERTS= node ${ABS_Q} hook codex`, commandWindows: `node ${ABS_Q} hook codex`, timeout: 10 });
+      const codex = group('apply_patch|Bash', { command: `sh -c 'NODE_EXTRA_CA_CERTS= node ${ABS_Q} hook codex'`, commandWindows: `node ${ABS_Q} hook codex`, timeout: 10 });
       assert.deepEqual(file('codex'), { hooks: { PreToolUse: codex, PostToolUse: codex } });
       const gemini = group('write_file|replace|run_shell_command', { command: `node ${ABS_Q} hook gemini-cli`, name: 'ai-provenance', timeout: 10000 });
       assert.deepEqual(file('gemini-cli'), { hooks: { BeforeTool: gemini, AfterTool: gemini } });
@@ -275,7 +275,7 @@ describe('agent settings', () => {
 
     for (const [form, old] of [
       ['npx --no-install ai-provenance', OLD_NPX],
-      ['node "<absolute path>"', (agent: string) => `node "/home/someone else/tools/dist/cli.js" hook ${agent}`],
+      ['node "<absolute path>"', (agent: string) => `node "/home/someone else/.npm-global/lib/node_modules/ai-provenance/dist/cli.js" hook ${agent}`],
     ] as const) {
       it(`replaces the previous version's \`${form}\` entries in every agent file, without its manifest`, async () => {
         // The settings files are committed; the manifest, under .git, is not: a clone has the entries but not the list.
@@ -291,6 +291,30 @@ describe('agent settings', () => {
         for (const agent of ALL) assert.equal(existsSync(path.join(repo, AGENT_SETTINGS[agent].file)), false, agent);
       });
     }
+
+    it("keeps another tool's `node \"…/dist/cli.js\" hook <agent>` entry, and takes an earlier absolute entry of ours found by its package", async () => {
+      // A checkout of this package whose path does not say so: its package.json does.
+      const checkout = path.join(repo, '..', `checkout-${path.basename(repo)}`);
+      writeFile(checkout, 'package.json', JSON.stringify({ name: 'ai-provenance' }));
+      writeFile(checkout, 'dist/cli.js', '');
+      const other = path.join(repo, '..', `other-${path.basename(repo)}`);
+      writeFile(other, 'package.json', JSON.stringify({ name: 'other-hooks' }));
+      writeFile(other, 'dist/cli.js', '');
+      const entry = (command: string) => ({ matcher: 'Edit', hooks: [{ type: 'command', command }] });
+      const otherCommand = `node "${other}/dist/cli.js" hook claude-code`;
+      writeFile(repo, '.claude/settings.json', JSON.stringify({ hooks: { PostToolUse: [entry(otherCommand), entry(`node "${checkout}/dist/cli.js" hook claude-code`)] } }, null, 2) + '\n');
+      await installAgentHooks(repo, ['claude-code'], LOCAL);
+      assert.deepEqual(
+        commandsIn(readFile(repo, '.claude/settings.json')),
+        [
+          { event: 'PostToolUse', command: otherCommand },
+          { event: 'PostToolUse', command: CLAUDE_LOCAL },
+          { event: 'PreToolUse', command: CLAUDE_LOCAL },
+        ],
+      );
+      await uninstallAgentHooks(repo);
+      assert.deepEqual(commandsIn(readFile(repo, '.claude/settings.json')), [{ event: 'PostToolUse', command: otherCommand }]);
+    });
 
     it('rejects an unknown agent and writes nothing', async () => {
       await assert.rejects(installAgentHooks(repo, ['cursor', 'vim'], LOCAL), /unknown agent 'vim'/);
@@ -407,7 +431,7 @@ describe('agent settings', () => {
     it("codex, the project's copy: sh -c from a subdirectory, with no project variable, records the apply_patch", async () => {
       installLocal('codex');
       const command = settings('codex').hooks.PostToolUse[0].hooks[0].command as string;
-      assert.match(command, /^NODE_EXTRA_CA_CERTS= node "\$\(git rev-parse --show-toplevel\)\//);
+      assert.match(command, /^sh -c 'NODE_EXTRA_CA_CERTS= node "\$\(git rev-parse --show-toplevel\)\//);
       const env = agentEnv({ NODE_EXTRA_CA_CERTS: missingCa });
       const cwd = path.join(repo, 'src');
       silent(shell('sh', command, cwd, fixture('codex', 'pre-apply-patch', { repo }), env));

@@ -569,6 +569,28 @@ describe('git hooks: edge cases', function () {
     git(dir, 'worktree', 'remove', '--force', wt);
   });
 
+  it('in a linked worktree, committing its only AI lines clears pending, so the next human commit starts no Node', async () => {
+    const dir = newRepo();
+    write(dir, 'x', 'x\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    const wt = `${dir}-wt`;
+    git(dir, 'worktree', 'add', '-q', wt);
+    await recordAi(wt, 'a.ts', lines(3), [[2, 3]]);
+    git(wt, 'add', '.');
+    git(wt, 'commit', '-qm', 'in worktree');
+    assert.deepEqual(noteSummary(wt), ['a.ts: 2-3 ai claude-code']);
+    const state = WorkingState.forRepo(await discoverRepo(wt));
+    assert.deepEqual(await state.paths(), []);
+    assert.ok(!existsSync(state.pendingMarker), 'pending is gone with the last entry');
+    write(wt, 'b.ts', 'by hand\n');
+    git(wt, 'add', '.');
+    takeNodeStarts();
+    git(wt, 'commit', '-qm', 'by hand');
+    assert.deepEqual(takeNodeStarts(), []);
+    git(dir, 'worktree', 'remove', '--force', wt);
+  });
+
   it('works inside a submodule with hooks in the submodule\'s git dir', async () => {
     const inner = initRepo();
     write(inner, 'lib.ts', 'lib\n');
