@@ -63,6 +63,17 @@ function newRepo(): string {
   return dir;
 }
 
+/** A hooked repository with one commit and a linked worktree of it next to it. */
+function repoWithWorktree(): { dir: string; wt: string } {
+  const dir = newRepo();
+  write(dir, 'x', 'x\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  const wt = `${dir}-wt`;
+  git(dir, 'worktree', 'add', '-q', wt);
+  return { dir, wt };
+}
+
 describe('git hooks', function () {
   this.timeout(60_000);
   before(() => cliBundle());
@@ -554,12 +565,7 @@ describe('git hooks: edge cases', function () {
   });
 
   it('works in a linked worktree, keeping its working state apart from the main one', async () => {
-    const dir = newRepo();
-    write(dir, 'x', 'x\n');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-qm', 'base');
-    const wt = `${dir}-wt`;
-    git(dir, 'worktree', 'add', '-q', wt);
+    const { dir, wt } = repoWithWorktree();
     await recordAi(dir, 'main-only.ts', lines(2), [[1, 1]]);
     await recordAi(wt, 'a.ts', lines(3), [[3, 3]]);
     git(wt, 'add', '.');
@@ -570,12 +576,7 @@ describe('git hooks: edge cases', function () {
   });
 
   it('in a linked worktree, committing its only AI lines clears pending, so the next human commit starts no Node', async () => {
-    const dir = newRepo();
-    write(dir, 'x', 'x\n');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-qm', 'base');
-    const wt = `${dir}-wt`;
-    git(dir, 'worktree', 'add', '-q', wt);
+    const { dir, wt } = repoWithWorktree();
     await recordAi(wt, 'a.ts', lines(3), [[2, 3]]);
     git(wt, 'add', '.');
     git(wt, 'commit', '-qm', 'in worktree');
