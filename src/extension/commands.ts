@@ -28,6 +28,8 @@ export interface CommandDeps {
   readonly service: ProvenanceService;
   readonly detector: Detector;
   readonly cliPath: string;
+  /** The copy of the CLI that installs run, so that the hooks they write outlive extension updates (stableCli.ts). */
+  readonly stableCli?: () => Promise<string>;
   readonly trusted: () => boolean;
   readonly log: vscode.LogOutputChannel;
 }
@@ -214,7 +216,13 @@ async function pickAgents(folder: vscode.WorkspaceFolder): Promise<HookAgentId[]
 /** Runs the bundled CLI's `install` in a folder; the output (logged) or undefined once the error was shown. */
 async function runInstall(deps: CommandDeps, folder: vscode.WorkspaceFolder, args: readonly string[]): Promise<string | undefined> {
   try {
-    const out = await runCli(deps.cliPath, ['install', ...args], folder.uri.fsPath);
+    const cli = deps.stableCli
+      ? await deps.stableCli().catch((err: unknown) => {
+          deps.log.warn(`could not copy the CLI to the extension's storage (${message(err)}); the hooks name the extension's own copy, which an update replaces`);
+          return deps.cliPath;
+        })
+      : deps.cliPath;
+    const out = await runCli(cli, ['install', ...args], folder.uri.fsPath);
     deps.log.info(out.trim());
     return out;
   } catch (err) {

@@ -1,4 +1,5 @@
 // The composition root: builds the long-lived objects once, wires their events, and defers all heavy work.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type AiProvenanceApi } from './api';
 import { registerCommands } from './commands';
@@ -7,6 +8,7 @@ import { Decorations } from './decorations';
 import { Detector } from './detector';
 import { GitStore } from './gitStore';
 import { ProvenanceService } from './provenance';
+import { ensureStableCli } from './stableCli';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 import type { RepoRef } from './store';
@@ -71,7 +73,14 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     decorations,
     { dispose: () => statusBar?.dispose() },
     { dispose: () => watched.forEach((w) => w.dispose()) },
-    ...registerCommands({ service: tracked, detector, cliPath, trusted, log }),
+    ...registerCommands({
+      service: tracked,
+      detector,
+      cliPath,
+      stableCli: () => ensureStableCli(path.dirname(cliPath), path.join(context.globalStorageUri.fsPath, 'cli'), String(context.extension.packageJSON.version)),
+      trusted,
+      log,
+    }),
     // For the benchmark: recompute and set the active editor's decorations once, returning the milliseconds taken.
     vscode.commands.registerCommand('aiProvenance.internal.measureRender', () => {
       const editor = vscode.window.activeTextEditor;

@@ -444,6 +444,13 @@ describe('AI Provenance in VS Code', function () {
       await vscode.commands.executeCommand('aiProvenance.installHooks');
       const hooks = git('rev-parse', '--git-path', 'hooks').trim();
       assert.match(fs.readFileSync(`${harnessConfig().workspace}/${hooks}/prepare-commit-msg`, 'utf8'), /ai-provenance/);
+      // The hooks name the CLI copy in the extension's global storage, which outlives updates of the extension's folder.
+      const common = git('rev-parse', '--git-common-dir').trim();
+      const ours = fs.readFileSync(`${common.startsWith('/') ? '' : `${harnessConfig().workspace}/`}${common}/ai-provenance/hooks/prepare-commit-msg`, 'utf8');
+      const hookCli = /^ap_cli='([^']+)'$/m.exec(ours)?.[1];
+      assert.ok(hookCli && fs.existsSync(hookCli), `the hook's CLI exists: ${hookCli}`);
+      assert.match(hookCli, /globalStorage/);
+      assert.ok(!hookCli.startsWith(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath), hookCli);
       const editor = await openFile('src/ext-commit.ts', 'export const x = 1;\n\n');
       await acceptInlineCompletion(editor, SUGGESTION, new vscode.Position(1, 0));
       await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the accepted line');

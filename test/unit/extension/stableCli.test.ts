@@ -1,0 +1,77 @@
+// The CLI copy installs run from the extension's global storage: real builds in temporary folders, and a real git
+// repository whose hooks must keep working after the extension's own folder is gone (as after an update).
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import * as path from 'node:path';
+import { CLI_FILES, ensureStableCli } from '../../../src/extension/stableCli';
+import { cleanupTemp, GIT_ENV, initRepo, sh, tempDir, write } from '../git/helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The CLI as it ships, built into `<dir>/dist` as it sits inside an installed extension. */
+function extensionFolder(): string {
+  const dir = tempDir('aip-ext-');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--outdir', path.join(dir, 'dist')], { cwd: ROOT, stdio: 'pipe' });
+  return dir;
+}
+
+function node(cli: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...GIT_ENV, AI_PROVENANCE_CACHE_DIR: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the CLI copy in the extension\'s storage', function () {
+  this.timeout(60_000);
+  after(cleanupTemp);
+
+  it('is made once per build, and git hooks installed from it outlive the extension folder', async () => {
+    const ext = extensionFolder();
+    const storage = path.join(tempDir('aip-storage-'), 'cli');
+    const cli = await ensureStableCli(path.join(ext, 'dist'), storage, VERSION);
+    assert.equal(cli, path.join(storage, 'cli.js'));
+    for (const f of CLI_FILES) assert.deepEqual(readFileSync(path.join(storage, f)), readFileSync(path.join(ext, 'dist', f)), f);
+    assert.equal(node(cli, ['--version'], storage).stdout, `${VERSION}\n`);
+
+    // Nothing is rewritten while the extension's build is the same.
+    const before = CLI_FILES.map((f) => statSync(path.join(storage, f)).ino);
+    assert.equal(await ensureStableCli(path.join(ext, 'dist'), storage, VERSION), cli);
+    assert.deepEqual(CLI_FILES.map((f) => statSync(path.join(storage, f)).ino), before);
+
+    const repo = initRepo();
+    const installed = node(cli, ['install'], repo);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(readFileSync(path.join(repo, '.git', 'ai-provenance', 'hooks', 'prepare-commit-msg'), 'utf8'), new RegExp(`ap_cli='${storage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/cli\\.js'`));
+    // An update installs the extension elsewhere and deletes this folder.
+    rmSync(ext, { recursive: true, force: true });
+    write(repo, 'a.ts', 'one\ntwo\n');
+    const recorded = node(cli, ['record', '--agent', 'claude-code', 'a.ts:2-2'], repo);
+    assert.equal(recorded.status, 0, recorded.stderr);
+    sh(repo, 'git', 'add', '.');
+    const commit = spawnSync('git', ['commit', '-qm', 'after the update'], { cwd: repo, env: GIT_ENV, encoding: 'utf8' });
+    assert.equal(commit.status, 0, commit.stderr);
+    assert.doesNotMatch(commit.stderr, /not found/);
+    assert.match(sh(repo, 'git', 'log', '-1', '--format=%B'), /^Assisted-by: claude-code$/m);
+  });
+
+  it('is copied again for a new version or a new build of the same version', async () => {
+    const ext = extensionFolder();
+    const dist = path.join(ext, 'dist');
+    const storage = path.join(tempDir('aip-storage-'), 'cli');
+    await ensureStableCli(dist, storage, '0.1.0');
+    const ino = (): number => statSync(path.join(storage, 'cli-hook.js')).ino;
+    const first = ino();
+    await ensureStableCli(dist, storage, '0.2.0');
+    const second = ino();
+    assert.notEqual(second, first, 'a new version');
+    // A rebuild: the same version, a bundle with another time.
+    utimesSync(path.join(dist, 'cli-hook.js'), new Date(), new Date(Date.now() + 5_000));
+    await ensureStableCli(dist, storage, '0.2.0');
+    assert.notEqual(ino(), second, 'a new build');
+    // A copy cut short (its launcher gone) is made whole again.
+    rmSync(path.join(storage, 'cli.js'));
+    await ensureStableCli(dist, storage, '0.2.0');
+    assert.equal(node(path.join(storage, 'cli.js'), ['--version'], storage).stdout, `${VERSION}\n`);
+  });
+});
