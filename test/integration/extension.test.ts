@@ -403,10 +403,11 @@ describe('AI Provenance in VS Code', function () {
       assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
       assert.match(diags[0].message, /Production infrastructure/);
       if (driver.available) {
-        const toast = await waitFor(
-          () => driver.evaluate(() => document.querySelector('.notifications-toasts')?.textContent ?? undefined, null),
-          'the critical-path notification',
-        );
+        // The toasts' container is in the page before the toast is drawn in it: wait for the text itself.
+        const toast = await waitFor(async () => {
+          const text = await driver.evaluate(() => document.querySelector('.notifications-toasts')?.textContent ?? '', null);
+          return text.includes('critical path') ? text : undefined;
+        }, 'the critical-path notification');
         assert.match(toast, /ext-critical\.tf, a critical path: Production infrastructure/);
         const warn = await driver.evaluate(() => document.querySelector('.statusbar-item [aria-label*="critical path"] .codicon-warning, .statusbar-item[aria-label*="critical path"] .codicon-warning') !== null, null);
         assert.equal(warn, true, 'the status bar shows the warning state');
