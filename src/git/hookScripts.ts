@@ -226,7 +226,8 @@ ap_apply() {
     sed "s/${REVISION_PLACEHOLDER}/$ap_head/" "$ap_scratch/note.json" | git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 || return 1
     echo "$ap_head" > "$ap_scratch/written"
   fi
-  [ -d "$ap_scratch/advance" ] || return 0
+  # Applied (nothing of this precomputation may be applied again) once the advance below is, or when there is none.
+  [ -d "$ap_scratch/advance" ] || { : > "$ap_scratch/done"; return 0; }
   # The lock is a file only one writer can create (noclobber); taken in this shell, without a subshell's fork.
   set -C
   { echo "$$ - sh" > "$ap_state/lock"; } 2>/dev/null
@@ -277,7 +278,6 @@ ap_apply() {
   rm -rf -- "$@" "$ap_adv" "$ap_state/lock"
   # Watchers re-read on this change, after the entries changed. Only its change matters: a plain write is enough.
   echo "$$ post-commit" > "$ap_state/generation"
-  # Applied: nothing of this precomputation may be applied again.
   : > "$ap_scratch/done"
   return 0
 }
