@@ -387,7 +387,7 @@ function provenanceFor(entry: Entry, text: TextFacts): LineProvenance[] {
     return expand(entry);
   }
   const newHashes = splitHashes(text.hashes(), text.lines().length);
-  return anchoredReanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes));
+  return anchoredReanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes), text.lines());
 }
 
 function isAi(p: LineProvenance): boolean {
@@ -401,12 +401,18 @@ const LINE_DIFF_MS = 1_000;
 /**
  * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored: a run of
  * unchanged lines carries its lines' provenance when it holds at least three non-blank lines, or two with a human
- * line among them (AI lines still sitting in the person's text), the top of both files counting as one such line. A
- * lone `}`, or two lines that happen to come back
- * after the AI text was thrown away inherit nothing. A changed line paired with an AI or mixed one is `mixed` only
- * next to an anchored run; inserted and blank lines are human.
+ * line among them (AI lines still sitting in the person's text), the top of both files counting as one such line, or
+ * one distinctive line (see `distinctive`; judged on `newLines`, the new text, when given). A lone `}`, or two short
+ * lines that happen to come back after the AI text was thrown away inherit nothing; a distinctive AI line a person
+ * left as it was keeps its author when they changed its neighbours. A changed line paired with an AI or mixed one is
+ * `mixed` only next to an anchored run; inserted and blank lines are human.
  */
-export function anchoredReanchor(oldHashes: readonly string[], oldProv: readonly LineProvenance[], newHashes: readonly string[]): LineProvenance[] {
+export function anchoredReanchor(
+  oldHashes: readonly string[],
+  oldProv: readonly LineProvenance[],
+  newHashes: readonly string[],
+  newLines?: readonly string[],
+): LineProvenance[] {
   const out = new Array<LineProvenance>(newHashes.length).fill(HUMAN);
   if (!oldProv.some(isAi)) return out;
   const { diffArrays } = require('diff') as typeof Diff;
@@ -431,14 +437,16 @@ export function anchoredReanchor(oldHashes: readonly string[], oldProv: readonly
     }
     let nonBlank = 0;
     let human = false;
+    let telling = false;
     for (let j = 0; j < part.count; j++) {
       if (oldHashes[oldAt + j] === '') continue;
       nonBlank++;
       if (!isAi(oldProv[oldAt + j]!)) human = true;
+      if (newLines !== undefined && distinctive(newLines[newAt + j] ?? '')) telling = true;
     }
     // The top of both files is as good a neighbour as a line; the end is not (files end alike: `}`).
     const top = oldAt === 0 && newAt === 0 ? 1 : 0;
-    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && (human || top === 1));
+    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && (human || top === 1)) || telling;
     runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored });
     oldAt += part.count;
     newAt += part.count;
@@ -456,6 +464,17 @@ export function anchoredReanchor(oldHashes: readonly string[], oldProv: readonly
     }
   });
   return out;
+}
+
+/**
+ * A line long enough that a person is not expected to type it again word for word by chance (`return null;`, `}`,
+ * `} else {` are not): where it is still in place, it is the AI's own text, whatever happened around it.
+ */
+const DISTINCTIVE_LENGTH = 16;
+
+function distinctive(line: string): boolean {
+  const t = line.trim();
+  return t.length >= DISTINCTIVE_LENGTH && /[\p{L}\p{N}]/u.test(t);
 }
 
 function parseEntry(file: string, raw: string): Entry {

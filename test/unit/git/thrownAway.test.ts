@@ -1,6 +1,6 @@
 // AI lines whose text was thrown away (checkout, stash, reset, branch switch) must not come back on text a person types later.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
@@ -114,10 +114,34 @@ describe('AI lines that were thrown away', () => {
   });
 });
 
+describe('AI lines a person edits around outside the editor', () => {
+  after(cleanupTemp);
+
+  it('keep a critical file blocked when one of its two AI lines is changed by hand (the other is still the AI\'s)', () => {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production infrastructure', level: 'block' }] }));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'policy');
+    write(dir, 'infra/s3.tf', 'bucket = "logs"\nacl = "public-read"\n');
+    cli(dir, 'record', '--agent', 'claude-code', 'infra/s3.tf');
+    // A person changes the first line with a tool, not in the editor.
+    write(dir, 'infra/s3.tf', 'bucket = "logs-prod"\nacl = "public-read"\n');
+    assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines, s.mixedLines]), [['infra/s3.tf', 1, 1]]);
+    git(dir, 'add', '.');
+    const r = spawnSync('git', ['commit', '-qm', 's3'], { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
+    assert.notEqual(r.status, 0, 'the commit is refused');
+    assert.match(r.stderr, /Production infrastructure/);
+  });
+});
+
 describe('anchored re-anchoring', () => {
   const h = (text: string): string[] => text.split('\n').map((l) => (l === '' ? '' : lineHash(l)));
   const kinds = (oldText: string, ai: [number, number][], newText: string): string[] =>
     anchoredReanchor(h(oldText), aiLines(h(oldText).length, ai), h(newText)).map((p) => p.kind);
+  /** As the working state calls it: with the new text's lines. */
+  const kindsOf = (oldText: string, ai: [number, number][], newText: string): string[] =>
+    anchoredReanchor(h(oldText), aiLines(h(oldText).length, ai), h(newText), newText.split('\n')).map((p) => p.kind);
 
   it('never lets a lone `}` inherit AI', () => {
     assert.deepEqual(kinds('a\nb\n}\nc', [[3, 3]], 'x\n}\ny'), ['human', 'human', 'human']);
@@ -129,6 +153,14 @@ describe('anchored re-anchoring', () => {
 
   it('keeps a block of AI lines that is mostly unchanged', () => {
     assert.deepEqual(kinds('p\nq\nr\ns', [[1, 4]], 'p\nq\nr\nS!'), ['ai', 'ai', 'ai', 'mixed']);
+  });
+
+  it('keeps a distinctive AI line a person left as it was when they changed its neighbour', () => {
+    const before = 'bucket = "logs"\nacl = "public-read"\n';
+    const after = 'bucket = "logs-prod"\nacl = "public-read"\n';
+    assert.deepEqual(kindsOf(before, [[1, 2]], after), ['mixed', 'ai', 'human']);
+    // Judged on the text: short lines still need neighbours.
+    assert.deepEqual(kindsOf('a = 1\nb = 2\n', [[1, 2]], 'a = 10\nb = 2\n'), ['human', 'human', 'human']);
   });
 
   it('carries nothing onto two AI lines that come back at the end of a rewritten file', () => {
