@@ -3,10 +3,10 @@
 import { existsSync, mkdirSync, promises as fsp, readFile, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
-import type { CompiledConfig } from '../core/config';
-import { parseIdentity } from '../core/identity';
+import type { CompiledConfig, CriticalRule } from '../core/config';
+import { formatIdentity, parseIdentity, sameEmail } from '../core/identity';
 import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
-import { evaluatePolicy, type PolicyFinding } from '../core/policy';
+import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding } from '../core/policy';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
@@ -152,11 +152,11 @@ export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO)
   const author = await authorIdentity(repo);
   const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers, author });
   if (violations.length === 0) return 0;
-  io.warn(refusal(violations, repo));
+  io.warn(refusal(violations, repo, author.email));
   return BLOCK_EXIT;
 }
 
-function refusal(violations: readonly PolicyFinding[], repo: Repo): string {
+function refusal(violations: readonly PolicyFinding[], repo: Repo, authorEmail: string): string {
   const lines = [`ai-provenance: commit refused: AI-written lines in critical paths need a reviewer's sign-off (.ai-provenance.json)`];
   for (const v of violations) {
     lines.push(`  files: ${v.files.join(', ')}`);
@@ -164,8 +164,43 @@ function refusal(violations: readonly PolicyFinding[], repo: Repo): string {
     lines.push(`  ${v.message}`);
   }
   const saved = path.relative(repo.root, path.join(repo.gitDir, 'COMMIT_EDITMSG')) || '.git/COMMIT_EDITMSG';
-  lines.push(`  Your message is kept in ${saved}; after adding the trailer, commit again with: git commit -e -F ${saved}`);
+  lines.push(`  Your message is kept in ${saved}. Once reviewed, commit again with: git commit -e -F ${saved}`);
+  const signOffs = violations.map((v) => signOffLine(v.rule, authorEmail)).filter((l): l is SignOff => l !== undefined);
+  const shown = [...new Set(signOffs.map((l) => l.line))];
+  if (shown.length > 0) {
+    const fill = signOffs.some((l) => l.fill === 'name and email')
+      ? " (the reviewer's name and email in place of the example)"
+      : signOffs.some((l) => l.fill === 'name')
+        ? ` (the reviewer's name in place of ${PLACEHOLDER_NAME})`
+        : '';
+    // git reads only the last paragraph as trailers: a sign-off set apart by a blank line would hide ours. (commit-msg
+    // mends one typed below git's comments, but a message edited outside git's editor gets no such help.)
+    lines.push(`  and in the editor add ${shown.length === 1 ? 'this line' : 'these lines'}${fill} directly under the AI-Lines:/AI-Critical: trailers, with no blank line between:`);
+    for (const l of shown) lines.push(`    ${l}`);
+  }
   return lines.join('\n');
+}
+
+const PLACEHOLDER_NAME = 'Reviewer Name';
+
+/** A sign-off line to show, and what in it is a placeholder for the reviewer to fill in. */
+interface SignOff {
+  readonly line: string;
+  readonly fill?: 'name' | 'name and email';
+}
+
+/**
+ * The sign-off to show for `rule`: by its first listed reviewer other than the author, or by a placeholder identity
+ * when anyone may sign off. Undefined when only the author is listed, who cannot sign off.
+ */
+function signOffLine(rule: CriticalRule, authorEmail: string): SignOff | undefined {
+  if (rule.reviewers.length === 0) return { line: `${REVIEW_TRAILER}: ${PLACEHOLDER_NAME} <reviewer@example.com>`, fill: 'name and email' };
+  for (const r of rule.reviewers) {
+    const id = parseIdentity(r);
+    if (!id || (authorEmail !== '' && sameEmail(id.email, authorEmail))) continue;
+    return { line: `${REVIEW_TRAILER}: ${formatIdentity({ name: id.name ?? PLACEHOLDER_NAME, email: id.email })}`, ...(id.name ? {} : { fill: 'name' as const }) };
+  }
+  return undefined;
 }
 
 export async function postCommit(repo: Repo, io: HookIO): Promise<number> {

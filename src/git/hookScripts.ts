@@ -1,6 +1,6 @@
 // The POSIX sh bodies of our git hooks. They decide without Node when there is nothing to do, and start Node at
 // most once per commit: prepare-commit-msg's Node run precomputes what commit-msg and post-commit need.
-import { NON_DELIVERABLE_DOMAIN } from '../core/trailers';
+import { NON_DELIVERABLE_DOMAIN, OWNED_TOKENS } from '../core/trailers';
 import { DIFF_FLAGS, PRECOMPUTED_END } from './diff';
 import { NOTES_REF } from './notes';
 
@@ -158,7 +158,12 @@ fi
 exit 0
 `;
 
+/** Lines (lower-cased) holding one of our trailers, as an awk ERE without backslashes (awk -v would read those as escapes). */
+const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>`;
+
 const COMMIT_MSG = `
+ap_ours='${OURS_ERE}'
+
 # Succeeds when every violated block rule precomputed by prepare-commit-msg has a sign-off from an allowed reviewer other than the author.
 ap_signed_off() {
   ap_author=$(git var GIT_AUTHOR_IDENT 2>/dev/null) || return 1
@@ -177,8 +182,8 @@ ap_signed_off() {
   return 0
 }
 
-# True when the message holds nothing but our trailers, comments and blank lines (up to git's scissors line).
-ap_only_ours() {
+# Sets ap_cc to the comment character git strips after this hook.
+ap_comment_char() {
   # prepare-commit-msg wrote the comment char it found; a git process less on every commit.
   if [ -s "$ap_scratch/commentchar" ]; then
     IFS= read -r ap_cc < "$ap_scratch/commentchar" || ap_cc='#'
@@ -186,21 +191,79 @@ ap_only_ours() {
     ap_cc=$(git config core.commentChar 2>/dev/null) || ap_cc='#'
   fi
   case $ap_cc in auto | '') ap_cc='#' ;; esac
-  awk -v cc="$ap_cc" '
+}
+
+# True when the message holds nothing but our trailers, comments and blank lines (up to git's scissors line).
+# ap_comment_char has set ap_cc.
+ap_only_ours() {
+  awk -v cc="$ap_cc" -v ours="$ap_ours" '
     index($0, cc " ------------------------ >8 ------------------------") == 1 { exit }
     substr($0, 1, length(cc)) == cc { next }
     /^[ \t\r]*$/ { next }
-    { l = tolower($0) }
-    l ~ /^(assisted-by|ai-lines|ai-critical):/ || l ~ /^co-authored-by:.*@ai-provenance\.invalid>/ { next }
+    tolower($0) ~ ours { next }
     { found = 1; exit }
     END { exit found }' "$1"
 }
 
+# A sign-off appended at the end of the editor buffer lands below git's comments, which git puts after a blank line:
+# once git strips them, it is a paragraph of its own and our trailers above stop being trailers. When the last
+# paragraph is only AI-Reviewed-by lines and the one before it a trailer block with ours, the sign-off lines move up
+# under that block. The blank and comment lines between follow them, so that nothing is lost where git keeps comments
+# (--cleanup=whitespace or verbatim); the message's text lines keep their order. Anything else is left byte for byte.
+ap_join_review() {
+  # The joined message is written only where there is something to join: no file and no process otherwise.
+  awk -v cc="$ap_cc" -v ours="$ap_ours" -v out="$1.ai-provenance" '
+    # c: comment, b: blank, t: text.
+    function kind(s) {
+      if (substr(s, 1, length(cc)) == cc) return "c"
+      if (s ~ /^[ \t\r]*$/) return "b"
+      return "t"
+    }
+    { line[NR] = $0 }
+    END {
+      n = NR
+      # git ignores everything from its scissors line on.
+      m = n
+      for (i = 1; i <= n; i++) if (index(line[i], cc " ------------------------ >8 ------------------------") == 1) { m = i - 1; break }
+      e = m
+      while (e > 0 && kind(line[e]) != "t") e--
+      if (e == 0) exit 1
+      for (i = e; i > 0 && kind(line[i]) != "b"; i--) if (kind(line[i]) == "t" && tolower(line[i]) !~ /^ai-reviewed-by[ \t]*:/) exit 1
+      if (i == 0) exit 1
+      while (i > 0 && kind(line[i]) != "t") i--
+      te = i
+      if (te == 0) exit 1
+      # Every text line of the paragraph above is a trailer or folds one; the first is a trailer; one is ours.
+      own = 0
+      top = 0
+      for (i = te; i > 0 && kind(line[i]) != "b"; i--) {
+        if (kind(line[i]) != "t") continue
+        l = tolower(line[i])
+        if (l ~ ours) own = 1
+        else if (l !~ /^[a-z0-9-]+[ \t]*:/ && l !~ /^[ \t]/) exit 1
+        top = i
+      }
+      if (!own || line[top] ~ /^[ \t]/) exit 1
+      # The subject is never a trailer block: some text must come before it.
+      while (i > 0 && kind(line[i]) != "t") i--
+      if (i == 0) exit 1
+      for (i = 1; i <= te; i++) print line[i] > out
+      for (i = te + 1; i <= e; i++) if (kind(line[i]) == "t") print line[i] > out
+      for (i = te + 1; i <= e; i++) if (kind(line[i]) != "t") print line[i] > out
+      for (i = e + 1; i <= n; i++) print line[i] > out
+      close(out)
+      exit 0
+    }' "$1" && [ -f "$1.ai-provenance" ] && mv -f "$1.ai-provenance" "$1"
+}
+
 [ -s "$ap_scratch/failed" ] && exit 0
 if [ -s "$ap_scratch/done" ]; then
+  ap_comment_char
+  # A block rule wants a sign-off (prepare-commit-msg listed its reviewers): it may sit below git's comments.
+  [ -f "$ap_scratch/reviewers" ] && ap_join_review "$1"
   # Without our trailers the user left the message empty: take them out so that git aborts as it would without us.
   if ap_only_ours "$1"; then
-    awk '{ l = tolower($0) } l ~ /^(assisted-by|ai-lines|ai-critical):/ || l ~ /^co-authored-by:.*@ai-provenance\.invalid>/ { next } { print }' "$1" > "$1.ai-provenance" && mv -f "$1.ai-provenance" "$1"
+    awk -v ours="$ap_ours" 'tolower($0) ~ ours { next } { print }' "$1" > "$1.ai-provenance" && mv -f "$1.ai-provenance" "$1"
     exit 0
   fi
   [ -f "$ap_scratch/reviewers" ] || exit 0

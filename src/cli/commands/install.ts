@@ -5,6 +5,7 @@ import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { InstallError, installHooks } from '../../git/install';
 import { hookScript } from '../../git/hookScripts';
 import { AgentSettingsError, installAgentHooks, LOCAL_CLI, type CliLocation } from '../../agents/install';
+import { HOOK_AGENTS, isHookAgent } from '../../agents/index';
 
 const HELP = `Usage: ai-provenance install [--agents a,b]
 
@@ -41,6 +42,12 @@ export const command: Command = {
       const list = stringOpt(parsed, 'agents');
       agents = list === undefined ? [] : list.split(',').map((a) => a.trim()).filter((a) => a !== '');
       if (list !== undefined && agents.length === 0) throw new UsageError('ai-provenance install: --agents needs a comma-separated list of agents');
+      // Checked before anything is written: a typo must not leave the git hooks installed and the agent hooks not.
+      const unknown = [...new Set(agents.filter((a) => !isHookAgent(a)))];
+      if (unknown.length > 0) {
+        const names = unknown.map((a) => (/[\x00-\x1f\x7f]/.test(a) ? JSON.stringify(a) : `'${a}'`)).join(', ');
+        throw new UsageError(`ai-provenance install: unknown agent${unknown.length === 1 ? '' : 's'} ${names} in --agents (valid: ${HOOK_AGENTS.join(', ')})`);
+      }
     } catch (err) {
       if (err instanceof UsageError) {
         io.stderr.write(`${err.message}\n`);

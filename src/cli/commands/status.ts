@@ -11,6 +11,7 @@ import { WorkingState } from '../../git/workingState';
 const HELP = `Usage: ai-provenance status [--json]
 
 Lists the AI-written lines not committed yet, per file, and the critical paths (.ai-provenance.json) they touch.
+Files matched by the config's "ignore" patterns are left out, as commits leave them out.
 Warns on stderr when git no longer runs the hooks 'ai-provenance install' put in place (e.g. core.hooksPath
 was set since).
 
@@ -41,6 +42,8 @@ export const command: Command = {
       const state = WorkingState.forRepo(repo);
       const out: FileStatus[] = [];
       for (const path of await state.paths()) {
+        // Ignored files get no trailers, notes or policy check at commit; listing them here would promise otherwise.
+        if (config.isIgnored(path)) continue;
         let text: string;
         try {
           text = await fsp.readFile(fromRepoPath(repo, path), 'utf8');

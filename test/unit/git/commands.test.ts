@@ -82,6 +82,25 @@ describe('ai-provenance commands', function () {
     });
   });
 
+  describe('status', () => {
+    it('leaves out files the config ignores, as the trailers and the commit do', () => {
+      const dir = repoWithHooks();
+      write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['dist/**'], reason: 'Shipped', level: 'block' }], ignore: ['dist/**'] }));
+      git(dir, 'commit', '-qam', 'ignore dist');
+      write(dir, 'dist/out.js', lines(3));
+      write(dir, 'src/a.ts', lines(10) + 'ai\n');
+      assert.equal(cli(dir, 'record', '--agent', 'codex', 'dist/out.js', 'src/a.ts:11').status, 0);
+      const json = JSON.parse(cli(dir, 'status', '--json').stdout) as { path: string }[];
+      assert.deepEqual(json.map((s) => s.path), ['src/a.ts']);
+      assert.equal(cli(dir, 'status').stdout, 'src/a.ts: 1 AI line at 11 by codex\n');
+      git(dir, 'add', '.');
+      assert.equal(cli(dir, 'trailers').stdout, 'Assisted-by: codex\nAI-Lines: 1/1\n');
+      // The block rule on dist/** is not applied either: the commit goes through.
+      git(dir, 'commit', '-qm', 'build');
+      assert.equal(cli(dir, 'status').stdout, 'No AI-written lines pending.\n');
+    });
+  });
+
   describe('record edge cases', () => {
     type Status = { path: string; aiLines: number; ranges: number[][] }[];
     const status = (dir: string): Status => JSON.parse(cli(dir, 'status', '--json').stdout) as Status;

@@ -599,6 +599,20 @@ describe('ai-provenance install / uninstall commands', function () {
     assert.equal((await cli(uninstallCommand, dir, '--force')).code, 2);
   });
 
+  it('install --agents with an unknown agent is a usage error that changes nothing', async () => {
+    const repo = newRepo();
+    const before = snapshot(repo);
+    const r = await cli(installCommand, repo, '--agents', 'claude,foo,claude-code,foo');
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, "ai-provenance install: unknown agents 'claude', 'foo' in --agents (valid: claude-code, codex, cursor, gemini-cli, copilot)\n");
+    assert.deepEqual(snapshot(repo), before, 'no git hook, settings file or manifest written');
+    const control = await cli(installCommand, repo, '--agents', 'a\nb');
+    assert.equal(control.code, 2);
+    assert.equal(control.stderr, 'ai-provenance install: unknown agent "a\\nb" in --agents (valid: claude-code, codex, cursor, gemini-cli, copilot)\n');
+    assert.deepEqual(snapshot(repo), before);
+  });
+
   it('install --agents adds our hook to the agents’ settings, and uninstall takes it out again', async () => {
     const repo = newRepo();
     const before = snapshot(repo);
@@ -608,8 +622,8 @@ describe('ai-provenance install / uninstall commands', function () {
     assert.match(r.stdout, /^agent hook added: \.cursor\/hooks\.json$/m);
     assert.match(fs.readFileSync(path.join(repo, '.claude', 'settings.json'), 'utf8'), /hook claude-code/);
     const bad = await cli(installCommand, repo, '--agents', 'vim');
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^ai-provenance install: .*unknown agent 'vim'/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^ai-provenance install: unknown agent 'vim'/);
     const u = await cli(uninstallCommand, repo);
     assert.match(u.stdout, /^agent hook removed: \.claude\/settings\.json$/m);
     assert.deepEqual(snapshot(repo), before);
