@@ -97,13 +97,17 @@ ap_is_amend() {
   ap_p=$PPID
   for ap_i in 1 2 3 4; do
     if [ -r "/proc/$ap_p/cmdline" ]; then
-      ap_args=" $(tr '\\000' ' ' < "/proc/$ap_p/cmdline" 2>/dev/null)"
+      # The shell's read drops the NULs between the arguments ("gitcommit--amend…"): no process to start. A message
+      # that mentions --amend only costs a Node run, which reads the arguments exactly.
+      ap_args=
+      IFS= read -r ap_args < "/proc/$ap_p/cmdline" 2>/dev/null || :
       read -r ap_x ap_x ap_x ap_pp ap_x < "/proc/$ap_p/stat" 2>/dev/null || ap_pp=1
+      case $ap_args in *--amend*) return 0 ;; *gitcommit*) return 1 ;; esac
     else
       ap_args=" $(ps -o args= -p "$ap_p" 2>/dev/null)"
       ap_pp=$(ps -o ppid= -p "$ap_p" 2>/dev/null) || ap_pp=1
+      case $ap_args in *" --amend "* | *" --amend") return 0 ;; *" commit "* | *" commit") return 1 ;; esac
     fi
-    case $ap_args in *" --amend "* | *" --amend") return 0 ;; *" commit "* | *" commit") return 1 ;; esac
     ap_p=$ap_pp
     [ "$ap_p" -gt 1 ] 2>/dev/null || return 1
   done

@@ -305,6 +305,24 @@ describe('git hooks', function () {
       assert.equal(takeNodeStarts().length, 1, 'one Node process for the amend');
     });
 
+    it('is not taken for an amend when a plain commit\'s message only mentions --amend, and a human one starts no Node', async () => {
+      const dir = newRepo();
+      await recordAi(dir, 'a.ts', lines(3), [[2, 3]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'one');
+      write(dir, 'human.txt', 'h\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'explain why not to use --amend here');
+      assert.equal(message(dir), 'explain why not to use --amend here\n\n');
+      assert.equal(note(dir), undefined);
+      assert.deepEqual(noteSummary(dir, 'HEAD~1'), ['a.ts: 2-3 ai claude-code']);
+      write(dir, 'human2.txt', 'h\n');
+      git(dir, 'add', '.');
+      takeNodeStarts();
+      git(dir, 'commit', '-qm', 'plain');
+      assert.deepEqual(takeNodeStarts(), [], 'HEAD has no note: nothing to carry');
+    });
+
     it('with --no-edit keeps the note of a commit whose AI lines are unchanged', async () => {
       const dir = newRepo();
       await recordAi(dir, 'a.ts', lines(3), [[2, 3]]);
