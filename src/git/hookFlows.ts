@@ -15,6 +15,7 @@ import { writeNote } from './notes';
 import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
+import { forgetOrphans } from './orphans';
 import { loadTeamConfig } from './teamConfig';
 import { readOptional, readOptionalSync, WorkingState } from './workingState';
 import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
@@ -393,11 +394,15 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
 /** Reads entries of files this commit does not touch against the disk, which deletes those whose AI lines are gone. */
 async function pruneUntouched(repo: Repo, state: WorkingState, paths: ReadonlySet<string>, changes: readonly { path: string; oldPath?: string }[]): Promise<void> {
   const touched = new Set(changes.flatMap((c) => (c.oldPath !== undefined ? [c.path, c.oldPath] : [c.path])));
+  const gone: string[] = [];
   for (const p of paths) {
     if (touched.has(p)) continue;
     const disk = readOptionalSync(fromRepoPath(repo, p));
     if (disk !== undefined) await state.read(p, disk);
+    else gone.push(p);
   }
+  // Only where a file is gone does this start git.
+  if (gone.length > 0) await forgetOrphans(repo, state, gone);
 }
 
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */

@@ -204,7 +204,14 @@ export class WorkingState {
       const facts = new TextFacts(disk);
       if (facts.sha1() === entry.sha1 || provenanceFor(entry, facts).some(isAi)) return;
     }
-    const raw = JSON.stringify(entry);
+    await this.forget(repoPath, JSON.stringify(entry));
+  }
+
+  /**
+   * Deletes the entry of `repoPath` when it still reads `raw` (the text the caller judged), so an entry written
+   * meanwhile stays. For a file gone from the disk that git does not know either (see forgetOrphans).
+   */
+  async forget(repoPath: string, raw: string): Promise<void> {
     await this.withLock(async () => {
       const file = this.entryFile(repoPath);
       this.cache?.delete(file);

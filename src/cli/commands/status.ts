@@ -5,6 +5,7 @@ import { boolOpt, parseCommandArgs, UsageError } from '../args';
 import { agentLabel } from '../../core/model';
 import { misplacedHooksDir, misplacedHooksWarning } from '../../git/install';
 import { discoverRepo, fromRepoPath } from '../../git/repo';
+import { forgetOrphans } from '../../git/orphans';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
 
@@ -41,7 +42,11 @@ export const command: Command = {
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
       const state = WorkingState.forRepo(repo);
       const out: FileStatus[] = [];
-      for (const path of await state.paths()) {
+      const all = await state.paths();
+      // A file deleted before git ever knew it can no longer reach a commit: its entry goes rather than stay listed.
+      const orphans = new Set(await forgetOrphans(repo, state, all));
+      for (const path of all) {
+        if (orphans.has(path)) continue;
         // Ignored files get no trailers, notes or policy check at commit; listing them here would promise otherwise.
         if (config.isIgnored(path)) continue;
         let text: string;
@@ -81,7 +86,7 @@ export const command: Command = {
       }
       for (const s of out) {
         if (s.missing) {
-          io.stdout.write(`${s.path}: deleted or unreadable (recorded AI lines kept until it is committed)\n`);
+          io.stdout.write(`${s.path}: deleted or unreadable (its recorded AI lines are kept: git can bring the file back, and committing its deletion clears them)\n`);
           continue;
         }
         const n = s.aiLines + s.mixedLines;

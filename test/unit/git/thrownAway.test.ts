@@ -1,7 +1,7 @@
 // AI lines whose text was thrown away (checkout, stash, reset, branch switch) must not come back on text a person types later.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
@@ -111,6 +111,47 @@ describe('AI lines that were thrown away', () => {
     await state.write('f.txt', AI_TEXT, aiLines(5, [[4, 5]]));
     assert.deepEqual((await state.read('f.txt', 'a\nb\nc\n'))?.filter((l) => l.kind !== 'human'), []);
     assert.deepEqual(await state.paths(), ['f.txt'], 'the file on disk still has the AI lines');
+  });
+});
+
+describe('AI lines of a file that is deleted', () => {
+  beforeEach(() => takeNodeStarts());
+  after(cleanupTemp);
+
+  function repoWithBase(): string {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    write(dir, 'f.txt', 'a\nb\nc\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    return dir;
+  }
+
+  it('are forgotten when git never knew the file: status lists nothing and commits start no Node again', () => {
+    const dir = repoWithBase();
+    write(dir, 'scratch $(x) *.ts', 'const generated = "by the agent";\n');
+    cli(dir, 'record', '--agent', 'claude-code', 'scratch $(x) *.ts');
+    assert.equal(existsSync(pendingMarker(dir)), true);
+    rmSync(path.join(dir, 'scratch $(x) *.ts'));
+    assert.deepEqual(statusJson(dir), []);
+    assert.equal(existsSync(pendingMarker(dir)), false, 'pending goes with the last entry');
+    write(dir, 'g.txt', 'by hand\n');
+    git(dir, 'add', '.');
+    takeNodeStarts();
+    git(dir, 'commit', '-qm', 'human');
+    assert.deepEqual(takeNodeStarts(), []);
+  });
+
+  it('are kept while git can bring the file back, and go once its deletion is committed', () => {
+    const dir = repoWithBase();
+    write(dir, 'f.txt', 'a\nb\nc\nconst answer = computeTheAnswer();\n');
+    cli(dir, 'record', '--agent', 'claude-code', 'f.txt:4-4');
+    rmSync(path.join(dir, 'f.txt'));
+    assert.match(cli(dir, 'status'), /^f\.txt: deleted or unreadable/m);
+    git(dir, 'rm', '-q', 'f.txt');
+    git(dir, 'commit', '-qm', 'remove f');
+    assert.deepEqual(statusJson(dir), []);
+    assert.equal(existsSync(pendingMarker(dir)), false);
   });
 });
 
