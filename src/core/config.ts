@@ -152,7 +152,8 @@ function positionAt(starts: readonly number[], offset: number): { line: number; 
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
-function syntaxMessage(e: ParseError, text: string): string {
+/** What is wrong at a jsonc-parser error, in words (`unexpected character '#'`, `expected a value`). */
+export function syntaxMessage(e: ParseError, text: string): string {
   switch (e.error) {
     case ParseErrorCode.InvalidSymbol:
       return `unexpected ${describeChar(text, e.offset)}`;

@@ -5,6 +5,7 @@ import type { CliIO, Command } from '../command';
 import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
 import { PayloadError, type HookEvent } from '../../agents/types';
+import { syntaxMessage } from '../../core/config';
 
 /** Larger payloads are drained and dropped: no single edit an agent reports needs this much. */
 export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
@@ -108,7 +109,7 @@ function readWritten(fd: number, chunks: Chunks, buf: Buffer): boolean {
 
 /** `stdin:line:col: message` for text JSON.parse rejected; the position comes from jsonc-parser, loaded only on this path. */
 function jsonErrorAt(text: string, err: Error): string {
-  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const { parse } = require('jsonc-parser') as typeof import('jsonc-parser');
   const errors: import('jsonc-parser').ParseError[] = [];
   parse(text, errors, { allowTrailingComma: false, disallowComments: true });
   const first = errors[0];
@@ -116,7 +117,7 @@ function jsonErrorAt(text: string, err: Error): string {
   const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
   const col = first.offset - before.lastIndexOf('\n');
-  return `stdin:${line}:${col}: invalid JSON: ${printParseErrorCode(first.error)}`;
+  return `stdin:${line}:${col}: invalid JSON: ${syntaxMessage(first, text)}`;
 }
 
 async function run(args: readonly string[], io: Parameters<Command['run']>[1]): Promise<string | undefined> {
