@@ -366,7 +366,7 @@ describe('ai-provenance hook', function () {
     });
 
     it('reports invalid JSON with its position', () => {
-      oneLine(runHook('claude-code', '{"hook_event_name": "PostToolUse",\n "tool_name": }', repo), /stdin:2:\d+: invalid JSON: expected a value; nothing recorded$/);
+      oneLine(runHook('claude-code', '{"hook_event_name": "PostToolUse",\n "tool_name": }', repo), /stdin:2:\d+: invalid JSON: expected a value; nothing recorded\n$/);
       noState();
     });
 
