@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
 import { blameFile } from '../../git/blame';
 import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
+import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
 
 const HELP = `Usage: ai-provenance blame FILE [--json]
@@ -24,7 +25,10 @@ export const command: Command = {
       const file = p.positionals[0]!;
       const repo = await discoverRepo(io.cwd);
       const repoPath = toRepoPath(repo, file, io.cwd);
-      const lines = await blameFile(repo, repoPath, WorkingState.forRepo(repo)).catch((err: NodeJS.ErrnoException) => {
+      // An ignored file's AI lines reach no trailer, note or check: uncommitted ones are not shown as AI either.
+      const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
+      const state = config.isIgnored(repoPath) ? undefined : WorkingState.forRepo(repo);
+      const lines = await blameFile(repo, repoPath, state).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'EISDIR') throw new UsageError(`ai-provenance blame: ${file}: no such file`);
         throw err;
       });

@@ -83,7 +83,7 @@ describe('ai-provenance commands', function () {
   });
 
   describe('status', () => {
-    it('leaves out files the config ignores, as the trailers and the commit do', () => {
+    it('leaves out files the config ignores, as the trailers, the commit and blame do', () => {
       const dir = repoWithHooks();
       write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['dist/**'], reason: 'Shipped', level: 'block' }], ignore: ['dist/**'] }));
       git(dir, 'commit', '-qam', 'ignore dist');
@@ -93,6 +93,10 @@ describe('ai-provenance commands', function () {
       const json = JSON.parse(cli(dir, 'status', '--json').stdout) as { path: string }[];
       assert.deepEqual(json.map((s) => s.path), ['src/a.ts']);
       assert.equal(cli(dir, 'status').stdout, 'src/a.ts: 1 AI line at 11 by codex\n');
+      // blame agrees: the ignored file's lines are not shown as AI, the other file's are.
+      const kinds = (file: string): string[] => (JSON.parse(cli(dir, 'blame', file, '--json').stdout) as { kind: string }[]).map((l) => l.kind);
+      assert.deepEqual(kinds('dist/out.js'), ['human', 'human', 'human']);
+      assert.equal(kinds('src/a.ts')[10], 'ai');
       git(dir, 'add', '.');
       assert.equal(cli(dir, 'trailers').stdout, 'Assisted-by: codex\nAI-Lines: 1/1\n');
       // The block rule on dist/** is not applied either: the commit goes through.
