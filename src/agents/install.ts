@@ -383,6 +383,14 @@ async function readManifest(file: string): Promise<Set<string>> {
  * repository-relative paths of the files it changed. Nothing is written when any file cannot be merged.
  */
 export async function installAgentHooks(repoRoot: string, agents: string[], at: CliLocation): Promise<string[]> {
+  return (await planAgentHooks(repoRoot, agents, at)).apply();
+}
+
+/**
+ * Reads and merges every settings file installAgentHooks would write, writing nothing: a file that cannot be merged
+ * throws here, so a caller can check before it changes anything else. `apply` writes them.
+ */
+export async function planAgentHooks(repoRoot: string, agents: string[], at: CliLocation): Promise<{ apply(): Promise<string[]> }> {
   const unknown = agents.filter((a) => !isHookAgent(a));
   if (unknown.length > 0) throw new AgentSettingsError(`unknown agent ${unknown.map((a) => `'${a}'`).join(', ')} (one of ${HOOK_AGENTS.join(', ')})`);
   if (!at.local && (at.cliPath === '' || /[\r\n]/.test(at.cliPath))) throw new AgentSettingsError('the path of the ai-provenance CLI must be one non-empty line');
@@ -398,10 +406,14 @@ export async function installAgentHooks(repoRoot: string, agents: string[], at: 
     const after = mergeAgentSettings(rel, before, agent, at, known);
     if (after !== before) planned.push({ file, rel, text: after });
   }
-  // Remember exactly what we wrote, so uninstall finds it whatever the command looks like.
-  await writeAtomic(manifest, `${JSON.stringify({ commands: [...new Set([...known, ...commands])] }, null, 2)}\n`);
-  for (const p of planned) await writeAtomic(p.file, p.text);
-  return planned.map((p) => p.rel);
+  return {
+    async apply() {
+      // Remember exactly what we wrote, so uninstall finds it whatever the command looks like.
+      await writeAtomic(manifest, `${JSON.stringify({ commands: [...new Set([...known, ...commands])] }, null, 2)}\n`);
+      for (const p of planned) await writeAtomic(p.file, p.text);
+      return planned.map((p) => p.rel);
+    },
+  };
 }
 
 /** Removes every entry install added (and files that held nothing else); returns the repository-relative paths changed. */

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { InstallError, installHooks } from '../../git/install';
+import { discoverRepo } from '../../git/repo';
 import { hookScript } from '../../git/hookScripts';
-import { AgentSettingsError, installAgentHooks, LOCAL_CLI, type CliLocation } from '../../agents/install';
+import { AgentSettingsError, LOCAL_CLI, planAgentHooks, type CliLocation } from '../../agents/install';
 import { HOOK_AGENTS, isHookAgent } from '../../agents/index';
 
 const HELP = `Usage: ai-provenance install [--agents a,b]
@@ -59,6 +60,10 @@ export const command: Command = {
       const cliPath = realpathSync(process.argv[1] ?? '');
       // Run from VS Code, execPath is its Electron binary, which is node only with ELECTRON_RUN_AS_NODE=1.
       const nodeIsElectron = process.versions.electron !== undefined;
+      // Agent settings files that cannot be merged fail the install before the git hooks are touched. Outside a
+      // repository, installHooks below says so.
+      const top = agents.length > 0 ? await discoverRepo(io.cwd).then((r) => r.root, () => undefined) : undefined;
+      const agentPlan = top !== undefined ? await planAgentHooks(top, agents, cliLocation(top, cliPath)) : undefined;
       const report = await installHooks({ cwd: io.cwd, cliPath, nodePath: process.execPath, nodeIsElectron, hookBody: hookScript });
       if (report.movedFrom) io.stdout.write(`removed the earlier install from ${report.movedFrom}\n`);
       for (const h of report.hooks) {
@@ -69,8 +74,8 @@ export const command: Command = {
         io.stdout.write('husky: commit the .husky/<hook> changes to share them; they do nothing where ai-provenance is not installed\n');
       }
       if (agents.length > 0) {
-        const changed = await installAgentHooks(report.topLevel, agents, cliLocation(report.topLevel, cliPath));
-        for (const f of changed) io.stdout.write(`agent hook added: ${f}\n`);
+        const plan = agentPlan ?? (await planAgentHooks(report.topLevel, agents, cliLocation(report.topLevel, cliPath)));
+        for (const f of await plan.apply()) io.stdout.write(`agent hook added: ${f}\n`);
       }
       return 0;
     } catch (err) {

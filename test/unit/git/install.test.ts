@@ -613,6 +613,18 @@ describe('ai-provenance install / uninstall commands', function () {
     assert.deepEqual(snapshot(repo), before);
   });
 
+  it('install --agents with a settings file it cannot merge says where, and installs nothing, git hooks included', async () => {
+    const repo = newRepo();
+    fs.mkdirSync(path.join(repo, '.gemini'));
+    fs.writeFileSync(path.join(repo, '.gemini', 'settings.json'), '{ "hooks": [ }\n');
+    const before = snapshot(repo);
+    const r = await cli(installCommand, repo, '--agents', 'claude-code,gemini-cli');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ai-provenance install: \.gemini\/settings\.json:1:\d+: /);
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+    assert.deepEqual(snapshot(repo), before, 'no git hook, settings file or manifest written');
+  });
+
   it('install --agents adds our hook to the agents’ settings, and uninstall takes it out again', async () => {
     const repo = newRepo();
     const before = snapshot(repo);
