@@ -254,7 +254,22 @@ export async function uninstallHooks(cwd: string): Promise<UninstallReport> {
       restored,
     );
   }
+  await removeScratch(loc.commonDir);
   return { topLevel: loc.topLevel, removed, restored };
+}
+
+/**
+ * What the hooks of one commit leave in each worktree's git dir for the next hook of the same commit (hookFlows.ts
+ * scratchDir, the tree prepare-commit-msg's shell writes beside it, teamConfig.ts's last reported config problem):
+ * nothing worth keeping once the hooks are gone. The working state (recorded AI lines) stays.
+ */
+const SCRATCH = ['ai-provenance-commit', 'ai-provenance-commit.tree', 'ai-provenance-config-reported'];
+
+async function removeScratch(commonDir: string): Promise<void> {
+  const worktrees = await fs.readdir(path.join(commonDir, 'worktrees')).catch(() => [] as string[]);
+  for (const dir of [commonDir, ...worktrees.map((w) => path.join(commonDir, 'worktrees', w))]) {
+    for (const name of SCRATCH) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  }
 }
 
 async function removeInstall(m: Manifest, loc: RepoLocation, removed: string[] = [], restored: string[] = []): Promise<void> {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -529,6 +529,29 @@ describe('install', function () {
       const report = await uninstallHooks(repo);
       assert.deepEqual(snapshot(repo), before);
       assert.deepEqual([...report.restored].sort(), [path.join(hooks, 'commit-msg'), path.join(hooks, 'post-commit')]);
+    });
+
+    it('takes away what the hooks kept between the hooks of a commit, in every worktree, and keeps the recorded AI lines', async () => {
+      const repo = newRepo();
+      fs.writeFileSync(path.join(repo, 'x'), 'x\n');
+      execFileSync('git', ['add', '.'], { cwd: repo });
+      execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-qm', 'x', '--no-verify'], { cwd: repo });
+      execFileSync('git', ['worktree', 'add', '-q', `${repo}-wt`], { cwd: repo });
+      await install(repo);
+      const gitDirs = [path.join(repo, '.git'), path.join(repo, '.git', 'worktrees', path.basename(`${repo}-wt`))];
+      for (const d of gitDirs) {
+        fs.mkdirSync(path.join(d, 'ai-provenance-commit', 'advance'), { recursive: true });
+        fs.writeFileSync(path.join(d, 'ai-provenance-commit', 'done'), 'ok\n');
+        fs.writeFileSync(path.join(d, 'ai-provenance-commit.tree'), 'abc\n');
+        fs.writeFileSync(path.join(d, 'ai-provenance-config-reported'), 'line');
+      }
+      const entry = path.join(repo, '.git', 'ai-provenance', 'entries', 'main', 'x.json');
+      fs.mkdirSync(path.dirname(entry), { recursive: true });
+      fs.writeFileSync(entry, '{}');
+      await uninstallHooks(repo);
+      for (const d of gitDirs) assert.deepEqual(fs.readdirSync(d).filter((n) => n.startsWith('ai-provenance-')), [], d);
+      assert.equal(fs.readFileSync(entry, 'utf8'), '{}', 'recorded AI lines stay');
+      execFileSync('git', ['worktree', 'remove', '--force', `${repo}-wt`], { cwd: repo });
     });
 
     it('removes a hooks folder it had to create', async () => {
