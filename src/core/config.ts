@@ -1,10 +1,20 @@
 // The team config `.ai-provenance.json` (PRODUCT.md §8): JSON with comments, checked against the same
 // JSON Schema VS Code uses, through a validator generated ahead of time so the CLI never compiles a schema.
-import { createScanner, findNodeAtLocation, getNodeValue, type Node, parseTree, type ParseError, ParseErrorCode, SyntaxKind } from 'jsonc-parser';
-import validate = require('./generated/configValidator');
+import type * as Jsonc from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
 import type { SchemaError } from './generated/configValidator';
 import schemaJson from '../../schemas/ai-provenance.schema.json';
 import { compilePatterns, type MatchOptions, type PathMatcher } from './patterns';
+
+// The JSON parser and the schema validator load on first use: most repositories have no config file, and the hooks
+// that import this module start a process per edit or commit.
+function jsonc(): typeof Jsonc {
+  return require('jsonc-parser') as typeof Jsonc;
+}
+
+function validator(): typeof import('./generated/configValidator') {
+  return require('./generated/configValidator') as typeof import('./generated/configValidator');
+}
 
 export interface CriticalRule {
   readonly paths: readonly string[];
@@ -58,6 +68,7 @@ export function parseConfig(text: string): { config?: TeamConfig; problems: Conf
     return { problems: [at('the file is empty: expected a JSON object such as { "critical": [] }', 0, 0)] };
   }
   const syntax: ParseError[] = [];
+  const { parseTree, getNodeValue } = jsonc();
   const root = parseTree(body, syntax, { allowTrailingComma: true, disallowComments: false });
   if (syntax.length > 0 || root === undefined) {
     return { problems: syntax.map((e) => at(`JSON syntax error: ${syntaxMessage(e, body)}`, e.offset, e.length)) };
@@ -65,6 +76,7 @@ export function parseConfig(text: string): { config?: TeamConfig; problems: Conf
 
   const problems = [...duplicateKeys(root).map((k) => at(`duplicate property "${k.value}": keep only one`, k.offset, k.length))];
   const value: unknown = getNodeValue(root);
+  const validate = validator();
   if (!validate(value)) {
     for (const e of relevantErrors(validate.errors ?? [])) {
       const p = schemaProblem(e, root);
@@ -126,6 +138,7 @@ function toConfig(raw: RawConfig): TeamConfig {
 }
 
 function isBlank(text: string): boolean {
+  const { createScanner, SyntaxKind } = jsonc();
   const scanner = createScanner(text, true);
   return scanner.scan() === SyntaxKind.EOF;
 }
@@ -154,6 +167,7 @@ function positionAt(starts: readonly number[], offset: number): { line: number; 
 
 /** What is wrong at a jsonc-parser error, in words (`unexpected character '#'`, `expected a value`). */
 export function syntaxMessage(e: ParseError, text: string): string {
+  const { ParseErrorCode } = jsonc();
   switch (e.error) {
     case ParseErrorCode.InvalidSymbol:
       return `unexpected ${describeChar(text, e.offset)}`;
@@ -234,7 +248,7 @@ function relevantErrors(errors: readonly SchemaError[]): SchemaError[] {
 
 function schemaProblem(e: SchemaError, root: Node): { message: string; offset: number; length: number } {
   const segments = pointerSegments(e.instancePath);
-  const node = findNodeAtLocation(root, segments) ?? root;
+  const node = jsonc().findNodeAtLocation(root, segments) ?? root;
   const where = describePath(segments);
   const prefix = where ? `${where}: ` : '';
   const sub = schemaAt(segments);
