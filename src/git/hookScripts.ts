@@ -97,10 +97,11 @@ ap_is_amend() {
   ap_p=$PPID
   for ap_i in 1 2 3 4; do
     if [ -r "/proc/$ap_p/cmdline" ]; then
-      # The shell's read drops the NULs between the arguments ("gitcommit--amend…"): no process to start. A message
-      # that mentions --amend only costs a Node run, which reads the arguments exactly.
+      # The shell's read drops the NULs between the arguments ("gitcommit--amend…"): no process to start. Each read
+      # stops at a newline (a multi-line -m message), so the lines are joined. A message that mentions --amend only
+      # costs a Node run, which reads the arguments exactly.
       ap_args=
-      IFS= read -r ap_args < "/proc/$ap_p/cmdline" 2>/dev/null || :
+      while IFS= read -r ap_l || [ -n "$ap_l" ]; do ap_args="$ap_args $ap_l"; done 2>/dev/null < "/proc/$ap_p/cmdline"
       read -r ap_x ap_x ap_x ap_pp ap_x < "/proc/$ap_p/stat" 2>/dev/null || ap_pp=1
       case $ap_args in *--amend*) return 0 ;; *gitcommit*) return 1 ;; esac
     else

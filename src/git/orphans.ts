@@ -1,6 +1,6 @@
-// Entries of files gone from the disk that git does not know either (not in the index, not in HEAD). Their AI text
-// cannot come back with a checkout or a branch switch, nor reach a commit; yet each such entry would keep `pending`
-// set, and with it a Node run on every commit, and `status` listing the file, for good.
+// Entries of files gone from the disk that git does not know either (not in the index, not in HEAD, no stash). Their
+// AI text cannot come back with a checkout, a branch switch or a stash pop, nor reach a commit; yet each such entry
+// would keep `pending` set, and with it a Node run on every commit, and `status` listing the file, for good.
 import { existsSync } from 'node:fs';
 import { fromRepoPath, type Repo } from './repo';
 import { git } from './run';
@@ -10,13 +10,24 @@ import type { WorkingState } from './workingState';
 export async function forgetOrphans(repo: Repo, state: WorkingState, paths: Iterable<string>): Promise<string[]> {
   const gone = [...paths].filter((p) => !existsSync(fromRepoPath(repo, p)));
   if (gone.length === 0) return [];
-  // Literal pathspecs: a file name may hold `*` or `?`.
-  const [indexed, committed] = await Promise.all([
-    git(['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', ...gone], { cwd: repo.root }),
-    // No HEAD yet (exit 128): nothing is committed.
-    git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', ...gone], { cwd: repo.root, okCodes: [128] }),
+  const [stash, head] = await Promise.all([
+    git(['rev-parse', '-q', '--verify', 'refs/stash'], { cwd: repo.root, okCodes: [1] }),
+    git(['rev-parse', '-q', '--verify', 'HEAD^{tree}'], { cwd: repo.root, okCodes: [1] }),
   ]);
-  const known = new Set([...indexed.stdout.split('\0'), ...committed.stdout.split('\0')]);
+  // `git stash` (with -u, untracked files too) takes new files away to bring them back on `stash pop`: while any
+  // stash exists, nothing is forgotten.
+  if (stash.exitCode === 0) return [];
+  const known = new Set<string>();
+  // In batches: a long list of deleted files must not outgrow a command line (Windows: 32K characters).
+  for (let i = 0; i < gone.length; i += 200) {
+    const batch = gone.slice(i, i + 200);
+    // Literal pathspecs: a file name may hold `*` or `?`.
+    const [indexed, committed] = await Promise.all([
+      git(['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', ...batch], { cwd: repo.root }),
+      head.exitCode === 0 ? git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', ...batch], { cwd: repo.root }) : Promise.resolve({ stdout: '' }),
+    ]);
+    for (const p of [...indexed.stdout.split('\0'), ...committed.stdout.split('\0')]) known.add(p);
+  }
   const forgotten: string[] = [];
   for (const p of gone) {
     const raw = await state.entryRaw(p);

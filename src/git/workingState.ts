@@ -409,9 +409,10 @@ const LINE_DIFF_MS = 1_000;
  * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored: a run of
  * unchanged lines carries its lines' provenance when it holds at least three non-blank lines, or two with a human
  * line among them (AI lines still sitting in the person's text), the top of both files counting as one such line, or
- * one distinctive line (see `distinctive`; judged on `newLines`, the new text, when given). A lone `}`, or two short
- * lines that happen to come back after the AI text was thrown away inherit nothing; a distinctive AI line a person
- * left as it was keeps its author when they changed its neighbours. A changed line paired with an AI or mixed one is
+ * one distinctive line (see `distinctive`; judged on `newLines`, the new text, when given) with at most SMALL_CHANGE
+ * lines changed on either side. A lone `}`, two short lines, or a long line retyped among much new text that happen
+ * to come back after the AI text was thrown away inherit nothing; a distinctive AI line a person left as it was keeps
+ * its author when they touched up its neighbours. A changed line paired with an AI or mixed one is
  * `mixed` only next to an anchored run; inserted and blank lines are human.
  */
 export function anchoredReanchor(
@@ -425,7 +426,7 @@ export function anchoredReanchor(
   const { diffArrays } = require('diff') as typeof Diff;
   const parts = diffArrays(oldHashes.slice(), newHashes.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
   if (!parts) return out;
-  interface Run { readonly equal: boolean; readonly oldAt: number; readonly newAt: number; removed: number; added: number; anchored: boolean }
+  interface Run { readonly equal: boolean; readonly oldAt: number; readonly newAt: number; removed: number; added: number; anchored: boolean; telling?: boolean }
   const runs: Run[] = [];
   let oldAt = 0;
   let newAt = 0;
@@ -453,11 +454,17 @@ export function anchoredReanchor(
     }
     // The top of both files is as good a neighbour as a line; the end is not (files end alike: `}`).
     const top = oldAt === 0 && newAt === 0 ? 1 : 0;
-    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && (human || top === 1)) || telling;
-    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored });
+    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && (human || top === 1));
+    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored, telling });
     oldAt += part.count;
     newAt += part.count;
   }
+  // A distinctive line anchors its run only where a few lines changed around it (a person's touch-up): where much
+  // changed, it may be a line the person typed again themselves (an import, a `} catch (error) {`).
+  const small = (r: Run | undefined): boolean => r === undefined || (r.removed <= SMALL_CHANGE && r.added <= SMALL_CHANGE);
+  runs.forEach((r, k) => {
+    if (r.equal && !r.anchored && r.telling && small(runs[k - 1]) && small(runs[k + 1])) r.anchored = true;
+  });
   runs.forEach((r, k) => {
     if (r.equal) {
       if (r.anchored) for (let j = 0; j < r.added; j++) out[r.newAt + j] = oldProv[r.oldAt + j]!;
@@ -478,6 +485,8 @@ export function anchoredReanchor(
  * `} else {` are not): where it is still in place, it is the AI's own text, whatever happened around it.
  */
 const DISTINCTIVE_LENGTH = 16;
+/** At most this many lines removed and added on each side of a run a distinctive line anchors. */
+const SMALL_CHANGE = 2;
 
 function distinctive(line: string): boolean {
   const t = line.trim();

@@ -323,6 +323,20 @@ describe('git hooks', function () {
       assert.deepEqual(takeNodeStarts(), [], 'HEAD has no note: nothing to carry');
     });
 
+    it('with a multi-line -m message keeps the amended commit\'s trailers', async () => {
+      const dir = newRepo();
+      write(dir, 'base', 'b\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      await recordAi(dir, 'a.ts', lines(3), [[2, 3]]);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'one');
+      // Nothing is pending now: only the --amend check can tell that HEAD's AI lines are carried.
+      git(dir, 'commit', '-q', '--amend', '-m', 'subject\n\nbody line');
+      assert.equal(message(dir), 'subject\n\nbody line\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 2/3\n\n');
+      assert.deepEqual(noteSummary(dir), ['a.ts: 2-3 ai claude-code']);
+    });
+
     it('with --no-edit keeps the note of a commit whose AI lines are unchanged', async () => {
       const dir = newRepo();
       await recordAi(dir, 'a.ts', lines(3), [[2, 3]]);

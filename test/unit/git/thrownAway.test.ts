@@ -142,6 +142,23 @@ describe('AI lines of a file that is deleted', () => {
     assert.deepEqual(takeNodeStarts(), []);
   });
 
+  it('are kept while a stash holds the new file, and are there again after `git stash pop`', () => {
+    for (const stash of [['stash', '-q', '-u'], ['stash', '-q']]) {
+      const dir = repoWithBase();
+      write(dir, 'infra/s3.tf', 'acl = "public-read-write-for-all"\n');
+      cli(dir, 'record', '--agent', 'claude-code', 'infra/s3.tf');
+      if (stash.length === 2) git(dir, 'add', 'infra/s3.tf');
+      git(dir, ...stash);
+      assert.equal(existsSync(path.join(dir, 'infra/s3.tf')), false);
+      assert.match(cli(dir, 'status'), /^infra\/s3\.tf: deleted or unreadable/m, stash.join(' '));
+      write(dir, 'g.txt', 'hotfix\n');
+      git(dir, 'add', 'g.txt');
+      git(dir, 'commit', '-qm', 'hotfix');
+      git(dir, 'stash', 'pop', '-q');
+      assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines]), [['infra/s3.tf', 1]], stash.join(' '));
+    }
+  });
+
   it('are kept while git can bring the file back, and go once its deletion is committed', () => {
     const dir = repoWithBase();
     write(dir, 'f.txt', 'a\nb\nc\nconst answer = computeTheAnswer();\n');
@@ -202,6 +219,19 @@ describe('anchored re-anchoring', () => {
     assert.deepEqual(kindsOf(before, [[1, 2]], after), ['mixed', 'ai', 'human']);
     // Judged on the text: short lines still need neighbours.
     assert.deepEqual(kindsOf('a = 1\nb = 2\n', [[1, 2]], 'a = 10\nb = 2\n'), ['human', 'human', 'human']);
+  });
+
+  it('gives nothing to a long line a person typed again among much new text of their own', () => {
+    // The AI's version was thrown away (checkout) before anything read the state; the person wrote their own.
+    const ai = '// auth\nconst KEY = load();\nimport { verify } from "./jwt";\nexport function check(t) {\n  const claims = verify(t, KEY);\n  return claims.admin === true;\n}\n';
+    const person = '// checks tokens\nimport { logger } from "./log";\nimport { verify } from "./jwt";\nexport function check(token) {\n  try {\n    return verify(token, process.env.KEY).role === "admin";\n  } catch (error) {\n    logger.warn("bad token", error);\n    return false;\n  }\n}\n';
+    assert.deepEqual(
+      kindsOf(ai, [[2, 7]], person).filter((k) => k !== 'human'),
+      [],
+    );
+    const tryAi = 'run();\ntry {\n  go();\n} catch (error) {\n  report(error);\n}\n';
+    const tryPerson = 'await setup();\ntry {\n  await start();\n  await check();\n  await finish();\n} catch (error) {\n  logger.warn("failed", error);\n  throw new Failure(error);\n}\n';
+    assert.deepEqual(kindsOf(tryAi, [[1, 6]], tryPerson).filter((k) => k !== 'human'), []);
   });
 
   it('carries nothing onto two AI lines that come back at the end of a rewritten file', () => {
