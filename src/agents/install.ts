@@ -396,7 +396,7 @@ export async function planAgentHooks(repoRoot: string, agents: string[], at: Cli
   if (!at.local && (at.cliPath === '' || /[\r\n]/.test(at.cliPath))) throw new AgentSettingsError('the path of the ai-provenance CLI must be one non-empty line');
   const manifest = await manifestFile(repoRoot);
   const known = await readManifest(manifest);
-  const planned: { file: string; rel: string; text: string }[] = [];
+  const planned: { file: string; rel: string; before: string | undefined; text: string }[] = [];
   const commands: string[] = [];
   for (const agent of [...new Set(agents)] as HookAgent[]) {
     const rel = AGENT_SETTINGS[agent].file;
@@ -404,10 +404,14 @@ export async function planAgentHooks(repoRoot: string, agents: string[], at: Cli
     commands.push(...Object.values(hookCommands(agent, at)));
     const before = await readOptional(file);
     const after = mergeAgentSettings(rel, before, agent, at, known);
-    if (after !== before) planned.push({ file, rel, text: after });
+    if (after !== before) planned.push({ file, rel, before, text: after });
   }
   return {
     async apply() {
+      // Merged from what the files held when planned: an edit made since must not be overwritten.
+      for (const p of planned) {
+        if ((await readOptional(p.file)) !== p.before) throw new AgentSettingsError(`${p.rel} changed while installing; nothing of it was written: run install again`);
+      }
       // Remember exactly what we wrote, so uninstall finds it whatever the command looks like.
       await writeAtomic(manifest, `${JSON.stringify({ commands: [...new Set([...known, ...commands])] }, null, 2)}\n`);
       for (const p of planned) await writeAtomic(p.file, p.text);

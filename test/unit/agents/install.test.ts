@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
-import { AGENT_SETTINGS, hookCommands, installAgentHooks, mergeAgentSettings, uninstallAgentHooks, unmergeAgentSettings, type CliLocation } from '../../../src/agents/install';
+import { AGENT_SETTINGS, hookCommands, installAgentHooks, mergeAgentSettings, planAgentHooks, uninstallAgentHooks, unmergeAgentSettings, type CliLocation } from '../../../src/agents/install';
 import type { HookAgent } from '../../../src/agents/index';
 import { discoverRepo, stateDir } from '../../../src/git/repo';
 import { cliBundle } from '../git/hookEnv';
@@ -314,6 +314,15 @@ describe('agent settings', () => {
       );
       await uninstallAgentHooks(repo);
       assert.deepEqual(commandsIn(readFile(repo, '.claude/settings.json')), [{ event: 'PostToolUse', command: otherCommand }]);
+    });
+
+    it('writes nothing when a settings file changed between reading and writing it', async () => {
+      writeFile(repo, '.claude/settings.json', USER_CLAUDE);
+      const plan = await planAgentHooks(repo, ['cursor', 'claude-code'], LOCAL);
+      writeFile(repo, '.claude/settings.json', USER_CLAUDE.replace('prettier', 'eslint'));
+      await assert.rejects(plan.apply(), /\.claude\/settings\.json changed while installing/);
+      assert.equal(readFile(repo, '.claude/settings.json'), USER_CLAUDE.replace('prettier', 'eslint'));
+      assert.equal(existsSync(path.join(repo, '.cursor/hooks.json')), false);
     });
 
     it('rejects an unknown agent and writes nothing', async () => {

@@ -2,7 +2,7 @@
 // repository whose hooks must keep working after the extension's own folder is gone (as after an update).
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { CLI_FILES, ensureStableCli } from '../../../src/extension/stableCli';
 import { cleanupTemp, GIT_ENV, initRepo, sh, tempDir, write } from '../git/helpers';
@@ -30,19 +30,22 @@ describe('the CLI copy in the extension\'s storage', function () {
     const ext = extensionFolder();
     const storage = path.join(tempDir('aip-storage-'), 'cli');
     const cli = await ensureStableCli(path.join(ext, 'dist'), storage, VERSION);
-    assert.equal(cli, path.join(storage, 'cli.js'));
-    for (const f of CLI_FILES) assert.deepEqual(readFileSync(path.join(storage, f)), readFileSync(path.join(ext, 'dist', f)), f);
+    const copy = path.dirname(cli);
+    assert.equal(path.dirname(copy), storage);
+    assert.match(path.basename(copy), new RegExp(`^${VERSION.replace(/\./g, '\\.')}-[0-9a-f]{8}$`));
+    for (const f of CLI_FILES) assert.deepEqual(readFileSync(path.join(copy, f)), readFileSync(path.join(ext, 'dist', f)), f);
     assert.equal(node(cli, ['--version'], storage).stdout, `${VERSION}\n`);
+    assert.deepEqual(readdirSync(storage), [path.basename(copy)], 'no temporary folder left');
 
     // Nothing is rewritten while the extension's build is the same.
-    const before = CLI_FILES.map((f) => statSync(path.join(storage, f)).ino);
+    const before = CLI_FILES.map((f) => statSync(path.join(copy, f)).ino);
     assert.equal(await ensureStableCli(path.join(ext, 'dist'), storage, VERSION), cli);
-    assert.deepEqual(CLI_FILES.map((f) => statSync(path.join(storage, f)).ino), before);
+    assert.deepEqual(CLI_FILES.map((f) => statSync(path.join(copy, f)).ino), before);
 
     const repo = initRepo();
     const installed = node(cli, ['install'], repo);
     assert.equal(installed.status, 0, installed.stderr);
-    assert.match(readFileSync(path.join(repo, '.git', 'ai-provenance', 'hooks', 'prepare-commit-msg'), 'utf8'), new RegExp(`ap_cli='${storage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/cli\\.js'`));
+    assert.ok(readFileSync(path.join(repo, '.git', 'ai-provenance', 'hooks', 'prepare-commit-msg'), 'utf8').includes(`ap_cli='${cli}'`));
     // An update installs the extension elsewhere and deletes this folder.
     rmSync(ext, { recursive: true, force: true });
     write(repo, 'a.ts', 'one\ntwo\n');
@@ -55,23 +58,23 @@ describe('the CLI copy in the extension\'s storage', function () {
     assert.match(sh(repo, 'git', 'log', '-1', '--format=%B'), /^Assisted-by: claude-code$/m);
   });
 
-  it('is copied again for a new version or a new build of the same version', async () => {
+  it('makes a new copy for a new version or build and leaves the older ones, which hooks may still name', async () => {
     const ext = extensionFolder();
     const dist = path.join(ext, 'dist');
     const storage = path.join(tempDir('aip-storage-'), 'cli');
-    await ensureStableCli(dist, storage, '0.1.0');
-    const ino = (): number => statSync(path.join(storage, 'cli-hook.js')).ino;
-    const first = ino();
-    await ensureStableCli(dist, storage, '0.2.0');
-    const second = ino();
-    assert.notEqual(second, first, 'a new version');
+    const first = await ensureStableCli(dist, storage, '0.1.0');
+    const second = await ensureStableCli(dist, storage, '0.2.0');
+    assert.notEqual(path.dirname(second), path.dirname(first), 'a new version');
     // A rebuild: the same version, a bundle with another time.
     utimesSync(path.join(dist, 'cli-hook.js'), new Date(), new Date(Date.now() + 5_000));
-    await ensureStableCli(dist, storage, '0.2.0');
-    assert.notEqual(ino(), second, 'a new build');
-    // A copy cut short (its launcher gone) is made whole again.
-    rmSync(path.join(storage, 'cli.js'));
-    await ensureStableCli(dist, storage, '0.2.0');
-    assert.equal(node(path.join(storage, 'cli.js'), ['--version'], storage).stdout, `${VERSION}\n`);
+    const third = await ensureStableCli(dist, storage, '0.2.0');
+    assert.notEqual(path.dirname(third), path.dirname(second), 'a new build');
+    for (const cli of [first, second, third]) assert.equal(node(cli, ['--version'], storage).stdout, `${VERSION}\n`);
+    assert.equal(readdirSync(storage).length, 3);
+    // Two windows at once: both get the same complete copy.
+    const [a, b] = await Promise.all([ensureStableCli(dist, storage, '0.3.0'), ensureStableCli(dist, storage, '0.3.0')]);
+    assert.equal(a, b);
+    assert.equal(node(a, ['--version'], storage).stdout, `${VERSION}\n`);
+    assert.equal(readdirSync(storage).filter((n) => n.startsWith('.')).length, 0, 'no temporary folder left');
   });
 });
