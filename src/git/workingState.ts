@@ -409,8 +409,8 @@ const LINE_DIFF_MS = 1_000;
  * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored: a run of
  * unchanged lines carries its lines' provenance when it holds at least three non-blank lines, or two with a human
  * line among them (AI lines still sitting in the person's text), the top of both files counting as one such line, or
- * one distinctive line (see `distinctive`; judged on `newLines`, the new text, when given) with at most SMALL_CHANGE
- * lines changed on either side. A lone `}`, two short lines, or a long line retyped among much new text that happen
+ * two at the top; a lone AI line at the top, or one distinctive line (see `distinctive`; judged on `newLines`, the
+ * new text, when given), anchors its run only with at most SMALL_CHANGE lines changed on either side. A lone `}`, two short lines, or a long line retyped among much new text that happen
  * to come back after the AI text was thrown away inherit nothing; a distinctive AI line a person left as it was keeps
  * its author when they touched up its neighbours. A changed line paired with an AI or mixed one is
  * `mixed` only next to an anchored run; inserted and blank lines are human.
@@ -454,8 +454,10 @@ export function anchoredReanchor(
     }
     // The top of both files is as good a neighbour as a line; the end is not (files end alike: `}`).
     const top = oldAt === 0 && newAt === 0 ? 1 : 0;
-    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && (human || top === 1));
-    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored, telling });
+    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && human) || (nonBlank >= 2 && top === 1);
+    // A lone AI line at the top is as weak a witness as a distinctive one: a file's first line is often typed
+    // again as it was (an import, a shebang).
+    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored, telling: telling || (top === 1 && nonBlank >= 1) });
     oldAt += part.count;
     newAt += part.count;
   }

@@ -229,6 +229,10 @@ describe('anchored re-anchoring', () => {
       kindsOf(ai, [[2, 7]], person).filter((k) => k !== 'human'),
       [],
     );
+    // A file's first line, typed again above a rewrite, is no witness either.
+    const topAi = 'import React from "react";\nexport const App = () => <div>AI</div>;\nexport default App;\n';
+    const topPerson = 'import React from "react";\nimport { useState } from "react";\nexport function App() {\n  const [n, setN] = useState(0);\n  return <button onClick={() => setN(n + 1)}>{n}</button>;\n}\n';
+    assert.deepEqual(kindsOf(topAi, [[1, 3]], topPerson).filter((k) => k !== 'human'), []);
     const tryAi = 'run();\ntry {\n  go();\n} catch (error) {\n  report(error);\n}\n';
     const tryPerson = 'await setup();\ntry {\n  await start();\n  await check();\n  await finish();\n} catch (error) {\n  logger.warn("failed", error);\n  throw new Failure(error);\n}\n';
     assert.deepEqual(kindsOf(tryAi, [[1, 6]], tryPerson).filter((k) => k !== 'human'), []);
