@@ -5,6 +5,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { discoverRepo, stateDir } from '../git/repo';
+import { shQuote } from '../git/hookScripts';
 import { readOptional } from '../git/workingState';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from './index';
 
@@ -32,11 +33,6 @@ const NO_CA = 'NODE_EXTRA_CA_CERTS= ';
 /** A path in double quotes, with the characters a POSIX shell expands there escaped. */
 function shellQuoted(p: string): string {
   return `"${p.replace(/(["\\$`])/g, '\\$1')}"`;
-}
-
-/** A string in single quotes for a POSIX shell (and for fish, tcsh and nushell, which quote the same way). */
-function singleQuoted(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `node <cli> hook <agent>`; `localPath` names the project's copy from where the agent runs the command. */
@@ -75,7 +71,7 @@ const COMMANDS: Readonly<Record<HookAgent, (at: CliLocation) => Record<string, s
   'claude-code': (at) => ({ command: NO_CA + nodeCommand('claude-code', at, `"\${CLAUDE_PROJECT_DIR:-$(git rev-parse --show-toplevel)}/${LOCAL_CLI}"`) }),
   // Wrapped in `sh -c`: Codex runs it through the user's login shell, which may be fish, tcsh or nushell.
   codex: (at) => ({
-    command: `sh -c ${singleQuoted(NO_CA + nodeCommand('codex', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`))}`,
+    command: `sh -c ${shQuote(NO_CA + nodeCommand('codex', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`))}`,
     commandWindows: at.local ? 'npx --no-install ai-provenance hook codex' : nodeCommand('codex', at),
   }),
   'gemini-cli': (at) => ({ command: nodeCommand('gemini-cli', at) }),

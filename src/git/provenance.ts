@@ -40,7 +40,7 @@ export interface StagedDetail {
 export async function stagedDetail(repo: Repo, state: WorkingState | undefined, opts: ProvenanceOptions = {}): Promise<StagedDetail> {
   const [all, statePaths, carried, config] = await Promise.all([
     // Ask for HEAD (or HEAD^ when amending) directly and fall back to the empty tree for a first commit; saves a rev-parse.
-    (opts.amend ? Promise.resolve(undefined) : (opts.headChanges ?? Promise.resolve(undefined))).then(
+    Promise.resolve(opts.amend ? undefined : opts.headChanges).then(
       (known) =>
         known ??
         indexChanges(repo, opts.amend ? 'HEAD^' : 'HEAD').catch(async (err: unknown) => {
