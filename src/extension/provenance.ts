@@ -1,6 +1,7 @@
 // Keeps one LineTracker per open document, fed by the detector, loaded from and saved to the working state.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { notificationText } from '../core/markdownText';
 import { LineTracker } from '../core/tracker';
 import { HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
 import type { Detector } from './detector';
@@ -181,7 +182,7 @@ export class ProvenanceService implements vscode.Disposable {
   /** Marks lines [start, end) as written by `author` (a person when undefined) and saves at once. */
   async mark(doc: vscode.TextDocument, start: number, end: number, author: Attribution | undefined): Promise<void> {
     const state = (await this.open(doc)) as DocState | undefined;
-    if (!state) throw new Error(`${doc.uri.fsPath}: this file is not tracked (outside the repository or ignored)`);
+    if (!state) throw new Error(`${notificationText(doc.uri.fsPath)}: this file is not tracked (outside the repository or ignored)`);
     state.tracker.mark(start, end, author);
     if (state.persistTimer) clearTimeout(state.persistTimer);
     state.persistTimer = undefined;
