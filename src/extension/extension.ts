@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('aiProvenance');
   const config = new TeamConfig(diagnostics);
   const detector = new Detector(settings);
-  const store = new GitStore(cliPath, trusted);
+  const store = new GitStore(cliPath, trusted, () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
   const watched = new Map<string, vscode.Disposable>();
   service = new ProvenanceService(
     store,
@@ -103,8 +103,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         statusBar = undefined;
       }
     }),
+    // What was found read-only, without git, is found again with git and becomes writable.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      for (const d of tracked.all()) void tracked.reload(d.uri);
+      store.reset();
+      void tracked.relocateAll();
     }),
   );
 

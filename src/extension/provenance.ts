@@ -128,6 +128,21 @@ export class ProvenanceService implements vscode.Disposable {
     return this.docs.get(key);
   }
 
+  /** Finds every open file's repository again (once trust is granted: with git, writable) and reads what is recorded. */
+  async relocateAll(): Promise<void> {
+    await Promise.all(
+      [...this.docs.values()].map(async (state) => {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.uri.toString());
+        if (!doc || doc.uri.scheme !== 'file') return;
+        state.repo = undefined;
+        state.relPath = undefined;
+        state.needsHistory = true;
+        state.ready = this.locate(state, doc);
+        await state.ready;
+      }),
+    );
+  }
+
   /** Finds the document's repository and merges what is recorded; edits made meanwhile are saved once it is known. */
   private async locate(state: DocState, doc: vscode.TextDocument): Promise<void> {
     const key = doc.uri.toString();
