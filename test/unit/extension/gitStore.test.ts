@@ -15,13 +15,13 @@ function git(cwd: string, ...args: string[]): void {
 }
 
 describe('git store', () => {
-  describe('finding the repository without running git (untrusted workspaces)', () => {
-    let tmp: string;
-    beforeEach(() => {
-      tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'aip-store-')));
-    });
-    afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+  let tmp: string;
+  beforeEach(() => {
+    tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'aip-store-')));
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+  describe('finding the repository without running git (untrusted workspaces)', () => {
     it('finds the same root and common dir as git for a file deep in a repository', async () => {
       const repo = path.join(tmp, 'r');
       mkdirSync(path.join(repo, 'a', 'b'), { recursive: true });
@@ -79,12 +79,6 @@ describe('git store', () => {
   });
 
   describe('in an untrusted workspace', () => {
-    let tmp: string;
-    beforeEach(() => {
-      tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'aip-store-')));
-    });
-    afterEach(() => rmSync(tmp, { recursive: true, force: true }));
-
     it('reads what is recorded but prunes nothing, writes nothing and runs nothing', async () => {
       const repo = path.join(tmp, 'r');
       mkdirSync(repo);
