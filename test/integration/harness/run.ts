@@ -95,6 +95,7 @@ async function runSession(opts: RunOptions, untrusted: boolean, signal: AbortSig
       press: async (key) => (await need(page)).keyboard.press(key),
       type: async (text) => (await need(page)).keyboard.type(text, { delay: 20 }),
       click: async (selector, timeoutMs) => (await need(page)).locator(selector).first().click({ timeout: timeoutMs }),
+      hover: async (selector, timeoutMs) => (await need(page)).locator(selector).first().hover({ timeout: timeoutMs }),
       screenshot: async (name) => {
         const file = path.join(opts.artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
         await (await need(page)).screenshot({ path: file });
