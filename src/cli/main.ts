@@ -52,11 +52,11 @@ function load(name: string): Command | undefined {
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(HELP);
+    stdout().write(HELP);
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`${VERSION}\n`);
+    stdout().write(`${VERSION}\n`);
     return 0;
   }
   const command = load(name);
@@ -65,7 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.help);
+    stdout().write(command.help);
     return 0;
   }
   return command.run(rest, processIO());
@@ -78,15 +78,39 @@ function processIO(): CliIO & { readonly stdinFd: number } {
     // Read directly by commands that want their stdin cheaply (the agent hook).
     stdinFd: 0,
     get stdout() {
-      return process.stdout;
+      return stdout();
     },
     get stderr() {
-      return process.stderr;
+      return quietOnClosedPipe(process.stderr);
     },
     get stdin() {
       return process.stdin;
     },
   };
+}
+
+/** Exit status of a process that wrote to a pipe nobody reads any more, as a shell reports one killed by SIGPIPE. */
+export const CLOSED_PIPE_EXIT = 141;
+
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * `ai-provenance status | head -3`: once the reader has gone, end quietly as other command-line tools do, instead
+ * of with an unhandled EPIPE error.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(CLOSED_PIPE_EXIT);
+      throw err;
+    });
+  }
+  return stream;
+}
+
+function stdout(): NodeJS.WriteStream {
+  return quietOnClosedPipe(process.stdout);
 }
 
 declare const VERSION: string;

@@ -57,7 +57,7 @@ async function each(steps: readonly (() => unknown)[]): Promise<void> {
 
 /**
  * prepare-commit-msg could not judge the commit: marks its message, leaves the working state for the next hook to
- * catch up on, and tells commit-msg to refuse where a block rule may apply (scripts of HOOK_PROTOCOL 3; older ones
+ * catch up on, and tells commit-msg to refuse where a block rule may apply (scripts of HOOK_PROTOCOL 4; older ones
  * cannot refuse, so the line is printed here).
  */
 export async function markUnjudged(repo: Repo, msgFile: string | undefined, why: string, io: HookIO): Promise<void> {
@@ -76,10 +76,10 @@ export async function markUnjudged(repo: Repo, msgFile: string | undefined, why:
     async () => noteCatchUp(repo, [`after ${(await headCommit(repo)) ?? ''}`]),
     () => writePrivateFileIn(scratch, 'failed', `${why}\n`),
     async () => {
-      if (protocol >= 3 && (await mayBlock(repo))) writePrivateFileIn(scratch, 'refuse', 'block\n');
+      if (protocol >= 4 && (await mayBlock(repo))) writePrivateFileIn(scratch, 'may-block', 'block\n');
     },
   ]);
-  if (protocol < 3) io.warn(unjudgedLine(why));
+  if (protocol < 4) io.warn(unjudgedLine(why));
 }
 
 /** commit-msg could not reach a verdict: refuses where a block rule may apply (the commit-msg scripts of every version stop on BLOCK_EXIT). */

@@ -73,6 +73,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const corrupt = new Map<string, CorruptStateError>();
   const onCorrupt = (err: CorruptStateError): void => void corrupt.set(err.file, err);
   const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
+  // Read before any entry: post-commit applies the advance only if no writer has changed the state since.
+  const tokenP = state.generationToken();
+  tokenP.catch(() => undefined);
   if (replay === 'rebase-squash') {
     // A squash/fixup inside `rebase -i` amends HEAD with the next commits; their notes, not the working state, say what is AI.
     const files = await stagedProvenance(repo, undefined, { config: configP, amend: true, sources: await squashSources(repo), report: io.warn });
@@ -115,20 +118,35 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   }
 
   ensurePrivateDir(scratch);
+  const protocol = Number(io.env['AI_PROVENANCE_HOOK_PROTOCOL'] ?? 1);
   if (tree !== undefined) writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   // commit-msg's shell reads it instead of asking git again.
   writeFileSync(path.join(scratch, 'commentchar'), `${commentChar}\n`);
   if (files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
-    writeFileSync(path.join(scratch, 'note.json'), serializeTraceRecord(record));
+    const note = serializeTraceRecord(record);
+    writeFileSync(path.join(scratch, 'note.json'), note);
+    // post-commit's shell reads a note this short itself (a byte a read, and a here-document within a pipe's buffer).
+    if (protocol >= 3 && Buffer.byteLength(note) <= INLINE_NOTE_BYTES) writeFileSync(path.join(scratch, 'note.inline'), '');
     if (amend) writeFileSync(path.join(scratch, 'amended'), '');
   }
-  const reviewers = blockedRuleReviewers(files, config);
-  if (reviewers.length > 0) writeFileSync(path.join(scratch, 'reviewers'), reviewers.join('\n') + '\n');
-  await precomputeAdvance(repo, state, scratch, detail, Number(io.env['AI_PROVENANCE_HOOK_PROTOCOL'] ?? 1) >= 2);
+  const blocked = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author: { email: '' } }).violations;
+  if (blocked.length > 0) {
+    writeFileSync(path.join(scratch, 'reviewers'), blockedRuleReviewers(blocked).join('\n') + '\n');
+    // What commit-msg prints when the message has no sign-off at all, so that a refused commit starts Node once.
+    const author = await authorIdentity(repo);
+    const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author });
+    if (violations.length > 0) writeFileSync(path.join(scratch, 'refusal'), `${refusal(violations, repo, author.email)}\n`);
+  }
+  await precomputeAdvance(repo, state, scratch, detail, protocol, await tokenP);
+  // A corrupt entry left out above still exists: pending stays with it.
+  if (corrupt.size > 0) rmSync(path.join(scratch, 'advance', 'last'), { force: true });
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
 }
+
+/** Notes up to this size are finished by post-commit's shell without sed (HOOK_PROTOCOL 3). */
+const INLINE_NOTE_BYTES = 3000;
 
 /** The staged diff the shell computed, from stdin (see parsePrecomputed); undefined when unreadable. */
 function readPrecomputed(): Promise<FileChange[] | undefined> {
@@ -137,8 +155,7 @@ function readPrecomputed(): Promise<FileChange[] | undefined> {
 }
 
 /** For commit-msg in shell: one line per violated `block` rule, listing who may sign off (`*`: anyone but the author). */
-function blockedRuleReviewers(files: readonly CommitFileProvenance[], config: CompiledConfig): string[] {
-  const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author: { email: '' } });
+function blockedRuleReviewers(violations: readonly PolicyFinding[]): string[] {
   return violations.map((v) => {
     const emails = v.rule.reviewers.map((r) => parseIdentity(r)?.email.toLowerCase()).filter((e): e is string => !!e);
     return emails.length > 0 ? emails.join(' ') : '*';
@@ -353,9 +370,17 @@ export function advancedLines(diskText: string, prov: readonly LineProvenance[],
 
 /**
  * Writes, into the scratch dir, each working-state entry this commit advances, as it is now and as it will be;
- * post-commit swaps them in if nothing changed in between.
+ * post-commit swaps them in if nothing changed in between. `protocol` is the layout the installed post-commit
+ * script reads (HOOK_PROTOCOL); `token` the working state's generation token read before any entry was.
  */
-async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: string, detail: StagedDetail, listed: boolean): Promise<void> {
+async function precomputeAdvance(
+  repo: Repo,
+  state: WorkingState,
+  scratch: string,
+  detail: StagedDetail,
+  protocol: number,
+  token: string | undefined,
+): Promise<void> {
   const paths = new Set(await state.paths());
   if (paths.size === 0) return;
   const names = new Map<string, string | undefined>();
@@ -379,27 +404,42 @@ async function precomputeAdvance(repo: Repo, state: WorkingState, scratch: strin
   }
   await pruneUntouched(repo, state, paths, detail.changes);
   if (names.size === 0) return;
-  // Layout read by post-commit's shell: list (per entry, in name order: `b`efore or `a`bsent, `w`ritten or
-  // `d`eleted, name), check (the before texts concatenated in that order), after/ (moved into place with one mv).
-  // One list instead of a marker file per entry: every file created in .git costs this run time.
-  // Scripts of HOOK_PROTOCOL 1 read marker files instead: before/ and absent/, and delete/ (removed with one rm).
   const dir = path.join(scratch, 'advance');
-  for (const sub of listed ? ['after'] : ['before', 'absent', 'after', 'delete']) mkdirSync(path.join(dir, sub), { recursive: true });
+  mkdirSync(path.join(dir, 'after'), { recursive: true });
+  for (const [name, after] of names) if (after !== undefined) writeFileSync(path.join(dir, 'after', name), after);
+  writeFileSync(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
+  if (protocol >= 3) {
+    // Layout read by post-commit's shell: after/ (moved into place with one mv), deleted (names, a line each),
+    // last (no entry of any worktree is left), generation (the token this was computed under). No token, or one
+    // that moved while this ran (a prune above, another writer), leaves post-commit to redo the advance in Node.
+    const deleted = [...names].filter(([, after]) => after === undefined).map(([name]) => name);
+    if (deleted.length > 0) writeFileSync(path.join(dir, 'deleted'), `${deleted.join('\n')}\n`);
+    const own = new Set([...paths].map((p) => path.basename(state.entryFile(p))));
+    for (const [name, after] of names) {
+      if (after === undefined) own.delete(name);
+      else own.add(name);
+    }
+    if (own.size === 0 && !(await state.otherWorktreesHaveEntries())) writeFileSync(path.join(dir, 'last'), '');
+    if (token !== undefined && (await state.generationToken()) === token) writeFileSync(path.join(dir, 'generation'), `${token}\n`);
+    return;
+  }
+  // Scripts of an older install: protocol 2 reads list (per entry, in name order: `b`efore or `a`bsent, `w`ritten
+  // or `d`eleted, name) and check (the before texts concatenated in that order); protocol 1 marker files in
+  // before/ and absent/, and delete/.
+  if (protocol < 2) for (const sub of ['before', 'absent', 'delete']) mkdirSync(path.join(dir, sub), { recursive: true });
   const sorted = [...names.keys()].sort();
   // The very texts the advance was computed from, so post-commit's comparison catches any change since.
   const befores = await Promise.all(sorted.map((name) => state.entryRaw(repoPathOf.get(name)!)));
   const list = sorted.map((name, i) => {
     const after = names.get(name);
-    if (after !== undefined) writeFileSync(path.join(dir, 'after', name), after);
-    if (!listed) {
+    if (protocol < 2) {
       writeFileSync(path.join(dir, befores[i] === undefined ? 'absent' : 'before', name), '');
       if (after === undefined) writeFileSync(path.join(dir, 'delete', name), '');
     }
     return `${befores[i] === undefined ? 'a' : 'b'} ${after === undefined ? 'd' : 'w'} ${name}\n`;
   });
-  if (listed) writeFileSync(path.join(dir, 'list'), list.join(''));
+  if (protocol >= 2) writeFileSync(path.join(dir, 'list'), list.join(''));
   writeFileSync(path.join(dir, 'check'), befores.filter((b): b is string => b !== undefined).join(''));
-  writeFileSync(path.join(scratch, 'entries'), `${state.entriesDir()}\n`);
 }
 
 /** Reads entries of files this commit does not touch against the disk, which deletes those whose AI lines are gone. */

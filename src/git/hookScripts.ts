@@ -10,17 +10,18 @@ export const BLOCK_EXIT = 10;
 /**
  * The layout of prepare-commit-msg's precomputation these scripts read, passed to Node: scripts installed by an
  * older version (without it) still get the layout they read after the package is upgraded.
- * 2: the working-state advance is one `list` file (1: marker files in before/, absent/, delete/).
- * 3: when Node cannot judge the commit it writes why into `failed` (and `refuse` where a block rule may apply) and
- *    prints nothing: commit-msg refuses, or post-commit prints the one line (2: Node prints it, the scripts stay quiet).
+* 4: when Node cannot judge the commit it writes why into `failed` (and `may-block` where a block rule may apply) and
+ *    prints nothing: commit-msg refuses, or post-commit prints the one line (3 and before: Node prints it).
+ * 3: the advance is checked by the working state's generation token and lists the entries it deletes (2: one `list`
+ *    file of every entry with their texts concatenated in `check`; 1: marker files in before/, absent/, delete/).
  */
-export const HOOK_PROTOCOL = 3;
+export const HOOK_PROTOCOL = 4;
 
 /** Where hooks that could not do their part leave what the next hook that can must catch up on (in the per-worktree git dir). */
 export const CATCH_UP_FILE = 'ai-provenance-unjudged';
 
-// The two lines a commit whose AI lines cannot be judged may get, shared by the shell (where `why` is a variable:
-// no double quote, backslash, dollar or backquote in the fixed text) and Node.
+// The lines a commit whose AI lines cannot be judged may get, shared by the shell (where `why` is a variable: no
+// double quote, backslash, dollar or backquote in the fixed text) and Node.
 /** Printed once for a commit made without its AI lines judged. */
 export function unjudgedLine(why: string): string {
   return `ai-provenance: this commit's AI lines were not judged (${why}); it carries an ${UNJUDGED_TOKEN} trailer that 'ai-provenance check' reports, and its recorded AI lines are kept for the next commit that can judge them`;
@@ -140,7 +141,24 @@ ap_replaying() {
 }
 `;
 
-const PREPARE = `
+/** `abc-d` as the glob `[Aa][Bb][Cc]-[Dd]`: the shell's case matches it in any letter case. */
+function anyCase(s: string): string {
+  return s.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+}
+
+/** One of our trailer lines, as the awk ERE below but with the shell's case (no process to start). */
+const OUR_LINE = `
+# Whether line $1 is one of our trailers (our tokens in any letter case, or a Co-authored-by of ours); builtins only.
+ap_our_line() {
+  case $1 in
+    ${OWNED_TOKENS.map((t) => `${anyCase(t)}:*`).join(' | ')}) return 0 ;;
+    ${anyCase('co-authored-by')}:*"@"${anyCase(NON_DELIVERABLE_DOMAIN)}">"*) return 0 ;;
+  esac
+  return 1
+}
+`;
+
+const PREPARE = `${OUR_LINE}
 # git passes no sign of --amend with -m: look for it on the command lines of our parent processes.
 ap_is_amend() {
   ap_p=$PPID
@@ -151,8 +169,9 @@ ap_is_amend() {
       # costs a Node run, which reads the arguments exactly.
       ap_args=
       while IFS= read -r ap_l || [ -n "$ap_l" ]; do ap_args="$ap_args $ap_l"; done 2>/dev/null < "/proc/$ap_p/cmdline"
-      read -r ap_x ap_x ap_x ap_pp ap_x < "/proc/$ap_p/stat" 2>/dev/null || ap_pp=1
       case $ap_args in *--amend*) return 0 ;; *gitcommit*) return 1 ;; esac
+      # Only now the parent's id: the shell reads a file a byte at a time, and stat is a few hundred bytes.
+      read -r ap_x ap_x ap_x ap_pp ap_x < "/proc/$ap_p/stat" 2>/dev/null || ap_pp=1
     else
       ap_args=" $(ps -o args= -p "$ap_p" 2>/dev/null)"
       ap_pp=$(ps -o ppid= -p "$ap_p" 2>/dev/null) || ap_pp=1
@@ -168,10 +187,7 @@ ap_is_amend() {
 ap_has_our_trailers() {
   [ -s "$1" ] || return 1
   while IFS= read -r ap_l || [ -n "$ap_l" ]; do
-    case $ap_l in
-      [Aa][Ss][Ss][Ii][Ss][Tt][Ee][Dd]-[Bb][Yy]:* | [Aa][Ii]-[Ll][Ii][Nn][Ee][Ss]:* | [Aa][Ii]-[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll]:* | [Aa][Ii]-[Uu][Nn][Jj][Uu][Dd][Gg][Ee][Dd]:*) return 0 ;;
-      [Cc][Oo]-[Aa][Uu][Tt][Hh][Oo][Rr][Ee][Dd]-[Bb][Yy]:*"@${NON_DELIVERABLE_DOMAIN}>"*) return 0 ;;
-    esac
+    ap_our_line "$ap_l" && return 0
   done < "$1"
   return 1
 }
@@ -195,8 +211,8 @@ ap_unjudged() {
   printf '%s\\n' "$ap_why" > "$ap_scratch/failed"
   # Without Node, any block rule in the config may apply.
   if [ -f ${shQuote(CONFIG_FILE)} ] && grep -q '"block"' ${shQuote(CONFIG_FILE)} 2>/dev/null; then
-    ap_plain "$ap_scratch/refuse"
-    echo block > "$ap_scratch/refuse"
+    ap_plain "$ap_scratch/may-block"
+    echo block > "$ap_scratch/may-block"
   fi
   ap_catch_up "after $(git rev-parse -q --verify HEAD 2>/dev/null)"
 }
@@ -205,7 +221,7 @@ ap_msg=\${1-}
 # Markers count only when non-empty, so emptying them (a shell builtin) retires the last commit's precomputation.
 ap_empty "$ap_scratch/done"
 ap_empty "$ap_scratch/failed"
-ap_empty "$ap_scratch/refuse"
+ap_empty "$ap_scratch/may-block"
 case \${2-} in merge) exit 0 ;; esac
 if ap_replaying; then
   # Replayed messages keep their trailers; only a rebase squash/fixup recomputes them from the notes.
@@ -247,7 +263,7 @@ exit 0
 /** Lines (lower-cased) holding one of our trailers, as an awk ERE without backslashes (awk -v would read those as escapes). */
 const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>`;
 
-const COMMIT_MSG = `
+const COMMIT_MSG = `${OUR_LINE}
 ap_ours='${OURS_ERE}'
 
 # Succeeds when every violated block rule precomputed by prepare-commit-msg has a sign-off from an allowed reviewer other than the author.
@@ -272,6 +288,14 @@ ap_signed_off() {
   return 0
 }
 
+# Whether any line of the message starts with an AI-Reviewed-by token (in any case); builtins only.
+ap_mentions_review() {
+  while IFS= read -r ap_l || [ -n "$ap_l" ]; do
+    case $ap_l in [Aa][Ii]-[Rr][Ee][Vv][Ii][Ee][Ww][Ee][Dd]-[Bb][Yy]*) return 0 ;; esac
+  done < "$1"
+  return 1
+}
+
 # Sets ap_cc to the comment character git strips after this hook.
 ap_comment_char() {
   # prepare-commit-msg wrote the comment char it found; a git process less on every commit.
@@ -286,13 +310,17 @@ ap_comment_char() {
 # True when the message holds nothing but our trailers, comments and blank lines (up to git's scissors line).
 # ap_comment_char has set ap_cc.
 ap_only_ours() {
-  awk -v cc="$ap_cc" -v ours="$ap_ours" '
-    index($0, cc " ------------------------ >8 ------------------------") == 1 { exit }
-    substr($0, 1, length(cc)) == cc { next }
-    /^[ \t\r]*$/ { next }
-    tolower($0) ~ ours { next }
-    { found = 1; exit }
-    END { exit found }' "$1"
+  while IFS= read -r ap_l || [ -n "$ap_l" ]; do
+    case $ap_l in
+      "$ap_cc ------------------------ >8 ------------------------"*) return 0 ;;
+      "$ap_cc"*) continue ;;
+      # A line of white space only (git strips it as blank).
+      *[![:space:]]*) ;;
+      *) continue ;;
+    esac
+    ap_our_line "$ap_l" || return 1
+  done < "$1"
+  return 0
 }
 
 # A sign-off appended at the end of the editor buffer lands below git's comments, which git puts after a blank line:
@@ -359,7 +387,7 @@ if [ -s "$ap_scratch/failed" ]; then
   # prepare-commit-msg could not judge the commit: refused where a block rule may apply, else post-commit says so.
   ap_comment_char
   ap_drop_ours_if_empty "$1" && exit 0
-  [ -s "$ap_scratch/refuse" ] || exit 0
+  [ -s "$ap_scratch/may-block" ] || exit 0
   IFS= read -r ap_why < "$ap_scratch/failed"
   ap_say "${unjudgedRefusal('$ap_why', '${ap_gitdir#"$PWD"/}/COMMIT_EDITMSG')}"
   exit 1
@@ -371,6 +399,11 @@ if [ -s "$ap_scratch/done" ]; then
   ap_drop_ours_if_empty "$1" && exit 0
   [ -f "$ap_scratch/reviewers" ] || exit 0
   ap_signed_off "$1" && exit 0
+  # No sign-off line at all: the refusal prepare-commit-msg wrote says it all, and Node starts once per commit.
+  if [ -s "$ap_scratch/refusal" ] && ! ap_mentions_review "$1"; then
+    while IFS= read -r ap_l || [ -n "$ap_l" ]; do printf '%s\n' "$ap_l"; done < "$ap_scratch/refusal" >&2
+    exit 1
+  fi
 elif [ ! -e "$ap_state/pending" ]; then
   exit 0
 fi
@@ -395,7 +428,17 @@ ap_apply() {
   ap_ids=$(git rev-parse HEAD HEAD^{tree} 2>/dev/null) || return 1
   ap_head=\${ap_ids%%"$ap_nl"*}
   [ "\${ap_ids#*"$ap_nl"}" = "$ap_tree" ] || return 1
-  if [ -f "$ap_scratch/note.json" ] && [ ! -f "$ap_scratch/written" ]; then
+  if [ -f "$ap_scratch/note.inline" ] && [ ! -f "$ap_scratch/written" ]; then
+    # A short note (prepare-commit-msg said so) is read and finished by the shell itself: one process less than sed.
+    ap_note=
+    while IFS= read -r ap_l || [ -n "$ap_l" ]; do ap_note="$ap_note$ap_l$ap_nl"; done < "$ap_scratch/note.json"
+    case $ap_note in *"${REVISION_PLACEHOLDER}"*) ;; *) return 1 ;; esac
+    git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 <<AP_NOTE || return 1
+\${ap_note%%"${REVISION_PLACEHOLDER}"*}$ap_head\${ap_note#*"${REVISION_PLACEHOLDER}"}
+AP_NOTE
+    ap_plain "$ap_scratch/written"
+    echo "$ap_head" > "$ap_scratch/written"
+  elif [ -f "$ap_scratch/note.json" ] && [ ! -f "$ap_scratch/written" ]; then
     sed "s/${REVISION_PLACEHOLDER}/$ap_head/" "$ap_scratch/note.json" | git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 || return 1
     ap_plain "$ap_scratch/written"
     echo "$ap_head" > "$ap_scratch/written"
@@ -411,52 +454,43 @@ ap_apply() {
   ap_locked=$?
   set +C
   [ "$ap_locked" -eq 0 ] || return 1
-  read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
-  [ -L "$ap_entries" ] && { ap_unlock; return 1; }
-  # Every entry must still be exactly what prepare-commit-msg saw; otherwise Node redoes the advance.
+  # Every writer of the working state rewrites generation after its change, under this lock: the same token as
+  # prepare-commit-msg saw before it read any entry means no entry changed since; otherwise Node redoes the advance.
   ap_adv=$ap_scratch/advance
-  # One line per entry, in name order: b (existed) or a (absent), then w (written from after/) or d (deleted), then its name.
-  [ -f "$ap_adv/list" ] || { ap_unlock; return 1; }
-  set --
-  ap_del=
-  while read -r ap_pre ap_post ap_name; do
-    case $ap_pre in
-      a) [ ! -e "$ap_entries/$ap_name" ] || { ap_unlock; return 1; } ;;
-      b) set -- "$@" "$ap_entries/$ap_name" ;;
-      *) ap_unlock; return 1 ;;
-    esac
-    [ "$ap_post" = d ] && ap_del="$ap_del $ap_name"
-  done < "$ap_adv/list"
-  if [ $# -gt 0 ]; then
-    cat -- "$@" 2>/dev/null | cmp -s - "$ap_adv/check" || { ap_unlock; return 1; }
-  fi
-  set --
-  # Entry names are hex digests: safe to split on spaces.
-  for ap_name in $ap_del; do
-    set -- "$@" "$ap_entries/$ap_name"
-  done
+  IFS= read -r ap_want < "$ap_adv/generation" && IFS= read -r ap_gen < "$ap_state/generation" && [ "$ap_gen" = "$ap_want" ] || { ap_unlock; return 1; }
+  # Every line of it: a repository path may hold a line break, and a first line alone would name another folder.
+  ap_entries=
+  while IFS= read -r ap_l; do ap_entries="\${ap_entries:+$ap_entries$ap_nl}$ap_l"; done < "$ap_scratch/entries"
+  [ -n "$ap_entries" ] || { ap_unlock; return 1; }
+  # Entries are swapped only into a real folder of the working state, never through a symlink planted for one.
+  [ -L "$ap_entries" ] && { ap_unlock; return 1; }
   for ap_b in "$ap_adv"/after/*; do
     [ -e "$ap_b" ] || continue
     { [ -d "$ap_entries" ] || mkdir -p "$ap_entries"; } && mv -f "$ap_adv"/after/* "$ap_entries"/ || { ap_unlock; return 1; }
     break
   done
-  # pending goes with the last entry (of any worktree) this commit leaves none of. Node wrote $ap_entries with its
-  # own spelling of the path (symlinks resolved, backslashes on Windows): only the worktree's folder name is compared.
-  ap_own=\${ap_entries##*[/\\\\]}
-  ap_left=
-  for ap_e in "$ap_state"/entries/*/*.json; do
-    [ -e "$ap_e" ] || continue
-    ap_d=\${ap_e%/*}
-    [ "\${ap_d##*/}" = "$ap_own" ] && case " $ap_del " in *" \${ap_e##*/} "*) continue ;; esac
-    ap_left=1
-    break
-  done
-  [ -n "$ap_left" ] || set -- "$@" "$ap_state/pending"
+  # The entries to delete, one name (a hex digest) a line. A few go into the one rm below; a long list goes
+  # through xargs, as appending to "$@" copies it each time.
+  set --
+  ap_n=0
+  if [ -s "$ap_adv/deleted" ]; then
+    while IFS= read -r ap_name && [ "$ap_n" -lt 64 ]; do
+      ap_n=$((ap_n + 1))
+      set -- "$@" "$ap_entries/$ap_name"
+    done < "$ap_adv/deleted"
+    if [ "$ap_n" -ge 64 ]; then
+      set --
+      (cd "$ap_entries" && exec xargs rm -f --) < "$ap_adv/deleted" || { ap_unlock; return 1; }
+    fi
+  fi
+  # prepare-commit-msg found that no entry of any worktree is left after this advance (the token says still so).
+  [ -e "$ap_adv/last" ] && set -- "$@" "$ap_state/pending"
   # One rm: the deleted entries, pending, the advance folder, then the lock (no writer adds an entry before pending is gone).
   rm -rf -- "$@" "$ap_adv" "$ap_state/lock"
-  # Watchers re-read on this change, after the entries changed. Only its change matters: a plain write is enough.
+  # Watchers re-read on this change, after the entries changed. It is also the token a later commit compares: it
+  # names this commit, and written after the lock is released it can only make a token differ, never match.
   ap_plain "$ap_state/generation"
-  echo "$$ post-commit" > "$ap_state/generation"
+  echo "$$ $ap_head" > "$ap_state/generation"
   : > "$ap_scratch/done"
   return 0
 }

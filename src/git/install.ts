@@ -396,35 +396,29 @@ export function wrapperScript(
   }
   lines.push(
     'case "$ap_name" in prepare-commit-msg|commit-msg) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
-    // Our hook runs in a subshell (a fork, not a new shell; its `exit` ends only the subshell) with the node and
-    // CLI recorded at install time, falling back to what can be found now when they have moved.
-    'ap_run_ours() (',
-    `  AI_PROVENANCE_CLI=${shQuote(runtime.cliPath)}`,
-    '  if [ ! -f "$AI_PROVENANCE_CLI" ]; then',
-    '    if [ -f node_modules/.bin/ai-provenance ]; then AI_PROVENANCE_CLI="$PWD/node_modules/.bin/ai-provenance"',
-    '    elif ap_cli=$(command -v ai-provenance 2>/dev/null); then AI_PROVENANCE_CLI=$ap_cli; fi',
-    '  fi',
-    `  AI_PROVENANCE_NODE=${shQuote(runtime.nodePath)}`,
+    '[ -f "$ap_ours" ] || exit "$ap_status"',
+    // The node and CLI recorded at install time, falling back to what can be found now when they have moved.
+    `AI_PROVENANCE_CLI=${shQuote(runtime.cliPath)}`,
+    'if [ ! -f "$AI_PROVENANCE_CLI" ]; then',
+    '  if [ -f node_modules/.bin/ai-provenance ]; then AI_PROVENANCE_CLI="$PWD/node_modules/.bin/ai-provenance"',
+    '  elif ap_cli=$(command -v ai-provenance 2>/dev/null); then AI_PROVENANCE_CLI=$ap_cli; fi',
+    'fi',
+    `AI_PROVENANCE_NODE=${shQuote(runtime.nodePath)}`,
     ...(runtime.nodeIsElectron
       ? [
           // VS Code's own binary is node only with ELECTRON_RUN_AS_NODE; a real node on PATH starts faster.
-          '  if command -v node >/dev/null 2>&1; then AI_PROVENANCE_NODE=node',
-          '  elif [ -x "$AI_PROVENANCE_NODE" ]; then ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE',
-          '  else AI_PROVENANCE_NODE=node; fi',
+          'if command -v node >/dev/null 2>&1; then AI_PROVENANCE_NODE=node',
+          'elif [ -x "$AI_PROVENANCE_NODE" ]; then ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE',
+          'else AI_PROVENANCE_NODE=node; fi',
         ]
-      : ['  [ -x "$AI_PROVENANCE_NODE" ] || AI_PROVENANCE_NODE=node']),
-    '  export AI_PROVENANCE_NODE AI_PROVENANCE_CLI',
-    '  . "$ap_ours"',
-    ')',
-    'if [ -f "$ap_ours" ]; then',
-    '  if [ "$ap_name" = post-rewrite ]; then ap_feed | ap_run_ours "$@"; else ap_run_ours "$@"; fi',
-    '  ap_ours_status=$?',
-    `  if [ "$ap_name" = commit-msg ] && [ "$ap_ours_status" -eq ${POLICY_BLOCK_STATUS} ]; then exit ${POLICY_BLOCK_STATUS}; fi`,
-    '  if [ "$ap_ours_status" -ne 0 ]; then',
-    '    echo "ai-provenance: internal error in the $ap_name hook (exit $ap_ours_status); ignored, your commit is not affected" >&2',
-    '  fi',
-    'fi',
-    'exit "$ap_status"',
+      : ['[ -x "$AI_PROVENANCE_NODE" ] || AI_PROVENANCE_NODE=node']),
+    'export AI_PROVENANCE_NODE AI_PROVENANCE_CLI',
+    // Our hook runs in this shell (a fork less on every commit) and its exit ends the hook. Whatever way it ends,
+    // this trap lets the commit through unless commit-msg found a policy violation (exit 1).
+    'trap \'ap_st=$?; trap - EXIT; case $ap_name:$ap_st in *:0 | commit-msg:1) exit "$ap_st" ;; esac; echo "ai-provenance: internal error in the $ap_name hook (exit $ap_st); ignored, your commit is not affected" >&2; exit 0\' EXIT',
+    // post-rewrite hands the input it read to ours through a pipe, whose last part is a subshell.
+    'if [ "$ap_name" = post-rewrite ]; then ap_feed | . "$ap_ours"; exit; fi',
+    '. "$ap_ours"',
     '',
   );
   return lines.join('\n');

@@ -143,6 +143,24 @@ export class WorkingState {
     return entries.flatMap((e) => (e ? [e.path] : [])).sort();
   }
 
+  /**
+   * The first line of `generation`, which every writer rewrites after it changed an entry: equal tokens read at two
+   * times mean no entry changed in between (post-commit's shell relies on it). Undefined when there is none.
+   */
+  async generationToken(): Promise<string | undefined> {
+    try {
+      return (await this.fs.readFile(path.join(this.dir, 'generation'))).split('\n')[0];
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Whether another worktree of this clone has entries (they keep `pending` alive). */
+  async otherWorktreesHaveEntries(): Promise<boolean> {
+    return hasEntries(this.fs, path.join(this.dir, 'entries'), this.worktreeId);
+  }
+
   /** The raw text of an entry file, as last read (for a hook that precomputes a later swap). */
   async entryRaw(repoPath: string): Promise<string | undefined> {
     return this.readRaw(this.entryFile(repoPath));
@@ -627,7 +645,8 @@ const blockingFs: StateFs = {
   mtimeMs: async (file) => fs.statSync(file).mtimeMs,
 };
 
-async function hasEntries(io: StateFs, dir: string): Promise<boolean> {
+/** Whether any worktree's folder under `dir` (but `except`) holds an entry. */
+async function hasEntries(io: StateFs, dir: string, except?: string): Promise<boolean> {
   let subdirs: string[];
   try {
     subdirs = await io.readdir(dir);
@@ -636,6 +655,7 @@ async function hasEntries(io: StateFs, dir: string): Promise<boolean> {
     throw err;
   }
   for (const d of subdirs) {
+    if (d === except) continue;
     try {
       if ((await io.readdir(path.join(dir, d))).some((n) => n.endsWith('.json'))) return true;
     } catch (err) {

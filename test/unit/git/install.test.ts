@@ -61,7 +61,11 @@ function fakeBody(name: HookName): string {
   if (name === 'commit-msg') {
     lines.push('if grep -q BLOCK "$1"; then echo "policy violation" >&2; exit 1; fi');
     lines.push('if grep -q CRASH "$1"; then exit 3; fi');
+    // A redirection failing on a special builtin ends a POSIX shell at once, the whole hook with it (our body runs
+    // in the wrapper's own shell).
+    lines.push('if grep -q FATAL "$1"; then : > /nonexistent-ai-provenance-dir/x; echo "not reached" >&2; fi');
   }
+  if (name === 'prepare-commit-msg') lines.push('if grep -q FATAL "$1"; then : > /nonexistent-ai-provenance-dir/x; fi');
   return lines.join('\n') + '\n';
 }
 
@@ -181,6 +185,13 @@ describe('install', function () {
       assert.equal(crashed.status, 0);
       assert.match(crashed.stderr, /ai-provenance: internal error in the commit-msg hook \(exit 3\)/);
       assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'CRASH inside');
+
+      const fatal = commit(repo, 'FATAL shell error');
+      assert.equal(fatal.status, 0, fatal.stderr);
+      assert.match(fatal.stderr, /ai-provenance: internal error in the prepare-commit-msg hook \(exit 2\); ignored/);
+      assert.match(fatal.stderr, /ai-provenance: internal error in the commit-msg hook \(exit 2\); ignored/);
+      assert.doesNotMatch(fatal.stderr, /not reached/);
+      assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'FATAL shell error');
     });
 
     it('keeps the commit going when our hook body is missing', async () => {

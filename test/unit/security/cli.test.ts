@@ -3,13 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, CLAUDE, cleanupTemp, initRepo, lines, tempDir, write } from '../git/helpers';
 import { cliBundle, HOOKS, hookedEnv, installHooks } from '../git/hookEnv';
-import { fixture, FIXTURES, longPatternConfig, manyFileNote, paddedConfig, stackedRangesNote } from '../../security/cli/hostile';
+import { fixture, longPatternConfig, manyFileNote, paddedConfig, stackedRangesNote } from '../../security/cli/hostile';
 
 type Result = { status: number | null; stdout: string; stderr: string };
 
@@ -70,6 +70,8 @@ function hookedRepo(config?: string): string {
   git(dir, 'commit', '-qm', 'base');
   return dir;
 }
+
+const PREVIOUS_HOOKS = path.resolve(__dirname, '../../fixtures/hooks/0.1.0-protocol-2');
 
 const NO_NODE = { AI_PROVENANCE_NODE: 'no-such-node-binary' };
 
@@ -208,6 +210,32 @@ describe('security: the command line and the git hooks against a hostile reposit
       assert.equal(c.status, 0, c.stdout + c.stderr);
     });
 
+    it('behind the wrapper `ai-provenance install` writes, a crashing CLI is refused where a block rule applies, in one line', async () => {
+      const dir = initRepo();
+      write(dir, '.ai-provenance.json', BLOCK);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'base');
+      const { cli: cliPath } = cliBundle();
+      run(process.execPath, [cliPath, 'install'], dir);
+      const crash = path.join(tempDir(), 'crash.js');
+      writeFileSync(crash, 'process.exit(7);\n');
+      for (const h of HOOKS) {
+        const f = path.join(dir, '.git', 'hooks', h);
+        writeFileSync(f, readFileSync(f, 'utf8').replace(`AI_PROVENANCE_CLI='${cliPath}'`, `AI_PROVENANCE_CLI='${crash}'`));
+      }
+      await recordAi(dir, 'infra/main.tf', lines(2), [[1, 1]]);
+      git(dir, 'add', 'infra');
+      const r = commit(dir, ['-m', 'Change infra']);
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(ours(r.stderr), [
+        "ai-provenance: commit refused: the block rules of .ai-provenance.json cannot be checked (the ai-provenance CLI exited with status 7); fix that and commit again (git commit -e -F .git/COMMIT_EDITMSG), or commit with --no-verify and 'ai-provenance check' reports the commit as unjudged",
+      ]);
+      const forced = commit(dir, ['--no-verify', '-m', 'Change infra']);
+      assert.equal(forced.status, 0, forced.stderr);
+      assert.equal(ours(forced.stderr).length, 1, forced.stderr);
+      assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Unjudged: the ai-provenance CLI exited with status 7$/m);
+    });
+
     it('a CLI that crashes is caught by the shell: the commit is marked with its exit status, in one line', async () => {
       const dir = hookedRepo();
       const crash = path.join(tempDir(), 'crash.js');
@@ -247,11 +275,13 @@ describe('security: the command line and the git hooks against a hostile reposit
 
     it('hooks installed by the previous version keep working with this CLI, and mark a commit it cannot judge', async () => {
       const dir = initRepo();
-      const hooks = path.join(dir, '.git', 'hooks');
-      mkdirSync(hooks, { recursive: true });
+      const { cli: cliPath, node } = cliBundle();
+      const bodies = path.join(dir, '.git', 'ai-provenance', 'hooks');
+      mkdirSync(bodies, { recursive: true });
+      const fill = (t: string): string => t.replaceAll('@CLI@', cliPath).replaceAll('@NODE@', node).replaceAll('@BODY_DIR@', bodies);
       for (const h of HOOKS) {
-        writeFileSync(path.join(hooks, h), readFileSync(path.join(FIXTURES, 'previous-hooks', h), 'utf8').replace('@CLI@', cliBundle().cli));
-        chmodSync(path.join(hooks, h), 0o755);
+        writeFileSync(path.join(bodies, h), fill(readFileSync(path.join(PREVIOUS_HOOKS, 'body', h), 'utf8')), { mode: 0o755 });
+        writeFileSync(path.join(dir, '.git', 'hooks', h), fill(readFileSync(path.join(PREVIOUS_HOOKS, 'wrapper', h), 'utf8')), { mode: 0o755 });
       }
       write(dir, 'README.md', 'readme\n');
       git(dir, 'add', '.');
@@ -446,6 +476,7 @@ describe('security: the command line and the git hooks against a hostile reposit
       assert.equal(r.status, 0, r.stderr);
       assert.match(git(dir, 'log', '-1', '--format=%B'), /Assisted-by: claude-code/);
       assert.equal(cli(dir, 'status').stdout, 'No AI-written lines pending.\n');
+      assert.deepEqual(readdirSync(path.dirname(parent)), ['line\nbreak'], 'no folder named after the path\'s first line');
       assert.deepEqual((JSON.parse(cli(dir, 'blame', 'src/a.ts', '--json').stdout) as { kind: string }[]).map((l) => l.kind), ['ai', 'human']);
       const c = cli(dir, 'check', 'HEAD');
       assert.equal(c.status, 0, c.stderr);
