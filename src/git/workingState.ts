@@ -86,6 +86,7 @@ export class WorkingState {
     cacheReads: boolean,
     blocking: boolean,
     private readonly readOnly: boolean,
+    private readonly onCorrupt?: (err: CorruptStateError) => void,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
     this.fs = blocking ? blockingFs : asyncFs;
@@ -97,8 +98,11 @@ export class WorkingState {
    * (an agent hook): each saves a round trip through the thread pool.
    * `readOnly`: reads only (an untrusted workspace): stale entries are not pruned, and every write throws ReadOnlyStateError.
    */
-  static forRepo(repo: Repo, opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean } = {}): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false);
+  static forRepo(
+    repo: Repo,
+    opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean; onCorrupt?: (err: CorruptStateError) => void } = {},
+  ): WorkingState {
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -148,7 +152,19 @@ export class WorkingState {
       if (isNotFound(err)) return [];
       throw err;
     }
-    const entries = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => this.loadFile(path.join(dir, n))));
+    const entries = await Promise.all(
+      names
+        .filter((n) => n.endsWith('.json'))
+        .map((n) =>
+          this.loadFile(path.join(dir, n)).catch((err: unknown) => {
+            // `onCorrupt` (a commit hook): an entry that cannot be read is reported and left out, and left in place;
+            // reading that very file's entry still fails, so a commit of it cannot be judged without it.
+            if (!(err instanceof CorruptStateError) || !this.onCorrupt) throw err;
+            this.onCorrupt(err);
+            return undefined;
+          }),
+        ),
+    );
     return entries.flatMap((e) => (e ? [e.path] : [])).sort();
   }
 

@@ -8,6 +8,7 @@ import { ATTRIBUTION_SOURCES, type Attribution, type CommitFileProvenance, type 
 import {
   buildTraceRecord,
   METADATA_KEY,
+  notePathProblem,
   parseTraceRecord,
   serializeTraceRecord,
   type TraceRecord,
@@ -307,7 +308,8 @@ describe('agent trace', () => {
     // Sorted, non-overlapping runs: what a commit's line tracker hands over.
     const file = fc
       .record({
-        path: fc.oneof(fc.constantFrom('src/a.ts', 'b c/d.ts', '__proto__', 'ü/ñ.ts'), fc.string({ minLength: 1, maxLength: 20 })),
+        // Paths as git names them: relative, inside the repository (a note naming others is refused).
+        path: fc.oneof(fc.constantFrom('src/a.ts', 'b c/d.ts', '__proto__', 'ü/ñ.ts'), fc.string({ minLength: 1, maxLength: 20 }).filter((p) => notePathProblem(p) === undefined)),
         gaps: fc.array(fc.record({ gap: fc.nat(5), len: fc.integer({ min: 1, max: 6 }), kind: fc.constantFrom<'ai' | 'mixed'>('ai', 'mixed'), who: fc.nat(3) }), { maxLength: 6 }),
         extra: fc.nat(20),
       })
