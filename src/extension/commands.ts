@@ -192,7 +192,7 @@ async function pickAgent(): Promise<string | undefined> {
   return pick?.label;
 }
 
-async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
+export async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
   return vscode.window.showWorkspaceFolderPick({ placeHolder });
@@ -201,7 +201,7 @@ async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder |
 const INSTALLS_NOTHING = 'AI Provenance installs nothing in an untrusted workspace.';
 
 /** True (after saying why) when the workspace is untrusted; commands are also disabled there, but other callers can still run them. */
-function refuseUntrusted(deps: CommandDeps, why: string): boolean {
+export function refuseUntrusted(deps: Pick<CommandDeps, 'trusted'>, why: string): boolean {
   if (deps.trusted()) return false;
   void vscode.window.showWarningMessage(why);
   return true;

@@ -13,6 +13,7 @@ import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 import type { RepoRef } from './store';
 import { TeamConfig } from './teamConfig';
+import { registerWalkthrough } from './walkthrough';
 
 let service: ProvenanceService | undefined;
 
@@ -81,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       trusted,
       log,
     }),
+    ...registerWalkthrough({ service: tracked, trusted }),
     // For the benchmark: recompute and set the active editor's decorations once, returning the milliseconds taken.
     vscode.commands.registerCommand('aiProvenance.internal.measureRender', () => {
       const editor = vscode.window.activeTextEditor;

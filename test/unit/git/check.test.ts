@@ -158,7 +158,6 @@ afterEach(() => {
 });
 
 describe('check', function () {
-  this.timeout(20000);
 
   describe('a --no-verify commit with unreviewed AI lines in a block path', () => {
     let repo: string;

@@ -75,7 +75,6 @@ function repoWithWorktree(): { dir: string; wt: string } {
 }
 
 describe('git hooks', function () {
-  this.timeout(60_000);
   before(() => cliBundle());
   beforeEach(() => takeNodeStarts());
   after(cleanupTemp);
@@ -470,7 +469,6 @@ describe('git hooks', function () {
 });
 
 describe('git hooks: critical paths and failures', function () {
-  this.timeout(60_000);
   before(() => cliBundle());
   beforeEach(() => takeNodeStarts());
   after(cleanupTemp);
@@ -683,11 +681,8 @@ describe('git hooks: edge cases', function () {
     git(dir, 'mv', 'old.ts', 'renamed.ts');
     await recordAi(dir, 'renamed.ts', lines(40) + 'ai\n', [[41, 41]], COPILOT);
     git(dir, 'add', '.');
-    const t0 = Date.now();
     git(dir, 'commit', '-qm', 'big');
-    const ms = Date.now() - t0;
     assert.deepEqual(noteSummary(dir), ['big.txt: 100-101 ai claude-code', 'renamed.ts: 41-41 ai copilot']);
     assert.match(message(dir), /AI-Lines: 3\/400001\n/);
-    assert.ok(ms < 30_000, `commit took ${ms} ms`);
   });
 });
