@@ -35,8 +35,9 @@ export function parseClaude(p: unknown): HookEvent {
   const info: SessionInfo = { cwd: optStr(p, 'cwd'), session: optStr(p, 'session_id'), transcriptPath: optStr(p, 'transcript_path') };
   const before = event === 'PreToolUse';
   if (tool === 'Bash') {
-    const key = optStr(p, 'tool_use_id') ?? str(obj(p, 'tool_input'), 'command', 'tool_input.');
-    return { kind: before ? 'before-shell' : 'after-shell', key, info };
+    const command = str(obj(p, 'tool_input'), 'command', 'tool_input.');
+    const key = optStr(p, 'tool_use_id') ?? command;
+    return before ? { kind: 'before-shell', key, command, info, gate: event } : { kind: 'after-shell', key, info };
   }
   // Notebook cells are JSON inside the file, not lines a person reads: not tracked.
   if (tool === 'NotebookEdit') return { kind: 'ignore' };
@@ -44,7 +45,7 @@ export function parseClaude(p: unknown): HookEvent {
   const input = obj(p, 'tool_input');
   const write = writeOf(tool, input);
   const key = optStr(p, 'tool_use_id') ?? tool;
-  if (before) return { kind: 'before-edit', key, paths: [write.path], info };
+  if (before) return { kind: 'before-edit', key, paths: [write.path], info, gate: event };
   const response = p['tool_response'];
   if (isObject(response) && response['success'] === false) return { kind: 'ignore' };
   return { kind: 'after-edit', key, writes: [write], info };

@@ -11,12 +11,13 @@ export function parseCodex(p: unknown): HookEvent {
   const info: SessionInfo = { cwd: optStr(p, 'cwd'), session: optStr(p, 'session_id'), model: optStr(p, 'model') };
   const before = event === 'PreToolUse';
   if (tool === 'Bash') {
-    const key = optStr(p, 'tool_use_id') ?? str(obj(p, 'tool_input'), 'command', 'tool_input.');
-    return { kind: before ? 'before-shell' : 'after-shell', key, info };
+    const command = str(obj(p, 'tool_input'), 'command', 'tool_input.');
+    const key = optStr(p, 'tool_use_id') ?? command;
+    return before ? { kind: 'before-shell', key, command, info, gate: event } : { kind: 'after-shell', key, info };
   }
   if (tool !== 'apply_patch') return { kind: 'ignore', reason: `tool '${tool}' does not write files` };
   const patch = parseApplyPatch(str(obj(p, 'tool_input'), 'command', 'tool_input.'));
   const key = optStr(p, 'tool_use_id') ?? tool;
-  if (before) return { kind: 'before-edit', key, paths: patch.paths, info };
+  if (before) return { kind: 'before-edit', key, paths: patch.paths, info, gate: event };
   return { kind: 'after-edit', key, writes: patch.writes, info };
 }

@@ -31,7 +31,10 @@ function camel(p: JsonObject): HookEvent {
     if (!isObject(result) || result['resultType'] !== 'success') return { kind: 'ignore' };
   }
   const args = parseArgs(p);
-  if (SHELLS.has(tool)) return { kind: after ? 'after-shell' : 'before-shell', key: str(args, 'command', 'toolArgs.'), info };
+  if (SHELLS.has(tool)) {
+    const command = str(args, 'command', 'toolArgs.');
+    return after ? { kind: 'after-shell', key: command, info } : { kind: 'before-shell', key: command, command, info, gate: 'preToolUse' };
+  }
   let write: FileWrite;
   if (tool === 'create') {
     write = { kind: 'write', path: str(args, 'path', 'toolArgs.'), content: str(args, 'file_text', 'toolArgs.'), created: true };
@@ -44,7 +47,7 @@ function camel(p: JsonObject): HookEvent {
   } else {
     return { kind: 'ignore', reason: `tool '${tool}' does not write files` };
   }
-  return after ? { kind: 'after-edit', key: tool, writes: [write], info } : { kind: 'before-edit', key: tool, paths: [write.path], info };
+  return after ? { kind: 'after-edit', key: tool, writes: [write], info } : { kind: 'before-edit', key: tool, paths: [write.path], info, gate: 'preToolUse' };
 }
 
 /** VS Code's tools are not documented argument by argument: only a before/after snapshot may attribute them. */
@@ -55,7 +58,7 @@ function pascal(p: JsonObject, event: string): HookEvent {
   const key = optStr(p, 'tool_use_id') ?? tool;
   const path = optStr(input, 'filePath') ?? optStr(input, 'file_path') ?? optStr(input, 'path');
   if (path === undefined) return { kind: 'ignore' };
-  if (event === 'PreToolUse') return { kind: 'before-edit', key, paths: [path], info };
+  if (event === 'PreToolUse') return { kind: 'before-edit', key, paths: [path], info, gate: event };
   return { kind: 'after-edit', key, writes: [{ kind: 'snapshot-only', path }], info };
 }
 

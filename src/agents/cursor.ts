@@ -1,6 +1,6 @@
 // Cursor hooks (https://cursor.com/docs/agent/hooks, "Common schema", "afterFileEdit", "afterTabFileEdit",
-// "beforeShellExecution", "afterShellExecution").
-import { isObject, optStr, PayloadError, str, type HookEvent, type Replacement, type SessionInfo } from './types';
+// "beforeShellExecution", "afterShellExecution", "preToolUse").
+import { isObject, obj, optStr, PayloadError, str, type HookEvent, type JsonObject, type Replacement, type SessionInfo } from './types';
 
 function edits(p: { readonly [k: string]: unknown }): Replacement[] {
   const list = p['edits'];
@@ -16,6 +16,19 @@ function edits(p: { readonly [k: string]: unknown }): Replacement[] {
       ...(list.length === 1 && typeof line === 'number' && Number.isInteger(line) && line > 0 ? { lineHint: line } : {}),
     };
   });
+}
+
+// Cursor's file tools (preToolUse `tool_name`); their after-event, afterFileEdit, is located by its own text.
+const FILE_TOOLS = new Set(['Write', 'Edit', 'StrReplace', 'MultiEdit', 'Delete', 'EditNotebook']);
+
+/** The generic pre-tool event: only asked for a decision; shell commands are gated by beforeShellExecution. */
+function preToolUse(p: JsonObject, info: SessionInfo): HookEvent {
+  const tool = str(p, 'tool_name');
+  if (!FILE_TOOLS.has(tool)) return { kind: 'ignore' };
+  const input = obj(p, 'tool_input');
+  const path = optStr(input, 'file_path') ?? optStr(input, 'path') ?? optStr(input, 'target_file');
+  if (path === undefined) throw new PayloadError("missing field 'tool_input.file_path'");
+  return { kind: 'before-edit', key: optStr(p, 'tool_use_id') ?? tool, paths: [path], info, gate: 'preToolUse', gateOnly: true };
 }
 
 export function parseCursor(p: unknown): HookEvent {
@@ -36,9 +49,12 @@ export function parseCursor(p: unknown): HookEvent {
     case 'beforeShellExecution':
     case 'afterShellExecution': {
       // No call id in these events: a generation runs a given command once at a time.
-      const key = `${optStr(p, 'generation_id') ?? ''}:${str(p, 'command')}`;
-      return { kind: event === 'beforeShellExecution' ? 'before-shell' : 'after-shell', key, info };
+      const command = str(p, 'command');
+      const key = `${optStr(p, 'generation_id') ?? ''}:${command}`;
+      return event === 'beforeShellExecution' ? { kind: 'before-shell', key, command, info, gate: event } : { kind: 'after-shell', key, info };
     }
+    case 'preToolUse':
+      return preToolUse(p, info);
     default:
       return { kind: 'ignore', reason: `event '${event}' is not an edit or shell event` };
   }

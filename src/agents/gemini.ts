@@ -15,7 +15,8 @@ export function parseGemini(p: unknown): HookEvent {
     if (isObject(response) && response['error'] !== undefined && response['error'] !== null) return { kind: 'ignore' };
   }
   if (tool === 'run_shell_command') {
-    return { kind: before ? 'before-shell' : 'after-shell', key: str(input, 'command', 'tool_input.'), info };
+    const command = str(input, 'command', 'tool_input.');
+    return before ? { kind: 'before-shell', key: command, command, info, gate: event } : { kind: 'after-shell', key: command, info };
   }
   let write: FileWrite;
   if (tool === 'write_file') {
@@ -36,5 +37,5 @@ export function parseGemini(p: unknown): HookEvent {
   }
   // No call id in Gemini's payload: one tool runs on one file at a time.
   const key = tool;
-  return before ? { kind: 'before-edit', key, paths: [write.path], info } : { kind: 'after-edit', key, writes: [write], info };
+  return before ? { kind: 'before-edit', key, paths: [write.path], info, gate: event } : { kind: 'after-edit', key, writes: [write], info };
 }

@@ -119,12 +119,12 @@ export const AGENT_SETTINGS: Readonly<Record<HookAgent, AgentSettings>> = {
     shape: 'grouped',
     entries: claudeLike('gemini-cli', 'write_file|replace|run_shell_command', ['BeforeTool', 'AfterTool'], { name: 'ai-provenance', timeout: TIMEOUT_S * 1000 }),
   },
-  // cursor.com/docs/agent/hooks: {version: 1, hooks: {<event>: [{command}]}}; no before-edit event for file edits.
+  // cursor.com/docs/agent/hooks: {version: 1, hooks: {<event>: [{command}]}}; preToolUse only gates file edits (§12).
   cursor: {
     file: '.cursor/hooks.json',
     base: { version: 1 },
     shape: 'flat',
-    entries: flat('cursor', ['afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'], (c) => ({ ...c, timeout: TIMEOUT_S })),
+    entries: flat('cursor', ['preToolUse', 'afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'], (c) => ({ ...c, timeout: TIMEOUT_S })),
   },
   // docs.github.com Copilot hooks reference: {version: 1, hooks: {<event>: [{type, bash, powershell, cwd, timeoutSec}]}}.
   copilot: {

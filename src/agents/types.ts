@@ -43,12 +43,21 @@ export interface SessionInfo {
  * `key` ties a before-event to its after-event (tool call id, or what the agent offers instead).
  */
 export type HookEvent =
-  | { readonly kind: 'before-edit'; readonly key: string; readonly paths: readonly string[]; readonly info: SessionInfo }
+  | ({ readonly kind: 'before-edit'; readonly key: string; readonly paths: readonly string[]; readonly info: SessionInfo } & Gate)
   | { readonly kind: 'after-edit'; readonly key: string; readonly writes: readonly FileWrite[]; readonly info: SessionInfo }
-  | { readonly kind: 'before-shell'; readonly key: string; readonly info: SessionInfo }
+  /** `command`: the command line the shell tool is about to run, for the command rules. */
+  | ({ readonly kind: 'before-shell'; readonly key: string; readonly command: string; readonly info: SessionInfo } & Gate)
   | { readonly kind: 'after-shell'; readonly key: string; readonly info: SessionInfo }
   /** Nothing to record; `reason` is shown to the user when it is something they should know. */
   | { readonly kind: 'ignore'; readonly reason?: string };
+
+/** What a pre-tool event tells the guard (§12) beyond what the recorder needs. */
+export interface Gate {
+  /** The agent's name for the event, which decides the shape of its decision JSON. */
+  readonly gate?: string;
+  /** The event only asks for a decision: nothing to snapshot (its after-event is located another way). */
+  readonly gateOnly?: boolean;
+}
 
 /** Thrown by payload parsers; the message names the field that was wrong. */
 export class PayloadError extends Error {

@@ -5,6 +5,7 @@ import type { Node, ParseError } from 'jsonc-parser';
 import type { SchemaError } from './generated/configValidator';
 import schemaJson from '../../schemas/ai-provenance.schema.json';
 import { compilePatterns, type MatchOptions, type PathMatcher } from './patterns';
+import { parsePattern } from './commandMatch';
 
 // The JSON parser and the schema validator load on first use: most repositories have no config file, and the hooks
 // that import this module start a process per edit or commit.
@@ -21,6 +22,26 @@ export interface CriticalRule {
   readonly reason: string;
   readonly level: 'warn' | 'block';
   readonly reviewers: readonly string[];
+  /** What coding agents may do before they edit here (§12); `allow` when the rule does not say. */
+  readonly agents: AgentDecision;
+}
+
+/** What an agent's pre-tool hook answers: go ahead, ask the person first, or stop. */
+export type AgentDecision = 'allow' | 'ask' | 'deny';
+
+/** A shell command agents are asked about or stopped from running (§12). */
+export interface CommandRule {
+  /** Patterns as written; each is parsed into shell words by `core/commandMatch`. */
+  readonly match: readonly string[];
+  readonly reason: string;
+  readonly agents: 'ask' | 'deny';
+}
+
+/** Verifiable sign-off (§13): SSH signatures checked against an allowed-signers file in the repository. */
+export interface SignoffSettings {
+  readonly method: 'ssh';
+  /** Repository-relative path of the allowed signers file. */
+  readonly allowedSigners: string;
 }
 
 export interface TrailerSettings {
@@ -31,6 +52,9 @@ export interface TrailerSettings {
 
 export interface TeamConfig {
   readonly critical: readonly CriticalRule[];
+  readonly commands: readonly CommandRule[];
+  /** Absent: the plain `AI-Reviewed-by` trailer is the sign-off. */
+  readonly signoff?: SignoffSettings;
   readonly trailers: TrailerSettings;
   readonly ignore: readonly string[];
 }
@@ -48,6 +72,7 @@ export { CONFIG_FILE } from './names';
 
 export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
   critical: Object.freeze([]),
+  commands: Object.freeze([]),
   trailers: Object.freeze({ assistedBy: true, lineCounts: true, coAuthoredBy: false }),
   ignore: Object.freeze([]),
 });
@@ -154,6 +179,12 @@ function patternProblems(config: TeamConfig, root: Node, at: At): ConfigProblem[
     const node = jsonc().findNodeAtLocation(root, where) ?? root;
     problems.push(at(`${describePath(where)}: ${message}`, node.offset, node.length));
   };
+  config.commands.forEach((rule, i) =>
+    rule.match.forEach((m, j) => {
+      const parsed = m.length > CONFIG_LIMITS.patternLength ? `pattern too long (${m.length} characters; at most ${CONFIG_LIMITS.patternLength})` : parsePattern(m);
+      if (typeof parsed === 'string') problem(['commands', i, 'match', j], parsed);
+    }),
+  );
   located.forEach(({ pattern, where }, n) => {
     if (n === CONFIG_LIMITS.patterns) problem(where, `more than ${CONFIG_LIMITS.patterns} patterns in all (critical paths and ignore): merge them into fewer, broader patterns`);
     if (pattern.length > CONFIG_LIMITS.patternLength) {
@@ -197,7 +228,9 @@ export function compileConfig(config: TeamConfig, options: MatchOptions = {}): C
 }
 
 interface RawConfig {
-  critical?: { paths: string[]; reason: string; level: 'warn' | 'block'; reviewers?: string[] }[];
+  critical?: { paths: string[]; reason: string; level: 'warn' | 'block'; reviewers?: string[]; agents?: AgentDecision }[];
+  commands?: { match: string[]; reason: string; agents: 'ask' | 'deny' }[];
+  signoff?: { method: 'ssh'; allowedSigners: string };
   trailers?: Partial<TrailerSettings>;
   ignore?: string[];
 }
@@ -205,7 +238,9 @@ interface RawConfig {
 function toConfig(raw: RawConfig): TeamConfig {
   const d = DEFAULT_CONFIG.trailers;
   return {
-    critical: (raw.critical ?? []).map((r) => ({ paths: [...r.paths], reason: r.reason, level: r.level, reviewers: [...(r.reviewers ?? [])] })),
+    critical: (raw.critical ?? []).map((r) => ({ paths: [...r.paths], reason: r.reason, level: r.level, reviewers: [...(r.reviewers ?? [])], agents: r.agents ?? 'allow' })),
+    commands: (raw.commands ?? []).map((c) => ({ match: [...c.match], reason: c.reason, agents: c.agents })),
+    ...(raw.signoff ? { signoff: { method: raw.signoff.method, allowedSigners: raw.signoff.allowedSigners } } : {}),
     trailers: {
       assistedBy: raw.trailers?.assistedBy ?? d.assistedBy,
       lineCounts: raw.trailers?.lineCounts ?? d.lineCounts,

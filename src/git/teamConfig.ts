@@ -26,6 +26,7 @@ function run(): typeof Run {
 export const NO_CONFIG: CompiledConfig = Object.freeze({
   config: Object.freeze<TeamConfig>({
     critical: Object.freeze([]),
+    commands: Object.freeze([]),
     trailers: Object.freeze({ assistedBy: true, lineCounts: true, coAuthoredBy: false }),
     ignore: Object.freeze([]),
   }),
@@ -39,10 +40,16 @@ export const NO_CONFIG: CompiledConfig = Object.freeze({
  * unreadable, the first problem is reported in one line and the config committed in HEAD stays in force (the
  * defaults only when HEAD has no usable one), so an unfinished edit never switches off `block` rules.
  */
-export async function loadTeamConfig(repo: Repo, report: (line: string) => void): Promise<CompiledConfig> {
+export async function loadTeamConfig(repo: Repo, report: (line: string) => void, opts: { readonly headWhenAbsent?: boolean } = {}): Promise<CompiledConfig> {
   const file = path.join(repo.root, CONFIG_FILE);
   const read = await readConfigFile(file);
-  if (read.kind === 'absent') return NO_CONFIG;
+  if (read.kind === 'absent' && !opts.headWhenAbsent) return NO_CONFIG;
+  if (read.kind === 'absent') {
+    // Deleting the file in the working tree must not switch the guard off: HEAD's rules stay until the deletion is committed.
+    const committed = await committedConfig(repo);
+    if (committed) report(terminalText(`${CONFIG_FILE}: deleted in the working tree; the config committed in HEAD applies until the deletion is committed`));
+    return committed ?? NO_CONFIG;
+  }
   const { compiled, problems } = read.kind === 'text' ? compileConfigText(read.text) : { compiled: undefined, problems: [] };
   if (compiled) return compiled;
   const committed = await committedConfig(repo);

@@ -2,7 +2,7 @@
 // agent wrote, and always exits 0 with nothing on stdout: the agent parses stdout, and a hook must never stop it.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { CliIO, Command } from '../command';
-import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent } from '../../agents/index';
+import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent, type HookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
 import { PayloadError, type HookEvent } from '../../agents/types';
 import { syntaxMessage } from '../../core/config';
@@ -21,8 +21,12 @@ Installed for you by 'ai-provenance install --agents ...'. Before-edit events
 snapshot the file so the after-edit event attributes exactly what changed; shell
 tool events attribute the files a command changed (detail "shell").
 
-Always exits 0 and writes nothing to stdout; anything skipped is explained in
-one line on stderr.
+Pre-tool events are also answered for the team's guard (.ai-provenance.json):
+an edit into a critical path whose rule says "agents": "ask" or "deny", or a
+shell command a "commands" rule matches, gets the agent's own documented
+decision JSON on stdout. That JSON is the only thing ever written to stdout.
+
+Always exits 0; anything skipped is explained in one line on stderr.
 `;
 
 type StdinResult = { kind: 'text'; text: string } | { kind: 'too-big'; bytes: number } | { kind: 'timeout' } | { kind: 'tty' };
@@ -145,8 +149,36 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
     if (err instanceof PayloadError) return `stdin: ${err.message}; nothing recorded`;
     throw err;
   }
+  const notes: string[] = [];
+  if (event.kind === 'before-edit' || event.kind === 'before-shell') {
+    const decision = await decide(agent, event, io, notes);
+    // Stopped: no edit follows, so there is nothing to snapshot for it.
+    if (decision === 'deny' || event.gateOnly) return notes.length > 0 ? notes.join('; ') : undefined;
+  }
   const result = await recordEvent(agent, event, { cwd: io.cwd });
-  return result.skipped.length > 0 ? result.skipped.join('; ') : undefined;
+  notes.push(...result.skipped);
+  return notes.length > 0 ? notes.join('; ') : undefined;
+}
+
+/**
+ * Answers a pre-tool event for the critical paths and command rules (§12): the agent's own decision JSON on stdout,
+ * the only thing this command ever prints there. A guard that fails lets the agent go on (its own permission rules
+ * still apply) and says so in one line: it never blocks an agent forever, and never lets an edit through silently.
+ */
+async function decide(agent: HookAgent, event: Extract<HookEvent, { kind: 'before-edit' | 'before-shell' }>, io: CliIO, notes: string[]): Promise<'ask' | 'deny' | undefined> {
+  try {
+    const { guardEvent } = require('../../agents/guard') as typeof import('../../agents/guard');
+    const result = await guardEvent(event, io.cwd);
+    notes.push(...result.notes);
+    if (!result.decision) return undefined;
+    const { decisionJson } = require('../../agents/decisions') as typeof import('../../agents/decisions');
+    io.stdout.write(`${decisionJson(agent, event.gate, result.decision)}\n`);
+    notes.push(result.decision.reason);
+    return result.decision.decision;
+  } catch (err) {
+    notes.push(`guard failed, the agent was not stopped: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }
 
 export const command: Command = {

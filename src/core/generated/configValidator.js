@@ -3,9 +3,10 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/ai-provenance/ai-provenance/schemas/ai-provenance.schema.json","title":"AI Provenance team configuration","description":"Team-shared settings of AI Provenance, kept in .ai-provenance.json at the repository root: critical paths, commit trailers, and paths that are never tracked.","markdownDescription":"Team-shared settings of **AI Provenance**, kept in `.ai-provenance.json` at the repository root: critical paths, commit trailers, and paths that are never tracked. Comments and trailing commas are allowed.","type":"object","allowComments":true,"allowTrailingCommas":true,"additionalProperties":false,"defaultSnippets":[{"label":"New AI Provenance configuration","description":"One blocking critical rule, the default trailers and an ignore list","body":{"critical":[{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"${3|block,warn|}","reviewers":["${4:jane@example.com}"]}],"trailers":{"assistedBy":true,"lineCounts":true,"coAuthoredBy":false},"ignore":["${5:dist/**}"]}}],"properties":{"$schema":{"type":"string","description":"The JSON Schema this file follows.","markdownDescription":"The JSON Schema this file follows."},"critical":{"type":"array","description":"Critical path rules. A file's rule is the LAST rule with a pattern that matches it (like CODEOWNERS), so a later warn rule can relax part of an earlier block area. Within one rule's paths the last matching pattern wins (like .gitignore).","markdownDescription":"Critical path rules. A file's rule is the **last** rule with a pattern that matches it (like `CODEOWNERS`), so a later `warn` rule can relax part of an earlier `block` area. Within one rule's `paths` the last matching pattern wins (like `.gitignore`).","default":[],"items":{"$ref":"#/definitions/criticalRule"},"defaultSnippets":[{"label":"Block unreviewed AI changes","body":[{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"block","reviewers":["${3:jane@example.com}"]}]}]},"trailers":{"type":"object","description":"Which commit trailers the prepare-commit-msg hook adds to commits with AI lines.","markdownDescription":"Which commit trailers the `prepare-commit-msg` hook adds to commits with AI lines.","additionalProperties":false,"default":{"assistedBy":true,"lineCounts":true,"coAuthoredBy":false},"properties":{"assistedBy":{"type":"boolean","default":true,"description":"Add one \"Assisted-by: agent[:model]\" trailer per agent and model.","markdownDescription":"Add one `Assisted-by: agent[:model]` trailer per agent and model."},"lineCounts":{"type":"boolean","default":true,"description":"Add an \"AI-Lines: ai/added\" trailer counting the commit's AI and mixed lines.","markdownDescription":"Add an `AI-Lines: ai/added` trailer counting the commit's AI and mixed lines over all added or changed lines."},"coAuthoredBy":{"type":"boolean","default":false,"description":"Also add \"Co-authored-by:\" trailers for agents, which GitHub shows as co-authors.","markdownDescription":"Also add `Co-authored-by:` trailers for agents, which GitHub shows as co-authors."}}},"ignore":{"type":"array","description":"Paths that are never tracked, in gitignore syntax (repository-relative, / separated, ! negates, the last matching pattern wins).","markdownDescription":"Paths that are never tracked, in `.gitignore` syntax: repository-relative and `/`-separated; `!` negates; the last matching pattern wins.","default":[],"items":{"$ref":"#/definitions/pathPattern"},"defaultSnippets":[{"label":"Build output and lock files","body":["dist/**","**/*.lock"]}]}},"definitions":{"criticalRule":{"type":"object","description":"A set of paths where AI lines need attention: a warning, or a reviewer's sign-off before commit.","markdownDescription":"A set of paths where AI lines need attention: a warning (`warn`), or a reviewer's sign-off before commit (`block`).","additionalProperties":false,"required":["paths","reason","level"],"defaultSnippets":[{"label":"Critical rule","body":{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"${3|block,warn|}","reviewers":[]}}],"properties":{"paths":{"type":"array","minItems":1,"description":"gitignore-style patterns, relative to the repository root: a leading or middle / anchors to the root, ** crosses folders, billing/ matches everything under any billing folder, ! excludes again; the last matching pattern wins.","markdownDescription":"`.gitignore`-style patterns, relative to the repository root: a leading or middle `/` anchors to the root, `**` crosses folders, `billing/` matches everything under any `billing` folder, `!` excludes again; the last matching pattern wins. As in git, a file cannot be excluded again once a folder above it matched.","items":{"$ref":"#/definitions/pathPattern"}},"reason":{"type":"string","description":"Why these paths are critical; shown in diagnostics and in policy messages.","markdownDescription":"Why these paths are critical; shown in diagnostics and in policy messages.","pattern":"[^\\s]","patternErrorMessage":"The reason must not be empty: say why these paths are critical."},"level":{"type":"string","enum":["warn","block"],"description":"warn: show a warning when AI lines touch these paths. block: refuse commits with AI lines here unless an allowed reviewer signs off.","markdownDescription":"What happens when AI lines touch these paths.","markdownEnumDescriptions":["Show a warning in the editor and in `ai-provenance check`; commits go through.","Refuse the commit (hook and CI) unless an `AI-Reviewed-by: Name <email>` trailer names an allowed reviewer who is not the author."]},"reviewers":{"type":"array","default":[],"description":"Who may sign off AI changes here, as emails or \"Name <email>\"; empty means anyone but the commit author.","markdownDescription":"Who may sign off AI changes here, as emails or `Name <email>`; empty means anyone but the commit author. Emails compare case-insensitively.","items":{"type":"string","pattern":"^(?:(?:[^<>@\\s](?:[^<>@]*[^<>@\\s])?\\s*)?<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$","patternErrorMessage":"Expected an email such as jane@example.com or \"Jane Doe <jane@example.com>\".","description":"An email such as jane@example.com, or \"Jane Doe <jane@example.com>\".","markdownDescription":"An email such as `jane@example.com`, or `Jane Doe <jane@example.com>`."}}}},"pathPattern":{"type":"string","description":"A gitignore-style pattern relative to the repository root, / separated.","markdownDescription":"A `.gitignore`-style pattern relative to the repository root, `/`-separated, e.g. `infra/**`, `**/*.tf`, `billing/`, `/Makefile`, `!docs/**`.","allOf":[{"pattern":"\\S","patternErrorMessage":"A pattern must not be empty."},{"pattern":"^[^\\u0000-\\u001f\\u007f]*$","patternErrorMessage":"A pattern must not contain line breaks or control characters."},{"pattern":"^[^\\\\]*$","patternErrorMessage":"Backslashes are not allowed: separate folders with / (escapes are not supported)."},{"pattern":"^(?!!\\s*$)","patternErrorMessage":"A lone ! negates nothing: write the pattern to exclude after it, e.g. !docs/**."},{"pattern":"^(?!#)","patternErrorMessage":"A pattern starting with # is a comment in gitignore syntax and would match nothing."},{"pattern":"^(?!!?[A-Za-z]:)","patternErrorMessage":"Absolute paths are not allowed: write the path relative to the repository root."},{"pattern":"^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))","patternErrorMessage":"'.' and '..' segments are not allowed: write the path from the repository root, e.g. src/app.ts."},{"pattern":"^(?![\\s\\S]*\\S\\s+$)","patternErrorMessage":"Trailing spaces would be dropped by gitignore rules: remove them."}]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/ai-provenance/ai-provenance/schemas/ai-provenance.schema.json","title":"AI Provenance team configuration","description":"Team-shared settings of AI Provenance, kept in .ai-provenance.json at the repository root: critical paths, commit trailers, and paths that are never tracked.","markdownDescription":"Team-shared settings of **AI Provenance**, kept in `.ai-provenance.json` at the repository root: critical paths, commit trailers, and paths that are never tracked. Comments and trailing commas are allowed.","type":"object","allowComments":true,"allowTrailingCommas":true,"additionalProperties":false,"defaultSnippets":[{"label":"New AI Provenance configuration","description":"One blocking critical rule, the default trailers and an ignore list","body":{"critical":[{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"${3|block,warn|}","reviewers":["${4:jane@example.com}"]}],"trailers":{"assistedBy":true,"lineCounts":true,"coAuthoredBy":false},"ignore":["${5:dist/**}"]}}],"properties":{"$schema":{"type":"string","description":"The JSON Schema this file follows.","markdownDescription":"The JSON Schema this file follows."},"critical":{"type":"array","description":"Critical path rules. A file's rule is the LAST rule with a pattern that matches it (like CODEOWNERS), so a later warn rule can relax part of an earlier block area. Within one rule's paths the last matching pattern wins (like .gitignore).","markdownDescription":"Critical path rules. A file's rule is the **last** rule with a pattern that matches it (like `CODEOWNERS`), so a later `warn` rule can relax part of an earlier `block` area. Within one rule's `paths` the last matching pattern wins (like `.gitignore`).","default":[],"items":{"$ref":"#/definitions/criticalRule"},"defaultSnippets":[{"label":"Block unreviewed AI changes","body":[{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"block","reviewers":["${3:jane@example.com}"]}]}]},"commands":{"type":"array","description":"Shell commands agents must not run unasked: each rule's match patterns are compared word by word with the parsed command an agent's shell tool is about to run, and the agent is asked or stopped with the rule's reason.","markdownDescription":"Shell commands agents must not run unasked. Each rule's `match` patterns are compared **word by word** with the parsed command an agent's shell tool is about to run (never as substrings: `echo \"terraform destroy\"` does not match `terraform destroy`), and the agent is asked (`ask`) or stopped (`deny`) with the rule's `reason`. See the README section *Stopping agents before they act* for the matching rules.","default":[],"items":{"$ref":"#/definitions/commandRule"},"defaultSnippets":[{"label":"Destructive infrastructure commands","body":[{"match":["${1:terraform destroy}"],"reason":"${2:Destroys production infrastructure}","agents":"${3|deny,ask|}"}]}]},"trailers":{"type":"object","description":"Which commit trailers the prepare-commit-msg hook adds to commits with AI lines.","markdownDescription":"Which commit trailers the `prepare-commit-msg` hook adds to commits with AI lines.","additionalProperties":false,"default":{"assistedBy":true,"lineCounts":true,"coAuthoredBy":false},"properties":{"assistedBy":{"type":"boolean","default":true,"description":"Add one \"Assisted-by: agent[:model]\" trailer per agent and model.","markdownDescription":"Add one `Assisted-by: agent[:model]` trailer per agent and model."},"lineCounts":{"type":"boolean","default":true,"description":"Add an \"AI-Lines: ai/added\" trailer counting the commit's AI and mixed lines.","markdownDescription":"Add an `AI-Lines: ai/added` trailer counting the commit's AI and mixed lines over all added or changed lines."},"coAuthoredBy":{"type":"boolean","default":false,"description":"Also add \"Co-authored-by:\" trailers for agents, which GitHub shows as co-authors.","markdownDescription":"Also add `Co-authored-by:` trailers for agents, which GitHub shows as co-authors."}}},"ignore":{"type":"array","description":"Paths that are never tracked, in gitignore syntax (repository-relative, / separated, ! negates, the last matching pattern wins).","markdownDescription":"Paths that are never tracked, in `.gitignore` syntax: repository-relative and `/`-separated; `!` negates; the last matching pattern wins.","default":[],"items":{"$ref":"#/definitions/pathPattern"},"defaultSnippets":[{"label":"Build output and lock files","body":["dist/**","**/*.lock"]}]},"signoff":{"type":"object","description":"Verifiable sign-off: reviewers sign the exact contents of the critical files with their SSH key, and commit-msg and check verify the signature against allowedSigners. Without this key an AI-Reviewed-by trailer naming an allowed reviewer is the sign-off.","markdownDescription":"Verifiable sign-off: `ai-provenance sign-off` signs the `path blob-id` list of the critical files with the reviewer's SSH key (`ssh-keygen -Y sign -n ai-provenance`), and `commit-msg` and `check` verify it with `ssh-keygen -Y verify` against `allowedSigners` **as committed at the base** of the range. Without this key, an `AI-Reviewed-by:` trailer naming an allowed reviewer is the sign-off.","additionalProperties":false,"required":["method","allowedSigners"],"defaultSnippets":[{"label":"SSH-signed sign-off","body":{"method":"ssh","allowedSigners":"${1:.github/ai-reviewers}"}}],"properties":{"method":{"type":"string","enum":["ssh"],"description":"ssh: SSH-signed sign-offs.","markdownEnumDescriptions":["An `AI-Signoff:` signature over the exact contents of the critical files, made with `ssh-keygen -Y sign -n ai-provenance` and verified against `allowedSigners`."],"markdownDescription":"`ssh`: SSH-signed sign-offs."},"allowedSigners":{"type":"string","description":"Repository-relative path of the allowed signers file (git's gpg.ssh.allowedSignersFile format), read as committed at the base of the range being checked.","markdownDescription":"Repository-relative path of the allowed signers file (the format of git's `gpg.ssh.allowedSignersFile`: `email key-type key`), read **as committed at the base** of the range being checked, so a signer added inside the range does not count.","allOf":[{"pattern":"\\S","patternErrorMessage":"The path must not be empty."},{"pattern":"^(?![/\\\\]|[A-Za-z]:)","patternErrorMessage":"Write the path relative to the repository root."},{"pattern":"^(?!(?:[^/]*/)*\\.\\.(?:/|$))","patternErrorMessage":"'..' segments are not allowed: the file must be inside the repository."},{"pattern":"^[^\\u0000-\\u001f\\u007f\\\\]*$","patternErrorMessage":"Control characters and backslashes are not allowed: separate folders with /."}]}}}},"definitions":{"criticalRule":{"type":"object","description":"A set of paths where AI lines need attention: a warning, or a reviewer's sign-off before commit.","markdownDescription":"A set of paths where AI lines need attention: a warning (`warn`), or a reviewer's sign-off before commit (`block`).","additionalProperties":false,"required":["paths","reason","level"],"defaultSnippets":[{"label":"Critical rule","body":{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"${3|block,warn|}","reviewers":[]}}],"properties":{"paths":{"type":"array","minItems":1,"description":"gitignore-style patterns, relative to the repository root: a leading or middle / anchors to the root, ** crosses folders, billing/ matches everything under any billing folder, ! excludes again; the last matching pattern wins.","markdownDescription":"`.gitignore`-style patterns, relative to the repository root: a leading or middle `/` anchors to the root, `**` crosses folders, `billing/` matches everything under any `billing` folder, `!` excludes again; the last matching pattern wins. As in git, a file cannot be excluded again once a folder above it matched.","items":{"$ref":"#/definitions/pathPattern"}},"reason":{"type":"string","description":"Why these paths are critical; shown in diagnostics and in policy messages.","markdownDescription":"Why these paths are critical; shown in diagnostics and in policy messages.","pattern":"[^\\s]","patternErrorMessage":"The reason must not be empty: say why these paths are critical."},"level":{"type":"string","enum":["warn","block"],"description":"warn: show a warning when AI lines touch these paths. block: refuse commits with AI lines here unless an allowed reviewer signs off.","markdownDescription":"What happens when AI lines touch these paths.","markdownEnumDescriptions":["Show a warning in the editor and in `ai-provenance check`; commits go through.","Refuse the commit (hook and CI) unless an `AI-Reviewed-by: Name <email>` trailer names an allowed reviewer who is not the author."]},"reviewers":{"type":"array","default":[],"description":"Who may sign off AI changes here, as emails or \"Name <email>\"; empty means anyone but the commit author.","markdownDescription":"Who may sign off AI changes here, as emails or `Name <email>`; empty means anyone but the commit author. Emails compare case-insensitively.","items":{"type":"string","pattern":"^(?:(?:[^<>@\\s](?:[^<>@]*[^<>@\\s])?\\s*)?<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$","patternErrorMessage":"Expected an email such as jane@example.com or \"Jane Doe <jane@example.com>\".","description":"An email such as jane@example.com, or \"Jane Doe <jane@example.com>\".","markdownDescription":"An email such as `jane@example.com`, or `Jane Doe <jane@example.com>`."}},"agents":{"type":"string","enum":["allow","ask","deny"],"default":"allow","description":"What coding agents may do here before they edit: allow (default), ask the person first, or deny the edit. Answered in each agent's own pre-tool hook.","markdownDescription":"What coding agents may do in these paths **before** they edit: the agent hooks answer the agent's pre-tool event for an edit here in that agent's own decision format, naming this rule's `reason` and `reviewers`.","markdownEnumDescriptions":["Agents edit freely (the commit and CI rules still apply).","The agent asks the person before the edit (agents that cannot ask are stopped instead).","The agent is stopped before the edit; a person makes the change."]}}},"pathPattern":{"type":"string","description":"A gitignore-style pattern relative to the repository root, / separated.","markdownDescription":"A `.gitignore`-style pattern relative to the repository root, `/`-separated, e.g. `infra/**`, `**/*.tf`, `billing/`, `/Makefile`, `!docs/**`.","allOf":[{"pattern":"\\S","patternErrorMessage":"A pattern must not be empty."},{"pattern":"^[^\\u0000-\\u001f\\u007f]*$","patternErrorMessage":"A pattern must not contain line breaks or control characters."},{"pattern":"^[^\\\\]*$","patternErrorMessage":"Backslashes are not allowed: separate folders with / (escapes are not supported)."},{"pattern":"^(?!!\\s*$)","patternErrorMessage":"A lone ! negates nothing: write the pattern to exclude after it, e.g. !docs/**."},{"pattern":"^(?!#)","patternErrorMessage":"A pattern starting with # is a comment in gitignore syntax and would match nothing."},{"pattern":"^(?!!?[A-Za-z]:)","patternErrorMessage":"Absolute paths are not allowed: write the path relative to the repository root."},{"pattern":"^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))","patternErrorMessage":"'.' and '..' segments are not allowed: write the path from the repository root, e.g. src/app.ts."},{"pattern":"^(?![\\s\\S]*\\S\\s+$)","patternErrorMessage":"Trailing spaces would be dropped by gitignore rules: remove them."}]},"commandRule":{"type":"object","description":"A shell command agents are asked about or stopped from running.","markdownDescription":"A shell command agents are asked about (`ask`) or stopped from running (`deny`).","additionalProperties":false,"required":["match","reason","agents"],"defaultSnippets":[{"label":"Command rule","body":{"match":["${1:kubectl delete}"],"reason":"${2:Deletes cluster resources}","agents":"${3|deny,ask|}"}}],"properties":{"match":{"type":"array","minItems":1,"description":"Command patterns, each parsed as shell words: the first word names the program, the others must appear in this order among its arguments (other arguments may come between). * is any one word, a * inside a word is any text, -rf matches when the command gives those short options in any grouping, @critical matches an argument naming a critical path or a folder holding one.","markdownDescription":"Command patterns, each parsed as shell words. The first word names the program (its path and wrappers such as `sudo`, `env`, `bash -c '…'` are seen through); the other words must appear **in this order** among its arguments, other arguments may come between. `*` alone is any one word, `*` inside a word is any text (`delete-*`), `-rf` matches when the command gives those short options in any grouping (`-r -f`, `-fr`), `--force` matches `--force` and `--force=…`, and `@critical` matches an argument that names a critical path or a folder holding one.","items":{"type":"string","allOf":[{"pattern":"\\S","patternErrorMessage":"A command pattern must not be empty."},{"pattern":"^[^\\u0000-\\u001f\\u007f]*$","patternErrorMessage":"A command pattern must be one line without control characters."}],"description":"A command pattern, e.g. terraform destroy, kubectl delete, aws * delete-*, rm -rf @critical, git push --force.","markdownDescription":"A command pattern, e.g. `terraform destroy`, `kubectl delete`, `aws * delete-*`, `rm -rf @critical`, `git push --force`."}},"reason":{"type":"string","pattern":"[^\\s]","patternErrorMessage":"The reason must not be empty: say why agents must not run this unasked.","description":"Why; shown to the agent and the person.","markdownDescription":"Why; shown to the agent and the person."},"agents":{"type":"string","enum":["ask","deny"],"description":"ask: the person approves first; deny: the agent is stopped.","markdownEnumDescriptions":["The agent asks the person before it runs the command (agents that cannot ask are stopped instead).","The agent is stopped; a person runs the command if it is really needed."],"markdownDescription":"ask: the person approves first; deny: the agent is stopped."}}}}};
+const schema14 = {"type":"object","description":"A shell command agents are asked about or stopped from running.","markdownDescription":"A shell command agents are asked about (`ask`) or stopped from running (`deny`).","additionalProperties":false,"required":["match","reason","agents"],"defaultSnippets":[{"label":"Command rule","body":{"match":["${1:kubectl delete}"],"reason":"${2:Deletes cluster resources}","agents":"${3|deny,ask|}"}}],"properties":{"match":{"type":"array","minItems":1,"description":"Command patterns, each parsed as shell words: the first word names the program, the others must appear in this order among its arguments (other arguments may come between). * is any one word, a * inside a word is any text, -rf matches when the command gives those short options in any grouping, @critical matches an argument naming a critical path or a folder holding one.","markdownDescription":"Command patterns, each parsed as shell words. The first word names the program (its path and wrappers such as `sudo`, `env`, `bash -c '…'` are seen through); the other words must appear **in this order** among its arguments, other arguments may come between. `*` alone is any one word, `*` inside a word is any text (`delete-*`), `-rf` matches when the command gives those short options in any grouping (`-r -f`, `-fr`), `--force` matches `--force` and `--force=…`, and `@critical` matches an argument that names a critical path or a folder holding one.","items":{"type":"string","allOf":[{"pattern":"\\S","patternErrorMessage":"A command pattern must not be empty."},{"pattern":"^[^\\u0000-\\u001f\\u007f]*$","patternErrorMessage":"A command pattern must be one line without control characters."}],"description":"A command pattern, e.g. terraform destroy, kubectl delete, aws * delete-*, rm -rf @critical, git push --force.","markdownDescription":"A command pattern, e.g. `terraform destroy`, `kubectl delete`, `aws * delete-*`, `rm -rf @critical`, `git push --force`."}},"reason":{"type":"string","pattern":"[^\\s]","patternErrorMessage":"The reason must not be empty: say why agents must not run this unasked.","description":"Why; shown to the agent and the person.","markdownDescription":"Why; shown to the agent and the person."},"agents":{"type":"string","enum":["ask","deny"],"description":"ask: the person approves first; deny: the agent is stopped.","markdownEnumDescriptions":["The agent asks the person before it runs the command (agents that cannot ask are stopped instead).","The agent is stopped; a person runs the command if it is really needed."],"markdownDescription":"ask: the person approves first; deny: the agent is stopped."}}};
 const schema13 = {"type":"string","description":"A gitignore-style pattern relative to the repository root, / separated.","markdownDescription":"A `.gitignore`-style pattern relative to the repository root, `/`-separated, e.g. `infra/**`, `**/*.tf`, `billing/`, `/Makefile`, `!docs/**`.","allOf":[{"pattern":"\\S","patternErrorMessage":"A pattern must not be empty."},{"pattern":"^[^\\u0000-\\u001f\\u007f]*$","patternErrorMessage":"A pattern must not contain line breaks or control characters."},{"pattern":"^[^\\\\]*$","patternErrorMessage":"Backslashes are not allowed: separate folders with / (escapes are not supported)."},{"pattern":"^(?!!\\s*$)","patternErrorMessage":"A lone ! negates nothing: write the pattern to exclude after it, e.g. !docs/**."},{"pattern":"^(?!#)","patternErrorMessage":"A pattern starting with # is a comment in gitignore syntax and would match nothing."},{"pattern":"^(?!!?[A-Za-z]:)","patternErrorMessage":"Absolute paths are not allowed: write the path relative to the repository root."},{"pattern":"^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))","patternErrorMessage":"'.' and '..' segments are not allowed: write the path from the repository root, e.g. src/app.ts."},{"pattern":"^(?![\\s\\S]*\\S\\s+$)","patternErrorMessage":"Trailing spaces would be dropped by gitignore rules: remove them."}]};
-const schema12 = {"type":"object","description":"A set of paths where AI lines need attention: a warning, or a reviewer's sign-off before commit.","markdownDescription":"A set of paths where AI lines need attention: a warning (`warn`), or a reviewer's sign-off before commit (`block`).","additionalProperties":false,"required":["paths","reason","level"],"defaultSnippets":[{"label":"Critical rule","body":{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"${3|block,warn|}","reviewers":[]}}],"properties":{"paths":{"type":"array","minItems":1,"description":"gitignore-style patterns, relative to the repository root: a leading or middle / anchors to the root, ** crosses folders, billing/ matches everything under any billing folder, ! excludes again; the last matching pattern wins.","markdownDescription":"`.gitignore`-style patterns, relative to the repository root: a leading or middle `/` anchors to the root, `**` crosses folders, `billing/` matches everything under any `billing` folder, `!` excludes again; the last matching pattern wins. As in git, a file cannot be excluded again once a folder above it matched.","items":{"$ref":"#/definitions/pathPattern"}},"reason":{"type":"string","description":"Why these paths are critical; shown in diagnostics and in policy messages.","markdownDescription":"Why these paths are critical; shown in diagnostics and in policy messages.","pattern":"[^\\s]","patternErrorMessage":"The reason must not be empty: say why these paths are critical."},"level":{"type":"string","enum":["warn","block"],"description":"warn: show a warning when AI lines touch these paths. block: refuse commits with AI lines here unless an allowed reviewer signs off.","markdownDescription":"What happens when AI lines touch these paths.","markdownEnumDescriptions":["Show a warning in the editor and in `ai-provenance check`; commits go through.","Refuse the commit (hook and CI) unless an `AI-Reviewed-by: Name <email>` trailer names an allowed reviewer who is not the author."]},"reviewers":{"type":"array","default":[],"description":"Who may sign off AI changes here, as emails or \"Name <email>\"; empty means anyone but the commit author.","markdownDescription":"Who may sign off AI changes here, as emails or `Name <email>`; empty means anyone but the commit author. Emails compare case-insensitively.","items":{"type":"string","pattern":"^(?:(?:[^<>@\\s](?:[^<>@]*[^<>@\\s])?\\s*)?<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$","patternErrorMessage":"Expected an email such as jane@example.com or \"Jane Doe <jane@example.com>\".","description":"An email such as jane@example.com, or \"Jane Doe <jane@example.com>\".","markdownDescription":"An email such as `jane@example.com`, or `Jane Doe <jane@example.com>`."}}}};
+const schema12 = {"type":"object","description":"A set of paths where AI lines need attention: a warning, or a reviewer's sign-off before commit.","markdownDescription":"A set of paths where AI lines need attention: a warning (`warn`), or a reviewer's sign-off before commit (`block`).","additionalProperties":false,"required":["paths","reason","level"],"defaultSnippets":[{"label":"Critical rule","body":{"paths":["${1:infra/**}"],"reason":"${2:Production infrastructure}","level":"${3|block,warn|}","reviewers":[]}}],"properties":{"paths":{"type":"array","minItems":1,"description":"gitignore-style patterns, relative to the repository root: a leading or middle / anchors to the root, ** crosses folders, billing/ matches everything under any billing folder, ! excludes again; the last matching pattern wins.","markdownDescription":"`.gitignore`-style patterns, relative to the repository root: a leading or middle `/` anchors to the root, `**` crosses folders, `billing/` matches everything under any `billing` folder, `!` excludes again; the last matching pattern wins. As in git, a file cannot be excluded again once a folder above it matched.","items":{"$ref":"#/definitions/pathPattern"}},"reason":{"type":"string","description":"Why these paths are critical; shown in diagnostics and in policy messages.","markdownDescription":"Why these paths are critical; shown in diagnostics and in policy messages.","pattern":"[^\\s]","patternErrorMessage":"The reason must not be empty: say why these paths are critical."},"level":{"type":"string","enum":["warn","block"],"description":"warn: show a warning when AI lines touch these paths. block: refuse commits with AI lines here unless an allowed reviewer signs off.","markdownDescription":"What happens when AI lines touch these paths.","markdownEnumDescriptions":["Show a warning in the editor and in `ai-provenance check`; commits go through.","Refuse the commit (hook and CI) unless an `AI-Reviewed-by: Name <email>` trailer names an allowed reviewer who is not the author."]},"reviewers":{"type":"array","default":[],"description":"Who may sign off AI changes here, as emails or \"Name <email>\"; empty means anyone but the commit author.","markdownDescription":"Who may sign off AI changes here, as emails or `Name <email>`; empty means anyone but the commit author. Emails compare case-insensitively.","items":{"type":"string","pattern":"^(?:(?:[^<>@\\s](?:[^<>@]*[^<>@\\s])?\\s*)?<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$","patternErrorMessage":"Expected an email such as jane@example.com or \"Jane Doe <jane@example.com>\".","description":"An email such as jane@example.com, or \"Jane Doe <jane@example.com>\".","markdownDescription":"An email such as `jane@example.com`, or `Jane Doe <jane@example.com>`."}},"agents":{"type":"string","enum":["allow","ask","deny"],"default":"allow","description":"What coding agents may do here before they edit: allow (default), ask the person first, or deny the edit. Answered in each agent's own pre-tool hook.","markdownDescription":"What coding agents may do in these paths **before** they edit: the agent hooks answer the agent's pre-tool event for an edit here in that agent's own decision format, naming this rule's `reason` and `reviewers`.","markdownEnumDescriptions":["Agents edit freely (the commit and CI rules still apply).","The agent asks the person before the edit (agents that cannot ask are stopped instead).","The agent is stopped before the edit; a person makes the change."]}}};
 const pattern0 = new RegExp("\\S", "u");
 const pattern1 = new RegExp("^[^\\u0000-\\u001f\\u007f]*$", "u");
 const pattern2 = new RegExp("^[^\\\\]*$", "u");
@@ -52,7 +53,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "paths") || (key0 === "reason")) || (key0 === "level")) || (key0 === "reviewers"))){
+if(!(((((key0 === "paths") || (key0 === "reason")) || (key0 === "level")) || (key0 === "reviewers")) || (key0 === "agents"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -287,9 +288,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.agents !== undefined){
+let data6 = data.agents;
+if(typeof data6 !== "string"){
+const err22 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -298,10 +300,35 @@ vErrors.push(err22);
 }
 errors++;
 }
+if(!(((data6 === "allow") || (data6 === "ask")) || (data6 === "deny"))){
+const err23 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/enum",keyword:"enum",params:{allowedValues: schema12.properties.agents.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
+const pattern22 = new RegExp("^(?![/\\\\]|[A-Za-z]:)", "u");
+const pattern23 = new RegExp("^(?!(?:[^/]*/)*\\.\\.(?:/|$))", "u");
+const pattern24 = new RegExp("^[^\\u0000-\\u001f\\u007f\\\\]*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://github.com/ai-provenance/ai-provenance/schemas/ai-provenance.schema.json" */;
@@ -309,7 +336,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((key0 === "$schema") || (key0 === "critical")) || (key0 === "trailers")) || (key0 === "ignore"))){
+if(!((((((key0 === "$schema") || (key0 === "critical")) || (key0 === "commands")) || (key0 === "trailers")) || (key0 === "ignore")) || (key0 === "signoff"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -354,12 +381,15 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trailers !== undefined){
-let data3 = data.trailers;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key1 in data3){
-if(!(((key1 === "assistedBy") || (key1 === "lineCounts")) || (key1 === "coAuthoredBy"))){
-const err3 = {instancePath:instancePath+"/trailers",schemaPath:"#/properties/trailers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data.commands !== undefined){
+let data3 = data.commands;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.match === undefined){
+const err3 = {instancePath:instancePath+"/commands/" + i1,schemaPath:"#/definitions/commandRule/required",keyword:"required",params:{missingProperty: "match"},message:"must have required property '"+"match"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -368,10 +398,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data3.assistedBy !== undefined){
-if(typeof data3.assistedBy !== "boolean"){
-const err4 = {instancePath:instancePath+"/trailers/assistedBy",schemaPath:"#/properties/trailers/properties/assistedBy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data4.reason === undefined){
+const err4 = {instancePath:instancePath+"/commands/" + i1,schemaPath:"#/definitions/commandRule/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -380,10 +408,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data3.lineCounts !== undefined){
-if(typeof data3.lineCounts !== "boolean"){
-const err5 = {instancePath:instancePath+"/trailers/lineCounts",schemaPath:"#/properties/trailers/properties/lineCounts/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data4.agents === undefined){
+const err5 = {instancePath:instancePath+"/commands/" + i1,schemaPath:"#/definitions/commandRule/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -392,10 +418,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data3.coAuthoredBy !== undefined){
-if(typeof data3.coAuthoredBy !== "boolean"){
-const err6 = {instancePath:instancePath+"/trailers/coAuthoredBy",schemaPath:"#/properties/trailers/properties/coAuthoredBy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key1 in data4){
+if(!(((key1 === "match") || (key1 === "reason")) || (key1 === "agents"))){
+const err6 = {instancePath:instancePath+"/commands/" + i1,schemaPath:"#/definitions/commandRule/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -405,9 +430,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/trailers",schemaPath:"#/properties/trailers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.match !== undefined){
+let data5 = data4.match;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err7 = {instancePath:instancePath+"/commands/" + i1+"/match",schemaPath:"#/definitions/commandRule/properties/match/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -416,15 +443,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.ignore !== undefined){
-let data7 = data.ignore;
-if(Array.isArray(data7)){
-const len1 = data7.length;
-for(let i1=0; i1<len1; i1++){
-let data8 = data7[i1];
-if(typeof data8 !== "string"){
-const err8 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+if(typeof data6 !== "string"){
+const err8 = {instancePath:instancePath+"/commands/" + i1+"/match/" + i2,schemaPath:"#/definitions/commandRule/properties/match/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -433,9 +456,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(typeof data8 === "string"){
-if(!pattern0.test(data8)){
-const err9 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/0/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(typeof data6 === "string"){
+if(!pattern0.test(data6)){
+const err9 = {instancePath:instancePath+"/commands/" + i1+"/match/" + i2,schemaPath:"#/definitions/commandRule/properties/match/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -445,9 +468,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern1.test(data8)){
-const err10 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/1/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\""};
+if(typeof data6 === "string"){
+if(!pattern1.test(data6)){
+const err10 = {instancePath:instancePath+"/commands/" + i1+"/match/" + i2,schemaPath:"#/definitions/commandRule/properties/match/items/allOf/1/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -457,9 +480,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern2.test(data8)){
-const err11 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/2/pattern",keyword:"pattern",params:{pattern: "^[^\\\\]*$"},message:"must match pattern \""+"^[^\\\\]*$"+"\""};
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/commands/" + i1+"/match",schemaPath:"#/definitions/commandRule/properties/match/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -469,9 +493,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err12 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/3/pattern",keyword:"pattern",params:{pattern: "^(?!!\\s*$)"},message:"must match pattern \""+"^(?!!\\s*$)"+"\""};
+if(data4.reason !== undefined){
+let data7 = data4.reason;
+if(typeof data7 === "string"){
+if(!pattern8.test(data7)){
+const err12 = {instancePath:instancePath+"/commands/" + i1+"/reason",schemaPath:"#/definitions/commandRule/properties/reason/pattern",keyword:"pattern",params:{pattern: "[^\\s]"},message:"must match pattern \""+"[^\\s]"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -481,9 +507,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern4.test(data8)){
-const err13 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/4/pattern",keyword:"pattern",params:{pattern: "^(?!#)"},message:"must match pattern \""+"^(?!#)"+"\""};
+else {
+const err13 = {instancePath:instancePath+"/commands/" + i1+"/reason",schemaPath:"#/definitions/commandRule/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -493,9 +518,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern5.test(data8)){
-const err14 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/5/pattern",keyword:"pattern",params:{pattern: "^(?!!?[A-Za-z]:)"},message:"must match pattern \""+"^(?!!?[A-Za-z]:)"+"\""};
+if(data4.agents !== undefined){
+let data8 = data4.agents;
+if(typeof data8 !== "string"){
+const err14 = {instancePath:instancePath+"/commands/" + i1+"/agents",schemaPath:"#/definitions/commandRule/properties/agents/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -504,10 +530,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
-const err15 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/6/pattern",keyword:"pattern",params:{pattern: "^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))"},message:"must match pattern \""+"^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))"+"\""};
+if(!((data8 === "ask") || (data8 === "deny"))){
+const err15 = {instancePath:instancePath+"/commands/" + i1+"/agents",schemaPath:"#/definitions/commandRule/properties/agents/enum",keyword:"enum",params:{allowedValues: schema14.properties.agents.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -517,9 +541,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(typeof data8 === "string"){
-if(!pattern7.test(data8)){
-const err16 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/definitions/pathPattern/allOf/7/pattern",keyword:"pattern",params:{pattern: "^(?![\\s\\S]*\\S\\s+$)"},message:"must match pattern \""+"^(?![\\s\\S]*\\S\\s+$)"+"\""};
+}
+else {
+const err16 = {instancePath:instancePath+"/commands/" + i1,schemaPath:"#/definitions/commandRule/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -530,9 +554,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err17 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err17 = {instancePath:instancePath+"/commands",schemaPath:"#/properties/commands/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -542,14 +565,333 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.trailers !== undefined){
+let data9 = data.trailers;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key2 in data9){
+if(!(((key2 === "assistedBy") || (key2 === "lineCounts")) || (key2 === "coAuthoredBy"))){
+const err18 = {instancePath:instancePath+"/trailers",schemaPath:"#/properties/trailers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data9.assistedBy !== undefined){
+if(typeof data9.assistedBy !== "boolean"){
+const err19 = {instancePath:instancePath+"/trailers/assistedBy",schemaPath:"#/properties/trailers/properties/assistedBy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data9.lineCounts !== undefined){
+if(typeof data9.lineCounts !== "boolean"){
+const err20 = {instancePath:instancePath+"/trailers/lineCounts",schemaPath:"#/properties/trailers/properties/lineCounts/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data9.coAuthoredBy !== undefined){
+if(typeof data9.coAuthoredBy !== "boolean"){
+const err21 = {instancePath:instancePath+"/trailers/coAuthoredBy",schemaPath:"#/properties/trailers/properties/coAuthoredBy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/trailers",schemaPath:"#/properties/trailers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.ignore !== undefined){
+let data13 = data.ignore;
+if(Array.isArray(data13)){
+const len3 = data13.length;
+for(let i3=0; i3<len3; i3++){
+let data14 = data13[i3];
+if(typeof data14 !== "string"){
+const err23 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(typeof data14 === "string"){
+if(!pattern0.test(data14)){
+const err24 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/0/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern1.test(data14)){
+const err25 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/1/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern2.test(data14)){
+const err26 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/2/pattern",keyword:"pattern",params:{pattern: "^[^\\\\]*$"},message:"must match pattern \""+"^[^\\\\]*$"+"\""};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern3.test(data14)){
+const err27 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/3/pattern",keyword:"pattern",params:{pattern: "^(?!!\\s*$)"},message:"must match pattern \""+"^(?!!\\s*$)"+"\""};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern4.test(data14)){
+const err28 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/4/pattern",keyword:"pattern",params:{pattern: "^(?!#)"},message:"must match pattern \""+"^(?!#)"+"\""};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern5.test(data14)){
+const err29 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/5/pattern",keyword:"pattern",params:{pattern: "^(?!!?[A-Za-z]:)"},message:"must match pattern \""+"^(?!!?[A-Za-z]:)"+"\""};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern6.test(data14)){
+const err30 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/6/pattern",keyword:"pattern",params:{pattern: "^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))"},message:"must match pattern \""+"^(?!!?(?:[^/]*/)*\\.\\.?(?:/|$))"+"\""};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(typeof data14 === "string"){
+if(!pattern7.test(data14)){
+const err31 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/definitions/pathPattern/allOf/7/pattern",keyword:"pattern",params:{pattern: "^(?![\\s\\S]*\\S\\s+$)"},message:"must match pattern \""+"^(?![\\s\\S]*\\S\\s+$)"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.signoff !== undefined){
+let data15 = data.signoff;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.method === undefined){
+const err33 = {instancePath:instancePath+"/signoff",schemaPath:"#/properties/signoff/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data15.allowedSigners === undefined){
+const err34 = {instancePath:instancePath+"/signoff",schemaPath:"#/properties/signoff/required",keyword:"required",params:{missingProperty: "allowedSigners"},message:"must have required property '"+"allowedSigners"+"'"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+for(const key3 in data15){
+if(!((key3 === "method") || (key3 === "allowedSigners"))){
+const err35 = {instancePath:instancePath+"/signoff",schemaPath:"#/properties/signoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data15.method !== undefined){
+let data16 = data15.method;
+if(typeof data16 !== "string"){
+const err36 = {instancePath:instancePath+"/signoff/method",schemaPath:"#/properties/signoff/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(!(data16 === "ssh")){
+const err37 = {instancePath:instancePath+"/signoff/method",schemaPath:"#/properties/signoff/properties/method/enum",keyword:"enum",params:{allowedValues: schema11.properties.signoff.properties.method.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data15.allowedSigners !== undefined){
+let data17 = data15.allowedSigners;
+if(typeof data17 !== "string"){
+const err38 = {instancePath:instancePath+"/signoff/allowedSigners",schemaPath:"#/properties/signoff/properties/allowedSigners/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(typeof data17 === "string"){
+if(!pattern0.test(data17)){
+const err39 = {instancePath:instancePath+"/signoff/allowedSigners",schemaPath:"#/properties/signoff/properties/allowedSigners/allOf/0/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(typeof data17 === "string"){
+if(!pattern22.test(data17)){
+const err40 = {instancePath:instancePath+"/signoff/allowedSigners",schemaPath:"#/properties/signoff/properties/allowedSigners/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?![/\\\\]|[A-Za-z]:)"},message:"must match pattern \""+"^(?![/\\\\]|[A-Za-z]:)"+"\""};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(typeof data17 === "string"){
+if(!pattern23.test(data17)){
+const err41 = {instancePath:instancePath+"/signoff/allowedSigners",schemaPath:"#/properties/signoff/properties/allowedSigners/allOf/2/pattern",keyword:"pattern",params:{pattern: "^(?!(?:[^/]*/)*\\.\\.(?:/|$))"},message:"must match pattern \""+"^(?!(?:[^/]*/)*\\.\\.(?:/|$))"+"\""};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(typeof data17 === "string"){
+if(!pattern24.test(data17)){
+const err42 = {instancePath:instancePath+"/signoff/allowedSigners",schemaPath:"#/properties/signoff/properties/allowedSigners/allOf/3/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f\\\\]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f\\\\]*$"+"\""};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/signoff",schemaPath:"#/properties/signoff/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
 }
 errors++;
 }

@@ -63,10 +63,23 @@ export function applyCodexPatchOnDisk(repo: string): void {
   rmSync(path.join(repo, 'src/gone.ts'));
 }
 
-/** A fixture payload with `${REPO}` and `${TRANSCRIPT}` filled in. */
-export function fixture(agent: string, name: string, vars: { repo: string; transcript?: string }): string {
+/**
+ * A fixture payload with `${REPO}`, `${TRANSCRIPT}` and `${COMMAND}` filled in (`${COMMAND_IN_ARGS}`: the command
+ * inside a JSON string that is itself inside a JSON string, as Copilot's `toolArgs`).
+ */
+export function fixture(agent: string, name: string, vars: { repo: string; transcript?: string; command?: string }): string {
   const raw = readFileSync(path.join(FIXTURES, agent, `${name}.json`), 'utf8');
-  return raw.split('${REPO}').join(vars.repo).split('${TRANSCRIPT}').join(vars.transcript ?? path.join(vars.repo, 'no-transcript.jsonl'));
+  const inString = (s: string): string => JSON.stringify(s).slice(1, -1);
+  const command = vars.command ?? '';
+  return raw
+    .split('${REPO}')
+    .join(inString(vars.repo))
+    .split('${TRANSCRIPT}')
+    .join(inString(vars.transcript ?? path.join(vars.repo, 'no-transcript.jsonl')))
+    .split('${COMMAND_IN_ARGS}')
+    .join(inString(inString(command)))
+    .split('${COMMAND}')
+    .join(inString(command));
 }
 
 export interface HookRun {

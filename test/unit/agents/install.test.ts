@@ -77,7 +77,7 @@ function previousVersionFile(agent: HookAgent, command: string): string {
         AfterTool: [group('write_file|replace|run_shell_command', { name: 'ai-provenance', timeout: 10000 })],
       },
     },
-    cursor: { version: 1, hooks: Object.fromEntries(['afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'].map((e) => [e, [{ command, timeout: 10 }]])) },
+    cursor: { version: 1, hooks: Object.fromEntries(['preToolUse', 'afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'].map((e) => [e, [{ command, timeout: 10 }]])) },
     copilot: { version: 1, hooks: Object.fromEntries(['preToolUse', 'postToolUse'].map((e) => [e, [{ type: 'command', bash: command, powershell: command, timeoutSec: 10 }]])) },
   };
   return `${JSON.stringify(files[agent], null, 2)}\n`;
@@ -174,7 +174,7 @@ describe('agent settings', () => {
       const gemini = group('write_file|replace|run_shell_command', { command: 'node node_modules/ai-provenance/dist/cli.js hook gemini-cli', name: 'ai-provenance', timeout: 10000 });
       assert.deepEqual(file('gemini-cli'), { hooks: { BeforeTool: gemini, AfterTool: gemini } });
       const cursor = [{ command: 'node node_modules/ai-provenance/dist/cli.js hook cursor', timeout: 10 }];
-      assert.deepEqual(file('cursor'), { version: 1, hooks: { afterFileEdit: cursor, afterTabFileEdit: cursor, beforeShellExecution: cursor, afterShellExecution: cursor } });
+      assert.deepEqual(file('cursor'), { version: 1, hooks: { preToolUse: cursor, afterFileEdit: cursor, afterTabFileEdit: cursor, beforeShellExecution: cursor, afterShellExecution: cursor } });
       const copilot = [
         {
           type: 'command',
@@ -197,7 +197,7 @@ describe('agent settings', () => {
       const gemini = group('write_file|replace|run_shell_command', { command: `node ${ABS_Q} hook gemini-cli`, name: 'ai-provenance', timeout: 10000 });
       assert.deepEqual(file('gemini-cli'), { hooks: { BeforeTool: gemini, AfterTool: gemini } });
       const cursor = [{ command: `node ${ABS_Q} hook cursor`, timeout: 10 }];
-      assert.deepEqual(file('cursor'), { version: 1, hooks: { afterFileEdit: cursor, afterTabFileEdit: cursor, beforeShellExecution: cursor, afterShellExecution: cursor } });
+      assert.deepEqual(file('cursor'), { version: 1, hooks: { preToolUse: cursor, afterFileEdit: cursor, afterTabFileEdit: cursor, beforeShellExecution: cursor, afterShellExecution: cursor } });
       const copilot = [{ type: 'command', bash: `NODE_EXTRA_CA_CERTS= node ${ABS_Q} hook copilot`, powershell: `node ${ABS_Q} hook copilot`, timeoutSec: 10 }];
       assert.deepEqual(file('copilot'), { version: 1, hooks: { preToolUse: copilot, postToolUse: copilot } });
     });

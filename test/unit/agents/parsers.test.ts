@@ -41,7 +41,13 @@ describe('hook payload parsers', () => {
     });
 
     it('turns Bash into shell events keyed by the call', () => {
-      assert.deepEqual(parse(load('claude-code', 'pre-bash')), { kind: 'before-shell', key: 'toolu_01BASH', info: { cwd: REPO, session: '9ecf22fa-edf8-4332-ae85-b6d5456eda64', transcriptPath: '/t.jsonl' } });
+      assert.deepEqual(parse(load('claude-code', 'pre-bash')), {
+        kind: 'before-shell',
+        key: 'toolu_01BASH',
+        command: "sed -i 's/return 1/return 42/' src/app.ts && node gen.js",
+        gate: 'PreToolUse',
+        info: { cwd: REPO, session: '9ecf22fa-edf8-4332-ae85-b6d5456eda64', transcriptPath: '/t.jsonl' },
+      });
     });
 
     it('ignores events that are not tool events, and a failed tool call', () => {
@@ -139,7 +145,7 @@ describe('hook payload parsers', () => {
 
     it('attributes VS Code PascalCase events only through a snapshot', () => {
       const pre = { hook_event_name: 'PreToolUse', tool_name: 'replace_string_in_file', tool_input: { filePath: `${REPO}/a.ts` }, tool_use_id: 'u1', session_id: 's' };
-      assert.deepEqual(HOOK_PARSERS.copilot(pre), { kind: 'before-edit', key: 'u1', paths: [`${REPO}/a.ts`], info: { cwd: undefined, session: 's' } });
+      assert.deepEqual(HOOK_PARSERS.copilot(pre), { kind: 'before-edit', key: 'u1', paths: [`${REPO}/a.ts`], info: { cwd: undefined, session: 's' }, gate: 'PreToolUse' });
       const post = HOOK_PARSERS.copilot({ ...pre, hook_event_name: 'PostToolUse' }) as Extract<HookEvent, { kind: 'after-edit' }>;
       assert.deepEqual(post.writes, [{ kind: 'snapshot-only', path: `${REPO}/a.ts` }]);
     });

@@ -38,9 +38,10 @@ describe('team config', () => {
       const c = config(readFileSync(join(FIXTURES, 'example.ai-provenance.json'), 'utf8'));
       assert.deepEqual(c, {
         critical: [
-          { paths: ['infra/**', '**/*.tf', 'billing/'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com'] },
-          { paths: ['infra/docs/**'], reason: 'Infrastructure docs', level: 'warn', reviewers: [] },
+          { paths: ['infra/**', '**/*.tf', 'billing/'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com'], agents: 'allow' },
+          { paths: ['infra/docs/**'], reason: 'Infrastructure docs', level: 'warn', reviewers: [], agents: 'allow' },
         ],
+        commands: [],
         trailers: { assistedBy: true, lineCounts: true, coAuthoredBy: false },
         ignore: ['dist/**', '**/*.lock'],
       });
@@ -147,12 +148,12 @@ describe('team config', () => {
 
     it('points at an unknown property in a rule and lists the known ones', () => {
       const p = problemAt('{"critical":[{"paths":["a/"],"reason":"r","level":"warn","reviewer":["a@b.c"]}]}', '"reviewer"');
-      assert.equal(p.message, 'critical[0]: unknown property "reviewer": expected paths, reason, level or reviewers');
+      assert.equal(p.message, 'critical[0]: unknown property "reviewer": expected paths, reason, level, reviewers or agents');
     });
 
     it('points at an unknown top-level property', () => {
       const p = problemAt('{"critcal": []}', '"critcal"');
-      assert.match(p.message, /^unknown property "critcal": expected \$schema, critical, trailers or ignore$/);
+      assert.match(p.message, /^unknown property "critcal": expected \$schema, critical, commands, trailers, ignore or signoff$/);
     });
 
     it('points at an unknown trailer setting', () => {
@@ -357,6 +358,44 @@ describe('team config', () => {
 
     it('refuses a path that is not repository-relative instead of guessing', () => {
       assert.throws(() => c.ruleFor('/abs/infra/main.tf'), /repository-relative path, got "\/abs\/infra\/main.tf"/);
+    });
+  });
+
+  describe('guard and sign-off settings (§12, §13)', () => {
+    it('reads agents, commands and signoff', () => {
+      const c = config(`{
+        "critical": [{ "paths": ["infra/**"], "reason": "Prod", "level": "block", "agents": "deny" }],
+        "commands": [{ "match": ["terraform destroy", "aws * delete-*"], "reason": "Destroys prod", "agents": "ask" }],
+        "signoff": { "method": "ssh", "allowedSigners": ".github/ai-reviewers" }
+      }`);
+      assert.equal(c.critical[0].agents, 'deny');
+      assert.deepEqual(c.commands, [{ match: ['terraform destroy', 'aws * delete-*'], reason: 'Destroys prod', agents: 'ask' }]);
+      assert.deepEqual(c.signoff, { method: 'ssh', allowedSigners: '.github/ai-reviewers' });
+    });
+
+    it('points at an unknown agents value and lists the allowed ones', () => {
+      const p = problemAt('{"critical":[{"paths":["a/"],"reason":"r","level":"warn","agents":"block"}]}', '"block"');
+      assert.equal(p.message, 'critical[0].agents: unknown agents "block": expected "allow", "ask" or "deny"');
+    });
+
+    it('refuses "allow" for a command rule: a rule that allows is no rule', () => {
+      const p = problemAt('{"commands":[{"match":["ls"],"reason":"r","agents":"allow"}]}', '"allow"');
+      assert.match(p.message, /commands\[0\]\.agents: unknown agents "allow": expected "ask" or "deny"/);
+    });
+
+    it('points at a command pattern that is not one simple command', () => {
+      const text = '{"commands":[{"match":["terraform destroy && rm -rf /"],"reason":"r","agents":"deny"}]}';
+      const p = problemAt(text, '"terraform destroy && rm -rf /"');
+      assert.match(p.message, /^commands\[0\]\.match\[0\]: a command pattern is one simple command/);
+    });
+
+    it('points at a pattern that starts with an option instead of the program', () => {
+      assert.match(problemAt('{"commands":[{"match":["-rf"],"reason":"r","agents":"deny"}]}', '"-rf"').message, /starts with the program name/);
+    });
+
+    it('needs allowedSigners with the ssh method, inside the repository', () => {
+      assert.match(problemAt('{"signoff":{"method":"ssh"}}', '{', 11).message, /signoff: missing property "allowedSigners"/);
+      assert.match(problemAt('{"signoff":{"method":"ssh","allowedSigners":"../keys"}}', '"../keys"').message, /'\.\.' segments are not allowed/);
     });
   });
 });

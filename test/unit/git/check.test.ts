@@ -81,7 +81,7 @@ function aiCommit(repo: string, spec: CommitSpec): string {
     provenance.push({ path: p, addedLines: content.split('\n').length - 1, runs });
   }
   const configText = fs.existsSync(path.join(repo, '.ai-provenance.json')) ? fs.readFileSync(path.join(repo, '.ai-provenance.json'), 'utf8') : '{}';
-  const compiled = compileConfig(parseConfig(configText).config ?? { critical: [], trailers: { assistedBy: true, lineCounts: true, coAuthoredBy: false }, ignore: [] });
+  const compiled = compileConfig(parseConfig(configText).config ?? { critical: [], commands: [], trailers: { assistedBy: true, lineCounts: true, coAuthoredBy: false }, ignore: [] });
   let message = spec.message + '\n';
   if (spec.reviewedBy) message += `\nAI-Reviewed-by: ${spec.reviewedBy}\n`;
   if (spec.trailers !== false) {
