@@ -17,6 +17,7 @@ Commands:
   blame FILE [--json]         per-line attribution, committed and uncommitted
   export [REV] --format agent-trace
                               the Agent Trace record of a commit
+  sign-off [--key FILE]       SSH-sign the staged critical files for review
 
 Run 'ai-provenance <command> --help' for a command's options.
 `;
@@ -42,6 +43,8 @@ function load(name: string): Command | undefined {
       return require('./commands/blame').command;
     case 'export':
       return require('./commands/export').command;
+    case 'sign-off':
+      return require('./commands/signOff').command;
     case '_hook':
       return require('./commands/gitHook').command;
     default:

@@ -2,6 +2,9 @@
 import type { Trailer } from './model';
 import type { CompiledConfig, CriticalRule } from './config';
 import { formatIdentity, type Identity, parseIdentity, sameEmail } from './identity';
+import { SIGNOFF_TRAILER, type SignoffVerdict } from './signoff';
+
+export type { SignoffVerdict };
 
 export interface PolicyFile {
   readonly path: string;
@@ -28,6 +31,11 @@ export interface PolicyInput {
   readonly author: { readonly name?: string; readonly email: string };
   /** Where the config comes from, named in each finding when it is not the obvious one (e.g. `abc123:.ai-provenance.json`). */
   readonly configName?: string;
+  /**
+   * The commit's `AI-Signoff` lines, verified by the caller (signatures and contents, §13). When the config asks for
+   * SSH sign-offs, only these count, and `AI-Reviewed-by` trailers do not.
+   */
+  readonly signoffs?: readonly SignoffVerdict[];
 }
 
 export const REVIEW_TRAILER = 'AI-Reviewed-by';
@@ -62,9 +70,10 @@ export function evaluatePolicy(input: PolicyInput): { violations: PolicyFinding[
       warnings.push({ level: 'warn', rule, ruleIndex: index, files, message: `${subject}: have them reviewed with care` });
       continue;
     }
-    const verdict = judgeReviews(rule, reviews, input.author.email);
+    const ssh = input.config.config.signoff !== undefined;
+    const verdict = ssh ? judgeSignoffs(rule, files, input.signoffs ?? [], input.author.email) : judgeReviews(rule, reviews, input.author.email);
     if (verdict.approved) continue;
-    const howToFix = fixFor(rule, index, input.author.email);
+    const howToFix = ssh ? sshFixFor(rule, index, input.author.email) : fixFor(rule, index, input.author.email);
     violations.push({
       level: 'block',
       rule,
@@ -94,6 +103,36 @@ function judgeReviews(rule: CriticalRule, reviews: readonly string[], authorEmai
     }
   }
   return { approved: false, why: reasons.join('; ') };
+}
+
+/** SSH sign-offs: one verified signature by an allowed reviewer other than the author must cover every file of the rule. */
+function judgeSignoffs(rule: CriticalRule, files: readonly string[], signoffs: readonly SignoffVerdict[], authorEmail: string): { approved: true } | { approved: false; why: string } {
+  if (signoffs.length === 0) return { approved: false, why: `the commit message has no ${SIGNOFF_TRAILER} line (the config asks for SSH-signed sign-offs)` };
+  const allowed = allowedReviewers(rule);
+  const reasons: string[] = [];
+  for (const s of signoffs) {
+    if (!s.ok) {
+      reasons.push(s.why);
+    } else if (authorEmail !== '' && sameEmail(s.principal, authorEmail)) {
+      reasons.push(`the ${SIGNOFF_TRAILER} by ${s.principal} is the commit author's own, which does not count`);
+    } else if (allowed.length > 0 && !allowed.some((a) => sameEmail(a.email, s.principal))) {
+      reasons.push(`${s.principal} is not an allowed reviewer for this rule`);
+    } else {
+      const missing = files.filter((f) => !s.paths.has(f));
+      if (missing.length === 0) return { approved: true };
+      reasons.push(`the ${SIGNOFF_TRAILER} by ${s.principal} does not cover ${listFiles(missing)}`);
+    }
+  }
+  return { approved: false, why: reasons.join('; ') };
+}
+
+function sshFixFor(rule: CriticalRule, index: number, authorEmail: string): string {
+  const others = allowedReviewers(rule).filter((a) => authorEmail === '' || !sameEmail(a.email, authorEmail));
+  if (rule.reviewers.length > 0 && others.length === 0) {
+    return `ask a maintainer to add a reviewer other than you to critical[${index}].reviewers in .ai-provenance.json, since an author cannot sign off their own change`;
+  }
+  const who = others.length === 0 ? 'someone other than the author, listed in the allowed signers file,' : others.length === 1 ? others[0].email : `one of ${others.map((a) => a.email).join(', ')}`;
+  return `ask ${who} to review the staged files and run "ai-provenance sign-off", then add the ${SIGNOFF_TRAILER}: line it prints to the commit message`;
 }
 
 function allowedReviewers(rule: CriticalRule): Identity[] {

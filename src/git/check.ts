@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE, CONFIG_LIMITS, formatProblem, tooLargeMessage, type CompiledConfig } from '../core/config';
 import { compileConfigText, readConfigFile } from './teamConfig';
 import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
-import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput } from '../core/policy';
+import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
 import { parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
@@ -111,7 +111,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     const trailers = parseTrailers(c.message);
     const { files, source, noteProblem } = evidence(c, trailers, problems);
     const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
-    const verdict = judge(judgesFor(c.sha, bases, configs), { files: policyFiles, trailers, author: { name: c.name, email: c.email } });
+    const judges = judgesFor(c.sha, bases, configs);
+    const signoffs = await commitSignoffs(top, c, bases, configs, judges);
+    const verdict = judge(judges, { files: policyFiles, trailers, author: { name: c.name, email: c.email }, ...(signoffs ? { signoffs } : {}) });
     // A note (written later, once the hooks could run again) says what such a commit holds; without one it stays unjudged.
     const mark = source === 'note' || source === 'note+trailers' ? undefined : trailers.find((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
     commits.push({
@@ -127,6 +129,24 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     });
   }
   return { range, commits, problems, hasNotes };
+}
+
+/**
+ * The commit's `AI-Signoff` lines verified (§13) when a config that judges it asks for SSH sign-offs: against the
+ * commit's own tree, and the allowed signers committed at the base of the range, named by the base's config (the
+ * commit's own when the base has none). A range with no base (it reaches a root commit) has no signers to trust.
+ */
+async function commitSignoffs(cwd: string, c: RawCommit, bases: readonly string[], configs: ReadonlyMap<string, ConfigAt>, judges: readonly Judge[]): Promise<SignoffVerdict[] | undefined> {
+  if (!judges.some((j) => j.config.config.signoff)) return undefined;
+  const base = bases[0];
+  const file = (base !== undefined ? configs.get(base)?.config?.config.signoff : undefined)?.allowedSigners ?? judges.find((j) => j.config.config.signoff)!.config.config.signoff!.allowedSigners;
+  const { allowedSignersAt, blobsInCommit, verifySignoffs } = require('./signoff') as typeof import('./signoff');
+  return verifySignoffs(c.message, {
+    cwd,
+    blobOf: blobsInCommit(cwd, c.sha),
+    allowedSigners: await allowedSignersAt(cwd, base, file),
+    allowedName: `${file} as of ${base ? base.slice(0, 12) : 'the base of the range (it reaches a root commit)'}`,
+  });
 }
 
 /** The commits the range starts from (`git rev-list --boundary`); none when the range reaches a root commit. */

@@ -6,7 +6,7 @@ import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig, CriticalRule } from '../core/config';
 import { formatIdentity, parseIdentity, sameEmail } from '../core/identity';
 import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
-import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding } from '../core/policy';
+import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding, type SignoffVerdict } from '../core/policy';
 import { splitLines } from '../core/lines';
 import { terminalText } from '../core/terminalText';
 import { reanchor } from './lazyCore';
@@ -131,7 +131,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (amend) writeFileSync(path.join(scratch, 'amended'), '');
   }
   const blocked = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author: { email: '' } }).violations;
-  if (blocked.length > 0) {
+  if (blocked.length > 0 && config.config.signoff) {
+    // SSH sign-offs are verified by Node only: a line naming no email makes the shell's check fail, and with no
+    // precomputed refusal commit-msg starts Node (hook scripts of earlier versions do the same).
+    writeFileSync(path.join(scratch, 'reviewers'), blocked.map(() => '!ssh').join('\n') + '\n');
+  } else if (blocked.length > 0) {
     writeFileSync(path.join(scratch, 'reviewers'), blockedRuleReviewers(blocked).join('\n') + '\n');
     // What commit-msg prints when the message has no sign-off at all, so that a refused commit starts Node once.
     const author = await authorIdentity(repo);
@@ -179,13 +183,28 @@ export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO)
   const message = await fsp.readFile(msgFile, 'utf8');
   const trailers = parseTrailers(message, { commentChar: await commentCharFor(repo, message) });
   const author = await authorIdentity(repo);
-  const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers, author });
+  const signoffs = config.config.signoff ? await stagedSignoffs(repo, config.config.signoff.allowedSigners, message, amend) : undefined;
+  const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers, author, ...(signoffs ? { signoffs } : {}) });
   if (violations.length === 0) return 0;
-  io.warn(refusal(violations, repo, author.email));
+  io.warn(refusal(violations, repo, author.email, signoffs !== undefined));
   return BLOCK_EXIT;
 }
 
-function refusal(violations: readonly PolicyFinding[], repo: Repo, authorEmail: string): string {
+/** The message's `AI-Signoff` lines checked against the index and the allowed signers of the commit's parent (§13). */
+async function stagedSignoffs(repo: Repo, allowedFile: string, message: string, amend: boolean): Promise<SignoffVerdict[]> {
+  const { allowedSignersAt, blobsInIndex, verifySignoffs } = require('./signoff') as typeof import('./signoff');
+  // The signers as of the commit this one builds on: one added by this very commit does not count.
+  const parent = await git(['rev-parse', '-q', '--verify', `${amend ? 'HEAD^' : 'HEAD'}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  const base = parent.exitCode === 0 ? parent.stdout.trim() : undefined;
+  return verifySignoffs(message, {
+    cwd: repo.root,
+    blobOf: blobsInIndex(repo.root),
+    allowedSigners: await allowedSignersAt(repo.root, base, allowedFile),
+    allowedName: `${allowedFile} as of ${base ? base.slice(0, 12) : 'the parent commit (there is none)'}`,
+  });
+}
+
+function refusal(violations: readonly PolicyFinding[], repo: Repo, authorEmail: string, ssh = false): string {
   const lines = [`ai-provenance: commit refused: AI-written lines in critical paths need a reviewer's sign-off (.ai-provenance.json)`];
   // Each line on its own: a file name or reason with a line break in it stays on its line.
   for (const v of violations) {
@@ -195,7 +214,8 @@ function refusal(violations: readonly PolicyFinding[], repo: Repo, authorEmail: 
   }
   const saved = path.relative(repo.root, path.join(repo.gitDir, 'COMMIT_EDITMSG')) || '.git/COMMIT_EDITMSG';
   lines.push(`  Your message is kept in ${saved}. Once reviewed, commit again with: git commit -e -F ${saved}`);
-  const signOffs = violations.map((v) => signOffLine(v.rule, authorEmail)).filter((l): l is SignOff => l !== undefined);
+  // An SSH sign-off cannot be typed: each finding already says to run `ai-provenance sign-off`.
+  const signOffs = (ssh ? [] : violations).map((v) => signOffLine(v.rule, authorEmail)).filter((l): l is SignOff => l !== undefined);
   const shown = [...new Set(signOffs.map((l) => l.line))];
   if (shown.length > 0) {
     const fill = signOffs.some((l) => l.fill === 'name and email')
