@@ -7,7 +7,7 @@ import { agentChoices, changedAgentFiles, parseAgentList, type HookAgentId } fro
 import { attribution } from './detection';
 import type { Detector } from './detector';
 import { gitApi, repositoryFor } from './gitApi';
-import { addReviewedBy } from './signOff';
+import { addReviewedBy, addTrailer } from './signOff';
 import { message, type ProvenanceService } from './provenance';
 import { SECTION } from './settings';
 
@@ -33,6 +33,8 @@ export interface CommandDeps {
   readonly stableCli?: () => Promise<string>;
   readonly trusted: () => boolean;
   readonly log: vscode.LogOutputChannel;
+  /** Whether the repository at `root` asks for SSH-signed sign-offs (§13) instead of `AI-Reviewed-by`. */
+  readonly wantsSshSignoff?: (root: string) => Promise<boolean>;
 }
 
 /** Arguments tests and other extensions may pass instead of answering the pickers. */
@@ -134,7 +136,20 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         void vscode.window.showErrorMessage('AI Provenance: set your git identity first (git config user.email), then sign off again.');
         return;
       }
-      repo.inputBox.value = addReviewedBy(repo.inputBox.value, name.trim(), email.trim());
+      const root = repo.rootUri.fsPath;
+      if (await deps.wantsSshSignoff?.(root)) {
+        // The CLI signs the staged critical files with the key git config names (user.signingKey).
+        let line: string;
+        try {
+          line = (await runCli(deps.cliPath, ['sign-off'], root)).trim();
+        } catch (err) {
+          void vscode.window.showErrorMessage(`AI Provenance: ${notificationText((err as Error).message)}`);
+          return;
+        }
+        repo.inputBox.value = addTrailer(repo.inputBox.value, line);
+      } else {
+        repo.inputBox.value = addReviewedBy(repo.inputBox.value, name.trim(), email.trim());
+      }
       await vscode.commands.executeCommand('workbench.view.scm');
     },
     [COMMANDS.openReport]: async () => {

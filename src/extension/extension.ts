@@ -81,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       stableCli: () => ensureStableCli(path.dirname(cliPath), path.join(context.globalStorageUri.fsPath, 'cli'), String(context.extension.packageJSON.version)),
       trusted,
       log,
+      wantsSshSignoff: (root) => config.wantsSshSignoff(root),
     }),
     ...registerWalkthrough({ service: tracked, trusted }),
     // For the benchmark: recompute and set the active editor's decorations once, returning the milliseconds taken.

@@ -5,7 +5,11 @@ import { formatIdentity } from '../core/identity';
 const TRAILER = /^[A-Za-z0-9][A-Za-z0-9-]*:\s*\S/;
 
 export function addReviewedBy(message: string, name: string, email: string): string {
-  const trailer = `AI-Reviewed-by: ${formatIdentity({ name, email })}`;
+  return addTrailer(message, `AI-Reviewed-by: ${formatIdentity({ name, email })}`);
+}
+
+/** Adds one `Token: value` line as the last trailer of a commit message, once (an `AI-Signoff:` line, §13). */
+export function addTrailer(message: string, trailer: string): string {
   const lines = message.replace(/\s+$/, '').split('\n');
   if (lines.some((l) => l.trim() === trailer)) return message;
   const body = lines.join('\n');

@@ -44,9 +44,13 @@ export class TeamConfig implements vscode.Disposable {
 
   /** Reads the config of a repository (once; later changes arrive through the watcher). */
   async ensure(repo: RepoRef): Promise<void> {
-    if (this.compiled.has(repo.root) || this.loading.has(repo.root)) return this.loading.get(repo.root);
-    const p = this.load(repo.root);
-    this.loading.set(repo.root, p);
+    return this.ensureRoot(repo.root);
+  }
+
+  private async ensureRoot(root: string): Promise<void> {
+    if (this.compiled.has(root) || this.loading.has(root)) return this.loading.get(root);
+    const p = this.load(root);
+    this.loading.set(root, p);
     await p;
   }
 
@@ -96,6 +100,12 @@ export class TeamConfig implements vscode.Disposable {
   ruleFor(repo: RepoRef | undefined, relPath: string | undefined): CriticalRule | undefined {
     if (!repo || relPath === undefined) return undefined;
     return this.compiled.get(repo.root)?.ruleFor(relPath)?.rule;
+  }
+
+  /** Whether the repository's config asks for SSH-signed sign-offs (§13); reads the config first if needed. */
+  async wantsSshSignoff(root: string): Promise<boolean> {
+    await this.ensureRoot(root);
+    return this.compiled.get(root)?.config.signoff?.method === 'ssh';
   }
 
   isIgnored(repo: RepoRef, relPath: string): boolean {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addReviewedBy } from '../../../src/extension/signOff';
+import { addReviewedBy, addTrailer } from '../../../src/extension/signOff';
 
 describe('sign-off', () => {
   it('starts a trailer paragraph after the message', () => {
@@ -26,5 +26,13 @@ describe('sign-off', () => {
 
   it('writes a bare email when git knows no name', () => {
     assert.equal(addReviewedBy('Fix', '', 'jane@example.com'), 'Fix\n\nAI-Reviewed-by: jane@example.com');
+  });
+
+  it('adds an SSH sign-off line the CLI printed to the trailer block, once', () => {
+    const line = 'AI-Signoff: jane@example.com YWkt c2ln';
+    const msg = 'Fix billing\n\nAssisted-by: copilot\nAI-Lines: 3/10';
+    const once = addTrailer(msg, line);
+    assert.equal(once, `${msg}\n${line}`);
+    assert.equal(addTrailer(once, line), once);
   });
 });
