@@ -12,12 +12,18 @@
 //   answers as Claude Code does.
 // - Cursor: cursor.com/docs/agent/hooks, `beforeShellExecution` output `permission` allow | deny | ask with
 //   `user_message` and `agent_message`; `preToolUse` takes allow or deny only, so `ask` stops a file edit.
+// - Kiro CLI: kiro.dev/docs/cli/hooks, "Hook output": exit status 2 from preToolUse blocks the tool and returns
+//   stderr to the model; there is no ask, so `ask` stops Kiro too.
 import type { GuardDecision } from '../core/guard';
 import type { HookAgent } from './index';
 
-/** The JSON text (one line) that answers `gate` of `agent` with `d`. */
-export function decisionJson(agent: HookAgent, gate: string | undefined, d: GuardDecision): string {
-  return JSON.stringify(decisionObject(agent, gate, d));
+/**
+ * How `agent` is told: the JSON text (one line) for stdout, or, for an agent that documents no decision JSON (Kiro
+ * CLI: exit status 2 blocks the tool, and stderr is returned to the model), the exit status and the line for stderr.
+ */
+export function decisionAnswer(agent: HookAgent, gate: string | undefined, d: GuardDecision): { readonly stdout: string } | { readonly exitCode: 2; readonly stderr: string } {
+  if (agent === 'kiro') return { exitCode: 2, stderr: d.decision === 'ask' ? d.reason + CANNOT_ASK : d.reason };
+  return { stdout: JSON.stringify(decisionObject(agent, gate, d)) };
 }
 
 const CANNOT_ASK = ' (this agent cannot ask the person from a hook, so it is stopped instead: approve by making the change yourself)';
@@ -26,7 +32,7 @@ function claudeShape(decision: 'ask' | 'deny', reason: string): unknown {
   return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: decision, permissionDecisionReason: reason } };
 }
 
-function decisionObject(agent: HookAgent, gate: string | undefined, d: GuardDecision): unknown {
+function decisionObject(agent: Exclude<HookAgent, 'kiro'>, gate: string | undefined, d: GuardDecision): unknown {
   switch (agent) {
     case 'claude-code':
       return claudeShape(d.decision, d.reason);

@@ -4,6 +4,7 @@ import { parseCodex } from './codex';
 import { parseCopilot } from './copilot';
 import { parseCursor } from './cursor';
 import { parseGemini } from './gemini';
+import { parseKiro } from './kiro';
 import type { HookEvent } from './types';
 
 export const HOOK_PARSERS = {
@@ -12,6 +13,7 @@ export const HOOK_PARSERS = {
   cursor: parseCursor,
   'gemini-cli': parseGemini,
   copilot: parseCopilot,
+  kiro: parseKiro,
 } as const satisfies Record<string, (payload: unknown) => HookEvent>;
 
 export type HookAgent = keyof typeof HOOK_PARSERS;

@@ -77,6 +77,8 @@ const COMMANDS: Readonly<Record<HookAgent, (at: CliLocation) => Record<string, s
   'gemini-cli': (at) => ({ command: nodeCommand('gemini-cli', at) }),
   cursor: (at) => ({ command: nodeCommand('cursor', at) }),
   copilot: (at) => ({ bash: NO_CA + nodeCommand('copilot', at), powershell: nodeCommand('copilot', at) }),
+  // Kiro CLI runs hook commands through a shell in the session's directory, which may be a subdirectory: git names the root.
+  kiro: (at) => ({ command: `sh -c ${shQuote(NO_CA + nodeCommand('kiro', at, `"$(git rev-parse --show-toplevel)/${LOCAL_CLI}"`))}` }),
 };
 
 /** The command strings of our hook for `agent`, by the field of the hook object each goes in (what install writes). */
@@ -133,6 +135,16 @@ export const AGENT_SETTINGS: Readonly<Record<HookAgent, AgentSettings>> = {
     shape: 'flat',
     // Where `cwd` is left out, the hook runs in the session's directory, from which the relative path would not resolve.
     entries: flat('copilot', ['preToolUse', 'postToolUse'], (c, at) => ({ type: 'command', ...c, ...(at.local ? { cwd: '.' } : {}), timeoutSec: TIMEOUT_S })),
+  },
+  // kiro.dev/docs/cli/hooks and the agent configuration reference: hooks live in an agent definition
+  // (.kiro/agents/<name>.json) as hooks.<event>[] = {command, matcher}; without a matcher a hook sees every tool. The
+  // agent install creates has every tool and the project's MCP servers: start Kiro CLI with `--agent ai-provenance`,
+  // or copy its hooks into the team's own agent.
+  kiro: {
+    file: '.kiro/agents/ai-provenance.json',
+    base: { name: 'ai-provenance', description: 'The default tools, with AI Provenance recording edits and guarding critical paths', tools: ['*'], includeMcpJson: true },
+    shape: 'flat',
+    entries: flat('kiro', ['preToolUse', 'postToolUse'], (c) => ({ ...c, timeout_ms: TIMEOUT_S * 1000 })),
   },
 };
 

@@ -13,6 +13,7 @@ export const AGENT_HOOK_FILES = {
   cursor: '.cursor/hooks.json',
   'gemini-cli': '.gemini/settings.json',
   copilot: '.github/hooks/ai-provenance.json',
+  kiro: '.kiro/agents/ai-provenance.json',
 } as const;
 
 export type HookAgentId = keyof typeof AGENT_HOOK_FILES;

@@ -26,7 +26,9 @@ an edit into a critical path whose rule says "agents": "ask" or "deny", or a
 shell command a "commands" rule matches, gets the agent's own documented
 decision JSON on stdout. That JSON is the only thing ever written to stdout.
 
-Always exits 0; anything skipped is explained in one line on stderr.
+Exits 0, and explains anything skipped in one line on stderr; only for Kiro CLI,
+whose hooks document no decision JSON, a stopped tool is answered with exit
+status 2 and the reason alone on stderr.
 `;
 
 type StdinResult = { kind: 'text'; text: string } | { kind: 'too-big'; bytes: number } | { kind: 'timeout' } | { kind: 'tty' };
@@ -124,7 +126,13 @@ function jsonErrorAt(text: string, err: Error): string {
   return `stdin:${line}:${col}: invalid JSON: ${syntaxMessage(first, text)}`;
 }
 
-async function run(args: readonly string[], io: Parameters<Command['run']>[1]): Promise<string | undefined> {
+/** What the hook says on stderr, and its exit status: 0, or 2 where an agent's only way to be stopped is that (Kiro CLI). */
+interface Outcome {
+  readonly message?: string;
+  readonly exitCode?: number;
+}
+
+async function run(args: readonly string[], io: Parameters<Command['run']>[1]): Promise<string | Outcome | undefined> {
   const agent = args[0];
   if (agent === undefined || !isHookAgent(agent)) {
     return `${agent === undefined ? 'missing agent' : `unknown agent '${agent}'`} (one of ${HOOK_AGENTS.join(', ')})`;
@@ -151,9 +159,10 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
   }
   const notes: string[] = [];
   if (event.kind === 'before-edit' || event.kind === 'before-shell') {
-    const decision = await decide(agent, event, io, notes);
+    const decided = await decide(agent, event, io, notes);
+    if (decided?.exitCode !== undefined) return { exitCode: decided.exitCode, message: decided.stderr };
     // Stopped: no edit follows, so there is nothing to snapshot for it.
-    if (decision === 'deny' || event.gateOnly) return notes.length > 0 ? notes.join('; ') : undefined;
+    if (decided?.decision === 'deny' || event.gateOnly) return notes.length > 0 ? notes.join('; ') : undefined;
   }
   const result = await recordEvent(agent, event, { cwd: io.cwd });
   notes.push(...result.skipped);
@@ -165,16 +174,23 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
  * the only thing this command ever prints there. A guard that fails lets the agent go on (its own permission rules
  * still apply) and says so in one line: it never blocks an agent forever, and never lets an edit through silently.
  */
-async function decide(agent: HookAgent, event: Extract<HookEvent, { kind: 'before-edit' | 'before-shell' }>, io: CliIO, notes: string[]): Promise<'ask' | 'deny' | undefined> {
+async function decide(
+  agent: HookAgent,
+  event: Extract<HookEvent, { kind: 'before-edit' | 'before-shell' }>,
+  io: CliIO,
+  notes: string[],
+): Promise<{ decision: 'ask' | 'deny'; exitCode?: number; stderr?: string } | undefined> {
   try {
     const { guardEvent } = require('../../agents/guard') as typeof import('../../agents/guard');
     const result = await guardEvent(event, io.cwd);
     notes.push(...result.notes);
     if (!result.decision) return undefined;
-    const { decisionJson } = require('../../agents/decisions') as typeof import('../../agents/decisions');
-    io.stdout.write(`${decisionJson(agent, event.gate, result.decision)}\n`);
+    const { decisionAnswer } = require('../../agents/decisions') as typeof import('../../agents/decisions');
+    const answer = decisionAnswer(agent, event.gate, result.decision);
+    if ('exitCode' in answer) return { decision: result.decision.decision, exitCode: answer.exitCode, stderr: answer.stderr };
+    io.stdout.write(`${answer.stdout}\n`);
     notes.push(result.decision.reason);
-    return result.decision.decision;
+    return { decision: result.decision.decision };
   } catch (err) {
     notes.push(`guard failed, the agent was not stopped: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
@@ -184,13 +200,16 @@ async function decide(agent: HookAgent, event: Extract<HookEvent, { kind: 'befor
 export const command: Command = {
   help: HELP,
   async run(args, io) {
-    let message: string | undefined;
+    let outcome: Outcome;
     try {
-      message = await run(args, io);
+      const r = await run(args, io);
+      outcome = typeof r === 'string' ? { message: r } : (r ?? {});
     } catch (err) {
-      message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      outcome = { message: `internal error: ${err instanceof Error ? err.message : String(err)}` };
     }
-    if (message !== undefined) io.stderr.write(`ai-provenance hook${args[0] ? ` ${args[0]}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    return 0;
+    const { message, exitCode = 0 } = outcome;
+    // Blocked by exit status: the agent hands stderr to its model as the reason, so it is the reason alone.
+    if (message !== undefined) io.stderr.write(exitCode !== 0 ? `${message}\n` : `ai-provenance hook${args[0] ? ` ${args[0]}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return exitCode;
   },
 };

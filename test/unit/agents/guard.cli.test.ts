@@ -30,7 +30,9 @@ const DENY_TERRAFORM = 'AI Provenance: this command matches "terraform destroy" 
 const ASK_KUBECTL = 'AI Provenance: this command matches "kubectl delete" (commands[1]: Deletes cluster resources); an agent runs it only with the approval of the person at the keyboard.';
 
 /** The exact JSON each agent documents for its pre-tool answer. */
-const EXPECTED: Record<HookAgent, (decision: 'ask' | 'deny', reason: string, shell: boolean) => unknown> = {
+type JsonAgent = Exclude<HookAgent, 'kiro'>;
+
+const EXPECTED: Record<JsonAgent, (decision: 'ask' | 'deny', reason: string, shell: boolean) => unknown> = {
   'claude-code': (decision, reason) => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: decision, permissionDecisionReason: reason } }),
   codex: (decision, reason) => ({
     hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: decision === 'ask' ? reason + CANNOT_ASK : reason },
@@ -48,21 +50,21 @@ const EXPECTED: Record<HookAgent, (decision: 'ask' | 'deny', reason: string, she
 };
 
 /** Each agent's documented pre-edit fixture for src/app.ts, and its shell fixture taking `${COMMAND}`. */
-const PRE_EDIT: Record<HookAgent, string> = {
+const PRE_EDIT: Record<JsonAgent, string> = {
   'claude-code': 'pre-edit',
   codex: 'pre-apply-patch',
   'gemini-cli': 'before-replace',
   copilot: 'pre-tool-use-edit',
   cursor: 'pre-tool-use-write',
 };
-const PRE_SHELL: Record<HookAgent, string> = {
+const PRE_SHELL: Record<JsonAgent, string> = {
   'claude-code': 'pre-bash-command',
   codex: 'pre-bash-command',
   'gemini-cli': 'before-run-shell-command-command',
   copilot: 'pre-tool-use-bash-command',
   cursor: 'before-shell-execution-command',
 };
-const AGENTS = Object.keys(PRE_EDIT) as HookAgent[];
+const AGENTS = Object.keys(PRE_EDIT) as JsonAgent[];
 
 /** Exactly one JSON value on stdout, exit 0. */
 function answered(r: HookRun): unknown {
@@ -125,6 +127,34 @@ describe('guard at the source: agent pre-tool decisions', function () {
       });
     });
   }
+
+  describe('kiro (CLI): stopped by exit status 2, the reason alone on stderr', () => {
+    it('stops an fs_write into a deny or ask path, and lets an allowed one through', () => {
+      commitConfig(config('deny'));
+      const deny = runHook('kiro', fixture('kiro', 'pre-tool-use-write', { repo }), repo);
+      assert.deepEqual(deny, { status: 2, stdout: '', stderr: `${DENY_EDIT}\n` });
+      commitConfig(config('ask'));
+      const ask = runHook('kiro', fixture('kiro', 'pre-tool-use-write', { repo }), repo);
+      assert.deepEqual(ask, { status: 2, stdout: '', stderr: `${ASK_EDIT}${CANNOT_ASK}\n` });
+      commitConfig(config('allow'));
+      allowed(runHook('kiro', fixture('kiro', 'pre-tool-use-write', { repo }), repo));
+    });
+
+    it('stops a matching execute_bash command and lets look-alikes through', () => {
+      commitConfig(config(undefined, COMMAND_RULES));
+      const shell = (command: string): HookRun => runHook('kiro', fixture('kiro', 'pre-tool-use-shell-command', { repo, command }), repo);
+      assert.deepEqual(shell('terraform -chdir=infra destroy -auto-approve'), { status: 2, stdout: '', stderr: `${DENY_TERRAFORM}\n` });
+      allowed(shell('echo "terraform destroy"'));
+    });
+
+    it('records the lines an fs_write changed, diffing against the preToolUse snapshot', async () => {
+      allowed(runHook('kiro', fixture('kiro', 'pre-tool-use-write', { repo }), repo));
+      writeFile(repo, 'src/app.ts', APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n'));
+      allowed(runHook('kiro', fixture('kiro', 'post-tool-use-write', { repo }), repo));
+      const lines = (await provenance(repo, 'src/app.ts'))!;
+      assert.deepEqual(lines.map((l) => (l.kind === 'human' ? 'human' : l.attribution?.agent)), ['human', 'kiro', 'kiro', 'human', 'human', 'human']);
+    });
+  });
 
   describe('broken, missing and malformed input (§12)', () => {
     it('keeps HEAD\'s rules when the working config is broken, and names the position', () => {

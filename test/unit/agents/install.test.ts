@@ -14,7 +14,7 @@ const LOCAL: CliLocation = { local: true };
 /** An absolute path with a space and a `$`, which the shell must take literally. */
 const ABS: CliLocation = { local: false, cliPath: '/opt/ai tools/$v/dist/cli.js' };
 const ABS_Q = '"/opt/ai tools/\\$v/dist/cli.js"';
-const ALL: HookAgent[] = ['claude-code', 'codex', 'cursor', 'gemini-cli', 'copilot'];
+const ALL: HookAgent[] = ['claude-code', 'codex', 'cursor', 'gemini-cli', 'copilot', 'kiro'];
 
 const CLAUDE_LOCAL = 'NODE_EXTRA_CA_CERTS= node "${CLAUDE_PROJECT_DIR:-$(git rev-parse --show-toplevel)}/node_modules/ai-provenance/dist/cli.js" hook claude-code';
 const OLD_NPX = (agent: string) => `npx --no-install ai-provenance hook ${agent}`;
@@ -65,10 +65,17 @@ const OLD_CLAUDE = `{
 }
 `;
 
+/** The agent definition `install --agents kiro` creates around its hooks (Kiro CLI keeps hooks in agent definitions). */
+const KIRO_AGENT = { name: 'ai-provenance', description: 'The default tools, with AI Provenance recording edits and guarding critical paths', tools: ['*'], includeMcpJson: true };
+
+/** The agents an earlier version installed hooks for (Kiro's came later). */
+type PreviousAgent = Exclude<HookAgent, 'kiro'>;
+const PREVIOUS: PreviousAgent[] = ['claude-code', 'codex', 'cursor', 'gemini-cli', 'copilot'];
+
 /** Each agent's file as the previous version wrote it, with `command` as the one command string it used. */
-function previousVersionFile(agent: HookAgent, command: string): string {
+function previousVersionFile(agent: PreviousAgent, command: string): string {
   const group = (matcher: string, extra: Record<string, unknown>) => ({ matcher, hooks: [{ type: 'command', command, ...extra }] });
-  const files: Record<HookAgent, unknown> = {
+  const files: Record<PreviousAgent, unknown> = {
     'claude-code': { hooks: { PreToolUse: [group('Write|Edit|MultiEdit|Bash', { timeout: 10 })], PostToolUse: [group('Write|Edit|MultiEdit|Bash', { timeout: 10 })] } },
     codex: { hooks: { PreToolUse: [group('apply_patch|Bash', { timeout: 10 })], PostToolUse: [group('apply_patch|Bash', { timeout: 10 })] } },
     'gemini-cli': {
@@ -77,7 +84,7 @@ function previousVersionFile(agent: HookAgent, command: string): string {
         AfterTool: [group('write_file|replace|run_shell_command', { name: 'ai-provenance', timeout: 10000 })],
       },
     },
-    cursor: { version: 1, hooks: Object.fromEntries(['preToolUse', 'afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'].map((e) => [e, [{ command, timeout: 10 }]])) },
+    cursor: { version: 1, hooks: Object.fromEntries(['afterFileEdit', 'afterTabFileEdit', 'beforeShellExecution', 'afterShellExecution'].map((e) => [e, [{ command, timeout: 10 }]])) },
     copilot: { version: 1, hooks: Object.fromEntries(['preToolUse', 'postToolUse'].map((e) => [e, [{ type: 'command', bash: command, powershell: command, timeoutSec: 10 }]])) },
   };
   return `${JSON.stringify(files[agent], null, 2)}\n`;
@@ -185,6 +192,8 @@ describe('agent settings', () => {
         },
       ];
       assert.deepEqual(file('copilot'), { version: 1, hooks: { preToolUse: copilot, postToolUse: copilot } });
+      const kiro = [{ command: `sh -c 'NODE_EXTRA_CA_CERTS= node "$(git rev-parse --show-toplevel)/node_modules/ai-provenance/dist/cli.js" hook kiro'`, timeout_ms: 10000 }];
+      assert.deepEqual(file('kiro'), { ...KIRO_AGENT, hooks: { preToolUse: kiro, postToolUse: kiro } });
     });
 
     it('creates each agent file in its documented shape, for an absolute path', () => {
@@ -200,6 +209,8 @@ describe('agent settings', () => {
       assert.deepEqual(file('cursor'), { version: 1, hooks: { preToolUse: cursor, afterFileEdit: cursor, afterTabFileEdit: cursor, beforeShellExecution: cursor, afterShellExecution: cursor } });
       const copilot = [{ type: 'command', bash: `NODE_EXTRA_CA_CERTS= node ${ABS_Q} hook copilot`, powershell: `node ${ABS_Q} hook copilot`, timeoutSec: 10 }];
       assert.deepEqual(file('copilot'), { version: 1, hooks: { preToolUse: copilot, postToolUse: copilot } });
+      const kiro = [{ command: `sh -c 'NODE_EXTRA_CA_CERTS= node ${ABS_Q} hook kiro'`, timeout_ms: 10000 }];
+      assert.deepEqual(file('kiro'), { ...KIRO_AGENT, hooks: { preToolUse: kiro, postToolUse: kiro } });
     });
 
     it('refuses a file that is not valid JSON, naming the position, and changes nothing', () => {
@@ -278,16 +289,16 @@ describe('agent settings', () => {
     ] as const) {
       it(`replaces the previous version's \`${form}\` entries in every agent file, without its manifest`, async () => {
         // The settings files are committed; the manifest, under .git, is not: a clone has the entries but not the list.
-        for (const agent of ALL) writeFile(repo, AGENT_SETTINGS[agent].file, previousVersionFile(agent, old(agent)));
-        await installAgentHooks(repo, ALL, LOCAL);
-        for (const agent of ALL) {
+        for (const agent of PREVIOUS) writeFile(repo, AGENT_SETTINGS[agent].file, previousVersionFile(agent, old(agent)));
+        await installAgentHooks(repo, PREVIOUS, LOCAL);
+        for (const agent of PREVIOUS) {
           const got = commandsIn(readFile(repo, AGENT_SETTINGS[agent].file));
           const events: string[] = Object.keys(AGENT_SETTINGS[agent].entries(LOCAL));
           const want: { event: string; command: string }[] = events.flatMap((event) => Object.values(hookCommands(agent, LOCAL)).map((command) => ({ event, command })));
           assert.deepEqual(got, want, agent);
         }
         await uninstallAgentHooks(repo);
-        for (const agent of ALL) assert.equal(existsSync(path.join(repo, AGENT_SETTINGS[agent].file)), false, agent);
+        for (const agent of PREVIOUS) assert.equal(existsSync(path.join(repo, AGENT_SETTINGS[agent].file)), false, agent);
       });
     }
 

@@ -7,8 +7,8 @@ const REPO = '/work/repo';
 const load = (agent: string, name: string) => JSON.parse(fixture(agent, name, { repo: REPO, transcript: '/t.jsonl' }));
 
 describe('hook payload parsers', () => {
-  it('know exactly the five agents with hook systems', () => {
-    assert.deepEqual([...HOOK_AGENTS].sort(), ['claude-code', 'codex', 'copilot', 'cursor', 'gemini-cli']);
+  it('know exactly the six agents with hook systems', () => {
+    assert.deepEqual([...HOOK_AGENTS].sort(), ['claude-code', 'codex', 'copilot', 'cursor', 'gemini-cli', 'kiro']);
     assert.equal(isHookAgent('aider'), false);
     assert.equal(isHookAgent('__proto__'), false);
   });

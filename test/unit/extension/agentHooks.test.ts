@@ -48,7 +48,7 @@ describe('Install Agent Hooks command', () => {
     });
 
     it('refuse an unknown agent, naming it and the known ones', () => {
-      assert.throws(() => parseAgentList(['codex', 'copilot-chat']), /unknown agent 'copilot-chat' \(one of claude-code, codex, cursor, gemini-cli, copilot\)/);
+      assert.throws(() => parseAgentList(['codex', 'copilot-chat']), /unknown agent 'copilot-chat' \(one of claude-code, codex, cursor, gemini-cli, copilot, kiro\)/);
     });
 
     for (const bad of [[], 'codex', [1], null, {}]) {
