@@ -16,6 +16,8 @@ export interface GuardResult {
   readonly decision?: GuardDecision;
   /** Lines for stderr: a broken config, paths outside the repository. */
   readonly notes: string[];
+  /** The config's ignore list, for the recorder that runs next (so the file is read once per hook). */
+  readonly isIgnored?: (repoPath: string) => boolean;
 }
 
 type PreEvent = Extract<HookEvent, { kind: 'before-edit' | 'before-shell' }>;
@@ -32,20 +34,21 @@ export async function guardEvent(event: PreEvent, hookCwd: string): Promise<Guar
   }
   const compiled = await loadTeamConfig(repo, (line) => notes.push(line), { headWhenAbsent: true });
   const { config } = compiled;
+  const isIgnored = compiled.isIgnored;
   if (event.kind === 'before-edit') {
-    if (!config.critical.some((r) => r.agents !== 'allow')) return { notes };
+    if (!config.critical.some((r) => r.agents !== 'allow')) return { notes, isIgnored };
     const { editDecision } = require('../core/guard') as typeof import('../core/guard');
     const paths: string[] = [];
     for (const raw of event.paths) {
       const rel = repoPath(repo, raw, cwd);
       if (rel !== undefined) paths.push(rel);
     }
-    return { decision: editDecision(compiled, paths), notes };
+    return { decision: editDecision(compiled, paths), notes, isIgnored };
   }
-  if (config.commands.length === 0) return { notes };
+  if (config.commands.length === 0) return { notes, isIgnored };
   const { compileCommandRules } = require('../core/guard') as typeof import('../core/guard');
   const rules = compileCommandRules(config);
-  return { decision: rules.decide(event.command, (arg) => namesCriticalPath(repo, compiled, cwd, arg)), notes };
+  return { decision: rules.decide(event.command, (arg) => namesCriticalPath(repo, compiled, cwd, arg)), notes, isIgnored };
 }
 
 function isDirectory(p: string): boolean {

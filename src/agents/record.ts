@@ -202,6 +202,8 @@ export interface RecordOptions {
   /** Where the hook process runs; used when the payload names no working directory. */
   readonly cwd: string;
   readonly now?: number;
+  /** The config's ignore list when the caller has read the config already (the guard of a pre-tool event). */
+  readonly isIgnored?: (repoPath: string) => boolean;
 }
 
 /** Applies one hook event to the repository that contains its working directory. */
@@ -222,7 +224,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
   const now = opts.now ?? Date.now();
   // The model lookup and the config read are independent; an agent waits for the hook, so overlap them.
   const [isIgnored, author] = await Promise.all([
-    loadIgnore(repo, result.skipped),
+    opts.isIgnored ?? loadIgnore(repo, result.skipped),
     event.kind === 'after-edit' ? attribution(agent, event.info, now) : undefined,
   ]);
   const ctx: Context = {

@@ -5,7 +5,6 @@ import type { Node, ParseError } from 'jsonc-parser';
 import type { SchemaError } from './generated/configValidator';
 import schemaJson from '../../schemas/ai-provenance.schema.json';
 import { compilePatterns, type MatchOptions, type PathMatcher } from './patterns';
-import { parsePattern } from './commandMatch';
 
 // The JSON parser and the schema validator load on first use: most repositories have no config file, and the hooks
 // that import this module start a process per edit or commit.
@@ -179,9 +178,11 @@ function patternProblems(config: TeamConfig, root: Node, at: At): ConfigProblem[
     const node = jsonc().findNodeAtLocation(root, where) ?? root;
     problems.push(at(`${describePath(where)}: ${message}`, node.offset, node.length));
   };
+  // The shell-word parser loads only for a config with command rules: the agent hooks read this file on every edit.
+  const parsePattern = config.commands.length > 0 ? (require('./commandMatch') as typeof import('./commandMatch')).parsePattern : undefined;
   config.commands.forEach((rule, i) =>
     rule.match.forEach((m, j) => {
-      const parsed = m.length > CONFIG_LIMITS.patternLength ? `pattern too long (${m.length} characters; at most ${CONFIG_LIMITS.patternLength})` : parsePattern(m);
+      const parsed = m.length > CONFIG_LIMITS.patternLength ? `pattern too long (${m.length} characters; at most ${CONFIG_LIMITS.patternLength})` : parsePattern!(m);
       if (typeof parsed === 'string') problem(['commands', i, 'match', j], parsed);
     }),
   );

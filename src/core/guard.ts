@@ -1,7 +1,7 @@
 // Guard at the source (PRODUCT.md §12): what an agent's pre-tool hook answers for an edit into critical paths or a
 // shell command a command rule names, and the one message shown to the agent and the person.
 import type { CompiledConfig, CriticalRule, TeamConfig } from './config';
-import { matchCommand, parsePattern, type CommandPattern } from './commandMatch';
+import type { CommandPattern } from './commandMatch';
 import { terminalText } from './terminalText';
 
 export interface GuardDecision {
@@ -46,6 +46,8 @@ export interface CompiledCommandRules {
 
 /** Compiles the command rules once; patterns that do not parse were refused when the config was read. */
 export function compileCommandRules(config: TeamConfig): CompiledCommandRules {
+  // The shell-word parser is loaded only here: an edit's hook never needs it.
+  const { matchCommand, parsePattern } = require('./commandMatch') as typeof import('./commandMatch');
   const rules = config.commands.map((rule, index) => ({
     rule,
     index,

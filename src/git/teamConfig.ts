@@ -45,7 +45,9 @@ export async function loadTeamConfig(repo: Repo, report: (line: string) => void,
   const read = await readConfigFile(file);
   if (read.kind === 'absent' && !opts.headWhenAbsent) return NO_CONFIG;
   if (read.kind === 'absent') {
-    // Deleting the file in the working tree must not switch the guard off: HEAD's rules stay until the deletion is committed.
+    // Deleting the file in the working tree must not switch the guard off: HEAD's rules stay until the deletion is
+    // committed. A repository that never had the file (its name is nowhere in the index) starts no git for it.
+    if (!(await mayBeInIndex(repo))) return NO_CONFIG;
     const committed = await committedConfig(repo);
     if (committed) report(terminalText(`${CONFIG_FILE}: deleted in the working tree; the config committed in HEAD applies until the deletion is committed`));
     return committed ?? NO_CONFIG;
@@ -103,6 +105,25 @@ function fallbackNote(committed: CompiledConfig | undefined): string {
   return committed
     ? `the config committed in HEAD applies until it is fixed`
     : 'critical-path rules are not applied until it is fixed';
+}
+
+/** Indexes larger than this are not searched: git is asked instead. */
+const INDEX_SCAN_BYTES = 32 * 1024 * 1024;
+
+/** False only when the index surely has no entry for the config (its name is not among the index's bytes). */
+async function mayBeInIndex(repo: Repo): Promise<boolean> {
+  try {
+    const file = path.join(repo.gitDir, 'index');
+    const { size } = await fsp.stat(file);
+    if (size > INDEX_SCAN_BYTES) return true;
+    const index = await fsp.readFile(file);
+    // Version 4 compresses path names against the previous entry, and a split index keeps entries elsewhere ("link").
+    const version = index.length >= 8 ? index.readUInt32BE(4) : 0;
+    return (version !== 2 && version !== 3) || index.includes('link') || index.includes(CONFIG_FILE);
+  } catch {
+    // No index yet: nothing committed or staged.
+    return false;
+  }
 }
 
 /** HEAD's `.ai-provenance.json`, compiled; undefined when there is no HEAD, no such file, or it is broken or too large too. */

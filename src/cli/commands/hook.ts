@@ -158,13 +158,15 @@ async function run(args: readonly string[], io: Parameters<Command['run']>[1]): 
     throw err;
   }
   const notes: string[] = [];
+  let isIgnored: ((repoPath: string) => boolean) | undefined;
   if (event.kind === 'before-edit' || event.kind === 'before-shell') {
     const decided = await decide(agent, event, io, notes);
+    isIgnored = decided?.isIgnored;
     if (decided?.exitCode !== undefined) return { exitCode: decided.exitCode, message: decided.stderr };
     // Stopped: no edit follows, so there is nothing to snapshot for it.
     if (decided?.decision === 'deny' || event.gateOnly) return notes.length > 0 ? notes.join('; ') : undefined;
   }
-  const result = await recordEvent(agent, event, { cwd: io.cwd });
+  const result = await recordEvent(agent, event, { cwd: io.cwd, ...(isIgnored ? { isIgnored } : {}) });
   notes.push(...result.skipped);
   return notes.length > 0 ? notes.join('; ') : undefined;
 }
@@ -179,18 +181,19 @@ async function decide(
   event: Extract<HookEvent, { kind: 'before-edit' | 'before-shell' }>,
   io: CliIO,
   notes: string[],
-): Promise<{ decision: 'ask' | 'deny'; exitCode?: number; stderr?: string } | undefined> {
+): Promise<{ decision?: 'ask' | 'deny'; exitCode?: number; stderr?: string; isIgnored?: (repoPath: string) => boolean } | undefined> {
   try {
     const { guardEvent } = require('../../agents/guard') as typeof import('../../agents/guard');
     const result = await guardEvent(event, io.cwd);
     notes.push(...result.notes);
-    if (!result.decision) return undefined;
+    const isIgnored = result.isIgnored;
+    if (!result.decision) return isIgnored ? { isIgnored } : undefined;
     const { decisionAnswer } = require('../../agents/decisions') as typeof import('../../agents/decisions');
     const answer = decisionAnswer(agent, event.gate, result.decision);
     if ('exitCode' in answer) return { decision: result.decision.decision, exitCode: answer.exitCode, stderr: answer.stderr };
     io.stdout.write(`${answer.stdout}\n`);
     notes.push(result.decision.reason);
-    return { decision: result.decision.decision };
+    return { decision: result.decision.decision, ...(isIgnored ? { isIgnored } : {}) };
   } catch (err) {
     notes.push(`guard failed, the agent was not stopped: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
