@@ -24,7 +24,7 @@ post-rewrite) into the repository of the current directory.
 
 Options:
   --agents a,b   also add our hook to these agents' project settings
-                 (claude-code, cursor, codex, gemini-cli, copilot); it starts
+                 (claude-code, cursor, codex, gemini-cli, copilot, kiro); it starts
                  the project's node_modules/ai-provenance when there is one,
                  else this CLI by its absolute path
 

@@ -637,11 +637,11 @@ describe('ai-provenance install / uninstall commands', function () {
     const r = await cli(installCommand, repo, '--agents', 'claude,foo,claude-code,foo');
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, "ai-provenance install: unknown agents 'claude', 'foo' in --agents (valid: claude-code, codex, cursor, gemini-cli, copilot)\n");
+    assert.equal(r.stderr, "ai-provenance install: unknown agents 'claude', 'foo' in --agents (valid: claude-code, codex, cursor, gemini-cli, copilot, kiro)\n");
     assert.deepEqual(snapshot(repo), before, 'no git hook, settings file or manifest written');
     const control = await cli(installCommand, repo, '--agents', 'a\nb');
     assert.equal(control.code, 2);
-    assert.equal(control.stderr, 'ai-provenance install: unknown agent "a\\nb" in --agents (valid: claude-code, codex, cursor, gemini-cli, copilot)\n');
+    assert.equal(control.stderr, 'ai-provenance install: unknown agent "a\\nb" in --agents (valid: claude-code, codex, cursor, gemini-cli, copilot, kiro)\n');
     assert.deepEqual(snapshot(repo), before);
   });
 
