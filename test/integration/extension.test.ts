@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseSignoff } from '../../src/core/signoff';
 import type { AiProvenanceApi, LineProvenanceInfo } from '../../src/extension/api';
 import { discoverRepo } from '../../src/git/repo';
 import { WorkingState } from '../../src/git/workingState';
@@ -436,6 +439,43 @@ describe('AI Provenance in VS Code', function () {
       assert.equal(ours(critical).length, 1, 'the last good config still applies');
       fs.writeFileSync(workspacePath(configPath), good);
       await waitFor(() => ours(uri).length === 0 || undefined, 'the diagnostic to go once the config is fixed');
+    });
+
+    it('signs off with the SSH key git names when the config asks for SSH sign-offs', async () => {
+      const root = harnessConfig().workspace;
+      const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-ext-key-'));
+      const key = path.join(keyDir, 'reviewer');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'reviewer', '-f', key]);
+      const signers = '.github/ai-reviewers';
+      fs.mkdirSync(workspacePath('.github'), { recursive: true });
+      fs.writeFileSync(workspacePath(signers), `test@example.com ${fs.readFileSync(`${key}.pub`, 'utf8').trim()}\n`);
+      await openFile('infra/ext-signed.tf', 'resource "null_resource" "signed" {}\n');
+      execFileSync('git', ['config', 'user.signingKey', key], { cwd: root });
+      execFileSync('git', ['add', 'infra/ext-signed.tf'], { cwd: root });
+      const gitExt = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: { inputBox: { value: string } }[] } }>('vscode.git');
+      const repo = await waitFor(() => gitExt?.exports?.getAPI(1).repositories[0], 'the Git extension to open the repository');
+      try {
+        fs.writeFileSync(workspacePath(configPath), good.replace('\n}\n', `,\n  "signoff": { "method": "ssh", "allowedSigners": "${signers}" }\n}\n`));
+        // The config watcher may take a moment: until it has the new config, the command adds an AI-Reviewed-by line.
+        const value = await waitFor(async () => {
+          repo.inputBox.value = 'Change infra';
+          await vscode.commands.executeCommand('aiProvenance.signOff');
+          return repo.inputBox.value.includes('AI-Signoff:') ? repo.inputBox.value : undefined;
+        }, 'an AI-Signoff line in the input box');
+        const m = /^Change infra\n\nAI-Signoff: (test@example\.com \S+ \S+)$/.exec(value);
+        assert.ok(m, value);
+        const signed = parseSignoff(m[1]!);
+        assert.ok(typeof signed !== 'string', String(signed));
+        assert.deepEqual(signed.files.map((f) => f.path), ['infra/ext-signed.tf']);
+      } finally {
+        repo.inputBox.value = '';
+        execFileSync('git', ['reset', '-q', '--', 'infra/ext-signed.tf'], { cwd: root });
+        execFileSync('git', ['config', '--unset', 'user.signingKey'], { cwd: root });
+        fs.rmSync(workspacePath('infra/ext-signed.tf'), { force: true });
+        fs.rmSync(workspacePath('.github'), { recursive: true, force: true });
+        fs.rmSync(keyDir, { recursive: true, force: true });
+        fs.writeFileSync(workspacePath(configPath), good);
+      }
     });
   });
 
