@@ -12,6 +12,9 @@ export interface GuardDecision {
 
 const STRENGTH = { ask: 1, deny: 2 } as const;
 
+/** Longer shell commands are not parsed against the command rules; the person is asked instead. */
+export const MAX_COMMAND_CHARS = 256 * 1024;
+
 function reviewersText(rule: CriticalRule): string {
   return rule.reviewers.length > 0 ? `allowed reviewers: ${rule.reviewers.join(', ')}` : 'any reviewer but the author may sign off';
 }
@@ -56,6 +59,10 @@ export function compileCommandRules(config: TeamConfig): CompiledCommandRules {
   return {
     usesCritical: config.commands.some((r) => r.match.some((m) => m.includes('@critical'))),
     decide(command, isCritical) {
+      // Parsing is linear, but a command this long is no ordinary command: the person looks at it rather than let it pass unchecked.
+      if (command.length > MAX_COMMAND_CHARS) {
+        return { decision: 'ask', reason: `AI Provenance: this command is ${command.length} characters long, more than the ${MAX_COMMAND_CHARS} the command rules check; an agent runs it only with the approval of the person at the keyboard.` };
+      }
       let best: { decision: 'ask' | 'deny'; reason: string } | undefined;
       for (const { rule, index, patterns } of rules) {
         if (best && STRENGTH[rule.agents] <= STRENGTH[best.decision]) continue;

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { matchCommand, parsePattern, simpleCommands, type CommandPattern } from '../../../src/core/commandMatch';
+import { DEFAULT_CONFIG } from '../../../src/core/config';
+import { compileCommandRules, MAX_COMMAND_CHARS } from '../../../src/core/guard';
 
 function pattern(text: string): CommandPattern {
   const p = parsePattern(text);
@@ -84,5 +86,23 @@ describe('command rules: shell-word matching', () => {
   it('always matches the pattern run as a command, with any arguments around its words', () => {
     const word = fc.stringMatching(/^[a-z][a-z0-9_.=]{0,8}$/);
     fc.assert(fc.property(fc.array(word, { maxLength: 3 }), fc.array(word, { maxLength: 3 }), (before, after) => matches('terraform destroy', ['terraform', ...before, 'destroy', ...after].join(' '))));
+  });
+});
+
+describe('command rules: decisions', () => {
+  const rules = compileCommandRules({ ...DEFAULT_CONFIG, commands: [{ match: ['terraform destroy'], reason: 'Prod', agents: 'deny' }, { match: ['kubectl delete'], reason: 'Cluster', agents: 'ask' }] });
+  const never = (): boolean => false;
+
+  it('takes the strongest rule a command line matches', () => {
+    assert.equal(rules.decide('kubectl delete pod a && terraform destroy', never)?.decision, 'deny');
+    assert.equal(rules.decide('kubectl delete pod a', never)?.decision, 'ask');
+    assert.equal(rules.decide('kubectl get pods', never), undefined);
+  });
+
+  it('asks the person about a command too long to check, instead of letting it through', () => {
+    const long = `echo ${'x'.repeat(MAX_COMMAND_CHARS)}`;
+    const d = rules.decide(long, never);
+    assert.equal(d?.decision, 'ask');
+    assert.match(d!.reason, /characters long, more than the 262144 the command rules check/);
   });
 });

@@ -176,4 +176,22 @@ describe('verifiable SSH sign-off', function () {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, /does not verify against \.github\/ai-reviewers as of [0-9a-f]{12} \(.+\)/);
   });
+
+  it('says in one line why it cannot sign, and prints nothing on stdout', () => {
+    setUp(['jane@example.com']);
+    const asJane = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.email', GIT_CONFIG_VALUE_0: 'jane@example.com' };
+    const nothing = cli(repo, ['sign-off', '--key', jane.key], asJane);
+    assert.deepEqual([nothing.status, nothing.stdout], [1, '']);
+    assert.equal(nothing.stderr, "ai-provenance sign-off: no critical files of a 'block' rule in the staged change: nothing to sign off\n");
+    aiEdit(V1);
+    const noKey = cli(repo, ['sign-off'], asJane);
+    assert.equal(noKey.stderr, 'ai-provenance sign-off: no key to sign with: pass --key FILE or set git config user.signingKey\n');
+    const badKey = cli(repo, ['sign-off', '--key', path.join(keys, 'missing')], asJane);
+    assert.equal(badKey.status, 1);
+    assert.match(badKey.stderr, /^ai-provenance sign-off: .*missing: ssh-keygen could not sign: .+\n$/);
+    writeFile(repo, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Prod', level: 'block' }] }));
+    const plain = cli(repo, ['sign-off', '--key', jane.key], asJane);
+    assert.match(plain.stderr, /asks for no SSH sign-off .* sign off with an AI-Reviewed-by trailer instead\n$/);
+  });
 });
+
