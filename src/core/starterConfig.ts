@@ -5,10 +5,16 @@ export const STARTER_CONFIG = `// AI Provenance team settings. Commit this file:
 {
   // Paths where AI-written lines need attention. "warn" shows a warning; "block" refuses commits of unreviewed
   // AI lines there until an allowed reviewer signs off (an "AI-Reviewed-by: Name <email>" trailer). Patterns
-  // follow .gitignore; when several rules match a file, the last one wins.
+  // follow .gitignore; when several rules match a file, the last one wins. "agents": "ask" or "deny" also asks or
+  // stops coding agents (Claude Code, Codex, Gemini CLI, Copilot, Cursor, Kiro CLI) before they edit there.
   "critical": [
-    // { "paths": ["infra/**", "**/*.tf"], "reason": "Production infrastructure", "level": "block", "reviewers": ["jane@example.com"] },
+    // { "paths": ["infra/**", "**/*.tf"], "reason": "Production infrastructure", "level": "block", "reviewers": ["jane@example.com"], "agents": "ask" },
     // { "paths": ["billing/"], "reason": "Money moves here", "level": "warn" }
+  ],
+
+  // Shell commands agents are asked about ("ask") or stopped from running ("deny"), matched word by word.
+  "commands": [
+    // { "match": ["terraform destroy", "kubectl delete", "git push --force"], "reason": "Destroys shared state", "agents": "deny" }
   ],
 
   // Trailers added to commits with AI lines: Assisted-by (agent and model), AI-Lines (AI lines / lines added),

@@ -11,7 +11,7 @@ describe('the starter .ai-provenance.json', () => {
   });
 
   it('holds example rules that are valid once uncommented', () => {
-    const uncommented = STARTER_CONFIG.replace(/^(\s*)\/\/ (\{ "paths")/gm, '$1$2');
+    const uncommented = STARTER_CONFIG.replace(/^(\s*)\/\/ (\{ "(?:paths|match)")/gm, '$1$2');
     const { config, problems } = parseConfig(uncommented);
     assert.deepEqual(problems, []);
     assert.deepEqual(
@@ -21,5 +21,7 @@ describe('the starter .ai-provenance.json', () => {
         [['billing/'], 'warn'],
       ],
     );
+    assert.equal(config?.critical[0]?.agents, 'ask');
+    assert.deepEqual(config?.commands.map((c) => c.agents), ['deny']);
   });
 });
