@@ -12,7 +12,7 @@ interface El {
 declare const document: { querySelectorAll(selector: string): ArrayLike<El> };
 
 const COMMAND = 'aiProvenance.installAgentHooks';
-const AGENT_DIRS = ['.claude', '.codex', '.cursor', '.gemini', '.github'];
+const AGENT_DIRS = ['.claude', '.codex', '.cursor', '.gemini', '.github', '.kiro'];
 
 function readJson(rel: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(workspacePath(rel), 'utf8')) as Record<string, unknown>;
@@ -65,7 +65,7 @@ describe('Install Agent Hooks command', function () {
     assert.ok(claude.length > 0 && claude.every((c) => / hook claude-code$/.test(c)), JSON.stringify(claude));
     const cursor = hookCommands(readJson('.cursor/hooks.json'));
     assert.ok(cursor.length > 0 && cursor.every((c) => / hook cursor$/.test(c)), JSON.stringify(cursor));
-    for (const other of ['.codex', '.gemini', '.github']) assert.equal(fs.existsSync(workspacePath(other)), false, `${other} was not asked for`);
+    for (const other of ['.codex', '.gemini', '.github', '.kiro']) assert.equal(fs.existsSync(workspacePath(other)), false, `${other} was not asked for`);
     assert.ok(fs.readdirSync(workspacePath('.git/hooks')).some((f) => f === 'post-commit' && /ai-provenance/.test(fs.readFileSync(workspacePath(`.git/hooks/${f}`), 'utf8'))), 'the git hooks are installed too');
   });
 
@@ -93,8 +93,8 @@ describe('Install Agent Hooks command', function () {
     await driver.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row');
     const rows = await waitFor(async () => {
       const r = await quickPickRows();
-      return r.length === 5 ? r : undefined;
-    }, 'five agents in the quick pick');
+      return r.length === 6 ? r : undefined;
+    }, 'six agents in the quick pick');
     assert.deepEqual(
       rows.filter((r) => r.checked).map((r) => r.text),
       ['gemini-cli'],

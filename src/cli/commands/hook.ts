@@ -1,11 +1,13 @@
-// `ai-provenance hook <agent>`: the receiving end of an agent's hook. Reads the hook JSON on stdin, records what the
-// agent wrote, and always exits 0 with nothing on stdout: the agent parses stdout, and a hook must never stop it.
+// `ai-provenance hook <agent>`: the receiving end of an agent's hook. Reads the hook JSON on stdin and records what the
+// agent wrote. The agent parses stdout, so nothing is ever written there but the decision JSON of the guard (§12),
+// and the hook exits 0 whatever happened: only the guard stops an agent, and only in the agent's documented way.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { CliIO, Command } from '../command';
 import { HOOK_AGENTS, HOOK_PARSERS, isHookAgent, type HookAgent } from '../../agents/index';
 import { recordEvent } from '../../agents/record';
 import { PayloadError, type HookEvent } from '../../agents/types';
 import { syntaxMessage } from '../../core/config';
+import { terminalText } from '../../core/terminalText';
 
 /** Larger payloads are drained and dropped: no single edit an agent reports needs this much. */
 export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
@@ -212,7 +214,9 @@ export const command: Command = {
     }
     const { message, exitCode = 0 } = outcome;
     // Blocked by exit status: the agent hands stderr to its model as the reason, so it is the reason alone.
-    if (message !== undefined) io.stderr.write(exitCode !== 0 ? `${message}\n` : `ai-provenance hook${args[0] ? ` ${args[0]}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    // Paths and config text may hold characters a terminal would act on: shown escaped, one line.
+    const line = terminalText(message?.replace(/\s*\n\s*/g, ' ') ?? '');
+    if (message !== undefined) io.stderr.write(exitCode !== 0 ? `${line}\n` : `ai-provenance hook${args[0] ? ` ${terminalText(args[0])}` : ''}: ${line}\n`);
     return exitCode;
   },
 };
