@@ -175,6 +175,13 @@ describe('verifiable SSH sign-off', function () {
     const lines = r.stderr.split('\n').filter((l) => /AI-Signoff by jane@example\.com/.test(l));
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, /does not verify against \.github\/ai-reviewers as of [0-9a-f]{12} \(.+\)/);
+    // Committed past the hook, CI's check refuses it the same way, in one line.
+    assert.equal(spawnSync('git', ['commit', '-q', '--no-verify', '-F', '-'], { cwd: repo, input: `Add d\n\n${tampered}\n` }).status, 0);
+    const c = check('HEAD~1..HEAD');
+    assert.equal(c.status, 1);
+    const said = (c.stdout + c.stderr).split('\n').filter((l) => /AI-Signoff by jane@example\.com/.test(l));
+    assert.equal(said.length, 1, c.stdout + c.stderr);
+    assert.match(said[0]!, /does not verify against \.github\/ai-reviewers as of [0-9a-f]{12}/);
   });
 
   it('says in one line why it cannot sign, and prints nothing on stdout', () => {
