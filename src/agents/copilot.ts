@@ -57,6 +57,9 @@ function pascal(p: JsonObject, event: string): HookEvent {
   const info: SessionInfo = { cwd: optStr(p, 'cwd'), session: optStr(p, 'session_id') ?? optStr(p, 'sessionId') };
   const key = optStr(p, 'tool_use_id') ?? tool;
   const path = optStr(input, 'filePath') ?? optStr(input, 'file_path') ?? optStr(input, 'path');
+  // A terminal tool (`run_in_terminal`): asked about for the command rules only; its files are not attributed here.
+  const command = optStr(input, 'command');
+  if (path === undefined && command !== undefined && event === 'PreToolUse') return { kind: 'before-shell', key, command, info, gate: event, gateOnly: true };
   if (path === undefined) return { kind: 'ignore' };
   if (event === 'PreToolUse') return { kind: 'before-edit', key, paths: [path], info, gate: event };
   return { kind: 'after-edit', key, writes: [{ kind: 'snapshot-only', path }], info };

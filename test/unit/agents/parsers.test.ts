@@ -149,5 +149,11 @@ describe('hook payload parsers', () => {
       const post = HOOK_PARSERS.copilot({ ...pre, hook_event_name: 'PostToolUse' }) as Extract<HookEvent, { kind: 'after-edit' }>;
       assert.deepEqual(post.writes, [{ kind: 'snapshot-only', path: `${REPO}/a.ts` }]);
     });
+
+    it('asks about a VS Code terminal command for the command rules only, recording nothing for it', () => {
+      const pre = { hook_event_name: 'PreToolUse', tool_name: 'run_in_terminal', tool_input: { command: 'terraform destroy', explanation: 'x' }, tool_use_id: 'u2', session_id: 's' };
+      assert.deepEqual(HOOK_PARSERS.copilot(pre), { kind: 'before-shell', key: 'u2', command: 'terraform destroy', info: { cwd: undefined, session: 's' }, gate: 'PreToolUse', gateOnly: true });
+      assert.deepEqual(HOOK_PARSERS.copilot({ ...pre, hook_event_name: 'PostToolUse' }), { kind: 'ignore' });
+    });
   });
 });
