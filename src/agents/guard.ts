@@ -77,9 +77,9 @@ function namesCriticalPath(repo: Repo, compiled: CompiledConfig, cwd: string, ar
   const target = wild < 0 ? arg : arg.slice(0, arg.lastIndexOf('/', wild) + 1) || '.';
   const abs = path.resolve(cwd, target.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'));
   const rel = path.relative(repo.root, abs);
-  // A folder above the repository holds all of it.
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return path.relative(abs, repo.root).split(path.sep)[0] !== '..';
-  if (rel === '') return compiled.config.critical.length > 0;
+  const outside = (r: string): boolean => r === '..' || r.startsWith(`..${path.sep}`) || path.isAbsolute(r);
+  // The repository's root, or a folder above it, holds every critical file there is.
+  if (rel === '' || outside(rel)) return compiled.config.critical.length > 0 && !outside(path.relative(abs, repo.root));
   const relPath = rel.split(path.sep).join('/');
   if (compiled.isCritical(relPath)) return true;
   if (!isDirectory(abs)) return false;

@@ -216,7 +216,11 @@ describe('guard at the source: agent pre-tool decisions', function () {
       const out = answered(shell('rm -rf src')) as { hookSpecificOutput: { permissionDecision: string } };
       assert.equal(out.hookSpecificOutput.permissionDecision, 'deny');
       assert.equal((answered(shell('rm -r -f ./src/app.ts')) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision, 'deny');
+      for (const all of ['rm -rf .', 'rm -rf ..', 'rm -rf /', 'rm -rf ./*']) {
+        assert.equal((answered(shell(all)) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision, 'deny', all);
+      }
       allowed(shell('rm -rf infra'));
+      allowed(shell('rm -rf /tmp/build-cache'));
       allowed(shell('rm src/app.ts'));
     });
 

@@ -104,6 +104,17 @@ describe('verifiable SSH sign-off', function () {
     assert.notEqual(commit(repo, 'Change d\n\nAI-Reviewed-by: Jane <jane@example.com>\n').status, 0);
   });
 
+  it('signs an existing commit with --commit, for amending its message', () => {
+    setUp(['jane@example.com']);
+    aiEdit(V1);
+    assert.equal(spawnSync('git', ['commit', '-q', '--no-verify', '-m', 'Add d'], { cwd: repo }).status, 0);
+    assert.equal(check('HEAD~1..HEAD').status, 1, 'unsigned');
+    const line = signOff(repo, 'jane@example.com', jane.key, ['--commit', 'HEAD']);
+    const amend = spawnSync('git', ['commit', '-q', '--amend', '-F', '-'], { cwd: repo, input: `Add d\n\n${line}\n`, encoding: 'utf8' });
+    assert.equal(amend.status, 0, amend.stderr);
+    assert.equal(check('HEAD~1..HEAD').status, 0);
+  });
+
   it('refuses the same signature once the file changed after the sign-off', () => {
     setUp(['jane@example.com']);
     aiEdit(V1);
