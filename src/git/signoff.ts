@@ -30,6 +30,8 @@ function sshKeygen(args: readonly string[], input: string): Promise<SshResult> {
       }
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
+    // ssh-keygen may exit before it reads its input (a signature it cannot parse): its exit status tells, not EPIPE.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
   });
 }

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { signoffPayload } from '../../../src/core/signoff';
 import { buildCli, cleanup, CLI, git, makeRepo, writeFile } from '../agents/helpers';
 
 const SIGNERS = '.github/ai-reviewers';
@@ -193,6 +194,27 @@ describe('verifiable SSH sign-off', function () {
     const said = (c.stdout + c.stderr).split('\n').filter((l) => /AI-Signoff by jane@example\.com/.test(l));
     assert.equal(said.length, 1, c.stdout + c.stderr);
     assert.match(said[0]!, /does not verify against \.github\/ai-reviewers as of [0-9a-f]{12}/);
+  });
+
+  it('refuses a signature ssh-keygen cannot even parse, over a list larger than the pipe to it holds, in one line', () => {
+    setUp(['jane@example.com']);
+    // ssh-keygen gives up before it reads the signed list from stdin: the hook must not die writing it.
+    for (let i = 0; i < 2000; i++) writeFile(repo, `infra/modules/${'module-'.repeat(24)}${i}.tf`, `# module ${i}\n`);
+    git(repo, 'add', 'infra');
+    aiEdit(V1);
+    const staged = git(repo, 'ls-files', '-s', 'infra').trim().split('\n').map((l) => {
+      const m = /^\d+ ([0-9a-f]+) 0\t(.+)$/.exec(l)!;
+      return { path: m[2]!, blob: m[1]! };
+    });
+    const payload = signoffPayload(staged);
+    assert.ok(payload.length > 400 * 1024, `payload of ${payload.length} bytes`);
+    const line = `AI-Signoff: jane@example.com ${Buffer.from(payload).toString('base64')} U1NIU0lI${'A'.repeat(72)}`; // "SSHSIH": not even the magic of a signature
+    const r = commit(repo, `Add modules\n\n${line}\n`);
+    assert.notEqual(r.status, 0);
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+    const lines = r.stderr.split('\n').filter((l) => /AI-Signoff by jane@example\.com/.test(l));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /does not verify against/);
   });
 
   it('says in one line why it cannot sign, and prints nothing on stdout', () => {
