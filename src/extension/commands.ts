@@ -32,6 +32,8 @@ export interface CommandDeps {
   readonly stableCli?: () => Promise<string>;
   readonly trusted: () => boolean;
   readonly log: vscode.LogOutputChannel;
+  /** Shows the provenance report (reportPanel.ts). */
+  readonly openReport: () => Promise<void>;
 }
 
 /** Arguments tests and other extensions may pass instead of answering the pickers. */
@@ -72,6 +74,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.showAiLines]: async (uri?: vscode.Uri) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) return;
+      // A file picked in a view may not be tracked yet.
+      await service.open(doc);
       const runs = service.runs(doc.uri);
       if (runs.length === 0) {
         void vscode.window.showInformationMessage('No AI-written lines in this file.');
@@ -119,10 +123,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       return changed;
     },
-    [COMMANDS.signOff]: async () => {
+    [COMMANDS.signOff]: async (uri?: vscode.Uri) => {
       if (refuseUntrusted(deps, 'Sign-off needs a trusted workspace.')) return;
       const api = await gitApi();
-      const repo = api && repositoryFor(api, vscode.window.activeTextEditor?.document.uri.fsPath);
+      const repo = api && repositoryFor(api, (uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri)?.fsPath);
       if (!repo) {
         void vscode.window.showErrorMessage('AI Provenance: no git repository to sign off in (the Git extension is off or the file is outside a repository).');
         return;
@@ -135,10 +139,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       repo.inputBox.value = addReviewedBy(repo.inputBox.value, name.trim(), email.trim());
       await vscode.commands.executeCommand('workbench.view.scm');
     },
-    [COMMANDS.openReport]: async () => {
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report(service) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    },
+    [COMMANDS.openReport]: () => deps.openReport(),
     [COMMANDS.showSummary]: async () => {
       const editor = vscode.window.activeTextEditor;
       const tracked = editor && service.get(editor.document.uri);
@@ -239,22 +240,4 @@ export function runCli(cliPath: string, args: readonly string[], cwd: string): P
       else resolve(String(stdout));
     });
   });
-}
-
-function report(service: ProvenanceService): string {
-  const rows = service
-    .all()
-    .filter((d) => d.tracker.aiLineCount() > 0)
-    .map((d) => {
-      const agents = new Set(d.tracker.runs().map((r) => (r.attribution.model ? `${r.attribution.agent}:${r.attribution.model}` : r.attribution.agent)));
-      return `| ${d.relPath ?? d.uri.fsPath} | ${d.tracker.aiLineCount()} / ${d.tracker.lineCount} | ${[...agents].join(', ')} |`;
-    });
-  return [
-    '# AI Provenance report',
-    '',
-    rows.length ? '| file | AI lines | agents |\n|---|---|---|\n' + rows.join('\n') : 'No AI-written lines in the open files.',
-    '',
-    'Run `ai-provenance status` in a terminal for every file of the working tree.',
-    '',
-  ].join('\n');
 }

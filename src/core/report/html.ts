@@ -210,8 +210,8 @@ function overTime(i: Insight, agents: readonly string[]): string {
   const bw = (W - left - 10) / bs.length;
   const y = (v: number): number => 10 + plotH - (v / top) * plotH;
   const parts: string[] = [];
-  for (let k = 0; k <= 4; k++) {
-    const v = (top * k) / 4;
+  for (let k = 0; k <= 5; k++) {
+    const v = (top * k) / 5;
     parts.push(`<line class="axis" x1="${left}" x2="${W - 10}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${Math.round(v * 100)}%</text>`);
   }
   const every = Math.max(1, Math.ceil(bs.length / 8));
@@ -262,7 +262,10 @@ function treeNode(d: DirNode, depth: number): string {
 
 function byDirectory(i: Insight): string {
   const a = i.atRevision!;
-  const top = a.tree.children.slice(0, 40);
+  // A repository with everything under one folder (src/) is shown from inside it.
+  let from = a.tree;
+  while (from.children.length === 1 && from.children[0]!.path.endsWith('/')) from = from.children[0]!;
+  const top = from.children.slice(0, 40);
   const W = 760;
   const rowH = 22;
   const H = top.length * rowH + 10;
@@ -274,7 +277,7 @@ function byDirectory(i: Insight): string {
     const mixed = share(d.mixed, d.lines) * w;
     return `<text x="${labelW - 6}" y="${y + 14}" text-anchor="end">${esc(d.path || d.name)}</text><rect class="human" x="${labelW}" y="${y + 3}" width="${w}" height="14"/><rect class="c ag-x0" x="${labelW}" y="${y + 3}" width="${ai.toFixed(1)}" height="14"/><rect class="mixedfill" x="${(labelW + ai).toFixed(1)}" y="${y + 3}" width="${mixed.toFixed(1)}" height="14"/><text x="${labelW + w + 6}" y="${y + 14}">${pct(share(d.ai + d.mixed, d.lines))}</text>`;
   });
-  const label = `AI share of the code at ${a.sha.slice(0, 12)} by top-level folder and file, most AI lines first`;
+  const label = `AI share of the code at ${a.sha.slice(0, 12)} by folder and file${from.path && from.path !== '/' ? ` in ${from.path}` : ''}, most AI lines first`;
   const svg = top.length > 0 ? `<svg role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${parts.join('')}</svg>` : '<p>No text files at the revision.</p>';
   const table = `<thead><tr><th scope="col">Folder or file</th><th scope="col" class="n">Lines</th><th scope="col" class="n">AI</th><th scope="col" class="n">Mixed</th><th scope="col" class="n">AI share</th></tr></thead><tbody>${top
     .map((d) => `<tr><th scope="row"><code>${esc(d.path || d.name)}</code></th><td class="n">${n(d.lines)}</td><td class="n">${n(d.ai)}</td><td class="n">${n(d.mixed)}</td><td class="n">${pct(share(d.ai + d.mixed, d.lines))}</td></tr>`)
@@ -337,7 +340,7 @@ function agentBars(rows: readonly AgentRow[], agents: readonly string[], id: str
   const H = Math.max(1, rows.length) * rowH + 10;
   const labelW = 160;
   const max = Math.max(1, ...rows.map((r) => r.ai + r.mixed));
-  const w = W - labelW - 170;
+  const w = W - labelW - 250;
   const parts = rows.map((r, k) => {
     const y = 5 + k * rowH;
     const len = ((r.ai + r.mixed) / max) * w;

@@ -1,0 +1,213 @@
+// Files with AI lines not committed yet: read from the working state of each workspace repository, shown as Explorer
+// badges (FileDecorationProvider) and as the "AI Provenance" view in Source Control. Reads only: restricted mode too.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PendingFile } from '../core/pending';
+import type { GitStore } from './gitStore';
+import { message, type ProvenanceService } from './provenance';
+import type { RepoRef } from './store';
+import type { TeamConfig } from './teamConfig';
+
+export const PENDING_VIEW = 'aiProvenance.pending';
+
+export interface PendingEntry {
+  readonly repo: RepoRef;
+  readonly file: PendingFile;
+}
+
+/** The pending files of every repository of the workspace, kept up to date from the working state. */
+export class PendingModel implements vscode.Disposable {
+  private entries = new Map<string, PendingEntry>();
+  private readonly repos = new Map<string, RepoRef>();
+  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
+  /** Fires with the files whose entry appeared, changed or went. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly store: GitStore,
+    private readonly config: TeamConfig,
+    private readonly service: ProvenanceService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    service.onDidChangeProvenance(() => this.schedule(400), this, this.disposables);
+    config.onDidChange(() => this.schedule(100), this, this.disposables);
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover(), this, this.disposables);
+    void this.discover();
+  }
+
+  all(): PendingEntry[] {
+    return [...this.entries.values()].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  }
+
+  /** The repositories watched: those of the workspace folders and of the files opened. */
+  repositories(): RepoRef[] {
+    return [...this.repos.values()];
+  }
+
+  get(uri: vscode.Uri): PendingEntry | undefined {
+    return this.entries.get(uri.toString());
+  }
+
+  /** Reads every repository again now (the view's refresh button; tests). */
+  async refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.read().finally(() => (this.running = undefined));
+    await this.running;
+    if (this.again) {
+      this.again = false;
+      await this.refresh();
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delay);
+  }
+
+  private async discover(): Promise<void> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      try {
+        // repoFor looks in the folder of the path it is given.
+        const repo = await this.store.repoFor(path.join(folder.uri.fsPath, '.ai-provenance'));
+        if (repo) this.watch(repo);
+      } catch (err) {
+        this.log.warn(`${folder.uri.fsPath}: ${message(err)}`);
+      }
+    }
+    await this.refresh();
+  }
+
+  private watch(repo: RepoRef): void {
+    this.repos.set(repo.root, repo);
+    if (this.watchers.has(repo.stateDir)) return;
+    // Hooks, the CLI and every window rewrite `generation` after any change to the working state.
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.stateDir), 'generation'));
+    w.onDidChange(() => this.schedule(100));
+    w.onDidCreate(() => this.schedule(100));
+    w.onDidDelete(() => this.schedule(100));
+    this.watchers.set(repo.stateDir, w);
+  }
+
+  private async read(): Promise<void> {
+    for (const d of this.service.all()) if (d.repo) this.watch(d.repo);
+    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d] as const));
+    const next = new Map<string, PendingEntry>();
+    for (const repo of this.repos.values()) {
+      try {
+        await this.config.ensure(repo);
+        const files = await this.store.pending(repo, this.config.compiledFor(repo), (rel) => open.get(path.join(repo.root, ...rel.split('/')))?.getText());
+        for (const file of files) next.set(vscode.Uri.file(path.join(repo.root, ...file.path.split('/'))).toString(), { repo, file });
+      } catch (err) {
+        this.log.warn(`${repo.root}: cannot read the AI lines not committed yet: ${message(err)}`);
+      }
+    }
+    const touched: vscode.Uri[] = [];
+    for (const [key, e] of next) if (JSON.stringify(this.entries.get(key)?.file) !== JSON.stringify(e.file)) touched.push(vscode.Uri.parse(key));
+    for (const key of this.entries.keys()) if (!next.has(key)) touched.push(vscode.Uri.parse(key));
+    this.entries = next;
+    if (touched.length > 0) this.changed.fire(touched);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function lineCount(f: PendingFile): number {
+  return f.aiLines + f.mixedLines;
+}
+
+/** One line of plain text about a pending file, for tooltips. */
+export function describePending(f: PendingFile): string {
+  const n = lineCount(f);
+  const share = f.lines > 0 ? Math.round((n / f.lines) * 100) : 0;
+  const crit = f.critical ? ` In a critical path (${f.critical.level}): ${f.critical.reason}.` : '';
+  return `${n} AI-written line${n === 1 ? '' : 's'} not committed yet (${share}% of the file) by ${f.agents.join(', ')}.${crit}`;
+}
+
+/** Explorer badges: `AI` on files with pending AI lines, in the critical colour when the file is in a critical path. */
+export class PendingDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
+  readonly onDidChangeFileDecorations = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly model: PendingModel) {
+    model.onDidChange((uris) => this.changed.fire(uris), this, this.disposables);
+    this.disposables.push(vscode.window.registerFileDecorationProvider(this));
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    const e = this.model.get(uri);
+    if (!e) return undefined;
+    const d = new vscode.FileDecoration(e.file.critical ? 'A!' : 'AI', describePending(e.file), e.file.critical ? new vscode.ThemeColor('aiProvenance.critical') : undefined);
+    d.propagate = false;
+    return d;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The "AI Provenance" view in Source Control: one item per file with pending AI lines (elements are file URIs). */
+export class PendingTree implements vscode.TreeDataProvider<vscode.Uri>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly view: vscode.TreeView<vscode.Uri>;
+
+  constructor(private readonly model: PendingModel) {
+    this.view = vscode.window.createTreeView(PENDING_VIEW, { treeDataProvider: this, showCollapseAll: false });
+    this.disposables.push(this.view);
+    model.onDidChange(() => this.update(), this, this.disposables);
+    this.update();
+  }
+
+  private update(): void {
+    const all = this.model.all();
+    const critical = all.filter((e) => e.file.critical).length;
+    this.view.badge = all.length > 0 ? { value: all.length, tooltip: `${all.length} file${all.length === 1 ? '' : 's'} with AI lines not committed yet${critical ? `, ${critical} in critical paths` : ''}` } : undefined;
+    this.changed.fire();
+  }
+
+  getChildren(element?: vscode.Uri): vscode.Uri[] {
+    if (element) return [];
+    return this.model.all().map((e) => vscode.Uri.file(path.join(e.repo.root, ...e.file.path.split('/'))));
+  }
+
+  getTreeItem(uri: vscode.Uri): vscode.TreeItem {
+    const e = this.model.get(uri);
+    const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
+    if (!e) return item;
+    const f = e.file;
+    const n = lineCount(f);
+    const share = f.lines > 0 ? Math.round((n / f.lines) * 100) : 0;
+    const dir = path.posix.dirname(f.path);
+    item.description = `${dir === '.' ? '' : `${dir} · `}${n} AI line${n === 1 ? '' : 's'} · ${share}%${f.critical ? ` · critical (${f.critical.level})` : ''}`;
+    // Plain text: the path and the rule's reason come from the repository.
+    item.tooltip = `${f.path}\n${describePending(f)}`;
+    item.contextValue = f.critical ? 'aiProvenance.pendingCritical' : 'aiProvenance.pending';
+    if (f.critical) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('aiProvenance.critical'));
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    item.accessibilityInformation = { label: `${f.path}: ${describePending(f)}` };
+    return item;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
