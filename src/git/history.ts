@@ -58,7 +58,8 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   const positives = ends.filter((l) => !l.startsWith('^'));
   let at: { rev: string; sha: string } | undefined;
   if (opts.at !== false) {
-    const rev = opts.at ?? (range.length === 1 && !range[0]!.includes('.') ? range[0]! : positives[0]);
+    // A single revision is named as given (HEAD, main); the end of a range (A..B, X^!) by its commit id.
+    const rev = opts.at ?? (range.length === 1 && !/\.\.|\^[!@-]/.test(range[0]!) ? range[0]! : positives[0]);
     const sha = rev !== undefined ? await verify(cwd, `${rev}^{commit}`) : undefined;
     if (rev !== undefined && !sha) throw new InsightUsageError(`${rev}: not a commit`);
     if (rev !== undefined && sha) at = { rev, sha };
