@@ -79,7 +79,7 @@ describe('insight in VS Code', function () {
     let last: unknown;
     const row = await waitFor(async () => {
       last = await explorerRow('insight-badge.ts');
-      const r = last as { badge: string } | undefined;
+      const r = last as { badge: string; title: string } | undefined;
       // VS Code joins the badges of every provider (git's `U` comes first).
       return r && r.badge.split(/,\s*/).includes('AI') && r.title.includes('AI-written') ? r : undefined;
     }, 'the AI badge on the Explorer row').catch((err: Error) => {
