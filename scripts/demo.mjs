@@ -1,11 +1,13 @@
 // `npm run demo`: a real VS Code (cached code-server) with AI Provenance installed, on a generated demo repository.
 // Usage: node scripts/demo.mjs [--port 8080] [--keep]   then open the printed URL; Ctrl-C stops and cleans up.
+// Installs the Debian packages the first build of code-server needs when it may (scripts/system-packages.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildExtension, loadDriverSide, repoRoot } from './integration.mjs';
+import { ensurePackages } from './system-packages.mjs';
 import { ensureCodeServer } from './vscode-cache.mjs';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, keep: { type: 'boolean', default: false } } });
@@ -113,6 +115,11 @@ process.on('SIGINT', () => {
 });
 process.on('SIGTERM', () => void stop(0));
 
+const missing = ensurePackages(['demo'], { who: 'npm run demo' });
+if (missing) {
+  console.error(missing);
+  process.exit(1);
+}
 if (!buildExtension()) {
   console.error('demo: the extension did not build (scripts/build.mjs)');
   process.exit(1);

@@ -1,5 +1,6 @@
 // Entry point of the `ai-provenance` command. Commands load lazily so that hooks start fast.
 import type { CliIO, Command } from './command';
+import { terminalText } from '../core/terminalText';
 
 const HELP = `Usage: ai-provenance <command> [options]
 
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = load(name);
   if (!command) {
-    process.stderr.write(`ai-provenance: unknown command '${name}' (see ai-provenance --help)\n`);
+    process.stderr.write(`ai-provenance: unknown command '${terminalText(name)}' (see ai-provenance --help)\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -129,7 +130,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`ai-provenance: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`ai-provenance: ${terminalText(err instanceof Error ? err.message : String(err))}\n`);
     process.exitCode = 1;
   },
 );

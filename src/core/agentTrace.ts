@@ -238,7 +238,21 @@ export function parseTraceRecord(json: string): TraceParseResult {
   }
 }
 
+/** Larger notes are refused unread: the largest real commit's note is a few megabytes. */
+export const MAX_NOTE_CHARS = 64 * 1024 * 1024;
+
+/** Why `p` is not a repository-relative `/` path a note may name (absolute, `.`/`..`, empty segments); undefined when it is one. */
+export function notePathProblem(p: string): string | undefined {
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'an absolute path, not one relative to the repository';
+  const segments = p.split('/');
+  if (segments.some((s) => s === '..' || s === '.')) return "a path with '.' or '..' segments, which may leave the repository";
+  if (segments.some((s) => s === '')) return 'a path with an empty segment';
+  if (p.includes('\0')) return 'a path with a NUL character';
+  return undefined;
+}
+
 function parseChecked(json: string): TraceParseResult {
+  if (json.length > MAX_NOTE_CHARS) return { ok: false, error: `too large (${json.length} characters; at most ${MAX_NOTE_CHARS})` };
   const text = json.charCodeAt(0) === 0xfeff ? json.slice(1) : json;
   let value: unknown;
   try {
@@ -283,8 +297,11 @@ function readRecord(o: Record<string, unknown>): TraceParseResult {
   const files: TraceFile[] = arrayAt(o.files, 'files').map((f, i) => {
     const path = `files[${i}]`;
     const fo = objectAt(f, path);
+    const filePath = stringAt(fo.path, `${path}.path`, true);
+    const bad = notePathProblem(filePath);
+    if (bad) fail(`${path}.path`, `${JSON.stringify(filePath)} is ${bad}`);
     return {
-      path: stringAt(fo.path, `${path}.path`, true),
+      path: filePath,
       conversations: arrayAt(fo.conversations, `${path}.conversations`).map((c, j) => readConversation(c, `${path}.conversations[${j}]`)),
     };
   });

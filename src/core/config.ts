@@ -52,10 +52,32 @@ export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
   ignore: Object.freeze([]),
 });
 
+/**
+ * Bounds on what a config may hold, far above any real team's config, so that a hostile or broken file costs
+ * milliseconds on every command and commit: the text is refused before it is parsed when it is too large or nested too
+ * deep (the parser recurses), and patterns too long or with too many `**` (each one multiplies the work of matching a
+ * deep path) are problems like any other.
+ */
+export const CONFIG_LIMITS = Object.freeze({
+  /** Characters of the file (UTF-16 units; its size in bytes is checked against the same number before reading). */
+  size: 256 * 1024,
+  /** Nesting of arrays and objects; a valid config nests 4 deep. */
+  depth: 32,
+  /** Characters per pattern. */
+  patternLength: 1024,
+  /** `**` per pattern. */
+  globstars: 2,
+  /** Patterns in all, over every rule's `paths` and `ignore`. */
+  patterns: 2000,
+});
+
 /** Parses and validates the config; `config` is undefined whenever there is a problem, so callers keep their last good one. */
 export function parseConfig(text: string): { config?: TeamConfig; problems: ConfigProblem[] } {
   // VS Code drops the BOM when it opens a file, so positions are counted without it.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.length > CONFIG_LIMITS.size) {
+    return { problems: [{ message: tooLargeMessage(body.length, 'characters'), offset: 0, length: 0, line: 1, column: 1 }] };
+  }
   const lines = lineStarts(body);
   // jsonc-parser may place an error at the end of the text one character past it (an unterminated comment, a missing
   // value): kept inside the text, so editors and `file:line:col` point at a real position.
@@ -63,10 +85,27 @@ export function parseConfig(text: string): { config?: TeamConfig; problems: Conf
     const start = Math.min(Math.max(offset, 0), body.length);
     return { message, offset: start, length: Math.max(0, Math.min(length, body.length - start)), ...positionAt(lines, start) };
   };
+  try {
+    return parseBounded(body, at);
+  } catch (err) {
+    // Whatever the checks above missed is still a problem in the file, never an exception that switches the policy off.
+    return { problems: [at(`cannot be read: ${err instanceof Error ? err.message : String(err)}`, 0, 0)] };
+  }
+}
 
+/** The one-line message for a config of `size` units over the limit. */
+export function tooLargeMessage(size: number, unit: 'bytes' | 'characters'): string {
+  return `the file is too large (${size} ${unit}; a config may have at most ${CONFIG_LIMITS.size}): keep it to the rules the team needs`;
+}
+
+type At = (message: string, offset: number, length: number) => ConfigProblem;
+
+function parseBounded(body: string, at: At): { config?: TeamConfig; problems: ConfigProblem[] } {
   if (isBlank(body)) {
     return { problems: [at('the file is empty: expected a JSON object such as { "critical": [] }', 0, 0)] };
   }
+  const deep = tooDeepAt(body);
+  if (deep !== undefined) return { problems: [at(`nested more than ${CONFIG_LIMITS.depth} levels deep`, deep, 1)] };
   const syntax: ParseError[] = [];
   const { parseTree, getNodeValue } = jsonc();
   const root = parseTree(body, syntax, { allowTrailingComma: true, disallowComments: false });
@@ -84,7 +123,46 @@ export function parseConfig(text: string): { config?: TeamConfig; problems: Conf
     }
   }
   if (problems.length > 0) return { problems: problems.sort((a, b) => a.offset - b.offset) };
-  return { config: toConfig(value as RawConfig), problems: [] };
+  const config = toConfig(value as RawConfig);
+  const limits = patternProblems(config, root, at);
+  return limits.length > 0 ? { problems: limits } : { config, problems: [] };
+}
+
+/** Offset of the first `[` or `{` nested deeper than the limit; a scan without recursion, run before the parser recurses. */
+function tooDeepAt(text: string): number | undefined {
+  const { createScanner, SyntaxKind } = jsonc();
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBracketToken || kind === SyntaxKind.OpenBraceToken) {
+      if (++depth > CONFIG_LIMITS.depth) return scanner.getTokenOffset();
+    } else if (kind === SyntaxKind.CloseBracketToken || kind === SyntaxKind.CloseBraceToken) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** Patterns over the length, `**` or count limits, each at its place in the file. */
+function patternProblems(config: TeamConfig, root: Node, at: At): ConfigProblem[] {
+  const located: { pattern: string; where: (string | number)[] }[] = [
+    ...config.critical.flatMap((r, i) => r.paths.map((pattern, j) => ({ pattern, where: ['critical', i, 'paths', j] }))),
+    ...config.ignore.map((pattern, j) => ({ pattern, where: ['ignore', j] })),
+  ];
+  const problems: ConfigProblem[] = [];
+  const problem = (where: (string | number)[], message: string): void => {
+    const node = jsonc().findNodeAtLocation(root, where) ?? root;
+    problems.push(at(`${describePath(where)}: ${message}`, node.offset, node.length));
+  };
+  located.forEach(({ pattern, where }, n) => {
+    if (n === CONFIG_LIMITS.patterns) problem(where, `more than ${CONFIG_LIMITS.patterns} patterns in all (critical paths and ignore): merge them into fewer, broader patterns`);
+    if (pattern.length > CONFIG_LIMITS.patternLength) {
+      problem(where, `pattern too long (${pattern.length} characters; at most ${CONFIG_LIMITS.patternLength})`);
+    } else if ((pattern.match(/\*\*+/g)?.length ?? 0) > CONFIG_LIMITS.globstars) {
+      problem(where, `pattern with more than ${CONFIG_LIMITS.globstars} "**": each one multiplies the work of matching a deep path; use fewer`);
+    }
+  });
+  return problems;
 }
 
 /** `file:line:col: message`, the form compilers use and editors link. */

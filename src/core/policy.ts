@@ -37,14 +37,18 @@ const PLACEHOLDER_NAME = 'Reviewer Name';
 
 /** Violations (block rules without an allowed review) and warnings (warn rules) for the rules a commit's AI lines touch. */
 export function evaluatePolicy(input: PolicyInput): { violations: PolicyFinding[]; warnings: PolicyFinding[] } {
-  const touched = new Map<number, { rule: CriticalRule; files: string[] }>();
+  const touched = new Map<number, { rule: CriticalRule; files: string[]; named: Set<string> }>();
   for (const f of input.files) {
     // Human-only changes never trigger the policy.
     if (!(f.aiLines > 0)) continue;
     const hit = input.config.ruleFor(f.path);
     if (!hit) continue;
-    const entry = touched.get(hit.index) ?? { rule: hit.rule, files: [] };
-    if (!entry.files.includes(f.path)) entry.files.push(f.path);
+    const entry = touched.get(hit.index) ?? { rule: hit.rule, files: [], named: new Set<string>() };
+    // A set beside the list: a commit may touch a hundred thousand files under one rule.
+    if (!entry.named.has(f.path)) {
+      entry.files.push(f.path);
+      entry.named.add(f.path);
+    }
     touched.set(hit.index, entry);
   }
 

@@ -5,8 +5,14 @@
 // line and a `---` divider; all lines trailers, or at least 25% with a git-generated prefix.
 import { agentLabel, type CommitFileProvenance, type Trailer } from './model';
 
+/**
+ * Marks a commit whose hooks could not judge its AI lines (Node missing, an internal error): its value says why.
+ * `ai-provenance check` reports such a commit unless a note written later says what it holds.
+ */
+export const UNJUDGED_TOKEN = 'AI-Unjudged';
+
 /** Tokens this tool writes; existing trailers with these tokens are replaced by each new set. */
-export const OWNED_TOKENS: readonly string[] = ['Assisted-by', 'AI-Lines', 'AI-Critical'];
+export const OWNED_TOKENS: readonly string[] = ['Assisted-by', 'AI-Lines', 'AI-Critical', UNJUDGED_TOKEN];
 
 export interface TrailerOptions {
   readonly assistedBy: boolean;

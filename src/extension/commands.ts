@@ -1,6 +1,7 @@
 // Every command of the extension, from one typed table; ids match package.json.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
+import { labelText, notificationText } from '../core/markdownText';
 import { KNOWN_AGENTS } from '../core/model';
 import { agentChoices, changedAgentFiles, parseAgentList, type HookAgentId } from './agentHooks';
 import { attribution } from './detection';
@@ -84,8 +85,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const pick = await vscode.window.showQuickPick(
         runs.map((r) => ({
           label: `$(sparkle) Lines ${r.start + 1}–${r.end}`,
-          description: `${r.kind === 'mixed' ? 'AI, edited' : 'AI'} · ${r.attribution.agent}${r.attribution.model ? ` · ${r.attribution.model}` : ''}`,
-          detail: doc.lineAt(r.start).text.trim().slice(0, 120),
+          // Agent, model and the line's own text (`$(document)` in jQuery) would otherwise show icons.
+          description: labelText(`${r.kind === 'mixed' ? 'AI, edited' : 'AI'} · ${r.attribution.agent}${r.attribution.model ? ` · ${r.attribution.model}` : ''}`),
+          detail: labelText(doc.lineAt(r.start).text.trim().slice(0, 120)),
           run: r,
         })),
         { placeHolder: 'AI-written lines of this file' },
@@ -101,7 +103,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const folder = await pickFolder('Install the AI Provenance git hooks in…');
       if (!folder) return;
       if ((await runInstall(deps, folder, [])) !== undefined) {
-        void vscode.window.showInformationMessage(`AI Provenance: git hooks installed in ${folder.name}.`);
+        void vscode.window.showInformationMessage(`AI Provenance: git hooks installed in ${notificationText(folder.name)}.`);
       }
     },
     // Resolves to the settings files it changed (undefined when cancelled, refused or failed).
@@ -118,8 +120,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const changed = changedAgentFiles(out);
       void vscode.window.showInformationMessage(
         changed.length > 0
-          ? `AI Provenance: agent hooks added to ${changed.join(', ')} in ${folder.name}.`
-          : `AI Provenance: the hooks of ${agents.join(', ')} were already installed in ${folder.name}.`,
+          ? `AI Provenance: agent hooks added to ${notificationText(changed.join(', '))} in ${notificationText(folder.name)}.`
+          : `AI Provenance: the hooks of ${agents.join(', ')} were already installed in ${notificationText(folder.name)}.`,
       );
       return changed;
     },
@@ -145,8 +147,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const tracked = editor && service.get(editor.document.uri);
       if (!tracked) return;
       const ai = tracked.tracker.aiLineCount();
+      // A file name may hold `[label](command:…)`, which VS Code would make a link of.
       const choice = await vscode.window.showInformationMessage(
-        `${ai} of ${tracked.tracker.lineCount} lines of ${tracked.relPath ?? editor.document.fileName} are AI-written.`,
+        `${ai} of ${tracked.tracker.lineCount} lines of ${notificationText(tracked.relPath ?? editor.document.fileName)} are AI-written.`,
         'Show AI Lines',
         'Sign Off',
         'Open Report',
@@ -171,7 +174,7 @@ async function targetLines(args?: MarkArgs): Promise<{ doc: vscode.TextDocument;
   if (args?.startLine !== undefined) {
     const end = args.endLine ?? args.startLine + 1;
     if (args.startLine < 0 || end > doc.lineCount || end <= args.startLine) {
-      throw new Error(`${doc.uri.fsPath}: lines ${args.startLine}–${end} are outside the document (0–${doc.lineCount})`);
+      throw new Error(`${notificationText(doc.uri.fsPath)}: lines ${args.startLine}–${end} are outside the document (0–${doc.lineCount})`);
     }
     return { doc, start: args.startLine, end };
   }
@@ -190,7 +193,7 @@ async function pickAgent(): Promise<string | undefined> {
   return pick?.label;
 }
 
-async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
+export async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
   return vscode.window.showWorkspaceFolderPick({ placeHolder });
@@ -199,7 +202,7 @@ async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder |
 const INSTALLS_NOTHING = 'AI Provenance installs nothing in an untrusted workspace.';
 
 /** True (after saying why) when the workspace is untrusted; commands are also disabled there, but other callers can still run them. */
-function refuseUntrusted(deps: CommandDeps, why: string): boolean {
+export function refuseUntrusted(deps: Pick<CommandDeps, 'trusted'>, why: string): boolean {
   if (deps.trusted()) return false;
   void vscode.window.showWarningMessage(why);
   return true;
@@ -227,7 +230,8 @@ async function runInstall(deps: CommandDeps, folder: vscode.WorkspaceFolder, arg
     deps.log.info(out.trim());
     return out;
   } catch (err) {
-    void vscode.window.showErrorMessage(`AI Provenance: ${message(err)}`);
+    // The CLI's first line of stderr may quote the config, a note or a file name.
+    void vscode.window.showErrorMessage(`AI Provenance: ${notificationText(message(err))}`);
     return undefined;
   }
 }

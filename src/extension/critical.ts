@@ -1,5 +1,6 @@
 // Critical paths in the editor (§8): diagnostics on AI lines, a one-time notice per file, and the hits the status bar shows.
 import * as vscode from 'vscode';
+import { notificationText, visibleText } from '../core/markdownText';
 import { DIAGNOSTIC_SOURCE, type TeamConfig } from './teamConfig';
 import type { ProvenanceService } from './provenance';
 import type { Settings } from './settings';
@@ -57,7 +58,7 @@ export class CriticalPaths implements vscode.Disposable {
     const list = state.tracker.runs().map((r) => {
       const d = new vscode.Diagnostic(
         new vscode.Range(r.start, 0, r.end - 1, Number.MAX_SAFE_INTEGER),
-        `AI-written lines (${r.attribution.agent}) in a critical path: ${rule.reason} — ${advice}`,
+        `AI-written lines (${visibleText(r.attribution.agent)}) in a critical path: ${visibleText(rule.reason)} — ${advice}`,
         severity,
       );
       d.source = DIAGNOSTIC_SOURCE;
@@ -75,7 +76,8 @@ export class CriticalPaths implements vscode.Disposable {
     this.notified.add(key);
     void this.memento.update(NOTIFIED_KEY, [...this.notified]);
     void vscode.window
-      .showWarningMessage(`AI-written lines in ${relPath}, a critical path: ${reason}.`, 'Show AI Lines', 'Sign Off')
+      // The path and the reason come from the repository: VS Code would make `[label](command:…)` in them a link.
+      .showWarningMessage(`AI-written lines in ${notificationText(relPath)}, a critical path: ${notificationText(reason)}.`, 'Show AI Lines', 'Sign Off')
       .then((choice) => {
         if (choice === 'Show AI Lines') void vscode.commands.executeCommand('aiProvenance.showAiLines', uri);
         else if (choice === 'Sign Off') void vscode.commands.executeCommand('aiProvenance.signOff');

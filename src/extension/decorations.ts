@@ -1,5 +1,6 @@
 // Gutter bars, overview-ruler marks and hovers for AI lines: one decoration type per style, updates debounced.
 import * as vscode from 'vscode';
+import { markdownCodeSpan, markdownText } from '../core/markdownText';
 import { COLOURED_AGENTS, agentColourId, planDecorations, type DecorationPlan, type Span } from './decorationModel';
 import type { ProvenanceService } from './provenance';
 import type { Settings } from './settings';
@@ -51,18 +52,22 @@ export class Decorations implements vscode.Disposable {
   private hoverAt(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const info = this.service.info(doc.uri, pos.line);
     if (!info || info.kind === 'human') return undefined;
+    // Agent, model, source and reason come from notes and the team config: text only, never links or commands.
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${info.kind === 'mixed' ? 'AI-written, edited by a person' : 'AI-written'}** — $(sparkle) ${escape(info.agent ?? 'unknown-ai')}`);
-    if (info.model) md.appendMarkdown(` · \`${escape(info.model)}\``);
+    md.isTrusted = false;
+    md.supportHtml = false;
+    const icons = { themeIcons: true };
+    md.appendMarkdown(`**${info.kind === 'mixed' ? 'AI-written, edited by a person' : 'AI-written'}** — $(sparkle) ${markdownText(info.agent ?? 'unknown-ai', icons)}`);
+    if (info.model) md.appendMarkdown(` · ${markdownCodeSpan(info.model, icons)}`);
     md.appendMarkdown('\n\n');
     const facts: string[] = [];
-    if (info.source) facts.push(`source: ${info.source}`);
-    if (info.at && !info.at.startsWith('1970')) facts.push(`at: ${new Date(info.at).toLocaleString()}`);
-    facts.push(info.commit ? `commit: \`${info.commit.slice(0, 12)}\`` : 'not committed yet');
+    if (info.source) facts.push(`source: ${markdownText(info.source, icons)}`);
+    if (info.at && !info.at.startsWith('1970')) facts.push(`at: ${markdownText(new Date(info.at).toLocaleString(), icons)}`);
+    facts.push(info.commit ? `commit: ${markdownCodeSpan(info.commit.slice(0, 12), icons)}` : 'not committed yet');
     md.appendMarkdown(facts.join(' · '));
     const state = this.service.get(doc.uri);
     const rule = this.config.ruleFor(state?.repo, state?.relPath);
-    if (rule) md.appendMarkdown(`\n\n$(warning) Critical path (${rule.level}): ${escape(rule.reason)}`);
+    if (rule) md.appendMarkdown(`\n\n$(warning) Critical path (${rule.level}): ${markdownText(rule.reason, icons)}`);
     return new vscode.Hover(md, doc.lineAt(pos.line).range);
   }
 
@@ -152,10 +157,6 @@ export class Decorations implements vscode.Disposable {
 
 function toRange(s: Span): vscode.Range {
   return new vscode.Range(s.start, 0, s.end - 1, 0);
-}
-
-function escape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 export const AGENT_SLOTS: readonly string[] = [...COLOURED_AGENTS, 'other'];

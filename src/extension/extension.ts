@@ -15,6 +15,7 @@ import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 import type { RepoRef } from './store';
 import { TeamConfig } from './teamConfig';
+import { registerWalkthrough } from './walkthrough';
 
 let service: ProvenanceService | undefined;
 
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('aiProvenance');
   const config = new TeamConfig(diagnostics);
   const detector = new Detector(settings);
-  const store = new GitStore(cliPath, trusted);
+  const store = new GitStore(cliPath, trusted, () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
   const watched = new Map<string, vscode.Disposable>();
   service = new ProvenanceService(
     store,
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       log,
       openReport: () => report.show(),
     }),
+    ...registerWalkthrough({ service: tracked, trusted }),
     // For the benchmark: recompute and set the active editor's decorations once, returning the milliseconds taken.
     vscode.commands.registerCommand('aiProvenance.internal.measureRender', () => {
       const editor = vscode.window.activeTextEditor;
@@ -113,8 +115,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         statusBar = undefined;
       }
     }),
+    // What was found read-only, without git, is found again with git and becomes writable.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      for (const d of tracked.all()) void tracked.reload(d.uri);
+      store.reset();
+      void tracked.relocateAll();
     }),
   );
 

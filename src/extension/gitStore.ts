@@ -20,12 +20,20 @@ export class GitStore implements Store {
 
   /**
    * @param cliPath the bundled `dist/cli.js`
-   * @param trusted whether git and the CLI may run; untrusted workspaces find the repository by reading `.git` only
+   * @param trusted whether git and the CLI may run, and the working state be written; untrusted workspaces find the
+   *   repository by reading `.git` only, and read the working state without writing it
+   * @param workspaceFolders where a `.git` file's `gitdir:` may lead in an untrusted workspace
    */
   constructor(
     private readonly cliPath: string,
     private readonly trusted: () => boolean,
+    private readonly workspaceFolders: () => readonly string[],
   ) {}
+
+  /** Forgets every repository found so far (trust was granted: find them again with git, writable). */
+  reset(): void {
+    this.byDir.clear();
+  }
 
   repoFor(fsPath: string): Promise<RepoRef | undefined> {
     const dir = path.dirname(fsPath);
@@ -49,10 +57,11 @@ export class GitStore implements Store {
         throw err;
       }
     } else {
-      repo = await discoverWithoutGit(dir);
+      repo = await discoverWithoutGit(dir, this.workspaceFolders());
     }
     if (!repo) return undefined;
-    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state: WorkingState.forRepo(repo), repo };
+    const state = WorkingState.forRepo(repo, { readOnly: !this.trusted() });
+    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state, repo };
   }
 
   read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {
@@ -117,25 +126,54 @@ export function parseBlame(json: string): BlameLine[] {
   return out;
 }
 
-/** Finds the repository by reading `.git` (a folder, or a worktree's `gitdir:` file) without running git. */
-export async function discoverWithoutGit(start: string): Promise<Repo | undefined> {
+/** A `.git` file (or link) leads outside the workspace folders, which an untrusted workspace does not follow. */
+export class ForeignGitDirError extends Error {
+  override name = 'ForeignGitDirError';
+  constructor(
+    readonly dotGit: string,
+    readonly target: string,
+  ) {
+    super(`${dotGit}: leads to ${target}, outside the workspace folders; not followed in an untrusted workspace`);
+  }
+}
+
+/**
+ * Finds the repository by reading `.git` (a folder, or a worktree's `gitdir:` file) without running git. A `.git`
+ * folder is taken where it is found; a `.git` file or link, and a worktree's `commondir`, only where they lead
+ * inside one of `within` (the workspace folders), else ForeignGitDirError: a hostile `gitdir:` must not point the
+ * editor at another repository.
+ */
+export async function discoverWithoutGit(start: string, within: readonly string[]): Promise<Repo | undefined> {
   let dir = path.resolve(start);
   for (;;) {
     const dotGit = path.join(dir, '.git');
-    const stat = await fsp.stat(dotGit).catch(() => undefined);
+    const stat = await fsp.lstat(dotGit).catch(() => undefined);
     if (stat?.isDirectory()) {
       return { root: dir, gitDir: dotGit, commonDir: dotGit, worktreeId: 'main', objectFormat: 'sha1' };
     }
-    if (stat?.isFile()) {
-      const m = /^gitdir:\s*(.+)$/m.exec(await fsp.readFile(dotGit, 'utf8'));
-      if (!m) return undefined;
-      const gitDir = path.resolve(dir, m[1].trim());
-      const common = await fsp.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
-      const commonDir = common ? path.resolve(gitDir, common.trim()) : gitDir;
-      return { root: dir, gitDir, commonDir, worktreeId: commonDir === gitDir ? 'main' : path.basename(gitDir), objectFormat: 'sha1' };
-    }
+    if (stat?.isFile() || stat?.isSymbolicLink()) return followDotGit(dir, dotGit, stat.isFile(), within);
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+async function followDotGit(root: string, dotGit: string, isFile: boolean, within: readonly string[]): Promise<Repo | undefined> {
+  const roots = await Promise.all(within.map((w) => fsp.realpath(w).catch(() => path.resolve(w))));
+  const inside = async (p: string): Promise<string> => {
+    const real = await fsp.realpath(p).catch(() => path.resolve(p));
+    if (!roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep))) throw new ForeignGitDirError(dotGit, real);
+    return real;
+  };
+  let gitDir: string;
+  if (isFile) {
+    const m = /^gitdir:\s*(.+)$/m.exec(await fsp.readFile(dotGit, 'utf8'));
+    if (!m) return undefined;
+    gitDir = await inside(path.resolve(root, m[1]!.trim()));
+  } else {
+    gitDir = await inside(dotGit);
+  }
+  const common = await fsp.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+  const commonDir = common ? await inside(path.resolve(gitDir, common.trim())) : gitDir;
+  return { root, gitDir, commonDir, worktreeId: commonDir === gitDir ? 'main' : path.basename(gitDir), objectFormat: 'sha1' };
 }

@@ -1,6 +1,7 @@
 // Keeps one LineTracker per open document, fed by the detector, loaded from and saved to the working state.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { notificationText } from '../core/markdownText';
 import { LineTracker } from '../core/tracker';
 import { HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
 import type { Detector } from './detector';
@@ -127,6 +128,21 @@ export class ProvenanceService implements vscode.Disposable {
     return this.docs.get(key);
   }
 
+  /** Finds every open file's repository again (once trust is granted: with git, writable) and reads what is recorded. */
+  async relocateAll(): Promise<void> {
+    await Promise.all(
+      [...this.docs.values()].map(async (state) => {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.uri.toString());
+        if (!doc || doc.uri.scheme !== 'file') return;
+        state.repo = undefined;
+        state.relPath = undefined;
+        state.needsHistory = true;
+        state.ready = this.locate(state, doc);
+        await state.ready;
+      }),
+    );
+  }
+
   /** Finds the document's repository and merges what is recorded; edits made meanwhile are saved once it is known. */
   private async locate(state: DocState, doc: vscode.TextDocument): Promise<void> {
     const key = doc.uri.toString();
@@ -181,7 +197,7 @@ export class ProvenanceService implements vscode.Disposable {
   /** Marks lines [start, end) as written by `author` (a person when undefined) and saves at once. */
   async mark(doc: vscode.TextDocument, start: number, end: number, author: Attribution | undefined): Promise<void> {
     const state = (await this.open(doc)) as DocState | undefined;
-    if (!state) throw new Error(`${doc.uri.fsPath}: this file is not tracked (outside the repository or ignored)`);
+    if (!state) throw new Error(`${notificationText(doc.uri.fsPath)}: this file is not tracked (outside the repository or ignored)`);
     state.tracker.mark(start, end, author);
     if (state.persistTimer) clearTimeout(state.persistTimer);
     state.persistTimer = undefined;

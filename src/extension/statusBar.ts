@@ -1,5 +1,6 @@
 // The AI share of the active file in the status bar, in the warning colours when a critical path has AI lines.
 import * as vscode from 'vscode';
+import { markdownText } from '../core/markdownText';
 import type { CriticalPaths } from './critical';
 import type { ProvenanceService } from './provenance';
 
@@ -32,10 +33,15 @@ export class StatusBar implements vscode.Disposable {
     const hit = this.critical.hits(doc.uri);
     const warn = hit !== undefined && hit.lines > 0;
     this.item.text = `${warn ? '$(warning)' : '$(sparkle)'} AI ${share}%`;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**AI Provenance**: ${ai} of ${total} lines AI-written` + (warn && hit ? `\n\n$(warning) Critical path (${hit.rule.level}): ${hit.rule.reason}` : ''),
+    // The reason comes from the team config: text only, never a link or a command.
+    const tooltip = new vscode.MarkdownString(
+      `**AI Provenance**: ${ai} of ${total} lines AI-written` +
+        (warn && hit ? `\n\n$(warning) Critical path (${hit.rule.level}): ${markdownText(hit.rule.reason, { themeIcons: true })}` : ''),
       true,
     );
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    this.item.tooltip = tooltip;
     this.item.backgroundColor = warn ? new vscode.ThemeColor(hit?.rule.level === 'block' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = { label: `AI Provenance: ${share} percent of this file AI-written${warn ? ', critical path' : ''}` };
     this.item.show();

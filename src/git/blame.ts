@@ -2,7 +2,7 @@
 // for lines not committed yet, the working state.
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
-import type { LineKind, LineProvenance } from '../core/model';
+import type { LineKind, LineProvenance, LineRun } from '../core/model';
 import { listNotes, readNotes } from './notes';
 import { fromRepoPath, type Repo } from './repo';
 import { gitLines, GitError } from './run';
@@ -110,6 +110,14 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     const n = text === '' ? 0 : text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
     return Array.from({ length: n }, (_, i) => fromProvenance(i + 1, pending?.[i]));
   }
+  // The lines blame asks about, per commit and file: a note's ranges are read only that far (a hostile range may
+  // claim a billion lines).
+  const wanted = new Map<string, number>();
+  for (const e of entries) {
+    if (UNCOMMITTED.test(e.commit)) continue;
+    const key = `${e.commit}\0${e.filename}`;
+    wanted.set(key, Math.max(wanted.get(key) ?? 0, e.origLine));
+  }
   const commits = [...new Set(entries.map((e) => e.commit).filter((c) => !UNCOMMITTED.test(c)))];
   const notes = await readNotes(repo, commits, listed);
   const byCommit = new Map<string, Map<string, (LineProvenance | undefined)[]>>();
@@ -118,9 +126,9 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     if (!parsed.ok) continue;
     const files = new Map<string, (LineProvenance | undefined)[]>();
     for (const f of parsed.files) {
-      const arr: (LineProvenance | undefined)[] = [];
-      for (const r of f.runs) for (let i = r.start; i < r.end; i++) arr[i] = { kind: r.kind, attribution: r.attribution };
-      files.set(f.path, arr);
+      const lines = wanted.get(`${commit}\0${f.path}`);
+      if (lines === undefined) continue;
+      files.set(f.path, linesOf(f.runs, lines));
     }
     byCommit.set(commit, files);
   }
@@ -129,6 +137,34 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     const p = byCommit.get(e.commit)?.get(e.filename)?.[e.origLine - 1];
     return { ...fromProvenance(e.finalLine, p), commit: e.commit };
   });
+}
+
+/**
+ * The first `count` lines of a file as a note's runs describe them, a later run winning where runs overlap, in time
+ * linear in runs and lines however many runs a (hostile) note stacks on the same lines: each line is set once, by the
+ * last run that covers it, found by walking the runs backwards and skipping lines already set.
+ */
+function linesOf(runs: readonly LineRun[], count: number): (LineProvenance | undefined)[] {
+  const out: (LineProvenance | undefined)[] = new Array(count);
+  // nextFree[i]: the first line at or after i not set yet (path-halving union-find).
+  const nextFree = Int32Array.from({ length: count + 1 }, (_, i) => i);
+  const free = (i: number): number => {
+    while (nextFree[i] !== i) {
+      nextFree[i] = nextFree[nextFree[i]!]!;
+      i = nextFree[i]!;
+    }
+    return i;
+  };
+  for (let k = runs.length - 1; k >= 0; k--) {
+    const r = runs[k]!;
+    const end = Math.min(r.end, count);
+    const p: LineProvenance = { kind: r.kind, attribution: r.attribution };
+    for (let i = free(Math.min(Math.max(r.start, 0), count)); i < end; i = free(i + 1)) {
+      out[i] = p;
+      nextFree[i] = i + 1;
+    }
+  }
+  return out;
 }
 
 function fromProvenance(line: number, p: LineProvenance | undefined): BlameLine {

@@ -1,12 +1,12 @@
 // The CI policy check (PRODUCT.md §8): judges every commit of a range from its note and trailers (a merge's note holds its resolution's AI lines),
 // by the config at the base of the range and by the commit's own, so commits made with --no-verify are caught
 // too and no commit can weaken the policy that judges it.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { compileConfig, CONFIG_FILE, formatProblem, parseConfig, type CompiledConfig, type TeamConfig } from '../core/config';
-import { parseTraceRecord } from '../core/agentTrace';
+import { CONFIG_FILE, CONFIG_LIMITS, formatProblem, tooLargeMessage, type CompiledConfig } from '../core/config';
+import { compileConfigText, readConfigFile } from './teamConfig';
+import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
 import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput } from '../core/policy';
-import { parseTrailers } from '../core/trailers';
+import { parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
 import { NOTES_REF } from './notes';
@@ -42,6 +42,23 @@ export interface CommitCheck {
   readonly files: readonly CheckedFile[];
   readonly violations: readonly PolicyFinding[];
   readonly warnings: readonly PolicyFinding[];
+  /** Its hooks could not judge it (its AI-Unjudged trailer says why) and no readable note says what it holds. */
+  readonly unjudged?: string;
+  /** Why its note could not be read (it is then judged from its trailers alone). */
+  readonly noteProblem?: string;
+}
+
+/**
+ * Exit status of `ai-provenance check`; when several apply, the lowest. 2 also stands for a usage error (the CLI's own).
+ */
+export const CHECK_EXIT = Object.freeze({ clean: 0, violation: 1, unreadable: 2, unjudged: 3 });
+
+/** The exit status for a result: a violation, then an unreadable note, then a commit its hooks could not judge. */
+export function checkExitCode(result: CheckResult): number {
+  if (result.commits.some((c) => c.violations.length > 0)) return CHECK_EXIT.violation;
+  if (result.commits.some((c) => c.noteProblem !== undefined)) return CHECK_EXIT.unreadable;
+  if (result.commits.some((c) => c.unjudged !== undefined)) return CHECK_EXIT.unjudged;
+  return CHECK_EXIT.clean;
 }
 
 export interface CheckResult {
@@ -92,9 +109,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const commits: CommitCheck[] = [];
   for (const c of raw) {
     const trailers = parseTrailers(c.message);
-    const { files, source } = evidence(c, trailers, problems);
+    const { files, source, noteProblem } = evidence(c, trailers, problems);
     const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
     const verdict = judge(judgesFor(c.sha, bases, configs), { files: policyFiles, trailers, author: { name: c.name, email: c.email } });
+    // A note (written later, once the hooks could run again) says what such a commit holds; without one it stays unjudged.
+    const mark = source === 'note' || source === 'note+trailers' ? undefined : trailers.find((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
     commits.push({
       commit: c.sha,
       author: { name: c.name, email: c.email },
@@ -103,6 +122,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       files,
       violations: verdict.violations,
       warnings: verdict.warnings,
+      ...(mark ? { unjudged: mark.value.trim() || 'the hooks could not run' } : {}),
+      ...(noteProblem !== undefined ? { noteProblem } : {}),
     });
   }
   return { range, commits, problems, hasNotes };
@@ -161,7 +182,8 @@ function judge(judges: readonly Judge[], input: Omit<PolicyInput, 'config' | 'co
 
 async function topLevel(cwd: string): Promise<string> {
   try {
-    const out = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
+    // Only git's own line break goes: a path may end in spaces, or hold a line break of its own.
+    const out = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.replace(/\n$/, '');
     if (out) return out;
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
@@ -192,9 +214,11 @@ async function listCommits(cwd: string, range: readonly string[]): Promise<RawCo
 }
 
 /** The AI lines of a commit: its note when it has one, plus any critical file its trailers name that the note lacks. */
-function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]): { files: CheckedFile[]; source: EvidenceSource } {
+function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]): { files: CheckedFile[]; source: EvidenceSource; noteProblem?: string } {
   const files: CheckedFile[] = [];
+  const named = new Set<string>();
   let fromNote = false;
+  let noteProblem: string | undefined;
   if (c.note.trim() !== '') {
     const parsed = parseTraceRecord(c.note);
     if (parsed.ok) {
@@ -202,11 +226,15 @@ function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]
       for (const f of parsed.files) {
         const spans = mergeSpans(f.runs.map((r) => ({ startLine: r.start + 1, endLine: r.end })));
         const aiLines = spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
-        if (aiLines > 0) files.push({ path: f.path, aiLines, spans });
+        if (aiLines > 0 && !named.has(f.path)) {
+          files.push({ path: f.path, aiLines, spans });
+          named.add(f.path);
+        }
       }
     } else {
       // A broken note must not hide AI lines: say so, and judge from the trailers.
-      problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}`);
+      noteProblem = parsed.error;
+      problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}; the commit is judged from its trailers only`);
     }
   }
   let fromTrailers = false;
@@ -214,14 +242,20 @@ function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]
     for (const t of trailers) {
       if (t.token.toLowerCase() !== 'ai-critical') continue;
       for (const p of parsePathList(t.value)) {
-        if (files.some((f) => f.path === p)) continue;
+        if (named.has(p)) continue;
+        const bad = notePathProblem(p);
+        if (bad) {
+          problems.push(`commit ${c.sha}: its AI-Critical trailer names ${JSON.stringify(p)}, ${bad}; left out`);
+          continue;
+        }
         files.push({ path: p, spans: [] });
+        named.add(p);
         fromTrailers = true;
       }
     }
   }
   const source: EvidenceSource = fromNote ? (fromTrailers ? 'note+trailers' : 'note') : fromTrailers ? 'trailers' : 'none';
-  return { files, source };
+  return { files, source, ...(noteProblem !== undefined ? { noteProblem } : {}) };
 }
 
 /** The AI count of `AI-Lines: a/b`; undefined when absent or unreadable (then AI-Critical alone is the evidence). */
@@ -299,69 +333,97 @@ interface ConfigAt {
  */
 async function configsAt(cwd: string, shas: readonly string[], problems: string[]): Promise<Map<string, ConfigAt>> {
   const working: ConfigAt = { config: await workingTreeConfig(cwd, problems), key: WORKING_TREE };
-  // One cat-file process for every commit; commits sharing a config blob share its parse.
   const unique = [...new Set(shas)];
+  // Sizes first, for every commit in one process: a config over the size limit is reported, never read or parsed.
   const input = unique.map((s) => `${s}:${CONFIG_FILE}\n`).join('');
-  const out = (await gitBuffer(['cat-file', '--batch'], { cwd, input })).stdout;
+  const headers = (await git(['cat-file', '--batch-check'], { cwd, input })).stdout.split('\n');
+  const blobOf = new Map<string, { id: string; size: number }>();
+  unique.forEach((sha, i) => {
+    const m = /^([0-9a-f]+) blob (\d+)$/.exec(headers[i] ?? '');
+    if (m) blobOf.set(sha, { id: m[1]!, size: Number(m[2]) });
+  });
+  const small = [...new Set([...blobOf.values()].filter((b) => b.size <= CONFIG_LIMITS.size).map((b) => b.id))];
+  // Commits sharing a config blob share its parse; the blobs come from one `cat-file --batch`.
+  const texts = await readBlobs(cwd, small);
   const byBlob = new Map<string, ConfigAt>();
   const result = new Map<string, ConfigAt>();
-  let pos = 0;
   for (const sha of unique) {
-    const nl = out.indexOf(0x0a, pos);
-    const header = out.subarray(pos, nl).toString('utf8');
-    pos = nl + 1;
-    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-    if (!m) {
+    const blob = blobOf.get(sha);
+    if (!blob) {
       result.set(sha, working);
       continue;
     }
-    const size = Number(m[3]);
-    const body = out.subarray(pos, pos + size);
-    pos += size + 1;
-    if (m[2] !== 'blob') {
-      result.set(sha, working);
-      continue;
-    }
-    let at = byBlob.get(m[1]);
+    let at = byBlob.get(blob.id);
     if (!at) {
-      const parsed = parseConfig(body.toString('utf8'));
-      for (const p of parsed.problems) problems.push(formatProblem(`${sha.slice(0, 12)}:${CONFIG_FILE}`, p));
-      at = parsed.config ? { config: compileConfig(parsed.config), key: m[1] } : working;
-      byBlob.set(m[1], at);
+      const name = `${sha.slice(0, 12)}:${CONFIG_FILE}`;
+      const text = texts.get(blob.id);
+      if (text === undefined) {
+        problems.push(`${name}:1:1: ${tooLargeMessage(blob.size, 'bytes')}`);
+        at = working;
+      } else {
+        const { compiled, problems: found } = compileConfigText(text);
+        for (const p of found) problems.push(formatProblem(name, p));
+        at = compiled ? { config: compiled, key: blob.id } : working;
+      }
+      byBlob.set(blob.id, at);
     }
     result.set(sha, at);
   }
   return result;
 }
 
-async function workingTreeConfig(cwd: string, problems: string[]): Promise<CompiledConfig | undefined> {
-  const file = path.join(cwd, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    return undefined;
+/** Texts of blobs by id, through one `cat-file --batch`. */
+async function readBlobs(cwd: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.length === 0) return out;
+  const buf = (await gitBuffer(['cat-file', '--batch'], { cwd, input: ids.map((id) => `${id}\n`).join('') })).stdout;
+  let pos = 0;
+  for (const id of ids) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const m = /^[0-9a-f]+ \w+ (\d+)$/.exec(buf.subarray(pos, nl).toString('utf8'));
+    pos = nl + 1;
+    if (!m) continue;
+    const size = Number(m[1]);
+    out.set(id, buf.subarray(pos, pos + size).toString('utf8'));
+    pos += size + 1;
   }
-  const parsed = parseConfig(text);
-  for (const p of parsed.problems) problems.push(formatProblem(CONFIG_FILE, p));
-  const config: TeamConfig | undefined = parsed.config;
-  return config ? compileConfig(config) : undefined;
+  return out;
+}
+
+async function workingTreeConfig(cwd: string, problems: string[]): Promise<CompiledConfig | undefined> {
+  const read = await readConfigFile(path.join(cwd, CONFIG_FILE));
+  if (read.kind === 'too-large') problems.push(`${CONFIG_FILE}:1:1: ${tooLargeMessage(read.size, 'bytes')}`);
+  if (read.kind !== 'text') return undefined;
+  const { compiled, problems: found } = compileConfigText(read.text);
+  for (const p of found) problems.push(formatProblem(CONFIG_FILE, p));
+  return compiled;
 }
 
 /**
  * The `--format json` document (stable; `version` changes only with a breaking change):
- * `{version: 1, range, ok, summary: {commits, violations, warnings}, problems: string[], notesRef: boolean,
- *   commits: [{commit, author: {name, email}, subject, source, files: [{path, aiLines|null, ranges: [{startLine, endLine}]}],
+ * `{version: 1, range, ok, exitCode, summary: {commits, violations, warnings, unjudged, unreadableNotes}, problems: string[],
+ *   notesRef: boolean, commits: [{commit, author: {name, email}, subject, source, unjudged: string|null, noteProblem: string|null,
+ *   files: [{path, aiLines|null, ranges: [{startLine, endLine}]}],
  *   findings: [{level: "block"|"warn", rule: {index, reason, level, paths, reviewers}, files, message, howToFix|null}]}]}`.
+ * `ok` is true exactly when the exit status is 0. Strings are exact: JSON escapes control characters itself.
  */
 export function checkReport(result: CheckResult): unknown {
   const all = result.commits.flatMap((c) => [...c.violations, ...c.warnings]);
   const violations = all.filter((f) => f.level === 'block').length;
+  const exitCode = checkExitCode(result);
   return {
     version: 1,
     range: result.range,
-    ok: violations === 0,
-    summary: { commits: result.commits.length, violations, warnings: all.length - violations },
+    ok: exitCode === CHECK_EXIT.clean,
+    exitCode,
+    summary: {
+      commits: result.commits.length,
+      violations,
+      warnings: all.length - violations,
+      unjudged: result.commits.filter((c) => c.unjudged !== undefined).length,
+      unreadableNotes: result.commits.filter((c) => c.noteProblem !== undefined).length,
+    },
     problems: result.problems,
     notesRef: result.hasNotes,
     commits: result.commits.map((c) => ({
@@ -369,6 +431,8 @@ export function checkReport(result: CheckResult): unknown {
       author: c.author,
       subject: c.subject,
       source: c.source,
+      unjudged: c.unjudged ?? null,
+      noteProblem: c.noteProblem ?? null,
       files: c.files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? null, ranges: f.spans })),
       findings: [...c.violations, ...c.warnings].map((f) => ({
         level: f.level,

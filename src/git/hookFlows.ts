@@ -8,17 +8,19 @@ import { formatIdentity, parseIdentity, sameEmail } from '../core/identity';
 import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
 import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding } from '../core/policy';
 import { splitLines } from '../core/lines';
+import { terminalText } from '../core/terminalText';
 import { reanchor } from './lazyCore';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
 import { commitChanges, parsePrecomputed, readBlobs, type FileChange } from './diff';
 import { writeNote } from './notes';
-import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, type StagedDetail } from './provenance';
+import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, treeBlobs, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { forgetOrphans } from './orphans';
 import { loadTeamConfig } from './teamConfig';
-import { readOptional, readOptionalSync, WorkingState } from './workingState';
+import { CorruptStateError, readOptional, readOptionalSync, WorkingState } from './workingState';
 import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
+import { ensurePrivateDir, writePrivateFileIn } from './gitDirFiles';
 
 export { BLOCK_EXIT, REVISION_PLACEHOLDER };
 
@@ -66,7 +68,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
   const commentCharP = messageP.then((m) => commentCharFor(repo, m));
-  const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true });
+  // A corrupt entry of a file this commit leaves alone is reported once and left out; one of a file it commits
+  // makes the commit unjudged (below).
+  const corrupt = new Map<string, CorruptStateError>();
+  const onCorrupt = (err: CorruptStateError): void => void corrupt.set(err.file, err);
+  const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
   // Read before any entry: post-commit applies the advance only if no writer has changed the state since.
   const tokenP = state.generationToken();
   tokenP.catch(() => undefined);
@@ -94,6 +100,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const detail = amend
     ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn })
     : await plainP;
+  for (const c of detail.changes) {
+    const bad = corrupt.get(state.entryFile(c.path)) ?? (c.oldPath !== undefined ? corrupt.get(state.entryFile(c.oldPath)) : undefined);
+    if (bad) throw bad;
+  }
+  for (const err of corrupt.values()) io.warn(`ai-provenance: ${err.message}; the AI lines recorded in it are left out until it is deleted`);
   const files = detail.files;
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
@@ -106,7 +117,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (next !== message) writeFileSync(msgFile, next);
   }
 
-  mkdirSync(scratch, { recursive: true });
+  ensurePrivateDir(scratch);
   const protocol = Number(io.env['AI_PROVENANCE_HOOK_PROTOCOL'] ?? 1);
   if (tree !== undefined) writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   // commit-msg's shell reads it instead of asking git again.
@@ -128,6 +139,8 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (violations.length > 0) writeFileSync(path.join(scratch, 'refusal'), `${refusal(violations, repo, author.email)}\n`);
   }
   await precomputeAdvance(repo, state, scratch, detail, protocol, await tokenP);
+  // A corrupt entry left out above still exists: pending stays with it.
+  if (corrupt.size > 0) rmSync(path.join(scratch, 'advance', 'last'), { force: true });
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
 }
@@ -174,10 +187,11 @@ export async function commitMsg(repo: Repo, args: readonly string[], io: HookIO)
 
 function refusal(violations: readonly PolicyFinding[], repo: Repo, authorEmail: string): string {
   const lines = [`ai-provenance: commit refused: AI-written lines in critical paths need a reviewer's sign-off (.ai-provenance.json)`];
+  // Each line on its own: a file name or reason with a line break in it stays on its line.
   for (const v of violations) {
-    lines.push(`  files: ${v.files.join(', ')}`);
-    lines.push(`  rule:  critical[${v.ruleIndex}] "${v.rule.reason}" (${v.rule.paths.join(', ')})`);
-    lines.push(`  ${v.message}`);
+    lines.push(terminalText(`  files: ${v.files.join(', ')}`));
+    lines.push(terminalText(`  rule:  critical[${v.ruleIndex}] "${v.rule.reason}" (${v.rule.paths.join(', ')})`));
+    lines.push(terminalText(`  ${v.message}`));
   }
   const saved = path.relative(repo.root, path.join(repo.gitDir, 'COMMIT_EDITMSG')) || '.git/COMMIT_EDITMSG';
   lines.push(`  Your message is kept in ${saved}. Once reviewed, commit again with: git commit -e -F ${saved}`);
@@ -192,7 +206,7 @@ function refusal(violations: readonly PolicyFinding[], repo: Repo, authorEmail: 
     // git reads only the last paragraph as trailers: a sign-off set apart by a blank line would hide ours. (commit-msg
     // mends one typed below git's comments, but a message edited outside git's editor gets no such help.)
     lines.push(`  and in the editor add ${shown.length === 1 ? 'this line' : 'these lines'}${fill} directly under the AI-Lines:/AI-Critical: trailers, with no blank line between:`);
-    for (const l of shown) lines.push(`    ${l}`);
+    for (const l of shown) lines.push(terminalText(`    ${l}`));
   }
   return lines.join('\n');
 }
@@ -242,8 +256,7 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
     keep = unnoted;
     if (files.some((f) => f.runs.length > 0)) {
       await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));
-      await fsp.mkdir(scratch, { recursive: true });
-      await fsp.writeFile(path.join(scratch, 'written'), `${head}\n`);
+      writePrivateFileIn(scratch, 'written', `${head}\n`);
     }
   }
   await advanceState(repo, state, head, keep);
@@ -293,7 +306,7 @@ async function mergeProvenance(
 }
 
 /** Provenance of commit `head` from the working state (the fallback when prepare-commit-msg's precomputation is missing). */
-async function committedProvenance(repo: Repo, state: WorkingState, head: string, config: CompiledConfig): Promise<CommitFileProvenance[]> {
+export async function committedProvenance(repo: Repo, state: WorkingState, head: string, config: CompiledConfig): Promise<CommitFileProvenance[]> {
   const parent = (await parentOf(repo, head)) ?? emptyTree(repo);
   const changes = (await commitChanges(repo, parent, head)).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0);
   const paths = new Set(await state.paths());
@@ -338,7 +351,7 @@ export async function postRewrite(repo: Repo, kind: string, input: string, io: H
   return 0;
 }
 
-async function writeCarriedNote(repo: Repo, target: string, sources: readonly string[], config: CompiledConfig, io: HookIO): Promise<void> {
+export async function writeCarriedNote(repo: Repo, target: string, sources: readonly string[], config: CompiledConfig, io: HookIO): Promise<void> {
   const files = await carriedProvenance(repo, target, sources, { config, report: io.warn });
   if (!files.some((f) => f.runs.length > 0)) return;
   await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: io.toolVersion })));
@@ -444,16 +457,10 @@ async function pruneUntouched(repo: Repo, state: WorkingState, paths: ReadonlySe
 }
 
 /** Moves committed lines out of the working state (post-commit fallback), against HEAD's version of each file. */
-async function advanceState(repo: Repo, state: WorkingState, head: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
+export async function advanceState(repo: Repo, state: WorkingState, head: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
   const paths = (await state.paths()).filter((p) => !keep.has(p));
   if (paths.length === 0) return;
-  const r = await git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', head, '--', ...paths], { cwd: repo.root });
-  const ids = new Map<string, string>();
-  for (const rec of r.stdout.split('\0')) {
-    const tab = rec.indexOf('\t');
-    const [, type, id] = rec.slice(0, Math.max(tab, 0)).split(' ');
-    if (tab >= 0 && type === 'blob' && id) ids.set(rec.slice(tab + 1), id);
-  }
+  const ids = await treeBlobs(repo, head, paths);
   const blobs = await readBlobs(repo, [...ids.values()]);
   for (const p of paths) {
     const id = ids.get(p);
@@ -500,7 +507,7 @@ async function squashSources(repo: Repo): Promise<string[]> {
   return [...new Set(ids)];
 }
 
-function hasContent(message: string, commentChar: string): boolean {
+export function hasContent(message: string, commentChar: string): boolean {
   return message.split('\n').some((l) => l.trim() !== '' && !l.startsWith(commentChar));
 }
 
@@ -547,7 +554,7 @@ async function psField(pid: number, field: string): Promise<string | undefined> 
 }
 
 /** The comment character, read from git's own template in the message when it is there (saves a git process). */
-async function commentCharFor(repo: Repo, message: string): Promise<string> {
+export async function commentCharFor(repo: Repo, message: string): Promise<string> {
   const shown = /^(\S) Please enter the commit message/m.exec(message);
   if (shown) return shown[1]!;
   // Without git's template (`-m`, `-F`) there are no comment lines unless some line starts with punctuation.

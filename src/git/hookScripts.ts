@@ -1,18 +1,41 @@
 // The POSIX sh bodies of our git hooks. They decide without Node when there is nothing to do, and start Node at
 // most once per commit: prepare-commit-msg's Node run precomputes what commit-msg and post-commit need.
-import { NON_DELIVERABLE_DOMAIN, OWNED_TOKENS } from '../core/trailers';
+import { NON_DELIVERABLE_DOMAIN, OWNED_TOKENS, UNJUDGED_TOKEN } from '../core/trailers';
 import { DIFF_FLAGS, PRECOMPUTED_END } from './diff';
 import { NOTES_REF } from './notes';
+import { CONFIG_FILE } from '../core/names';
 
 /** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
 export const BLOCK_EXIT = 10;
 /**
  * The layout of prepare-commit-msg's precomputation these scripts read, passed to Node: scripts installed by an
  * older version (without it) still get the layout they read after the package is upgraded.
+* 4: when Node cannot judge the commit it writes why into `failed` (and `may-block` where a block rule may apply) and
+ *    prints nothing: commit-msg refuses, or post-commit prints the one line (3 and before: Node prints it).
  * 3: the advance is checked by the working state's generation token and lists the entries it deletes (2: one `list`
- * file of every entry with their texts concatenated in `check`; 1: marker files in before/, absent/, delete/).
+ *    file of every entry with their texts concatenated in `check`; 1: marker files in before/, absent/, delete/).
  */
-export const HOOK_PROTOCOL = 3;
+export const HOOK_PROTOCOL = 4;
+
+/** Where hooks that could not do their part leave what the next hook that can must catch up on (in the per-worktree git dir). */
+export const CATCH_UP_FILE = 'ai-provenance-unjudged';
+
+// The lines a commit whose AI lines cannot be judged may get, shared by the shell (where `why` is a variable: no
+// double quote, backslash, dollar or backquote in the fixed text) and Node.
+/** Printed once for a commit made without its AI lines judged. */
+export function unjudgedLine(why: string): string {
+  return `ai-provenance: this commit's AI lines were not judged (${why}); it carries an ${UNJUDGED_TOKEN} trailer that 'ai-provenance check' reports, and its recorded AI lines are kept for the next commit that can judge them`;
+}
+
+/** The refusal, when a block rule may apply to a commit that cannot be judged; `message` names the kept message file. */
+export function unjudgedRefusal(why: string, message: string): string {
+  return `ai-provenance: commit refused: the block rules of .ai-provenance.json cannot be checked (${why}); fix that and commit again (git commit -e -F ${message}), or commit with --no-verify and 'ai-provenance check' reports the commit as unjudged`;
+}
+
+/** Printed when post-commit or post-rewrite could not write the notes of commits already made. */
+export function notesLaterLine(why: string): string {
+  return `ai-provenance: the notes of this change could not be written (${why}); the recorded AI lines are kept and the next commit's hook writes them`;
+}
 /** Stands for the commit id in the precomputed note until post-commit knows it. */
 export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
 
@@ -31,7 +54,8 @@ const GIT_DIR_HINT: Record<GitHookName, string> = {
 };
 
 const PRELUDE = (name: GitHookName, cliPath: string): string => `#!/bin/sh
-# ai-provenance ${name} hook. Any failure of its own prints one line and lets the commit through.
+# ai-provenance ${name} hook. A failure of its own prints one line per commit, keeps the recorded AI lines, and marks
+# the commit for 'ai-provenance check'; it stops the commit only where a block rule may apply.
 ap_hook=${name}
 ap_cli=${shQuote(cliPath)}
 [ -n "\${AI_PROVENANCE_CLI-}" ] && ap_cli=$AI_PROVENANCE_CLI
@@ -54,6 +78,11 @@ else
   ap_dirs=$(git rev-parse --absolute-git-dir --git-common-dir 2>/dev/null) || exit 0
   ap_gitdir=\${ap_dirs%%"$ap_nl"*}
   ap_common=\${ap_dirs#*"$ap_nl"}
+  # A path with a line break in it: one question at a time.
+  case $ap_common in *"$ap_nl"*)
+    ap_gitdir=$(git rev-parse --absolute-git-dir 2>/dev/null) || exit 0
+    ap_common=$(git rev-parse --git-common-dir 2>/dev/null) || exit 0 ;;
+  esac
   case $ap_common in /*) ;; *) ap_common=$PWD/$ap_common ;; esac
 fi
 ap_state=$ap_common/ai-provenance
@@ -61,16 +90,36 @@ ap_scratch=$ap_gitdir/ai-provenance-commit
 ap_notes=${NOTES_REF}
 # Set where Node's stdin carries prepare-commit-msg's precomputed git answers.
 ap_precomputed=
+# Why Node could not run, when ap_run returns 127.
+ap_why=
 
-ap_run() {
+# What the hooks write in the git dir is theirs: a symlink planted in its place is removed, never written through.
+ap_plain() { [ ! -L "$1" ] || rm -f -- "$1"; }
+ap_plain "$ap_scratch"
+# Empties a marker (they count only when non-empty) with a shell builtin.
+ap_empty() { [ -s "$1" ] || return 0; ap_plain "$1"; : > "$1"; }
+# Prints a line to stderr with control characters shown, not acted on (they may come from a path or an error).
+ap_say() { printf '%s\\n' "$1" | LC_ALL=C tr '\\000-\\010\\013-\\037\\177' '?' >&2; }
+# Leaves a line for the next Node run that can catch up on what this hook could not do.
+ap_catch_up() {
+  ap_plain "$ap_gitdir/${CATCH_UP_FILE}"
+  printf '%s\\n' "$1" >> "$ap_gitdir/${CATCH_UP_FILE}"
+}
+
+# Whether Node and the CLI are there; sets ap_why when not.
+ap_can_run() {
   if ! command -v "$ap_node" >/dev/null 2>&1; then
-    echo "ai-provenance: node ('$ap_node') not found on PATH; $ap_hook hook skipped, the commit is not affected" >&2
-    return 0
+    ap_why="node ('$ap_node') not found on PATH"
+    return 1
   fi
   if [ ! -f "$ap_cli" ]; then
-    echo "ai-provenance: $ap_cli not found (reinstall with 'ai-provenance install'); $ap_hook hook skipped, the commit is not affected" >&2
-    return 0
+    ap_why="$ap_cli not found; reinstall with 'ai-provenance install'"
+    return 1
   fi
+}
+
+ap_run() {
+  ap_can_run || return 127
   # The hook opens no TLS connection: a certificate bundle named in NODE_EXTRA_CA_CERTS would only be parsed at
   # Node's start-up (tens of ms for a system bundle). The launcher hands the value back to the processes it starts.
   AI_PROVENANCE_EXTRA_CA_CERTS=\${NODE_EXTRA_CA_CERTS-} NODE_EXTRA_CA_CERTS= AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common AI_PROVENANCE_HOOK_PROTOCOL=${HOOK_PROTOCOL} AI_PROVENANCE_PRECOMPUTED=$ap_precomputed "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
@@ -143,38 +192,70 @@ ap_has_our_trailers() {
   return 1
 }
 
+# The commit cannot be judged (ap_why says why): the message gets an ${UNJUDGED_TOKEN} trailer for 'ai-provenance check',
+# the working state stays as it is for the next hook that can run to catch up on, and commit-msg (refusing where a
+# block rule may apply) or post-commit prints the one line.
+ap_unjudged() {
+  [ -n "$ap_why" ] || ap_why='the ai-provenance CLI failed'
+  git interpret-trailers --in-place --trailer "${UNJUDGED_TOKEN}: $ap_why" "$ap_msg" 2>/dev/null
+  # As git commit -s does on an empty message: line 1 stays free for the subject, a blank line before the trailer.
+  { IFS= read -r ap_l1; IFS= read -r ap_l2; } < "$ap_msg"
+  if [ -z "$ap_l1" ]; then
+    case $ap_l2 in ${UNJUDGED_TOKEN}:*)
+      ap_plain "$ap_msg.ai-provenance"
+      { echo; cat "$ap_msg"; } > "$ap_msg.ai-provenance" && mv -f "$ap_msg.ai-provenance" "$ap_msg" ;;
+    esac
+  fi
+  [ -d "$ap_scratch" ] || mkdir -p "$ap_scratch"
+  ap_plain "$ap_scratch/failed"
+  printf '%s\\n' "$ap_why" > "$ap_scratch/failed"
+  # Without Node, any block rule in the config may apply.
+  if [ -f ${shQuote(CONFIG_FILE)} ] && grep -q '"block"' ${shQuote(CONFIG_FILE)} 2>/dev/null; then
+    ap_plain "$ap_scratch/may-block"
+    echo block > "$ap_scratch/may-block"
+  fi
+  ap_catch_up "after $(git rev-parse -q --verify HEAD 2>/dev/null)"
+}
+
+ap_msg=\${1-}
 # Markers count only when non-empty, so emptying them (a shell builtin) retires the last commit's precomputation.
-[ -s "$ap_scratch/done" ] && : > "$ap_scratch/done"
-[ -s "$ap_scratch/failed" ] && : > "$ap_scratch/failed"
+ap_empty "$ap_scratch/done"
+ap_empty "$ap_scratch/failed"
+ap_empty "$ap_scratch/may-block"
 case \${2-} in merge) exit 0 ;; esac
 if ap_replaying; then
   # Replayed messages keep their trailers; only a rebase squash/fixup recomputes them from the notes.
   [ -e "$ap_gitdir/rebase-merge/current-fixups" ] && ap_has_notes && ap_run "$@"
   exit 0
 fi
-if [ -e "$ap_state/pending" ] && { ! command -v "$ap_node" >/dev/null 2>&1 || [ ! -f "$ap_cli" ]; }; then
-  # Says what is missing; there is nothing to compute for.
-  ap_run "$@"
+if [ -e "$ap_state/pending" ] && ! ap_can_run; then
+  ap_unjudged
 elif [ -e "$ap_state/pending" ]; then
   # git computes what Node needs while Node starts, on another core: the staged diff (on Node's stdin) and the tree
   # this commit will have (for post-commit's check; only when prepare-commit-msg finished its precomputation).
+  ap_plain "$ap_scratch.tree"
   LC_ALL=C GIT_OPTIONAL_LOCKS=0 git write-tree > "$ap_scratch.tree" 2>/dev/null &
   ap_wt=$!
   {
     LC_ALL=C GIT_OPTIONAL_LOCKS=0 git diff-index --cached ${DIFF_FLAGS.join(' ')} HEAD -- 2>/dev/null
     printf '\\n${PRECOMPUTED_END} %s\\n' "$?"
   } 2>/dev/null | { ap_precomputed=1; ap_run "$@"; }
+  ap_rc=$?
   if wait "$ap_wt" && [ -s "$ap_scratch/done" ] && read -r ap_tree < "$ap_scratch.tree"; then
     echo "$ap_tree" > "$ap_scratch/tree"
+  elif [ ! -s "$ap_scratch/done" ] && [ ! -s "$ap_scratch/failed" ]; then
+    # Node ended without finishing or saying why (it crashed, or was killed).
+    ap_why="the ai-provenance CLI exited with status $ap_rc"
+    ap_unjudged
   fi
 elif [ "\${2-}" = squash ]; then
-  ap_has_notes && ap_run "$@"
+  ap_has_notes && { ap_run "$@" || ap_unjudged; }
 # Only an amend of a commit that has a note has anything to carry.
 elif { [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; } && ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1; then
-  ap_run "$@"
+  ap_run "$@" || ap_unjudged
 elif ap_has_our_trailers "$1"; then
   # A reused message (-C, -F, a template) may carry our trailers from another commit: Node takes out what is not true here.
-  ap_run "$@"
+  ap_run "$@" || ap_unjudged
 fi
 exit 0
 `;
@@ -192,14 +273,18 @@ ap_signed_off() {
   ap_author=$(printf '%s' "\${ap_author%%>*}" | tr 'A-Z' 'a-z')
   ap_reviews=$(git interpret-trailers --parse --no-divider < "$1" 2>/dev/null | tr 'A-Z' 'a-z' | sed -n -e 's/^ai-reviewed-by: *\\(.*<\\)\\{0,1\\}\\([^<> ]*@[^<> ]*\\)>\\{0,1\\} *$/\\2/p')
   [ -n "$ap_reviews" ] || return 1
+  # The sign-offs are split into words, never expanded as file names: a sign-off such as <*@example.com> must not
+  # turn into the name of a file that happens to match it.
+  set -f
   while IFS= read -r ap_allowed; do
     ap_ok=
     for ap_r in $ap_reviews; do
       [ "$ap_r" = "$ap_author" ] && continue
       case " $ap_allowed " in *" * "*|*" $ap_r "*) ap_ok=1 ;; esac
     done
-    [ -n "$ap_ok" ] || return 1
+    [ -n "$ap_ok" ] || { set +f; return 1; }
   done < "$ap_scratch/reviewers"
+  set +f
   return 0
 }
 
@@ -245,6 +330,7 @@ ap_only_ours() {
 # (--cleanup=whitespace or verbatim); the message's text lines keep their order. Anything else is left byte for byte.
 ap_join_review() {
   # The joined message is written only where there is something to join: no file and no process otherwise.
+  ap_plain "$1.ai-provenance"
   awk -v cc="$ap_cc" -v ours="$ap_ours" -v out="$1.ai-provenance" '
     # c: comment, b: blank, t: text.
     function kind(s) {
@@ -289,16 +375,28 @@ ap_join_review() {
     }' "$1" && [ -f "$1.ai-provenance" ] && mv -f "$1.ai-provenance" "$1"
 }
 
-[ -s "$ap_scratch/failed" ] && exit 0
+# Without our trailers the user left the message empty: take them out so that git aborts as it would without us.
+ap_drop_ours_if_empty() {
+  ap_only_ours "$1" || return 1
+  ap_plain "$1.ai-provenance"
+  awk -v ours="$ap_ours" 'tolower($0) ~ ours { next } { print }' "$1" > "$1.ai-provenance" && mv -f "$1.ai-provenance" "$1"
+  return 0
+}
+
+if [ -s "$ap_scratch/failed" ]; then
+  # prepare-commit-msg could not judge the commit: refused where a block rule may apply, else post-commit says so.
+  ap_comment_char
+  ap_drop_ours_if_empty "$1" && exit 0
+  [ -s "$ap_scratch/may-block" ] || exit 0
+  IFS= read -r ap_why < "$ap_scratch/failed"
+  ap_say "${unjudgedRefusal('$ap_why', '${ap_gitdir#"$PWD"/}/COMMIT_EDITMSG')}"
+  exit 1
+fi
 if [ -s "$ap_scratch/done" ]; then
   ap_comment_char
   # A block rule wants a sign-off (prepare-commit-msg listed its reviewers): it may sit below git's comments.
   [ -f "$ap_scratch/reviewers" ] && ap_join_review "$1"
-  # Without our trailers the user left the message empty: take them out so that git aborts as it would without us.
-  if ap_only_ours "$1"; then
-    awk -v ours="$ap_ours" 'tolower($0) ~ ours { next } { print }' "$1" > "$1.ai-provenance" && mv -f "$1.ai-provenance" "$1"
-    exit 0
-  fi
+  ap_drop_ours_if_empty "$1" && exit 0
   [ -f "$ap_scratch/reviewers" ] || exit 0
   ap_signed_off "$1" && exit 0
   # No sign-off line at all: the refusal prepare-commit-msg wrote says it all, and Node starts once per commit.
@@ -310,7 +408,14 @@ elif [ ! -e "$ap_state/pending" ]; then
   exit 0
 fi
 ap_run "$@"
-[ $? -eq ${BLOCK_EXIT} ] && exit 1
+ap_rc=$?
+[ $ap_rc -eq ${BLOCK_EXIT} ] && exit 1
+if [ $ap_rc -ne 0 ] && grep -q '"block"' ${shQuote(CONFIG_FILE)} 2>/dev/null; then
+  # Node could not run, or ended without a verdict, where a block rule may apply.
+  [ -n "$ap_why" ] || ap_why="the ai-provenance CLI exited with status $ap_rc"
+  ap_say "${unjudgedRefusal('$ap_why', '${ap_gitdir#"$PWD"/}/COMMIT_EDITMSG')}"
+  exit 1
+fi
 exit 0
 `;
 
@@ -331,14 +436,19 @@ ap_apply() {
     git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 <<AP_NOTE || return 1
 \${ap_note%%"${REVISION_PLACEHOLDER}"*}$ap_head\${ap_note#*"${REVISION_PLACEHOLDER}"}
 AP_NOTE
+    ap_plain "$ap_scratch/written"
     echo "$ap_head" > "$ap_scratch/written"
   elif [ -f "$ap_scratch/note.json" ] && [ ! -f "$ap_scratch/written" ]; then
     sed "s/${REVISION_PLACEHOLDER}/$ap_head/" "$ap_scratch/note.json" | git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 || return 1
+    ap_plain "$ap_scratch/written"
     echo "$ap_head" > "$ap_scratch/written"
   fi
   # Applied (nothing of this precomputation may be applied again) once the advance below is, or when there is none.
   [ -d "$ap_scratch/advance" ] || { : > "$ap_scratch/done"; return 0; }
+  # Entries are swapped only into real folders of the working state, never through a symlink planted for one.
+  [ -L "$ap_state" ] && return 1
   # The lock is a file only one writer can create (noclobber); taken in this shell, without a subshell's fork.
+  ap_plain "$ap_state/lock"
   set -C
   { echo "$$ - sh" > "$ap_state/lock"; } 2>/dev/null
   ap_locked=$?
@@ -348,7 +458,12 @@ AP_NOTE
   # prepare-commit-msg saw before it read any entry means no entry changed since; otherwise Node redoes the advance.
   ap_adv=$ap_scratch/advance
   IFS= read -r ap_want < "$ap_adv/generation" && IFS= read -r ap_gen < "$ap_state/generation" && [ "$ap_gen" = "$ap_want" ] || { ap_unlock; return 1; }
-  read -r ap_entries < "$ap_scratch/entries" || { ap_unlock; return 1; }
+  # Every line of it: a repository path may hold a line break, and a first line alone would name another folder.
+  ap_entries=
+  while IFS= read -r ap_l; do ap_entries="\${ap_entries:+$ap_entries$ap_nl}$ap_l"; done < "$ap_scratch/entries"
+  [ -n "$ap_entries" ] || { ap_unlock; return 1; }
+  # Entries are swapped only into a real folder of the working state, never through a symlink planted for one.
+  [ -L "$ap_entries" ] && { ap_unlock; return 1; }
   for ap_b in "$ap_adv"/after/*; do
     [ -e "$ap_b" ] || continue
     { [ -d "$ap_entries" ] || mkdir -p "$ap_entries"; } && mv -f "$ap_adv"/after/* "$ap_entries"/ || { ap_unlock; return 1; }
@@ -374,22 +489,36 @@ AP_NOTE
   rm -rf -- "$@" "$ap_adv" "$ap_state/lock"
   # Watchers re-read on this change, after the entries changed. It is also the token a later commit compares: it
   # names this commit, and written after the lock is released it can only make a token differ, never match.
+  ap_plain "$ap_state/generation"
   echo "$$ $ap_head" > "$ap_state/generation"
   : > "$ap_scratch/done"
   return 0
 }
 
-[ -s "$ap_scratch/failed" ] && exit 0
+# Node could not write this commit's note: the next hook that can writes it, from the working state kept as it is.
+ap_notes_later() {
+  [ -n "$ap_why" ] || ap_why="the ai-provenance CLI exited with status $1"
+  ap_catch_up "commit $(git rev-parse -q --verify HEAD 2>/dev/null)"
+  ap_say "${notesLaterLine('$ap_why')}"
+}
+
+if [ -s "$ap_scratch/failed" ]; then
+  # prepare-commit-msg could not judge this commit (and marked it): the commit's one line is said here.
+  IFS= read -r ap_why < "$ap_scratch/failed"
+  ap_empty "$ap_scratch/failed"
+  ap_say "${unjudgedLine('$ap_why')}"
+  exit 0
+fi
 if [ -s "$ap_scratch/done" ]; then
-  ap_apply || ap_run
+  ap_apply || ap_run || ap_notes_later $?
   exit 0
 fi
 if ap_replaying; then
   # A cherry-pick carries the picked commit's note; rebased commits get theirs in post-rewrite.
-  [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && [ ! -d "$ap_gitdir/rebase-merge" ] && [ ! -d "$ap_gitdir/rebase-apply" ] && ap_has_notes && ap_run
+  [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && [ ! -d "$ap_gitdir/rebase-merge" ] && [ ! -d "$ap_gitdir/rebase-apply" ] && ap_has_notes && { ap_run || ap_notes_later $?; }
   exit 0
 fi
-[ -e "$ap_state/pending" ] && ap_run
+[ -e "$ap_state/pending" ] && { ap_run || ap_notes_later $?; }
 exit 0
 `;
 
@@ -405,7 +534,13 @@ if [ "\${1-}" = amend ]; then
   fi
   git notes --ref="$ap_notes" list "\${ap_input%% *}" >/dev/null 2>&1 || exit 0
 fi
-printf '%s\\n' "$ap_input" | ap_run "$@"
+if ap_can_run; then
+  printf '%s\\n' "$ap_input" | ap_run "$@" && exit 0
+  ap_why="the ai-provenance CLI exited with status $?"
+fi
+# Node could not carry the notes: the next hook that can carries them, from the old commits named here.
+printf '%s\\n' "$ap_input" | while read -r ap_old ap_new ap_x; do ap_catch_up "rewrite $ap_old $ap_new"; done
+ap_say "${notesLaterLine('$ap_why')}"
 exit 0
 `;
 

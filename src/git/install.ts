@@ -2,7 +2,8 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { shQuote } from './hookScripts';
-import { git, GitError } from './run';
+import { GitError } from './run';
+import { revParse } from './repo';
 
 export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -87,14 +88,14 @@ interface Manifest {
 
 /** Where git runs hooks for the repository containing `cwd` (honours core.hooksPath, worktrees, submodules). */
 export async function locateRepo(cwd: string): Promise<RepoLocation> {
-  let out: string;
+  let answers: string[];
   try {
-    out = (await git(['rev-parse', '--show-toplevel', '--git-common-dir', '--git-path', 'hooks'], { cwd })).stdout;
+    answers = await revParse(cwd, [['--show-toplevel'], ['--git-common-dir'], ['--git-path', 'hooks']]);
   } catch (err) {
     if (err instanceof GitError) throw new InstallError(`${cwd}: not a git repository with a working tree`);
     throw err;
   }
-  const [top, common, hooks] = out.split('\n');
+  const [top, common, hooks] = answers;
   if (!top || !common || !hooks) throw new InstallError(`${cwd}: not a git repository with a working tree`);
   return { topLevel: path.resolve(cwd, top), commonDir: path.resolve(cwd, common), hooksDir: path.resolve(cwd, hooks) };
 }

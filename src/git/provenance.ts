@@ -107,16 +107,28 @@ async function notesOf(repo: Repo, commits: readonly string[], report?: (line: s
   return out;
 }
 
-/** Blob ids of `paths` in `commit`, through one `ls-tree` with literal pathspecs. */
+/** Pathspecs up to this many (and this many characters in all) go on the command line; beyond, the whole tree is listed. */
+const MAX_PATHSPECS = 64;
+const MAX_PATHSPEC_CHARS = 16 * 1024;
+
+/**
+ * Blob ids of `paths` in `commit`: through one `ls-tree` with literal pathspecs, or for many paths (a note may name a
+ * hundred thousand files) one listing of the whole tree, filtered here, which neither outgrows a command line nor
+ * makes git match every entry against every pathspec.
+ */
 export async function treeBlobs(repo: Repo, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
   const map = new Map<string, string>();
   if (paths.length === 0) return map;
-  const r = await git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths], { cwd: repo.root });
+  const few = paths.length <= MAX_PATHSPECS && paths.reduce((n, p) => n + p.length, 0) <= MAX_PATHSPEC_CHARS;
+  const args = few ? ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths] : ['ls-tree', '-r', '-z', '--full-tree', commit];
+  const wanted = few ? undefined : new Set(paths);
+  const r = await git(args, { cwd: repo.root });
   for (const rec of r.stdout.split('\0')) {
     const tab = rec.indexOf('\t');
     if (tab < 0) continue;
     const [, type, id] = rec.slice(0, tab).split(' ');
-    if (type === 'blob' && id) map.set(rec.slice(tab + 1), id);
+    const p = rec.slice(tab + 1);
+    if (type === 'blob' && id && (!wanted || wanted.has(p))) map.set(p, id);
   }
   return map;
 }
@@ -132,7 +144,8 @@ async function attribute(
   const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
   // Only files something is recorded for need their text: the rest count as added lines with no AI among them.
   const needed = changes.filter((c) => c.addedCount > 0 && (stateFrom(c) !== undefined || carriedPath(c)));
-  const blobs = await readBlobs(repo, [...needed.map((c) => c.newBlob), ...sourceBlobIds], { onDisk: (id) => diskPathOf(repo, needed, id) });
+  const byBlob = new Map(needed.map((c) => [c.newBlob, c]));
+  const blobs = await readBlobs(repo, [...needed.map((c) => c.newBlob), ...sourceBlobIds], { onDisk: (id) => diskPathOf(repo, byBlob, id) });
   const neededSet = new Set(needed);
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
@@ -188,7 +201,7 @@ function restrict(layers: readonly LineProvenance[][], added: readonly (readonly
 }
 
 /** The working-tree file that may hold blob `id` of a staged change (staged as it is on disk, the usual case). */
-function diskPathOf(repo: Repo, changes: readonly FileChange[], id: string): string | undefined {
-  const c = changes.find((x) => x.newBlob === id);
+function diskPathOf(repo: Repo, changes: ReadonlyMap<string, FileChange>, id: string): string | undefined {
+  const c = changes.get(id);
   return c && fromRepoPath(repo, c.path);
 }

@@ -28,16 +28,27 @@ export class NotARepositoryError extends Error {
   }
 }
 
+/**
+ * `git rev-parse` answers, one per query (each query a list of its arguments), through one process; a path with a
+ * line break in it makes the lines ambiguous, and then each query is asked on its own. Rejects with GitError.
+ */
+export async function revParse(cwd: string, queries: readonly (readonly string[])[]): Promise<string[]> {
+  const out = (await run().git(['rev-parse', ...queries.flat()], { cwd })).stdout.replace(/\n$/, '');
+  const lines = out.split('\n');
+  if (lines.length === queries.length) return lines;
+  return Promise.all(queries.map(async (q) => (await run().git(['rev-parse', ...q], { cwd })).stdout.replace(/\n$/, '')));
+}
+
 /** Finds the repository containing `cwd` with a single `git rev-parse`. */
 export async function discoverRepo(cwd: string): Promise<Repo> {
-  let out: string;
+  let answers: string[];
   try {
-    out = (await run().git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--show-object-format'], { cwd })).stdout;
+    answers = await revParse(cwd, [['--show-toplevel'], ['--absolute-git-dir'], ['--git-common-dir'], ['--show-object-format']]);
   } catch (err) {
     if (err instanceof run().GitError) throw new NotARepositoryError(cwd);
     throw err;
   }
-  const [root, gitDir, common, format] = out.replace(/\n$/, '').split('\n');
+  const [root, gitDir, common, format] = answers;
   if (!root || !gitDir || !common) throw new NotARepositoryError(cwd);
   const commonDir = path.resolve(cwd, common);
   const worktreeId = samePath(gitDir, commonDir) ? 'main' : path.basename(gitDir);

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { CheckedFile, CheckResult, CommitCheck, LineSpan } from './check';
 import type { PolicyFinding } from '../core/policy';
+import { CONFIG_FILE } from '../core/names';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -75,14 +76,39 @@ export const RULES: readonly SarifRule[] = [
     defaultConfiguration: { level: 'warning' },
     properties: { tags: ['ai-provenance', 'review'] },
   },
+  {
+    id: 'ai-provenance/unjudged-commit',
+    name: 'UnjudgedCommit',
+    shortDescription: { text: 'A commit whose AI lines its hooks could not judge' },
+    fullDescription: {
+      text: 'The commit hooks could not run when this commit was made (Node or the CLI missing, an internal error), so its AI lines were not judged against the critical-path policy; it carries an AI-Unjudged trailer and has no note saying what it holds.',
+    },
+    help: {
+      text: 'Fix the hooks where the commit was made (ai-provenance install); the next commit there writes the missing note: push it (git push origin refs/notes/ai-provenance). Otherwise review the commit by hand.',
+    },
+    defaultConfiguration: { level: 'error' },
+    properties: { tags: ['ai-provenance', 'review'] },
+  },
+  {
+    id: 'ai-provenance/unreadable-note',
+    name: 'UnreadableNote',
+    shortDescription: { text: 'A commit whose ai-provenance note cannot be read' },
+    fullDescription: { text: 'The commit\'s note on refs/notes/ai-provenance is malformed, names a path outside the repository, or is too large; the commit was judged from its trailers alone.' },
+    help: { text: 'Rewrite or remove the note (git notes --ref=ai-provenance remove <commit>) and check the commit again.' },
+    defaultConfiguration: { level: 'error' },
+    properties: { tags: ['ai-provenance'] },
+  },
 ];
 
 /** One result per commit, finding and file, located at the file's first AI span in that commit's version. */
 export function toSarif(result: CheckResult, toolVersion: string): SarifLog {
   const results: SarifResult[] = [];
   for (const c of result.commits) {
-    for (const f of c.violations) results.push(...findingResults(c, f, 0));
-    for (const f of c.warnings) results.push(...findingResults(c, f, 1));
+    const byPath = new Map(c.files.map((f) => [f.path, f]));
+    for (const f of c.violations) results.push(...findingResults(c, f, 0, byPath));
+    for (const f of c.warnings) results.push(...findingResults(c, f, 1, byPath));
+    if (c.unjudged !== undefined) results.push(commitResult(c, 2, `its hooks could not run (${c.unjudged}) and it has no note, so its AI lines were not judged`));
+    if (c.noteProblem !== undefined) results.push(commitResult(c, 3, `its note cannot be read (${c.noteProblem}); it was judged from its trailers alone`));
   }
   const notifications = result.problems.map((text) => ({ level: 'warning' as const, message: { text } }));
   return {
@@ -98,10 +124,24 @@ export function toSarif(result: CheckResult, toolVersion: string): SarifLog {
   };
 }
 
-function findingResults(c: CommitCheck, finding: PolicyFinding, ruleIndex: 0 | 1): SarifResult[] {
+/** A finding about a commit as a whole, located at the config whose policy it concerns. */
+function commitResult(c: CommitCheck, ruleIndex: 2 | 3, what: string): SarifResult {
+  const rule = RULES[ruleIndex]!;
+  return {
+    ruleId: rule.id,
+    ruleIndex,
+    level: rule.defaultConfiguration.level,
+    message: { text: `Commit ${c.commit.slice(0, 12)} "${c.subject}" by ${c.author.name} <${c.author.email}>: ${what}` },
+    locations: [location(CONFIG_FILE, undefined)],
+    partialFingerprints: { 'aiProvenanceFinding/v1': createHash('sha256').update(`${c.commit}\0${rule.id}`).digest('hex') },
+    properties: { commit: c.commit, author: c.author.email, evidence: c.source },
+  };
+}
+
+function findingResults(c: CommitCheck, finding: PolicyFinding, ruleIndex: 0 | 1, byPath: ReadonlyMap<string, CheckedFile>): SarifResult[] {
   const rule = RULES[ruleIndex];
   return finding.files.map((p) => {
-    const file: CheckedFile = c.files.find((f) => f.path === p) ?? { path: p, spans: [] };
+    const file: CheckedFile = byPath.get(p) ?? { path: p, spans: [] };
     const spans = file.spans.length > 0 ? file.spans : undefined;
     const where = spans ? '' : ' (line numbers unknown: the commit has no note, so this comes from its AI-Critical trailer)';
     return {

@@ -7,6 +7,8 @@ import type { Repo } from './repo';
 import type * as Run from './run';
 
 import { CONFIG_FILE } from '../core/names';
+import { terminalText } from '../core/terminalText';
+import { writePrivateFile } from './gitDirFiles';
 
 export { CONFIG_FILE };
 
@@ -39,26 +41,55 @@ export const NO_CONFIG: CompiledConfig = Object.freeze({
  */
 export async function loadTeamConfig(repo: Repo, report: (line: string) => void): Promise<CompiledConfig> {
   const file = path.join(repo.root, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return NO_CONFIG;
-    const committed = await committedConfig(repo);
-    await reportOnce(repo, report, `${file}: cannot read (${code ?? 'error'}); ${fallbackNote(committed)}`);
-    return committed ?? NO_CONFIG;
-  }
-  const { parseConfig, formatProblem, compileConfig } = configModule();
-  const { config, problems } = parseConfig(text);
-  if (!config) {
-    const committed = await committedConfig(repo);
+  const read = await readConfigFile(file);
+  if (read.kind === 'absent') return NO_CONFIG;
+  const { compiled, problems } = read.kind === 'text' ? compileConfigText(read.text) : { compiled: undefined, problems: [] };
+  if (compiled) return compiled;
+  const committed = await committedConfig(repo);
+  let what: string;
+  if (read.kind === 'unreadable') what = `${file}: cannot read (${read.code})`;
+  else if (read.kind === 'too-large') what = `${CONFIG_FILE}:1:1: ${configModule().tooLargeMessage(read.size, 'bytes')}`;
+  else {
     const first = problems[0];
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    await reportOnce(repo, report, `${first ? formatProblem(CONFIG_FILE, first) : `${CONFIG_FILE}: invalid`}${more}; ${fallbackNote(committed)}`);
-    return committed ?? NO_CONFIG;
+    what = `${first ? configModule().formatProblem(CONFIG_FILE, first) : `${CONFIG_FILE}: invalid`}${more}`;
   }
-  return compileConfig(config);
+  await reportOnce(repo, report, terminalText(`${what}; ${fallbackNote(committed)}`));
+  return committed ?? NO_CONFIG;
+}
+
+export type ConfigRead = { kind: 'absent' } | { kind: 'text'; text: string } | { kind: 'too-large'; size: number } | { kind: 'unreadable'; code: string };
+
+/** The working-tree file, refused by its size before a byte of it is read when it is over the limit. */
+export async function readConfigFile(file: string): Promise<ConfigRead> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { kind: 'absent' } : { kind: 'unreadable', code: code ?? 'error' };
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > configModule().CONFIG_LIMITS.size) return { kind: 'too-large', size };
+    return { kind: 'text', text: await handle.readFile('utf8') };
+  } catch (err) {
+    return { kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'error' };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Parsed and compiled; any failure on the way is a problem of the file (never an exception that drops the rules). */
+export function compileConfigText(text: string): { compiled?: CompiledConfig; problems: Config.ConfigProblem[] } {
+  const { parseConfig, compileConfig } = configModule();
+  const { config, problems } = parseConfig(text);
+  if (!config) return { problems };
+  try {
+    return { compiled: compileConfig(config), problems: [] };
+  } catch (err) {
+    return { problems: [{ message: `cannot be compiled: ${err instanceof Error ? err.message : String(err)}`, offset: 0, length: 0, line: 1, column: 1 }] };
+  }
 }
 
 function fallbackNote(committed: CompiledConfig | undefined): string {
@@ -67,18 +98,18 @@ function fallbackNote(committed: CompiledConfig | undefined): string {
     : 'critical-path rules are not applied until it is fixed';
 }
 
-/** HEAD's `.ai-provenance.json`, compiled; undefined when there is no HEAD, no such file, or it is broken too. */
+/** HEAD's `.ai-provenance.json`, compiled; undefined when there is no HEAD, no such file, or it is broken or too large too. */
 async function committedConfig(repo: Repo): Promise<CompiledConfig | undefined> {
-  let r: Run.RunResult;
+  const spec = `HEAD:${CONFIG_FILE}`;
   try {
-    r = await run().git(['cat-file', 'blob', `HEAD:${CONFIG_FILE}`], { cwd: repo.root, okCodes: [128] });
+    // Its size first: a committed config over the limit is never read.
+    const size = await run().git(['cat-file', '-s', spec], { cwd: repo.root, okCodes: [128] });
+    if (size.exitCode !== 0 || Number(size.stdout.trim()) > configModule().CONFIG_LIMITS.size) return undefined;
+    const r = await run().git(['cat-file', 'blob', spec], { cwd: repo.root, okCodes: [128] });
+    return r.exitCode === 0 ? compileConfigText(r.stdout).compiled : undefined;
   } catch {
     return undefined;
   }
-  if (r.exitCode !== 0) return undefined;
-  const { parseConfig, compileConfig } = configModule();
-  const { config } = parseConfig(r.stdout);
-  return config ? compileConfig(config) : undefined;
 }
 
 // Where the last broken-config line was reported, so the later hooks of the same commit do not repeat it.
@@ -98,7 +129,11 @@ async function reportOnce(repo: Repo, report: (line: string) => void, line: stri
       fsp.readFile(reportedFile(repo), 'utf8').catch(() => undefined),
     ]);
     if (done !== '' && last === line) return;
-    await fsp.writeFile(reportedFile(repo), line).catch(() => undefined);
+    try {
+      writePrivateFile(reportedFile(repo), line);
+    } catch {
+      // Only the next hook's repeat of the line depends on it.
+    }
   }
   report(line);
 }

@@ -5,6 +5,10 @@
 //   generation                               rewritten after every change: watch this one file to learn that anything changed
 //   pending                                  exists iff some entry exists; the hook scripts test it without starting Node
 //   lock                                     held (O_EXCL) by the one writer at a time; stale locks of dead processes are broken
+//
+// Writes never follow a symbolic link: files are made with O_EXCL | O_NOFOLLOW and renamed into place (a link at
+// the name is replaced, its target untouched), and a folder of the state that is a link is refused. A read-only
+// instance (untrusted workspaces) writes nothing at all: no pruning, no lock, no `pending` or `generation`.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { constants, existsSync, promises as fsp } from 'node:fs';
@@ -23,6 +27,22 @@ export class CorruptStateError extends Error {
     detail: string,
   ) {
     super(`${file}: corrupt ai-provenance working state: ${detail}`);
+  }
+}
+
+/** A folder of the working state is a symbolic link or not a folder: nothing is written through it. */
+export class UnsafeStateError extends Error {
+  override name = 'UnsafeStateError';
+  constructor(readonly file: string) {
+    super(`${file}: is a symbolic link or not a folder; the ai-provenance working state is not written through it (remove it to go on)`);
+  }
+}
+
+/** A write was asked of a working state opened read-only (an untrusted workspace). */
+export class ReadOnlyStateError extends Error {
+  override name = 'ReadOnlyStateError';
+  constructor(readonly file: string) {
+    super(`${file}: the ai-provenance working state is open read-only here (untrusted workspace); nothing was written`);
   }
 }
 
@@ -65,6 +85,8 @@ export class WorkingState {
     private readonly onDisk: (repoPath: string) => string,
     cacheReads: boolean,
     blocking: boolean,
+    private readonly readOnly: boolean,
+    private readonly onCorrupt?: (err: CorruptStateError) => void,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
     this.fs = blocking ? blockingFs : asyncFs;
@@ -74,9 +96,13 @@ export class WorkingState {
    * `cacheReads`: keep entry texts read in memory (a hook's one short run reads each several times).
    * `blocking`: use synchronous file system calls, for a short-lived process with nothing else to do meanwhile
    * (an agent hook): each saves a round trip through the thread pool.
+   * `readOnly`: reads only (an untrusted workspace): stale entries are not pruned, and every write throws ReadOnlyStateError.
    */
-  static forRepo(repo: Repo, opts: { cacheReads?: boolean; blocking?: boolean } = {}): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false);
+  static forRepo(
+    repo: Repo,
+    opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean; onCorrupt?: (err: CorruptStateError) => void } = {},
+  ): WorkingState {
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -87,14 +113,14 @@ export class WorkingState {
   /**
    * Re-anchored provenance of `path` for `text` (the file's current content, or a staged blob); undefined if nothing
    * is recorded. An entry that leaves no AI line on `text` nor on the file on disk (its lines were thrown away:
-   * checkout, stash, reset) is deleted, so that text typed later never inherits it.
+   * checkout, stash, reset) is deleted, so that text typed later never inherits it (not when read-only).
    */
   async read(repoPath: string, text: string): Promise<LineProvenance[] | undefined> {
     const entry = await this.load(repoPath);
     if (!entry) return undefined;
     const facts = new TextFacts(text);
     const prov = provenanceFor(entry, facts);
-    if (facts.sha1() !== entry.sha1 && !prov.some(isAi)) await this.pruneIfGone(repoPath, entry, text);
+    if (!this.readOnly && facts.sha1() !== entry.sha1 && !prov.some(isAi)) await this.pruneIfGone(repoPath, entry, text);
     return prov;
   }
 
@@ -126,7 +152,19 @@ export class WorkingState {
       if (isNotFound(err)) return [];
       throw err;
     }
-    const entries = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => this.loadFile(path.join(dir, n))));
+    const entries = await Promise.all(
+      names
+        .filter((n) => n.endsWith('.json'))
+        .map((n) =>
+          this.loadFile(path.join(dir, n)).catch((err: unknown) => {
+            // `onCorrupt` (a commit hook): an entry that cannot be read is reported and left out, and left in place;
+            // reading that very file's entry still fails, so a commit of it cannot be judged without it.
+            if (!(err instanceof CorruptStateError) || !this.onCorrupt) throw err;
+            this.onCorrupt(err);
+            return undefined;
+          }),
+        ),
+    );
     return entries.flatMap((e) => (e ? [e.path] : [])).sort();
   }
 
@@ -172,6 +210,9 @@ export class WorkingState {
   /** Runs `fn` holding the store's lock; exported for multi-file updates such as the post-commit advance. */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     const lock = path.join(this.dir, 'lock');
+    if (this.readOnly) throw new ReadOnlyStateError(lock);
+    // Every write of the state happens under the lock: its folders are checked once here, before the lock is made in one.
+    await this.refuseLinkedFolders();
     const deadline = Date.now() + LOCK_TIMEOUT_MS;
     let wait = 2;
     for (;;) {
@@ -181,7 +222,7 @@ export class WorkingState {
       } catch (err) {
         // The state dir is made on first use only: one file system call less on every later update.
         if (isNotFound(err)) {
-          await this.fs.mkdir(this.dir);
+          await makeDir(this.fs, this.dir);
           continue;
         }
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -206,6 +247,15 @@ export class WorkingState {
 
   entriesDir(): string {
     return path.join(this.dir, 'entries', this.worktreeId);
+  }
+
+  /** Throws UnsafeStateError when the state folder, `entries` or this worktree's entries folder is a link or a file. */
+  private async refuseLinkedFolders(): Promise<void> {
+    const dirs = [this.dir, path.join(this.dir, 'entries'), this.entriesDir()];
+    const kinds = await Promise.all(dirs.map((d) => this.fs.kind(d)));
+    kinds.forEach((k, i) => {
+      if (k !== undefined && k !== 'dir') throw new UnsafeStateError(dirs[i]!);
+    });
   }
 
   /** Deletes the entry when it is still `entry` and the file on disk (when other than `text`) has no AI line left either. */
@@ -280,7 +330,8 @@ export class WorkingState {
     } catch (err) {
       // The entries dir is made on first use only, as the lock's dir is.
       if (!isNotFound(err)) throw err;
-      await this.fs.mkdir(path.dirname(file));
+      await makeDir(this.fs, path.join(this.dir, 'entries'));
+      await makeDir(this.fs, path.dirname(file));
       await atomicWrite(file, text, this.fs);
     }
   }
@@ -292,11 +343,13 @@ export class WorkingState {
 
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
   async afterChange(written = false): Promise<void> {
+    if (this.readOnly) throw new ReadOnlyStateError(path.join(this.dir, 'generation'));
     const any = written || (await hasEntries(this.fs, path.join(this.dir, 'entries')));
+    // Unlinking a link removes the link; anything but a plain file at `pending` (a link) is replaced by one.
     if (!any) await unlinkIfThere(this.fs, this.pendingMarker);
-    else if (!existsSync(this.pendingMarker)) await this.fs.writeFile(this.pendingMarker, '');
-    // Watchers need the change, not the content, so a plain write (no temp file and rename) is enough.
-    await this.fs.writeFile(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`);
+    else if ((await this.fs.kind(this.pendingMarker)) !== 'file') await atomicWrite(this.pendingMarker, '', this.fs);
+    // Renamed into place, as every write here, so that a link planted at `generation` is replaced, not followed.
+    await atomicWrite(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`, this.fs);
   }
 }
 
@@ -566,10 +619,11 @@ export function runsOf(lines: readonly LineProvenance[]): LineRun[] {
   return runs;
 }
 
+/** Writes `file` through a new temporary file (O_EXCL | O_NOFOLLOW) renamed over it: a link at `file` is replaced, never followed. */
 export async function atomicWrite(file: string, data: string, io: StateFs = asyncFs): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await io.writeFile(tmp, data);
+    await io.createExclusive(tmp, data);
     await io.rename(tmp, file);
   } catch (err) {
     await unlinkIfThere(io, tmp).catch(() => undefined);
@@ -581,56 +635,87 @@ export async function atomicWrite(file: string, data: string, io: StateFs = asyn
 export interface StateFs {
   readFile(file: string): Promise<string>;
   readdir(dir: string): Promise<string[]>;
-  writeFile(file: string, data: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
-  /** Recursive: no error when it exists. */
+  /** One folder, not its parents; fails with EEXIST when something is there. */
   mkdir(dir: string): Promise<void>;
-  /** Creates `file` with `data`; fails with EEXIST when it is there (the lock). */
+  /** Creates `file` with `data`; fails with EEXIST when anything is there, a link included (the lock, temporary files). */
   createExclusive(file: string, data: string): Promise<void>;
+  /** What is at `file` itself (a link is not followed); undefined when nothing is. */
+  kind(file: string): Promise<FileKind | undefined>;
+  /** Of the link itself where `file` is one. */
   mtimeMs(file: string): Promise<number>;
+}
+
+export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
+
+/** O_NOFOLLOW where the platform has it: O_EXCL already refuses a link at the name; this says so twice. */
+const CREATE_EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
+
+function kindOf(st: fs.Stats): FileKind {
+  return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
 }
 
 const asyncFs: StateFs = {
   readFile: (file) => fsp.readFile(file, 'utf8'),
   readdir: (dir) => fsp.readdir(dir),
-  writeFile: (file, data) => fsp.writeFile(file, data),
   rename: (from, to) => fsp.rename(from, to),
   unlink: (file) => fsp.unlink(file),
   mkdir: async (dir) => {
-    await fsp.mkdir(dir, { recursive: true });
+    await fsp.mkdir(dir);
   },
   createExclusive: async (file, data) => {
-    const h = await fsp.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+    const h = await fsp.open(file, CREATE_EXCLUSIVE, 0o644);
     try {
       await h.writeFile(data);
     } finally {
       await h.close();
     }
   },
-  mtimeMs: async (file) => (await fsp.stat(file)).mtimeMs,
+  kind: async (file) => {
+    try {
+      return kindOf(await fsp.lstat(file));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  },
+  mtimeMs: async (file) => (await fsp.lstat(file)).mtimeMs,
 };
 
 // Async functions, so that a failing call still turns into a rejected promise as with the non-blocking calls.
 const blockingFs: StateFs = {
   readFile: async (file) => fs.readFileSync(file, 'utf8'),
   readdir: async (dir) => fs.readdirSync(dir),
-  writeFile: async (file, data) => fs.writeFileSync(file, data),
   rename: async (from, to) => fs.renameSync(from, to),
   unlink: async (file) => fs.unlinkSync(file),
   mkdir: async (dir) => {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir);
   },
   createExclusive: async (file, data) => {
-    const fd = fs.openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+    const fd = fs.openSync(file, CREATE_EXCLUSIVE, 0o644);
     try {
       fs.writeFileSync(fd, data);
     } finally {
       fs.closeSync(fd);
     }
   },
-  mtimeMs: async (file) => fs.statSync(file).mtimeMs,
+  kind: async (file) => {
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    return st && kindOf(st);
+  },
+  mtimeMs: async (file) => fs.lstatSync(file).mtimeMs,
 };
+
+/** Makes one folder of the state (its parent exists); one made meanwhile by another writer is fine, a link is not. */
+async function makeDir(io: StateFs, dir: string): Promise<void> {
+  try {
+    await io.mkdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((await io.kind(dir)) !== 'dir') throw new UnsafeStateError(dir);
+  }
+}
 
 /** Whether any worktree's folder under `dir` (but `except`) holds an entry. */
 async function hasEntries(io: StateFs, dir: string, except?: string): Promise<boolean> {
@@ -656,6 +741,13 @@ async function breakIfStale(io: StateFs, lock: string): Promise<boolean> {
   let content: string;
   let mtime: number;
   try {
+    // Writers make the lock a plain file: a link (or anything else) there is no writer's, and is removed, not read.
+    const kind = await io.kind(lock);
+    if (kind === undefined) return true;
+    if (kind !== 'file') {
+      await unlinkIfThere(io, lock);
+      return true;
+    }
     content = await io.readFile(lock);
     mtime = await io.mtimeMs(lock);
   } catch (err) {

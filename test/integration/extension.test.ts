@@ -214,8 +214,8 @@ describe('AI Provenance in VS Code', function () {
       await expectKinds(editor.document.uri, ['human', 'ai', 'human'], 'the marked line');
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(1, 0));
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-      assert.match(text, /claude\\-code/);
-      assert.match(text, /anthropic\/claude\\-opus\\-4\\-5/);
+      // The model is a code span, which shows its text as it is: no escapes inside (extension-security.test.ts reads the DOM).
+      assert.match(text, /claude\\-code · `anthropic\/claude-opus-4-5`/);
       assert.match(text, /source: manual/);
       assert.match(text, /not committed yet/);
       const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 0));

@@ -6,6 +6,7 @@ import { blameFile } from '../../git/blame';
 import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
+import { terminalText } from '../../core/terminalText';
 
 const HELP = `Usage: ai-provenance blame FILE [--json]
 
@@ -26,7 +27,7 @@ export const command: Command = {
       const repo = await discoverRepo(io.cwd);
       const repoPath = toRepoPath(repo, file, io.cwd);
       // An ignored file's AI lines reach no trailer, note or check: uncommitted ones are not shown as AI either.
-      const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
+      const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       const state = config.isIgnored(repoPath) ? undefined : WorkingState.forRepo(repo);
       const lines = await blameFile(repo, repoPath, state).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'EISDIR') throw new UsageError(`ai-provenance blame: ${file}: no such file`);
@@ -41,12 +42,13 @@ export const command: Command = {
       let out = '';
       for (const l of lines) {
         const who = l.kind === 'human' ? '' : l.model ? `${l.agent}:${l.model}` : (l.agent ?? '');
-        out += `${String(l.line).padStart(width)} ${l.kind.padEnd(5)} ${(l.commit ?? 'uncommitted').slice(0, 11).padEnd(11)} ${who.padEnd(24)} ${text[l.line - 1] ?? ''}\n`;
+        // The agent and model come from notes, the text from the file: escapes in either are shown, not run.
+        out += `${String(l.line).padStart(width)} ${l.kind.padEnd(5)} ${(l.commit ?? 'uncommitted').slice(0, 11).padEnd(11)} ${terminalText(who).padEnd(24)} ${terminalText(text[l.line - 1] ?? '', { keepTabs: true })}\n`;
       }
       io.stdout.write(out);
       return 0;
     } catch (err) {
-      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance blame: '}${(err as Error).message}\n`);
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance blame: '}${terminalText((err as Error).message)}\n`);
       return err instanceof UsageError ? 2 : 1;
     }
   },

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
-import { checkReport, CheckUsageError, NOTES_REF, runCheck, type CheckResult, type CommitCheck } from '../../git/check';
+import { checkExitCode, checkReport, CheckUsageError, NOTES_REF, runCheck, type CheckedFile, type CheckResult, type CommitCheck } from '../../git/check';
+import { terminalText } from '../../core/terminalText';
 import { toSarif } from '../../git/sarif';
 import type { PolicyFinding } from '../../core/policy';
 
@@ -30,8 +31,18 @@ Options:
 In CI, fetch the notes first, or only trailers can be judged:
   git fetch origin '${NOTES_REF}:${NOTES_REF}'
 
-Exit status: 1 when a 'block' rule is violated, 0 otherwise (warnings print but
-pass), 2 on a usage error.
+A note that cannot be read (malformed, a path outside the repository, over
+the size limit) is reported, and its commit is judged from its trailers; the
+rest of the range is judged as usual. A commit whose hooks could not judge it
+(Node or the CLI missing, an internal error: it carries an AI-Unjudged
+trailer) is reported unless a note written since says what it holds.
+
+Exit status (when several apply, the lowest):
+  0  clean: no violation (warnings print but pass)
+  1  a 'block' rule is violated
+  2  usage error, not a repository or not a valid range, or a note that cannot
+     be read
+  3  a commit its hooks could not judge (AI-Unjudged, no note)
 `;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -65,14 +76,14 @@ export const command: Command = {
       }
       throw err;
     }
-    for (const p of result.problems) io.stderr.write(`${p}\n`);
+    for (const p of result.problems) io.stderr.write(`${terminalText(p)}\n`);
     if (!result.hasNotes && result.commits.length > 0) {
       io.stderr.write(`ai-provenance check: no ${NOTES_REF} in this clone, judging from trailers only (git fetch origin '${NOTES_REF}:${NOTES_REF}')\n`);
     }
     if (format === 'json') io.stdout.write(`${JSON.stringify(checkReport(result), null, 2)}\n`);
     else if (format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(result, typeof VERSION === "string" ? VERSION : "0.0.0-dev"), null, 2)}\n`);
     else io.stdout.write(textReport(result));
-    return result.commits.some((c) => c.violations.length > 0) ? 1 : 0;
+    return checkExitCode(result);
   },
 };
 
@@ -80,27 +91,43 @@ function textReport(result: CheckResult): string {
   const lines: string[] = [];
   let violations = 0;
   let warnings = 0;
+  let unjudged = 0;
   for (const c of result.commits) {
+    const byPath = new Map(c.files.map((f) => [f.path, f]));
     for (const f of [...c.violations, ...c.warnings]) {
       if (f.level === 'block') violations++;
       else warnings++;
-      lines.push(...findingLines(c, f), '');
+      lines.push(...findingLines(c, f, byPath), '');
+    }
+    if (c.unjudged !== undefined) {
+      unjudged++;
+      lines.push(
+        `error: commit ${c.commit.slice(0, 12)} ${commitLabel(c)} was not judged: its hooks could not run (${c.unjudged}) and it has no note`,
+        `  fix: where the commit was made, fix the hooks (ai-provenance install), commit again and push the notes (git push origin refs/notes/ai-provenance); or have the commit reviewed by hand`,
+        '',
+      );
     }
   }
+  const unreadable = result.commits.filter((c) => c.noteProblem !== undefined).length;
   const range = result.range.length > 0 ? result.range.join(' ') : '(no commits yet)';
   lines.push(
-    `ai-provenance check ${range}: ${count(result.commits.length, 'commit')} checked, ${count(violations, 'violation')}, ${count(warnings, 'warning')}`,
+    `ai-provenance check ${range}: ${count(result.commits.length, 'commit')} checked, ${count(violations, 'violation')}, ${count(warnings, 'warning')}` +
+      `${unjudged > 0 ? `, ${count(unjudged, 'unjudged commit')}` : ''}${unreadable > 0 ? `, ${count(unreadable, 'unreadable note')}` : ''}`,
   );
-  return `${lines.join('\n')}\n`;
+  return `${lines.map((l) => terminalText(l)).join('\n')}\n`;
 }
 
-function findingLines(c: CommitCheck, f: PolicyFinding): string[] {
+function commitLabel(c: CommitCheck): string {
+  return `"${c.subject}" by ${c.author.name} <${c.author.email}>`;
+}
+
+function findingLines(c: CommitCheck, f: PolicyFinding, byPath: ReadonlyMap<string, CheckedFile>): string[] {
   const where = f.files.map((p) => {
-    const spans = c.files.find((x) => x.path === p)?.spans ?? [];
+    const spans = byPath.get(p)?.spans ?? [];
     return spans.length > 0 ? `${p}:${spans.map((s) => (s.startLine === s.endLine ? `${s.startLine}` : `${s.startLine}-${s.endLine}`)).join(',')}` : p;
   });
   const out = [
-    `${f.level === 'block' ? 'error' : 'warning'}: commit ${c.commit.slice(0, 12)} "${c.subject}" by ${c.author.name} <${c.author.email}>`,
+    `${f.level === 'block' ? 'error' : 'warning'}: commit ${c.commit.slice(0, 12)} ${commitLabel(c)}`,
     `  files: ${where.join(', ')}${c.source === 'trailers' ? ' (from its trailers: the commit has no note)' : ''}`,
     `  ${f.message}`,
   ];

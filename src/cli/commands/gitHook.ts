@@ -1,16 +1,18 @@
 // `ai-provenance _hook <name> [git's args]`: the Node side of our git hooks (internal; the hook scripts call it).
 import type { Command } from '../command';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BLOCK_EXIT, commitMsg, postCommit, postRewrite, prepareCommitMsg, scratchDir, type HookIO } from '../../git/hookFlows';
+import { BLOCK_EXIT, commitMsg, postCommit, postRewrite, prepareCommitMsg, type HookIO } from '../../git/hookFlows';
+import { carryLater, catchUp, failureReason, markUnjudged, noteLater, refuseUnjudged } from '../../git/hookFailures';
+import { terminalText } from '../../core/terminalText';
 import { discoverRepo, repoFromDirs, type Repo } from '../../git/repo';
 
 declare const VERSION: string;
 
 const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite> [git's hook arguments]
 
-Internal: run by the git hooks that 'ai-provenance install' places. Never stops a commit
-because of its own failure; commit-msg exits ${BLOCK_EXIT} only for a real critical-path violation.
+Internal: run by the git hooks that 'ai-provenance install' places. commit-msg exits
+${BLOCK_EXIT} for a critical-path violation, or when it cannot judge a commit a block rule may
+apply to. A failure of its own keeps the recorded AI lines and marks the commit AI-Unjudged.
 `;
 
 function toolVersion(): string {
@@ -24,45 +26,62 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return out;
 }
 
-/** Tells this commit's commit-msg and post-commit scripts to stay out of the way (one error line per commit, not three). */
-function markFailed(repo: Repo): void {
-  try {
-    mkdirSync(scratchDir(repo), { recursive: true });
-    writeFileSync(path.join(scratchDir(repo), 'failed'), 'prepare-commit-msg\n');
-  } catch {
-    // Nothing more to do: the later hooks fall back to their own Node run.
-  }
-}
-
 export const command: Command = {
   help: HELP,
   async run(args, io) {
     const [name, ...rest] = args;
-    const hookIO: HookIO = { warn: (line) => io.stderr.write(`${line}\n`), toolVersion: toolVersion(), env: process.env };
+    // Lines name files, rules and reasons from the repository: control characters are shown, never acted on (a
+    // refusal's own line breaks stay).
+    const hookIO: HookIO = {
+      warn: (line) => io.stderr.write(`${line.split('\n').map((l) => terminalText(l)).join('\n')}\n`),
+      toolVersion: toolVersion(),
+      env: process.env,
+    };
     let repo: Repo | undefined;
+    let input = '';
     try {
       // Our hook scripts pass the dirs they found, which saves a git process on the commit's critical path.
       const { AI_PROVENANCE_GIT_DIR: gitDir, AI_PROVENANCE_COMMON_DIR: commonDir } = process.env;
       repo = gitDir && commonDir && path.isAbsolute(gitDir) && path.isAbsolute(commonDir) ? repoFromDirs(io.cwd, gitDir, commonDir) : await discoverRepo(io.cwd);
       switch (name) {
         case 'prepare-commit-msg':
+          // What earlier hooks could not do comes first: this commit's own advance would otherwise take it away.
+          await catchUp(repo, hookIO);
           return await prepareCommitMsg(repo, rest, hookIO);
         case 'commit-msg':
           return await commitMsg(repo, rest, hookIO);
         case 'post-commit':
           return await postCommit(repo, hookIO);
         case 'post-rewrite':
-          return await postRewrite(repo, rest[0] ?? '', await readStdin(io.stdin), hookIO);
+          input = await readStdin(io.stdin);
+          return await postRewrite(repo, rest[0] ?? '', input, hookIO);
         default:
-          io.stderr.write(`ai-provenance _hook: unknown hook '${name ?? ''}'\n`);
+          io.stderr.write(`ai-provenance _hook: unknown hook '${terminalText(name ?? '')}'\n`);
           return 0;
       }
     } catch (err) {
-      // The commit goes through: only a real policy violation may stop it.
-      const msg = err instanceof Error ? err.message : String(err);
-      io.stderr.write(`ai-provenance: ${name ?? 'hook'} hook failed, the commit is not affected: ${msg.split('\n')[0]}\n`);
-      if (name === 'prepare-commit-msg' && repo) markFailed(repo);
-      return 0;
+      // Fail closed where it matters: the commit is marked (and refused where a block rule may apply), nothing
+      // recorded is dropped, and one line says so.
+      const why = failureReason(name ?? 'hook', err);
+      if (!repo) {
+        io.stderr.write(`ai-provenance: ${why}\n`);
+        return 0;
+      }
+      switch (name) {
+        case 'prepare-commit-msg':
+          await markUnjudged(repo, rest[0], why, hookIO);
+          return 0;
+        case 'commit-msg':
+          return await refuseUnjudged(repo, why, hookIO);
+        case 'post-commit':
+          await noteLater(repo, why, hookIO);
+          return 0;
+        case 'post-rewrite':
+          await carryLater(repo, input, why, hookIO);
+          return 0;
+        default:
+          return 0;
+      }
     }
   },
 };

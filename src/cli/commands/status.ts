@@ -8,6 +8,7 @@ import { readPending } from '../../git/pending';
 import { forgetOrphans } from '../../git/orphans';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
+import { terminalText } from '../../core/terminalText';
 
 const HELP = `Usage: ai-provenance status [--json]
 
@@ -30,7 +31,7 @@ export const command: Command = {
       if (p.positionals.length > 0) throw new UsageError(`ai-provenance status: unexpected argument '${p.positionals[0]}'`);
       const repo = await discoverRepo(io.cwd);
       const misplaced = misplacedHooksDir(repo.root).catch(() => undefined);
-      const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
+      const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       const state = WorkingState.forRepo(repo);
       // A file deleted before git ever knew it can no longer reach a commit: its entry goes rather than stay listed.
       const orphans = new Set(await forgetOrphans(repo, state, await state.paths()));
@@ -47,20 +48,21 @@ export const command: Command = {
         io.stdout.write('No AI-written lines pending.\n');
         return 0;
       }
+      // File names, agents and reasons come from the repository: shown, never acted on by the terminal.
       for (const s of out) {
         if ('missing' in s) {
-          io.stdout.write(`${s.path}: deleted or unreadable (its recorded AI lines are kept: git can bring the file back, and committing its deletion clears them)\n`);
+          io.stdout.write(`${terminalText(s.path)}: deleted or unreadable (its recorded AI lines are kept: git can bring the file back, and committing its deletion clears them)\n`);
           continue;
         }
         const n = s.aiLines + s.mixedLines;
         const kinds = s.mixedLines ? ` (${s.aiLines} ai, ${s.mixedLines} mixed)` : '';
         const ranges = s.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
         const crit = s.critical ? `  CRITICAL ${s.critical.level}: ${s.critical.reason}` : '';
-        io.stdout.write(`${s.path}: ${n} AI line${n === 1 ? '' : 's'}${kinds} at ${ranges} by ${s.agents.join(', ')}${crit}\n`);
+        io.stdout.write(`${terminalText(`${s.path}: ${n} AI line${n === 1 ? '' : 's'}${kinds} at ${ranges} by ${s.agents.join(', ')}${crit}`)}\n`);
       }
       return 0;
     } catch (err) {
-      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance status: '}${(err as Error).message}\n`);
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance status: '}${terminalText((err as Error).message)}\n`);
       return err instanceof UsageError ? 2 : 1;
     }
   },

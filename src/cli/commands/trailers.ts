@@ -7,6 +7,7 @@ import { misplacedHooksDir, misplacedHooksWarning } from '../../git/install';
 import { discoverRepo } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
+import { terminalText } from '../../core/terminalText';
 
 const HELP = `Usage: ai-provenance trailers
 
@@ -23,7 +24,7 @@ export const command: Command = {
       if (p.positionals.length > 0) throw new UsageError(`ai-provenance trailers: unexpected argument '${p.positionals[0]}'`);
       const repo = await discoverRepo(io.cwd);
       const misplaced = misplacedHooksDir(repo.root).catch(() => undefined);
-      const report = (l: string): void => void io.stderr.write(`${l}\n`);
+      const report = (l: string): void => void io.stderr.write(`${terminalText(l)}\n`);
       const config = await loadTeamConfig(repo, report);
       const files = await stagedProvenance(repo, WorkingState.forRepo(repo), { config, report });
       const hooksDir = await misplaced;
@@ -31,7 +32,7 @@ export const command: Command = {
       io.stdout.write(formatTrailers(buildTrailers(files, { ...config.config.trailers, isCritical: (f) => config.isCritical(f) })));
       return 0;
     } catch (err) {
-      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance trailers: '}${(err as Error).message}\n`);
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance trailers: '}${terminalText((err as Error).message)}\n`);
       return err instanceof UsageError ? 2 : 1;
     }
   },

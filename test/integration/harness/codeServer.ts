@@ -1,5 +1,5 @@
 // Starting and stopping code-server (a real VS Code) on a throwaway profile; shared by tests, bench and demo.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -55,7 +55,8 @@ export function createProfile(root: string, settings: Record<string, unknown> = 
 }
 
 /**
- * Installs our extension from the checkout as `ai-provenance.ai-provenance-<version>` (a symlink, so dist/ is live).
+ * Installs our extension from the checkout as `ai-provenance.ai-provenance-<version>` (a symlink, so dist/ is live):
+ * for the demo and the benchmarks; the tests install the .vsix (`installVsix`).
  * `manifest` rewrites package.json fields in a copied manifest instead (e.g. no activation events for the bench).
  */
 export function installOurExtension(repoRoot: string, extensionsDir: string, manifest?: Record<string, unknown>): string {
@@ -75,6 +76,23 @@ export function installOurExtension(repoRoot: string, extensionsDir: string, man
   }
   fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ ...pkg, ...manifest }, null, 2));
   return target;
+}
+
+/**
+ * Installs a .vsix as a user does: `code-server --install-extension FILE` into the profile; returns the folder it made.
+ * Extension folders already in `extensionsDir` are registered by that install; one written after it would be ignored.
+ */
+export async function installVsix(install: CodeServerInstall, profile: Profile, vsix: string): Promise<string> {
+  const args = [install.entry, '--install-extension', vsix, '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir];
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(install.node, args, { encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`code-server --install-extension ${vsix} failed: ${(stderr || stdout || err.message).trim().split('\n')[0]}`));
+      else resolve(stdout);
+    });
+  });
+  const folder = fs.readdirSync(profile.extensionsDir).find((f) => f.startsWith(`${EXTENSION_ID}-`));
+  if (!/was successfully installed/.test(out) || !folder) throw new Error(`code-server --install-extension ${vsix} printed: ${out.trim().split('\n').pop()}`);
+  return path.join(profile.extensionsDir, folder);
 }
 
 /** Copies a template folder into `dir` and makes it a git repository with one commit. */

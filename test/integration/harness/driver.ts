@@ -48,6 +48,11 @@ export const driver = {
     await call('click', selector, timeoutMs);
   },
 
+  /** Moves the mouse over the first element matching a CSS selector (shows its tooltip, as a person pointing at it). */
+  async hover(selector: string, timeoutMs = 10_000): Promise<void> {
+    await call('hover', selector, timeoutMs);
+  },
+
   /** Saves a PNG of the whole window under .test-artifacts/integration/ and returns its absolute path. */
   async screenshot(name: string): Promise<string> {
     return call('screenshot', name);

@@ -60,6 +60,7 @@ export interface DriverCalls {
   press(key: string): void;
   type(text: string): void;
   click(selector: string, timeoutMs: number): void;
+  hover(selector: string, timeoutMs: number): void;
   screenshot(name: string): string;
   /** `expression` is JavaScript evaluated in the workbench page; its (awaited) JSON-serialisable value is returned. */
   evaluate(expression: string): unknown;

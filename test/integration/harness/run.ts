@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { bundleTestExtensions } from './bundle';
-import { createGitWorkspace, createProfile, installOurExtension, startCodeServer, UNTRUSTED_SETTINGS, type CodeServerInstall } from './codeServer';
+import { createGitWorkspace, createProfile, installOurExtension, installVsix, startCodeServer, UNTRUSTED_SETTINGS, type CodeServerInstall } from './codeServer';
 import type { AddressInfo } from 'node:net';
 import { GIT_PROBE_ENV, isUntrustedTestFile, type DriverCalls, type HarnessConfig, type RpcRequest, type RunSummary, type WaitOptions } from './protocol';
 
@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly repoRoot: string;
   readonly install: CodeServerInstall;
   readonly testFiles: readonly string[];
+  /** Our extension as users get it, installed with `--install-extension`; without it the checkout is linked (benchmarks). */
+  readonly vsix?: string;
   /** Everything the run keeps: screenshots, logs. */
   readonly artifactsDir: string;
   readonly timeoutMs: number;
@@ -44,6 +46,7 @@ type Cleanup = () => Promise<void> | void;
  * `*.untrusted.test.ts` files run afterwards in a second window, with workspace trust on and the workspace untrusted.
  */
 export async function runIntegration(opts: RunOptions, signal: AbortSignal): Promise<RunResult> {
+  if (opts.vsix && opts.manifest) throw new Error('runIntegration: a .vsix is installed as it is; `manifest` changes the linked checkout only');
   const deadline = Date.now() + opts.timeoutMs;
   const sessions = [
     { files: opts.testFiles.filter((f) => !isUntrustedTestFile(f)), untrusted: false },
@@ -84,8 +87,10 @@ async function runSession(opts: RunOptions, untrusted: boolean, signal: AbortSig
       const hook = opts.beforeCleanup;
       cleanups.push(() => hook(profile.userDataDir));
     }
-    installOurExtension(opts.repoRoot, profile.extensionsDir, opts.manifest);
     const bundles = await bundleTestExtensions(opts.repoRoot, profile.extensionsDir, opts.testFiles);
+    // After the test extensions: installing registers the folders already there.
+    if (opts.vsix) await installVsix(opts.install, profile, opts.vsix);
+    else installOurExtension(opts.repoRoot, profile.extensionsDir, opts.manifest);
     check();
 
     let page: Page | undefined;
@@ -95,6 +100,7 @@ async function runSession(opts: RunOptions, untrusted: boolean, signal: AbortSig
       press: async (key) => (await need(page)).keyboard.press(key),
       type: async (text) => (await need(page)).keyboard.type(text, { delay: 20 }),
       click: async (selector, timeoutMs) => (await need(page)).locator(selector).first().click({ timeout: timeoutMs }),
+      hover: async (selector, timeoutMs) => (await need(page)).locator(selector).first().hover({ timeout: timeoutMs }),
       screenshot: async (name) => {
         const file = path.join(opts.artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
         await (await need(page)).screenshot({ path: file });

@@ -13,7 +13,6 @@ interface TraceFile {
 }
 
 describe('agent hooks through a real commit', function () {
-  this.timeout(60_000);
   let repo: string;
   before(() => buildCli());
   beforeEach(() => {

@@ -6,7 +6,6 @@ import { discoverRepo } from '../../../src/git/repo';
 import { cleanup, git, makeRepo } from './helpers';
 
 describe('finding the repository without starting git', function () {
-  this.timeout(20_000);
   let repo: string;
   beforeEach(() => (repo = makeRepo({ 'a/b/c.txt': 'x\n' })));
   afterEach(() => cleanup(repo));

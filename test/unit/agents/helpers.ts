@@ -1,24 +1,21 @@
 // Shared set-up for the agent hook tests: temporary git repositories, fixture payloads, and the real CLI bundle.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LineProvenance } from '../../../src/core/model';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
+import { builtDist } from '../cliBuild';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const CLI = path.join(ROOT, 'dist/cli.js');
 const FIXTURES = path.join(ROOT, 'test/fixtures/agents');
 
-let built = false;
-/** Bundles dist/cli.js once per test run, as `npm test` does before the unit tests. */
+/** Makes sure dist/cli.js is this run's build (see ../cliBuild). */
 export function buildCli(): void {
-  if (built) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
-  statSync(CLI);
-  built = true;
+  builtDist();
 }
 
 export function git(cwd: string, ...args: string[]): string {

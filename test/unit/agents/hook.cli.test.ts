@@ -19,7 +19,6 @@ function oneLine(r: HookRun, pattern: RegExp): void {
 }
 
 describe('ai-provenance hook', function () {
-  this.timeout(60_000);
   let repo: string;
 
   before(() => buildCli());

@@ -29,7 +29,6 @@ function runHookSlowly(input: string, cwd: string, pauseMs: number): Promise<Hoo
 }
 
 describe('ai-provenance hook reading stdin', function () {
-  this.timeout(60_000);
   let repo: string;
 
   before(() => buildCli());
@@ -91,7 +90,8 @@ describe('ai-provenance hook reading stdin', function () {
     assert.equal(status, 0);
     assert.equal(stdout, '');
     assert.match(stderr, /^ai-provenance hook claude-code: stdin: no end of input within 5 s; nothing recorded\n$/);
-    assert.ok(took >= 4_900 && took < 9_000, `exited after ${took} ms`);
+    // Not before the 5 s; how long after depends on the machine's load, so only mocha's timeout bounds it.
+    assert.ok(took >= 4_900, `exited after ${took} ms`);
   });
 
   it('reports a payload cut off by the agent in one line, recording nothing', async () => {

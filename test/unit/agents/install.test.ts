@@ -213,7 +213,6 @@ describe('agent settings', () => {
   });
 
   describe('installAgentHooks / uninstallAgentHooks', function () {
-    this.timeout(20_000);
     let repo: string;
     beforeEach(() => (repo = makeRepo({ 'README.md': 'x\n' })));
     afterEach(() => cleanup(repo));
@@ -338,7 +337,6 @@ describe('agent settings', () => {
   });
 
   describe('the commands `ai-provenance install --agents` writes, run as each agent runs them', function () {
-    this.timeout(60_000);
     const EDITED = APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n');
     let repo: string;
     let extra: string | undefined;

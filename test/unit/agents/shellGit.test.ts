@@ -17,7 +17,6 @@ function agentShell(repo: string, command: () => void): HookRun {
 }
 
 describe('ai-provenance hook: shell commands and git', function () {
-  this.timeout(60_000);
   let repo: string;
   before(() => buildCli());
   beforeEach(() => {

@@ -122,7 +122,6 @@ const TABLE: readonly (readonly string[])[] = [
 
 describe('path patterns', () => {
   describe('agree with git check-ignore', function () {
-    this.timeout(60_000);
 
     it('for a table of gitignore patterns over a checkout', async () => {
       await withRepo(async (dir) => {

@@ -147,7 +147,6 @@ const rows: Row[] = [
 ];
 
 describe('trailers against git interpret-trailers', function () {
-  this.timeout(60_000);
 
   before(() => {
     home = mkdtempSync(join(tmpdir(), 'aip-trailers-'));

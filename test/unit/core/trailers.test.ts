@@ -119,8 +119,9 @@ describe('trailers', () => {
   });
 
   describe('ownership', () => {
-    it('owns its three tokens in any case, and only the Co-authored-by lines it made up', () => {
-      assert.deepEqual([...OWNED_TOKENS], ['Assisted-by', 'AI-Lines', 'AI-Critical']);
+    it('owns its four tokens in any case, and only the Co-authored-by lines it made up', () => {
+      assert.deepEqual([...OWNED_TOKENS], ['Assisted-by', 'AI-Lines', 'AI-Critical', 'AI-Unjudged']);
+      assert.ok(isOwnedTrailer({ token: 'ai-unjudged', value: 'node not found' }), 'a judged amend drops the mark');
       assert.ok(isOwnedTrailer({ token: 'ai-lines', value: '1/2' }));
       assert.ok(isOwnedTrailer({ token: 'Co-authored-by', value: 'Codex <codex@ai-provenance.invalid>' }));
       assert.ok(!isOwnedTrailer({ token: 'Co-authored-by', value: 'Claude <noreply@anthropic.com>' }));

@@ -1,29 +1,33 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { LineProvenance } from '../../../src/core/model';
 import { discoverRepo } from '../../../src/git/repo';
-import { discoverWithoutGit, parseBlame } from '../../../src/extension/gitStore';
+import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
+import { discoverWithoutGit, ForeignGitDirError, GitStore, parseBlame } from '../../../src/extension/gitStore';
+import { treeDigest } from '../../security/treeDigest';
+import { aiLineNumbers, aiLines } from '../git/helpers';
 
 function git(cwd: string, ...args: string[]): void {
   execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
 }
 
 describe('git store', () => {
-  describe('finding the repository without running git (untrusted workspaces)', () => {
-    let tmp: string;
-    beforeEach(() => {
-      tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'aip-store-')));
-    });
-    afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+  let tmp: string;
+  beforeEach(() => {
+    tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'aip-store-')));
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+  describe('finding the repository without running git (untrusted workspaces)', () => {
     it('finds the same root and common dir as git for a file deep in a repository', async () => {
       const repo = path.join(tmp, 'r');
       mkdirSync(path.join(repo, 'a', 'b'), { recursive: true });
       git(repo, 'init', '-q');
       const byGit = await discoverRepo(path.join(repo, 'a', 'b'));
-      const byFs = await discoverWithoutGit(path.join(repo, 'a', 'b'));
+      const byFs = await discoverWithoutGit(path.join(repo, 'a', 'b'), [repo]);
       assert.equal(byFs?.root, byGit.root);
       assert.equal(byFs?.commonDir, byGit.commonDir);
       assert.equal(byFs?.worktreeId, 'main');
@@ -36,14 +40,81 @@ describe('git store', () => {
       git(repo, 'commit', '-q', '--allow-empty', '-m', 'first');
       git(repo, 'worktree', 'add', '-q', path.join(tmp, 'wt'));
       const byGit = await discoverRepo(path.join(tmp, 'wt'));
-      const byFs = await discoverWithoutGit(path.join(tmp, 'wt'));
+      const byFs = await discoverWithoutGit(path.join(tmp, 'wt'), [tmp]);
       assert.equal(byFs?.root, byGit.root);
       assert.equal(byFs?.commonDir, byGit.commonDir);
       assert.equal(byFs?.worktreeId, byGit.worktreeId);
     });
 
+    it('does not follow a linked worktree whose git dir is outside the workspace folders', async () => {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      git(repo, 'commit', '-q', '--allow-empty', '-m', 'first');
+      git(repo, 'worktree', 'add', '-q', path.join(tmp, 'wt'));
+      await assert.rejects(discoverWithoutGit(path.join(tmp, 'wt'), [path.join(tmp, 'wt')]), (err: Error) => err instanceof ForeignGitDirError && /outside the workspace folders/.test(err.message));
+    });
+
+    it('does not follow a .git file or link that leads to another repository, and follows one that stays inside', async () => {
+      const other = path.join(tmp, 'other');
+      mkdirSync(other);
+      git(other, 'init', '-q');
+      const ws = path.join(tmp, 'ws');
+      mkdirSync(path.join(ws, 'byfile'), { recursive: true });
+      mkdirSync(path.join(ws, 'bylink'));
+      writeFileSync(path.join(ws, 'byfile', '.git'), `gitdir: ${path.join(other, '.git')}\n`);
+      symlinkSync(path.join(other, '.git'), path.join(ws, 'bylink', '.git'));
+      await assert.rejects(discoverWithoutGit(path.join(ws, 'byfile'), [ws]), ForeignGitDirError);
+      await assert.rejects(discoverWithoutGit(path.join(ws, 'bylink'), [ws]), ForeignGitDirError);
+      // A submodule's `.git` file points into the superproject's `.git/modules`: inside the workspace folder.
+      mkdirSync(path.join(ws, '.git', 'modules', 'sub'), { recursive: true });
+      mkdirSync(path.join(ws, 'sub'));
+      writeFileSync(path.join(ws, 'sub', '.git'), 'gitdir: ../.git/modules/sub\n');
+      assert.equal((await discoverWithoutGit(path.join(ws, 'sub'), [ws]))?.commonDir, path.join(ws, '.git', 'modules', 'sub'));
+    });
+
     it('finds nothing outside a repository', async () => {
-      assert.equal(await discoverWithoutGit(tmp), undefined);
+      assert.equal(await discoverWithoutGit(tmp, [tmp]), undefined);
+    });
+  });
+
+  describe('in an untrusted workspace', () => {
+    it('reads what is recorded but prunes nothing, writes nothing and runs nothing', async () => {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      writeFileSync(path.join(repo, 'a.ts'), 'one\ntwo\nthree\n');
+      const writer = WorkingState.forRepo(await discoverRepo(repo));
+      await writer.write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[1, 3]]));
+      await writer.write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      writeFileSync(path.join(repo, 'a.ts'), 'other\n');
+      const before = treeDigest(path.join(repo, '.git'));
+
+      // The CLI path is a file that does not exist: blame would fail if it started anything.
+      const store = new GitStore(path.join(tmp, 'no-cli.js'), () => false, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, 'a.ts'));
+      assert.ok(ref);
+      assert.deepEqual(aiLineNumbers((await store.read(ref, 'a.ts', 'other\n')) as LineProvenance[]), []);
+      assert.deepEqual(aiLineNumbers((await store.read(ref, 'b.ts', 'x\n')) as LineProvenance[]), [1]);
+      assert.deepEqual(await store.blame(ref, 'a.ts'), []);
+      await assert.rejects(store.write(ref, 'c.ts', 'x\n', aiLines(2, [[1, 1]])), ReadOnlyStateError);
+      await assert.rejects(store.rename(ref, 'b.ts', 'd.ts'), ReadOnlyStateError);
+      assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
+    });
+
+    it('leaves the records of another repository alone when a .git file names it', async () => {
+      const other = path.join(tmp, 'other');
+      mkdirSync(other);
+      git(other, 'init', '-q');
+      await WorkingState.forRepo(await discoverRepo(other)).write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[1, 3]]));
+      const before = treeDigest(other);
+      const ws = path.join(tmp, 'ws');
+      mkdirSync(ws);
+      writeFileSync(path.join(ws, '.git'), `gitdir: ${path.join(other, '.git')}\n`);
+      writeFileSync(path.join(ws, 'a.ts'), 'other\n');
+      const store = new GitStore(path.join(tmp, 'no-cli.js'), () => false, () => [ws]);
+      await assert.rejects(store.repoFor(path.join(ws, 'a.ts')), ForeignGitDirError);
+      assert.deepEqual(treeDigest(other), before);
     });
   });
 

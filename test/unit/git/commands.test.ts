@@ -24,7 +24,6 @@ function git(dir: string, ...args: string[]): string {
 }
 
 describe('ai-provenance commands', function () {
-  this.timeout(60_000);
   before(() => cliBundle());
   after(cleanupTemp);
 

@@ -4,21 +4,21 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { hookScript } from '../../../src/git/hookScripts';
+import { copyBuiltCli } from '../cliBuild';
 import { GIT_ENV } from './helpers';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 let bundle: { cli: string; node: string; log: string } | undefined;
 
-/** Builds the CLI once per run, plus a `node` wrapper that logs each start so tests can count Node processes. */
+/** Copies the run's CLI build once per test process, plus a `node` wrapper that logs each start so tests can count Node processes. */
 export function cliBundle(): { cli: string; node: string; log: string } {
   if (bundle) return bundle;
   // Outlives each suite's temp-dir cleanup; removed when the test process ends.
   const dir = mkdtempSync(path.join(tmpdir(), 'aip-cli-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  // The CLI exactly as it ships (launcher and command bundles), built into the private folder.
-  execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', dir], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const cli = path.join(dir, 'cli.js');
+  // The CLI exactly as it ships (launcher and command bundles), copied into the private folder.
+  const cli = copyBuiltCli(dir);
   const log = path.join(dir, 'node-starts.log');
   const node = path.join(dir, 'node');
   writeFileSync(node, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${process.execPath}' "$@"\n`);

@@ -75,7 +75,6 @@ function repoWithWorktree(): { dir: string; wt: string } {
 }
 
 describe('git hooks', function () {
-  this.timeout(60_000);
   before(() => cliBundle());
   beforeEach(() => takeNodeStarts());
   after(cleanupTemp);
@@ -470,7 +469,6 @@ describe('git hooks', function () {
 });
 
 describe('git hooks: critical paths and failures', function () {
-  this.timeout(60_000);
   before(() => cliBundle());
   beforeEach(() => takeNodeStarts());
   after(cleanupTemp);
@@ -537,7 +535,7 @@ describe('git hooks: critical paths and failures', function () {
     assert.match(message(dir), /^with broken config\n\nAssisted-by: claude-code/);
   });
 
-  it('commits with a corrupt working state and names the corrupt file in one line', async () => {
+  it('commits with a corrupt working state, marked unjudged, naming the corrupt file in one line and keeping it', async () => {
     const dir = newRepo();
     await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
     const state = WorkingState.forRepo(await discoverRepo(dir));
@@ -545,28 +543,48 @@ describe('git hooks: critical paths and failures', function () {
     git(dir, 'add', '.');
     const r = gitResult(dir, ['commit', '-m', 'despite corruption']);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(message(dir), 'despite corruption\n\n');
+    assert.match(message(dir), /^despite corruption\n\nAI-Unjudged: prepare-commit-msg failed: .*corrupt ai-provenance working state/);
     assert.ok(r.stderr.includes(state.entryFile('a.ts')), r.stderr);
     assert.equal(r.stderr.split('\n').filter((l) => l.includes('corrupt')).length, 1, 'one line per commit');
+    assert.equal(readFileSync(state.entryFile('a.ts'), 'utf8'), '{"format":', 'the entry is left as it was');
   });
 
-  it('commits when node is not on PATH, with one line saying the hook was skipped', async () => {
+  it('judges a commit as usual when only an entry of a file it leaves alone is corrupt, saying so in one line', async () => {
+    const dir = newRepo();
+    await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
+    await recordAi(dir, 'b.ts', lines(2), [[1, 1]]);
+    const state = WorkingState.forRepo(await discoverRepo(dir));
+    writeFileSync(state.entryFile('b.ts'), '{"format":');
+    git(dir, 'add', 'a.ts');
+    const r = gitResult(dir, ['commit', '-m', 'only a']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(message(dir), /^only a\n\nAssisted-by: claude-code/);
+    assert.doesNotMatch(message(dir), /AI-Unjudged/);
+    assert.deepEqual(noteSummary(dir), ['a.ts: 1-1 ai claude-code']);
+    assert.equal(r.stderr.split('\n').filter((l) => l.includes(state.entryFile('b.ts'))).length, 1, r.stderr);
+  });
+
+  it('commits when node is not on PATH, marked unjudged with one line saying why, the AI lines kept', async () => {
     const dir = newRepo();
     await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
     git(dir, 'add', '.');
     const r = gitResult(dir, ['commit', '-m', 'no node'], { AI_PROVENANCE_NODE: 'no-such-node-binary' });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(message(dir), 'no node\n\n');
-    assert.match(r.stderr, /^ai-provenance: node \('no-such-node-binary'\) not found on PATH; prepare-commit-msg hook skipped/m);
+    assert.equal(message(dir), "no node\n\nAI-Unjudged: node ('no-such-node-binary') not found on PATH\n\n");
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l !== ''), [
+      "ai-provenance: this commit's AI lines were not judged (node ('no-such-node-binary') not found on PATH); it carries an AI-Unjudged trailer that 'ai-provenance check' reports, and its recorded AI lines are kept for the next commit that can judge them",
+    ]);
+    assert.deepEqual(await WorkingState.forRepo(await discoverRepo(dir)).paths(), ['a.ts']);
   });
 
-  it('commits when the CLI it points to is gone', async () => {
+  it('commits when the CLI it points to is gone, marked unjudged', async () => {
     const dir = newRepo();
     await recordAi(dir, 'a.ts', lines(2), [[1, 1]]);
     git(dir, 'add', '.');
     const r = gitResult(dir, ['commit', '-m', 'no cli'], { AI_PROVENANCE_CLI: '/nonexistent/cli.js' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /\/nonexistent\/cli\.js not found/);
+    assert.match(message(dir), /AI-Unjudged: \/nonexistent\/cli\.js not found/);
   });
 });
 
@@ -663,11 +681,8 @@ describe('git hooks: edge cases', function () {
     git(dir, 'mv', 'old.ts', 'renamed.ts');
     await recordAi(dir, 'renamed.ts', lines(40) + 'ai\n', [[41, 41]], COPILOT);
     git(dir, 'add', '.');
-    const t0 = Date.now();
     git(dir, 'commit', '-qm', 'big');
-    const ms = Date.now() - t0;
     assert.deepEqual(noteSummary(dir), ['big.txt: 100-101 ai claude-code', 'renamed.ts: 41-41 ai copilot']);
     assert.match(message(dir), /AI-Lines: 3\/400001\n/);
-    assert.ok(ms < 30_000, `commit took ${ms} ms`);
   });
 });

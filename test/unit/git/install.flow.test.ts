@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -9,6 +9,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { command as checkCommand } from '../../../src/cli/commands/check';
 import * as os from 'node:os';
+import { copyBuiltCli } from '../cliBuild';
 import { aiLines, GIT_ENV, lines, write } from './helpers';
 
 // End to end with real parts: `install` places the real hook bodies (bundled CLI, real node), an agent's
@@ -51,7 +52,6 @@ async function check(cwd: string, ...args: string[]): Promise<{ code: number; st
 }
 
 describe('installed hooks, end to end', function () {
-  this.timeout(60_000);
 
   let tmp: string;
   let cli: string;
@@ -60,9 +60,8 @@ describe('installed hooks, end to end', function () {
 
   before(() => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-install-flow-')));
-    // A private build of the CLI, as `npm run build` makes it, so the hooks run the real command.
-    execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', tmp], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'ignore', 'inherit'] });
-    cli = path.join(tmp, 'cli.js');
+    // A private copy of the CLI as `npm run build` makes it, so the hooks run the real command.
+    cli = copyBuiltCli(tmp);
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

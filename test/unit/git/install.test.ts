@@ -153,7 +153,6 @@ afterEach(() => {
 });
 
 describe('install', function () {
-  this.timeout(20000);
 
   describe('in a plain repository', () => {
     it('runs our prepare-commit-msg, commit-msg and post-commit on a commit, and post-rewrite with its input on amend', async () => {
@@ -604,7 +603,6 @@ describe('install', function () {
 });
 
 describe('ai-provenance install / uninstall commands', function () {
-  this.timeout(20000);
 
   it('install reports each hook, then "already installed"; uninstall reports what it removed', async () => {
     const repo = newRepo();

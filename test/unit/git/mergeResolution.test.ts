@@ -47,7 +47,9 @@ async function resolveWithAi(dir: string): Promise<void> {
   git(dir, 'add', 'billing/rate.ts');
 }
 
-describe('a merge commit with an AI-written conflict resolution', () => {
+describe('a merge commit with an AI-written conflict resolution', function () {
+  // Real commits with hooks: seconds on a busy machine, not mocha's default 2 s.
+  this.timeout(60_000);
   after(cleanupTemp);
 
   it('gets a note naming the resolution line, no trailers, and leaves nothing pending', async () => {

@@ -74,7 +74,6 @@ function assertOneSetAndTheReview(dir: string, order = ['AI-Reviewed-by', 'Assis
 }
 
 describe('signing off a refused commit', function () {
-  this.timeout(60_000);
   before(() => cliBundle());
   after(cleanupTemp);
 
@@ -168,7 +167,6 @@ describe('signing off a refused commit', function () {
 });
 
 describe('commit-msg: a sign-off below the comments joins the trailer block', function () {
-  this.timeout(60_000);
   after(cleanupTemp);
 
   const T = 'Assisted-by: claude-code\nAI-Lines: 2/3\nAI-Critical: infra/main.tf\n';

@@ -93,7 +93,6 @@ describe('team config for the git side', () => {
   });
 
   describe('in the git hooks', function () {
-    this.timeout(60_000);
     before(() => cliBundle());
 
     const env = hookedEnv;

@@ -44,7 +44,9 @@ function commitPersonText(dir: string): string {
   return git(dir, 'log', '-1', '--format=%B');
 }
 
-describe('AI lines that were thrown away', () => {
+describe('AI lines that were thrown away', function () {
+  // Real commits with hooks: seconds on a busy machine, not mocha's default 2 s.
+  this.timeout(60_000);
   beforeEach(() => takeNodeStarts());
   after(cleanupTemp);
 
@@ -114,7 +116,9 @@ describe('AI lines that were thrown away', () => {
   });
 });
 
-describe('AI lines of a file that is deleted', () => {
+describe('AI lines of a file that is deleted', function () {
+  // Real commits with hooks: seconds on a busy machine, not mocha's default 2 s.
+  this.timeout(60_000);
   beforeEach(() => takeNodeStarts());
   after(cleanupTemp);
 
@@ -172,7 +176,9 @@ describe('AI lines of a file that is deleted', () => {
   });
 });
 
-describe('AI lines a person edits around outside the editor', () => {
+describe('AI lines a person edits around outside the editor', function () {
+  // Real commits with hooks: seconds on a busy machine, not mocha's default 2 s.
+  this.timeout(60_000);
   after(cleanupTemp);
 
   it('keep a critical file blocked when one of its two AI lines is changed by hand (the other is still the AI\'s)', () => {

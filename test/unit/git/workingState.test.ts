@@ -133,7 +133,6 @@ describe('working state', () => {
   });
 
   it('loses nothing when several processes record at once', async function () {
-    this.timeout(60_000);
     const text = lines(40);
     const writers = 4;
     const perWriter = 10;
