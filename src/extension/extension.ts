@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     decorations,
     pending,
     new PendingDecorations(pending),
-    new PendingTree(pending),
+    new PendingTree(pending, log),
     report,
     vscode.commands.registerCommand('aiProvenance.refreshPending', () => pending.refresh()),
     { dispose: () => statusBar?.dispose() },

@@ -2,6 +2,7 @@
 // badges (FileDecorationProvider) and as the "AI Provenance" view in Source Control. Reads only: restricted mode too.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { markdownText, visibleText } from '../core/markdownText';
 import type { PendingFile } from '../core/pending';
 import type { GitStore } from './gitStore';
 import { message, type ProvenanceService } from './provenance';
@@ -131,12 +132,15 @@ function lineCount(f: PendingFile): number {
   return f.aiLines + f.mixedLines;
 }
 
-/** One line of plain text about a pending file, for tooltips. */
-export function describePending(f: PendingFile): string {
+/**
+ * One line about a pending file, for tooltips. Agents and the rule's reason come from the repository: `shown` makes
+ * them safe for where the line goes (plain text, or Markdown).
+ */
+export function describePending(f: PendingFile, shown: (repositoryText: string) => string = visibleText): string {
   const n = lineCount(f);
   const share = f.lines > 0 ? Math.round((n / f.lines) * 100) : 0;
-  const crit = f.critical ? ` In a critical path (${f.critical.level}): ${f.critical.reason}.` : '';
-  return `${n} AI-written line${n === 1 ? '' : 's'} not committed yet (${share}% of the file) by ${f.agents.join(', ')}.${crit}`;
+  const crit = f.critical ? ` In a critical path (${f.critical.level}): ${shown(f.critical.reason)}.` : '';
+  return `${n} AI-written line${n === 1 ? '' : 's'} not committed yet (${share}% of the file) by ${shown(f.agents.join(', '))}.${crit}`;
 }
 
 /** Explorer badges: `AI` on files with pending AI lines, in the critical colour when the file is in a critical path. */
@@ -169,11 +173,19 @@ export class PendingTree implements vscode.TreeDataProvider<vscode.Uri>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly view: vscode.TreeView<vscode.Uri>;
+  /** The element of each listed file, by URI string: reveal() finds an element by identity. */
+  private elements = new Map<string, vscode.Uri>();
 
-  constructor(private readonly model: PendingModel) {
+  constructor(
+    private readonly model: PendingModel,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.view = vscode.window.createTreeView(PENDING_VIEW, { treeDataProvider: this, showCollapseAll: false });
     this.disposables.push(this.view);
     model.onDidChange(() => this.update(), this, this.disposables);
+    // Like the Explorer, the view shows the file of the active editor: a long list scrolls to it.
+    vscode.window.onDidChangeActiveTextEditor(() => this.follow(), this, this.disposables);
+    this.view.onDidChangeVisibility(() => this.follow(), this, this.disposables);
     this.update();
   }
 
@@ -181,29 +193,53 @@ export class PendingTree implements vscode.TreeDataProvider<vscode.Uri>, vscode.
     const all = this.model.all();
     const critical = all.filter((e) => e.file.critical).length;
     this.view.badge = all.length > 0 ? { value: all.length, tooltip: `${all.length} file${all.length === 1 ? '' : 's'} with AI lines not committed yet${critical ? `, ${critical} in critical paths` : ''}` } : undefined;
+    const next = new Map<string, vscode.Uri>();
+    for (const e of all) {
+      const uri = vscode.Uri.file(path.join(e.repo.root, ...e.file.path.split('/')));
+      next.set(uri.toString(), this.elements.get(uri.toString()) ?? uri);
+    }
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const appeared = active !== undefined && next.has(active) && !this.elements.has(active);
+    this.elements = next;
     this.changed.fire();
+    if (appeared) this.follow();
+  }
+
+  /** Selects the active editor's file in the view, when the view is shown and lists it (never takes the focus). */
+  private follow(): void {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const element = uri && this.elements.get(uri.toString());
+    if (!element || !this.view.visible) return;
+    this.view.reveal(element, { select: true, focus: false }).then(undefined, (err: unknown) => this.log.debug(`AI Provenance view: cannot show ${element.fsPath}: ${message(err)}`));
   }
 
   getChildren(element?: vscode.Uri): vscode.Uri[] {
     if (element) return [];
-    return this.model.all().map((e) => vscode.Uri.file(path.join(e.repo.root, ...e.file.path.split('/'))));
+    return [...this.elements.values()];
+  }
+
+  /** A flat list: every file is at the top. */
+  getParent(): undefined {
+    return undefined;
   }
 
   getTreeItem(uri: vscode.Uri): vscode.TreeItem {
     const e = this.model.get(uri);
     const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
+    item.id = uri.toString();
     if (!e) return item;
     const f = e.file;
     const n = lineCount(f);
     const share = f.lines > 0 ? Math.round((n / f.lines) * 100) : 0;
     const dir = path.posix.dirname(f.path);
-    item.description = `${dir === '.' ? '' : `${dir} · `}${n} AI line${n === 1 ? '' : 's'} · ${share}%${f.critical ? ` · critical (${f.critical.level})` : ''}`;
-    // Plain text: the path and the rule's reason come from the repository.
-    item.tooltip = `${f.path}\n${describePending(f)}`;
+    // The path, agents and the rule's reason come from the repository: a tree item's description is plain text (one
+    // line, no bidi overrides), its tooltip Markdown in which every character shows as itself.
+    item.description = visibleText(`${dir === '.' ? '' : `${dir} · `}${n} AI line${n === 1 ? '' : 's'} · ${share}%${f.critical ? ` · critical (${f.critical.level})` : ''}`);
+    item.tooltip = new vscode.MarkdownString(`${markdownText(f.path)}\n\n${describePending(f, (t) => markdownText(t))}`);
     item.contextValue = f.critical ? 'aiProvenance.pendingCritical' : 'aiProvenance.pending';
     if (f.critical) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('aiProvenance.critical'));
     item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
-    item.accessibilityInformation = { label: `${f.path}: ${describePending(f)}` };
+    item.accessibilityInformation = { label: visibleText(`${f.path}: ${describePending(f)}`) };
     return item;
   }
 

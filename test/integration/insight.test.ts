@@ -1,57 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { driver, openFile, waitFor } from './harness';
-
-/** The few DOM calls made inside `driver.evaluate` (the project compiles without the DOM library). */
-interface El {
-  readonly textContent: string | null;
-  readonly outerHTML: string;
-  readonly contentDocument?: { readonly body: El | null; querySelector(selector: string): El | null } | null;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): El | null;
-  querySelectorAll(selector: string): ArrayLike<El>;
-}
-declare const document: { querySelectorAll(selector: string): ArrayLike<El>; querySelector(selector: string): El | null };
-declare function getComputedStyle(el: El, pseudo: string): { content: string };
+import { closeTabsOf, explorerRow, viewRows, webviewText } from './insightViews';
 
 const FILE = 'src/insight-badge.ts';
 const TEXT = 'export const one = 1;\nexport const two = 2;\nexport const three = 3;\n';
-
-/**
- * The Explorer row of a file: the badge VS Code draws from file decorations (as CSS content after the label; '' when
- * none) and the label's accessible text, which holds the decorations' tooltips.
- */
-async function explorerRow(name: string): Promise<{ badge: string; title: string } | undefined> {
-  return driver.evaluate((file: string) => {
-    const rows = Array.from(document.querySelectorAll('.explorer-folders-view .monaco-list-row'));
-    const row = rows.find((r) => r.querySelector('.label-name')?.textContent === file);
-    if (!row) return undefined;
-    const label = row.querySelector('.monaco-icon-label');
-    if (!label) return undefined;
-    const content = getComputedStyle(label, '::after').content;
-    return { badge: content === 'none' || content === 'normal' ? '' : content.replace(/^"|"$/g, ''), title: label.getAttribute('aria-label') ?? '' };
-  }, name);
-}
-
-/** Rows of the "AI Provenance" view in Source Control, by their accessible labels. */
-async function viewRows(): Promise<string[]> {
-  return driver.evaluate(() => {
-    const pane = Array.from(document.querySelectorAll('.pane')).find((p) => p.querySelector('.pane-header')?.getAttribute('aria-label')?.includes('AI Provenance'));
-    return pane ? Array.from(pane.querySelectorAll('.monaco-list-row')).map((r) => r.getAttribute('aria-label') ?? '') : [];
-  }, undefined);
-}
-
-/** The text of the report webview (the webview's inner frame is served from the workbench's own origin). */
-async function webviewText(): Promise<string | undefined> {
-  return driver.evaluate(() => {
-    for (const outer of Array.from(document.querySelectorAll('iframe.webview'))) {
-      const inner = outer.contentDocument?.querySelector('iframe#active-frame');
-      const text = inner?.contentDocument?.body?.textContent;
-      if (text && text.includes('AI Provenance')) return text;
-    }
-    return undefined;
-  }, undefined);
-}
 
 async function mark(uri: vscode.Uri, command: 'aiProvenance.markSelectionAI' | 'aiProvenance.markSelectionHuman'): Promise<void> {
   await vscode.commands.executeCommand(command, { uri, agent: 'copilot', model: 'openai/gpt-5', startLine: 1, endLine: 3 });
@@ -70,7 +23,8 @@ describe('insight in VS Code', function () {
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The file is saved and the mark commands change no text: closing asks nothing.
+    await closeTabsOf(uri);
   });
 
   it('badges a file in the Explorer after an AI edit, with a tooltip, and lists it in the Source Control view', async () => {
@@ -88,6 +42,9 @@ describe('insight in VS Code', function () {
     assert.match(row.title, /2 AI-written lines not committed yet \(50% of the file\) by copilot:openai\/gpt-5/);
     await driver.screenshot('insight-explorer-badge');
 
+    // Earlier test files leave files with AI lines, more than the view's height shows: the view scrolls to the file
+    // of the active editor.
+    await vscode.window.showTextDocument(uri);
     await vscode.commands.executeCommand('aiProvenance.pending.focus');
     const rows = await waitFor(async () => {
       const r = await viewRows();

@@ -2,6 +2,7 @@
 // the editor shows it in a webview. Charts are inline SVG drawn here, so the page needs no script, no font and
 // no network to show them; each chart has a table with the same figures. Every repository string is escaped.
 import type { AgentRow, DirNode, Insight, WeekRow } from '../insight';
+import { visibleText } from '../markdownText';
 import type { PendingFile } from '../pending';
 
 export interface ReportModel {
@@ -44,9 +45,12 @@ const AGENT_COLOURS: Readonly<Record<string, readonly [string, string, string]>>
 };
 const OTHER: readonly [string, string] = ['#57606a', '#adbac7'];
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Text for HTML content and attribute values: markup characters escaped, and shown on one line with no control or
+ * bidirectional override characters (a file name cannot reorder what a table cell shows).
+ */
 export function esc(s: string | number): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return visibleText(String(s)).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -144,7 +148,7 @@ export function renderBody(model: ReportModel): string {
   const range = model.range.length > 0 ? model.range.join(' ') : '(no commits yet)';
   const at = model.at ? ` · code at <code>${esc(model.at.rev)}</code> (<code>${esc(model.at.sha.slice(0, 12))}</code>)` : '';
   return `<header><h1>AI Provenance: ${esc(model.repository)}</h1>
-<p class="meta">Range <code>${esc(range)}</code>${at} · generated ${esc(model.generatedAt)}</p>
+<p class="meta">${i ? `Range <code>${esc(range)}</code>${at} · ` : ''}generated ${esc(model.generatedAt)}</p>
 ${model.historyNote ? `<p class="note">${esc(model.historyNote)}</p>` : ''}
 ${!model.notesRef && i && i.commits > 0 ? `<p class="note">This clone has no <code>refs/notes/ai-provenance</code>: AI lines are counted from commit trailers only.</p>` : ''}
 ${i ? cards(i) : ''}
