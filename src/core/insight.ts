@@ -10,6 +10,7 @@
 import type { CompiledConfig } from './config';
 import type { CommitFileProvenance, LineRun, Trailer } from './model';
 import { isSignedOff, REVIEW_TRAILER } from './policy';
+import { UNJUDGED_TOKEN } from './trailers';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -55,12 +56,17 @@ export interface TreeEntry {
   readonly mode: string;
 }
 
-/** Added lines of a group; `human` = added − ai − mixed. `share` is (ai + mixed) / added, 0 when nothing was added. */
+/**
+ * Added lines of a group; `human` = added − ai − mixed − unjudged. `share` is (ai + mixed) / added, 0 when nothing
+ * was added. `unjudged`: lines of commits whose hooks could not judge them (an AI-Unjudged trailer, no readable note):
+ * who wrote them is not known, so they count neither as AI nor as people's.
+ */
 export interface Row {
   readonly key: string;
   readonly added: number;
   readonly ai: number;
   readonly mixed: number;
+  readonly unjudged: number;
   readonly human: number;
   readonly share: number;
 }
@@ -120,6 +126,8 @@ export interface DirNode {
   readonly lines: number;
   readonly ai: number;
   readonly mixed: number;
+  /** Lines last changed by a commit its hooks could not judge (see Row). */
+  readonly unjudged: number;
   /** Text files under it. */
   readonly files: number;
   /** Sub-folders and the files that have AI lines, most AI lines first. */
@@ -131,6 +139,8 @@ export interface AtRevision {
   readonly lines: number;
   readonly ai: number;
   readonly mixed: number;
+  /** Lines last changed by a commit its hooks could not judge (see Row): neither AI nor people's. */
+  readonly unjudged: number;
   readonly share: number;
   readonly files: number;
   readonly byAgent: readonly AgentRow[];
@@ -144,6 +154,8 @@ export interface Insight {
   /** Commits of the range with a readable note, and without one but with AI-Lines trailers. */
   readonly withNote: number;
   readonly fromTrailers: number;
+  /** Commits of the range its hooks could not judge (AI-Unjudged trailer, no readable note); their lines are `unjudged`. */
+  readonly unjudgedCommits: number;
   readonly total: Row;
   readonly byAgent: readonly AgentRow[];
   readonly byModel: readonly ModelRow[];
@@ -159,12 +171,25 @@ export interface Insight {
 export const NO_NOTE_PATH = '(commits without a note)';
 export const NO_MODEL = '(not recorded)';
 export const PEOPLE = '(people)';
+/** The agent breakdown's row of lines from commits its hooks could not judge. */
+export const UNJUDGED = '(unjudged)';
+
+/** What the unjudged figures mean, as two short lines of text. */
+export function unjudgedNote(i: Pick<Insight, 'unjudgedCommits'>): [string, string] {
+  const c = i.unjudgedCommits;
+  const commits = c > 0 ? `${c.toLocaleString('en-US')} commit${c === 1 ? '' : 's'}` : 'commits';
+  return [
+    `Unjudged: lines of ${commits} its hooks could not judge (AI-Unjudged, no note); who wrote them`,
+    "is not known: neither AI nor people's, and not in the critical-path figures (see ai-provenance check).",
+  ];
+}
 
 interface ORun {
   start: number;
   end: number;
-  readonly kind: 'ai' | 'mixed';
-  /** Interned agent/model. */
+  /** `unjudged`: lines of a commit its hooks could not judge, whose writer is not known. */
+  readonly kind: 'ai' | 'mixed' | 'unjudged';
+  /** Interned agent/model; -1 for unjudged lines. */
   readonly a: number;
   /** The commit that wrote the lines (index into the commits seen). */
   readonly c: number;
@@ -178,6 +203,7 @@ interface Tally {
   added: number;
   ai: number;
   mixed: number;
+  unjudged: number;
 }
 
 interface CommitMeta {
@@ -185,19 +211,25 @@ interface CommitMeta {
   readonly reviews: readonly Trailer[];
 }
 
-const tally = (): Tally => ({ added: 0, ai: 0, mixed: 0 });
+const tally = (): Tally => ({ added: 0, ai: 0, mixed: 0, unjudged: 0 });
 
-function bump<K>(map: Map<K, Tally>, key: K, added: number, ai: number, mixed: number): void {
+function bump<K>(map: Map<K, Tally>, key: K, added: number, ai: number, mixed: number, unjudged = 0): void {
   let t = map.get(key);
   if (!t) map.set(key, (t = tally()));
   t.added += added;
   t.ai += ai;
   t.mixed += mixed;
+  t.unjudged += unjudged;
 }
 
 function row(key: string, t: Tally): Row {
   const n = t.ai + t.mixed;
-  return { key, added: t.added, ai: t.ai, mixed: t.mixed, human: Math.max(0, t.added - n), share: t.added > 0 ? n / t.added : 0 };
+  return { key, added: t.added, ai: t.ai, mixed: t.mixed, unjudged: t.unjudged, human: Math.max(0, t.added - n - t.unjudged), share: t.added > 0 ? n / t.added : 0 };
+}
+
+/** Whether a commit is one its hooks could not judge: marked AI-Unjudged and without a readable note (as `check` says). */
+function isUnjudged(c: HistoryCommit): boolean {
+  return c.note === undefined && c.trailers.some((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
 }
 
 /** `2026-W03`: the ISO 8601 week of a time (UTC). */
@@ -293,6 +325,7 @@ export class InsightBuilder {
   private merges = 0;
   private withNote = 0;
   private fromTrailers = 0;
+  private unjudgedCommits = 0;
   private readonly depth: number;
 
   constructor(
@@ -319,6 +352,7 @@ export class InsightBuilder {
     this.metas.push({ email: c.authorEmail, reviews });
     const notes = new Map<string, readonly LineRun[]>();
     for (const f of c.note ?? []) if (f.runs.length > 0) notes.set(f.path, f.runs);
+    const unjudged = isUnjudged(c);
 
     // Per file of this commit: its own added lines (0-based ranges) and which of them the note makes AI.
     const own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] = [];
@@ -330,15 +364,15 @@ export class InsightBuilder {
           continue;
         }
         const runs = intersect(notes.get(d.path) ?? [], added);
-        this.carry(d, idx, runs);
+        this.carry(d, idx, runs, unjudged ? added : []);
         own.push({ path: d.path, added, runs });
       }
     } else {
       this.merges++;
-      own.push(...this.carryMerge(c, idx, notes));
+      own.push(...this.carryMerge(c, idx, notes, unjudged));
     }
     if (!c.inRange) return;
-    this.count(c, idx, own);
+    this.count(c, idx, own, unjudged);
   }
 
   private originRuns(runs: readonly { start: number; end: number; run: LineRun }[], idx: number): ORun[] {
@@ -356,18 +390,19 @@ export class InsightBuilder {
     this.carried.set(blob, runs.length > 0 ? { lines, runs } : lines);
   }
 
-  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: LineRun }[]): void {
+  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: LineRun }[], unknown: readonly (readonly [number, number])[]): void {
     const base = this.baseOf(d);
     // A version whose parent version is unknown (a shallow clone's edge) cannot be counted line by line.
     if (!base) return;
     const moved = mapRuns(base.runs, d.hunks);
-    const runs = noted.length > 0 ? [...moved, ...this.originRuns(noted, idx)].sort((x, y) => x.start - y.start) : moved;
+    const own = [...this.originRuns(noted, idx), ...unknown.map(([start, end]): ORun => ({ start, end, kind: 'unjudged', a: -1, c: idx }))];
+    const runs = own.length > 0 ? [...moved, ...own].sort((x, y) => x.start - y.start) : moved;
     const lines = base.lines + d.hunks.reduce((n, h) => n + h.newCount - h.oldCount, 0);
     this.store(d.newBlob, lines, joined(runs));
   }
 
   /** A merge: each line from the first parent that has it unchanged; lines new against every parent are the merge's own. */
-  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly LineRun[]>): { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] {
+  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly LineRun[]>, unjudged: boolean): { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] {
     const perParent = c.diffs.map((list) => new Map(list.map((d) => [d.path, d])));
     const out: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] = [];
     const first = perParent[0] ?? new Map<string, FileDiff>();
@@ -401,6 +436,7 @@ export class InsightBuilder {
       }
       const noted = intersect(notes.get(path) ?? [], added);
       for (const o of this.originRuns(noted, idx)) for (let k = o.start; k < o.end; k++) origin[k] = o;
+      if (unjudged) for (const [a, b] of added) for (let k = a; k < b; k++) origin[k] = { start: k, end: k + 1, kind: 'unjudged', a: -1, c: idx };
       const runs: ORun[] = [];
       for (let k = 0; k < lines; k++) {
         const o = origin[k];
@@ -412,7 +448,7 @@ export class InsightBuilder {
     return out;
   }
 
-  private count(c: HistoryCommit, idx: number, own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[]): void {
+  private count(c: HistoryCommit, idx: number, own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[], unjudged: boolean): void {
     this.commits++;
     const email = c.authorEmail.toLowerCase();
     if (!this.authorNames.has(email)) this.authorNames.set(email, c.authorName);
@@ -438,7 +474,8 @@ export class InsightBuilder {
       added += n;
       ai += fAi;
       mixed += fMixed;
-      bump(this.paths, pathPrefix(f.path, this.depth), n, fAi, fMixed);
+      // An unjudged commit has no note: none of its lines is known AI here, and none is known to be people's.
+      bump(this.paths, pathPrefix(f.path, this.depth), n, fAi, fMixed, unjudged ? n : 0);
       const hit = fAi + fMixed > 0 ? this.config.ruleFor(f.path) : undefined;
       if (hit) byRule.set(hit.index, [...(byRule.get(hit.index) ?? []), { path: f.path, aiLines: fAi + fMixed }]);
     }
@@ -452,18 +489,21 @@ export class InsightBuilder {
         const label = this.attrs[fallback.attr]!.agent;
         weekAgents.set(label, (weekAgents.get(label) ?? 0) + fallback.ai);
         // The trailers do not say which files hold the AI lines: the commit's lines move to a row of their own.
-        this.movePathsToNoNote(own, fallback.ai);
+        this.movePathsToNoNote(own, fallback.ai, unjudged);
         for (const p of fallback.critical) {
           const hit = this.config.ruleFor(p);
           if (hit) byRule.set(hit.index, [...(byRule.get(hit.index) ?? []), { path: p, aiLines: null }]);
         }
       }
     }
+    const unknown = unjudged ? Math.max(0, added - ai - mixed) : 0;
+    if (unjudged) this.unjudgedCommits++;
     this.total.added += added;
     this.total.ai += ai;
     this.total.mixed += mixed;
-    bump(this.authors, email, added, ai, mixed);
-    bump(this.weeks, week, added, ai, mixed);
+    this.total.unjudged += unknown;
+    bump(this.authors, email, added, ai, mixed, unknown);
+    bump(this.weeks, week, added, ai, mixed, unknown);
     for (const [index, files] of byRule) {
       const rule = this.config.config.critical[index]!;
       const signed = isSignedOff(rule, this.metas[idx]!.reviews, c.authorEmail);
@@ -488,15 +528,15 @@ export class InsightBuilder {
     }
   }
 
-  private movePathsToNoNote(own: readonly { path: string; added: (readonly [number, number])[] }[], ai: number): void {
+  private movePathsToNoNote(own: readonly { path: string; added: (readonly [number, number])[] }[], ai: number, unjudged: boolean): void {
     let moved = 0;
     for (const f of own) {
       if (this.config.isIgnored(f.path)) continue;
       const n = f.added.reduce((s, [a, b]) => s + b - a, 0);
-      bump(this.paths, pathPrefix(f.path, this.depth), -n, 0, 0);
+      bump(this.paths, pathPrefix(f.path, this.depth), -n, 0, 0, unjudged ? -n : 0);
       moved += n;
     }
-    bump(this.paths, NO_NOTE_PATH, moved, ai, 0);
+    bump(this.paths, NO_NOTE_PATH, moved, ai, 0, unjudged ? Math.max(0, moved - ai) : 0);
   }
 
   /** AI lines of a commit without a note, from `AI-Lines: a/b` and `Assisted-by:`; undefined when they say nothing. */
@@ -555,6 +595,7 @@ export class InsightBuilder {
       merges: this.merges,
       withNote: this.withNote,
       fromTrailers: this.fromTrailers,
+      unjudgedCommits: this.unjudgedCommits,
       total: row('total', this.total),
       byAgent: range.agents,
       byModel: range.models,
@@ -583,6 +624,7 @@ export class InsightBuilder {
     let lines = 0;
     let ai = 0;
     let mixed = 0;
+    let unjudged = 0;
     let files = 0;
     for (const e of tree) {
       if (e.mode !== '100644' && e.mode !== '100755') continue;
@@ -592,10 +634,15 @@ export class InsightBuilder {
       const n = typeof s === 'number' ? s : s.lines;
       let fAi = 0;
       let fMixed = 0;
+      let fUnjudged = 0;
       const hit = typeof s === 'number' ? undefined : this.config.ruleFor(e.path);
       if (typeof s !== 'number') {
         for (const r of s.runs) {
           const len = r.end - r.start;
+          if (r.kind === 'unjudged') {
+            fUnjudged += len;
+            continue;
+          }
           if (r.kind === 'ai') fAi += len;
           else fMixed += len;
           bump(byAttr, r.a, 0, r.kind === 'ai' ? len : 0, r.kind === 'mixed' ? len : 0);
@@ -620,11 +667,12 @@ export class InsightBuilder {
       lines += n;
       ai += fAi;
       mixed += fMixed;
-      addToTree(root, e.path, n, fAi, fMixed);
+      unjudged += fUnjudged;
+      addToTree(root, e.path, n, fAi, fMixed, fUnjudged);
     }
     const rows = agentRows(byAttr, lines);
     return {
-      result: { sha, lines, ai, mixed, share: lines > 0 ? (ai + mixed) / lines : 0, files, byAgent: rows.agents, byModel: rows.models, tree: freeze(root) },
+      result: { sha, lines, ai, mixed, unjudged, share: lines > 0 ? (ai + mixed) / lines : 0, files, byAgent: rows.agents, byModel: rows.models, tree: freeze(root) },
       critical,
     };
   }
@@ -636,22 +684,24 @@ interface MutableDir {
   lines: number;
   ai: number;
   mixed: number;
+  unjudged: number;
   files: number;
   dirs: Map<string, MutableDir>;
   aiFiles: DirNode[];
 }
 
 function newDir(name: string, path: string): MutableDir {
-  return { name, path, lines: 0, ai: 0, mixed: 0, files: 0, dirs: new Map(), aiFiles: [] };
+  return { name, path, lines: 0, ai: 0, mixed: 0, unjudged: 0, files: 0, dirs: new Map(), aiFiles: [] };
 }
 
-function addToTree(root: MutableDir, path: string, lines: number, ai: number, mixed: number): void {
+function addToTree(root: MutableDir, path: string, lines: number, ai: number, mixed: number, unjudged: number): void {
   const parts = path.split('/');
   let d = root;
   const visit = (x: MutableDir): void => {
     x.lines += lines;
     x.ai += ai;
     x.mixed += mixed;
+    x.unjudged += unjudged;
     x.files++;
   };
   visit(d);
@@ -662,10 +712,10 @@ function addToTree(root: MutableDir, path: string, lines: number, ai: number, mi
     d = next;
     visit(d);
   }
-  if (ai + mixed > 0) d.aiFiles.push({ name: parts[parts.length - 1]!, path, lines, ai, mixed, files: 1, children: [] });
+  if (ai + mixed + unjudged > 0) d.aiFiles.push({ name: parts[parts.length - 1]!, path, lines, ai, mixed, unjudged, files: 1, children: [] });
 }
 
 function freeze(d: MutableDir): DirNode {
   const children = [...[...d.dirs.values()].map(freeze), ...d.aiFiles].sort((x, y) => y.ai + y.mixed - (x.ai + x.mixed) || y.lines - x.lines || (x.name < y.name ? -1 : 1));
-  return { name: d.name, path: d.path, lines: d.lines, ai: d.ai, mixed: d.mixed, files: d.files, children };
+  return { name: d.name, path: d.path, lines: d.lines, ai: d.ai, mixed: d.mixed, unjudged: d.unjudged, files: d.files, children };
 }

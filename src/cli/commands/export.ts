@@ -6,6 +6,7 @@ import { NOTES_REF, readNote, readNotes } from '../../git/notes';
 import type { Repo } from '../../git/repo';
 import { discoverRepo } from '../../git/repo';
 import { git } from '../../git/run';
+import { terminalText } from '../../core/terminalText';
 
 declare const VERSION: string;
 
@@ -53,7 +54,7 @@ export const command: Command = {
       io.stdout.write(serializeTraceRecord(parsed.record));
       return 0;
     } catch (err) {
-      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance export: '}${(err as Error).message}\n`);
+      io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance export: '}${terminalText((err as Error).message)}\n`);
       return err instanceof UsageError ? 2 : 1;
     }
   },
@@ -71,7 +72,7 @@ async function exportRange(repo: Repo, range: string, io: CliIO): Promise<number
     if (text === undefined) continue;
     const parsed = parseTraceRecord(text);
     if (!parsed.ok) {
-      io.stderr.write(`${NOTES_REF}:${commit}: ${parsed.error}; skipped\n`);
+      io.stderr.write(`${NOTES_REF}:${commit}: ${terminalText(parsed.error)}; skipped\n`);
       continue;
     }
     io.stdout.write(`${JSON.stringify(parsed.record)}\n`);

@@ -9,6 +9,7 @@ import { readPending } from '../../git/pending';
 import { discoverRepo } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
+import { terminalText } from '../../core/terminalText';
 import { depthOpt, guarded, insightFor } from './stats';
 
 const DEFAULT_FILE = 'ai-provenance-report.html';
@@ -61,7 +62,7 @@ export const command: Command = {
       }
       const file = path.resolve(io.cwd, out);
       await fsp.writeFile(file, text);
-      io.stderr.write(`ai-provenance report: wrote ${file}\n`);
+      io.stderr.write(`ai-provenance report: wrote ${terminalText(file)}\n`);
       return 0;
     }),
 };

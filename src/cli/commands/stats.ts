@@ -1,11 +1,12 @@
 // `ai-provenance stats`: lines added by AI and by people over a range, the AI share at a revision, critical paths.
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
-import { NO_NOTE_PATH, PEOPLE, type AgentRow, type Insight, type Row } from '../../core/insight';
+import { NO_NOTE_PATH, PEOPLE, UNJUDGED, unjudgedNote, type Insight, type Row } from '../../core/insight';
 import { InsightUsageError, readHistory, type HistoryResult } from '../../git/history';
 import { NOTES_REF } from '../../git/notes';
 import { discoverRepo } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
+import { terminalText } from '../../core/terminalText';
 
 const HELP = `Usage: ai-provenance stats [REV-RANGE...] [--by agent|model|author|path|week] [--at REV]
                            [--format text|json|csv] [--depth N]
@@ -42,8 +43,9 @@ export interface InsightArgs {
 /** Runs the history pass for `stats` and `report`; problems go to stderr as they are met. */
 export async function insightFor(io: CliIO, args: InsightArgs): Promise<HistoryResult & { repoRoot: string }> {
   const repo = await discoverRepo(io.cwd);
-  const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${l}\n`));
-  const result = await readHistory(repo, { range: args.range, at: args.at, pathDepth: args.depth, config, report: (l) => io.stderr.write(`${l}\n`) });
+  // Problems name paths and notes from the repository: shown, never acted on by the terminal.
+  const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
+  const result = await readHistory(repo, { range: args.range, at: args.at, pathDepth: args.depth, config, report: (l) => io.stderr.write(`${terminalText(l)}\n`) });
   if (!result.hasNotes && result.insight.commits > 0) {
     io.stderr.write(`ai-provenance: no ${NOTES_REF} in this clone, counting from trailers only (git fetch origin '${NOTES_REF}:${NOTES_REF}')\n`);
   }
@@ -63,14 +65,14 @@ export async function guarded(command: string, io: CliIO, fn: () => Promise<numb
     return await fn();
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${terminalText(err.message)}\n`);
       return 2;
     }
     if (err instanceof InsightUsageError) {
-      io.stderr.write(`ai-provenance ${command}: ${err.message}\n`);
+      io.stderr.write(`ai-provenance ${command}: ${terminalText(err.message)}\n`);
       return 2;
     }
-    io.stderr.write(`ai-provenance ${command}: ${(err as Error).message}\n`);
+    io.stderr.write(`ai-provenance ${command}: ${terminalText((err as Error).message)}\n`);
     return 1;
   }
 }
@@ -113,23 +115,35 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-/** One row per group of the chosen breakdown: added lines for author/path/week, AI lines for agent/model. */
-export function breakdown(i: Insight, by: By): Table {
+/**
+ * One row per group of the chosen breakdown: added lines for author/path/week, AI lines for agent/model.
+ * `unjudged` adds the column of lines whose writer is unknown (commits marked AI-Unjudged without a note), and for
+ * agents a row of their own; csv always has it, the text table when there are any.
+ */
+export function breakdown(i: Insight, by: By, unjudged = true): Table {
+  const u = <T,>(...x: T[]): T[] => (unjudged ? x : []);
   const rows = (list: readonly Row[]): Table => ({
-    head: [by, 'added', 'ai', 'mixed', 'human', 'ai_share'],
-    rows: list.map((r) => [r.key, r.added, r.ai, r.mixed, r.human, Number(r.share.toFixed(4))]),
+    head: [by, 'added', 'ai', 'mixed', ...u('unjudged'), 'human', 'ai_share'],
+    rows: list.map((r) => [r.key, r.added, r.ai, r.mixed, ...u(r.unjudged), r.human, Number(r.share.toFixed(4))]),
   });
-  const people: AgentRow = { agent: PEOPLE, ai: 0, mixed: 0, share: i.total.added > 0 ? i.total.human / i.total.added : 0 };
+  const of = (x: number): number => Number((i.total.added > 0 ? x / i.total.added : 0).toFixed(4));
   switch (by) {
     case 'agent':
       return {
-        head: ['agent', 'ai', 'mixed', 'human', 'share_of_added'],
-        rows: [...i.byAgent.map((a) => [a.agent, a.ai, a.mixed, 0, Number(a.share.toFixed(4))]), [people.agent, 0, 0, i.total.human, Number(people.share.toFixed(4))]],
+        head: ['agent', 'ai', 'mixed', ...u('unjudged'), 'human', 'share_of_added'],
+        rows: [
+          ...i.byAgent.map((a) => [a.agent, a.ai, a.mixed, ...u(0), 0, Number(a.share.toFixed(4))]),
+          ...(unjudged && i.total.unjudged > 0 ? [[UNJUDGED, 0, 0, i.total.unjudged, 0, of(i.total.unjudged)]] : []),
+          [PEOPLE, 0, 0, ...u(0), i.total.human, of(i.total.human)],
+        ],
       };
     case 'model':
       return { head: ['model', 'agents', 'ai', 'mixed', 'share_of_added'], rows: i.byModel.map((m) => [m.model, m.agent, m.ai, m.mixed, Number(m.share.toFixed(4))]) };
     case 'author':
-      return { head: ['author', 'email', 'added', 'ai', 'mixed', 'human', 'ai_share'], rows: i.byAuthor.map((r) => [r.name, r.key, r.added, r.ai, r.mixed, r.human, Number(r.share.toFixed(4))]) };
+      return {
+        head: ['author', 'email', 'added', 'ai', 'mixed', ...u('unjudged'), 'human', 'ai_share'],
+        rows: i.byAuthor.map((r) => [r.name, r.key, r.added, r.ai, r.mixed, ...u(r.unjudged), r.human, Number(r.share.toFixed(4))]),
+      };
     case 'path':
       return rows(i.byPath);
     case 'week':
@@ -151,10 +165,10 @@ function columns(io: CliIO): number {
   return typeof c === 'number' && c > 20 ? c : 100;
 }
 
-/** A text table: numbers right-aligned, the first column cut to fit `width`. */
+/** A text table: numbers right-aligned, the first column cut to fit `width`; names from the repository as terminalText shows them. */
 export function formatTable(t: Table, width: number): string[] {
   const isShare = t.head.map((h) => h.includes('share'));
-  const cells = [t.head.map(String), ...t.rows.map((r) => r.map((c, j) => (typeof c !== 'number' ? c : isShare[j] ? pct(c) : c.toLocaleString('en-US'))))];
+  const cells = [t.head.map(String), ...t.rows.map((r) => r.map((c, j) => (typeof c !== 'number' ? terminalText(c) : isShare[j] ? pct(c) : c.toLocaleString('en-US'))))];
   const widths = t.head.map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
   const rest = widths.slice(1).reduce((n, w) => n + w + 2, 0);
   widths[0] = Math.max(8, Math.min(widths[0]!, width - rest));
@@ -174,14 +188,18 @@ function textReport(r: HistoryResult, by: By, width: number): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   const t = i.total;
   const lines = [
-    `ai-provenance stats ${r.range.join(' ') || '(no commits yet)'}: ${n(i.commits)} commit${i.commits === 1 ? '' : 's'} (${n(i.merges)} merge${i.merges === 1 ? '' : 's'}), ${n(i.withNote)} with a note, ${n(i.fromTrailers)} from trailers only`,
-    `Lines added: ${n(t.added)}  AI ${n(t.ai)} (${pct(t.added ? t.ai / t.added : 0)})  mixed ${n(t.mixed)} (${pct(t.added ? t.mixed / t.added : 0)})  people ${n(t.human)}`,
+    `ai-provenance stats ${terminalText(r.range.join(' ')) || '(no commits yet)'}: ${n(i.commits)} commit${i.commits === 1 ? '' : 's'} (${n(i.merges)} merge${i.merges === 1 ? '' : 's'}), ${n(i.withNote)} with a note, ${n(i.fromTrailers)} from trailers only`,
+    `Lines added: ${n(t.added)}  AI ${n(t.ai)} (${pct(t.added ? t.ai / t.added : 0)})  mixed ${n(t.mixed)} (${pct(t.added ? t.mixed / t.added : 0)})${t.unjudged ? `  unjudged ${n(t.unjudged)} (${pct(t.unjudged / t.added)})` : ''}  people ${n(t.human)}`,
   ];
   const a = i.atRevision;
   if (a && r.at) {
-    lines.push(`Code at ${r.at.rev} (${a.sha.slice(0, 12)}): ${n(a.lines)} lines in ${n(a.files)} files, AI ${n(a.ai)} (${pct(a.lines ? a.ai / a.lines : 0)}), mixed ${n(a.mixed)} (${pct(a.lines ? a.mixed / a.lines : 0)})`);
+    lines.push(
+      `Code at ${terminalText(r.at.rev)} (${a.sha.slice(0, 12)}): ${n(a.lines)} lines in ${n(a.files)} files, AI ${n(a.ai)} (${pct(a.lines ? a.ai / a.lines : 0)}), mixed ${n(a.mixed)} (${pct(a.lines ? a.mixed / a.lines : 0)})${a.unjudged ? `, unjudged ${n(a.unjudged)} (${pct(a.unjudged / a.lines)})` : ''}`,
+    );
   }
-  lines.push('', `By ${by}:`, ...formatTable(breakdown(i, by), width));
+  const unjudged = t.unjudged > 0 || (a?.unjudged ?? 0) > 0;
+  if (unjudged) lines.push(...unjudgedNote(i));
+  lines.push('', `By ${by}:`, ...formatTable(breakdown(i, by, unjudged), width));
   if (by === 'path' && i.byPath.some((p) => p.key === NO_NOTE_PATH)) lines.push(`(${NO_NOTE_PATH}: their trailers count AI lines but do not say in which files)`);
   if (i.critical.length > 0) {
     lines.push('', 'Critical paths (AI lines: signed off / not signed off):');
@@ -197,3 +215,4 @@ function textReport(r: HistoryResult, by: By, width: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+

@@ -1,7 +1,7 @@
 // The provenance report (PRODUCT.md §14) as one self-contained HTML page: `ai-provenance report` writes it to a file,
 // the editor shows it in a webview. Charts are inline SVG drawn here, so the page needs no script, no font and
 // no network to show them; each chart has a table with the same figures. Every repository string is escaped.
-import type { AgentRow, DirNode, Insight, WeekRow } from '../insight';
+import { unjudgedNote, type AgentRow, type DirNode, type Insight, type WeekRow } from '../insight';
 import { visibleText } from '../markdownText';
 import type { PendingFile } from '../pending';
 
@@ -151,6 +151,7 @@ export function renderBody(model: ReportModel): string {
 <p class="meta">${i ? `Range <code>${esc(range)}</code>${at} · ` : ''}generated ${esc(model.generatedAt)}</p>
 ${model.historyNote ? `<p class="note">${esc(model.historyNote)}</p>` : ''}
 ${!model.notesRef && i && i.commits > 0 ? `<p class="note">This clone has no <code>refs/notes/ai-provenance</code>: AI lines are counted from commit trailers only.</p>` : ''}
+${i && (i.total.unjudged > 0 || (i.atRevision?.unjudged ?? 0) > 0) ? `<p class="note">${esc(unjudgedNote(i).join(' '))}</p>` : ''}
 ${i ? cards(i) : ''}
 <nav aria-label="Sections"><ul>${sections.map(([id, title]) => `<li><a href="#${id}">${esc(title)}</a></li>`).join('')}</ul></nav></header>
 <main>${sections.map(([id, title, body]) => `<section id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${esc(title)}</h2>${body}</section>`).join('\n')}</main>`;
@@ -161,8 +162,8 @@ function cards(i: Insight): string {
   const a = i.atRevision;
   const unsigned = i.critical.reduce((s, c) => s + (a ? c.atRevision.unsigned : c.range.unsigned), 0);
   const list = [
-    [`${pct(t.share)}`, `of the ${n(t.added)} lines added in ${n(i.commits)} commits were written by AI (${n(t.ai + t.mixed)} lines)`],
-    ...(a ? [[pct(a.share), `of the code at the revision is AI-written (${n(a.ai + a.mixed)} of ${n(a.lines)} lines)`]] : []),
+    [`${pct(t.share)}`, `of the ${n(t.added)} lines added in ${n(i.commits)} commits were written by AI (${n(t.ai + t.mixed)} lines${t.unjudged ? `; ${n(t.unjudged)} unjudged` : ''})`],
+    ...(a ? [[pct(a.share), `of the code at the revision is AI-written (${n(a.ai + a.mixed)} of ${n(a.lines)} lines${a.unjudged ? `; ${n(a.unjudged)} unjudged` : ''})`]] : []),
     ...(i.critical.length > 0 ? [[n(unsigned), `AI lines in critical paths not signed off${a ? ' at the revision' : ''}`]] : []),
   ];
   return `<div class="cards">${list.map(([big, text]) => `<div class="card"><b>${esc(big!)}</b>${esc(text!)}</div>`).join('')}</div>`;
@@ -250,7 +251,7 @@ function bar(node: { lines: number; ai: number; mixed: number }): string {
 }
 
 function treeRow(d: DirNode): string {
-  const text = `${pct(share(d.ai + d.mixed, d.lines))} AI · ${n(d.ai + d.mixed)} of ${n(d.lines)} lines`;
+  const text = `${pct(share(d.ai + d.mixed, d.lines))} AI · ${n(d.ai + d.mixed)} of ${n(d.lines)} lines${d.unjudged ? ` · ${n(d.unjudged)} unjudged` : ''}`;
   const label = `${d.children.length > 0 || d.path.endsWith('/') ? d.name + '/' : d.name}`;
   return `<span><code>${esc(label)}</code></span>${bar(d)}<span>${esc(text)}</span>`;
 }
@@ -259,7 +260,7 @@ function treeNode(d: DirNode, depth: number): string {
   if (!d.path.endsWith('/')) return `<div class="file">${treeRow(d)}</div>`;
   const id = `dir-${d.path.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`;
   // Folders without AI lines are summed up, not listed one by one.
-  const withAi = d.children.filter((c) => c.ai + c.mixed > 0);
+  const withAi = d.children.filter((c) => c.ai + c.mixed + c.unjudged > 0);
   const rest = d.children.length - withAi.length;
   return `<details id="${esc(id)}"${depth === 0 ? ' open' : ''}><summary>${treeRow(d)}</summary>${withAi.map((c) => treeNode(c, depth + 1)).join('')}${rest > 0 ? `<div class="file note">${n(rest)} more folder${rest === 1 ? '' : 's'} without AI lines</div>` : ''}</details>`;
 }
@@ -283,8 +284,9 @@ function byDirectory(i: Insight): string {
   });
   const label = `AI share of the code at ${a.sha.slice(0, 12)} by folder and file${from.path && from.path !== '/' ? ` in ${from.path}` : ''}, most AI lines first`;
   const svg = top.length > 0 ? `<svg role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${parts.join('')}</svg>` : '<p>No text files at the revision.</p>';
-  const table = `<thead><tr><th scope="col">Folder or file</th><th scope="col" class="n">Lines</th><th scope="col" class="n">AI</th><th scope="col" class="n">Mixed</th><th scope="col" class="n">AI share</th></tr></thead><tbody>${top
-    .map((d) => `<tr><th scope="row"><code>${esc(d.path || d.name)}</code></th><td class="n">${n(d.lines)}</td><td class="n">${n(d.ai)}</td><td class="n">${n(d.mixed)}</td><td class="n">${pct(share(d.ai + d.mixed, d.lines))}</td></tr>`)
+  const u = a.unjudged > 0;
+  const table = `<thead><tr><th scope="col">Folder or file</th><th scope="col" class="n">Lines</th><th scope="col" class="n">AI</th><th scope="col" class="n">Mixed</th>${u ? '<th scope="col" class="n">Unjudged</th>' : ''}<th scope="col" class="n">AI share</th></tr></thead><tbody>${top
+    .map((d) => `<tr><th scope="row"><code>${esc(d.path || d.name)}</code></th><td class="n">${n(d.lines)}</td><td class="n">${n(d.ai)}</td><td class="n">${n(d.mixed)}</td>${u ? `<td class="n">${n(d.unjudged)}</td>` : ''}<td class="n">${pct(share(d.ai + d.mixed, d.lines))}</td></tr>`)
     .join('')}</tbody>`;
   const drill = `<h3>Drill down by folder</h3><p class="note">Open a folder to see its sub-folders and the files with AI lines (Enter or Space on a folder name).</p><div class="tree">${treeNode(a.tree.path === '' ? { ...a.tree, name: '(repository)', path: '/' } : a.tree, 0)}</div>`;
   return figure('by-directory', label, svg, table, legend([['ag-x0', 'AI'], ['mixedfill', 'AI, edited by a person'], ['human', 'people']])) + drill;

@@ -32,7 +32,7 @@ describe('the HTML report in a browser', function () {
   before(() => {
     const dir = initRepo();
     const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' });
-    write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production <infra> & "state"', level: 'block' }] }));
+    write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production <infra> & "state"\u202e', level: 'block' }] }));
     write(dir, 'src/app.ts', lines(20));
     write(dir, 'src/deep/util.ts', lines(8));
     write(dir, 'infra/main.tf', lines(6));
@@ -111,7 +111,9 @@ describe('the HTML report in a browser', function () {
       assert.ok(c.rows > 0, `${c.id}: the chart has no table rows`);
     }
     const text = await page.evaluate(() => document.querySelector('#report')?.textContent ?? '');
-    assert.match(text, /Production <infra> & "state"/);
+    // A right-to-left override from the repository cannot reorder what the page shows.
+    assert.match(text, /Production <infra> & "state"\uFFFD/);
+    assert.ok(!text.includes('\u202e'), 'the bidi override is shown as U+FFFD');
     assert.match(text, /my-agent<img src=x>/);
     assert.match(text, /src\/app\.ts/);
     assert.equal(await page.evaluate(() => document.querySelectorAll('img, script').length), 0, 'repository strings must stay text');

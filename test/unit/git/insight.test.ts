@@ -104,7 +104,8 @@ describe('ai-provenance stats', function () {
     assert.equal(i.merges, 1);
     assert.equal(i.withNote, 5);
     assert.equal(i.fromTrailers, 1);
-    assert.deepEqual(i.total, { key: 'total', added: 32, ai: 16, mixed: 1, human: 15, share: 17 / 32 });
+    assert.deepEqual(i.total, { key: 'total', added: 32, ai: 16, mixed: 1, unjudged: 0, human: 15, share: 17 / 32 });
+    assert.equal(i.unjudgedCommits, 0);
   });
 
   it('breaks the AI lines down by agent and by model', async () => {
@@ -222,7 +223,7 @@ describe('ai-provenance stats', function () {
   it('prints every breakdown as csv and json, and the text table within the terminal width', () => {
     const csv = cli('stats', '--by', 'author', '--format', 'csv');
     assert.equal(csv.status, 0, csv.stderr);
-    assert.equal(csv.stdout, 'author,email,added,ai,mixed,human,ai_share\r\nAnn Author,ann@example.com,19,6,0,13,0.3158\r\nBob Builder,bob@example.com,13,10,1,2,0.8462\r\n');
+    assert.equal(csv.stdout, 'author,email,added,ai,mixed,unjudged,human,ai_share\r\nAnn Author,ann@example.com,19,6,0,0,13,0.3158\r\nBob Builder,bob@example.com,13,10,1,0,2,0.8462\r\n');
     const json = JSON.parse(cli('stats', '--format', 'json').stdout) as { version: number; total: { added: number }; byWeek: unknown[]; atRevision: { ai: number; tree?: unknown } };
     assert.deepEqual([json.version, json.total.added, json.byWeek.length, json.atRevision.ai, json.atRevision.tree], [1, 32, 3, 13, undefined]);
     const text = cli('stats', '--by', 'path');
@@ -249,5 +250,56 @@ describe('ai-provenance stats', function () {
       [sha.c2, sha.c3, sha.c4, sha.c5, sha.c7],
     );
     assert.equal(r.stderr.split('\n').filter((l) => l.includes(sha.c10!)).length, 1);
+  });
+});
+
+describe('ai-provenance stats on commits its hooks could not judge', function () {
+  this.timeout(60_000);
+
+  before(() => {
+    dir = initRepo();
+    write(dir, 'src/a.ts', lines(4));
+    commit('u1', ANN, '2026-02-02', 'a: four lines by a person', 'src/a.ts');
+    // What the commit hooks write when they cannot run (Node missing, a crash): the lines were never judged.
+    write(dir, 'src/a.ts', lines(7));
+    commit('u2', BOB, '2026-02-03', 'a: three more\n\nAI-Unjudged: prepare-commit-msg failed: node not found', 'src/a.ts');
+    write(dir, 'src/b.ts', lines(2, 'b'));
+    commit('u3', ANN, '2026-02-04', 'b: by claude', 'src/b.ts');
+    note('u3', [{ path: 'src/b.ts', added: 2, runs: runs(CLAUDE, 'ai', [1, 2]) }]);
+  });
+  after(cleanupTemp);
+
+  it('counts their lines as unjudged, neither AI nor people, in the range and at the revision, and says so', async () => {
+    const { insight: i } = await stats();
+    assert.equal(i.unjudgedCommits, 1);
+    assert.deepEqual(i.total, { key: 'total', added: 9, ai: 2, mixed: 0, unjudged: 3, human: 4, share: 2 / 9 });
+    assert.deepEqual(
+      i.byAuthor.map((r) => [r.name, r.added, r.ai, r.unjudged, r.human]),
+      [
+        ['Ann Author', 6, 2, 0, 4],
+        ['Bob Builder', 3, 0, 3, 0],
+      ],
+    );
+    assert.deepEqual([i.atRevision?.lines, i.atRevision?.ai, i.atRevision?.unjudged], [9, 2, 3]);
+
+    const text = cli('stats');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^Lines added: 9 {2}AI 2 \(22\.2%\) {2}mixed 0 \(0\.0%\) {2}unjudged 3 \(33\.3%\) {2}people 4$/m);
+    assert.match(text.stdout, /^Unjudged: lines of 1 commit its hooks could not judge \(AI-Unjudged, no note\)/m);
+    assert.match(text.stdout, /^\(unjudged\) +0 +0 +3 +0 +33\.3%$/m);
+    assert.match(text.stdout, /^\(people\) +0 +0 +0 +4 +44\.4%$/m);
+    const html = cli('report', '-o', '-').stdout;
+    assert.match(html, /3 unjudged/);
+    assert.match(html, /Unjudged: lines of 1 commit its hooks could not judge/);
+  });
+
+  it('counts them as any other commit once a later commit has written their note', async () => {
+    // As the next commit whose hooks run does, from the AI lines the working state kept for it.
+    note('u2', [{ path: 'src/a.ts', added: 3, runs: runs(COPILOT, 'ai', [5, 5]) }]);
+    const { insight: i } = await stats();
+    assert.equal(i.unjudgedCommits, 0);
+    assert.deepEqual(i.total, { key: 'total', added: 9, ai: 3, mixed: 0, unjudged: 0, human: 6, share: 3 / 9 });
+    assert.deepEqual([i.atRevision?.ai, i.atRevision?.unjudged], [3, 0]);
+    assert.doesNotMatch(cli('stats').stdout, /njudged/);
   });
 });
