@@ -47,29 +47,56 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
     if (r.startsWith('-')) throw new InsightUsageError(`'${r}': expected a revision range such as origin/main..HEAD, not an option`);
   }
   const cwd = repo.root;
-  const [hasHead, hasNotes] = (await Promise.all([verify(cwd, 'HEAD^{commit}'), verify(cwd, NOTES_REF)])).map((x) => x !== undefined);
   const range = opts.range && opts.range.length > 0 ? [...opts.range] : ['HEAD'];
+  // A single revision is named as given (HEAD, main); the end of a range (A..B, X^!) by its commit id, known later.
+  const single = range.length === 1 && !/\.\.|\^[!@-]/.test(range[0]!) ? range[0] : undefined;
+  const early = opts.at === false ? undefined : (opts.at ?? single);
+  // Independent look-ups at once: each git process costs its start-up.
+  const [head, notes, parsed, earlySha] = await Promise.all([
+    verify(cwd, 'HEAD^{commit}'),
+    verify(cwd, NOTES_REF),
+    git(['rev-parse', '--revs-only', ...range], { cwd, okCodes: [128] }),
+    early !== undefined ? verify(cwd, `${early}^{commit}`) : undefined,
+  ]);
+  const hasNotes = notes !== undefined;
   const builder = new InsightBuilder(opts.config, { pathDepth: opts.pathDepth });
-  if (!hasHead && !(opts.range && opts.range.length > 0)) return { range: [], hasNotes, insight: builder.finish() };
+  if (head === undefined && !(opts.range && opts.range.length > 0)) return { range: [], hasNotes, insight: builder.finish() };
 
-  const parsed = await git(['rev-parse', '--revs-only', ...range], { cwd, okCodes: [128] });
   const ends = parsed.stdout.split('\n').filter((l) => l !== '');
   if (parsed.exitCode !== 0 || ends.length === 0) throw new InsightUsageError(`${range.join(' ')}: not a valid revision range`);
   const positives = ends.filter((l) => !l.startsWith('^'));
   let at: { rev: string; sha: string } | undefined;
   if (opts.at !== false) {
-    // A single revision is named as given (HEAD, main); the end of a range (A..B, X^!) by its commit id.
-    const rev = opts.at ?? (range.length === 1 && !/\.\.|\^[!@-]/.test(range[0]!) ? range[0]! : positives[0]);
-    const sha = rev !== undefined ? await verify(cwd, `${rev}^{commit}`) : undefined;
+    const rev = early ?? positives[0];
+    const sha = rev === early ? earlySha : rev !== undefined ? await verify(cwd, `${rev}^{commit}`) : undefined;
     if (rev !== undefined && !sha) throw new InsightUsageError(`${rev}: not a commit`);
     if (rev !== undefined && sha) at = { rev, sha };
   }
   // Every commit of the walk counts when the range is the whole history of the revisions walked.
   const walk = [...new Set([...positives, ...(at ? [at.sha] : [])])];
   const wholeHistory = ends.every((l) => !l.startsWith('^')) && walk.length === positives.length;
-  const inRange = wholeHistory ? undefined : new Set((await git(['rev-list', ...ends, '--'], { cwd })).stdout.split('\n').filter((l) => l !== ''));
 
-  const [mergeDiffs, tree] = await Promise.all([readMergeDiffs(cwd, walk), at ? readTree(cwd, at.sha) : Promise.resolve([])]);
+  // The other reads run beside the log, on the other core; commits wait in order until what they need is in.
+  let inRange: Set<string> | undefined;
+  let mergeDiffs: Map<string, FileDiff[]> | undefined;
+  const side = Promise.all([
+    wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => (inRange = new Set(r.stdout.split('\n').filter((l) => l !== '')))),
+    readMergeDiffs(cwd, walk).then((m) => (mergeDiffs = m)),
+  ]);
+  const tree = at ? readTree(cwd, at.sha) : Promise.resolve([]);
+  // Handled when awaited below; until then a failure must not count as unhandled.
+  side.catch(() => undefined);
+  tree.catch(() => undefined);
+  const ready = (): boolean => mergeDiffs !== undefined && (wholeHistory || inRange !== undefined);
+  const waiting: { commit: Omit<HistoryCommit, 'diffs' | 'inRange'>; diff?: FileDiff[] }[] = [];
+  const add = (w: { commit: Omit<HistoryCommit, 'diffs' | 'inRange'>; diff?: FileDiff[] }): void => {
+    const { sha, parents } = w.commit;
+    builder.add({ ...w.commit, diffs: w.diff ? [w.diff] : parents.map((p) => mergeDiffs!.get(`${sha} ${p}`) ?? []), inRange: inRange ? inRange.has(sha) : true });
+  };
+  const drain = (): void => {
+    for (const w of waiting.splice(0)) add(w);
+  };
+
   const reported = new Set<string>();
   const readNote = (sha: string, text: string): readonly CommitFileProvenance[] | undefined => {
     if (text.trim() === '') return undefined;
@@ -85,21 +112,20 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
     const { fields, rest } = headerOf(chunk);
     const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = '', noteText = ''] = fields;
     const parents = parentList.split(' ').filter((p) => p !== '');
-    const commit: HistoryCommit = {
-      sha,
-      parents,
-      authorName: name,
-      authorEmail: email,
-      time: Number(time),
-      subject,
-      trailers: parseTrailerLines(trailerText),
-      note: readNote(sha, noteText),
-      diffs: parents.length > 1 ? parents.map((p) => mergeDiffs.get(`${sha} ${p}`) ?? []) : [parseDiff(rest)],
-      inRange: inRange ? inRange.has(sha) : true,
+    const w = {
+      commit: { sha, parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText), note: readNote(sha, noteText) },
+      ...(parents.length <= 1 && { diff: parseDiff(rest) }),
     };
-    builder.add(commit);
+    if (!ready()) waiting.push(w);
+    else {
+      drain();
+      add(w);
+    }
   });
-  return { range, ...(at && { at }), hasNotes, insight: builder.finish(at && { sha: at.sha, tree }) };
+  await side;
+  drain();
+  const files = await tree;
+  return { range, ...(at && { at }), hasNotes, insight: builder.finish(at && { sha: at.sha, tree: files }) };
 }
 
 async function verify(cwd: string, rev: string): Promise<string | undefined> {
