@@ -227,6 +227,14 @@ function row(key: string, t: Tally): Row {
   return { key, added: t.added, ai: t.ai, mixed: t.mixed, unjudged: t.unjudged, human: Math.max(0, t.added - n - t.unjudged), share: t.added > 0 ? n / t.added : 0 };
 }
 
+/**
+ * A copy of `s` that keeps nothing else alive. Strings cut from git's output share its memory (V8 keeps the whole
+ * output a slice came from): what is kept for every commit or file version must not hold on to all of it.
+ */
+function detached(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 /** Whether a commit is one its hooks could not judge: marked AI-Unjudged and without a readable note (as `check` says). */
 function isUnjudged(c: HistoryCommit): boolean {
   return c.note === undefined && c.trailers.some((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
@@ -312,6 +320,8 @@ export class InsightBuilder {
   private readonly attrs: { agent: string; model?: string }[] = [];
   private readonly attrIndex = new Map<string, number>();
   private readonly metas: CommitMeta[] = [];
+  /** Author e-mails, each kept once. */
+  private readonly emails = new Map<string, string>();
   private readonly total = tally();
   private readonly agents = new Map<number, Tally>();
   private readonly authors = new Map<string, Tally>();
@@ -349,7 +359,9 @@ export class InsightBuilder {
   add(c: HistoryCommit): void {
     const idx = this.metas.length;
     const reviews = c.trailers.filter((t) => t.token.toLowerCase() === REVIEW_TRAILER.toLowerCase());
-    this.metas.push({ email: c.authorEmail, reviews });
+    let email = this.emails.get(c.authorEmail);
+    if (email === undefined) this.emails.set(c.authorEmail, (email = detached(c.authorEmail)));
+    this.metas.push({ email, reviews: reviews.map((t) => ({ token: detached(t.token), value: detached(t.value) })) });
     const notes = new Map<string, readonly LineRun[]>();
     for (const f of c.note ?? []) if (f.runs.length > 0) notes.set(f.path, f.runs);
     const unjudged = isUnjudged(c);
@@ -360,7 +372,7 @@ export class InsightBuilder {
       for (const d of c.diffs[0] ?? []) {
         const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
         if (!d.text) {
-          this.carried.set(d.newBlob, NOT_TEXT);
+          this.carried.set(detached(d.newBlob), NOT_TEXT);
           continue;
         }
         const runs = intersect(notes.get(d.path) ?? [], added);
@@ -387,7 +399,7 @@ export class InsightBuilder {
   }
 
   private store(blob: string, lines: number, runs: ORun[]): void {
-    this.carried.set(blob, runs.length > 0 ? { lines, runs } : lines);
+    this.carried.set(detached(blob), runs.length > 0 ? { lines, runs } : lines);
   }
 
   private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: LineRun }[], unknown: readonly (readonly [number, number])[]): void {
@@ -412,7 +424,7 @@ export class InsightBuilder {
       if (ds.some((d) => d === undefined)) continue;
       const diffs = ds as FileDiff[];
       if (!diffs.every((d) => d.text)) {
-        this.carried.set(d0.newBlob, NOT_TEXT);
+        this.carried.set(detached(d0.newBlob), NOT_TEXT);
         continue;
       }
       const bases = diffs.map((d) => this.baseOf(d));
