@@ -175,6 +175,11 @@ export class PendingTree implements vscode.TreeDataProvider<vscode.Uri>, vscode.
   private readonly view: vscode.TreeView<vscode.Uri>;
   /** The element of each listed file, by URI string: reveal() finds an element by identity. */
   private elements = new Map<string, vscode.Uri>();
+  /** The files the view was last given: VS Code reveals only an item it has fetched, and does nothing otherwise. */
+  private served = new Set<string>();
+  /** A file to reveal once the view has fetched it (a hidden view fetches when it is shown). */
+  private revealLater: string | undefined;
+  private revealTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly model: PendingModel,
@@ -207,14 +212,32 @@ export class PendingTree implements vscode.TreeDataProvider<vscode.Uri>, vscode.
 
   /** Selects the active editor's file in the view, when the view is shown and lists it (never takes the focus). */
   private follow(): void {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const element = uri && this.elements.get(uri.toString());
+    const key = vscode.window.activeTextEditor?.document.uri.toString();
+    this.revealLater = undefined;
+    if (key === undefined || !this.elements.has(key) || !this.view.visible) return;
+    if (this.served.has(key)) this.reveal(key);
+    else this.revealLater = key;
+  }
+
+  private reveal(key: string): void {
+    const element = this.elements.get(key);
     if (!element || !this.view.visible) return;
-    this.view.reveal(element, { select: true, focus: false }).then(undefined, (err: unknown) => this.log.debug(`AI Provenance view: cannot show ${element.fsPath}: ${message(err)}`));
+    this.view.reveal(element, { select: true, focus: false }).then(undefined, (err: unknown) => this.log.warn(`AI Provenance view: cannot show ${element.fsPath}: ${message(err)}`));
   }
 
   getChildren(element?: vscode.Uri): vscode.Uri[] {
     if (element) return [];
+    this.served = new Set(this.elements.keys());
+    const key = this.revealLater;
+    if (key !== undefined && this.served.has(key)) {
+      this.revealLater = undefined;
+      // After VS Code has taken in the list this call returns.
+      if (this.revealTimer) clearTimeout(this.revealTimer);
+      this.revealTimer = setTimeout(() => {
+        this.revealTimer = undefined;
+        this.reveal(key);
+      }, 0);
+    }
     return [...this.elements.values()];
   }
 
@@ -244,6 +267,7 @@ export class PendingTree implements vscode.TreeDataProvider<vscode.Uri>, vscode.
   }
 
   dispose(): void {
+    if (this.revealTimer) clearTimeout(this.revealTimer);
     for (const d of this.disposables) d.dispose();
   }
 }
