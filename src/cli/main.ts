@@ -18,6 +18,12 @@ Commands:
   export [REV] --format agent-trace
                               the Agent Trace record of a commit
   sign-off [--key FILE]       SSH-sign the staged critical files for review
+  export --range A..B --format ndjson
+                              one Agent Trace record a line, for warehouses
+  stats [REV-RANGE] [--by agent|model|author|path|week] [--format text|json|csv]
+                              lines added by AI and people, AI share of the code
+  report [REV-RANGE] [-o FILE.html]
+                              the same as a self-contained HTML report
 
 Run 'ai-provenance <command> --help' for a command's options.
 `;
@@ -45,6 +51,10 @@ function load(name: string): Command | undefined {
       return require('./commands/export').command;
     case 'sign-off':
       return require('./commands/signOff').command;
+    case 'stats':
+      return require('./commands/stats').command;
+    case 'report':
+      return require('./commands/report').command;
     case '_hook':
       return require('./commands/gitHook').command;
     default:

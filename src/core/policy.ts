@@ -86,6 +86,12 @@ export function evaluatePolicy(input: PolicyInput): { violations: PolicyFinding[
   return { violations, warnings };
 }
 
+/** Whether the commit's trailers hold a sign-off that `rule` accepts (an allowed reviewer who is not the author). */
+export function isSignedOff(rule: CriticalRule, trailers: readonly Trailer[], authorEmail: string): boolean {
+  const reviews = trailers.filter((t) => t.token.trim().toLowerCase() === REVIEW_TRAILER.toLowerCase()).map((t) => t.value.trim());
+  return judgeReviews(rule, reviews, authorEmail).approved;
+}
+
 function judgeReviews(rule: CriticalRule, reviews: readonly string[], authorEmail: string): { approved: true } | { approved: false; why: string } {
   if (reviews.length === 0) return { approved: false, why: `the commit message has no ${REVIEW_TRAILER} trailer` };
   const allowed = allowedReviewers(rule);

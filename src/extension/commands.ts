@@ -1,7 +1,7 @@
 // Every command of the extension, from one typed table; ids match package.json.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { labelText, markdownTableCode, notificationText } from '../core/markdownText';
+import { labelText, notificationText } from '../core/markdownText';
 import { KNOWN_AGENTS } from '../core/model';
 import { agentChoices, changedAgentFiles, parseAgentList, type HookAgentId } from './agentHooks';
 import { attribution } from './detection';
@@ -35,6 +35,8 @@ export interface CommandDeps {
   readonly log: vscode.LogOutputChannel;
   /** Whether the repository at `root` asks for SSH-signed sign-offs (§13) instead of `AI-Reviewed-by`. */
   readonly wantsSshSignoff?: (root: string) => Promise<boolean>;
+  /** Shows the provenance report (reportPanel.ts). */
+  readonly openReport: () => Promise<void>;
 }
 
 /** Arguments tests and other extensions may pass instead of answering the pickers. */
@@ -75,6 +77,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.showAiLines]: async (uri?: vscode.Uri) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) return;
+      // A file picked in a view may not be tracked yet.
+      await service.open(doc);
       const runs = service.runs(doc.uri);
       if (runs.length === 0) {
         void vscode.window.showInformationMessage('No AI-written lines in this file.');
@@ -123,10 +127,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       return changed;
     },
-    [COMMANDS.signOff]: async () => {
+    [COMMANDS.signOff]: async (uri?: vscode.Uri) => {
       if (refuseUntrusted(deps, 'Sign-off needs a trusted workspace.')) return;
       const api = await gitApi();
-      const repo = api && repositoryFor(api, vscode.window.activeTextEditor?.document.uri.fsPath);
+      const repo = api && repositoryFor(api, (uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri)?.fsPath);
       if (!repo) {
         void vscode.window.showErrorMessage('AI Provenance: no git repository to sign off in (the Git extension is off or the file is outside a repository).');
         return;
@@ -152,10 +156,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       await vscode.commands.executeCommand('workbench.view.scm');
     },
-    [COMMANDS.openReport]: async () => {
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report(service) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    },
+    [COMMANDS.openReport]: () => deps.openReport(),
     [COMMANDS.showSummary]: async () => {
       const editor = vscode.window.activeTextEditor;
       const tracked = editor && service.get(editor.document.uri);
@@ -258,23 +259,4 @@ export function runCli(cliPath: string, args: readonly string[], cwd: string): P
       else resolve(String(stdout));
     });
   });
-}
-
-function report(service: ProvenanceService): string {
-  // File names, agents and models come from the repository and its notes: each shown as itself, never as Markdown.
-  const rows = service
-    .all()
-    .filter((d) => d.tracker.aiLineCount() > 0)
-    .map((d) => {
-      const agents = new Set(d.tracker.runs().map((r) => (r.attribution.model ? `${r.attribution.agent}:${r.attribution.model}` : r.attribution.agent)));
-      return `| ${markdownTableCode(d.relPath ?? d.uri.fsPath)} | ${d.tracker.aiLineCount()} / ${d.tracker.lineCount} | ${[...agents].map(markdownTableCode).join(', ')} |`;
-    });
-  return [
-    '# AI Provenance report',
-    '',
-    rows.length ? '| file | AI lines | agents |\n|---|---|---|\n' + rows.join('\n') : 'No AI-written lines in the open files.',
-    '',
-    'Run `ai-provenance status` in a terminal for every file of the working tree.',
-    '',
-  ].join('\n');
 }

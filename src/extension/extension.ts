@@ -2,11 +2,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type AiProvenanceApi } from './api';
-import { registerCommands } from './commands';
+import { registerCommands, runCli } from './commands';
 import { CriticalPaths } from './critical';
 import { Decorations } from './decorations';
 import { Detector } from './detector';
 import { GitStore } from './gitStore';
+import { PendingDecorations, PendingModel, PendingTree } from './pendingViews';
+import { ReportPanel } from './reportPanel';
 import { ProvenanceService } from './provenance';
 import { ensureStableCli } from './stableCli';
 import { readSettings, SECTION } from './settings';
@@ -63,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const decorations = new Decorations(service, config, vscode.Uri.joinPath(context.extensionUri, 'media'), settings);
   let statusBar: StatusBar | undefined = settings.statusBar ? new StatusBar(service, critical) : undefined;
   const tracked = service;
+  const pending = new PendingModel(store, config, tracked, log);
+  const report = new ReportPanel({ extensionUri: context.extensionUri, pending, trusted, cli: (args, cwd) => runCli(cliPath, args, cwd), log });
 
   context.subscriptions.push(
     log,
@@ -72,6 +76,11 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     tracked,
     critical,
     decorations,
+    pending,
+    new PendingDecorations(pending),
+    new PendingTree(pending, log),
+    report,
+    vscode.commands.registerCommand('aiProvenance.refreshPending', () => pending.refresh()),
     { dispose: () => statusBar?.dispose() },
     { dispose: () => watched.forEach((w) => w.dispose()) },
     ...registerCommands({
@@ -82,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       trusted,
       log,
       wantsSshSignoff: (root) => config.wantsSshSignoff(root),
+      openReport: () => report.show(),
     }),
     ...registerWalkthrough({ service: tracked, trusted }),
     // For the benchmark: recompute and set the active editor's decorations once, returning the milliseconds taken.

@@ -2,13 +2,17 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import type { CompiledConfig } from '../core/config';
 import type { LineProvenance } from '../core/model';
+import type { PendingFile } from '../core/pending';
+import { readPending } from '../git/pending';
 import { discoverRepo, NotARepositoryError, stateDir, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
 import type { BlameLine, RepoRef, Store } from './store';
 
 interface Found extends RepoRef {
   readonly state: WorkingState;
+  readonly repo: Repo;
 }
 
 export class GitStore implements Store {
@@ -57,7 +61,7 @@ export class GitStore implements Store {
     }
     if (!repo) return undefined;
     const state = WorkingState.forRepo(repo, { readOnly: !this.trusted() });
-    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state };
+    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state, repo };
   }
 
   read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {
@@ -74,6 +78,12 @@ export class GitStore implements Store {
       if (p === from) await state.rename(p, to);
       else if (p.startsWith(`${from}/`)) await state.rename(p, `${to}${p.slice(from.length)}`);
     }
+  }
+
+  /** Files with AI lines not committed yet; reads only (no git process), so restricted mode may call it too. */
+  async pending(repo: RepoRef, config: CompiledConfig, textOf: (relPath: string) => string | undefined): Promise<PendingFile[]> {
+    const found = repo as Found;
+    return (await readPending(found.repo, found.state, config, { textOf })).files;
   }
 
   blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]> {

@@ -108,6 +108,11 @@ export class TeamConfig implements vscode.Disposable {
     return this.compiled.get(root)?.config.signoff?.method === 'ssh';
   }
 
+  /** The config in force for a repository (the defaults until it is loaded). */
+  compiledFor(repo: RepoRef): CompiledConfig {
+    return this.compiled.get(repo.root) ?? compileConfig(DEFAULT_CONFIG);
+  }
+
   isIgnored(repo: RepoRef, relPath: string): boolean {
     return this.compiled.get(repo.root)?.isIgnored(relPath) ?? false;
   }

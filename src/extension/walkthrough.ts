@@ -47,6 +47,11 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable[] 
     }),
     // Resolves to the file it wrote or opened (undefined when refused or cancelled).
     vscode.commands.registerCommand(CREATE_CONFIG, async (): Promise<vscode.Uri | undefined> => {
+      // Over a file, in its place; over the Welcome page (the walkthrough's button) or another page with no text, beside
+      // it, so that it stays in view: VS Code may hand the focus back to the Welcome page before this command runs.
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      const text = !tab || tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputTextDiff || tab.input instanceof vscode.TabInputNotebook;
+      const column = text ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
       if (refuseUntrusted(deps, 'AI Provenance writes no file in an untrusted workspace.')) return undefined;
       if (!vscode.workspace.workspaceFolders?.length) {
         void vscode.window.showWarningMessage(`AI Provenance: open a folder first; ${CONFIG_FILE} belongs at the root of a repository.`);
@@ -62,7 +67,7 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable[] 
         void vscode.window.showErrorMessage(`AI Provenance: ${file.fsPath}: ${message(err)}`);
         return undefined;
       }
-      await vscode.window.showTextDocument(file, { preview: false });
+      await vscode.window.showTextDocument(file, { preview: false, viewColumn: column });
       if (!wrote) void vscode.window.showInformationMessage(`AI Provenance: ${CONFIG_FILE} already exists in ${folder.name}; opened it as it is.`);
       await refreshConfig();
       return file;

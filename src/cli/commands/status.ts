@@ -1,10 +1,10 @@
 // `ai-provenance status`: AI lines pending in the working tree, per file, with critical-path hits.
-import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
-import { agentLabel } from '../../core/model';
+import type { PendingFile } from '../../core/pending';
 import { misplacedHooksDir, misplacedHooksWarning } from '../../git/install';
-import { discoverRepo, fromRepoPath } from '../../git/repo';
+import { discoverRepo } from '../../git/repo';
+import { readPending } from '../../git/pending';
 import { forgetOrphans } from '../../git/orphans';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
@@ -18,19 +18,10 @@ Warns on stderr when git no longer runs the hooks 'ai-provenance install' put in
 was set since).
 
 Options:
-  --json   machine-readable: [{path, aiLines, mixedLines, ranges: [[start, end]], agents, critical?}]
+  --json   machine-readable: [{path, lines, aiLines, mixedLines, ranges: [[start, end]], agents, critical?}]
 `;
 
-interface FileStatus {
-  path: string;
-  aiLines: number;
-  mixedLines: number;
-  /** 1-based inclusive line ranges. */
-  ranges: [number, number][];
-  agents: string[];
-  critical?: { level: 'warn' | 'block'; reason: string; rule: number };
-  missing?: true;
-}
+type FileStatus = PendingFile | { path: string; aiLines: 0; mixedLines: 0; ranges: []; agents: []; missing: true };
 
 export const command: Command = {
   help: HELP,
@@ -42,39 +33,11 @@ export const command: Command = {
       const misplaced = misplacedHooksDir(repo.root).catch(() => undefined);
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       const state = WorkingState.forRepo(repo);
-      const out: FileStatus[] = [];
-      const all = await state.paths();
       // A file deleted before git ever knew it can no longer reach a commit: its entry goes rather than stay listed.
-      const orphans = new Set(await forgetOrphans(repo, state, all));
-      for (const path of all) {
-        if (orphans.has(path)) continue;
-        // Ignored files get no trailers, notes or policy check at commit; listing them here would promise otherwise.
-        if (config.isIgnored(path)) continue;
-        let text: string;
-        try {
-          text = await fsp.readFile(fromRepoPath(repo, path), 'utf8');
-        } catch {
-          out.push({ path, aiLines: 0, mixedLines: 0, ranges: [], agents: [], missing: true });
-          continue;
-        }
-        const lines = (await state.read(path, text)) ?? [];
-        const s: FileStatus = { path, aiLines: 0, mixedLines: 0, ranges: [], agents: [] };
-        const agents = new Set<string>();
-        lines.forEach((l, i) => {
-          if (l.kind === 'human' || !l.attribution) return;
-          if (l.kind === 'ai') s.aiLines++;
-          else s.mixedLines++;
-          agents.add(agentLabel(l.attribution));
-          const last = s.ranges[s.ranges.length - 1];
-          if (last && last[1] === i) last[1] = i + 1;
-          else s.ranges.push([i + 1, i + 1]);
-        });
-        if (s.aiLines + s.mixedLines === 0) continue;
-        s.agents = [...agents].sort();
-        const hit = config.ruleFor(path);
-        if (hit) s.critical = { level: hit.rule.level, reason: hit.rule.reason, rule: hit.index };
-        out.push(s);
-      }
+      const orphans = new Set(await forgetOrphans(repo, state, await state.paths()));
+      // Ignored files get no trailers, notes or policy check at commit; listing them here would promise otherwise.
+      const { files, missing } = await readPending(repo, state, config, { skip: orphans });
+      const out: FileStatus[] = [...files, ...missing.map((path) => ({ path, aiLines: 0 as const, mixedLines: 0 as const, ranges: [] as [], agents: [] as [], missing: true as const }))];
       const hooksDir = await misplaced;
       if (hooksDir !== undefined) io.stderr.write(`${misplacedHooksWarning(hooksDir)}\n`);
       if (boolOpt(p, 'json')) {
@@ -87,7 +50,7 @@ export const command: Command = {
       }
       // File names, agents and reasons come from the repository: shown, never acted on by the terminal.
       for (const s of out) {
-        if (s.missing) {
+        if ('missing' in s) {
           io.stdout.write(`${terminalText(s.path)}: deleted or unreadable (its recorded AI lines are kept: git can bring the file back, and committing its deletion clears them)\n`);
           continue;
         }

@@ -205,7 +205,7 @@ describe('ai-provenance commands', function () {
         [['blame', 'missing.ts'], /^ai-provenance blame: missing\.ts: no such file$/],
         [['blame'], /^ai-provenance blame: name exactly one FILE/],
         [['export', 'no-such-rev'], /^ai-provenance export: no-such-rev: not a commit$/],
-        [['export', '--format', 'csv'], /^ai-provenance export: --format 'csv': only agent-trace is supported$/],
+        [['export', '--format', 'csv'], /^ai-provenance export: --format 'csv': expected agent-trace or ndjson$/],
       ];
       for (const [args, re] of cases) {
         const r = cli(dir, ...args);

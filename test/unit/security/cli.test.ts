@@ -394,12 +394,15 @@ describe('security: the command line and the git hooks against a hostile reposit
       assert.equal(commit(dir, ['--no-verify', '-q', '-m', `Subject ${ESC}[31mred`]).status, 0);
       const sha = head(dir);
       addNote(dir, sha, fixture('note-control-chars.json', sha).split('src/app.ts').join(JSON.stringify(name).slice(1, -1)));
-      for (const args of [['check', `${base}..HEAD`], ['blame', name]]) {
+      for (const args of [['check', `${base}..HEAD`], ['blame', name], ['stats', '--by', 'agent'], ['stats', '--by', 'path', '--depth', '2'], ['report', '-o', '-']]) {
         const r = cli(dir, ...args);
         const out = r.stdout + r.stderr;
         assert.ok(!out.includes(ESC) && !out.includes('\r') && !out.includes('\x07'), `${args[0]}: ${JSON.stringify(out)}`);
       }
       assert.match(cli(dir, 'blame', name).stdout, /evil\\x1b\[2J\\x1b\]0;pwned\\x07agent\s+x = 1\\x1b\]0;pwned\\x07$/m);
+      assert.match(cli(dir, 'stats', '--by', 'agent').stdout, /^evil\\x1b\[2J\\x1b\]0;pwned\\x07agent +1 /m);
+      assert.match(cli(dir, 'stats', '--by', 'path', '--depth', '2').stdout, /^infra\/evil\\x1b\[2J\\rname\.tf +1 /m);
+      assert.match(cli(dir, 'stats').stdout, /^\[0\] Infra \\x1b\]8;;https:\/\/evil\.example\/.* block /m);
       // JSON keeps the exact text, escaped as JSON does.
       const json = JSON.parse(cli(dir, 'check', `${base}..HEAD`, '--format', 'json').stdout) as { commits: { subject: string; files: { path: string }[] }[] };
       assert.equal(json.commits[0]?.subject, `Subject ${ESC}[31mred`);

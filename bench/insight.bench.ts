@@ -1,0 +1,132 @@
+// `ai-provenance stats` and `report` on histories of 1,000 / 10,000 / 50,000 commits with notes, against
+// `git log --format=%H` + `git notes list` of the same history and `git log -p -U0` (the diff floor), in the same run.
+// Run: npx tsx bench/insight.bench.ts [--runs N] [--sizes 1000,10000,50000] [--json]
+// Histories are made with git fast-import and kept in the temp folder (ai-provenance-bench/insight-N-v1) for later runs.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const runs = Number(opt('--runs')) || 3;
+const sizes = (opt('--sizes') ?? '1000,10000,50000').split(',').map(Number);
+const json = args.includes('--json');
+const root = path.resolve(__dirname, '..');
+const cache = path.join(tmpdir(), 'ai-provenance-bench');
+const FILES = 2000;
+const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
+
+/** A history of `n` commits over 2,000 files in 40 folders: each commit appends 3 lines to one file and rewrites one; every other commit has a note saying copilot wrote the 3 lines; one commit in 50 is a merge of a two-commit side branch. */
+async function generate(dir: string, n: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
+  const fi = spawn('git', ['fast-import', '--quiet'], { cwd: dir, env, stdio: ['pipe', 'inherit', 'inherit'] });
+  const done = new Promise<void>((resolve, reject) => fi.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))));
+  const files = new Map<string, string[]>();
+  let buf: string[] = [];
+  let size = 0;
+  const w = (s: string): void => {
+    buf.push(s);
+    size += s.length;
+    if (size > 1 << 20) {
+      fi.stdin.write(buf.join(''));
+      buf = [];
+      size = 0;
+    }
+  };
+  const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
+  const t0 = 1_700_000_000;
+  const notes: [number, string, number][] = [];
+  const at = '2026-01-01T00:00:00Z';
+  for (let c = 1; c <= n; c++) {
+    const f = `src/d${c % 40}/f${(c * 7919) % FILES}.ts`;
+    const lines = files.get(f) ?? [];
+    const start = lines.length;
+    for (let k = 0; k < 3; k++) lines.push(`export const v${c}_${k} = ${c * 3 + k};`);
+    if (lines.length > 4) lines[(c * 31) % (lines.length - 3)] = `// edited in ${c}`;
+    files.set(f, lines);
+    const branch = c % 50 === 2 || c % 50 === 3 ? 'refs/heads/side' : 'refs/heads/main';
+    w(`commit ${branch}\nmark :${c}\nauthor A${c % 5} <a${c % 5}@example.com> ${t0 + c * 600} +0000\ncommitter A <a@example.com> ${t0 + c * 600} +0000\n${data(`c${c}`)}`);
+    if (c % 50 === 2) w(`from :${c - 1}\n`);
+    if (c % 50 === 4) w(`merge :${c - 1}\n`);
+    w(`M 100644 inline ${f}\n${data(lines.join('\n') + '\n')}`);
+    if (c % 2 === 0) notes.push([c, f, start]);
+  }
+  w(`commit refs/notes/ai-provenance\ncommitter A <a@example.com> ${t0} +0000\n${data('notes')}`);
+  for (const [c, f, start] of notes) {
+    const rec = buildTraceRecord({
+      revision: `mark-${c}`,
+      files: [{ path: f, addedLines: 4, runs: [{ start, end: start + 3, kind: 'ai', attribution: { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at } }] }],
+      toolVersion: 'bench',
+      id: `id-${c}`,
+      timestamp: at,
+    });
+    w(`N inline :${c}\n${data(serializeTraceRecord(rec))}`);
+  }
+  fi.stdin.write(buf.join(''));
+  fi.stdin.end();
+  await done;
+}
+
+function timed(cmd: string, a: string[], cwd: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, a, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')}: ${r.stderr.toString()}`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** Peak resident memory (kB) of a process, as /usr/bin/time reports it. */
+function peakKb(cmd: string, a: string[], cwd: string): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...a], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /(\d+)\s*$/.exec(r.stderr);
+  return m ? Number(m[1]) : undefined;
+}
+
+const median = (xs: number[]): number => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'aip-insight-bench-'));
+  try {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const cli = path.join(scratch, 'cli.js');
+    const out: Record<string, unknown>[] = [];
+    for (const n of sizes) {
+      const dir = path.join(cache, `insight-${n}-v1`);
+      if (!existsSync(path.join(dir, '.git', 'refs', 'notes', 'ai-provenance'))) {
+        rmSync(dir, { recursive: true, force: true });
+        const g0 = Date.now();
+        await generate(dir, n);
+        if (!json) console.log(`generated ${n} commits in ${((Date.now() - g0) / 1000).toFixed(1)} s (${dir})`);
+      }
+      const t = { base: [] as number[], floor: [] as number[], stats: [] as number[], report: [] as number[] };
+      for (let r = 0; r < runs; r++) {
+        t.base.push(timed('git', ['log', '--format=%H'], dir) + timed('git', ['notes', '--ref=refs/notes/ai-provenance', 'list'], dir));
+        t.floor.push(timed('git', ['log', '-p', '-U0', '--format=%H'], dir));
+        t.stats.push(timed(process.execPath, [cli, 'stats', '--format', 'json'], dir));
+        t.report.push(timed(process.execPath, [cli, 'report', '-o', path.join(scratch, 'r.html')], dir));
+      }
+      const m = { base: median(t.base), floor: median(t.floor), stats: median(t.stats), report: median(t.report) };
+      const peak = n === Math.max(...sizes) ? { stats: peakKb(process.execPath, [cli, 'stats', '--format', 'json'], dir), report: peakKb(process.execPath, [cli, 'report', '-o', path.join(scratch, 'r.html')], dir) } : undefined;
+      out.push({ commits: n, medianMs: m, ratioStats: m.stats / m.base, ratioReport: m.report / m.base, floorRatio: m.floor / m.base, statsOverFloor: m.stats / m.floor, peakKb: peak });
+      if (!json) {
+        console.log(
+          `${String(n).padStart(6)} commits: log+notes list ${m.base.toFixed(0)} ms | git log -p -U0 ${m.floor.toFixed(0)} ms (${(m.floor / m.base).toFixed(1)}x) | stats ${m.stats.toFixed(0)} ms (${(m.stats / m.base).toFixed(1)}x, ${(m.stats / m.floor).toFixed(2)}x the diff floor) | report ${m.report.toFixed(0)} ms (${(m.report / m.base).toFixed(1)}x) | per 1k commits: stats ${((m.stats / n) * 1000).toFixed(0)} ms${peak ? ` | peak RSS stats ${peak.stats} kB, report ${peak.report} kB` : ''}`,
+        );
+      }
+    }
+    if (json) console.log(JSON.stringify({ runs, results: out }, null, 2));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,148 @@
+// *Open Provenance Report*: the report of `ai-provenance report` in a webview, in the editor's theme colours, under a
+// strict Content-Security-Policy with a nonce; refreshed when notes, HEAD or the working state change. History is
+// read by the CLI (git), which restricted mode does not run: there the report shows the AI lines not committed yet.
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as Report from '../core/report/html';
+import type { PendingModel } from './pendingViews';
+import { message } from './provenance';
+import type { RepoRef } from './store';
+
+export const REPORT_VIEW = 'aiProvenance.report';
+
+export interface ReportDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly pending: PendingModel;
+  readonly trusted: () => boolean;
+  /** Runs the bundled CLI in a folder and resolves its stdout. */
+  readonly cli: (args: readonly string[], cwd: string) => Promise<string>;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** The renderer is loaded the first time a report is shown, not on activation. */
+function renderer(): typeof Report {
+  return require('../core/report/html') as typeof Report;
+}
+
+export class ReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private repo: RepoRef | undefined;
+  private history: Report.ReportModel | undefined;
+  private historyError: string | undefined;
+  private nonce = '';
+  private readonly disposables: vscode.Disposable[] = [];
+  private watchers: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly deps: ReportDeps) {
+    deps.pending.onDidChange(() => this.schedule(false), this, this.disposables);
+  }
+
+  /** Opens (or reveals) the report of the repository of the active file, else of the first one. */
+  async show(): Promise<void> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const entries = this.deps.pending.all();
+    const repo = (active && entries.find((e) => active.fsPath.startsWith(e.repo.root + path.sep))?.repo) ?? (await this.workspaceRepo());
+    if (this.panel) {
+      this.panel.reveal();
+    } else {
+      this.nonce = randomBytes(16).toString('base64');
+      this.panel = vscode.window.createWebviewPanel(REPORT_VIEW, 'AI Provenance Report', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        enableCommandUris: false,
+        localResourceRoots: [],
+      });
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.setRepo(undefined);
+      });
+    }
+    this.setRepo(repo);
+    this.history = undefined;
+    await this.reloadHistory();
+    this.panel.webview.html = renderer().renderReport(this.model(), { nonce: this.nonce, theme: 'vscode', cspSource: this.panel.webview.cspSource });
+  }
+
+  private async workspaceRepo(): Promise<RepoRef | undefined> {
+    await this.deps.pending.refresh();
+    return this.deps.pending.all()[0]?.repo ?? this.deps.pending.repositories()[0];
+  }
+
+  private setRepo(repo: RepoRef | undefined): void {
+    if (repo?.root === this.repo?.root) return;
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    this.repo = repo;
+    if (!repo) return;
+    // A commit moves logs/HEAD; a new or fetched note moves the notes ref.
+    for (const dir of new Set([repo.gitDir, repo.commonDir])) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{logs/HEAD,refs/notes/**,packed-refs}'));
+      w.onDidChange(() => this.schedule(true));
+      w.onDidCreate(() => this.schedule(true));
+      this.watchers.push(w);
+    }
+  }
+
+  private schedule(history: boolean): void {
+    if (!this.panel) return;
+    if (history) this.history = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.update();
+    }, 300);
+  }
+
+  private async update(): Promise<void> {
+    if (!this.panel) return;
+    if (!this.history) await this.reloadHistory();
+    await this.panel?.webview.postMessage({ type: 'update', html: renderer().renderBody(this.model()) });
+  }
+
+  private reloadHistory(): Promise<void> {
+    this.loading ??= (async () => {
+      const repo = this.repo;
+      this.historyError = undefined;
+      if (!repo || !this.deps.trusted()) return;
+      try {
+        this.history = JSON.parse(await this.deps.cli(['report', '--format', 'json', '-o', '-'], repo.root)) as Report.ReportModel;
+      } catch (err) {
+        this.historyError = `History could not be read: ${message(err)}`;
+        this.deps.log.warn(`report: ${message(err)}`);
+      }
+    })().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private model(): Report.ReportModel {
+    const repo = this.repo;
+    const pending = this.deps.pending
+      .all()
+      .filter((e) => e.repo.root === repo?.root)
+      .map((e) => e.file);
+    const base: Report.ReportModel = this.history ?? {
+      version: 1,
+      repository: repo ? path.basename(repo.root) : 'no repository',
+      generatedAt: new Date().toISOString(),
+      range: [],
+      notesRef: false,
+      problems: [],
+    };
+    const historyNote = !repo
+      ? 'No git repository in this workspace.'
+      : !this.deps.trusted()
+        ? 'Restricted mode: history is read with git, which does not run in an untrusted workspace. Trust the workspace to see the history.'
+        : this.historyError;
+    // What this window knows is newer than what the CLI read from disk.
+    return { ...base, pending, ...(historyNote && { historyNote }) };
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers) w.dispose();
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

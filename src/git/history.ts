@@ -1,0 +1,321 @@
+// Reads the history that `stats` and `report` aggregate: one `git log` streamed oldest first with each commit's
+// author, trailers, note and -U0 diff; merges' diffs against each parent from one `git diff-tree --stdin`; the files
+// of the revision from one `ls-tree`. Everything is fed to the pure InsightBuilder (src/core/insight.ts).
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { parseTraceRecord } from '../core/agentTrace';
+import type { CompiledConfig } from '../core/config';
+import { InsightBuilder, type FileDiff, type HistoryCommit, type Hunk, type Insight, type TreeEntry } from '../core/insight';
+import type { CommitFileProvenance, Trailer } from '../core/model';
+import { NOTES_REF } from './notes';
+import type { Repo } from './repo';
+import { git, gitEnv, GitError } from './run';
+
+/** Bad input from the user (a range or revision git does not know): one line, exit 2. */
+export class InsightUsageError extends Error {
+  override name = 'InsightUsageError';
+}
+
+export interface HistoryOptions {
+  /** Revision arguments as for `git rev-list`; empty means HEAD (the whole history). */
+  readonly range?: readonly string[];
+  /** The revision whose code is measured; defaults to the range's (first) end. `false` skips it. */
+  readonly at?: string | false;
+  readonly pathDepth?: number;
+  readonly config: CompiledConfig;
+  /** Problems met on the way (unreadable notes), each reported once. */
+  readonly report?: (line: string) => void;
+}
+
+export interface HistoryResult {
+  readonly range: readonly string[];
+  /** The revision measured, as given and as a commit id. */
+  readonly at?: { readonly rev: string; readonly sha: string };
+  /** Whether the clone has the notes ref at all. */
+  readonly hasNotes: boolean;
+  readonly insight: Insight;
+}
+
+// No --numstat: git would run the line diff a second time for it; the patch says which files are binary.
+const DIFF_ARGS = ['-M', '--raw', '-z', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-abbrev', '--full-index', '--no-relative'];
+// Fields of each commit's header, each ended by NUL: id, parents, author name, email, time, subject, trailers, note.
+const HEADER = '%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold)%x00%N%x00';
+const HEADER_FIELDS = 8;
+
+export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
+  for (const r of opts.range ?? []) {
+    if (r.startsWith('-')) throw new InsightUsageError(`'${r}': expected a revision range such as origin/main..HEAD, not an option`);
+  }
+  const cwd = repo.root;
+  const range = opts.range && opts.range.length > 0 ? [...opts.range] : ['HEAD'];
+  // A single revision is named as given (HEAD, main); the end of a range (A..B, X^!) by its commit id, known later.
+  const single = range.length === 1 && !/\.\.|\^[!@-]/.test(range[0]!) ? range[0] : undefined;
+  const early = opts.at === false ? undefined : (opts.at ?? single);
+  // Independent look-ups at once: each git process costs its start-up.
+  const [head, notes, parsed, earlySha] = await Promise.all([
+    verify(cwd, 'HEAD^{commit}'),
+    verify(cwd, NOTES_REF),
+    git(['rev-parse', '--revs-only', ...range], { cwd, okCodes: [128] }),
+    early !== undefined ? verify(cwd, `${early}^{commit}`) : undefined,
+  ]);
+  const hasNotes = notes !== undefined;
+  const builder = new InsightBuilder(opts.config, { pathDepth: opts.pathDepth });
+  if (head === undefined && !(opts.range && opts.range.length > 0)) return { range: [], hasNotes, insight: builder.finish() };
+
+  const ends = parsed.stdout.split('\n').filter((l) => l !== '');
+  if (parsed.exitCode !== 0 || ends.length === 0) throw new InsightUsageError(`${range.join(' ')}: not a valid revision range`);
+  const positives = ends.filter((l) => !l.startsWith('^'));
+  let at: { rev: string; sha: string } | undefined;
+  if (opts.at !== false) {
+    const rev = early ?? positives[0];
+    const sha = rev === early ? earlySha : rev !== undefined ? await verify(cwd, `${rev}^{commit}`) : undefined;
+    if (rev !== undefined && !sha) throw new InsightUsageError(`${rev}: not a commit`);
+    if (rev !== undefined && sha) at = { rev, sha };
+  }
+  // Every commit of the walk counts when the range is the whole history of the revisions walked.
+  const walk = [...new Set([...positives, ...(at ? [at.sha] : [])])];
+  const wholeHistory = ends.every((l) => !l.startsWith('^')) && walk.length === positives.length;
+
+  // The other reads run beside the log, on the other core; commits wait in order until what they need is in.
+  let inRange: Set<string> | undefined;
+  let mergeDiffs: Map<string, FileDiff[]> | undefined;
+  const side = Promise.all([
+    wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => (inRange = new Set(r.stdout.split('\n').filter((l) => l !== '')))),
+    readMergeDiffs(cwd, walk).then((m) => (mergeDiffs = m)),
+  ]);
+  const tree = at ? readTree(cwd, at.sha) : Promise.resolve([]);
+  // Handled when awaited below; until then a failure must not count as unhandled.
+  side.catch(() => undefined);
+  tree.catch(() => undefined);
+  const ready = (): boolean => mergeDiffs !== undefined && (wholeHistory || inRange !== undefined);
+  const waiting: { commit: Omit<HistoryCommit, 'diffs' | 'inRange'>; diff?: FileDiff[] }[] = [];
+  const add = (w: { commit: Omit<HistoryCommit, 'diffs' | 'inRange'>; diff?: FileDiff[] }): void => {
+    const { sha, parents } = w.commit;
+    builder.add({ ...w.commit, diffs: w.diff ? [w.diff] : parents.map((p) => mergeDiffs!.get(`${sha} ${p}`) ?? []), inRange: inRange ? inRange.has(sha) : true });
+  };
+  const drain = (): void => {
+    for (const w of waiting.splice(0)) add(w);
+  };
+
+  const reported = new Set<string>();
+  const readNote = (sha: string, text: string): readonly CommitFileProvenance[] | undefined => {
+    if (text.trim() === '') return undefined;
+    const r = parseTraceRecord(text);
+    if (r.ok) return r.files;
+    if (!reported.has(sha)) {
+      reported.add(sha);
+      opts.report?.(`${NOTES_REF}:${sha}: ${r.error}; skipped`);
+    }
+    return undefined;
+  };
+  await streamLog(cwd, walk, (chunk) => {
+    const { fields, rest } = headerOf(chunk);
+    const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = '', noteText = ''] = fields;
+    const parents = parentList.split(' ').filter((p) => p !== '');
+    const w = {
+      commit: { sha, parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText), note: readNote(sha, noteText) },
+      ...(parents.length <= 1 && { diff: parseDiff(rest) }),
+    };
+    if (!ready()) waiting.push(w);
+    else {
+      drain();
+      add(w);
+    }
+  });
+  await side;
+  drain();
+  const files = await tree;
+  return { range, ...(at && { at }), hasNotes, insight: builder.finish(at && { sha: at.sha, tree: files }) };
+}
+
+async function verify(cwd: string, rev: string): Promise<string | undefined> {
+  const r = await git(['rev-parse', '-q', '--verify', rev], { cwd, okCodes: [1, 128] });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** `Token: value` lines as `%(trailers:only,unfold)` prints them. */
+export function parseTrailerLines(text: string): Trailer[] {
+  const out: Trailer[] = [];
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    out.push({ token: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return out;
+}
+
+function headerOf(chunk: string): { fields: string[]; rest: string } {
+  const fields: string[] = [];
+  let pos = chunk.charCodeAt(0) === 1 ? 1 : 0;
+  for (let i = 0; i < HEADER_FIELDS; i++) {
+    const end = chunk.indexOf('\0', pos);
+    if (end < 0) throw new Error(`git log: truncated commit header: ${JSON.stringify(chunk.slice(0, 80))}`);
+    fields.push(chunk.slice(pos, end));
+    pos = end + 1;
+  }
+  return { fields, rest: chunk.slice(pos) };
+}
+
+/** Streams `git log` oldest first and hands over one commit's output at a time. */
+function streamLog(cwd: string, revs: readonly string[], onCommit: (chunk: string) => void): Promise<void> {
+  const args = ['log', '--reverse', '--topo-order', `--format=${HEADER}`, '--no-notes', `--notes=${NOTES_REF}`, ...DIFF_ARGS, ...revs, '--'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let stderr = '';
+    let failed: unknown;
+    const drain = (final: boolean): void => {
+      // A commit starts with \x01 at the start of a line or field: diff lines start with a marker character, never with \x01.
+      let start = 0;
+      for (;;) {
+        const next = nextHeader(pending, start + 1);
+        if (next < 0) break;
+        onCommit(pending.slice(start, next));
+        start = next;
+      }
+      pending = pending.slice(start);
+      if (final && pending !== '') {
+        onCommit(pending);
+        pending = '';
+      }
+    };
+    child.stdout.on('data', (b: Buffer) => {
+      if (failed) return;
+      pending += decoder.write(b);
+      try {
+        drain(false);
+      } catch (err) {
+        failed = err;
+        child.kill();
+      }
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (failed) return reject(failed);
+      if (code !== 0) return reject(new GitError(args, code, stderr));
+      try {
+        pending += decoder.end();
+        drain(true);
+        resolve();
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+/** Where the next commit header starts: \x01 after a line end or after the NUL that ends a -z field. */
+function nextHeader(s: string, from: number): number {
+  let i = s.indexOf('\x01', from);
+  while (i > 0 && s[i - 1] !== '\n' && s[i - 1] !== '\0') i = s.indexOf('\x01', i + 1);
+  return i;
+}
+
+/** Each merge's diff against each of its parents, keyed `merge parent`, from one `git diff-tree --stdin`. */
+async function readMergeDiffs(cwd: string, revs: readonly string[]): Promise<Map<string, FileDiff[]>> {
+  const map = new Map<string, FileDiff[]>();
+  const merges = (await git(['rev-list', '--merges', '--parents', ...revs, '--'], { cwd })).stdout.split('\n').filter((l) => l !== '');
+  if (merges.length === 0) return map;
+  const pairs = merges.flatMap((l) => {
+    const [m, ...ps] = l.split(' ');
+    return ps.map((p) => `${m} ${p}`);
+  });
+  const out = (await git(['diff-tree', '--stdin', '--always', '-r', '--format=%x01', ...DIFF_ARGS], { cwd, input: `${pairs.join('\n')}\n` })).stdout;
+  // One block per input line, each starting with \x01 (a diff line never does).
+  const blocks = out.split(/(?:^|[\n\0])\x01/).slice(1);
+  if (blocks.length !== pairs.length) throw new Error(`git diff-tree: expected ${pairs.length} diffs, read ${blocks.length}`);
+  blocks.forEach((b, i) => map.set(pairs[i]!, parseDiff(b)));
+  return map;
+}
+
+async function readTree(cwd: string, sha: string): Promise<TreeEntry[]> {
+  const out = (await git(['ls-tree', '-r', '-z', '--full-tree', sha], { cwd })).stdout;
+  const entries: TreeEntry[] = [];
+  for (const rec of out.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode = '', type, blob = ''] = rec.slice(0, tab).split(' ');
+    if (type === 'blob') entries.push({ path: rec.slice(tab + 1), blob, mode });
+  }
+  return entries;
+}
+
+interface Raw {
+  readonly newMode: string;
+  readonly oldBlob: string;
+  readonly newBlob: string;
+  readonly status: string;
+  readonly path: string;
+}
+
+/** Parses `--raw -z -p -U0` output (after the commit header) into the changed files with their hunks. */
+export function parseDiff(text: string): FileDiff[] {
+  let pos = 0;
+  while (pos < text.length && (text[pos] === '\0' || text[pos] === '\n')) pos++;
+  if (text[pos] !== ':') return [];
+  const field = (): string => {
+    const end = text.indexOf('\0', pos);
+    if (end < 0) throw new Error(`unexpected end of diff output at offset ${pos}`);
+    const f = text.slice(pos, end);
+    pos = end + 1;
+    return f;
+  };
+  const raws: Raw[] = [];
+  while (text[pos] === ':') {
+    const meta = field().slice(1).split(' ');
+    const [, newMode = '', oldBlob = '', newBlob = '', score = ''] = meta;
+    const status = score.charAt(0);
+    if (status === 'R' || status === 'C') field();
+    raws.push({ newMode, oldBlob, newBlob, status, path: field() });
+  }
+  while (text[pos] === '\0' || text[pos] === '\n') pos++;
+  const blocks = hunkBlocks(text, pos);
+  const out: FileDiff[] = [];
+  let b = 0;
+  for (let i = 0; i < raws.length; i++) {
+    const r = raws[i]!;
+    // A type change prints a deletion block, then the creation of the new file.
+    if (r.status === 'T') b++;
+    const block = blocks[b++];
+    if (r.status === 'D' || r.status === 'U') continue;
+    const text = !block?.binary && (r.newMode === '100644' || r.newMode === '100755');
+    out.push({ path: r.path, oldBlob: r.oldBlob, newBlob: r.newBlob, status: r.status, text, hunks: text ? (block?.hunks ?? []) : [] });
+  }
+  return out;
+}
+
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+function hunkBlocks(text: string, from: number): { hunks: Hunk[]; binary: boolean }[] {
+  const blocks: { hunks: Hunk[]; binary: boolean }[] = [];
+  let current: { hunks: Hunk[]; binary: boolean } | undefined;
+  let lineStart = from;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const c = text.charCodeAt(lineStart);
+    if (c === 0x64 /* d */ && text.startsWith('diff --git ', lineStart)) {
+      current = { hunks: [], binary: false };
+      blocks.push(current);
+    } else if (c === 0x42 /* B */ && current && text.startsWith('Binary files ', lineStart)) {
+      current.binary = true;
+    } else if (c === 0x40 /* @ */ && current) {
+      const m = HUNK.exec(text.slice(lineStart, Math.min(lineEnd, lineStart + 100)));
+      if (m) {
+        const oldCount = m[2] === undefined ? 1 : Number(m[2]);
+        const newCount = m[4] === undefined ? 1 : Number(m[4]);
+        // With no lines on a side, git names the line after which the change sits.
+        current.hunks.push({
+          oldStart: oldCount === 0 ? Number(m[1]) : Number(m[1]) - 1,
+          oldCount,
+          newStart: newCount === 0 ? Number(m[3]) : Number(m[3]) - 1,
+          newCount,
+        });
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return blocks;
+}
