@@ -1,9 +1,8 @@
 // Repository text (config reasons, paths, agent and model ids from notes) made safe for each place the editor shows it.
 //
 // One function per sink:
-//   markdownText       inside Markdown (hovers, tooltips, the report): every character shows as itself, nothing is a link
+//   markdownText       inside Markdown (hovers, tooltips): every character shows as itself, nothing is a link
 //   markdownCodeSpan   a code span that shows exactly the value: no backslashes inside, backticks in the value kept
-//   markdownTableCode  a code span inside a GFM table cell (the report)
 //   notificationText   plain text for showWarningMessage / showInformationMessage, which turn `[label](command:…)` into links
 //   labelText          plain text for a Quick Pick item's label, description or detail, which render `$(name)` as an icon
 //
@@ -54,11 +53,6 @@ export function markdownCodeSpan(value: string, opts: MarkdownOptions = {}): str
   const fence = '`'.repeat(longest + 1);
   const pad = s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ') && s.trim() !== '') ? ' ' : '';
   return `${fence}${pad}${s}${pad}${fence}`;
-}
-
-/** A code span inside a GFM table cell: a `|` would end the cell even there, so it is escaped (GFM shows `\|` as `|`). */
-export function markdownTableCode(value: string): string {
-  return markdownCodeSpan(value).replace(/\|/g, '\\|');
 }
 
 /**

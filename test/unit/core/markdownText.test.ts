@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Marked } from 'marked';
-import { labelText, markdownCodeSpan, markdownTableCode, markdownText, notificationText, visibleText } from '../../../src/core/markdownText';
+import { labelText, markdownCodeSpan, markdownText, notificationText, visibleText } from '../../../src/core/markdownText';
 
 interface Hostile {
   readonly name: string;
@@ -92,16 +92,6 @@ describe('text from a repository, shown in the editor', () => {
     });
   });
 
-  describe('as a code span in a table cell (the report)', () => {
-    for (const h of HOSTILE) {
-      it(`keeps '${h.name}' in its cell and shows it exactly`, () => {
-        const html = renderLikeVsCode(`| file | agents |\n|---|---|\n| ${markdownTableCode(h.value)} | ${markdownText(h.value)} |\n`, false);
-        const cells = [...html.matchAll(/<td>(.*?)<\/td>/gs)].map((m) => textOf(m[1]!));
-        assert.deepEqual(cells, [visibleText(h.value), visibleText(h.value).trim()], html);
-        assert.ok(tagsOf(html).every((t) => ['table', 'thead', 'tbody', 'tr', 'th', 'td', 'code'].includes(t)), html);
-      });
-    }
-  });
 
   describe('as a notification message', () => {
     for (const h of HOSTILE) {
