@@ -24,6 +24,8 @@ Commands:
                               lines added by AI and people, AI share of the code
   report [REV-RANGE] [-o FILE.html]
                               the same as a self-contained HTML report
+  ci [local ...|install github|gitlab]
+                              notes for the commits a server merge made
 
 Run 'ai-provenance <command> --help' for a command's options.
 `;
@@ -55,6 +57,8 @@ function load(name: string): Command | undefined {
       return require('./commands/stats').command;
     case 'report':
       return require('./commands/report').command;
+    case 'ci':
+      return require('./commands/ci').command;
     case '_hook':
       return require('./commands/gitHook').command;
     default:

@@ -144,7 +144,7 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
  * linear in runs and lines however many runs a (hostile) note stacks on the same lines: each line is set once, by the
  * last run that covers it, found by walking the runs backwards and skipping lines already set.
  */
-function linesOf(runs: readonly LineRun[], count: number): (LineProvenance | undefined)[] {
+export function linesOf(runs: readonly LineRun[], count: number): (LineProvenance | undefined)[] {
   const out: (LineProvenance | undefined)[] = new Array(count);
   // nextFree[i]: the first line at or after i not set yet (path-halving union-find).
   const nextFree = Int32Array.from({ length: count + 1 }, (_, i) => i);

@@ -183,7 +183,7 @@ function expandRuns(runs: readonly LineRun[], count: number): LineProvenance[] {
 }
 
 /** The first non-human layer per line, kept only on added lines; human everywhere else. */
-function restrict(layers: readonly LineProvenance[][], added: readonly (readonly [number, number])[]): LineProvenance[] {
+export function restrict(layers: readonly LineProvenance[][], added: readonly (readonly [number, number])[]): LineProvenance[] {
   const end = added.length ? added[added.length - 1]![1] : 0;
   const out = new Array<LineProvenance>(end).fill(HUMAN);
   for (const [s, e] of added) {

@@ -1,0 +1,318 @@
+// Notes for the commits a server makes when it merges a pull request (PRODUCT.md §11.2): a squash commit gets the
+// PR's lines as blame shows them at the PR head, carried through the head→squash diff; a rebase merge pairs each new
+// commit with its original by patch id and carries that note through the pair's diff. A note is written only where
+// the mapping is certain; everything else is said in the log, one line each.
+import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
+import type { CompiledConfig } from '../core/config';
+import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
+import { reanchor, splitLines } from '../core/reanchor';
+import { addsRuns, joinFileProvenance } from '../core/traceJoin';
+import { linesOf, PorcelainParser } from './blame';
+import { commitChanges, isBinary, readBlobs } from './diff';
+import { readNote, readNotes, writeNote } from './notes';
+import { carriedProvenance, parentOf, restrict, treeBlobs } from './provenance';
+import { emptyTree, type Repo } from './repo';
+import { git, gitLines, GitError } from './run';
+import { runsOf } from './workingState';
+
+export type MergeMethod = 'squash' | 'rebase' | 'merge';
+export const MERGE_METHODS: readonly MergeMethod[] = ['squash', 'rebase', 'merge'];
+
+export interface ServerMergeInput {
+  /** The base the pull request was opened against (its commits are `base..head`). */
+  readonly base: string;
+  /** The pull request's last commit as it was reviewed. */
+  readonly head: string;
+  /** The commit the server put on the target branch (squash commit, last rebased commit, merge commit). */
+  readonly merge: string;
+  /** Detected from the commits when absent. */
+  readonly method?: MergeMethod;
+}
+
+export interface CarryContext {
+  readonly config: CompiledConfig;
+  readonly toolVersion: string;
+  /** One line per call. */
+  readonly log: (line: string) => void;
+}
+
+export interface CarryOutcome {
+  readonly method: MergeMethod | 'fast-forward';
+  /** Commits that got a note (new or joined). */
+  readonly written: readonly string[];
+  /** The commits the server made, oldest first (what `check` should judge). */
+  readonly made: readonly string[];
+  /** Notes that could not be carried (unpaired commits, an unreadable note on the target). */
+  readonly uncarried: number;
+}
+
+/** A commit named on the command line or in an event that this clone does not have. */
+export class MissingCommitError extends Error {
+  override name = 'MissingCommitError';
+  constructor(
+    readonly role: string,
+    readonly rev: string,
+  ) {
+    super(`${role} ${rev}: no such commit in this clone`);
+  }
+}
+
+const short = (sha: string): string => sha.slice(0, 12);
+
+export async function resolveCommit(repo: Repo, role: string, rev: string): Promise<string> {
+  if (rev.startsWith('-')) throw new MissingCommitError(role, rev);
+  const r = await git(['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  if (r.exitCode !== 0) throw new MissingCommitError(role, rev);
+  return r.stdout.trim();
+}
+
+export async function hasCommit(repo: Repo, sha: string): Promise<boolean> {
+  const r = await git(['cat-file', '-e', `${sha}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  return r.exitCode === 0;
+}
+
+async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
+  const r = await git(['merge-base', '--is-ancestor', a, b], { cwd: repo.root, okCodes: [1] });
+  return r.exitCode === 0;
+}
+
+async function parentsOf(repo: Repo, commit: string): Promise<string[]> {
+  return (await git(['rev-list', '--parents', '-n', '1', commit], { cwd: repo.root })).stdout.trim().split(' ').slice(1);
+}
+
+/** Commits of `include` not reachable from any of `exclude`, oldest first. */
+export async function revList(repo: Repo, include: string, exclude: readonly string[], opts: { noMerges?: boolean } = {}): Promise<string[]> {
+  const args = ['rev-list', '--reverse', ...(opts.noMerges ? ['--no-merges'] : []), include, ...exclude.map((e) => `^${e}`), '--'];
+  return (await git(args, { cwd: repo.root })).stdout.split('\n').filter((l) => l !== '');
+}
+
+/** `git patch-id --stable` of each commit; commits with an empty diff get none. */
+export async function patchIds(repo: Repo, commits: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (commits.length === 0) return out;
+  const diff = await git(['diff-tree', '--stdin', '-p', '--root', '--no-color', '--no-ext-diff', '--no-textconv'], { cwd: repo.root, input: commits.map((c) => `${c}\n`).join('') });
+  const ids = await git(['patch-id', '--stable'], { cwd: repo.root, input: diff.stdout });
+  for (const line of ids.stdout.split('\n')) {
+    const [pid, commit] = line.split(' ');
+    if (pid && commit) out.set(commit, pid);
+  }
+  return out;
+}
+
+export interface Pairing {
+  /** new commit → old commit, where exactly one old and one new commit share a patch id. */
+  readonly pairs: ReadonlyMap<string, string>;
+  readonly unpairedOld: readonly string[];
+  readonly unpairedNew: readonly string[];
+}
+
+/** Pairs rewritten commits with their originals by patch id; a patch id held by several commits on a side pairs nothing. */
+export async function pairByPatchId(repo: Repo, olds: readonly string[], news: readonly string[]): Promise<Pairing> {
+  const ids = await patchIds(repo, [...olds, ...news]);
+  const group = (cs: readonly string[]): Map<string, string[]> => {
+    const m = new Map<string, string[]>();
+    for (const c of cs) {
+      const id = ids.get(c);
+      if (id !== undefined) m.set(id, [...(m.get(id) ?? []), c]);
+    }
+    return m;
+  };
+  const oldBy = group(olds);
+  const newBy = group(news);
+  const pairs = new Map<string, string>();
+  for (const [id, ns] of newBy) {
+    const os = oldBy.get(id);
+    if (os?.length === 1 && ns.length === 1) pairs.set(ns[0]!, os[0]!);
+  }
+  const pairedOld = new Set(pairs.values());
+  return { pairs, unpairedOld: olds.filter((c) => !pairedOld.has(c)), unpairedNew: news.filter((c) => !pairs.has(c)) };
+}
+
+/**
+ * The commits a rebase merge made: the first-parent chain ending at `merge`, at most `count` long, stopping at a merge
+ * commit or at a commit the pull request or its base already had.
+ */
+async function rebasedChain(repo: Repo, merge: string, count: number, base: string, head: string): Promise<string[]> {
+  const chain: string[] = [];
+  let c: string | undefined = merge;
+  while (c && chain.length < count) {
+    const parents = await parentsOf(repo, c);
+    if (parents.length > 1 || (await isAncestor(repo, c, base)) || (await isAncestor(repo, c, head))) break;
+    chain.unshift(c);
+    c = parents[0];
+  }
+  return chain;
+}
+
+/** Writes the notes a server merge needs and says in the log what it did and what it could not do. */
+export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx: CarryContext): Promise<CarryOutcome> {
+  const base = await resolveCommit(repo, 'base', input.base);
+  const head = await resolveCommit(repo, 'head', input.head);
+  const merge = await resolveCommit(repo, 'merge', input.merge);
+  const parents = await parentsOf(repo, merge);
+  if (await isAncestor(repo, head, merge)) {
+    // The PR's own commits are on the target branch: their notes already apply.
+    const kind = parents.length > 1 ? 'merge' : 'fast-forward';
+    if (input.method === 'squash' || input.method === 'rebase') {
+      ctx.log(`${short(head)} (head) is already in the history of ${short(merge)}: the pull request's commits are on the branch as they were, nothing to carry`);
+    } else {
+      ctx.log(`${short(merge)}: ${kind === 'merge' ? 'a merge commit' : 'a fast-forward'}; the pull request's commits keep their notes, nothing to carry`);
+    }
+    return { method: kind, written: [], made: parents.length > 1 ? [merge] : [], uncarried: 0 };
+  }
+  if (input.method === 'merge') {
+    ctx.log(`${short(merge)} is not a merge of ${short(head)} (head is not among its ancestors): nothing carried`);
+    return { method: 'merge', written: [], made: [], uncarried: 1 };
+  }
+  if (parents.length > 1) {
+    ctx.log(`${short(merge)} is a merge commit whose history does not hold ${short(head)} (head): the mapping is not certain, nothing carried`);
+    return { method: 'merge', written: [], made: [], uncarried: 1 };
+  }
+  const prCommits = await revList(repo, head, [base, merge]);
+  const olds = await revList(repo, head, [base, merge], { noMerges: true });
+  if (prCommits.length === 0) {
+    ctx.log(`${short(base)}..${short(head)} holds no commits: nothing to carry`);
+    return { method: input.method ?? 'squash', written: [], made: [merge], uncarried: 0 };
+  }
+  let method = input.method;
+  let chain: string[] | undefined;
+  let pairing: Pairing | undefined;
+  if (method !== 'squash') {
+    chain = await rebasedChain(repo, merge, olds.length, base, head);
+    pairing = await pairByPatchId(repo, olds, chain);
+    if (!method) {
+      // Every commit paired in order is a rebase; one commit that reproduces the PR's single commit is one too.
+      const inOrder = chain.length === olds.length && chain.every((n, i) => pairing!.pairs.get(n) === olds[i]);
+      method = inOrder ? 'rebase' : 'squash';
+      ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id)` : 'squash merge'}`);
+    }
+  }
+  if (method === 'squash') {
+    const files = await squashProvenance(repo, base, head, merge, prCommits, ctx);
+    const wrote = await writeOrJoin(repo, merge, files, ctx);
+    return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
+  }
+  return carryPairs(repo, pairing!, chain!, ctx, 'rebase');
+}
+
+/** Carries each old commit's note onto its new twin; unpaired commits are reported, never guessed at. */
+export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly string[], ctx: CarryContext, method: 'rebase'): Promise<CarryOutcome> {
+  const written: string[] = [];
+  const notes = await readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values()]);
+  let uncarried = 0;
+  for (const c of pairing.unpairedOld) {
+    if (!notes.has(c)) continue;
+    uncarried++;
+    ctx.log(`${short(c)}: its note was not carried: no commit the server made has the same patch id (changed while rebasing, or dropped)`);
+  }
+  for (const c of pairing.unpairedNew) ctx.log(`${short(c)}: no original commit with the same patch id; no note written`);
+  for (const n of made) {
+    const o = pairing.pairs.get(n);
+    if (!o) continue;
+    if (!notes.has(o)) continue;
+    const files = await carriedProvenance(repo, n, [o], { config: ctx.config, report: ctx.log });
+    if (await writeOrJoin(repo, n, files, ctx, o)) written.push(n);
+  }
+  return { method, written, made, uncarried };
+}
+
+/**
+ * The squash commit's AI lines: each PR file as `git blame base..head` shows it at the head, every line from the note
+ * of the PR commit that last changed it (so a line a person changed later is that person's), carried through the
+ * head→squash diff and kept on the lines the squash commit adds.
+ */
+async function squashProvenance(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], ctx: CarryContext): Promise<CommitFileProvenance[]> {
+  const noteTexts = await readNotes(repo, prCommits);
+  const notes = new Map<string, Map<string, readonly LineRun[]>>();
+  for (const [commit, text] of noteTexts) {
+    const parsed = parseTraceRecord(text);
+    if (!parsed.ok) {
+      ctx.log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
+      continue;
+    }
+    notes.set(commit, new Map(parsed.files.map((f) => [f.path, f.runs])));
+  }
+  if (notes.size === 0) {
+    ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
+    return [];
+  }
+  const parent = (await parentOf(repo, merge)) ?? emptyTree(repo);
+  const changes = (await commitChanges(repo, parent, merge)).filter((c) => !c.binary && !ctx.config.isIgnored(c.path) && c.addedCount > 0);
+  const headBlobs = await treeBlobs(repo, head, changes.map((c) => c.path));
+  const blobs = await readBlobs(repo, [...changes.map((c) => c.newBlob), ...headBlobs.values()]);
+  const out: CommitFileProvenance[] = [];
+  for (const c of changes) {
+    const headBlob = headBlobs.get(c.path);
+    const mergeBuf = blobs.get(c.newBlob);
+    const headBuf = headBlob ? blobs.get(headBlob) : undefined;
+    if (!mergeBuf || isBinary(mergeBuf)) continue;
+    if (!headBuf) {
+      out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
+      continue;
+    }
+    const headLines = splitLines(headBuf.toString('utf8'));
+    const headProv = await provenanceAtHead(repo, base, head, c.path, notes);
+    // blame counts lines ended by \n; the split also yields the empty text after the last one.
+    if (headProv.length === headLines.length - 1 && headLines[headLines.length - 1] === '') headProv.push(HUMAN);
+    if (headProv.length !== headLines.length) {
+      ctx.log(`${c.path}: git blame and the file at ${short(head)} disagree on its lines (carriage returns?); its lines are not carried`);
+      out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
+      continue;
+    }
+    const layer = reanchor(headLines, headProv, splitLines(mergeBuf.toString('utf8')));
+    out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict([layer], c.added)) });
+  }
+  return out;
+}
+
+/** Each line of `path` at `head`: from the note of the PR commit blame names for it, human for lines older than the PR. */
+async function provenanceAtHead(repo: Repo, base: string, head: string, path: string, notes: ReadonlyMap<string, ReadonlyMap<string, readonly LineRun[]>>): Promise<LineProvenance[]> {
+  const parser = new PorcelainParser();
+  await gitLines(['blame', '--porcelain', `${base}..${head}`, '--', path], { cwd: repo.root }, (l) => parser.push(l));
+  const wanted = new Map<string, number>();
+  for (const e of parser.entries) {
+    if (!notes.get(e.commit)?.has(e.filename)) continue;
+    const key = `${e.commit}\0${e.filename}`;
+    wanted.set(key, Math.max(wanted.get(key) ?? 0, e.origLine));
+  }
+  const expanded = new Map<string, (LineProvenance | undefined)[]>();
+  for (const [key, count] of wanted) {
+    const [commit, file] = key.split('\0') as [string, string];
+    expanded.set(key, linesOf(notes.get(commit)!.get(file)!, count));
+  }
+  return parser.entries.map((e) => expanded.get(`${e.commit}\0${e.filename}`)?.[e.origLine - 1] ?? HUMAN);
+}
+
+/**
+ * Writes `files` as the note of `target`. A note already there is never overwritten: what it lacks is joined to it,
+ * and an unreadable one is left alone and reported.
+ */
+export async function writeOrJoin(repo: Repo, target: string, files: readonly CommitFileProvenance[], ctx: CarryContext, from?: string): Promise<boolean> {
+  const what = from ? `from ${short(from)}` : '';
+  const count = files.reduce((n, f) => n + f.runs.reduce((m, r) => m + r.end - r.start, 0), 0);
+  if (count === 0) {
+    ctx.log(`${short(target)}: no AI lines to carry${what ? ` ${what}` : ''}`);
+    return false;
+  }
+  let result = files;
+  const existing = await readNote(repo, target);
+  if (existing !== undefined) {
+    const parsed = parseTraceRecord(existing);
+    if (!parsed.ok) {
+      ctx.log(`${short(target)}: already has a note that cannot be read (${parsed.error}); left as it is, nothing carried`);
+      return false;
+    }
+    if (!addsRuns(parsed.files, files)) {
+      ctx.log(`${short(target)}: its note already holds these lines; left as it is`);
+      return false;
+    }
+    result = joinFileProvenance(parsed.files, files);
+    ctx.log(`${short(target)}: joined ${count} AI line${count === 1 ? '' : 's'}${what ? ` ${what}` : ''} with the note already there`);
+  } else {
+    ctx.log(`${short(target)}: wrote a note with ${count} AI line${count === 1 ? '' : 's'}${what ? ` carried ${what}` : ''}`);
+  }
+  await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files: result, toolVersion: ctx.toolVersion })));
+  return true;
+}
+
+export { GitError };

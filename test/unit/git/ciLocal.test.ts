@@ -1,0 +1,182 @@
+// `ai-provenance ci local`: notes for the commits a server merge made, in real repositories whose AI commits went
+// through the real CLI and hooks, merged the way GitHub merges them.
+import { strict as assert } from 'node:assert';
+import { cleanupTemp, sh, write } from './helpers';
+import { cliBundle } from './hookEnv';
+import { advanceMain, blame, ciClone, cli, git, githubMergeCommit, githubRebase, githubSquash, linesOf, NOTES, prScenario, pullMain, record } from './prScenario';
+
+describe('ai-provenance ci local', function () {
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  describe('squash merge', () => {
+    it('puts every AI line of the PR on the squash commit; lines a person changed or wrote stay human', () => {
+      const s = prScenario();
+      advanceMain(s);
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: detected a squash merge$`, 'm'));
+      assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
+      assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+
+      pullMain(s);
+      assert.equal(git(s.dev, ['rev-parse', 'HEAD']).trim(), squash);
+      const a = blame(s.dev, 'src/a.ts');
+      assert.deepEqual(linesOf(a), [11, 13, 14], 'the agent lines of src/a.ts, with agent and model');
+      assert.equal(a[11]!.kind, 'human', 'line 12, rewritten by a person in a later commit, is theirs');
+      assert.equal(a[14]!.kind, 'human', 'line 15, written by a person');
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change is not the PR's");
+    });
+
+    it('joins with a note already on the squash commit instead of overwriting it, and writes nothing twice', () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      git(ci, ['checkout', '-q', squash]);
+      write(ci, 'src/a.ts', 'x\n');
+      // A note someone wrote by hand on the squash commit: one line of src/c.ts by codex.
+      const own = `{"version":"0.1.0","id":"x","timestamp":"2026-01-01T00:00:00Z","vcs":{"type":"git","revision":"${squash}"},"files":[{"path":"src/c.ts","conversations":[{"contributor":{"type":"ai"},"ranges":[{"start_line":1,"end_line":1}]}]}]}`;
+      git(ci, ['notes', `--ref=${NOTES}`, 'add', '-m', own, squash]);
+      git(ci, ['checkout', '-q', '--', '.']);
+      let r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--method', 'squash']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /joined 6 AI lines with the note already there/);
+      const note = git(ci, ['notes', `--ref=${NOTES}`, 'show', squash]);
+      assert.match(note, /"src\/c\.ts"/, 'the existing record is kept');
+      assert.match(note, /"src\/b\.ts"/, 'the carried lines are added');
+      r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /its note already holds these lines; left as it is/);
+      assert.equal(git(ci, ['notes', `--ref=${NOTES}`, 'show', squash]), note);
+    });
+
+    it('leaves an unreadable note on the squash commit alone and says so', () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      git(ci, ['notes', `--ref=${NOTES}`, 'add', '-m', 'not json', squash]);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /already has a note that cannot be read \(1:1: invalid JSON.*\); left as it is, nothing carried/);
+      assert.equal(git(ci, ['notes', `--ref=${NOTES}`, 'show', squash]), 'not json\n');
+    });
+  });
+
+  describe('rebase merge', () => {
+    it('carries each note to the commit with the same patch id, with GitHub as committer and new ids', () => {
+      const s = prScenario();
+      advanceMain(s);
+      const tip = githubRebase(s);
+      const ci = ciClone(s);
+      const made = git(ci, ['rev-list', '--reverse', `${tip}~3..${tip}`]).trim().split('\n');
+      assert.equal(git(ci, ['log', '-1', '--format=%cn', tip]).trim(), 'GitHub');
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip, '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /detected a rebase merge \(3 commits paired by patch id\)/);
+      assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: wrote a note with 4 AI lines carried from ${s.commits[0]!.slice(0, 12)}$`, 'm'));
+      assert.match(r.stdout, new RegExp(`^${made[2]!.slice(0, 12)}: wrote a note with 3 AI lines carried from ${s.commits[2]!.slice(0, 12)}$`, 'm'));
+      pullMain(s);
+      const a = blame(s.dev, 'src/a.ts');
+      assert.deepEqual(linesOf(a), [11, 13, 14]);
+      assert.equal(a[11]!.kind, 'human');
+      assert.equal(a[14]!.kind, 'human');
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+    });
+
+    it('reports a commit whose patch changed while rebasing and writes nothing for it', () => {
+      const s = prScenario();
+      // main changes a line in the context of the PR's first commit, so that commit's patch id changes (no conflict).
+      const web = ciClone(s);
+      git(web, ['checkout', '-q', 'main']);
+      write(web, 'src/a.ts', `${sh(web, 'git', 'show', 'main:src/a.ts').replace('line 8\n', 'line eight\n')}`);
+      sh(web, 'git', 'commit', '-qam', 'rename line 10');
+      sh(web, 'git', 'push', '-q', 'origin', 'main');
+      const tip = githubRebase(s);
+      const ci = ciClone(s);
+      const made = git(ci, ['rev-list', '--reverse', `${tip}~3..${tip}`]).trim().split('\n');
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip, '--method', 'rebase']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^${s.commits[0]!.slice(0, 12)}: its note was not carried: no commit the server made has the same patch id`, 'm'));
+      assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: no original commit with the same patch id; no note written$`, 'm'));
+      assert.equal(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(made[0]!), false, 'no note guessed for the changed commit');
+      assert.equal(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(made[2]!), true, 'the paired commit got its note');
+    });
+  });
+
+  describe('merge commit', () => {
+    it('has nothing to carry: the PR commits keep their notes', () => {
+      const s = prScenario();
+      advanceMain(s);
+      const m = githubMergeCommit(s);
+      const ci = ciClone(s);
+      const before = git(ci, ['rev-parse', NOTES]).trim();
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', m]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /a merge commit; the pull request's commits keep their notes, nothing to carry/);
+      assert.equal(git(ci, ['rev-parse', NOTES]).trim(), before, 'no notes commit made');
+      pullMain(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+    });
+  });
+
+  describe('pushing the notes', () => {
+    it('answers a rejected push by fetching and joining the remote notes, never forcing', () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      // Meanwhile the developer commits more AI work on another branch and pushes its note.
+      git(s.dev, ['checkout', '-qb', 'other', s.base]);
+      write(s.dev, 'src/d.ts', 'agent\n');
+      record(s.dev, 'src/d.ts');
+      git(s.dev, ['add', '.']);
+      git(s.dev, ['commit', '-qm', 'Other work']);
+      const other = git(s.dev, ['rev-parse', 'HEAD']).trim();
+      git(s.dev, ['push', '-q', 'origin', 'other', NOTES]);
+      const remoteBefore = sh(s.server, 'git', 'rev-parse', NOTES).trim();
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /origin has newer notes; fetching and joining them before pushing again/);
+      assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+      const remoteAfter = sh(s.server, 'git', 'rev-parse', NOTES).trim();
+      assert.equal(sh(s.server, 'git', 'merge-base', '--is-ancestor', remoteBefore, remoteAfter), '', 'a fast-forward of the remote notes');
+      const listed = sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list');
+      assert.ok(listed.includes(squash) && listed.includes(other), 'both notes are on the server');
+      assert.equal(sh(ci, 'git', 'for-each-ref', 'refs/ai-provenance/'), '', 'the temporary ref is gone');
+    });
+
+    it('joins two records of the same commit line by line when both sides changed them', () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      const other = ciClone(s);
+      // Two runs carry the same squash commit; one of them also knows a hand-written line of src/c.ts.
+      assert.equal(cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash]).status, 0);
+      const own = `{"version":"0.1.0","id":"x","timestamp":"2026-01-01T00:00:00Z","vcs":{"type":"git","revision":"${squash}"},"files":[{"path":"src/c.ts","conversations":[{"contributor":{"type":"ai"},"ranges":[{"start_line":1,"end_line":2}]}]}]}`;
+      git(other, ['notes', `--ref=${NOTES}`, 'add', '-m', own, squash]);
+      git(other, ['push', '-q', 'origin', NOTES]);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /joined the remote's refs\/notes\/ai-provenance with ours \(1 commit noted on both sides, records joined\)/);
+      const note = JSON.parse(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'show', squash)) as { files: { path: string }[] };
+      assert.deepEqual(note.files.map((f) => f.path).sort(), ['src/a.ts', 'src/b.ts', 'src/c.ts']);
+    });
+  });
+
+  describe('bad input', () => {
+    it('names the missing commit in one line and exits 2', () => {
+      const s = prScenario();
+      const r = cli(s.dev, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', 'f'.repeat(40)]);
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr, `ai-provenance ci: merge ${'f'.repeat(40)}: no such commit in this clone\n`);
+      const u = cli(s.dev, ['ci', 'local', '--base', s.base, '--head', s.head]);
+      assert.equal(u.status, 2);
+      assert.match(u.stderr, /^ai-provenance ci local: --merge SHA is required/);
+      const m = cli(s.dev, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', s.head, '--method', 'octopus']);
+      assert.equal(m.status, 2);
+      assert.match(m.stderr, /unknown method 'octopus'/);
+    });
+  });
+});

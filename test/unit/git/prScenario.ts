@@ -1,0 +1,159 @@
+// A shared "server" (a bare repository), a developer's clone whose AI commits go through the real CLI and hooks, and
+// the commits a server makes when it merges a pull request, made the way GitHub makes them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { initRepo, lines, sh, tempDir, write } from './helpers';
+import { cliBundle, hookedEnv, installHooks } from './hookEnv';
+
+export const NOTES = 'refs/notes/ai-provenance';
+export const MODEL = 'anthropic/claude-opus-4-5';
+
+/** GitHub's web-flow committer on the commits it makes. */
+export const GITHUB_COMMITTER: NodeJS.ProcessEnv = { GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+
+export function git(dir: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): string {
+  return execFileSync('git', args, { cwd: dir, env: { ...hookedEnv(), ...extraEnv }, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export function cli(cwd: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cliBundle().cli, ...args], { cwd, env: { ...hookedEnv(), ...extraEnv }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface BlameLine {
+  readonly line: number;
+  readonly kind: string;
+  readonly agent?: string;
+  readonly model?: string;
+}
+
+export function blame(dir: string, file: string): BlameLine[] {
+  const r = cli(dir, ['blame', file, '--json']);
+  if (r.status !== 0) throw new Error(`blame ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as BlameLine[];
+}
+
+/** 1-based lines blame shows as `kind` by claude-code with its model. */
+export function linesOf(b: readonly BlameLine[], kind = 'ai'): number[] {
+  return b.filter((l) => l.kind === kind && l.agent === 'claude-code' && l.model === MODEL).map((l) => l.line);
+}
+
+export interface Scenario {
+  readonly server: string;
+  readonly dev: string;
+  /** main before the pull request. */
+  readonly base: string;
+  /** The pull request's commits, oldest first, and its head. */
+  readonly commits: readonly string[];
+  readonly head: string;
+}
+
+/**
+ * main holds src/a.ts (10 lines). The pull request `feature` has three commits, each through the real hooks:
+ * 1. "Add parser": an agent adds lines 11-14 of src/a.ts;
+ * 2. "Tidy parser": a person rewrites line 12 by hand (no record);
+ * 3. "Add tests": an agent writes src/b.ts (3 lines) and a person adds line 15 of src/a.ts.
+ * The developer pushes the branch and the notes.
+ */
+export function prScenario(config?: object): Scenario {
+  const server = tempDir('aip-server-');
+  sh(server, 'git', 'init', '-q', '--bare', '-b', 'main');
+  const dev = initRepo();
+  installHooks(path.join(dev, '.git', 'hooks'));
+  git(dev, ['remote', 'add', 'origin', server]);
+  if (config) write(dev, '.ai-provenance.json', JSON.stringify(config));
+  write(dev, 'src/a.ts', lines(10));
+  git(dev, ['add', '.']);
+  git(dev, ['commit', '-qm', 'base']);
+  git(dev, ['push', '-q', 'origin', 'main']);
+  const base = git(dev, ['rev-parse', 'HEAD']).trim();
+  git(dev, ['checkout', '-qb', 'feature']);
+
+  write(dev, 'src/a.ts', lines(10) + 'ai one\nai two\nai three\nai four\n');
+  record(dev, 'src/a.ts:11-14');
+  git(dev, ['commit', '-qam', 'Add parser']);
+  write(dev, 'src/a.ts', lines(10) + 'ai one\nperson rewrote two\nai three\nai four\n');
+  git(dev, ['commit', '-qam', 'Tidy parser']);
+  write(dev, 'src/b.ts', 'test one\ntest two\ntest three\n');
+  record(dev, 'src/b.ts');
+  write(dev, 'src/a.ts', lines(10) + 'ai one\nperson rewrote two\nai three\nai four\nperson five\n');
+  git(dev, ['add', '.']);
+  git(dev, ['commit', '-qm', 'Add tests']);
+  git(dev, ['push', '-q', 'origin', 'feature', NOTES]);
+  const commits = git(dev, ['rev-list', '--reverse', `${base}..feature`]).trim().split('\n');
+  return { server, dev, base, commits, head: commits[commits.length - 1]! };
+}
+
+export function record(dir: string, target: string): void {
+  const r = cli(dir, ['record', '--agent', 'claude-code', '--model', MODEL, target]);
+  if (r.status !== 0) throw new Error(`record ${target}: ${r.stderr}`);
+}
+
+/** A clone of the server where the server's own commits are made (no hooks, no notes). */
+function serverWorkspace(s: Scenario): string {
+  const dir = tempDir('aip-web-');
+  sh(dir, 'git', 'clone', '-q', s.server, '.');
+  sh(dir, 'git', 'config', 'commit.gpgsign', 'false');
+  return dir;
+}
+
+/** Someone else's change lands on main first, so the server's commits sit on a newer main. */
+export function advanceMain(s: Scenario): void {
+  const dir = serverWorkspace(s);
+  write(dir, 'README.md', 'readme\n');
+  sh(dir, 'git', 'add', '.');
+  sh(dir, 'git', 'commit', '-qm', 'Add README');
+  sh(dir, 'git', 'push', '-q', 'origin', 'main');
+}
+
+/** GitHub's "Squash and merge": one commit on main, its message the PR title, the commits' subjects and co-authors. */
+export function githubSquash(s: Scenario, number = 12, title = 'Parser'): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature');
+  const tree = sh(dir, 'git', 'merge-tree', '--write-tree', 'origin/main', 'FETCH_HEAD').trim().split('\n')[0]!;
+  const bodies = sh(dir, 'git', 'log', '--reverse', '--format=* %s%n%n%b', `origin/main..FETCH_HEAD`).replace(/\n{3,}/g, '\n\n').trim();
+  const message = `${title} (#${number})\n\n${bodies}\n\n---------\n\nCo-authored-by: Bob Reviewer <bob@example.com>\n`;
+  const sha = execFileSync('git', ['commit-tree', tree, '-p', 'origin/main', '-F', '-'], {
+    cwd: dir,
+    input: message,
+    encoding: 'utf8',
+    env: { ...hookedEnv(), GIT_AUTHOR_NAME: 'Ann Author', GIT_AUTHOR_EMAIL: 'ann@example.com', ...GITHUB_COMMITTER },
+  }).trim();
+  sh(dir, 'git', 'push', '-q', 'origin', `${sha}:refs/heads/main`);
+  return sha;
+}
+
+/** GitHub's "Rebase and merge": every commit replayed onto main with GitHub as committer (new ids even when not needed). */
+export function githubRebase(s: Scenario): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  execFileSync('git', ['rebase', '-q', '--no-ff', 'origin/main', 'feature'], { cwd: dir, env: { ...hookedEnv(), ...GITHUB_COMMITTER }, stdio: 'ignore' });
+  const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+  sh(dir, 'git', 'push', '-q', 'origin', `${sha}:refs/heads/main`);
+  return sha;
+}
+
+/** GitHub's "Create a merge commit". */
+export function githubMergeCommit(s: Scenario, number = 12): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  execFileSync('git', ['merge', '-q', '--no-ff', '-m', `Merge pull request #${number} from ann/feature`, 'feature'], { cwd: dir, env: { ...hookedEnv(), ...GITHUB_COMMITTER }, stdio: 'ignore' });
+  const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+  sh(dir, 'git', 'push', '-q', 'origin', `${sha}:refs/heads/main`);
+  return sha;
+}
+
+/** A CI runner's checkout of main (all history, as actions/checkout with fetch-depth: 0) plus the PR branch and the notes. */
+export function ciClone(s: Scenario): string {
+  const dir = tempDir('aip-ci-');
+  sh(dir, 'git', 'clone', '-q', s.server, '.');
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature', `${NOTES}:${NOTES}`);
+  return dir;
+}
+
+/** The developer's view after `git pull` and fetching the notes. */
+export function pullMain(s: Scenario): void {
+  git(s.dev, ['checkout', '-q', 'main']);
+  git(s.dev, ['pull', '-q', '--ff-only', 'origin', 'main']);
+  git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`]);
+}
