@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE, CONFIG_LIMITS, formatProblem, tooLargeMessage, type CompiledConfig } from '../core/config';
 import { compileConfigText, readConfigFile } from './teamConfig';
 import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
-import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
+import { evaluatePolicy, REVIEW_TRAILER, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
 import { parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
@@ -76,6 +76,8 @@ export interface CheckOptions {
   readonly cwd: string;
   /** Revision arguments as for `git rev-list`; empty means `@{upstream}..HEAD`, or HEAD alone without an upstream. */
   readonly range?: readonly string[];
+  /** Sign-offs given outside the commits (a pull request's approvals, as `Name <email>`), counted as each commit's `AI-Reviewed-by`. */
+  readonly reviews?: readonly string[];
 }
 
 interface RawCommit {
@@ -108,7 +110,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const configs = await configsAt(top, [...bases, ...raw.map((c) => c.sha)], problems);
   const commits: CommitCheck[] = [];
   for (const c of raw) {
-    const trailers = parseTrailers(c.message);
+    const trailers = [...parseTrailers(c.message), ...(opts.reviews ?? []).map((value) => ({ token: REVIEW_TRAILER, value }))];
     const { files, source, noteProblem } = evidence(c, trailers, problems);
     const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
     const judges = judgesFor(c.sha, bases, configs);

@@ -316,3 +316,36 @@ export async function writeOrJoin(repo: Repo, target: string, files: readonly Co
 }
 
 export { GitError };
+
+/**
+ * The squash commit a platform did not name: the one commit of `from..to` (first parent or merged in) whose tree is
+ * the pull request head's and which is not the head itself. Undefined, with a log line, when there is not exactly one.
+ */
+export async function findSquashByTree(repo: Repo, from: string, to: string, head: string, log: (line: string) => void): Promise<string | undefined> {
+  const tree = (await git(['rev-parse', `${head}^{tree}`], { cwd: repo.root })).stdout.trim();
+  const out = (await git(['log', '--no-merges', '--format=%H %T', to, `^${from}`, `^${head}`, '--'], { cwd: repo.root })).stdout;
+  const matches = out
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f.length === 2 && f[1] === tree)
+    .map((f) => f[0]!);
+  if (matches.length === 1) {
+    log(`${short(matches[0]!)}: the squash commit, found as the one commit of ${short(from)}..${short(to)} with the tree of ${short(head)} (head)`);
+    return matches[0];
+  }
+  log(`no squash commit named, and ${matches.length === 0 ? 'no' : `${matches.length}`} commit${matches.length === 1 ? '' : 's'} of ${short(from)}..${short(to)} ha${matches.length === 1 ? 's' : 've'} the tree of ${short(head)} (head): nothing carried`);
+  return undefined;
+}
+
+/** A pull request branch rewritten from `before` to `after` (Update branch → Rebase): each note carried to its pair. */
+export async function carryRewrite(repo: Repo, input: { base: string; before: string; after: string }, ctx: CarryContext): Promise<CarryOutcome | undefined> {
+  const [base, before, after] = [await resolveCommit(repo, 'base', input.base), await resolveCommit(repo, 'before', input.before), await resolveCommit(repo, 'after', input.after)];
+  if (await isAncestor(repo, before, after)) {
+    ctx.log(`${short(before)}..${short(after)}: commits were added, none rewritten; nothing to carry`);
+    return undefined;
+  }
+  const olds = await revList(repo, before, [after, base], { noMerges: true });
+  const news = await revList(repo, after, [before, base], { noMerges: true });
+  ctx.log(`${short(before)} -> ${short(after)}: the branch was rewritten; pairing ${olds.length} old with ${news.length} new commit${news.length === 1 ? '' : 's'} by patch id`);
+  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase');
+}

@@ -87,7 +87,7 @@ export const command: Command = {
   },
 };
 
-function textReport(result: CheckResult): string {
+export function textReport(result: CheckResult): string {
   const lines: string[] = [];
   let violations = 0;
   let warnings = 0;

@@ -5,13 +5,40 @@ import { terminalText } from '../../core/terminalText';
 import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
-import { carryServerMerge, MERGE_METHODS, MissingCommitError, type MergeMethod } from '../../git/serverMerge';
-import { pushNotes } from '../../git/notesExchange';
+import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
+import { fetchNotes, pushNotes } from '../../git/notesExchange';
+import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
+import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequestsOf } from '../ciPlatform';
+import { checkExitCode, runCheck } from '../../git/check';
+import { textReport } from './check';
+import { promises as fsp } from 'node:fs';
 
-const HELP = `Usage: ai-provenance ci [local ... | install github|gitlab]
+const HELP = `Usage: ai-provenance ci [--remote NAME] [--no-push] [--no-check]
+       ai-provenance ci local --base SHA --head SHA --merge SHA [...]
+       ai-provenance ci install github|gitlab [--force]
 
 Writes notes (refs/notes/ai-provenance) for the commits a server made when it
 merged a pull request, so their AI lines stay visible on the target branch.
+
+  ai-provenance ci
+      In GitHub Actions (pull_request closed and merged, or synchronize after
+      "Update branch" with rebase) or GitLab CI (a push pipeline on the default
+      branch; the merged merge request is looked up through the API): fetches
+      the notes and the commits it needs from the remote (default origin),
+      carries the notes as 'ci local' does, pushes them (unless --no-push) and,
+      for a merged pull request, runs 'check' on the commits the server made.
+      An approval of the pull request by an allowed reviewer who is not its
+      author counts there as the AI-Reviewed-by sign-off; it stands for the
+      reviewer's no-reply address (GitHub: ID+login@users.noreply.github.com
+      or login@users.noreply.github.com; GitLab: ID-username@users.noreply.HOST),
+      so list that address in "reviewers". GitHub approvals count only for the
+      head commit. Configs that ask for SSH sign-offs count only those.
+      Commits it cannot fetch (a fork's) and notes it cannot push with a fork
+      pull request's read-only token are reported, not failed.
+      GitHub: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
+      GITHUB_API_URL, GITHUB_TOKEN (reviews; needs pull-requests: read).
+      GitLab: CI_COMMIT_SHA, CI_COMMIT_BEFORE_SHA, CI_API_V4_URL, CI_PROJECT_ID,
+      and AI_PROVENANCE_GITLAB_TOKEN (read_api) or CI_JOB_TOKEN.
 
   ai-provenance ci local --base SHA --head SHA --merge SHA
                          [--method squash|rebase|merge] [--push REMOTE]
@@ -35,8 +62,14 @@ A note is written only where the mapping is certain; a note already on a
 commit is never overwritten (missing lines are joined to it). Every decision is
 one line of output.
 
+  ai-provenance ci install github|gitlab [--force]
+      Writes .github/workflows/ai-provenance.yml, or .gitlab/ai-provenance.yml
+      to include from .gitlab-ci.yml; an existing file is kept unless --force.
+
 Exit status: 0 done (things that could not be carried are listed), 1 the
-notes could not be pushed, 2 usage error or a commit this clone does not have.
+notes could not be pushed or 'check' found a violation (2, 3: as 'check'),
+2 usage error, an event that cannot be read, or ('ci local') a commit this
+clone does not have.
 `;
 
 declare const VERSION: string;
@@ -48,13 +81,14 @@ export const command: Command = {
     const [sub, ...rest] = args;
     try {
       if (sub === 'local') return await runLocal(rest, io);
-      throw new UsageError(`ai-provenance ci: ${sub === undefined ? 'name a subcommand' : `unknown subcommand '${terminalText(sub)}'`} (see ai-provenance ci --help)`);
+      if (sub === undefined || sub.startsWith('-')) return await runAuto(args, io, process.env);
+      throw new UsageError(`ai-provenance ci: unknown subcommand '${terminalText(sub)}' (see ai-provenance ci --help)`);
     } catch (err) {
       if (err instanceof UsageError) {
         io.stderr.write(`${terminalText(err.message)}\n`);
         return 2;
       }
-      if (err instanceof MissingCommitError || err instanceof NotARepositoryError) {
+      if (err instanceof MissingCommitError || err instanceof NotARepositoryError || err instanceof EventError || err instanceof ApiError) {
         io.stderr.write(`ai-provenance ci: ${terminalText(err.message)}\n`);
         return 2;
       }
@@ -98,4 +132,132 @@ export async function ensureIdentity(repo: Repo, fallback: { name: string; email
   process.env.GIT_AUTHOR_EMAIL ??= fallback.email;
   process.env.GIT_COMMITTER_NAME ??= fallback.name;
   process.env.GIT_COMMITTER_EMAIL ??= fallback.email;
+}
+
+interface AutoOptions {
+  readonly remote: string;
+  readonly push: boolean;
+  readonly check: boolean;
+}
+
+async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parseCommandArgs('ci', args, { remote: { type: 'string' }, 'no-push': { type: 'boolean' }, 'no-check': { type: 'boolean' } });
+  if (p.positionals.length > 0) throw new UsageError(`ai-provenance ci: unexpected argument '${p.positionals[0]}' (see ai-provenance ci --help)`);
+  const opts: AutoOptions = { remote: stringOpt(p, 'remote') ?? 'origin', push: p.values['no-push'] !== true, check: p.values['no-check'] !== true };
+  const platform: Platform | undefined = env.GITHUB_ACTIONS === 'true' ? 'github' : env.GITLAB_CI === 'true' ? 'gitlab' : undefined;
+  if (!platform) throw new UsageError('ai-provenance ci: neither GitHub Actions nor GitLab CI found in the environment; give the commits with ai-provenance ci local');
+  const log = logTo(io);
+  const job = platform === 'github' ? await githubEventJob(env) : await gitlabPushJob(env);
+  if (job.kind === 'skip') {
+    log(job.why);
+    return 0;
+  }
+  const repo = await discoverRepo(io.cwd);
+  await ensureIdentity(repo, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
+  await fetchNotes(repo, opts.remote, toolVersion(), log);
+  const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
+  const wanted = job.kind === 'merged' ? [job.base, job.head, ...(job.merge ? [job.merge] : []), ...(job.searchSquash ? [job.searchSquash.from, job.searchSquash.to] : [])] : [job.base, job.before, job.after];
+  const missing = await fetchCommits(repo, opts.remote, prRef, wanted);
+  const what = platform === 'github' ? `pull request #${job.number}` : `merge request !${job.number}`;
+  if (missing.length > 0) {
+    log(`${what}: ${missing.map((m) => m.slice(0, 12)).join(', ')} cannot be fetched from ${opts.remote}${job.fork ? ' (its commits are in a fork)' : ''}; nothing carried`);
+    return 0;
+  }
+  const config = await loadTeamConfig(repo, log);
+  const ctx = { config, toolVersion: toolVersion(), log };
+  let outcome: CarryOutcome | undefined;
+  if (job.kind === 'updated') {
+    if (job.fork) {
+      log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
+      return 0;
+    }
+    outcome = await carryRewrite(repo, job, ctx);
+  } else {
+    const merge = job.merge ?? (job.searchSquash ? await findSquashByTree(repo, job.searchSquash.from, job.searchSquash.to, job.head, log) : undefined);
+    if (!merge) return 0;
+    outcome = await carryServerMerge(repo, { base: job.base, head: job.head, merge, ...(job.method ? { method: job.method } : {}) }, ctx);
+    if (platform === 'gitlab' && outcome.method === 'fast-forward') {
+      log(`${what} was merged by fast-forward: if GitLab rebased the branch first, the commits before that rebase are not known here and their notes were not carried`);
+    }
+  }
+  let code = 0;
+  if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, toolVersion(), log))) {
+    if (job.fork) log(`${what} comes from a fork: the token of such a run is read-only, so the notes stay unpushed`);
+    else code = 1;
+  }
+  if (opts.check && job.kind === 'merged' && outcome && outcome.made.length > 0) {
+    const verdict = await approvals(platform, env, job, log);
+    const first = outcome.made[0]!;
+    const last = outcome.made[outcome.made.length - 1]!;
+    const result = await runCheck({ cwd: repo.root, range: [`${first}^1..${last}`], reviews: verdict.approvals.flatMap((a) => a.identities) });
+    for (const problem of result.problems) io.stderr.write(`${terminalText(problem)}\n`);
+    io.stdout.write(textReport(result));
+    code = code || checkExitCode(result);
+  }
+  return code;
+}
+
+async function githubEventJob(env: NodeJS.ProcessEnv): Promise<CiJob> {
+  const name = env.GITHUB_EVENT_NAME ?? '';
+  const file = env.GITHUB_EVENT_PATH;
+  if (!file) throw new UsageError('ai-provenance ci: GITHUB_EVENT_PATH is not set');
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`ai-provenance ci: ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`ai-provenance ci: ${file}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    return githubJob(name, payload);
+  } catch (err) {
+    if (err instanceof EventError) throw new EventError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function gitlabPushJob(env: NodeJS.ProcessEnv): Promise<CiJob> {
+  if (env.CI_PIPELINE_SOURCE !== 'push') return { kind: 'skip', why: `pipeline source ${env.CI_PIPELINE_SOURCE ?? '(unset)'}: only push pipelines on the default branch are handled` };
+  if (!env.CI_COMMIT_BRANCH || env.CI_COMMIT_BRANCH !== env.CI_DEFAULT_BRANCH) return { kind: 'skip', why: `branch ${env.CI_COMMIT_BRANCH ?? '(none)'} is not the default branch ${env.CI_DEFAULT_BRANCH ?? '(unset)'}: nothing to carry` };
+  const sha = env.CI_COMMIT_SHA ?? '';
+  return gitlabJob(env, await gitlabMergeRequestsOf(env, sha));
+}
+
+/** Fetches what the clone lacks: the pull request's head ref, then each commit by id. Returns the ids still missing. */
+async function fetchCommits(repo: Repo, remote: string, prRef: string, shas: readonly string[]): Promise<string[]> {
+  const lacking = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const s of new Set(shas)) if (!(await hasCommit(repo, s))) out.push(s);
+    return out;
+  };
+  let missing = await lacking();
+  if (missing.length === 0) return missing;
+  await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, prRef], { cwd: repo.root, okCodes: [1, 128] });
+  missing = await lacking();
+  for (const s of missing) await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, s], { cwd: repo.root, okCodes: [1, 128] });
+  return lacking();
+}
+
+/** The approvals that count as sign-offs, each that does not said in the log; none when they cannot be read. */
+async function approvals(platform: Platform, env: NodeJS.ProcessEnv, job: Extract<CiJob, { kind: 'merged' }>, log: (line: string) => void): Promise<ApprovalVerdict> {
+  let verdict: ApprovalVerdict;
+  try {
+    if (platform === 'github') {
+      verdict = githubApprovals((await githubReviews(env, job.number)) as GithubReview[], { ...(job.author ? { author: job.author } : {}), head: job.head });
+    } else {
+      verdict = gitlabApprovals(await gitlabApprovalsOf(env, job.number), job.author ? { author: job.author } : {}, env.CI_SERVER_HOST ?? 'gitlab.com');
+    }
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    log(`could not read the approvals (${err.message}); judged without them`);
+    return { approvals: [], ignored: [] };
+  }
+  for (const line of verdict.ignored) log(line);
+  for (const a of verdict.approvals) log(`approved by ${a.login}: counts as the sign-off of ${a.identities.join(' or ')}`);
+  return verdict;
 }

@@ -157,3 +157,50 @@ export function pullMain(s: Scenario): void {
   git(s.dev, ['pull', '-q', '--ff-only', 'origin', 'main']);
   git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`]);
 }
+
+/** What GitHub keeps for every pull request, even after its branch is deleted: refs/pull/N/head. */
+export function githubPullRef(s: Scenario, sha: string, number = 12): void {
+  sh(s.server, 'git', 'update-ref', `refs/pull/${number}/head`, sha);
+}
+
+/** "Delete branch" after the merge: the PR's commits stay reachable only through refs/pull/N/head. */
+export function deleteBranch(s: Scenario, branch = 'feature'): void {
+  sh(s.server, 'git', 'update-ref', '-d', `refs/heads/${branch}`);
+}
+
+/** A team config committed to main on the server (after the PR's commits were made). */
+export function configOnMain(s: Scenario, config: object): void {
+  const dir = serverWorkspace(s);
+  write(dir, '.ai-provenance.json', JSON.stringify(config));
+  sh(dir, 'git', 'add', '.');
+  sh(dir, 'git', 'commit', '-qm', 'Add the team config');
+  sh(dir, 'git', 'push', '-q', 'origin', 'main');
+}
+
+/** GitHub's "Update branch" with rebase: the PR's commits replayed onto main, the branch and refs/pull/N/head moved. */
+export function githubUpdateBranchRebase(s: Scenario, number = 12): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  execFileSync('git', ['rebase', '-q', '--no-ff', 'origin/main', 'feature'], { cwd: dir, env: { ...hookedEnv(), ...GITHUB_COMMITTER }, stdio: 'ignore' });
+  const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+  sh(dir, 'git', 'push', '-q', '-f', 'origin', `${sha}:refs/heads/feature`);
+  githubPullRef(s, sha, number);
+  return sha;
+}
+
+/**
+ * GitLab's merge with "Squash commits": a squash commit on the branch's base with the head's tree, then a merge commit
+ * of it into main. Returns both.
+ */
+export function gitlabSquashMerge(s: Scenario): { squash: string; merge: string } {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  const mergeBase = sh(dir, 'git', 'merge-base', 'origin/main', 'feature').trim();
+  const env = { ...hookedEnv(), GIT_AUTHOR_NAME: 'Ann Author', GIT_AUTHOR_EMAIL: 'ann@example.com', GIT_COMMITTER_NAME: 'Ann Author', GIT_COMMITTER_EMAIL: 'ann@example.com' };
+  const squash = execFileSync('git', ['commit-tree', 'feature^{tree}', '-p', mergeBase, '-m', 'Parser'], { cwd: dir, env, encoding: 'utf8' }).trim();
+  const tree = sh(dir, 'git', 'merge-tree', '--write-tree', 'origin/main', squash).trim().split('\n')[0]!;
+  const merge = execFileSync('git', ['commit-tree', tree, '-p', 'origin/main', '-p', squash, '-m', "Merge branch 'feature' into 'main'\n\nParser\n\nSee merge request acme/shop!7"], { cwd: dir, env, encoding: 'utf8' }).trim();
+  sh(dir, 'git', 'push', '-q', 'origin', `${merge}:refs/heads/main`);
+  sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', s.head);
+  return { squash, merge };
+}

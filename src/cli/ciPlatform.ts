@@ -1,0 +1,71 @@
+// The little of GitHub's and GitLab's REST APIs `ai-provenance ci` reads: a pull request's reviews, the merge
+// requests of a commit and their approvals. Anything unexpected is an error naming the URL.
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+}
+
+const MAX_PAGES = 10;
+
+async function getJson(url: string, headers: Record<string, string>): Promise<{ body: unknown; next?: string }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { Accept: 'application/json', 'User-Agent': 'ai-provenance', ...headers } });
+  } catch (err) {
+    throw new ApiError(`${url}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`);
+  }
+  const text = await res.text();
+  if (!res.ok) throw new ApiError(`${url}: HTTP ${res.status}${text ? ` (${text.slice(0, 200).replace(/\s+/g, ' ')})` : ''}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(`${url}: the answer is not JSON`);
+  }
+  const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+  return { body, ...(next ? { next } : {}) };
+}
+
+/** Every page of a list endpoint (GitHub's and GitLab's `Link: <…>; rel="next"`). */
+async function getList(url: string, headers: Record<string, string>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let next: string | undefined = url;
+  for (let page = 0; next && page < MAX_PAGES; page++) {
+    const r = await getJson(next, headers);
+    if (!Array.isArray(r.body)) throw new ApiError(`${next}: expected a list`);
+    out.push(...r.body);
+    next = r.next;
+  }
+  return out;
+}
+
+export function githubHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
+  const token = env.GITHUB_TOKEN;
+  return { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+}
+
+export async function githubReviews(env: NodeJS.ProcessEnv, number: number): Promise<unknown[]> {
+  const api = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+  const repo = env.GITHUB_REPOSITORY;
+  if (!repo) throw new ApiError('GITHUB_REPOSITORY is not set');
+  return getList(`${api}/repos/${repo}/pulls/${number}/reviews?per_page=100`, githubHeaders(env));
+}
+
+function gitlab(env: NodeJS.ProcessEnv): { api: string; project: string; headers: Record<string, string> } {
+  const api = env.CI_API_V4_URL?.replace(/\/+$/, '');
+  const project = env.CI_PROJECT_ID;
+  if (!api || !project) throw new ApiError('CI_API_V4_URL and CI_PROJECT_ID must be set');
+  const token = env.AI_PROVENANCE_GITLAB_TOKEN;
+  const headers: Record<string, string> = token ? { 'PRIVATE-TOKEN': token } : env.CI_JOB_TOKEN ? { 'JOB-TOKEN': env.CI_JOB_TOKEN } : {};
+  return { api, project: encodeURIComponent(project), headers };
+}
+
+export async function gitlabMergeRequestsOf(env: NodeJS.ProcessEnv, sha: string): Promise<unknown[]> {
+  const g = gitlab(env);
+  return getList(`${g.api}/projects/${g.project}/repository/commits/${sha}/merge_requests`, g.headers);
+}
+
+export async function gitlabApprovalsOf(env: NodeJS.ProcessEnv, iid: number): Promise<unknown> {
+  const g = gitlab(env);
+  return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}/approvals`, g.headers)).body;
+}

@@ -1,0 +1,310 @@
+// `ai-provenance ci` as GitHub Actions and GitLab CI run it: recorded event payloads (test/fixtures/ci) filled with
+// the ids of real commits, the platforms' APIs served from recorded answers by an HTTP server on 127.0.0.1 (no real
+// platform can run here), and real repositories merged the way the platforms merge.
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { cleanupTemp, sh, tempDir } from './helpers';
+import { cliBundle, hookedEnv } from './hookEnv';
+import {
+  advanceMain,
+  blame,
+  configOnMain,
+  deleteBranch,
+  git,
+  githubMergeCommit,
+  githubPullRef,
+  githubRebase,
+  githubSquash,
+  githubUpdateBranchRebase,
+  gitlabSquashMerge,
+  linesOf,
+  NOTES,
+  prScenario,
+  pullMain,
+  type Scenario,
+} from './prScenario';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/ci');
+
+function fixture(name: string, ids: Record<string, string>): string {
+  return readFileSync(path.join(FIXTURES, name), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, k: string) => ids[k] ?? '0'.repeat(40));
+}
+
+interface Recorded {
+  readonly status?: number;
+  readonly body: string;
+}
+
+/** Serves recorded API answers by path and query; remembers each request's path and headers. */
+async function apiServer(routes: Record<string, Recorded>): Promise<{ url: string; requests: { url: string; headers: IncomingHttpHeaders }[]; close: () => Promise<void> }> {
+  const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', headers: req.headers });
+    const r = routes[req.url ?? ''];
+    res.writeHead(r?.status ?? (r ? 200 : 404), { 'content-type': 'application/json' });
+    res.end(r ? r.body : '{"message":"Not Found"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The CLI in a child process that does not block this one, so the API server here can answer it. */
+function ciRun(cwd: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBundle().cli, 'ci', ...args], { cwd, env: { ...hookedEnv(), ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A runner's checkout: the server's branches, no notes, no git identity of its own. */
+function runnerClone(s: Scenario): string {
+  const dir = tempDir('aip-runner-');
+  sh(dir, 'git', 'clone', '-q', s.server, '.');
+  return dir;
+}
+
+function githubEnv(name: string, payload: string, api: string): NodeJS.ProcessEnv {
+  const file = path.join(tempDir('aip-event-'), 'event.json');
+  writeFileSync(file, payload);
+  return { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: file, GITHUB_API_URL: api, GITHUB_REPOSITORY: 'acme/shop', GITHUB_TOKEN: 'ghs_test' };
+}
+
+const REVIEWS_PATH = '/repos/acme/shop/pulls/12/reviews?per_page=100';
+
+describe('ai-provenance ci', function () {
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  describe('GitHub Actions, pull_request closed and merged', () => {
+    it('squash: fetches the PR through refs/pull/N/head and the notes, writes and pushes the squash note, checks it', async () => {
+      const s = prScenario();
+      advanceMain(s);
+      const squash = githubSquash(s);
+      githubPullRef(s, s.head);
+      deleteBranch(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash };
+      const api = await apiServer({ [REVIEWS_PATH]: { body: fixture('github-reviews.json', ids) } });
+      try {
+        const runner = runnerClone(s);
+        const r = await ciRun(runner, githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), api.url));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /detected a squash merge/);
+        assert.match(r.stdout, /wrote a note with 6 AI lines/);
+        assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+        assert.match(r.stdout, /ai-provenance check \S+: 1 commit checked, 0 violations, 0 warnings/);
+        assert.equal(api.requests[0]?.headers.authorization, 'Bearer ghs_test');
+        const notesAuthor = sh(s.server, 'git', 'log', '-1', '--format=%an <%ae>', NOTES).trim();
+        assert.equal(notesAuthor, 'Ann Author <ann@example.com>', 'a notes commit by the identity git has');
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      assert.equal(blame(s.dev, 'src/a.ts')[11]!.kind, 'human');
+    });
+
+    it('rebase merge: each note carried to its rebased twin', async () => {
+      const s = prScenario();
+      advanceMain(s);
+      const tip = githubRebase(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: tip };
+      const api = await apiServer({ [REVIEWS_PATH]: { body: '[]' } });
+      try {
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), api.url));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /detected a rebase merge \(3 commits paired by patch id\)/);
+        assert.match(r.stdout, /3 commits checked/);
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+    });
+
+    it('merge commit: nothing to carry, the notes the developer pushed already show', async () => {
+      const s = prScenario();
+      const m = githubMergeCommit(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: m };
+      const api = await apiServer({ [REVIEWS_PATH]: { body: '[]' } });
+      try {
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), api.url));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /a merge commit; the pull request's commits keep their notes, nothing to carry/);
+        assert.doesNotMatch(r.stdout, /pushed/);
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+    });
+
+    it('a pull request closed without merging does nothing', async () => {
+      const s = prScenario();
+      const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-closed-unmerged.json', { BASE_SHA: s.base, HEAD_SHA: s.head }), 'http://127.0.0.1:9'));
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'pull request #12 was closed without merging\n');
+    });
+
+    it("a fork's commits that cannot be fetched are reported, not failed", async () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: 'e'.repeat(40), MERGE_SHA: squash };
+      const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-fork-closed-merged.json', ids), 'http://127.0.0.1:9'));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^pull request #12: ${'e'.repeat(12)} cannot be fetched from origin \\(its commits are in a fork\\); nothing carried$`, 'm'));
+      assert.equal(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), false);
+    });
+
+    it('a payload that is not JSON, or lacks a field, is one line naming the file', async () => {
+      const s = prScenario();
+      const bad = githubEnv('pull_request', '{"action": "closed",', 'http://127.0.0.1:9');
+      let r = await ciRun(runnerClone(s), bad);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, new RegExp(`^ai-provenance ci: ${bad.GITHUB_EVENT_PATH!.replace(/[.]/g, '\\.')}: not JSON \\(.*\\)\\n$`));
+      const missing = githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: 'nope' }), 'http://127.0.0.1:9');
+      r = await ciRun(runnerClone(s), missing);
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr, `ai-provenance ci: ${missing.GITHUB_EVENT_PATH}: pull_request.merge_commit_sha: expected a commit id, found "nope"\n`);
+    });
+  });
+
+  describe('GitHub Actions, synchronize after "Update branch" with rebase', () => {
+    it('pairs the rebased commits with the ones before and carries their notes', async () => {
+      const s = prScenario();
+      advanceMain(s);
+      const main = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const after = githubUpdateBranchRebase(s);
+      const ids = { BASE_SHA: main, BEFORE_SHA: s.head, AFTER_SHA: after };
+      const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'));
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /the branch was rewritten; pairing 3 old with 3 new commits by patch id/);
+      assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+      git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
+      git(s.dev, ['checkout', '-q', 'feature-updated']);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+    });
+
+    it('a push that only adds commits rewrites nothing', async () => {
+      const s = prScenario();
+      const before = s.commits[1]!;
+      const ids = { BASE_SHA: s.base, BEFORE_SHA: before, AFTER_SHA: s.head };
+      const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /commits were added, none rewritten; nothing to carry/);
+    });
+  });
+
+  describe('GitLab CI, push pipeline on the default branch', () => {
+    function gitlabEnv(api: string, before: string, sha: string): NodeJS.ProcessEnv {
+      return {
+        GITLAB_CI: 'true',
+        CI_PIPELINE_SOURCE: 'push',
+        CI_COMMIT_BRANCH: 'main',
+        CI_DEFAULT_BRANCH: 'main',
+        CI_COMMIT_BEFORE_SHA: before,
+        CI_COMMIT_SHA: sha,
+        CI_API_V4_URL: `${api}/api/v4`,
+        CI_PROJECT_ID: '42',
+        CI_SERVER_HOST: 'gitlab.example.com',
+        AI_PROVENANCE_GITLAB_TOKEN: 'glpat-test',
+      };
+    }
+
+    for (const named of [true, false]) {
+      it(`squash ${named ? 'named by the merge request' : 'found by its tree when squash_commit_sha is missing'}: the note lands on the squash commit`, async () => {
+        const s = prScenario();
+        const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+        const { squash, merge } = gitlabSquashMerge(s);
+        const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: merge, SQUASH_SHA: squash };
+        const api = await apiServer({
+          [`/api/v4/projects/42/repository/commits/${merge}/merge_requests`]: { body: fixture(named ? 'gitlab-commit-merge_requests-squash.json' : 'gitlab-commit-merge_requests-squash-unnamed.json', ids) },
+          '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+        });
+        try {
+          const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, merge));
+          assert.equal(r.status, 0, r.stderr + r.stdout);
+          if (!named) assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: the squash commit, found as the one commit of`, 'm'));
+          assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
+          assert.match(r.stdout, /the approval by ann does not count: ann opened the merge request/);
+          assert.equal(api.requests[0]?.headers['private-token'], 'glpat-test');
+        } finally {
+          await api.close();
+        }
+        pullMain(s);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      });
+    }
+
+    it('an API error is one line naming the URL', async () => {
+      const s = prScenario();
+      const api = await apiServer({});
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, s.base, s.base));
+        assert.equal(r.status, 2);
+        assert.equal(r.stderr, `ai-provenance ci: ${api.url}/api/v4/projects/42/repository/commits/${s.base}/merge_requests: HTTP 404 ({"message":"Not Found"})\n`);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('a pipeline on another branch does nothing', async () => {
+      const s = prScenario();
+      const r = await ciRun(runnerClone(s), { ...gitlabEnv('http://127.0.0.1:9', s.base, s.head), CI_COMMIT_BRANCH: 'feature' });
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, 'branch feature is not the default branch main: nothing to carry\n');
+    });
+  });
+
+  describe('approvals as sign-off for block paths', () => {
+    const config = (reviewers: string[]): object => ({ critical: [{ paths: ['src/b.ts'], reason: 'Test harness', level: 'block', reviewers }] });
+
+    async function squashWithReviews(reviewers: string[], reviews: string): Promise<{ status: number | null; stdout: string }> {
+      const s = prScenario();
+      configOnMain(s, config(reviewers));
+      const squash = githubSquash(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash, OLD_SHA: s.commits[0]! };
+      const api = await apiServer({ [REVIEWS_PATH]: { body: reviews.replace(/\{\{(\w+)\}\}/g, (_, k: string) => ids[k as keyof typeof ids] ?? '') } });
+      try {
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), api.url));
+        return { status: r.status, stdout: r.stdout };
+      } finally {
+        await api.close();
+      }
+    }
+
+    it('an approval of the head by an allowed reviewer who is not the author signs off the AI lines', async () => {
+      const r = await squashWithReviews(['bob <1002+bob@users.noreply.github.com>'], readFileSync(path.join(FIXTURES, 'github-reviews.json'), 'utf8'));
+      assert.equal(r.status, 0, r.stdout);
+      assert.match(r.stdout, /approved by bob: counts as the sign-off of bob <1002\+bob@users\.noreply\.github\.com>/);
+      assert.match(r.stdout, /1 commit checked, 0 violations/);
+    });
+
+    it("the author's own approval does not count", async () => {
+      const own = JSON.stringify([{ user: { login: 'ann', id: 1001 }, state: 'APPROVED', commit_id: '{{HEAD_SHA}}', submitted_at: '2026-12-04T09:00:00Z' }]);
+      const r = await squashWithReviews(['ann <1001+ann@users.noreply.github.com>', 'bob <1002+bob@users.noreply.github.com>'], own);
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stdout, /the approval by ann does not count: ann opened the pull request/);
+      assert.match(r.stdout, /error: commit \S+ "Parser \(#12\)"[\s\S]*src\/b\.ts:1-3[\s\S]*needs a sign-off by one of 1001\+ann@users\.noreply\.github\.com, 1002\+bob@users\.noreply\.github\.com/);
+    });
+
+    it('an approval by someone not on the reviewers list does not count', async () => {
+      const r = await squashWithReviews(['jane@example.com'], readFileSync(path.join(FIXTURES, 'github-reviews.json'), 'utf8'));
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stdout, /1002\+bob@users\.noreply\.github\.com is not an allowed reviewer for this rule/);
+    });
+  });
+});
