@@ -12,6 +12,8 @@ import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequestsOf } fro
 import { checkExitCode, runCheck } from '../../git/check';
 import { textReport } from './check';
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { GITHUB_WORKFLOW_FILE, GITLAB_JOB_FILE, githubWorkflow, gitlabJob as gitlabJobFile } from '../../core/ciWorkflows';
 
 const HELP = `Usage: ai-provenance ci [--remote NAME] [--no-push] [--no-check]
        ai-provenance ci local --base SHA --head SHA --merge SHA [...]
@@ -81,6 +83,7 @@ export const command: Command = {
     const [sub, ...rest] = args;
     try {
       if (sub === 'local') return await runLocal(rest, io);
+      if (sub === 'install') return await runInstall(rest, io);
       if (sub === undefined || sub.startsWith('-')) return await runAuto(args, io, process.env);
       throw new UsageError(`ai-provenance ci: unknown subcommand '${terminalText(sub)}' (see ai-provenance ci --help)`);
     } catch (err) {
@@ -260,4 +263,27 @@ async function approvals(platform: Platform, env: NodeJS.ProcessEnv, job: Extrac
   for (const line of verdict.ignored) log(line);
   for (const a of verdict.approvals) log(`approved by ${a.login}: counts as the sign-off of ${a.identities.join(' or ')}`);
   return verdict;
+}
+
+async function runInstall(args: readonly string[], io: CliIO): Promise<number> {
+  const p = parseCommandArgs('ci install', args, { force: { type: 'boolean' } });
+  const [platform, extra] = p.positionals;
+  if ((platform !== 'github' && platform !== 'gitlab') || extra !== undefined) {
+    throw new UsageError(`ai-provenance ci install: name the platform, github or gitlab${platform && platform !== 'github' && platform !== 'gitlab' ? ` (not '${platform}')` : ''}`);
+  }
+  const repo = await discoverRepo(io.cwd);
+  const rel = platform === 'github' ? GITHUB_WORKFLOW_FILE : GITLAB_JOB_FILE;
+  const file = path.join(repo.root, ...rel.split('/'));
+  const text = platform === 'github' ? githubWorkflow(toolVersion()) : gitlabJobFile(toolVersion());
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  try {
+    await fsp.writeFile(file, text, { flag: p.values.force === true ? 'w' : 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    io.stderr.write(`ai-provenance ci install: ${rel} already exists; left as it is (--force replaces it)\n`);
+    return 1;
+  }
+  io.stdout.write(`wrote ${rel}\n`);
+  if (platform === 'gitlab') io.stdout.write(`include it from .gitlab-ci.yml:\n  include:\n    - local: ${GITLAB_JOB_FILE}\nand set the masked CI/CD variable AI_PROVENANCE_GITLAB_TOKEN (read_api, write_repository)\n`);
+  return 0;
 }
