@@ -90,7 +90,8 @@ async function joinBlobs(repo: Repo, commit: string, ourBlob: string, theirBlob:
 /** Fetches the remote's notes and joins them into ours; false (and a log line) when the remote has none. */
 export async function fetchNotes(repo: Repo, remote: string, toolVersion: string, log: (line: string) => void): Promise<boolean> {
   try {
-    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${NOTES_REF}:${INCOMING_REF}`], { cwd: repo.root });
+    // An empty --refmap: a configured `+refs/notes/*:refs/notes/*` must not overwrite ours on the way.
+    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', remote, `+${NOTES_REF}:${INCOMING_REF}`], { cwd: repo.root });
   } catch (err) {
     if (err instanceof GitError && /couldn't find remote ref|no such ref/i.test(err.stderr)) {
       log(`${remote} has no ${NOTES_REF} yet`);

@@ -181,10 +181,12 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     chain = await rebasedChain(repo, merge, olds.length, base, head);
     pairing = await pairByPatchId(repo, olds, chain);
     if (!method) {
-      // Every commit paired in order is a rebase; one commit that reproduces the PR's single commit is one too.
-      const inOrder = chain.length === olds.length && chain.every((n, i) => pairing!.pairs.get(n) === olds[i]);
-      method = inOrder ? 'rebase' : 'squash';
-      ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id)` : 'squash merge'}`);
+      // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
+      // are reported). A squash commit's patch is the whole PR's, which pairs with none of several commits.
+      const rebased = chain.length === olds.length && chain.some((n) => pairing!.pairs.has(n));
+      method = rebased ? 'rebase' : 'squash';
+      const paired = pairing.pairs.size;
+      ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${paired} of ${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id)` : 'squash merge'}`);
     }
   }
   if (method === 'squash') {

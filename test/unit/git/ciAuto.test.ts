@@ -123,7 +123,7 @@ describe('ai-provenance ci', function () {
       try {
         const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), api.url));
         assert.equal(r.status, 0, r.stderr + r.stdout);
-        assert.match(r.stdout, /detected a rebase merge \(3 commits paired by patch id\)/);
+        assert.match(r.stdout, /detected a rebase merge \(3 of 3 commits paired by patch id\)/);
         assert.match(r.stdout, /3 commits checked/);
       } finally {
         await api.close();

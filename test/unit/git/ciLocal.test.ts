@@ -75,7 +75,7 @@ describe('ai-provenance ci local', function () {
       assert.equal(git(ci, ['log', '-1', '--format=%cn', tip]).trim(), 'GitHub');
       const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip, '--push', 'origin']);
       assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, /detected a rebase merge \(3 commits paired by patch id\)/);
+      assert.match(r.stdout, /detected a rebase merge \(3 of 3 commits paired by patch id\)/);
       assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: wrote a note with 4 AI lines carried from ${s.commits[0]!.slice(0, 12)}$`, 'm'));
       assert.match(r.stdout, new RegExp(`^${made[2]!.slice(0, 12)}: wrote a note with 3 AI lines carried from ${s.commits[2]!.slice(0, 12)}$`, 'm'));
       pullMain(s);
@@ -97,8 +97,9 @@ describe('ai-provenance ci local', function () {
       const tip = githubRebase(s);
       const ci = ciClone(s);
       const made = git(ci, ['rev-list', '--reverse', `${tip}~3..${tip}`]).trim().split('\n');
-      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip, '--method', 'rebase']);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip]);
       assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /detected a rebase merge \(2 of 3 commits paired by patch id\)/);
       assert.match(r.stdout, new RegExp(`^${s.commits[0]!.slice(0, 12)}: its note was not carried: no commit the server made has the same patch id`, 'm'));
       assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: no original commit with the same patch id; no note written$`, 'm'));
       assert.equal(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(made[0]!), false, 'no note guessed for the changed commit');
@@ -145,6 +146,24 @@ describe('ai-provenance ci local', function () {
       const listed = sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list');
       assert.ok(listed.includes(squash) && listed.includes(other), 'both notes are on the server');
       assert.equal(sh(ci, 'git', 'for-each-ref', 'refs/ai-provenance/'), '', 'the temporary ref is gone');
+    });
+
+    it("keeps its own notes when the clone fetches every notes ref with '+refs/notes/*:refs/notes/*'", () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      sh(ci, 'git', 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
+      // The remote's notes move on after this clone fetched them, so the push is rejected once.
+      git(s.dev, ['checkout', '-qb', 'other', s.base]);
+      write(s.dev, 'src/d.ts', 'agent\n');
+      record(s.dev, 'src/d.ts');
+      git(s.dev, ['add', '.']);
+      git(s.dev, ['commit', '-qm', 'Other work']);
+      git(s.dev, ['push', '-q', 'origin', 'other', NOTES]);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /origin has newer notes/);
+      assert.ok(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), 'the squash note reached the server');
     });
 
     it('joins two records of the same commit line by line when both sides changed them', () => {
