@@ -121,9 +121,11 @@ export async function pushNotes(repo: Repo, remote: string, toolVersion: string,
       return true;
     } catch (err) {
       if (!(err instanceof GitError)) throw err;
-      const rejected = /rejected|non-fast-forward|fetch first/i.test(err.stderr);
-      if (!rejected || attempt === PUSH_ATTEMPTS) {
-        log(`could not push ${NOTES_REF} to ${remote}: ${err.stderr.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'git push failed'}`);
+      // Only a remote that moved on is answered by fetching; a refusal (hook, permissions) is reported as it is.
+      const behind = /\[rejected\]|non-fast-forward|fetch first/i.test(err.stderr);
+      if (!behind || attempt === PUSH_ATTEMPTS) {
+        const lines = err.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+        log(`could not push ${NOTES_REF} to ${remote}: ${lines.find((l) => /rejected|error|fatal|denied/i.test(l)) ?? lines[0] ?? 'git push failed'}`);
         return false;
       }
       log(`${remote} has newer notes; fetching and joining them before pushing again`);

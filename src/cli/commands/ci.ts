@@ -155,13 +155,17 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     log(job.why);
     return 0;
   }
+  const what = platform === 'github' ? `pull request #${job.number}` : `merge request !${job.number}`;
+  if (job.kind === 'updated' && job.fork) {
+    log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
+    return 0;
+  }
   const repo = await discoverRepo(io.cwd);
   await ensureIdentity(repo, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
   await fetchNotes(repo, opts.remote, toolVersion(), log);
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
   const wanted = job.kind === 'merged' ? [job.base, job.head, ...(job.merge ? [job.merge] : []), ...(job.searchSquash ? [job.searchSquash.from, job.searchSquash.to] : [])] : [job.base, job.before, job.after];
   const missing = await fetchCommits(repo, opts.remote, prRef, wanted);
-  const what = platform === 'github' ? `pull request #${job.number}` : `merge request !${job.number}`;
   if (missing.length > 0) {
     log(`${what}: ${missing.map((m) => m.slice(0, 12)).join(', ')} cannot be fetched from ${opts.remote}${job.fork ? ' (its commits are in a fork)' : ''}; nothing carried`);
     return 0;
@@ -170,10 +174,6 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   const ctx = { config, toolVersion: toolVersion(), log };
   let outcome: CarryOutcome | undefined;
   if (job.kind === 'updated') {
-    if (job.fork) {
-      log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
-      return 0;
-    }
     outcome = await carryRewrite(repo, job, ctx);
   } else {
     const merge = job.merge ?? (job.searchSquash ? await findSquashByTree(repo, job.searchSquash.from, job.searchSquash.to, job.head, log) : undefined);

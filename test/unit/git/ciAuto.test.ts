@@ -197,6 +197,15 @@ describe('ai-provenance ci', function () {
       assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
     });
 
+    it("a fork's rebased branch is left alone: its notes are in the fork", async () => {
+      const s = prScenario();
+      const payload = JSON.parse(fixture('github-pull_request-synchronize.json', { BASE_SHA: s.base, BEFORE_SHA: s.commits[1]!, AFTER_SHA: s.head })) as { pull_request: { head: { repo: object } } };
+      payload.pull_request.head.repo = { id: 777, name: 'shop', full_name: 'carl/shop', fork: true };
+      const r = await ciRun(runnerClone(s), githubEnv('pull_request', JSON.stringify(payload), 'http://127.0.0.1:9'));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^pull request #12 comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried$/m);
+    });
+
     it('a push that only adds commits rewrites nothing', async () => {
       const s = prScenario();
       const before = s.commits[1]!;

@@ -1,6 +1,8 @@
 // `ai-provenance ci local`: notes for the commits a server merge made, in real repositories whose AI commits went
 // through the real CLI and hooks, merged the way GitHub merges them.
 import { strict as assert } from 'node:assert';
+import { chmodSync } from 'node:fs';
+import * as path from 'node:path';
 import { cleanupTemp, sh, write } from './helpers';
 import { cliBundle } from './hookEnv';
 import { advanceMain, blame, ciClone, cli, git, githubMergeCommit, githubRebase, githubSquash, linesOf, NOTES, prScenario, pullMain, record } from './prScenario';
@@ -181,6 +183,21 @@ describe('ai-provenance ci local', function () {
       assert.match(r.stdout, /joined the remote's refs\/notes\/ai-provenance with ours \(1 commit noted on both sides, records joined\)/);
       const note = JSON.parse(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'show', squash)) as { files: { path: string }[] };
       assert.deepEqual(note.files.map((f) => f.path).sort(), ['src/a.ts', 'src/b.ts', 'src/c.ts']);
+    });
+  });
+
+  describe('a push the remote refuses', () => {
+    it('is reported in one line and exits 1, without fetching and retrying', () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      write(s.server, 'hooks/pre-receive', '#!/bin/sh\necho "notes are read-only here" >&2\nexit 1\n');
+      chmodSync(path.join(s.server, 'hooks/pre-receive'), 0o755);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stdout, /^could not push refs\/notes\/ai-provenance to origin: ! \[remote rejected\] refs\/notes\/ai-provenance -> refs\/notes\/ai-provenance \(pre-receive hook declined\)$/m);
+      assert.doesNotMatch(r.stdout, /newer notes/);
+      assert.ok(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), 'the note stays in the clone');
     });
   });
 
