@@ -56,6 +56,8 @@ merged a pull request, so their AI lines stay visible on the target branch.
                pair's diff; commits without a certain pair are reported.
       Without --method: a commit with two parents is a merge commit; else a
       rebase when every PR commit pairs in order, a squash otherwise.
+      The notes of the pull request's commits must be in this clone first:
+        git fetch origin refs/notes/ai-provenance:refs/notes/ai-provenance
       --push REMOTE   push refs/notes/ai-provenance to REMOTE afterwards, never
                       forced: a rejection is answered by fetching the remote's
                       notes, joining them record by record, and trying again.
