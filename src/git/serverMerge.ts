@@ -58,6 +58,7 @@ export class MissingCommitError extends Error {
 }
 
 const short = (sha: string): string => sha.slice(0, 12);
+const BLAME_JOBS = 4;
 
 export async function resolveCommit(repo: Repo, role: string, rev: string): Promise<string> {
   if (rev.startsWith('-')) throw new MissingCommitError(role, rev);
@@ -242,6 +243,11 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
   const changes = (await commitChanges(repo, parent, merge)).filter((c) => !c.binary && !ctx.config.isIgnored(c.path) && c.addedCount > 0);
   const headBlobs = await treeBlobs(repo, head, changes.map((c) => c.path));
   const blobs = await readBlobs(repo, [...changes.map((c) => c.newBlob), ...headBlobs.values()]);
+  // A few blames at a time: each is one git process that mostly waits on its own reads.
+  const slot = limiter(BLAME_JOBS);
+  const blamed = new Map(changes.filter((c) => headBlobs.has(c.path)).map((c) => [c.path, slot(() => provenanceAtHead(repo, base, head, c.path, notes))] as const));
+  // Each is awaited below, in order; this only keeps a failure from counting as unhandled before then.
+  for (const p of blamed.values()) p.catch(() => undefined);
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
     const headBlob = headBlobs.get(c.path);
@@ -253,7 +259,7 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
       continue;
     }
     const headLines = splitLines(headBuf.toString('utf8'));
-    const headProv = await provenanceAtHead(repo, base, head, c.path, notes);
+    const headProv = await blamed.get(c.path)!;
     // blame counts lines ended by \n; the split also yields the empty text after the last one.
     if (headProv.length === headLines.length - 1 && headLines[headLines.length - 1] === '') headProv.push(HUMAN);
     if (headProv.length !== headLines.length) {
@@ -265,6 +271,22 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
     out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict([layer], c.added)) });
   }
   return out;
+}
+
+/** Runs at most `n` of the functions given to it at once. */
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /** Each line of `path` at `head`: from the note of the PR commit blame names for it, human for lines older than the PR. */
