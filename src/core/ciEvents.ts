@@ -103,7 +103,8 @@ export function gitlabJob(env: NodeJS.ProcessEnv, mrs: unknown): CiJob {
   const pushed = sha(env.CI_COMMIT_SHA, 'CI_COMMIT_SHA');
   if (!Array.isArray(mrs)) throw new EventError('merge requests of the commit: expected an array');
   const merged = mrs.filter((m): m is GitlabMergeRequest => isObject(m) && m.state === 'merged');
-  const mr = merged.find((m) => m.merge_commit_sha === pushed || m.squash_commit_sha === pushed || m.sha === pushed);
+  // GitLab lists the merge requests a commit belongs to; without a matching id, one merged request is the one.
+  const mr = merged.find((m) => m.merge_commit_sha === pushed || m.squash_commit_sha === pushed || m.sha === pushed) ?? (merged.length === 1 ? merged[0] : undefined);
   if (!mr) return { kind: 'skip', why: `${pushed.slice(0, 12)}: no merged merge request made this commit` };
   const where = `merge request !${mr.iid}`;
   const head = sha(mr.diff_refs?.head_sha ?? mr.sha, `${where}.sha`);

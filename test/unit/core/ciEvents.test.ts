@@ -86,7 +86,9 @@ describe('CI events', () => {
     });
 
     it('a commit no merged request made is skipped', () => {
-      assert.equal(gitlabJob({ CI_COMMIT_SHA: 'a'.repeat(40) }, fixture('gitlab-commit-merge_requests-squash.json', IDS)).kind, 'skip');
+      assert.equal(gitlabJob({ CI_COMMIT_SHA: 'a'.repeat(40) }, fixture('gitlab-commit-merge_requests-merge-commit.json', { ...IDS, MERGE_SHA: '3'.repeat(40), OTHER_SHA: '4'.repeat(40) })).kind, 'merged', 'the one merged request of the commit');
+      assert.equal(gitlabJob({ CI_COMMIT_SHA: 'a'.repeat(40) }, [{ iid: 9, state: 'opened', sha: 'a'.repeat(40), merge_commit_sha: null }]).kind, 'skip');
+      assert.equal(gitlabJob({ CI_COMMIT_SHA: 'a'.repeat(40) }, []).kind, 'skip');
     });
 
     it("approvals count except the author's own", () => {

@@ -258,6 +258,25 @@ describe('ai-provenance ci', function () {
       });
     }
 
+    it('a fast-forward squash without squash_commit_sha whose tree is not the head\'s is reported, nothing written', async () => {
+      const s = prScenario();
+      advanceMain(s);
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      // GitLab's fast-forward merge with squash: the squash commit on top of main, so its tree also holds main's change.
+      const squash = githubSquash(s, 7, 'Parser');
+      const mrs = JSON.parse(fixture('gitlab-commit-merge_requests-squash-unnamed.json', { BASE_SHA: s.base, HEAD_SHA: s.head })) as { merge_commit_sha: string | null }[];
+      mrs[0]!.merge_commit_sha = null;
+      const api = await apiServer({ [`/api/v4/projects/42/repository/commits/${squash}/merge_requests`]: { body: JSON.stringify(mrs) } });
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, squash));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, new RegExp(`^no squash commit named, and no commits of ${before.slice(0, 12)}\\.\\.${squash.slice(0, 12)} have the tree of ${s.head.slice(0, 12)} \\(head\\): nothing carried$`, 'm'));
+        assert.equal(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), false);
+      } finally {
+        await api.close();
+      }
+    });
+
     it('an API error is one line naming the URL', async () => {
       const s = prScenario();
       const api = await apiServer({});
