@@ -114,6 +114,20 @@ describe('ai-provenance ci', function () {
       assert.equal(blame(s.dev, 'src/a.ts')[11]!.kind, 'human');
     });
 
+    it('on a runner where git has no identity, the notes commits are by github-actions[bot]', async () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash };
+      const runner = runnerClone(s);
+      // git refuses to guess an identity, as on a runner where none is configured.
+      sh(runner, 'git', 'config', 'user.useConfigOnly', 'true');
+      const noIdentity = { GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined, EMAIL: undefined };
+      const r = await ciRun(runner, { ...githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), 'http://127.0.0.1:9'), ...noIdentity }, ['--no-check']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /wrote a note with 6 AI lines/);
+      assert.equal(sh(s.server, 'git', 'log', '-1', '--format=%an <%ae>', NOTES).trim(), 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>');
+    });
+
     it('rebase merge: each note carried to its rebased twin', async () => {
       const s = prScenario();
       advanceMain(s);
