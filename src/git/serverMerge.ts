@@ -369,7 +369,8 @@ export async function carryRewrite(repo: Repo, input: { base: string; before: st
     return undefined;
   }
   const olds = await revList(repo, before, [after, base], { noMerges: true });
-  const news = await revList(repo, after, [before, base], { noMerges: true });
+  // The rebased commits sit at the tip; a stale base in the event must not pull the target branch's own commits in.
+  const news = await rebasedChain(repo, after, olds.length, base, before);
   ctx.log(`${short(before)} -> ${short(after)}: the branch was rewritten; pairing ${olds.length} old with ${news.length} new commit${news.length === 1 ? '' : 's'} by patch id`);
   return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase');
 }

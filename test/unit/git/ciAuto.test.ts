@@ -195,21 +195,24 @@ describe('ai-provenance ci', function () {
   });
 
   describe('GitHub Actions, synchronize after "Update branch" with rebase', () => {
-    it('pairs the rebased commits with the ones before and carries their notes', async () => {
-      const s = prScenario();
-      advanceMain(s);
-      const main = sh(s.server, 'git', 'rev-parse', 'main').trim();
-      const after = githubUpdateBranchRebase(s);
-      const ids = { BASE_SHA: main, BEFORE_SHA: s.head, AFTER_SHA: after };
-      const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'));
-      assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, /the branch was rewritten; pairing 3 old with 3 new commits by patch id/);
-      assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
-      git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
-      git(s.dev, ['checkout', '-q', 'feature-updated']);
-      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
-      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
-    });
+    for (const stale of [false, true]) {
+      it(`pairs the rebased commits with the ones before and carries their notes${stale ? ', when the event names the base from before the update' : ''}`, async () => {
+        const s = prScenario();
+        advanceMain(s);
+        const main = sh(s.server, 'git', 'rev-parse', 'main').trim();
+        const after = githubUpdateBranchRebase(s);
+        const ids = { BASE_SHA: stale ? s.base : main, BEFORE_SHA: s.head, AFTER_SHA: after };
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /the branch was rewritten; pairing 3 old with 3 new commits by patch id/);
+        assert.doesNotMatch(r.stdout, /no original commit/, "main's own commit is not taken for a rebased one");
+        assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+        git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
+        git(s.dev, ['checkout', '-q', 'feature-updated']);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      });
+    }
 
     it("a fork's rebased branch is left alone: its notes are in the fork", async () => {
       const s = prScenario();
