@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { load } from 'js-yaml';
 import { cleanupTemp, initRepo, write } from './helpers';
 import { cliBundle } from './hookEnv';
 import { cli } from './prScenario';
@@ -9,8 +10,6 @@ import { cli } from './prScenario';
 const VERSION = (JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
 
 type Yaml = Record<string, any>;
-// mocha's own YAML reader (a dependency of mocha, without types), used here only to read the written files back.
-const { load } = require('js-yaml') as { load(text: string): unknown };
 
 describe('ai-provenance ci install', function () {
   before(() => cliBundle());
