@@ -11,17 +11,14 @@ import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
 import { expectedAfter, reconstructBefore } from './locate';
-import { normalizeModel } from './models';
+import { attribution, MAX_FILE_BYTES, readFileText } from './evidence';
+import { isRecoverable, recoverMissedEdits } from './recover';
 import type * as Shell from './shell';
-import { SnapshotStore, type FileSnapshot, type ShellSnapshot } from './snapshots';
-import { modelFromTranscript } from './transcript';
+import { SnapshotStore, type FileSnapshot, type PreEdit, type ShellSnapshot } from './snapshots';
 import type { FileWrite, HookEvent, SessionInfo } from './types';
 
 // Shell tools are rarer than edits and need git: loaded only for them, so an edit's hook starts no more than it uses.
 const shell = (): typeof Shell => require('./shell');
-
-/** Files larger than this are neither snapshotted nor attributed. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface RecordResult {
   /** Repository paths whose lines were attributed. */
@@ -91,40 +88,10 @@ function repoPathOf(ctx: Context, raw: string): string | undefined {
   return rel;
 }
 
-type Read = { kind: 'missing' } | { kind: 'unusable'; why: string } | { kind: 'text'; text: string };
-
-async function readFileText(repo: Repo, rel: string): Promise<Read> {
-  const file = path.join(repo.root, ...rel.split('/'));
-  let buf: Buffer;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return { kind: 'unusable', why: 'not a regular file' };
-    if (st.size > MAX_FILE_BYTES) return { kind: 'unusable', why: `larger than ${MAX_FILE_BYTES >> 20} MB` };
-    buf = readFileSync(file);
-  } catch {
-    return { kind: 'missing' };
-  }
-  if (buf.includes(0)) return { kind: 'unusable', why: 'binary' };
-  return { kind: 'text', text: buf.toString('utf8') };
-}
-
 async function isTracked(repo: Repo, rel: string): Promise<boolean> {
   const { git } = require('../git/run') as typeof import('../git/run');
   const r = await git(['ls-files', '-z', '--', rel], { cwd: repo.root });
   return r.stdout !== '';
-}
-
-async function attribution(agent: string, info: SessionInfo, now: number, detail?: string): Promise<Attribution> {
-  let model = normalizeModel(info.model);
-  if (!model && info.transcriptPath) model = normalizeModel(await modelFromTranscript(info.transcriptPath));
-  return {
-    agent,
-    ...(model ? { model } : {}),
-    source: 'agent-hook',
-    ...(info.session ? { session: info.session } : {}),
-    at: new Date(now).toISOString(),
-    ...(detail ? { detail } : {}),
-  };
 }
 
 async function record(ctx: Context, rel: string, before: string, written: string, after: string, author: Attribution): Promise<void> {
@@ -133,16 +100,27 @@ async function record(ctx: Context, rel: string, before: string, written: string
   ctx.result.recorded.push(rel);
 }
 
-async function beforeEdit(ctx: Context, key: string, paths: readonly string[]): Promise<void> {
+async function beforeEdit(ctx: Context, key: string, paths: readonly string[], writes: readonly FileWrite[]): Promise<void> {
+  const { session, model, transcriptPath } = ctx.info;
   for (const raw of paths) {
     const rel = repoPathOf(ctx, raw);
     if (rel === undefined || ctx.isIgnored(rel)) continue;
     const read = await readFileText(ctx.repo, rel);
     if (read.kind === 'unusable') continue;
-    const snap: FileSnapshot = read.kind === 'text' ? { at: ctx.now, text: read.text } : { at: ctx.now };
+    // Kept with the snapshot so that the edit can still be recorded if its after-event is lost.
+    const write = writes.find((w) => w.path === raw && isRecoverable(w));
+    const pre: PreEdit | undefined = write && { agent: ctx.agent, key, path: rel, write, info: { session, model, transcriptPath } };
+    const snap: FileSnapshot = { at: ctx.now, ...(read.kind === 'text' ? { text: read.text } : {}), ...(pre ? { pre } : {}) };
     await ctx.store.put([ctx.agent, ctx.info.session ?? '', key, rel], snap);
   }
   await ctx.store.sweep(ctx.now);
+}
+
+/** The snapshot of this very edit when it was recorded already without its after-event (the after-event came late). */
+async function recoveredSnapshot(ctx: Context, parts: readonly string[], write: FileWrite): Promise<FileSnapshot | undefined> {
+  const snap = await ctx.store.takeRecovered(parts, ctx.now);
+  // The same call id may have announced another edit since (agents without call ids): only this one's before-text fits.
+  return snap?.pre && JSON.stringify(snap.pre.write) === JSON.stringify(write) ? snap : undefined;
 }
 
 async function afterWrite(ctx: Context, key: string, write: FileWrite, author: Attribution): Promise<void> {
@@ -152,7 +130,8 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   const from = write.kind === 'patch' && write.moveFrom !== undefined ? repoPathOf(ctx, write.moveFrom) : rel;
   if (from === undefined) return;
   const session = ctx.info.session ?? '';
-  const taken = await ctx.store.take<FileSnapshot>([ctx.agent, session, key, from], ctx.now);
+  const parts = [ctx.agent, session, key, from];
+  const taken = (await ctx.store.take<FileSnapshot>(parts, ctx.now)) ?? (await recoveredSnapshot(ctx, parts, write));
   const snap = taken && (taken.text === undefined || typeof taken.text === 'string') ? taken : undefined;
   if (from !== rel) await ctx.store.take([ctx.agent, session, key, rel], ctx.now);
   if (ctx.isIgnored(rel)) return;
@@ -237,9 +216,17 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
     result,
     now,
   };
+  // Any agent's hook call is the next chance to record an edit whose own after-event was lost.
+  try {
+    const missed = await recoverMissedEdits(repo, { now, isIgnored, except: [agent, event.info.session ?? '', event.key] });
+    result.recorded.push(...missed.recovered);
+    result.skipped.push(...missed.notes);
+  } catch (err) {
+    result.skipped.push(`edits whose after-event was lost not checked: ${err instanceof Error ? err.message : String(err)}`);
+  }
   switch (event.kind) {
     case 'before-edit':
-      await beforeEdit(ctx, event.key, event.paths);
+      await beforeEdit(ctx, event.key, event.paths, event.writes ?? []);
       break;
     case 'after-edit':
       for (const w of event.writes) await afterWrite(ctx, event.key, w, author!);
