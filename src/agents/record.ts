@@ -7,6 +7,7 @@ import { HUMAN, type Attribution } from '../core/model';
 import { splitLines } from '../core/lines';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { CONFIG_FILE } from '../git/teamConfig';
+import { recordActivity } from '../git/activityLog';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
@@ -14,7 +15,7 @@ import { expectedAfter, reconstructBefore } from './locate';
 import { attribution, MAX_FILE_BYTES, readFileText } from './evidence';
 import { isRecoverable, recoverMissedEdits } from './recover';
 import type * as Shell from './shell';
-import { SnapshotStore, type FileSnapshot, type PreEdit, type ShellSnapshot } from './snapshots';
+import { actorOf, sha1, SnapshotStore, type FileSnapshot, type PreEdit, type ShellSnapshot } from './snapshots';
 import type { FileWrite, HookEvent, SessionInfo } from './types';
 
 // Shell tools are rarer than edits and need git: loaded only for them, so an edit's hook starts no more than it uses.
@@ -110,7 +111,8 @@ async function beforeEdit(ctx: Context, key: string, paths: readonly string[], w
     // Kept with the snapshot so that the edit can still be recorded if its after-event is lost.
     const write = writes.find((w) => w.path === raw && isRecoverable(w));
     const pre: PreEdit | undefined = write && { agent: ctx.agent, key, path: rel, write, info: { session, model, transcriptPath } };
-    const snap: FileSnapshot = { at: ctx.now, ...(read.kind === 'text' ? { text: read.text } : {}), ...(pre ? { pre } : {}) };
+    const by = actorOf(ctx.agent, session);
+    const snap: FileSnapshot = { at: ctx.now, by, path: rel, ...(read.kind === 'text' ? { text: read.text } : {}), ...(pre ? { pre } : {}) };
     await ctx.store.put([ctx.agent, ctx.info.session ?? '', key, rel], snap);
   }
   await ctx.store.sweep(ctx.now);
@@ -123,12 +125,17 @@ async function recoveredSnapshot(ctx: Context, parts: readonly string[], write: 
   return snap?.pre && JSON.stringify(snap.pre.write) === JSON.stringify(write) ? snap : undefined;
 }
 
-async function afterWrite(ctx: Context, key: string, write: FileWrite, author: Attribution): Promise<void> {
-  if (write.kind === 'delete') return;
+/** `touched` receives every repository path the write changed, with the sha1 of its text now (null: gone or unreadable). */
+async function afterWrite(ctx: Context, key: string, write: FileWrite, author: Attribution, touched: Record<string, string | null>): Promise<void> {
   const rel = repoPathOf(ctx, write.path);
   if (rel === undefined) return;
+  if (write.kind === 'delete') {
+    touched[rel] = null;
+    return;
+  }
   const from = write.kind === 'patch' && write.moveFrom !== undefined ? repoPathOf(ctx, write.moveFrom) : rel;
   if (from === undefined) return;
+  if (from !== rel) touched[from] = null;
   const session = ctx.info.session ?? '';
   const parts = [ctx.agent, session, key, from];
   const taken = (await ctx.store.take<FileSnapshot>(parts, ctx.now)) ?? (await recoveredSnapshot(ctx, parts, write));
@@ -136,6 +143,7 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   if (from !== rel) await ctx.store.take([ctx.agent, session, key, rel], ctx.now);
   if (ctx.isIgnored(rel)) return;
   const read = await readFileText(ctx.repo, rel);
+  touched[rel] = read.kind === 'text' ? sha1(read.text) : null;
   if (read.kind !== 'text') {
     ctx.result.skipped.push(`${rel}: not recorded: ${read.kind === 'missing' ? 'not found after the edit' : read.why}`);
     return;
@@ -158,6 +166,13 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
   const { changes, unknown, gitMoved } = await shell().shellChanges(ctx.repo, snap);
+  const actor = actorOf(ctx.agent, ctx.info.session);
+  const window = { actor, start: snap.at, end: ctx.now };
+  const { rivalsDuring } = require('./rivals') as typeof import('./rivals');
+  const rivals = rivalsDuring(stateDir(ctx.repo), window, await ctx.store.list(ctx.now));
+  // Commands of other sessions running at the same time learn what this one may have changed, as it learns theirs.
+  const files: Record<string, string | null> = Object.fromEntries([...changes.map((c) => [c.path, sha1(c.after)]), ...unknown.map((p) => [p, null])]);
+  recordActivity(stateDir(ctx.repo), { by: actor, kind: 'shell', start: snap.at, end: ctx.now, files, ...(gitMoved ? { anyFile: true } : {}) }, ctx.now);
   if (gitMoved) {
     ctx.result.skipped.push('git moved HEAD, the index or the stash during the shell command: its changes are not recorded');
     return;
@@ -167,6 +182,11 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   const kept = changes.filter((c) => !ctx.isIgnored(c.path) && !c.after.includes('\0') && !c.before.includes('\0') && c.after.length <= MAX_FILE_BYTES);
   const head = await shell().headTexts(ctx.repo, kept.map((c) => c.path));
   for (const c of kept) {
+    const why = rivals(c.path, sha1(c.before), c.mtime);
+    if (why) {
+      ctx.result.skipped.push(`${c.path}: not recorded for the shell command: ${why}`);
+      continue;
+    }
     // A line HEAD already has came back (a restore, a revert by hand), not new text from the agent.
     const committed = new Set(splitLines(head.get(c.path) ?? ''));
     const afterLines = splitLines(c.after);
@@ -228,11 +248,15 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
     case 'before-edit':
       await beforeEdit(ctx, event.key, event.paths, event.writes ?? []);
       break;
-    case 'after-edit':
-      for (const w of event.writes) await afterWrite(ctx, event.key, w, author!);
+    case 'after-edit': {
+      const touched: Record<string, string | null> = {};
+      for (const w of event.writes) await afterWrite(ctx, event.key, w, author!, touched);
+      // A shell command of another session running meanwhile must not be credited with what this edit wrote.
+      if (Object.keys(touched).length > 0) recordActivity(stateDir(repo), { by: actorOf(agent, event.info.session), kind: 'edit', start: now, end: now, files: touched }, now);
       break;
+    }
     case 'before-shell':
-      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await shell().takeShellSnapshot(repo, ctx.now));
+      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await shell().takeShellSnapshot(repo, actorOf(agent, event.info.session), ctx.now));
       await ctx.store.sweep(ctx.now);
       break;
     case 'after-shell':

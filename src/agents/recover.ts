@@ -3,11 +3,12 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fromRepoPath, stateDir, type Repo } from '../git/repo';
+import { recordActivity } from '../git/activityLog';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { attribution, readFileText } from './evidence';
 import { expectedAfter } from './locate';
-import { SnapshotStore, type FileSnapshot, type PreEdit } from './snapshots';
+import { actorOf, sha1, SnapshotStore, type FileSnapshot, type PreEdit } from './snapshots';
 import type { FileWrite } from './types';
 
 export interface RecoverResult {
@@ -54,7 +55,7 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
   const result: RecoverResult = { recovered: [], notes: [] };
   const now = opts.now ?? Date.now();
   const store = new SnapshotStore(path.join(stateDir(repo), 'snapshots'));
-  for (const { id, raw, snap } of await store.list(now)) {
+  for (const { id, raw, snap } of (await store.list(now)).files) {
     const pre = snap.pre;
     if (!pre || typeof pre.path !== 'string' || typeof pre.agent !== 'string' || !pre.write || !isRecoverable(pre.write)) continue;
     const [agent, session, key] = opts.except ?? [];
@@ -89,6 +90,8 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
       const author = await attribution(pre.agent, pre.info ?? {}, snap.at);
       await WorkingState.forRepo(repo, { blocking: true }).update(pre.path, expected, (current) => attributeEdit(before, expected, expected, current, author));
       result.recovered.push(pre.path);
+      const by = actorOf(pre.agent, pre.info?.session);
+      recordActivity(stateDir(repo), { by, kind: 'edit', start: snap.at, end: now, files: { [pre.path]: sha1(expected) } }, now);
     }
     await store.drop(id);
   }

@@ -16,6 +16,9 @@ export interface FileSnapshot {
   readonly at: number;
   /** Absent when the file did not exist before the edit. */
   readonly text?: string;
+  /** Who announced the edit (`<agent>\0<session>`) and of which repository path; absent in older versions' snapshots. */
+  readonly by?: string;
+  readonly path?: string;
   /** What the pre-event said would be written, when it said so exactly; absent in snapshots of older versions. */
   readonly pre?: PreEdit;
 }
@@ -35,6 +38,16 @@ export interface StoredSnapshot {
   readonly id: string;
   readonly raw: string;
   readonly snap: FileSnapshot;
+}
+
+/** A shell command whose after-event has not come yet. */
+export interface OpenShell {
+  readonly at: number;
+  readonly by?: string;
+}
+
+export function isShellSnapshot(s: FileSnapshot | ShellSnapshot): s is ShellSnapshot {
+  return 'dirty' in s;
 }
 
 /** Marks a snapshot: `recovered` (its edit was recorded without its after-event), `noted` (told once why it was not). */
@@ -75,6 +88,8 @@ export interface GitMarks {
 
 export interface ShellSnapshot {
   readonly at: number;
+  /** Whose command it is (`<agent>\0<session>`); absent in older versions' snapshots. */
+  readonly by?: string;
   /** Absent in snapshots written by an older version. */
   readonly git?: GitMarks;
   /** Files that differed from the index (or were untracked) before the command, by repository path. */
@@ -82,6 +97,11 @@ export interface ShellSnapshot {
 }
 
 export { sha1 };
+
+/** `<agent>\0<session>`: one agent session, the unit that owns tool calls. */
+export function actorOf(agent: string, session: string | undefined): string {
+  return `${agent}\0${session ?? ''}`;
+}
 
 // A plain unlink: `rm` with `force` stats first, and an agent waits for every call of its hook.
 function unlinkIfThere(file: string): void {
@@ -121,26 +141,41 @@ export class SnapshotStore {
 
   async put(parts: readonly string[], value: FileSnapshot | ShellSnapshot): Promise<void> {
     ensurePrivateDir(this.dir);
-    const target = this.file(parts);
-    // Write then rename, so a concurrent reader never sees half a snapshot.
-    const tmp = `${target}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    createExclusive(tmp, JSON.stringify(value));
-    renameSync(tmp, target);
+    const id = SnapshotStore.id(parts);
+    this.writeAtomically(`${id}.json`, JSON.stringify(value));
+    // A shell command's window, small enough for every hook call to read (its snapshot may hold megabytes).
+    if (isShellSnapshot(value)) this.writeAtomically(`${id}.window`, JSON.stringify({ at: value.at, by: value.by }));
     // A call id an agent reuses (Gemini, Kiro: the tool name) announces a new edit: the marks of the last one go.
-    if (!('dirty' in value)) this.unmarkAll(SnapshotStore.id(parts));
+    else this.unmarkAll(id);
   }
 
-  /** Every stored file snapshot fresh enough to trust, with its raw text; marks and shell snapshots left out. */
-  async list(now = Date.now()): Promise<StoredSnapshot[]> {
+  /** Written then renamed, so a concurrent reader never sees half of it. */
+  private writeAtomically(name: string, data: string): void {
+    const target = path.join(this.dir, name);
+    const tmp = `${target}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
+    createExclusive(tmp, data);
+    renameSync(tmp, target);
+  }
+
+  /**
+   * The tool calls not answered yet, fresh enough to trust: file snapshots with their raw text (marks left out),
+   * and shell commands still running.
+   */
+  async list(now = Date.now()): Promise<{ files: StoredSnapshot[]; shells: OpenShell[] }> {
     let names: string[];
     try {
       names = readdirSync(this.dir);
     } catch {
-      return [];
+      return { files: [], shells: [] };
     }
-    const out: StoredSnapshot[] = [];
+    const files: StoredSnapshot[] = [];
+    const shells: OpenShell[] = [];
+    const windows = new Set(names.filter((n) => n.endsWith('.window')).map((n) => n.slice(0, -'.window'.length)));
     for (const n of names) {
-      if (!n.endsWith('.json')) continue;
+      const window = n.endsWith('.window');
+      if (!window && !n.endsWith('.json')) continue;
+      const id = n.slice(0, n.lastIndexOf('.'));
+      if (!window && windows.has(id)) continue;
       let raw: string;
       let value: unknown;
       try {
@@ -150,9 +185,13 @@ export class SnapshotStore {
         // Taken meanwhile.
         continue;
       }
-      if (isFresh(value, now) && !('dirty' in value)) out.push({ id: n.slice(0, -'.json'.length), raw, snap: value as FileSnapshot });
+      if (!isFresh(value, now)) continue;
+      const v = value as { at: number; by?: unknown; dirty?: unknown };
+      // A shell snapshot of an older version has no window beside it.
+      if (window || v.dirty !== undefined) shells.push({ at: v.at, ...(typeof v.by === 'string' ? { by: v.by } : {}) });
+      else files.push({ id, raw, snap: value as FileSnapshot });
     }
-    return out;
+    return { files, shells };
   }
 
   /** Whether the snapshot `id` still reads `raw`: not taken by its after-event, nor replaced by a new announcement. */
@@ -182,6 +221,7 @@ export class SnapshotStore {
   private unmarkAll(id: string): void {
     this.unmark(id, 'recovered');
     this.unmark(id, 'noted');
+    unlinkIfThere(path.join(this.dir, `${id}.window`));
   }
 
   /** Removes a snapshot whose edit was recorded without its after-event. */
