@@ -23,6 +23,11 @@ export interface RecoverOptions {
   readonly isIgnored?: (repoPath: string) => boolean;
   /** The tool call the caller is handling itself (agent, session, key): its snapshots are its own to take. */
   readonly except?: readonly [string, string, string];
+  /**
+   * Paths the caller's before-edit event is about to snapshot: an edit of them that is on disk is recorded now, not
+   * once the file settles, or the new snapshot would take it for the before-text (the agent waits for this call).
+   */
+  readonly announcing?: ReadonlySet<string>;
 }
 
 /** Writes a pre-event can describe exactly enough to know the file's result from its before-text. */
@@ -70,7 +75,8 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
     // Answered meanwhile, or a new edit announced under the same call id: the file was read for another edit.
     if (!store.isCurrent(id, raw)) continue;
     // A file still being written (truncated, half there), or an after-event on its way: judged once the file settles.
-    if (!settledFor(repo, pre.path, now)) continue;
+    const settled = settledFor(repo, pre.path, now);
+    if (!settled && !(text === expected && opts.announcing?.has(pre.path))) continue;
     if (text !== expected) {
       if (await store.mark(id, 'noted', raw)) {
         const at = new Date(snap.at).toISOString();

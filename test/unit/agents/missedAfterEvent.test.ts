@@ -148,6 +148,22 @@ describe('ai-provenance hook: an edit whose after-event never came', function ()
     await editRecorded(repo);
   });
 
+  it("records it at once when the agent's next edit of the same file is announced, before that edit's snapshot", async () => {
+    const pre = JSON.parse(fixture('claude-code', 'pre-edit', { repo }));
+    quiet(runHook('claude-code', JSON.stringify(pre), repo));
+    // Written just now; its PostToolUse hook timed out, and the agent goes on with the same file.
+    writeFile(repo, 'src/app.ts', EDITED);
+    const next = { ...pre, tool_use_id: 'toolu_02EDIT', tool_input: { file_path: pre.tool_input.file_path, old_string: '// end\n', new_string: '// end of one()\n' } };
+    quiet(runHook('claude-code', JSON.stringify(next), repo));
+    writeFile(repo, 'src/app.ts', EDITED.replace('// end\n', '// end of one()\n'));
+    quiet(runHook('claude-code', JSON.stringify({ ...next, hook_event_name: 'PostToolUse', tool_response: { success: true } }), repo));
+    const k = await kinds(repo, 'src/app.ts');
+    assert.match(k[1]!, /^(ai|mixed)@claude-code$/);
+    assert.match(k[2]!, /^(ai|mixed)@claude-code$/);
+    assert.deepEqual([k[0], k[3]], ['human', 'human']);
+    assert.match(k[4]!, /@claude-code$/);
+  });
+
   it('lets a pre-event expire: an hour later it records nothing', async () => {
     quiet(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
     agentWrote(repo, 'src/app.ts', EDITED);
