@@ -7,7 +7,7 @@ import { HUMAN, type Attribution } from '../core/model';
 import { splitLines } from '../core/lines';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { CONFIG_FILE } from '../git/teamConfig';
-import { recordActivity } from '../git/activityLog';
+import { recordActivity, type ActivityRecord } from '../git/activityLog';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
@@ -171,6 +171,15 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   await record(ctx, rel, before, written, after, author);
 }
 
+/** Adds to the activity log; one that cannot be written (a planted link) is said, and what was recorded stays. */
+function logActivity(ctx: Context, rec: ActivityRecord): void {
+  try {
+    recordActivity(stateDir(ctx.repo), rec, ctx.now);
+  } catch (err) {
+    ctx.result.skipped.push(`activity log not written, so shell commands running meanwhile may be credited with this call's files: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function afterShell(ctx: Context, key: string): Promise<void> {
   const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
@@ -181,7 +190,7 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   const rivals = rivalsDuring(stateDir(ctx.repo), window, await ctx.store.list(ctx.now));
   // Commands of other sessions running at the same time learn what this one may have changed, as it learns theirs.
   const files: Record<string, string | null> = Object.fromEntries([...changes.map((c) => [c.path, sha1(c.after)]), ...unknown.map((p) => [p, null])]);
-  recordActivity(stateDir(ctx.repo), { by: actor, kind: 'shell', start: snap.at, end: ctx.now, files, ...(gitMoved ? { anyFile: true } : {}) }, ctx.now);
+  logActivity(ctx, { by: actor, kind: 'shell', start: snap.at, end: ctx.now, files, ...(gitMoved ? { anyFile: true } : {}) });
   if (gitMoved) {
     ctx.result.skipped.push('git moved HEAD, the index or the stash during the shell command: its changes are not recorded');
     return;
@@ -262,7 +271,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
       const touched: Record<string, string | null> = {};
       for (const w of event.writes) await afterWrite(ctx, event.key, w, author!, touched);
       // A shell command of another session running meanwhile must not be credited with what this edit wrote.
-      if (Object.keys(touched).length > 0) recordActivity(stateDir(repo), { by: actorOf(agent, event.info.session), kind: 'edit', start: now, end: now, files: touched }, now);
+      if (Object.keys(touched).length > 0) logActivity(ctx, { by: actorOf(agent, event.info.session), kind: 'edit', start: now, end: now, files: touched });
       break;
     }
     case 'before-shell':

@@ -4,6 +4,12 @@ import { activitySince, EDITOR, type ActivityRecord } from '../git/activityLog';
 import { MTIME_SLACK_MS } from './shell';
 import type { OpenShell, StoredSnapshot } from './snapshots';
 
+/**
+ * A tool call still unanswered after this long was declined at the agent's permission prompt or killed (agents
+ * stop commands within ten minutes): it no longer keeps other sessions' commands from being credited.
+ */
+export const OPEN_CALL_MAX_MS = 15 * 60 * 1000;
+
 function agentOf(actor: string): string {
   const at = actor.indexOf('\0');
   return at < 0 ? actor : actor.slice(0, at);
@@ -30,8 +36,9 @@ export function rivalsDuring(stateDir: string, window: ShellWindow, open: { read
   const since = window.start - MTIME_SLACK_MS;
   const records = activitySince(stateDir, since).filter((r) => r.by !== window.actor && r.start <= window.end);
   // A snapshot with no owner is an older version's: whose it is cannot be told, so it counts as another's.
-  const edits = open.files.filter(({ snap }) => snap.by !== window.actor && snap.at <= window.end);
-  const shells = open.shells.filter((s) => s.by !== window.actor && s.at <= window.end);
+  const current = (s: { at: number; by?: string }): boolean => s.by !== window.actor && s.at <= window.end && s.at >= window.end - OPEN_CALL_MAX_MS;
+  const edits = open.files.filter(({ snap }) => current(snap));
+  const shells = open.shells.filter(current);
   const who = (by: string | undefined): string => (by ? agentOf(by) : 'another agent');
   return (path, beforeSha1, mtime) => {
     for (const r of records) {

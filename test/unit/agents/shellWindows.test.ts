@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitStore } from '../../../src/extension/gitStore';
 import { SaveRecorder } from '../../../src/extension/saveRecorder';
+import { OPEN_CALL_MAX_MS, rivalsDuring } from '../../../src/agents/rivals';
 import { APP, buildCli, CLI, cleanup, fixture, kinds, makeRepo, provenance, quiet, readFile, runHook, writeFile, type HookRun } from './helpers';
 
 /** What the editor does on a save: the file is written, then onDidSaveTextDocument hands it to the recorder. */
@@ -112,5 +113,15 @@ describe('ai-provenance hook: what a shell command is credited with', function (
     const r = hook('claude-code', claudePost(repo), repo);
     assert.equal(r.stderr, '');
     assert.deepEqual(await kinds(repo, 'src/generated.ts'), ['ai@claude-code', 'human']);
+  });
+
+  it("stops counting another session's command left unanswered longer than agents let one run (declined, killed)", () => {
+    const now = Date.now();
+    const window = { actor: 'claude-code\0s1', start: now - 1_000, end: now };
+    const state = path.join(repo, '.git', 'ai-provenance');
+    const declined = rivalsDuring(state, window, { files: [], shells: [{ at: now - OPEN_CALL_MAX_MS - 60_000, by: 'codex\0s2' }] });
+    assert.equal(declined('src/app.ts', 'sha', now), undefined);
+    const running = rivalsDuring(state, window, { files: [], shells: [{ at: now - 60_000, by: 'codex\0s2' }] });
+    assert.equal(running('src/app.ts', 'sha', now), "codex's shell command was running at the same time");
   });
 });
