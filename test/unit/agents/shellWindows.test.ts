@@ -2,7 +2,7 @@
 // meanwhile, nor with what another agent wrote while it ran. Real repositories, the real bundle, and the extension's
 // real save recorder over the real git store (only the VS Code event that calls it is left out).
 import * as assert from 'node:assert/strict';
-import { realpathSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitStore } from '../../../src/extension/gitStore';
 import { SaveRecorder } from '../../../src/extension/saveRecorder';
@@ -123,5 +123,22 @@ describe('ai-provenance hook: what a shell command is credited with', function (
     assert.equal(declined('src/app.ts', 'sha', now), undefined);
     const running = rivalsDuring(state, window, { files: [], shells: [{ at: now - 60_000, by: 'codex\0s2' }] });
     assert.equal(running('src/app.ts', 'sha', now), "codex's shell command was running at the same time");
+  });
+
+  it('never writes the activity log through a planted link, and still records the edit', async () => {
+    const elsewhere = path.join(repo, '..', `${path.basename(repo)}-elsewhere`);
+    mkdirSync(elsewhere);
+    try {
+      mkdirSync(path.join(repo, '.git', 'ai-provenance'), { recursive: true });
+      symlinkSync(elsewhere, path.join(repo, '.git', 'ai-provenance', 'activity'));
+      hook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo);
+      writeFile(repo, 'src/app.ts', APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n'));
+      const r = hook('claude-code', fixture('claude-code', 'post-edit', { repo }), repo);
+      assert.match(r.stderr, /activity log not written.*is a symbolic link or not a folder/);
+      assert.deepEqual(readdirSync(elsewhere), []);
+      assert.match((await kinds(repo, 'src/app.ts'))[1]!, /@claude-code$/);
+    } finally {
+      cleanup(elsewhere);
+    }
   });
 });
