@@ -45,7 +45,7 @@ export function parseClaude(p: unknown): HookEvent {
   const input = obj(p, 'tool_input');
   const write = writeOf(tool, input);
   const key = optStr(p, 'tool_use_id') ?? tool;
-  if (before) return { kind: 'before-edit', key, paths: [write.path], info, gate: event };
+  if (before) return { kind: 'before-edit', key, paths: [write.path], writes: [write], info, gate: event };
   const response = p['tool_response'];
   if (isObject(response) && response['success'] === false) return { kind: 'ignore' };
   return { kind: 'after-edit', key, writes: [write], info };

@@ -18,6 +18,6 @@ export function parseCodex(p: unknown): HookEvent {
   if (tool !== 'apply_patch') return { kind: 'ignore', reason: `tool '${tool}' does not write files` };
   const patch = parseApplyPatch(str(obj(p, 'tool_input'), 'command', 'tool_input.'));
   const key = optStr(p, 'tool_use_id') ?? tool;
-  if (before) return { kind: 'before-edit', key, paths: patch.paths, info, gate: event };
+  if (before) return { kind: 'before-edit', key, paths: patch.paths, writes: patch.writes, info, gate: event };
   return { kind: 'after-edit', key, writes: patch.writes, info };
 }

@@ -47,7 +47,7 @@ function camel(p: JsonObject): HookEvent {
   } else {
     return { kind: 'ignore', reason: `tool '${tool}' does not write files` };
   }
-  return after ? { kind: 'after-edit', key: tool, writes: [write], info } : { kind: 'before-edit', key: tool, paths: [write.path], info, gate: 'preToolUse' };
+  return after ? { kind: 'after-edit', key: tool, writes: [write], info } : { kind: 'before-edit', key: tool, paths: [write.path], writes: [write], info, gate: 'preToolUse' };
 }
 
 /** VS Code's tools are not documented argument by argument: only a before/after snapshot may attribute them. */

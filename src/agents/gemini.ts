@@ -37,5 +37,5 @@ export function parseGemini(p: unknown): HookEvent {
   }
   // No call id in Gemini's payload: one tool runs on one file at a time.
   const key = tool;
-  return before ? { kind: 'before-edit', key, paths: [write.path], info, gate: event } : { kind: 'after-edit', key, writes: [write], info };
+  return before ? { kind: 'before-edit', key, paths: [write.path], writes: [write], info, gate: event } : { kind: 'after-edit', key, writes: [write], info };
 }

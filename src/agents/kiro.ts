@@ -34,7 +34,7 @@ export function parseKiro(p: unknown): HookEvent {
   }
   if (!WRITE_TOOLS.has(tool)) return { kind: 'ignore' };
   const write = writeOf(obj(p, 'tool_input'));
-  if (before) return { kind: 'before-edit', key: tool, paths: [write.path], info, gate: event };
+  if (before) return { kind: 'before-edit', key: tool, paths: [write.path], writes: [write], info, gate: event };
   const response = p['tool_response'];
   if (isObject(response) && response['success'] === false) return { kind: 'ignore' };
   return { kind: 'after-edit', key: tool, writes: [write], info };

@@ -7,21 +7,19 @@ import { HUMAN, type Attribution } from '../core/model';
 import { splitLines } from '../core/lines';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { CONFIG_FILE } from '../git/teamConfig';
+import { recordActivity, type ActivityRecord } from '../git/activityLog';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
 import { findRepo } from './findRepo';
 import { expectedAfter, reconstructBefore } from './locate';
-import { normalizeModel } from './models';
+import { attribution, MAX_FILE_BYTES, readFileText } from './evidence';
+import { isRecoverable, recoverMissedEdits } from './recover';
 import type * as Shell from './shell';
-import { SnapshotStore, type FileSnapshot, type ShellSnapshot } from './snapshots';
-import { modelFromTranscript } from './transcript';
+import { actorOf, sha1, SnapshotStore, type FileSnapshot, type PreEdit, type ShellSnapshot } from './snapshots';
 import type { FileWrite, HookEvent, SessionInfo } from './types';
 
 // Shell tools are rarer than edits and need git: loaded only for them, so an edit's hook starts no more than it uses.
 const shell = (): typeof Shell => require('./shell');
-
-/** Files larger than this are neither snapshotted nor attributed. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface RecordResult {
   /** Repository paths whose lines were attributed. */
@@ -67,6 +65,15 @@ async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) =>
   return compileConfig(config).isIgnored;
 }
 
+/** The repository path of a payload path as a one-element list, or none; its problems are noted where it is snapshotted. */
+function quietRepoPath(repo: Repo, raw: string, cwd: string): string[] {
+  try {
+    return [toRepoPath(repo, raw, cwd)];
+  } catch {
+    return [];
+  }
+}
+
 /** A repository path for a path from the payload, or undefined with the reason noted. */
 function repoPathOf(ctx: Context, raw: string): string | undefined {
   if (raw === '' || raw.includes('\0')) {
@@ -91,40 +98,10 @@ function repoPathOf(ctx: Context, raw: string): string | undefined {
   return rel;
 }
 
-type Read = { kind: 'missing' } | { kind: 'unusable'; why: string } | { kind: 'text'; text: string };
-
-async function readFileText(repo: Repo, rel: string): Promise<Read> {
-  const file = path.join(repo.root, ...rel.split('/'));
-  let buf: Buffer;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return { kind: 'unusable', why: 'not a regular file' };
-    if (st.size > MAX_FILE_BYTES) return { kind: 'unusable', why: `larger than ${MAX_FILE_BYTES >> 20} MB` };
-    buf = readFileSync(file);
-  } catch {
-    return { kind: 'missing' };
-  }
-  if (buf.includes(0)) return { kind: 'unusable', why: 'binary' };
-  return { kind: 'text', text: buf.toString('utf8') };
-}
-
 async function isTracked(repo: Repo, rel: string): Promise<boolean> {
   const { git } = require('../git/run') as typeof import('../git/run');
   const r = await git(['ls-files', '-z', '--', rel], { cwd: repo.root });
   return r.stdout !== '';
-}
-
-async function attribution(agent: string, info: SessionInfo, now: number, detail?: string): Promise<Attribution> {
-  let model = normalizeModel(info.model);
-  if (!model && info.transcriptPath) model = normalizeModel(await modelFromTranscript(info.transcriptPath));
-  return {
-    agent,
-    ...(model ? { model } : {}),
-    source: 'agent-hook',
-    ...(info.session ? { session: info.session } : {}),
-    at: new Date(now).toISOString(),
-    ...(detail ? { detail } : {}),
-  };
 }
 
 async function record(ctx: Context, rel: string, before: string, written: string, after: string, author: Attribution): Promise<void> {
@@ -133,30 +110,49 @@ async function record(ctx: Context, rel: string, before: string, written: string
   ctx.result.recorded.push(rel);
 }
 
-async function beforeEdit(ctx: Context, key: string, paths: readonly string[]): Promise<void> {
+async function beforeEdit(ctx: Context, key: string, paths: readonly string[], writes: readonly FileWrite[]): Promise<void> {
+  const { session, model, transcriptPath } = ctx.info;
   for (const raw of paths) {
     const rel = repoPathOf(ctx, raw);
     if (rel === undefined || ctx.isIgnored(rel)) continue;
     const read = await readFileText(ctx.repo, rel);
     if (read.kind === 'unusable') continue;
-    const snap: FileSnapshot = read.kind === 'text' ? { at: ctx.now, text: read.text } : { at: ctx.now };
+    // Kept with the snapshot so that the edit can still be recorded if its after-event is lost.
+    const write = writes.find((w) => w.path === raw && isRecoverable(w));
+    const pre: PreEdit | undefined = write && { agent: ctx.agent, key, path: rel, write, info: { session, model, transcriptPath } };
+    const by = actorOf(ctx.agent, session);
+    const snap: FileSnapshot = { at: ctx.now, by, path: rel, ...(read.kind === 'text' ? { text: read.text } : {}), ...(pre ? { pre } : {}) };
     await ctx.store.put([ctx.agent, ctx.info.session ?? '', key, rel], snap);
   }
   await ctx.store.sweep(ctx.now);
 }
 
-async function afterWrite(ctx: Context, key: string, write: FileWrite, author: Attribution): Promise<void> {
-  if (write.kind === 'delete') return;
+/** The snapshot of this very edit when it was recorded already without its after-event (the after-event came late). */
+async function recoveredSnapshot(ctx: Context, parts: readonly string[], write: FileWrite): Promise<FileSnapshot | undefined> {
+  const snap = await ctx.store.takeRecovered(parts, ctx.now);
+  // The same call id may have announced another edit since (agents without call ids): only this one's before-text fits.
+  return snap?.pre && JSON.stringify(snap.pre.write) === JSON.stringify(write) ? snap : undefined;
+}
+
+/** `touched` receives every repository path the write changed, with the sha1 of its text now (null: gone or unreadable). */
+async function afterWrite(ctx: Context, key: string, write: FileWrite, author: Attribution, touched: Record<string, string | null>): Promise<void> {
   const rel = repoPathOf(ctx, write.path);
   if (rel === undefined) return;
+  if (write.kind === 'delete') {
+    touched[rel] = null;
+    return;
+  }
   const from = write.kind === 'patch' && write.moveFrom !== undefined ? repoPathOf(ctx, write.moveFrom) : rel;
   if (from === undefined) return;
+  if (from !== rel) touched[from] = null;
   const session = ctx.info.session ?? '';
-  const taken = await ctx.store.take<FileSnapshot>([ctx.agent, session, key, from], ctx.now);
+  const parts = [ctx.agent, session, key, from];
+  const taken = (await ctx.store.take<FileSnapshot>(parts, ctx.now)) ?? (await recoveredSnapshot(ctx, parts, write));
   const snap = taken && (taken.text === undefined || typeof taken.text === 'string') ? taken : undefined;
   if (from !== rel) await ctx.store.take([ctx.agent, session, key, rel], ctx.now);
   if (ctx.isIgnored(rel)) return;
   const read = await readFileText(ctx.repo, rel);
+  touched[rel] = read.kind === 'text' ? sha1(read.text) : null;
   if (read.kind !== 'text') {
     ctx.result.skipped.push(`${rel}: not recorded: ${read.kind === 'missing' ? 'not found after the edit' : read.why}`);
     return;
@@ -175,10 +171,26 @@ async function afterWrite(ctx: Context, key: string, write: FileWrite, author: A
   await record(ctx, rel, before, written, after, author);
 }
 
+/** Adds to the activity log; one that cannot be written (a planted link) is said, and what was recorded stays. */
+function logActivity(ctx: Context, rec: ActivityRecord): void {
+  try {
+    recordActivity(stateDir(ctx.repo), rec, ctx.now);
+  } catch (err) {
+    ctx.result.skipped.push(`activity log not written, so shell commands running meanwhile may be credited with this call's files: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function afterShell(ctx: Context, key: string): Promise<void> {
   const snap = await ctx.store.take<ShellSnapshot>([ctx.agent, ctx.info.session ?? '', key, '\0shell'], ctx.now);
   if (!snap || typeof snap.dirty !== 'object' || snap.dirty === null) return;
   const { changes, unknown, gitMoved } = await shell().shellChanges(ctx.repo, snap);
+  const actor = actorOf(ctx.agent, ctx.info.session);
+  const window = { actor, start: snap.at, end: ctx.now };
+  const { rivalsDuring } = require('./rivals') as typeof import('./rivals');
+  const rivals = rivalsDuring(stateDir(ctx.repo), window, await ctx.store.list(ctx.now));
+  // Commands of other sessions running at the same time learn what this one may have changed, as it learns theirs.
+  const files: Record<string, string | null> = Object.fromEntries([...changes.map((c) => [c.path, sha1(c.after)]), ...unknown.map((p) => [p, null])]);
+  logActivity(ctx, { by: actor, kind: 'shell', start: snap.at, end: ctx.now, files, ...(gitMoved ? { anyFile: true } : {}) });
   if (gitMoved) {
     ctx.result.skipped.push('git moved HEAD, the index or the stash during the shell command: its changes are not recorded');
     return;
@@ -188,6 +200,11 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
   const kept = changes.filter((c) => !ctx.isIgnored(c.path) && !c.after.includes('\0') && !c.before.includes('\0') && c.after.length <= MAX_FILE_BYTES);
   const head = await shell().headTexts(ctx.repo, kept.map((c) => c.path));
   for (const c of kept) {
+    const why = rivals(c.path, sha1(c.before), c.mtime);
+    if (why) {
+      ctx.result.skipped.push(`${c.path}: not recorded for the shell command: ${why}`);
+      continue;
+    }
     // A line HEAD already has came back (a restore, a revert by hand), not new text from the agent.
     const committed = new Set(splitLines(head.get(c.path) ?? ''));
     const afterLines = splitLines(c.after);
@@ -237,15 +254,28 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
     result,
     now,
   };
+  // Any agent's hook call is the next chance to record an edit whose own after-event was lost.
+  try {
+    const announcing = event.kind === 'before-edit' ? new Set(event.paths.flatMap((p) => quietRepoPath(repo, p, cwd))) : undefined;
+    const missed = await recoverMissedEdits(repo, { now, isIgnored, except: [agent, event.info.session ?? '', event.key], ...(announcing ? { announcing } : {}) });
+    result.recorded.push(...missed.recovered);
+    result.skipped.push(...missed.notes);
+  } catch (err) {
+    result.skipped.push(`edits whose after-event was lost not checked: ${err instanceof Error ? err.message : String(err)}`);
+  }
   switch (event.kind) {
     case 'before-edit':
-      await beforeEdit(ctx, event.key, event.paths);
+      await beforeEdit(ctx, event.key, event.paths, event.writes ?? []);
       break;
-    case 'after-edit':
-      for (const w of event.writes) await afterWrite(ctx, event.key, w, author!);
+    case 'after-edit': {
+      const touched: Record<string, string | null> = {};
+      for (const w of event.writes) await afterWrite(ctx, event.key, w, author!, touched);
+      // A shell command of another session running meanwhile must not be credited with what this edit wrote.
+      if (Object.keys(touched).length > 0) logActivity(ctx, { by: actorOf(agent, event.info.session), kind: 'edit', start: now, end: now, files: touched });
       break;
+    }
     case 'before-shell':
-      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await shell().takeShellSnapshot(repo, ctx.now));
+      await ctx.store.put([agent, event.info.session ?? '', event.key, '\0shell'], await shell().takeShellSnapshot(repo, actorOf(agent, event.info.session), ctx.now));
       await ctx.store.sweep(ctx.now);
       break;
     case 'after-shell':

@@ -55,7 +55,7 @@ function sameMarks(a: GitMarks, b: GitMarks): boolean {
   return a.head === b.head && a.stash === b.stash && a.origHead === b.origHead && a.index === b.index;
 }
 
-export async function takeShellSnapshot(repo: Repo, now = Date.now()): Promise<ShellSnapshot> {
+export async function takeShellSnapshot(repo: Repo, by: string, now = Date.now()): Promise<ShellSnapshot> {
   const dirty: Record<string, ShellFile> = {};
   let kept = 0;
   const marksP = gitMarks(repo);
@@ -67,7 +67,7 @@ export async function takeShellSnapshot(repo: Repo, now = Date.now()): Promise<S
     if (keep) kept += content.length;
     dirty[f.path] = keep ? { sha1: sha1(content), text: content } : { sha1: sha1(content) };
   }
-  return { at: now, git: await marksP, dirty };
+  return { at: now, by, git: await marksP, dirty };
 }
 
 /** Index contents of `paths` in one `git cat-file --batch`; a path not in the index maps to ''. */
@@ -106,10 +106,12 @@ export interface ShellChange {
   readonly path: string;
   readonly before: string;
   readonly after: string;
+  /** When the file was last written. */
+  readonly mtime: number;
 }
 
 /** File systems with a coarse clock store mtimes rounded down by up to this much. */
-const MTIME_SLACK_MS = 2_000;
+export const MTIME_SLACK_MS = 2_000;
 
 /**
  * Files whose content changed since `snap` and were written after it; `unknown` lists changed files too large to
@@ -145,7 +147,7 @@ export async function shellChanges(repo: Repo, snap: ShellSnapshot): Promise<{ c
     } else {
       before = base.get(p) ?? '';
     }
-    if (before !== after) changes.push({ path: p, before, after });
+    if (before !== after) changes.push({ path: p, before, after, mtime });
   }
   return { changes, unknown, gitMoved: false };
 }

@@ -43,7 +43,8 @@ export interface SessionInfo {
  * `key` ties a before-event to its after-event (tool call id, or what the agent offers instead).
  */
 export type HookEvent =
-  | ({ readonly kind: 'before-edit'; readonly key: string; readonly paths: readonly string[]; readonly info: SessionInfo } & Gate)
+  /** `writes`: what the tool is about to write, when the pre-event describes it exactly (recovers a lost after-event). */
+  | ({ readonly kind: 'before-edit'; readonly key: string; readonly paths: readonly string[]; readonly writes?: readonly FileWrite[]; readonly info: SessionInfo } & Gate)
   | { readonly kind: 'after-edit'; readonly key: string; readonly writes: readonly FileWrite[]; readonly info: SessionInfo }
   /** `command`: the command line the shell tool is about to run, for the command rules. */
   | ({ readonly kind: 'before-shell'; readonly key: string; readonly command: string; readonly info: SessionInfo } & Gate)

@@ -9,6 +9,7 @@ import { Detector } from './detector';
 import { GitStore } from './gitStore';
 import { PendingDecorations, PendingModel, PendingTree } from './pendingViews';
 import { ReportPanel } from './reportPanel';
+import { SaveRecorder } from './saveRecorder';
 import { ProvenanceService } from './provenance';
 import { ensureStableCli } from './stableCli';
 import { readSettings, SECTION } from './settings';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     },
     log,
   );
+  const saves = new SaveRecorder({ repoFor: (f) => store.repoFor(f), canWrite: trusted, warn: (l) => log.warn(l) });
   const critical = new CriticalPaths(service, config, diagnostics, context.workspaceState, settings);
   const decorations = new Decorations(service, config, vscode.Uri.joinPath(context.extensionUri, 'media'), settings);
   let statusBar: StatusBar | undefined = settings.statusBar ? new StatusBar(service, critical) : undefined;
@@ -81,6 +83,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     new PendingTree(pending, log),
     report,
     vscode.commands.registerCommand('aiProvenance.refreshPending', () => pending.refresh()),
+    // A person's save while an agent's shell command runs must not be credited to the command.
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme === 'file') void saves.saved(doc.uri.fsPath, doc.getText());
+    }),
     { dispose: () => statusBar?.dispose() },
     { dispose: () => watched.forEach((w) => w.dispose()) },
     ...registerCommands({

@@ -120,6 +120,14 @@ describe('AI Provenance in an untrusted workspace (restricted mode)', function (
     assert.deepEqual(snapshot(stateDir), stateBefore, 'the working state is unchanged');
   });
 
+  it('records no save for agents\' shell commands', async () => {
+    const doc = await vscode.workspace.openTextDocument(uri());
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// a person\n'));
+    assert.ok(await doc.save(), 'saved');
+    assert.equal(fs.existsSync(workspacePath('.git/ai-provenance/activity')), false);
+  });
+
   // Last, so that it covers everything the extension did in this window.
   it('starts no git process from the extension host', () => {
     // A git call of this test itself, marked, shows that the log sees this process's children.

@@ -21,7 +21,11 @@ working state. Agents: ${HOOK_AGENTS.join(', ')}.
 
 Installed for you by 'ai-provenance install --agents ...'. Before-edit events
 snapshot the file so the after-edit event attributes exactly what changed; shell
-tool events attribute the files a command changed (detail "shell").
+tool events attribute the files a command changed (detail "shell"), except
+files saved in VS Code, or written by another agent session, while it ran.
+An edit whose after-edit event never comes is recorded at a later call of
+any agent once the file holds exactly the result its before-edit event
+announced.
 
 Pre-tool events are also answered for the team's guard (.ai-provenance.json):
 an edit into a critical path whose rule says "agents": "ask" or "deny", or a

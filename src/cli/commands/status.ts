@@ -1,5 +1,6 @@
 // `ai-provenance status`: AI lines pending in the working tree, per file, with critical-path hits.
 import type { Command } from '../command';
+import { recoverMissedEdits } from '../../agents/recover';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
 import type { PendingFile } from '../../core/pending';
 import { misplacedHooksDir, misplacedHooksWarning } from '../../git/install';
@@ -13,6 +14,8 @@ import { terminalText } from '../../core/terminalText';
 const HELP = `Usage: ai-provenance status [--json]
 
 Lists the AI-written lines not committed yet, per file, and the critical paths (.ai-provenance.json) they touch.
+First records an agent edit whose after-edit hook event never came, when the file holds exactly the result its
+before-edit event announced (said on stderr).
 Files matched by the config's "ignore" patterns are left out, as commits leave them out.
 Warns on stderr when git no longer runs the hooks 'ai-provenance install' put in place (e.g. core.hooksPath
 was set since).
@@ -32,6 +35,14 @@ export const command: Command = {
       const repo = await discoverRepo(io.cwd);
       const misplaced = misplacedHooksDir(repo.root).catch(() => undefined);
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
+      // An agent edit whose after-event was lost is recorded now, when the file holds exactly its announced result.
+      try {
+        const { recovered, notes } = await recoverMissedEdits(repo, { isIgnored: (p) => config.isIgnored(p) });
+        const lines = [...recovered.map((p) => `${p}: recorded an agent edit whose after-edit event never came (the file holds exactly the result its before-edit event announced)`), ...notes];
+        for (const n of lines) io.stderr.write(`ai-provenance status: ${terminalText(n)}\n`);
+      } catch (err) {
+        io.stderr.write(`ai-provenance status: agent edits whose after-event was lost not checked: ${terminalText((err as Error).message)}\n`);
+      }
       const state = WorkingState.forRepo(repo);
       // A file deleted before git ever knew it can no longer reach a commit: its entry goes rather than stay listed.
       const orphans = new Set(await forgetOrphans(repo, state, await state.paths()));

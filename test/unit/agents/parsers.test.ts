@@ -156,4 +156,24 @@ describe('hook payload parsers', () => {
       assert.deepEqual(HOOK_PARSERS.copilot({ ...pre, hook_event_name: 'PostToolUse' }), { kind: 'ignore' });
     });
   });
+
+  it('describe in a pre-event the same writes as its post-event, so a lost post-event can be recovered', () => {
+    const pairs: [keyof typeof HOOK_PARSERS, string, string][] = [
+      ['claude-code', 'pre-edit', 'post-edit'],
+      ['claude-code', 'pre-write', 'post-write'],
+      ['claude-code', 'pre-multiedit', 'post-multiedit'],
+      ['codex', 'pre-apply-patch', 'post-apply-patch'],
+      ['gemini-cli', 'before-write-file', 'after-write-file'],
+      ['gemini-cli', 'before-replace', 'after-replace'],
+      ['copilot', 'pre-tool-use-create', 'post-tool-use-create'],
+      ['copilot', 'pre-tool-use-edit', 'post-tool-use-edit'],
+      ['kiro', 'pre-tool-use-write', 'post-tool-use-write'],
+    ];
+    for (const [agent, preName, postName] of pairs) {
+      const pre = HOOK_PARSERS[agent](load(agent, preName)) as Extract<HookEvent, { kind: 'before-edit' }>;
+      const post = HOOK_PARSERS[agent](load(agent, postName)) as Extract<HookEvent, { kind: 'after-edit' }>;
+      assert.equal(pre.kind, 'before-edit', `${agent} ${preName}`);
+      assert.deepEqual(pre.writes, post.writes, `${agent} ${preName}`);
+    }
+  });
 });

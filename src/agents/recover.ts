@@ -1,0 +1,105 @@
+// Edits whose after-event never came (the agent crashed, was killed, timed out): recorded from their pre-event when,
+// and only when, the file holds exactly the result that pre-event described.
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { fromRepoPath, stateDir, type Repo } from '../git/repo';
+import { recordActivity } from '../git/activityLog';
+import { WorkingState } from '../git/workingState';
+import { attributeEdit } from './attribute';
+import { attribution, readFileText } from './evidence';
+import { expectedAfter } from './locate';
+import { actorOf, sha1, SnapshotStore, type FileSnapshot, type PreEdit } from './snapshots';
+import type { FileWrite } from './types';
+
+export interface RecoverResult {
+  /** Repository paths whose announced edit was recorded now. */
+  readonly recovered: string[];
+  /** Why an announced edit was not recorded, each said once. */
+  readonly notes: string[];
+}
+
+export interface RecoverOptions {
+  readonly now?: number;
+  readonly isIgnored?: (repoPath: string) => boolean;
+  /** The tool call the caller is handling itself (agent, session, key): its snapshots are its own to take. */
+  readonly except?: readonly [string, string, string];
+  /**
+   * Paths the caller's before-edit event is about to snapshot: an edit of them that is on disk is recorded now, not
+   * once the file settles, or the new snapshot would take it for the before-text (the agent waits for this call).
+   */
+  readonly announcing?: ReadonlySet<string>;
+}
+
+/** Writes a pre-event can describe exactly enough to know the file's result from its before-text. */
+export function isRecoverable(write: FileWrite): boolean {
+  return write.kind === 'write' || write.kind === 'replace' || (write.kind === 'patch' && write.moveFrom === undefined);
+}
+
+/** An agent's after-event follows its write at once: a file unchanged this long will see none for that write. */
+export const SETTLE_MS = 10_000;
+
+function settledFor(repo: Repo, rel: string, now: number): boolean {
+  const st = statSync(fromRepoPath(repo, rel), { throwIfNoEntry: false });
+  return st === undefined || st.mtimeMs <= now - SETTLE_MS;
+}
+
+/** What the announced edit leaves in the file; undefined when that cannot be known for certain. */
+function resultOf(pre: PreEdit, snap: FileSnapshot): string | undefined {
+  // Replacements and hunks need the text they apply to; a file that did not exist has none.
+  if (snap.text === undefined && pre.write.kind !== 'write') return undefined;
+  return expectedAfter(pre.write, snap.text ?? '');
+}
+
+/**
+ * Records every announced edit (a pre-event with a described write and no after-event yet) whose file, unchanged for
+ * SETTLE_MS, holds exactly the described result. One that does not is kept for its after-event, which may still come,
+ * until it expires; when the file holds neither its before-text nor its result, why it is not recorded is said once.
+ * Called by every hook run, `status`, and should be by the commit, before what is pending is read.
+ */
+export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}): Promise<RecoverResult> {
+  const result: RecoverResult = { recovered: [], notes: [] };
+  const now = opts.now ?? Date.now();
+  const store = new SnapshotStore(path.join(stateDir(repo), 'snapshots'));
+  for (const { id, raw, snap } of (await store.list(now)).files) {
+    const pre = snap.pre;
+    if (!pre || typeof pre.path !== 'string' || typeof pre.agent !== 'string' || !pre.write || !isRecoverable(pre.write)) continue;
+    const [agent, session, key] = opts.except ?? [];
+    if (pre.agent === agent && (pre.info?.session ?? '') === session && pre.key === key) continue;
+    if (opts.isIgnored?.(pre.path)) continue;
+    const expected = resultOf(pre, snap);
+    if (expected === undefined) continue;
+    const read = await readFileText(repo, pre.path);
+    const text = read.kind === 'text' ? read.text : undefined;
+    // Not written yet (the tool may still be running) or never: its after-event, if any, records it.
+    if (text === undefined ? snap.text === undefined : text === snap.text) continue;
+    // Answered meanwhile, or a new edit announced under the same call id: the file was read for another edit.
+    if (!store.isCurrent(id, raw)) continue;
+    // A file still being written (truncated, half there), or an after-event on its way: judged once the file settles.
+    const settled = settledFor(repo, pre.path, now);
+    if (!settled && !(text === expected && opts.announcing?.has(pre.path))) continue;
+    if (text !== expected) {
+      if (await store.mark(id, 'noted', raw)) {
+        const at = new Date(snap.at).toISOString();
+        result.notes.push(`${pre.path}: ${pre.agent}'s edit announced at ${at} was not reported done, and the file does not hold exactly its announced result: not recorded unless its after-event comes`);
+      }
+      continue;
+    }
+    // Another process recovers it, or already did.
+    if (!(await store.mark(id, 'recovered', raw))) continue;
+    // Its after-event took it between the two looks: that event records it, and the mark must not outlive it.
+    if (!store.isCurrent(id, raw)) {
+      store.unmark(id, 'recovered');
+      continue;
+    }
+    const before = snap.text ?? '';
+    if (before !== expected) {
+      const author = await attribution(pre.agent, pre.info ?? {}, snap.at);
+      await WorkingState.forRepo(repo, { blocking: true }).update(pre.path, expected, (current) => attributeEdit(before, expected, expected, current, author));
+      result.recovered.push(pre.path);
+      const by = actorOf(pre.agent, pre.info?.session);
+      recordActivity(stateDir(repo), { by, kind: 'edit', start: snap.at, end: now, files: { [pre.path]: sha1(expected) } }, now);
+    }
+    await store.drop(id);
+  }
+  return result;
+}

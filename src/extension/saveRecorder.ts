@@ -1,0 +1,34 @@
+// Records each save in the editor (path, content hash, time) in the repository's activity log, so that an agent's
+// shell command running at the same time is not credited with what a person saved. Free of 'vscode'.
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { EDITOR, recordActivity } from '../git/activityLog';
+import type { RepoRef } from './store';
+
+export interface SaveRecorderDeps {
+  repoFor(fsPath: string): Promise<RepoRef | undefined>;
+  /** False in untrusted workspaces: nothing is written. */
+  canWrite(): boolean;
+  warn(line: string): void;
+  now?(): number;
+}
+
+export class SaveRecorder {
+  constructor(private readonly deps: SaveRecorderDeps) {}
+
+  /** `fsPath` was saved with `text`; called for every save of a file on disk. */
+  async saved(fsPath: string, text: string): Promise<void> {
+    if (!this.deps.canWrite()) return;
+    const at = this.deps.now?.() ?? Date.now();
+    try {
+      const repo = await this.deps.repoFor(fsPath);
+      if (!repo) return;
+      const rel = path.relative(repo.root, fsPath).split(path.sep).join('/');
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+      const sha1 = createHash('sha1').update(text).digest('hex');
+      recordActivity(repo.stateDir, { by: EDITOR, kind: 'save', start: at, end: at, files: { [rel]: sha1 } }, at);
+    } catch (err) {
+      this.deps.warn(`${fsPath}: cannot record the save for agents' shell commands: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
