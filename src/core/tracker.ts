@@ -386,6 +386,8 @@ function endsWithLineBreak(text: string): boolean {
  */
 export class CarriedText {
   private entries: Fragment[] = [];
+  /** How many insertions matched remembered text so far, so callers can say when one did. */
+  hits = 0;
 
   /** `mapAuthor` turns an attribution of the source into the one the pasted copy gets (e.g. dropping a commit it came from). */
   constructor(
@@ -415,9 +417,15 @@ export class CarriedText {
   find(text: string): Fragment | undefined {
     for (let k = this.entries.length - 1; k >= 0; k--) {
       const e = this.entries[k];
-      if (e.text === text) return e;
+      if (e.text === text) {
+        this.hits++;
+        return e;
+      }
       const extra = text.slice(e.text.length);
-      if ((extra === '\n' || extra === '\r\n') && text.startsWith(e.text) && !endsWithLineBreak(e.text)) return { text, lines: [...e.lines, []] };
+      if ((extra === '\n' || extra === '\r\n') && text.startsWith(e.text) && !endsWithLineBreak(e.text)) {
+        this.hits++;
+        return { text, lines: [...e.lines, []] };
+      }
     }
     return undefined;
   }

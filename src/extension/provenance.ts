@@ -229,7 +229,9 @@ export class ProvenanceService implements vscode.Disposable {
       e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : undefined;
     const author = reason ? undefined : this.detector.authorOf(e);
     const options: EditOptions | undefined = reason || author ? undefined : { carried: this.carried, ...this.detector.movement(e) };
+    const hits = this.carried.hits;
     state.tracker.applyChanges(e.contentChanges as readonly TextChange[], author, reason, options);
+    if (this.carried.hits > hits) this.log.info(`${e.document.uri.fsPath}: pasted text is exactly text cut or copied from AI lines; it keeps their author`);
     if (options?.carry === 'any' && e.contentChanges.every((c) => c.text === '')) {
       state.cut = { version: e.document.version, ranges: rangesKey(e.contentChanges.map((c) => c.range)) };
     }

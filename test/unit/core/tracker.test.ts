@@ -484,6 +484,7 @@ describe('tracker: carried authorship', () => {
       assert.deepEqual(kinds(t), ['human', 'human', 'ai', 'ai', 'human']);
       assert.equal(t.line(2).attribution?.agent, 'copilot');
       assert.equal(t.line(2).attribution?.model, 'openai/gpt-5');
+      assert.equal(carried.hits, 1);
     });
 
     it('keeps them AI when pasted into another file', () => {
@@ -501,6 +502,7 @@ describe('tracker: carried authorship', () => {
       t.applyChanges([ch(1, 0, 3, 0, '')], undefined, undefined, { carried, carry: 'any' });
       t.applyChanges([insert(2, 0, 'const a = 1;\nconst b = 3;\n')], undefined, undefined, { carried, carry: 'any' });
       assert.deepEqual(kinds(t), ['human', 'human', 'human', 'human', 'human']);
+      assert.equal(carried.hits, 0);
     });
 
     it('leaves text a person types human, even when it equals what was cut', () => {
