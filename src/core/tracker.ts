@@ -248,6 +248,13 @@ function isIndex(n: unknown): n is number {
 /** Authorship of inserted text, per line of the text, as flat runs; `undefined` when one code writes all of it. */
 type InsertRuns = readonly (readonly number[])[] | undefined;
 
+/** Appends the authorship of line `j` of inserted text, `len` characters long. */
+function put(out: number[], runs: InsertRuns, j: number, len: number, code: number): void {
+  if (!runs) return pushRun(out, len, code);
+  const r = runs[j];
+  for (let k = 0; k < r.length; k += 2) pushRun(out, r[k], r[k + 1]);
+}
+
 /**
  * The new lines that replace lines first..last when [sc on first, ec on last) is replaced by `text` written by `code`
  * (or, given `runs`, with the authorship of each inserted character). A person's deletion scars the character before
@@ -257,11 +264,6 @@ type InsertRuns = readonly (readonly number[])[] | undefined;
 function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: number, text: string, code: number, runs?: InsertRuns, layout = false): Rec[] {
   const deleted = multiLine || sc < ec;
   const scarring = code === PERSON && deleted && !layout;
-  const put = (out: number[], j: number, len: number): void => {
-    if (!runs) return pushRun(out, len, code);
-    const r = runs[j];
-    for (let k = 0; k < r.length; k += 2) pushRun(out, r[k], r[k + 1]);
-  };
   if (!hasLineBreak(text)) {
     const t = first.t.slice(0, sc) + text + last.t.slice(ec);
     let at = -1;
@@ -274,7 +276,7 @@ function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: nu
     if (first.r === null && last.r === null && code === PERSON && !runs && at < 0) return [{ t, e: last.e, r: null }];
     const out: number[] = [];
     sliceRuns(first.r, 0, sc, out);
-    put(out, 0, text.length);
+    put(out, runs, 0, text.length, code);
     sliceRuns(last.r, ec, last.t.length, out);
     return [{ t, e: last.e, r: finish(at >= 0 ? withScar(out, at) : out) }];
   }
@@ -283,18 +285,18 @@ function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: nu
   const recs: Rec[] = [];
   const head: number[] = [];
   sliceRuns(first.r, 0, sc, head);
-  put(head, 0, lines[0].length);
+  put(head, runs, 0, lines[0].length, code);
   recs.push({ t: first.t.slice(0, sc) + lines[0], e: eols[0], r: finish(scarring && sc > 0 ? withScar(head, sc - 1) : head) });
   for (let j = 1; j < k; j++) {
     if (!runs) recs.push(line(lines[j], eols[j], code));
     else {
       const mid: number[] = [];
-      put(mid, j, lines[j].length);
+      put(mid, runs, j, lines[j].length, code);
       recs.push({ t: lines[j], e: eols[j], r: finish(mid) });
     }
   }
   const tail: number[] = [];
-  put(tail, k, lines[k].length);
+  put(tail, runs, k, lines[k].length, code);
   sliceRuns(last.r, ec, last.t.length, tail);
   recs.push({ t: lines[k] + last.t.slice(ec), e: last.e, r: finish(tail) });
   return recs;
