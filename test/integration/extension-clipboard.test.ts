@@ -118,6 +118,21 @@ describe('cut, copy and paste of AI lines', function () {
     await kindsBecome(editor.document.uri, ['ai', 'ai', 'ai', 'human', 'ai', 'ai', 'ai', 'human'], 'both the original and the copy to be AI');
   });
 
+  it('keeps a line AI when it is copied or cut without a selection and pasted as a line of its own', async () => {
+    const editor = await openFile('src/clip-line.ts', 'const fromAi = 42;\nconst human = 1;\n');
+    await markAi(0, 1);
+    await kindsBecome(editor.document.uri, ['ai', 'human', 'human'], 'the marked line');
+    await press(editor, new vscode.Selection(0, 3, 0, 3), 'Control+C');
+    await press(editor, new vscode.Selection(1, 2, 1, 2), 'Control+V');
+    await waitFor(() => editor.document.getText() === 'const fromAi = 42;\nconst fromAi = 42;\nconst human = 1;\n' || undefined, 'the line pasted above the cursor line');
+    await kindsBecome(editor.document.uri, ['ai', 'ai', 'human', 'human'], 'the pasted line to be AI');
+    await press(editor, new vscode.Selection(0, 5, 0, 5), 'Control+X');
+    await waitFor(() => editor.document.lineCount === 3 || undefined, 'the cut of the whole line');
+    await press(editor, new vscode.Selection(2, 0, 2, 0), 'Control+V');
+    await waitFor(() => editor.document.getText() === 'const fromAi = 42;\nconst human = 1;\nconst fromAi = 42;\n' || undefined, 'the line pasted at the end');
+    await kindsBecome(editor.document.uri, ['ai', 'human', 'ai', 'human'], 'the moved line to be AI');
+  });
+
   it('leaves a paste human when the clipboard no longer holds the AI text', async () => {
     const editor = await openFile('src/clip-other.ts', `${BLOCK}\n`);
     await markAi(0, 3);

@@ -574,6 +574,16 @@ describe('tracker: carried authorship', () => {
       assert.equal(t.line(5).kind, 'human', 'more than the copied line and its line break is not the copy');
     });
 
+    it('matches a copied line pasted with a CRLF line break in a CRLF document', () => {
+      const carried = new CarriedText();
+      const t = new LineTracker('a\r\nb\r\n');
+      t.applyChanges([insert(1, 0, 'x = f();\r\n')], COPILOT);
+      carried.remember(t.fragment({ line: 1, character: 0 }, { line: 1, character: 8 }));
+      t.applyChanges([insert(0, 0, 'x = f();\r\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.text(), 'x = f();\r\na\r\nx = f();\r\nb\r\n');
+      assert.deepEqual(kinds(t), ['ai', 'human', 'ai', 'human', 'human']);
+    });
+
     it('gives the copy the attribution the memory maps to (a committed line becomes an uncommitted copy)', () => {
       const uncommitted = (a: Attribution): Attribution => ({ agent: a.agent, source: a.source, at: a.at });
       const carried = new CarriedText(uncommitted);
