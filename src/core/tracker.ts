@@ -348,6 +348,8 @@ export interface FragmentRun {
 export interface Fragment {
   readonly text: string;
   readonly lines: readonly (readonly FragmentRun[])[];
+  /** Whether the text covers the lines it comes from, but for whitespace at their ends (not a word out of a line). */
+  readonly wholeLines: boolean;
 }
 
 /**
@@ -402,10 +404,14 @@ export class CarriedText {
     return this.entries.length;
   }
 
-  /** Keeps `f` if it holds AI text; text without any is a person's and needs no memory. */
+  /**
+   * Keeps `f` if it is whole lines holding AI text: a person's text needs no memory, and a word taken out of an AI
+   * line and pasted into a person's line would make that line count as AI.
+   */
   remember(f: Fragment): void {
-    if (f.text.length > this.maxChars || !hasAiText(f)) return;
-    const mapped: Fragment = { text: f.text, lines: f.lines.map((runs) => runs.map((r) => (r.author ? { ...r, author: this.mapAuthor(r.author) } : r))) };
+    if (!f.wholeLines || f.text.length > this.maxChars || !hasAiText(f)) return;
+    const lines = f.lines.map((runs) => runs.map((r) => (r.author ? { ...r, author: this.mapAuthor(r.author) } : r)));
+    const mapped: Fragment = { text: f.text, lines, wholeLines: true };
     this.entries = this.entries.filter((e) => e.text !== f.text);
     this.entries.push(mapped);
     let chars = this.entries.reduce((n, e) => n + e.text.length, 0);
@@ -426,7 +432,7 @@ export class CarriedText {
       const extra = text.slice(e.text.length);
       if ((extra === '\n' || extra === '\r\n') && text.startsWith(e.text) && !endsWithLineBreak(e.text)) {
         this.hits++;
-        return { text, lines: [...e.lines, []] };
+        return { text, lines: [...e.lines, []], wholeLines: true };
       }
     }
     return undefined;
@@ -515,7 +521,13 @@ export class LineTracker {
       parts.push(rec.t.slice(from, to));
       if (j < recs.length - 1) parts.push(rec.e);
     });
-    return { text: parts.join(''), lines };
+    const head = recs[0].t;
+    const tail = recs[recs.length - 1].t;
+    // A range starting at the end of a line, or ending at the start of one, takes nothing of that line but its break.
+    const multi = s.line !== e.line;
+    const wholeLines =
+      (WHITESPACE.test(head.slice(0, s.character)) || (multi && s.character === head.length)) && (WHITESPACE.test(tail.slice(e.character)) || (multi && e.character === 0));
+    return { text: parts.join(''), lines, wholeLines };
   }
 
   /** A fragment's authorship as this tracker's runs, one list per line. */

@@ -145,6 +145,16 @@ describe('cut, copy and paste of AI lines', function () {
     await kindsBecome(editor.document.uri, ['ai', 'ai', 'ai', 'human', 'human', 'human', 'human', 'human'], 'the pasted text to stay human');
   });
 
+  it("leaves a person's line human when a word copied out of an AI line is pasted into it", async () => {
+    const editor = await openFile('src/clip-word.ts', 'const total = computeTotal(items);\nconst mine = ;\n');
+    await markAi(0, 1);
+    await kindsBecome(editor.document.uri, ['ai', 'human', 'human'], 'the marked line');
+    await press(editor, new vscode.Selection(0, 14, 0, 33), 'Control+C');
+    await press(editor, new vscode.Selection(1, 13, 1, 13), 'Control+V');
+    await waitFor(() => editor.document.lineAt(1).text === 'const mine = computeTotal(items);' || undefined, 'the pasted call');
+    await kindsBecome(editor.document.uri, ['ai', 'human', 'human'], "the person's line to stay human");
+  });
+
   it('leaves text a person types human, even when it equals copied AI text', async () => {
     const editor = await openFile('src/clip-typed.ts', 'const fromAi = 42;\n\n');
     await markAi(0, 1);

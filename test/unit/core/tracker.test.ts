@@ -545,13 +545,25 @@ describe('tracker: carried authorship', () => {
       assert.equal(t.line(0).kind, 'human');
     });
 
-    it('makes a line mixed when AI text is pasted into the middle of a person\'s line', () => {
+    it("carries no word taken out of an AI line, so a person's line it is pasted into stays human", () => {
       const carried = new CarriedText();
       const t = withAi();
       t.applyChanges([ch(1, 8, 1, 12, '')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(carried.size, 0);
       t.applyChanges([insert(3, 3, '= 1;')], undefined, undefined, { carried, carry: 'any' });
       assert.equal(t.lineText(3), 'mid= 1;dle');
-      assert.equal(t.line(3).kind, 'mixed');
+      assert.equal(t.line(3).kind, 'human');
+    });
+
+    it('carries a whole AI line cut with the whitespace around it, and makes a line it joins mixed', () => {
+      const carried = new CarriedText();
+      const t = new LineTracker('x\n');
+      t.applyChanges([insert(1, 0, '  go();  \n')], COPILOT);
+      t.applyChanges([ch(1, 2, 1, 7, '')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(carried.size, 1);
+      t.applyChanges([insert(0, 1, 'go();')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.lineText(0), 'xgo();');
+      assert.equal(t.line(0).kind, 'mixed');
     });
   });
 
@@ -597,6 +609,14 @@ describe('tracker: carried authorship', () => {
       assert.equal(t.line(2).attribution?.detail, 'commit abc123');
     });
 
+    it('tells whole lines (a selection from the end of the line before, indentation left out) from part of a line', () => {
+      const t = withAi();
+      assert.equal(t.fragment({ line: 0, character: 5 }, { line: 2, character: 12 }).wholeLines, true);
+      assert.equal(t.fragment({ line: 1, character: 0 }, { line: 3, character: 0 }).wholeLines, true);
+      assert.equal(t.fragment({ line: 1, character: 6 }, { line: 2, character: 12 }).wholeLines, false);
+      assert.equal(t.fragment({ line: 1, character: 0 }, { line: 2, character: 5 }).wholeLines, false);
+    });
+
     it('refuses a range outside the document, naming it', () => {
       const t = withAi();
       assert.throws(() => t.fragment({ line: 2, character: 0 }, { line: 9, character: 0 }), /LineTracker\.fragment: 2:0\.\.9:0: line 9 is past the last line 4/);
@@ -606,10 +626,11 @@ describe('tracker: carried authorship', () => {
     it('keeps a bounded number of fragments, newest first', () => {
       const carried = new CarriedText(undefined, 2);
       const t = withAi();
-      for (const [a, b] of [[0, 5], [0, 6], [6, 12]]) carried.remember(t.fragment({ line: 1, character: a }, { line: 1, character: b }));
+      for (const [a, b] of [[1, 2], [2, 3], [1, 3]]) carried.remember(t.fragment({ line: a, character: 0 }, { line: b, character: 0 }));
       assert.equal(carried.size, 2);
-      assert.equal(carried.find('const'), undefined);
-      assert.ok(carried.find('const '));
+      assert.equal(carried.find('const a = 1;\n'), undefined);
+      assert.ok(carried.find('const b = 2;\n'));
+      assert.ok(carried.find(AI_TEXT));
     });
   });
 
