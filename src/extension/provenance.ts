@@ -60,6 +60,8 @@ export interface RepoHooks {
 }
 
 const TRACKED_SCHEMES = new Set(['file', 'untitled']);
+/** Copies spanning more lines than this are not remembered. */
+const COPY_LINES = 5_000;
 
 export class ProvenanceService implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
@@ -100,6 +102,8 @@ export class ProvenanceService implements vscode.Disposable {
     const state = this.docs.get(document.uri.toString());
     if (!state || (state.cut?.version === document.version && state.cut.ranges === rangesKey(ranges))) return;
     for (const r of ranges) {
+      // Reading a copy of many thousand lines on every copy would hold up the extension host.
+      if (r.end.line - r.start.line > COPY_LINES) continue;
       try {
         this.carried.remember(state.tracker.fragment(r.start, r.end));
       } catch (err) {
