@@ -49,7 +49,7 @@ async function press(editor: vscode.TextEditor, selection: vscode.Selection, cho
   await driver.press(chord);
 }
 
-/** Without the edit source (stable VS Code), cuts and pastes of whole lines and saves are still recognised. */
+/** Without the edit source (stable VS Code), cuts and pastes spanning a line break are still recognised. */
 async function setEditSource(on: boolean | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('aiProvenance').update('detection.useEditSource', on, vscode.ConfigurationTarget.Global);
 }
