@@ -245,14 +245,25 @@ function isIndex(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
+/** Authorship of inserted text, per line of the text, as flat runs; `undefined` when one code writes all of it. */
+type InsertRuns = readonly (readonly number[])[] | undefined;
+
+/** Appends the authorship of line `j` of inserted text, `len` characters long. */
+function put(out: number[], runs: InsertRuns, j: number, len: number, code: number): void {
+  if (!runs) return pushRun(out, len, code);
+  const r = runs[j];
+  for (let k = 0; k < r.length; k += 2) pushRun(out, r[k], r[k + 1]);
+}
+
 /**
- * The new lines that replace lines first..last when [sc on first, ec on last) is replaced by `text` written by `code`.
- * A person's deletion scars the character before the change, or else the first one after the inserted text on the
- * same line; a deletion of whole lines alone leaves the surviving lines intact and so leaves no scar.
+ * The new lines that replace lines first..last when [sc on first, ec on last) is replaced by `text` written by `code`
+ * (or, given `runs`, with the authorship of each inserted character). A person's deletion scars the character before
+ * the change, or else the first one after the inserted text on the same line; a deletion of whole lines alone leaves
+ * the surviving lines intact and so leaves no scar, nor does a change `layout` marks as moving text without writing.
  */
-function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: number, text: string, code: number): Rec[] {
+function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: number, text: string, code: number, runs?: InsertRuns, layout = false): Rec[] {
   const deleted = multiLine || sc < ec;
-  const scarring = code === PERSON && deleted;
+  const scarring = code === PERSON && deleted && !layout;
   if (!hasLineBreak(text)) {
     const t = first.t.slice(0, sc) + text + last.t.slice(ec);
     let at = -1;
@@ -262,10 +273,10 @@ function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: nu
       else if (sc > 0) at = sc - 1;
       else if (ec < last.t.length) at = text.length;
     }
-    if (first.r === null && last.r === null && code === PERSON && at < 0) return [{ t, e: last.e, r: null }];
+    if (first.r === null && last.r === null && code === PERSON && !runs && at < 0) return [{ t, e: last.e, r: null }];
     const out: number[] = [];
     sliceRuns(first.r, 0, sc, out);
-    pushRun(out, text.length, code);
+    put(out, runs, 0, text.length, code);
     sliceRuns(last.r, ec, last.t.length, out);
     return [{ t, e: last.e, r: finish(at >= 0 ? withScar(out, at) : out) }];
   }
@@ -274,15 +285,37 @@ function editLines(first: Rec, last: Rec, multiLine: boolean, sc: number, ec: nu
   const recs: Rec[] = [];
   const head: number[] = [];
   sliceRuns(first.r, 0, sc, head);
-  pushRun(head, lines[0].length, code);
+  put(head, runs, 0, lines[0].length, code);
   recs.push({ t: first.t.slice(0, sc) + lines[0], e: eols[0], r: finish(scarring && sc > 0 ? withScar(head, sc - 1) : head) });
-  for (let j = 1; j < k; j++) recs.push(line(lines[j], eols[j], code));
+  for (let j = 1; j < k; j++) {
+    if (!runs) recs.push(line(lines[j], eols[j], code));
+    else {
+      const mid: number[] = [];
+      put(mid, runs, j, lines[j].length, code);
+      recs.push({ t: lines[j], e: eols[j], r: finish(mid) });
+    }
+  }
   const tail: number[] = [];
-  pushRun(tail, lines[k].length, code);
+  put(tail, runs, k, lines[k].length, code);
   sliceRuns(last.r, ec, last.t.length, tail);
   recs.push({ t: lines[k] + last.t.slice(ec), e: last.e, r: finish(tail) });
   return recs;
 }
+
+/** The author code (without scar) of character `at` of a line, or undefined outside it. */
+function codeAt(rec: Rec, at: number): number | undefined {
+  if (at < 0 || at >= rec.t.length) return undefined;
+  const r = rec.r;
+  if (r === null) return PERSON;
+  let pos = 0;
+  for (let k = 0; k < r.length; k += 2) {
+    pos += r[k];
+    if (at < pos) return r[k + 1] & ~SCAR;
+  }
+  return undefined;
+}
+
+const WHITESPACE = /^\s*$/;
 
 interface Span {
   readonly head: number;
@@ -302,6 +335,112 @@ function sameText(a: readonly Rec[], b: readonly Rec[]): boolean {
 
 function attributionKey(a: Attribution): string {
   return JSON.stringify([a.agent, a.model, a.source, a.session, a.at, a.detail]);
+}
+
+/** Consecutive characters of a fragment with one author (a person when `author` is undefined). */
+export interface FragmentRun {
+  readonly length: number;
+  readonly author?: Attribution;
+  readonly scar: boolean;
+}
+
+/** Text taken from a document with the authorship of its characters: one run list per line of `text`. */
+export interface Fragment {
+  readonly text: string;
+  readonly lines: readonly (readonly FragmentRun[])[];
+  /** Whether the text covers the lines it comes from, but for whitespace at their ends (not a word out of a line). */
+  readonly wholeLines: boolean;
+}
+
+/**
+ * Which changes of a person's edit carry authorship along: `any` (VS Code says it is a cut or a paste), `lines` (the
+ * kind of edit is unknown: only text spanning a line break, as whole-line moves are), `none` (typing and the like).
+ */
+export type Carry = 'any' | 'lines' | 'none';
+
+/** How an event is applied beyond who made it. */
+export interface EditOptions {
+  /** Remembers the AI text a person's change removes, and gives a person's insertion of exactly remembered text its authorship. */
+  readonly carried?: CarriedText;
+  readonly carry?: Carry;
+  /** A formatter's edit: a change of whitespace only keeps the authorship of the text around it. */
+  readonly layout?: boolean;
+}
+
+/** Whether a fragment holds a character an AI wrote other than whitespace: only such text is worth carrying. */
+function hasAiText(f: Fragment): boolean {
+  const { lines } = splitWithEols(f.text);
+  return f.lines.some((runs, j) => {
+    let pos = 0;
+    return runs.some((r) => {
+      const piece = lines[j]?.slice(pos, pos + r.length) ?? '';
+      pos += r.length;
+      return r.author !== undefined && !WHITESPACE.test(piece);
+    });
+  });
+}
+
+function endsWithLineBreak(text: string): boolean {
+  return text.endsWith('\n') || text.endsWith('\r');
+}
+
+/**
+ * The AI text recently cut, copied or removed, newest last, so that a paste of exactly that text (in any document)
+ * keeps who wrote it. Shared by every document of a window; bounded in entries and characters.
+ */
+export class CarriedText {
+  private entries: Fragment[] = [];
+  /** How many insertions matched remembered text so far, so callers can say when one did. */
+  hits = 0;
+
+  /** `mapAuthor` turns an attribution of the source into the one the pasted copy gets (e.g. dropping a commit it came from). */
+  constructor(
+    private readonly mapAuthor: (a: Attribution) => Attribution = (a) => a,
+    private readonly maxEntries = 20,
+    private readonly maxChars = 1_000_000,
+  ) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Keeps `f` if it is whole lines holding AI text: a person's text needs no memory, and a word taken out of an AI
+   * line and pasted into a person's line would make that line count as AI.
+   */
+  remember(f: Fragment): void {
+    if (!f.wholeLines || f.text.length > this.maxChars || !hasAiText(f)) return;
+    const lines = f.lines.map((runs) => runs.map((r) => (r.author ? { ...r, author: this.mapAuthor(r.author) } : r)));
+    const mapped: Fragment = { text: f.text, lines, wholeLines: true };
+    this.entries = this.entries.filter((e) => e.text !== f.text);
+    this.entries.push(mapped);
+    let chars = this.entries.reduce((n, e) => n + e.text.length, 0);
+    while (this.entries.length > this.maxEntries || chars > this.maxChars) chars -= this.entries.shift()?.text.length ?? chars;
+  }
+
+  /**
+   * The remembered fragment whose text is exactly `text`, or exactly `text` without one final line break (a line
+   * copied without a selection is pasted as a line of its own); undefined when nothing matches exactly.
+   */
+  find(text: string): Fragment | undefined {
+    for (let k = this.entries.length - 1; k >= 0; k--) {
+      const e = this.entries[k];
+      if (e.text === text) {
+        this.hits++;
+        return e;
+      }
+      const extra = text.slice(e.text.length);
+      if ((extra === '\n' || extra === '\r\n') && text.startsWith(e.text) && !endsWithLineBreak(e.text)) {
+        this.hits++;
+        return { text, lines: [...e.lines, []], wholeLines: true };
+      }
+    }
+    return undefined;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
 }
 
 /**
@@ -336,8 +475,11 @@ export class LineTracker {
     return this.store.count;
   }
 
-  /** Applies one change event; `author` undefined means a person. Throws a RangeError, changing nothing, on a change that does not fit the document. */
-  applyChanges(changes: readonly TextChange[], author: Attribution | undefined, reason?: EditReason): void {
+  /**
+   * Applies one change event; `author` undefined means a person. Throws a RangeError, changing nothing, on a change
+   * that does not fit the document (text it would have carried may be remembered all the same).
+   */
+  applyChanges(changes: readonly TextChange[], author: Attribution | undefined, reason?: EditReason, options?: EditOptions): void {
     if (changes.length === 0) return;
     if (reason === 'undo' || reason === 'redo') {
       if (this.replay(changes, reason)) return;
@@ -346,7 +488,62 @@ export class LineTracker {
       this.edit(changes, PERSON, false);
       return;
     }
-    this.edit(changes, author ? this.intern(author) << 1 : PERSON, true);
+    this.edit(changes, author ? this.intern(author) << 1 : PERSON, true, true, options);
+  }
+
+  /** The text of [start, end) with the authorship of its characters. Throws a RangeError when the range is not in the document. */
+  fragment(start: Position, end: Position): Fragment {
+    const where = `LineTracker.fragment: ${pos(start)}..${pos(end)}`;
+    if (![start.line, start.character, end.line, end.character].every(isIndex)) throw new RangeError(`${where} is not a range`);
+    if (start.line > end.line || (start.line === end.line && start.character > end.character)) throw new RangeError(`${where}: start is after end`);
+    if (end.line >= this.store.count) throw new RangeError(`${where}: line ${end.line} is past the last line ${this.store.count - 1}`);
+    if (start.character > this.store.get(start.line).t.length || end.character > this.store.get(end.line).t.length) {
+      throw new RangeError(`${where}: a column is past the end of its line`);
+    }
+    return this.fragmentAt(start, end);
+  }
+
+  private fragmentAt(s: Position, e: Position): Fragment {
+    const recs = this.store.slice(s.line, e.line + 1);
+    const parts: string[] = [];
+    const lines: FragmentRun[][] = [];
+    recs.forEach((rec, j) => {
+      const from = j === 0 ? s.character : 0;
+      const to = j === recs.length - 1 ? e.character : rec.t.length;
+      const out: number[] = [];
+      sliceRuns(rec.r, from, to, out);
+      const runs: FragmentRun[] = [];
+      for (let k = 0; k < out.length; k += 2) {
+        const id = out[k + 1] >> 1;
+        runs.push({ length: out[k], ...(id === PERSON ? {} : { author: this.provs[id][0].attribution }), scar: (out[k + 1] & SCAR) !== 0 });
+      }
+      lines.push(runs);
+      parts.push(rec.t.slice(from, to));
+      if (j < recs.length - 1) parts.push(rec.e);
+    });
+    const head = recs[0].t;
+    const tail = recs[recs.length - 1].t;
+    // A range starting at the end of a line, or ending at the start of one, takes nothing of that line but its break.
+    const multi = s.line !== e.line;
+    const wholeLines =
+      (WHITESPACE.test(head.slice(0, s.character)) || (multi && s.character === head.length)) && (WHITESPACE.test(tail.slice(e.character)) || (multi && e.character === 0));
+    return { text: parts.join(''), lines, wholeLines };
+  }
+
+  /** A fragment's authorship as this tracker's runs, one list per line. */
+  private codesOf(f: Fragment): number[][] {
+    return f.lines.map((runs) => {
+      const out: number[] = [];
+      for (const r of runs) pushRun(out, r.length, (r.author ? this.intern(r.author) << 1 : PERSON) | (r.scar ? SCAR : 0));
+      return out;
+    });
+  }
+
+  /** Whether the text of [s, e) is whitespace only (line breaks included). */
+  private onlyWhitespace(s: Position, e: Position): boolean {
+    if (s.line === e.line) return WHITESPACE.test(this.store.get(s.line).t.slice(s.character, e.character));
+    const recs = this.store.slice(s.line, e.line + 1);
+    return recs.every((rec, j) => WHITESPACE.test(rec.t.slice(j === 0 ? s.character : 0, j === recs.length - 1 ? e.character : rec.t.length)));
   }
 
   /** Replaces the whole text, keeping the attribution of everything the new text leaves unchanged. */
@@ -499,7 +696,7 @@ export class LineTracker {
   }
 
   /** Applies an event to the store; undone completely and rethrown if a change does not fit. */
-  private edit(changes: readonly TextChange[], code: number, record: boolean, wholeCheck = true): void {
+  private edit(changes: readonly TextChange[], code: number, record: boolean, wholeCheck = true, options?: EditOptions): void {
     let { head, tail } = this.span(changes);
     if (wholeCheck && this.isWholeReplace(changes)) {
       const diffed = changesBetween(this.text(), changes[0].text);
@@ -510,7 +707,7 @@ export class LineTracker {
     const store = this.store;
     const before = store.slice(head, store.count - tail);
     try {
-      changes.forEach((c, k) => this.applyOne(c, code, k, changes.length));
+      changes.forEach((c, k) => this.applyOne(c, code, k, changes.length, options));
     } catch (err) {
       store.replace(head, store.count - tail - head, before);
       throw err;
@@ -532,7 +729,7 @@ export class LineTracker {
     return end.character === last.length && (n > 1 || last.length > 0);
   }
 
-  private applyOne(c: TextChange, code: number, k: number, of: number): void {
+  private applyOne(c: TextChange, code: number, k: number, of: number, options?: EditOptions): void {
     const s = c.range.start;
     const e = c.range.end;
     const store = this.store;
@@ -544,7 +741,25 @@ export class LineTracker {
       throw new RangeError(`LineTracker: change ${k + 1} of ${of}: column ${bad.character} is past the end of line ${bad.line} (length ${len})`);
     }
     if (s.line === e.line && s.character === e.character && c.text === '') return;
-    const recs = editLines(first, last, s.line !== e.line, s.character, e.character, c.text, code);
+    let runs: InsertRuns;
+    let layout = false;
+    if (code === PERSON && options) {
+      const carry = options.carry ?? 'none';
+      const carried = options.carried;
+      if (carried && carry !== 'none') {
+        if ((carry === 'any' && (s.line !== e.line || s.character !== e.character)) || s.line !== e.line) carried.remember(this.fragmentAt(s, e));
+        if ((carry === 'any' || hasLineBreak(c.text)) && !WHITESPACE.test(c.text)) {
+          const f = carried.find(c.text);
+          if (f) runs = this.codesOf(f);
+        }
+      }
+      if (!runs && options.layout && WHITESPACE.test(c.text) && this.onlyWhitespace(s, e)) {
+        layout = true;
+        // Whitespace a formatter puts in belongs to whoever wrote the text it stands next to.
+        code = codeAt(first, s.character - 1) ?? codeAt(last, e.character) ?? PERSON;
+      }
+    }
+    const recs = editLines(first, last, s.line !== e.line, s.character, e.character, c.text, code, runs, layout);
     if (recs.length === 1 && s.line === e.line) store.set(s.line, recs[0]);
     else store.replace(s.line, e.line - s.line + 1, recs);
   }

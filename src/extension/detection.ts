@@ -1,5 +1,6 @@
 // Decides who made an edit from the evidence VS Code gives (§4). Free of 'vscode' so it is unit-tested in plain Node.
 import type { AgentId, Attribution, AttributionSource } from '../core/model';
+import type { Carry } from '../core/tracker';
 
 /** Built-in map from extension ids (lower case) to canonical agents; the `aiProvenance.detection.agents` setting overrides it. */
 export const DEFAULT_AGENT_MAP: Readonly<Record<string, AgentId>> = Object.freeze({
@@ -36,6 +37,10 @@ export interface EditSource {
   readonly extensionId?: string;
   readonly modelId?: string;
   readonly sessionId?: string;
+  /** What the cursor did (`type`, `paste`, `cut`, …) when `source` is `cursor`. */
+  readonly kind?: string;
+  /** The editor operation (`formatEditsCommand`, …) when `source` is `unknown`. */
+  readonly name?: string;
 }
 
 function str(v: unknown): string | undefined {
@@ -52,12 +57,31 @@ export function readEditSource(event: unknown): EditSource | undefined {
   if (!source) return undefined;
   // Metadata has been seen both nested under `metadata` and flattened onto the reason.
   const meta = typeof r.metadata === 'object' && r.metadata !== null ? (r.metadata as Record<string, unknown>) : r;
+  const kind = str(r.kind) ?? str(meta.kind);
+  const name = str(r.name) ?? str(meta.name);
   return {
     source,
     extensionId: str(meta.$extensionId) ?? str(r.$extensionId),
     modelId: str(meta.$modelId) ?? str(r.$modelId),
     sessionId: str(meta.$$sessionId) ?? str(r.$$sessionId),
+    ...(kind ? { kind } : {}),
+    ...(name ? { name } : {}),
   };
+}
+
+/**
+ * Which of a person's changes may carry cut or copied AI text along: any for a cut or paste, only multi-line text
+ * when VS Code does not say what the edit was, none for typing, deleting and everything else it names.
+ */
+export function carryOf(src: EditSource | undefined): Carry {
+  if (!src || src.source === 'unknown') return 'lines';
+  if (src.source === 'cursor' && (src.kind === 'paste' || src.kind === 'cut')) return 'any';
+  return 'none';
+}
+
+/** Whether VS Code says a formatter made the edit (Format Document, format on save, on paste, on type). */
+export function isFormatterEdit(src: EditSource | undefined): boolean {
+  return src?.source === 'unknown' && src.name === 'formatEditsCommand';
 }
 
 const INLINE_SOURCES = new Set(['inlineCompletionAccept', 'inlineCompletionPartialAccept']);

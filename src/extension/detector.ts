@@ -1,13 +1,16 @@
 // The four evidence layers of §4 applied to one change event: edit source, then the stable-API fallbacks.
 import * as vscode from 'vscode';
 import type { Attribution } from '../core/model';
+import type { Carry } from '../core/tracker';
 import {
   AcceptWindow,
   CHAT_EDITING_SCHEMES,
   CLINE_DIFF_SCHEME,
   attribution,
   buildAgentMap,
+  carryOf,
   classifyEditSource,
+  isFormatterEdit,
   readEditSource,
   soleActiveAgent,
   type AgentMap,
@@ -27,6 +30,15 @@ export class Detector implements vscode.Disposable {
   constructor(private settings: Settings) {
     this.agents = buildAgentMap(settings.agents);
     vscode.workspace.onDidChangeTextDocument(this.onAnyChange, this, this.disposables);
+  }
+
+  /**
+   * What a person's change event does besides writing: which text it may carry along from a cut or copy, and whether
+   * a formatter made it (only the edit source tells: format on save runs before extensions hear of the save).
+   */
+  movement(e: vscode.TextDocumentChangeEvent): { carry: Carry; layout: boolean } {
+    const src = this.settings.useEditSource ? readEditSource(e) : undefined;
+    return { carry: carryOf(src), layout: isFormatterEdit(src) };
   }
 
   update(settings: Settings): void {

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { notificationText } from '../core/markdownText';
-import { LineTracker } from '../core/tracker';
+import { CarriedText, LineTracker, type EditOptions } from '../core/tracker';
 import { HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
 import type { Detector } from './detector';
 import type { Settings } from './settings';
@@ -40,7 +40,15 @@ interface DocState extends TrackedDoc {
   dirty: boolean;
   /** History must be read again (on open, after a commit or a new note, after the file changed on disk). */
   needsHistory: boolean;
+  /** The last cut: the version it left behind and the ranges it removed, whose copy request comes after the text is gone. */
+  cut?: { readonly version: number; readonly ranges: string };
 }
+
+/** The copy half of VS Code's paste-edit API (1.97 and later), typed here because the engine's typings predate it. */
+interface CopyWatcher {
+  prepareDocumentPaste(document: vscode.TextDocument, ranges: readonly vscode.Range[]): void;
+}
+type RegisterPasteProvider = (selector: vscode.DocumentSelector, provider: CopyWatcher, metadata: { readonly providedPasteEditKinds: readonly never[] }) => vscode.Disposable;
 
 /** What the service asks of the rest of the extension about repositories. */
 export interface RepoHooks {
@@ -52,6 +60,8 @@ export interface RepoHooks {
 }
 
 const TRACKED_SCHEMES = new Set(['file', 'untitled']);
+/** Copies spanning more lines than this are not remembered. */
+const COPY_LINES = 5_000;
 
 export class ProvenanceService implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
@@ -59,6 +69,10 @@ export class ProvenanceService implements vscode.Disposable {
   readonly onDidChangeProvenance = this.changed.event;
   /** Commit of each attribution that came from history, so hovers can name it and saves skip it. */
   private readonly commitOf = new WeakMap<Attribution, string>();
+  /** The uncommitted attribution a copy of a committed AI line gets, one per committed attribution. */
+  private readonly uncommittedOf = new WeakMap<Attribution, Attribution>();
+  /** AI text cut or copied in any editor of the window, for pastes that keep who wrote it. */
+  private readonly carried = new CarriedText((a) => this.asUncommitted(a));
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
@@ -72,6 +86,41 @@ export class ProvenanceService implements vscode.Disposable {
     vscode.workspace.onDidCloseTextDocument(this.close, this, this.disposables);
     vscode.workspace.onDidChangeTextDocument(this.onChange, this, this.disposables);
     vscode.workspace.onDidRenameFiles((e) => void this.renamed(e.files), this, this.disposables);
+    this.watchCopies();
+  }
+
+  /** Remembers the AI text a person copies or cuts in an editor, so that a paste of exactly that text keeps who wrote it. */
+  private watchCopies(): void {
+    const register = (vscode.languages as unknown as { registerDocumentPasteEditProvider?: RegisterPasteProvider }).registerDocumentPasteEditProvider;
+    // Without the copy hook a cut is still seen as the edit that removes the text; a copy is not seen.
+    if (typeof register !== 'function') return;
+    const watcher: CopyWatcher = { prepareDocumentPaste: (document, ranges) => this.copied(document, ranges) };
+    this.disposables.push(register.call(vscode.languages, [{ scheme: 'file' }, { scheme: 'untitled' }], watcher, { providedPasteEditKinds: [] }));
+  }
+
+  private copied(document: vscode.TextDocument, ranges: readonly vscode.Range[]): void {
+    const state = this.docs.get(document.uri.toString());
+    if (!state || (state.cut?.version === document.version && state.cut.ranges === rangesKey(ranges))) return;
+    for (const r of ranges) {
+      // Reading a copy of many thousand lines on every copy would hold up the extension host.
+      if (r.end.line - r.start.line > COPY_LINES) continue;
+      try {
+        this.carried.remember(state.tracker.fragment(r.start, r.end));
+      } catch (err) {
+        this.log.warn(`${document.uri.fsPath}: cannot remember the copied lines ${r.start.line + 1}–${r.end.line + 1}: ${message(err)}`);
+      }
+    }
+  }
+
+  /** A copy of a committed AI line is new, uncommitted work by the same author. */
+  private asUncommitted(a: Attribution): Attribution {
+    if (!this.commitOf.has(a)) return a;
+    let fresh = this.uncommittedOf.get(a);
+    if (!fresh) {
+      fresh = { agent: a.agent, source: a.source, at: a.at, ...(a.model ? { model: a.model } : {}), ...(a.session ? { session: a.session } : {}) };
+      this.uncommittedOf.set(a, fresh);
+    }
+    return fresh;
   }
 
   /** Carries recorded lines along when files or folders are renamed or moved inside the editor. */
@@ -183,7 +232,13 @@ export class ProvenanceService implements vscode.Disposable {
     const reason =
       e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : undefined;
     const author = reason ? undefined : this.detector.authorOf(e);
-    state.tracker.applyChanges(e.contentChanges as readonly TextChange[], author, reason);
+    const options: EditOptions | undefined = reason || author ? undefined : { carried: this.carried, ...this.detector.movement(e) };
+    const hits = this.carried.hits;
+    state.tracker.applyChanges(e.contentChanges as readonly TextChange[], author, reason, options);
+    if (this.carried.hits > hits) this.log.info(`${e.document.uri.fsPath}: pasted text is exactly text cut or copied from AI lines; it keeps their author`);
+    if (options?.carry === 'any' && e.contentChanges.every((c) => c.text === '')) {
+      state.cut = { version: e.document.version, ranges: rangesKey(e.contentChanges.map((c) => c.range)) };
+    }
     if (author) this.log.info(`${e.document.uri.fsPath}: ${author.source} edit by ${author.agent}`);
     this.schedulePersist(state, e.document);
     // A clean document after a change was reloaded from disk: an agent may have recorded what it wrote.
@@ -379,6 +434,13 @@ export class ProvenanceService implements vscode.Disposable {
     }
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function rangesKey(ranges: readonly vscode.Range[]): string {
+  return ranges
+    .map((r) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`)
+    .sort()
+    .join(',');
 }
 
 function toInfo(line: number, p: LineProvenance, commitOf: WeakMap<Attribution, string>): LineInfo {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Attribution, LineProvenance, TextChange } from '../../../src/core/model';
-import { LineTracker } from '../../../src/core/tracker';
+import { CarriedText, LineTracker, type EditOptions } from '../../../src/core/tracker';
 
 const COPILOT: Attribution = { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' };
 const CLAUDE: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'chat-edit', at: '2026-01-01T11:00:00Z' };
@@ -455,6 +455,218 @@ describe('tracker', () => {
         }),
         { numRuns: 60 },
       );
+    });
+  });
+});
+
+// Cut, copy and paste of AI text, and formatter edits: who wrote the characters travels with them.
+const COMMITTED: Attribution = { agent: 'claude-code', source: 'chat-edit', at: '2026-01-01T11:00:00Z', detail: 'commit abc123' };
+
+/** Lines 1..2 written by Copilot between human lines. */
+function withAi(): LineTracker {
+  const t = new LineTracker('first\nmiddle\nlast');
+  t.applyChanges([insert(1, 0, 'const a = 1;\nconst b = 2;\n')], COPILOT);
+  assert.deepEqual(kinds(t), ['human', 'ai', 'ai', 'human', 'human']);
+  return t;
+}
+
+const AI_TEXT = 'const a = 1;\nconst b = 2;\n';
+
+describe('tracker: carried authorship', () => {
+  describe('cut and paste', () => {
+    it('keeps cut AI lines AI where they are pasted in the same file', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([ch(1, 0, 3, 0, '')], undefined, undefined, { carried, carry: 'any' });
+      assert.deepEqual(kinds(t), ['human', 'human', 'human']);
+      t.applyChanges([insert(2, 0, AI_TEXT)], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.text(), 'first\nmiddle\nconst a = 1;\nconst b = 2;\nlast');
+      assert.deepEqual(kinds(t), ['human', 'human', 'ai', 'ai', 'human']);
+      assert.equal(t.line(2).attribution?.agent, 'copilot');
+      assert.equal(t.line(2).attribution?.model, 'openai/gpt-5');
+      assert.equal(carried.hits, 1);
+    });
+
+    it('keeps them AI when pasted into another file', () => {
+      const carried = new CarriedText();
+      const a = withAi();
+      a.applyChanges([ch(1, 0, 3, 0, '')], undefined, undefined, { carried, carry: 'any' });
+      const b = new LineTracker('x\n');
+      b.applyChanges([insert(1, 0, AI_TEXT)], undefined, undefined, { carried, carry: 'any' });
+      assert.deepEqual(kinds(b), ['human', 'ai', 'ai', 'human']);
+    });
+
+    it('leaves a paste human when its text differs from what was cut, even by one character', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([ch(1, 0, 3, 0, '')], undefined, undefined, { carried, carry: 'any' });
+      t.applyChanges([insert(2, 0, 'const a = 1;\nconst b = 3;\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.deepEqual(kinds(t), ['human', 'human', 'human', 'human', 'human']);
+      assert.equal(carried.hits, 0);
+    });
+
+    it('leaves text a person types human, even when it equals what was cut', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([ch(1, 0, 2, 0, '')], undefined, undefined, { carried, carry: 'any' });
+      t.applyChanges([insert(3, 0, 'const a = 1;\n')], undefined, undefined, { carried, carry: 'none' });
+      assert.deepEqual(kinds(t), ['human', 'ai', 'human', 'human', 'human']);
+    });
+
+    it('carries only multi-line text when the kind of edit is unknown', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([ch(1, 0, 3, 0, '')], undefined, undefined, { carried, carry: 'lines' });
+      t.applyChanges([insert(2, 0, AI_TEXT)], undefined, undefined, { carried, carry: 'lines' });
+      assert.deepEqual(kinds(t), ['human', 'human', 'ai', 'ai', 'human']);
+      // A removal within one line is not remembered without a cut; a one-line insertion is not matched either.
+      t.applyChanges([ch(2, 0, 2, 12, '')], undefined, undefined, { carried, carry: 'lines' });
+      t.applyChanges([insert(0, 0, 'const a = 1;')], undefined, undefined, { carried, carry: 'lines' });
+      assert.equal(t.lineText(0), 'const a = 1;first');
+      assert.equal(t.line(0).kind, 'human');
+    });
+
+    it('keeps a mixed line mixed and a person\'s characters a person\'s', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([insert(1, 12, ' // why')], undefined);
+      assert.equal(t.line(1).kind, 'mixed');
+      t.applyChanges([ch(1, 0, 3, 0, '')], undefined, undefined, { carried, carry: 'any' });
+      t.applyChanges([insert(2, 0, 'const a = 1; // why\nconst b = 2;\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.deepEqual(kinds(t), ['human', 'human', 'mixed', 'ai', 'human']);
+    });
+
+    it('remembers nothing from human lines, so their paste stays human', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([ch(3, 0, 4, 0, '')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(carried.size, 0);
+      t.applyChanges([insert(0, 0, 'middle\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.line(0).kind, 'human');
+    });
+
+    it("carries no word taken out of an AI line, so a person's line it is pasted into stays human", () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      t.applyChanges([ch(1, 8, 1, 12, '')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(carried.size, 0);
+      t.applyChanges([insert(3, 3, '= 1;')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.lineText(3), 'mid= 1;dle');
+      assert.equal(t.line(3).kind, 'human');
+    });
+
+    it('carries a whole AI line cut with the whitespace around it, and makes a line it joins mixed', () => {
+      const carried = new CarriedText();
+      const t = new LineTracker('x\n');
+      t.applyChanges([insert(1, 0, '  go();  \n')], COPILOT);
+      t.applyChanges([ch(1, 2, 1, 7, '')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(carried.size, 1);
+      t.applyChanges([insert(0, 1, 'go();')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.lineText(0), 'xgo();');
+      assert.equal(t.line(0).kind, 'mixed');
+    });
+  });
+
+  describe('copy and paste', () => {
+    it('gives an exact copy of AI lines their authorship, leaving the originals AI', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      carried.remember(t.fragment({ line: 1, character: 0 }, { line: 3, character: 0 }));
+      t.applyChanges([insert(4, 0, AI_TEXT)], undefined, undefined, { carried, carry: 'any' });
+      assert.deepEqual(kinds(t), ['human', 'ai', 'ai', 'human', 'ai', 'ai', 'human']);
+    });
+
+    it('pastes a line copied without a selection as a line of its own, still AI', () => {
+      const carried = new CarriedText();
+      const t = withAi();
+      carried.remember(t.fragment({ line: 2, character: 0 }, { line: 2, character: 12 }));
+      t.applyChanges([insert(0, 0, 'const b = 2;\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.deepEqual(kinds(t), ['ai', 'human', 'ai', 'ai', 'human', 'human']);
+      t.applyChanges([insert(5, 0, 'const b = 2;\n\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.line(5).kind, 'human', 'more than the copied line and its line break is not the copy');
+    });
+
+    it('matches a copied line pasted with a CRLF line break in a CRLF document', () => {
+      const carried = new CarriedText();
+      const t = new LineTracker('a\r\nb\r\n');
+      t.applyChanges([insert(1, 0, 'x = f();\r\n')], COPILOT);
+      carried.remember(t.fragment({ line: 1, character: 0 }, { line: 1, character: 8 }));
+      t.applyChanges([insert(0, 0, 'x = f();\r\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.text(), 'x = f();\r\na\r\nx = f();\r\nb\r\n');
+      assert.deepEqual(kinds(t), ['ai', 'human', 'ai', 'human', 'human']);
+    });
+
+    it('gives the copy the attribution the memory maps to (a committed line becomes an uncommitted copy)', () => {
+      const uncommitted = (a: Attribution): Attribution => ({ agent: a.agent, source: a.source, at: a.at });
+      const carried = new CarriedText(uncommitted);
+      const t = new LineTracker('x\n');
+      t.applyChanges([insert(1, 0, 'done();\n')], COMMITTED);
+      carried.remember(t.fragment({ line: 1, character: 0 }, { line: 2, character: 0 }));
+      t.applyChanges([insert(0, 0, 'done();\n')], undefined, undefined, { carried, carry: 'any' });
+      assert.equal(t.line(0).kind, 'ai');
+      assert.equal(t.line(0).attribution?.agent, 'claude-code');
+      assert.equal(t.line(0).attribution?.detail, undefined);
+      assert.equal(t.line(2).attribution?.detail, 'commit abc123');
+    });
+
+    it('tells whole lines (a selection from the end of the line before, indentation left out) from part of a line', () => {
+      const t = withAi();
+      assert.equal(t.fragment({ line: 0, character: 5 }, { line: 2, character: 12 }).wholeLines, true);
+      assert.equal(t.fragment({ line: 1, character: 0 }, { line: 3, character: 0 }).wholeLines, true);
+      assert.equal(t.fragment({ line: 1, character: 6 }, { line: 2, character: 12 }).wholeLines, false);
+      assert.equal(t.fragment({ line: 1, character: 0 }, { line: 2, character: 5 }).wholeLines, false);
+    });
+
+    it('refuses a range outside the document, naming it', () => {
+      const t = withAi();
+      assert.throws(() => t.fragment({ line: 2, character: 0 }, { line: 9, character: 0 }), /LineTracker\.fragment: 2:0\.\.9:0: line 9 is past the last line 4/);
+      assert.throws(() => t.fragment({ line: 1, character: 40 }, { line: 1, character: 41 }), /column is past the end/);
+    });
+
+    it('keeps a bounded number of fragments, newest first', () => {
+      const carried = new CarriedText(undefined, 2);
+      const t = withAi();
+      for (const [a, b] of [[1, 2], [2, 3], [1, 3]]) carried.remember(t.fragment({ line: a, character: 0 }, { line: b, character: 0 }));
+      assert.equal(carried.size, 2);
+      assert.equal(carried.find('const a = 1;\n'), undefined);
+      assert.ok(carried.find('const b = 2;\n'));
+      assert.ok(carried.find(AI_TEXT));
+    });
+  });
+
+  describe('formatter edits', () => {
+    const layout: EditOptions = { layout: true };
+
+    it('keeps AI lines AI when a formatter re-indents them', () => {
+      const t = withAi();
+      t.applyChanges([insert(2, 0, '    '), insert(1, 0, '    ')], undefined, undefined, layout);
+      assert.deepEqual(kinds(t), ['human', 'ai', 'ai', 'human', 'human']);
+      // The same edit typed by a person makes them mixed.
+      const typed = withAi();
+      typed.applyChanges([insert(2, 0, '    '), insert(1, 0, '    ')], undefined);
+      assert.deepEqual(kinds(typed), ['human', 'mixed', 'mixed', 'human', 'human']);
+    });
+
+    it('keeps AI lines AI when a formatter spaces, wraps and joins them', () => {
+      const t = new LineTracker('x\n');
+      t.applyChanges([insert(1, 0, 'f({a:1,b:2})\ng(\n  1)\n')], COPILOT);
+      t.applyChanges([insert(1, 10, ' '), insert(1, 9, ' '), insert(1, 7, '\n  '), insert(1, 5, ' '), insert(1, 3, ' ')], undefined, undefined, layout);
+      assert.equal(t.text(), 'x\nf({ a: 1,\n  b: 2 })\ng(\n  1)\n');
+      t.applyChanges([ch(3, 2, 4, 2, '')], undefined, undefined, layout);
+      assert.equal(t.text(), 'x\nf({ a: 1,\n  b: 2 })\ng(1)\n');
+      assert.deepEqual(kinds(t), ['human', 'ai', 'ai', 'ai', 'human']);
+    });
+
+    it('makes a line mixed when a formatter changes more than whitespace', () => {
+      const t = withAi();
+      t.applyChanges([ch(1, 11, 1, 12, '')], undefined, undefined, layout);
+      assert.equal(t.line(1).kind, 'mixed');
+    });
+
+    it('keeps whitespace a formatter adds to a person\'s line human', () => {
+      const t = withAi();
+      t.applyChanges([insert(3, 0, '  '), insert(0, 0, '  ')], undefined, undefined, layout);
+      assert.deepEqual(kinds(t), ['human', 'ai', 'ai', 'human', 'human']);
     });
   });
 });

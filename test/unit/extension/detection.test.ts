@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import {
   AcceptWindow,
   buildAgentMap,
+  carryOf,
   classifyEditSource,
+  isFormatterEdit,
   normalizeModelId,
   readEditSource,
   soleActiveAgent,
@@ -35,6 +37,31 @@ describe('detection', () => {
       const src = readEditSource({ detailedReason: { source: 'inlineCompletionAccept', metadata: { $extensionId: 12, $modelId: {} } } });
       assert.equal(src?.extensionId, undefined);
       assert.equal(src?.modelId, undefined);
+    });
+  });
+
+  describe('edits that move text without writing it', () => {
+    it('lets a cut or a paste carry any text, an edit of unknown kind only whole lines, typing nothing', () => {
+      const cases: [unknown, string][] = [
+        [{ detailedReason: { source: 'cursor', kind: 'paste', detailedSource: 'keyboard' } }, 'any'],
+        [{ detailedReason: { source: 'cursor', kind: 'cut' } }, 'any'],
+        [{ detailedReason: { source: 'cursor', kind: 'type' } }, 'none'],
+        [{ detailedReason: { source: 'cursor', kind: 'executeCommands' } }, 'none'],
+        [{ detailedReason: { source: 'cursor' } }, 'none'],
+        [{ detailedReason: { source: 'reloadFromDisk' } }, 'none'],
+        [{ detailedReason: { source: 'snippet' } }, 'none'],
+        [{ detailedReason: { source: 'unknown', name: 'MainThreadTextEditor' } }, 'lines'],
+        [{}, 'lines'],
+      ];
+      for (const [event, carry] of cases) assert.equal(carryOf(readEditSource(event)), carry, JSON.stringify(event));
+    });
+
+    it("recognises a formatter's edit by the operation VS Code names", () => {
+      assert.equal(isFormatterEdit(readEditSource({ detailedReason: { source: 'unknown', name: 'formatEditsCommand' } })), true);
+      assert.equal(isFormatterEdit(readEditSource({ detailedReason: { source: 'unknown', metadata: { name: 'formatEditsCommand' } } })), true);
+      assert.equal(isFormatterEdit(readEditSource({ detailedReason: { source: 'unknown', name: 'MainThreadTextEditor' } })), false);
+      assert.equal(isFormatterEdit(readEditSource({ detailedReason: { source: 'cursor', kind: 'type', name: 'formatEditsCommand' } })), false);
+      assert.equal(isFormatterEdit(readEditSource({})), false);
     });
   });
 
