@@ -12,8 +12,12 @@ const DISTINCTIVE_LENGTH = 16;
 const SMALL_CHANGE = 2;
 /** Candidate places looked at per new line when looking for a moved block (a file of many `}` stays linear). */
 const MAX_MOVE_CANDIDATES = 64;
+/** Line comparisons all the search for moved blocks of one call may make; beyond, nothing more is taken for moved. */
+const MOVE_BUDGET = 2_000_000;
 /** Lines longer than this are compared as wholes when telling a touch-up from a rewrite. */
 const MAX_COMPARED_LINE = 2_000;
+/** A line this many character edits away from its old text or more is a rewrite. */
+const MAX_LINE_CHAR_EDITS = 400;
 /** A shared run of at least this many non-blank characters (with a letter or digit) is text that remained, not chance. */
 const MEANINGFUL_RUN = 6;
 
@@ -107,8 +111,8 @@ export function keepsText(oldLine: string, newLine: string): boolean {
   if (oldLine.length > MAX_COMPARED_LINE || newLine.length > MAX_COMPARED_LINE) return oldLine.trim() === newLine.trim();
   const a = Array.from(oldLine);
   const b = Array.from(newLine);
-  const parts = diffArrays(a, b);
-  return meaningfulParts(oldLine, newLine, parts).some(Boolean);
+  const parts = diffArrays(a, b, { maxEditLength: MAX_LINE_CHAR_EDITS });
+  return parts !== undefined && meaningfulParts(oldLine, newLine, parts).some(Boolean);
 }
 
 interface Run {
@@ -281,16 +285,20 @@ function carryMoves(
     else places.set(oldKeys[j]!, [j]);
   }
   if (places.size === 0) return;
-  for (let i = 0; i < newKeys.length; i++) {
+  let budget = MOVE_BUDGET;
+  for (let i = 0; i < newKeys.length && budget > 0; i++) {
     if (newUsed[i]) continue;
     const candidates = places.get(newKeys[i]!);
     if (!candidates) continue;
     let best = 0;
     let bestAt = -1;
-    for (const j of candidates.slice(0, MAX_MOVE_CANDIDATES)) {
+    let looked = 0;
+    for (const j of candidates) {
       if (oldUsed[j]) continue;
+      if (++looked > MAX_MOVE_CANDIDATES) break;
       let len = 0;
       while (i + len < newKeys.length && j + len < oldKeys.length && !newUsed[i + len] && !oldUsed[j + len] && newKeys[i + len] === oldKeys[j + len]) len++;
+      budget -= len + 1;
       if (len > best) {
         best = len;
         bestAt = j;

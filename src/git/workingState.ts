@@ -58,6 +58,8 @@ const FORMAT = 'ai-provenance/working-state@2';
 const FORMAT_1 = 'ai-provenance/working-state@1';
 /** Characters per line hash in an entry's `hashes` string (48 bits, base64url). */
 const HASH_WIDTH = 8;
+/** AI line texts beyond this many characters in one entry are not kept (its changed AI lines are then `mixed`, as in `@1`). */
+const MAX_TEXT_CHARS = 2_000_000;
 const LOCK_TIMEOUT_MS = 10_000;
 const STALE_LOCK_MS = 30_000;
 
@@ -74,7 +76,7 @@ interface Entry {
   readonly runs: [number, number, 'a' | 'm', number][];
   /**
    * The text of every line the runs cover, in run order (absent in `@1` entries): AI text, which the commit will hold
-   * anyway; it tells a person's touch-up of an AI line from their rewrite of it.
+   * anyway; it tells a person's touch-up of an AI line from their rewrite of it. Left out beyond MAX_TEXT_CHARS.
    */
   readonly texts?: string[];
 }
@@ -455,7 +457,8 @@ function buildEntry(repoPath: string, text: TextFacts, lines: readonly LineProve
   }
   if (runs.length === 0) return undefined;
   const texts = runs.flatMap(([start, end]) => textLines.slice(start, end));
-  return { format: FORMAT, path: repoPath, sha1: text.sha1(), lineCount: textLines.length, hashes: text.hashes(), attributions, runs, texts };
+  const entry: Entry = { format: FORMAT, path: repoPath, sha1: text.sha1(), lineCount: textLines.length, hashes: text.hashes(), attributions, runs };
+  return texts.reduce((n, t) => n + t.length, 0) > MAX_TEXT_CHARS ? entry : { ...entry, texts };
 }
 
 function expand(entry: Entry): LineProvenance[] {
@@ -542,7 +545,7 @@ function parseEntry(file: string, raw: string): Entry {
   ) {
     throw new CorruptStateError(file, 'bad line runs');
   }
-  if (e.format === FORMAT) {
+  if (e.format === FORMAT && e.texts !== undefined) {
     const covered = e.runs.reduce((n, r) => n + r[1] - r[0], 0);
     if (!Array.isArray(e.texts) || e.texts.length !== covered || !e.texts.every((t) => typeof t === 'string')) {
       throw new CorruptStateError(file, `texts do not cover the ${covered} lines of its runs`);

@@ -66,6 +66,16 @@ describe('working state', () => {
     assert.deepEqual((await state.read('a.ts', 'a\nlet price = 0;\nc\nd\n'))?.[1]?.kind, 'mixed');
   });
 
+  it('leaves out AI line texts of more than 2 million characters, and then keeps a retyped AI line mixed', async () => {
+    const line = (k: number): string => `export const value${k} = '${'x'.repeat(3000)}';`;
+    const text = Array.from({ length: 700 }, (_, k) => line(k)).join('\n') + '\n';
+    await state.write('big.ts', text, aiLines(701, [[1, 700]]));
+    const entry = JSON.parse(readFileSync(state.entryFile('big.ts'), 'utf8')) as { texts?: string[] };
+    assert.equal(entry.texts, undefined);
+    const back = await state.read('big.ts', text.replace(line(5), 'let fresh = 1;'));
+    assert.equal(back?.[5]?.kind, 'mixed');
+  });
+
   it('keeps short AI lines AI below AI lines a person deleted outside the recorder', async () => {
     const text = 'import { x } from "./x";\n\nexport function validate(input) {\n  const errors = [];\n  if (!input.name) errors.push("name");\n  return errors;\n}\n';
     await state.write('a.ts', text, aiLines(8, [[3, 7]]));
