@@ -16,6 +16,8 @@ const MAX_MOVE_CANDIDATES = 64;
 const MOVE_BUDGET = 2_000_000;
 /** Lines longer than this are compared as wholes when telling a touch-up from a rewrite. */
 const MAX_COMPARED_LINE = 2_000;
+/** Old times new lines of a changed gap beyond which its lines pair in order instead of by their text. */
+const MAX_PAIR_CHECKS = 2_500;
 /** A line this many character edits away from its old text or more is a rewrite. */
 const MAX_LINE_CHAR_EDITS = 400;
 /** A shared run of at least this many non-blank characters (with a letter or digit) is text that remained, not chance. */
@@ -182,19 +184,46 @@ export function carry(
     const news: number[] = [];
     for (let j = 0; j < r.removed; j++) if (!oldUsed[r.oldAt + j]) olds.push(r.oldAt + j);
     for (let j = 0; j < r.added; j++) if (!newUsed[r.newAt + j]) news.push(r.newAt + j);
-    const paired = Math.min(olds.length, news.length);
-    for (let j = 0; j < paired; j++) {
-      const old = oldProv[olds[j]!]!;
-      const at = news[j]!;
-      if (!isAi(old) || !old.attribution || newKeys[at] === '') continue;
-      const was = oldTexts?.[olds[j]!];
-      const now = newLines?.[at];
-      // A line retyped from scratch is the person's; one that keeps some of the AI's text is both.
-      if (was !== undefined && now !== undefined && !keepsText(was, now)) continue;
-      out[at] = { kind: 'mixed', attribution: old.attribution };
+    for (const [o, at] of pairChanged(olds, news, oldProv, newKeys, newLines, oldTexts)) {
+      out[at] = { kind: 'mixed', attribution: oldProv[o]!.attribution };
     }
   });
   return out;
+}
+
+/**
+ * Which new lines of a changed gap are old AI lines a person edited: `[old, new]` pairs. With the old texts known, a
+ * new line pairs with the next old AI line, in order, whose text it meaningfully keeps (a rewrite pairs with none);
+ * without them (or in a gap too large to compare), the lines pair in order, as an older entry always did.
+ */
+function pairChanged(
+  olds: readonly number[],
+  news: readonly number[],
+  oldProv: readonly LineProvenance[],
+  newKeys: readonly string[],
+  newLines: readonly string[] | undefined,
+  oldTexts: readonly (string | undefined)[] | undefined,
+): [number, number][] {
+  const pairs: [number, number][] = [];
+  const aiOld = (o: number): boolean => isAi(oldProv[o]!) && oldProv[o]!.attribution !== undefined;
+  if (!newLines || !oldTexts || olds.length * news.length > MAX_PAIR_CHECKS) {
+    const paired = Math.min(olds.length, news.length);
+    for (let j = 0; j < paired; j++) if (aiOld(olds[j]!) && newKeys[news[j]!] !== '') pairs.push([olds[j]!, news[j]!]);
+    return pairs;
+  }
+  let from = 0;
+  for (const at of news) {
+    if (newKeys[at] === '') continue;
+    for (let j = from; j < olds.length; j++) {
+      const o = olds[j]!;
+      const was = oldTexts[o];
+      if (!aiOld(o) || was === undefined || !keepsText(was, newLines[at] ?? '')) continue;
+      pairs.push([o, at]);
+      from = j + 1;
+      break;
+    }
+  }
+  return pairs;
 }
 
 /** Equal and changed runs of a line diff, with what each equal run holds. */

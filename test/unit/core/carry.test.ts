@@ -118,6 +118,11 @@ describe('carry', () => {
       assert.deepEqual(kindsAfter(before, [[2, 2]], before.replace('const limit = computeLimit(config);', 'let max = 10;'), false), ['human', 'mixed', 'human', 'human', 'human']);
     });
 
+    it('finds the touched-up line where a person also wrote lines of their own around it', () => {
+      const edited = before.replace('const limit = computeLimit(config);', '// tuned by hand\nconst limit = computeLimit(config) + 1;');
+      assert.deepEqual(kindsAfter(before, [[2, 2]], edited), ['human', 'human', 'mixed', 'human', 'human', 'human']);
+    });
+
     it('tells a shared word from shared single characters', () => {
       assert.equal(keepsText('  return total;', '  return sum;'), true);
       assert.equal(keepsText('const calculateTotal = 1;', 'let x = calculateTotals();'), true);
