@@ -128,6 +128,8 @@ interface Run {
   human: boolean;
   telling: boolean;
   top: boolean;
+  /** A changed gap whose every line is an AI line a person touched up in place (keeps some of its text). */
+  touchedUp?: boolean;
 }
 
 /**
@@ -136,7 +138,7 @@ interface Run {
  * `oldTexts` the texts of old AI lines where known (to tell a touch-up from a rewrite).
  *
  * Unchanged lines (a sequence alignment) are grouped into chains: runs joined by a gap that only deleted or only
- * inserted lines, so their order and neighbours are the recorded ones. A chain carries its lines' provenance, short
+ * inserted lines, or touched up a line or two of AI text in place, so their order and neighbours are the recorded ones. A chain carries its lines' provenance, short
  * lines included, when it holds at least three non-blank lines, or two with a human line among them (AI lines still
  * sitting in the person's text), the top of both files counting as one such line, or two at the top; or a distinctive
  * line with at most SMALL_CHANGE lines changed on either side. A lone `}` or two short lines that come back among a
@@ -164,6 +166,17 @@ export function carry(
   runs.forEach((r, k) => {
     if (r.equal && !r.anchored && r.telling && small(runs[k - 1]) && small(runs[k + 1])) r.anchored = true;
   });
+  if (newLines && oldTexts) {
+    for (const r of runs) {
+      if (r.equal || r.removed !== r.added || r.removed > SMALL_CHANGE) continue;
+      let all = true;
+      for (let j = 0; j < r.removed && all; j++) {
+        const was = oldTexts[r.oldAt + j];
+        all = was !== undefined && isAi(oldProv[r.oldAt + j]!) && keepsText(was, newLines[r.newAt + j] ?? '');
+      }
+      r.touchedUp = all;
+    }
+  }
   anchorChains(runs);
 
   const oldUsed = new Uint8Array(oldKeys.length);
@@ -266,8 +279,13 @@ function alignRuns(parts: readonly ArrayChange<string>[], oldKeys: readonly stri
   return runs;
 }
 
+/** A gap that keeps the order of the lines around it: it only deleted, only inserted, or touched up AI lines in place. */
+function thin(gap: Run): boolean {
+  return gap.removed === 0 || gap.added === 0 || gap.touchedUp === true;
+}
+
 /**
- * Joins equal runs separated by a gap that only deleted or only inserted lines into chains, and anchors every run of
+ * Joins equal runs separated by a thin gap (see `thin`) into chains, and anchors every run of
  * a chain that is anchored as a whole. The top of both files is as good a neighbour as a line; the end is not (files
  * end alike: `}`).
  */
@@ -280,7 +298,7 @@ function anchorChains(runs: Run[]): void {
     }
     const chain = [runs[k]!];
     let next = k + 2;
-    while (next < runs.length && runs[next]!.equal && (runs[next - 1]!.removed === 0 || runs[next - 1]!.added === 0)) {
+    while (next < runs.length && runs[next]!.equal && thin(runs[next - 1]!)) {
       chain.push(runs[next]!);
       next += 2;
     }
