@@ -313,7 +313,8 @@ function anchorChains(runs: Run[]): void {
 
 /**
  * Gives new lines that no alignment matched the provenance of a block of recorded lines with the same keys that the
- * alignment left unmatched (a block moved by cut and paste, or by a script). Longest blocks first from the top.
+ * alignment left unmatched (a block moved by cut and paste, or by a script), when the block's AI lines are evidence
+ * enough (see `movable`).
  */
 function carryMoves(
   oldKeys: readonly string[],
@@ -324,14 +325,60 @@ function carryMoves(
   newUsed: Uint8Array,
   out: LineProvenance[],
 ): void {
+  // Without the new text (line hashes only), a block cannot be judged: nothing moves.
+  if (newLines === undefined) return;
+  const moves = findMoves(oldKeys, newKeys, oldUsed, newUsed, (j) => isAi(oldProv[j]!), (oldAt, newAt, len) =>
+    movable(newLines, newAt, len, (k) => isAi(oldProv[oldAt + k]!)),
+  );
+  for (const [oldAt, newAt, len] of moves) {
+    for (let k = 0; k < len; k++) out[newAt + k] = newKeys[newAt + k] === '' ? HUMAN : oldProv[oldAt + k]!;
+  }
+}
+
+/**
+ * The lines of `newText` that are lines of `oldText` moved elsewhere (new line index → old line index): blocks the
+ * line diff leaves unmatched on both sides, found unchanged, with two non-blank lines and a distinctive one or three
+ * with words. An edit that moves a person's code moves their lines; it does not write them.
+ */
+export function movedLines(oldText: readonly string[], newText: readonly string[]): Map<number, number> {
+  const moved = new Map<number, number>();
+  const parts = diffArrays(oldText.slice(), newText.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  if (!parts) return moved;
+  const oldUsed = new Uint8Array(oldText.length);
+  const newUsed = new Uint8Array(newText.length);
+  let o = 0;
+  let n = 0;
+  for (const part of parts) {
+    if (part.removed) o += part.count;
+    else if (part.added) n += part.count;
+    else for (let k = 0; k < part.count; k++) (oldUsed[o++] = 1), (newUsed[n++] = 1);
+  }
+  const moves = findMoves(oldText, newText, oldUsed, newUsed, () => true, (_, newAt, len) => movable(newText, newAt, len, () => true));
+  for (const [oldAt, newAt, len] of moves) for (let k = 0; k < len; k++) moved.set(newAt + k, oldAt + k);
+  return moved;
+}
+
+/**
+ * Blocks `[oldAt, newAt, length]` of new lines not yet used that equal, key for key, old lines not yet used (the
+ * first an `eligible` non-blank one), longest first from the top, each `accept`ed; marks them used.
+ */
+function findMoves(
+  oldKeys: readonly string[],
+  newKeys: readonly string[],
+  oldUsed: Uint8Array,
+  newUsed: Uint8Array,
+  eligible: (oldAt: number) => boolean,
+  accept: (oldAt: number, newAt: number, len: number) => boolean,
+): [number, number, number][] {
   const places = new Map<string, number[]>();
   for (let j = 0; j < oldKeys.length; j++) {
-    if (oldUsed[j] || !isAi(oldProv[j]!) || oldKeys[j] === '') continue;
+    if (oldUsed[j] || oldKeys[j] === '' || !eligible(j)) continue;
     const list = places.get(oldKeys[j]!);
     if (list) list.push(j);
     else places.set(oldKeys[j]!, [j]);
   }
-  if (places.size === 0) return;
+  const found: [number, number, number][] = [];
+  if (places.size === 0) return found;
   let budget = MOVE_BUDGET;
   for (let i = 0; i < newKeys.length && budget > 0; i++) {
     if (newUsed[i]) continue;
@@ -351,27 +398,26 @@ function carryMoves(
         bestAt = j;
       }
     }
-    if (bestAt < 0 || !movable(oldKeys, oldProv, newLines, bestAt, i, best)) continue;
+    if (bestAt < 0 || !accept(bestAt, i, best)) continue;
     for (let k = 0; k < best; k++) {
       oldUsed[bestAt + k] = 1;
       newUsed[i + k] = 1;
-      out[i + k] = newKeys[i + k] === '' ? HUMAN : oldProv[bestAt + k]!;
     }
+    found.push([bestAt, i, best]);
     i += best - 1;
   }
+  return found;
 }
 
-/** Whether a block found at a new place is evidence enough of a move (see `carry`); judged on the new text when given. */
-function movable(oldKeys: readonly string[], oldProv: readonly LineProvenance[], newLines: readonly string[] | undefined, oldAt: number, newAt: number, len: number): boolean {
-  // Without the new text (line hashes only), a block cannot be judged: nothing moves.
-  if (newLines === undefined) return false;
+/** Whether a block of `len` lines at `newAt` of `newLines` is evidence enough of a move, counting the lines `counts` picks. */
+function movable(newLines: readonly string[], newAt: number, len: number, counts: (k: number) => boolean): boolean {
   let nonBlank = 0;
   let worded = 0;
   let telling = false;
   for (let k = 0; k < len; k++) {
-    if (oldKeys[oldAt + k] === '' || !isAi(oldProv[oldAt + k]!)) continue;
-    nonBlank++;
     const line = newLines[newAt + k] ?? '';
+    if (line === '' || !counts(k)) continue;
+    nonBlank++;
     if (substantive(line)) worded++;
     if (distinctive(line)) telling = true;
   }

@@ -122,6 +122,17 @@ describe('line authors carried across changes made outside the editor, through a
     assert.deepEqual(blameKinds(repo, 'src/config.ts'), ['human', 'human', 'mixed', 'ai']);
   });
 
+  it("leaves a person's function an agent only moved theirs", () => {
+    const a = 'export function total(items) {\n  return items.reduce((s, i) => s + i.price, 0);\n}\n';
+    const b = 'export function count(items) {\n  return items.length;\n}\n';
+    writeFile(repo, 'src/cart.ts', `${a}\n${b}`);
+    commitAll(repo, 'Cart by hand');
+    agentWrites(repo, 'src/cart.ts', `${b}\n${a}// prices are in cents\n`);
+    commitAll(repo, 'Count first');
+    assert.deepEqual(blameKinds(repo, 'src/cart.ts'), ['human', 'human', 'human', 'human', 'human', 'human', 'human', 'ai']);
+    assert.deepEqual(noteRanges(repo, 'src/cart.ts'), [[8, 8]]);
+  });
+
   it("makes an agent's rewrite of a person's TODO into more lines of code AI, not mixed", () => {
     const py = 'def total(items):\n    # TODO\n    pass\n\n\ndef other():\n    return 1\n';
     writeFile(repo, 'app.py', py);
