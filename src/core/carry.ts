@@ -138,12 +138,13 @@ interface Run {
  * `oldTexts` the texts of old AI lines where known (to tell a touch-up from a rewrite).
  *
  * Unchanged lines (a sequence alignment) are grouped into chains: runs joined by a gap that only deleted or only
- * inserted lines, or touched up a line or two of AI text in place, so their order and neighbours are the recorded ones. A chain carries its lines' provenance, short
- * lines included, when it holds at least three non-blank lines, or two with a human line among them (AI lines still
- * sitting in the person's text), the top of both files counting as one such line, or two at the top; or a distinctive
- * line with at most SMALL_CHANGE lines changed on either side. A lone `}` or two short lines that come back among a
- * person's new text inherit nothing. A block of AI lines found unchanged at a new place (moved) keeps its provenance
- * when it holds two non-blank lines and a distinctive line or three lines with letters: a lone `}` never moves.
+ * inserted lines, or touched up a line or two of AI text in place, so their order and neighbours are the recorded
+ * ones. A chain carries its lines' provenance, short lines included, when it holds at least three non-blank lines, or
+ * two with a human line among them (AI lines still sitting in the person's text), the top of both files counting as
+ * one such line, or two at the top; or a distinctive line with at most SMALL_CHANGE lines changed on either side. A
+ * lone `}` or two short lines that come back among a person's new text inherit nothing. A block of AI lines found
+ * unchanged at a new place (moved) keeps its provenance when it holds two non-blank lines and a distinctive line or
+ * three lines with letters: a lone `}` never moves.
  * A changed line paired with an AI or mixed one next to an anchored chain is `mixed`, or `human` when the old AI
  * text is known and none of it meaningfully remains (a rewrite). Inserted and blank lines are human.
  */
