@@ -339,9 +339,9 @@ function carryMoves(
 /**
  * The lines of `newText` that are lines of `oldText` moved elsewhere (new line index → old line index): blocks the
  * line diff leaves unmatched on both sides, found unchanged, with two non-blank lines and a distinctive one or three
- * with words. An edit that moves a person's code moves their lines; it does not write them.
+ * with words, counting only old lines `eligible` (all by default). An edit that moves code moves its lines' authors.
  */
-export function movedLines(oldText: readonly string[], newText: readonly string[]): Map<number, number> {
+export function movedLines(oldText: readonly string[], newText: readonly string[], eligible: (oldAt: number) => boolean = () => true): Map<number, number> {
   const moved = new Map<number, number>();
   const parts = diffArrays(oldText.slice(), newText.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
   if (!parts) return moved;
@@ -354,7 +354,7 @@ export function movedLines(oldText: readonly string[], newText: readonly string[
     else if (part.added) n += part.count;
     else for (let k = 0; k < part.count; k++) (oldUsed[o++] = 1), (newUsed[n++] = 1);
   }
-  const moves = findMoves(oldText, newText, oldUsed, newUsed, () => true, (_, newAt, len) => movable(newText, newAt, len, () => true));
+  const moves = findMoves(oldText, newText, oldUsed, newUsed, eligible, (oldAt, newAt, len) => movable(newText, newAt, len, (k) => eligible(oldAt + k)));
   for (const [oldAt, newAt, len] of moves) for (let k = 0; k < len; k++) moved.set(newAt + k, oldAt + k);
   return moved;
 }

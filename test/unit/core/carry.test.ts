@@ -159,6 +159,39 @@ describe('carry', () => {
     });
   });
 
+  describe('in the editor', () => {
+    const HUMAN_PART = '// helpers\nexport const one = 1;\nexport const two = 2;\nexport const three = 3;\nexport const four = 4;\n';
+    const BLOCK = 'export function sum(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n';
+    /** A change replacing the whole document, as VS Code may report a reload from disk. */
+    const reload = (t: LineTracker, text: string) => {
+      const n = t.lineCount - 1;
+      const last = t.lineText(n);
+      t.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: n, character: last.length } }, rangeOffset: 0, rangeLength: t.text().length, text }], undefined);
+    };
+
+    it('keeps AI lines AI when a reload from disk brings them moved', () => {
+      const t = new LineTracker(HUMAN_PART);
+      t.applyChanges([{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, rangeOffset: HUMAN_PART.length, rangeLength: 0, text: BLOCK }], CLAUDE);
+      assert.deepEqual(t.lines().map((l) => l.kind).slice(5, 8), ['ai', 'ai', 'ai']);
+      reload(t, BLOCK + HUMAN_PART);
+      assert.deepEqual(t.lines().map((l) => l.kind), ['ai', 'ai', 'ai', 'human', 'human', 'human', 'human', 'human', 'human']);
+      assert.equal(t.text(), BLOCK + HUMAN_PART);
+      // Undo brings back the document and the authors as they were before the reload.
+      t.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } }, rangeOffset: 0, rangeLength: (BLOCK + HUMAN_PART).length, text: HUMAN_PART + BLOCK }], undefined, 'undo');
+      assert.deepEqual(t.lines().map((l) => l.kind).slice(5, 8), ['ai', 'ai', 'ai']);
+    });
+
+    it("leaves a person's lines theirs when they come back moved, and a lone AI `}` moved is theirs", () => {
+      const t = new LineTracker(BLOCK + HUMAN_PART);
+      reload(t, HUMAN_PART + BLOCK);
+      assert.ok(t.lines().every((l) => l.kind === 'human'));
+      const u = new LineTracker('a();\nb();\nc();\nd();\n');
+      u.applyChanges([{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, rangeOffset: 20, rangeLength: 0, text: '}\n' }], CLAUDE);
+      reload(u, '}\na();\nb();\nc();\nd();\n');
+      assert.ok(u.lines().every((l) => l.kind === 'human'));
+    });
+  });
+
   describe('against a model of who wrote each line (property)', () => {
     /** A line of the model: its text, and the index of the recorded line it is (undefined: typed afresh or edited). */
     interface Line {
