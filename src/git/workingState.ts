@@ -53,18 +53,20 @@ export class StateLockTimeoutError extends Error {
   }
 }
 
-const FORMAT = 'ai-provenance/working-state@2';
-/** Entries written by earlier versions: line hashes only, read as before. */
-const FORMAT_1 = 'ai-provenance/working-state@1';
+/**
+ * AI line texts (`texts`) came as an optional field, not as a new format: hooks keep running the CLI they were
+ * installed with, and an earlier version reads an entry with `texts` (it ignores the field) but refuses a new format.
+ */
+const FORMAT = 'ai-provenance/working-state@1';
 /** Characters per line hash in an entry's `hashes` string (48 bits, base64url). */
 const HASH_WIDTH = 8;
-/** AI line texts beyond this many characters in one entry are not kept (its changed AI lines are then `mixed`, as in `@1`). */
+/** AI line texts beyond this many characters in one entry are not kept (its changed AI lines are then `mixed`, as with an earlier version's entry). */
 const MAX_TEXT_CHARS = 2_000_000;
 const LOCK_TIMEOUT_MS = 10_000;
 const STALE_LOCK_MS = 30_000;
 
 interface Entry {
-  readonly format: typeof FORMAT | typeof FORMAT_1;
+  readonly format: typeof FORMAT;
   readonly path: string;
   /** sha1 of the text the entry describes: equal means no re-anchoring is needed. */
   readonly sha1: string;
@@ -75,7 +77,7 @@ interface Entry {
   /** [start, end (exclusive), 'a' | 'm', attribution index]. */
   readonly runs: [number, number, 'a' | 'm', number][];
   /**
-   * The text of every line the runs cover, in run order (absent in `@1` entries): AI text, which the commit will hold
+   * The text of every line the runs cover, in run order (absent from entries of earlier versions): AI text, which the commit will hold
    * anyway; it tells a person's touch-up of an AI line from their rewrite of it. Left out beyond MAX_TEXT_CHARS.
    */
   readonly texts?: string[];
@@ -479,7 +481,7 @@ function provenanceFor(entry: Entry, text: TextFacts): LineProvenance[] {
   return anchoredReanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes), text.lines(), textsOf(entry));
 }
 
-/** The old text of each line an entry's runs cover, by line; undefined for an `@1` entry. */
+/** The old text of each line an entry's runs cover, by line; undefined for an entry without `texts`. */
 function textsOf(entry: Entry): (string | undefined)[] | undefined {
   if (!entry.texts) return undefined;
   const out = new Array<string | undefined>(entry.lineCount);
@@ -517,7 +519,7 @@ function parseEntry(file: string, raw: string): Entry {
     throw new CorruptStateError(file, `not valid JSON (${(err as Error).message})`);
   }
   const e = v as Partial<Entry> | null;
-  if (!e || typeof e !== 'object' || (e.format !== FORMAT && e.format !== FORMAT_1)) throw new CorruptStateError(file, 'unknown format');
+  if (!e || typeof e !== 'object' || e.format !== FORMAT) throw new CorruptStateError(file, 'unknown format');
   if (typeof e.path !== 'string' || typeof e.sha1 !== 'string' || typeof e.hashes !== 'string' || !Number.isInteger(e.lineCount)) {
     throw new CorruptStateError(file, 'missing fields');
   }
@@ -545,7 +547,7 @@ function parseEntry(file: string, raw: string): Entry {
   ) {
     throw new CorruptStateError(file, 'bad line runs');
   }
-  if (e.format === FORMAT && e.texts !== undefined) {
+  if (e.texts !== undefined) {
     const covered = e.runs.reduce((n, r) => n + r[1] - r[0], 0);
     if (!Array.isArray(e.texts) || e.texts.length !== covered || !e.texts.every((t) => typeof t === 'string')) {
       throw new CorruptStateError(file, `texts do not cover the ${covered} lines of its runs`);

@@ -16,7 +16,7 @@ function prov(count: number, ai: readonly [number, number][]): LineProvenance[] 
   return out;
 }
 
-/** `carry` on line texts, as the working state calls it with an `@2` entry (texts of AI lines known). */
+/** `carry` on line texts, as the working state calls it with an entry that holds the texts of its AI lines. */
 function kindsAfter(oldText: string, ai: readonly [number, number][], newText: string, withTexts = true): string[] {
   const a = oldText.split('\n');
   const b = newText.split('\n');
