@@ -1,5 +1,7 @@
 // Merges one agent edit into what is recorded for a file: the agent's lines win, every other line keeps its provenance.
 import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
+import { movedLines } from '../core/carry';
+import { splitLines } from '../core/lines';
 import { changesBetween } from '../core/reanchor';
 import { LineTracker } from '../core/tracker';
 
@@ -20,5 +22,7 @@ export function attributeEdit(
   tracker.applyChanges(changesBetween(before, written), author);
   // What the agent did not write carries no evidence of AI: replayed as a person's edit.
   if (written !== after) tracker.applyChanges(changesBetween(written, after), undefined);
-  return tracker.lines().map((p, i) => (p.kind === 'human' ? (current[i] ?? HUMAN) : p));
+  // Lines the agent only moved keep what is recorded for them: moving a person's code does not make it the agent's.
+  const moved = written === after ? movedLines(splitLines(before), splitLines(after)) : undefined;
+  return tracker.lines().map((p, i) => (p.kind === 'human' || moved?.has(i) ? (current[i] ?? HUMAN) : p));
 }

@@ -1,6 +1,7 @@
 // Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
 import { diffArrays } from 'diff';
 import { HUMAN, type Attribution, type LineProvenance, type TextChange } from './model';
+import { keptParts } from './carry';
 import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
@@ -171,9 +172,12 @@ function refine(at: Cursor, removed: string, added: string, out: TextChange[], d
   if (removed.length + added.length > MAX_CHAR_HUNK || left <= 0) return whole();
   const parts = diffArrays(charTokens(removed), charTokens(added), { maxEditLength: MAX_CHAR_EDITS, timeout: left });
   if (!parts) return whole();
+  // Unchanged characters that are no word nor run of text in common (a space, an `a` of `pass` in new code) are
+  // coincidence: replaced, so that the old authors stay only where their text really remains.
+  const kept = keptParts(removed, added, parts);
   // When little of the old text survives, what does is scattered coincidence, and its old authors must not stay.
-  const kept = parts.reduce((n, p) => (p.added || p.removed ? n : n + p.value.join('').length), 0);
-  if (kept * 2 < removed.length) return whole();
+  const keptLength = parts.reduce((n, p, k) => (kept[k] ? n + p.value.join('').length : n), 0);
+  if (keptLength * 2 < removed.length) return whole();
   let from: Cursor | undefined;
   let text = '';
   const emit = (): void => {
@@ -181,16 +185,16 @@ function refine(at: Cursor, removed: string, added: string, out: TextChange[], d
     from = undefined;
     text = '';
   };
-  for (const part of parts) {
-    if (part.removed || part.added) {
-      from ??= { ...at };
-      if (part.removed) for (const t of part.value) advance(at, t);
-      else text += part.value.join('');
-    } else {
+  parts.forEach((part, k) => {
+    if (kept[k]) {
       emit();
       for (const t of part.value) advance(at, t);
+      return;
     }
-  }
+    from ??= { ...at };
+    if (!part.added) for (const t of part.value) advance(at, t);
+    if (!part.removed) text += part.value.join('');
+  });
   emit();
 }
 

@@ -4,6 +4,7 @@
 // from its characters. Lines live in a chunked store so that a keystroke costs the same in 1k and 100k-line files.
 import { HUMAN, type Attribution, type EditReason, type LineProvenance, type LineRun, type Position, type TextChange } from './model';
 import { hasLineBreak, splitWithEols } from './lines';
+import { movedLines } from './carry';
 import { changesBetween } from './reanchor';
 
 /**
@@ -30,6 +31,8 @@ const BLOCK_MAX = 1024;
 const BLOCK_MIN = 128;
 
 const HISTORY_ENTRIES = 1000;
+/** Events changing more lines than this (before plus after) are not searched for moved AI blocks: the editor waits. */
+const MAX_MOVED_SPAN = 20_000;
 /** Snapshots above this many lines (before plus after) are not kept; undoing such an edit falls back to a plain edit. */
 const SNAPSHOT_LINES = 20_000;
 /** All snapshots together stay under this many lines; the oldest entries go first. */
@@ -712,11 +715,30 @@ export class LineTracker {
       store.replace(head, store.count - tail - head, before);
       throw err;
     }
+    if (code === PERSON) this.keepMoved(before, head, tail);
     this.summary = undefined;
     if (!record) return;
     this.redoStack = [];
     const after = store.slice(head, store.count - tail);
     this.push(this.undoStack, { head, tail, before, after });
+  }
+
+  /**
+   * After a person's event, gives lines of AI blocks it moved unchanged (a reload from disk after a script moved
+   * them, lines moved up or down) their old authorship back: moving a line does not write it. `before` held lines
+   * [head, count - tail) before the event.
+   */
+  private keepMoved(before: readonly Rec[], head: number, tail: number): void {
+    const end = this.store.count - tail;
+    if (before.length < 2 || end - head < 2 || before.length + end - head > MAX_MOVED_SPAN) return;
+    if (!before.some((r) => this.provOf(r).kind !== 'human')) return;
+    const after = this.store.slice(head, end);
+    const moved = movedLines(
+      before.map((r) => r.t),
+      after.map((r) => r.t),
+      (j) => this.provOf(before[j]!).kind !== 'human',
+    );
+    for (const [i, j] of moved) this.store.set(head + i, { ...before[j]!, e: after[i]!.e });
   }
 
   /** One change covering a whole non-empty document: how VS Code may report a reload from disk. */

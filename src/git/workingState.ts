@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
 import { HUMAN } from '../core/model';
 import { splitLines } from '../core/lines';
-import type * as Diff from 'diff';
+import type * as Carry from '../core/carry';
 import { fromRepoPath, stateDir, type Repo } from './repo';
 
 export class CorruptStateError extends Error {
@@ -53,9 +53,15 @@ export class StateLockTimeoutError extends Error {
   }
 }
 
+/**
+ * AI line texts (`texts`) came as an optional field, not as a new format: hooks keep running the CLI they were
+ * installed with, and an earlier version reads an entry with `texts` (it ignores the field) but refuses a new format.
+ */
 const FORMAT = 'ai-provenance/working-state@1';
 /** Characters per line hash in an entry's `hashes` string (48 bits, base64url). */
 const HASH_WIDTH = 8;
+/** AI line texts beyond this many characters in one entry are not kept (its changed AI lines are then `mixed`, as with an earlier version's entry). */
+const MAX_TEXT_CHARS = 2_000_000;
 const LOCK_TIMEOUT_MS = 10_000;
 const STALE_LOCK_MS = 30_000;
 
@@ -70,6 +76,11 @@ interface Entry {
   readonly attributions: Attribution[];
   /** [start, end (exclusive), 'a' | 'm', attribution index]. */
   readonly runs: [number, number, 'a' | 'm', number][];
+  /**
+   * The text of every line the runs cover, in run order (absent from entries of earlier versions): AI text, which the commit will hold
+   * anyway; it tells a person's touch-up of an AI line from their rewrite of it. Left out beyond MAX_TEXT_CHARS.
+   */
+  readonly texts?: string[];
 }
 
 export class WorkingState {
@@ -447,7 +458,9 @@ function buildEntry(repoPath: string, text: TextFacts, lines: readonly LineProve
     else runs.push([i, i + 1, k, a]);
   }
   if (runs.length === 0) return undefined;
-  return { format: FORMAT, path: repoPath, sha1: text.sha1(), lineCount: textLines.length, hashes: text.hashes(), attributions, runs };
+  const texts = runs.flatMap(([start, end]) => textLines.slice(start, end));
+  const entry: Entry = { format: FORMAT, path: repoPath, sha1: text.sha1(), lineCount: textLines.length, hashes: text.hashes(), attributions, runs };
+  return texts.reduce((n, t) => n + t.length, 0) > MAX_TEXT_CHARS ? entry : { ...entry, texts };
 }
 
 function expand(entry: Entry): LineProvenance[] {
@@ -465,105 +478,37 @@ function provenanceFor(entry: Entry, text: TextFacts): LineProvenance[] {
     return expand(entry);
   }
   const newHashes = splitHashes(text.hashes(), text.lines().length);
-  return anchoredReanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes), text.lines());
+  return anchoredReanchor(forReanchor(splitHashes(entry.hashes, entry.lineCount)), expand(entry), forReanchor(newHashes), text.lines(), textsOf(entry));
+}
+
+/** The old text of each line an entry's runs cover, by line; undefined for an entry without `texts`. */
+function textsOf(entry: Entry): (string | undefined)[] | undefined {
+  if (!entry.texts) return undefined;
+  const out = new Array<string | undefined>(entry.lineCount);
+  let k = 0;
+  for (const [start, end] of entry.runs) for (let i = start; i < end; i++) out[i] = entry.texts[k++];
+  return out;
 }
 
 function isAi(p: LineProvenance): boolean {
   return p.kind !== 'human';
 }
 
-/** The line diff gives up beyond this many differing lines, or after this long, and no AI line is carried. */
-const MAX_LINE_EDITS = 10_000;
-const LINE_DIFF_MS = 1_000;
-
 /**
- * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored: a run of
- * unchanged lines carries its lines' provenance when it holds at least three non-blank lines, or two with a human
- * line among them (AI lines still sitting in the person's text), the top of both files counting as one such line, or
- * two at the top; a lone AI line at the top, or one distinctive line (see `distinctive`; judged on `newLines`, the
- * new text, when given), anchors its run only with at most SMALL_CHANGE lines changed on either side. A lone `}`, two short lines, or a long line retyped among much new text that happen
- * to come back after the AI text was thrown away inherit nothing; a distinctive AI line a person left as it was keeps
- * its author when they touched up its neighbours. A changed line paired with an AI or mixed one is
- * `mixed` only next to an anchored run; inserted and blank lines are human.
+ * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored (see `carry` in
+ * core/carry): unchanged lines in an unchanged order, blocks of AI lines moved elsewhere, and a changed AI line as
+ * `mixed` only where its old text (`oldTexts`, when known) meaningfully remains. `newLines`: the new text's lines.
  */
 export function anchoredReanchor(
   oldHashes: readonly string[],
   oldProv: readonly LineProvenance[],
   newHashes: readonly string[],
   newLines?: readonly string[],
+  oldTexts?: readonly (string | undefined)[],
 ): LineProvenance[] {
-  const out = new Array<LineProvenance>(newHashes.length).fill(HUMAN);
-  if (!oldProv.some(isAi)) return out;
-  const { diffArrays } = require('diff') as typeof Diff;
-  const parts = diffArrays(oldHashes.slice(), newHashes.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
-  if (!parts) return out;
-  interface Run { readonly equal: boolean; readonly oldAt: number; readonly newAt: number; removed: number; added: number; anchored: boolean; telling?: boolean }
-  const runs: Run[] = [];
-  let oldAt = 0;
-  let newAt = 0;
-  for (const part of parts) {
-    if (part.added || part.removed) {
-      let last = runs[runs.length - 1];
-      if (!last || last.equal) runs.push((last = { equal: false, oldAt, newAt, removed: 0, added: 0, anchored: false }));
-      if (part.removed) {
-        last.removed += part.count;
-        oldAt += part.count;
-      } else {
-        last.added += part.count;
-        newAt += part.count;
-      }
-      continue;
-    }
-    let nonBlank = 0;
-    let human = false;
-    let telling = false;
-    for (let j = 0; j < part.count; j++) {
-      if (oldHashes[oldAt + j] === '') continue;
-      nonBlank++;
-      if (!isAi(oldProv[oldAt + j]!)) human = true;
-      if (newLines !== undefined && distinctive(newLines[newAt + j] ?? '')) telling = true;
-    }
-    // The top of both files is as good a neighbour as a line; the end is not (files end alike: `}`).
-    const top = oldAt === 0 && newAt === 0 ? 1 : 0;
-    const anchored = nonBlank >= 3 || (nonBlank + top >= 2 && human) || (nonBlank >= 2 && top === 1);
-    // A lone AI line at the top is as weak a witness as a distinctive one: a file's first line is often typed
-    // again as it was (an import, a shebang).
-    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored, telling: telling || (top === 1 && nonBlank >= 1) });
-    oldAt += part.count;
-    newAt += part.count;
-  }
-  // A distinctive line anchors its run only where a few lines changed around it (a person's touch-up): where much
-  // changed, it may be a line the person typed again themselves (an import, a `} catch (error) {`).
-  const small = (r: Run | undefined): boolean => r === undefined || (r.removed <= SMALL_CHANGE && r.added <= SMALL_CHANGE);
-  runs.forEach((r, k) => {
-    if (r.equal && !r.anchored && r.telling && small(runs[k - 1]) && small(runs[k + 1])) r.anchored = true;
-  });
-  runs.forEach((r, k) => {
-    if (r.equal) {
-      if (r.anchored) for (let j = 0; j < r.added; j++) out[r.newAt + j] = oldProv[r.oldAt + j]!;
-      return;
-    }
-    if (!runs[k - 1]?.anchored && !runs[k + 1]?.anchored) return;
-    const paired = Math.min(r.removed, r.added);
-    for (let j = 0; j < paired; j++) {
-      const old = oldProv[r.oldAt + j]!;
-      if (isAi(old) && old.attribution && newHashes[r.newAt + j] !== '') out[r.newAt + j] = { kind: 'mixed', attribution: old.attribution };
-    }
-  });
-  return out;
-}
-
-/**
- * A line long enough that a person is not expected to type it again word for word by chance (`return null;`, `}`,
- * `} else {` are not): where it is still in place, it is the AI's own text, whatever happened around it.
- */
-const DISTINCTIVE_LENGTH = 16;
-/** At most this many lines removed and added on each side of a run a distinctive line anchors. */
-const SMALL_CHANGE = 2;
-
-function distinctive(line: string): boolean {
-  const t = line.trim();
-  return t.length >= DISTINCTIVE_LENGTH && /[\p{L}\p{N}]/u.test(t);
+  if (!oldProv.some(isAi)) return new Array<LineProvenance>(newHashes.length).fill(HUMAN);
+  // jsdiff is loaded only when an entry must be re-anchored: a hook whose files are as recorded never needs it.
+  return (require('../core/carry') as typeof Carry).carry(oldHashes, oldProv, newHashes, newLines, oldTexts);
 }
 
 function parseEntry(file: string, raw: string): Entry {
@@ -601,6 +546,12 @@ function parseEntry(file: string, raw: string): Entry {
     )
   ) {
     throw new CorruptStateError(file, 'bad line runs');
+  }
+  if (e.texts !== undefined) {
+    const covered = e.runs.reduce((n, r) => n + r[1] - r[0], 0);
+    if (!Array.isArray(e.texts) || e.texts.length !== covered || !e.texts.every((t) => typeof t === 'string')) {
+      throw new CorruptStateError(file, `texts do not cover the ${covered} lines of its runs`);
+    }
   }
   return e as Entry;
 }

@@ -37,13 +37,66 @@ describe('working state', () => {
   });
 
   it('drops AI lines that were deleted outside the recorder and marks edited ones mixed', async () => {
-    const text = 'a\nb\nc\nd\n';
+    const text = 'a\nconst total = sum(items);\nc\nd\n';
     await state.write('a.ts', text, aiLines(5, [[2, 3]]));
-    const back = await state.read('a.ts', 'a\nB!\nd\n');
+    const back = await state.read('a.ts', 'a\nconst total = sum(items) + tax;\nd\n');
     assert.deepEqual(
       back?.map((l) => l.kind),
       ['human', 'mixed', 'human', 'human'],
     );
+  });
+
+  it('makes an AI line a person retyped from scratch human, and one they touched up mixed', async () => {
+    const text = 'a\nconst total = sum(items);\nc\nd\n';
+    await state.write('a.ts', text, aiLines(5, [[2, 2]]));
+    assert.deepEqual(aiLineNumbers(await state.read('a.ts', 'a\nlet price = 0;\nc\nd\n')), []);
+    assert.deepEqual((await state.read('a.ts', 'a\nconst total = sum(items, 2);\nc\nd\n'))?.[1]?.kind, 'mixed');
+  });
+
+  it('reads entries an earlier version wrote (line hashes only), where a retyped AI line stays mixed', async () => {
+    const text = 'a\nconst total = sum(items);\nc\nd\n';
+    await state.write('a.ts', text, aiLines(5, [[2, 2]]));
+    const entry = JSON.parse(readFileSync(state.entryFile('a.ts'), 'utf8')) as { format: string; texts?: string[] };
+    // The texts are one more field of the format earlier versions read (they ignore fields they do not know).
+    assert.equal(entry.format, 'ai-provenance/working-state@1');
+    assert.deepEqual(entry.texts, ['const total = sum(items);']);
+    delete entry.texts;
+    writeFileSync(state.entryFile('a.ts'), JSON.stringify(entry));
+    assert.deepEqual(aiLineNumbers(await state.read('a.ts', text)), [2]);
+    assert.deepEqual((await state.read('a.ts', 'a\nlet price = 0;\nc\nd\n'))?.[1]?.kind, 'mixed');
+  });
+
+  it('leaves out AI line texts of more than 2 million characters, and then keeps a retyped AI line mixed', async () => {
+    const line = (k: number): string => `export const value${k} = '${'x'.repeat(3000)}';`;
+    const text = Array.from({ length: 700 }, (_, k) => line(k)).join('\n') + '\n';
+    await state.write('big.ts', text, aiLines(701, [[1, 700]]));
+    const entry = JSON.parse(readFileSync(state.entryFile('big.ts'), 'utf8')) as { texts?: string[] };
+    assert.equal(entry.texts, undefined);
+    const back = await state.read('big.ts', text.replace(line(5), 'let fresh = 1;'));
+    assert.equal(back?.[5]?.kind, 'mixed');
+  });
+
+  it('keeps short AI lines AI below AI lines a person deleted outside the recorder', async () => {
+    const text = 'import { x } from "./x";\n\nexport function validate(input) {\n  const errors = [];\n  if (!input.name) errors.push("name");\n  return errors;\n}\n';
+    await state.write('a.ts', text, aiLines(8, [[3, 7]]));
+    assert.deepEqual(aiLineNumbers(await state.read('a.ts', text.replace('  if (!input.name) errors.push("name");\n', ''))), [3, 4, 5, 6]);
+  });
+
+  it('follows a block of AI lines a person moved outside the recorder', async () => {
+    const block = 'function sum(items) {\n  return items.reduce((a, b) => a + b, 0);\n}\n';
+    const rest = '// helpers\nexport const one = 1;\nexport const two = 2;\nexport const three = 3;\nexport const four = 4;\n';
+    await state.write('a.ts', rest + block, aiLines(9, [[6, 8]]));
+    assert.deepEqual(aiLineNumbers(await state.read('a.ts', block + rest)), [1, 2, 3]);
+    // A lone `}` moved elsewhere is not the AI's block.
+    assert.deepEqual(aiLineNumbers(await state.read('a.ts', '}\n' + rest + 'function sum(items) {\n  return items.reduce((a, b) => a + b, 0);\n')), [7, 8]);
+  });
+
+  it('reports an entry whose AI line texts do not match its runs as corrupt', async () => {
+    await state.write('a.ts', 'x\ny\n', aiLines(3, [[1, 2]]));
+    const entry = JSON.parse(readFileSync(state.entryFile('a.ts'), 'utf8')) as { texts: string[] };
+    entry.texts.pop();
+    writeFileSync(state.entryFile('a.ts'), JSON.stringify(entry));
+    await assert.rejects(state.read('a.ts', 'x\n'), (err: unknown) => err instanceof CorruptStateError && /texts do not cover the 2 lines/.test(err.message));
   });
 
   it('never carries AI onto a blank line', async () => {

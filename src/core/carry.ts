@@ -1,0 +1,426 @@
+// Carrying recorded line provenance to a text changed outside the recorder: a sequence alignment of the recorded
+// lines with the new ones, blocks of AI lines moved elsewhere, and whether an edited line still holds its old text.
+import { diffArrays, type ArrayChange } from 'diff';
+import { HUMAN, type LineProvenance } from './model';
+
+/** The line diff gives up beyond this many differing lines, or after this long, and no AI line is carried. */
+const MAX_LINE_EDITS = 10_000;
+const LINE_DIFF_MS = 1_000;
+/** A line at least this long (trimmed, with a letter or digit) is not typed again word for word by chance. */
+const DISTINCTIVE_LENGTH = 16;
+/** At most this many lines removed and added on each side of a run a distinctive line anchors. */
+const SMALL_CHANGE = 2;
+/** Candidate places looked at per new line when looking for a moved block (a file of many `}` stays linear). */
+const MAX_MOVE_CANDIDATES = 64;
+/** Line comparisons all the search for moved blocks of one call may make; beyond, nothing more is taken for moved. */
+const MOVE_BUDGET = 2_000_000;
+/** Lines longer than this are compared as wholes when telling a touch-up from a rewrite. */
+const MAX_COMPARED_LINE = 2_000;
+/** Old times new lines of a changed gap beyond which its lines pair in order instead of by their text. */
+const MAX_PAIR_CHECKS = 2_500;
+/** A line this many character edits away from its old text or more is a rewrite. */
+const MAX_LINE_CHAR_EDITS = 400;
+/** A shared run of at least this many non-blank characters (with a letter or digit) is text that remained, not chance. */
+const MEANINGFUL_RUN = 6;
+
+const WORD = /[\p{L}\p{N}_$]/u;
+const WORDS = /[\p{L}\p{N}_$]+/gu;
+
+/** A line long enough that a person is not expected to type it again word for word by chance. */
+export function distinctive(line: string): boolean {
+  const t = line.trim();
+  return t.length >= DISTINCTIVE_LENGTH && /[\p{L}\p{N}]/u.test(t);
+}
+
+/** A line that says something: not blank, not only punctuation (`}`, `);`). */
+function substantive(line: string): boolean {
+  return /[\p{L}\p{N}]/u.test(line);
+}
+
+function isAi(p: LineProvenance): boolean {
+  return p.kind !== 'human';
+}
+
+/**
+ * For each part of a character diff of `oldText` into `newText`, whether it is an unchanged part that is text which
+ * remained rather than coincidence: it holds a whole word (two characters or more) that is a whole word in both
+ * texts, or a run of MEANINGFUL_RUN non-blank characters with a letter or digit. Changed parts are false.
+ */
+export function meaningfulParts(oldText: string, newText: string, parts: readonly ArrayChange<string>[]): boolean[] {
+  let o = 0;
+  let n = 0;
+  return parts.map((p) => {
+    const seg = p.value.join('');
+    if (p.removed) {
+      o += seg.length;
+      return false;
+    }
+    if (p.added) {
+      n += seg.length;
+      return false;
+    }
+    const ok = meaningfulAt(oldText, o, newText, n, seg);
+    o += seg.length;
+    n += seg.length;
+    return ok;
+  });
+}
+
+function meaningfulAt(oldText: string, o: number, newText: string, n: number, seg: string): boolean {
+  const nonBlank = seg.replace(/\s+/gu, '');
+  if (nonBlank.length >= MEANINGFUL_RUN && /[\p{L}\p{N}]/u.test(nonBlank)) return true;
+  const wordAt = (text: string, i: number): boolean => i >= 0 && i < text.length && WORD.test(text[i]!);
+  for (const m of seg.matchAll(WORDS)) {
+    if (m[0].length < 2) continue;
+    const s = m.index!;
+    const e = s + m[0].length;
+    if (wordAt(oldText, o + s - 1) || wordAt(newText, n + s - 1) || wordAt(oldText, o + e) || wordAt(newText, n + e)) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Which parts of a character diff of `oldText` into `newText` to keep as unchanged: the meaningful ones (see
+ * `meaningfulParts`), and others only on new lines that hold a meaningful one (such a line keeps its old author
+ * anyway; keeping its `;` keeps the change small). Elsewhere a shared space or letter is coincidence, not kept.
+ */
+export function keptParts(oldText: string, newText: string, parts: readonly ArrayChange<string>[]): boolean[] {
+  const meaningful = meaningfulParts(oldText, newText, parts);
+  // The new line (counted in line breaks before it) of each unchanged part's first and last character.
+  const spans: [number, number][] = [];
+  const holds = new Set<number>();
+  let line = 0;
+  parts.forEach((p, k) => {
+    if (p.removed) return;
+    const first = line;
+    for (const t of p.value) if (t === '\n' || t === '\r' || t === '\r\n') line++;
+    const last = p.value.length > 0 && /[\r\n]$/.test(p.value[p.value.length - 1]!) ? line - 1 : line;
+    spans[k] = [first, last];
+    if (meaningful[k]) for (let l = first; l <= last; l++) holds.add(l);
+  });
+  return parts.map((p, k) => {
+    if (p.added || p.removed) return false;
+    if (meaningful[k]) return true;
+    const [first, last] = spans[k]!;
+    for (let l = first; l <= last; l++) if (!holds.has(l)) return false;
+    return true;
+  });
+}
+
+/** Whether `newLine` still holds meaningful text of `oldLine` (a touch-up), rather than being typed anew (a rewrite). */
+export function keepsText(oldLine: string, newLine: string): boolean {
+  if (oldLine.length > MAX_COMPARED_LINE || newLine.length > MAX_COMPARED_LINE) return oldLine.trim() === newLine.trim();
+  const a = Array.from(oldLine);
+  const b = Array.from(newLine);
+  const parts = diffArrays(a, b, { maxEditLength: MAX_LINE_CHAR_EDITS });
+  return parts !== undefined && meaningfulParts(oldLine, newLine, parts).some(Boolean);
+}
+
+interface Run {
+  readonly equal: boolean;
+  readonly oldAt: number;
+  readonly newAt: number;
+  removed: number;
+  added: number;
+  anchored: boolean;
+  nonBlank: number;
+  human: boolean;
+  telling: boolean;
+  top: boolean;
+  /** A changed gap whose every line is an AI line a person touched up in place (keeps some of its text). */
+  touchedUp?: boolean;
+}
+
+/**
+ * Carries provenance from old lines to new ones, keeping it only where the match is anchored. `oldKeys`/`newKeys` are
+ * line texts or line hashes, '' for a blank line; `newLines` the new text's lines (to judge how telling a line is);
+ * `oldTexts` the texts of old AI lines where known (to tell a touch-up from a rewrite).
+ *
+ * Unchanged lines (a sequence alignment) are grouped into chains: runs joined by a gap that only deleted or only
+ * inserted lines, or touched up a line or two of AI text in place, so their order and neighbours are the recorded
+ * ones. A chain carries its lines' provenance, short lines included, when it holds at least three non-blank lines, or
+ * two with a human line among them (AI lines still sitting in the person's text), the top of both files counting as
+ * one such line, or two at the top; or a distinctive line with at most SMALL_CHANGE lines changed on either side. A
+ * lone `}` or two short lines that come back among a person's new text inherit nothing. A block of AI lines found
+ * unchanged at a new place (moved) keeps its provenance when it holds two non-blank lines and a distinctive line or
+ * three lines with letters: a lone `}` never moves.
+ * A changed line paired with an AI or mixed one next to an anchored chain is `mixed`, or `human` when the old AI
+ * text is known and none of it meaningfully remains (a rewrite). Inserted and blank lines are human.
+ */
+export function carry(
+  oldKeys: readonly string[],
+  oldProv: readonly LineProvenance[],
+  newKeys: readonly string[],
+  newLines?: readonly string[],
+  oldTexts?: readonly (string | undefined)[],
+): LineProvenance[] {
+  const out = new Array<LineProvenance>(newKeys.length).fill(HUMAN);
+  if (!oldProv.some(isAi)) return out;
+  const parts = diffArrays(oldKeys.slice(), newKeys.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  if (!parts) return out;
+  const runs = alignRuns(parts, oldKeys, oldProv, newLines);
+
+  // A distinctive line anchors its run only where a few lines changed around it (a person's touch-up): where much
+  // changed, it may be a line the person typed again themselves (an import, a `} catch (error) {`).
+  const small = (r: Run | undefined): boolean => r === undefined || (r.removed <= SMALL_CHANGE && r.added <= SMALL_CHANGE);
+  runs.forEach((r, k) => {
+    if (r.equal && !r.anchored && r.telling && small(runs[k - 1]) && small(runs[k + 1])) r.anchored = true;
+  });
+  if (newLines && oldTexts) {
+    for (const r of runs) {
+      if (r.equal || r.removed !== r.added || r.removed > SMALL_CHANGE) continue;
+      let all = true;
+      for (let j = 0; j < r.removed && all; j++) {
+        const was = oldTexts[r.oldAt + j];
+        all = was !== undefined && isAi(oldProv[r.oldAt + j]!) && keepsText(was, newLines[r.newAt + j] ?? '');
+      }
+      r.touchedUp = all;
+    }
+  }
+  anchorChains(runs);
+
+  const oldUsed = new Uint8Array(oldKeys.length);
+  const newUsed = new Uint8Array(newKeys.length);
+  for (const r of runs) {
+    if (!r.equal) continue;
+    for (let j = 0; j < r.added; j++) {
+      oldUsed[r.oldAt + j] = 1;
+      newUsed[r.newAt + j] = 1;
+      if (r.anchored) out[r.newAt + j] = oldProv[r.oldAt + j]!;
+    }
+  }
+  carryMoves(oldKeys, oldProv, newKeys, newLines, oldUsed, newUsed, out);
+
+  runs.forEach((r, k) => {
+    if (r.equal || (!runs[k - 1]?.anchored && !runs[k + 1]?.anchored)) return;
+    const olds: number[] = [];
+    const news: number[] = [];
+    for (let j = 0; j < r.removed; j++) if (!oldUsed[r.oldAt + j]) olds.push(r.oldAt + j);
+    for (let j = 0; j < r.added; j++) if (!newUsed[r.newAt + j]) news.push(r.newAt + j);
+    for (const [o, at] of pairChanged(olds, news, oldProv, newKeys, newLines, oldTexts)) {
+      out[at] = { kind: 'mixed', attribution: oldProv[o]!.attribution };
+    }
+  });
+  return out;
+}
+
+/**
+ * Which new lines of a changed gap are old AI lines a person edited: `[old, new]` pairs. With the old texts known, a
+ * new line pairs with the next old AI line, in order, whose text it meaningfully keeps (a rewrite pairs with none);
+ * without them (or in a gap too large to compare), the lines pair in order, as an older entry always did.
+ */
+function pairChanged(
+  olds: readonly number[],
+  news: readonly number[],
+  oldProv: readonly LineProvenance[],
+  newKeys: readonly string[],
+  newLines: readonly string[] | undefined,
+  oldTexts: readonly (string | undefined)[] | undefined,
+): [number, number][] {
+  const pairs: [number, number][] = [];
+  const aiOld = (o: number): boolean => isAi(oldProv[o]!) && oldProv[o]!.attribution !== undefined;
+  if (!newLines || !oldTexts || olds.length * news.length > MAX_PAIR_CHECKS) {
+    const paired = Math.min(olds.length, news.length);
+    for (let j = 0; j < paired; j++) if (aiOld(olds[j]!) && newKeys[news[j]!] !== '') pairs.push([olds[j]!, news[j]!]);
+    return pairs;
+  }
+  let from = 0;
+  for (const at of news) {
+    if (newKeys[at] === '') continue;
+    for (let j = from; j < olds.length; j++) {
+      const o = olds[j]!;
+      const was = oldTexts[o];
+      if (!aiOld(o) || was === undefined || !keepsText(was, newLines[at] ?? '')) continue;
+      pairs.push([o, at]);
+      from = j + 1;
+      break;
+    }
+  }
+  return pairs;
+}
+
+/** Equal and changed runs of a line diff, with what each equal run holds. */
+function alignRuns(parts: readonly ArrayChange<string>[], oldKeys: readonly string[], oldProv: readonly LineProvenance[], newLines?: readonly string[]): Run[] {
+  const runs: Run[] = [];
+  let oldAt = 0;
+  let newAt = 0;
+  for (const part of parts) {
+    if (part.added || part.removed) {
+      let last = runs[runs.length - 1];
+      if (!last || last.equal) {
+        last = { equal: false, oldAt, newAt, removed: 0, added: 0, anchored: false, nonBlank: 0, human: false, telling: false, top: false };
+        runs.push(last);
+      }
+      if (part.removed) {
+        last.removed += part.count;
+        oldAt += part.count;
+      } else {
+        last.added += part.count;
+        newAt += part.count;
+      }
+      continue;
+    }
+    let nonBlank = 0;
+    let human = false;
+    let telling = false;
+    for (let j = 0; j < part.count; j++) {
+      if (oldKeys[oldAt + j] === '') continue;
+      nonBlank++;
+      if (!isAi(oldProv[oldAt + j]!)) human = true;
+      if (newLines !== undefined && distinctive(newLines[newAt + j] ?? '')) telling = true;
+    }
+    // A lone AI line at the top is as weak a witness as a distinctive one: a file's first line is often typed
+    // again as it was (an import, a shebang).
+    const top = oldAt === 0 && newAt === 0;
+    runs.push({ equal: true, oldAt, newAt, removed: part.count, added: part.count, anchored: false, nonBlank, human, telling: telling || (top && nonBlank >= 1), top });
+    oldAt += part.count;
+    newAt += part.count;
+  }
+  return runs;
+}
+
+/** A gap that keeps the order of the lines around it: it only deleted, only inserted, or touched up AI lines in place. */
+function thin(gap: Run): boolean {
+  return gap.removed === 0 || gap.added === 0 || gap.touchedUp === true;
+}
+
+/**
+ * Joins equal runs separated by a thin gap (see `thin`) into chains, and anchors every run of
+ * a chain that is anchored as a whole. The top of both files is as good a neighbour as a line; the end is not (files
+ * end alike: `}`).
+ */
+function anchorChains(runs: Run[]): void {
+  let k = 0;
+  while (k < runs.length) {
+    if (!runs[k]!.equal) {
+      k++;
+      continue;
+    }
+    const chain = [runs[k]!];
+    let next = k + 2;
+    while (next < runs.length && runs[next]!.equal && thin(runs[next - 1]!)) {
+      chain.push(runs[next]!);
+      next += 2;
+    }
+    const nonBlank = chain.reduce((n, r) => n + r.nonBlank, 0);
+    const human = chain.some((r) => r.human);
+    const top = chain[0]!.top ? 1 : 0;
+    const anchored = chain.some((r) => r.anchored) || nonBlank >= 3 || (nonBlank + top >= 2 && human) || (nonBlank >= 2 && top === 1);
+    if (anchored) for (const r of chain) r.anchored = true;
+    k = next - 1;
+  }
+}
+
+/**
+ * Gives new lines that no alignment matched the provenance of a block of recorded lines with the same keys that the
+ * alignment left unmatched (a block moved by cut and paste, or by a script), when the block's AI lines are evidence
+ * enough (see `movable`).
+ */
+function carryMoves(
+  oldKeys: readonly string[],
+  oldProv: readonly LineProvenance[],
+  newKeys: readonly string[],
+  newLines: readonly string[] | undefined,
+  oldUsed: Uint8Array,
+  newUsed: Uint8Array,
+  out: LineProvenance[],
+): void {
+  // Without the new text (line hashes only), a block cannot be judged: nothing moves.
+  if (newLines === undefined) return;
+  const moves = findMoves(oldKeys, newKeys, oldUsed, newUsed, (j) => isAi(oldProv[j]!), (oldAt, newAt, len) =>
+    movable(newLines, newAt, len, (k) => isAi(oldProv[oldAt + k]!)),
+  );
+  for (const [oldAt, newAt, len] of moves) {
+    for (let k = 0; k < len; k++) out[newAt + k] = newKeys[newAt + k] === '' ? HUMAN : oldProv[oldAt + k]!;
+  }
+}
+
+/**
+ * The lines of `newText` that are lines of `oldText` moved elsewhere (new line index → old line index): blocks the
+ * line diff leaves unmatched on both sides, found unchanged, with two non-blank lines and a distinctive one or three
+ * with words, counting only old lines `eligible` (all by default). An edit that moves code moves its lines' authors.
+ */
+export function movedLines(oldText: readonly string[], newText: readonly string[], eligible: (oldAt: number) => boolean = () => true): Map<number, number> {
+  const moved = new Map<number, number>();
+  const parts = diffArrays(oldText.slice(), newText.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  if (!parts) return moved;
+  const oldUsed = new Uint8Array(oldText.length);
+  const newUsed = new Uint8Array(newText.length);
+  let o = 0;
+  let n = 0;
+  for (const part of parts) {
+    if (part.removed) o += part.count;
+    else if (part.added) n += part.count;
+    else for (let k = 0; k < part.count; k++) (oldUsed[o++] = 1), (newUsed[n++] = 1);
+  }
+  const moves = findMoves(oldText, newText, oldUsed, newUsed, eligible, (oldAt, newAt, len) => movable(newText, newAt, len, (k) => eligible(oldAt + k)));
+  for (const [oldAt, newAt, len] of moves) for (let k = 0; k < len; k++) moved.set(newAt + k, oldAt + k);
+  return moved;
+}
+
+/**
+ * Blocks `[oldAt, newAt, length]` of new lines not yet used that equal, key for key, old lines not yet used (the
+ * first an `eligible` non-blank one), longest first from the top, each `accept`ed; marks them used.
+ */
+function findMoves(
+  oldKeys: readonly string[],
+  newKeys: readonly string[],
+  oldUsed: Uint8Array,
+  newUsed: Uint8Array,
+  eligible: (oldAt: number) => boolean,
+  accept: (oldAt: number, newAt: number, len: number) => boolean,
+): [number, number, number][] {
+  const places = new Map<string, number[]>();
+  for (let j = 0; j < oldKeys.length; j++) {
+    if (oldUsed[j] || oldKeys[j] === '' || !eligible(j)) continue;
+    const list = places.get(oldKeys[j]!);
+    if (list) list.push(j);
+    else places.set(oldKeys[j]!, [j]);
+  }
+  const found: [number, number, number][] = [];
+  if (places.size === 0) return found;
+  let budget = MOVE_BUDGET;
+  for (let i = 0; i < newKeys.length && budget > 0; i++) {
+    if (newUsed[i]) continue;
+    const candidates = places.get(newKeys[i]!);
+    if (!candidates) continue;
+    let best = 0;
+    let bestAt = -1;
+    let looked = 0;
+    for (const j of candidates) {
+      if (oldUsed[j]) continue;
+      if (++looked > MAX_MOVE_CANDIDATES) break;
+      let len = 0;
+      while (i + len < newKeys.length && j + len < oldKeys.length && !newUsed[i + len] && !oldUsed[j + len] && newKeys[i + len] === oldKeys[j + len]) len++;
+      budget -= len + 1;
+      if (len > best) {
+        best = len;
+        bestAt = j;
+      }
+    }
+    if (bestAt < 0 || !accept(bestAt, i, best)) continue;
+    for (let k = 0; k < best; k++) {
+      oldUsed[bestAt + k] = 1;
+      newUsed[i + k] = 1;
+    }
+    found.push([bestAt, i, best]);
+    i += best - 1;
+  }
+  return found;
+}
+
+/** Whether a block of `len` lines at `newAt` of `newLines` is evidence enough of a move, counting the lines `counts` picks. */
+function movable(newLines: readonly string[], newAt: number, len: number, counts: (k: number) => boolean): boolean {
+  let nonBlank = 0;
+  let worded = 0;
+  let telling = false;
+  for (let k = 0; k < len; k++) {
+    const line = newLines[newAt + k] ?? '';
+    if (line === '' || !counts(k)) continue;
+    nonBlank++;
+    if (substantive(line)) worded++;
+    if (distinctive(line)) telling = true;
+  }
+  return nonBlank >= 2 && (telling || worded >= 3);
+}
