@@ -1,6 +1,8 @@
 // Every scenario of the accuracy corpus.
 import type { Scenario } from '../harness';
 import { scenarios as basic } from './basic';
+import { scenarios as edits } from './edits';
 import { scenarios as finish } from './finish';
+import { scenarios as moved } from './moved';
 
-export const corpus: readonly Scenario[] = [...basic, ...finish];
+export const corpus: readonly Scenario[] = [...basic, ...moved, ...edits, ...finish];
