@@ -2,15 +2,17 @@
 import type { Scenario } from '../harness';
 import { APP } from './basic';
 
-const ROUNDED = ['  return sum;\n', '  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n'] as const;
+const LOOP = '  for (const i of items) sum += i.price;\n';
+/** An agent inserts two lines after the loop (no person text rewritten). */
+const ROUNDED = [LOOP, `${LOOP}  const rounded = Math.round(sum * 100) / 100;\n  if (rounded !== sum) console.warn('rounded');\n`] as const;
 const ROUNDED_FILE = `
   h  | export function total(items) {
   h  |   let sum = 0;
   h  |   for (const i of items) sum += i.price;
   cc |   const rounded = Math.round(sum * 100) / 100;
-  cc |   return rounded;
+  cc |   if (rounded !== sum) console.warn('rounded');
+  h  |   return sum;
   h  | }`;
-const ALL_HUMAN = APP.split('\n').slice(0, -1).map((l) => `h | ${l}`).join('\n');
 
 export const scenarios: Scenario[] = [
   // --- missing after-edit events
@@ -83,7 +85,7 @@ export const scenarios: Scenario[] = [
     initial: { 'src/app.js': APP },
     async run(s) {
       await s.claude.edit('src/app.js', ...ROUNDED, { post: false });
-      s.replace('src/app.js', '  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n', '  return sum.toFixed(2);\n');
+      s.replace('src/app.js', "  const rounded = Math.round(sum * 100) / 100;\n  if (rounded !== sum) console.warn('rounded');\n  return sum;\n", '  return sum.toFixed(2);\n');
       await s.commitAll('fixed');
     },
     expect: {
@@ -324,5 +326,3 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
-
-export { ALL_HUMAN };
