@@ -21,7 +21,7 @@ async function feature(s: Session): Promise<void> {
   await s.commitAll('readme');
 }
 
-function squash(name: string, finish: (s: Session) => Promise<void>): Scenario {
+function squash(name: string, finish: (s: Session) => Promise<void>, subject = 'squashed feature'): Scenario {
   return {
     name: `merge --squash finished with ${name}`,
     classes: ['finish'],
@@ -33,8 +33,40 @@ function squash(name: string, finish: (s: Session) => Promise<void>): Scenario {
       await s.git('branch', '-q', '-D', 'feature');
     },
     expect: { 'src/app.js': FEATURE_FILE },
-    commits: { readme: null, 'squashed feature': '1/1' },
+    commits: { readme: null, [subject]: '1/1' },
   };
+}
+
+/** `cherry-pick -n` of the feature commit onto main, finished by `finish` into a commit with `subject`. */
+function pick(name: string, finish: (s: Session) => Promise<void>, subject: string): Scenario {
+  return {
+    name: `cherry-pick -n finished with ${name}`,
+    classes: ['finish'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await feature(s);
+      await s.git('cherry-pick', '-n', 'feature');
+      await finish(s);
+      await s.git('branch', '-q', '-D', 'feature');
+    },
+    expect: { 'src/app.js': FEATURE_FILE },
+    commits: { readme: null, [subject]: '1/1' },
+  };
+}
+
+/**
+ * The feature commit and a person's commit on main changing the same line; `apply` (git arguments) then stops on the
+ * conflict, which the person resolves keeping both changes.
+ */
+async function conflicting(s: Session, apply: string[]): Promise<void> {
+  await s.git('checkout', '-q', '-b', 'feature');
+  await s.claude.edit('src/app.js', ...FEATURE_EDIT);
+  await s.commitAll('feature: reject negative totals');
+  await s.git('checkout', '-q', 'main');
+  s.replace('src/app.js', '  return sum;\n', '  return sum; // may be negative\n');
+  await s.commitAll('comment');
+  await s.git(...apply).catch(() => undefined);
+  s.write('src/app.js', APP.replace('  return sum;\n', FEATURE_EDIT[1].replace('  return sum;\n', '  return sum; // may be negative\n')));
 }
 
 const AI_THEN_DELETED = async (s: Session): Promise<void> => {
@@ -60,6 +92,7 @@ export const scenarios: Scenario[] = [
     await s.sh('chmod +x ../editor.sh');
     await s.sh('GIT_EDITOR=../editor.sh git commit -q');
   }),
+  squash('a plain commit, the editor being GIT_EDITOR=true (git\'s own message)', (s) => s.git('commit', '-q').then(() => undefined), 'Squashed commit of the following:'),
   squash('commit -m after a person also edited another file', async (s) => {
     s.write('README.md', '# Shop\n\nSums prices.\n');
     await s.git('add', 'README.md');
@@ -114,46 +147,17 @@ export const scenarios: Scenario[] = [
     expect: { 'src/app.js': FEATURE_FILE },
     commits: { readme: null, 'feature: reject negative totals': '1/1' },
   },
-  {
-    name: 'cherry-pick -n then commit -m',
-    classes: ['finish'],
-    initial: { 'src/app.js': APP },
-    async run(s) {
-      await feature(s);
-      await s.git('cherry-pick', '-n', 'feature');
-      await s.commit('picked by hand');
-      await s.git('branch', '-q', '-D', 'feature');
-    },
-    expect: { 'src/app.js': FEATURE_FILE },
-    commits: { readme: null, 'picked by hand': '1/1' },
-  },
-  {
-    name: 'cherry-pick -n then commit -F',
-    classes: ['finish'],
-    initial: { 'src/app.js': APP },
-    async run(s) {
-      await feature(s);
-      await s.git('cherry-pick', '-n', 'feature');
+  pick('commit -m', (s) => s.commit('picked by hand'), 'picked by hand'),
+  pick(
+    'commit -F',
+    async (s) => {
       s.write('../msg.txt', 'picked from a file\n');
       await s.git('commit', '-q', '-F', '../msg.txt');
-      await s.git('branch', '-q', '-D', 'feature');
     },
-    expect: { 'src/app.js': FEATURE_FILE },
-    commits: { readme: null, 'picked from a file': '1/1' },
-  },
-  {
-    name: 'cherry-pick -n then commit --no-edit (GIT_EDITOR=true)',
-    classes: ['finish'],
-    initial: { 'src/app.js': APP },
-    async run(s) {
-      await feature(s);
-      await s.git('cherry-pick', '-n', 'feature');
-      await s.git('commit', '-q', '--no-edit');
-      await s.git('branch', '-q', '-D', 'feature');
-    },
-    expect: { 'src/app.js': FEATURE_FILE },
-    commits: { readme: null, 'feature: reject negative totals': '1/1' },
-  },
+    'picked from a file',
+  ),
+  pick('commit --no-edit (GIT_EDITOR=true)', (s) => s.git('commit', '-q', '--no-edit').then(() => undefined), 'feature: reject negative totals'),
+  pick('a plain commit, the editor being GIT_EDITOR=true', (s) => s.git('commit', '-q').then(() => undefined), 'feature: reject negative totals'),
   {
     name: 'revert --no-edit of the commit that deleted AI lines brings them back as AI',
     classes: ['finish'],
@@ -195,5 +199,56 @@ export const scenarios: Scenario[] = [
         h  | }`,
     },
     commits: { 'reject negative totals': '1/1', 'Revert "reject negative totals"': null },
+  },
+  {
+    name: 'merge --squash of two AI commits by two agents, finished with commit -m',
+    classes: ['finish', 'interleaved'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.git('checkout', '-q', '-b', 'feature');
+      await s.claude.edit('src/app.js', ...FEATURE_EDIT);
+      await s.commitAll('feature: reject negative totals');
+      await s.codex.add('src/app.test.js', "import { total } from './app.js';\nconsole.assert(total([{ price: 2 }]) === 2);\n");
+      await s.commitAll('feature: test');
+      await s.git('checkout', '-q', 'main');
+      await s.git('merge', '--squash', '-q', 'feature');
+      await s.commit('feature with its test');
+      await s.git('branch', '-q', '-D', 'feature');
+    },
+    expect: {
+      'src/app.js': FEATURE_FILE,
+      'src/app.test.js': "cx | import { total } from './app.js';\ncx | console.assert(total([{ price: 2 }]) === 2);",
+    },
+    commits: { 'feature with its test': '3/3' },
+  },
+  {
+    name: 'cherry-pick with a conflict, resolved by the person, --continue with GIT_EDITOR=true',
+    classes: ['finish'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await conflicting(s, ['cherry-pick', 'feature']);
+      await s.git('add', 'src/app.js');
+      await s.git('cherry-pick', '--continue');
+      await s.git('branch', '-q', '-D', 'feature');
+    },
+    expect: {
+      'src/app.js': FEATURE_FILE.replace('h  |   return sum;', 'h  |   return sum; // may be negative'),
+    },
+    commits: { comment: null, 'feature: reject negative totals': '1/1' },
+  },
+  {
+    name: 'merge --squash finished with commit -m after the person resolved a conflict',
+    classes: ['finish'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await conflicting(s, ['merge', '--squash', 'feature']);
+      await s.git('add', 'src/app.js');
+      await s.commit('squashed feature');
+      await s.git('branch', '-q', '-D', 'feature');
+    },
+    expect: {
+      'src/app.js': FEATURE_FILE.replace('h  |   return sum;', 'h  |   return sum; // may be negative'),
+    },
+    commits: { comment: null, 'squashed feature': '1/1' },
   },
 ];
