@@ -225,4 +225,67 @@ export const scenarios: Scenario[] = [
     },
     commits: { version: '2/2' },
   },
+  {
+    name: 'cursor Tab completion inserting one line (afterTabFileEdit with its range)',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      s.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0;\n  // prices are in cents\n');
+      await s.hook('cursor', {
+        ...s.payload('cursor', 'after-tab-file-edit'),
+        file_path: s.abs('src/app.js'),
+        edits: [{ old_string: '', new_string: '  // prices are in cents\n', range: { start_line_number: 3, start_column: 1, end_line_number: 3, end_column: 1 }, old_line: '  for (const i of items) sum += i.price;', new_line: '  // prices are in cents' }],
+      });
+      await s.commitAll('cents comment');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        cu |   // prices are in cents
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { 'cents comment': '1/1' },
+  },
+  {
+    name: 'claude-code Edit with replace_all renaming a variable in person lines: mixed',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.edit('src/app.js', 'sum', 'subtotal', { replaceAll: true });
+      await s.commitAll('rename sum');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        cc~|   let subtotal = 0;
+        cc~|   for (const i of items) subtotal += i.price;
+        cc~|   return subtotal;
+        h  | }`,
+    },
+    commits: { 'rename sum': '3/3' },
+  },
+  {
+    name: 'one agent deletes a line another agent wrote: the other lines keep their authors',
+    classes: ['deleted', 'interleaved'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.gemini.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0;\n  const seen = new Set();\n  const skipped = [];\n');
+      await s.commitAll('track');
+      await s.codex.patch('src/app.js', '  const seen = new Set();\n  const skipped = [];\n', '  const seen = new Set();\n');
+      await s.commitAll('no skipped');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        gm |   const seen = new Set();
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { track: '2/2', 'no skipped': null },
+  },
 ];

@@ -368,4 +368,44 @@ export const scenarios: Scenario[] = [
     },
     commits: { limit: '2/2', 'no clamp': null },
   },
+  {
+    name: 'person inserts a line between committed AI lines: every AI line keeps its author',
+    classes: ['short-lines'],
+    async run(s) {
+      await writeCheck(s);
+      await s.commitAll('check');
+      s.replace('src/check.js', '  return errors;\n', '  errors.sort();\n  return errors;\n');
+      await s.commitAll('sorted');
+    },
+    expect: {
+      'src/check.js': `
+        cc | function check(form) {
+        cc |   const errors = [];
+        cc |   if (!form.name) errors.push('name is required');
+        cc |   if (!form.email) errors.push('email is required');
+        cc |   if (form.age < 0) errors.push('age must not be negative');
+        h  |   errors.sort();
+        cc |   return errors;
+        cc | }`,
+    },
+    commits: { check: '7/7', sorted: null },
+  },
+  {
+    name: 'person rewrites a committed AI line, not committed yet: human in the working tree',
+    classes: ['retype'],
+    initial: { 'src/limit.js': LIMIT },
+    async run(s) {
+      await s.gemini.replace('src/limit.js', ...LIMIT_AI);
+      await s.commitAll('limit');
+      s.replace('src/limit.js', '  const limit = computeLimit(user, plan);\n', '  const limit = user.isAdmin ? Infinity : 10;\n');
+    },
+    expect: {
+      'src/limit.js': `
+        h  | export function limit(user, plan) {
+        h  |   const limit = user.isAdmin ? Infinity : 10;
+        gm |   return Math.max(limit, plan.minimum);
+        h  | }`,
+    },
+    commits: { limit: '2/2' },
+  },
 ];
