@@ -9,8 +9,8 @@ export async function runAccuracy(dist: string, opts: { only?: string; parallel?
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'aip-accuracy-cache-'));
   try {
     const chosen: readonly Scenario[] = opts.only ? corpus.filter((s) => s.name.includes(opts.only!) || s.classes.includes(opts.only as never)) : corpus;
-    // Scenarios wait on git and Node processes most of the time, so a few more than the cores keeps them busy.
-    return await runCorpus(chosen, { dist, cacheDir, keep: opts.keep, parallel: opts.parallel ?? Math.max(2, cpus().length * 2) });
+    // Scenarios wait on git and Node process start-up most of the time: several per core keep the cores busy.
+    return await runCorpus(chosen, { dist, cacheDir, keep: opts.keep, parallel: opts.parallel ?? cpus().length * 4 });
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }

@@ -25,7 +25,8 @@ export interface Figures {
   readonly errors: number;
 }
 
-const touched = (k: string): boolean => k === 'ai' || k === 'mixed';
+/** ai and mixed lines: those an AI wrote at least part of. */
+export const touched = (k: string): boolean => k === 'ai' || k === 'mixed';
 
 /** A ratio as a share; 1 when there is nothing to be wrong about. */
 export function share(r: Ratio): number {
