@@ -1,6 +1,6 @@
 // The scorer's figures on hand-made results, so a wrong figure is not mistaken for a change in the product.
 import * as assert from 'node:assert/strict';
-import type { Kind, LineResult, Scenario, ScenarioResult } from './harness';
+import { parseExpectation, type Kind, type LineResult, type Scenario, type ScenarioResult } from './harness';
 import { formatFailures, score } from './score';
 
 const scenario = (name: string): Scenario => ({ name, classes: ['moved'], run: async () => undefined, expect: {} });
@@ -38,5 +38,16 @@ describe('accuracy scorer', () => {
     assert.match(text, /a\.ts:1 expected ai@claude-code, got human/);
     assert.match(text, /commit "c2": expected AI-Lines none, got 1\/1/);
     assert.doesNotMatch(text, /expected human, got human/);
+  });
+
+  it('reads expected lines: tag, mixed mark, text after one space, empty lines', () => {
+    assert.deepEqual(parseExpectation('\n  h  | a\n  cc |   b\n  gm~|\n  cx | c | d\n'), [
+      { kind: 'human', text: 'a' },
+      { kind: 'ai', agent: 'claude-code', text: '  b' },
+      { kind: 'mixed', agent: 'gemini-cli', text: '' },
+      { kind: 'ai', agent: 'codex', text: 'c | d' },
+    ]);
+    assert.throws(() => parseExpectation('xx | a'), /unknown tag 'xx'/);
+    assert.throws(() => parseExpectation('no bar'), /without '\|'/);
   });
 });
