@@ -17,8 +17,10 @@ async function writeCheck(s: Session): Promise<void> {
   await s.claude.write('src/check.js', CHECK);
 }
 
-const LIMIT = 'export function limit(user, plan) {\n  return 0;\n}\n';
-const LIMIT_AI = ['  return 0;\n', '  const limit = computeLimit(user, plan);\n  return Math.max(limit, plan.minimum);\n'] as const;
+const SIGNATURE = 'export function limit(user, plan) {\n';
+const LIMIT = `${SIGNATURE}}\n`;
+/** The agent fills the empty body: an insertion, so the lines are AI whatever the person does next. */
+const LIMIT_AI = [SIGNATURE, `${SIGNATURE}  const limit = computeLimit(user, plan);\n  return Math.max(limit, plan.minimum);\n`] as const;
 
 export const scenarios: Scenario[] = [
   // --- replacements that change the number of lines
@@ -159,7 +161,7 @@ export const scenarios: Scenario[] = [
     classes: ['edit-committed'],
     initial: { 'src/limit.js': LIMIT },
     async run(s) {
-      await s.codex.patch('src/limit.js', '  return 0;\n', '  return plan.quota * user.seats;\n');
+      await s.codex.patch('src/limit.js', SIGNATURE, `${SIGNATURE}  return plan.quota * user.seats;\n`);
       await s.commitAll('quota');
       s.replace('src/limit.js', '  return plan.quota * user.seats;\n', '  return plan.quota * user.seats; // per seat\n');
       s.replace('src/limit.js', 'export function limit(user, plan) {', 'export function limit(user, plan, now) {');
@@ -178,7 +180,7 @@ export const scenarios: Scenario[] = [
     classes: ['edit-committed'],
     initial: { 'src/limit.js': LIMIT },
     async run(s) {
-      await s.gemini.replace('src/limit.js', '  return 0;\n', '  return Math.min(plan.quota, user.requested ?? plan.quota);\n');
+      await s.gemini.replace('src/limit.js', SIGNATURE, `${SIGNATURE}  return Math.min(plan.quota, user.requested ?? plan.quota);\n`);
       await s.commitAll('requested');
       s.write('NOTES.md', 'limits\n');
       await s.commitAll('notes');
