@@ -3,7 +3,7 @@
 // person's edits written with fs, real git commands; then reads every line back through `ai-provenance blame --json`
 // and the AI-Lines trailer of every commit, and compares them with what a user expects.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -51,7 +51,8 @@ export interface Scenario {
    * The expected kind and agent of every line of these files at the end, one `tag | text` line per file line:
    * tag `h` (human), or an agent code (`cc` claude-code, `cu` cursor, `cx` codex, `gm` gemini-cli) for `ai`, with
    * `~` after it for `mixed`. The text is checked against the file, so a scenario that does not do what it says fails
-   * as a scenario error, not as a product error. Paths are relative to the repository (`../` reaches beside it).
+   * as a scenario error, not as a product error. Paths are relative to the repository (`../` reaches beside it);
+   * every file of the repository at the end must be named.
    */
   readonly expect: Readonly<Record<string, string>>;
   /** The expected AI-Lines trailer value (null: no trailer) of every commit on a branch at the end, by subject. */
@@ -64,6 +65,11 @@ export interface LineTruth {
   readonly kind: Kind;
   readonly agent?: Agent;
   readonly text: string;
+}
+
+/** The expectation of a file every line of which a person wrote. */
+export function human(text: string): string {
+  return text.split(/\r\n|\r|\n/).slice(0, text.endsWith('\n') ? -1 : undefined).map((l) => `h | ${l}`).join('\n');
 }
 
 /** Parses an annotated expectation (see Scenario.expect). */
@@ -401,6 +407,10 @@ export async function runScenario(scenario: Scenario, opts: HarnessOptions): Pro
     await s.git('commit', '-q', '--allow-empty', '-m', 'initial');
     await scenario.run(s);
     s.cwd = repo;
+    // Every file of the repository is checked, so a person's file called AI anywhere counts against precision.
+    const files = (await s.git('ls-files', '--cached', '--others', '--exclude-standard', '-z')).split('\0').filter((f) => f !== '' && existsSync(path.join(repo, f)));
+    const unlisted = files.filter((f) => !(f in scenario.expect));
+    if (unlisted.length > 0) throw new Error(`files without an expectation: ${unlisted.join(', ')}`);
     for (const [rel, annotated] of Object.entries(scenario.expect)) lines.push(...(await readLines(s, rel, annotated)));
     commits.push(...(await readCommits(s, scenario.commits ?? {})));
     return { scenario, lines, commits, hookProblems: s.hookProblems };

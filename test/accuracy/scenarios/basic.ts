@@ -213,9 +213,8 @@ export const scenarios: Scenario[] = [
   {
     name: 'codex Bash generates a file',
     classes: ['shell'],
-    initial: { 'src/.keep': '' },
     async run(s) {
-      await s.codex.bash("printf 'export const VERSION = \"1.2.3\";\\nexport const BUILD = 7;\\n' > src/version.js");
+      await s.codex.bash("mkdir -p src && printf 'export const VERSION = \"1.2.3\";\\nexport const BUILD = 7;\\n' > src/version.js");
       await s.commitAll('version');
     },
     expect: {

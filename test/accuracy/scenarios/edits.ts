@@ -192,6 +192,7 @@ export const scenarios: Scenario[] = [
         h  | export function limit(user, plan) {
         gm~|   return Math.min(plan.quota, user.requested ?? 0);
         h  | }`,
+      'NOTES.md': 'h | limits',
     },
     commits: { requested: '1/1', notes: null, 'default zero': '1/1' },
   },

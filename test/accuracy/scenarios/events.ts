@@ -24,7 +24,7 @@ export const scenarios: Scenario[] = [
       await s.claude.edit('src/app.js', ...ROUNDED, { post: false });
       await s.claude.edit('src/other.js', 'export const other = 1;\n', 'export const other = 2;\n');
     },
-    expect: { 'src/app.js': ROUNDED_FILE },
+    expect: { 'src/app.js': ROUNDED_FILE, 'src/other.js': 'cc~| export const other = 2;' },
   },
   {
     name: 'claude-code PostToolUse never arrives: recorded by ai-provenance status',
@@ -282,9 +282,8 @@ export const scenarios: Scenario[] = [
   {
     name: 'person creates a file while codex Bash generates another',
     classes: ['shell-person'],
-    initial: { 'src/.keep': '' },
     async run(s) {
-      await s.codex.bash("printf 'export const GENERATED = true;\\n' > src/gen.js", () => s.write('src/mine.js', 'export const mine = true;\n'));
+      await s.codex.bash("mkdir -p src && printf 'export const GENERATED = true;\\n' > src/gen.js", () => s.write('src/mine.js', 'export const mine = true;\n'));
       await s.commitAll('gen and mine');
     },
     expect: { 'src/gen.js': 'cx | export const GENERATED = true;', 'src/mine.js': 'h | export const mine = true;' },
@@ -313,7 +312,7 @@ export const scenarios: Scenario[] = [
     classes: ['shell-person'],
     initial: { 'src/app.js': APP },
     async run(s) {
-      await s.claude.bash('git status --short > /dev/null', () => s.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0; // start\n  const seen = new Set();\n'));
+      await s.claude.bash('wc -l src/app.js > /dev/null', () => s.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0; // start\n  const seen = new Set();\n'));
     },
     expect: {
       'src/app.js': `

@@ -1,5 +1,5 @@
 // Finishing a squash, merge, cherry-pick or revert every way git offers: the commit gets the AI lines' trailers.
-import type { Scenario, Session } from '../harness';
+import { human, type Scenario, type Session } from '../harness';
 import { APP } from './basic';
 
 const FEATURE_EDIT = ['  return sum;\n', '  if (sum < 0) throw new RangeError(`negative total ${sum}`);\n  return sum;\n'] as const;
@@ -21,7 +21,7 @@ async function feature(s: Session): Promise<void> {
   await s.commitAll('readme');
 }
 
-function squash(name: string, finish: (s: Session) => Promise<void>, subject = 'squashed feature'): Scenario {
+function squash(name: string, finish: (s: Session) => Promise<void>, subject = 'squashed feature', readme = '# Shop\n'): Scenario {
   return {
     name: `merge --squash finished with ${name}`,
     classes: ['finish'],
@@ -32,7 +32,7 @@ function squash(name: string, finish: (s: Session) => Promise<void>, subject = '
       await finish(s);
       await s.git('branch', '-q', '-D', 'feature');
     },
-    expect: { 'src/app.js': FEATURE_FILE },
+    expect: { 'src/app.js': FEATURE_FILE, 'README.md': human(readme) },
     commits: { readme: null, [subject]: '1/1' },
   };
 }
@@ -49,7 +49,7 @@ function pick(name: string, finish: (s: Session) => Promise<void>, subject: stri
       await finish(s);
       await s.git('branch', '-q', '-D', 'feature');
     },
-    expect: { 'src/app.js': FEATURE_FILE },
+    expect: { 'src/app.js': FEATURE_FILE, 'README.md': human('# Shop\n') },
     commits: { readme: null, [subject]: '1/1' },
   };
 }
@@ -93,11 +93,16 @@ export const scenarios: Scenario[] = [
     await s.sh('GIT_EDITOR=../editor.sh git commit -q');
   }),
   squash('a plain commit, the editor being GIT_EDITOR=true (git\'s own message)', (s) => s.git('commit', '-q').then(() => undefined), 'Squashed commit of the following:'),
-  squash('commit -m after a person also edited another file', async (s) => {
-    s.write('README.md', '# Shop\n\nSums prices.\n');
-    await s.git('add', 'README.md');
-    await s.commit('squashed feature');
-  }),
+  squash(
+    'commit -m after a person also edited another file',
+    async (s) => {
+      s.write('README.md', '# Shop\n\nSums prices.\n');
+      await s.git('add', 'README.md');
+      await s.commit('squashed feature');
+    },
+    'squashed feature',
+    '# Shop\n\nSums prices.\n',
+  ),
   {
     name: 'merge --no-ff: merge commits get no trailers, the AI line stays AI',
     classes: ['finish'],
@@ -106,7 +111,7 @@ export const scenarios: Scenario[] = [
       await feature(s);
       await s.git('merge', '-q', '--no-ff', '-m', 'merge feature', 'feature');
     },
-    expect: { 'src/app.js': FEATURE_FILE },
+    expect: { 'src/app.js': FEATURE_FILE, 'README.md': human('# Shop\n') },
     commits: { readme: null, 'feature: reject negative totals': '1/1', 'merge feature': null },
   },
   {
@@ -144,7 +149,7 @@ export const scenarios: Scenario[] = [
       await s.git('cherry-pick', 'feature');
       await s.git('branch', '-q', '-D', 'feature');
     },
-    expect: { 'src/app.js': FEATURE_FILE },
+    expect: { 'src/app.js': FEATURE_FILE, 'README.md': human('# Shop\n') },
     commits: { readme: null, 'feature: reject negative totals': '1/1' },
   },
   pick('commit -m', (s) => s.commit('picked by hand'), 'picked by hand'),

@@ -1,6 +1,6 @@
 // Everyday flows around the classes: formatters, CRLF, unicode, renames, stash, worktrees, several agents and a
 // person in one file, amend and rebase.
-import type { Scenario, Session } from '../harness';
+import { human, type Scenario, type Session } from '../harness';
 import { APP } from './basic';
 
 const LOOP = '  for (const i of items) sum += i.price;\n';
@@ -306,7 +306,7 @@ export const scenarios: Scenario[] = [
       await s.claude.edit('src/app.js', ...ROUNDED);
       await s.commitAll('round on the side');
     },
-    expect: { '../side/src/app.js': ROUNDED_FILE('cc') },
+    expect: { 'src/app.js': human(APP), '../side/src/app.js': ROUNDED_FILE('cc') },
     commits: { 'round on the side': '2/2' },
   },
   {
@@ -492,7 +492,7 @@ export const scenarios: Scenario[] = [
       await s.git('checkout', '-q', 'feature');
       await s.git('rebase', '-q', 'main');
     },
-    expect: { 'src/app.js': ROUNDED_FILE('cc') },
+    expect: { 'src/app.js': ROUNDED_FILE('cc'), 'README.md': 'h | totals' },
     commits: { readme: null, round: '2/2' },
   },
   {

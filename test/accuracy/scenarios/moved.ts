@@ -1,5 +1,5 @@
 // Class: moved AI code keeps its author, whether moved before its first commit, outside the editor, or later.
-import type { Scenario, Session } from '../harness';
+import { human, type Scenario, type Session } from '../harness';
 
 const MOD = `import { readFileSync } from 'node:fs';
 
@@ -107,6 +107,7 @@ export const scenarios: Scenario[] = [
       await s.commitAll('own module for validate');
     },
     expect: {
+      'src/mod.js': human(MOD),
       'src/validate.js': `
         cc | export function validate(config) {
         cc |   if (typeof config.port !== 'number') throw new TypeError('port must be a number');
@@ -127,7 +128,7 @@ export const scenarios: Scenario[] = [
       await s.commitAll('validate in its own module');
     },
     expect: {
-      'src/mod.js': MOD.split('\n').slice(0, -1).map((l) => `h | ${l}`).join('\n'),
+      'src/mod.js': human(MOD),
       'src/validate.js': `
         cc | export function validate(config) {
         cc |   if (typeof config.port !== 'number') throw new TypeError('port must be a number');
