@@ -2,9 +2,10 @@
 //   1. the Debian packages the tests need (installed when this process may, else one line naming the command)
 //   2. the pure tests (test/unit/core, no git, no processes): seconds; a failure there ends the run at once
 //   3. type check, 4. bundle (dist/, once for the whole run), 5. the .vsix (once, for 6 and 7)
-//   6. the other unit and git tests, 7. the integration suite in a real VS Code, which installs that .vsix
+//   6. the other unit and git tests, 7. the accuracy corpus (test/accuracy: fails below 100% precision or 99% recall),
+//   8. the integration suite in a real VS Code, which installs that .vsix
 // Ends with the time of each phase and one line "N passed, N failed" summing every phase; exits 1 if anything failed
-// or was skipped. `--unit` leaves out 7, `--integration` leaves out 2 and 6.
+// or was skipped. `--unit` leaves out 8, `--integration` leaves out 2, 6 and 7.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -115,6 +116,7 @@ try {
 const built = { AI_PROVENANCE_TEST_BUILT: join(root, 'dist'), AI_PROVENANCE_TEST_VSIX: vsix };
 
 if (only !== '--integration') await mocha('unit and git tests', tiers.rest, built);
+if (only !== '--integration') await mocha('accuracy corpus', ['test/accuracy/score.test.ts', 'test/accuracy/accuracy.test.ts'], built);
 if (only !== '--unit') {
   const r = await timed('integration', () => run(process.execPath, ['scripts/integration.mjs', '--no-build', '--vsix', vsix]));
   const m = r.out.match(/^integration: (\d+) passed, (\d+) failed, (\d+) skipped$/m);

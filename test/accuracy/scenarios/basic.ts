@@ -1,0 +1,290 @@
+// Single agent edits, files agents create, lines deleted, files an agent's command writes.
+import type { Scenario } from '../harness';
+
+export const APP = `export function total(items) {
+  let sum = 0;
+  for (const i of items) sum += i.price;
+  return sum;
+}
+`;
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'claude-code Edit rewriting part of a person line: mixed',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.edit('src/app.js', '  return sum;\n', '  return Math.round(sum);\n');
+      await s.commitAll('round the total');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        h  |   for (const i of items) sum += i.price;
+        cc~|   return Math.round(sum);
+        h  | }`,
+    },
+    commits: { 'round the total': '1/1' },
+  },
+  {
+    name: 'cursor afterFileEdit adding lines, uncommitted',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.cursor.edit('src/app.js', '  let sum = 0;\n', '  let sum = 0;\n  if (!items) return 0;\n');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        cu |   if (!items) return 0;
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }`,
+    },
+  },
+  {
+    name: 'codex apply_patch touching up a person line: mixed',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.codex.patch('src/app.js', '  let sum = 0;\n  for (const i of items) sum += i.price;\n', '  let sum = 0;\n  for (const i of items) sum += i.price * i.quantity;\n');
+      await s.commitAll('count quantities');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        cx~|   for (const i of items) sum += i.price * i.quantity;
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { 'count quantities': '1/1' },
+  },
+  {
+    name: 'gemini-cli replace of two lines, committed with a person line',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.gemini.replace('src/app.js', '  let sum = 0;\n  for (const i of items) sum += i.price;\n', '  const sum = items.reduce((a, i) => a + i.price, 0);\n');
+      s.replace('src/app.js', 'export function total(items) {\n', '// Sum of the prices.\nexport function total(items) {\n');
+      await s.commitAll('reduce');
+    },
+    expect: {
+      'src/app.js': `
+        h  | // Sum of the prices.
+        h  | export function total(items) {
+        gm |   const sum = items.reduce((a, i) => a + i.price, 0);
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { reduce: '1/2' },
+  },
+  {
+    name: 'claude-code MultiEdit, two places',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.multiEdit('src/app.js', [
+        ['export function total(items) {\n', 'export function total(items = []) {\n'],
+        ['  return sum;\n}\n', '  return sum;\n}\n\nexport function count(items = []) {\n  return items.length;\n}\n'],
+      ]);
+      await s.commitAll('count');
+    },
+    expect: {
+      'src/app.js': `
+        cc~| export function total(items = []) {
+        h  |   let sum = 0;
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }
+        h  |
+        cc | export function count(items = []) {
+        cc |   return items.length;
+        cc | }`,
+    },
+    commits: { count: '4/5' },
+  },
+  {
+    name: 'claude-code Write creating a file',
+    classes: ['created'],
+    async run(s) {
+      await s.claude.write('src/util.js', 'export const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));\nexport const sq = (x) => x * x;\n');
+      await s.commitAll('util');
+    },
+    expect: {
+      'src/util.js': `
+        cc | export const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+        cc | export const sq = (x) => x * x;`,
+    },
+    commits: { util: '2/2' },
+  },
+  {
+    name: 'gemini-cli write_file creating a file a person then extends',
+    classes: ['created'],
+    async run(s) {
+      await s.gemini.write('lib/parse.py', 'def parse(text):\n    return [l.strip() for l in text.splitlines()]\n');
+      s.write('lib/parse.py', s.read('lib/parse.py') + '\n\nPARSERS = {"lines": parse}\n');
+      await s.commitAll('parser');
+    },
+    expect: {
+      'lib/parse.py': `
+        gm | def parse(text):
+        gm |     return [l.strip() for l in text.splitlines()]
+        h  |
+        h  |
+        h  | PARSERS = {"lines": parse}`,
+    },
+    commits: { parser: '2/5' },
+  },
+  {
+    name: 'codex apply_patch adding a file',
+    classes: ['created'],
+    async run(s) {
+      await s.codex.add('docs/notes.md', '# Notes\n\nGenerated by the agent.\n');
+      await s.commitAll('notes');
+    },
+    expect: {
+      'docs/notes.md': `
+        cx | # Notes
+        h  |
+        cx | Generated by the agent.`,
+    },
+    commits: { notes: '2/3' },
+  },
+  {
+    name: 'agent deletes lines: the rest stays human, the commit has no AI line',
+    classes: ['deleted'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.edit('src/app.js', '  let sum = 0;\n  for (const i of items) sum += i.price;\n  return sum;\n', '  return 0;\n');
+      await s.commitAll('stub');
+      await s.claude.edit('src/app.js', '  return 0;\n', '');
+      await s.commitAll('empty body');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  | }`,
+    },
+    commits: { stub: '1/1', 'empty body': null },
+  },
+  {
+    name: 'person deletes AI lines in the middle: the other AI lines keep their author',
+    classes: ['deleted'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.edit('src/app.js', '  return sum;\n', '  const rounded = Math.round(sum);\n  const checked = Number.isFinite(rounded) ? rounded : 0;\n  return checked;\n');
+      await s.commitAll('checked');
+      s.replace('src/app.js', '  const checked = Number.isFinite(rounded) ? rounded : 0;\n', '');
+      s.replace('src/app.js', '  return checked;\n', '  return rounded;\n');
+      await s.commitAll('simpler');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        h  |   for (const i of items) sum += i.price;
+        cc |   const rounded = Math.round(sum);
+        h  |   return rounded;
+        h  | }`,
+    },
+    commits: { checked: '3/3', simpler: null },
+  },
+  {
+    name: 'claude-code Bash sed touching up a person line: mixed',
+    classes: ['shell'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.bash("sed -i 's/let sum = 0;/let sum = 0.0;/' src/app.js");
+      await s.commitAll('float');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        cc~|   let sum = 0.0;
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { float: '1/1' },
+  },
+  {
+    name: 'codex Bash generates a file',
+    classes: ['shell'],
+    async run(s) {
+      await s.codex.bash("mkdir -p src && printf 'export const VERSION = \"1.2.3\";\\nexport const BUILD = 7;\\n' > src/version.js");
+      await s.commitAll('version');
+    },
+    expect: {
+      'src/version.js': `
+        cx | export const VERSION = "1.2.3";
+        cx | export const BUILD = 7;`,
+    },
+    commits: { version: '2/2' },
+  },
+  {
+    name: 'cursor Tab completion inserting one line (afterTabFileEdit with its range)',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      s.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0;\n  // prices are in cents\n');
+      await s.hook('cursor', {
+        ...s.payload('cursor', 'after-tab-file-edit'),
+        file_path: s.abs('src/app.js'),
+        edits: [{ old_string: '', new_string: '  // prices are in cents\n', range: { start_line_number: 3, start_column: 1, end_line_number: 3, end_column: 1 }, old_line: '  for (const i of items) sum += i.price;', new_line: '  // prices are in cents' }],
+      });
+      await s.commitAll('cents comment');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        cu |   // prices are in cents
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { 'cents comment': '1/1' },
+  },
+  {
+    name: 'claude-code Edit with replace_all renaming a variable in person lines: mixed',
+    classes: ['basic'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.edit('src/app.js', 'sum', 'subtotal', { replaceAll: true });
+      await s.commitAll('rename sum');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        cc~|   let subtotal = 0;
+        cc~|   for (const i of items) subtotal += i.price;
+        cc~|   return subtotal;
+        h  | }`,
+    },
+    commits: { 'rename sum': '3/3' },
+  },
+  {
+    name: 'one agent deletes a line another agent wrote: the other lines keep their authors',
+    classes: ['deleted', 'interleaved'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.gemini.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0;\n  const seen = new Set();\n  const skipped = [];\n');
+      await s.commitAll('track');
+      await s.codex.patch('src/app.js', '  const seen = new Set();\n  const skipped = [];\n', '  const seen = new Set();\n');
+      await s.commitAll('no skipped');
+    },
+    expect: {
+      'src/app.js': `
+        h  | export function total(items) {
+        h  |   let sum = 0;
+        gm |   const seen = new Set();
+        h  |   for (const i of items) sum += i.price;
+        h  |   return sum;
+        h  | }`,
+    },
+    commits: { track: '2/2', 'no skipped': null },
+  },
+];
