@@ -24,6 +24,7 @@ Commands:
                               lines added by AI and people, AI share of the code
   report [REV-RANGE] [-o FILE.html]
                               the same as a self-contained HTML report
+  sync [REMOTE]               fetch, join and push the notes by hand
 
 Run 'ai-provenance <command> --help' for a command's options.
 `;
@@ -55,6 +56,8 @@ function load(name: string): Command | undefined {
       return require('./commands/stats').command;
     case 'report':
       return require('./commands/report').command;
+    case 'sync':
+      return require('./commands/sync').command;
     case '_hook':
       return require('./commands/gitHook').command;
     default:

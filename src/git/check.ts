@@ -9,7 +9,8 @@ import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput, 
 import { parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
-import { NOTES_REF } from './notes';
+import { NOTES_REF, readNotes, trackingRefs } from './notes';
+import { discoverRepo } from './repo';
 
 export { NOTES_REF };
 
@@ -86,6 +87,8 @@ interface RawCommit {
   readonly note: string;
 }
 
+type ListedCommit = Omit<RawCommit, 'note'>;
+
 /** The default range: what this branch has that its upstream does not, or the last commit when there is no upstream. */
 export async function defaultRange(cwd: string): Promise<string[]> {
   const up = await git(['rev-parse', '-q', '--verify', '@{upstream}'], { cwd, okCodes: [1, 128] });
@@ -99,10 +102,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
   const hasHead = (await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: top, okCodes: [1, 128] })).exitCode === 0;
   const range = opts.range && opts.range.length > 0 ? [...opts.range] : hasHead ? await defaultRange(top) : [];
-  const hasNotes = (await git(['rev-parse', '-q', '--verify', NOTES_REF], { cwd: top, okCodes: [1, 128] })).exitCode === 0;
+  const repo = await discoverRepo(top);
+  const hasNotes = (await git(['rev-parse', '-q', '--verify', NOTES_REF], { cwd: top, okCodes: [1, 128] })).exitCode === 0 || (await trackingRefs(repo)).length > 0;
   if (range.length === 0) return { range, commits: [], problems: [], hasNotes };
 
-  const raw = await listCommits(top, range);
+  const listed = await listCommits(top, range);
+  // The clone's own notes joined with fetched ones: a note fetched but not merged yet still judges its commit.
+  const notes = await readNotes(repo, listed.map((c) => c.sha));
+  const raw = listed.map((c) => ({ ...c, note: notes.get(c.sha) ?? '' }));
   const bases = raw.length > 0 ? await rangeBase(top, range) : [];
   const problems: string[] = [];
   const configs = await configsAt(top, [...bases, ...raw.map((c) => c.sha)], problems);
@@ -211,12 +218,12 @@ async function topLevel(cwd: string): Promise<string> {
   throw new CheckUsageError(`${cwd}: not inside a git working tree`);
 }
 
-async function listCommits(cwd: string, range: readonly string[]): Promise<RawCommit[]> {
+async function listCommits(cwd: string, range: readonly string[]): Promise<ListedCommit[]> {
   let out: string;
   try {
     out = (
       await git(
-        ['log', '-z', '--reverse', `--notes=${NOTES_REF}`, '--format=%H%x00%an%x00%ae%x00%B%x00%N', '--end-of-options', ...range, '--'],
+        ['log', '-z', '--reverse', '--no-notes', '--format=%H%x00%an%x00%ae%x00%B', '--end-of-options', ...range, '--'],
         { cwd },
       )
     ).stdout;
@@ -224,11 +231,11 @@ async function listCommits(cwd: string, range: readonly string[]): Promise<RawCo
     if (err instanceof GitError) throw new CheckUsageError(`${range.join(' ')}: not a valid revision range (${err.stderr.split('\n').find((l) => l.trim()) ?? 'git log failed'})`);
     throw err;
   }
-  // Five NUL-terminated fields per commit; neither messages nor notes can hold a NUL.
+  // Four NUL-terminated fields per commit; a message cannot hold a NUL.
   const fields = out.split('\0');
-  const commits: RawCommit[] = [];
-  for (let i = 0; i + 4 < fields.length; i += 5) {
-    commits.push({ sha: fields[i], name: fields[i + 1], email: fields[i + 2], message: fields[i + 3], note: fields[i + 4] });
+  const commits: ListedCommit[] = [];
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    commits.push({ sha: fields[i]!, name: fields[i + 1]!, email: fields[i + 2]!, message: fields[i + 3]! });
   }
   return commits;
 }
