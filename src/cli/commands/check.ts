@@ -3,6 +3,7 @@ import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { checkExitCode, checkReport, CheckUsageError, NOTES_REF, runCheck, type CheckedFile, type CheckResult, type CommitCheck } from '../../git/check';
 import { terminalText } from '../../core/terminalText';
 import { toSarif } from '../../git/sarif';
+import { trackingRef } from '../../git/notes';
 import type { PolicyFinding } from '../../core/policy';
 
 const HELP = `Usage: ai-provenance check [REV-RANGE...] [--format text|json|sarif]
@@ -28,8 +29,9 @@ Options:
                              GitHub code scanning (upload it with
                              github/codeql-action/upload-sarif)
 
-In CI, fetch the notes first, or only trailers can be judged:
-  git fetch origin '${NOTES_REF}:${NOTES_REF}'
+In CI, fetch the notes first, or only trailers can be judged (notes fetched
+into refs/notes/remotes/<remote>/ai-provenance count as well as your own):
+  git fetch origin '+${NOTES_REF}:${trackingRef('origin')}'
 
 A note that cannot be read (malformed, a path outside the repository, over
 the size limit) is reported, and its commit is judged from its trailers; the
@@ -78,7 +80,7 @@ export const command: Command = {
     }
     for (const p of result.problems) io.stderr.write(`${terminalText(p)}\n`);
     if (!result.hasNotes && result.commits.length > 0) {
-      io.stderr.write(`ai-provenance check: no ${NOTES_REF} in this clone, judging from trailers only (git fetch origin '${NOTES_REF}:${NOTES_REF}')\n`);
+      io.stderr.write(`ai-provenance check: no ${NOTES_REF} in this clone, judging from trailers only (git fetch origin '+${NOTES_REF}:${trackingRef('origin')}')\n`);
     }
     if (format === 'json') io.stdout.write(`${JSON.stringify(checkReport(result), null, 2)}\n`);
     else if (format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(result, typeof VERSION === "string" ? VERSION : "0.0.0-dev"), null, 2)}\n`);

@@ -2,7 +2,7 @@
 // git fetch/pull brings them in, and nothing one clone wrote is lost to another's.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { syncNotes } from '../../../src/git/notesSync';
@@ -154,6 +154,9 @@ describe('team notes sync', function () {
     assert.ok(noteOn(bob, 'refs/notes/remotes/origin/ai-provenance', annCommit));
     assert.equal(noteOn(bob, NOTES_REF, annCommit), undefined);
     assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code']);
+    const checked = JSON.parse(okCli(bob, 'check', `${annCommit}^!`, '--format', 'json').toString()) as { notesRef: boolean; commits: { source: string; files: { path: string; aiLines: number }[] }[] };
+    assert.equal(checked.notesRef, true);
+    assert.deepEqual(checked.commits.map((c) => [c.source, c.files.map((f) => [f.path, f.aiLines])]), [['note', [['src/ann.ts', 2]]]]);
 
     const bobCommit = aiCommit(bob, 'src/bob.ts', lines(2, 'bob'), '2', 'copilot', 'bob: ai');
     git(bob, 'push', '-q', 'origin', 'main');
@@ -277,6 +280,29 @@ describe('team notes sync', function () {
     assert.equal(ours.length, 1, r.stderr);
     assert.match(ours[0]!, /^ai-provenance: the notes were not pushed to origin \(.*\); your push goes on, 'ai-provenance sync origin' retries$/);
     assert.match(readFileSync(path.join(ann, '.git', 'ai-provenance', 'sync.log'), 'utf8'), /pre-push origin: /);
+  });
+
+  it('a clone whose hooks an earlier version installed keeps committing notes, syncs by hand, and gets the pre-push on a new install', () => {
+    const bare = server();
+    const ann = clone(bare, ANN, { install: false });
+    const old = path.resolve(__dirname, '../../fixtures/hooks/0.1.0-protocol-2');
+    const bodies = path.join(ann, '.git', 'ai-provenance', 'hooks');
+    mkdirSync(bodies, { recursive: true });
+    for (const h of readdirSync(path.join(old, 'body'))) {
+      const fill = (t: string): string => t.replaceAll('@CLI@', cliBundle().cli).replaceAll('@NODE@', process.execPath).replaceAll('@BODY_DIR@', bodies);
+      writeFileSync(path.join(bodies, h), fill(readFileSync(path.join(old, 'body', h), 'utf8')), { mode: 0o755 });
+      writeFileSync(path.join(ann, '.git', 'hooks', h), fill(readFileSync(path.join(old, 'wrapper', h), 'utf8')), { mode: 0o755 });
+    }
+    const first = aiCommit(ann, 'a.ts', lines(2), '1', 'claude-code', 'old hooks');
+    assert.ok(noteOn(ann, NOTES_REF, first), 'the old hooks still write the note');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.equal(noteOn(bare, NOTES_REF, first), undefined, 'no pre-push yet');
+    assert.match(okCli(ann, 'sync'), /^pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, first));
+    assert.match(okCli(ann, 'install'), /^installed: \.git\/hooks\/pre-push$/m);
+    const second = aiCommit(ann, 'b.ts', lines(2), '2', 'copilot', 'new hooks');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, second));
   });
 
   it('a failing pre-push of the user still stops the push, and runs with the pushed refs on stdin', () => {
