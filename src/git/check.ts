@@ -6,7 +6,7 @@ import { CONFIG_FILE, CONFIG_LIMITS, formatProblem, tooLargeMessage, type Compil
 import { compileConfigText, readConfigFile } from './teamConfig';
 import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
 import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
-import { parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
+import { parseTrailers, squashedTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import type { Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
 import { NOTES_REF, readNotes, trackingRefs } from './notes';
@@ -33,7 +33,7 @@ export interface CheckedFile {
 }
 
 /** Where a commit's AI lines were learned from. */
-export type EvidenceSource = 'note' | 'trailers' | 'note+trailers' | 'none';
+export type EvidenceSource = 'note' | 'trailers' | 'none';
 
 export interface CommitCheck {
   readonly commit: string;
@@ -116,21 +116,29 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const commits: CommitCheck[] = [];
   for (const c of raw) {
     const trailers = parseTrailers(c.message);
-    const { files, source, noteProblem } = evidence(c, trailers, problems);
-    const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
+    const { files, own, source, noteProblem, squashed } = evidence(c, trailers, problems);
     const judges = judgesFor(c.sha, bases, configs);
     const signoffs = await commitSignoffs(top, c, bases, configs, judges);
-    const verdict = judge(judges, { files: policyFiles, trailers, author: { name: c.name, email: c.email }, ...(signoffs ? { signoffs } : {}) });
+    const author = { name: c.name, email: c.email };
+    const policyFiles: PolicyFile[] = own.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
+    const verdict = judge(judges, { files: policyFiles, trailers, author, ...(signoffs ? { signoffs } : {}) });
+    // Each commit a server squashed is judged with its own sign-offs (and any the squash commit itself carries).
+    for (const part of squashed) {
+      const v = judge(judges, { files: part.files.map((p) => ({ path: p, aiLines: 1 })), trailers: [...part.trailers, ...trailers], author, ...(signoffs ? { signoffs } : {}) });
+      verdict.violations.push(...v.violations);
+      verdict.warnings.push(...v.warnings);
+    }
+    const found = dedupeFindings(verdict);
     // A note (written later, once the hooks could run again) says what such a commit holds; without one it stays unjudged.
-    const mark = source === 'note' || source === 'note+trailers' ? undefined : trailers.find((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
+    const mark = source === 'note' ? undefined : [...trailers, ...squashed.flatMap((p) => p.trailers)].find((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
     commits.push({
       commit: c.sha,
-      author: { name: c.name, email: c.email },
+      author,
       subject: c.message.split('\n', 1)[0] ?? '',
       source,
       files,
-      violations: verdict.violations,
-      warnings: verdict.warnings,
+      violations: found.violations,
+      warnings: found.warnings,
       ...(mark ? { unjudged: mark.value.trim() || 'the hooks could not run' } : {}),
       ...(noteProblem !== undefined ? { noteProblem } : {}),
     });
@@ -189,19 +197,28 @@ function judgesFor(sha: string, bases: readonly string[], configs: ReadonlyMap<s
   return judges;
 }
 
-/** The union of every judge's findings, the same rule on the same files once; a file that is blocked needs no warning too. */
+/** The union of every judge's findings. */
 function judge(judges: readonly Judge[], input: Omit<PolicyInput, 'config' | 'configName'>): { violations: PolicyFinding[]; warnings: PolicyFinding[] } {
   const violations: PolicyFinding[] = [];
   const warnings: PolicyFinding[] = [];
-  const seen = new Set<string>();
   for (const j of judges) {
     const v = evaluatePolicy({ ...input, config: j.config, ...(j.name ? { configName: j.name } : {}) });
-    for (const f of [...v.violations, ...v.warnings]) {
-      const key = JSON.stringify([f.level, f.rule.paths, f.rule.reason, f.rule.reviewers, f.files]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      (f.level === 'block' ? violations : warnings).push(f);
-    }
+    violations.push(...v.violations);
+    warnings.push(...v.warnings);
+  }
+  return dedupeFindings({ violations, warnings });
+}
+
+/** The same rule on the same files once; a file that is blocked needs no warning too. */
+function dedupeFindings(found: { violations: readonly PolicyFinding[]; warnings: readonly PolicyFinding[] }): { violations: PolicyFinding[]; warnings: PolicyFinding[] } {
+  const violations: PolicyFinding[] = [];
+  const warnings: PolicyFinding[] = [];
+  const seen = new Set<string>();
+  for (const f of [...found.violations, ...found.warnings]) {
+    const key = JSON.stringify([f.level, f.rule.paths, f.rule.reason, f.rule.reviewers, f.files]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    (f.level === 'block' ? violations : warnings).push(f);
   }
   const blocked = new Set(violations.flatMap((f) => f.files));
   return { violations, warnings: warnings.filter((w) => w.files.some((f) => !blocked.has(f))) };
@@ -240,49 +257,76 @@ async function listCommits(cwd: string, range: readonly string[]): Promise<Liste
   return commits;
 }
 
-/** The AI lines of a commit: its note when it has one, plus any critical file its trailers name that the note lacks. */
-function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]): { files: CheckedFile[]; source: EvidenceSource; noteProblem?: string } {
-  const files: CheckedFile[] = [];
-  const named = new Set<string>();
-  let fromNote = false;
+/** The critical files one squashed commit's trailers name, with those trailers (its sign-offs among them). */
+interface SquashedPart {
+  readonly files: readonly string[];
+  readonly trailers: readonly Trailer[];
+}
+
+/**
+ * The AI lines of a commit: its note whenever it has a readable one; otherwise its trailers, and the trailers of the
+ * commits a server squashed into it (they sit in its body, where they no longer count as trailers).
+ */
+function evidence(
+  c: RawCommit,
+  trailers: readonly Trailer[],
+  problems: string[],
+): { files: CheckedFile[]; own: CheckedFile[]; source: EvidenceSource; noteProblem?: string; squashed: SquashedPart[] } {
   let noteProblem: string | undefined;
   if (c.note.trim() !== '') {
     const parsed = parseTraceRecord(c.note);
     if (parsed.ok) {
-      fromNote = true;
+      const files: CheckedFile[] = [];
       for (const f of parsed.files) {
         const spans = mergeSpans(f.runs.map((r) => ({ startLine: r.start + 1, endLine: r.end })));
         const aiLines = spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
-        if (aiLines > 0 && !named.has(f.path)) {
-          files.push({ path: f.path, aiLines, spans });
-          named.add(f.path);
-        }
+        if (aiLines > 0 && !files.some((x) => x.path === f.path)) files.push({ path: f.path, aiLines, spans });
       }
-    } else {
-      // A broken note must not hide AI lines: say so, and judge from the trailers.
-      noteProblem = parsed.error;
-      problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}; the commit is judged from its trailers only`);
+      return { files, own: files, source: 'note', squashed: [] };
+    }
+    // A broken note must not hide AI lines: say so, and judge from the trailers.
+    noteProblem = parsed.error;
+    problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}; the commit is judged from its trailers only`);
+  }
+  const files: CheckedFile[] = [];
+  const named = new Set<string>();
+  const add = (paths: readonly string[]): void => {
+    for (const p of paths) {
+      if (named.has(p)) continue;
+      files.push({ path: p, spans: [] });
+      named.add(p);
+    }
+  };
+  add(criticalPaths(c.sha, trailers, problems));
+  // Judged with the commit's own trailers; the squashed commits' files with theirs.
+  const own = [...files];
+  const squashed: SquashedPart[] = [];
+  for (const part of squashedTrailers(c.message)) {
+    const paths = criticalPaths(c.sha, part, problems);
+    if (paths.length === 0) continue;
+    squashed.push({ files: paths, trailers: part });
+    add(paths);
+  }
+  const source: EvidenceSource = files.length > 0 ? 'trailers' : 'none';
+  return { files, own, source, squashed, ...(noteProblem !== undefined ? { noteProblem } : {}) };
+}
+
+/** The files one trailer block's `AI-Critical` names, unless its `AI-Lines` says there are no AI lines. */
+function criticalPaths(sha: string, trailers: readonly Trailer[], problems: string[]): string[] {
+  if (trailerAiLines(trailers) === 0) return [];
+  const out: string[] = [];
+  for (const t of trailers) {
+    if (t.token.toLowerCase() !== 'ai-critical') continue;
+    for (const p of parsePathList(t.value)) {
+      const bad = notePathProblem(p);
+      if (bad) {
+        problems.push(`commit ${sha}: its AI-Critical trailer names ${JSON.stringify(p)}, ${bad}; left out`);
+        continue;
+      }
+      if (!out.includes(p)) out.push(p);
     }
   }
-  let fromTrailers = false;
-  if (trailerAiLines(trailers) !== 0) {
-    for (const t of trailers) {
-      if (t.token.toLowerCase() !== 'ai-critical') continue;
-      for (const p of parsePathList(t.value)) {
-        if (named.has(p)) continue;
-        const bad = notePathProblem(p);
-        if (bad) {
-          problems.push(`commit ${c.sha}: its AI-Critical trailer names ${JSON.stringify(p)}, ${bad}; left out`);
-          continue;
-        }
-        files.push({ path: p, spans: [] });
-        named.add(p);
-        fromTrailers = true;
-      }
-    }
-  }
-  const source: EvidenceSource = fromNote ? (fromTrailers ? 'note+trailers' : 'note') : fromTrailers ? 'trailers' : 'none';
-  return { files, source, ...(noteProblem !== undefined ? { noteProblem } : {}) };
+  return out;
 }
 
 /** The AI count of `AI-Lines: a/b`; undefined when absent or unreadable (then AI-Critical alone is the evidence). */

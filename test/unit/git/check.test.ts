@@ -309,6 +309,63 @@ describe('check', function () {
       assert.match(r.stdout, /from its trailers/);
     });
 
+    it('judges a commit by its note alone when it has one: trailers naming other critical files do not count', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      // A message reused from another commit (-C) keeps that commit's trailers; the note says what this one holds.
+      aiCommit(repo, { files: { 'docs/a.md': 'x\n' }, ai: { 'docs/a.md': [[1, 1]] }, message: 'Reused message\n\nAI-Lines: 1/1\nAI-Critical: infra/db.tf', trailers: false });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+      const doc = JSON.parse(r.stdout) as JsonOut;
+      assert.equal(r.code, 0, r.stdout);
+      assert.equal(doc.commits[0].source, 'note');
+      assert.deepEqual(doc.commits[0].files.map((f) => f.path), ['docs/a.md']);
+      assert.deepEqual(doc.commits[0].findings.map((f) => [f.level, f.files]), [['warn', ['docs/a.md']]]);
+    });
+
+    describe('a squash commit made on the server (no note; the squashed commits\' trailers in its body)', () => {
+      const squash = (first: string, second: string): string =>
+        `Add the database (#12)\n\n* Add db config\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 2/2\nAI-Critical: infra/db.tf${first}\n\n* Docs\n\nSome words about it.\n\nAI-Lines: 1/1\nAI-Critical: docs/readme.md${second}\n\n---------\n\nCo-authored-by: Sam <sam@example.com>\n`;
+
+      function commitSquash(repo: string, message: string): void {
+        fs.mkdirSync(path.join(repo, 'infra'), { recursive: true });
+        fs.mkdirSync(path.join(repo, 'docs'), { recursive: true });
+        fs.writeFileSync(path.join(repo, 'infra/db.tf'), 'a\nb\n');
+        fs.writeFileSync(path.join(repo, 'docs/readme.md'), 'c\n');
+        git(repo, ['add', '-A']);
+        git(repo, ['commit', '-q', '--no-verify', '-F', '-'], message, authorEnv(DEV));
+      }
+
+      it('finds the AI lines each squashed commit declared, and the violation of the one without a sign-off', async () => {
+        const repo = newRepo();
+        const base = git(repo, ['rev-parse', 'HEAD']).trim();
+        commitSquash(repo, squash('', '\nAI-Reviewed-by: Jane Doe <jane@example.com>'));
+        const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+        assert.equal(r.code, 1, r.stdout);
+        const doc = JSON.parse(r.stdout) as JsonOut;
+        assert.equal(doc.commits[0].source, 'trailers');
+        assert.deepEqual(doc.commits[0].files.map((f) => f.path), ['infra/db.tf', 'docs/readme.md']);
+        assert.deepEqual(doc.commits[0].findings.map((f) => [f.level, f.files]), [['block', ['infra/db.tf']], ['warn', ['docs/readme.md']]]);
+      });
+
+      it('counts the sign-off a squashed commit carried for its own critical files', async () => {
+        const repo = newRepo();
+        const base = git(repo, ['rev-parse', 'HEAD']).trim();
+        commitSquash(repo, squash('\nAI-Reviewed-by: Jane Doe <jane@example.com>', ''));
+        const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+        assert.equal(r.code, 0, r.stdout);
+        assert.deepEqual((JSON.parse(r.stdout) as JsonOut).commits[0].findings.map((f) => f.level), ['warn']);
+      });
+
+      it('reads no trailer out of prose that is not in that shape', async () => {
+        const repo = newRepo();
+        const base = git(repo, ['rev-parse', 'HEAD']).trim();
+        commitSquash(repo, 'Explain trailers\n\nA commit may say\nAI-Critical: infra/db.tf\nin its body.\n\nReviewed in person.\n');
+        const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+        assert.equal(r.code, 0, r.stdout);
+        assert.equal((JSON.parse(r.stdout) as JsonOut).commits[0].source, 'none');
+      });
+    });
+
     it('keeps paths with spaces, commas and unicode intact from the trailer to the SARIF uri', async () => {
       const repo = newRepo();
       const base = git(repo, ['rev-parse', 'HEAD']).trim();
