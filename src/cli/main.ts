@@ -12,7 +12,7 @@ Commands:
                               record lines as AI-written
   status [--json]             AI lines pending in the working tree
   trailers                    print the trailers the staged change would get
-  check [REV-RANGE] [--format text|json|sarif]
+  check [REV-RANGE] [--format text|json|sarif|markdown]
                               the critical-path policy check for CI
   blame FILE [--json]         per-line attribution, committed and uncommitted
   export [REV] --format agent-trace

@@ -7,7 +7,7 @@ import { compileConfigText, readConfigFile } from './teamConfig';
 import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
 import { evaluatePolicy, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
 import { parseTrailers, squashedTrailers, UNJUDGED_TOKEN } from '../core/trailers';
-import type { Trailer } from '../core/model';
+import { agentLabel, type Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
 import { NOTES_REF, readNotes, trackingRefs } from './notes';
 import { discoverRepo } from './repo';
@@ -47,6 +47,17 @@ export interface CommitCheck {
   readonly unjudged?: string;
   /** Why its note could not be read (it is then judged from its trailers alone). */
   readonly noteProblem?: string;
+  /** Its AI lines per `agent[:model]` (from the note; from `Assisted-by`/`AI-Lines` without one), and in all. */
+  readonly share: AiShare;
+  /** Lines it adds (git's numstat), when the check was asked for them. */
+  readonly addedLines?: number;
+}
+
+export interface AiShare {
+  /** AI lines of the commit; a line two agents are recorded for counts once. */
+  readonly total: number;
+  /** Per `agent[:model]`; a line two agents are recorded for counts for each. */
+  readonly byAgent: ReadonlyMap<string, number>;
 }
 
 /**
@@ -77,6 +88,8 @@ export interface CheckOptions {
   readonly cwd: string;
   /** Revision arguments as for `git rev-list`; empty means `@{upstream}..HEAD`, or HEAD alone without an upstream. */
   readonly range?: readonly string[];
+  /** Also count the lines each commit adds (for the AI share of the change). */
+  readonly addedLines?: boolean;
 }
 
 interface RawCommit {
@@ -110,13 +123,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   // The clone's own notes joined with fetched ones: a note fetched but not merged yet still judges its commit.
   const notes = await readNotes(repo, listed.map((c) => c.sha));
   const raw = listed.map((c) => ({ ...c, note: notes.get(c.sha) ?? '' }));
+  const added = opts.addedLines ? await addedLinesOf(top, range) : undefined;
   const bases = raw.length > 0 ? await rangeBase(top, range) : [];
   const problems: string[] = [];
   const configs = await configsAt(top, [...bases, ...raw.map((c) => c.sha)], problems);
   const commits: CommitCheck[] = [];
   for (const c of raw) {
     const trailers = parseTrailers(c.message);
-    const { files, own, source, noteProblem, squashed } = evidence(c, trailers, problems);
+    const { files, own, source, noteProblem, squashed, share } = evidence(c, trailers, problems);
     const judges = judgesFor(c.sha, bases, configs);
     const signoffs = await commitSignoffs(top, c, bases, configs, judges);
     const author = { name: c.name, email: c.email };
@@ -141,6 +155,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       warnings: found.warnings,
       ...(mark ? { unjudged: mark.value.trim() || 'the hooks could not run' } : {}),
       ...(noteProblem !== undefined ? { noteProblem } : {}),
+      share,
+      ...(added ? { addedLines: added.get(c.sha) ?? 0 } : {}),
     });
   }
   return { range, commits, problems, hasNotes };
@@ -271,18 +287,25 @@ function evidence(
   c: RawCommit,
   trailers: readonly Trailer[],
   problems: string[],
-): { files: CheckedFile[]; own: CheckedFile[]; source: EvidenceSource; noteProblem?: string; squashed: SquashedPart[] } {
+): { files: CheckedFile[]; own: CheckedFile[]; source: EvidenceSource; noteProblem?: string; squashed: SquashedPart[]; share: AiShare } {
   let noteProblem: string | undefined;
   if (c.note.trim() !== '') {
     const parsed = parseTraceRecord(c.note);
     if (parsed.ok) {
       const files: CheckedFile[] = [];
+      const byAgent = new Map<string, number>();
       for (const f of parsed.files) {
         const spans = mergeSpans(f.runs.map((r) => ({ startLine: r.start + 1, endLine: r.end })));
         const aiLines = spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
         if (aiLines > 0 && !files.some((x) => x.path === f.path)) files.push({ path: f.path, aiLines, spans });
+        const perAgent = new Map<string, LineSpan[]>();
+        for (const r of f.runs) {
+          const label = agentLabel(r.attribution);
+          perAgent.set(label, [...(perAgent.get(label) ?? []), { startLine: r.start + 1, endLine: r.end }]);
+        }
+        for (const [label, list] of perAgent) byAgent.set(label, (byAgent.get(label) ?? 0) + lineCount(mergeSpans(list)));
       }
-      return { files, own: files, source: 'note', squashed: [] };
+      return { files, own: files, source: 'note', squashed: [], share: { total: files.reduce((n, f) => n + (f.aiLines ?? 0), 0), byAgent } };
     }
     // A broken note must not hide AI lines: say so, and judge from the trailers.
     noteProblem = parsed.error;
@@ -308,7 +331,8 @@ function evidence(
     add(paths);
   }
   const source: EvidenceSource = files.length > 0 ? 'trailers' : 'none';
-  return { files, own, source, squashed, ...(noteProblem !== undefined ? { noteProblem } : {}) };
+  const share = trailerShare([trailers, ...squashedTrailers(c.message)]);
+  return { files, own, source, squashed, share, ...(noteProblem !== undefined ? { noteProblem } : {}) };
 }
 
 /** The files one trailer block's `AI-Critical` names, unless its `AI-Lines` says there are no AI lines. */
@@ -327,6 +351,42 @@ function criticalPaths(sha: string, trailers: readonly Trailer[], problems: stri
     }
   }
   return out;
+}
+
+/** AI lines per agent from trailer blocks (the commit's own, and squashed commits'): `AI-Lines` counts them, `Assisted-by` names who. */
+function trailerShare(blocks: readonly (readonly Trailer[])[]): AiShare {
+  const byAgent = new Map<string, number>();
+  let total = 0;
+  for (const block of blocks) {
+    const n = trailerAiLines(block) ?? 0;
+    if (n === 0) continue;
+    total += n;
+    const agents = block.filter((t) => t.token.toLowerCase() === 'assisted-by').map((t) => t.value.trim()).filter((v) => v !== '');
+    // Trailers do not say which agent wrote which line: several agents share one row.
+    const label = agents.length > 0 ? [...new Set(agents)].join(' + ') : 'unknown-ai';
+    byAgent.set(label, (byAgent.get(label) ?? 0) + n);
+  }
+  return { total, byAgent };
+}
+
+function lineCount(spans: readonly LineSpan[]): number {
+  return spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
+}
+
+/** Lines each commit of the range adds, from one `git log --numstat` (a merge adds none of its own here). */
+async function addedLinesOf(cwd: string, range: readonly string[]): Promise<Map<string, number>> {
+  const out = (await git(['log', '--no-renames', '--numstat', '--format=%x00%H', '--end-of-options', ...range, '--'], { cwd })).stdout;
+  const added = new Map<string, number>();
+  for (const chunk of out.split('\0').slice(1)) {
+    const [sha, ...rows] = chunk.split('\n');
+    let n = 0;
+    for (const row of rows) {
+      const m = /^(\d+)\t/.exec(row);
+      if (m) n += Number(m[1]);
+    }
+    if (sha) added.set(sha.trim(), n);
+  }
+  return added;
 }
 
 /** The AI count of `AI-Lines: a/b`; undefined when absent or unreadable (then AI-Critical alone is the evidence). */

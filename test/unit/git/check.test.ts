@@ -518,6 +518,61 @@ describe('check', function () {
     });
   });
 
+  describe('--format markdown', () => {
+    const HOSTILE = '<img src=x onerror=alert(1)> [click](https://evil.example) | # not a heading';
+    const hostileConfig = JSON.stringify({
+      critical: [
+        { paths: ['infra/**'], reason: `Prod ${HOSTILE}\n## injected`, level: 'block', reviewers: ['jane@example.com'] },
+        { paths: ['docs/'], reason: 'Public documentation', level: 'warn' },
+      ],
+    });
+
+    /** The text of each cell of each rendered table row (GitHub-flavoured Markdown, as the PR comment is shown). */
+    function rows(html: string): string[][] {
+      const decode = (t: string): string => t.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => decode(c[1]!)));
+    }
+
+    it('shows the AI share per agent and model, the critical files with rule, reason and reviewers, and each violation with its fix', async () => {
+      const { marked } = require('marked') as typeof import('marked');
+      const repo = newRepo(hostileConfig);
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      const odd = `infra/a|b <i>.tf`;
+      aiCommit(repo, { files: { [odd]: 'a\nb\nc\n', 'src/human.ts': '1\n2\n3\n4\n5\n' }, ai: { [odd]: [[1, 2]] }, message: `Infra ${HOSTILE}` });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'markdown');
+      assert.equal(r.code, 1);
+      const html = marked.parse(r.stdout, { async: false });
+      assert.doesNotMatch(html, /<img|<a |<i>|<h[1-6][^>]*>[^<]*(injected|not a heading)/, html);
+      assert.match(html, /<h2[^>]*>AI Provenance: ❌ 1 violation<\/h2>/);
+      const table = rows(html);
+      assert.deepEqual(table.slice(0, 3), [
+        ['Agent', 'Model', 'AI lines', 'Share of added lines'],
+        ['claude-code', 'anthropic/claude-opus-4-5', '2', '25.0 %'],
+        ['All AI', '', '2 of 8', '25.0 %'],
+      ]);
+      assert.deepEqual(table.slice(3), [
+        ['File', 'AI lines', 'Rule', 'Level', 'Reason', 'Allowed reviewers'],
+        [odd, '1–2', '#1 infra/**', 'block', `Prod ${HOSTILE} ## injected`, 'jane@example.com'],
+      ]);
+      const violation = /<h3[^>]*>Violations<\/h3>\s*<ol>\s*<li>([\s\S]*?)<\/li>\s*<\/ol>/.exec(html);
+      assert.ok(violation, html);
+      assert.match(violation[1]!, /needs a sign-off by jane@example\.com/);
+      assert.match(violation[1]!, /<strong>Fix:<\/strong> ask jane@example\.com to review, then add &quot;AI-Reviewed-by: Reviewer Name &lt;jane@example\.com&gt;&quot;/);
+      assert.match(violation[1]!, /<code>git rebase -i [0-9a-f]{12}\^<\/code>/);
+    });
+
+    it('says there are no AI lines and no critical files for a human-only change', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      aiCommit(repo, { files: { 'infra/main.tf': 'by hand\n' }, message: 'By hand' });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'markdown');
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^## AI Provenance: ✅ no violations$/m);
+      assert.match(r.stdout, /^No AI lines in this change\.$/m);
+      assert.match(r.stdout, /### Critical files AI lines touch\n\nNone\.$/m);
+    });
+  });
+
   describe('bad input', () => {
     it('exits 2 with one line for an unknown revision', async () => {
       const repo = newRepo();
@@ -530,7 +585,7 @@ describe('check', function () {
       const repo = newRepo();
       const f = await check(repo, '--format', 'xml');
       assert.equal(f.code, 2);
-      assert.equal(f.stderr, "ai-provenance check: unknown format 'xml': expected text, json or sarif\n");
+      assert.equal(f.stderr, "ai-provenance check: unknown format 'xml': expected text, json, sarif or markdown\n");
       assert.equal((await check(repo, '--bogus')).code, 2);
     });
 
