@@ -220,7 +220,7 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
 /** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
 export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (/couldn't find remote ref/i.test(err)) {
@@ -241,6 +241,38 @@ async function published(repo: Repo, remote: string, tips: readonly string[], ca
   const out = (await git(['rev-list', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout;
   const reachable = new Set(out.split('\n'));
   return candidates.filter((c) => reachable.has(c));
+}
+
+/**
+ * The commits whose note in the clone may replace the remote's: those the remote has no note for, and those where
+ * the clone's note already holds the remote's (their join is the clone's note). A remote note that cannot be joined
+ * stays as it is.
+ */
+async function replaceable(repo: Repo, local: ReadonlyMap<string, string>, remote: ReadonlyMap<string, string>, say: (line: string) => void): Promise<string[]> {
+  const differ = [...local].filter(([c, b]) => remote.get(c) !== b).map(([c]) => c);
+  const both = differ.filter((c) => remote.has(c));
+  if (both.length === 0) return differ;
+  const texts = await readBlobs(repo, both.flatMap((c) => [local.get(c)!, remote.get(c)!]));
+  const keep = new Set<string>();
+  for (const c of both) {
+    const mine = texts.get(local.get(c)!)?.toString('utf8') ?? '';
+    const joined = mergeNoteTexts(mine, texts.get(remote.get(c)!)?.toString('utf8') ?? '');
+    if (joined.ok && joined.text === mine) continue;
+    keep.add(c);
+    say(`kept the remote's note of ${c.slice(0, 12)}: yours does not hold it${joined.ok ? '' : ` (${joined.error})`}`);
+  }
+  return differ.filter((c) => !keep.has(c));
+}
+
+/**
+ * After a push of `pushed` (the remote's notes plus some of the clone's as they are in `mine`), the clone's ref gets
+ * a merge of both with `mine`'s tree, which already holds all of it; the full join runs when the ref moved meanwhile.
+ */
+async function recordPublished(repo: Repo, mine: string, pushed: string, message: string, say: (line: string) => void): Promise<void> {
+  const tree = (await git(['rev-parse', `${mine}^{tree}`], { cwd: repo.root })).stdout.trim();
+  const merged = await commitTree(repo, tree, [mine, pushed], message);
+  const r = await git(['update-ref', '-m', message, NOTES_REF, merged, mine], { cwd: repo.root, okCodes: [128] });
+  if (r.exitCode !== 0) await mergeNotesInto(repo, NOTES_REF, pushed, message, say);
 }
 
 /**
@@ -265,7 +297,7 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       return { pushed: 0, attempts: attempt };
     }
     const [local, remoteNotes] = await Promise.all([notesTree(repo, mine), notesTree(repo, theirs)]);
-    const differ = [...local].filter(([c, b]) => remoteNotes.get(c) !== b).map(([c]) => c);
+    const differ = await replaceable(repo, local, remoteNotes, say);
     const publish = await published(repo, remote, opts.tips ?? [], differ);
     if (publish.length === 0) {
       say(differ.length > 0 ? `nothing to push to ${remote} (${differ.length} note${differ.length === 1 ? ' is' : 's are'} on commits it does not have)` : `nothing to push to ${remote}`);
@@ -283,7 +315,7 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
     });
     if (push.exitCode === 0) {
       await git(['update-ref', '-m', `pushed to ${remote}`, tracking, commit], { cwd: repo.root });
-      await mergeNotesInto(repo, NOTES_REF, commit, message, say);
+      await recordPublished(repo, mine, commit, message, say);
       say(`pushed the notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} to ${remote}`);
       return { pushed: publish.length, attempts: attempt };
     }

@@ -211,6 +211,21 @@ describe('team notes sync', function () {
     assert.equal(git(ann, 'notes', `--ref=${NOTES_REF}`, 'show', base), git(bare, 'notes', `--ref=${NOTES_REF}`, 'show', base));
   });
 
+  it('never replaces a note on the server it cannot join with, and keeps its own', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const base = git(ann, 'rev-parse', 'HEAD').trim();
+    git(bob, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', '{"not": "a trace record"', base);
+    git(bob, 'push', '-q', 'origin', NOTES_REF);
+    git(ann, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', trace(base, 'src/shared.ts', 1, 1, 'codex', 'a'), base);
+    const out = okCli(ann, 'sync');
+    assert.match(out, /could not be joined/);
+    assert.match(out, new RegExp(`^kept the remote's note of ${base.slice(0, 12)}: yours does not hold it`, 'm'));
+    assert.equal(git(bare, 'notes', `--ref=${NOTES_REF}`, 'show', base), '{"not": "a trace record"\n');
+    assert.match(git(ann, 'notes', `--ref=${NOTES_REF}`, 'show', base), /"codex"/);
+  });
+
   it('answers a push race (the server\'s notes change between fetch and push) with fetch, join and retry, losing nothing', async () => {
     const { bare, ann, bob, annCommit, bobCommit } = twoPeoplePushed({ bobShares: true });
     const said: string[] = [];
