@@ -293,15 +293,21 @@ function evidence(
     const parsed = parseTraceRecord(c.note);
     if (parsed.ok) {
       const files: CheckedFile[] = [];
+      const named = new Set<string>();
       const byAgent = new Map<string, number>();
       for (const f of parsed.files) {
         const spans = mergeSpans(f.runs.map((r) => ({ startLine: r.start + 1, endLine: r.end })));
-        const aiLines = spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
-        if (aiLines > 0 && !files.some((x) => x.path === f.path)) files.push({ path: f.path, aiLines, spans });
+        const aiLines = lineCount(spans);
+        if (aiLines > 0 && !named.has(f.path)) {
+          files.push({ path: f.path, aiLines, spans });
+          named.add(f.path);
+        }
         const perAgent = new Map<string, LineSpan[]>();
         for (const r of f.runs) {
           const label = agentLabel(r.attribution);
-          perAgent.set(label, [...(perAgent.get(label) ?? []), { startLine: r.start + 1, endLine: r.end }]);
+          const list = perAgent.get(label);
+          if (list) list.push({ startLine: r.start + 1, endLine: r.end });
+          else perAgent.set(label, [{ startLine: r.start + 1, endLine: r.end }]);
         }
         for (const [label, list] of perAgent) byAgent.set(label, (byAgent.get(label) ?? 0) + lineCount(mergeSpans(list)));
       }
@@ -338,7 +344,7 @@ function evidence(
 /** The files one trailer block's `AI-Critical` names, unless its `AI-Lines` says there are no AI lines. */
 function criticalPaths(sha: string, trailers: readonly Trailer[], problems: string[]): string[] {
   if (trailerAiLines(trailers) === 0) return [];
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const t of trailers) {
     if (t.token.toLowerCase() !== 'ai-critical') continue;
     for (const p of parsePathList(t.value)) {
@@ -347,10 +353,10 @@ function criticalPaths(sha: string, trailers: readonly Trailer[], problems: stri
         problems.push(`commit ${sha}: its AI-Critical trailer names ${JSON.stringify(p)}, ${bad}; left out`);
         continue;
       }
-      if (!out.includes(p)) out.push(p);
+      out.add(p);
     }
   }
-  return out;
+  return [...out];
 }
 
 /** AI lines per agent from trailer blocks (the commit's own, and squashed commits'): `AI-Lines` counts them, `Assisted-by` names who. */
