@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
-import type { Repo } from './repo';
+import { emptyTree, type Repo } from './repo';
 import { git } from './run';
 
 /** The refspec that fetches `remote`'s notes into their tracking ref. */
@@ -58,18 +58,38 @@ async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
 
 const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-/** The notes in a notes commit's tree: commit id → blob id (fan-out folders joined back into the id). */
-async function notesTree(repo: Repo, commit: string | undefined): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (!commit) return out;
-  const text = (await git(['ls-tree', '-r', '-z', '--full-tree', commit], { cwd: repo.root })).stdout;
-  for (const entry of text.split('\0')) {
-    const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/s.exec(entry);
-    if (!m) continue;
-    const id = m[2]!.replace(/\//g, '');
-    if (HEX.test(id)) out.set(id, m[1]!);
+interface NoteEntry {
+  readonly blob: string;
+  /** Where the tree holds it (`<id>`, or `<2 hex>/<rest>` with fan-out). */
+  readonly path: string;
+}
+
+interface NoteChange {
+  readonly a?: NoteEntry;
+  readonly b?: NoteEntry;
+}
+
+/**
+ * The notes that differ between two notes commits (`a` absent: the empty tree), by commit id: git compares the trees
+ * by their hashes, so the cost follows the change, not the number of notes. A note that only moved to another
+ * fan-out folder is no change.
+ */
+async function notesDiff(repo: Repo, a: string | undefined, b: string): Promise<Map<string, NoteChange>> {
+  const out = (await git(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', a ?? emptyTree(repo), b], { cwd: repo.root })).stdout;
+  const fields = out.split('\0');
+  const changes = new Map<string, { a?: NoteEntry; b?: NoteEntry }>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) [A-Z]/.exec(fields[i]!);
+    const file = fields[i + 1]!;
+    const id = file.replace(/\//g, '');
+    if (!m || !HEX.test(id)) continue;
+    const c = changes.get(id) ?? {};
+    if (!/^0+$/.test(m[1]!)) c.a = { blob: m[1]!, path: file };
+    if (!/^0+$/.test(m[2]!)) c.b = { blob: m[2]!, path: file };
+    changes.set(id, c);
   }
-  return out;
+  for (const [id, c] of changes) if (c.a && c.b && c.a.blob === c.b.blob) changes.delete(id);
+  return changes;
 }
 
 /** A scratch folder removed after `fn`, for the temporary index and the joined notes. */
@@ -93,14 +113,20 @@ async function writeBlobs(repo: Repo, texts: readonly string[]): Promise<string[
   });
 }
 
-/** A notes tree holding exactly `entries`, built in a temporary index. */
-async function writeNotesTree(repo: Repo, entries: ReadonlyMap<string, string>): Promise<string> {
+/** `base`'s notes tree (or an empty one) with `changes` (path → blob) written in, through a temporary index. */
+async function treeWith(repo: Repo, base: string | undefined, changes: ReadonlyMap<string, string>): Promise<string> {
   return withScratch(async (dir) => {
     const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
-    const lines = [...entries].map(([commit, blob]) => `100644 blob ${blob}\t${commit.slice(0, 2)}/${commit.slice(2)}\n`).join('');
+    if (base) await git(['read-tree', base], { cwd: repo.root, env });
+    const lines = [...changes].map(([file, blob]) => `100644 blob ${blob}\t${file}\n`).join('');
     await git(['update-index', '--add', '--index-info'], { cwd: repo.root, env, input: lines });
     return (await git(['write-tree'], { cwd: repo.root, env })).stdout.trim();
   });
+}
+
+/** Where a note goes in a tree that does not hold one for `commit` yet (git's own 2/38 fan-out). */
+function newPath(commit: string): string {
+  return `${commit.slice(0, 2)}/${commit.slice(2)}`;
 }
 
 async function commitTree(repo: Repo, tree: string, parents: readonly string[], message: string): Promise<string> {
@@ -110,36 +136,37 @@ async function commitTree(repo: Repo, tree: string, parents: readonly string[], 
 }
 
 /**
- * `base`'s notes with `other`'s joined in: a commit noted on one side keeps its note, one noted differently on both
- * gets their join. Where a pair cannot be joined (a note unreadable), `base`'s note stays and the problem is reported.
+ * What joining `other`'s notes into `base`'s changes, as path → blob in `base`'s tree: a commit only `other` notes
+ * gets its note, one noted differently on both gets their join. Where a pair cannot be joined (a note unreadable),
+ * `base`'s note stays and the problem is reported.
  */
-async function joinNotes(repo: Repo, base: ReadonlyMap<string, string>, other: ReadonlyMap<string, string>, report: (line: string) => void): Promise<{ entries: Map<string, string>; added: number; joined: number }> {
-  const entries = new Map(base);
-  const conflicts: [string, string, string][] = [];
+async function joinChanges(repo: Repo, diff: ReadonlyMap<string, NoteChange>, report: (line: string) => void): Promise<{ changes: Map<string, string>; added: number; joined: number }> {
+  const changes = new Map<string, string>();
+  const conflicts: [string, NoteEntry, NoteEntry][] = [];
   let added = 0;
-  for (const [commit, blob] of other) {
-    const mine = entries.get(commit);
-    if (mine === undefined) {
-      entries.set(commit, blob);
+  for (const [commit, { a, b }] of diff) {
+    if (!b) continue;
+    if (!a) {
+      changes.set(newPath(commit), b.blob);
       added++;
-    } else if (mine !== blob) conflicts.push([commit, mine, blob]);
+    } else conflicts.push([commit, a, b]);
   }
-  if (conflicts.length === 0) return { entries, added, joined: 0 };
-  const texts = await readBlobs(repo, conflicts.flatMap(([, a, b]) => [a, b]));
-  const joinedFor: string[] = [];
+  if (conflicts.length === 0) return { changes, added, joined: 0 };
+  const texts = await readBlobs(repo, conflicts.flatMap(([, a, b]) => [a.blob, b.blob]));
+  const joinedAt: string[] = [];
   const joinedTexts: string[] = [];
   for (const [commit, a, b] of conflicts) {
-    const r = mergeNoteTexts(texts.get(a)?.toString('utf8') ?? '', texts.get(b)?.toString('utf8') ?? '');
+    const r = mergeNoteTexts(texts.get(a.blob)?.toString('utf8') ?? '', texts.get(b.blob)?.toString('utf8') ?? '');
     if (!r.ok) {
-      report(`ai-provenance: the notes of ${commit.slice(0, 12)} could not be joined (${r.error}); kept ${a.slice(0, 12)}, the other stays in ${b.slice(0, 12)}`);
+      report(`ai-provenance: the notes of ${commit.slice(0, 12)} could not be joined (${r.error}); kept ${a.blob.slice(0, 12)}, the other stays in ${b.blob.slice(0, 12)}`);
       continue;
     }
-    joinedFor.push(commit);
+    joinedAt.push(a.path);
     joinedTexts.push(r.text);
   }
   const ids = await writeBlobs(repo, joinedTexts);
-  joinedFor.forEach((c, i) => entries.set(c, ids[i]!));
-  return { entries, added, joined: joinedFor.length };
+  joinedAt.forEach((file, i) => changes.set(file, ids[i]!));
+  return { changes, added, joined: joinedAt.length };
 }
 
 export interface MergeOutcome {
@@ -161,26 +188,21 @@ export async function mergeNotesInto(repo: Repo, ref: string, other: string, mes
     let outcome: MergeOutcome;
     let next: string;
     if (current === undefined) {
-      outcome = { kind: 'created', added: (await notesTree(repo, other)).size, joined: 0 };
+      outcome = { kind: 'created', added: (await notesDiff(repo, undefined, other)).size, joined: 0 };
       next = other;
     } else if (current === other || (await isAncestor(repo, other, current))) {
       return { kind: 'up-to-date', added: 0, joined: 0 };
-    } else if (await isAncestor(repo, current, other)) {
-      const [mine, theirs] = await Promise.all([notesTree(repo, current), notesTree(repo, other)]);
-      // A fast-forward that drops a note (someone removed it) would lose it here: join instead.
-      if ([...mine].every(([c, b]) => theirs.get(c) === b)) {
-        outcome = { kind: 'fast-forward', added: [...theirs.keys()].filter((c) => !mine.has(c)).length, joined: 0 };
+    } else {
+      const diff = await notesDiff(repo, current, other);
+      // A fast-forward that drops or changes a note (someone removed or rewrote it) would lose it here: join instead.
+      if ((await isAncestor(repo, current, other)) && [...diff.values()].every((c) => !c.a)) {
+        outcome = { kind: 'fast-forward', added: diff.size, joined: 0 };
         next = other;
       } else {
-        const j = await joinNotes(repo, mine, theirs, report);
+        const j = await joinChanges(repo, diff, report);
         outcome = { kind: 'merged', added: j.added, joined: j.joined };
-        next = await commitTree(repo, await writeNotesTree(repo, j.entries), [current, other], message);
+        next = await commitTree(repo, await treeWith(repo, current, j.changes), [current, other], message);
       }
-    } else {
-      const [mine, theirs] = await Promise.all([notesTree(repo, current), notesTree(repo, other)]);
-      const j = await joinNotes(repo, mine, theirs, report);
-      outcome = { kind: 'merged', added: j.added, joined: j.joined };
-      next = await commitTree(repo, await writeNotesTree(repo, j.entries), [current, other], message);
     }
     const r = await git(['update-ref', '-m', message, ref, next, current ?? ''], { cwd: repo.root, okCodes: [128] });
     if (r.exitCode === 0) return outcome;
@@ -248,15 +270,15 @@ async function published(repo: Repo, remote: string, tips: readonly string[], ca
  * the clone's note already holds the remote's (their join is the clone's note). A remote note that cannot be joined
  * stays as it is.
  */
-async function replaceable(repo: Repo, local: ReadonlyMap<string, string>, remote: ReadonlyMap<string, string>, say: (line: string) => void): Promise<string[]> {
-  const differ = [...local].filter(([c, b]) => remote.get(c) !== b).map(([c]) => c);
-  const both = differ.filter((c) => remote.has(c));
+async function replaceable(repo: Repo, diff: ReadonlyMap<string, NoteChange>, say: (line: string) => void): Promise<string[]> {
+  const differ = [...diff].filter(([, c]) => c.b).map(([id]) => id);
+  const both = differ.filter((c) => diff.get(c)!.a);
   if (both.length === 0) return differ;
-  const texts = await readBlobs(repo, both.flatMap((c) => [local.get(c)!, remote.get(c)!]));
+  const texts = await readBlobs(repo, both.flatMap((c) => [diff.get(c)!.b!.blob, diff.get(c)!.a!.blob]));
   const keep = new Set<string>();
   for (const c of both) {
-    const mine = texts.get(local.get(c)!)?.toString('utf8') ?? '';
-    const joined = mergeNoteTexts(mine, texts.get(remote.get(c)!)?.toString('utf8') ?? '');
+    const mine = texts.get(diff.get(c)!.b!.blob)?.toString('utf8') ?? '';
+    const joined = mergeNoteTexts(mine, texts.get(diff.get(c)!.a!.blob)?.toString('utf8') ?? '');
     if (joined.ok && joined.text === mine) continue;
     keep.add(c);
     say(`kept the remote's note of ${c.slice(0, 12)}: yours does not hold it${joined.ok ? '' : ` (${joined.error})`}`);
@@ -296,17 +318,20 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       say(`nothing to push to ${remote}`);
       return { pushed: 0, attempts: attempt };
     }
-    const [local, remoteNotes] = await Promise.all([notesTree(repo, mine), notesTree(repo, theirs)]);
-    const differ = await replaceable(repo, local, remoteNotes, say);
+    const diff = await notesDiff(repo, theirs, mine);
+    const differ = await replaceable(repo, diff, say);
     const publish = await published(repo, remote, opts.tips ?? [], differ);
     if (publish.length === 0) {
       say(differ.length > 0 ? `nothing to push to ${remote} (${differ.length} note${differ.length === 1 ? ' is' : 's are'} on commits it does not have)` : `nothing to push to ${remote}`);
       return { pushed: 0, attempts: attempt };
     }
-    const entries = new Map(remoteNotes);
-    for (const c of publish) entries.set(c, local.get(c)!);
+    const changes = new Map<string, string>();
+    for (const c of publish) {
+      const { a, b } = diff.get(c)!;
+      changes.set(a?.path ?? newPath(c), b!.blob);
+    }
     const message = `Notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} pushed to ${remote} by 'ai-provenance'`;
-    const commit = await commitTree(repo, await writeNotesTree(repo, entries), theirs ? [theirs] : [], message);
+    const commit = await commitTree(repo, await treeWith(repo, theirs, changes), theirs ? [theirs] : [], message);
     await opts.beforePush?.(attempt);
     const push = await git(['push', '--no-verify', '--porcelain', '--quiet', '--no-follow-tags', '--no-signed', '--end-of-options', remote, `${commit}:${NOTES_REF}`], {
       cwd: repo.root,
