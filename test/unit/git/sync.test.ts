@@ -320,6 +320,18 @@ describe('team notes sync', function () {
     assert.ok(noteOn(bare, NOTES_REF, second));
   });
 
+  it('sync says in one line why it could not reach a remote, and refuses a name that is not a remote', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    git(ann, 'remote', 'add', 'gone', path.join(path.dirname(bare), 'no-such-server'));
+    const r = cli(ann, 'sync', 'gone');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^ai-provenance sync: cannot fetch refs\/notes\/ai-provenance from gone: .+\n$/);
+    const u = cli(ann, 'sync', 'nowhere');
+    assert.equal(u.status, 2);
+    assert.equal(u.stderr, "ai-provenance sync: 'nowhere' is not a remote of this repository\n");
+  });
+
   it('a failing pre-push of the user still stops the push, and runs with the pushed refs on stdin', () => {
     const bare = server();
     const ann = clone(bare, ANN, { install: false });
