@@ -332,6 +332,18 @@ describe('team notes sync', function () {
     assert.equal(u.stderr, "ai-provenance sync: 'nowhere' is not a remote of this repository\n");
   });
 
+  it('the push of the notes runs no pre-push hook again: the user\'s runs once per git push', () => {
+    const bare = server();
+    const ann = clone(bare, ANN, { install: false });
+    write(ann, '.git/hooks/pre-push', '#!/bin/sh\necho "$1" >> pre-push-runs.txt\ncat > /dev/null\n');
+    sh(ann, 'chmod', '+x', '.git/hooks/pre-push');
+    okCli(ann, 'install');
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, c));
+    assert.equal(readFileSync(path.join(ann, 'pre-push-runs.txt'), 'utf8'), 'origin\n');
+  });
+
   it('a failing pre-push of the user still stops the push, and runs with the pushed refs on stdin', () => {
     const bare = server();
     const ann = clone(bare, ANN, { install: false });
