@@ -81,6 +81,19 @@ export async function readNotes(repo: Repo, commits: readonly string[], listed?:
   return out;
 }
 
+/**
+ * The joined notes of the commits whose fetched notes differ from the clone's own (or that only fetched notes
+ * describe): what a reader of the clone's own ref alone (a `git log --notes` walk) must take instead.
+ */
+export async function fetchedNoteTexts(repo: Repo): Promise<Map<string, string>> {
+  if ((await trackingRefs(repo)).length === 0) return new Map();
+  const listed = listNotes(repo);
+  const all = await listed;
+  const own = await listNotesOf(repo, NOTES_REF);
+  const differing = [...all].filter(([commit, blobs]) => blobs.length > 1 || !own.has(commit)).map(([commit]) => commit);
+  return readNotes(repo, differing, listed);
+}
+
 /** The note of `commit` on the clone's own ref only (what the hooks wrote here). */
 export async function readNote(repo: Repo, commit: string): Promise<string | undefined> {
   const r = await git(['notes', `--ref=${NOTES_REF}`, 'show', commit], { cwd: repo.root, okCodes: [1, 128] });

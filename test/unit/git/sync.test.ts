@@ -157,6 +157,8 @@ describe('team notes sync', function () {
     const checked = JSON.parse(okCli(bob, 'check', `${annCommit}^!`, '--format', 'json').toString()) as { notesRef: boolean; commits: { source: string; files: { path: string; aiLines: number }[] }[] };
     assert.equal(checked.notesRef, true);
     assert.deepEqual(checked.commits.map((c) => [c.source, c.files.map((f) => [f.path, f.aiLines])]), [['note', [['src/ann.ts', 2]]]]);
+    const stats = JSON.parse(okCli(bob, 'stats', '--format', 'json')) as { notesRef: boolean; withNote: number; byAgent: { agent: string; ai: number }[] };
+    assert.deepEqual([stats.notesRef, stats.withNote, stats.byAgent.map((a) => [a.agent, a.ai])], [true, 1, [['claude-code', 2]]]);
 
     const bobCommit = aiCommit(bob, 'src/bob.ts', lines(2, 'bob'), '2', 'copilot', 'bob: ai');
     git(bob, 'push', '-q', 'origin', 'main');
