@@ -211,26 +211,22 @@ export async function mergeNotesInto(repo: Repo, ref: string, other: string, mes
 }
 
 /**
- * Values the clone's notes ref had before a fetch overwrote it (a `+refs/notes/*:refs/notes/*` refspec does), still
- * in its reflog, that the ref no longer contains: they are joined back so that no local note is lost.
+ * Values the clone's notes ref had before something moved it to a value that does not contain them (a fetch or
+ * pull with a `+refs/notes/*:refs/notes/*` refspec does), still in its reflog: they are joined back so that no local
+ * note is lost. Every other writer (git notes, our hooks, our joins) moves the ref to a descendant.
  */
 export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) => void): Promise<number> {
   const current = await rev(repo, NOTES_REF);
   if (!current) return 0;
-  const log = await git(['log', '-g', '--format=%H%x00%gs', NOTES_REF, '--'], { cwd: repo.root, okCodes: [128] });
+  const log = await git(['log', '-g', '--format=%H', NOTES_REF, '--'], { cwd: repo.root, okCodes: [128] });
   if (log.exitCode !== 0) return 0;
-  const entries = log.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\0') as [string, string]);
-  // The value just before each update made by a fetch (the reflog lists the newest first).
-  const before = new Set<string>();
-  entries.forEach(([, subject], i) => {
-    const older = entries[i + 1];
-    if (subject.startsWith('fetch') && older) before.add(older[0]);
-  });
-  before.delete(current);
-  if (before.size === 0) return 0;
-  const missing = new Set((await git(['rev-list', ...before, '--not', current, '--'], { cwd: repo.root })).stdout.split('\n'));
+  // Newest first, as the reflog lists them.
+  const earlier = [...new Set(log.stdout.split('\n').filter((l) => l !== '' && l !== current))];
+  if (earlier.length === 0) return 0;
+  const walk = await git(['rev-list', '--stdin'], { cwd: repo.root, input: [...earlier, `^${current}`].map((l) => `${l}\n`).join('') });
+  const missing = new Set(walk.stdout.split('\n'));
   let recovered = 0;
-  for (const lost of [...before].filter((b) => missing.has(b))) {
+  for (const lost of earlier.filter((e) => missing.has(e))) {
     const m = await mergeNotesInto(repo, NOTES_REF, lost, "Notes a fetch had overwritten, joined back by 'ai-provenance sync'", say);
     if (m.kind === 'up-to-date') continue;
     recovered++;

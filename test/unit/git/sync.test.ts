@@ -281,6 +281,15 @@ describe('team notes sync', function () {
     assert.match(out, /^recovered refs\/notes\/ai-provenance as it was before a fetch overwrote it/m);
     assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back');
     assert.deepEqual(aiBlame(bob, 'bob.ts'), ['2:copilot']);
+    // The same through git pull, and a plain git push recovers it too.
+    const later = aiCommit(bob, 'bob2.ts', lines(2), '1', 'cursor', 'bob, later');
+    aiCommit(ann, 'ann2.ts', lines(2), '1', 'claude-code', 'ann again');
+    git(ann, 'push', '-q', 'origin', 'main');
+    git(bob, 'pull', '-q');
+    assert.equal(noteOn(bob, NOTES_REF, later), undefined);
+    git(bob, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bob, NOTES_REF, later) && noteOn(bob, NOTES_REF, local));
+    assert.ok(noteOn(bare, NOTES_REF, later), 'and the push published it');
   });
 
   it('a notes push that fails never fails the user\'s push, and says so in one line', () => {
