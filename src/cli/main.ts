@@ -12,7 +12,7 @@ Commands:
                               record lines as AI-written
   status [--json]             AI lines pending in the working tree
   trailers                    print the trailers the staged change would get
-  check [REV-RANGE] [--format text|json|sarif]
+  check [REV-RANGE] [--format text|json|sarif|markdown]
                               the critical-path policy check for CI
   blame FILE [--json]         per-line attribution, committed and uncommitted
   export [REV] --format agent-trace
@@ -26,6 +26,7 @@ Commands:
                               the same as a self-contained HTML report
   ci [local ...|install github|gitlab]
                               notes for the commits a server merge made
+  sync [REMOTE]               fetch, join and push the notes by hand
 
 Run 'ai-provenance <command> --help' for a command's options.
 `;
@@ -59,6 +60,8 @@ function load(name: string): Command | undefined {
       return require('./commands/report').command;
     case 'ci':
       return require('./commands/ci').command;
+    case 'sync':
+      return require('./commands/sync').command;
     case '_hook':
       return require('./commands/gitHook').command;
     default:

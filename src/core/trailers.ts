@@ -340,6 +340,35 @@ export function parseTrailers(message: string, opts?: { commentChar?: string }):
     .map(toTrailer);
 }
 
+/** Tokens read from the commits a server squashed: ours and the sign-off. */
+const SQUASHED_TOKENS = new Set([...OWNED_LOWER, 'ai-reviewed-by']);
+
+/**
+ * The trailers of each commit a server squashed into this one, where the message has the shape GitHub's "Squash and
+ * merge" gives it: after the subject, per squashed commit a `* subject` line, then that commit's body with its
+ * trailer paragraph, and a `---------` line before the co-author trailers. Only our tokens and `AI-Reviewed-by` are
+ * kept; a message without `* ` lines gives none, so prose that merely mentions a token is never read.
+ */
+export function squashedTrailers(message: string): Trailer[][] {
+  const lines = message.replace(/\r\n/g, '\n').split('\n');
+  const sections: string[][] = [];
+  let current: string[] | undefined;
+  for (const line of lines.slice(1)) {
+    if (/^\* \S/.test(line)) {
+      current = [];
+      sections.push(current);
+    } else if (/^-{3,}\s*$/.test(line)) current = undefined;
+    else current?.push(line);
+  }
+  const out: Trailer[][] = [];
+  for (const body of sections) {
+    // Read as git reads the trailers of a message with that body.
+    const found = parseTrailers(`squashed\n\n${body.join('\n')}\n`).filter((t) => SQUASHED_TOKENS.has(t.token.toLowerCase()));
+    if (found.length > 0) out.push(found);
+  }
+  return out;
+}
+
 /**
  * Merges our trailers into a commit message: previous trailers with our tokens give way to the new set, the
  * user's own trailers, comments and every other byte stay; applying the same set twice changes nothing.

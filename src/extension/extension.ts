@@ -42,10 +42,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
           // Hooks and the CLI rewrite `generation` after every change to the working state.
           const state = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.stateDir), 'generation'));
           const reload = (): void => service?.reloadRepo(repo.stateDir);
-          // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`.
+          // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`; a fetch, a tracking ref.
           const history = [repo.gitDir, repo.commonDir]
             .filter((d, i, all) => all.indexOf(d) === i)
-            .map((d) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(d), '{logs/HEAD,refs/notes/ai-provenance}')));
+            .map((d) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(d), '{logs/HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}')));
           const rehistory = (): void => service?.reloadRepo(repo.stateDir, true);
           state.onDidChange(reload);
           state.onDidCreate(reload);

@@ -6,10 +6,11 @@ import { CONFIG_FILE, CONFIG_LIMITS, formatProblem, tooLargeMessage, type Compil
 import { compileConfigText, readConfigFile } from './teamConfig';
 import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
 import { evaluatePolicy, REVIEW_TRAILER, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
-import { parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
-import type { Trailer } from '../core/model';
+import { parseTrailers, squashedTrailers, UNJUDGED_TOKEN } from '../core/trailers';
+import { agentLabel, type Trailer } from '../core/model';
 import { git, gitBuffer, GitError } from './run';
-import { NOTES_REF } from './notes';
+import { NOTES_REF, readNotes, trackingRefs } from './notes';
+import { discoverRepo } from './repo';
 
 export { NOTES_REF };
 
@@ -32,7 +33,7 @@ export interface CheckedFile {
 }
 
 /** Where a commit's AI lines were learned from. */
-export type EvidenceSource = 'note' | 'trailers' | 'note+trailers' | 'none';
+export type EvidenceSource = 'note' | 'trailers' | 'none';
 
 export interface CommitCheck {
   readonly commit: string;
@@ -46,6 +47,17 @@ export interface CommitCheck {
   readonly unjudged?: string;
   /** Why its note could not be read (it is then judged from its trailers alone). */
   readonly noteProblem?: string;
+  /** Its AI lines per `agent[:model]` (from the note; from `Assisted-by`/`AI-Lines` without one), and in all. */
+  readonly share: AiShare;
+  /** Lines it adds (git's numstat), when the check was asked for them. */
+  readonly addedLines?: number;
+}
+
+export interface AiShare {
+  /** AI lines of the commit; a line two agents are recorded for counts once. */
+  readonly total: number;
+  /** Per `agent[:model]`; a line two agents are recorded for counts for each. */
+  readonly byAgent: ReadonlyMap<string, number>;
 }
 
 /**
@@ -78,6 +90,8 @@ export interface CheckOptions {
   readonly range?: readonly string[];
   /** Sign-offs given outside the commits (a pull request's approvals, as `Name <email>`), counted as each commit's `AI-Reviewed-by`. */
   readonly reviews?: readonly string[];
+  /** Also count the lines each commit adds (for the AI share of the change). */
+  readonly addedLines?: boolean;
 }
 
 interface RawCommit {
@@ -87,6 +101,8 @@ interface RawCommit {
   readonly message: string;
   readonly note: string;
 }
+
+type ListedCommit = Omit<RawCommit, 'note'>;
 
 /** The default range: what this branch has that its upstream does not, or the last commit when there is no upstream. */
 export async function defaultRange(cwd: string): Promise<string[]> {
@@ -101,33 +117,48 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
   const hasHead = (await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: top, okCodes: [1, 128] })).exitCode === 0;
   const range = opts.range && opts.range.length > 0 ? [...opts.range] : hasHead ? await defaultRange(top) : [];
-  const hasNotes = (await git(['rev-parse', '-q', '--verify', NOTES_REF], { cwd: top, okCodes: [1, 128] })).exitCode === 0;
+  const repo = await discoverRepo(top);
+  const hasNotes = (await git(['rev-parse', '-q', '--verify', NOTES_REF], { cwd: top, okCodes: [1, 128] })).exitCode === 0 || (await trackingRefs(repo)).length > 0;
   if (range.length === 0) return { range, commits: [], problems: [], hasNotes };
 
-  const raw = await listCommits(top, range);
+  const listed = await listCommits(top, range);
+  // The clone's own notes joined with fetched ones: a note fetched but not merged yet still judges its commit.
+  const notes = await readNotes(repo, listed.map((c) => c.sha));
+  const raw = listed.map((c) => ({ ...c, note: notes.get(c.sha) ?? '' }));
+  const added = opts.addedLines ? await addedLinesOf(top, range) : undefined;
   const bases = raw.length > 0 ? await rangeBase(top, range) : [];
   const problems: string[] = [];
   const configs = await configsAt(top, [...bases, ...raw.map((c) => c.sha)], problems);
   const commits: CommitCheck[] = [];
   for (const c of raw) {
     const trailers = [...parseTrailers(c.message), ...(opts.reviews ?? []).map((value) => ({ token: REVIEW_TRAILER, value }))];
-    const { files, source, noteProblem } = evidence(c, trailers, problems);
-    const policyFiles: PolicyFile[] = files.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
+    const { files, own, source, noteProblem, squashed, share } = evidence(c, trailers, problems);
     const judges = judgesFor(c.sha, bases, configs);
     const signoffs = await commitSignoffs(top, c, bases, configs, judges);
-    const verdict = judge(judges, { files: policyFiles, trailers, author: { name: c.name, email: c.email }, ...(signoffs ? { signoffs } : {}) });
+    const author = { name: c.name, email: c.email };
+    const policyFiles: PolicyFile[] = own.map((f) => ({ path: f.path, aiLines: f.aiLines ?? 1 }));
+    const verdict = judge(judges, { files: policyFiles, trailers, author, ...(signoffs ? { signoffs } : {}) });
+    // Each commit a server squashed is judged with its own sign-offs (and any the squash commit itself carries).
+    for (const part of squashed) {
+      const v = judge(judges, { files: part.files.map((p) => ({ path: p, aiLines: 1 })), trailers: [...part.trailers, ...trailers], author, ...(signoffs ? { signoffs } : {}) });
+      verdict.violations.push(...v.violations);
+      verdict.warnings.push(...v.warnings);
+    }
+    const found = dedupeFindings(verdict);
     // A note (written later, once the hooks could run again) says what such a commit holds; without one it stays unjudged.
-    const mark = source === 'note' || source === 'note+trailers' ? undefined : trailers.find((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
+    const mark = source === 'note' ? undefined : [...trailers, ...squashed.flatMap((p) => p.trailers)].find((t) => t.token.toLowerCase() === UNJUDGED_TOKEN.toLowerCase());
     commits.push({
       commit: c.sha,
-      author: { name: c.name, email: c.email },
+      author,
       subject: c.message.split('\n', 1)[0] ?? '',
       source,
       files,
-      violations: verdict.violations,
-      warnings: verdict.warnings,
+      violations: found.violations,
+      warnings: found.warnings,
       ...(mark ? { unjudged: mark.value.trim() || 'the hooks could not run' } : {}),
       ...(noteProblem !== undefined ? { noteProblem } : {}),
+      share,
+      ...(added ? { addedLines: added.get(c.sha) ?? 0 } : {}),
     });
   }
   return { range, commits, problems, hasNotes };
@@ -184,19 +215,28 @@ function judgesFor(sha: string, bases: readonly string[], configs: ReadonlyMap<s
   return judges;
 }
 
-/** The union of every judge's findings, the same rule on the same files once; a file that is blocked needs no warning too. */
+/** The union of every judge's findings. */
 function judge(judges: readonly Judge[], input: Omit<PolicyInput, 'config' | 'configName'>): { violations: PolicyFinding[]; warnings: PolicyFinding[] } {
   const violations: PolicyFinding[] = [];
   const warnings: PolicyFinding[] = [];
-  const seen = new Set<string>();
   for (const j of judges) {
     const v = evaluatePolicy({ ...input, config: j.config, ...(j.name ? { configName: j.name } : {}) });
-    for (const f of [...v.violations, ...v.warnings]) {
-      const key = JSON.stringify([f.level, f.rule.paths, f.rule.reason, f.rule.reviewers, f.files]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      (f.level === 'block' ? violations : warnings).push(f);
-    }
+    violations.push(...v.violations);
+    warnings.push(...v.warnings);
+  }
+  return dedupeFindings({ violations, warnings });
+}
+
+/** The same rule on the same files once; a file that is blocked needs no warning too. */
+function dedupeFindings(found: { violations: readonly PolicyFinding[]; warnings: readonly PolicyFinding[] }): { violations: PolicyFinding[]; warnings: PolicyFinding[] } {
+  const violations: PolicyFinding[] = [];
+  const warnings: PolicyFinding[] = [];
+  const seen = new Set<string>();
+  for (const f of [...found.violations, ...found.warnings]) {
+    const key = JSON.stringify([f.level, f.rule.paths, f.rule.reason, f.rule.reviewers, f.files]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    (f.level === 'block' ? violations : warnings).push(f);
   }
   const blocked = new Set(violations.flatMap((f) => f.files));
   return { violations, warnings: warnings.filter((w) => w.files.some((f) => !blocked.has(f))) };
@@ -213,12 +253,12 @@ async function topLevel(cwd: string): Promise<string> {
   throw new CheckUsageError(`${cwd}: not inside a git working tree`);
 }
 
-async function listCommits(cwd: string, range: readonly string[]): Promise<RawCommit[]> {
+async function listCommits(cwd: string, range: readonly string[]): Promise<ListedCommit[]> {
   let out: string;
   try {
     out = (
       await git(
-        ['log', '-z', '--reverse', `--notes=${NOTES_REF}`, '--format=%H%x00%an%x00%ae%x00%B%x00%N', '--end-of-options', ...range, '--'],
+        ['log', '-z', '--reverse', '--no-notes', '--format=%H%x00%an%x00%ae%x00%B', '--end-of-options', ...range, '--'],
         { cwd },
       )
     ).stdout;
@@ -226,58 +266,135 @@ async function listCommits(cwd: string, range: readonly string[]): Promise<RawCo
     if (err instanceof GitError) throw new CheckUsageError(`${range.join(' ')}: not a valid revision range (${err.stderr.split('\n').find((l) => l.trim()) ?? 'git log failed'})`);
     throw err;
   }
-  // Five NUL-terminated fields per commit; neither messages nor notes can hold a NUL.
+  // Four NUL-terminated fields per commit; a message cannot hold a NUL.
   const fields = out.split('\0');
-  const commits: RawCommit[] = [];
-  for (let i = 0; i + 4 < fields.length; i += 5) {
-    commits.push({ sha: fields[i], name: fields[i + 1], email: fields[i + 2], message: fields[i + 3], note: fields[i + 4] });
+  const commits: ListedCommit[] = [];
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    commits.push({ sha: fields[i]!, name: fields[i + 1]!, email: fields[i + 2]!, message: fields[i + 3]! });
   }
   return commits;
 }
 
-/** The AI lines of a commit: its note when it has one, plus any critical file its trailers name that the note lacks. */
-function evidence(c: RawCommit, trailers: readonly Trailer[], problems: string[]): { files: CheckedFile[]; source: EvidenceSource; noteProblem?: string } {
-  const files: CheckedFile[] = [];
-  const named = new Set<string>();
-  let fromNote = false;
+/** The critical files one squashed commit's trailers name, with those trailers (its sign-offs among them). */
+interface SquashedPart {
+  readonly files: readonly string[];
+  readonly trailers: readonly Trailer[];
+}
+
+/**
+ * The AI lines of a commit: its note whenever it has a readable one; otherwise its trailers, and the trailers of the
+ * commits a server squashed into it (they sit in its body, where they no longer count as trailers).
+ */
+function evidence(
+  c: RawCommit,
+  trailers: readonly Trailer[],
+  problems: string[],
+): { files: CheckedFile[]; own: CheckedFile[]; source: EvidenceSource; noteProblem?: string; squashed: SquashedPart[]; share: AiShare } {
   let noteProblem: string | undefined;
   if (c.note.trim() !== '') {
     const parsed = parseTraceRecord(c.note);
     if (parsed.ok) {
-      fromNote = true;
+      const files: CheckedFile[] = [];
+      const named = new Set<string>();
+      const byAgent = new Map<string, number>();
       for (const f of parsed.files) {
         const spans = mergeSpans(f.runs.map((r) => ({ startLine: r.start + 1, endLine: r.end })));
-        const aiLines = spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
+        const aiLines = lineCount(spans);
         if (aiLines > 0 && !named.has(f.path)) {
           files.push({ path: f.path, aiLines, spans });
           named.add(f.path);
         }
-      }
-    } else {
-      // A broken note must not hide AI lines: say so, and judge from the trailers.
-      noteProblem = parsed.error;
-      problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}; the commit is judged from its trailers only`);
-    }
-  }
-  let fromTrailers = false;
-  if (trailerAiLines(trailers) !== 0) {
-    for (const t of trailers) {
-      if (t.token.toLowerCase() !== 'ai-critical') continue;
-      for (const p of parsePathList(t.value)) {
-        if (named.has(p)) continue;
-        const bad = notePathProblem(p);
-        if (bad) {
-          problems.push(`commit ${c.sha}: its AI-Critical trailer names ${JSON.stringify(p)}, ${bad}; left out`);
-          continue;
+        const perAgent = new Map<string, LineSpan[]>();
+        for (const r of f.runs) {
+          const label = agentLabel(r.attribution);
+          const list = perAgent.get(label);
+          if (list) list.push({ startLine: r.start + 1, endLine: r.end });
+          else perAgent.set(label, [{ startLine: r.start + 1, endLine: r.end }]);
         }
-        files.push({ path: p, spans: [] });
-        named.add(p);
-        fromTrailers = true;
+        for (const [label, list] of perAgent) byAgent.set(label, (byAgent.get(label) ?? 0) + lineCount(mergeSpans(list)));
       }
+      return { files, own: files, source: 'note', squashed: [], share: { total: files.reduce((n, f) => n + (f.aiLines ?? 0), 0), byAgent } };
+    }
+    // A broken note must not hide AI lines: say so, and judge from the trailers.
+    noteProblem = parsed.error;
+    problems.push(`${NOTES_REF}:${c.sha}:${parsed.error}; the commit is judged from its trailers only`);
+  }
+  const files: CheckedFile[] = [];
+  const named = new Set<string>();
+  const add = (paths: readonly string[]): void => {
+    for (const p of paths) {
+      if (named.has(p)) continue;
+      files.push({ path: p, spans: [] });
+      named.add(p);
+    }
+  };
+  add(criticalPaths(c.sha, trailers, problems));
+  // Judged with the commit's own trailers; the squashed commits' files with theirs.
+  const own = [...files];
+  const squashed: SquashedPart[] = [];
+  for (const part of squashedTrailers(c.message)) {
+    const paths = criticalPaths(c.sha, part, problems);
+    if (paths.length === 0) continue;
+    squashed.push({ files: paths, trailers: part });
+    add(paths);
+  }
+  const source: EvidenceSource = files.length > 0 ? 'trailers' : 'none';
+  const share = trailerShare([trailers, ...squashedTrailers(c.message)]);
+  return { files, own, source, squashed, share, ...(noteProblem !== undefined ? { noteProblem } : {}) };
+}
+
+/** The files one trailer block's `AI-Critical` names, unless its `AI-Lines` says there are no AI lines. */
+function criticalPaths(sha: string, trailers: readonly Trailer[], problems: string[]): string[] {
+  if (trailerAiLines(trailers) === 0) return [];
+  const out = new Set<string>();
+  for (const t of trailers) {
+    if (t.token.toLowerCase() !== 'ai-critical') continue;
+    for (const p of parsePathList(t.value)) {
+      const bad = notePathProblem(p);
+      if (bad) {
+        problems.push(`commit ${sha}: its AI-Critical trailer names ${JSON.stringify(p)}, ${bad}; left out`);
+        continue;
+      }
+      out.add(p);
     }
   }
-  const source: EvidenceSource = fromNote ? (fromTrailers ? 'note+trailers' : 'note') : fromTrailers ? 'trailers' : 'none';
-  return { files, source, ...(noteProblem !== undefined ? { noteProblem } : {}) };
+  return [...out];
+}
+
+/** AI lines per agent from trailer blocks (the commit's own, and squashed commits'): `AI-Lines` counts them, `Assisted-by` names who. */
+function trailerShare(blocks: readonly (readonly Trailer[])[]): AiShare {
+  const byAgent = new Map<string, number>();
+  let total = 0;
+  for (const block of blocks) {
+    const n = trailerAiLines(block) ?? 0;
+    if (n === 0) continue;
+    total += n;
+    const agents = block.filter((t) => t.token.toLowerCase() === 'assisted-by').map((t) => t.value.trim()).filter((v) => v !== '');
+    // Trailers do not say which agent wrote which line: several agents share one row.
+    const label = agents.length > 0 ? [...new Set(agents)].join(' + ') : 'unknown-ai';
+    byAgent.set(label, (byAgent.get(label) ?? 0) + n);
+  }
+  return { total, byAgent };
+}
+
+function lineCount(spans: readonly LineSpan[]): number {
+  return spans.reduce((n, s) => n + s.endLine - s.startLine + 1, 0);
+}
+
+/** Lines each commit of the range adds, from one `git log --numstat` (a merge adds none of its own here). */
+async function addedLinesOf(cwd: string, range: readonly string[]): Promise<Map<string, number>> {
+  const out = (await git(['log', '--no-renames', '--numstat', '--format=%x00%H', '--end-of-options', ...range, '--'], { cwd })).stdout;
+  const added = new Map<string, number>();
+  for (const chunk of out.split('\0').slice(1)) {
+    const [sha, ...rows] = chunk.split('\n');
+    let n = 0;
+    for (const row of rows) {
+      const m = /^(\d+)\t/.exec(row);
+      if (m) n += Number(m[1]);
+    }
+    if (sha) added.set(sha.trim(), n);
+  }
+  return added;
 }
 
 /** The AI count of `AI-Lines: a/b`; undefined when absent or unreadable (then AI-Critical alone is the evidence). */

@@ -7,7 +7,7 @@ import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { InsightBuilder, type FileDiff, type HistoryCommit, type Hunk, type Insight, type TreeEntry } from '../core/insight';
 import type { CommitFileProvenance, Trailer } from '../core/model';
-import { NOTES_REF } from './notes';
+import { fetchedNoteTexts, NOTES_REF } from './notes';
 import type { Repo } from './repo';
 import { git, gitEnv, GitError } from './run';
 
@@ -79,19 +79,22 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   // The other reads run beside the log, on the other core; commits wait in order until what they need is in.
   let inRange: Set<string> | undefined;
   let mergeDiffs: Map<string, FileDiff[]> | undefined;
+  // Notes fetched from remotes and not merged yet count as the clone's own do (joined with them).
+  let fetched: Map<string, string> | undefined;
   const side = Promise.all([
     wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => (inRange = new Set(r.stdout.split('\n').filter((l) => l !== '')))),
     readMergeDiffs(cwd, walk).then((m) => (mergeDiffs = m)),
+    fetchedNoteTexts(repo).then((m) => (fetched = m)),
   ]);
   const tree = at ? readTree(cwd, at.sha) : Promise.resolve([]);
   // Handled when awaited below; until then a failure must not count as unhandled.
   side.catch(() => undefined);
   tree.catch(() => undefined);
-  const ready = (): boolean => mergeDiffs !== undefined && (wholeHistory || inRange !== undefined);
-  const waiting: { commit: Omit<HistoryCommit, 'diffs' | 'inRange'>; diff?: FileDiff[] }[] = [];
-  const add = (w: { commit: Omit<HistoryCommit, 'diffs' | 'inRange'>; diff?: FileDiff[] }): void => {
+  const ready = (): boolean => mergeDiffs !== undefined && fetched !== undefined && (wholeHistory || inRange !== undefined);
+  const waiting: { commit: Omit<HistoryCommit, 'diffs' | 'inRange' | 'note'>; diff?: FileDiff[]; noteText: string }[] = [];
+  const add = (w: { commit: Omit<HistoryCommit, 'diffs' | 'inRange' | 'note'>; diff?: FileDiff[]; noteText: string }): void => {
     const { sha, parents } = w.commit;
-    builder.add({ ...w.commit, diffs: w.diff ? [w.diff] : parents.map((p) => mergeDiffs!.get(`${sha} ${p}`) ?? []), inRange: inRange ? inRange.has(sha) : true });
+    builder.add({ ...w.commit, note: readNote(sha, fetched!.get(sha) ?? w.noteText), diffs: w.diff ? [w.diff] : parents.map((p) => mergeDiffs!.get(`${sha} ${p}`) ?? []), inRange: inRange ? inRange.has(sha) : true });
   };
   const drain = (): void => {
     for (const w of waiting.splice(0)) add(w);
@@ -113,7 +116,8 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
     const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = '', noteText = ''] = fields;
     const parents = parentList.split(' ').filter((p) => p !== '');
     const w = {
-      commit: { sha, parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText), note: readNote(sha, noteText) },
+      commit: { sha, parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText) },
+      noteText,
       ...(parents.length <= 1 && { diff: parseDiff(rest) }),
     };
     if (!ready()) waiting.push(w);
@@ -125,7 +129,7 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   await side;
   drain();
   const files = await tree;
-  return { range, ...(at && { at }), hasNotes, insight: builder.finish(at && { sha: at.sha, tree: files }) };
+  return { range, ...(at && { at }), hasNotes: hasNotes || (fetched?.size ?? 0) > 0, insight: builder.finish(at && { sha: at.sha, tree: files }) };
 }
 
 async function verify(cwd: string, rev: string): Promise<string | undefined> {

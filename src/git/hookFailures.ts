@@ -159,7 +159,7 @@ export async function catchUp(repo: Repo, io: HookIO): Promise<void> {
   unlinkSync(file);
   if (written.length > 0) {
     const ids = written.map((c) => c.slice(0, 12)).join(', ');
-    io.warn(`ai-provenance: wrote the notes of ${written.length} earlier commit${written.length === 1 ? '' : 's'} its hooks could not judge (${ids}); share them with git push origin ${NOTES_REF}`);
+    io.warn(`ai-provenance: wrote the notes of ${written.length} earlier commit${written.length === 1 ? '' : 's'} its hooks could not judge (${ids}); the next git push or 'ai-provenance sync' shares them`);
   }
 }
 

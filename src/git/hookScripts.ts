@@ -2,7 +2,7 @@
 // most once per commit: prepare-commit-msg's Node run precomputes what commit-msg and post-commit need.
 import { NON_DELIVERABLE_DOMAIN, OWNED_TOKENS, UNJUDGED_TOKEN } from '../core/trailers';
 import { DIFF_FLAGS, PRECOMPUTED_END } from './diff';
-import { NOTES_REF } from './notes';
+import { NOTES_REF, SYNCING_ENV } from './notes';
 import { CONFIG_FILE } from '../core/names';
 
 /** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
@@ -39,7 +39,7 @@ export function notesLaterLine(why: string): string {
 /** Stands for the commit id in the precomputed note until post-commit knows it. */
 export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
 
-export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite';
+export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite' | 'pre-push';
 
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -51,6 +51,7 @@ const GIT_DIR_HINT: Record<GitHookName, string> = {
   'commit-msg': '${1-}',
   'post-commit': '${GIT_INDEX_FILE-}',
   'post-rewrite': '',
+  'pre-push': '',
 };
 
 const PRELUDE = (name: GitHookName, cliPath: string): string => `#!/bin/sh
@@ -544,7 +545,29 @@ ap_say "${notesLaterLine('$ap_why')}"
 exit 0
 `;
 
+const PRE_PUSH = `
+# The pushes of notes this hook starts run no hook of ours.
+[ -z "\${${SYNCING_ENV}-}" ] || exit 0
+ap_has_notes || exit 0
+ap_input=$(cat)
+# A push of notes refs alone (git push origin refs/notes/…) publishes nothing else.
+ap_other=
+while read -r ap_x ap_x ap_rref ap_x; do
+  case $ap_rref in refs/notes/* | '') ;; *) ap_other=1 ;; esac
+done <<AP_INPUT
+$ap_input
+AP_INPUT
+[ -n "$ap_other" ] || exit 0
+if ap_can_run; then
+  printf '%s\\n' "$ap_input" | ap_run "$@"
+else
+  ap_say "ai-provenance: the notes were not pushed ($ap_why); your push goes on"
+fi
+exit 0
+`;
+
 const BODIES: Record<GitHookName, string> = {
+  'pre-push': PRE_PUSH,
   'prepare-commit-msg': PREPARE,
   'commit-msg': COMMIT_MSG,
   'post-commit': POST_COMMIT,

@@ -5,7 +5,7 @@ import { shQuote } from './hookScripts';
 import { GitError } from './run';
 import { revParse } from './repo';
 
-export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'] as const;
+export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
 /** Marks every file we generate, so install recognises its own work and never chains to itself. */
@@ -369,9 +369,9 @@ export function wrapperScript(
     `ap_ours=${shQuote(ours)}`,
     // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
     '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
-    // post-rewrite gets its old/new list on stdin, and both hooks need all of it.
+    // post-rewrite and pre-push get a list on stdin, and both hooks need all of it.
     'ap_input=',
-    'if [ "$ap_name" = post-rewrite ]; then ap_input="$(cat)"; fi',
+    'case "$ap_name" in post-rewrite|pre-push) ap_input="$(cat)" ;; esac',
     'ap_feed() { if [ -n "$ap_input" ]; then printf \'%s\\n\' "$ap_input"; fi; }',
     'ap_status=0',
   ];
@@ -380,7 +380,7 @@ export function wrapperScript(
       // ${0%/*} rather than dirname: no extra process on every commit.
       `ap_prev="\${0%/*}/${chain.name}${CHAINED_SUFFIX}"`,
       'if [ -x "$ap_prev" ]; then',
-      '  if [ "$ap_name" = post-rewrite ]; then ap_feed | "$ap_prev" "$@"; else "$ap_prev" "$@"; fi',
+      '  case "$ap_name" in post-rewrite|pre-push) ap_feed | "$ap_prev" "$@" ;; *) "$ap_prev" "$@" ;; esac',
       '  ap_status=$?',
       'fi',
     );
@@ -389,13 +389,14 @@ export function wrapperScript(
     lines.push(
       'if [ -n "${AI_PROVENANCE_CHAIN-}" ] && [ -f "$AI_PROVENANCE_CHAIN" ]; then',
       '  export AI_PROVENANCE_CHAIN',
-      '  if [ "$ap_name" = post-rewrite ]; then ap_feed | sh -e "$AI_PROVENANCE_CHAIN" "$@"; else sh -e "$AI_PROVENANCE_CHAIN" "$@"; fi',
+      '  case "$ap_name" in post-rewrite|pre-push) ap_feed | sh -e "$AI_PROVENANCE_CHAIN" "$@" ;; *) sh -e "$AI_PROVENANCE_CHAIN" "$@" ;; esac',
       '  ap_status=$?',
       'fi',
     );
   }
   lines.push(
-    'case "$ap_name" in prepare-commit-msg|commit-msg) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
+    // The user's own pre-push still stops a push, as their prepare-commit-msg and commit-msg still stop a commit.
+    'case "$ap_name" in prepare-commit-msg|commit-msg|pre-push) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
     '[ -f "$ap_ours" ] || exit "$ap_status"',
     // The node and CLI recorded at install time, falling back to what can be found now when they have moved.
     `AI_PROVENANCE_CLI=${shQuote(runtime.cliPath)}`,
@@ -415,9 +416,9 @@ export function wrapperScript(
     'export AI_PROVENANCE_NODE AI_PROVENANCE_CLI',
     // Our hook runs in this shell (a fork less on every commit) and its exit ends the hook. Whatever way it ends,
     // this trap lets the commit through unless commit-msg found a policy violation (exit 1).
-    'trap \'ap_st=$?; trap - EXIT; case $ap_name:$ap_st in *:0 | commit-msg:1) exit "$ap_st" ;; esac; echo "ai-provenance: internal error in the $ap_name hook (exit $ap_st); ignored, your commit is not affected" >&2; exit 0\' EXIT',
-    // post-rewrite hands the input it read to ours through a pipe, whose last part is a subshell.
-    'if [ "$ap_name" = post-rewrite ]; then ap_feed | . "$ap_ours"; exit; fi',
+    'trap \'ap_st=$?; trap - EXIT; case $ap_name:$ap_st in *:0 | commit-msg:1) exit "$ap_st" ;; esac; echo "ai-provenance: internal error in the $ap_name hook (exit $ap_st); ignored, your commit or push is not affected" >&2; exit 0\' EXIT',
+    // post-rewrite and pre-push hand the input they read to ours through a pipe, whose last part is a subshell.
+    'case "$ap_name" in post-rewrite|pre-push) ap_feed | . "$ap_ours"; exit ;; esac',
     '. "$ap_ours"',
     '',
   );

@@ -1,14 +1,33 @@
 // Agent Trace notes on refs/notes/ai-provenance: read in bulk through one `notes list` and one `cat-file --batch`.
+// Readers join the clone's own notes with the ones fetched from each remote (refs/notes/remotes/<remote>/…), so
+// fetched notes count before anything merges them into the clone's own ref.
 import { git } from './run';
 import { readBlobs } from './diff';
 import type { Repo } from './repo';
+import { mergeNoteTexts } from '../core/noteMerge';
 
 export const NOTES_REF = 'refs/notes/ai-provenance';
+/** Where `git fetch` puts the notes of each remote (a fetch refspec `install` adds). */
+export const TRACKING_PREFIX = 'refs/notes/remotes/';
+const TRACKING_SUFFIX = '/ai-provenance';
+/** Set in the environment of the fetches and pushes of notes we run, so that no hook of ours acts on them. */
+export const SYNCING_ENV = 'AI_PROVENANCE_SYNCING';
 
-/** Every note on the ref: commit id → note blob id (one `git notes list`). */
-export async function listNotes(repo: Repo): Promise<Map<string, string>> {
+/** The tracking ref of `remote`'s notes. */
+export function trackingRef(remote: string): string {
+  return `${TRACKING_PREFIX}${remote}${TRACKING_SUFFIX}`;
+}
+
+/** The tracking refs this clone has, one per remote whose notes were fetched. */
+export async function trackingRefs(repo: Repo): Promise<string[]> {
+  const r = await git(['for-each-ref', '--format=%(refname)', TRACKING_PREFIX], { cwd: repo.root });
+  return r.stdout.split('\n').filter((l) => l.endsWith(TRACKING_SUFFIX));
+}
+
+/** Every note on one notes ref: commit id → note blob id (one `git notes list`). */
+export async function listNotesOf(repo: Repo, ref: string): Promise<Map<string, string>> {
   const map = new Map<string, string>();
-  const r = await git(['notes', `--ref=${NOTES_REF}`, 'list'], { cwd: repo.root, okCodes: [1, 128] });
+  const r = await git(['notes', `--ref=${ref}`, 'list'], { cwd: repo.root, okCodes: [1, 128] });
   if (r.exitCode !== 0) return map;
   for (const line of r.stdout.split('\n')) {
     const [blob, commit] = line.split(' ');
@@ -17,24 +36,65 @@ export async function listNotes(repo: Repo): Promise<Map<string, string>> {
   return map;
 }
 
-/** Note texts of the given commits (full ids); commits without a note are absent from the map. */
-export async function readNotes(repo: Repo, commits: readonly string[], listed?: Promise<Map<string, string>>): Promise<Map<string, string>> {
+/** Every note this clone has, its own and fetched: commit id → the distinct note blobs, the clone's own first. */
+export async function listNotes(repo: Repo): Promise<Map<string, readonly string[]>> {
+  const refs = [NOTES_REF, ...(await trackingRefs(repo))];
+  const lists = await Promise.all(refs.map((ref) => listNotesOf(repo, ref)));
+  const map = new Map<string, string[]>();
+  for (const list of lists) {
+    for (const [commit, blob] of list) {
+      const blobs = map.get(commit);
+      if (!blobs) map.set(commit, [blob]);
+      else if (!blobs.includes(blob)) blobs.push(blob);
+    }
+  }
+  return map;
+}
+
+/**
+ * Note texts of the given commits (full ids); commits without a note are absent from the map. Where the clone's own
+ * note and fetched ones differ, their join; a note that cannot be joined leaves the clone's own (or the first) text.
+ */
+export async function readNotes(repo: Repo, commits: readonly string[], listed?: Promise<Map<string, readonly string[]>>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (commits.length === 0) return out;
   const all = await (listed ?? listNotes(repo));
-  const blobOf = new Map<string, string>();
+  const blobsOf = new Map<string, readonly string[]>();
   for (const c of commits) {
-    const blob = all.get(c);
-    if (blob) blobOf.set(c, blob);
+    const blobs = all.get(c);
+    if (blobs && blobs.length > 0) blobsOf.set(c, blobs);
   }
-  const blobs = await readBlobs(repo, [...blobOf.values()]);
-  for (const [commit, blob] of blobOf) {
-    const b = blobs.get(blob);
-    if (b) out.set(commit, b.toString('utf8'));
+  const texts = await readBlobs(repo, [...blobsOf.values()].flat());
+  for (const [commit, blobs] of blobsOf) {
+    let text: string | undefined;
+    for (const blob of blobs) {
+      const b = texts.get(blob)?.toString('utf8');
+      if (b === undefined) continue;
+      if (text === undefined) text = b;
+      else {
+        const joined = mergeNoteTexts(text, b);
+        if (joined.ok) text = joined.text;
+      }
+    }
+    if (text !== undefined) out.set(commit, text);
   }
   return out;
 }
 
+/**
+ * The joined notes of the commits whose fetched notes differ from the clone's own (or that only fetched notes
+ * describe): what a reader of the clone's own ref alone (a `git log --notes` walk) must take instead.
+ */
+export async function fetchedNoteTexts(repo: Repo): Promise<Map<string, string>> {
+  if ((await trackingRefs(repo)).length === 0) return new Map();
+  const listed = listNotes(repo);
+  const all = await listed;
+  const own = await listNotesOf(repo, NOTES_REF);
+  const differing = [...all].filter(([commit, blobs]) => blobs.length > 1 || !own.has(commit)).map(([commit]) => commit);
+  return readNotes(repo, differing, listed);
+}
+
+/** The note of `commit` on the clone's own ref only (what the hooks wrote here). */
 export async function readNote(repo: Repo, commit: string): Promise<string | undefined> {
   const r = await git(['notes', `--ref=${NOTES_REF}`, 'show', commit], { cwd: repo.root, okCodes: [1, 128] });
   return r.exitCode === 0 ? r.stdout : undefined;

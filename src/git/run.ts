@@ -34,6 +34,8 @@ export interface RunOptions {
 export interface RunResult {
   readonly stdout: string;
   readonly exitCode: number;
+  /** What git said on stderr (why an exit listed in okCodes happened). */
+  readonly stderr: string;
 }
 
 const MAX_BUFFER = 512 * 1024 * 1024;
@@ -44,11 +46,11 @@ export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Runs git and returns its stdout as UTF-8; rejects with GitError on a non-zero exit not listed in okCodes. */
 export function git(args: readonly string[], opts: RunOptions): Promise<RunResult> {
-  return gitBuffer(args, opts).then((r) => ({ stdout: r.stdout.toString('utf8'), exitCode: r.exitCode }));
+  return gitBuffer(args, opts).then((r) => ({ stdout: r.stdout.toString('utf8'), exitCode: r.exitCode, stderr: r.stderr }));
 }
 
 /** Like `git`, but returns stdout as bytes (blobs may be binary). */
-export function gitBuffer(args: readonly string[], opts: RunOptions): Promise<{ stdout: Buffer; exitCode: number }> {
+export function gitBuffer(args: readonly string[], opts: RunOptions): Promise<{ stdout: Buffer; exitCode: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = childProcess().execFile(
       'git',
@@ -60,7 +62,7 @@ export function gitBuffer(args: readonly string[], opts: RunOptions): Promise<{ 
           reject(new GitError(args, code, stderr.toString('utf8') || err.message));
           return;
         }
-        resolve({ stdout, exitCode: code ?? 0 });
+        resolve({ stdout, exitCode: code ?? 0, stderr: stderr.toString('utf8') });
       },
     );
     if (opts.input !== undefined) child.stdin?.end(opts.input);

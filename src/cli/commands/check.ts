@@ -3,9 +3,10 @@ import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { checkExitCode, checkReport, CheckUsageError, NOTES_REF, runCheck, type CheckedFile, type CheckResult, type CommitCheck } from '../../git/check';
 import { terminalText } from '../../core/terminalText';
 import { toSarif } from '../../git/sarif';
+import { trackingRef } from '../../git/notes';
 import type { PolicyFinding } from '../../core/policy';
 
-const HELP = `Usage: ai-provenance check [REV-RANGE...] [--format text|json|sarif]
+const HELP = `Usage: ai-provenance check [REV-RANGE...] [--format text|json|sarif|markdown]
 
 Checks the critical-path policy of .ai-provenance.json for every commit in
 REV-RANGE (any git rev-list range, e.g. origin/main..HEAD), from each commit's
@@ -24,12 +25,17 @@ in any other file: guard it with a rule (e.g. "paths": [".ai-provenance.json"]).
 Default range: @{upstream}..HEAD, or HEAD alone when the branch has no upstream.
 
 Options:
-  --format text|json|sarif   output (default text); sarif is SARIF 2.1.0 for
+  --format text|json|sarif|markdown
+                             output (default text); sarif is SARIF 2.1.0 for
                              GitHub code scanning (upload it with
-                             github/codeql-action/upload-sarif)
+                             github/codeql-action/upload-sarif); markdown is
+                             the pull-request report: AI share per agent and
+                             model, critical files with their rules, violations
+                             with the fix (for a job summary or a PR comment)
 
-In CI, fetch the notes first, or only trailers can be judged:
-  git fetch origin '${NOTES_REF}:${NOTES_REF}'
+In CI, fetch the notes first, or only trailers can be judged (notes fetched
+into refs/notes/remotes/<remote>/ai-provenance count as well as your own):
+  git fetch origin '+${NOTES_REF}:${trackingRef('origin')}'
 
 A note that cannot be read (malformed, a path outside the repository, over
 the size limit) is reported, and its commit is judged from its trailers; the
@@ -45,7 +51,7 @@ Exit status (when several apply, the lowest):
   3  a commit its hooks could not judge (AI-Unjudged, no note)
 `;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const command: Command = {
@@ -56,7 +62,7 @@ export const command: Command = {
     try {
       const parsed = parseCommandArgs('check', args, { format: { type: 'string' } });
       const f = stringOpt(parsed, 'format') ?? 'text';
-      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`ai-provenance check: unknown format '${f}': expected text, json or sarif`);
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`ai-provenance check: unknown format '${f}': expected text, json, sarif or markdown`);
       format = f as Format;
       range = parsed.positionals;
     } catch (err) {
@@ -68,7 +74,7 @@ export const command: Command = {
     }
     let result: CheckResult;
     try {
-      result = await runCheck({ cwd: io.cwd, range });
+      result = await runCheck({ cwd: io.cwd, range, addedLines: format === 'markdown' });
     } catch (err) {
       if (err instanceof CheckUsageError) {
         io.stderr.write(`ai-provenance check: ${err.message}\n`);
@@ -78,9 +84,10 @@ export const command: Command = {
     }
     for (const p of result.problems) io.stderr.write(`${terminalText(p)}\n`);
     if (!result.hasNotes && result.commits.length > 0) {
-      io.stderr.write(`ai-provenance check: no ${NOTES_REF} in this clone, judging from trailers only (git fetch origin '${NOTES_REF}:${NOTES_REF}')\n`);
+      io.stderr.write(`ai-provenance check: no ${NOTES_REF} in this clone, judging from trailers only (git fetch origin '+${NOTES_REF}:${trackingRef('origin')}')\n`);
     }
     if (format === 'json') io.stdout.write(`${JSON.stringify(checkReport(result), null, 2)}\n`);
+    else if (format === 'markdown') io.stdout.write((require('../../git/checkMarkdown') as typeof import('../../git/checkMarkdown')).checkMarkdown(result));
     else if (format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(result, typeof VERSION === "string" ? VERSION : "0.0.0-dev"), null, 2)}\n`);
     else io.stdout.write(textReport(result));
     return checkExitCode(result);
@@ -103,7 +110,7 @@ export function textReport(result: CheckResult): string {
       unjudged++;
       lines.push(
         `error: commit ${c.commit.slice(0, 12)} ${commitLabel(c)} was not judged: its hooks could not run (${c.unjudged}) and it has no note`,
-        `  fix: where the commit was made, fix the hooks (ai-provenance install), commit again and push the notes (git push origin refs/notes/ai-provenance); or have the commit reviewed by hand`,
+        `  fix: where the commit was made, fix the hooks (ai-provenance install), commit again and push (git push, or ai-provenance sync, shares the notes); or have the commit reviewed by hand`,
         '',
       );
     }

@@ -2,7 +2,7 @@
 import type { CliIO, Command } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../../core/agentTrace';
-import { NOTES_REF, readNote, readNotes } from '../../git/notes';
+import { NOTES_REF, readNotes } from '../../git/notes';
 import type { Repo } from '../../git/repo';
 import { discoverRepo } from '../../git/repo';
 import { git } from '../../git/run';
@@ -43,7 +43,7 @@ export const command: Command = {
       const r = await git(['rev-parse', '-q', '--verify', `${rev}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
       if (r.exitCode !== 0) throw new UsageError(`ai-provenance export: ${rev}: not a commit`);
       const commit = r.stdout.trim();
-      const note = await readNote(repo, commit);
+      const note = (await readNotes(repo, [commit])).get(commit);
       if (note === undefined) {
         const version = typeof VERSION === 'string' ? VERSION : '0.0.0-dev';
         io.stdout.write(serializeTraceRecord(buildTraceRecord({ revision: commit, files: [], toolVersion: version })));

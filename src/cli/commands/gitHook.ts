@@ -8,7 +8,7 @@ import { discoverRepo, repoFromDirs, type Repo } from '../../git/repo';
 
 declare const VERSION: string;
 
-const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite> [git's hook arguments]
+const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite|pre-push> [git's hook arguments]
 
 Internal: run by the git hooks that 'ai-provenance install' places. commit-msg exits
 ${BLOCK_EXIT} for a critical-path violation, or when it cannot judge a commit a block rule may
@@ -55,6 +55,11 @@ export const command: Command = {
         case 'post-rewrite':
           input = await readStdin(io.stdin);
           return await postRewrite(repo, rest[0] ?? '', input, hookIO);
+        case 'pre-push': {
+          input = await readStdin(io.stdin);
+          const { prePush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
+          return await prePush(repo, rest, input, hookIO.warn);
+        }
         default:
           io.stderr.write(`ai-provenance _hook: unknown hook '${terminalText(name ?? '')}'\n`);
           return 0;
@@ -78,6 +83,9 @@ export const command: Command = {
           return 0;
         case 'post-rewrite':
           await carryLater(repo, input, why, hookIO);
+          return 0;
+        case 'pre-push':
+          hookIO.warn(`ai-provenance: the notes were not pushed (${why}); your push goes on`);
           return 0;
         default:
           return 0;

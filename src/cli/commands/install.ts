@@ -11,7 +11,9 @@ import { HOOK_AGENTS, isHookAgent } from '../../agents/index';
 const HELP = `Usage: ai-provenance install [--agents a,b]
 
 Installs ai-provenance's git hooks (prepare-commit-msg, commit-msg, post-commit,
-post-rewrite) into the repository of the current directory.
+post-rewrite, pre-push) into the repository of the current directory, and a
+fetch refspec per remote, so that the notes travel with a plain git push and
+git fetch (see 'ai-provenance sync --help').
 
 - Honours core.hooksPath; with husky 9 (core.hooksPath = .husky/_) it adds a
   marked block to .husky/<hook>, which survives husky regenerating .husky/_.
@@ -70,6 +72,10 @@ export const command: Command = {
         const state = h.changed ? 'installed' : 'already installed';
         io.stdout.write(`${state}: ${path.relative(io.cwd, h.file) || h.file}${h.chained ? ' (runs the existing hook first)' : ''}\n`);
       }
+      const { configureNotesFetch, notesRefspec, overwritingRefspecWarning } = require('../../git/notesSync') as typeof import('../../git/notesSync');
+      const setup = await configureNotesFetch(await discoverRepo(report.topLevel));
+      for (const r of setup.added) io.stdout.write(`fetch refspec added: remote.${r}.fetch ${notesRefspec(r)}\n`);
+      for (const pair of setup.overwriting) io.stdout.write(`${overwritingRefspecWarning(pair)}\n`);
       if (report.mode === 'husky') {
         io.stdout.write('husky: commit the .husky/<hook> changes to share them; they do nothing where ai-provenance is not installed\n');
       }

@@ -81,7 +81,7 @@ describe('blame porcelain parser', () => {
 });
 
 describe('hook scripts', () => {
-  for (const name of ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite']) {
+  for (const name of ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push']) {
     it(`${name} is valid POSIX sh that names the CLI it falls back to`, () => {
       const body = hookScript(name, "/opt/it's here/cli.js");
       assert.match(body, /^#!\/bin\/sh\n/);
@@ -91,6 +91,6 @@ describe('hook scripts', () => {
   }
 
   it('refuses a hook it does not provide', () => {
-    assert.throws(() => hookScript('pre-push', '/x'), /no ai-provenance git hook named 'pre-push'/);
+    assert.throws(() => hookScript('pre-commit', '/x'), /no ai-provenance git hook named 'pre-commit'/);
   });
 });

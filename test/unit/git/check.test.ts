@@ -309,6 +309,63 @@ describe('check', function () {
       assert.match(r.stdout, /from its trailers/);
     });
 
+    it('judges a commit by its note alone when it has one: trailers naming other critical files do not count', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      // A message reused from another commit (-C) keeps that commit's trailers; the note says what this one holds.
+      aiCommit(repo, { files: { 'docs/a.md': 'x\n' }, ai: { 'docs/a.md': [[1, 1]] }, message: 'Reused message\n\nAI-Lines: 1/1\nAI-Critical: infra/db.tf', trailers: false });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+      const doc = JSON.parse(r.stdout) as JsonOut;
+      assert.equal(r.code, 0, r.stdout);
+      assert.equal(doc.commits[0].source, 'note');
+      assert.deepEqual(doc.commits[0].files.map((f) => f.path), ['docs/a.md']);
+      assert.deepEqual(doc.commits[0].findings.map((f) => [f.level, f.files]), [['warn', ['docs/a.md']]]);
+    });
+
+    describe('a squash commit made on the server (no note; the squashed commits\' trailers in its body)', () => {
+      const squash = (first: string, second: string): string =>
+        `Add the database (#12)\n\n* Add db config\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 2/2\nAI-Critical: infra/db.tf${first}\n\n* Docs\n\nSome words about it.\n\nAI-Lines: 1/1\nAI-Critical: docs/readme.md${second}\n\n---------\n\nCo-authored-by: Sam <sam@example.com>\n`;
+
+      function commitSquash(repo: string, message: string): void {
+        fs.mkdirSync(path.join(repo, 'infra'), { recursive: true });
+        fs.mkdirSync(path.join(repo, 'docs'), { recursive: true });
+        fs.writeFileSync(path.join(repo, 'infra/db.tf'), 'a\nb\n');
+        fs.writeFileSync(path.join(repo, 'docs/readme.md'), 'c\n');
+        git(repo, ['add', '-A']);
+        git(repo, ['commit', '-q', '--no-verify', '-F', '-'], message, authorEnv(DEV));
+      }
+
+      it('finds the AI lines each squashed commit declared, and the violation of the one without a sign-off', async () => {
+        const repo = newRepo();
+        const base = git(repo, ['rev-parse', 'HEAD']).trim();
+        commitSquash(repo, squash('', '\nAI-Reviewed-by: Jane Doe <jane@example.com>'));
+        const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+        assert.equal(r.code, 1, r.stdout);
+        const doc = JSON.parse(r.stdout) as JsonOut;
+        assert.equal(doc.commits[0].source, 'trailers');
+        assert.deepEqual(doc.commits[0].files.map((f) => f.path), ['infra/db.tf', 'docs/readme.md']);
+        assert.deepEqual(doc.commits[0].findings.map((f) => [f.level, f.files]), [['block', ['infra/db.tf']], ['warn', ['docs/readme.md']]]);
+      });
+
+      it('counts the sign-off a squashed commit carried for its own critical files', async () => {
+        const repo = newRepo();
+        const base = git(repo, ['rev-parse', 'HEAD']).trim();
+        commitSquash(repo, squash('\nAI-Reviewed-by: Jane Doe <jane@example.com>', ''));
+        const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+        assert.equal(r.code, 0, r.stdout);
+        assert.deepEqual((JSON.parse(r.stdout) as JsonOut).commits[0].findings.map((f) => f.level), ['warn']);
+      });
+
+      it('reads no trailer out of prose that is not in that shape', async () => {
+        const repo = newRepo();
+        const base = git(repo, ['rev-parse', 'HEAD']).trim();
+        commitSquash(repo, 'Explain trailers\n\nA commit may say\nAI-Critical: infra/db.tf\nin its body.\n\nReviewed in person.\n');
+        const r = await check(repo, `${base}..HEAD`, '--format', 'json');
+        assert.equal(r.code, 0, r.stdout);
+        assert.equal((JSON.parse(r.stdout) as JsonOut).commits[0].source, 'none');
+      });
+    });
+
     it('keeps paths with spaces, commas and unicode intact from the trailer to the SARIF uri', async () => {
       const repo = newRepo();
       const base = git(repo, ['rev-parse', 'HEAD']).trim();
@@ -461,6 +518,61 @@ describe('check', function () {
     });
   });
 
+  describe('--format markdown', () => {
+    const HOSTILE = '<img src=x onerror=alert(1)> [click](https://evil.example) | # not a heading';
+    const hostileConfig = JSON.stringify({
+      critical: [
+        { paths: ['infra/**'], reason: `Prod ${HOSTILE}\n## injected`, level: 'block', reviewers: ['jane@example.com'] },
+        { paths: ['docs/'], reason: 'Public documentation', level: 'warn' },
+      ],
+    });
+
+    /** The text of each cell of each rendered table row (GitHub-flavoured Markdown, as the PR comment is shown). */
+    function rows(html: string): string[][] {
+      const decode = (t: string): string => t.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => decode(c[1]!)));
+    }
+
+    it('shows the AI share per agent and model, the critical files with rule, reason and reviewers, and each violation with its fix', async () => {
+      const { marked } = require('marked') as typeof import('marked');
+      const repo = newRepo(hostileConfig);
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      const odd = `infra/a|b <i>.tf`;
+      aiCommit(repo, { files: { [odd]: 'a\nb\nc\n', 'src/human.ts': '1\n2\n3\n4\n5\n' }, ai: { [odd]: [[1, 2]] }, message: `Infra ${HOSTILE}` });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'markdown');
+      assert.equal(r.code, 1);
+      const html = marked.parse(r.stdout, { async: false });
+      assert.doesNotMatch(html, /<img|<a |<i>|<h[1-6][^>]*>[^<]*(injected|not a heading)/, html);
+      assert.match(html, /<h2[^>]*>AI Provenance: ❌ 1 violation<\/h2>/);
+      const table = rows(html);
+      assert.deepEqual(table.slice(0, 3), [
+        ['Agent', 'Model', 'AI lines', 'Share of added lines'],
+        ['claude-code', 'anthropic/claude-opus-4-5', '2', '25.0 %'],
+        ['All AI', '', '2 of 8', '25.0 %'],
+      ]);
+      assert.deepEqual(table.slice(3), [
+        ['File', 'AI lines', 'Rule', 'Level', 'Reason', 'Allowed reviewers'],
+        [odd, '1–2', '#1 infra/**', 'block', `Prod ${HOSTILE} ## injected`, 'jane@example.com'],
+      ]);
+      const violation = /<h3[^>]*>Violations<\/h3>\s*<ol>\s*<li>([\s\S]*?)<\/li>\s*<\/ol>/.exec(html);
+      assert.ok(violation, html);
+      assert.match(violation[1]!, /needs a sign-off by jane@example\.com/);
+      assert.match(violation[1]!, /<strong>Fix:<\/strong> ask jane@example\.com to review, then add &quot;AI-Reviewed-by: Reviewer Name &lt;jane@example\.com&gt;&quot;/);
+      assert.match(violation[1]!, /<code>git rebase -i [0-9a-f]{12}\^<\/code>/);
+    });
+
+    it('says there are no AI lines and no critical files for a human-only change', async () => {
+      const repo = newRepo();
+      const base = git(repo, ['rev-parse', 'HEAD']).trim();
+      aiCommit(repo, { files: { 'infra/main.tf': 'by hand\n' }, message: 'By hand' });
+      const r = await check(repo, `${base}..HEAD`, '--format', 'markdown');
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^## AI Provenance: ✅ no violations$/m);
+      assert.match(r.stdout, /^No AI lines in this change\.$/m);
+      assert.match(r.stdout, /### Critical files AI lines touch\n\nNone\.$/m);
+    });
+  });
+
   describe('bad input', () => {
     it('exits 2 with one line for an unknown revision', async () => {
       const repo = newRepo();
@@ -473,7 +585,7 @@ describe('check', function () {
       const repo = newRepo();
       const f = await check(repo, '--format', 'xml');
       assert.equal(f.code, 2);
-      assert.equal(f.stderr, "ai-provenance check: unknown format 'xml': expected text, json or sarif\n");
+      assert.equal(f.stderr, "ai-provenance check: unknown format 'xml': expected text, json, sarif or markdown\n");
       assert.equal((await check(repo, '--bogus')).code, 2);
     });
 

@@ -608,9 +608,9 @@ describe('ai-provenance install / uninstall commands', function () {
     const repo = newRepo();
     const first = await cli(installCommand, repo);
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'].map((h) => `installed: .git/hooks/${h}\n`).join(''));
+    assert.equal(first.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'].map((h) => `installed: .git/hooks/${h}\n`).join(''));
     const second = await cli(installCommand, repo);
-    assert.equal(second.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'].map((h) => `already installed: .git/hooks/${h}\n`).join(''));
+    assert.equal(second.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'].map((h) => `already installed: .git/hooks/${h}\n`).join(''));
     const un = await cli(uninstallCommand, repo);
     assert.equal(un.code, 0);
     assert.match(un.stdout, /^removed: \.git\/hooks\/commit-msg$/m);

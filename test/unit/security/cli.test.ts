@@ -172,7 +172,7 @@ describe('security: the command line and the git hooks against a hostile reposit
       git(dir, 'add', 'notes.md');
       const next = commit(dir, ['-m', 'By hand']);
       assert.equal(next.status, 0, next.stderr);
-      assert.deepEqual(ours(next.stderr), [`ai-provenance: wrote the notes of 1 earlier commit its hooks could not judge (${unjudged.slice(0, 12)}); share them with git push origin refs/notes/ai-provenance`]);
+      assert.deepEqual(ours(next.stderr), [`ai-provenance: wrote the notes of 1 earlier commit its hooks could not judge (${unjudged.slice(0, 12)}); the next git push or 'ai-provenance sync' shares them`]);
       assert.match(note(dir, unjudged) ?? '', /"path": "infra\/main.tf"/);
       assert.deepEqual(await pendingPaths(dir), [], 'the committed lines left the working state with their note');
       const blame = JSON.parse(cli(dir, 'blame', 'infra/main.tf', '--json').stdout) as { line: number; kind: string; commit?: string }[];

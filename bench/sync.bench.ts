@@ -1,0 +1,136 @@
+// `ai-provenance sync` of 10,000 notes vs a plain `git push` + `git fetch` of the same notes ref, in the same run.
+// Initial: one clone publishes 10,000 notes to a server that has none, another fetches them. Incremental: one new
+// note each way once both have the 10,000. Each run starts from a fresh server and a fresh second clone.
+// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--json]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const NOTES = Number(args[args.indexOf('--notes') + 1]) || 10_000;
+const json = args.includes('--json');
+const root = path.resolve(__dirname, '..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'aip-sync-bench-'));
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'B',
+  GIT_AUTHOR_EMAIL: 'b@example.com',
+  GIT_COMMITTER_NAME: 'B',
+  GIT_COMMITTER_EMAIL: 'b@example.com',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  AI_PROVENANCE_CACHE_DIR: path.join(scratch, 'cache'),
+};
+const NOTES_REF = 'refs/notes/ai-provenance';
+const TRACKING = 'refs/notes/remotes/origin/ai-provenance';
+
+function git(cwd: string, ...a: string[]): string {
+  return execFileSync('git', a, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function timed(cwd: string, cmd: string, a: string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, a, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')}: ${r.stderr.toString()}`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** NOTES commits on main, each with a note, through one fast-import. */
+function seed(repo: string): void {
+  const parts: string[] = [];
+  for (let i = 1; i <= NOTES; i++) {
+    const content = `line ${i}\n`;
+    parts.push(`blob\nmark :${i}\ndata ${Buffer.byteLength(content)}\n${content}\n`);
+  }
+  for (let i = 1; i <= NOTES; i++) {
+    const msg = `c${i}`;
+    parts.push(`commit refs/heads/main\nmark :${NOTES + i}\ncommitter B <b@example.com> ${1_700_000_000 + i} +0000\ndata ${msg.length}\n${msg}\nM 100644 :${i} f${i % 100}.ts\n\n`);
+  }
+  const notes: string[] = [];
+  for (let i = 1; i <= NOTES; i++) {
+    const text = serializeTraceRecord(
+      buildTraceRecord({
+        revision: `@${i}`,
+        files: [{ path: `f${i % 100}.ts`, addedLines: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: { agent: 'copilot', source: 'inline-completion', at: '2026-01-01T00:00:00Z' } }] }],
+        toolVersion: 'bench',
+        id: `id-${i}`,
+        timestamp: '2026-01-01T00:00:00Z',
+      }),
+    );
+    notes.push(`N inline :${NOTES + i}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
+  }
+  parts.push(`commit ${NOTES_REF}\ncommitter B <b@example.com> 1800000000 +0000\ndata 5\nnotes\n${notes.join('')}\n`);
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: repo, env, input: parts.join(''), maxBuffer: 1 << 28 });
+  git(repo, 'reset', '-q', '--hard', 'main');
+}
+
+function main(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const cli = path.join(scratch, 'cli.js');
+  const a = path.join(scratch, 'a');
+  git(scratch, 'init', '-q', '-b', 'main', a);
+  git(a, 'config', 'gc.auto', '0');
+  seed(a);
+  const notesCommit = git(a, 'rev-parse', NOTES_REF).trim();
+  const results = { plainInitial: [] as number[], syncInitial: [] as number[], plainOne: [] as number[], syncOne: [] as number[] };
+
+  for (let run = 0; run < runs; run++) {
+    for (const mode of ['plain', 'sync'] as const) {
+      // A fresh server with the branch, a fresh second clone, and the first clone's notes as seeded.
+      const server = path.join(scratch, `server-${run}-${mode}`);
+      const b = path.join(scratch, `b-${run}-${mode}`);
+      git(scratch, 'init', '-q', '--bare', '-b', 'main', server);
+      for (const ref of [TRACKING]) spawnSync('git', ['update-ref', '-d', ref], { cwd: a, env });
+      git(a, 'update-ref', NOTES_REF, notesCommit);
+      spawnSync('git', ['remote', 'remove', 'origin'], { cwd: a, env });
+      git(a, 'remote', 'add', 'origin', server);
+      git(a, 'push', '-q', '--no-verify', 'origin', 'main');
+      git(scratch, 'clone', '-q', server, b);
+      const initial =
+        mode === 'plain'
+          ? timed(a, 'git', ['push', '-q', '--no-verify', 'origin', NOTES_REF]) + timed(b, 'git', ['fetch', '-q', 'origin', `+${NOTES_REF}:${TRACKING}`])
+          : timed(a, process.execPath, [cli, 'sync', 'origin']) + timed(b, process.execPath, [cli, 'sync', 'origin']);
+      // One more commit with a note in A, published and brought to B.
+      const seq = `${run}-${mode}`;
+      git(a, 'commit', '-q', '--allow-empty', '-m', `one more ${seq}`);
+      git(a, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', `{"n":"${seq}"}`, 'HEAD');
+      git(a, 'push', '-q', '--no-verify', 'origin', 'main');
+      git(b, 'fetch', '-q', 'origin');
+      const one =
+        mode === 'plain'
+          ? timed(a, 'git', ['push', '-q', '--no-verify', 'origin', NOTES_REF]) + timed(b, 'git', ['fetch', '-q', 'origin', `+${NOTES_REF}:${TRACKING}`])
+          : timed(a, process.execPath, [cli, 'sync', 'origin']) + timed(b, process.execPath, [cli, 'sync', 'origin']);
+      const noteOnB = spawnSync('git', ['notes', `--ref=${mode === 'plain' ? TRACKING : NOTES_REF}`, 'show', 'origin/main'], { cwd: b, env, encoding: 'utf8' });
+      if (!noteOnB.stdout.includes(seq)) throw new Error(`${mode}: the new note did not reach the second clone`);
+      git(a, 'reset', '-q', '--hard', 'HEAD^');
+      results[mode === 'plain' ? 'plainInitial' : 'syncInitial'].push(initial);
+      results[mode === 'plain' ? 'plainOne' : 'syncOne'].push(one);
+      rmSync(b, { recursive: true, force: true });
+      rmSync(server, { recursive: true, force: true });
+    }
+  }
+  const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>;
+  const out = {
+    notes: NOTES,
+    runs,
+    initialMs: { plain: Math.round(m.plainInitial), sync: Math.round(m.syncInitial), ratio: +(m.syncInitial / m.plainInitial).toFixed(2) },
+    oneNoteMs: { plain: Math.round(m.plainOne), sync: Math.round(m.syncOne), ratio: +(m.syncOne / m.plainOne).toFixed(2) },
+  };
+  if (json) console.log(JSON.stringify(out));
+  else {
+    console.log(`sync of ${NOTES} notes, median of ${runs} runs (publish in one clone + bring into another):`);
+    console.log(`  initial:  git push + git fetch ${out.initialMs.plain} ms, ai-provenance sync ×2 ${out.initialMs.sync} ms (${out.initialMs.ratio}x)`);
+    console.log(`  one note: git push + git fetch ${out.oneNoteMs.plain} ms, ai-provenance sync ×2 ${out.oneNoteMs.sync} ms (${out.oneNoteMs.ratio}x)`);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main();

@@ -1,0 +1,455 @@
+// Sharing refs/notes/ai-provenance with a remote (PRODUCT.md §11.1). `git fetch` brings a remote's notes into
+// refs/notes/remotes/<remote>/ai-provenance (a refspec `install` adds); pushing joins them into the clone's own
+// ref record by record and publishes the notes of pushed commits on top of the remote's, never forced: a rejected
+// push is answered by fetching, joining and trying again.
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { mergeNoteTexts } from '../core/noteMerge';
+import { readBlobs } from './diff';
+import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
+import { emptyTree, type Repo } from './repo';
+import { git } from './run';
+
+/** The refspec that fetches `remote`'s notes into their tracking ref. */
+function exactRefspec(remote: string): string {
+  return `+${NOTES_REF}:${trackingRef(remote)}`;
+}
+
+/**
+ * The fetch refspec `install` adds for each remote: a pattern, because a plain `git fetch` fails on a refspec
+ * naming a ref the remote does not have (no one pushed notes there yet); its `*` also matches nothing.
+ */
+export function notesRefspec(remote: string): string {
+  return `+${NOTES_REF}*:${trackingRef(remote)}*`;
+}
+
+export class SyncError extends Error {
+  override name = 'SyncError';
+}
+
+export interface SyncOptions {
+  readonly remote: string;
+  /** Commits being pushed (pre-push): their notes are published along with those of commits the remote already has. */
+  readonly tips?: readonly string[];
+  /** One line per action taken. */
+  readonly say: (line: string) => void;
+  /** Runs between fetching and pushing, once per attempt (lets a test push a competing notes commit there). */
+  readonly beforePush?: (attempt: number) => Promise<void>;
+}
+
+export interface SyncResult {
+  /** Commits whose notes this run published. */
+  readonly pushed: number;
+  readonly attempts: number;
+}
+
+const MAX_ATTEMPTS = 5;
+
+async function rev(repo: Repo, ref: string): Promise<string | undefined> {
+  const r = await git(['rev-parse', '-q', '--verify', `${ref}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
+  const r = await git(['merge-base', '--is-ancestor', a, b], { cwd: repo.root, okCodes: [1] });
+  return r.exitCode === 0;
+}
+
+const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+interface NoteEntry {
+  readonly blob: string;
+  /** Where the tree holds it (`<id>`, or `<2 hex>/<rest>` with fan-out). */
+  readonly path: string;
+}
+
+interface NoteChange {
+  readonly a?: NoteEntry;
+  readonly b?: NoteEntry;
+}
+
+/**
+ * The notes that differ between two notes commits (`a` absent: the empty tree), by commit id: git compares the trees
+ * by their hashes, so the cost follows the change, not the number of notes. A note that only moved to another
+ * fan-out folder is no change.
+ */
+async function notesDiff(repo: Repo, a: string | undefined, b: string): Promise<Map<string, NoteChange>> {
+  const out = (await git(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', a ?? emptyTree(repo), b], { cwd: repo.root })).stdout;
+  const fields = out.split('\0');
+  const changes = new Map<string, { a?: NoteEntry; b?: NoteEntry }>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) [A-Z]/.exec(fields[i]!);
+    const file = fields[i + 1]!;
+    const id = file.replace(/\//g, '');
+    if (!m || !HEX.test(id)) continue;
+    const c = changes.get(id) ?? {};
+    if (!/^0+$/.test(m[1]!)) c.a = { blob: m[1]!, path: file };
+    if (!/^0+$/.test(m[2]!)) c.b = { blob: m[2]!, path: file };
+    changes.set(id, c);
+  }
+  for (const [id, c] of changes) if (c.a && c.b && c.a.blob === c.b.blob) changes.delete(id);
+  return changes;
+}
+
+/** A scratch folder removed after `fn`, for the temporary index and the joined notes. */
+async function withScratch<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(tmpdir(), 'ai-provenance-sync-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes texts as blobs through one `hash-object`; their ids in order. */
+async function writeBlobs(repo: Repo, texts: readonly string[]): Promise<string[]> {
+  if (texts.length === 0) return [];
+  return withScratch(async (dir) => {
+    const files = texts.map((_, i) => path.join(dir, `n${i}`));
+    await Promise.all(texts.map((t, i) => fs.writeFile(files[i]!, t)));
+    const out = (await git(['hash-object', '-w', '--stdin-paths'], { cwd: repo.root, input: files.map((f) => `${f}\n`).join('') })).stdout;
+    return out.split('\n').filter((l) => l !== '');
+  });
+}
+
+/** `base`'s notes tree (or an empty one) with `changes` (path → blob) written in, through a temporary index. */
+async function treeWith(repo: Repo, base: string | undefined, changes: ReadonlyMap<string, string>): Promise<string> {
+  return withScratch(async (dir) => {
+    const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
+    if (base) await git(['read-tree', base], { cwd: repo.root, env });
+    const lines = [...changes].map(([file, blob]) => `100644 blob ${blob}\t${file}\n`).join('');
+    await git(['update-index', '--add', '--index-info'], { cwd: repo.root, env, input: lines });
+    return (await git(['write-tree'], { cwd: repo.root, env })).stdout.trim();
+  });
+}
+
+/** Where a note goes in a tree that does not hold one for `commit` yet (git's own 2/38 fan-out). */
+function newPath(commit: string): string {
+  return `${commit.slice(0, 2)}/${commit.slice(2)}`;
+}
+
+async function commitTree(repo: Repo, tree: string, parents: readonly string[], message: string): Promise<string> {
+  // The user's own identity, as for any commit they make; git says clearly when none is configured.
+  const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])];
+  return (await git(args, { cwd: repo.root, input: `${message}\n` })).stdout.trim();
+}
+
+/**
+ * What joining `other`'s notes into `base`'s changes, as path → blob in `base`'s tree: a commit only `other` notes
+ * gets its note, one noted differently on both gets their join. Where a pair cannot be joined (a note unreadable),
+ * `base`'s note stays and the problem is reported.
+ */
+async function joinChanges(repo: Repo, diff: ReadonlyMap<string, NoteChange>, report: (line: string) => void): Promise<{ changes: Map<string, string>; added: number; joined: number }> {
+  const changes = new Map<string, string>();
+  const conflicts: [string, NoteEntry, NoteEntry][] = [];
+  let added = 0;
+  for (const [commit, { a, b }] of diff) {
+    if (!b) continue;
+    if (!a) {
+      changes.set(newPath(commit), b.blob);
+      added++;
+    } else conflicts.push([commit, a, b]);
+  }
+  if (conflicts.length === 0) return { changes, added, joined: 0 };
+  const texts = await readBlobs(repo, conflicts.flatMap(([, a, b]) => [a.blob, b.blob]));
+  const joinedAt: string[] = [];
+  const joinedTexts: string[] = [];
+  for (const [commit, a, b] of conflicts) {
+    const r = mergeNoteTexts(texts.get(a.blob)?.toString('utf8') ?? '', texts.get(b.blob)?.toString('utf8') ?? '');
+    if (!r.ok) {
+      report(`ai-provenance: the notes of ${commit.slice(0, 12)} could not be joined (${r.error}); kept ${a.blob.slice(0, 12)}, the other stays in ${b.blob.slice(0, 12)}`);
+      continue;
+    }
+    joinedAt.push(a.path);
+    joinedTexts.push(r.text);
+  }
+  const ids = await writeBlobs(repo, joinedTexts);
+  joinedAt.forEach((file, i) => changes.set(file, ids[i]!));
+  return { changes, added, joined: joinedAt.length };
+}
+
+export interface MergeOutcome {
+  readonly kind: 'up-to-date' | 'created' | 'fast-forward' | 'merged';
+  /** Commits whose note came in from the other side. */
+  readonly added: number;
+  /** Commits whose two notes were joined. */
+  readonly joined: number;
+}
+
+/**
+ * Joins the notes commit `other` into `ref`, record by record, with a merge commit whose parents are both sides (so
+ * the next join starts from there). The ref is moved only from the value it was read at: a note written meanwhile is
+ * never overwritten, the join is redone instead.
+ */
+export async function mergeNotesInto(repo: Repo, ref: string, other: string, message: string, report: (line: string) => void): Promise<MergeOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await rev(repo, ref);
+    let outcome: MergeOutcome;
+    let next: string;
+    if (current === undefined) {
+      outcome = { kind: 'created', added: (await notesDiff(repo, undefined, other)).size, joined: 0 };
+      next = other;
+    } else if (current === other || (await isAncestor(repo, other, current))) {
+      return { kind: 'up-to-date', added: 0, joined: 0 };
+    } else {
+      const diff = await notesDiff(repo, current, other);
+      // A fast-forward that drops or changes a note (someone removed or rewrote it) would lose it here: join instead.
+      if ((await isAncestor(repo, current, other)) && [...diff.values()].every((c) => !c.a)) {
+        outcome = { kind: 'fast-forward', added: diff.size, joined: 0 };
+        next = other;
+      } else {
+        const j = await joinChanges(repo, diff, report);
+        outcome = { kind: 'merged', added: j.added, joined: j.joined };
+        next = await commitTree(repo, await treeWith(repo, current, j.changes), [current, other], message);
+      }
+    }
+    const r = await git(['update-ref', '-m', message, ref, next, current ?? ''], { cwd: repo.root, okCodes: [128] });
+    if (r.exitCode === 0) return outcome;
+    if (attempt >= MAX_ATTEMPTS) throw new SyncError(`${ref} kept changing while its notes were joined; run 'ai-provenance sync' again`);
+  }
+}
+
+/**
+ * Values the clone's notes ref had before something moved it to a value that does not contain them (a fetch or
+ * pull with a `+refs/notes/*:refs/notes/*` refspec does), still in its reflog: they are joined back so that no local
+ * note is lost. Every other writer (git notes, our hooks, our joins) moves the ref to a descendant.
+ */
+export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) => void): Promise<number> {
+  const current = await rev(repo, NOTES_REF);
+  if (!current) return 0;
+  const log = await git(['log', '-g', '--format=%H', NOTES_REF, '--'], { cwd: repo.root, okCodes: [128] });
+  if (log.exitCode !== 0) return 0;
+  // Newest first, as the reflog lists them.
+  const earlier = [...new Set(log.stdout.split('\n').filter((l) => l !== '' && l !== current))];
+  if (earlier.length === 0) return 0;
+  const walk = await git(['rev-list', '--stdin'], { cwd: repo.root, input: [...earlier, `^${current}`].map((l) => `${l}\n`).join('') });
+  const missing = new Set(walk.stdout.split('\n'));
+  let recovered = 0;
+  for (const lost of earlier.filter((e) => missing.has(e))) {
+    const m = await mergeNotesInto(repo, NOTES_REF, lost, "Notes a fetch had overwritten, joined back by 'ai-provenance sync'", say);
+    if (m.kind === 'up-to-date') continue;
+    recovered++;
+    say(`recovered ${NOTES_REF} as it was before a fetch overwrote it (${lost.slice(0, 12)}); ${m.added} note${m.added === 1 ? '' : 's'} came back`);
+  }
+  return recovered;
+}
+
+/** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
+export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
+  // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
+  const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  if (r.exitCode === 0) return true;
+  const err = r.stderr;
+  if (/couldn't find remote ref/i.test(err)) {
+    // The remote has no notes (any more): a stale tracking ref would offer notes it does not have.
+    await git(['update-ref', '-d', trackingRef(remote)], { cwd: repo.root, okCodes: [1, 128] });
+    return false;
+  }
+  throw new SyncError(`cannot fetch ${NOTES_REF} from ${remote}: ${firstLine(err) || `git fetch exited with ${r.exitCode}`}`);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+}
+
+/** The noted commits among `candidates` reachable from `tips` or from `remote`'s branches (the ones it has or gets). */
+async function published(repo: Repo, remote: string, tips: readonly string[], candidates: readonly string[]): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const out = (await git(['rev-list', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout;
+  const reachable = new Set(out.split('\n'));
+  return candidates.filter((c) => reachable.has(c));
+}
+
+/**
+ * The commits whose note in the clone may replace the remote's: those the remote has no note for, and those where
+ * the clone's note already holds the remote's (their join is the clone's note). A remote note that cannot be joined
+ * stays as it is.
+ */
+async function replaceable(repo: Repo, diff: ReadonlyMap<string, NoteChange>, say: (line: string) => void): Promise<string[]> {
+  const differ = [...diff].filter(([, c]) => c.b).map(([id]) => id);
+  const both = differ.filter((c) => diff.get(c)!.a);
+  if (both.length === 0) return differ;
+  const texts = await readBlobs(repo, both.flatMap((c) => [diff.get(c)!.b!.blob, diff.get(c)!.a!.blob]));
+  const keep = new Set<string>();
+  for (const c of both) {
+    const mine = texts.get(diff.get(c)!.b!.blob)?.toString('utf8') ?? '';
+    const joined = mergeNoteTexts(mine, texts.get(diff.get(c)!.a!.blob)?.toString('utf8') ?? '');
+    if (joined.ok && joined.text === mine) continue;
+    keep.add(c);
+    say(`kept the remote's note of ${c.slice(0, 12)}: yours does not hold it${joined.ok ? '' : ` (${joined.error})`}`);
+  }
+  return differ.filter((c) => !keep.has(c));
+}
+
+/**
+ * After a push of `pushed` (the remote's notes plus some of the clone's as they are in `mine`), the clone's ref gets
+ * a merge of both with `mine`'s tree, which already holds all of it; the full join runs when the ref moved meanwhile.
+ */
+async function recordPublished(repo: Repo, mine: string, pushed: string, message: string, say: (line: string) => void): Promise<void> {
+  const tree = (await git(['rev-parse', `${mine}^{tree}`], { cwd: repo.root })).stdout.trim();
+  const merged = await commitTree(repo, tree, [mine, pushed], message);
+  const r = await git(['update-ref', '-m', message, NOTES_REF, merged, mine], { cwd: repo.root, okCodes: [128] });
+  if (r.exitCode !== 0) await mergeNotesInto(repo, NOTES_REF, pushed, message, say);
+}
+
+/**
+ * Fetches `remote`'s notes, joins them into the clone's own, and pushes the notes of the commits the remote has or
+ * is being pushed on top of the remote's notes (never forced). A rejected push starts over from the fetch.
+ */
+export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResult> {
+  const { remote, say } = opts;
+  const tracking = trackingRef(remote);
+  for (let attempt = 1; ; attempt++) {
+    const remoteHas = await fetchNotes(repo, remote);
+    say(remoteHas ? `fetched ${NOTES_REF} from ${remote} into ${tracking}` : `${remote} has no ${NOTES_REF} yet`);
+    await recoverOverwrittenNotes(repo, say);
+    const theirs = remoteHas ? await rev(repo, tracking) : undefined;
+    if (theirs) {
+      const m = await mergeNotesInto(repo, NOTES_REF, theirs, `Notes from ${remote} joined by 'ai-provenance sync'`, say);
+      if (m.kind !== 'up-to-date') say(`joined ${remote}'s notes into ${NOTES_REF}: ${m.added} new, ${m.joined} joined record by record`);
+    }
+    const mine = await rev(repo, NOTES_REF);
+    if (!mine) {
+      say(`nothing to push to ${remote}`);
+      return { pushed: 0, attempts: attempt };
+    }
+    const diff = await notesDiff(repo, theirs, mine);
+    const differ = await replaceable(repo, diff, say);
+    const publish = await published(repo, remote, opts.tips ?? [], differ);
+    if (publish.length === 0) {
+      say(differ.length > 0 ? `nothing to push to ${remote} (${differ.length} note${differ.length === 1 ? ' is' : 's are'} on commits it does not have)` : `nothing to push to ${remote}`);
+      return { pushed: 0, attempts: attempt };
+    }
+    const changes = new Map<string, string>();
+    for (const c of publish) {
+      const { a, b } = diff.get(c)!;
+      changes.set(a?.path ?? newPath(c), b!.blob);
+    }
+    const message = `Notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} pushed to ${remote} by 'ai-provenance'`;
+    const commit = await commitTree(repo, await treeWith(repo, theirs, changes), theirs ? [theirs] : [], message);
+    await opts.beforePush?.(attempt);
+    const push = await git(['push', '--no-verify', '--porcelain', '--quiet', '--no-follow-tags', '--no-signed', '--end-of-options', remote, `${commit}:${NOTES_REF}`], {
+      cwd: repo.root,
+      okCodes: [1, 128],
+      env: { [SYNCING_ENV]: '1' },
+    });
+    if (push.exitCode === 0) {
+      await git(['update-ref', '-m', `pushed to ${remote}`, tracking, commit], { cwd: repo.root });
+      await recordPublished(repo, mine, commit, message, say);
+      say(`pushed the notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} to ${remote}`);
+      return { pushed: publish.length, attempts: attempt };
+    }
+    // --porcelain prints `!` for a ref the remote refused (moved meanwhile, or a hook of its own said no).
+    const rejected = /^!\t/m.test(push.stdout);
+    if (!rejected) throw new SyncError(`cannot push ${NOTES_REF} to ${remote}: ${firstLine(push.stderr) || `git push exited with ${push.exitCode}`}`);
+    if (attempt >= MAX_ATTEMPTS) throw new SyncError(`${remote} refused ${NOTES_REF} ${attempt} times (its notes kept changing); run 'ai-provenance sync ${remote}' later, nothing is lost`);
+    say(`${remote} refused the notes (they changed meanwhile); fetching, joining and trying again`);
+  }
+}
+
+/** Remote names of the repository (`remote.<name>.url`). */
+export async function remoteNames(repo: Repo): Promise<string[]> {
+  const r = await git(['config', '--get-regexp', '^remote\\..*\\.url$'], { cwd: repo.root, okCodes: [1] });
+  return r.stdout
+    .split('\n')
+    .map((l) => /^remote\.(.+)\.url /.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined);
+}
+
+async function fetchRefspecs(repo: Repo, remote: string): Promise<string[]> {
+  const r = await git(['config', '--get-all', `remote.${remote}.fetch`], { cwd: repo.root, okCodes: [1] });
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+/** Where a fetch refspec puts `ref`, or undefined when it does not fetch it (one `*` at most, as git allows). */
+export function refspecDestination(refspec: string, ref: string): string | undefined {
+  const spec = refspec.replace(/^\+/, '');
+  if (spec.startsWith('^')) return undefined;
+  const colon = spec.indexOf(':');
+  if (colon < 0) return undefined;
+  const src = spec.slice(0, colon);
+  const dst = spec.slice(colon + 1);
+  const star = src.indexOf('*');
+  if (star < 0) return src === ref ? dst : undefined;
+  const head = src.slice(0, star);
+  const tail = src.slice(star + 1);
+  if (!ref.startsWith(head) || !ref.endsWith(tail) || ref.length < head.length + tail.length) return undefined;
+  return dst.replace('*', ref.slice(head.length, ref.length - tail.length));
+}
+
+export interface FetchSetup {
+  /** Remotes that got our refspec now. */
+  readonly added: readonly string[];
+  /** `remote: refspec` pairs of the user's that fetch straight onto our notes ref. */
+  readonly overwriting: readonly string[];
+}
+
+/** Adds our fetch refspec to every remote that lacks it (or to `only`), and finds refspecs that overwrite our ref. */
+export async function configureNotesFetch(repo: Repo, only?: string): Promise<FetchSetup> {
+  const added: string[] = [];
+  const overwriting: string[] = [];
+  for (const remote of only !== undefined ? [only] : await remoteNames(repo)) {
+    const specs = await fetchRefspecs(repo, remote);
+    for (const s of specs) if (refspecDestination(s, NOTES_REF) === NOTES_REF) overwriting.push(`${remote}: ${s}`);
+    if (specs.includes(notesRefspec(remote))) continue;
+    await git(['config', '--add', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
+    added.push(remote);
+  }
+  return { added, overwriting };
+}
+
+/** Removes our fetch refspec from every remote; the remotes it was removed from. */
+export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
+  const removed: string[] = [];
+  for (const remote of await remoteNames(repo)) {
+    if (!(await fetchRefspecs(repo, remote)).includes(notesRefspec(remote))) continue;
+    await git(['config', '--fixed-value', '--unset-all', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
+    removed.push(remote);
+  }
+  return removed;
+}
+
+/** The line `install` prints for a refspec that fetches straight onto our notes ref. */
+export function overwritingRefspecWarning(pair: string): string {
+  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; notes it replaces are joined back from the reflog on the next push or 'ai-provenance sync'`;
+}
+
+/** The commits a push sends, from pre-push's stdin (`<local ref> <local id> <remote ref> <remote id>` lines). */
+export function pushedTips(input: string): string[] {
+  const tips: string[] = [];
+  for (const line of input.split('\n')) {
+    const [, local, remoteRef] = line.trim().split(' ');
+    if (!local || !remoteRef || /^0+$/.test(local) || remoteRef.startsWith('refs/notes/')) continue;
+    tips.push(local);
+  }
+  return tips;
+}
+
+/** Where a failed sync of the pre-push hook is logged, besides its one line. */
+export function syncLogFile(repo: Repo): string {
+  return path.join(repo.commonDir, 'ai-provenance', 'sync.log');
+}
+
+/**
+ * pre-push: publishes the notes of what is pushed. It never fails or stops the push: a failure is logged and said in
+ * one line, and the next push or `ai-provenance sync` publishes what this one could not.
+ */
+export async function prePush(repo: Repo, args: readonly string[], input: string, warn: (line: string) => void): Promise<number> {
+  const remote = args[0] ?? '';
+  const tips = pushedTips(input);
+  // A push to a URL has no remote to track notes for.
+  if (tips.length === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  const said: string[] = [];
+  try {
+    await configureNotesFetch(repo, remote);
+    const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l) });
+    if (r.pushed > 0) warn(`ai-provenance: pushed the notes of ${r.pushed} commit${r.pushed === 1 ? '' : 's'} to ${remote}`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    await fs.mkdir(path.dirname(syncLogFile(repo)), { recursive: true }).catch(() => undefined);
+    await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} pre-push ${remote}: ${[...said, why].join(' | ')}\n`).catch(() => undefined);
+    warn(`ai-provenance: the notes were not pushed to ${remote} (${why.split('\n')[0]}); your push goes on, 'ai-provenance sync ${remote}' retries`);
+  }
+  return 0;
+}

@@ -1,0 +1,370 @@
+// Notes shared through a real "server" (a bare repository) by clones with real hooks: git push publishes them,
+// git fetch/pull brings them in, and nothing one clone wrote is lost to another's.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { discoverRepo } from '../../../src/git/repo';
+import { syncNotes } from '../../../src/git/notesSync';
+import { NOTES_REF } from '../../../src/git/notes';
+import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
+import { cleanupTemp, lines, sh, tempDir, write } from './helpers';
+import { cliBundle, hookedEnv } from './hookEnv';
+
+interface Person {
+  readonly name: string;
+  readonly email: string;
+}
+const ANN: Person = { name: 'Ann Author', email: 'ann@example.com' };
+const BOB: Person = { name: 'Bob Builder', email: 'bob@example.com' };
+
+const who = new Map<string, Person>();
+
+function env(dir: string): NodeJS.ProcessEnv {
+  const p = who.get(dir) ?? ANN;
+  return { ...hookedEnv(), GIT_AUTHOR_NAME: p.name, GIT_AUTHOR_EMAIL: p.email, GIT_COMMITTER_NAME: p.name, GIT_COMMITTER_EMAIL: p.email };
+}
+
+function run(dir: string, cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd: dir, env: env(dir), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function git(dir: string, ...args: string[]): string {
+  const r = run(dir, 'git', args);
+  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function cli(dir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return run(dir, process.execPath, [cliBundle().cli, ...args]);
+}
+
+function okCli(dir: string, ...args: string[]): string {
+  const r = cli(dir, ...args);
+  assert.equal(r.status, 0, `ai-provenance ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A bare server with one commit on main. */
+function server(): string {
+  const bare = tempDir('aip-server-');
+  sh(bare, 'git', 'init', '-q', '--bare', '-b', 'main');
+  const seed = tempDir('aip-seed-');
+  sh(seed, 'git', 'init', '-q', '-b', 'main');
+  write(seed, 'src/shared.ts', lines(4));
+  sh(seed, 'git', 'add', '.');
+  sh(seed, 'git', '-c', 'commit.gpgsign=false', 'commit', '-qm', 'base');
+  sh(seed, 'git', 'push', '-q', bare, 'main');
+  return bare;
+}
+
+/** A clone of the server by `person`, with `ai-provenance install` run as a user does. */
+function clone(bare: string, person: Person, opts: { install?: boolean } = {}): string {
+  const dir = path.join(tempDir('aip-clone-'), 'work');
+  sh(path.dirname(dir), 'git', 'clone', '-q', bare, dir);
+  who.set(dir, person);
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  git(dir, 'config', 'pull.rebase', 'false');
+  if (opts.install !== false) okCli(dir, 'install');
+  return dir;
+}
+
+/** Writes `text` to `file`, records `range` as written by `agent`, and commits it. */
+function aiCommit(dir: string, file: string, text: string, range: string, agent: string, message: string): string {
+  write(dir, file, text);
+  okCli(dir, 'record', '--agent', agent, `${file}:${range}`);
+  git(dir, 'add', file);
+  git(dir, 'commit', '-qm', message);
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
+type BlameLine = { line: number; kind: string; agent?: string; commit?: string };
+
+/** `line:agent` for each AI line `ai-provenance blame` shows. */
+function aiBlame(dir: string, file: string): string[] {
+  const out = JSON.parse(okCli(dir, 'blame', file, '--json')) as BlameLine[];
+  return out.filter((l) => l.kind !== 'human').map((l) => `${l.line}:${l.agent}`);
+}
+
+function noteOn(dir: string, ref: string, commit: string): { files: { path: string }[] } | undefined {
+  const r = run(dir, 'git', ['notes', `--ref=${ref}`, 'show', commit]);
+  return r.status === 0 ? (JSON.parse(r.stdout) as { files: { path: string }[] }) : undefined;
+}
+
+function trace(revision: string, file: string, start: number, end: number, agent: string, id: string): string {
+  return serializeTraceRecord(
+    buildTraceRecord({
+      revision,
+      files: [{ path: file, addedLines: 10, runs: [{ start: start - 1, end, kind: 'ai', attribution: { agent, source: 'manual', at: '2026-01-01T00:00:00.000Z' } }] }],
+      toolVersion: '0.0.0-test',
+      id,
+      timestamp: '2026-01-01T00:00:00.000Z',
+    }),
+  );
+}
+
+/** Ann's AI commit pushed without its notes (--no-verify), then Bob's on top of it, with or without his notes. */
+function twoPeoplePushed(opts: { bobShares: boolean }): { bare: string; ann: string; bob: string; annCommit: string; bobCommit: string } {
+  const bare = server();
+  const ann = clone(bare, ANN);
+  const bob = clone(bare, BOB);
+  const annCommit = aiCommit(ann, 'src/ann.ts', lines(2), '1', 'claude-code', 'ann');
+  git(ann, 'push', '-q', '--no-verify', 'origin', 'main');
+  git(bob, 'pull', '-q');
+  const bobCommit = aiCommit(bob, 'src/bob.ts', lines(2), '2', 'copilot', 'bob');
+  git(bob, 'push', '-q', ...(opts.bobShares ? [] : ['--no-verify']), 'origin', 'main');
+  return { bare, ann, bob, annCommit, bobCommit };
+}
+
+describe('team notes sync', function () {
+  this.timeout(180_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('install adds a fetch refspec per remote and a pre-push hook; uninstall takes out exactly those', () => {
+    const bare = server();
+    const dir = clone(bare, ANN, { install: false });
+    const before = git(dir, 'config', '--get-all', 'remote.origin.fetch');
+    // A plain fetch keeps working while the server has no notes at all.
+    git(dir, 'fetch', '-q');
+    const out = okCli(dir, 'install');
+    assert.match(out, /^fetch refspec added: remote\.origin\.fetch \+refs\/notes\/ai-provenance\*:refs\/notes\/remotes\/origin\/ai-provenance\*$/m);
+    assert.match(out, /pre-push/);
+    assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), `${before}+refs/notes/ai-provenance*:refs/notes/remotes/origin/ai-provenance*\n`);
+    assert.doesNotMatch(okCli(dir, 'install'), /fetch refspec added/, 'a second install adds nothing');
+    const un = okCli(dir, 'uninstall');
+    assert.match(un, /^fetch refspec removed: remote\.origin\.fetch /m);
+    assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), before);
+    assert.ok(!existsSync(path.join(dir, '.git', 'hooks', 'pre-push')));
+  });
+
+  it('two people push AI lines to one branch in turn and, after pulling, every clone shows both with the right agents', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const annCommit = aiCommit(ann, 'src/ann.ts', lines(3, 'ann'), '1-2', 'claude-code', 'ann: ai');
+    const push = run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    assert.equal(push.status, 0, push.stderr);
+    assert.match(push.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, annCommit), 'the server has the note of the pushed commit');
+
+    git(bob, 'pull', '-q');
+    // Fetched, not merged yet: the tracking ref has it, the clone's own ref does not, and blame already shows it.
+    assert.ok(noteOn(bob, 'refs/notes/remotes/origin/ai-provenance', annCommit));
+    assert.equal(noteOn(bob, NOTES_REF, annCommit), undefined);
+    assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code']);
+    const checked = JSON.parse(okCli(bob, 'check', `${annCommit}^!`, '--format', 'json').toString()) as { notesRef: boolean; commits: { source: string; files: { path: string; aiLines: number }[] }[] };
+    assert.equal(checked.notesRef, true);
+    assert.deepEqual(checked.commits.map((c) => [c.source, c.files.map((f) => [f.path, f.aiLines])]), [['note', [['src/ann.ts', 2]]]]);
+    const stats = JSON.parse(okCli(bob, 'stats', '--format', 'json')) as { notesRef: boolean; withNote: number; byAgent: { agent: string; ai: number }[] };
+    assert.deepEqual([stats.notesRef, stats.withNote, stats.byAgent.map((a) => [a.agent, a.ai])], [true, 1, [['claude-code', 2]]]);
+
+    const bobCommit = aiCommit(bob, 'src/bob.ts', lines(2, 'bob'), '2', 'copilot', 'bob: ai');
+    git(bob, 'push', '-q', 'origin', 'main');
+    git(ann, 'pull', '-q');
+    for (const dir of [ann, bob]) {
+      assert.deepEqual(aiBlame(dir, 'src/ann.ts'), ['1:claude-code', '2:claude-code']);
+      assert.deepEqual(aiBlame(dir, 'src/bob.ts'), ['2:copilot']);
+    }
+    assert.ok(noteOn(bare, NOTES_REF, annCommit) && noteOn(bare, NOTES_REF, bobCommit));
+    // Bob's push joined Ann's notes into his own ref; the notes commits carry each person's identity.
+    assert.ok(noteOn(bob, NOTES_REF, annCommit));
+    const authors = git(bare, 'log', '--format=%an <%ae>', NOTES_REF).split('\n').filter(Boolean);
+    assert.ok(authors.includes('Ann Author <ann@example.com>') && authors.includes('Bob Builder <bob@example.com>'), authors.join(', '));
+    // A third clone sees everything after a plain clone + install + fetch.
+    const carl = clone(bare, { name: 'Carl', email: 'carl@example.com' });
+    git(carl, 'fetch', '-q', 'origin');
+    assert.deepEqual(aiBlame(carl, 'src/ann.ts'), ['1:claude-code', '2:claude-code']);
+    assert.deepEqual(aiBlame(carl, 'src/bob.ts'), ['2:copilot']);
+  });
+
+  it('publishes only the notes of pushed commits, not those of commits that stay local', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const pushed = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'pushed');
+    git(ann, 'checkout', '-qb', 'private');
+    const local = aiCommit(ann, 'b.ts', lines(2), '1', 'codex', 'local only');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, pushed));
+    assert.equal(noteOn(bare, NOTES_REF, local), undefined);
+    assert.ok(noteOn(ann, NOTES_REF, local), 'the local note stays');
+  });
+
+  it('joins two notes written on the same commit in two clones instead of keeping one', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const base = git(ann, 'rev-parse', 'HEAD').trim();
+    git(ann, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', trace(base, 'src/shared.ts', 1, 2, 'claude-code', 'a'), base);
+    git(bob, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', trace(base, 'src/shared.ts', 2, 3, 'copilot', 'b'), base);
+    assert.match(okCli(ann, 'sync'), /^pushed the notes of 1 commit to origin$/m);
+    const out = okCli(bob, 'sync');
+    assert.match(out, /^joined origin's notes into refs\/notes\/ai-provenance: 0 new, 1 joined record by record$/m);
+    assert.match(out, /^pushed the notes of 1 commit to origin$/m);
+    okCli(ann, 'sync');
+    for (const dir of [ann, bob]) {
+      const shown = JSON.parse(okCli(dir, 'blame', 'src/shared.ts', '--json')) as BlameLine[];
+      assert.deepEqual(shown.filter((l) => l.kind !== 'human').map((l) => l.line), [1, 2, 3]);
+      const note = JSON.parse(git(dir, 'notes', `--ref=${NOTES_REF}`, 'show', base)) as { files: { conversations: { ranges: { start_line: number; end_line: number }[] }[] }[] };
+      // Both contributors of line 2 are kept.
+      assert.deepEqual(note.files[0]!.conversations.map((c) => c.ranges.map((r) => [r.start_line, r.end_line])), [[[1, 2]], [[2, 3]]]);
+    }
+    assert.equal(git(ann, 'notes', `--ref=${NOTES_REF}`, 'show', base), git(bare, 'notes', `--ref=${NOTES_REF}`, 'show', base));
+  });
+
+  it('never replaces a note on the server it cannot join with, and keeps its own', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const base = git(ann, 'rev-parse', 'HEAD').trim();
+    git(bob, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', '{"not": "a trace record"', base);
+    git(bob, 'push', '-q', 'origin', NOTES_REF);
+    git(ann, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', trace(base, 'src/shared.ts', 1, 1, 'codex', 'a'), base);
+    const out = okCli(ann, 'sync');
+    assert.match(out, /could not be joined/);
+    assert.match(out, new RegExp(`^kept the remote's note of ${base.slice(0, 12)}: yours does not hold it`, 'm'));
+    assert.equal(git(bare, 'notes', `--ref=${NOTES_REF}`, 'show', base), '{"not": "a trace record"\n');
+    assert.match(git(ann, 'notes', `--ref=${NOTES_REF}`, 'show', base), /"codex"/);
+  });
+
+  it('answers a push race (the server\'s notes change between fetch and push) with fetch, join and retry, losing nothing', async () => {
+    const { bare, ann, bob, annCommit, bobCommit } = twoPeoplePushed({ bobShares: true });
+    const said: string[] = [];
+    const r = await syncNotes(await discoverRepo(ann), {
+      remote: 'origin',
+      say: (l) => said.push(l),
+      // Bob's notes reach the server between Ann's fetch and her push, once.
+      beforePush: async (attempt) => {
+        if (attempt !== 1) return;
+        const other = aiCommit(bob, 'src/bob2.ts', lines(2), '1', 'cursor', 'bob again');
+        git(bob, 'push', '-q', 'origin', 'main');
+        said.push(`race ${other}`);
+      },
+    });
+    assert.equal(r.attempts, 2, said.join('\n'));
+    assert.ok(said.some((l) => /refused the notes \(they changed meanwhile\); fetching, joining and trying again/.test(l)), said.join('\n'));
+    const bob2 = said.find((l) => l.startsWith('race '))!.slice(5);
+    for (const c of [annCommit, bobCommit, bob2]) assert.ok(noteOn(bare, NOTES_REF, c), `the server keeps the note of ${c}`);
+  });
+
+  it('two clones pushing at once both end with their notes on the server', async () => {
+    const { bare, ann, bob, annCommit: a, bobCommit: b } = twoPeoplePushed({ bobShares: false });
+    const both = await Promise.all(
+      [ann, bob].map(
+        (dir) =>
+          new Promise<number | null>((resolve) => {
+            const p = spawn(process.execPath, [cliBundle().cli, 'sync'], { cwd: dir, env: env(dir), stdio: 'ignore' });
+            p.on('close', resolve);
+          }),
+      ),
+    );
+    assert.deepEqual(both, [0, 0]);
+    okCli(ann, 'sync');
+    okCli(bob, 'sync');
+    assert.ok(noteOn(bare, NOTES_REF, a) && noteOn(bare, NOTES_REF, b));
+  });
+
+  it('keeps the local notes of a clone whose fetch refspec +refs/notes/*:refs/notes/* overwrites them', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    git(bob, 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
+    assert.match(okCli(bob, 'install'), /warning: origin: \+refs\/notes\/\*:refs\/notes\/\* makes git fetch overwrite refs\/notes\/ai-provenance/);
+    aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
+    git(ann, 'push', '-q', 'origin', 'main');
+    const local = aiCommit(bob, 'bob.ts', lines(2), '2', 'copilot', 'bob, not pushed yet');
+    git(bob, 'fetch', '-q', 'origin');
+    // The user's refspec replaced the clone's notes ref with the server's, as git does.
+    assert.equal(noteOn(bob, NOTES_REF, local), undefined);
+    const out = okCli(bob, 'sync');
+    assert.match(out, /^recovered refs\/notes\/ai-provenance as it was before a fetch overwrote it/m);
+    assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back');
+    assert.deepEqual(aiBlame(bob, 'bob.ts'), ['2:copilot']);
+    // The same through git pull, and a plain git push recovers it too.
+    const later = aiCommit(bob, 'bob2.ts', lines(2), '1', 'cursor', 'bob, later');
+    aiCommit(ann, 'ann2.ts', lines(2), '1', 'claude-code', 'ann again');
+    git(ann, 'push', '-q', 'origin', 'main');
+    git(bob, 'pull', '-q');
+    assert.equal(noteOn(bob, NOTES_REF, later), undefined);
+    git(bob, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bob, NOTES_REF, later) && noteOn(bob, NOTES_REF, local));
+    assert.ok(noteOn(bare, NOTES_REF, later), 'and the push published it');
+  });
+
+  it('a notes push that fails never fails the user\'s push, and says so in one line', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    // The server refuses notes refs (a hook of its own), but takes branches.
+    write(bare, 'hooks/update', '#!/bin/sh\ncase "$1" in refs/notes/*) echo "notes not welcome" >&2; exit 1 ;; esac\nexit 0\n');
+    sh(bare, 'chmod', '+x', 'hooks/update');
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
+    const r = run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(git(bare, 'rev-parse', 'main').trim(), c);
+    const ours = r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:'));
+    assert.equal(ours.length, 1, r.stderr);
+    assert.match(ours[0]!, /^ai-provenance: the notes were not pushed to origin \(.*\); your push goes on, 'ai-provenance sync origin' retries$/);
+    assert.match(readFileSync(path.join(ann, '.git', 'ai-provenance', 'sync.log'), 'utf8'), /pre-push origin: /);
+  });
+
+  it('a clone whose hooks an earlier version installed keeps committing notes, syncs by hand, and gets the pre-push on a new install', () => {
+    const bare = server();
+    const ann = clone(bare, ANN, { install: false });
+    const old = path.resolve(__dirname, '../../fixtures/hooks/0.1.0-protocol-2');
+    const bodies = path.join(ann, '.git', 'ai-provenance', 'hooks');
+    mkdirSync(bodies, { recursive: true });
+    for (const h of readdirSync(path.join(old, 'body'))) {
+      const fill = (t: string): string => t.replaceAll('@CLI@', cliBundle().cli).replaceAll('@NODE@', process.execPath).replaceAll('@BODY_DIR@', bodies);
+      writeFileSync(path.join(bodies, h), fill(readFileSync(path.join(old, 'body', h), 'utf8')), { mode: 0o755 });
+      writeFileSync(path.join(ann, '.git', 'hooks', h), fill(readFileSync(path.join(old, 'wrapper', h), 'utf8')), { mode: 0o755 });
+    }
+    const first = aiCommit(ann, 'a.ts', lines(2), '1', 'claude-code', 'old hooks');
+    assert.ok(noteOn(ann, NOTES_REF, first), 'the old hooks still write the note');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.equal(noteOn(bare, NOTES_REF, first), undefined, 'no pre-push yet');
+    assert.match(okCli(ann, 'sync'), /^pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, first));
+    assert.match(okCli(ann, 'install'), /^installed: \.git\/hooks\/pre-push$/m);
+    const second = aiCommit(ann, 'b.ts', lines(2), '2', 'copilot', 'new hooks');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, second));
+  });
+
+  it('sync says in one line why it could not reach a remote, and refuses a name that is not a remote', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    git(ann, 'remote', 'add', 'gone', path.join(path.dirname(bare), 'no-such-server'));
+    const r = cli(ann, 'sync', 'gone');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^ai-provenance sync: cannot fetch refs\/notes\/ai-provenance from gone: .+\n$/);
+    const u = cli(ann, 'sync', 'nowhere');
+    assert.equal(u.status, 2);
+    assert.equal(u.stderr, "ai-provenance sync: 'nowhere' is not a remote of this repository\n");
+  });
+
+  it('the push of the notes runs no pre-push hook again: the user\'s runs once per git push', () => {
+    const bare = server();
+    const ann = clone(bare, ANN, { install: false });
+    write(ann, '.git/hooks/pre-push', '#!/bin/sh\necho "$1" >> pre-push-runs.txt\ncat > /dev/null\n');
+    sh(ann, 'chmod', '+x', '.git/hooks/pre-push');
+    okCli(ann, 'install');
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, c));
+    assert.equal(readFileSync(path.join(ann, 'pre-push-runs.txt'), 'utf8'), 'origin\n');
+  });
+
+  it('a failing pre-push of the user still stops the push, and runs with the pushed refs on stdin', () => {
+    const bare = server();
+    const ann = clone(bare, ANN, { install: false });
+    write(ann, '.git/hooks/pre-push', '#!/bin/sh\ncat > pushed.txt\nexit 1\n');
+    sh(ann, 'chmod', '+x', '.git/hooks/pre-push');
+    okCli(ann, 'install');
+    aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
+    const r = run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    assert.notEqual(r.status, 0);
+    assert.match(readFileSync(path.join(ann, 'pushed.txt'), 'utf8'), /^refs\/heads\/main [0-9a-f]{40} refs\/heads\/main [0-9a-f]{40}$/m);
+    assert.equal(noteOn(bare, NOTES_REF, git(ann, 'rev-parse', 'HEAD').trim()), undefined);
+  });
+});
