@@ -157,7 +157,7 @@ export function carry(
 ): LineProvenance[] {
   const out = new Array<LineProvenance>(newKeys.length).fill(HUMAN);
   if (!oldProv.some(isAi)) return out;
-  const parts = diffArrays(oldKeys.slice(), newKeys.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  const parts = alignLines(oldKeys, oldProv, newKeys, newLines, oldTexts);
   if (!parts) return out;
   const runs = alignRuns(parts, oldKeys, oldProv, newLines);
 
@@ -205,6 +205,36 @@ export function carry(
   return out;
 }
 
+/** A line's text without its whitespace: a formatter's re-indent, trimmed end or tabs turned to spaces leave it as it was. */
+function squeezed(line: string): string {
+  return line.replace(/\s+/gu, '');
+}
+
+/**
+ * The line diff of old keys into new ones. Where the old AI lines' texts are known, an old AI line also matches a new
+ * line that differs from it only in whitespace (a formatter changed no authorship); a person's lines, known only by
+ * their keys, match exactly, and a blank line never matches a line with text.
+ */
+function alignLines(
+  oldKeys: readonly string[],
+  oldProv: readonly LineProvenance[],
+  newKeys: readonly string[],
+  newLines: readonly string[] | undefined,
+  oldTexts: readonly (string | undefined)[] | undefined,
+): ArrayChange<number>[] | undefined {
+  const opts = { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS };
+  const oldAt = oldKeys.map((_, i) => i);
+  const newAt = newKeys.map((_, j) => j);
+  if (!newLines || !oldTexts) return diffArrays(oldAt, newAt, { ...opts, comparator: (i, j) => oldKeys[i] === newKeys[j] });
+  const oldSqueezed = oldKeys.map((_, i) => {
+    const t = oldTexts[i];
+    return t === undefined || !isAi(oldProv[i]!) ? undefined : squeezed(t);
+  });
+  const newSqueezed = newKeys.map((_, j) => squeezed(newLines[j] ?? ''));
+  const same = (i: number, j: number): boolean => oldKeys[i] === newKeys[j] || (oldSqueezed[i] !== undefined && oldSqueezed[i] !== '' && oldSqueezed[i] === newSqueezed[j]);
+  return diffArrays(oldAt, newAt, { ...opts, comparator: same });
+}
+
 /**
  * Which new lines of a changed gap are old AI lines a person edited: `[old, new]` pairs. With the old texts known, a
  * new line pairs with the next old AI line, in order, whose text it meaningfully keeps (a rewrite pairs with none);
@@ -241,7 +271,7 @@ function pairChanged(
 }
 
 /** Equal and changed runs of a line diff, with what each equal run holds. */
-function alignRuns(parts: readonly ArrayChange<string>[], oldKeys: readonly string[], oldProv: readonly LineProvenance[], newLines?: readonly string[]): Run[] {
+function alignRuns(parts: readonly ArrayChange<number>[], oldKeys: readonly string[], oldProv: readonly LineProvenance[], newLines?: readonly string[]): Run[] {
   const runs: Run[] = [];
   let oldAt = 0;
   let newAt = 0;

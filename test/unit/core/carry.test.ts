@@ -138,6 +138,28 @@ describe('carry', () => {
     });
   });
 
+  describe('a formatter changing only whitespace', () => {
+    const code = 'export function total(items) {\n  let sum = 0;\n  for (const i of items) sum += i.price;\n  const rounded = Math.round(sum * 100) / 100;\n  if (rounded !== sum) console.warn(sum);\n  return sum;\n}\n';
+
+    it('keeps AI lines AI when the whole file is re-indented, and the person\'s lines human', () => {
+      const reindented = code.replace(/^( *)/gm, '$1$1');
+      assert.deepEqual(kindsAfter(code, [[4, 5]], reindented), ['human', 'human', 'human', 'ai', 'ai', 'human', 'human', 'human']);
+    });
+
+    it('keeps an AI line AI when its trailing whitespace is trimmed or its tabs become spaces', () => {
+      const tabbed = 'func main() {\n\tprintln("hello, world")\n\tprintln("bye")\n}\n';
+      assert.deepEqual(kindsAfter(tabbed, [[1, 4]], tabbed.replace(/\t/g, '    ')), ['ai', 'ai', 'ai', 'ai', 'human']);
+      const trailing = code.replace('/ 100;', '/ 100;   ');
+      assert.deepEqual(kindsAfter(trailing, [[4, 5]], code), ['human', 'human', 'human', 'ai', 'ai', 'human', 'human', 'human']);
+    });
+
+    it('gives a line a person types afresh elsewhere nothing, even with the text of a deleted AI line', () => {
+      const deleted = code.replace('  if (rounded !== sum) console.warn(sum);\n', '').replace('}\n', '}\n\nexport function log(sum) {\n  // by hand\n  if (rounded !== sum)   console.warn(sum);\n  return 0;\n}\n');
+      const kinds = kindsAfter(code, [[4, 5]], deleted);
+      assert.deepEqual(kinds, ['human', 'human', 'human', 'ai', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human']);
+    });
+  });
+
   describe('an agent replacing a person\'s lines', () => {
     const CODEX: Attribution = { agent: 'codex', source: 'agent-hook', at: '2026-01-01T12:00:00Z' };
     const kindsOf = (before: string, after: string): string[] => {
