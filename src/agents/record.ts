@@ -65,15 +65,6 @@ async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) =>
   return compileConfig(config).isIgnored;
 }
 
-/** The repository path of a payload path as a one-element list, or none; its problems are noted where it is snapshotted. */
-function quietRepoPath(repo: Repo, raw: string, cwd: string): string[] {
-  try {
-    return [toRepoPath(repo, raw, cwd)];
-  } catch {
-    return [];
-  }
-}
-
 /** A repository path for a path from the payload, or undefined with the reason noted. */
 function repoPathOf(ctx: Context, raw: string): string | undefined {
   if (raw === '' || raw.includes('\0')) {
@@ -256,8 +247,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
   };
   // Any agent's hook call is the next chance to record an edit whose own after-event was lost.
   try {
-    const announcing = event.kind === 'before-edit' ? new Set(event.paths.flatMap((p) => quietRepoPath(repo, p, cwd))) : undefined;
-    const missed = await recoverMissedEdits(repo, { now, isIgnored, except: [agent, event.info.session ?? '', event.key], ...(announcing ? { announcing } : {}) });
+    const missed = await recoverMissedEdits(repo, { now, isIgnored, except: [agent, event.info.session ?? '', event.key], session: [agent, event.info.session ?? ''] });
     result.recorded.push(...missed.recovered);
     result.skipped.push(...missed.notes);
   } catch (err) {
