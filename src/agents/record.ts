@@ -97,7 +97,7 @@ async function isTracked(repo: Repo, rel: string): Promise<boolean> {
 
 async function record(ctx: Context, rel: string, before: string, written: string, after: string, author: Attribution): Promise<void> {
   if (before === after) return;
-  await WorkingState.forRepo(ctx.repo, { blocking: true }).update(rel, after, (current) => attributeEdit(before, written, after, current, author));
+  await WorkingState.forRepo(ctx.repo, { blocking: true }).update(rel, after, (current, at) => attributeEdit(before, written, after, current, author, at(before)));
   ctx.result.recorded.push(rel);
 }
 
@@ -199,8 +199,8 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
     // A line HEAD already has came back (a restore, a revert by hand), not new text from the agent.
     const committed = new Set(splitLines(head.get(c.path) ?? ''));
     const afterLines = splitLines(c.after);
-    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current) =>
-      attributeEdit(c.before, c.after, c.after, current, author).map((p, i) => (p !== current[i] && committed.has(afterLines[i]!) ? (current[i] ?? HUMAN) : p)),
+    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current, at) =>
+      attributeEdit(c.before, c.after, c.after, current, author, at(c.before)).map((p, i) => (p !== current[i] && committed.has(afterLines[i]!) ? (current[i] ?? HUMAN) : p)),
     );
     ctx.result.recorded.push(c.path);
   }

@@ -113,10 +113,10 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
     if (before !== expected) {
       const author = await attribution(pre.agent, pre.info ?? {}, snap.at);
       try {
-        await WorkingState.forRepo(repo, { blocking: true }).update(pre.path, expected, (current) => {
+        await WorkingState.forRepo(repo, { blocking: true }).update(pre.path, expected, (current, at) => {
           // The agent may have gone on (and recorded) its next edit of the file since the look above.
           if (!holds(repo, pre.path, expected)) throw new ChangedMeanwhile();
-          return attributeEdit(before, expected, expected, current, author);
+          return attributeEdit(before, expected, expected, current, author, at(before));
         });
       } catch (err) {
         if (!(err instanceof ChangedMeanwhile)) throw err;
