@@ -108,13 +108,21 @@ export function keptParts(oldText: string, newText: string, parts: readonly Arra
   });
 }
 
-/** Whether `newLine` still holds meaningful text of `oldLine` (a touch-up), rather than being typed anew (a rewrite). */
+/**
+ * Whether `newLine` still holds meaningful text of `oldLine` (a touch-up), rather than being typed anew (a rewrite):
+ * meaningful runs in common that make up at least half of the old line's non-blank text (`return` and a variable
+ * name kept around new code are a rewrite).
+ */
 export function keepsText(oldLine: string, newLine: string): boolean {
   if (oldLine.length > MAX_COMPARED_LINE || newLine.length > MAX_COMPARED_LINE) return oldLine.trim() === newLine.trim();
   const a = Array.from(oldLine);
   const b = Array.from(newLine);
   const parts = diffArrays(a, b, { maxEditLength: MAX_LINE_CHAR_EDITS });
-  return parts !== undefined && meaningfulParts(oldLine, newLine, parts).some(Boolean);
+  if (parts === undefined) return false;
+  const meaningful = meaningfulParts(oldLine, newLine, parts);
+  const nonBlank = (t: string): number => t.replace(/\s+/gu, '').length;
+  const kept = parts.reduce((n, p, k) => (meaningful[k] ? n + nonBlank(p.value.join('')) : n), 0);
+  return kept > 0 && kept * 2 >= nonBlank(oldLine);
 }
 
 interface Run {

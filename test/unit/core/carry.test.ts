@@ -136,6 +136,13 @@ describe('carry', () => {
       assert.equal(keepsText('const x = compute(a, b);', 'let total = sum(items);'), false);
       assert.equal(keepsText('# TODO', 'done = True'), false);
     });
+
+    it('takes a line that keeps only a keyword and a name of the old one around new code for a rewrite', () => {
+      assert.equal(keepsText('  return Math.max(limit, plan.minimum);', '  return clamp(limit, 1, 100);'), false);
+      assert.equal(keepsText('  return Math.max(limit, plan.minimum);', '  return Math.max(limit, plan.floor);'), true);
+      const code = 'export function limit(user, plan) {\n  const limit = computeLimit(user, plan);\n  return Math.max(limit, plan.minimum);\n}\n';
+      assert.deepEqual(kindsAfter(code, [[2, 3]], code.replace('Math.max(limit, plan.minimum)', 'clamp(limit, 1, 100)')), ['human', 'ai', 'human', 'human', 'human']);
+    });
   });
 
   describe('a formatter changing only whitespace', () => {
