@@ -138,6 +138,8 @@ interface Run {
   top: boolean;
   /** A changed gap whose every line is an AI line a person touched up in place (keeps some of its text). */
   touchedUp?: boolean;
+  /** A changed gap where at most SMALL_CHANGE new lines took the place of more lines, all of them AI. */
+  replacedAi?: boolean;
 }
 
 /**
@@ -175,6 +177,12 @@ export function carry(
   runs.forEach((r, k) => {
     if (r.equal && !r.anchored && r.telling && small(runs[k - 1]) && small(runs[k + 1])) r.anchored = true;
   });
+  for (const r of runs) {
+    if (r.equal || r.added === 0 || r.added > SMALL_CHANGE || r.added >= r.removed) continue;
+    let all = true;
+    for (let j = 0; j < r.removed && all; j++) all = isAi(oldProv[r.oldAt + j]!);
+    r.replacedAi = all;
+  }
   if (newLines && oldTexts) {
     for (const r of runs) {
       if (r.equal || r.removed !== r.added || r.removed > SMALL_CHANGE) continue;
@@ -263,17 +271,21 @@ function pairChanged(
     for (let j = 0; j < paired; j++) if (aiOld(olds[j]!) && newKeys[news[j]!] !== '') pairs.push([olds[j]!, news[j]!]);
     return pairs;
   }
+  // Where the number of lines changed, a new line that keeps text of several old ones keeps what they share (a
+  // pattern typed again), not one line's text: it pairs with none.
+  const inPlace = olds.length === news.length;
   let from = 0;
   for (const at of news) {
     if (newKeys[at] === '') continue;
-    for (let j = from; j < olds.length; j++) {
+    const kept: number[] = [];
+    for (let j = from; j < olds.length && (kept.length === 0 || (!inPlace && kept.length < 2)); j++) {
       const o = olds[j]!;
       const was = oldTexts[o];
-      if (!aiOld(o) || was === undefined || !keepsText(was, newLines[at] ?? '')) continue;
-      pairs.push([o, at]);
-      from = j + 1;
-      break;
+      if (aiOld(o) && was !== undefined && keepsText(was, newLines[at] ?? '')) kept.push(j);
     }
+    if (kept.length !== 1) continue;
+    pairs.push([olds[kept[0]!]!, at]);
+    from = kept[0]! + 1;
   }
   return pairs;
 }
@@ -318,9 +330,12 @@ function alignRuns(parts: readonly ArrayChange<number>[], oldKeys: readonly stri
   return runs;
 }
 
-/** A gap that keeps the order of the lines around it: it only deleted, only inserted, or touched up AI lines in place. */
+/**
+ * A gap that keeps the order of the lines around it: it only deleted, only inserted, touched up AI lines in place, or
+ * put a line or two of a person's in place of more AI lines.
+ */
 function thin(gap: Run): boolean {
-  return gap.removed === 0 || gap.added === 0 || gap.touchedUp === true;
+  return gap.removed === 0 || gap.added === 0 || gap.touchedUp === true || gap.replacedAi === true;
 }
 
 /**

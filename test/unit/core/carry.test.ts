@@ -74,6 +74,12 @@ describe('carry', () => {
       assert.deepEqual(kindsAfter(before, [[4, 9]], inserted).slice(3), ['ai', 'ai', 'ai', 'ai', 'human', 'ai', 'ai', 'human']);
     });
 
+    it('keeps them AI below one line a person typed in place of several AI lines, which stays human', () => {
+      const check = "function check(form) {\n  const errors = [];\n  if (!form.name) errors.push('name is required');\n  if (!form.email) errors.push('email is required');\n  if (form.age < 0) errors.push('age must not be negative');\n  return errors;\n}\n";
+      const one = check.replace(/  if \(!form\.name[\s\S]*negative'\);\n/, "  if (!form.valid) errors.push('invalid');\n");
+      assert.deepEqual(kindsAfter(check, [[1, 7]], one), ['ai', 'ai', 'human', 'ai', 'ai', 'human']);
+    });
+
     it('gives nothing to the same short lines a person typed among their own new text', () => {
       const person = [
         'export function check(input) {',
