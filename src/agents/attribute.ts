@@ -1,14 +1,20 @@
 // Merges one agent edit into what is recorded for a file: the agent's lines win, every other line keeps its provenance.
+import { diffArrays } from 'diff';
 import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
 import { movedLines } from '../core/carry';
 import { splitLines } from '../core/lines';
 import { changesBetween } from '../core/reanchor';
 import { LineTracker } from '../core/tracker';
 
+/** The line diff gives up beyond this many differing lines, or after this long: nothing is taken for replaced whole. */
+const MAX_LINE_EDITS = 10_000;
+const LINE_DIFF_MS = 1_000;
+
 /**
  * Provenance of each line of `after` once the agent turned `before` into `written` and something else (a formatter
  * hook running beside ours, a person saving) turned `written` into `after`; `written` is `after` when nothing did.
- * `current` is the recorded provenance already re-anchored to `after` (one entry per line of `after`).
+ * `current` is the recorded provenance already re-anchored to `after` (one entry per line of `after`); `prior` the
+ * recorded provenance of `before`'s lines, where known.
  */
 export function attributeEdit(
   before: string,
@@ -16,6 +22,7 @@ export function attributeEdit(
   after: string,
   current: readonly LineProvenance[],
   author: Attribution,
+  prior?: readonly LineProvenance[],
 ): LineProvenance[] {
   // Replaying the exact changes through a tracker attributes them at character precision.
   const tracker = new LineTracker(before);
@@ -24,5 +31,48 @@ export function attributeEdit(
   if (written !== after) tracker.applyChanges(changesBetween(written, after), undefined);
   // Lines the agent only moved keep what is recorded for them: moving a person's code does not make it the agent's.
   const moved = written === after ? movedLines(splitLines(before), splitLines(after)) : undefined;
-  return tracker.lines().map((p, i) => (p.kind === 'human' || moved?.has(i) ? (current[i] ?? HUMAN) : p));
+  const whole = written === after ? replacedWhole(before, after, prior) : undefined;
+  const agentAi: LineProvenance = { kind: 'ai', attribution: author };
+  return tracker.lines().map((p, i) => {
+    if (p.kind === 'human' || moved?.has(i)) return current[i] ?? HUMAN;
+    return p.kind === 'mixed' && p.attribution === author && whole?.has(i) ? agentAi : p;
+  });
+}
+
+/**
+ * Lines of `after` the agent wrote in place of whole lines, not into a person's line: those of a hunk that changed the
+ * number of lines (a replacement, not a touch-up), or that replaced an AI line in place (`prior`: what was recorded
+ * for `before`), whose text then is all AI's.
+ */
+function replacedWhole(before: string, after: string, prior: readonly LineProvenance[] | undefined): Set<number> {
+  const whole = new Set<number>();
+  const oldLines = splitLines(before);
+  const parts = diffArrays(oldLines, splitLines(after), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  if (!parts) return whole;
+  let oldAt = 0;
+  let newAt = 0;
+  let removed = 0;
+  let added = 0;
+  const known = prior !== undefined && prior.length === oldLines.length;
+  const flush = (): void => {
+    // Lines edited in place pair in order (as the character diff replays them), each judged by its own old line.
+    for (let j = 0; j < added; j++) if (removed > 0 && (removed !== added || (known && prior[oldAt - removed + j]?.kind === 'ai'))) whole.add(newAt - added + j);
+    removed = 0;
+    added = 0;
+  };
+  for (const part of parts) {
+    if (part.removed) {
+      removed += part.count;
+      oldAt += part.count;
+    } else if (part.added) {
+      added += part.count;
+      newAt += part.count;
+    } else {
+      flush();
+      oldAt += part.count;
+      newAt += part.count;
+    }
+  }
+  flush();
+  return whole;
 }

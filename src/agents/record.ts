@@ -65,15 +65,6 @@ async function loadIgnore(repo: Repo, skipped: string[]): Promise<(p: string) =>
   return compileConfig(config).isIgnored;
 }
 
-/** The repository path of a payload path as a one-element list, or none; its problems are noted where it is snapshotted. */
-function quietRepoPath(repo: Repo, raw: string, cwd: string): string[] {
-  try {
-    return [toRepoPath(repo, raw, cwd)];
-  } catch {
-    return [];
-  }
-}
-
 /** A repository path for a path from the payload, or undefined with the reason noted. */
 function repoPathOf(ctx: Context, raw: string): string | undefined {
   if (raw === '' || raw.includes('\0')) {
@@ -106,7 +97,7 @@ async function isTracked(repo: Repo, rel: string): Promise<boolean> {
 
 async function record(ctx: Context, rel: string, before: string, written: string, after: string, author: Attribution): Promise<void> {
   if (before === after) return;
-  await WorkingState.forRepo(ctx.repo, { blocking: true }).update(rel, after, (current) => attributeEdit(before, written, after, current, author));
+  await WorkingState.forRepo(ctx.repo, { blocking: true }).update(rel, after, (current, at) => attributeEdit(before, written, after, current, author, at(before)));
   ctx.result.recorded.push(rel);
 }
 
@@ -208,8 +199,8 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
     // A line HEAD already has came back (a restore, a revert by hand), not new text from the agent.
     const committed = new Set(splitLines(head.get(c.path) ?? ''));
     const afterLines = splitLines(c.after);
-    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current) =>
-      attributeEdit(c.before, c.after, c.after, current, author).map((p, i) => (p !== current[i] && committed.has(afterLines[i]!) ? (current[i] ?? HUMAN) : p)),
+    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current, at) =>
+      attributeEdit(c.before, c.after, c.after, current, author, at(c.before)).map((p, i) => (p !== current[i] && committed.has(afterLines[i]!) ? (current[i] ?? HUMAN) : p)),
     );
     ctx.result.recorded.push(c.path);
   }
@@ -256,8 +247,7 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
   };
   // Any agent's hook call is the next chance to record an edit whose own after-event was lost.
   try {
-    const announcing = event.kind === 'before-edit' ? new Set(event.paths.flatMap((p) => quietRepoPath(repo, p, cwd))) : undefined;
-    const missed = await recoverMissedEdits(repo, { now, isIgnored, except: [agent, event.info.session ?? '', event.key], ...(announcing ? { announcing } : {}) });
+    const missed = await recoverMissedEdits(repo, { now, isIgnored, except: [agent, event.info.session ?? '', event.key], session: [agent, event.info.session ?? ''] });
     result.recorded.push(...missed.recovered);
     result.skipped.push(...missed.notes);
   } catch (err) {

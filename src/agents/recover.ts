@@ -1,6 +1,6 @@
 // Edits whose after-event never came (the agent crashed, was killed, timed out): recorded from their pre-event when,
 // and only when, the file holds exactly the result that pre-event described.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fromRepoPath, stateDir, type Repo } from '../git/repo';
 import { recordActivity } from '../git/activityLog';
@@ -24,10 +24,12 @@ export interface RecoverOptions {
   /** The tool call the caller is handling itself (agent, session, key): its snapshots are its own to take. */
   readonly except?: readonly [string, string, string];
   /**
-   * Paths the caller's before-edit event is about to snapshot: an edit of them that is on disk is recorded now, not
-   * once the file settles, or the new snapshot would take it for the before-text (the agent waits for this call).
+   * The agent and session of the caller's hook event: a session's next hook call means its earlier tool calls ended,
+   * so an edit it announced and never reported done is judged now (recorded, or why not said).
    */
-  readonly announcing?: ReadonlySet<string>;
+  readonly session?: readonly [string, string];
+  /** The user is committing: what is on disk now is settled, and every announced edit is judged now. */
+  readonly settled?: boolean;
 }
 
 /** Writes a pre-event can describe exactly enough to know the file's result from its before-text. */
@@ -35,13 +37,27 @@ export function isRecoverable(write: FileWrite): boolean {
   return write.kind === 'write' || write.kind === 'replace' || (write.kind === 'patch' && write.moveFrom === undefined);
 }
 
-/** An agent's after-event follows its write at once: a file unchanged this long will see none for that write. */
+/**
+ * A file unchanged this long sees no after-event for a write in it: only to say why an edit of another session is
+ * not recorded (recording never waits for it).
+ */
 export const SETTLE_MS = 10_000;
 
 function settledFor(repo: Repo, rel: string, now: number): boolean {
   const st = statSync(fromRepoPath(repo, rel), { throwIfNoEntry: false });
   return st === undefined || st.mtimeMs <= now - SETTLE_MS;
 }
+
+function holds(repo: Repo, rel: string, text: string): boolean {
+  try {
+    return readFileSync(fromRepoPath(repo, rel), 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
+/** The file no longer held the announced result when the state was about to be written: left to its after-event. */
+class ChangedMeanwhile extends Error {}
 
 /** What the announced edit leaves in the file; undefined when that cannot be known for certain. */
 function resultOf(pre: PreEdit, snap: FileSnapshot): string | undefined {
@@ -51,10 +67,11 @@ function resultOf(pre: PreEdit, snap: FileSnapshot): string | undefined {
 }
 
 /**
- * Records every announced edit (a pre-event with a described write and no after-event yet) whose file, unchanged for
- * SETTLE_MS, holds exactly the described result. One that does not is kept for its after-event, which may still come,
- * until it expires; when the file holds neither its before-text nor its result, why it is not recorded is said once.
- * Called by every hook run, `status`, and should be by the commit, before what is pending is read.
+ * Records every announced edit (a pre-event with a described write and no after-event yet) whose file holds exactly
+ * the described result, checked again under the state's lock so that an edit of the file recorded meanwhile is never
+ * undone. One that does not is kept for its after-event, which may still come, until it expires; once its tool call
+ * has ended (its session's next hook call, or a commit: `settled`), or its file has not changed for SETTLE_MS, why it
+ * is not recorded is said once. Called by every hook run, `status`, and the commit, before what is pending is read.
  */
 export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}): Promise<RecoverResult> {
   const result: RecoverResult = { recovered: [], notes: [] };
@@ -64,7 +81,8 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
     const pre = snap.pre;
     if (!pre || typeof pre.path !== 'string' || typeof pre.agent !== 'string' || !pre.write || !isRecoverable(pre.write)) continue;
     const [agent, session, key] = opts.except ?? [];
-    if (pre.agent === agent && (pre.info?.session ?? '') === session && pre.key === key) continue;
+    const preSession = pre.info?.session ?? '';
+    if (pre.agent === agent && preSession === session && pre.key === key) continue;
     if (opts.isIgnored?.(pre.path)) continue;
     const expected = resultOf(pre, snap);
     if (expected === undefined) continue;
@@ -74,10 +92,10 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
     if (text === undefined ? snap.text === undefined : text === snap.text) continue;
     // Answered meanwhile, or a new edit announced under the same call id: the file was read for another edit.
     if (!store.isCurrent(id, raw)) continue;
-    // A file still being written (truncated, half there), or an after-event on its way: judged once the file settles.
-    const settled = settledFor(repo, pre.path, now);
-    if (!settled && !(text === expected && opts.announcing?.has(pre.path))) continue;
     if (text !== expected) {
+      // A file still being written (truncated, half there), or changed after the tool call by someone else.
+      const ended = opts.settled === true || (opts.session !== undefined && preSession !== '' && opts.session[0] === pre.agent && opts.session[1] === preSession);
+      if (!ended && !settledFor(repo, pre.path, now)) continue;
       if (await store.mark(id, 'noted', raw)) {
         const at = new Date(snap.at).toISOString();
         result.notes.push(`${pre.path}: ${pre.agent}'s edit announced at ${at} was not reported done, and the file does not hold exactly its announced result: not recorded unless its after-event comes`);
@@ -94,7 +112,17 @@ export async function recoverMissedEdits(repo: Repo, opts: RecoverOptions = {}):
     const before = snap.text ?? '';
     if (before !== expected) {
       const author = await attribution(pre.agent, pre.info ?? {}, snap.at);
-      await WorkingState.forRepo(repo, { blocking: true }).update(pre.path, expected, (current) => attributeEdit(before, expected, expected, current, author));
+      try {
+        await WorkingState.forRepo(repo, { blocking: true }).update(pre.path, expected, (current, at) => {
+          // The agent may have gone on (and recorded) its next edit of the file since the look above.
+          if (!holds(repo, pre.path, expected)) throw new ChangedMeanwhile();
+          return attributeEdit(before, expected, expected, current, author, at(before));
+        });
+      } catch (err) {
+        if (!(err instanceof ChangedMeanwhile)) throw err;
+        store.unmark(id, 'recovered');
+        continue;
+      }
       result.recovered.push(pre.path);
       const by = actorOf(pre.agent, pre.info?.session);
       recordActivity(stateDir(repo), { by, kind: 'edit', start: snap.at, end: now, files: { [pre.path]: sha1(expected) } }, now);

@@ -108,13 +108,21 @@ export function keptParts(oldText: string, newText: string, parts: readonly Arra
   });
 }
 
-/** Whether `newLine` still holds meaningful text of `oldLine` (a touch-up), rather than being typed anew (a rewrite). */
+/**
+ * Whether `newLine` still holds meaningful text of `oldLine` (a touch-up), rather than being typed anew (a rewrite):
+ * meaningful runs in common that make up at least half of the old line's non-blank text (`return` and a variable
+ * name kept around new code are a rewrite).
+ */
 export function keepsText(oldLine: string, newLine: string): boolean {
   if (oldLine.length > MAX_COMPARED_LINE || newLine.length > MAX_COMPARED_LINE) return oldLine.trim() === newLine.trim();
   const a = Array.from(oldLine);
   const b = Array.from(newLine);
   const parts = diffArrays(a, b, { maxEditLength: MAX_LINE_CHAR_EDITS });
-  return parts !== undefined && meaningfulParts(oldLine, newLine, parts).some(Boolean);
+  if (parts === undefined) return false;
+  const meaningful = meaningfulParts(oldLine, newLine, parts);
+  const nonBlank = (t: string): number => t.replace(/\s+/gu, '').length;
+  const kept = parts.reduce((n, p, k) => (meaningful[k] ? n + nonBlank(p.value.join('')) : n), 0);
+  return kept > 0 && kept * 2 >= nonBlank(oldLine);
 }
 
 interface Run {
@@ -130,6 +138,8 @@ interface Run {
   top: boolean;
   /** A changed gap whose every line is an AI line a person touched up in place (keeps some of its text). */
   touchedUp?: boolean;
+  /** A changed gap where at most SMALL_CHANGE new lines took the place of more lines, all of them AI. */
+  replacedAi?: boolean;
 }
 
 /**
@@ -157,7 +167,7 @@ export function carry(
 ): LineProvenance[] {
   const out = new Array<LineProvenance>(newKeys.length).fill(HUMAN);
   if (!oldProv.some(isAi)) return out;
-  const parts = diffArrays(oldKeys.slice(), newKeys.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  const parts = alignLines(oldKeys, oldProv, newKeys, newLines, oldTexts);
   if (!parts) return out;
   const runs = alignRuns(parts, oldKeys, oldProv, newLines);
 
@@ -167,6 +177,12 @@ export function carry(
   runs.forEach((r, k) => {
     if (r.equal && !r.anchored && r.telling && small(runs[k - 1]) && small(runs[k + 1])) r.anchored = true;
   });
+  for (const r of runs) {
+    if (r.equal || r.added === 0 || r.added > SMALL_CHANGE || r.added >= r.removed) continue;
+    let all = true;
+    for (let j = 0; j < r.removed && all; j++) all = isAi(oldProv[r.oldAt + j]!);
+    r.replacedAi = all;
+  }
   if (newLines && oldTexts) {
     for (const r of runs) {
       if (r.equal || r.removed !== r.added || r.removed > SMALL_CHANGE) continue;
@@ -205,6 +221,36 @@ export function carry(
   return out;
 }
 
+/** A line's text without its whitespace: a formatter's re-indent, trimmed end or tabs turned to spaces leave it as it was. */
+function squeezed(line: string): string {
+  return line.replace(/\s+/gu, '');
+}
+
+/**
+ * The line diff of old keys into new ones. Where the old AI lines' texts are known, an old AI line also matches a new
+ * line that differs from it only in whitespace (a formatter changed no authorship); a person's lines, known only by
+ * their keys, match exactly, and a blank line never matches a line with text.
+ */
+function alignLines(
+  oldKeys: readonly string[],
+  oldProv: readonly LineProvenance[],
+  newKeys: readonly string[],
+  newLines: readonly string[] | undefined,
+  oldTexts: readonly (string | undefined)[] | undefined,
+): ArrayChange<number>[] | undefined {
+  const opts = { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS };
+  const oldAt = oldKeys.map((_, i) => i);
+  const newAt = newKeys.map((_, j) => j);
+  if (!newLines || !oldTexts) return diffArrays(oldAt, newAt, { ...opts, comparator: (i, j) => oldKeys[i] === newKeys[j] });
+  const oldSqueezed = oldKeys.map((_, i) => {
+    const t = oldTexts[i];
+    return t === undefined || !isAi(oldProv[i]!) ? undefined : squeezed(t);
+  });
+  const newSqueezed = newKeys.map((_, j) => squeezed(newLines[j] ?? ''));
+  const same = (i: number, j: number): boolean => oldKeys[i] === newKeys[j] || (oldSqueezed[i] !== undefined && oldSqueezed[i] !== '' && oldSqueezed[i] === newSqueezed[j]);
+  return diffArrays(oldAt, newAt, { ...opts, comparator: same });
+}
+
 /**
  * Which new lines of a changed gap are old AI lines a person edited: `[old, new]` pairs. With the old texts known, a
  * new line pairs with the next old AI line, in order, whose text it meaningfully keeps (a rewrite pairs with none);
@@ -225,23 +271,27 @@ function pairChanged(
     for (let j = 0; j < paired; j++) if (aiOld(olds[j]!) && newKeys[news[j]!] !== '') pairs.push([olds[j]!, news[j]!]);
     return pairs;
   }
+  // Where the number of lines changed, a new line that keeps text of several old ones keeps what they share (a
+  // pattern typed again), not one line's text: it pairs with none.
+  const inPlace = olds.length === news.length;
   let from = 0;
   for (const at of news) {
     if (newKeys[at] === '') continue;
-    for (let j = from; j < olds.length; j++) {
+    const kept: number[] = [];
+    for (let j = from; j < olds.length && (kept.length === 0 || (!inPlace && kept.length < 2)); j++) {
       const o = olds[j]!;
       const was = oldTexts[o];
-      if (!aiOld(o) || was === undefined || !keepsText(was, newLines[at] ?? '')) continue;
-      pairs.push([o, at]);
-      from = j + 1;
-      break;
+      if (aiOld(o) && was !== undefined && keepsText(was, newLines[at] ?? '')) kept.push(j);
     }
+    if (kept.length !== 1) continue;
+    pairs.push([olds[kept[0]!]!, at]);
+    from = kept[0]! + 1;
   }
   return pairs;
 }
 
 /** Equal and changed runs of a line diff, with what each equal run holds. */
-function alignRuns(parts: readonly ArrayChange<string>[], oldKeys: readonly string[], oldProv: readonly LineProvenance[], newLines?: readonly string[]): Run[] {
+function alignRuns(parts: readonly ArrayChange<number>[], oldKeys: readonly string[], oldProv: readonly LineProvenance[], newLines?: readonly string[]): Run[] {
   const runs: Run[] = [];
   let oldAt = 0;
   let newAt = 0;
@@ -280,9 +330,12 @@ function alignRuns(parts: readonly ArrayChange<string>[], oldKeys: readonly stri
   return runs;
 }
 
-/** A gap that keeps the order of the lines around it: it only deleted, only inserted, or touched up AI lines in place. */
+/**
+ * A gap that keeps the order of the lines around it: it only deleted, only inserted, touched up AI lines in place, or
+ * put a line or two of a person's in place of more AI lines.
+ */
 function thin(gap: Run): boolean {
-  return gap.removed === 0 || gap.added === 0 || gap.touchedUp === true;
+  return gap.removed === 0 || gap.added === 0 || gap.touchedUp === true || gap.replacedAi === true;
 }
 
 /**

@@ -142,14 +142,21 @@ export class WorkingState {
     await this.withLock(() => this.store(repoPath, new TextFacts(text), lines));
   }
 
-  /** Atomically read-modify-write (for recorders that merge: agent hooks, `record`). */
-  async update(repoPath: string, text: string, fn: (current: LineProvenance[]) => LineProvenance[]): Promise<void> {
+  /**
+   * Atomically read-modify-write (for recorders that merge: agent hooks, `record`). `fn` gets what is recorded
+   * re-anchored onto `text`, and `at` giving it for another text (the file before an agent's edit).
+   */
+  async update(repoPath: string, text: string, fn: (current: LineProvenance[], at: (other: string) => LineProvenance[]) => LineProvenance[]): Promise<void> {
     await this.withLock(async () => {
       const entry = await this.load(repoPath);
+      const at = (t: string): LineProvenance[] => {
+        const facts = new TextFacts(t);
+        return entry ? provenanceFor(entry, facts) : new Array<LineProvenance>(facts.lines().length).fill(HUMAN);
+      };
       // Reading and storing derive the same digest, lines and line hashes from `text`: computed once.
       const facts = new TextFacts(text);
       const current = entry ? provenanceFor(entry, facts) : new Array<LineProvenance>(facts.lines().length).fill(HUMAN);
-      await this.store(repoPath, facts, fn(current));
+      await this.store(repoPath, facts, fn(current, at));
     });
   }
 

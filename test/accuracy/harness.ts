@@ -1,11 +1,13 @@
 // Runs one accuracy scenario for real: a temporary git repository with the hooks `ai-provenance install` writes,
 // agent hook payloads (the documented shapes of test/fixtures/agents) fed to `node dist/cli.js hook <agent>`, a
-// person's edits written with fs, real git commands; then reads every line back through `ai-provenance blame --json`
+// person's edits written with fs (or saved in the editor, through the extension's save recorder), real git commands; then reads every line back through `ai-provenance blame --json`
 // and the AI-Lines trailer of every commit, and compares them with what a user expects.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { SaveRecorder } from '../../src/extension/saveRecorder';
+import { discoverRepo, stateDir } from '../../src/git/repo';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/agents');
@@ -214,6 +216,28 @@ export class Session {
 
   remove(rel: string): void {
     unlinkSync(this.abs(rel));
+  }
+
+  // --- the person, saving in VS Code with the extension, whose save recorder notes every save of a file on disk
+
+  private readonly saves = new SaveRecorder({
+    repoFor: async (fsPath) => {
+      const repo = await discoverRepo(path.dirname(fsPath));
+      return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir };
+    },
+    canWrite: () => true,
+    warn: (line) => this.hookProblems.push(`save recorder: ${line}`),
+  });
+
+  /** The person saves `text` into `rel` in the editor. */
+  async save(rel: string, text: string): Promise<void> {
+    this.write(rel, text);
+    await this.saves.saved(this.abs(rel), text);
+  }
+
+  /** The person replaces the one occurrence of `from` in `rel` with `to` in the editor, and saves. */
+  async saveReplace(rel: string, from: string, to: string): Promise<void> {
+    await this.save(rel, replaceOnce(this.read(rel), from, to, rel));
   }
 
   // --- agents, each through its own documented hook payloads

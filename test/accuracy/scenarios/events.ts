@@ -243,11 +243,11 @@ export const scenarios: Scenario[] = [
   },
   // --- a person's saves while an agent's shell command runs
   {
-    name: 'person saves another file while claude-code Bash runs sed: only the sed line is the agent\'s',
+    name: 'person saves another file in the editor while claude-code Bash runs sed: only the sed line is the agent\'s',
     classes: ['shell-person'],
     initial: { 'src/app.js': APP, 'src/b.js': 'export const b = 1;\n' },
     async run(s) {
-      await s.claude.bash("sed -i 's/^  return sum;$/  return sum + shipping(items);/' src/app.js", () => s.replace('src/b.js', 'export const b = 1;\n', 'export const b = 1;\nexport const c = 2;\n'));
+      await s.claude.bash("sed -i 's/^  return sum;$/  return sum + shipping(items);/' src/app.js", () => s.saveReplace('src/b.js', 'export const b = 1;\n', 'export const b = 1;\nexport const c = 2;\n'));
       await s.commitAll('shipping');
     },
     expect: {
@@ -262,11 +262,11 @@ export const scenarios: Scenario[] = [
     commits: { shipping: '1/2' },
   },
   {
-    name: 'person saves a file while a cursor shell command that writes nothing runs',
+    name: 'person saves a file in the editor while a cursor shell command that writes nothing runs',
     classes: ['shell-person'],
     initial: { 'src/app.js': APP },
     async run(s) {
-      await s.cursor.shell('ls src > /dev/null', () => s.replace('src/app.js', '  return sum;\n', '  return sum; // gross\n'));
+      await s.cursor.shell('ls src > /dev/null', () => s.saveReplace('src/app.js', '  return sum;\n', '  return sum; // gross\n'));
       await s.commitAll('comment');
     },
     expect: {
@@ -280,39 +280,40 @@ export const scenarios: Scenario[] = [
     commits: { comment: null },
   },
   {
-    name: 'person creates a file while codex Bash generates another',
+    name: 'person creates a file in the editor while codex Bash generates another',
     classes: ['shell-person'],
     async run(s) {
-      await s.codex.bash("mkdir -p src && printf 'export const GENERATED = true;\\n' > src/gen.js", () => s.write('src/mine.js', 'export const mine = true;\n'));
+      await s.codex.bash("mkdir -p src && printf 'export const GENERATED = true;\\n' > src/gen.js", () => s.save('src/mine.js', 'export const mine = true;\n'));
       await s.commitAll('gen and mine');
     },
     expect: { 'src/gen.js': 'cx | export const GENERATED = true;', 'src/mine.js': 'h | export const mine = true;' },
     commits: { 'gen and mine': '1/2' },
   },
   {
-    name: 'person edits a human line of the file a gemini-cli command also changes',
+    name: 'person saves in the editor an edit of a human line of the file a gemini-cli command also changes: nothing certain, all human',
     classes: ['shell-person'],
     initial: { 'src/app.js': APP },
     async run(s) {
-      await s.gemini.shell("sed -i 's/^  let sum = 0;$/  let sum = 0n;/' src/app.js", () => s.replace('src/app.js', 'export function total(items) {', 'export function total(items, opts) {'));
+      await s.gemini.shell("sed -i 's/^  let sum = 0;$/  let sum = 0n;/' src/app.js", () => s.saveReplace('src/app.js', 'export function total(items) {', 'export function total(items, opts) {'));
       await s.commitAll('bigint');
     },
     expect: {
       'src/app.js': `
         h  | export function total(items, opts) {
-        gm~|   let sum = 0n;
+        h  |   let sum = 0n;
         h  |   for (const i of items) sum += i.price;
         h  |   return sum;
         h  | }`,
     },
-    commits: { bigint: '1/2' },
+    // The command's change and the person's save cannot be told apart in one file: precision first.
+    commits: { bigint: null },
   },
   {
-    name: 'person saves a file while a claude-code Bash command that writes nothing runs, not committed',
+    name: 'person saves a file in the editor while a claude-code Bash command that writes nothing runs, not committed',
     classes: ['shell-person'],
     initial: { 'src/app.js': APP },
     async run(s) {
-      await s.claude.bash('wc -l src/app.js > /dev/null', () => s.replace('src/app.js', '  let sum = 0;\n', '  let sum = 0; // start\n  const seen = new Set();\n'));
+      await s.claude.bash('wc -l src/app.js > /dev/null', () => s.saveReplace('src/app.js', '  let sum = 0;\n', '  let sum = 0; // start\n  const seen = new Set();\n'));
     },
     expect: {
       'src/app.js': `

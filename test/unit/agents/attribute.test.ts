@@ -31,4 +31,26 @@ describe('attributeEdit', () => {
     const kinds = attributeEdit(before, after, after, after.split('\n').map(() => H), AGENT).map((p) => p.kind);
     assert.deepEqual(kinds.slice(4, 7), ['ai', 'ai', 'ai']);
   });
+
+  it("makes every line of a replacement that changes the number of lines the agent's, not mixed", () => {
+    const before = 'export function run() {\n  const x = 0;\n  return x;\n}\n';
+    const after = before.replace('  const x = 0;\n', '  const x = compute();\n  validate(x);\n');
+    const kinds = attributeEdit(before, after, after, after.split('\n').map(() => H), AGENT).map((p) => p.kind);
+    assert.deepEqual(kinds, ['human', 'ai', 'ai', 'human', 'human', 'human']);
+  });
+
+  it("keeps an agent's touch-up of a person's line mixed when the number of lines stays", () => {
+    const before = 'export function run() {\n  const x = 0;\n  return x;\n}\n';
+    const after = before.replace('  const x = 0;', '  const x = compute();');
+    const kinds = attributeEdit(before, after, after, after.split('\n').map(() => H), AGENT).map((p) => p.kind);
+    assert.deepEqual(kinds, ['human', 'mixed', 'human', 'human', 'human']);
+  });
+
+  it('makes an AI line another agent touched up AI, and a line a person had touched up mixed', () => {
+    const before = 'const a = 1;\nconst rate = load(100);\nconst cap = load(50);\n';
+    const after = 'const a = 1;\nconst rate = load(100.0);\nconst cap = load(50.0);\n';
+    const prior: LineProvenance[] = [H, { kind: 'ai', attribution: EARLIER }, { kind: 'mixed', attribution: EARLIER }, H];
+    const out = attributeEdit(before, after, after, after.split('\n').map(() => H), AGENT, prior);
+    assert.deepEqual(out.map((p) => `${p.kind}${p.attribution ? `@${p.attribution.agent}` : ''}`), ['human', 'ai@claude-code', 'mixed@claude-code', 'human']);
+  });
 });

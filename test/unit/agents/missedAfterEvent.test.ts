@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
-const recoverMissedEdits = async (..._: unknown[]) => ({ recovered: [], notes: [] });
+import { recoverMissedEdits } from '../../../src/agents/recover';
 import { discoverRepo } from '../../../src/git/repo';
 import { APP, buildCli, CLI, cleanup, fixture, kinds, makeRepo, provenance, quiet, runHook, writeFile } from './helpers';
 
@@ -162,6 +162,42 @@ describe('ai-provenance hook: an edit whose after-event never came', function ()
     assert.match(k[2]!, /^(ai|mixed)@claude-code$/);
     assert.deepEqual([k[0], k[3]], ['human', 'human']);
     assert.match(k[4]!, /@claude-code$/);
+  });
+
+  it("records an edit written just now at the same session's next hook call, whose tool call has ended", async () => {
+    quiet(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
+    writeFile(repo, 'src/app.ts', EDITED);
+    assert.equal(runHook('claude-code', fixture('claude-code', 'pre-bash', { repo }), repo).stderr, '');
+    await editRecorded(repo);
+  });
+
+  it("records an edit written just now at another session's hook call when the file holds exactly its result", async () => {
+    quiet(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
+    writeFile(repo, 'src/app.ts', EDITED);
+    assert.equal(otherAgentCall(repo), '');
+    await editRecorded(repo);
+  });
+
+  it("says at once, at the same session's next hook call, why an edit whose file holds something else is not recorded", async () => {
+    quiet(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
+    writeFile(repo, 'src/app.ts', EDITED.replace('// end', '// end, said a person'));
+    assert.equal(otherAgentCall(repo), '', 'another session cannot know that the tool call ended');
+    assert.match(runHook('claude-code', fixture('claude-code', 'pre-bash', { repo }), repo).stderr, /src\/app\.ts: claude-code's edit announced at .* not recorded/);
+    assert.equal(await provenance(repo, 'src/app.ts'), undefined);
+  });
+
+  it('judges every announced edit at once when the user commits (settled)', async () => {
+    quiet(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
+    const pre = JSON.parse(fixture('claude-code', 'pre-write', { repo }));
+    quiet(runHook('claude-code', JSON.stringify({ ...pre, tool_use_id: 'toolu_02', tool_input: { file_path: path.join(repo, 'src/old.ts'), content: 'export const old = false;\n' } }), repo));
+    writeFile(repo, 'src/app.ts', EDITED);
+    writeFile(repo, 'src/old.ts', 'export const old = 0;\n');
+    const r = await recoverMissedEdits(await discoverRepo(repo), { settled: true });
+    assert.deepEqual(r.recovered, ['src/app.ts']);
+    assert.equal(r.notes.length, 1);
+    assert.match(r.notes[0]!, /^src\/old\.ts: claude-code's edit announced at .* not recorded/);
+    await editRecorded(repo);
+    assert.equal(await provenance(repo, 'src/old.ts'), undefined);
   });
 
   it('lets a pre-event expire: an hour later it records nothing', async () => {

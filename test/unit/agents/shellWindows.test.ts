@@ -99,10 +99,20 @@ describe('ai-provenance hook: what a shell command is credited with', function (
   it("credits nothing in a file another agent has announced an edit of and not finished", async () => {
     hook('claude-code', claudePre(repo), repo);
     hook('gemini-cli', fixture('gemini-cli', 'before-replace', { repo }), repo);
-    writeFile(repo, 'src/app.ts', APP.replace('  return 1;\n', '  return compute();\n'));
+    // Not exactly the announced result: whose lines these are cannot be told.
+    writeFile(repo, 'src/app.ts', APP.replace('  return 1;\n', '  return compute();\n  // computed\n'));
     const r = hook('claude-code', claudePost(repo), repo);
     assert.match(r.stderr, /src\/app\.ts: not recorded for the shell command: gemini-cli announced an edit of it meanwhile/);
     assert.equal(await provenance(repo, 'src/app.ts'), undefined);
+  });
+
+  it("gives the other agent, not the command, a file that holds exactly the result of the edit it announced", async () => {
+    hook('claude-code', claudePre(repo), repo);
+    hook('gemini-cli', fixture('gemini-cli', 'before-replace', { repo }), repo);
+    writeFile(repo, 'src/app.ts', APP.replace('  return 1;\n', '  return compute();\n'));
+    const r = hook('claude-code', claudePost(repo), repo);
+    assert.match(r.stderr, /src\/app\.ts: not recorded for the shell command: written by gemini-cli's edit meanwhile/);
+    assert.match((await kinds(repo, 'src/app.ts'))[1]!, /^(ai|mixed)@gemini-cli$/);
   });
 
   it("still credits the files of one session's own edits and commands that overlap", async () => {

@@ -74,6 +74,12 @@ describe('carry', () => {
       assert.deepEqual(kindsAfter(before, [[4, 9]], inserted).slice(3), ['ai', 'ai', 'ai', 'ai', 'human', 'ai', 'ai', 'human']);
     });
 
+    it('keeps them AI below one line a person typed in place of several AI lines, which stays human', () => {
+      const check = "function check(form) {\n  const errors = [];\n  if (!form.name) errors.push('name is required');\n  if (!form.email) errors.push('email is required');\n  if (form.age < 0) errors.push('age must not be negative');\n  return errors;\n}\n";
+      const one = check.replace(/  if \(!form\.name[\s\S]*negative'\);\n/, "  if (!form.valid) errors.push('invalid');\n");
+      assert.deepEqual(kindsAfter(check, [[1, 7]], one), ['ai', 'ai', 'human', 'ai', 'ai', 'human']);
+    });
+
     it('gives nothing to the same short lines a person typed among their own new text', () => {
       const person = [
         'export function check(input) {',
@@ -135,6 +141,35 @@ describe('carry', () => {
       assert.equal(keepsText('const calculateTotal = 1;', 'let x = calculateTotals();'), true);
       assert.equal(keepsText('const x = compute(a, b);', 'let total = sum(items);'), false);
       assert.equal(keepsText('# TODO', 'done = True'), false);
+    });
+
+    it('takes a line that keeps only a keyword and a name of the old one around new code for a rewrite', () => {
+      assert.equal(keepsText('  return Math.max(limit, plan.minimum);', '  return clamp(limit, 1, 100);'), false);
+      assert.equal(keepsText('  return Math.max(limit, plan.minimum);', '  return Math.max(limit, plan.floor);'), true);
+      const code = 'export function limit(user, plan) {\n  const limit = computeLimit(user, plan);\n  return Math.max(limit, plan.minimum);\n}\n';
+      assert.deepEqual(kindsAfter(code, [[2, 3]], code.replace('Math.max(limit, plan.minimum)', 'clamp(limit, 1, 100)')), ['human', 'ai', 'human', 'human', 'human']);
+    });
+  });
+
+  describe('a formatter changing only whitespace', () => {
+    const code = 'export function total(items) {\n  let sum = 0;\n  for (const i of items) sum += i.price;\n  const rounded = Math.round(sum * 100) / 100;\n  if (rounded !== sum) console.warn(sum);\n  return sum;\n}\n';
+
+    it('keeps AI lines AI when the whole file is re-indented, and the person\'s lines human', () => {
+      const reindented = code.replace(/^( *)/gm, '$1$1');
+      assert.deepEqual(kindsAfter(code, [[4, 5]], reindented), ['human', 'human', 'human', 'ai', 'ai', 'human', 'human', 'human']);
+    });
+
+    it('keeps an AI line AI when its trailing whitespace is trimmed or its tabs become spaces', () => {
+      const tabbed = 'func main() {\n\tprintln("hello, world")\n\tprintln("bye")\n}\n';
+      assert.deepEqual(kindsAfter(tabbed, [[1, 4]], tabbed.replace(/\t/g, '    ')), ['ai', 'ai', 'ai', 'ai', 'human']);
+      const trailing = code.replace('/ 100;', '/ 100;   ');
+      assert.deepEqual(kindsAfter(trailing, [[4, 5]], code), ['human', 'human', 'human', 'ai', 'ai', 'human', 'human', 'human']);
+    });
+
+    it('gives a line a person types afresh elsewhere nothing, even with the text of a deleted AI line', () => {
+      const deleted = code.replace('  if (rounded !== sum) console.warn(sum);\n', '').replace('}\n', '}\n\nexport function log(sum) {\n  // by hand\n  if (rounded !== sum)   console.warn(sum);\n  return 0;\n}\n');
+      const kinds = kindsAfter(code, [[4, 5]], deleted);
+      assert.deepEqual(kinds, ['human', 'human', 'human', 'ai', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human']);
     });
   });
 
