@@ -1,7 +1,7 @@
 // Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
 import { diffArrays } from 'diff';
 import { HUMAN, type Attribution, type LineProvenance, type TextChange } from './model';
-import { keptParts } from './carry';
+import { keepsText, keptParts } from './carry';
 import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
@@ -19,8 +19,10 @@ const CHAR_DIFF_MS = 500;
 /**
  * Carries provenance from old lines to new lines by content (jsdiff on the line arrays; works on line texts or on
  * line hashes). Unchanged lines keep theirs; inserted lines are `ai` for `author` or `human` when author is undefined;
- * a changed line paired with an old one: by a person → `ai`/`mixed` become `mixed`, `human` stays; by an agent → `ai`
- * if the old line was `ai`, else `mixed`. An empty new line is always `human` (blank lines carry no authorship).
+ * a changed line paired with an old one: by a person → a change of whitespace only keeps the old author (a formatter),
+ * an `ai`/`mixed` line that keeps meaningful text of the old one becomes `mixed`, a rewrite is `human` (with line
+ * hashes every change is a rewrite); by an agent → `ai` if the old line was `ai`, else `mixed`. An empty new line is
+ * always `human` (blank lines carry no authorship).
  */
 export function reanchor(
   oldLines: readonly string[],
@@ -34,10 +36,12 @@ export function reanchor(
   const agentAi: LineProvenance | undefined = author && Object.freeze({ kind: 'ai' as const, attribution: author });
   const agentMixed: LineProvenance | undefined = author && Object.freeze({ kind: 'mixed' as const, attribution: author });
   const inserted = (line: string): LineProvenance => (line === '' || !agentAi ? HUMAN : agentAi);
-  const changed = (old: LineProvenance, line: string): LineProvenance => {
+  const changed = (old: LineProvenance, oldLine: string, line: string): LineProvenance => {
     if (line === '') return HUMAN;
     if (!agentAi || !agentMixed) {
-      return old.kind === 'human' || !old.attribution ? HUMAN : Object.freeze({ kind: 'mixed' as const, attribution: old.attribution });
+      if (old.kind === 'human' || !old.attribution) return HUMAN;
+      if (oldLine.replace(/\s+/gu, '') === line.replace(/\s+/gu, '')) return old;
+      return keepsText(oldLine, line) ? Object.freeze({ kind: 'mixed' as const, attribution: old.attribution }) : HUMAN;
     }
     return old.kind === 'ai' ? agentAi : agentMixed;
   };
@@ -52,7 +56,7 @@ export function reanchor(
   const flush = (): void => {
     const paired = Math.min(removed.length, added.length);
     for (let j = 0; j < added.length; j++) {
-      out.push(j < paired ? changed(oldProv[removedAt + j], added[j]) : inserted(added[j]));
+      out.push(j < paired ? changed(oldProv[removedAt + j], removed[j], added[j]) : inserted(added[j]));
     }
     removed = [];
     added = [];

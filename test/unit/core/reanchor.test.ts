@@ -63,6 +63,17 @@ describe('reanchor', () => {
     assert.deepEqual(reanchor(oldLines, oldProv, newLines), [H, MIXED, AI, MIXED]);
   });
 
+  it('makes an AI line a person retyped human, and keeps one a formatter only re-spaced AI', () => {
+    const lines = ['const limit = plan.max;', '  if (limit > 9) throw new Error("over");', 'export default limit;'];
+    const prov = [AI, AI, AI];
+    const retyped = ['const quota = account.quota ?? DEFAULT;', '  if (limit > 9) throw new Error("over");', 'export default limit;'];
+    assert.deepEqual(reanchor(lines, prov, retyped), [H, AI, AI]);
+    const touchedUp = ['const limit = plan.max ?? 10;', '  if (limit > 9) throw new Error("over");', 'export default limit;'];
+    assert.deepEqual(reanchor(lines, prov, touchedUp), [{ kind: 'mixed', attribution: AI.attribution }, AI, AI]);
+    const formatted = ['const limit = plan.max;', '    if (limit > 9)   throw new Error("over");', 'export default limit;   '];
+    assert.deepEqual(reanchor(lines, prov, formatted), [AI, AI, AI]);
+  });
+
   it('keeps an AI line an agent changed AI and makes a human line it changed mixed', () => {
     const newLines = ['import z;', 'function g() {', '  return 1;', '}'];
     const got = reanchor(oldLines, oldProv, newLines, CLAUDE);
