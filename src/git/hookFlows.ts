@@ -12,7 +12,7 @@ import { terminalText } from '../core/terminalText';
 import { reanchor } from './lazyCore';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
 import { commitChanges, parsePrecomputed, readBlobs, type FileChange } from './diff';
-import { writeNote } from './notes';
+import { listNotes, writeNote } from './notes';
 import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, treeBlobs, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
@@ -61,9 +61,8 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const scratch = scratchDir(repo);
   // This short-lived process has nothing else to do meanwhile: synchronous calls skip the thread pool's round trips.
   rmSync(scratch, { recursive: true, force: true });
-  if (source === 'merge') return 0;
   const replay = replayKind(repo);
-  if (replay === 'rebase' || replay === 'cherry-pick' || replay === 'revert') return 0;
+  if (replay === 'rebase') return 0;
   // Independent git calls run side by side: each process start is felt on a busy machine.
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
@@ -85,20 +84,24 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (next !== message) await fsp.writeFile(msgFile, next);
     return 0;
   }
-  const sourcesP = source === 'squash' ? mergeSquashSources(repo) : Promise.resolve([]);
+  const finish = await finishing(repo, msgFile, source);
+  // A merge commit gets no trailers, and post-commit notes its resolution (scripts of earlier versions get here with -m).
+  if (finish.merge && io.env['AI_PROVENANCE_PRECOMPUTED'] !== '1') return 0;
+  const sourcesP = Promise.resolve(finish.sources);
   // The shell may have run the staged diff against HEAD while this process started (on stdin); it then also
   // writes the tree itself, once this process is done.
   const precomputed = io.env['AI_PROVENANCE_PRECOMPUTED'] === '1';
   const preP = precomputed ? readPrecomputed() : Promise.resolve(undefined);
   // Most commits are not amends: start on that assumption while the process tree is checked.
-  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP });
+  const restoredFrom = finish.restoredFrom;
+  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP, restoredFrom });
   plainP.catch(() => undefined);
   // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
-  const treeP = replay === 'none' && !precomputed ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
+  const treeP = !precomputed && !finish.merge ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
   treeP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend() : false;
   const detail = amend
-    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn })
+    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn, restoredFrom })
     : await plainP;
   for (const c of detail.changes) {
     const bad = corrupt.get(state.entryFile(c.path)) ?? (c.oldPath !== undefined ? corrupt.get(state.entryFile(c.oldPath)) : undefined);
@@ -108,9 +111,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const files = detail.files;
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
-  const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
+  const trailers = finish.merge ? [] : buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
   // A reused message (-C, -F) may bring our trailers from another commit; with no AI lines they must go.
-  if (trailers.length > 0 || amend || hasOwnTrailers(message, commentChar)) {
+  if (!finish.merge && (trailers.length > 0 || amend || hasOwnTrailers(message, commentChar))) {
     let next = applyTrailers(message, trailers, { commentChar });
     // As with `git commit -s` on an empty message: leave line 1 for the subject and a blank line before the trailers.
     if (!hasContent(message, commentChar) && /^\n[^\n]/.test(next)) next = `\n${next}`;
@@ -122,7 +125,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (tree !== undefined) writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   // commit-msg's shell reads it instead of asking git again.
   writeFileSync(path.join(scratch, 'commentchar'), `${commentChar}\n`);
-  if (files.some((f) => f.runs.length > 0)) {
+  if (!finish.merge && files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
     const note = serializeTraceRecord(record);
     writeFileSync(path.join(scratch, 'note.json'), note);
@@ -142,7 +145,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author });
     if (violations.length > 0) writeFileSync(path.join(scratch, 'refusal'), `${refusal(violations, repo, author.email)}\n`);
   }
-  await precomputeAdvance(repo, state, scratch, detail, protocol, await tokenP);
+  // An advance with nothing to apply makes post-commit hand the merge over to Node, which notes its resolution.
+  if (finish.merge) mkdirSync(path.join(scratch, 'advance'), { recursive: true });
+  else await precomputeAdvance(repo, state, scratch, detail, protocol, await tokenP);
   // A corrupt entry left out above still exists: pending stays with it.
   if (corrupt.size > 0) rmSync(path.join(scratch, 'advance', 'last'), { force: true });
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
@@ -504,9 +509,55 @@ async function rebaseStopOriginal(repo: Repo): Promise<string[]> {
   return r.exitCode === 0 ? [r.stdout.trim()] : [];
 }
 
+/** What a commit finishes that git prepared: a merge, or the commits whose AI lines it brings in. */
+interface Finishing {
+  readonly merge: boolean;
+  /** Commits whose notes are carried (a squash's commits, a cherry-picked commit). */
+  readonly sources: readonly string[];
+  /** The parent of a reverted commit: the lines a revert restores are attributed as they were there. */
+  readonly restoredFrom?: string;
+}
+
+/**
+ * What git is in the middle of, from the files it keeps in the git dir rather than the hook's arguments: with -m or
+ * -F git passes `message` whatever it prepared.
+ */
+async function finishing(repo: Repo, msgFile: string, source: string): Promise<Finishing> {
+  const gitFile = (name: string): Promise<string | undefined> => readOptional(path.join(repo.gitDir, name));
+  if (existsSync(path.join(repo.gitDir, 'MERGE_HEAD')) || (source === 'merge' && path.basename(msgFile) === 'MERGE_MSG')) return { merge: true, sources: [] };
+  const [squash, picked, reverted, prepared] = await Promise.all([gitFile('SQUASH_MSG'), gitFile('CHERRY_PICK_HEAD'), gitFile('REVERT_HEAD'), gitFile('MERGE_MSG')]);
+  const sources = squashMsgSources(squash);
+  if (picked?.trim()) sources.push(picked.trim());
+  let revert = reverted?.trim();
+  if (!revert && !picked && prepared !== undefined) {
+    // A clean revert leaves only the message it prepared; `cherry-pick -n` leaves the picked commit's message.
+    revert = /^This reverts commit ([0-9a-f]{40,64})\b/m.exec(prepared)?.[1];
+    if (!revert) sources.push(...(await commitsWithMessage(repo, prepared)));
+  }
+  const restoredFrom = revert ? await parentOf(repo, revert) : undefined;
+  return { merge: false, sources, ...(restoredFrom ? { restoredFrom } : {}) };
+}
+
+/** Commits with a note whose message is `prepared` (comment lines aside): what `cherry-pick -n` picked. */
+async function commitsWithMessage(repo: Repo, prepared: string): Promise<string[]> {
+  const clean = (m: string): string => m.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.trimEnd()).join('\n').trim();
+  const wanted = clean(prepared);
+  const subject = wanted.split('\n')[0];
+  if (!subject) return [];
+  const noted = await listNotes(repo);
+  if (noted.size === 0) return [];
+  const r = await git(['log', '--all', '--fixed-strings', `--grep=${subject}`, '--format=%H%x01%B%x00'], { cwd: repo.root, okCodes: [128] });
+  const out: string[] = [];
+  for (const rec of r.stdout.split('\0')) {
+    const [id, body] = rec.replace(/^\n/, '').split('\x01');
+    if (id && body !== undefined && noted.has(id) && clean(body) === wanted) out.push(id);
+  }
+  // The same message on many commits says nothing about which one was picked.
+  return out.length <= 3 ? out : [];
+}
+
 /** The commits a `merge --squash` brings in, as listed in SQUASH_MSG. */
-async function mergeSquashSources(repo: Repo): Promise<string[]> {
-  const text = await readOptional(path.join(repo.gitDir, 'SQUASH_MSG'));
+function squashMsgSources(text: string | undefined): string[] {
   return [...(text ?? '').matchAll(/^commit ([0-9a-f]{40,64})$/gm)].map((m) => m[1]!);
 }
 

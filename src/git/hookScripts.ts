@@ -129,13 +129,19 @@ ap_has_notes() {
   git rev-parse -q --verify "$ap_notes" >/dev/null 2>&1
 }
 
-# git replays existing commits (their messages and notes exist already) during cherry-pick and rebase.
-ap_replaying() {
+# git replays existing commits during a rebase (prepare-commit-msg recomputes only a squash's trailers).
+ap_rebasing() {
   if [ -d "$ap_gitdir/rebase-merge" ]; then
     [ -e "$ap_gitdir/rebase-merge/amend" ] && [ ! -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && return 1
     return 0
   fi
-  [ -d "$ap_gitdir/rebase-apply" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] && return 0
+  [ -d "$ap_gitdir/rebase-apply" ]
+}
+
+# git replays existing commits (their messages and notes exist already) during cherry-pick and rebase.
+ap_replaying() {
+  [ -d "$ap_gitdir/rebase-merge" ] || [ -d "$ap_gitdir/rebase-apply" ] && { ap_rebasing; return; }
+  [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] && return 0
   # A clean revert leaves only the MERGE_MSG it prepared; a real merge also has MERGE_HEAD.
   [ -e "$ap_gitdir/MERGE_MSG" ] && [ ! -e "$ap_gitdir/MERGE_HEAD" ]
 }
@@ -222,11 +228,19 @@ ap_msg=\${1-}
 ap_empty "$ap_scratch/done"
 ap_empty "$ap_scratch/failed"
 ap_empty "$ap_scratch/may-block"
-case \${2-} in merge) exit 0 ;; esac
-if ap_replaying; then
+# A merge commit gets no trailers; post-commit notes its resolution. With -m or -F git says \`message\`, not \`merge\`.
+[ -e "$ap_gitdir/MERGE_HEAD" ] && exit 0
+case \${2-}:\${1-} in merge:*MERGE_MSG) exit 0 ;; esac
+if ap_rebasing; then
   # Replayed messages keep their trailers; only a rebase squash/fixup recomputes them from the notes.
   [ -e "$ap_gitdir/rebase-merge/current-fixups" ] && ap_has_notes && ap_run "$@"
   exit 0
+fi
+# git brings in existing commits (a squash, a cherry-pick, a revert), whatever the message's source: their notes say
+# which of the lines are AI.
+ap_carry=
+if [ -e "$ap_gitdir/SQUASH_MSG" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] || [ -e "$ap_gitdir/MERGE_MSG" ]; then
+  ap_has_notes && ap_carry=1
 fi
 if [ -e "$ap_state/pending" ] && ! ap_can_run; then
   ap_unjudged
@@ -248,8 +262,8 @@ elif [ -e "$ap_state/pending" ]; then
     ap_why="the ai-provenance CLI exited with status $ap_rc"
     ap_unjudged
   fi
-elif [ "\${2-}" = squash ]; then
-  ap_has_notes && { ap_run "$@" || ap_unjudged; }
+elif [ -n "$ap_carry" ]; then
+  ap_run "$@" || ap_unjudged
 # Only an amend of a commit that has a note has anything to carry.
 elif { [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; } && ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1; then
   ap_run "$@" || ap_unjudged

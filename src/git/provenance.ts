@@ -4,6 +4,7 @@ import type { CompiledConfig } from '../core/config';
 import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
+import { blameAt } from './blame';
 import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
@@ -21,6 +22,8 @@ export interface ProvenanceOptions {
   readonly report?: (line: string) => void;
   /** The index against HEAD when already known (see parsePrecomputed); undefined asks git. Not used with `amend`. */
   readonly headChanges?: Promise<FileChange[] | undefined>;
+  /** A commit whose lines, attributed by blame and the notes, are carried onto the staged ones (a revert restores them). */
+  readonly restoredFrom?: string;
 }
 
 /** For each staged text file: its added/changed lines and which of them are AI (re-anchored onto the staged blob). */
@@ -57,10 +60,17 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
   const pathSet = new Set(statePaths);
   const stateFrom = (c: FileChange): string | undefined =>
     pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
-  const { files, blobs } = await attribute(repo, changes, carried, stateFrom, async (c, text) => {
-    const from = stateFrom(c);
-    return state && from !== undefined ? state.read(from, text) : undefined;
-  });
+  const { files, blobs } = await attribute(
+    repo,
+    changes,
+    carried,
+    stateFrom,
+    async (c, text) => {
+      const from = stateFrom(c);
+      return state && from !== undefined ? state.read(from, text) : undefined;
+    },
+    opts.restoredFrom,
+  );
   return { files, changes, blobs };
 }
 
@@ -139,11 +149,12 @@ async function attribute(
   carried: readonly CarriedNote[],
   stateFrom: (c: FileChange) => string | undefined,
   fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
+  restoredFrom?: string,
 ): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
   const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
   // Only files something is recorded for need their text: the rest count as added lines with no AI among them.
-  const needed = changes.filter((c) => c.addedCount > 0 && (stateFrom(c) !== undefined || carriedPath(c)));
+  const needed = changes.filter((c) => c.addedCount > 0 && (restoredFrom !== undefined || stateFrom(c) !== undefined || carriedPath(c)));
   const byBlob = new Map(needed.map((c) => [c.newBlob, c]));
   const blobs = await readBlobs(repo, [...needed.map((c) => c.newBlob), ...sourceBlobIds], { onDisk: (id) => diskPathOf(repo, byBlob, id) });
   const neededSet = new Set(needed);
@@ -157,9 +168,15 @@ async function attribute(
     if (!buf || isBinary(buf)) continue;
     const text = buf.toString('utf8');
     const layers: LineProvenance[][] = [];
-    const own = await fromState(c, text);
-    if (own) layers.push(own);
     let newLines: string[] | undefined;
+    const old = restoredFrom === undefined ? undefined : ((await blameAt(repo, restoredFrom, c.path)) ?? (c.oldPath !== undefined ? await blameAt(repo, restoredFrom, c.oldPath) : undefined));
+    let own = await fromState(c, text);
+    if (own && old) {
+      // A restored line is what blame says it was: the working state speaks only for lines the revert does not restore.
+      const restored = reanchor(old.lines, old.lines.map(() => RESTORED), (newLines ??= splitLines(text)));
+      own = own.map((p, i) => (restored[i]?.kind === 'ai' ? HUMAN : p));
+    }
+    if (own) layers.push(own);
     for (const note of carried) {
       const f = note.files.get(c.path) ?? (c.oldPath !== undefined ? note.files.get(c.oldPath) : undefined);
       const srcBuf = f?.blob ? blobs.get(f.blob) : undefined;
@@ -168,10 +185,14 @@ async function attribute(
       newLines ??= splitLines(text);
       layers.push(reanchor(srcLines, expandRuns(f.runs, srcLines.length), newLines));
     }
+    if (old && old.provenance.some((p) => p.kind !== 'human')) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
     out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict(layers, c.added)) });
   }
   return { files: out, blobs };
 }
+
+/** The sentinel reanchor carries along unchanged lines: what survives is a line the revert restores. */
+const RESTORED: LineProvenance = Object.freeze({ kind: 'ai', attribution: Object.freeze({ agent: 'restored', source: 'import', at: '' }) });
 
 function expandRuns(runs: readonly LineRun[], count: number): LineProvenance[] {
   const out = new Array<LineProvenance>(count).fill(HUMAN);

@@ -1,6 +1,6 @@
 // Real git hooks for tests: a private bundle of the CLI and a minimal installer (our hook bodies written into .git/hooks).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { hookScript } from '../../../src/git/hookScripts';
@@ -38,6 +38,22 @@ export function installHooks(hooksDir: string): void {
     const f = path.join(hooksDir, h);
     writeFileSync(f, hookScript(h, cli));
     chmodSync(f, 0o755);
+  }
+}
+
+/**
+ * Installs hook scripts an earlier version's `install` wrote (test/fixtures/hooks/<version>: wrappers and bodies),
+ * pointed at this build.
+ */
+export function installEarlierHooks(dir: string, version: string): void {
+  const fixture = path.resolve(__dirname, '../../fixtures/hooks', version);
+  const { cli, node } = cliBundle();
+  const bodies = path.join(dir, '.git', 'ai-provenance', 'hooks');
+  mkdirSync(bodies, { recursive: true });
+  for (const h of readdirSync(path.join(fixture, 'body'))) {
+    const fill = (t: string): string => t.replaceAll('@CLI@', cli).replaceAll('@NODE@', node).replaceAll('@BODY_DIR@', bodies);
+    writeFileSync(path.join(bodies, h), fill(readFileSync(path.join(fixture, 'body', h), 'utf8')), { mode: 0o755 });
+    writeFileSync(path.join(dir, '.git', 'hooks', h), fill(readFileSync(path.join(fixture, 'wrapper', h), 'utf8')), { mode: 0o755 });
   }
 }
 
