@@ -18,6 +18,8 @@ export interface FileChange {
   /** Added or changed line ranges in the new version, 0-based, end exclusive, ascending. */
   readonly added: readonly (readonly [number, number])[];
   readonly addedCount: number;
+  /** Lines removed or changed in the old version (0 for binary files). */
+  readonly removedCount: number;
 }
 
 /** The flags of every diff we parse; prepare-commit-msg's shell runs the same `diff-index` (hookScripts.ts). */
@@ -82,11 +84,13 @@ export function parseDiffOutput(out: string): FileChange[] {
     } else raws.push({ oldMode, newMode, oldBlob, newBlob, status, path: field() });
   }
   const binary: boolean[] = [];
+  const removed: number[] = [];
   for (let i = 0; i < raws.length; i++) {
     const f = field();
     const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(f);
     if (!m) throw new Error(`malformed numstat record '${f}'`);
     binary.push(m[1] === '-');
+    removed.push(m[2] === '-' ? 0 : Number(m[2]));
     // A rename's numstat has an empty path field followed by the old and new paths.
     if (m[3] === '') {
       field();
@@ -109,6 +113,7 @@ export function parseDiffOutput(out: string): FileChange[] {
       binary: binary[i] ?? false,
       added: ranges,
       addedCount: ranges.reduce((n, [s, e]) => n + e - s, 0),
+      removedCount: removed[i] ?? 0,
     });
   });
   return changes;

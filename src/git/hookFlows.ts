@@ -60,6 +60,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (!msgFile) throw new Error('prepare-commit-msg: git passed no message file');
   const scratch = scratchDir(repo);
   // This short-lived process has nothing else to do meanwhile: synchronous calls skip the thread pool's round trips.
+  const headNoteCovers = notedPaths(readOptionalSync(path.join(scratch, NOTED_PATHS)));
   rmSync(scratch, { recursive: true, force: true });
   const replay = replayKind(repo);
   if (replay === 'rebase') return 0;
@@ -94,7 +95,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const preP = precomputed ? readPrecomputed() : Promise.resolve(undefined);
   // Most commits are not amends: start on that assumption while the process tree is checked.
   const restoredFrom = finish.restoredFrom;
-  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP, restoredFrom });
+  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP, restoredFrom, headNoteCovers });
   plainP.catch(() => undefined);
   // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
   const treeP = !precomputed && !finish.merge ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
@@ -129,6 +130,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
     const note = serializeTraceRecord(record);
     writeFileSync(path.join(scratch, 'note.json'), note);
+    writeFileSync(path.join(scratch, NOTED_PATHS), notedPathsText(files));
     // post-commit's shell reads a note this short itself (a byte a read, and a here-document within a pipe's buffer).
     if (protocol >= 3 && Buffer.byteLength(note) <= INLINE_NOTE_BYTES) writeFileSync(path.join(scratch, 'note.inline'), '');
     if (amend) writeFileSync(path.join(scratch, 'amended'), '');
@@ -152,6 +154,24 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (corrupt.size > 0) rmSync(path.join(scratch, 'advance', 'last'), { force: true });
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
+}
+
+/**
+ * The files a commit's note covers, for the next commit's prepare-commit-msg (post-commit names the commit in `noted`):
+ * a line each, or one empty line for "any file" when they are too many for a command line or a name holds a line break.
+ */
+const NOTED_PATHS = 'noted-paths';
+const MAX_NOTED_PATHS = 100;
+
+function notedPathsText(files: readonly CommitFileProvenance[]): string {
+  const paths = files.filter((f) => f.runs.length > 0).map((f) => f.path);
+  return paths.length > MAX_NOTED_PATHS || paths.some((p) => /[\n\r]/.test(p)) ? '\n' : paths.map((p) => `${p}\n`).join('');
+}
+
+function notedPaths(text: string | undefined): { has(path: string): boolean } | undefined {
+  if (!text) return undefined;
+  if (text.startsWith('\n')) return { has: () => true };
+  return new Set(text.split('\n').filter((l) => l !== ''));
 }
 
 /** Notes up to this size are finished by post-commit's shell without sed (HOOK_PROTOCOL 3). */
@@ -277,11 +297,13 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
   const isMerge = parents.length > 1;
   let keep: ReadonlySet<string> = new Set();
   if (written?.trim() !== head) {
-    const { files, unnoted } = isMerge ? await mergeProvenance(repo, state, head, parents, config) : { files: await committedProvenance(repo, state, head, config), unnoted: new Set<string>() };
+    const { files, unnoted } = isMerge ? await mergeProvenance(repo, state, head, parents, config, io.warn) : { files: await committedProvenance(repo, state, head, config), unnoted: new Set<string>() };
     keep = unnoted;
     if (files.some((f) => f.runs.length > 0)) {
       await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));
       writePrivateFileIn(scratch, 'written', `${head}\n`);
+      writePrivateFileIn(scratch, NOTED_PATHS, notedPathsText(files));
+      writePrivateFileIn(scratch, 'noted', `${head}\n`);
     }
   }
   await advanceState(repo, state, head, keep);
@@ -298,19 +320,24 @@ async function mergeProvenance(
   head: string,
   parents: readonly string[],
   config: CompiledConfig,
+  report: (line: string) => void,
 ): Promise<{ files: CommitFileProvenance[]; unnoted: Set<string> }> {
   const paths = new Set(await state.paths());
   const unnoted = new Set<string>();
-  if (paths.size === 0) return { files: [], unnoted };
+  // The parents' notes: a person's edit of a line a parent's note names AI is mixed in the resolution.
+  const notedP = carriedProvenance(repo, head, parents, { config, report });
+  notedP.catch(() => undefined);
   const perParent = await Promise.all(parents.map((p) => commitChanges(repo, p, head)));
   const [first, ...others] = perParent;
-  const changes = (first ?? []).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0 && paths.has(c.path));
-  const blobs = await readBlobs(repo, changes.map((c) => c.newBlob));
+  const noted = new Map((await notedP).filter((f) => f.runs.length > 0).map((f) => [f.path, expandRuns(f.runs)]));
+  const changes = (first ?? []).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0 && (paths.has(c.path) || noted.has(c.path)));
+  const blobs = await readBlobs(repo, changes.filter((c) => paths.has(c.path)).map((c) => c.newBlob));
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
     const buf = blobs.get(c.newBlob);
     const prov = buf ? await state.read(c.path, buf.toString('utf8')) : undefined;
-    if (!prov) continue;
+    const fromNotes = noted.get(c.path);
+    if (!prov && !fromNotes) continue;
     // A line is the merge's own when every parent's diff adds it; a path some parent has unchanged adds nothing.
     const addedBy = (ranges: readonly (readonly [number, number])[], i: number): boolean => ranges.some(([s, e]) => i >= s && i < e);
     const otherRanges = others.map((changesOf) => changesOf.find((x) => x.path === c.path)?.added ?? []);
@@ -320,14 +347,21 @@ async function mergeProvenance(
       for (let i = s; i < e; i++) {
         if (!otherRanges.every((r) => addedBy(r, i))) continue;
         added++;
-        const p = prov[i];
+        const p = prov?.[i]?.kind !== 'human' && prov?.[i] ? prov[i] : fromNotes?.[i];
         if (p && p.kind !== 'human' && p.attribution) runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
       }
     }
-    if (prov.some((p, i) => p.kind !== 'human' && !runs.some((r) => r.start === i))) unnoted.add(c.path);
+    if (prov?.some((p, i) => p.kind !== 'human' && !runs.some((r) => r.start === i))) unnoted.add(c.path);
     if (added > 0) out.push({ path: c.path, addedLines: added, runs });
   }
   return { files: out, unnoted };
+}
+
+/** Each line's provenance by a note's runs (undefined where no run names it). */
+function expandRuns(runs: readonly LineRun[]): (LineProvenance | undefined)[] {
+  const out: (LineProvenance | undefined)[] = [];
+  for (const r of runs) for (let i = r.start; i < r.end; i++) out[i] = { kind: r.kind, attribution: r.attribution };
+  return out;
 }
 
 /** Provenance of commit `head` from the working state (the fallback when prepare-commit-msg's precomputation is missing). */

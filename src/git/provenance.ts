@@ -22,6 +22,11 @@ export interface ProvenanceOptions {
   readonly report?: (line: string) => void;
   /** The index against HEAD when already known (see parsePrecomputed); undefined asks git. Not used with `amend`. */
   readonly headChanges?: Promise<FileChange[] | undefined>;
+  /**
+   * Paths HEAD's note covers: when the staged change removes or changes lines of one of them, HEAD's note is carried
+   * too, so that a person's edit of a committed AI line is `mixed`. Not used with `amend` (HEAD's note is carried).
+   */
+  readonly headNoteCovers?: { has(path: string): boolean };
   /** A commit whose lines, attributed by blame and the notes, are carried onto the staged ones (a revert restores them). */
   readonly restoredFrom?: string;
 }
@@ -57,6 +62,11 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     opts.config,
   ]);
   const changes = all.filter((c) => !c.binary && !config?.isIgnored(c.path));
+  const covers = opts.headNoteCovers;
+  if (covers && !opts.amend && changes.some((c) => c.removedCount > 0 && (covers.has(c.path) || (c.oldPath !== undefined && covers.has(c.oldPath))))) {
+    const head = await headCommit(repo);
+    if (head) carried.push(...(await notesOf(repo, [head], opts.report)));
+  }
   const pathSet = new Set(statePaths);
   const stateFrom = (c: FileChange): string | undefined =>
     pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;

@@ -4,11 +4,10 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseTraceRecord } from '../../../src/core/agentTrace';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, tempDir, write } from './helpers';
-import { cliBundle, installEarlierHooks, installHooks, hookedEnv } from './hookEnv';
+import { cliBundle, hookedEnv, installEarlierHooks, installHooks, noteRuns } from './hookEnv';
 
 /** The hooked environment plus an editor that marks the message it was given (proves the editor ran). */
 function env(): NodeJS.ProcessEnv {
@@ -32,14 +31,6 @@ function git(dir: string, ...args: string[]): string {
 
 function gitMayFail(dir: string, ...args: string[]): number | null {
   return spawnSync('git', args, { cwd: dir, env: env(), encoding: 'utf8' }).status;
-}
-
-function noteRuns(dir: string, rev = 'HEAD'): string[] {
-  const r = spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'show', rev], { cwd: dir, env: env(), encoding: 'utf8' });
-  if (r.status !== 0) return [];
-  const parsed = parseTraceRecord(r.stdout);
-  assert.ok(parsed.ok);
-  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${x.attribution.agent}`));
 }
 
 function message(dir: string): string {

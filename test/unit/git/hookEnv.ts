@@ -1,5 +1,7 @@
 // Real git hooks for tests: a private bundle of the CLI and a minimal installer (our hook bodies written into .git/hooks).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { strict as assert } from 'node:assert';
+import { parseTraceRecord } from '../../../src/core/agentTrace';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -75,4 +77,13 @@ export function hookedEnv(): NodeJS.ProcessEnv {
 /** Runs git in `dir` with our hooks live; returns stdout. */
 export function hookedGit(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, env: hookedEnv(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** `path: first-last kind agent` (1-based lines) per run of a commit's note; empty when it has none. */
+export function noteRuns(dir: string, rev = 'HEAD'): string[] {
+  const r = spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'show', rev], { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  const parsed = parseTraceRecord(r.stdout);
+  assert.ok(parsed.ok, `note of ${rev}: ${parsed.ok ? '' : parsed.error}`);
+  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${x.attribution.agent}`));
 }
