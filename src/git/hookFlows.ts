@@ -17,6 +17,7 @@ import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, treeBlobs,
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { forgetOrphans } from './orphans';
+import { forgetThrownAway } from './thrownAway';
 import { loadTeamConfig } from './teamConfig';
 import { CorruptStateError, readOptional, readOptionalSync, WorkingState } from './workingState';
 import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
@@ -72,6 +73,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   // makes the commit unjudged (below).
   const corrupt = new Map<string, CorruptStateError>();
   const onCorrupt = (err: CorruptStateError): void => void corrupt.set(err.file, err);
+  // Before the generation token is read: lines git threw away since they were recorded are forgotten first.
+  const settle = WorkingState.forRepo(repo, { blocking: true, onCorrupt });
+  await forgetThrownAway(repo, settle, await settle.paths());
   const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
   // Read before any entry: post-commit applies the advance only if no writer has changed the state since.
   const tokenP = state.generationToken();
