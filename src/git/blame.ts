@@ -86,8 +86,9 @@ function unquote(name: string): string {
 export async function blameEntries(repo: Repo, repoPath: string, rev?: string): Promise<BlameEntry[] | undefined> {
   const parser = new PorcelainParser();
   try {
-    // --porcelain repeats no commit details per line, so there is far less to read than with --line-porcelain.
-    await gitLines(['blame', '--porcelain', ...(rev !== undefined ? [rev] : []), '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
+    // --porcelain repeats no commit details per line, so there is far less to read than with --line-porcelain. -M -C:
+    // a block moved within the file, or from another file changed in the same commit, keeps the commit that wrote it.
+    await gitLines(['blame', '--porcelain', '-M', '-C', ...(rev !== undefined ? [rev] : []), '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
   } catch (err) {
     // Untracked files have no history to blame: every line is uncommitted.
     if (err instanceof GitError && /no such path|no such ref|does not have any commits|bad revision/i.test(err.stderr)) return undefined;

@@ -5,6 +5,7 @@ import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } f
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { blameAt } from './blame';
+import { movedProvenance } from './moves';
 import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
@@ -67,6 +68,8 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     const head = await headCommit(repo);
     if (head) carried.push(...(await notesOf(repo, [head], opts.report)));
   }
+  // Lines a person moves keep the authors they had where they came from.
+  const moved = await movedProvenance(repo, opts.amend ? 'HEAD^' : 'HEAD', changes);
   const pathSet = new Set(statePaths);
   const stateFrom = (c: FileChange): string | undefined =>
     pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
@@ -80,6 +83,7 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
       return state && from !== undefined ? state.read(from, text) : undefined;
     },
     opts.restoredFrom,
+    moved,
   );
   return { files, changes, blobs };
 }
@@ -160,11 +164,12 @@ async function attribute(
   stateFrom: (c: FileChange) => string | undefined,
   fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
   restoredFrom?: string,
+  moved?: ReadonlyMap<FileChange, ReadonlyMap<number, LineProvenance>>,
 ): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
   const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
   // Only files something is recorded for need their text: the rest count as added lines with no AI among them.
-  const needed = changes.filter((c) => c.addedCount > 0 && (restoredFrom !== undefined || stateFrom(c) !== undefined || carriedPath(c)));
+  const needed = changes.filter((c) => c.addedCount > 0 && (restoredFrom !== undefined || moved?.has(c) || stateFrom(c) !== undefined || carriedPath(c)));
   const byBlob = new Map(needed.map((c) => [c.newBlob, c]));
   const blobs = await readBlobs(repo, [...needed.map((c) => c.newBlob), ...sourceBlobIds], { onDisk: (id) => diskPathOf(repo, byBlob, id) });
   const neededSet = new Set(needed);
@@ -196,6 +201,12 @@ async function attribute(
       layers.push(reanchor(srcLines, expandRuns(f.runs, srcLines.length), newLines));
     }
     if (old && old.provenance.some((p) => p.kind !== 'human')) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
+    const movedHere = moved?.get(c);
+    if (movedHere) {
+      const layer: LineProvenance[] = [];
+      for (const [i, p] of movedHere) layer[i] = p;
+      layers.push(layer);
+    }
     out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict(layers, c.added)) });
   }
   return { files: out, blobs };
