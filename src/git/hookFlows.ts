@@ -117,8 +117,10 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
   const trailers = finish.merge ? [] : buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
-  // A reused message (-C, -F) may bring our trailers from another commit; with no AI lines they must go.
-  if (!finish.merge && (trailers.length > 0 || amend || hasOwnTrailers(message, commentChar))) {
+  // A reused message (-C, -F) may bring our trailers from another commit; with no AI lines they must go. A picked or
+  // squashed commit's own message keeps them when no note says otherwise (its notes may not have been fetched).
+  const brought = finish.sources.length > 0 || finish.restoredFrom !== undefined;
+  if (!finish.merge && (trailers.length > 0 || amend || (!brought && hasOwnTrailers(message, commentChar)))) {
     let next = applyTrailers(message, trailers, { commentChar });
     // As with `git commit -s` on an empty message: leave line 1 for the subject and a blank line before the trailers.
     if (!hasContent(message, commentChar) && /^\n[^\n]/.test(next)) next = `\n${next}`;

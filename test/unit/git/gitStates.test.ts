@@ -77,6 +77,21 @@ async function repoWithAiBranch(previousHooks = false): Promise<{ dir: string; a
   return { dir, aiCommit };
 }
 
+/** A person deleted the AI lines, then changed the file; reverting the deletion conflicts, resolved with the AI lines back. */
+async function revertStoppedOnConflict(): Promise<string> {
+  const { dir, aiCommit } = await repoWithAiBranch();
+  git(dir, 'merge', '-q', '--no-edit', aiCommit);
+  write(dir, 'a.ts', lines(4));
+  git(dir, 'commit', '-qam', 'drop the AI lines');
+  const drop = git(dir, 'rev-parse', 'HEAD').trim();
+  write(dir, 'a.ts', lines(4) + 'person\n');
+  git(dir, 'commit', '-qam', 'a person adds a line');
+  assert.notEqual(gitMayFail(dir, 'revert', drop), 0, 'the revert must conflict');
+  write(dir, 'a.ts', lines(6));
+  git(dir, 'add', 'a.ts');
+  return dir;
+}
+
 function assertAiCommit(dir: string, how: string): void {
   assert.deepEqual(noteRuns(dir), ['a.ts: 5-6 ai claude-code'], `note after finishing with ${how}`);
   const msg = message(dir);
@@ -136,17 +151,7 @@ describe('finishing what git prepared, with every kind of message', function () 
     }
 
     it(`a revert stopped on a conflict, then git commit ${how}: the AI lines it restores are AI in its note`, async () => {
-      const { dir, aiCommit } = await repoWithAiBranch();
-      git(dir, 'merge', '-q', '--no-edit', aiCommit);
-      // A person deletes the AI lines; reverting that deletion brings them back.
-      write(dir, 'a.ts', lines(4));
-      git(dir, 'commit', '-qam', 'drop the AI lines');
-      const drop = git(dir, 'rev-parse', 'HEAD').trim();
-      write(dir, 'a.ts', lines(4) + 'person\n');
-      git(dir, 'commit', '-qam', 'a person adds a line');
-      assert.notEqual(gitMayFail(dir, 'revert', drop), 0, 'the revert must conflict');
-      write(dir, 'a.ts', lines(6));
-      git(dir, 'add', 'a.ts');
+      const dir = await revertStoppedOnConflict();
       finish(dir);
       assertAiCommit(dir, how);
     });
@@ -159,6 +164,20 @@ describe('finishing what git prepared, with every kind of message', function () 
     git(dir, 'commit', '-qam', 'drop the AI lines');
     git(dir, 'revert', '--no-edit', 'HEAD');
     assert.deepEqual(noteRuns(dir), ['a.ts: 5-6 ai claude-code']);
+  });
+
+  it('a cherry-pick of a commit whose note is not here keeps the trailers its message has', async () => {
+    const { dir, aiCommit } = await repoWithAiBranch();
+    git(dir, 'notes', '--ref=refs/notes/ai-provenance', 'remove', aiCommit);
+    git(dir, 'cherry-pick', aiCommit);
+    assert.match(message(dir), /^Assisted-by: claude-code/m);
+    assert.match(message(dir), /^AI-Lines: 2\/2$/m);
+  });
+
+  it('a revert stopped on a conflict and finished with git revert --continue: the restored AI lines are AI in its note', async () => {
+    const dir = await revertStoppedOnConflict();
+    git(dir, 'revert', '--continue');
+    assertAiCommit(dir, 'revert --continue');
   });
 
   it('a cherry-pick of several commits stopped on a conflict and finished with --continue keeps the note', async () => {
