@@ -83,6 +83,14 @@ describe('AI lines that were thrown away', function () {
         assert.equal(spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'list', 'HEAD'], { cwd: dir }).status, 1, 'no note');
       });
 
+      it('blame shows a person\'s similar lines written later as theirs', () => {
+        const dir = repoWithAiLines();
+        throwAway(dir);
+        write(dir, 'f.txt', 'a\nb\nc\n  return null; // nothing found\n}\n');
+        const kinds = (JSON.parse(cli(dir, 'blame', 'f.txt', '--json')) as { kind: string }[]).map((l) => l.kind);
+        assert.deepEqual(kinds, ['human', 'human', 'human', 'human', 'human']);
+      });
+
       it('a person writing the same closing lines later commits with no AI trailers and no note', () => {
         const dir = repoWithAiLines();
         throwAway(dir);
