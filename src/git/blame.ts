@@ -83,11 +83,12 @@ function unquote(name: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-export async function blameEntries(repo: Repo, repoPath: string): Promise<BlameEntry[] | undefined> {
+export async function blameEntries(repo: Repo, repoPath: string, rev?: string): Promise<BlameEntry[] | undefined> {
   const parser = new PorcelainParser();
   try {
-    // --porcelain repeats no commit details per line, so there is far less to read than with --line-porcelain.
-    await gitLines(['blame', '--porcelain', '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
+    // --porcelain repeats no commit details per line, so there is far less to read than with --line-porcelain. -M -C:
+    // a block moved within the file, or from another file changed in the same commit, keeps the commit that wrote it.
+    await gitLines(['blame', '--porcelain', '-M', '-C', ...(rev !== undefined ? [rev] : []), '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
   } catch (err) {
     // Untracked files have no history to blame: every line is uncommitted.
     if (err instanceof GitError && /no such path|no such ref|does not have any commits|bad revision/i.test(err.stderr)) return undefined;
@@ -110,6 +111,28 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     const n = text === '' ? 0 : text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
     return Array.from({ length: n }, (_, i) => fromProvenance(i + 1, pending?.[i]));
   }
+  const noted = await notedProvenance(repo, entries, listed);
+  return entries.map((e, i) => {
+    if (UNCOMMITTED.test(e.commit)) return fromProvenance(e.finalLine, pending?.[e.finalLine - 1]);
+    return { ...fromProvenance(e.finalLine, noted[i]), commit: e.commit };
+  });
+}
+
+/**
+ * The lines of `repoPath` in commit `rev` with what the notes of the commits that last changed them say (human where
+ * no note does); undefined where the file is not in `rev`.
+ */
+export async function blameAt(repo: Repo, rev: string, repoPath: string): Promise<{ lines: string[]; provenance: LineProvenance[] } | undefined> {
+  const listed = listNotes(repo);
+  listed.catch(() => undefined);
+  const entries = await blameEntries(repo, repoPath, rev);
+  if (!entries) return undefined;
+  const noted = await notedProvenance(repo, entries, listed);
+  return { lines: entries.map((e) => e.content), provenance: noted.map((p) => p ?? { kind: 'human' }) };
+}
+
+/** Per blame entry, what the note of the commit that last changed the line says about it (undefined: no note names it). */
+async function notedProvenance(repo: Repo, entries: readonly BlameEntry[], listed: Promise<Map<string, string>>): Promise<(LineProvenance | undefined)[]> {
   // The lines blame asks about, per commit and file: a note's ranges are read only that far (a hostile range may
   // claim a billion lines).
   const wanted = new Map<string, number>();
@@ -132,11 +155,7 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     }
     byCommit.set(commit, files);
   }
-  return entries.map((e) => {
-    if (UNCOMMITTED.test(e.commit)) return fromProvenance(e.finalLine, pending?.[e.finalLine - 1]);
-    const p = byCommit.get(e.commit)?.get(e.filename)?.[e.origLine - 1];
-    return { ...fromProvenance(e.finalLine, p), commit: e.commit };
-  });
+  return entries.map((e) => (UNCOMMITTED.test(e.commit) ? undefined : byCommit.get(e.commit)?.get(e.filename)?.[e.origLine - 1]));
 }
 
 /**

@@ -18,6 +18,14 @@ export interface FileChange {
   /** Added or changed line ranges in the new version, 0-based, end exclusive, ascending. */
   readonly added: readonly (readonly [number, number])[];
   readonly addedCount: number;
+  /** Lines removed or changed in the old version (0 for binary files). */
+  readonly removedCount: number;
+  /** Their ranges in the old version, 0-based, end exclusive, ascending. */
+  readonly removed: readonly (readonly [number, number])[];
+  /** Their texts, in the order of `removed`. */
+  readonly removedText: readonly string[];
+  /** The added lines' texts, in the order of `added`. */
+  readonly addedText: readonly string[];
 }
 
 /** The flags of every diff we parse; prepare-commit-msg's shell runs the same `diff-index` (hookScripts.ts). */
@@ -82,11 +90,13 @@ export function parseDiffOutput(out: string): FileChange[] {
     } else raws.push({ oldMode, newMode, oldBlob, newBlob, status, path: field() });
   }
   const binary: boolean[] = [];
+  const removed: number[] = [];
   for (let i = 0; i < raws.length; i++) {
     const f = field();
     const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(f);
     if (!m) throw new Error(`malformed numstat record '${f}'`);
     binary.push(m[1] === '-');
+    removed.push(m[2] === '-' ? 0 : Number(m[2]));
     // A rename's numstat has an empty path field followed by the old and new paths.
     if (m[3] === '') {
       field();
@@ -94,11 +104,11 @@ export function parseDiffOutput(out: string): FileChange[] {
     }
   }
   if (out[pos] === '\0') pos++;
-  const added = parsePatchHunks(out.slice(pos), raws.map((r) => r.status));
+  const hunks = patchHunks(out.slice(pos), raws.map((r) => r.status));
   const changes: FileChange[] = [];
   raws.forEach((r, i) => {
     if (r.status === 'D' || r.status === 'U' || r.newMode === '160000') return;
-    const ranges = binary[i] ? [] : (added[i] ?? []);
+    const ranges = binary[i] ? [] : (hunks[i]?.added ?? []);
     changes.push({
       status: r.status,
       path: r.path,
@@ -109,6 +119,10 @@ export function parseDiffOutput(out: string): FileChange[] {
       binary: binary[i] ?? false,
       added: ranges,
       addedCount: ranges.reduce((n, [s, e]) => n + e - s, 0),
+      removedCount: removed[i] ?? 0,
+      removed: binary[i] ? [] : (hunks[i]?.removed ?? []),
+      removedText: binary[i] ? [] : (hunks[i]?.removedText ?? []),
+      addedText: binary[i] ? [] : (hunks[i]?.addedText ?? []),
     });
   });
   return changes;
@@ -116,34 +130,70 @@ export function parseDiffOutput(out: string): FileChange[] {
 
 /** Splits a -U0 patch into per-file blocks (in raw order) and returns each block's added line ranges. */
 export function parsePatchHunks(patch: string, statuses: readonly string[]): (readonly [number, number])[][] {
-  const blocks: (readonly [number, number])[][] = [];
-  let current: (readonly [number, number])[] | undefined;
+  return patchHunks(patch, statuses).map((h) => h.added);
+}
+
+type Ranges = (readonly [number, number])[];
+
+interface Hunks {
+  added: Ranges;
+  removed: Ranges;
+  /** The removed lines' texts, in the order of `removed`. */
+  removedText: string[];
+  /** The added lines' texts, in the order of `added`. */
+  addedText: string[];
+}
+
+/** Per file block of a -U0 patch (in raw order): its added line ranges (new version), removed ones (old version) and their texts. */
+function patchHunks(patch: string, statuses: readonly string[]): Hunks[] {
+  const blocks: Hunks[] = [];
+  let current: Hunks | undefined;
+  // Removed and added lines still to come in the current hunk (-U0: '-' lines, then '+' lines).
+  let pendingOld = 0;
+  let pendingNew = 0;
   let lineStart = 0;
   while (lineStart < patch.length) {
     let lineEnd = patch.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = patch.length;
     const c = patch.charCodeAt(lineStart);
-    if (c === 0x64 /* d */ && patch.startsWith('diff --git ', lineStart)) {
-      current = [];
+    if ((pendingOld > 0 && c === 0x2d) /* - */ || (pendingNew > 0 && c === 0x2b) /* + */) {
+      const text = patch.slice(lineStart + 1, patch.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd);
+      if (c === 0x2d) {
+        pendingOld--;
+        current?.removedText.push(text);
+      } else {
+        pendingNew--;
+        current?.addedText.push(text);
+      }
+    } else if (c === 0x64 /* d */ && patch.startsWith('diff --git ', lineStart)) {
+      current = { added: [], removed: [], removedText: [], addedText: [] };
+      pendingOld = 0;
+      pendingNew = 0;
       blocks.push(current);
     } else if (c === 0x40 /* @ */ && current) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(patch.slice(lineStart, Math.min(lineEnd, lineStart + 200)));
+      const m = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(patch.slice(lineStart, Math.min(lineEnd, lineStart + 200)));
       if (m) {
-        const start = Number(m[1]);
-        const count = m[2] === undefined ? 1 : Number(m[2]);
-        if (count > 0) current.push([start - 1, start - 1 + count]);
+        const oldStart = Number(m[1]);
+        const oldCount = m[2] === undefined ? 1 : Number(m[2]);
+        if (oldCount > 0) current.removed.push([oldStart - 1, oldStart - 1 + oldCount]);
+        pendingOld = oldCount;
+        const start = Number(m[3]);
+        const count = m[4] === undefined ? 1 : Number(m[4]);
+        if (count > 0) current.added.push([start - 1, start - 1 + count]);
+        pendingNew = count;
       }
     }
     lineStart = lineEnd + 1;
   }
   // A type change (e.g. symlink to file) prints a deletion block and a creation block for one raw record.
-  const out: (readonly [number, number])[][] = [];
+  const out: Hunks[] = [];
+  const none: Hunks = { added: [], removed: [], removedText: [], addedText: [] };
   let b = 0;
   for (const s of statuses) {
     if (s === 'T') {
       b++;
-      out.push(blocks[b++] ?? []);
-    } else out.push(blocks[b++] ?? []);
+      out.push(blocks[b++] ?? none);
+    } else out.push(blocks[b++] ?? none);
   }
   return out;
 }

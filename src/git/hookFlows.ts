@@ -12,11 +12,12 @@ import { terminalText } from '../core/terminalText';
 import { reanchor } from './lazyCore';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
 import { commitChanges, parsePrecomputed, readBlobs, type FileChange } from './diff';
-import { writeNote } from './notes';
+import { listNotes, writeNote } from './notes';
 import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, treeBlobs, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { forgetOrphans } from './orphans';
+import { forgetThrownAway } from './thrownAway';
 import { loadTeamConfig } from './teamConfig';
 import { CorruptStateError, readOptional, readOptionalSync, WorkingState } from './workingState';
 import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
@@ -60,10 +61,10 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (!msgFile) throw new Error('prepare-commit-msg: git passed no message file');
   const scratch = scratchDir(repo);
   // This short-lived process has nothing else to do meanwhile: synchronous calls skip the thread pool's round trips.
+  const headNoteCovers = notedPaths(readOptionalSync(path.join(scratch, NOTED_PATHS)));
   rmSync(scratch, { recursive: true, force: true });
-  if (source === 'merge') return 0;
   const replay = replayKind(repo);
-  if (replay === 'rebase' || replay === 'cherry-pick' || replay === 'revert') return 0;
+  if (replay === 'rebase') return 0;
   // Independent git calls run side by side: each process start is felt on a busy machine.
   const configP = loadTeamConfig(repo, io.warn);
   const messageP = fsp.readFile(msgFile, 'utf8');
@@ -72,6 +73,9 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   // makes the commit unjudged (below).
   const corrupt = new Map<string, CorruptStateError>();
   const onCorrupt = (err: CorruptStateError): void => void corrupt.set(err.file, err);
+  // Before the generation token is read: lines git threw away since they were recorded are forgotten first.
+  const settle = WorkingState.forRepo(repo, { blocking: true, onCorrupt });
+  await forgetThrownAway(repo, settle, await settle.paths());
   const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
   // Read before any entry: post-commit applies the advance only if no writer has changed the state since.
   const tokenP = state.generationToken();
@@ -85,20 +89,24 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     if (next !== message) await fsp.writeFile(msgFile, next);
     return 0;
   }
-  const sourcesP = source === 'squash' ? mergeSquashSources(repo) : Promise.resolve([]);
+  const finish = await finishing(repo, msgFile, source);
+  // A merge commit gets no trailers, and post-commit notes its resolution (scripts of earlier versions get here with -m).
+  if (finish.merge && io.env['AI_PROVENANCE_PRECOMPUTED'] !== '1') return 0;
+  const sourcesP = Promise.resolve(finish.sources);
   // The shell may have run the staged diff against HEAD while this process started (on stdin); it then also
   // writes the tree itself, once this process is done.
   const precomputed = io.env['AI_PROVENANCE_PRECOMPUTED'] === '1';
   const preP = precomputed ? readPrecomputed() : Promise.resolve(undefined);
   // Most commits are not amends: start on that assumption while the process tree is checked.
-  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP });
+  const restoredFrom = finish.restoredFrom;
+  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP, restoredFrom, headNoteCovers });
   plainP.catch(() => undefined);
   // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
-  const treeP = replay === 'none' && !precomputed ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
+  const treeP = !precomputed && !finish.merge ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
   treeP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend() : false;
   const detail = amend
-    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn })
+    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn, restoredFrom })
     : await plainP;
   for (const c of detail.changes) {
     const bad = corrupt.get(state.entryFile(c.path)) ?? (c.oldPath !== undefined ? corrupt.get(state.entryFile(c.oldPath)) : undefined);
@@ -108,9 +116,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const files = detail.files;
   const [config, commentChar, tree, message] = await Promise.all([configP, commentCharP, treeP, messageP]);
 
-  const trailers = buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
-  // A reused message (-C, -F) may bring our trailers from another commit; with no AI lines they must go.
-  if (trailers.length > 0 || amend || hasOwnTrailers(message, commentChar)) {
+  const trailers = finish.merge ? [] : buildTrailers(files, { ...config.config.trailers, isCritical: (p) => config.isCritical(p) });
+  // A reused message (-C, -F) may bring our trailers from another commit; with no AI lines they must go. A picked or
+  // squashed commit's own message keeps them when no note says otherwise (its notes may not have been fetched).
+  const brought = finish.sources.length > 0 || finish.restoredFrom !== undefined;
+  if (!finish.merge && (trailers.length > 0 || amend || (!brought && hasOwnTrailers(message, commentChar)))) {
     let next = applyTrailers(message, trailers, { commentChar });
     // As with `git commit -s` on an empty message: leave line 1 for the subject and a blank line before the trailers.
     if (!hasContent(message, commentChar) && /^\n[^\n]/.test(next)) next = `\n${next}`;
@@ -122,10 +132,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (tree !== undefined) writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   // commit-msg's shell reads it instead of asking git again.
   writeFileSync(path.join(scratch, 'commentchar'), `${commentChar}\n`);
-  if (files.some((f) => f.runs.length > 0)) {
+  if (!finish.merge && files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
     const note = serializeTraceRecord(record);
     writeFileSync(path.join(scratch, 'note.json'), note);
+    writeFileSync(path.join(scratch, NOTED_PATHS), notedPathsText(files));
     // post-commit's shell reads a note this short itself (a byte a read, and a here-document within a pipe's buffer).
     if (protocol >= 3 && Buffer.byteLength(note) <= INLINE_NOTE_BYTES) writeFileSync(path.join(scratch, 'note.inline'), '');
     if (amend) writeFileSync(path.join(scratch, 'amended'), '');
@@ -142,11 +153,31 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     const { violations } = evaluatePolicy({ files: policyFiles(files), config, trailers: [], author });
     if (violations.length > 0) writeFileSync(path.join(scratch, 'refusal'), `${refusal(violations, repo, author.email)}\n`);
   }
-  await precomputeAdvance(repo, state, scratch, detail, protocol, await tokenP);
+  // An advance with nothing to apply makes post-commit hand the merge over to Node, which notes its resolution.
+  if (finish.merge) mkdirSync(path.join(scratch, 'advance'), { recursive: true });
+  else await precomputeAdvance(repo, state, scratch, detail, protocol, await tokenP);
   // A corrupt entry left out above still exists: pending stays with it.
   if (corrupt.size > 0) rmSync(path.join(scratch, 'advance', 'last'), { force: true });
   writeFileSync(path.join(scratch, 'done'), 'ok\n');
   return 0;
+}
+
+/**
+ * The files a commit's note covers, for the next commit's prepare-commit-msg (post-commit names the commit in `noted`):
+ * a line each, or one empty line for "any file" when they are too many for a command line or a name holds a line break.
+ */
+const NOTED_PATHS = 'noted-paths';
+const MAX_NOTED_PATHS = 100;
+
+function notedPathsText(files: readonly CommitFileProvenance[]): string {
+  const paths = files.filter((f) => f.runs.length > 0).map((f) => f.path);
+  return paths.length > MAX_NOTED_PATHS || paths.some((p) => /[\n\r]/.test(p)) ? '\n' : paths.map((p) => `${p}\n`).join('');
+}
+
+function notedPaths(text: string | undefined): { has(path: string): boolean } | undefined {
+  if (!text) return undefined;
+  if (text.startsWith('\n')) return { has: () => true };
+  return new Set(text.split('\n').filter((l) => l !== ''));
 }
 
 /** Notes up to this size are finished by post-commit's shell without sed (HOOK_PROTOCOL 3). */
@@ -272,11 +303,13 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
   const isMerge = parents.length > 1;
   let keep: ReadonlySet<string> = new Set();
   if (written?.trim() !== head) {
-    const { files, unnoted } = isMerge ? await mergeProvenance(repo, state, head, parents, config) : { files: await committedProvenance(repo, state, head, config), unnoted: new Set<string>() };
+    const { files, unnoted } = isMerge ? await mergeProvenance(repo, state, head, parents, config, io.warn) : { files: await committedProvenance(repo, state, head, config), unnoted: new Set<string>() };
     keep = unnoted;
     if (files.some((f) => f.runs.length > 0)) {
       await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));
       writePrivateFileIn(scratch, 'written', `${head}\n`);
+      writePrivateFileIn(scratch, NOTED_PATHS, notedPathsText(files));
+      writePrivateFileIn(scratch, 'noted', `${head}\n`);
     }
   }
   await advanceState(repo, state, head, keep);
@@ -293,19 +326,24 @@ async function mergeProvenance(
   head: string,
   parents: readonly string[],
   config: CompiledConfig,
+  report: (line: string) => void,
 ): Promise<{ files: CommitFileProvenance[]; unnoted: Set<string> }> {
   const paths = new Set(await state.paths());
   const unnoted = new Set<string>();
-  if (paths.size === 0) return { files: [], unnoted };
+  // The parents' notes: a person's edit of a line a parent's note names AI is mixed in the resolution.
+  const notedP = carriedProvenance(repo, head, parents, { config, report });
+  notedP.catch(() => undefined);
   const perParent = await Promise.all(parents.map((p) => commitChanges(repo, p, head)));
   const [first, ...others] = perParent;
-  const changes = (first ?? []).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0 && paths.has(c.path));
-  const blobs = await readBlobs(repo, changes.map((c) => c.newBlob));
+  const noted = new Map((await notedP).filter((f) => f.runs.length > 0).map((f) => [f.path, expandRuns(f.runs)]));
+  const changes = (first ?? []).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0 && (paths.has(c.path) || noted.has(c.path)));
+  const blobs = await readBlobs(repo, changes.filter((c) => paths.has(c.path)).map((c) => c.newBlob));
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
     const buf = blobs.get(c.newBlob);
     const prov = buf ? await state.read(c.path, buf.toString('utf8')) : undefined;
-    if (!prov) continue;
+    const fromNotes = noted.get(c.path);
+    if (!prov && !fromNotes) continue;
     // A line is the merge's own when every parent's diff adds it; a path some parent has unchanged adds nothing.
     const addedBy = (ranges: readonly (readonly [number, number])[], i: number): boolean => ranges.some(([s, e]) => i >= s && i < e);
     const otherRanges = others.map((changesOf) => changesOf.find((x) => x.path === c.path)?.added ?? []);
@@ -315,14 +353,21 @@ async function mergeProvenance(
       for (let i = s; i < e; i++) {
         if (!otherRanges.every((r) => addedBy(r, i))) continue;
         added++;
-        const p = prov[i];
+        const p = prov?.[i]?.kind !== 'human' && prov?.[i] ? prov[i] : fromNotes?.[i];
         if (p && p.kind !== 'human' && p.attribution) runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
       }
     }
-    if (prov.some((p, i) => p.kind !== 'human' && !runs.some((r) => r.start === i))) unnoted.add(c.path);
+    if (prov?.some((p, i) => p.kind !== 'human' && !runs.some((r) => r.start === i))) unnoted.add(c.path);
     if (added > 0) out.push({ path: c.path, addedLines: added, runs });
   }
   return { files: out, unnoted };
+}
+
+/** Each line's provenance by a note's runs (undefined where no run names it). */
+function expandRuns(runs: readonly LineRun[]): (LineProvenance | undefined)[] {
+  const out: (LineProvenance | undefined)[] = [];
+  for (const r of runs) for (let i = r.start; i < r.end; i++) out[i] = { kind: r.kind, attribution: r.attribution };
+  return out;
 }
 
 /** Provenance of commit `head` from the working state (the fallback when prepare-commit-msg's precomputation is missing). */
@@ -504,9 +549,55 @@ async function rebaseStopOriginal(repo: Repo): Promise<string[]> {
   return r.exitCode === 0 ? [r.stdout.trim()] : [];
 }
 
+/** What a commit finishes that git prepared: a merge, or the commits whose AI lines it brings in. */
+interface Finishing {
+  readonly merge: boolean;
+  /** Commits whose notes are carried (a squash's commits, a cherry-picked commit). */
+  readonly sources: readonly string[];
+  /** The parent of a reverted commit: the lines a revert restores are attributed as they were there. */
+  readonly restoredFrom?: string;
+}
+
+/**
+ * What git is in the middle of, from the files it keeps in the git dir rather than the hook's arguments: with -m or
+ * -F git passes `message` whatever it prepared.
+ */
+async function finishing(repo: Repo, msgFile: string, source: string): Promise<Finishing> {
+  const gitFile = (name: string): Promise<string | undefined> => readOptional(path.join(repo.gitDir, name));
+  if (existsSync(path.join(repo.gitDir, 'MERGE_HEAD')) || (source === 'merge' && path.basename(msgFile) === 'MERGE_MSG')) return { merge: true, sources: [] };
+  const [squash, picked, reverted, prepared] = await Promise.all([gitFile('SQUASH_MSG'), gitFile('CHERRY_PICK_HEAD'), gitFile('REVERT_HEAD'), gitFile('MERGE_MSG')]);
+  const sources = squashMsgSources(squash);
+  if (picked?.trim()) sources.push(picked.trim());
+  let revert = reverted?.trim();
+  if (!revert && !picked && prepared !== undefined) {
+    // A clean revert leaves only the message it prepared; `cherry-pick -n` leaves the picked commit's message.
+    revert = /^This reverts commit ([0-9a-f]{40,64})\b/m.exec(prepared)?.[1];
+    if (!revert) sources.push(...(await commitsWithMessage(repo, prepared)));
+  }
+  const restoredFrom = revert ? await parentOf(repo, revert) : undefined;
+  return { merge: false, sources, ...(restoredFrom ? { restoredFrom } : {}) };
+}
+
+/** Commits with a note whose message is `prepared` (comment lines aside): what `cherry-pick -n` picked. */
+async function commitsWithMessage(repo: Repo, prepared: string): Promise<string[]> {
+  const clean = (m: string): string => m.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.trimEnd()).join('\n').trim();
+  const wanted = clean(prepared);
+  const subject = wanted.split('\n')[0];
+  if (!subject) return [];
+  const noted = await listNotes(repo);
+  if (noted.size === 0) return [];
+  const r = await git(['log', '--all', '--fixed-strings', `--grep=${subject}`, '--format=%H%x01%B%x00'], { cwd: repo.root, okCodes: [128] });
+  const out: string[] = [];
+  for (const rec of r.stdout.split('\0')) {
+    const [id, body] = rec.replace(/^\n/, '').split('\x01');
+    if (id && body !== undefined && noted.has(id) && clean(body) === wanted) out.push(id);
+  }
+  // The same message on many commits says nothing about which one was picked.
+  return out.length <= 3 ? out : [];
+}
+
 /** The commits a `merge --squash` brings in, as listed in SQUASH_MSG. */
-async function mergeSquashSources(repo: Repo): Promise<string[]> {
-  const text = await readOptional(path.join(repo.gitDir, 'SQUASH_MSG'));
+function squashMsgSources(text: string | undefined): string[] {
   return [...(text ?? '').matchAll(/^commit ([0-9a-f]{40,64})$/gm)].map((m) => m[1]!);
 }
 

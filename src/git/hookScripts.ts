@@ -130,13 +130,19 @@ ap_has_notes() {
   git rev-parse -q --verify "$ap_notes" >/dev/null 2>&1
 }
 
-# git replays existing commits (their messages and notes exist already) during cherry-pick and rebase.
-ap_replaying() {
+# git replays existing commits during a rebase (prepare-commit-msg recomputes only a squash's trailers).
+ap_rebasing() {
   if [ -d "$ap_gitdir/rebase-merge" ]; then
     [ -e "$ap_gitdir/rebase-merge/amend" ] && [ ! -e "$ap_gitdir/CHERRY_PICK_HEAD" ] && return 1
     return 0
   fi
-  [ -d "$ap_gitdir/rebase-apply" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] && return 0
+  [ -d "$ap_gitdir/rebase-apply" ]
+}
+
+# git replays existing commits (their messages and notes exist already) during cherry-pick and rebase.
+ap_replaying() {
+  [ -d "$ap_gitdir/rebase-merge" ] || [ -d "$ap_gitdir/rebase-apply" ] && { ap_rebasing; return; }
+  [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] && return 0
   # A clean revert leaves only the MERGE_MSG it prepared; a real merge also has MERGE_HEAD.
   [ -e "$ap_gitdir/MERGE_MSG" ] && [ ! -e "$ap_gitdir/MERGE_HEAD" ]
 }
@@ -218,20 +224,65 @@ ap_unjudged() {
   ap_catch_up "after $(git rev-parse -q --verify HEAD 2>/dev/null)"
 }
 
+# Sets ap_h to HEAD's commit id, from the files git keeps (a process only for a packed ref).
+ap_head_id() {
+  IFS= read -r ap_h < "$ap_gitdir/HEAD" || return 1
+  case $ap_h in
+    'ref: '*)
+      ap_ref=\${ap_h#ref: }
+      if [ -f "$ap_common/$ap_ref" ]; then IFS= read -r ap_h < "$ap_common/$ap_ref" || return 1
+      else ap_h=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1; fi ;;
+  esac
+}
+
+# Whether the staged change removes or changes lines of a file HEAD's note covers (post-commit wrote which): a person's
+# edit of a committed AI line makes it mixed. One git process, and only right after a commit with AI lines.
+ap_edits_noted() {
+  [ -s "$ap_scratch/noted-paths" ] && IFS= read -r ap_n < "$ap_scratch/noted" && ap_head_id && [ "$ap_n" = "$ap_h" ] || return 1
+  set --
+  # An empty first line stands for any file.
+  while IFS= read -r ap_l; do [ -n "$ap_l" ] || { set --; break; }; set -- "$@" "$ap_l"; done < "$ap_scratch/noted-paths"
+  LC_ALL=C GIT_OPTIONAL_LOCKS=0 git --literal-pathspecs diff-index --cached --numstat HEAD -- "$@" 2>/dev/null | {
+    while read -r ap_a ap_d ap_x; do [ "$ap_d" = 0 ] || exit 0; done
+    exit 1
+  }
+}
+
 ap_msg=\${1-}
 # Markers count only when non-empty, so emptying them (a shell builtin) retires the last commit's precomputation.
 ap_empty "$ap_scratch/done"
 ap_empty "$ap_scratch/failed"
 ap_empty "$ap_scratch/may-block"
-case \${2-} in merge) exit 0 ;; esac
-if ap_replaying; then
+ap_empty "$ap_scratch/merging"
+# A merge commit gets no trailers; post-commit notes its resolution. With -m or -F git says \`message\`, not \`merge\`.
+ap_merging=
+[ -e "$ap_gitdir/MERGE_HEAD" ] && ap_merging=1
+case \${2-}:\${1-} in merge:*MERGE_MSG) ap_merging=1 ;; esac
+if [ -n "$ap_merging" ]; then
+  # With nothing pending, only the parents' notes can make a line of the resolution AI (a person's edit makes it mixed).
+  if [ ! -e "$ap_state/pending" ] && ap_has_notes; then
+    [ -d "$ap_scratch" ] || mkdir -p "$ap_scratch"
+    ap_plain "$ap_scratch/merging"
+    echo merge > "$ap_scratch/merging"
+  fi
+  exit 0
+fi
+if ap_rebasing; then
   # Replayed messages keep their trailers; only a rebase squash/fixup recomputes them from the notes.
   [ -e "$ap_gitdir/rebase-merge/current-fixups" ] && ap_has_notes && ap_run "$@"
   exit 0
 fi
+# git brings in existing commits (a squash, a cherry-pick, a revert), whatever the message's source: their notes say
+# which of the lines are AI.
+ap_carry=
+if [ -e "$ap_gitdir/SQUASH_MSG" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -e "$ap_gitdir/REVERT_HEAD" ] || [ -e "$ap_gitdir/MERGE_MSG" ]; then
+  ap_has_notes && ap_carry=1
+fi
+ap_judge=
+[ -e "$ap_state/pending" ] || ap_edits_noted && ap_judge=1
 if [ -e "$ap_state/pending" ] && ! ap_can_run; then
   ap_unjudged
-elif [ -e "$ap_state/pending" ]; then
+elif [ -n "$ap_judge" ]; then
   # git computes what Node needs while Node starts, on another core: the staged diff (on Node's stdin) and the tree
   # this commit will have (for post-commit's check; only when prepare-commit-msg finished its precomputation).
   ap_plain "$ap_scratch.tree"
@@ -249,8 +300,8 @@ elif [ -e "$ap_state/pending" ]; then
     ap_why="the ai-provenance CLI exited with status $ap_rc"
     ap_unjudged
   fi
-elif [ "\${2-}" = squash ]; then
-  ap_has_notes && { ap_run "$@" || ap_unjudged; }
+elif [ -n "$ap_carry" ]; then
+  ap_run "$@" || ap_unjudged
 # Only an amend of a commit that has a note has anything to carry.
 elif { [ "\${2-}" != commit ] || [ "\${3-}" = HEAD ]; } && ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1; then
   ap_run "$@" || ap_unjudged
@@ -423,6 +474,12 @@ exit 0
 const POST_COMMIT = `
 ap_unlock() { rm -f "$ap_state/lock"; }
 
+# Names the commit whose note covers the files in noted-paths: the next commit checks its edits against them.
+ap_noted() {
+  ap_plain "$ap_scratch/noted"
+  echo "$ap_head" > "$ap_scratch/noted"
+}
+
 # Writes the precomputed note under the new commit id and swaps in the advanced working-state entries.
 ap_apply() {
   read -r ap_tree < "$ap_scratch/tree" || return 1
@@ -439,10 +496,12 @@ ap_apply() {
 AP_NOTE
     ap_plain "$ap_scratch/written"
     echo "$ap_head" > "$ap_scratch/written"
+    ap_noted
   elif [ -f "$ap_scratch/note.json" ] && [ ! -f "$ap_scratch/written" ]; then
     sed "s/${REVISION_PLACEHOLDER}/$ap_head/" "$ap_scratch/note.json" | git notes --ref="$ap_notes" add -f -F - "$ap_head" >/dev/null 2>&1 || return 1
     ap_plain "$ap_scratch/written"
     echo "$ap_head" > "$ap_scratch/written"
+    ap_noted
   fi
   # Applied (nothing of this precomputation may be applied again) once the advance below is, or when there is none.
   [ -d "$ap_scratch/advance" ] || { : > "$ap_scratch/done"; return 0; }
@@ -512,6 +571,11 @@ if [ -s "$ap_scratch/failed" ]; then
 fi
 if [ -s "$ap_scratch/done" ]; then
   ap_apply || ap_run || ap_notes_later $?
+  exit 0
+fi
+if [ -s "$ap_scratch/merging" ]; then
+  ap_empty "$ap_scratch/merging"
+  ap_run || ap_notes_later $?
   exit 0
 fi
 if ap_replaying; then

@@ -4,6 +4,8 @@ import type { CompiledConfig } from '../core/config';
 import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
+import { blameAt } from './blame';
+import { movedProvenance } from './moves';
 import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
@@ -21,6 +23,13 @@ export interface ProvenanceOptions {
   readonly report?: (line: string) => void;
   /** The index against HEAD when already known (see parsePrecomputed); undefined asks git. Not used with `amend`. */
   readonly headChanges?: Promise<FileChange[] | undefined>;
+  /**
+   * Paths HEAD's note covers: when the staged change removes or changes lines of one of them, HEAD's note is carried
+   * too, so that a person's edit of a committed AI line is `mixed`. Not used with `amend` (HEAD's note is carried).
+   */
+  readonly headNoteCovers?: { has(path: string): boolean };
+  /** A commit whose lines, attributed by blame and the notes, are carried onto the staged ones (a revert restores them). */
+  readonly restoredFrom?: string;
 }
 
 /** For each staged text file: its added/changed lines and which of them are AI (re-anchored onto the staged blob). */
@@ -54,13 +63,28 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     opts.config,
   ]);
   const changes = all.filter((c) => !c.binary && !config?.isIgnored(c.path));
+  const covers = opts.headNoteCovers;
+  if (covers && !opts.amend && changes.some((c) => c.removedCount > 0 && (covers.has(c.path) || (c.oldPath !== undefined && covers.has(c.oldPath))))) {
+    const head = await headCommit(repo);
+    if (head) carried.push(...(await notesOf(repo, [head], opts.report)));
+  }
+  // Lines a person moves keep the authors they had where they came from.
+  const moved = await movedProvenance(repo, opts.amend ? 'HEAD^' : 'HEAD', changes);
   const pathSet = new Set(statePaths);
   const stateFrom = (c: FileChange): string | undefined =>
     pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
-  const { files, blobs } = await attribute(repo, changes, carried, stateFrom, async (c, text) => {
-    const from = stateFrom(c);
-    return state && from !== undefined ? state.read(from, text) : undefined;
-  });
+  const { files, blobs } = await attribute(
+    repo,
+    changes,
+    carried,
+    stateFrom,
+    async (c, text) => {
+      const from = stateFrom(c);
+      return state && from !== undefined ? state.read(from, text) : undefined;
+    },
+    opts.restoredFrom,
+    moved,
+  );
   return { files, changes, blobs };
 }
 
@@ -139,11 +163,13 @@ async function attribute(
   carried: readonly CarriedNote[],
   stateFrom: (c: FileChange) => string | undefined,
   fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
+  restoredFrom?: string,
+  moved?: ReadonlyMap<FileChange, ReadonlyMap<number, LineProvenance>>,
 ): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
   const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
   // Only files something is recorded for need their text: the rest count as added lines with no AI among them.
-  const needed = changes.filter((c) => c.addedCount > 0 && (stateFrom(c) !== undefined || carriedPath(c)));
+  const needed = changes.filter((c) => c.addedCount > 0 && (restoredFrom !== undefined || moved?.has(c) || stateFrom(c) !== undefined || carriedPath(c)));
   const byBlob = new Map(needed.map((c) => [c.newBlob, c]));
   const blobs = await readBlobs(repo, [...needed.map((c) => c.newBlob), ...sourceBlobIds], { onDisk: (id) => diskPathOf(repo, byBlob, id) });
   const neededSet = new Set(needed);
@@ -157,9 +183,15 @@ async function attribute(
     if (!buf || isBinary(buf)) continue;
     const text = buf.toString('utf8');
     const layers: LineProvenance[][] = [];
-    const own = await fromState(c, text);
-    if (own) layers.push(own);
     let newLines: string[] | undefined;
+    const old = restoredFrom === undefined ? undefined : ((await blameAt(repo, restoredFrom, c.path)) ?? (c.oldPath !== undefined ? await blameAt(repo, restoredFrom, c.oldPath) : undefined));
+    let own = await fromState(c, text);
+    if (own && old) {
+      // A restored line is what blame says it was: the working state speaks only for lines the revert does not restore.
+      const restored = reanchor(old.lines, old.lines.map(() => RESTORED), (newLines ??= splitLines(text)));
+      own = own.map((p, i) => (restored[i]?.kind === 'ai' ? HUMAN : p));
+    }
+    if (own) layers.push(own);
     for (const note of carried) {
       const f = note.files.get(c.path) ?? (c.oldPath !== undefined ? note.files.get(c.oldPath) : undefined);
       const srcBuf = f?.blob ? blobs.get(f.blob) : undefined;
@@ -168,10 +200,20 @@ async function attribute(
       newLines ??= splitLines(text);
       layers.push(reanchor(srcLines, expandRuns(f.runs, srcLines.length), newLines));
     }
+    if (old && old.provenance.some((p) => p.kind !== 'human')) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
+    const movedHere = moved?.get(c);
+    if (movedHere) {
+      const layer: LineProvenance[] = [];
+      for (const [i, p] of movedHere) layer[i] = p;
+      layers.push(layer);
+    }
     out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict(layers, c.added)) });
   }
   return { files: out, blobs };
 }
+
+/** The sentinel reanchor carries along unchanged lines: what survives is a line the revert restores. */
+const RESTORED: LineProvenance = Object.freeze({ kind: 'ai', attribution: Object.freeze({ agent: 'restored', source: 'import', at: '' }) });
 
 function expandRuns(runs: readonly LineRun[], count: number): LineProvenance[] {
   const out = new Array<LineProvenance>(count).fill(HUMAN);

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
 import { blameFile } from '../../git/blame';
+import { forgetThrownAway } from '../../git/thrownAway';
 import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
@@ -29,6 +30,8 @@ export const command: Command = {
       // An ignored file's AI lines reach no trailer, note or check: uncommitted ones are not shown as AI either.
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       const state = config.isIgnored(repoPath) ? undefined : WorkingState.forRepo(repo);
+      // Lines git threw away since they were recorded (restore, reset, stash) are not pending any more.
+      if (state) await forgetThrownAway(repo, state, [repoPath]);
       const lines = await blameFile(repo, repoPath, state).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'EISDIR') throw new UsageError(`ai-provenance blame: ${file}: no such file`);
         throw err;

@@ -9,6 +9,7 @@ import { readPending } from '../../git/pending';
 import { forgetOrphans } from '../../git/orphans';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
+import { forgetThrownAway } from '../../git/thrownAway';
 import { terminalText } from '../../core/terminalText';
 
 const HELP = `Usage: ai-provenance status [--json]
@@ -45,7 +46,10 @@ export const command: Command = {
       }
       const state = WorkingState.forRepo(repo);
       // A file deleted before git ever knew it can no longer reach a commit: its entry goes rather than stay listed.
-      const orphans = new Set(await forgetOrphans(repo, state, await state.paths()));
+      const paths = await state.paths();
+      const orphans = new Set(await forgetOrphans(repo, state, paths));
+      // Lines git threw away since they were recorded (restore, reset, stash) are not pending any more.
+      await forgetThrownAway(repo, state, paths);
       // Ignored files get no trailers, notes or policy check at commit; listing them here would promise otherwise.
       const { files, missing } = await readPending(repo, state, config, { skip: orphans });
       const out: FileStatus[] = [...files, ...missing.map((path) => ({ path, aiLines: 0 as const, mixedLines: 0 as const, ranges: [] as [], agents: [] as [], missing: true as const }))];

@@ -2,14 +2,13 @@
 // our hook bodies, real `git commit`, and hooks an earlier version installed still working with this CLI.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, CLAUDE, cleanupTemp, initRepo, lines, write } from './helpers';
-import { cliBundle, HOOKS, hookedEnv, takeNodeStarts } from './hookEnv';
+import { cliBundle, HOOKS, hookedEnv, installEarlierHooks, takeNodeStarts } from './hookEnv';
 
-const OLD_HOOKS = path.resolve(__dirname, '../../fixtures/hooks/0.1.0-protocol-2');
 
 function gitResult(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('git', args, { cwd: dir, env: { ...hookedEnv(), ...extra }, encoding: 'utf8' });
@@ -144,16 +143,7 @@ describe('commit hand-off between the hooks', function () {
 
   describe('hooks an earlier version installed (post-commit protocol 2), run by this CLI', () => {
     /** The four wrappers and bodies exactly as that version's `install` wrote them, pointed at this build. */
-    function installOld(dir: string): void {
-      const { cli, node } = cliBundle();
-      const bodies = path.join(dir, '.git', 'ai-provenance', 'hooks');
-      mkdirSync(bodies, { recursive: true });
-      for (const h of readdirSync(path.join(OLD_HOOKS, 'body'))) {
-        const fill = (t: string): string => t.replaceAll('@CLI@', cli).replaceAll('@NODE@', node).replaceAll('@BODY_DIR@', bodies);
-        writeFileSync(path.join(bodies, h), fill(readFileSync(path.join(OLD_HOOKS, 'body', h), 'utf8')), { mode: 0o755 });
-        writeFileSync(path.join(dir, '.git', 'hooks', h), fill(readFileSync(path.join(OLD_HOOKS, 'wrapper', h), 'utf8')), { mode: 0o755 });
-      }
-    }
+    const installOld = (dir: string): void => installEarlierHooks(dir, '0.1.0-protocol-2');
 
     it('commit with trailers, a note, and the working state advanced in their shell from the list this CLI writes', async () => {
       const dir = initRepo();

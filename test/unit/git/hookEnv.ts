@@ -1,6 +1,8 @@
 // Real git hooks for tests: a private bundle of the CLI and a minimal installer (our hook bodies written into .git/hooks).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { strict as assert } from 'node:assert';
+import { parseTraceRecord } from '../../../src/core/agentTrace';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { hookScript } from '../../../src/git/hookScripts';
@@ -41,6 +43,22 @@ export function installHooks(hooksDir: string): void {
   }
 }
 
+/**
+ * Installs hook scripts an earlier version's `install` wrote (test/fixtures/hooks/<version>: wrappers and bodies),
+ * pointed at this build.
+ */
+export function installEarlierHooks(dir: string, version: string): void {
+  const fixture = path.resolve(__dirname, '../../fixtures/hooks', version);
+  const { cli, node } = cliBundle();
+  const bodies = path.join(dir, '.git', 'ai-provenance', 'hooks');
+  mkdirSync(bodies, { recursive: true });
+  for (const h of readdirSync(path.join(fixture, 'body'))) {
+    const fill = (t: string): string => t.replaceAll('@CLI@', cli).replaceAll('@NODE@', node).replaceAll('@BODY_DIR@', bodies);
+    writeFileSync(path.join(bodies, h), fill(readFileSync(path.join(fixture, 'body', h), 'utf8')), { mode: 0o755 });
+    writeFileSync(path.join(dir, '.git', 'hooks', h), fill(readFileSync(path.join(fixture, 'wrapper', h), 'utf8')), { mode: 0o755 });
+  }
+}
+
 /** Node starts logged by the wrapper since the log was last cleared, and clears it. */
 export function takeNodeStarts(): string[] {
   const { log } = cliBundle();
@@ -59,4 +77,13 @@ export function hookedEnv(): NodeJS.ProcessEnv {
 /** Runs git in `dir` with our hooks live; returns stdout. */
 export function hookedGit(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, env: hookedEnv(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** `path: first-last kind agent` (1-based lines) per run of a commit's note; empty when it has none. */
+export function noteRuns(dir: string, rev = 'HEAD'): string[] {
+  const r = spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'show', rev], { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  const parsed = parseTraceRecord(r.stdout);
+  assert.ok(parsed.ok, `note of ${rev}: ${parsed.ok ? '' : parsed.error}`);
+  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${x.attribution.agent}`));
 }

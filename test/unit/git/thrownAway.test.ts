@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, write } from './helpers';
-import { cliBundle, hookedEnv, hookedGit, installHooks, takeNodeStarts } from './hookEnv';
+import { cliBundle, hookedEnv, hookedGit, installEarlierHooks, installHooks, takeNodeStarts } from './hookEnv';
 
 const git = hookedGit;
 
@@ -54,6 +54,16 @@ describe('AI lines that were thrown away', function () {
     ['git checkout -- FILE', (dir) => git(dir, 'checkout', '--', 'f.txt')],
     ['git stash', (dir) => git(dir, 'stash', '-q')],
     ['git reset --hard', (dir) => git(dir, 'reset', '-q', '--hard')],
+    ['git restore FILE', (dir) => git(dir, 'restore', 'f.txt')],
+    ['git restore --staged --worktree FILE', (dir) => git(dir, 'restore', '--staged', '--worktree', 'f.txt')],
+    ['git checkout -f BRANCH', (dir) => git(dir, 'checkout', '-qf', '-b', 'other')],
+    [
+      'git switch --discard-changes BRANCH',
+      (dir) => {
+        git(dir, 'branch', 'other');
+        git(dir, 'switch', '-q', '--discard-changes', 'other');
+      },
+    ],
   ];
   for (const [name, throwAway] of throwAways) {
     describe(`after ${name}`, () => {
@@ -62,6 +72,23 @@ describe('AI lines that were thrown away', function () {
         throwAway(dir);
         assert.deepEqual(statusJson(dir), []);
         assert.equal(existsSync(pendingMarker(dir)), false, 'pending marker left behind');
+      });
+
+      it('a person writing similar lines later commits them with no AI trailers and no note', () => {
+        const dir = repoWithAiLines();
+        throwAway(dir);
+        write(dir, 'f.txt', 'a\nb\nc\n  return null; // nothing found\n}\n');
+        git(dir, 'commit', '-qam', 'person');
+        assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines/);
+        assert.equal(spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'list', 'HEAD'], { cwd: dir }).status, 1, 'no note');
+      });
+
+      it('blame shows a person\'s similar lines written later as theirs', () => {
+        const dir = repoWithAiLines();
+        throwAway(dir);
+        write(dir, 'f.txt', 'a\nb\nc\n  return null; // nothing found\n}\n');
+        const kinds = (JSON.parse(cli(dir, 'blame', 'f.txt', '--json')) as { kind: string }[]).map((l) => l.kind);
+        assert.deepEqual(kinds, ['human', 'human', 'human', 'human', 'human']);
       });
 
       it('a person writing the same closing lines later commits with no AI trailers and no note', () => {
@@ -196,6 +223,36 @@ describe('AI lines a person edits around outside the editor', function () {
     const r = spawnSync('git', ['commit', '-qm', 's3'], { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
     assert.notEqual(r.status, 0, 'the commit is refused');
     assert.match(r.stderr, /Production infrastructure/);
+  });
+
+  it('stay mixed where a person edited them in place, after git add and status read the file', () => {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    write(dir, 'f.ts', 'a\nb\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    write(dir, 'f.ts', 'a\nb\nconst total = items.reduce((sum, item) => sum + item.price, 0);\nreturn formatCurrency(total, locale);\n');
+    cli(dir, 'record', '--agent', 'copilot', 'f.ts:3-4');
+    write(dir, 'f.ts', 'a\nb\nconst total = items.reduce((sum, item) => sum + item.price * item.count, 0);\nreturn formatCurrency(total, locale);\n');
+    git(dir, 'add', 'f.ts');
+    assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines, s.mixedLines]), [['f.ts', 1, 1]]);
+    git(dir, 'commit', '-qm', 'edited');
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 2\/2$/m);
+  });
+
+  it('are forgotten under the hook scripts an earlier version installed too', () => {
+    const dir = initRepo();
+    installEarlierHooks(dir, '0.1.0-protocol-4');
+    write(dir, 'f.txt', 'a\nb\nc\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    write(dir, 'f.txt', AI_TEXT);
+    cli(dir, 'record', '--agent', 'copilot', 'f.txt:4-5');
+    git(dir, 'restore', 'f.txt');
+    write(dir, 'f.txt', 'a\nb\nc\n  return null; // nothing found\n}\n');
+    git(dir, 'commit', '-qam', 'person');
+    assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines|AI-Unjudged/);
+    assert.deepEqual(statusJson(dir), []);
   });
 });
 

@@ -1,0 +1,95 @@
+// Lines a change moves (within a file or to another): blocks of added lines equal to lines the same change removes.
+// A moved line keeps the author it had where it came from, as blame and the notes say; a person moving AI code does
+// not make it theirs.
+import type { LineProvenance } from '../core/model';
+import { blameAt } from './blame';
+import { listNotes } from './notes';
+import type { FileChange } from './diff';
+import type { Repo } from './repo';
+
+/** A moved block must be this long in characters (without white space), so that `}` and `return;` never count. */
+const MIN_BLOCK_CHARS = 40;
+
+interface Source {
+  readonly path: string;
+  /** Line in the old version, 0-based. */
+  readonly line: number;
+}
+
+/** Removed lines with the same text beyond this many are not looked through (a file of identical lines). */
+const MAX_SOURCES_PER_TEXT = 50;
+
+/** A change's lines (old or new version) by line number, from the diff's texts. */
+function linesOf(ranges: readonly (readonly [number, number])[], texts: readonly string[]): Map<number, string> {
+  const out = new Map<number, string>();
+  let k = 0;
+  for (const [s, e] of ranges) for (let i = s; i < e; i++) out.set(i, texts[k++] ?? '');
+  return out;
+}
+
+/**
+ * For each change whose added lines include a block moved from lines `base`'s blame and notes call AI: the
+ * provenance of those added lines, by line of the new version. Starts git (one blame per source file) only when
+ * the diff has a moved block.
+ */
+export async function movedProvenance(repo: Repo, base: string, changes: readonly FileChange[]): Promise<Map<FileChange, Map<number, LineProvenance>>> {
+  const out = new Map<FileChange, Map<number, LineProvenance>>();
+  const byText = new Map<string, Source[]>();
+  const removedAt = new Map<string, Map<number, string>>();
+  for (const c of changes) {
+    if (c.removedCount === 0) continue;
+    const from = c.oldPath ?? c.path;
+    const lines = linesOf(c.removed, c.removedText);
+    removedAt.set(from, lines);
+    for (const [i, text] of lines) {
+      if (text.trim() === '') continue;
+      const list = byText.get(text) ?? [];
+      if (list.length < MAX_SOURCES_PER_TEXT) list.push({ path: from, line: i });
+      byText.set(text, list);
+    }
+  }
+  if (byText.size === 0) return out;
+  // Blocks found, per change: [first new line, source, length].
+  const found = new Map<FileChange, { lines: Map<number, string>; blocks: [number, Source, number][] }>();
+  for (const c of changes) {
+    if (c.addedCount === 0 || !c.addedText.some((t) => byText.has(t))) continue;
+    const lines = linesOf(c.added, c.addedText);
+    const blocks: [number, Source, number][] = [];
+    for (const [s, e] of c.added) {
+      let i = s;
+      while (i < e) {
+        let best: [Source, number] | undefined;
+        for (const src of byText.get(lines.get(i)!) ?? []) {
+          const old = removedAt.get(src.path)!;
+          let n = 0;
+          while (i + n < e && old.get(src.line + n) === lines.get(i + n)) n++;
+          if (!best || n > best[1]) best = [src, n];
+        }
+        let chars = 0;
+        for (let d = 0; best && d < best[1]; d++) chars += lines.get(i + d)!.replace(/\s/g, '').length;
+        if (best && chars >= MIN_BLOCK_CHARS) {
+          blocks.push([i, best[0], best[1]]);
+          i += best[1];
+        } else i++;
+      }
+    }
+    if (blocks.length > 0) found.set(c, { lines, blocks });
+  }
+  // Without notes nothing moved can be AI: no blame.
+  if (found.size === 0 || (await listNotes(repo)).size === 0) return out;
+  const sources = [...new Set([...found.values()].flatMap((f) => f.blocks.map(([, src]) => src.path)))];
+  const blamed = new Map(await Promise.all(sources.map(async (p) => [p, await blameAt(repo, base, p)] as const)));
+  for (const [c, { lines, blocks }] of found) {
+    const prov = new Map<number, LineProvenance>();
+    for (const [at, src, n] of blocks) {
+      const old = blamed.get(src.path);
+      for (let d = 0; d < n; d++) {
+        const p = old?.provenance[src.line + d];
+        // The blamed line must be the very text that moved: blame reads `base`, the diff its version of the file.
+        if (p && p.kind !== 'human' && old?.lines[src.line + d] === lines.get(at + d)) prov.set(at + d, p);
+      }
+    }
+    if (prov.size > 0) out.set(c, prov);
+  }
+  return out;
+}

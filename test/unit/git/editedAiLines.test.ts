@@ -1,0 +1,109 @@
+// A person's edit of an AI line committed earlier: the working state no longer holds the line, HEAD's note does.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { discoverRepo } from '../../../src/git/repo';
+import { WorkingState } from '../../../src/git/workingState';
+import { aiLines, cleanupTemp, initRepo, lines, write } from './helpers';
+import { cliBundle, hookedEnv, installEarlierHooks, installHooks, noteRuns, takeNodeStarts } from './hookEnv';
+
+function git(dir: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+function message(dir: string): string {
+  return git(dir, 'log', '-1', '--format=%B');
+}
+
+/** HEAD: an AI commit whose note says lines 2-3 of a.ts are claude-code's; nothing is pending afterwards. */
+async function repoWithAiCommit(earlierHooks?: string): Promise<string> {
+  const dir = initRepo();
+  if (earlierHooks) installEarlierHooks(dir, earlierHooks);
+  else installHooks(path.join(dir, '.git', 'hooks'));
+  write(dir, 'a.ts', lines(4));
+  write(dir, 'b.ts', lines(2, 'other'));
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  const text = 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\n';
+  write(dir, 'a.ts', text);
+  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(7, [[2, 3]]));
+  git(dir, 'commit', '-qam', 'AI lines');
+  assert.deepEqual(noteRuns(dir), ['a.ts: 2-3 ai claude-code']);
+  assert.deepEqual(await WorkingState.forRepo(await discoverRepo(dir)).paths(), []);
+  return dir;
+}
+
+describe('a person editing AI lines an earlier commit added', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('makes the edited line mixed in the next commit, with trailers that count it', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\nai line 2, fixed by a person\nai line 3\nline 2\nline 3\nline 4\n');
+    git(dir, 'commit', '-qam', 'Fix a line');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
+    const msg = message(dir);
+    assert.match(msg, /^Assisted-by: claude-code/m, msg);
+    assert.match(msg, /^AI-Lines: 1\/1$/m, msg);
+  });
+
+  it('counts only the edited AI line among other lines a person adds or changes', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1 changed\nai line 2\nai line 3 edited\nline 2\nline 3\nline 4\nnew line\n');
+    git(dir, 'commit', '-qam', 'Edit');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 3-3 mixed claude-code']);
+    assert.match(message(dir), /^AI-Lines: 1\/3$/m);
+  });
+
+  it('starts no Node for a person\'s commit that only adds lines, even right after an AI commit', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\nadded by a person\n');
+    write(dir, 'b.ts', 'other 1 changed\nother 2\n');
+    takeNodeStarts();
+    git(dir, 'commit', '-qam', 'Human');
+    assert.deepEqual(takeNodeStarts(), []);
+    assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+    assert.deepEqual(noteRuns(dir), []);
+  });
+
+  it('leaves a human line human when a person changes it in a file HEAD\'s note covers', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\nai line 2\nai line 3\nline 2 changed\nline 3\nline 4\n');
+    git(dir, 'commit', '-qam', 'Human edit');
+    assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+    assert.deepEqual(noteRuns(dir), []);
+  });
+
+  it('starts no Node for a person\'s commit when HEAD has no note', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'b.ts', 'other 1 changed\nother 2\n');
+    git(dir, 'commit', '-qam', 'Human');
+    write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3\nline 2\nline 3\nline 4\n');
+    takeNodeStarts();
+    git(dir, 'commit', '-qam', 'Human again');
+    assert.deepEqual(takeNodeStarts(), []);
+  });
+});
+
+describe('a person editing, in a merge resolution, an AI line a parent\'s note names', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('makes it mixed in the merge commit\'s note, which has no trailers', async () => {
+    const dir = await repoWithAiCommit();
+    git(dir, 'branch', 'feature');
+    git(dir, 'reset', '-q', '--hard', 'HEAD~1');
+    write(dir, 'a.ts', 'line 1\nline 2 on main\nline 3\nline 4\n');
+    git(dir, 'commit', '-qam', 'main');
+    assert.notEqual(spawnSync('git', ['merge', '-q', 'feature'], { cwd: dir, env: hookedEnv() }).status, 0, 'the merge must conflict');
+    write(dir, 'a.ts', 'line 1\nai line 2, adapted by a person\nai line 3\nline 2 on main\nline 3\nline 4\n');
+    git(dir, 'commit', '-qam', 'Merge feature');
+    assert.equal(git(dir, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'a merge commit');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
+    assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+  });
+});

@@ -1,0 +1,75 @@
+// AI code a person moves, within a file or to another one, keeps its author: in blame and in the moving commit's note.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { discoverRepo } from '../../../src/git/repo';
+import { WorkingState } from '../../../src/git/workingState';
+import { aiLines, cleanupTemp, initRepo, write } from './helpers';
+import { cliBundle, hookedEnv, hookedGit as git, installHooks, noteRuns } from './hookEnv';
+
+const HEAD_LINES = 'import { format } from "./format";\n\nexport function a(): number {\n  return 1;\n}\n';
+const AI_BLOCK = 'export function total(items: Item[]): number {\n  return items.reduce((sum, item) => sum + item.price * item.count, 0);\n}\n';
+const TAIL = '\nexport function b(): number {\n  return 2;\n}\n';
+
+function blameKinds(dir: string, file: string): string[] {
+  const out = JSON.parse(execFileSync(process.execPath, [cliBundle().cli, 'blame', file, '--json'], { cwd: dir, env: hookedEnv(), encoding: 'utf8' })) as { kind: string; agent?: string }[];
+  return out.map((l) => (l.kind === 'human' ? 'human' : `${l.kind} ${l.agent}`));
+}
+
+/** HEAD~1: a.ts by a person; HEAD: an agent's block (lines 6-8 of a.ts) in the middle, with its note. */
+async function repoWithAiBlock(): Promise<string> {
+  const dir = initRepo();
+  installHooks(path.join(dir, '.git', 'hooks'));
+  write(dir, 'a.ts', HEAD_LINES + TAIL);
+  write(dir, 'b.ts', 'export const b = 1;\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  const text = HEAD_LINES + AI_BLOCK + TAIL;
+  write(dir, 'a.ts', text);
+  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(text.split('\n').length, [[6, 8]]));
+  git(dir, 'commit', '-qam', 'An agent adds total()');
+  assert.deepEqual(noteRuns(dir), ['a.ts: 6-8 ai claude-code']);
+  return dir;
+}
+
+describe('AI lines a person moves', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('within the file: blame still shows them as the agent\'s, and the moving commit\'s note records them', async () => {
+    const dir = await repoWithAiBlock();
+    write(dir, 'a.ts', HEAD_LINES + TAIL + '\n' + AI_BLOCK);
+    git(dir, 'commit', '-qam', 'Move total() to the end');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 11-13 ai claude-code']);
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 3\/4$/m);
+    assert.deepEqual(blameKinds(dir, 'a.ts').slice(10), ['ai claude-code', 'ai claude-code', 'ai claude-code']);
+  });
+
+  it('to another file: blame follows them there, and the moving commit\'s note records them', async () => {
+    const dir = await repoWithAiBlock();
+    write(dir, 'a.ts', HEAD_LINES + TAIL);
+    write(dir, 'b.ts', 'export const b = 1;\n\n' + AI_BLOCK);
+    git(dir, 'commit', '-qam', 'Move total() to b.ts');
+    assert.deepEqual(noteRuns(dir), ['b.ts: 3-5 ai claude-code']);
+    assert.deepEqual(blameKinds(dir, 'b.ts'), ['human', 'human', 'ai claude-code', 'ai claude-code', 'ai claude-code']);
+  });
+
+  it('blame follows a block moved in a commit whose hooks did not run', async () => {
+    const dir = await repoWithAiBlock();
+    write(dir, 'a.ts', HEAD_LINES + TAIL);
+    write(dir, 'c.ts', AI_BLOCK);
+    git(dir, 'add', '.');
+    git(dir, '-c', 'core.hooksPath=/dev/null', 'commit', '-qm', 'Move total() to c.ts');
+    assert.deepEqual(noteRuns(dir), [], 'no hook wrote a note');
+    assert.deepEqual(blameKinds(dir, 'c.ts'), ['ai claude-code', 'ai claude-code', 'ai claude-code']);
+  });
+
+  it('a person moving lines of their own gets no AI lines', async () => {
+    const dir = await repoWithAiBlock();
+    write(dir, 'a.ts', HEAD_LINES.replace('  return 1;\n}\n', '') + AI_BLOCK + '  return 1;\n}\n' + TAIL);
+    git(dir, 'commit', '-qam', 'Reorder');
+    assert.deepEqual(noteRuns(dir), []);
+    assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines/);
+  });
+});
