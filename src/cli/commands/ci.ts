@@ -6,7 +6,7 @@ import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
-import { fetchNotes, pushNotes } from '../../git/notesExchange';
+import { fetchAndJoin, SyncError, syncNotes } from '../../git/notesSync';
 import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
 import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequestsOf } from '../ciPlatform';
 import { checkExitCode, runCheck } from '../../git/check';
@@ -123,10 +123,25 @@ async function runLocal(args: readonly string[], io: CliIO): Promise<number> {
   const log = logTo(io);
   await ensureIdentity(repo, { name: 'ai-provenance', email: 'ai-provenance@localhost' });
   const config = await loadTeamConfig(repo, log);
-  await carryServerMerge(repo, { base, head, merge, ...(method ? { method: method as MergeMethod } : {}) }, { config, toolVersion: toolVersion(), log });
+  const outcome = await carryServerMerge(repo, { base, head, merge, ...(method ? { method: method as MergeMethod } : {}) }, { config, toolVersion: toolVersion(), log });
   const remote = stringOpt(p, 'push');
-  if (remote !== undefined && !(await pushNotes(repo, remote, toolVersion(), log))) return 1;
+  if (remote !== undefined && !(await pushNotes(repo, remote, outcome.written, log))) return 1;
   return 0;
+}
+
+/**
+ * Publishes the notes of `written` (commits the remote has) as `sync` does: joined with the remote's, never forced,
+ * a rejection answered by fetching, joining and trying again. False, with the reason logged, when it could not.
+ */
+async function pushNotes(repo: Repo, remote: string, written: readonly string[], log: (line: string) => void): Promise<boolean> {
+  try {
+    await syncNotes(repo, { remote, tips: written, say: log });
+    return true;
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    log(err.message);
+    return false;
+  }
 }
 
 /** Notes commits need an identity; where git has none (a fresh CI runner), `fallback` is used for this process. */
@@ -164,7 +179,13 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   }
   const repo = await discoverRepo(io.cwd);
   await ensureIdentity(repo, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
-  await fetchNotes(repo, opts.remote, toolVersion(), log);
+  try {
+    await fetchAndJoin(repo, opts.remote, log);
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    io.stderr.write(`ai-provenance ci: ${terminalText(err.message)}\n`);
+    return 1;
+  }
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
   const wanted = job.kind === 'merged' ? [job.base, job.head, ...(job.merge ? [job.merge] : []), ...(job.searchSquash ? [job.searchSquash.from, job.searchSquash.to] : [])] : [job.base, job.before, job.after];
   const missing = await fetchCommits(repo, opts.remote, prRef, wanted);
@@ -186,7 +207,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     }
   }
   let code = 0;
-  if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, toolVersion(), log))) {
+  if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, outcome.written, log))) {
     if (job.fork) log(`${what} comes from a fork: the token of such a run is read-only, so the notes stay unpushed`);
     else code = 1;
   }

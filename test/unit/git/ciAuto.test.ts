@@ -100,7 +100,7 @@ describe('ai-provenance ci', function () {
         assert.equal(r.status, 0, r.stderr + r.stdout);
         assert.match(r.stdout, /detected a squash merge/);
         assert.match(r.stdout, /wrote a note with 6 AI lines/);
-        assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+        assert.match(r.stdout, /^pushed the notes of 1 commit to origin$/m);
         assert.match(r.stdout, /ai-provenance check \S+: 1 commit checked, 0 violations, 0 warnings/);
         assert.equal(api.requests[0]?.headers.authorization, 'Bearer ghs_test');
         const notesAuthor = sh(s.server, 'git', 'log', '-1', '--format=%an <%ae>', NOTES).trim();
@@ -206,7 +206,7 @@ describe('ai-provenance ci', function () {
         assert.equal(r.status, 0, r.stderr + r.stdout);
         assert.match(r.stdout, /the branch was rewritten; pairing 3 old with 3 new commits by patch id/);
         assert.doesNotMatch(r.stdout, /no original commit/, "main's own commit is not taken for a rebased one");
-        assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+        assert.match(r.stdout, /^pushed the notes of 2 commits to origin$/m);
         git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
         git(s.dev, ['checkout', '-q', 'feature-updated']);
         assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
