@@ -352,10 +352,11 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       say(`pushed the notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} to ${remote}`);
       return { pushed: publish.length, attempts: attempt };
     }
-    // --porcelain prints `!` for a ref the remote refused: `[rejected]` when it moved meanwhile, `[remote rejected]`
-    // when a hook or permission of its own said no, which fetching again cannot change.
+    // --porcelain prints `!` for a ref the remote refused: `[rejected]`, or a lost race for its lock, when it moved
+    // meanwhile; any other `[remote rejected]` (a hook, a permission) is a no that fetching again cannot change.
     const refused = /^!\t[^\t]*\t(.*)$/m.exec(push.stdout)?.[1];
-    if (refused === undefined || !refused.startsWith('[rejected]')) {
+    const moved = refused !== undefined && (refused.startsWith('[rejected]') || /lock|failed to update ref|incorrect old value/i.test(refused));
+    if (!moved) {
       const why = refused !== undefined ? `! ${refused.replace(/^(\[[^\]]*\])/, `$1 ${NOTES_REF} -> ${NOTES_REF}`)}` : firstLine(push.stderr) || `git push exited with ${push.exitCode}`;
       throw new SyncError(`could not push ${NOTES_REF} to ${remote}: ${why}`);
     }
