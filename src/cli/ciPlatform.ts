@@ -82,13 +82,13 @@ export async function gitlabApprovalsOf(env: NodeJS.ProcessEnv, iid: number): Pr
   return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}/approvals`, g.headers)).body;
 }
 
-/** Marks the comment `ci` writes, so that the next run updates it instead of adding another. */
+/** Opens the comment `ci` writes, so that the next run updates it instead of adding another. */
 export const REPORT_MARKER = '<!-- ai-provenance -->';
 
 function idOf(c: unknown): number | undefined {
   if (typeof c !== 'object' || c === null) return undefined;
   const { id, body } = c as { id?: unknown; body?: unknown };
-  return typeof id === 'number' && typeof body === 'string' && body.includes(REPORT_MARKER) ? id : undefined;
+  return typeof id === 'number' && typeof body === 'string' && body.startsWith(REPORT_MARKER) ? id : undefined;
 }
 
 /**

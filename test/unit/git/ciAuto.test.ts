@@ -136,7 +136,8 @@ describe('ai-provenance ci', function () {
       const runner = runnerClone(s);
       const summary = path.join(tempDir('aip-summary-'), 'summary.md');
       const event = githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), '');
-      const human = { id: 100, body: 'Looks good to me', user: { login: 'bob', type: 'User' } };
+      // A person's comment that merely quotes the marker is not the report's.
+      const human = { id: 100, body: 'Looks good to me, see <!-- ai-provenance -->', user: { login: 'bob', type: 'User' } };
       const comments = '/repos/acme/shop/issues/12/comments';
       const runOnce = async (listed: object[], answers: Record<string, Recorded>): Promise<{ stdout: string; requests: ApiRequest[] }> => {
         const api = await apiServer({ [REVIEWS_PATH]: { body: '[]' }, [`${comments}?per_page=100`]: { body: JSON.stringify(listed) }, ...answers });
