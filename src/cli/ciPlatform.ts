@@ -3,19 +3,31 @@
 
 export class ApiError extends Error {
   override name = 'ApiError';
+  constructor(
+    message: string,
+    /** The HTTP status the platform answered with, when it answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 const MAX_PAGES = 10;
 
-async function getJson(url: string, headers: Record<string, string>): Promise<{ body: unknown; next?: string }> {
+async function getJson(url: string, headers: Record<string, string>, send?: { method: 'POST' | 'PATCH' | 'PUT'; body: unknown }): Promise<{ body: unknown; next?: string }> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/json', 'User-Agent': 'ai-provenance', ...headers } });
+    const init: RequestInit = { headers: { Accept: 'application/json', 'User-Agent': 'ai-provenance', ...headers, ...(send ? { 'Content-Type': 'application/json' } : {}) } };
+    if (send) {
+      init.method = send.method;
+      init.body = JSON.stringify(send.body);
+    }
+    res = await fetch(url, init);
   } catch (err) {
     throw new ApiError(`${url}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`);
   }
   const text = await res.text();
-  if (!res.ok) throw new ApiError(`${url}: HTTP ${res.status}${text ? ` (${text.slice(0, 200).replace(/\s+/g, ' ')})` : ''}`);
+  if (!res.ok) throw new ApiError(`${url}: HTTP ${res.status}${text ? ` (${text.slice(0, 200).replace(/\s+/g, ' ')})` : ''}`, res.status);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -68,4 +80,47 @@ export async function gitlabMergeRequestsOf(env: NodeJS.ProcessEnv, sha: string)
 export async function gitlabApprovalsOf(env: NodeJS.ProcessEnv, iid: number): Promise<unknown> {
   const g = gitlab(env);
   return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}/approvals`, g.headers)).body;
+}
+
+/** Opens the comment `ci` writes, so that the next run updates it instead of adding another. */
+export const REPORT_MARKER = '<!-- ai-provenance -->';
+
+function idOf(c: unknown): number | undefined {
+  if (typeof c !== 'object' || c === null) return undefined;
+  const { id, body } = c as { id?: unknown; body?: unknown };
+  return typeof id === 'number' && typeof body === 'string' && body.startsWith(REPORT_MARKER) ? id : undefined;
+}
+
+/**
+ * Writes `markdown` as the one report comment of pull request (GitHub) or merge request (GitLab) `number`: the
+ * comment an earlier run left (found by its marker) is updated, else one is added. Which of the two, and its id.
+ */
+export async function upsertReportComment(platform: 'github' | 'gitlab', env: NodeJS.ProcessEnv, number: number, markdown: string): Promise<{ action: 'added' | 'updated'; id: number }> {
+  const body = `${REPORT_MARKER}\n${markdown}`;
+  let list: string;
+  let item: (id: number) => string;
+  let headers: Record<string, string>;
+  let update: 'PATCH' | 'PUT';
+  if (platform === 'github') {
+    const api = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+    const repo = env.GITHUB_REPOSITORY;
+    if (!repo) throw new ApiError('GITHUB_REPOSITORY is not set');
+    list = `${api}/repos/${repo}/issues/${number}/comments`;
+    item = (id) => `${api}/repos/${repo}/issues/comments/${id}`;
+    headers = githubHeaders(env);
+    update = 'PATCH';
+  } else {
+    const g = gitlab(env);
+    list = `${g.api}/projects/${g.project}/merge_requests/${number}/notes`;
+    item = (id) => `${list}/${id}`;
+    headers = g.headers;
+    update = 'PUT';
+  }
+  const found = (await getList(`${list}?per_page=100`, headers)).map(idOf).find((id) => id !== undefined);
+  if (found !== undefined) {
+    await getJson(item(found), headers, { method: update, body: { body } });
+    return { action: 'updated', id: found };
+  }
+  const made = (await getJson(list, headers, { method: 'POST', body: { body } })).body as { id?: unknown };
+  return { action: 'added', id: typeof made?.id === 'number' ? made.id : 0 };
 }

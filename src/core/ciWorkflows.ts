@@ -16,7 +16,7 @@ on:
 
 permissions:
   contents: write # push refs/notes/ai-provenance (never forced)
-  pull-requests: read # the reviews that count as sign-off
+  pull-requests: write # the reviews that count as sign-off, and the report comment
 
 # Runs of one pull request wait for each other; runs of different pull requests join the remote's notes when a
 # push is rejected and try again, so none is lost (a shared group would cancel runs still pending).

@@ -83,3 +83,9 @@ export function mergeNoteTexts(aText: string, bText: string): NoteMergeResult {
   });
   return { ok: true, text: serializeTraceRecord(record) };
 }
+
+/** Whether joining `b` into `a` would add a line: some run of `b` that `a`'s runs of the same contributor do not cover. */
+export function addsLines(a: readonly CommitFileProvenance[], b: readonly CommitFileProvenance[]): boolean {
+  const runs = (files: readonly CommitFileProvenance[]): string => JSON.stringify(files.filter((f) => f.runs.length > 0).map((f) => [f.path, f.runs]));
+  return runs(joinFiles(a, b)) !== runs(joinFiles(a, []));
+}

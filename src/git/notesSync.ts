@@ -290,7 +290,26 @@ async function recordPublished(repo: Repo, mine: string, pushed: string, message
   const tree = (await git(['rev-parse', `${mine}^{tree}`], { cwd: repo.root })).stdout.trim();
   const merged = await commitTree(repo, tree, [mine, pushed], message);
   const r = await git(['update-ref', '-m', message, NOTES_REF, merged, mine], { cwd: repo.root, okCodes: [128] });
-  if (r.exitCode !== 0) await mergeNotesInto(repo, NOTES_REF, pushed, message, say);
+  if (r.exitCode === 0) return;
+  // The ref moved meanwhile; a push moves it to `pushed` itself where a user's refspec fetches onto it, so `mine` is joined back too.
+  await mergeNotesInto(repo, NOTES_REF, mine, message, say);
+  await mergeNotesInto(repo, NOTES_REF, pushed, message, say);
+}
+
+/**
+ * Fetches `remote`'s notes into their tracking ref and joins them into the clone's own (after joining back any a
+ * fetch overwrote); the remote's notes commit, undefined when it has none.
+ */
+export async function fetchAndJoin(repo: Repo, remote: string, say: (line: string) => void): Promise<string | undefined> {
+  const remoteHas = await fetchNotes(repo, remote);
+  say(remoteHas ? `fetched ${NOTES_REF} from ${remote} into ${trackingRef(remote)}` : `${remote} has no ${NOTES_REF} yet`);
+  await recoverOverwrittenNotes(repo, say);
+  const theirs = remoteHas ? await rev(repo, trackingRef(remote)) : undefined;
+  if (theirs) {
+    const m = await mergeNotesInto(repo, NOTES_REF, theirs, `Notes from ${remote} joined by 'ai-provenance sync'`, say);
+    if (m.kind !== 'up-to-date') say(`joined ${remote}'s notes into ${NOTES_REF}: ${m.added} new, ${m.joined} joined record by record`);
+  }
+  return theirs;
 }
 
 /**
@@ -301,14 +320,7 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
   const { remote, say } = opts;
   const tracking = trackingRef(remote);
   for (let attempt = 1; ; attempt++) {
-    const remoteHas = await fetchNotes(repo, remote);
-    say(remoteHas ? `fetched ${NOTES_REF} from ${remote} into ${tracking}` : `${remote} has no ${NOTES_REF} yet`);
-    await recoverOverwrittenNotes(repo, say);
-    const theirs = remoteHas ? await rev(repo, tracking) : undefined;
-    if (theirs) {
-      const m = await mergeNotesInto(repo, NOTES_REF, theirs, `Notes from ${remote} joined by 'ai-provenance sync'`, say);
-      if (m.kind !== 'up-to-date') say(`joined ${remote}'s notes into ${NOTES_REF}: ${m.added} new, ${m.joined} joined record by record`);
-    }
+    const theirs = await fetchAndJoin(repo, remote, say);
     const mine = await rev(repo, NOTES_REF);
     if (!mine) {
       say(`nothing to push to ${remote}`);
@@ -340,9 +352,14 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       say(`pushed the notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} to ${remote}`);
       return { pushed: publish.length, attempts: attempt };
     }
-    // --porcelain prints `!` for a ref the remote refused (moved meanwhile, or a hook of its own said no).
-    const rejected = /^!\t/m.test(push.stdout);
-    if (!rejected) throw new SyncError(`cannot push ${NOTES_REF} to ${remote}: ${firstLine(push.stderr) || `git push exited with ${push.exitCode}`}`);
+    // --porcelain prints `!` for a ref the remote refused: `[rejected]`, or a lost race for its lock, when it moved
+    // meanwhile; any other `[remote rejected]` (a hook, a permission) is a no that fetching again cannot change.
+    const refused = /^!\t[^\t]*\t(.*)$/m.exec(push.stdout)?.[1];
+    const moved = refused !== undefined && (refused.startsWith('[rejected]') || /lock|failed to update ref|incorrect old value/i.test(refused));
+    if (!moved) {
+      const why = refused !== undefined ? `! ${refused.replace(/^(\[[^\]]*\])/, `$1 ${NOTES_REF} -> ${NOTES_REF}`)}` : firstLine(push.stderr) || `git push exited with ${push.exitCode}`;
+      throw new SyncError(`could not push ${NOTES_REF} to ${remote}: ${why}`);
+    }
     if (attempt >= MAX_ATTEMPTS) throw new SyncError(`${remote} refused ${NOTES_REF} ${attempt} times (its notes kept changing); run 'ai-provenance sync ${remote}' later, nothing is lost`);
     say(`${remote} refused the notes (they changed meanwhile); fetching, joining and trying again`);
   }

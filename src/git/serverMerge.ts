@@ -6,7 +6,7 @@ import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../cor
 import type { CompiledConfig } from '../core/config';
 import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
 import { reanchor, splitLines } from '../core/reanchor';
-import { addsRuns, joinFileProvenance } from '../core/traceJoin';
+import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { linesOf, PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
 import { readNote, readNotes, writeNote } from './notes';
@@ -318,24 +318,25 @@ export async function writeOrJoin(repo: Repo, target: string, files: readonly Co
     ctx.log(`${short(target)}: no AI lines to carry${what ? ` ${what}` : ''}`);
     return false;
   }
-  let result = files;
+  let text = serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: ctx.toolVersion }));
   const existing = await readNote(repo, target);
   if (existing !== undefined) {
     const parsed = parseTraceRecord(existing);
-    if (!parsed.ok) {
-      ctx.log(`${short(target)}: already has a note that cannot be read (${parsed.error}); left as it is, nothing carried`);
+    const joined = parsed.ok ? mergeNoteTexts(existing, text) : parsed;
+    if (!joined.ok) {
+      ctx.log(`${short(target)}: already has a note that cannot be read (${joined.error}); left as it is, nothing carried`);
       return false;
     }
-    if (!addsRuns(parsed.files, files)) {
+    if (parsed.ok && !addsLines(parsed.files, files)) {
       ctx.log(`${short(target)}: its note already holds these lines; left as it is`);
       return false;
     }
-    result = joinFileProvenance(parsed.files, files);
+    text = joined.text;
     ctx.log(`${short(target)}: joined ${count} AI line${count === 1 ? '' : 's'}${what ? ` ${what}` : ''} with the note already there`);
   } else {
     ctx.log(`${short(target)}: wrote a note with ${count} AI line${count === 1 ? '' : 's'}${what ? ` carried ${what}` : ''}`);
   }
-  await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files: result, toolVersion: ctx.toolVersion })));
+  await writeNote(repo, target, text);
   return true;
 }
 

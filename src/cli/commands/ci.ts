@@ -6,9 +6,10 @@ import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
-import { fetchNotes, pushNotes } from '../../git/notesExchange';
+import { fetchAndJoin, SyncError, syncNotes } from '../../git/notesSync';
 import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
-import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequestsOf } from '../ciPlatform';
+import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequestsOf, upsertReportComment } from '../ciPlatform';
+import { checkMarkdown } from '../../git/checkMarkdown';
 import { checkExitCode, runCheck } from '../../git/check';
 import { textReport } from './check';
 import { promises as fsp } from 'node:fs';
@@ -35,10 +36,15 @@ merged a pull request, so their AI lines stay visible on the target branch.
       or login@users.noreply.github.com; GitLab: ID-username@users.noreply.HOST),
       so list that address in "reviewers". GitHub approvals count only for the
       head commit. Configs that ask for SSH sign-offs count only those.
+      The report of that check (check --format markdown) is appended to
+      $GITHUB_STEP_SUMMARY when set, and kept as one comment on the pull or
+      merge request, marked <!-- ai-provenance --> and updated in place on
+      the next run (needs pull-requests: write; a token that may not comment
+      is one line, not a failure).
       Commits it cannot fetch (a fork's) and notes it cannot push with a fork
       pull request's read-only token are reported, not failed.
       GitHub: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
-      GITHUB_API_URL, GITHUB_TOKEN (reviews; needs pull-requests: read).
+      GITHUB_API_URL, GITHUB_TOKEN (reviews and the report comment).
       GitLab: CI_COMMIT_SHA, CI_COMMIT_BEFORE_SHA, CI_API_V4_URL, CI_PROJECT_ID,
       and AI_PROVENANCE_GITLAB_TOKEN (read_api) or CI_JOB_TOKEN.
 
@@ -58,9 +64,10 @@ merged a pull request, so their AI lines stay visible on the target branch.
       rebase when every PR commit pairs in order, a squash otherwise.
       The notes of the pull request's commits must be in this clone first:
         git fetch origin refs/notes/ai-provenance:refs/notes/ai-provenance
-      --push REMOTE   push refs/notes/ai-provenance to REMOTE afterwards, never
-                      forced: a rejection is answered by fetching the remote's
-                      notes, joining them record by record, and trying again.
+      --push REMOTE   push refs/notes/ai-provenance to REMOTE afterwards as
+                      'ai-provenance sync' does, never forced: the remote's
+                      notes are fetched and joined record by record first,
+                      and a rejection is answered by doing that again.
 
 A note is written only where the mapping is certain; a note already on a
 commit is never overwritten (missing lines are joined to it). Every decision is
@@ -123,10 +130,25 @@ async function runLocal(args: readonly string[], io: CliIO): Promise<number> {
   const log = logTo(io);
   await ensureIdentity(repo, { name: 'ai-provenance', email: 'ai-provenance@localhost' });
   const config = await loadTeamConfig(repo, log);
-  await carryServerMerge(repo, { base, head, merge, ...(method ? { method: method as MergeMethod } : {}) }, { config, toolVersion: toolVersion(), log });
+  const outcome = await carryServerMerge(repo, { base, head, merge, ...(method ? { method: method as MergeMethod } : {}) }, { config, toolVersion: toolVersion(), log });
   const remote = stringOpt(p, 'push');
-  if (remote !== undefined && !(await pushNotes(repo, remote, toolVersion(), log))) return 1;
+  if (remote !== undefined && !(await pushNotes(repo, remote, outcome.written, log))) return 1;
   return 0;
+}
+
+/**
+ * Publishes the notes of `written` (commits the remote has) as `sync` does: joined with the remote's, never forced,
+ * a rejection answered by fetching, joining and trying again. False, with the reason logged, when it could not.
+ */
+async function pushNotes(repo: Repo, remote: string, written: readonly string[], log: (line: string) => void): Promise<boolean> {
+  try {
+    await syncNotes(repo, { remote, tips: written, say: log });
+    return true;
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    log(err.message);
+    return false;
+  }
 }
 
 /** Notes commits need an identity; where git has none (a fresh CI runner), `fallback` is used for this process. */
@@ -164,7 +186,13 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   }
   const repo = await discoverRepo(io.cwd);
   await ensureIdentity(repo, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
-  await fetchNotes(repo, opts.remote, toolVersion(), log);
+  try {
+    await fetchAndJoin(repo, opts.remote, log);
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    io.stderr.write(`ai-provenance ci: ${terminalText(err.message)}\n`);
+    return 1;
+  }
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
   const wanted = job.kind === 'merged' ? [job.base, job.head, ...(job.merge ? [job.merge] : []), ...(job.searchSquash ? [job.searchSquash.from, job.searchSquash.to] : [])] : [job.base, job.before, job.after];
   const missing = await fetchCommits(repo, opts.remote, prRef, wanted);
@@ -186,7 +214,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     }
   }
   let code = 0;
-  if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, toolVersion(), log))) {
+  if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, outcome.written, log))) {
     if (job.fork) log(`${what} comes from a fork: the token of such a run is read-only, so the notes stay unpushed`);
     else code = 1;
   }
@@ -194,9 +222,10 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     const verdict = await approvals(platform, env, job, log);
     const first = outcome.made[0]!;
     const last = outcome.made[outcome.made.length - 1]!;
-    const result = await runCheck({ cwd: repo.root, range: [`${first}^1..${last}`], reviews: verdict.approvals.flatMap((a) => a.identities) });
+    const result = await runCheck({ cwd: repo.root, range: [`${first}^1..${last}`], reviews: verdict.approvals.flatMap((a) => a.identities), addedLines: true });
     for (const problem of result.problems) io.stderr.write(`${terminalText(problem)}\n`);
     io.stdout.write(textReport(result));
+    await publishReport(platform, env, what, job.number, checkMarkdown(result), log);
     code = code || checkExitCode(result);
   }
   return code;
@@ -246,6 +275,29 @@ async function fetchCommits(repo: Repo, remote: string, prRef: string, shas: rea
   missing = await lacking();
   for (const s of missing) await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, s], { cwd: repo.root, okCodes: [1, 128] });
   return lacking();
+}
+
+/**
+ * The pull-request report in the job summary ($GITHUB_STEP_SUMMARY) and as the request's one report comment, updated
+ * in place on each run. A token that may not comment (a fork's, or one without the permission) is said in one line.
+ */
+async function publishReport(platform: Platform, env: NodeJS.ProcessEnv, what: string, number: number, markdown: string, log: (line: string) => void): Promise<void> {
+  const summary = env.GITHUB_STEP_SUMMARY;
+  if (summary) {
+    try {
+      await fsp.appendFile(summary, markdown);
+      log("wrote the report to the job summary");
+    } catch (err) {
+      log(`could not write the job summary ${summary} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  try {
+    const c = await upsertReportComment(platform, env, number, markdown);
+    log(`${c.action === 'added' ? 'added the report as a comment on' : `updated the report comment ${c.id} on`} ${what}`);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    log(err.status === 403 || err.status === 401 ? `the token may not comment on ${what} (HTTP ${err.status}): the report is only in the job log${summary ? ' and summary' : ''}` : `could not comment on ${what} (${err.message})`);
+  }
 }
 
 /** The approvals that count as sign-offs, each that does not said in the log; none when they cannot be read. */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import type { Attribution, CommitFileProvenance, LineRun } from '../../../src/core/model';
-import { mergeNoteTexts } from '../../../src/core/noteMerge';
+import { addsLines, mergeNoteTexts } from '../../../src/core/noteMerge';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const claude: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', session: 's1', at: '2026-01-23T14:30:00.000Z' };
@@ -96,5 +96,14 @@ describe('joining two notes on one commit', () => {
         assert.deepEqual([...marks(merged(a, b))].sort(), [...new Set([...marks(a), ...marks(b)])].sort());
       }),
     );
+  });
+
+  it('tells whether one side adds a line the other lacks for the same contributor', () => {
+    const have: CommitFileProvenance[] = [{ path: 'a.ts', addedLines: 10, runs: [run(0, 3, claude), run(3, 6, claude)] }];
+    assert.equal(addsLines(have, [{ path: 'a.ts', addedLines: 10, runs: [run(1, 5, claude)] }]), false, 'lines already covered, across two runs');
+    assert.equal(addsLines(have, [{ path: 'b.ts', addedLines: 1, runs: [] }]), false, 'a file with no runs');
+    assert.equal(addsLines(have, [{ path: 'a.ts', addedLines: 10, runs: [run(5, 7, claude)] }]), true, 'a line past the end');
+    assert.equal(addsLines(have, [{ path: 'a.ts', addedLines: 10, runs: [run(1, 2, copilot)] }]), true, 'another contributor on a covered line');
+    assert.equal(addsLines(have, [{ path: 'b.ts', addedLines: 1, runs: [run(0, 1, claude)] }]), true, 'another file');
   });
 });

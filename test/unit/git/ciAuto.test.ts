@@ -39,14 +39,29 @@ interface Recorded {
   readonly body: string;
 }
 
-/** Serves recorded API answers by path and query; remembers each request's path and headers. */
-async function apiServer(routes: Record<string, Recorded>): Promise<{ url: string; requests: { url: string; headers: IncomingHttpHeaders }[]; close: () => Promise<void> }> {
-  const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
+interface ApiRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * Serves recorded API answers by path and query (`METHOD /path` for other methods than GET); remembers each
+ * request's method, path, headers and body.
+ */
+async function apiServer(routes: Record<string, Recorded>): Promise<{ url: string; requests: ApiRequest[]; close: () => Promise<void> }> {
+  const requests: ApiRequest[] = [];
   const server: Server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', headers: req.headers });
-    const r = routes[req.url ?? ''];
-    res.writeHead(r?.status ?? (r ? 200 : 404), { 'content-type': 'application/json' });
-    res.end(r ? r.body : '{"message":"Not Found"}');
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const method = req.method ?? 'GET';
+      requests.push({ method, url: req.url ?? '', headers: req.headers, body });
+      const r = routes[`${method} ${req.url ?? ''}`] ?? (method === 'GET' ? routes[req.url ?? ''] : undefined);
+      res.writeHead(r?.status ?? (r ? 200 : 404), { 'content-type': 'application/json' });
+      res.end(r ? r.body : '{"message":"Not Found"}');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -100,7 +115,7 @@ describe('ai-provenance ci', function () {
         assert.equal(r.status, 0, r.stderr + r.stdout);
         assert.match(r.stdout, /detected a squash merge/);
         assert.match(r.stdout, /wrote a note with 6 AI lines/);
-        assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+        assert.match(r.stdout, /^pushed the notes of 1 commit to origin$/m);
         assert.match(r.stdout, /ai-provenance check \S+: 1 commit checked, 0 violations, 0 warnings/);
         assert.equal(api.requests[0]?.headers.authorization, 'Bearer ghs_test');
         const notesAuthor = sh(s.server, 'git', 'log', '-1', '--format=%an <%ae>', NOTES).trim();
@@ -112,6 +127,60 @@ describe('ai-provenance ci', function () {
       assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
       assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       assert.equal(blame(s.dev, 'src/a.ts')[11]!.kind, 'human');
+    });
+
+    it('writes the report to the job summary and as one pull request comment, updated in place on the next run', async () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash };
+      const runner = runnerClone(s);
+      const summary = path.join(tempDir('aip-summary-'), 'summary.md');
+      const event = githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), '');
+      // A person's comment that merely quotes the marker is not the report's.
+      const human = { id: 100, body: 'Looks good to me, see <!-- ai-provenance -->', user: { login: 'bob', type: 'User' } };
+      const comments = '/repos/acme/shop/issues/12/comments';
+      const runOnce = async (listed: object[], answers: Record<string, Recorded>): Promise<{ stdout: string; requests: ApiRequest[] }> => {
+        const api = await apiServer({ [REVIEWS_PATH]: { body: '[]' }, [`${comments}?per_page=100`]: { body: JSON.stringify(listed) }, ...answers });
+        try {
+          const r = await ciRun(runner, { ...event, GITHUB_API_URL: api.url, GITHUB_STEP_SUMMARY: summary });
+          assert.equal(r.status, 0, r.stderr + r.stdout);
+          return { stdout: r.stdout, requests: api.requests.filter((q) => q.method !== 'GET') };
+        } finally {
+          await api.close();
+        }
+      };
+
+      const first = await runOnce([human], { [`POST ${comments}`]: { status: 201, body: JSON.stringify({ id: 901, body: 'x' }) } });
+      assert.match(first.stdout, /^added the report as a comment on pull request #12$/m);
+      assert.deepEqual(first.requests.map((q) => `${q.method} ${q.url}`), [`POST ${comments}`]);
+      const posted = (JSON.parse(first.requests[0]!.body) as { body: string }).body;
+      assert.ok(posted.startsWith('<!-- ai-provenance -->\n## AI Provenance: '), posted);
+      assert.match(posted, /1 commit checked, 0 violations/);
+      assert.equal(first.requests[0]!.headers['content-type'], 'application/json');
+      assert.equal(first.requests[0]!.headers.authorization, 'Bearer ghs_test');
+      const report = readFileSync(summary, 'utf8');
+      assert.equal(`<!-- ai-provenance -->\n${report}`, posted, 'the job summary holds the report of the comment');
+
+      const second = await runOnce([human, { id: 901, body: posted, user: { login: 'github-actions[bot]', type: 'Bot' } }], { [`PATCH /repos/acme/shop/issues/comments/901`]: { body: JSON.stringify({ id: 901 }) } });
+      assert.match(second.stdout, /^updated the report comment 901 on pull request #12$/m);
+      assert.deepEqual(second.requests.map((q) => `${q.method} ${q.url}`), ['PATCH /repos/acme/shop/issues/comments/901'], 'no second comment');
+      assert.equal((JSON.parse(second.requests[0]!.body) as { body: string }).body, posted);
+    });
+
+    it('a token that may not comment is said in one line, and the run still succeeds', async () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash };
+      const comments = '/repos/acme/shop/issues/12/comments';
+      const forbidden = { status: 403, body: '{"message":"Resource not accessible by integration"}' };
+      const api = await apiServer({ [REVIEWS_PATH]: { body: '[]' }, [`${comments}?per_page=100`]: { body: '[]' }, [`POST ${comments}`]: forbidden });
+      try {
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-closed-merged.json', ids), api.url));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.equal(r.stdout.split('\n').filter((l) => /comment/.test(l)).join('\n'), 'the token may not comment on pull request #12 (HTTP 403): the report is only in the job log');
+      } finally {
+        await api.close();
+      }
     });
 
     it('on a runner where git has no identity, the notes commits are by github-actions[bot]', async () => {
@@ -206,7 +275,7 @@ describe('ai-provenance ci', function () {
         assert.equal(r.status, 0, r.stderr + r.stdout);
         assert.match(r.stdout, /the branch was rewritten; pairing 3 old with 3 new commits by patch id/);
         assert.doesNotMatch(r.stdout, /no original commit/, "main's own commit is not taken for a rebased one");
-        assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+        assert.match(r.stdout, /^pushed the notes of 2 commits to origin$/m);
         git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
         git(s.dev, ['checkout', '-q', 'feature-updated']);
         assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
@@ -274,6 +343,41 @@ describe('ai-provenance ci', function () {
         assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       });
     }
+
+    it('the report is one merge request note, updated in place on the next run', async () => {
+      const s = prScenario();
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const { squash, merge } = gitlabSquashMerge(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: merge, SQUASH_SHA: squash };
+      const runner = runnerClone(s);
+      const notes = '/api/v4/projects/42/merge_requests/7/notes';
+      const runOnce = async (listed: object[], answers: Record<string, Recorded>): Promise<{ stdout: string; requests: ApiRequest[] }> => {
+        const api = await apiServer({
+          [`/api/v4/projects/42/repository/commits/${merge}/merge_requests`]: { body: fixture('gitlab-commit-merge_requests-squash.json', ids) },
+          '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+          [`${notes}?per_page=100`]: { body: JSON.stringify(listed) },
+          ...answers,
+        });
+        try {
+          const r = await ciRun(runner, gitlabEnv(api.url, before, merge));
+          assert.equal(r.status, 0, r.stderr + r.stdout);
+          return { stdout: r.stdout, requests: api.requests.filter((q) => q.method !== 'GET') };
+        } finally {
+          await api.close();
+        }
+      };
+      const system = { id: 50, body: 'approved this merge request', system: true };
+      const first = await runOnce([system], { [`POST ${notes}`]: { status: 201, body: JSON.stringify({ id: 77, body: 'x' }) } });
+      assert.match(first.stdout, /^added the report as a comment on merge request !7$/m);
+      assert.deepEqual(first.requests.map((q) => `${q.method} ${q.url}`), [`POST ${notes}`]);
+      assert.equal(first.requests[0]!.headers['private-token'], 'glpat-test');
+      const posted = (JSON.parse(first.requests[0]!.body) as { body: string }).body;
+      assert.match(posted, /^<!-- ai-provenance -->\n## AI Provenance: /);
+      const second = await runOnce([system, { id: 77, body: posted, system: false }], { [`PUT ${notes}/77`]: { body: JSON.stringify({ id: 77 }) } });
+      assert.match(second.stdout, /^updated the report comment 77 on merge request !7$/m);
+      assert.deepEqual(second.requests.map((q) => `${q.method} ${q.url}`), [`PUT ${notes}/77`]);
+      assert.equal((JSON.parse(second.requests[0]!.body) as { body: string }).body, posted);
+    });
 
     it('a fast-forward squash without squash_commit_sha whose tree is not the head\'s is reported, nothing written', async () => {
       const s = prScenario();

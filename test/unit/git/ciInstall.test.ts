@@ -23,7 +23,7 @@ describe('ai-provenance ci install', function () {
     const text = readFileSync(path.join(dir, '.github/workflows/ai-provenance.yml'), 'utf8');
     const wf = load(text) as Yaml;
     assert.deepEqual(wf.on, { pull_request: { types: ['closed', 'synchronize'] } });
-    assert.deepEqual(wf.permissions, { contents: 'write', 'pull-requests': 'read' });
+    assert.deepEqual(wf.permissions, { contents: 'write', 'pull-requests': 'write' });
     assert.equal(wf.concurrency.group, 'ai-provenance-notes-${{ github.event.pull_request.number }}');
     assert.equal(wf.concurrency['cancel-in-progress'], false);
     const steps = wf.jobs.notes.steps as Yaml[];

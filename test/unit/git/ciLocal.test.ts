@@ -7,6 +7,22 @@ import { cleanupTemp, sh, write } from './helpers';
 import { cliBundle } from './hookEnv';
 import { advanceMain, blame, ciClone, cli, git, githubMergeCommit, githubRebase, githubSquash, linesOf, NOTES, prScenario, pullMain, record } from './prScenario';
 
+/**
+ * Makes `dev` run `git push origin <refs>` once, right after the CI clone fetched the remote's notes and before it
+ * pushes its own: another push landing in between, through a real reference-transaction hook of the CI clone.
+ */
+function pushMeanwhile(ci: string, dev: string, refs: readonly string[]): void {
+  const marker = path.join(ci, '.git', 'pushed-meanwhile');
+  write(ci, '.git/hooks/reference-transaction', `#!/bin/sh
+[ "$1" = committed ] || exit 0
+grep -q ' refs/notes/remotes/origin/ai-provenance$' || exit 0
+[ -e '${marker}' ] && exit 0
+: > '${marker}'
+env -u GIT_DIR -u GIT_INDEX_FILE -u GIT_WORK_TREE git -C '${dev}' push -q origin ${refs.join(' ')} >&2
+`);
+  chmodSync(path.join(ci, '.git/hooks/reference-transaction'), 0o755);
+}
+
 describe('ai-provenance ci local', function () {
   before(() => cliBundle());
   after(cleanupTemp);
@@ -21,7 +37,7 @@ describe('ai-provenance ci local', function () {
       assert.equal(r.status, 0, r.stderr + r.stdout);
       assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: detected a squash merge$`, 'm'));
       assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
-      assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+      assert.match(r.stdout, /^pushed the notes of 1 commit to origin$/m);
 
       pullMain(s);
       assert.equal(git(s.dev, ['rev-parse', 'HEAD']).trim(), squash);
@@ -137,12 +153,13 @@ describe('ai-provenance ci local', function () {
       git(s.dev, ['add', '.']);
       git(s.dev, ['commit', '-qm', 'Other work']);
       const other = git(s.dev, ['rev-parse', 'HEAD']).trim();
-      git(s.dev, ['push', '-q', 'origin', 'other', NOTES]);
+      git(s.dev, ['push', '-q', 'origin', 'other']);
+      pushMeanwhile(ci, s.dev, [NOTES]);
       const remoteBefore = sh(s.server, 'git', 'rev-parse', NOTES).trim();
       const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
       assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, /origin has newer notes; fetching and joining them before pushing again/);
-      assert.match(r.stdout, /^pushed refs\/notes\/ai-provenance to origin$/m);
+      assert.match(r.stdout, /^origin refused the notes \(they changed meanwhile\); fetching, joining and trying again$/m);
+      assert.match(r.stdout, /^pushed the notes of 1 commit to origin$/m);
       const remoteAfter = sh(s.server, 'git', 'rev-parse', NOTES).trim();
       assert.equal(sh(s.server, 'git', 'merge-base', '--is-ancestor', remoteBefore, remoteAfter), '', 'a fast-forward of the remote notes');
       const listed = sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list');
@@ -161,11 +178,18 @@ describe('ai-provenance ci local', function () {
       record(s.dev, 'src/d.ts');
       git(s.dev, ['add', '.']);
       git(s.dev, ['commit', '-qm', 'Other work']);
-      git(s.dev, ['push', '-q', 'origin', 'other', NOTES]);
+      git(s.dev, ['push', '-q', 'origin', 'other']);
+      pushMeanwhile(ci, s.dev, [NOTES]);
       const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
       assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, /origin has newer notes/);
+      assert.match(r.stdout, /^origin refused the notes \(they changed meanwhile\)/m);
       assert.ok(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), 'the squash note reached the server');
+      const moves = sh(ci, 'git', 'log', '-g', '--format=%H %gs', NOTES).trim().split('\n');
+      for (const m of moves.slice(1)) {
+        const [sha] = m.split(' ');
+        assert.equal(sh(ci, 'git', 'merge-base', '--is-ancestor', sha!, NOTES), '', `the clone's notes ref still holds ${m}`);
+      }
+      assert.deepEqual(moves.slice(0, -1).filter((m) => / fetch /.test(` ${m}`)), [], 'no fetch of this run wrote the notes ref');
     });
 
     it('joins two records of the same commit line by line when both sides changed them', () => {
@@ -180,7 +204,7 @@ describe('ai-provenance ci local', function () {
       git(other, ['push', '-q', 'origin', NOTES]);
       const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
       assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, /joined the remote's refs\/notes\/ai-provenance with ours \(1 commit noted on both sides, records joined\)/);
+      assert.match(r.stdout, /^joined origin's notes into refs\/notes\/ai-provenance: 0 new, 1 joined record by record$/m);
       const note = JSON.parse(sh(s.server, 'git', 'notes', `--ref=${NOTES}`, 'show', squash)) as { files: { path: string }[] };
       assert.deepEqual(note.files.map((f) => f.path).sort(), ['src/a.ts', 'src/b.ts', 'src/c.ts']);
     });
@@ -196,7 +220,7 @@ describe('ai-provenance ci local', function () {
       const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--push', 'origin']);
       assert.equal(r.status, 1, r.stdout);
       assert.match(r.stdout, /^could not push refs\/notes\/ai-provenance to origin: ! \[remote rejected\] refs\/notes\/ai-provenance -> refs\/notes\/ai-provenance \(pre-receive hook declined\)$/m);
-      assert.doesNotMatch(r.stdout, /newer notes/);
+      assert.doesNotMatch(r.stdout, /refused the notes|trying again/);
       assert.ok(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), 'the note stays in the clone');
     });
   });
