@@ -132,7 +132,7 @@ export async function blameAt(repo: Repo, rev: string, repoPath: string): Promis
 }
 
 /** Per blame entry, what the note of the commit that last changed the line says about it (undefined: no note names it). */
-async function notedProvenance(repo: Repo, entries: readonly BlameEntry[], listed: Promise<Map<string, string>>): Promise<(LineProvenance | undefined)[]> {
+async function notedProvenance(repo: Repo, entries: readonly BlameEntry[], listed: Promise<Map<string, readonly string[]>>): Promise<(LineProvenance | undefined)[]> {
   // The lines blame asks about, per commit and file: a note's ranges are read only that far (a hostile range may
   // claim a billion lines).
   const wanted = new Map<string, number>();
