@@ -32,6 +32,14 @@ export interface RecoverOptions {
   readonly settled?: boolean;
 }
 
+/** What a recovery did, one line each, for the user. */
+export function recoveryLines(result: RecoverResult): string[] {
+  return [
+    ...result.recovered.map((p) => `${p}: recorded an agent edit whose after-edit event never came (the file holds exactly the result its before-edit event announced)`),
+    ...result.notes,
+  ];
+}
+
 /** Writes a pre-event can describe exactly enough to know the file's result from its before-text. */
 export function isRecoverable(write: FileWrite): boolean {
   return write.kind === 'write' || write.kind === 'replace' || (write.kind === 'patch' && write.moveFrom === undefined);

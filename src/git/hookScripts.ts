@@ -235,6 +235,13 @@ ap_head_id() {
   esac
 }
 
+# Whether an agent announced an edit it never reported done (its snapshot waits): Node records it if the file holds
+# exactly the announced result. A glob, no process.
+ap_announced() {
+  for ap_f in "$ap_state"/snapshots/*.json; do [ -e "$ap_f" ] && return 0; break; done
+  return 1
+}
+
 # Whether the staged change removes or changes lines of a file HEAD's note covers (post-commit wrote which): a person's
 # edit of a committed AI line makes it mixed. One git process, and only right after a commit with AI lines.
 ap_edits_noted() {
@@ -279,7 +286,7 @@ if [ -e "$ap_gitdir/SQUASH_MSG" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -
   ap_has_notes && ap_carry=1
 fi
 ap_judge=
-[ -e "$ap_state/pending" ] || ap_edits_noted && ap_judge=1
+[ -e "$ap_state/pending" ] || ap_announced || ap_edits_noted && ap_judge=1
 if [ -e "$ap_state/pending" ] && ! ap_can_run; then
   ap_unjudged
 elif [ -n "$ap_judge" ]; then

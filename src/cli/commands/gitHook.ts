@@ -1,10 +1,12 @@
 // `ai-provenance _hook <name> [git's args]`: the Node side of our git hooks (internal; the hook scripts call it).
 import type { Command } from '../command';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { BLOCK_EXIT, commitMsg, postCommit, postRewrite, prepareCommitMsg, type HookIO } from '../../git/hookFlows';
+import { BLOCK_EXIT, commitMsg, postCommit, postRewrite, prepareCommitMsg, replayKind, type HookIO } from '../../git/hookFlows';
+import { loadTeamConfig } from '../../git/teamConfig';
 import { carryLater, catchUp, failureReason, markUnjudged, noteLater, refuseUnjudged } from '../../git/hookFailures';
 import { terminalText } from '../../core/terminalText';
-import { discoverRepo, repoFromDirs, type Repo } from '../../git/repo';
+import { discoverRepo, repoFromDirs, stateDir, type Repo } from '../../git/repo';
 
 declare const VERSION: string;
 
@@ -47,6 +49,7 @@ export const command: Command = {
         case 'prepare-commit-msg':
           // What earlier hooks could not do comes first: this commit's own advance would otherwise take it away.
           await catchUp(repo, hookIO);
+          await recoverAtCommit(repo, hookIO);
           return await prepareCommitMsg(repo, rest, hookIO);
         case 'commit-msg':
           return await commitMsg(repo, rest, hookIO);
@@ -93,3 +96,27 @@ export const command: Command = {
     }
   },
 };
+
+/**
+ * An agent edit whose after-edit event never came is recorded before the commit reads what is pending, when the file
+ * holds exactly its announced result: the user is committing, so what is on disk is settled. Never stops a commit.
+ */
+async function recoverAtCommit(repo: Repo, io: HookIO): Promise<void> {
+  if (!announcedEdits(repo) || replayKind(repo) === 'rebase') return;
+  try {
+    const { recoverMissedEdits, recoveryLines } = require('../../agents/recover') as typeof import('../../agents/recover');
+    const config = await loadTeamConfig(repo, io.warn);
+    for (const line of recoveryLines(await recoverMissedEdits(repo, { settled: true, isIgnored: (p) => config.isIgnored(p) }))) io.warn(`ai-provenance: ${line}`);
+  } catch (err) {
+    io.warn(`ai-provenance: agent edits whose after-event was lost not checked: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Whether some agent announced an edit it has not reported done (a snapshot waits): only then can a recovery find one. */
+function announcedEdits(repo: Repo): boolean {
+  try {
+    return readdirSync(path.join(stateDir(repo), 'snapshots')).some((n) => n.endsWith('.json'));
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 // `ai-provenance status`: AI lines pending in the working tree, per file, with critical-path hits.
 import type { Command } from '../command';
-import { recoverMissedEdits } from '../../agents/recover';
+import { recoverMissedEdits, recoveryLines } from '../../agents/recover';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
 import type { PendingFile } from '../../core/pending';
 import { misplacedHooksDir, misplacedHooksWarning } from '../../git/install';
@@ -38,8 +38,7 @@ export const command: Command = {
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       // An agent edit whose after-event was lost is recorded now, when the file holds exactly its announced result.
       try {
-        const { recovered, notes } = await recoverMissedEdits(repo, { isIgnored: (p) => config.isIgnored(p) });
-        const lines = [...recovered.map((p) => `${p}: recorded an agent edit whose after-edit event never came (the file holds exactly the result its before-edit event announced)`), ...notes];
+        const lines = recoveryLines(await recoverMissedEdits(repo, { isIgnored: (p) => config.isIgnored(p) }));
         for (const n of lines) io.stderr.write(`ai-provenance status: ${terminalText(n)}\n`);
       } catch (err) {
         io.stderr.write(`ai-provenance status: agent edits whose after-event was lost not checked: ${terminalText((err as Error).message)}\n`);

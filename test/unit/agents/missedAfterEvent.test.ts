@@ -2,12 +2,12 @@
 // at the next hook call or `status`, through the real bundle in real repositories, and only when the file holds
 // exactly that result.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { recoverMissedEdits } from '../../../src/agents/recover';
 import { discoverRepo } from '../../../src/git/repo';
-import { APP, buildCli, CLI, cleanup, fixture, kinds, makeRepo, provenance, quiet, runHook, writeFile } from './helpers';
+import { APP, buildCli, CLI, cleanup, fixture, git, kinds, makeRepo, provenance, quiet, runHook, writeFile } from './helpers';
 
 const EDITED = APP.replace('  return 1;\n', '  const total = items.reduce((sum, i) => sum + i.price, 0);\n  return total;\n');
 
@@ -215,5 +215,19 @@ describe('ai-provenance hook: an edit whose after-event never came', function ()
     otherAgentCall(repo);
     assert.equal(await provenance(repo, 'src/app.ts'), undefined);
     assert.deepEqual(readdirSync(path.join(repo, '.git/ai-provenance/snapshots')).filter((n) => n.endsWith('.recovered')), []);
+  });
+  it('records it at the commit, through the installed git hooks, with its trailers and note, when nothing else is pending', () => {
+    execFileSync(process.execPath, [CLI, 'install'], { cwd: repo, stdio: 'pipe' });
+    quiet(runHook('claude-code', fixture('claude-code', 'pre-edit', { repo }), repo));
+    // The agent wrote its edit a moment ago and died: no hook call and no `status` came since.
+    writeFile(repo, 'src/app.ts', EDITED);
+    const r = spawnSync('git', ['commit', '-q', '-am', 'total'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /src\/app\.ts: recorded an agent edit whose after-edit event never came/);
+    const message = git(repo, 'log', '-1', '--format=%B');
+    assert.match(message, /^Assisted-by: claude-code/m);
+    assert.match(message, /^AI-Lines: 2\/2$/m);
+    const note = JSON.parse(git(repo, 'notes', '--ref=ai-provenance', 'show', 'HEAD')) as { files: { path: string; conversations: { ranges: { start_line: number; end_line: number }[] }[] }[] };
+    assert.deepEqual(note.files.map((f) => [f.path, f.conversations.flatMap((c) => c.ranges.map((x) => [x.start_line, x.end_line]))]), [['src/app.ts', [[2, 3]]]]);
   });
 });
