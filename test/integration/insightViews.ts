@@ -22,7 +22,8 @@ declare function getComputedStyle(el: El, pseudo: string): { content: string };
  * none) and the label's accessible text, which holds the decorations' tooltips.
  */
 export async function explorerRow(name: string): Promise<{ badge: string; title: string } | undefined> {
-  return driver.evaluate((file: string) => {
+  // The page's `undefined` arrives as null.
+  const row = await driver.evaluate((file: string) => {
     const rows = Array.from(document.querySelectorAll('.explorer-folders-view .monaco-list-row'));
     const row = rows.find((r) => r.querySelector('.label-name')?.textContent === file);
     if (!row) return undefined;
@@ -31,6 +32,7 @@ export async function explorerRow(name: string): Promise<{ badge: string; title:
     const content = getComputedStyle(label, '::after').content;
     return { badge: content === 'none' || content === 'normal' ? '' : content.replace(/^"|"$/g, ''), title: label.getAttribute('aria-label') ?? '' };
   }, name);
+  return row ?? undefined;
 }
 
 /** Rows of the "AI Provenance" view in Source Control, by their accessible labels. */
