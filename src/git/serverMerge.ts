@@ -11,6 +11,8 @@ import { linesOf, PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
 import { readNote, readNotes, writeNote } from './notes';
 import { carriedProvenance, parentOf, restrict, treeBlobs } from './provenance';
+import { carryThrough, clipRuns, joinRuns, LineCarrier } from '../core/lineCarry';
+import { diffPairs, logDiffs } from './history';
 import { emptyTree, type Repo } from './repo';
 import { git, gitLines, GitError } from './run';
 import { runsOf } from './workingState';
@@ -191,7 +193,7 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     }
   }
   if (method === 'squash') {
-    const files = await squashProvenance(repo, base, head, merge, prCommits, ctx);
+    const files = await squashProvenance(repo, base, head, merge, prCommits, prCommits.length !== olds.length, ctx);
     const wrote = await writeOrJoin(repo, merge, files, ctx);
     return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
   }
@@ -220,11 +222,55 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
 }
 
 /**
- * The squash commit's AI lines: each PR file as `git blame base..head` shows it at the head, every line from the note
- * of the PR commit that last changed it (so a line a person changed later is that person's), carried through the
- * head→squash diff and kept on the lines the squash commit adds.
+ * The squash commit's AI lines: each PR file at the head with every line from the note of the PR commit that last
+ * changed it (so a line a person changed later is that person's), carried through the head→squash diff and kept on
+ * the lines the squash commit adds. One pass over the PR's own diffs, oldest first; a PR holding merge commits goes
+ * through `git blame` instead, which follows each line into the merged branches.
  */
-async function squashProvenance(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], ctx: CarryContext): Promise<CommitFileProvenance[]> {
+async function squashProvenance(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], hasMerges: boolean, ctx: CarryContext): Promise<CommitFileProvenance[]> {
+  if (hasMerges) return squashByBlame(repo, base, head, merge, prCommits, ctx);
+  const parent = (await parentOf(repo, merge)) ?? emptyTree(repo);
+  const carrier = new LineCarrier();
+  let noted = 0;
+  const [changes, headDiffs] = await Promise.all([
+    commitChanges(repo, parent, merge),
+    diffPairs(repo.root, [`${merge} ${head}`]),
+    logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => {
+      const note = noteRuns(c.sha, c.noteText, ctx);
+      if (note) noted++;
+      carrier.commit(c.diff ?? [], note);
+    }),
+  ]);
+  if (noted === 0) {
+    ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
+    return [];
+  }
+  const toSquash = new Map((headDiffs.get(`${merge} ${head}`) ?? []).map((d) => [d.path, d]));
+  const out: CommitFileProvenance[] = [];
+  for (const c of changes) {
+    if (c.binary || ctx.config.isIgnored(c.path) || c.addedCount === 0) continue;
+    const d = toSquash.get(c.path);
+    // A path the head→squash diff does not name is the head's version as it is.
+    const atHead = d ? (d.text ? carrier.before(d) : []) : carrier.runs(c.path, c.newBlob);
+    const runs = d ? carryThrough(atHead, d.hunks) : atHead;
+    out.push({ path: c.path, addedLines: c.addedCount, runs: joinRuns(clipRuns(runs, c.added)) });
+  }
+  return out;
+}
+
+/** A commit's note as runs per path; undefined without one, or (said in the log) when it cannot be read. */
+function noteRuns(commit: string, text: string, ctx: CarryContext): Map<string, readonly LineRun[]> | undefined {
+  if (text.trim() === '') return undefined;
+  const parsed = parseTraceRecord(text);
+  if (!parsed.ok) {
+    ctx.log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
+    return undefined;
+  }
+  return new Map(parsed.files.map((f) => [f.path, f.runs]));
+}
+
+/** The squash commit's AI lines as `git blame base..head` shows each PR file at the head (see squashProvenance). */
+async function squashByBlame(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], ctx: CarryContext): Promise<CommitFileProvenance[]> {
   const noteTexts = await readNotes(repo, prCommits);
   const notes = new Map<string, Map<string, readonly LineRun[]>>();
   for (const [commit, text] of noteTexts) {
