@@ -33,6 +33,41 @@ describe('ai-provenance ci local', function () {
       assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change is not the PR's");
     });
 
+    it('follows a file the pull request renamed after the agent wrote it', () => {
+      const s = prScenario();
+      git(s.dev, ['mv', 'src/b.ts', 'src/c.ts']);
+      write(s.dev, 'src/c.ts', 'test one\nperson two\ntest three\n');
+      // A person's commit with no hooks at all: no note on it, so the lines must come from the earlier commit's note.
+      git(s.dev, ['-c', 'core.hooksPath=/nonexistent', 'commit', '-qam', 'Rename the tests']);
+      git(s.dev, ['push', '-q', 'origin', 'feature']);
+      const head = git(s.dev, ['rev-parse', 'HEAD']).trim();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', head, '--merge', squash, '--method', 'squash', '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      pullMain(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/c.ts')), [1, 3], 'the agent lines under the new name; the line a person changed is theirs');
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+    });
+
+    it('carries the lines of a pull request that merged main in', () => {
+      const s = prScenario();
+      advanceMain(s);
+      git(s.dev, ['fetch', '-q', 'origin', 'main']);
+      git(s.dev, ['-c', 'core.hooksPath=/nonexistent', 'merge', '-q', '--no-edit', 'origin/main']);
+      git(s.dev, ['push', '-q', 'origin', 'feature']);
+      const head = git(s.dev, ['rev-parse', 'HEAD']).trim();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', head, '--merge', squash, '--method', 'squash', '--push', 'origin']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
+      pullMain(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change, merged into the pull request, is not the PR's");
+    });
+
     it('joins with a note already on the squash commit instead of overwriting it, and writes nothing twice', () => {
       const s = prScenario();
       const squash = githubSquash(s);
