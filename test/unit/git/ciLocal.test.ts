@@ -7,6 +7,16 @@ import { cleanupTemp, sh, write } from './helpers';
 import { cliBundle } from './hookEnv';
 import { advanceMain, blame, ciClone, cli, git, githubMergeCommit, githubRebase, githubSquash, linesOf, NOTES, prScenario, pullMain, record } from './prScenario';
 
+/** GitHub squash-merges the developer's pushed feature branch; `ci local` carries and pushes; the developer pulls. */
+function squashAndCarry(s: ReturnType<typeof prScenario>): { squash: string; stdout: string } {
+  const head = git(s.dev, ['rev-parse', 'feature']).trim();
+  const squash = githubSquash(s);
+  const r = cli(ciClone(s), ['ci', 'local', '--base', s.base, '--head', head, '--merge', squash, '--method', 'squash', '--push', 'origin']);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  pullMain(s);
+  return { squash, stdout: r.stdout };
+}
+
 describe('ai-provenance ci local', function () {
   before(() => cliBundle());
   after(cleanupTemp);
@@ -40,12 +50,7 @@ describe('ai-provenance ci local', function () {
       // A person's commit with no hooks at all: no note on it, so the lines must come from the earlier commit's note.
       git(s.dev, ['-c', 'core.hooksPath=/nonexistent', 'commit', '-qam', 'Rename the tests']);
       git(s.dev, ['push', '-q', 'origin', 'feature']);
-      const head = git(s.dev, ['rev-parse', 'HEAD']).trim();
-      const squash = githubSquash(s);
-      const ci = ciClone(s);
-      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', head, '--merge', squash, '--method', 'squash', '--push', 'origin']);
-      assert.equal(r.status, 0, r.stderr + r.stdout);
-      pullMain(s);
+      squashAndCarry(s);
       assert.deepEqual(linesOf(blame(s.dev, 'src/c.ts')), [1, 3], 'the agent lines under the new name; the line a person changed is theirs');
       assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
     });
@@ -56,13 +61,8 @@ describe('ai-provenance ci local', function () {
       git(s.dev, ['fetch', '-q', 'origin', 'main']);
       git(s.dev, ['-c', 'core.hooksPath=/nonexistent', 'merge', '-q', '--no-edit', 'origin/main']);
       git(s.dev, ['push', '-q', 'origin', 'feature']);
-      const head = git(s.dev, ['rev-parse', 'HEAD']).trim();
-      const squash = githubSquash(s);
-      const ci = ciClone(s);
-      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', head, '--merge', squash, '--method', 'squash', '--push', 'origin']);
-      assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
-      pullMain(s);
+      const { squash, stdout } = squashAndCarry(s);
+      assert.match(stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
       assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
       assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change, merged into the pull request, is not the PR's");
