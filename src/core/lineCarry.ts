@@ -33,13 +33,20 @@ export interface Span {
 
 /**
  * Runs of the old version moved through a diff: lines a hunk removes go, the rest shift by the lines inserted or
- * removed before them. Runs sorted by start; hunks in order and not overlapping (as git prints them).
+ * removed before them. Runs sorted by start (they may overlap); hunks in order and not overlapping (as git prints them).
  */
 export function mapRuns<R extends Span>(runs: readonly R[], hunks: readonly Hunk[]): R[] {
   const out: R[] = [];
-  let h = 0;
-  let delta = 0;
+  // Where the hunks stand at the current run's start; runs may overlap (a joined note keeps both contributors).
+  let h0 = 0;
+  let delta0 = 0;
   for (const r of runs) {
+    while (h0 < hunks.length && hunks[h0]!.oldStart + hunks[h0]!.oldCount <= r.start) {
+      delta0 += hunks[h0]!.newCount - hunks[h0]!.oldCount;
+      h0++;
+    }
+    let h = h0;
+    let delta = delta0;
     let s = r.start;
     while (s < r.end) {
       while (h < hunks.length && hunks[h]!.oldStart + hunks[h]!.oldCount <= s) {

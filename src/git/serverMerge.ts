@@ -10,8 +10,8 @@ import { addsRuns, joinFileProvenance } from '../core/traceJoin';
 import { linesOf, PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
 import { readNote, readNotes, writeNote } from './notes';
-import { carriedProvenance, parentOf, restrict, treeBlobs } from './provenance';
-import { carryThrough, clipRuns, joinRuns, LineCarrier } from '../core/lineCarry';
+import { parentOf, restrict, treeBlobs } from './provenance';
+import { addedRanges, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
 import { diffPairs, logDiffs } from './history';
 import { emptyTree, type Repo } from './repo';
 import { git, gitLines, GitError } from './run';
@@ -211,14 +211,34 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
     ctx.log(`${short(c)}: its note was not carried: no commit the server made has the same patch id (changed while rebasing, or dropped)`);
   }
   for (const c of pairing.unpairedNew) ctx.log(`${short(c)}: no original commit with the same patch id; no note written`);
-  for (const n of made) {
-    const o = pairing.pairs.get(n);
-    if (!o) continue;
-    if (!notes.has(o)) continue;
-    const files = await carriedProvenance(repo, n, [o], { config: ctx.config, report: ctx.log });
+  const carried = made.filter((n) => notes.has(pairing.pairs.get(n) ?? ''));
+  // Every new commit's own diff and every pair's diff (old → new), from one git process. The own diffs go first:
+  // `diff-tree --stdin` keeps the parents a `commit parent` line gave a commit for later lines naming it alone.
+  const diffs = await diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]);
+  for (const n of carried) {
+    const o = pairing.pairs.get(n)!;
+    const note = noteRuns(o, notes.get(o)!, ctx);
+    if (!note) continue;
+    const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
     if (await writeOrJoin(repo, n, files, ctx, o)) written.push(n);
   }
   return { method, written, made, uncarried };
+}
+
+/** A new commit's AI lines: its original's note carried through the pair's diff onto the lines the new commit adds. */
+function pairFiles(note: ReadonlyMap<string, readonly LineRun[]>, pairDiff: readonly FileDiff[], own: readonly FileDiff[], config: CompiledConfig): CommitFileProvenance[] {
+  const moved = new Map(pairDiff.map((d) => [d.path, d]));
+  const out: CommitFileProvenance[] = [];
+  for (const c of own) {
+    if (!c.text || config.isIgnored(c.path)) continue;
+    const added = addedRanges(c.hunks);
+    const addedLines = added.reduce((n, [s, e]) => n + e - s, 0);
+    const d = moved.get(c.path);
+    // A path the pair's diff does not name is as the original commit left it.
+    const runs = !d ? (note.get(c.path) ?? []) : d.status === 'A' || !d.text ? [] : carryThrough(note.get(d.oldPath ?? d.path) ?? [], d.hunks);
+    out.push({ path: c.path, addedLines, runs: joinRuns(clipRuns(runs, added)) });
+  }
+  return out;
 }
 
 /**
@@ -266,7 +286,8 @@ function noteRuns(commit: string, text: string, ctx: CarryContext): Map<string, 
     ctx.log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
     return undefined;
   }
-  return new Map(parsed.files.map((f) => [f.path, f.runs]));
+  // Carrying needs each file's runs in line order; a record lists them by contributor.
+  return new Map(parsed.files.map((f) => [f.path, [...f.runs].sort((a, b) => a.start - b.start)]));
 }
 
 /** The squash commit's AI lines as `git blame base..head` shows each PR file at the head (see squashProvenance). */

@@ -2,7 +2,7 @@
 // commit last wrote each line and what that commit's note said about it.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { carryThrough, LineCarrier, type FileDiff, type Hunk } from '../../../src/core/lineCarry';
+import { carryThrough, LineCarrier, mapRuns, type FileDiff, type Hunk } from '../../../src/core/lineCarry';
 import type { Attribution, LineRun } from '../../../src/core/model';
 
 const AGENTS: readonly Attribution[] = [
@@ -128,6 +128,20 @@ describe('carrying AI runs through diffs (property)', () => {
           carried,
           lines.map((l) => (fresh.has(l.id) ? -1 : l.owner)),
         );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('moves overlapping runs (two contributors on one line) each as it would move alone', () => {
+    const spanArb = fc.record({ start: fc.nat(50), length: fc.integer({ min: 1, max: 12 }) });
+    fc.assert(
+      fc.property(fc.array(spanArb, { maxLength: 8 }), fc.array(editArb, { maxLength: 8 }), (spans, edits) => {
+        const old: Line[] = Array.from({ length: 70 }, () => ({ id: nextId++, owner: -1 }));
+        const { hunks } = apply(old, edits);
+        const runs = spans.map((p, i) => ({ start: p.start, end: p.start + p.length, i })).sort((a, b) => a.start - b.start);
+        const key = (r: { start: number; end: number; i: number }): string => `${r.i}:${r.start}-${r.end}`;
+        assert.deepEqual(mapRuns(runs, hunks).map(key).sort(), runs.flatMap((r) => mapRuns([r], hunks)).map(key).sort());
       }),
       { numRuns: 400 },
     );
