@@ -136,24 +136,39 @@ export async function pairByPatchId(repo: Repo, olds: readonly string[], news: r
  * commit or at a commit the pull request or its base already had.
  */
 async function rebasedChain(repo: Repo, merge: string, count: number, base: string, head: string): Promise<string[]> {
+  if (count === 0) return [];
+  // The first-parent walk shows no commit base or head can reach; one with two parents ends the chain.
+  const out = (await git(['rev-list', '--first-parent', '--parents', '-n', String(count), merge, `^${base}`, `^${head}`, '--'], { cwd: repo.root })).stdout;
   const chain: string[] = [];
-  let c: string | undefined = merge;
-  while (c && chain.length < count) {
-    const parents = await parentsOf(repo, c);
-    if (parents.length > 1 || (await isAncestor(repo, c, base)) || (await isAncestor(repo, c, head))) break;
+  for (const line of out.split('\n')) {
+    const [c, ...parents] = line.split(' ');
+    if (!c || parents.length > 1) break;
     chain.unshift(c);
-    c = parents[0];
   }
   return chain;
 }
 
+/** Resolves the named commits at once; the first missing one, in the order given, is the error. */
+async function resolveAll(repo: Repo, named: readonly (readonly [role: string, rev: string])[]): Promise<string[]> {
+  const settled = await Promise.allSettled(named.map(([role, rev]) => resolveCommit(repo, role, rev)));
+  return settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
+
+/** The commits of `head` not reachable from `exclude`, oldest first, and which of them are not merges. */
+async function prRange(repo: Repo, head: string, exclude: readonly string[]): Promise<{ all: string[]; noMerges: string[] }> {
+  const out = (await git(['rev-list', '--reverse', '--parents', head, ...exclude.map((e) => `^${e}`), '--'], { cwd: repo.root })).stdout;
+  const rows = out.split('\n').filter((l) => l !== '').map((l) => l.split(' '));
+  return { all: rows.map((r) => r[0]!), noMerges: rows.filter((r) => r.length <= 2).map((r) => r[0]!) };
+}
+
 /** Writes the notes a server merge needs and says in the log what it did and what it could not do. */
 export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx: CarryContext): Promise<CarryOutcome> {
-  const base = await resolveCommit(repo, 'base', input.base);
-  const head = await resolveCommit(repo, 'head', input.head);
-  const merge = await resolveCommit(repo, 'merge', input.merge);
-  const parents = await parentsOf(repo, merge);
-  if (await isAncestor(repo, head, merge)) {
+  const [base, head, merge] = await resolveAll(repo, [['base', input.base], ['head', input.head], ['merge', input.merge]]) as [string, string, string];
+  const [parents, merged] = await Promise.all([parentsOf(repo, merge), isAncestor(repo, head, merge)]);
+  if (merged) {
     // The PR's own commits are on the target branch: their notes already apply.
     const kind = parents.length > 1 ? 'merge' : 'fast-forward';
     if (input.method === 'squash' || input.method === 'rebase') {
@@ -171,8 +186,7 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     ctx.log(`${short(merge)} is a merge commit whose history does not hold ${short(head)} (head): the mapping is not certain, nothing carried`);
     return { method: 'merge', written: [], made: [], uncarried: 1 };
   }
-  const prCommits = await revList(repo, head, [base, merge]);
-  const olds = await revList(repo, head, [base, merge], { noMerges: true });
+  const { all: prCommits, noMerges: olds } = await prRange(repo, head, [base, merge]);
   if (prCommits.length === 0) {
     ctx.log(`${short(base)}..${short(head)} holds no commits: nothing to carry`);
     return { method: input.method ?? 'squash', written: [], made: [merge], uncarried: 0 };
@@ -193,8 +207,10 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     }
   }
   if (method === 'squash') {
-    const files = await squashProvenance(repo, base, head, merge, prCommits, prCommits.length !== olds.length, ctx);
-    const wrote = await writeOrJoin(repo, merge, files, ctx);
+    const existing = readNote(repo, merge);
+    existing.catch(() => undefined);
+    const files = await squashProvenance(repo, base, head, merge, parents[0], prCommits, prCommits.length !== olds.length, ctx);
+    const wrote = await writeOrJoin(repo, merge, files, ctx, undefined, existing);
     return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
   }
   return carryPairs(repo, pairing!, chain!, ctx, 'rebase');
@@ -214,13 +230,13 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
   const carried = made.filter((n) => notes.has(pairing.pairs.get(n) ?? ''));
   // Every new commit's own diff and every pair's diff (old → new), from one git process. The own diffs go first:
   // `diff-tree --stdin` keeps the parents a `commit parent` line gave a commit for later lines naming it alone.
-  const diffs = await diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]);
+  const [diffs, existing] = await Promise.all([diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]), readNotes(repo, carried)]);
   for (const n of carried) {
     const o = pairing.pairs.get(n)!;
     const note = noteRuns(o, notes.get(o)!, ctx);
     if (!note) continue;
     const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
-    if (await writeOrJoin(repo, n, files, ctx, o)) written.push(n);
+    if (await writeOrJoin(repo, n, files, ctx, o, Promise.resolve(existing.get(n)))) written.push(n);
   }
   return { method, written, made, uncarried };
 }
@@ -247,9 +263,9 @@ function pairFiles(note: ReadonlyMap<string, readonly LineRun[]>, pairDiff: read
  * the lines the squash commit adds. One pass over the PR's own diffs, oldest first; a PR holding merge commits goes
  * through `git blame` instead, which follows each line into the merged branches.
  */
-async function squashProvenance(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], hasMerges: boolean, ctx: CarryContext): Promise<CommitFileProvenance[]> {
+async function squashProvenance(repo: Repo, base: string, head: string, merge: string, mergeParent: string | undefined, prCommits: readonly string[], hasMerges: boolean, ctx: CarryContext): Promise<CommitFileProvenance[]> {
   if (hasMerges) return squashByBlame(repo, base, head, merge, prCommits, ctx);
-  const parent = (await parentOf(repo, merge)) ?? emptyTree(repo);
+  const parent = mergeParent ?? emptyTree(repo);
   const carrier = new LineCarrier();
   let noted = 0;
   const [changes, headDiffs] = await Promise.all([
@@ -376,9 +392,9 @@ async function provenanceAtHead(repo: Repo, base: string, head: string, path: st
 
 /**
  * Writes `files` as the note of `target`. A note already there is never overwritten: what it lacks is joined to it,
- * and an unreadable one is left alone and reported.
+ * and an unreadable one is left alone and reported. `existingNote`: the target's note, when already being read.
  */
-export async function writeOrJoin(repo: Repo, target: string, files: readonly CommitFileProvenance[], ctx: CarryContext, from?: string): Promise<boolean> {
+export async function writeOrJoin(repo: Repo, target: string, files: readonly CommitFileProvenance[], ctx: CarryContext, from?: string, existingNote?: Promise<string | undefined>): Promise<boolean> {
   const what = from ? `from ${short(from)}` : '';
   const count = files.reduce((n, f) => n + f.runs.reduce((m, r) => m + r.end - r.start, 0), 0);
   if (count === 0) {
@@ -386,7 +402,7 @@ export async function writeOrJoin(repo: Repo, target: string, files: readonly Co
     return false;
   }
   let result = files;
-  const existing = await readNote(repo, target);
+  const existing = await (existingNote ?? readNote(repo, target));
   if (existing !== undefined) {
     const parsed = parseTraceRecord(existing);
     if (!parsed.ok) {
@@ -430,7 +446,7 @@ export async function findSquashByTree(repo: Repo, from: string, to: string, hea
 
 /** A pull request branch rewritten from `before` to `after` (Update branch → Rebase): each note carried to its pair. */
 export async function carryRewrite(repo: Repo, input: { base: string; before: string; after: string }, ctx: CarryContext): Promise<CarryOutcome | undefined> {
-  const [base, before, after] = [await resolveCommit(repo, 'base', input.base), await resolveCommit(repo, 'before', input.before), await resolveCommit(repo, 'after', input.after)];
+  const [base, before, after] = await resolveAll(repo, [['base', input.base], ['before', input.before], ['after', input.after]]) as [string, string, string];
   if (await isAncestor(repo, before, after)) {
     ctx.log(`${short(before)}..${short(after)}: commits were added, none rewritten; nothing to carry`);
     return undefined;
