@@ -44,3 +44,26 @@ export async function readNote(repo: Repo, commit: string): Promise<string | und
 export async function writeNote(repo: Repo, commit: string, text: string): Promise<void> {
   await git(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', commit], { cwd: repo.root, input: text });
 }
+
+/**
+ * Adds or replaces the notes of many commits in one notes commit (one `git fast-import`, where `git notes add` would
+ * make a commit and start a process per note). The ref moves only from the tip read here, never forced: if anything
+ * changed it meanwhile, fast-import refuses and nothing is lost.
+ */
+export async function writeNotes(repo: Repo, notes: ReadonlyMap<string, string>): Promise<void> {
+  if (notes.size === 0) return;
+  if (notes.size === 1) {
+    const [[commit, text]] = [...notes] as [[string, string]];
+    return writeNote(repo, commit, text);
+  }
+  const [tip, ident] = await Promise.all([
+    git(['rev-parse', '-q', '--verify', `${NOTES_REF}^{commit}`], { cwd: repo.root, okCodes: [1, 128] }),
+    git(['var', 'GIT_COMMITTER_IDENT'], { cwd: repo.root }),
+  ]);
+  const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
+  const parts = [`commit ${NOTES_REF}\ncommitter ${ident.stdout.trim()}\n${data(`Notes added for ${notes.size} commits`)}`];
+  if (tip.exitCode === 0) parts.push(`from ${tip.stdout.trim()}\n`);
+  // As `git notes add` stores a message: ended by exactly one line break.
+  for (const [commit, text] of notes) parts.push(`N inline ${commit}\n${data(`${text.replace(/\s+$/, '')}\n`)}`);
+  await git(['fast-import', '--quiet', '--done'], { cwd: repo.root, input: `${parts.join('')}done\n` });
+}

@@ -9,7 +9,7 @@ import { reanchor, splitLines } from '../core/reanchor';
 import { addsRuns, joinFileProvenance } from '../core/traceJoin';
 import { linesOf, PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
-import { readNote, readNotes, writeNote } from './notes';
+import { readNote, readNotes, writeNote, writeNotes } from './notes';
 import { parentOf, restrict, treeBlobs } from './provenance';
 import { addedRanges, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
 import { diffPairs, logDiffs } from './history';
@@ -231,13 +231,18 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
   // Every new commit's own diff and every pair's diff (old → new), from one git process. The own diffs go first:
   // `diff-tree --stdin` keeps the parents a `commit parent` line gave a commit for later lines naming it alone.
   const [diffs, existing] = await Promise.all([diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]), readNotes(repo, carried)]);
+  const planned = new Map<string, string>();
   for (const n of carried) {
     const o = pairing.pairs.get(n)!;
     const note = noteRuns(o, notes.get(o)!, ctx);
     if (!note) continue;
     const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
-    if (await writeOrJoin(repo, n, files, ctx, o, Promise.resolve(existing.get(n)))) written.push(n);
+    const text = planNote(n, files, existing.get(n), ctx, o);
+    if (text !== undefined) planned.set(n, text);
   }
+  // All notes in one notes commit: one process instead of one per commit.
+  await writeNotes(repo, planned);
+  written.push(...planned.keys());
   return { method, written, made, uncarried };
 }
 
@@ -395,31 +400,36 @@ async function provenanceAtHead(repo: Repo, base: string, head: string, path: st
  * and an unreadable one is left alone and reported. `existingNote`: the target's note, when already being read.
  */
 export async function writeOrJoin(repo: Repo, target: string, files: readonly CommitFileProvenance[], ctx: CarryContext, from?: string, existingNote?: Promise<string | undefined>): Promise<boolean> {
+  const text = planNote(target, files, await (existingNote ?? readNote(repo, target)), ctx, from);
+  if (text !== undefined) await writeNote(repo, target, text);
+  return text !== undefined;
+}
+
+/** The note `target` should get (see writeOrJoin), said in the log; undefined when nothing is to be written. */
+function planNote(target: string, files: readonly CommitFileProvenance[], existing: string | undefined, ctx: CarryContext, from?: string): string | undefined {
   const what = from ? `from ${short(from)}` : '';
   const count = files.reduce((n, f) => n + f.runs.reduce((m, r) => m + r.end - r.start, 0), 0);
   if (count === 0) {
     ctx.log(`${short(target)}: no AI lines to carry${what ? ` ${what}` : ''}`);
-    return false;
+    return undefined;
   }
   let result = files;
-  const existing = await (existingNote ?? readNote(repo, target));
   if (existing !== undefined) {
     const parsed = parseTraceRecord(existing);
     if (!parsed.ok) {
       ctx.log(`${short(target)}: already has a note that cannot be read (${parsed.error}); left as it is, nothing carried`);
-      return false;
+      return undefined;
     }
     if (!addsRuns(parsed.files, files)) {
       ctx.log(`${short(target)}: its note already holds these lines; left as it is`);
-      return false;
+      return undefined;
     }
     result = joinFileProvenance(parsed.files, files);
     ctx.log(`${short(target)}: joined ${count} AI line${count === 1 ? '' : 's'}${what ? ` ${what}` : ''} with the note already there`);
   } else {
     ctx.log(`${short(target)}: wrote a note with ${count} AI line${count === 1 ? '' : 's'}${what ? ` carried ${what}` : ''}`);
   }
-  await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files: result, toolVersion: ctx.toolVersion })));
-  return true;
+  return serializeTraceRecord(buildTraceRecord({ revision: target, files: result, toolVersion: ctx.toolVersion }));
 }
 
 export { GitError };
