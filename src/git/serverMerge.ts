@@ -167,6 +167,9 @@ async function prRange(repo: Repo, head: string, exclude: readonly string[]): Pr
 /** Writes the notes a server merge needs and says in the log what it did and what it could not do. */
 export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx: CarryContext): Promise<CarryOutcome> {
   const [base, head, merge] = await resolveAll(repo, [['base', input.base], ['head', input.head], ['merge', input.merge]]) as [string, string, string];
+  // Independent look-ups at once; the range is not needed when head turns out to be merged.
+  const range = prRange(repo, head, [base, merge]);
+  range.catch(() => undefined);
   const [parents, merged] = await Promise.all([parentsOf(repo, merge), isAncestor(repo, head, merge)]);
   if (merged) {
     // The PR's own commits are on the target branch: their notes already apply.
@@ -186,7 +189,7 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     ctx.log(`${short(merge)} is a merge commit whose history does not hold ${short(head)} (head): the mapping is not certain, nothing carried`);
     return { method: 'merge', written: [], made: [], uncarried: 1 };
   }
-  const { all: prCommits, noMerges: olds } = await prRange(repo, head, [base, merge]);
+  const { all: prCommits, noMerges: olds } = await range;
   if (prCommits.length === 0) {
     ctx.log(`${short(base)}..${short(head)} holds no commits: nothing to carry`);
     return { method: input.method ?? 'squash', written: [], made: [merge], uncarried: 0 };
