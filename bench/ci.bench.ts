@@ -144,9 +144,10 @@ async function main(): Promise<void> {
     // Each timed `ci` starts from the notes as the developer pushed them, so every run carries and writes.
     const resetNotes = (): void => void run('git', ['update-ref', NOTES, notesTip], dir);
     const diffArgs = ['-p', '-U0', '--no-color', '--no-ext-diff', '--format=%H'];
-    const t = { log: [] as number[], squashDiff: [] as number[], notes: [] as number[], rebasedLog: [] as number[], squash: [] as number[], rebase: [] as number[] };
+    const t = { node: [] as number[], log: [] as number[], squashDiff: [] as number[], notes: [] as number[], rebasedLog: [] as number[], squash: [] as number[], rebase: [] as number[] };
     let written = { squash: '', rebase: '' };
     for (let r = 0; r < runs; r++) {
+      t.node.push(timed(process.execPath, ['-e', '0'], dir));
       t.log.push(timed('git', ['log', ...diffArgs, `${base}..${head}`], dir));
       t.squashDiff.push(timed('git', ['diff-tree', '-p', '-U0', '--no-color', head, squash], dir));
       t.notes.push(timed('git', ['log', '--no-walk=unsorted', '--stdin', '--format=%N', `--notes=${NOTES}`], dir, prCommits));
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
     const ms = (x: number): string => `${x.toFixed(0)} ms`;
     console.log(`pull request: ${COMMITS} commits, ${PR_FILES} files, medians of ${runs} runs`);
     console.log(`  git log -p -U0 base..head ${ms(m.log)} | git diff-tree -p -U0 head squash ${ms(m.squashDiff)} | notes of the PR's commits ${ms(m.notes)} | git log -p -U0 main..rebased ${ms(m.rebasedLog)}`);
+    console.log(`  node -e 0 ${ms(m.node)} (the start-up every ci run pays, not counted in the floor)`);
     console.log(`  squash: ci local ${ms(m.squash)} vs git floor ${ms(squashFloor)}: ${(m.squash / squashFloor).toFixed(2)}x (${aiLines} AI lines on the squash commit)`);
     console.log(`  rebase: ci local ${ms(m.rebase)} vs git floor ${ms(rebaseFloor)}: ${(m.rebase / rebaseFloor).toFixed(2)}x (${rebasedNotes} notes written)`);
   } finally {
