@@ -240,10 +240,15 @@ async function readMergeDiffs(cwd: string, revs: readonly string[]): Promise<Map
   return diffPairs(cwd, pairs);
 }
 
-/** The diffs of `to from` pairs of commits (what changed from `from` to `to`), keyed as given, from one `git diff-tree --stdin`. */
-export async function diffPairs(cwd: string, pairs: readonly string[]): Promise<Map<string, FileDiff[]>> {
+/**
+ * The diffs of `to from` pairs of commits (what changed from `from` to `to`) and of single commits against their first
+ * parent, keyed as given, from one `git diff-tree --stdin`.
+ */
+export async function diffPairs(cwd: string, given: readonly string[]): Promise<Map<string, FileDiff[]>> {
   const map = new Map<string, FileDiff[]>();
-  if (pairs.length === 0) return map;
+  if (given.length === 0) return map;
+  // Single commits first: diff-tree keeps the parent a `to from` line gave a commit for later lines naming it alone.
+  const pairs = [...given.filter((p) => !p.includes(' ')), ...given.filter((p) => p.includes(' '))];
   const out = (await git(['diff-tree', '--stdin', '--always', '-r', '--format=%x01', ...DIFF_ARGS], { cwd, input: `${pairs.join('\n')}\n` })).stdout;
   // One block per input line, each starting with \x01 (a diff line never does).
   const blocks = out.split(/(?:^|[\n\0])\x01/).slice(1);

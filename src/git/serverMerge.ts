@@ -231,8 +231,7 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
   }
   for (const c of pairing.unpairedNew) ctx.log(`${short(c)}: no original commit with the same patch id; no note written`);
   const carried = made.filter((n) => notes.has(pairing.pairs.get(n) ?? ''));
-  // Every new commit's own diff and every pair's diff (old → new), from one git process. The own diffs go first:
-  // `diff-tree --stdin` keeps the parents a `commit parent` line gave a commit for later lines naming it alone.
+  // Every new commit's own diff and every pair's diff (old → new), from one git process.
   const [diffs, existing] = await Promise.all([diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]), readNotes(repo, carried)]);
   const planned = new Map<string, string>();
   for (const n of carried) {
@@ -273,12 +272,16 @@ function pairFiles(note: ReadonlyMap<string, readonly LineRun[]>, pairDiff: read
  */
 async function squashProvenance(repo: Repo, base: string, head: string, merge: string, mergeParent: string | undefined, prCommits: readonly string[], hasMerges: boolean, ctx: CarryContext): Promise<CommitFileProvenance[]> {
   if (hasMerges) return squashByBlame(repo, base, head, merge, prCommits, ctx);
-  const parent = mergeParent ?? emptyTree(repo);
+  if (mergeParent === undefined) {
+    ctx.log(`${short(merge)} has no parent: it is not a squash onto a branch, nothing carried`);
+    return [];
+  }
+  const parent = mergeParent;
   const carrier = new LineCarrier();
   let noted = 0;
-  const [changes, headDiffs] = await Promise.all([
-    commitChanges(repo, parent, merge),
-    diffPairs(repo.root, [`${merge} ${head}`]),
+  // The squash commit's own diff (the lines it adds) and head→squash, from one process.
+  const [diffs] = await Promise.all([
+    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`]),
     logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => {
       const note = noteRuns(c.sha, c.noteText, ctx);
       if (note) noted++;
@@ -289,15 +292,16 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
     ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
     return [];
   }
-  const toSquash = new Map((headDiffs.get(`${merge} ${head}`) ?? []).map((d) => [d.path, d]));
+  const toSquash = new Map((diffs.get(`${merge} ${head}`) ?? []).map((d) => [d.path, d]));
   const out: CommitFileProvenance[] = [];
-  for (const c of changes) {
-    if (c.binary || ctx.config.isIgnored(c.path) || c.addedCount === 0) continue;
+  for (const c of diffs.get(`${merge} ${parent}`) ?? []) {
+    const added = addedRanges(c.hunks);
+    if (!c.text || ctx.config.isIgnored(c.path) || added.length === 0) continue;
     const d = toSquash.get(c.path);
     // A path the head→squash diff does not name is the head's version as it is.
     const atHead = d ? (d.text ? carrier.before(d) : []) : carrier.runs(c.path, c.newBlob);
     const runs = d ? carryThrough(atHead, d.hunks) : atHead;
-    out.push({ path: c.path, addedLines: c.addedCount, runs: joinRuns(clipRuns(runs, c.added)) });
+    out.push({ path: c.path, addedLines: added.reduce((n, [s, e]) => n + e - s, 0), runs: joinRuns(clipRuns(runs, added)) });
   }
   return out;
 }
