@@ -197,8 +197,12 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
   let method = input.method;
   let chain: string[] | undefined;
   let pairing: Pairing | undefined;
+  let notesRead: Promise<Map<string, string>> | undefined;
   if (method !== 'squash') {
     chain = await rebasedChain(repo, merge, olds.length, base, head);
+    // The notes of both sides are read while the patch ids are worked out.
+    notesRead = readNotes(repo, [...olds, ...chain]);
+    notesRead.catch(() => undefined);
     pairing = await pairByPatchId(repo, olds, chain);
     if (!method) {
       // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
@@ -216,13 +220,14 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     const wrote = await writeOrJoin(repo, merge, files, ctx, undefined, existing);
     return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
   }
-  return carryPairs(repo, pairing!, chain!, ctx, 'rebase');
+  return carryPairs(repo, pairing!, chain!, ctx, 'rebase', notesRead);
 }
 
 /** Carries each old commit's note onto its new twin; unpaired commits are reported, never guessed at. */
-export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly string[], ctx: CarryContext, method: 'rebase'): Promise<CarryOutcome> {
+export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly string[], ctx: CarryContext, method: 'rebase', notesRead?: Promise<Map<string, string>>): Promise<CarryOutcome> {
   const written: string[] = [];
-  const notes = await readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values()]);
+  // The notes of the old commits and of the new ones (a note already there is joined, never overwritten).
+  const notes = await (notesRead ?? readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values(), ...made]));
   let uncarried = 0;
   for (const c of pairing.unpairedOld) {
     if (!notes.has(c)) continue;
@@ -232,14 +237,14 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
   for (const c of pairing.unpairedNew) ctx.log(`${short(c)}: no original commit with the same patch id; no note written`);
   const carried = made.filter((n) => notes.has(pairing.pairs.get(n) ?? ''));
   // Every new commit's own diff and every pair's diff (old → new), from one git process.
-  const [diffs, existing] = await Promise.all([diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]), readNotes(repo, carried)]);
+  const diffs = await diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]);
   const planned = new Map<string, string>();
   for (const n of carried) {
     const o = pairing.pairs.get(n)!;
     const note = noteRuns(o, notes.get(o)!, ctx);
     if (!note) continue;
     const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
-    const text = planNote(n, files, existing.get(n), ctx, o);
+    const text = planNote(n, files, notes.get(n), ctx, o);
     if (text !== undefined) planned.set(n, text);
   }
   // All notes in one notes commit: one process instead of one per commit.
@@ -472,5 +477,7 @@ export async function carryRewrite(repo: Repo, input: { base: string; before: st
   // The rebased commits sit at the tip; a stale base in the event must not pull the target branch's own commits in.
   const news = await rebasedChain(repo, after, olds.length, base, before);
   ctx.log(`${short(before)} -> ${short(after)}: the branch was rewritten; pairing ${olds.length} old with ${news.length} new commit${news.length === 1 ? '' : 's'} by patch id`);
-  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase');
+  const notesRead = readNotes(repo, [...olds, ...news]);
+  notesRead.catch(() => undefined);
+  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase', notesRead);
 }
