@@ -198,11 +198,17 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
   let chain: string[] | undefined;
   let pairing: Pairing | undefined;
   let notesRead: Promise<Map<string, string>> | undefined;
+  let diffsRead: Promise<Map<string, FileDiff[]>> | undefined;
   if (method !== 'squash') {
     chain = await rebasedChain(repo, merge, olds.length, base, head);
-    // The notes of both sides are read while the patch ids are worked out.
+    // While the patch ids are worked out: the notes of both sides, and the diffs of the pairs a rebase usually makes
+    // (the n-th new commit with the n-th old one), of which carrying uses those the patch ids confirm.
     notesRead = readNotes(repo, [...olds, ...chain]);
     notesRead.catch(() => undefined);
+    if (chain.length === olds.length) {
+      diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)]);
+      diffsRead.catch(() => undefined);
+    }
     pairing = await pairByPatchId(repo, olds, chain);
     if (!method) {
       // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
@@ -220,14 +226,21 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     const wrote = await writeOrJoin(repo, merge, files, ctx, undefined, existing);
     return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
   }
-  return carryPairs(repo, pairing!, chain!, ctx, 'rebase', notesRead);
+  return carryPairs(repo, pairing!, chain!, ctx, 'rebase', { notes: notesRead, diffs: diffsRead });
 }
 
 /** Carries each old commit's note onto its new twin; unpaired commits are reported, never guessed at. */
-export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly string[], ctx: CarryContext, method: 'rebase', notesRead?: Promise<Map<string, string>>): Promise<CarryOutcome> {
+export async function carryPairs(
+  repo: Repo,
+  pairing: Pairing,
+  made: readonly string[],
+  ctx: CarryContext,
+  method: 'rebase',
+  early: { notes?: Promise<Map<string, string>>; diffs?: Promise<Map<string, FileDiff[]>> } = {},
+): Promise<CarryOutcome> {
   const written: string[] = [];
   // The notes of the old commits and of the new ones (a note already there is joined, never overwritten).
-  const notes = await (notesRead ?? readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values(), ...made]));
+  const notes = await (early.notes ?? readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values(), ...made]));
   let uncarried = 0;
   for (const c of pairing.unpairedOld) {
     if (!notes.has(c)) continue;
@@ -236,8 +249,10 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
   }
   for (const c of pairing.unpairedNew) ctx.log(`${short(c)}: no original commit with the same patch id; no note written`);
   const carried = made.filter((n) => notes.has(pairing.pairs.get(n) ?? ''));
-  // Every new commit's own diff and every pair's diff (old → new), from one git process.
-  const diffs = await diffPairs(repo.root, [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)]);
+  // Every new commit's own diff and every pair's diff (old → new): those not read already, from one git process.
+  const diffs = new Map(await (early.diffs ?? new Map<string, FileDiff[]>()));
+  const missing = [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)].filter((k) => !diffs.has(k));
+  for (const [k, d] of await diffPairs(repo.root, missing)) diffs.set(k, d);
   const planned = new Map<string, string>();
   for (const n of carried) {
     const o = pairing.pairs.get(n)!;
@@ -479,5 +494,5 @@ export async function carryRewrite(repo: Repo, input: { base: string; before: st
   ctx.log(`${short(before)} -> ${short(after)}: the branch was rewritten; pairing ${olds.length} old with ${news.length} new commit${news.length === 1 ? '' : 's'} by patch id`);
   const notesRead = readNotes(repo, [...olds, ...news]);
   notesRead.catch(() => undefined);
-  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase', notesRead);
+  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase', { notes: notesRead });
 }
