@@ -206,20 +206,19 @@ function streamLog(cwd: string, revs: readonly string[], onCommit: (chunk: strin
   });
 }
 
-/** One commit of `logDiffs`: its parents, its note's text ('' without one) and, for a non-merge, its diff against its parent. */
+/** One commit of `logDiffs`: its parents and, for a non-merge, its diff against its parent. */
 export interface LoggedCommit {
   readonly sha: string;
   readonly parents: readonly string[];
-  readonly noteText: string;
   readonly diff?: FileDiff[];
 }
 
-/** The commits of `revs` oldest first, each with its note and its `-U0` diff, from one streamed `git log`. */
+/** The commits of `revs` oldest first, each with its `-U0` diff, from one streamed `git log`. */
 export function logDiffs(cwd: string, revs: readonly string[], onCommit: (c: LoggedCommit) => void): Promise<void> {
   return streamLog(cwd, revs, (chunk) => {
     const { fields, rest } = headerOf(chunk);
     const parents = (fields[1] ?? '').split(' ').filter((p) => p !== '');
-    onCommit({ sha: fields[0] ?? '', parents, noteText: fields[7] ?? '', ...(parents.length <= 1 && { diff: parseDiff(rest) }) });
+    onCommit({ sha: fields[0] ?? '', parents, ...(parents.length <= 1 && { diff: parseDiff(rest) }) });
   });
 }
 

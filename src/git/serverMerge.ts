@@ -12,7 +12,7 @@ import { commitChanges, isBinary, readBlobs } from './diff';
 import { readNote, readNotes, writeNote, writeNotes } from './notes';
 import { parentOf, restrict, treeBlobs } from './provenance';
 import { addedRanges, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
-import { diffPairs, logDiffs } from './history';
+import { diffPairs, logDiffs, type LoggedCommit } from './history';
 import { emptyTree, type Repo } from './repo';
 import { git, gitLines, GitError } from './run';
 import { runsOf } from './workingState';
@@ -297,17 +297,22 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
     return [];
   }
   const parent = mergeParent;
+  const logged: LoggedCommit[] = [];
+  // The squash commit's own diff (the lines it adds) and head→squash from one process, the PR's diffs from another,
+  // and the notes as every reader reads them, all at once.
+  const [diffs, noteTexts] = await Promise.all([
+    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`]),
+    readNotes(repo, prCommits),
+    logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => logged.push(c)),
+  ]);
   const carrier = new LineCarrier();
   let noted = 0;
-  // The squash commit's own diff (the lines it adds) and head→squash, from one process.
-  const [diffs] = await Promise.all([
-    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`]),
-    logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => {
-      const note = noteRuns(c.sha, c.noteText, ctx);
-      if (note) noted++;
-      carrier.commit(c.diff ?? [], note);
-    }),
-  ]);
+  for (const c of logged) {
+    const text = noteTexts.get(c.sha);
+    const note = text === undefined ? undefined : noteRuns(c.sha, text, ctx);
+    if (note) noted++;
+    carrier.commit(c.diff ?? [], note);
+  }
   if (noted === 0) {
     ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
     return [];
