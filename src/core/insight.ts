@@ -11,26 +11,9 @@ import type { CompiledConfig } from './config';
 import type { CommitFileProvenance, LineRun, Trailer } from './model';
 import { isSignedOff, REVIEW_TRAILER } from './policy';
 import { UNJUDGED_TOKEN } from './trailers';
+import { mapRuns, type FileDiff } from './lineCarry';
 
-/** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
-export interface Hunk {
-  readonly oldStart: number;
-  readonly oldCount: number;
-  readonly newStart: number;
-  readonly newCount: number;
-}
-
-export interface FileDiff {
-  /** Path in the commit (the new path of a rename). */
-  readonly path: string;
-  readonly oldBlob: string;
-  readonly newBlob: string;
-  /** A, M, R, C or T (deletions are left out: they leave no version behind). */
-  readonly status: string;
-  /** False for binary files, symbolic links and submodules: they have no lines. */
-  readonly text: boolean;
-  readonly hunks: readonly Hunk[];
-}
+export type { FileDiff, Hunk } from './lineCarry';
 
 export interface HistoryCommit {
   readonly sha: string;
@@ -256,34 +239,6 @@ export function isoWeek(seconds: number): string {
 export function pathPrefix(path: string, depth: number): string {
   const parts = path.split('/');
   return parts.length > depth ? `${parts.slice(0, depth).join('/')}/` : path;
-}
-
-/**
- * Runs of the old version moved through a diff: lines a hunk removes go, the rest shift by the lines inserted or
- * removed before them. Hunks are in order and do not overlap (as git prints them).
- */
-export function mapRuns(runs: readonly ORun[], hunks: readonly Hunk[]): ORun[] {
-  const out: ORun[] = [];
-  let h = 0;
-  let delta = 0;
-  for (const r of runs) {
-    let s = r.start;
-    while (s < r.end) {
-      while (h < hunks.length && hunks[h]!.oldStart + hunks[h]!.oldCount <= s) {
-        delta += hunks[h]!.newCount - hunks[h]!.oldCount;
-        h++;
-      }
-      const next = hunks[h];
-      if (next && next.oldStart <= s) {
-        s = next.oldStart + next.oldCount;
-        continue;
-      }
-      const end = Math.min(r.end, next ? next.oldStart : r.end);
-      out.push({ start: s + delta, end: end + delta, kind: r.kind, a: r.a, c: r.c });
-      s = end;
-    }
-  }
-  return out;
 }
 
 /** Adjacent runs with the same origin become one. Input sorted by start. */

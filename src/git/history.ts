@@ -210,6 +210,22 @@ function streamLog(cwd: string, revs: readonly string[], onCommit: (chunk: strin
   });
 }
 
+/** One commit of `logDiffs`: its parents and, for a non-merge, its diff against its parent. */
+export interface LoggedCommit {
+  readonly sha: string;
+  readonly parents: readonly string[];
+  readonly diff?: FileDiff[];
+}
+
+/** The commits of `revs` oldest first, each with its `-U0` diff, from one streamed `git log`. */
+export function logDiffs(cwd: string, revs: readonly string[], onCommit: (c: LoggedCommit) => void): Promise<void> {
+  return streamLog(cwd, revs, (chunk) => {
+    const { fields, rest } = headerOf(chunk);
+    const parents = (fields[1] ?? '').split(' ').filter((p) => p !== '');
+    onCommit({ sha: fields[0] ?? '', parents, ...(parents.length <= 1 && { diff: parseDiff(rest) }) });
+  });
+}
+
 /** Where the next commit header starts: \x01 after a line end or after the NUL that ends a -z field. */
 function nextHeader(s: string, from: number): number {
   let i = s.indexOf('\x01', from);
@@ -219,13 +235,23 @@ function nextHeader(s: string, from: number): number {
 
 /** Each merge's diff against each of its parents, keyed `merge parent`, from one `git diff-tree --stdin`. */
 async function readMergeDiffs(cwd: string, revs: readonly string[]): Promise<Map<string, FileDiff[]>> {
-  const map = new Map<string, FileDiff[]>();
   const merges = (await git(['rev-list', '--merges', '--parents', ...revs, '--'], { cwd })).stdout.split('\n').filter((l) => l !== '');
-  if (merges.length === 0) return map;
   const pairs = merges.flatMap((l) => {
     const [m, ...ps] = l.split(' ');
     return ps.map((p) => `${m} ${p}`);
   });
+  return diffPairs(cwd, pairs);
+}
+
+/**
+ * The diffs of `to from` pairs of commits (what changed from `from` to `to`) and of single commits against their first
+ * parent, keyed as given, from one `git diff-tree --stdin`.
+ */
+export async function diffPairs(cwd: string, given: readonly string[]): Promise<Map<string, FileDiff[]>> {
+  const map = new Map<string, FileDiff[]>();
+  if (given.length === 0) return map;
+  // Single commits first: diff-tree keeps the parent a `to from` line gave a commit for later lines naming it alone.
+  const pairs = [...given.filter((p) => !p.includes(' ')), ...given.filter((p) => p.includes(' '))];
   const out = (await git(['diff-tree', '--stdin', '--always', '-r', '--format=%x01', ...DIFF_ARGS], { cwd, input: `${pairs.join('\n')}\n` })).stdout;
   // One block per input line, each starting with \x01 (a diff line never does).
   const blocks = out.split(/(?:^|[\n\0])\x01/).slice(1);
@@ -252,6 +278,7 @@ interface Raw {
   readonly newBlob: string;
   readonly status: string;
   readonly path: string;
+  readonly oldPath?: string;
 }
 
 /** Parses `--raw -z -p -U0` output (after the commit header) into the changed files with their hunks. */
@@ -271,8 +298,8 @@ export function parseDiff(text: string): FileDiff[] {
     const meta = field().slice(1).split(' ');
     const [, newMode = '', oldBlob = '', newBlob = '', score = ''] = meta;
     const status = score.charAt(0);
-    if (status === 'R' || status === 'C') field();
-    raws.push({ newMode, oldBlob, newBlob, status, path: field() });
+    const oldPath = status === 'R' || status === 'C' ? field() : undefined;
+    raws.push({ newMode, oldBlob, newBlob, status, path: field(), ...(oldPath !== undefined && { oldPath }) });
   }
   while (text[pos] === '\0' || text[pos] === '\n') pos++;
   const blocks = hunkBlocks(text, pos);
@@ -285,7 +312,7 @@ export function parseDiff(text: string): FileDiff[] {
     const block = blocks[b++];
     if (r.status === 'D' || r.status === 'U') continue;
     const text = !block?.binary && (r.newMode === '100644' || r.newMode === '100755');
-    out.push({ path: r.path, oldBlob: r.oldBlob, newBlob: r.newBlob, status: r.status, text, hunks: text ? (block?.hunks ?? []) : [] });
+    out.push({ path: r.path, ...(r.oldPath !== undefined && { oldPath: r.oldPath }), oldBlob: r.oldBlob, newBlob: r.newBlob, status: r.status, text, hunks: text ? (block?.hunks ?? []) : [] });
   }
   return out;
 }

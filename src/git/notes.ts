@@ -104,3 +104,56 @@ export async function readNote(repo: Repo, commit: string): Promise<string | und
 export async function writeNote(repo: Repo, commit: string, text: string): Promise<void> {
   await git(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', commit], { cwd: repo.root, input: text });
 }
+
+/**
+ * The clone's own notes of `commits` as they stand at one value of its notes ref, and that value (undefined: no notes
+ * yet). Handing that value to `writeNotes` makes the write refuse when anything changed the ref after this read.
+ */
+export async function readOwnNotesAt(repo: Repo, commits: readonly string[]): Promise<{ tip: string | undefined; texts: Map<string, string> }> {
+  const texts = new Map<string, string>();
+  const r = await git(['rev-parse', '-q', '--verify', `${NOTES_REF}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  if (r.exitCode !== 0) return { tip: undefined, texts };
+  const tip = r.stdout.trim();
+  if (commits.length === 0) return { tip, texts };
+  const wanted = new Set(commits);
+  const blobOf = new Map<string, string>();
+  // A note's path is its commit's id, split into fan-out folders on a ref holding many notes.
+  for (const entry of (await git(['ls-tree', '-r', '-z', tip], { cwd: repo.root })).stdout.split('\0')) {
+    const tab = entry.indexOf('\t');
+    const [, type, blob] = entry.slice(0, tab).split(' ');
+    const commit = entry.slice(tab + 1).replace(/\//g, '');
+    if (type === 'blob' && blob && wanted.has(commit)) blobOf.set(commit, blob);
+  }
+  const blobs = await readBlobs(repo, [...blobOf.values()]);
+  for (const [commit, blob] of blobOf) {
+    const b = blobs.get(blob);
+    if (b) texts.set(commit, b.toString('utf8'));
+  }
+  return { tip, texts };
+}
+
+/**
+ * Adds or replaces the notes of many commits in one notes commit (one `git fast-import`, where `git notes add` would
+ * make a commit and start a process per note). The ref moves only from the tip it had when read (`at`: the tip
+ * `readOwnNotesAt` saw; otherwise read here), never forced: if anything changed it since, nothing is written and
+ * the error says so.
+ */
+export async function writeNotes(repo: Repo, notes: ReadonlyMap<string, string>, at?: { readonly tip: string | undefined }): Promise<void> {
+  if (notes.size === 0) return;
+  if (notes.size === 1 && !at) {
+    const [[commit, text]] = [...notes] as [[string, string]];
+    return writeNote(repo, commit, text);
+  }
+  const [tip, ident] = await Promise.all([
+    at ? at.tip : git(['rev-parse', '-q', '--verify', `${NOTES_REF}^{commit}`], { cwd: repo.root, okCodes: [1, 128] }).then((r) => (r.exitCode === 0 ? r.stdout.trim() : undefined)),
+    git(['var', 'GIT_COMMITTER_IDENT'], { cwd: repo.root }),
+  ]);
+  const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
+  const parts = [`commit ${NOTES_REF}\ncommitter ${ident.stdout.trim()}\n${data(`Notes added for ${notes.size} commit${notes.size === 1 ? '' : 's'}`)}`];
+  if (tip !== undefined) parts.push(`from ${tip}\n`);
+  // As `git notes add` stores a message: ended by exactly one line break.
+  for (const [commit, text] of notes) parts.push(`N inline ${commit}\n${data(`${text.replace(/\s+$/, '')}\n`)}`);
+  // fast-import exits 1 when it would not move the ref: someone else moved it from the tip the notes were joined at.
+  const r = await git(['fast-import', '--quiet', '--done'], { cwd: repo.root, input: `${parts.join('')}done\n`, okCodes: [1] });
+  if (r.exitCode !== 0) throw new Error(`${NOTES_REF} changed while notes were being written to it; nothing was written (run again to join with what is there now)`);
+}

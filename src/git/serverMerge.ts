@@ -9,8 +9,10 @@ import { reanchor, splitLines } from '../core/reanchor';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { linesOf, PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
-import { readNote, readNotes, writeNote } from './notes';
-import { carriedProvenance, parentOf, restrict, treeBlobs } from './provenance';
+import { readNote, readNotes, readOwnNotesAt, writeNote, writeNotes } from './notes';
+import { parentOf, restrict, treeBlobs } from './provenance';
+import { addedRanges, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
+import { diffPairs, logDiffs, type LoggedCommit } from './history';
 import { emptyTree, type Repo } from './repo';
 import { git, gitLines, GitError } from './run';
 import { runsOf } from './workingState';
@@ -134,24 +136,42 @@ export async function pairByPatchId(repo: Repo, olds: readonly string[], news: r
  * commit or at a commit the pull request or its base already had.
  */
 async function rebasedChain(repo: Repo, merge: string, count: number, base: string, head: string): Promise<string[]> {
+  if (count === 0) return [];
+  // The first-parent walk shows no commit base or head can reach; one with two parents ends the chain.
+  const out = (await git(['rev-list', '--first-parent', '--parents', '-n', String(count), merge, `^${base}`, `^${head}`, '--'], { cwd: repo.root })).stdout;
   const chain: string[] = [];
-  let c: string | undefined = merge;
-  while (c && chain.length < count) {
-    const parents = await parentsOf(repo, c);
-    if (parents.length > 1 || (await isAncestor(repo, c, base)) || (await isAncestor(repo, c, head))) break;
+  for (const line of out.split('\n')) {
+    const [c, ...parents] = line.split(' ');
+    if (!c || parents.length > 1) break;
     chain.unshift(c);
-    c = parents[0];
   }
   return chain;
 }
 
+/** Resolves the named commits at once; the first missing one, in the order given, is the error. */
+async function resolveAll(repo: Repo, named: readonly (readonly [role: string, rev: string])[]): Promise<string[]> {
+  const settled = await Promise.allSettled(named.map(([role, rev]) => resolveCommit(repo, role, rev)));
+  return settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
+
+/** The commits of `head` not reachable from `exclude`, oldest first, and which of them are not merges. */
+async function prRange(repo: Repo, head: string, exclude: readonly string[]): Promise<{ all: string[]; noMerges: string[] }> {
+  const out = (await git(['rev-list', '--reverse', '--parents', head, ...exclude.map((e) => `^${e}`), '--'], { cwd: repo.root })).stdout;
+  const rows = out.split('\n').filter((l) => l !== '').map((l) => l.split(' '));
+  return { all: rows.map((r) => r[0]!), noMerges: rows.filter((r) => r.length <= 2).map((r) => r[0]!) };
+}
+
 /** Writes the notes a server merge needs and says in the log what it did and what it could not do. */
 export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx: CarryContext): Promise<CarryOutcome> {
-  const base = await resolveCommit(repo, 'base', input.base);
-  const head = await resolveCommit(repo, 'head', input.head);
-  const merge = await resolveCommit(repo, 'merge', input.merge);
-  const parents = await parentsOf(repo, merge);
-  if (await isAncestor(repo, head, merge)) {
+  const [base, head, merge] = await resolveAll(repo, [['base', input.base], ['head', input.head], ['merge', input.merge]]) as [string, string, string];
+  // Independent look-ups at once; the range is not needed when head turns out to be merged.
+  const range = prRange(repo, head, [base, merge]);
+  range.catch(() => undefined);
+  const [parents, merged] = await Promise.all([parentsOf(repo, merge), isAncestor(repo, head, merge)]);
+  if (merged) {
     // The PR's own commits are on the target branch: their notes already apply.
     const kind = parents.length > 1 ? 'merge' : 'fast-forward';
     if (input.method === 'squash' || input.method === 'rebase') {
@@ -169,8 +189,7 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     ctx.log(`${short(merge)} is a merge commit whose history does not hold ${short(head)} (head): the mapping is not certain, nothing carried`);
     return { method: 'merge', written: [], made: [], uncarried: 1 };
   }
-  const prCommits = await revList(repo, head, [base, merge]);
-  const olds = await revList(repo, head, [base, merge], { noMerges: true });
+  const { all: prCommits, noMerges: olds } = await range;
   if (prCommits.length === 0) {
     ctx.log(`${short(base)}..${short(head)} holds no commits: nothing to carry`);
     return { method: input.method ?? 'squash', written: [], made: [merge], uncarried: 0 };
@@ -178,8 +197,18 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
   let method = input.method;
   let chain: string[] | undefined;
   let pairing: Pairing | undefined;
+  let notesRead: Promise<Map<string, string>> | undefined;
+  let diffsRead: Promise<Map<string, FileDiff[]>> | undefined;
   if (method !== 'squash') {
     chain = await rebasedChain(repo, merge, olds.length, base, head);
+    // While the patch ids are worked out: the PR's notes, and the diffs of the pairs a rebase usually makes (the n-th
+    // new commit with the n-th old one), of which carrying uses those the patch ids confirm.
+    notesRead = readNotes(repo, olds);
+    notesRead.catch(() => undefined);
+    if (chain.length === olds.length) {
+      diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)]);
+      diffsRead.catch(() => undefined);
+    }
     pairing = await pairByPatchId(repo, olds, chain);
     if (!method) {
       // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
@@ -191,17 +220,30 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     }
   }
   if (method === 'squash') {
-    const files = await squashProvenance(repo, base, head, merge, prCommits, ctx);
-    const wrote = await writeOrJoin(repo, merge, files, ctx);
+    const existing = readNote(repo, merge);
+    existing.catch(() => undefined);
+    const files = await squashProvenance(repo, base, head, merge, parents[0], prCommits, prCommits.length !== olds.length, ctx);
+    const wrote = await writeOrJoin(repo, merge, files, ctx, undefined, existing);
     return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
   }
-  return carryPairs(repo, pairing!, chain!, ctx, 'rebase');
+  return carryPairs(repo, pairing!, chain!, ctx, 'rebase', { notes: notesRead, diffs: diffsRead });
 }
 
 /** Carries each old commit's note onto its new twin; unpaired commits are reported, never guessed at. */
-export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly string[], ctx: CarryContext, method: 'rebase'): Promise<CarryOutcome> {
+export async function carryPairs(
+  repo: Repo,
+  pairing: Pairing,
+  made: readonly string[],
+  ctx: CarryContext,
+  method: 'rebase',
+  early: { notes?: Promise<Map<string, string>>; diffs?: Promise<Map<string, FileDiff[]>> } = {},
+): Promise<CarryOutcome> {
   const written: string[] = [];
-  const notes = await readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values()]);
+  // A note already on a new commit is joined, never overwritten: the clone's own, read at the tip the write starts from.
+  const own = readOwnNotesAt(repo, made);
+  own.catch(() => undefined);
+  // The old commits' notes as every reader reads them (fetched ones too).
+  const notes = await (early.notes ?? readNotes(repo, [...pairing.unpairedOld, ...pairing.pairs.values()]));
   let uncarried = 0;
   for (const c of pairing.unpairedOld) {
     if (!notes.has(c)) continue;
@@ -209,22 +251,104 @@ export async function carryPairs(repo: Repo, pairing: Pairing, made: readonly st
     ctx.log(`${short(c)}: its note was not carried: no commit the server made has the same patch id (changed while rebasing, or dropped)`);
   }
   for (const c of pairing.unpairedNew) ctx.log(`${short(c)}: no original commit with the same patch id; no note written`);
-  for (const n of made) {
-    const o = pairing.pairs.get(n);
-    if (!o) continue;
-    if (!notes.has(o)) continue;
-    const files = await carriedProvenance(repo, n, [o], { config: ctx.config, report: ctx.log });
-    if (await writeOrJoin(repo, n, files, ctx, o)) written.push(n);
+  const carried = made.filter((n) => notes.has(pairing.pairs.get(n) ?? ''));
+  // Every new commit's own diff and every pair's diff (old → new): those not read already, from one git process.
+  const diffs = new Map(await (early.diffs ?? new Map<string, FileDiff[]>()));
+  const missing = [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)].filter((k) => !diffs.has(k));
+  for (const [k, d] of await diffPairs(repo.root, missing)) diffs.set(k, d);
+  const planned = new Map<string, string>();
+  const existing = await own;
+  for (const n of carried) {
+    const o = pairing.pairs.get(n)!;
+    const note = noteRuns(o, notes.get(o)!, ctx);
+    if (!note) continue;
+    const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
+    const text = planNote(n, files, existing.texts.get(n), ctx, o);
+    if (text !== undefined) planned.set(n, text);
   }
+  // All notes in one notes commit: one process instead of one per commit.
+  await writeNotes(repo, planned, existing);
+  written.push(...planned.keys());
   return { method, written, made, uncarried };
 }
 
+/** A new commit's AI lines: its original's note carried through the pair's diff onto the lines the new commit adds. */
+function pairFiles(note: ReadonlyMap<string, readonly LineRun[]>, pairDiff: readonly FileDiff[], own: readonly FileDiff[], config: CompiledConfig): CommitFileProvenance[] {
+  const moved = new Map(pairDiff.map((d) => [d.path, d]));
+  const out: CommitFileProvenance[] = [];
+  for (const c of own) {
+    if (!c.text || config.isIgnored(c.path)) continue;
+    const added = addedRanges(c.hunks);
+    const addedLines = added.reduce((n, [s, e]) => n + e - s, 0);
+    const d = moved.get(c.path);
+    // A path the pair's diff does not name is as the original commit left it.
+    const runs = !d ? (note.get(c.path) ?? []) : d.status === 'A' || !d.text ? [] : carryThrough(note.get(d.oldPath ?? d.path) ?? [], d.hunks);
+    out.push({ path: c.path, addedLines, runs: joinRuns(clipRuns(runs, added)) });
+  }
+  return out;
+}
+
 /**
- * The squash commit's AI lines: each PR file as `git blame base..head` shows it at the head, every line from the note
- * of the PR commit that last changed it (so a line a person changed later is that person's), carried through the
- * head→squash diff and kept on the lines the squash commit adds.
+ * The squash commit's AI lines: each PR file at the head with every line from the note of the PR commit that last
+ * changed it (so a line a person changed later is that person's), carried through the head→squash diff and kept on
+ * the lines the squash commit adds. One pass over the PR's own diffs, oldest first; a PR holding merge commits goes
+ * through `git blame` instead, which follows each line into the merged branches.
  */
-async function squashProvenance(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], ctx: CarryContext): Promise<CommitFileProvenance[]> {
+async function squashProvenance(repo: Repo, base: string, head: string, merge: string, mergeParent: string | undefined, prCommits: readonly string[], hasMerges: boolean, ctx: CarryContext): Promise<CommitFileProvenance[]> {
+  if (hasMerges) return squashByBlame(repo, base, head, merge, prCommits, ctx);
+  if (mergeParent === undefined) {
+    ctx.log(`${short(merge)} has no parent: it is not a squash onto a branch, nothing carried`);
+    return [];
+  }
+  const parent = mergeParent;
+  const logged: LoggedCommit[] = [];
+  // The squash commit's own diff (the lines it adds) and head→squash from one process, the PR's diffs from another,
+  // and the notes as every reader reads them, all at once.
+  const [diffs, noteTexts] = await Promise.all([
+    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`]),
+    readNotes(repo, prCommits),
+    logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => logged.push(c)),
+  ]);
+  const carrier = new LineCarrier();
+  let noted = 0;
+  for (const c of logged) {
+    const text = noteTexts.get(c.sha);
+    const note = text === undefined ? undefined : noteRuns(c.sha, text, ctx);
+    if (note) noted++;
+    carrier.commit(c.diff ?? [], note);
+  }
+  if (noted === 0) {
+    ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
+    return [];
+  }
+  const toSquash = new Map((diffs.get(`${merge} ${head}`) ?? []).map((d) => [d.path, d]));
+  const out: CommitFileProvenance[] = [];
+  for (const c of diffs.get(`${merge} ${parent}`) ?? []) {
+    const added = addedRanges(c.hunks);
+    if (!c.text || ctx.config.isIgnored(c.path) || added.length === 0) continue;
+    const d = toSquash.get(c.path);
+    // A path the head→squash diff does not name is the head's version as it is.
+    const atHead = d ? (d.text ? carrier.before(d) : []) : carrier.runs(c.path, c.newBlob);
+    const runs = d ? carryThrough(atHead, d.hunks) : atHead;
+    out.push({ path: c.path, addedLines: added.reduce((n, [s, e]) => n + e - s, 0), runs: joinRuns(clipRuns(runs, added)) });
+  }
+  return out;
+}
+
+/** A commit's note as runs per path; undefined without one, or (said in the log) when it cannot be read. */
+function noteRuns(commit: string, text: string, ctx: CarryContext): Map<string, readonly LineRun[]> | undefined {
+  if (text.trim() === '') return undefined;
+  const parsed = parseTraceRecord(text);
+  if (!parsed.ok) {
+    ctx.log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
+    return undefined;
+  }
+  // Carrying needs each file's runs in line order; a record lists them by contributor.
+  return new Map(parsed.files.map((f) => [f.path, [...f.runs].sort((a, b) => a.start - b.start)]));
+}
+
+/** The squash commit's AI lines as `git blame base..head` shows each PR file at the head (see squashProvenance). */
+async function squashByBlame(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], ctx: CarryContext): Promise<CommitFileProvenance[]> {
   const noteTexts = await readNotes(repo, prCommits);
   const notes = new Map<string, Map<string, readonly LineRun[]>>();
   for (const [commit, text] of noteTexts) {
@@ -309,35 +433,40 @@ async function provenanceAtHead(repo: Repo, base: string, head: string, path: st
 
 /**
  * Writes `files` as the note of `target`. A note already there is never overwritten: what it lacks is joined to it,
- * and an unreadable one is left alone and reported.
+ * and an unreadable one is left alone and reported. `existingNote`: the target's note, when already being read.
  */
-export async function writeOrJoin(repo: Repo, target: string, files: readonly CommitFileProvenance[], ctx: CarryContext, from?: string): Promise<boolean> {
+export async function writeOrJoin(repo: Repo, target: string, files: readonly CommitFileProvenance[], ctx: CarryContext, from?: string, existingNote?: Promise<string | undefined>): Promise<boolean> {
+  const text = planNote(target, files, await (existingNote ?? readNote(repo, target)), ctx, from);
+  if (text !== undefined) await writeNote(repo, target, text);
+  return text !== undefined;
+}
+
+/** The note `target` should get (see writeOrJoin), said in the log; undefined when nothing is to be written. */
+function planNote(target: string, files: readonly CommitFileProvenance[], existing: string | undefined, ctx: CarryContext, from?: string): string | undefined {
   const what = from ? `from ${short(from)}` : '';
   const count = files.reduce((n, f) => n + f.runs.reduce((m, r) => m + r.end - r.start, 0), 0);
   if (count === 0) {
     ctx.log(`${short(target)}: no AI lines to carry${what ? ` ${what}` : ''}`);
-    return false;
+    return undefined;
   }
   let text = serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: ctx.toolVersion }));
-  const existing = await readNote(repo, target);
   if (existing !== undefined) {
     const parsed = parseTraceRecord(existing);
     const joined = parsed.ok ? mergeNoteTexts(existing, text) : parsed;
     if (!joined.ok) {
       ctx.log(`${short(target)}: already has a note that cannot be read (${joined.error}); left as it is, nothing carried`);
-      return false;
+      return undefined;
     }
     if (parsed.ok && !addsLines(parsed.files, files)) {
       ctx.log(`${short(target)}: its note already holds these lines; left as it is`);
-      return false;
+      return undefined;
     }
     text = joined.text;
     ctx.log(`${short(target)}: joined ${count} AI line${count === 1 ? '' : 's'}${what ? ` ${what}` : ''} with the note already there`);
   } else {
     ctx.log(`${short(target)}: wrote a note with ${count} AI line${count === 1 ? '' : 's'}${what ? ` carried ${what}` : ''}`);
   }
-  await writeNote(repo, target, text);
-  return true;
+  return text;
 }
 
 export { GitError };
@@ -364,7 +493,7 @@ export async function findSquashByTree(repo: Repo, from: string, to: string, hea
 
 /** A pull request branch rewritten from `before` to `after` (Update branch → Rebase): each note carried to its pair. */
 export async function carryRewrite(repo: Repo, input: { base: string; before: string; after: string }, ctx: CarryContext): Promise<CarryOutcome | undefined> {
-  const [base, before, after] = [await resolveCommit(repo, 'base', input.base), await resolveCommit(repo, 'before', input.before), await resolveCommit(repo, 'after', input.after)];
+  const [base, before, after] = await resolveAll(repo, [['base', input.base], ['before', input.before], ['after', input.after]]) as [string, string, string];
   if (await isAncestor(repo, before, after)) {
     ctx.log(`${short(before)}..${short(after)}: commits were added, none rewritten; nothing to carry`);
     return undefined;
@@ -373,5 +502,7 @@ export async function carryRewrite(repo: Repo, input: { base: string; before: st
   // The rebased commits sit at the tip; a stale base in the event must not pull the target branch's own commits in.
   const news = await rebasedChain(repo, after, olds.length, base, before);
   ctx.log(`${short(before)} -> ${short(after)}: the branch was rewritten; pairing ${olds.length} old with ${news.length} new commit${news.length === 1 ? '' : 's'} by patch id`);
-  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase');
+  const notesRead = readNotes(repo, olds);
+  notesRead.catch(() => undefined);
+  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase', { notes: notesRead });
 }

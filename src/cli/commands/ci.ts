@@ -128,8 +128,7 @@ async function runLocal(args: readonly string[], io: CliIO): Promise<number> {
   }
   const repo = await discoverRepo(io.cwd);
   const log = logTo(io);
-  await ensureIdentity(repo, { name: 'ai-provenance', email: 'ai-provenance@localhost' });
-  const config = await loadTeamConfig(repo, log);
+  const [, config] = await Promise.all([ensureIdentity(repo, { name: 'ai-provenance', email: 'ai-provenance@localhost' }), loadTeamConfig(repo, log)]);
   const outcome = await carryServerMerge(repo, { base, head, merge, ...(method ? { method: method as MergeMethod } : {}) }, { config, toolVersion: toolVersion(), log });
   const remote = stringOpt(p, 'push');
   if (remote !== undefined && !(await pushNotes(repo, remote, outcome.written, log))) return 1;

@@ -23,6 +23,16 @@ env -u GIT_DIR -u GIT_INDEX_FILE -u GIT_WORK_TREE git -C '${dev}' push -q origin
   chmodSync(path.join(ci, '.git/hooks/reference-transaction'), 0o755);
 }
 
+/** GitHub squash-merges the developer's pushed feature branch; `ci local` carries and pushes; the developer pulls. */
+function squashAndCarry(s: ReturnType<typeof prScenario>): { squash: string; stdout: string } {
+  const head = git(s.dev, ['rev-parse', 'feature']).trim();
+  const squash = githubSquash(s);
+  const r = cli(ciClone(s), ['ci', 'local', '--base', s.base, '--head', head, '--merge', squash, '--method', 'squash', '--push', 'origin']);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  pullMain(s);
+  return { squash, stdout: r.stdout };
+}
+
 describe('ai-provenance ci local', function () {
   before(() => cliBundle());
   after(cleanupTemp);
@@ -47,6 +57,31 @@ describe('ai-provenance ci local', function () {
       assert.equal(a[14]!.kind, 'human', 'line 15, written by a person');
       assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change is not the PR's");
+    });
+
+    it('follows a file the pull request renamed after the agent wrote it', () => {
+      const s = prScenario();
+      git(s.dev, ['mv', 'src/b.ts', 'src/c.ts']);
+      write(s.dev, 'src/c.ts', 'test one\nperson two\ntest three\n');
+      // A person's commit with no hooks at all: no note on it, so the lines must come from the earlier commit's note.
+      git(s.dev, ['-c', 'core.hooksPath=/nonexistent', 'commit', '-qam', 'Rename the tests']);
+      git(s.dev, ['push', '-q', 'origin', 'feature']);
+      squashAndCarry(s);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/c.ts')), [1, 3], 'the agent lines under the new name; the line a person changed is theirs');
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+    });
+
+    it('carries the lines of a pull request that merged main in', () => {
+      const s = prScenario();
+      advanceMain(s);
+      git(s.dev, ['fetch', '-q', 'origin', 'main']);
+      git(s.dev, ['-c', 'core.hooksPath=/nonexistent', 'merge', '-q', '--no-edit', 'origin/main']);
+      git(s.dev, ['push', '-q', 'origin', 'feature']);
+      const { squash, stdout } = squashAndCarry(s);
+      assert.match(stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
+      assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+      assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change, merged into the pull request, is not the PR's");
     });
 
     it('joins with a note already on the squash commit instead of overwriting it, and writes nothing twice', () => {
@@ -102,6 +137,36 @@ describe('ai-provenance ci local', function () {
       assert.equal(a[11]!.kind, 'human');
       assert.equal(a[14]!.kind, 'human');
       assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+    });
+
+    it('joins with notes already on the rebased commits instead of overwriting them, in one notes commit', () => {
+      const s = prScenario();
+      advanceMain(s);
+      const tip = githubRebase(s);
+      const ci = ciClone(s);
+      const made = git(ci, ['rev-list', '--reverse', `${tip}~3..${tip}`]).trim().split('\n');
+      // Notes someone wrote by hand on two of the new commits: one line of src/c.ts each.
+      const own = (c: string): string => `{"version":"0.1.0","id":"x","timestamp":"2026-01-01T00:00:00Z","vcs":{"type":"git","revision":"${c}"},"files":[{"path":"src/c.ts","conversations":[{"contributor":{"type":"ai"},"ranges":[{"start_line":1,"end_line":1}]}]}]}`;
+      git(ci, ['notes', `--ref=${NOTES}`, 'add', '-m', own(made[0]!), made[0]!]);
+      git(ci, ['notes', `--ref=${NOTES}`, 'add', '-m', own(made[2]!), made[2]!]);
+      const before = git(ci, ['rev-parse', NOTES]).trim();
+      let r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip, '--method', 'rebase']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: joined 4 AI lines from ${s.commits[0]!.slice(0, 12)} with the note already there$`, 'm'));
+      assert.match(r.stdout, new RegExp(`^${made[2]!.slice(0, 12)}: joined 3 AI lines from ${s.commits[2]!.slice(0, 12)} with the note already there$`, 'm'));
+      assert.equal(git(ci, ['rev-parse', `${NOTES}^`]).trim(), before, 'both written in one notes commit on top of the notes there');
+      const noted = [made[0]!, made[2]!];
+      const notes = noted.map((c) => sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'show', c));
+      assert.match(notes[0]!, /"src\/c\.ts"/, 'the existing record of the first commit is kept');
+      assert.match(notes[0]!, /"src\/a\.ts"/, 'the carried lines of the first commit are added');
+      assert.match(notes[1]!, /"src\/c\.ts"/, 'the existing record of the third commit is kept');
+      assert.match(notes[1]!, /"src\/b\.ts"/, 'the carried lines of the third commit are added');
+      r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip, '--method', 'rebase']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`^${made[2]!.slice(0, 12)}: its note already holds these lines; left as it is$`, 'm'));
+      assert.deepEqual(noted.map((c) => sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'show', c)), notes, 'nothing written twice');
+      assert.deepEqual(linesOf(blame(ci, 'src/a.ts')), [11, 13, 14]);
+      assert.deepEqual(linesOf(blame(ci, 'src/b.ts')), [1, 2, 3]);
     });
 
     it('reports a commit whose patch changed while rebasing and writes nothing for it', () => {

@@ -1,0 +1,140 @@
+// Carrying line runs through `-U0` diffs: the one pass `stats` makes over a history and `ci` makes over a pull
+// request. A hunk removes the lines it replaces; lines outside hunks shift by what was inserted or removed before them;
+// a commit's added lines get only what its own note says, so a line a later commit changed is no longer the earlier
+// commit's.
+import type { LineRun } from './model';
+
+/** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
+export interface Hunk {
+  readonly oldStart: number;
+  readonly oldCount: number;
+  readonly newStart: number;
+  readonly newCount: number;
+}
+
+export interface FileDiff {
+  /** Path in the commit (the new path of a rename). */
+  readonly path: string;
+  /** The path before a rename or copy; absent otherwise. */
+  readonly oldPath?: string;
+  readonly oldBlob: string;
+  readonly newBlob: string;
+  /** A, M, R, C or T (deletions are left out: they leave no version behind). */
+  readonly status: string;
+  /** False for binary files, symbolic links and submodules: they have no lines. */
+  readonly text: boolean;
+  readonly hunks: readonly Hunk[];
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * Runs of the old version moved through a diff: lines a hunk removes go, the rest shift by the lines inserted or
+ * removed before them. Runs sorted by start (they may overlap); hunks in order and not overlapping (as git prints them).
+ */
+export function mapRuns<R extends Span>(runs: readonly R[], hunks: readonly Hunk[]): R[] {
+  const out: R[] = [];
+  // Where the hunks stand at the current run's start; runs may overlap (a joined note keeps both contributors).
+  let h0 = 0;
+  let delta0 = 0;
+  for (const r of runs) {
+    while (h0 < hunks.length && hunks[h0]!.oldStart + hunks[h0]!.oldCount <= r.start) {
+      delta0 += hunks[h0]!.newCount - hunks[h0]!.oldCount;
+      h0++;
+    }
+    let h = h0;
+    let delta = delta0;
+    let s = r.start;
+    while (s < r.end) {
+      while (h < hunks.length && hunks[h]!.oldStart + hunks[h]!.oldCount <= s) {
+        delta += hunks[h]!.newCount - hunks[h]!.oldCount;
+        h++;
+      }
+      const next = hunks[h];
+      if (next && next.oldStart <= s) {
+        s = next.oldStart + next.oldCount;
+        continue;
+      }
+      const end = Math.min(r.end, next ? next.oldStart : r.end);
+      out.push({ ...r, start: s + delta, end: end + delta });
+      s = end;
+    }
+  }
+  return out;
+}
+
+/** The lines a diff adds to the new version, as ranges. */
+export function addedRanges(hunks: readonly Hunk[]): [number, number][] {
+  return hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount]);
+}
+
+/** The parts of `runs` inside `ranges` (both sorted by start, neither overlapping itself). */
+export function clipRuns<R extends Span>(runs: readonly R[], ranges: readonly (readonly [number, number])[]): R[] {
+  const out: R[] = [];
+  let i = 0;
+  for (const r of runs) {
+    while (i < ranges.length && ranges[i]![1] <= r.start) i++;
+    for (let j = i; j < ranges.length && ranges[j]![0] < r.end; j++) {
+      const start = Math.max(r.start, ranges[j]![0]);
+      const end = Math.min(r.end, ranges[j]![1]);
+      if (end > start) out.push({ ...r, start, end });
+    }
+  }
+  return out;
+}
+
+/** A new version's runs: the old version's moved through the hunks, and on the lines the hunks add, `own` (the new commit's note) only. */
+export function carryThrough<R extends Span>(old: readonly R[], hunks: readonly Hunk[], own: readonly R[] = []): R[] {
+  const moved = mapRuns(old, hunks);
+  const mine = own.length > 0 ? clipRuns([...own].sort((a, b) => a.start - b.start), addedRanges(hunks)) : [];
+  return joinRuns(mine.length > 0 ? [...moved, ...mine].sort((a, b) => a.start - b.start) : moved);
+}
+
+/** Adjacent runs of the same kind and attribution (split by lines removed between them) become one. Input sorted by start. */
+export function joinRuns(runs: readonly LineRun[]): LineRun[];
+export function joinRuns<R extends Span>(runs: readonly R[]): R[];
+export function joinRuns<R extends Span>(runs: readonly R[]): R[] {
+  const out: R[] = [];
+  for (const r of runs) {
+    const last = out[out.length - 1];
+    if (last && last.end === r.start && sameOrigin(last, r)) out[out.length - 1] = { ...last, end: r.end };
+    else out.push(r);
+  }
+  return out;
+}
+
+function sameOrigin(a: Span, b: Span): boolean {
+  const x = a as Partial<LineRun>;
+  const y = b as Partial<LineRun>;
+  return x.kind === y.kind && (x.attribution === y.attribution || JSON.stringify(x.attribution) === JSON.stringify(y.attribution));
+}
+
+/**
+ * The AI runs of every file version a range of commits wrote, fed oldest first (each commit's diff against its one
+ * parent): each line belongs to the note of the commit that last changed it, as `git blame` joined with the notes.
+ * A version is known by path and blob; versions the range did not write (older ones) have no AI lines.
+ */
+export class LineCarrier {
+  private readonly versions = new Map<string, readonly LineRun[]>();
+
+  /** One commit: its diff against its parent and its note's runs per path. */
+  commit(diffs: readonly FileDiff[], note?: ReadonlyMap<string, readonly LineRun[]>): void {
+    const next = diffs.map((d) => [key(d.path, d.newBlob), d.text ? carryThrough(this.before(d), d.hunks, note?.get(d.path)) : []] as const);
+    for (const [k, runs] of next) this.versions.set(k, runs);
+  }
+
+  /** The runs of the version of `path` with blob `blob`; none for a version the range did not write. */
+  runs(path: string, blob: string): readonly LineRun[] {
+    return this.versions.get(key(path, blob)) ?? [];
+  }
+
+  /** The runs of the version a diff starts from. */
+  before(d: FileDiff): readonly LineRun[] {
+    return d.status === 'A' || d.status === 'T' ? [] : this.runs(d.oldPath ?? d.path, d.oldBlob);
+  }
+}
+
+const key = (path: string, blob: string): string => `${path}\0${blob}`;

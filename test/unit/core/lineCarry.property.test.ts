@@ -1,0 +1,149 @@
+// Carries AI runs through random histories of random edits and compares every line with a model that remembers which
+// commit last wrote each line and what that commit's note said about it.
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { carryThrough, LineCarrier, mapRuns, type FileDiff, type Hunk } from '../../../src/core/lineCarry';
+import type { Attribution, LineRun } from '../../../src/core/model';
+
+const AGENTS: readonly Attribution[] = [
+  { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' },
+  { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', at: '2026-01-01T11:00:00Z' },
+  { agent: 'cursor', source: 'chat-edit', at: '2026-01-01T12:00:00Z' },
+];
+
+/** A line as the model knows it: who wrote it (an index into AGENTS, or -1 for a person). */
+interface Line {
+  readonly id: number;
+  readonly owner: number;
+}
+
+/** One change to the old version: at old line `at`, remove `remove` lines and insert `insert`. */
+interface Edit {
+  readonly at: number;
+  readonly remove: number;
+  readonly insert: number;
+}
+
+/** A note's run as generated: lines [start, start+length) of the new version, by AGENTS[agent]. */
+interface NoteRun {
+  readonly start: number;
+  readonly length: number;
+  readonly agent: number;
+}
+
+const editArb = fc.record({ at: fc.nat(60), remove: fc.nat(4), insert: fc.nat(5) });
+const noteArb = fc.record({ start: fc.nat(80), length: fc.integer({ min: 1, max: 6 }), agent: fc.nat(AGENTS.length - 1) });
+const commitArb = fc.record({ edits: fc.array(editArb, { maxLength: 6 }), note: fc.array(noteArb, { maxLength: 4 }), rename: fc.boolean() });
+
+let nextId = 0;
+
+/** Applies edits (positions taken modulo the old length, made ordered and disjoint, as git prints hunks) and returns the new lines with the hunks. */
+function apply(old: readonly Line[], edits: readonly Edit[]): { lines: Line[]; hunks: Hunk[]; fresh: Set<number> } {
+  const lines: Line[] = [];
+  const hunks: Hunk[] = [];
+  const fresh = new Set<number>();
+  let pos = 0;
+  for (const e of [...edits].sort((a, b) => a.at - b.at)) {
+    const at = Math.max(pos, Math.min(e.at, old.length));
+    const remove = Math.min(e.remove, old.length - at);
+    if (remove === 0 && e.insert === 0) continue;
+    // A hunk right after another one would be the same hunk in git's output.
+    if (hunks.length > 0 && at === pos) continue;
+    lines.push(...old.slice(pos, at));
+    const newStart = lines.length;
+    for (let k = 0; k < e.insert; k++) {
+      const line = { id: nextId++, owner: -1 };
+      fresh.add(line.id);
+      lines.push(line);
+    }
+    hunks.push({ oldStart: at, oldCount: remove, newStart, newCount: e.insert });
+    pos = at + remove;
+  }
+  lines.push(...old.slice(pos));
+  return { lines, hunks, fresh };
+}
+
+/** A note's runs on the new version (clipped to it), and the model's lines with the owners that note gives its new lines. */
+function noted(lines: Line[], fresh: ReadonlySet<number>, note: readonly NoteRun[]): { runs: LineRun[]; lines: Line[] } {
+  const runs: LineRun[] = [];
+  const owner = new Map<number, number>();
+  let from = 0;
+  // Note runs do not overlap: each starts after the last one ended.
+  for (const n of [...note].sort((a, b) => a.start - b.start)) {
+    const start = Math.max(n.start, from);
+    const end = Math.min(start + n.length, lines.length);
+    if (end <= start) continue;
+    runs.push({ start, end, kind: 'ai', attribution: AGENTS[n.agent]! });
+    for (let i = start; i < end; i++) owner.set(i, n.agent);
+    from = end;
+  }
+  // Only the lines this commit wrote take its note; a line it did not touch keeps the owner it had.
+  return { runs, lines: lines.map((l, i) => (fresh.has(l.id) ? { id: l.id, owner: owner.get(i) ?? -1 } : l)) };
+}
+
+/** Per line, the agent the runs give it (-1 for none); fails on runs out of order, overlapping or outside the file. */
+function expand(runs: readonly LineRun[], length: number): number[] {
+  const out = new Array<number>(length).fill(-1);
+  let last = 0;
+  for (const r of runs) {
+    assert.ok(r.start >= last && r.end > r.start && r.end <= length, `run ${r.start}-${r.end} out of order or outside ${length} lines`);
+    for (let i = r.start; i < r.end; i++) out[i] = AGENTS.indexOf(r.attribution);
+    last = r.end;
+  }
+  return out;
+}
+
+describe('carrying AI runs through diffs (property)', () => {
+  it('after any history of edits, every line carries the note of the commit that last wrote it, and only that', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.array(commitArb, { minLength: 1, maxLength: 8 }), (size, commits) => {
+        const carrier = new LineCarrier();
+        let model: Line[] = Array.from({ length: size }, () => ({ id: nextId++, owner: -1 }));
+        let path = 'src/a.ts';
+        let blob = 'base';
+        commits.forEach((c, n) => {
+          const { lines, hunks, fresh } = apply(model, c.edits);
+          const note = noted(lines, fresh, c.note);
+          const newPath = c.rename ? `src/r${n}.ts` : path;
+          const diff: FileDiff = { path: newPath, ...(c.rename && { oldPath: path }), oldBlob: blob, newBlob: `v${n}`, status: c.rename ? 'R' : 'M', text: true, hunks };
+          carrier.commit([diff], new Map([[newPath, note.runs]]));
+          model = note.lines;
+          path = newPath;
+          blob = `v${n}`;
+          assert.deepEqual(expand(carrier.runs(path, blob), model.length), model.map((l) => l.owner));
+        });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('through a diff with no note, unchanged lines keep their runs and changed or new lines get none', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.array(fc.nat(AGENTS.length), { maxLength: 60 }), fc.array(editArb, { maxLength: 8 }), (size, owners, edits) => {
+        const old: Line[] = Array.from({ length: size }, (_, i) => ({ id: nextId++, owner: (owners[i] ?? AGENTS.length) === AGENTS.length ? -1 : owners[i]! }));
+        const runs: LineRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENTS[l.owner]! }]));
+        const { lines, hunks, fresh } = apply(old, edits);
+        const carried = expand(carryThrough(runs, hunks), lines.length);
+        assert.deepEqual(
+          carried,
+          lines.map((l) => (fresh.has(l.id) ? -1 : l.owner)),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('moves overlapping runs (two contributors on one line) each as it would move alone', () => {
+    const spanArb = fc.record({ start: fc.nat(50), length: fc.integer({ min: 1, max: 12 }) });
+    fc.assert(
+      fc.property(fc.array(spanArb, { maxLength: 8 }), fc.array(editArb, { maxLength: 8 }), (spans, edits) => {
+        const old: Line[] = Array.from({ length: 70 }, () => ({ id: nextId++, owner: -1 }));
+        const { hunks } = apply(old, edits);
+        const runs = spans.map((p, i) => ({ start: p.start, end: p.start + p.length, i })).sort((a, b) => a.start - b.start);
+        const key = (r: { start: number; end: number; i: number }): string => `${r.i}:${r.start}-${r.end}`;
+        assert.deepEqual(mapRuns(runs, hunks).map(key).sort(), runs.flatMap((r) => mapRuns([r], hunks)).map(key).sort());
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
