@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { blameFile } from '../../../src/git/blame';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, write } from './helpers';
@@ -105,5 +106,27 @@ describe('a person editing, in a merge resolution, an AI line a parent\'s note n
     assert.equal(git(dir, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'a merge commit');
     assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
     assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+  });
+});
+
+describe('blame of a person\'s uncommitted edit of a committed AI line', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('shows the edited line mixed for the agent, a rewritten one human, before anything is committed', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\nai line 2, fixed by a person\nsomething else entirely\nline 2\nline 3\nline 4\n');
+    const repo = await discoverRepo(dir);
+    const blamed = await blameFile(repo, 'a.ts', WorkingState.forRepo(repo));
+    assert.deepEqual(blamed.map((l) => `${l.kind}${l.agent ? `@${l.agent}` : ''}`), ['human', 'mixed@claude-code', 'human', 'human', 'human', 'human']);
+  });
+
+  it('keeps a re-indented committed AI line the agent\'s', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\n  ai line 2\nai line 3\nline 2\nline 3\nline 4\n');
+    const repo = await discoverRepo(dir);
+    const blamed = await blameFile(repo, 'a.ts', WorkingState.forRepo(repo));
+    assert.deepEqual(blamed.map((l) => l.kind), ['human', 'ai', 'ai', 'human', 'human', 'human']);
   });
 });
