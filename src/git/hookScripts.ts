@@ -245,7 +245,9 @@ ap_announced() {
 # Whether the staged change removes or changes lines of a file HEAD's note covers (post-commit wrote which): a person's
 # edit of a committed AI line makes it mixed. One git process, and only right after a commit with AI lines.
 ap_edits_noted() {
-  [ -s "$ap_scratch/noted-paths" ] && IFS= read -r ap_n < "$ap_scratch/noted" && ap_head_id && [ "$ap_n" = "$ap_h" ] || return 1
+  [ -s "$ap_scratch/noted-paths" ] && IFS= read -r ap_n < "$ap_scratch/noted" && ap_head_id || return 1
+  # After commits that started no Node the noted commit is an ancestor of HEAD, and its AI lines may still be there.
+  [ "$ap_n" = "$ap_h" ] || LC_ALL=C GIT_OPTIONAL_LOCKS=0 git merge-base --is-ancestor "$ap_n" "$ap_h" 2>/dev/null || return 1
   set --
   # An empty first line stands for any file.
   while IFS= read -r ap_l; do [ -n "$ap_l" ] || { set --; break; }; set -- "$@" "$ap_l"; done < "$ap_scratch/noted-paths"
