@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
 import type { LineKind, LineProvenance, LineRun } from '../core/model';
+import { reanchor, splitLines } from '../core/reanchor';
 import { listNotes, readNotes } from './notes';
 import { fromRepoPath, type Repo } from './repo';
 import { gitLines, GitError } from './run';
@@ -112,10 +113,31 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     return Array.from({ length: n }, (_, i) => fromProvenance(i + 1, pending?.[i]));
   }
   const noted = await notedProvenance(repo, entries, listed);
+  const edited = await editedAtHead(repo, repoPath, text, entries, pending);
   return entries.map((e, i) => {
-    if (UNCOMMITTED.test(e.commit)) return fromProvenance(e.finalLine, pending?.[e.finalLine - 1]);
+    if (UNCOMMITTED.test(e.commit)) {
+      const p = pending?.[e.finalLine - 1];
+      // What the state records of a line wins; where it knows no AI, HEAD's attribution carried over applies.
+      return fromProvenance(e.finalLine, isAi(p) ? p : (edited?.[e.finalLine - 1] ?? p));
+    }
     return { ...fromProvenance(e.finalLine, noted[i]), commit: e.commit };
   });
+}
+
+/**
+ * For uncommitted lines the working state knows nothing of, HEAD's attribution carried onto the disk text as a
+ * person's change (a person's edit of a committed AI line that keeps its text is mixed); undefined when none needs it.
+ */
+async function editedAtHead(repo: Repo, repoPath: string, text: string, entries: readonly BlameEntry[], pending: readonly LineProvenance[] | undefined): Promise<LineProvenance[] | undefined> {
+  const unknown = (e: BlameEntry): boolean => UNCOMMITTED.test(e.commit) && !isAi(pending?.[e.finalLine - 1]);
+  if (!entries.some(unknown)) return undefined;
+  const head = await blameAt(repo, 'HEAD', repoPath);
+  if (!head || !head.provenance.some(isAi)) return undefined;
+  return reanchor(head.lines, head.provenance, splitLines(text));
+}
+
+function isAi(p: LineProvenance | undefined): boolean {
+  return p !== undefined && p.kind !== 'human';
 }
 
 /**

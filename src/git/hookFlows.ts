@@ -132,6 +132,8 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   if (tree !== undefined) writeFileSync(path.join(scratch, 'tree'), `${tree}\n`);
   // commit-msg's shell reads it instead of asking git again.
   writeFileSync(path.join(scratch, 'commentchar'), `${commentChar}\n`);
+  // commit-msg's shell puts them back when an editor rewrote the whole message.
+  if (trailers.length > 0) writeFileSync(path.join(scratch, 'trailers'), trailers.map((t) => `${t.token}: ${t.value}\n`).join(''));
   if (!finish.merge && files.some((f) => f.runs.length > 0)) {
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
     const note = serializeTraceRecord(record);

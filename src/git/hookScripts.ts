@@ -245,7 +245,9 @@ ap_announced() {
 # Whether the staged change removes or changes lines of a file HEAD's note covers (post-commit wrote which): a person's
 # edit of a committed AI line makes it mixed. One git process, and only right after a commit with AI lines.
 ap_edits_noted() {
-  [ -s "$ap_scratch/noted-paths" ] && IFS= read -r ap_n < "$ap_scratch/noted" && ap_head_id && [ "$ap_n" = "$ap_h" ] || return 1
+  [ -s "$ap_scratch/noted-paths" ] && IFS= read -r ap_n < "$ap_scratch/noted" && ap_head_id || return 1
+  # After commits that started no Node the noted commit is an ancestor of HEAD, and its AI lines may still be there.
+  [ "$ap_n" = "$ap_h" ] || LC_ALL=C GIT_OPTIONAL_LOCKS=0 git merge-base --is-ancestor "$ap_n" "$ap_h" 2>/dev/null || return 1
   set --
   # An empty first line stands for any file.
   while IFS= read -r ap_l; do [ -n "$ap_l" ] || { set --; break; }; set -- "$@" "$ap_l"; done < "$ap_scratch/noted-paths"
@@ -434,6 +436,25 @@ ap_join_review() {
     }' "$1" && [ -f "$1.ai-provenance" ] && mv -f "$1.ai-provenance" "$1"
 }
 
+# An editor that rewrote the whole message (no comment line of git's is left in it) took our trailers with it: they
+# go back. A person who deletes them in the editor leaves git's comments, and the message is left as it is.
+ap_restore_ours() {
+  [ -s "$ap_scratch/trailers" ] || return 0
+  ap_content=
+  while IFS= read -r ap_l || [ -n "$ap_l" ]; do
+    case $ap_l in
+      "$ap_cc"*) return 0 ;;
+      *[![:space:]]*) ap_our_line "$ap_l" && return 0; ap_content=1 ;;
+    esac
+  done < "$1"
+  [ -n "$ap_content" ] || return 0
+  ap_f=$1
+  set --
+  while IFS= read -r ap_l; do set -- "$@" --trailer "$ap_l"; done < "$ap_scratch/trailers"
+  git -c trailer.separators=: interpret-trailers --in-place --no-divider --if-exists add "$@" "$ap_f" 2>/dev/null
+  return 0
+}
+
 # Without our trailers the user left the message empty: take them out so that git aborts as it would without us.
 ap_drop_ours_if_empty() {
   ap_only_ours "$1" || return 1
@@ -453,6 +474,7 @@ if [ -s "$ap_scratch/failed" ]; then
 fi
 if [ -s "$ap_scratch/done" ]; then
   ap_comment_char
+  ap_restore_ours "$1"
   # A block rule wants a sign-off (prepare-commit-msg listed its reviewers): it may sit below git's comments.
   [ -f "$ap_scratch/reviewers" ] && ap_join_review "$1"
   ap_drop_ours_if_empty "$1" && exit 0

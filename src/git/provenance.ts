@@ -64,9 +64,10 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
   ]);
   const changes = all.filter((c) => !c.binary && !config?.isIgnored(c.path));
   const covers = opts.headNoteCovers;
-  if (covers && !opts.amend && changes.some((c) => c.removedCount > 0 && (covers.has(c.path) || (c.oldPath !== undefined && covers.has(c.oldPath))))) {
+  const edited = covers && !opts.amend ? changes.filter((c) => c.removedCount > 0 && (covers.has(c.path) || (c.oldPath !== undefined && covers.has(c.oldPath)))) : [];
+  if (edited.length > 0) {
     const head = await headCommit(repo);
-    if (head) carried.push(...(await notesOf(repo, [head], opts.report)));
+    if (head) carried.push(...(await blamedAtHead(repo, head, edited)));
   }
   // Lines a person moves keep the authors they had where they came from.
   const moved = await movedProvenance(repo, opts.amend ? 'HEAD^' : 'HEAD', changes);
@@ -86,6 +87,24 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     moved,
   );
   return { files, changes, blobs };
+}
+
+/**
+ * The AI lines of the changed files as HEAD has them, by blame and the notes of the commits that last changed each
+ * line (an AI line committed before HEAD too), as one note of HEAD to carry.
+ */
+async function blamedAtHead(repo: Repo, head: string, changes: readonly FileChange[]): Promise<CarriedNote[]> {
+  const files = new Map<string, { runs: readonly LineRun[]; blob?: string }>();
+  for (const c of changes) {
+    const from = c.oldPath ?? c.path;
+    const blamed = await blameAt(repo, head, from);
+    const runs = blamed ? runsOf(blamed.provenance) : [];
+    if (runs.length > 0) files.set(from, { runs });
+  }
+  if (files.size === 0) return [];
+  const blobs = await treeBlobs(repo, head, [...files.keys()]);
+  for (const [p, f] of files) f.blob = blobs.get(p);
+  return [{ commit: head, files }];
 }
 
 /** Provenance of commit `target` carried from the notes of `sources` (rebase, cherry-pick, squash) and target's own note. */

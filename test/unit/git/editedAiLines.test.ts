@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { blameFile } from '../../../src/git/blame';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, write } from './helpers';
@@ -77,13 +78,50 @@ describe('a person editing AI lines an earlier commit added', function () {
     assert.deepEqual(noteRuns(dir), []);
   });
 
-  it('starts no Node for a person\'s commit when HEAD has no note', async () => {
+  it('makes the edited line mixed when a person\'s commit of another file came between', async () => {
     const dir = await repoWithAiCommit();
     write(dir, 'b.ts', 'other 1 changed\nother 2\n');
     git(dir, 'commit', '-qam', 'Human');
+    assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
     write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3\nline 2\nline 3\nline 4\n');
+    git(dir, 'commit', '-qam', 'Human again');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
+    assert.match(message(dir), /^AI-Lines: 1\/1$/m);
+  });
+
+  it('makes mixed a person\'s edit of an AI line an earlier commit than HEAD\'s noted commit added', async () => {
+    const dir = await repoWithAiCommit();
+    const text = 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\nlater ai line\n';
+    write(dir, 'a.ts', text);
+    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(8, [[7, 7]]));
+    git(dir, 'commit', '-qam', 'More AI');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 7-7 ai claude-code']);
+    write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3\nline 2\nline 3\nline 4\nlater ai line\n');
+    git(dir, 'commit', '-qam', 'Edit the older AI line');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
+    assert.match(message(dir), /^AI-Lines: 1\/1$/m);
+  });
+
+  it('starts no Node for a person\'s commit that only adds lines, two commits after an AI commit', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'b.ts', 'other 1 changed\nother 2\n');
+    git(dir, 'commit', '-qam', 'Human');
+    write(dir, 'a.ts', 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\nadded by a person\n');
     takeNodeStarts();
     git(dir, 'commit', '-qam', 'Human again');
+    assert.deepEqual(takeNodeStarts(), []);
+    assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+  });
+
+  it('starts no Node for a person\'s edit in a repository whose commits have no note', async () => {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    write(dir, 'a.ts', lines(4));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    write(dir, 'a.ts', 'line 1\nline 2 edited\nline 3\nline 4\n');
+    takeNodeStarts();
+    git(dir, 'commit', '-qam', 'Human');
     assert.deepEqual(takeNodeStarts(), []);
   });
 });
@@ -105,5 +143,27 @@ describe('a person editing, in a merge resolution, an AI line a parent\'s note n
     assert.equal(git(dir, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'a merge commit');
     assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
     assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+  });
+});
+
+describe('blame of a person\'s uncommitted edit of a committed AI line', function () {
+  this.timeout(60_000);
+  before(() => cliBundle());
+  after(cleanupTemp);
+
+  it('shows the edited line mixed for the agent, a rewritten one human, before anything is committed', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\nai line 2, fixed by a person\nsomething else entirely\nline 2\nline 3\nline 4\n');
+    const repo = await discoverRepo(dir);
+    const blamed = await blameFile(repo, 'a.ts', WorkingState.forRepo(repo));
+    assert.deepEqual(blamed.map((l) => `${l.kind}${l.agent ? `@${l.agent}` : ''}`), ['human', 'mixed@claude-code', 'human', 'human', 'human', 'human']);
+  });
+
+  it('keeps a re-indented committed AI line the agent\'s', async () => {
+    const dir = await repoWithAiCommit();
+    write(dir, 'a.ts', 'line 1\n  ai line 2\nai line 3\nline 2\nline 3\nline 4\n');
+    const repo = await discoverRepo(dir);
+    const blamed = await blameFile(repo, 'a.ts', WorkingState.forRepo(repo));
+    assert.deepEqual(blamed.map((l) => l.kind), ['human', 'ai', 'ai', 'human', 'human', 'human']);
   });
 });

@@ -105,6 +105,32 @@ describe('finishing what git prepared, with every kind of message', function () 
   before(() => cliBundle());
   after(cleanupTemp);
 
+  /** An editor script: `body` is the shell command that writes the message file "$1". */
+  function commitWithEditor(dir: string, body: string): void {
+    const script = path.join(tempDir(), 'rewrite.sh');
+    writeFileSync(script, `#!/bin/sh\n${body}\n`);
+    chmodSync(script, 0o755);
+    const r = spawnSync('git', ['commit', '-q'], { cwd: dir, env: { ...hookedEnv(), GIT_EDITOR: script }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+
+  it('git merge --squash, then an editor that rewrites the whole message: the trailers come back', async () => {
+    const { dir } = await repoWithAiBranch();
+    git(dir, 'merge', '-q', '--squash', 'feature');
+    commitWithEditor(dir, 'printf "Squashed by a script\\n\\nIts own words.\\n" > "$1"');
+    assert.match(message(dir), /^Squashed by a script\n\nIts own words\.\n/);
+    assertAiCommit(dir, 'an editor rewriting the message');
+  });
+
+  it('an editor that deletes only our trailers, leaving git\'s comments, gets its way', async () => {
+    const { dir } = await repoWithAiBranch();
+    git(dir, 'merge', '-q', '--squash', 'feature');
+    commitWithEditor(dir, 'grep -v -i -e "^assisted-by:" -e "^ai-lines:" "$1" > "$1.new"; mv "$1.new" "$1"');
+    // The squashed commit's own message, indented in git's, keeps its lines; no trailer of this commit is added.
+    assert.doesNotMatch(message(dir), /^(Assisted-by|AI-Lines):/m);
+    assert.deepEqual(noteRuns(dir), ['a.ts: 5-6 ai claude-code']);
+  });
+
   for (const [how, finish] of Object.entries(FINISH)) {
     it(`git merge --squash, then git commit ${how}: the squash's AI lines keep their note and trailers`, async () => {
       const { dir } = await repoWithAiBranch();
