@@ -21,9 +21,9 @@ interface Suspect {
 /**
  * Settles the entries among `paths` whose file changed after their AI lines were recorded and that git set to
  * another version meanwhile: when the index shows the file was its staged version since, the entry is carried through
- * that version (AI lines it lacks are forgotten); when the file was created since, only AI lines whose text is
- * unchanged stay (a person's text never inherits one as `mixed`). Starts git only for files changed since their
- * entry was written; returns the paths whose entries were rewritten.
+ * that version (AI lines it lacks are forgotten); when the file was created since, its AI lines stay only if all of
+ * them are in it again, and then only those whose text is unchanged (a person's text never inherits one as `mixed`).
+ * Starts git only for files changed since their entry was written; returns the paths whose entries were rewritten.
  */
 export async function forgetThrownAway(repo: Repo, state: WorkingState, paths: readonly string[]): Promise<string[]> {
   const suspects = new Map<string, Suspect>();
@@ -39,10 +39,16 @@ export async function forgetThrownAway(repo: Repo, state: WorkingState, paths: r
     }
   }
   if (suspects.size === 0) return [];
-  const staged = await stagedSince(repo, suspects);
-  const blobs = await readBlobs(repo, [...new Set(staged.values())]);
   const rewritten: string[] = [];
+  const kept = new Map<string, Suspect>();
   for (const [p, s] of suspects) {
+    if (s.recreated && (await forgetRewritten(repo, state, p))) rewritten.push(p);
+    else kept.set(p, s);
+  }
+  if (kept.size === 0) return rewritten;
+  const staged = await stagedSince(repo, kept);
+  const blobs = await readBlobs(repo, [...new Set(staged.values())]);
+  for (const [p, s] of kept) {
     const blob = staged.get(p);
     const text = blob !== undefined ? blobs.get(blob)?.toString('utf8') : undefined;
     if (text !== undefined) await state.update(p, text, (lines) => lines);
@@ -58,6 +64,21 @@ export async function forgetThrownAway(repo: Repo, state: WorkingState, paths: r
     if (text !== undefined || s.recreated) rewritten.push(p);
   }
   return rewritten;
+}
+
+/**
+ * Forgets the AI lines of a file made anew since they were recorded unless all of them are in it again (git put
+ * that version back, a tool rewrote the file whole): otherwise git wrote another version or a person wrote the file
+ * again, and an AI line's text coming back in it is no evidence. True when the entry was deleted.
+ */
+async function forgetRewritten(repo: Repo, state: WorkingState, p: string): Promise<boolean> {
+  let disk: string;
+  try {
+    disk = readFileSync(fromRepoPath(repo, p), 'utf8');
+  } catch {
+    return false;
+  }
+  return state.forgetUnlessWhole(p, disk);
 }
 
 /** The staged blob of each suspect whose index entry git recorded after the suspect's AI lines were. */

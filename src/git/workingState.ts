@@ -307,6 +307,19 @@ export class WorkingState {
     });
   }
 
+  /** Deletes the entry of `repoPath` unless every line it records as `ai` is found unchanged in `text`; true when it was deleted. */
+  async forgetUnlessWhole(repoPath: string, text: string): Promise<boolean> {
+    return this.withLock(async () => {
+      const entry = await this.load(repoPath);
+      if (!entry) return false;
+      const ai = (lines: LineProvenance[]): number => lines.filter((l) => l.kind === 'ai').length;
+      if (ai(provenanceFor(entry, new TextFacts(text))) >= ai(expand(entry))) return false;
+      await this.remove(repoPath);
+      await this.afterChange(false);
+      return true;
+    });
+  }
+
   private async load(repoPath: string): Promise<Entry | undefined> {
     const entry = await this.loadFile(this.entryFile(repoPath));
     if (entry && entry.path !== repoPath) throw new CorruptStateError(this.entryFile(repoPath), `holds '${entry.path}', expected '${repoPath}'`);

@@ -1,7 +1,7 @@
 // AI lines whose text was thrown away (checkout, stash, reset, branch switch) must not come back on text a person types later.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
@@ -20,6 +20,10 @@ function statusJson(dir: string): { path: string; aiLines: number; mixedLines: n
 
 const AI_TEXT = 'a\nb\nc\n  return null;\n}\n';
 const PERSON_TEXT = 'function f(x) {\n  if (x) {\n    return x;\n  }\n  return null;\n}\n';
+const TOTAL = 'export function total(items) {\n  let sum = 0;\n  for (const i of items) sum += i.price;\n  return sum;\n}\n';
+const ROUNDED_LINE = '  const rounded = Math.round(sum * 100) / 100;\n';
+const TOTAL_AI = TOTAL.replace('  return sum;\n', `${ROUNDED_LINE}  if (rounded !== sum) console.warn('rounded');\n  return sum;\n`);
+const TOTAL_PERSON = TOTAL.replace('  return sum;\n', `${ROUNDED_LINE}  return rounded;\n`);
 
 function pendingMarker(dir: string): string {
   return path.join(dir, '.git', 'ai-provenance', 'pending');
@@ -35,6 +39,18 @@ function repoWithAiLines(): string {
   write(dir, 'f.txt', AI_TEXT);
   cli(dir, 'record', '--agent', 'copilot', 'f.txt:4-5');
   assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines]), [['f.txt', 2]]);
+  return dir;
+}
+
+/** A repository with `file` committed as TOTAL and our hooks; the agent's two lines 4-5 of TOTAL_AI recorded in the working tree. */
+function repoWithRoundedLine(file: string): string {
+  const dir = initRepo();
+  installHooks(path.join(dir, '.git', 'hooks'));
+  write(dir, file, TOTAL);
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  write(dir, file, TOTAL_AI);
+  cli(dir, 'record', '--agent', 'codex', `${file}:4-5`);
   return dir;
 }
 
@@ -96,6 +112,15 @@ describe('AI lines that were thrown away', function () {
         throwAway(dir);
         const msg = commitPersonText(dir);
         assert.doesNotMatch(msg, /Assisted-by|AI-Lines/);
+        assert.deepEqual(statusJson(dir), []);
+      });
+
+      it('a person typing a distinctive AI line again in their own code commits it with no AI trailers', () => {
+        const dir = repoWithRoundedLine('f.txt');
+        throwAway(dir);
+        write(dir, 'f.txt', TOTAL_PERSON);
+        git(dir, 'commit', '-qam', 'cents');
+        assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines/);
         assert.deepEqual(statusJson(dir), []);
       });
     });
@@ -173,6 +198,19 @@ describe('AI lines of a file that is deleted', function () {
     assert.deepEqual(takeNodeStarts(), []);
   });
 
+  it('are not carried onto the file a person writes again by hand with some of the same lines', () => {
+    const dir = repoWithBase();
+    write(dir, 'util.js', 'export function clamp(x, lo, hi) {\n  return Math.min(hi, Math.max(lo, x));\n}\n');
+    cli(dir, 'record', '--agent', 'claude-code', 'util.js');
+    rmSync(path.join(dir, 'util.js'));
+    write(dir, 'util.js', 'export function clamp(x, lo, hi) {\n  return x < lo ? lo : x > hi ? hi : x;\n}\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'clamp');
+    assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines/);
+    assert.equal(spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'list', 'HEAD'], { cwd: dir }).status, 1, 'no note');
+    assert.deepEqual(statusJson(dir), []);
+  });
+
   it('are kept while a stash holds the new file, and are there again after `git stash pop`', () => {
     for (const stash of [['stash', '-q', '-u'], ['stash', '-q']]) {
       const dir = repoWithBase();
@@ -238,6 +276,15 @@ describe('AI lines a person edits around outside the editor', function () {
     assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines, s.mixedLines]), [['f.ts', 1, 1]]);
     git(dir, 'commit', '-qm', 'edited');
     assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 2\/2$/m);
+  });
+
+  it('stay where a tool re-indents the file by writing a new one over it, before anything reads it', () => {
+    const dir = repoWithRoundedLine('f.js');
+    // As `sed -i` and atomic-saving formatters do: a new file renamed over the old one.
+    writeFileSync(path.join(dir, 'f.js.tmp'), TOTAL_AI.replace(/^( *)/gm, '$1$1'));
+    renameSync(path.join(dir, 'f.js.tmp'), path.join(dir, 'f.js'));
+    git(dir, 'commit', '-qam', 'formatted');
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 2\/5$/m);
   });
 
   it('are forgotten under the hook scripts an earlier version installed too', () => {
