@@ -209,6 +209,16 @@ export class WorkingState {
     return this.readRaw(this.entryFile(repoPath));
   }
 
+  /**
+   * The lines recorded for `path` as its entry last saw them: each AI line's text (undefined elsewhere) and provenance.
+   * Undefined when nothing is recorded or the entry keeps no texts (an earlier version's).
+   */
+  async recordedLines(repoPath: string): Promise<{ texts: (string | undefined)[]; provenance: LineProvenance[] } | undefined> {
+    const entry = await this.load(repoPath);
+    const texts = entry && textsOf(entry);
+    return entry && texts ? { texts, provenance: expand(entry) } : undefined;
+  }
+
   async rename(from: string, to: string): Promise<void> {
     if (from === to) return;
     await this.withLock(async () => {
