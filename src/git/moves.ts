@@ -120,6 +120,8 @@ export async function movedFromState(
     (s): s is [string, NonNullable<(typeof s)[1]>] => s[1] !== undefined,
   );
   if (sources.length === 0) return out;
+  // A change with no added line equal to a recorded AI line has nothing moved into it: no search.
+  const aiTexts = new Set(sources.flatMap(([, rec]) => rec.texts.filter((t): t is string => t !== undefined && t.trim() !== '')));
   const onDisk = new Map<string, Promise<string>>();
   const diskText = (p: string): Promise<string> => {
     let t = onDisk.get(p);
@@ -127,6 +129,7 @@ export async function movedFromState(
     return t;
   };
   for (const c of targets) {
+    if (!c.addedText.some((t) => aiTexts.has(t))) continue;
     const lines = linesOf(c.added, c.addedText);
     const end = c.added[c.added.length - 1]![1];
     const newText = Array.from({ length: end }, (_, i) => lines.get(i) ?? NOT_AI);
