@@ -75,6 +75,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const onCorrupt = (err: CorruptStateError): void => void corrupt.set(err.file, err);
   // Before the generation token is read: lines git threw away since they were recorded are forgotten first.
   const settle = WorkingState.forRepo(repo, { blocking: true, onCorrupt });
+  await settle.unstash();
   // Keeps the entries as they are now: AI lines a person cut from a file and pasted into another are looked up there.
   const before = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
   const recorded = { state: before, paths: await before.paths() };
