@@ -413,6 +413,18 @@ export function movedLines(oldText: readonly string[], newText: readonly string[
 }
 
 /**
+ * The lines of `newText` that `open` picks and that are lines of `oldText`, another file's, moved there (new line
+ * index → old line index): blocks equal line for line, by the rules of movedLines, counting only old lines `eligible`.
+ */
+export function movedAcross(oldText: readonly string[], newText: readonly string[], eligible: (oldAt: number) => boolean, open: (newAt: number) => boolean): Map<number, number> {
+  const moved = new Map<number, number>();
+  const newUsed = Uint8Array.from(newText, (_, i) => (open(i) ? 0 : 1));
+  const moves = findMoves(oldText, newText, new Uint8Array(oldText.length), newUsed, eligible, (oldAt, newAt, len) => movable(newText, newAt, len, (k) => eligible(oldAt + k)));
+  for (const [oldAt, newAt, len] of moves) for (let k = 0; k < len; k++) moved.set(newAt + k, oldAt + k);
+  return moved;
+}
+
+/**
  * Blocks `[oldAt, newAt, length]` of new lines not yet used that equal, key for key, old lines not yet used (the
  * first an `eligible` non-blank one), longest first from the top, each `accept`ed; marks them used.
  */

@@ -75,7 +75,11 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const onCorrupt = (err: CorruptStateError): void => void corrupt.set(err.file, err);
   // Before the generation token is read: lines git threw away since they were recorded are forgotten first.
   const settle = WorkingState.forRepo(repo, { blocking: true, onCorrupt });
-  await forgetThrownAway(repo, settle, await settle.paths());
+  await settle.unstash();
+  // Keeps the entries as they are now: AI lines a person cut from a file and pasted into another are looked up there.
+  const before = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
+  const recorded = { state: before, paths: await before.paths() };
+  await forgetThrownAway(repo, settle, recorded.paths);
   const state = WorkingState.forRepo(repo, { cacheReads: true, blocking: true, onCorrupt });
   // Read before any entry: post-commit applies the advance only if no writer has changed the state since.
   const tokenP = state.generationToken();
@@ -99,14 +103,14 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   const preP = precomputed ? readPrecomputed() : Promise.resolve(undefined);
   // Most commits are not amends: start on that assumption while the process tree is checked.
   const restoredFrom = finish.restoredFrom;
-  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP, restoredFrom, headNoteCovers });
+  const plainP = stagedDetail(repo, state, { config: configP, amend: false, sources: await sourcesP, report: io.warn, headChanges: preP, restoredFrom, headNoteCovers, recorded });
   plainP.catch(() => undefined);
   // Spawned after the diff, the longer of the two: each spawn holds this thread for a fork, and the tree is needed last.
   const treeP = !precomputed && !finish.merge ? git(['write-tree'], { cwd: repo.root }).then((r) => r.stdout.trim()) : Promise.resolve(undefined);
   treeP.catch(() => undefined);
   const amend = (source === 'commit' && sha === 'HEAD') || source !== 'commit' ? await parentCommandHasAmend() : false;
   const detail = amend
-    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn, restoredFrom })
+    ? await stagedDetail(repo, state, { config: configP, amend, sources: [...(await sourcesP), ...(await rebaseStopOriginal(repo))], report: io.warn, restoredFrom, recorded })
     : await plainP;
   for (const c of detail.changes) {
     const bad = corrupt.get(state.entryFile(c.path)) ?? (c.oldPath !== undefined ? corrupt.get(state.entryFile(c.oldPath)) : undefined);

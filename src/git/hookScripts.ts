@@ -237,6 +237,13 @@ ap_head_id() {
 
 # Whether an agent announced an edit it never reported done (its snapshot waits): Node records it if the file holds
 # exactly the announced result. A glob, no process.
+# Whether entries wait aside while a stash holds their files and the stash list changed since (a pop, a drop): Node
+# then brings them back, or drops them. A glob, and one cmp only while entries wait.
+ap_stashed() {
+  for ap_f in "$ap_state"/stashed/*/*.json; do [ -e "$ap_f" ] || return 1; break; done
+  ! cmp -s "$ap_common/logs/refs/stash" "$ap_state/stashed/log" 2>/dev/null
+}
+
 ap_announced() {
   for ap_f in "$ap_state"/snapshots/*.json; do [ -e "$ap_f" ] && return 0; break; done
   return 1
@@ -288,7 +295,7 @@ if [ -e "$ap_gitdir/SQUASH_MSG" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -
   ap_has_notes && ap_carry=1
 fi
 ap_judge=
-[ -e "$ap_state/pending" ] || ap_announced || ap_edits_noted && ap_judge=1
+[ -e "$ap_state/pending" ] || ap_announced || ap_stashed || ap_edits_noted && ap_judge=1
 if [ -e "$ap_state/pending" ] && ! ap_can_run; then
   ap_unjudged
 elif [ -n "$ap_judge" ]; then

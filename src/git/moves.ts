@@ -1,11 +1,14 @@
 // Lines a change moves (within a file or to another): blocks of added lines equal to lines the same change removes.
 // A moved line keeps the author it had where it came from, as blame and the notes say; a person moving AI code does
 // not make it theirs.
+import { splitLines } from '../core/lines';
 import type { LineProvenance } from '../core/model';
 import { blameAt } from './blame';
+import { movedAcross } from './lazyCore';
 import { listNotes } from './notes';
 import type { FileChange } from './diff';
-import type { Repo } from './repo';
+import { fromRepoPath, type Repo } from './repo';
+import { readOptional, type WorkingState } from './workingState';
 
 /** A moved block must be this long in characters (without white space), so that `}` and `return;` never count. */
 const MIN_BLOCK_CHARS = 40;
@@ -90,6 +93,72 @@ export async function movedProvenance(repo: Repo, base: string, changes: readonl
       }
     }
     if (prov.size > 0) out.set(c, prov);
+  }
+  return out;
+}
+
+/** Stands for a line an entry does not record as AI: equal to no line of a file. */
+const NOT_AI = '\0';
+
+/**
+ * For each change, its added lines `open` leaves unattributed that are a block of AI lines the working state records
+ * for another file, no longer there on disk (cut and pasted, or the file renamed before its first commit): their
+ * provenance, by line of the new version. A block that is still in its file was copied, not moved: nothing is carried.
+ */
+export async function movedFromState(
+  repo: Repo,
+  state: WorkingState,
+  statePaths: readonly string[],
+  changes: readonly FileChange[],
+  ownEntry: (c: FileChange) => string | undefined,
+  open: (c: FileChange, line: number) => boolean,
+): Promise<Map<FileChange, Map<number, LineProvenance>>> {
+  const out = new Map<FileChange, Map<number, LineProvenance>>();
+  const targets = changes.filter((c) => c.addedCount > 0);
+  if (targets.length === 0 || statePaths.length === 0) return out;
+  const sources = (await Promise.all(statePaths.map(async (p) => [p, await state.recordedLines(p)] as const))).filter(
+    (s): s is [string, NonNullable<(typeof s)[1]>] => s[1] !== undefined,
+  );
+  if (sources.length === 0) return out;
+  // A change with no added line equal to a recorded AI line has nothing moved into it: no search.
+  const aiTexts = new Set(sources.flatMap(([, rec]) => rec.texts.filter((t): t is string => t !== undefined && t.trim() !== '')));
+  const onDisk = new Map<string, Promise<string>>();
+  const diskText = (p: string): Promise<string> => {
+    let t = onDisk.get(p);
+    if (!t) onDisk.set(p, (t = readOptional(fromRepoPath(repo, p)).then((x) => x ?? '')));
+    return t;
+  };
+  for (const c of targets) {
+    if (!c.addedText.some((t) => aiTexts.has(t))) continue;
+    const lines = linesOf(c.added, c.addedText);
+    const end = c.added[c.added.length - 1]![1];
+    const newText = Array.from({ length: end }, (_, i) => lines.get(i) ?? NOT_AI);
+    const prov = new Map<number, LineProvenance>();
+    for (const [from, rec] of sources) {
+      // Lines of the file's own entry are carried by re-anchoring, or were thrown away (see thrownAway.ts).
+      if (from === c.path || from === c.oldPath || from === ownEntry(c)) continue;
+      const oldText = rec.texts.map((t) => t ?? NOT_AI);
+      const moved = movedAcross(oldText, newText, (j) => rec.texts[j] !== undefined, (i) => lines.has(i) && !prov.has(i) && open(c, i));
+      if (moved.size === 0) continue;
+      const left = '\n' + splitLines(await diskText(from)).join('\n') + '\n';
+      for (const [start, len] of blocksOf(moved)) {
+        const block = Array.from({ length: len }, (_, k) => newText[start + k]!);
+        if (left.includes('\n' + block.join('\n') + '\n')) continue;
+        for (let k = 0; k < len; k++) prov.set(start + k, rec.provenance[moved.get(start + k)!]!);
+      }
+    }
+    if (prov.size > 0) out.set(c, prov);
+  }
+  return out;
+}
+
+/** Runs `[first new line, length]` of a new → old line map whose old lines follow one another. */
+function blocksOf(moved: ReadonlyMap<number, number>): [number, number][] {
+  const out: [number, number][] = [];
+  for (const i of [...moved.keys()].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && last[0] + last[1] === i && moved.get(i - 1) === moved.get(i)! - 1) last[1]++;
+    else out.push([i, 1]);
   }
   return out;
 }

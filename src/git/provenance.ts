@@ -5,7 +5,7 @@ import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } f
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { blameAt } from './blame';
-import { movedProvenance } from './moves';
+import { movedFromState, movedProvenance } from './moves';
 import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
@@ -30,6 +30,11 @@ export interface ProvenanceOptions {
   readonly headNoteCovers?: { has(path: string): boolean };
   /** A commit whose lines, attributed by blame and the notes, are carried onto the staged ones (a revert restores them). */
   readonly restoredFrom?: string;
+  /**
+   * The working state as read before thrown-away lines were settled (its entries cached), with its paths: AI lines a
+   * person moved out of a file before the commit are found there. Default: `state`.
+   */
+  readonly recorded?: { readonly state: WorkingState; readonly paths: readonly string[] };
 }
 
 /** For each staged text file: its added/changed lines and which of them are AI (re-anchored onto the staged blob). */
@@ -86,7 +91,30 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     opts.restoredFrom,
     moved,
   );
-  return { files, changes, blobs };
+  const recorded = opts.recorded ?? (state && { state, paths: statePaths });
+  return { files: recorded ? await withMovedFromState(repo, recorded.state, recorded.paths, changes, files, stateFrom) : files, changes, blobs };
+}
+
+/** `files` with the added lines still human that are AI lines the working state records for another file, moved here. */
+async function withMovedFromState(
+  repo: Repo,
+  state: WorkingState,
+  statePaths: readonly string[],
+  changes: readonly FileChange[],
+  files: CommitFileProvenance[],
+  stateFrom: (c: FileChange) => string | undefined,
+): Promise<CommitFileProvenance[]> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const current = new Map(changes.map((c) => [c, expandRuns(byPath.get(c.path)?.runs ?? [], c.added[c.added.length - 1]?.[1] ?? 0)]));
+  const moved = await movedFromState(repo, state, statePaths, changes, stateFrom, (c, i) => current.get(c)?.[i]?.kind === 'human');
+  if (moved.size === 0) return files;
+  const runs = new Map<string, LineRun[]>();
+  for (const [c, prov] of moved) {
+    const layer: LineProvenance[] = [];
+    for (const [i, p] of prov) layer[i] = p;
+    runs.set(c.path, runsOf(restrict([current.get(c)!, layer], c.added)));
+  }
+  return files.map((f) => (runs.has(f.path) ? { ...f, runs: runs.get(f.path)! } : f));
 }
 
 /**

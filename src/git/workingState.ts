@@ -19,6 +19,7 @@ import { HUMAN } from '../core/model';
 import { splitLines } from '../core/lines';
 import type * as Carry from '../core/carry';
 import { fromRepoPath, stateDir, type Repo } from './repo';
+import { stashHolds } from './stashed';
 
 export class CorruptStateError extends Error {
   override name = 'CorruptStateError';
@@ -98,6 +99,10 @@ export class WorkingState {
     blocking: boolean,
     private readonly readOnly: boolean,
     private readonly onCorrupt?: (err: CorruptStateError) => void,
+    /** Whether a stash holds a file's text (path, sha1): a deleted entry of it is kept aside until the stash is applied. */
+    private readonly stashed?: (repoPath: string, digest: string) => Promise<boolean>,
+    /** The stash list's reflog, copied aside with the entries: a commit's hook starts Node only once it changed. */
+    private readonly stashLog?: string,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
     this.fs = blocking ? blockingFs : asyncFs;
@@ -113,7 +118,7 @@ export class WorkingState {
     repo: Repo,
     opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean; onCorrupt?: (err: CorruptStateError) => void } = {},
   ): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt);
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, (p, d) => stashHolds(repo, p, d), path.join(repo.commonDir, 'logs', 'refs', 'stash'));
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -207,6 +212,16 @@ export class WorkingState {
   /** The raw text of an entry file, as last read (for a hook that precomputes a later swap). */
   async entryRaw(repoPath: string): Promise<string | undefined> {
     return this.readRaw(this.entryFile(repoPath));
+  }
+
+  /**
+   * The lines recorded for `path` as its entry last saw them: each AI line's text (undefined elsewhere) and provenance.
+   * Undefined when nothing is recorded or the entry keeps no texts (an earlier version's).
+   */
+  async recordedLines(repoPath: string): Promise<{ texts: (string | undefined)[]; provenance: LineProvenance[] } | undefined> {
+    const entry = await this.load(repoPath);
+    const texts = entry && textsOf(entry);
+    return entry && texts ? { texts, provenance: expand(entry) } : undefined;
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -368,8 +383,72 @@ export class WorkingState {
   }
 
   private async remove(repoPath: string): Promise<boolean> {
-    this.cache?.delete(this.entryFile(repoPath));
-    return unlinkIfThere(this.fs, this.entryFile(repoPath));
+    const file = this.entryFile(repoPath);
+    const raw = this.stashed && (await this.readRaw(file));
+    this.cache?.delete(file);
+    let entry: Entry | undefined;
+    try {
+      entry = raw ? parseEntry(file, raw) : undefined;
+    } catch {
+      entry = undefined;
+    }
+    // Lines a stash holds come back with `git stash pop`: the entry waits aside (see unstash), not in the live state.
+    if (raw && entry && (await this.stashed?.(repoPath, entry.sha1))) {
+      await makeDir(this.fs, path.join(this.dir, 'stashed'));
+      await makeDir(this.fs, this.stashedDir());
+      await atomicWrite(path.join(this.stashedDir(), path.basename(file)), raw, this.fs);
+      await this.copyStashLog();
+    }
+    return unlinkIfThere(this.fs, file);
+  }
+
+  /** Copies the stash list as it is now beside the entries kept aside (the hook scripts compare the two). */
+  private async copyStashLog(): Promise<void> {
+    const log = this.stashLog && (await readOptional(this.stashLog));
+    const copy = path.join(this.dir, 'stashed', 'log');
+    if (log !== undefined && log !== '') await atomicWrite(copy, log, this.fs);
+    else await unlinkIfThere(this.fs, copy);
+  }
+
+  private stashedDir(): string {
+    return path.join(this.dir, 'stashed', this.worktreeId);
+  }
+
+  /**
+   * Brings back the entries kept aside while a stash held their file, once no stash holds it: when the file on disk
+   * has every one of the entry's AI lines again (`git stash pop`), the entry is live again; otherwise it is dropped.
+   */
+  async unstash(): Promise<void> {
+    if (this.readOnly || !this.stashed) return;
+    let names: string[];
+    try {
+      names = (await this.fs.readdir(this.stashedDir())).filter((n) => n.endsWith('.json'));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    for (const name of names) {
+      const aside = path.join(this.stashedDir(), name);
+      const raw = await this.readRaw(aside);
+      this.cache?.delete(aside);
+      let entry: Entry | undefined;
+      try {
+        entry = raw === undefined ? undefined : parseEntry(aside, raw);
+      } catch {
+        entry = undefined;
+      }
+      if (entry && (await this.stashed(entry.path, entry.sha1))) continue;
+      const disk = entry && (await readOptional(this.onDisk(entry.path)));
+      const back = entry && disk !== undefined && provenanceFor(entry, new TextFacts(disk)).filter(isAi).length === expand(entry).filter(isAi).length;
+      await this.withLock(async () => {
+        if (back && entry && !existsSync(this.entryFile(entry.path))) {
+          await this.put(entry.path, entry);
+          await this.afterChange(true);
+        }
+        await unlinkIfThere(this.fs, aside);
+      });
+    }
+    await this.withLock(() => this.copyStashLog());
   }
 
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */

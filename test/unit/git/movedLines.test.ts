@@ -18,6 +18,14 @@ function blameKinds(dir: string, file: string): string[] {
 
 /** HEAD~1: a.ts by a person; HEAD: an agent's block (lines 6-8 of a.ts) in the middle, with its note. */
 async function repoWithAiBlock(): Promise<string> {
+  const dir = await repoWithUncommittedBlock();
+  git(dir, 'commit', '-qam', 'An agent adds total()');
+  assert.deepEqual(noteRuns(dir), ['a.ts: 6-8 ai claude-code']);
+  return dir;
+}
+
+/** a.ts (and b.ts) committed by a person; the agent's block (lines 6-8) added to a.ts and not committed. */
+async function repoWithUncommittedBlock(): Promise<string> {
   const dir = initRepo();
   installHooks(path.join(dir, '.git', 'hooks'));
   write(dir, 'a.ts', HEAD_LINES + TAIL);
@@ -27,8 +35,6 @@ async function repoWithAiBlock(): Promise<string> {
   const text = HEAD_LINES + AI_BLOCK + TAIL;
   write(dir, 'a.ts', text);
   await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(text.split('\n').length, [[6, 8]]));
-  git(dir, 'commit', '-qam', 'An agent adds total()');
-  assert.deepEqual(noteRuns(dir), ['a.ts: 6-8 ai claude-code']);
   return dir;
 }
 
@@ -63,6 +69,38 @@ describe('AI lines a person moves', function () {
     git(dir, '-c', 'core.hooksPath=/dev/null', 'commit', '-qm', 'Move total() to c.ts');
     assert.deepEqual(noteRuns(dir), [], 'no hook wrote a note');
     assert.deepEqual(blameKinds(dir, 'c.ts'), ['ai claude-code', 'ai claude-code', 'ai claude-code']);
+  });
+
+  it('an uncommitted AI block cut into a new file before its first commit: the commit records it there', async () => {
+    const dir = await repoWithUncommittedBlock();
+    write(dir, 'a.ts', HEAD_LINES + TAIL);
+    write(dir, 'c.ts', AI_BLOCK);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'total() in its own module');
+    assert.deepEqual(noteRuns(dir), ['c.ts: 1-3 ai claude-code']);
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 3\/3$/m);
+  });
+
+  it('an uncommitted AI block copied to a new file, and still in its own, is not carried', async () => {
+    const dir = await repoWithUncommittedBlock();
+    write(dir, 'c.ts', AI_BLOCK);
+    git(dir, 'add', 'c.ts');
+    git(dir, 'commit', '-qm', 'A copy of total()');
+    assert.deepEqual(noteRuns(dir), []);
+  });
+
+  it('git mv of an AI file never committed: the first commit records its AI lines under the new name', async () => {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    write(dir, 'b.ts', 'export const b = 1;\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    write(dir, 'util.ts', AI_BLOCK);
+    await WorkingState.forRepo(await discoverRepo(dir)).write('util.ts', AI_BLOCK, aiLines(4, [[1, 3]]));
+    git(dir, 'add', 'util.ts');
+    git(dir, 'mv', 'util.ts', 'total.ts');
+    git(dir, 'commit', '-qm', 'total');
+    assert.deepEqual(noteRuns(dir), ['total.ts: 1-3 ai claude-code']);
   });
 
   it('a person moving lines of their own gets no AI lines', async () => {
