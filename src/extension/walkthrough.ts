@@ -49,9 +49,12 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable[] 
     vscode.commands.registerCommand(CREATE_CONFIG, async (): Promise<vscode.Uri | undefined> => {
       // Over a file, in its place; over the Welcome page (the walkthrough's button) or another page with no text, beside
       // it, so that it stays in view: VS Code may hand the focus back to the Welcome page before this command runs.
-      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      // Taken now, as a column number: the focus may move back to the Welcome page while the file is written, and an
+      // empty group is the one `toSide:` just made for it.
+      const group = vscode.window.tabGroups.activeTabGroup;
+      const tab = group.activeTab;
       const text = !tab || tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputTextDiff || tab.input instanceof vscode.TabInputNotebook;
-      const column = text ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
+      const column = text ? group.viewColumn : vscode.ViewColumn.Beside;
       if (refuseUntrusted(deps, 'AI Provenance writes no file in an untrusted workspace.')) return undefined;
       if (!vscode.workspace.workspaceFolders?.length) {
         void vscode.window.showWarningMessage(`AI Provenance: open a folder first; ${CONFIG_FILE} belongs at the root of a repository.`);
