@@ -57,7 +57,9 @@ ai-provenance-notes:
   stage: .post
   image: node:20
   rules:
+    # Also when an earlier job failed: the merge already happened, and no later pipeline carries this one's squash.
     - if: $CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+      when: always
   # One run at a time: queued runs wait instead of racing on the notes ref.
   resource_group: ai-provenance-notes
   variables:

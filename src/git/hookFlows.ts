@@ -22,6 +22,7 @@ import { loadTeamConfig } from './teamConfig';
 import { CorruptStateError, readOptional, readOptionalSync, WorkingState } from './workingState';
 import { BLOCK_EXIT, REVISION_PLACEHOLDER } from './hookScripts';
 import { ensurePrivateDir, writePrivateFileIn } from './gitDirFiles';
+import { parentGitArgs } from './parentCommand';
 
 export { BLOCK_EXIT, REVISION_PLACEHOLDER };
 
@@ -639,35 +640,7 @@ function stripOwnTrailers(message: string): string {
 
 /** Whether the `git commit` that runs this hook was given `--amend` (git passes no sign of it with `-m`). */
 export async function parentCommandHasAmend(): Promise<boolean> {
-  let pid = process.ppid;
-  for (let depth = 0; depth < 6 && pid > 1; depth++) {
-    const args = await commandLine(pid);
-    if (!args) return false;
-    const sub = args.findIndex((a, i) => i > 0 && a === 'commit');
-    if (sub > 0 && /(^|\/)git(\.exe)?$/.test(args[0] ?? '')) return args.slice(sub + 1).some((a) => a === '--amend');
-    pid = await parentPid(pid);
-  }
-  return false;
-}
-
-async function commandLine(pid: number): Promise<string[] | undefined> {
-  const raw = await readOptional(`/proc/${pid}/cmdline`);
-  if (raw !== undefined) return raw.split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
-  const r = await psField(pid, 'args');
-  return r === undefined ? undefined : r.split(/\s+/);
-}
-
-async function parentPid(pid: number): Promise<number> {
-  const stat = await readOptional(`/proc/${pid}/stat`);
-  if (stat !== undefined) return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  return Number((await psField(pid, 'ppid')) ?? 0);
-}
-
-async function psField(pid: number, field: string): Promise<string | undefined> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => {
-    execFile('ps', ['-o', `${field}=`, '-p', String(pid)], (err, out) => resolve(err ? undefined : out.trim()));
-  });
+  return (await parentGitArgs('commit'))?.includes('--amend') ?? false;
 }
 
 /** The comment character, read from git's own template in the message when it is there (saves a git process). */

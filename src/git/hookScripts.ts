@@ -296,6 +296,9 @@ if [ -e "$ap_gitdir/SQUASH_MSG" ] || [ -e "$ap_gitdir/CHERRY_PICK_HEAD" ] || [ -
 fi
 ap_judge=
 [ -e "$ap_state/pending" ] || ap_announced || ap_stashed || ap_edits_noted && ap_judge=1
+# With no AI lines pending, only Node could find some (a lost after-event, an edit of a committed AI line): without
+# Node the commit is a person's and goes through as it is, never marked unjudged.
+[ -n "$ap_judge" ] && [ ! -e "$ap_state/pending" ] && ! ap_can_run && ap_judge=
 if [ -e "$ap_state/pending" ] && ! ap_can_run; then
   ap_unjudged
 elif [ -n "$ap_judge" ]; then

@@ -9,6 +9,7 @@ import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
+import { parentGitArgs } from './parentCommand';
 import { git } from './run';
 
 /** The refspec that fetches `remote`'s notes into their tracking ref. */
@@ -443,6 +444,15 @@ export function pushedTips(input: string): string[] {
   return tips;
 }
 
+/** Whether `git push` arguments ask for a dry run (`--dry-run`, `-n`, or `-n` among bundled short options). */
+export function isDryRun(args: readonly string[] | undefined): boolean {
+  for (const a of args ?? []) {
+    if (a === '--') break;
+    if (a === '--dry-run' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(a)) return true;
+  }
+  return false;
+}
+
 /** Where a failed sync of the pre-push hook is logged, besides its one line. */
 export function syncLogFile(repo: Repo): string {
   return path.join(repo.commonDir, 'ai-provenance', 'sync.log');
@@ -457,6 +467,8 @@ export async function prePush(repo: Repo, args: readonly string[], input: string
   const tips = pushedTips(input);
   // A push to a URL has no remote to track notes for.
   if (tips.length === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  // git runs pre-push for `push --dry-run` too, which sends nothing: neither do we.
+  if (isDryRun(await parentGitArgs('push'))) return 0;
   const said: string[] = [];
   try {
     await configureNotesFetch(repo, remote);

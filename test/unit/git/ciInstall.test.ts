@@ -41,7 +41,8 @@ describe('ai-provenance ci install', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wrote \.gitlab\/ai-provenance\.yml\ninclude it from \.gitlab-ci\.yml:\n {2}include:\n {4}- local: \.gitlab\/ai-provenance\.yml\n/);
     const job = (load(readFileSync(path.join(dir, '.gitlab/ai-provenance.yml'), 'utf8')) as Yaml)['ai-provenance-notes'] as Yaml;
-    assert.deepEqual(job.rules, [{ if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    // `when: always`: a failed test job earlier in the pipeline must not leave the merged squash without notes.
+    assert.deepEqual(job.rules, [{ if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: 'always' }]);
     assert.equal(job.resource_group, 'ai-provenance-notes');
     assert.equal(job.variables.GIT_DEPTH, '0');
     assert.equal(job.script[job.script.length - 1], `npx --yes ai-provenance@${VERSION} ci`);

@@ -191,6 +191,17 @@ describe('team notes sync', function () {
     assert.ok(noteOn(ann, NOTES_REF, local), 'the local note stays');
   });
 
+  it('publishes nothing on git push --dry-run (or -n), which sends nothing either', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const commit = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'not yet');
+    git(ann, 'push', '-q', '--dry-run', 'origin', 'main');
+    git(ann, 'push', '-q', '-n', 'origin', 'main');
+    assert.equal(noteOn(bare, NOTES_REF, commit), undefined);
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, commit), 'the real push publishes it');
+  });
+
   it('joins two notes written on the same commit in two clones instead of keeping one', () => {
     const bare = server();
     const ann = clone(bare, ANN);

@@ -182,6 +182,19 @@ describe('security: the command line and the git hooks against a hostile reposit
       assert.match(judged.stdout, /AI-written lines in infra\/main\.tf touch critical rule/);
     });
 
+    it('without Node, a person\'s commit with no AI lines pending goes through unmarked, also one that deletes a line of a noted file', async () => {
+      const dir = hookedRepo();
+      await recordAi(dir, 'src/a.ts', lines(3), [[1, 1]]);
+      git(dir, 'add', '.');
+      assert.equal(commit(dir, ['-m', 'ai']).status, 0);
+      write(dir, 'src/a.ts', lines(3).split('\n').slice(0, 2).join('\n') + '\n');
+      git(dir, 'add', '.');
+      const r = commit(dir, ['-m', 'person'], NO_NODE);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(ours(r.stderr), []);
+      assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /AI-Unjudged/);
+    });
+
     it('without Node and no block rule: the commits go through marked, and the first hook that can run writes their notes', async () => {
       const dir = hookedRepo();
       const base = head(dir);
