@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
 import type { LineRun } from '../src/core/model';
+import { seededRandom } from './random';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -22,18 +23,6 @@ const COMMITS = 50;
 const FILES_PER_COMMIT = 16;
 const BASE_LINES = 200;
 const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C', GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.com' };
-
-/** A small deterministic generator, so every run measures the same history. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * main: 1,000 files of 200 lines, then a commit touching 20 files the pull request does not. The pull request:
@@ -51,7 +40,7 @@ async function generate(dir: string): Promise<void> {
   const body = (ls: readonly string[]): string => data(ls.join('\n') + '\n');
   const t0 = 1_700_000_000;
   const at = '2026-01-01T00:00:00Z';
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const name = (i: number): string => `src/m${i % 25}/f${i}.ts`;
   const files = new Map<string, string[]>();
   w(`commit refs/heads/main\nmark :1\ncommitter B <b@example.com> ${t0} +0000\n${data('base')}`);

@@ -2,6 +2,7 @@
 // Run: npx tsx bench/tracker.bench.ts [--json]
 import type { Attribution, LineProvenance, TextChange } from '../src/core/model';
 import { CarriedText, LineTracker, type EditOptions } from '../src/core/tracker';
+import { seededRandom } from './random';
 
 const SIZES = [1_000, 10_000, 100_000];
 const WARMUP = 5_000;
@@ -9,21 +10,9 @@ const EDITS = 40_000;
 
 const AGENT: Attribution = { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T00:00:00Z' };
 
-/** Deterministic random numbers so runs compare like with like. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Source-like lines; every fifth block of five lines is AI-written (20%). */
 function document(lines: number): { text: string; prov: LineProvenance[] } {
-  const rnd = random(lines);
+  const rnd = seededRandom(lines);
   const out: string[] = [];
   const prov: LineProvenance[] = [];
   for (let i = 0; i < lines; i++) {
@@ -65,7 +54,7 @@ function measure(lines: number): { lines: number; medianUs: number; p99Us: numbe
   const t = new LineTracker(text, prov);
   // A person's edits go through what the editor does without an edit source: whole-line cuts and pastes carry AI text.
   const moves: EditOptions = { carried: new CarriedText(), carry: 'lines' };
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const times: number[] = [];
   for (let k = 0; k < WARMUP + EDITS; k++) {
     const { change, author } = keystroke(t, rnd);
