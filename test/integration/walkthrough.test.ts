@@ -78,11 +78,17 @@ describe('the getting-started walkthrough', () => {
   it('never overwrites an existing .ai-provenance.json: the command opens it as it is', async () => {
     const ours = '{ "critical": [] } // ours\n';
     fs.writeFileSync(config, ours);
-    await waitFor(() => vscode.window.activeTextEditor?.document.getText() === ours, 'the open file to show the new text');
+    // Closed first, so that what the command opens is read from disk now. (Waiting for the open editor to notice the
+    // write raced with the Welcome page taking the focus back, which leaves no active text editor at all.)
+    const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === config);
+    await vscode.window.tabGroups.close(open);
     const uri = (await vscode.commands.executeCommand('aiProvenance.createConfig')) as vscode.Uri | undefined;
     assert.equal(uri?.fsPath, config);
     assert.equal(fs.readFileSync(config, 'utf8'), ours);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, config);
+    await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.fsPath === config && vscode.window.activeTextEditor.document.getText() === ours,
+      'the file, as it is on disk, in the active editor',
+    );
   });
 
   it('"See AI lines in the gutter" is done once the active editor shows AI lines', async () => {
