@@ -29,6 +29,8 @@ const common = {
   // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   define: { VERSION: JSON.stringify(pkg.version) },
+  // The git hooks' shell (src/git/hooks/*.sh) ships inside the bundles, as text.
+  loader: { '.sh': 'text' },
 };
 
 /** Bundles main.ts with every command module except `keep` replaced by an empty one (the launcher never asks it for them). */

@@ -1,0 +1,20 @@
+ap_has_notes || exit 0
+ap_input=$(cat)
+[ -n "$ap_input" ] || exit 0
+if [ "${1-}" = amend ]; then
+  # post-commit already wrote this amend's note with the amended commit's note folded in.
+  if [ -f "$ap_scratch/amended" ] && [ -f "$ap_scratch/written" ]; then
+    read -r ap_w < "$ap_scratch/written"
+    case $ap_input in *" $ap_w"*) exit 0 ;; esac
+  fi
+  git notes --ref="$ap_notes" list "${ap_input%% *}" >/dev/null 2>&1 || exit 0
+fi
+if ap_can_run; then
+  printf '%s\n' "$ap_input" | ap_run "$@" && exit 0
+  ap_why="the ai-provenance CLI exited with status $?"
+fi
+# Node could not carry the notes: the next hook that can carries them, from the old commits named here.
+# shellcheck disable=SC2034 # ap_x takes what may follow the two ids.
+printf '%s\n' "$ap_input" | while read -r ap_old ap_new ap_x; do ap_catch_up "rewrite $ap_old $ap_new"; done
+ap_say "@@NOTES_LATER_LINE@@"
+exit 0
