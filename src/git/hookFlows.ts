@@ -1,6 +1,6 @@
 // What the git hooks do when they need Node: prepare-commit-msg precomputes for commit-msg and post-commit, which
 // normally finish in shell (hookScripts.ts); the other entry points here are their fallbacks, plus post-rewrite.
-import { existsSync, mkdirSync, promises as fsp, readFile, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, readFile, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig, CriticalRule } from '../core/config';
@@ -144,6 +144,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
     const note = serializeTraceRecord(record);
     writeFileSync(path.join(scratch, 'note.json'), note);
     writeFileSync(path.join(scratch, NOTED_PATHS), notedPathsText(files));
+    notedClean(repo, scratch, detail, files);
     // post-commit's shell reads a note this short itself (a byte a read, and a here-document within a pipe's buffer).
     if (protocol >= 3 && Buffer.byteLength(note) <= INLINE_NOTE_BYTES) writeFileSync(path.join(scratch, 'note.inline'), '');
     if (amend) writeFileSync(path.join(scratch, 'amended'), '');
@@ -174,11 +175,38 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
  * a line each, or one empty line for "any file" when they are too many for a command line or a name holds a line break.
  */
 const NOTED_PATHS = 'noted-paths';
+const NOTED_CLEAN = 'noted-clean';
 const MAX_NOTED_PATHS = 100;
 
 function notedPathsText(files: readonly CommitFileProvenance[]): string {
   const paths = files.filter((f) => f.runs.length > 0).map((f) => f.path);
   return paths.length > MAX_NOTED_PATHS || paths.some((p) => /[\n\r]/.test(p)) ? '\n' : paths.map((p) => `${p}\n`).join('');
+}
+
+/**
+ * Marks (noted-clean, by its time) that every file of the note held on disk what this commit stages: until one of
+ * them is newer than the mark, the next commits' shell knows without git that none of them changed. A file that
+ * differs (a person's edit left unstaged, a line-ending filter) leaves no mark, and the shell asks git every time.
+ */
+function notedClean(repo: Repo, scratch: string, detail: StagedDetail, files: readonly CommitFileProvenance[]): void {
+  const mark = path.join(scratch, NOTED_CLEAN);
+  // Written before the files are read: an edit made meanwhile is newer than the mark.
+  writeFileSync(mark, '');
+  const staged = new Map(detail.changes.map((c) => [c.path, c.newBlob]));
+  for (const f of files) {
+    if (f.runs.length === 0) continue;
+    const blob = detail.blobs.get(staged.get(f.path) ?? '');
+    if (!blob || !sameBytes(fromRepoPath(repo, f.path), blob)) return rmSync(mark, { force: true });
+  }
+}
+
+/** Whether `file` holds exactly `bytes`; false when it cannot be read. */
+function sameBytes(file: string, bytes: Buffer): boolean {
+  try {
+    return readFileSync(file).equals(bytes);
+  } catch {
+    return false;
+  }
 }
 
 function notedPaths(text: string | undefined): { has(path: string): boolean } | undefined {
@@ -316,6 +344,8 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
       await writeNote(repo, head, serializeTraceRecord(buildTraceRecord({ revision: head, files, toolVersion: io.toolVersion })));
       writePrivateFileIn(scratch, 'written', `${head}\n`);
       writePrivateFileIn(scratch, NOTED_PATHS, notedPathsText(files));
+      // Nothing here says what the files held on disk: the next commits' shell asks git.
+      rmSync(path.join(scratch, NOTED_CLEAN), { force: true });
       writePrivateFileIn(scratch, 'noted', `${head}\n`);
     }
   }

@@ -90,6 +90,15 @@ ap_notes_later() {
   ap_say "@@NOTES_LATER_LINE@@"
 }
 
+# prepare-commit-msg found the noted AI lines untouched by this commit, which started no Node: noted moves along to
+# it, so that the next commit needs no git process to know the noted commit is its ancestor.
+if [ -s "$ap_scratch/noted-next" ]; then
+  ap_empty "$ap_scratch/noted-next"
+  if ap_head_id; then
+    ap_plain "$ap_scratch/noted"
+    echo "$ap_h" > "$ap_scratch/noted"
+  fi
+fi
 if [ -s "$ap_scratch/failed" ]; then
   # prepare-commit-msg could not judge this commit (and marked it): the commit's one line is said here.
   IFS= read -r ap_why < "$ap_scratch/failed"

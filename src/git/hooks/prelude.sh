@@ -47,6 +47,17 @@ ap_plain "$ap_scratch"
 ap_empty() { [ -s "$1" ] || return 0; ap_plain "$1"; : > "$1"; }
 # Prints a line to stderr with control characters shown, not acted on (they may come from a path or an error).
 ap_say() { printf '%s\n' "$1" | LC_ALL=C tr '\000-\010\013-\037\177' '?' >&2; }
+# Sets ap_h to HEAD's commit id, from the files git keeps (a process only for a packed ref).
+ap_head_id() {
+  IFS= read -r ap_h < "$ap_gitdir/HEAD" || return 1
+  case $ap_h in
+    'ref: '*)
+      ap_ref=${ap_h#ref: }
+      if [ -f "$ap_common/$ap_ref" ]; then IFS= read -r ap_h < "$ap_common/$ap_ref" || return 1
+      else ap_h=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1; fi ;;
+  esac
+}
+
 # Leaves a line for the next Node run that can catch up on what this hook could not do.
 ap_catch_up() {
   ap_plain "$ap_gitdir/@@CATCH_UP_FILE@@"

@@ -57,19 +57,6 @@ ap_unjudged() {
   ap_catch_up "after $(git rev-parse -q --verify HEAD 2>/dev/null)"
 }
 
-# Sets ap_h to HEAD's commit id, from the files git keeps (a process only for a packed ref).
-ap_head_id() {
-  IFS= read -r ap_h < "$ap_gitdir/HEAD" || return 1
-  case $ap_h in
-    'ref: '*)
-      ap_ref=${ap_h#ref: }
-      if [ -f "$ap_common/$ap_ref" ]; then IFS= read -r ap_h < "$ap_common/$ap_ref" || return 1
-      else ap_h=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1; fi ;;
-  esac
-}
-
-# Whether an agent announced an edit it never reported done (its snapshot waits): Node records it if the file holds
-# exactly the announced result. A glob, no process.
 # Whether entries wait aside while a stash holds their files and the stash list changed since (a pop, a drop): Node
 # then brings them back, or drops them. A glob, and one cmp only while entries wait.
 ap_stashed() {
@@ -77,25 +64,50 @@ ap_stashed() {
   ! cmp -s "$ap_common/logs/refs/stash" "$ap_state/stashed/log" 2>/dev/null
 }
 
+# Whether an agent announced an edit it never reported done (its snapshot waits): Node records it if the file holds
+# exactly the announced result. A glob, no process.
 ap_announced() {
   for ap_f in "$ap_state"/snapshots/*.json; do [ -e "$ap_f" ] && return 0; break; done
   return 1
 }
 
-# Whether the staged change removes or changes lines of a file HEAD's note covers (post-commit wrote which): a person's
-# edit of a committed AI line makes it mixed. One git process, and only right after a commit with AI lines.
+# Whether file $1 may differ from what it held when noted-clean was written (then it held the noted commit's text):
+# changed since, gone, or of the same time (a file system that keeps whole seconds). Builtins only.
+ap_touched_since_clean() {
+  [ -e "$1" ] || return 0
+  # shellcheck disable=SC3013 # dash, bash, ksh, zsh and busybox sh have -nt; a test without it fails, which counts
+  # as touched (a git process, never a missed edit).
+  [ "$1" -nt "$ap_scratch/noted-clean" ] || ! [ "$ap_scratch/noted-clean" -nt "$1" ]
+}
+
+# Whether the staged change removes or changes lines of a file the noted commit's note covers (post-commit wrote
+# which): a person's edit of a committed AI line makes it mixed. No process while none of those files changed on disk
+# since the AI commit (noted-clean: none had unstaged changes then); else one git process.
 ap_edits_noted() {
   [ -s "$ap_scratch/noted-paths" ] && IFS= read -r ap_n < "$ap_scratch/noted" && ap_head_id || return 1
-  # After commits that started no Node the noted commit is an ancestor of HEAD, and its AI lines may still be there.
+  # post-commit moves noted along to each commit that was checked here; a commit made without that check (hooks
+  # of an earlier version, a commit with none of ours) leaves it on an ancestor, whose AI lines may still be there.
   [ "$ap_n" = "$ap_h" ] || LC_ALL=C GIT_OPTIONAL_LOCKS=0 git merge-base --is-ancestor "$ap_n" "$ap_h" 2>/dev/null || return 1
+  ap_changed=
+  [ -e "$ap_scratch/noted-clean" ] || ap_changed=1
   set --
   # An empty first line stands for any file.
-  while IFS= read -r ap_l; do [ -n "$ap_l" ] || { set --; break; }; set -- "$@" "$ap_l"; done < "$ap_scratch/noted-paths"
-  LC_ALL=C GIT_OPTIONAL_LOCKS=0 git --literal-pathspecs diff-index --cached --numstat HEAD -- "$@" 2>/dev/null | {
-    # shellcheck disable=SC2034 # Only the count of deleted lines matters.
-    while read -r ap_a ap_d ap_x; do [ "$ap_d" = 0 ] || exit 0; done
-    exit 1
-  }
+  while IFS= read -r ap_l; do
+    [ -n "$ap_l" ] || { set --; ap_changed=1; break; }
+    set -- "$@" "$ap_l"
+    [ -n "$ap_changed" ] || ! ap_touched_since_clean "$ap_l" || ap_changed=1
+  done < "$ap_scratch/noted-paths"
+  if [ -n "$ap_changed" ]; then
+    LC_ALL=C GIT_OPTIONAL_LOCKS=0 git --literal-pathspecs diff-index --cached --numstat HEAD -- "$@" 2>/dev/null | {
+      # shellcheck disable=SC2034 # Only the count of deleted lines matters.
+      while read -r ap_a ap_d ap_x; do [ "$ap_d" = 0 ] || exit 0; done
+      exit 1
+    } && return 0
+  fi
+  # The noted lines are all still there: post-commit names the commit this makes in noted.
+  ap_plain "$ap_scratch/noted-next"
+  echo yes > "$ap_scratch/noted-next"
+  return 1
 }
 
 ap_msg=${1-}
@@ -104,6 +116,7 @@ ap_empty "$ap_scratch/done"
 ap_empty "$ap_scratch/failed"
 ap_empty "$ap_scratch/may-block"
 ap_empty "$ap_scratch/merging"
+ap_empty "$ap_scratch/noted-next"
 # A merge commit gets no trailers; post-commit notes its resolution. With -m or -F git says `message`, not `merge`.
 ap_merging=
 [ -e "$ap_gitdir/MERGE_HEAD" ] && ap_merging=1

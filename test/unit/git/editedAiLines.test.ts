@@ -1,6 +1,7 @@
 // A person's edit of an AI line committed earlier: the working state no longer holds the line, HEAD's note does.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { blameFile } from '../../../src/git/blame';
 import { discoverRepo } from '../../../src/git/repo';
@@ -12,6 +13,19 @@ function git(dir: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
+}
+
+/** Runs git in `dir` with GIT_TRACE on; returns the git commands our hooks started (git's own upkeep left out). */
+function hookGitCalls(dir: string, ...args: string[]): string[] {
+  const trace = path.join(dir, '.git', 'trace.log');
+  const r = spawnSync('git', args, { cwd: dir, env: { ...hookedEnv(), GIT_TRACE: trace }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const calls = readFileSync(trace, 'utf8')
+    .split('\n')
+    .map((l) => / trace: built-in: (git .*)$/.exec(l)?.[1])
+    .filter((c): c is string => c !== undefined && !/^git (commit|maintenance|gc) /.test(c));
+  rmSync(trace);
+  return calls;
 }
 
 function message(dir: string): string {
@@ -111,6 +125,45 @@ describe('a person editing AI lines an earlier commit added', function () {
     git(dir, 'commit', '-qam', 'Human again');
     assert.deepEqual(takeNodeStarts(), []);
     assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
+  });
+
+  it('runs no git process in the hooks for a person\'s commits of other files after an AI commit', async () => {
+    const dir = await repoWithAiCommit();
+    for (const round of [1, 2, 3]) {
+      write(dir, 'b.ts', `other 1 changed ${round}\nother 2\n`);
+      assert.deepEqual(hookGitCalls(dir, 'commit', '-qam', `Human ${round}`), [], `commit ${round} after the AI commit`);
+    }
+    // A person's edit of the AI line later still counts.
+    write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3\nline 2\nline 3\nline 4\n');
+    git(dir, 'commit', '-qam', 'Edit the AI line');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
+  });
+
+  it('makes mixed a person\'s edit of an AI line that was on disk, unstaged, when the AI commit was made', async () => {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    write(dir, 'a.ts', lines(4));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    const text = 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\n';
+    write(dir, 'a.ts', text);
+    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(7, [[2, 3]]));
+    git(dir, 'add', 'a.ts');
+    // The person touches up both AI lines before the commit, without staging the edit.
+    write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3 edited\nline 2\nline 3\nline 4\n');
+    git(dir, 'commit', '-qm', 'AI lines');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-3 ai claude-code']);
+    // With no entry left for the file (dropped here by hand), only HEAD's note says which lines are AI: the file
+    // differed from the commit all along, so the hook must ask git even though it is older than the commit.
+    const state = WorkingState.forRepo(await discoverRepo(dir));
+    const entry = readFileSync(state.entryFile('a.ts'), 'utf8');
+    await state.forget('a.ts', entry);
+    assert.deepEqual(await state.paths(), []);
+    write(dir, 'b.ts', 'other\n');
+    git(dir, 'add', 'b.ts');
+    git(dir, 'commit', '-qm', 'Human');
+    git(dir, 'commit', '-qam', 'The edit');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-3 mixed claude-code']);
   });
 
   it('starts no Node for a person\'s edit in a repository whose commits have no note', async () => {
