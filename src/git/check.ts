@@ -11,7 +11,7 @@ import { agentLabel, type Trailer } from '../core/model';
 import { decodeQuotedPath, parseBatchHeader } from './parsers';
 import { catFileBatch, git, GitError } from './run';
 import { NOTES_REF, readNotes, trackingRefs } from './notes';
-import { discoverRepo } from './repo';
+import { discoverRepo, NotARepositoryError } from './repo';
 
 export { NOTES_REF };
 
@@ -245,13 +245,11 @@ function dedupeFindings(found: { violations: readonly PolicyFinding[]; warnings:
 
 async function topLevel(cwd: string): Promise<string> {
   try {
-    // Only git's own line break goes: a path may end in spaces, or hold a line break of its own.
-    const out = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.replace(/\n$/, '');
-    if (out) return out;
+    return (await discoverRepo(cwd)).root;
   } catch (err) {
-    if (!(err instanceof GitError)) throw err;
+    if (err instanceof NotARepositoryError) throw new CheckUsageError(err.message);
+    throw err;
   }
-  throw new CheckUsageError(`${cwd}: not inside a git working tree`);
 }
 
 async function listCommits(cwd: string, range: readonly string[]): Promise<ListedCommit[]> {
