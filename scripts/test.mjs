@@ -1,6 +1,7 @@
 // `npm test`: every test, cheapest first.
 //   1. the Debian packages the tests need (installed when this process may, else one line naming the command)
-//   2. the pure tests (test/unit/core, no git, no processes): seconds; a failure there ends the run at once
+//   2. the layering of src/ (scripts/layers.mjs: extension, cli → agents → git → core) and the pure tests
+//      (test/unit/core, no git, no processes): seconds; a failure there ends the run at once
 //   3. type check, 4. bundle (dist/, once for the whole run), 5. the .vsix (once, for 6 and 7)
 //   6. the other unit and git tests, 7. the accuracy corpus (test/accuracy: fails below 100% precision or 99% recall),
 //   8. the integration suite in a real VS Code, which installs that .vsix
@@ -97,6 +98,10 @@ if (missing) {
 }
 
 const tiers = unitTests();
+if (only !== '--integration' && !(await step('layers', process.execPath, ['scripts/layers.mjs']))) {
+  console.error('\nan import breaks the layering of src/: stopping before the slower phases');
+  finish();
+}
 if (only !== '--integration' && !(await mocha('pure tests', tiers.pure))) {
   console.error('\nthe pure tests failed: stopping before the slower phases');
   finish();

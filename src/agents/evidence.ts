@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Attribution } from '../core/model';
 import type { Repo } from '../git/repo';
-import { normalizeModel } from './models';
+import { normalizeModel } from '../core/modelName';
 import { modelFromTranscript } from './transcript';
 import type { SessionInfo } from './types';
 

@@ -6,7 +6,7 @@ import type { CompiledConfig } from '../core/config';
 import type { GuardDecision } from '../core/guard';
 import { toRepoPath, type Repo } from '../git/repo';
 import { loadTeamConfig } from '../git/teamConfig';
-import { findRepo } from './findRepo';
+import { findRepo } from '../git/repo';
 import type { HookEvent } from './types';
 
 /** Entries of a folder tree looked at for `@critical` before the answer is "yes, it may hold critical files". */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { discoverRepo, stateDir } from '../git/repo';
 import { shQuote } from '../git/hookScripts';
-import { readOptional } from '../git/workingState';
+import { atomicWrite, readOptional } from '../git/fsAtomic';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from './index';
 
 /** Seconds (milliseconds for Gemini) an agent waits for the hook; it finishes in a fraction of that. */
@@ -368,9 +368,7 @@ export function unmergeAgentSettings(file: string, text: string, agent: HookAgen
 
 async function writeAtomic(file: string, text: string): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, text);
-  await fsp.rename(tmp, file);
+  await atomicWrite(file, text);
 }
 
 async function manifestFile(repoRoot: string): Promise<string> {

@@ -10,7 +10,7 @@ import { CONFIG_FILE } from '../git/teamConfig';
 import { recordActivity, type ActivityRecord } from '../git/activityLog';
 import { WorkingState } from '../git/workingState';
 import { attributeEdit } from './attribute';
-import { findRepo } from './findRepo';
+import { findRepo } from '../git/repo';
 import { expectedAfter, reconstructBefore } from './locate';
 import { attribution, MAX_FILE_BYTES, readFileText } from './evidence';
 import { isRecoverable, recoverMissedEdits } from './recover';

@@ -2,7 +2,7 @@
 // A file clean before equals its index blob, so only dirty files need copying into the snapshot.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { git, gitBuffer } from '../git/run';
+import { catFileBatch, git } from '../git/run';
 import { fromRepoPath, type Repo } from '../git/repo';
 import { sha1, type GitMarks, type ShellFile, type ShellSnapshot } from './snapshots';
 
@@ -83,22 +83,11 @@ export function headTexts(repo: Repo, paths: readonly string[]): Promise<Map<str
 async function blobTexts(repo: Repo, paths: readonly string[], prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (paths.length === 0) return out;
-  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: paths.map((p) => `${prefix}${p}\n`).join('') });
-  let at = 0;
-  for (const p of paths) {
-    const nl = stdout.indexOf(10, at);
-    if (nl < 0) break;
-    const header = stdout.subarray(at, nl).toString('utf8');
-    at = nl + 1;
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!m) {
-      out.set(p, '');
-      continue;
-    }
-    const size = Number(m[2]);
-    out.set(p, m[1] === 'blob' ? stdout.subarray(at, at + size).toString('utf8') : '');
-    at += size + 1;
-  }
+  const objects = await catFileBatch(repo.root, paths.map((p) => `${prefix}${p}`));
+  paths.forEach((p, i) => {
+    const o = objects[i];
+    out.set(p, o?.type === 'blob' ? o.content.toString('utf8') : '');
+  });
   return out;
 }
 

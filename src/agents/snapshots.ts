@@ -1,10 +1,10 @@
 // Before-edit snapshots: what a file held when the agent announced an edit, kept until the after-edit event.
 // One small JSON file per (agent, session, call, path) under <git-common-dir>/ai-provenance/snapshots/: <id>.json,
 // and beside it <id>.recovered (its edit was recorded without its after-event) or <id>.noted (told why it was not).
-import { randomBytes } from 'node:crypto';
 // Synchronous calls: only the hook's short-lived process uses the store, and an agent waits for it.
-import { closeSync, constants, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { atomicWriteSync, createExclusiveSync } from '../git/fsAtomic';
 import { ensurePrivateDir } from '../git/gitDirFiles';
 import { sha1 } from '../git/workingState';
 import type { FileWrite, SessionInfo } from './types';
@@ -52,18 +52,6 @@ export function isShellSnapshot(s: FileSnapshot | ShellSnapshot): s is ShellSnap
 
 /** Marks a snapshot: `recovered` (its edit was recorded without its after-event), `noted` (told once why it was not). */
 export type SnapshotMark = 'recovered' | 'noted';
-
-// Made fresh, never through a link planted at the name (O_NOFOLLOW where the platform has it).
-const CREATE_EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
-
-function createExclusive(file: string, data: string): void {
-  const fd = openSync(file, CREATE_EXCLUSIVE, 0o644);
-  try {
-    writeFileSync(fd, data);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function isFresh(value: unknown, now: number): value is { at: number } {
   if (typeof value !== 'object' || value === null || typeof (value as { at?: unknown }).at !== 'number') return false;
@@ -151,10 +139,7 @@ export class SnapshotStore {
 
   /** Written then renamed, so a concurrent reader never sees half of it. */
   private writeAtomically(name: string, data: string): void {
-    const target = path.join(this.dir, name);
-    const tmp = `${target}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    createExclusive(tmp, data);
-    renameSync(tmp, target);
+    atomicWriteSync(path.join(this.dir, name), data);
   }
 
   /**
@@ -206,7 +191,7 @@ export class SnapshotStore {
   /** Sets `mark` on a snapshot once, keeping `raw` with it: false when it was set already (by this or another process). */
   async mark(id: string, mark: SnapshotMark, raw: string): Promise<boolean> {
     try {
-      createExclusive(path.join(this.dir, `${id}.${mark}`), raw);
+      createExclusiveSync(path.join(this.dir, `${id}.${mark}`), raw);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

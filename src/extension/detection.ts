@@ -1,5 +1,6 @@
 // Decides who made an edit from the evidence VS Code gives (§4). Free of 'vscode' so it is unit-tested in plain Node.
 import type { AgentId, Attribution, AttributionSource } from '../core/model';
+import { normalizeModel } from '../core/modelName';
 import type { Carry } from '../core/tracker';
 
 /** Built-in map from extension ids (lower case) to canonical agents; the `aiProvenance.detection.agents` setting overrides it. */
@@ -87,28 +88,6 @@ export function isFormatterEdit(src: EditSource | undefined): boolean {
 const INLINE_SOURCES = new Set(['inlineCompletionAccept', 'inlineCompletionPartialAccept']);
 const CHAT_SOURCES = new Set(['Chat.applyEdits', 'inlineChat.applyEdits']);
 
-const MODEL_PROVIDERS: readonly (readonly [RegExp, string])[] = [
-  [/^(gpt|o\d|chatgpt|codex)/i, 'openai'],
-  [/^claude/i, 'anthropic'],
-  [/^gemini/i, 'google'],
-  [/^(grok)/i, 'xai'],
-  [/^(mistral|codestral|devstral)/i, 'mistral'],
-];
-// Vendors that serve other providers' models; their prefix says nothing about the model.
-const RESELLERS = new Set(['copilot', 'github', 'vscode', 'cursor', 'windsurf']);
-
-/** Brings a model id into models.dev form `provider/model` when the provider can be told; otherwise keeps it as given. */
-export function normalizeModelId(id: string | undefined): string | undefined {
-  if (!id) return undefined;
-  let parts = id.trim().split('/').filter((p) => p !== '');
-  while (parts.length > 1 && RESELLERS.has(parts[0].toLowerCase())) parts = parts.slice(1);
-  if (parts.length === 0) return undefined;
-  if (parts.length > 1) return parts.join('/');
-  const model = parts[0];
-  const provider = MODEL_PROVIDERS.find(([re]) => re.test(model))?.[1];
-  return provider ? `${provider}/${model}` : model;
-}
-
 /**
  * What an edit source says about the edit:
  * - an Attribution when it certainly came from an AI,
@@ -127,7 +106,7 @@ export function classifyEditSource(src: EditSource, agents: AgentMap, now: Date)
     if (mapped === NOT_AI) return 'human';
     if (mapped) agent = mapped;
   }
-  return attribution(agent, source, now, normalizeModelId(src.modelId), src.sessionId);
+  return attribution(agent, source, now, normalizeModel(src.modelId), src.sessionId);
 }
 
 export function attribution(agent: AgentId, source: AttributionSource, now: Date, model?: string, session?: string): Attribution {

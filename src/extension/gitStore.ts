@@ -1,12 +1,11 @@
 // The Store over src/git: repository discovery, the working state, and `ai-provenance blame --json` for history.
 import { execFile } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CompiledConfig } from '../core/config';
 import type { LineProvenance } from '../core/model';
 import type { PendingFile } from '../core/pending';
 import { readPending } from '../git/pending';
-import { discoverRepo, NotARepositoryError, stateDir, type Repo } from '../git/repo';
+import { discoverRepo, findRepoOnDisk, NotARepositoryError, stateDir, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
 import type { BlameLine, RepoRef, Store } from './store';
 
@@ -57,7 +56,8 @@ export class GitStore implements Store {
         throw err;
       }
     } else {
-      repo = await discoverWithoutGit(dir, this.workspaceFolders());
+      // No git in an untrusted workspace (its config could run commands): the repository is read from disk.
+      repo = findRepoOnDisk(dir, { within: this.workspaceFolders(), env: {} });
     }
     if (!repo) return undefined;
     const state = WorkingState.forRepo(repo, { readOnly: !this.trusted() });
@@ -124,56 +124,4 @@ export function parseBlame(json: string): BlameLine[] {
     out.push({ line: r.line, kind: r.kind, agent: s('agent'), model: s('model'), source: s('source'), commit: s('commit'), at: s('at') });
   }
   return out;
-}
-
-/** A `.git` file (or link) leads outside the workspace folders, which an untrusted workspace does not follow. */
-export class ForeignGitDirError extends Error {
-  override name = 'ForeignGitDirError';
-  constructor(
-    readonly dotGit: string,
-    readonly target: string,
-  ) {
-    super(`${dotGit}: leads to ${target}, outside the workspace folders; not followed in an untrusted workspace`);
-  }
-}
-
-/**
- * Finds the repository by reading `.git` (a folder, or a worktree's `gitdir:` file) without running git. A `.git`
- * folder is taken where it is found; a `.git` file or link, and a worktree's `commondir`, only where they lead
- * inside one of `within` (the workspace folders), else ForeignGitDirError: a hostile `gitdir:` must not point the
- * editor at another repository.
- */
-export async function discoverWithoutGit(start: string, within: readonly string[]): Promise<Repo | undefined> {
-  let dir = path.resolve(start);
-  for (;;) {
-    const dotGit = path.join(dir, '.git');
-    const stat = await fsp.lstat(dotGit).catch(() => undefined);
-    if (stat?.isDirectory()) {
-      return { root: dir, gitDir: dotGit, commonDir: dotGit, worktreeId: 'main', objectFormat: 'sha1' };
-    }
-    if (stat?.isFile() || stat?.isSymbolicLink()) return followDotGit(dir, dotGit, stat.isFile(), within);
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-async function followDotGit(root: string, dotGit: string, isFile: boolean, within: readonly string[]): Promise<Repo | undefined> {
-  const roots = await Promise.all(within.map((w) => fsp.realpath(w).catch(() => path.resolve(w))));
-  const inside = async (p: string): Promise<string> => {
-    const real = await fsp.realpath(p).catch(() => path.resolve(p));
-    if (!roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep))) throw new ForeignGitDirError(dotGit, real);
-    return real;
-  };
-  let gitDir: string;
-  if (isFile) {
-    const m = /^gitdir:\s*(.+)$/m.exec(await fsp.readFile(dotGit, 'utf8'));
-    if (!m) return undefined;
-    gitDir = await inside(path.resolve(root, m[1]!.trim()));
-  } else {
-    gitDir = await inside(dotGit);
-  }
-  const common = await fsp.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
-  const commonDir = common ? await inside(path.resolve(gitDir, common.trim())) : gitDir;
-  return { root, gitDir, commonDir, worktreeId: commonDir === gitDir ? 'main' : path.basename(gitDir), objectFormat: 'sha1' };
 }

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UnsafeStateError } from './workingState';
+import { atomicWriteSync, makeDirSync } from './fsAtomic';
 
 export interface ActivityRecord {
   /** `editor` for a save in the editor; `<agent>\0<session>` for an agent's tool call. */
@@ -26,23 +26,11 @@ export interface ActivityRecord {
 export const EDITOR = 'editor';
 export const ACTIVITY_MAX_AGE_MS = 60 * 60 * 1000;
 
-const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
-const CREATE_EXCLUSIVE = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | NOFOLLOW;
-
 /** `<stateDir>/activity`, made (with `stateDir`) when missing; throws UnsafeStateError when either is a link or a file. */
 function ensureDir(stateDir: string): string {
   const dir = path.join(stateDir, 'activity');
-  for (const d of [stateDir, dir]) {
-    const st = fs.lstatSync(d, { throwIfNoEntry: false });
-    if (st === undefined) {
-      try {
-        fs.mkdirSync(d);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      if (!fs.lstatSync(d).isDirectory()) throw new UnsafeStateError(d);
-    } else if (!st.isDirectory()) throw new UnsafeStateError(d);
-  }
+  makeDirSync(stateDir);
+  makeDirSync(dir);
   return dir;
 }
 
@@ -54,14 +42,7 @@ function endOf(name: string): number {
 export function recordActivity(stateDir: string, rec: ActivityRecord, now = Date.now()): void {
   const dir = ensureDir(stateDir);
   const name = `${Math.floor(rec.end)}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = path.join(dir, `${name}.tmp`);
-  const fd = fs.openSync(tmp, CREATE_EXCLUSIVE, 0o644);
-  try {
-    fs.writeFileSync(fd, JSON.stringify(rec));
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, path.join(dir, `${name}.json`));
+  atomicWriteSync(path.join(dir, `${name}.json`), JSON.stringify(rec));
   for (const n of fs.readdirSync(dir)) {
     // Temporary files of writers that died are old by their name too.
     if (now - endOf(n) > ACTIVITY_MAX_AGE_MS) fs.rmSync(path.join(dir, n), { force: true });

@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
 import type { LineKind, LineProvenance, LineRun } from '../core/model';
 import { reanchor, splitLines } from '../core/reanchor';
+import { unquotePath } from './parsers';
 import { listNotes, readNotes } from './notes';
 import { fromRepoPath, type Repo } from './repo';
 import { gitLines, GitError } from './run';
@@ -60,28 +61,8 @@ export class PorcelainParser {
       if (line === '') return;
       throw new Error(`git blame: unexpected line: ${line.slice(0, 60)}`);
     }
-    if (line.startsWith('filename ')) this.filenames.set(this.header.commit, unquote(line.slice(9)));
+    if (line.startsWith('filename ')) this.filenames.set(this.header.commit, unquotePath(line.slice(9)));
   }
-}
-
-/** git C-quotes a file name with special characters in porcelain output. */
-function unquote(name: string): string {
-  if (!name.startsWith('"')) return name;
-  const bytes: number[] = [];
-  const map: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
-  for (let i = 1; i < name.length - 1; i++) {
-    const c = name[i]!;
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const n = name[++i]!;
-    if (/[0-7]/.test(n)) {
-      bytes.push(parseInt(name.slice(i, i + 3), 8));
-      i += 2;
-    } else bytes.push(map[n] ?? n.charCodeAt(0));
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 export async function blameEntries(repo: Repo, repoPath: string, rev?: string): Promise<BlameEntry[] | undefined> {
@@ -92,7 +73,7 @@ export async function blameEntries(repo: Repo, repoPath: string, rev?: string): 
     await gitLines(['blame', '--porcelain', '-M', '-C', ...(rev !== undefined ? [rev] : []), '--', repoPath], { cwd: repo.root }, (l) => parser.push(l));
   } catch (err) {
     // Untracked files have no history to blame: every line is uncommitted.
-    if (err instanceof GitError && /no such path|no such ref|does not have any commits|bad revision/i.test(err.stderr)) return undefined;
+    if (err instanceof GitError && (err.failure === 'no-such-path' || err.failure === 'unknown-revision')) return undefined;
     throw err;
   }
   return parser.entries;

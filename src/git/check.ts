@@ -8,9 +8,10 @@ import { notePathProblem, parseTraceRecord } from '../core/agentTrace';
 import { evaluatePolicy, REVIEW_TRAILER, type PolicyFile, type PolicyFinding, type PolicyInput, type SignoffVerdict } from '../core/policy';
 import { parseTrailers, squashedTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import { agentLabel, type Trailer } from '../core/model';
-import { git, gitBuffer, GitError } from './run';
+import { decodeQuotedPath, parseBatchHeader } from './parsers';
+import { catFileBatch, git, GitError } from './run';
 import { NOTES_REF, readNotes, trackingRefs } from './notes';
-import { discoverRepo } from './repo';
+import { discoverRepo, NotARepositoryError } from './repo';
 
 export { NOTES_REF };
 
@@ -244,13 +245,11 @@ function dedupeFindings(found: { violations: readonly PolicyFinding[]; warnings:
 
 async function topLevel(cwd: string): Promise<string> {
   try {
-    // Only git's own line break goes: a path may end in spaces, or hold a line break of its own.
-    const out = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.replace(/\n$/, '');
-    if (out) return out;
+    return (await discoverRepo(cwd)).root;
   } catch (err) {
-    if (!(err instanceof GitError)) throw err;
+    if (err instanceof NotARepositoryError) throw new CheckUsageError(err.message);
+    throw err;
   }
-  throw new CheckUsageError(`${cwd}: not inside a git working tree`);
 }
 
 async function listCommits(cwd: string, range: readonly string[]): Promise<ListedCommit[]> {
@@ -413,29 +412,9 @@ export function parsePathList(value: string): string[] {
     while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === ',')) i++;
     if (i >= s.length) break;
     if (s[i] === '"') {
-      const bytes: number[] = [];
-      i++;
-      while (i < s.length && s[i] !== '"') {
-        if (s[i] === '\\' && i + 1 < s.length) {
-          const e = s[i + 1];
-          const oct = /^[0-7]{3}/.exec(s.slice(i + 1, i + 4));
-          if (oct) {
-            bytes.push(parseInt(oct[0], 8));
-            i += 4;
-            continue;
-          }
-          const named: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v' };
-          bytes.push(...Buffer.from(named[e] ?? e, 'utf8'));
-          i += 2;
-          continue;
-        }
-        const cp = s.codePointAt(i) ?? 0;
-        const ch = String.fromCodePoint(cp);
-        bytes.push(...Buffer.from(ch, 'utf8'));
-        i += ch.length;
-      }
-      i++;
-      out.push(Buffer.from(bytes).toString('utf8'));
+      const q = decodeQuotedPath(s, i);
+      out.push(q.path);
+      i = q.end;
     } else {
       const end = s.indexOf(',', i);
       const p = (end < 0 ? s.slice(i) : s.slice(i, end)).trim();
@@ -478,8 +457,8 @@ async function configsAt(cwd: string, shas: readonly string[], problems: string[
   const headers = (await git(['cat-file', '--batch-check'], { cwd, input })).stdout.split('\n');
   const blobOf = new Map<string, { id: string; size: number }>();
   unique.forEach((sha, i) => {
-    const m = /^([0-9a-f]+) blob (\d+)$/.exec(headers[i] ?? '');
-    if (m) blobOf.set(sha, { id: m[1]!, size: Number(m[2]) });
+    const h = parseBatchHeader(headers[i] ?? '');
+    if (h?.type === 'blob') blobOf.set(sha, { id: h.id, size: h.size });
   });
   const small = [...new Set([...blobOf.values()].filter((b) => b.size <= CONFIG_LIMITS.size).map((b) => b.id))];
   // Commits sharing a config blob share its parse; the blobs come from one `cat-file --batch`.
@@ -515,18 +494,11 @@ async function configsAt(cwd: string, shas: readonly string[], problems: string[
 async function readBlobs(cwd: string, ids: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (ids.length === 0) return out;
-  const buf = (await gitBuffer(['cat-file', '--batch'], { cwd, input: ids.map((id) => `${id}\n`).join('') })).stdout;
-  let pos = 0;
-  for (const id of ids) {
-    const nl = buf.indexOf(0x0a, pos);
-    if (nl < 0) break;
-    const m = /^[0-9a-f]+ \w+ (\d+)$/.exec(buf.subarray(pos, nl).toString('utf8'));
-    pos = nl + 1;
-    if (!m) continue;
-    const size = Number(m[1]);
-    out.set(id, buf.subarray(pos, pos + size).toString('utf8'));
-    pos += size + 1;
-  }
+  const objects = await catFileBatch(cwd, ids);
+  ids.forEach((id, i) => {
+    const o = objects[i];
+    if (o) out.set(id, o.content.toString('utf8'));
+  });
   return out;
 }
 

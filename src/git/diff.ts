@@ -1,7 +1,7 @@
 // What a commit (or the index) changes: one `diff-index`/`diff-tree` call with raw, numstat and -U0 hunks, parsed from -z output.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { git, gitBuffer } from './run';
+import { catFileBatch, git, gitBuffer } from './run';
 import type { Repo } from './repo';
 
 export interface FileChange {
@@ -214,21 +214,11 @@ export async function readBlobs(repo: Repo, ids: readonly string[], opts: ReadBl
   }
   const rest = unique.filter((id) => !map.has(id));
   if (rest.length === 0) return map;
-  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd: repo.root, input: rest.join('\n') + '\n' });
-  let pos = 0;
-  for (const id of rest) {
-    const nl = stdout.indexOf(0x0a, pos);
-    if (nl < 0) throw new Error(`git cat-file --batch: truncated output for ${id}`);
-    const header = stdout.subarray(pos, nl).toString('utf8');
-    const parts = header.split(' ');
-    if (parts[1] === 'missing' || parts.length < 3) {
-      pos = nl + 1;
-      continue;
-    }
-    const size = Number(parts[2]);
-    map.set(id, stdout.subarray(nl + 1, nl + 1 + size));
-    pos = nl + 1 + size + 1;
-  }
+  const objects = await catFileBatch(repo.root, rest);
+  rest.forEach((id, i) => {
+    const o = objects[i];
+    if (o) map.set(id, o.content);
+  });
   return map;
 }
 

@@ -10,6 +10,7 @@ import type { CommitFileProvenance, Trailer } from '../core/model';
 import { fetchedNoteTexts, NOTES_REF } from './notes';
 import type { Repo } from './repo';
 import { git, gitEnv, GitError } from './run';
+import { parseLsTree } from './parsers';
 
 /** Bad input from the user (a range or revision git does not know): one line, exit 2. */
 export class InsightUsageError extends Error {
@@ -262,14 +263,9 @@ export async function diffPairs(cwd: string, given: readonly string[]): Promise<
 
 async function readTree(cwd: string, sha: string): Promise<TreeEntry[]> {
   const out = (await git(['ls-tree', '-r', '-z', '--full-tree', sha], { cwd })).stdout;
-  const entries: TreeEntry[] = [];
-  for (const rec of out.split('\0')) {
-    const tab = rec.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode = '', type, blob = ''] = rec.slice(0, tab).split(' ');
-    if (type === 'blob') entries.push({ path: rec.slice(tab + 1), blob, mode });
-  }
-  return entries;
+  return parseLsTree(out)
+    .filter((e) => e.type === 'blob')
+    .map((e) => ({ path: e.path, blob: e.id, mode: e.mode }));
 }
 
 interface Raw {

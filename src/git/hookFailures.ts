@@ -16,7 +16,8 @@ import { NOTES_REF, readNote, writeNote } from './notes';
 import { headCommit, type Repo } from './repo';
 import { git } from './run';
 import { loadTeamConfig } from './teamConfig';
-import { readOptionalSync, WorkingState } from './workingState';
+import { readOptionalSync } from './fsAtomic';
+import { WorkingState } from './workingState';
 
 /** The first line of an error, safe for a terminal and a trailer, and short. */
 export function failureReason(hook: string, err: unknown): string {

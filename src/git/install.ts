@@ -1,6 +1,7 @@
 // Installs and removes ai-provenance's git hooks next to whatever hooks the repository already has.
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
+import { asyncFs, atomicWrite, readOptional as readOptionalFile } from './fsAtomic';
 import { shQuote } from './hookScripts';
 import { GitError } from './run';
 import { revParse } from './repo';
@@ -477,9 +478,8 @@ async function exists(p: string): Promise<boolean> {
 
 async function readOptional(p: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(p, 'utf8');
+    return await readOptionalFile(p);
   } catch (err) {
-    if (errCode(err) === 'ENOENT') return undefined;
     throw new InstallError(`${p}: cannot read (${errCode(err)})`);
   }
 }
@@ -493,13 +493,9 @@ async function writeIfChanged(file: string, content: string, mode: number): Prom
     await fs.chmod(file, mode);
     return true;
   }
-  const tmp = `${file}.ai-provenance-tmp-${process.pid}`;
   try {
-    await fs.writeFile(tmp, content, { mode });
-    await fs.chmod(tmp, mode);
-    await fs.rename(tmp, file);
+    await atomicWrite(file, content, asyncFs, { mode });
   } catch (err) {
-    await fs.rm(tmp, { force: true });
     throw new InstallError(`${file}: cannot write (${errCode(err)})`);
   }
   return true;

@@ -8,7 +8,8 @@ import { movedAcross } from './lazyCore';
 import { listNotes } from './notes';
 import type { FileChange } from './diff';
 import { fromRepoPath, type Repo } from './repo';
-import { readOptional, type WorkingState } from './workingState';
+import { readOptional } from './fsAtomic';
+import type { WorkingState } from './workingState';
 
 /** A moved block must be this long in characters (without white space), so that `}` and `return;` never count. */
 const MIN_BLOCK_CHARS = 40;

@@ -2,6 +2,7 @@
 // Readers join the clone's own notes with the ones fetched from each remote (refs/notes/remotes/<remote>/…), so
 // fetched notes count before anything merges them into the clone's own ref.
 import { git } from './run';
+import { parseLsTree } from './parsers';
 import { readBlobs } from './diff';
 import type { Repo } from './repo';
 import { mergeNoteTexts } from '../core/noteMerge';
@@ -118,11 +119,9 @@ export async function readOwnNotesAt(repo: Repo, commits: readonly string[]): Pr
   const wanted = new Set(commits);
   const blobOf = new Map<string, string>();
   // A note's path is its commit's id, split into fan-out folders on a ref holding many notes.
-  for (const entry of (await git(['ls-tree', '-r', '-z', tip], { cwd: repo.root })).stdout.split('\0')) {
-    const tab = entry.indexOf('\t');
-    const [, type, blob] = entry.slice(0, tab).split(' ');
-    const commit = entry.slice(tab + 1).replace(/\//g, '');
-    if (type === 'blob' && blob && wanted.has(commit)) blobOf.set(commit, blob);
+  for (const e of parseLsTree((await git(['ls-tree', '-r', '-z', tip], { cwd: repo.root })).stdout)) {
+    const commit = e.path.replace(/\//g, '');
+    if (e.type === 'blob' && e.id && wanted.has(commit)) blobOf.set(commit, e.id);
   }
   const blobs = await readBlobs(repo, [...blobOf.values()]);
   for (const [commit, blob] of blobOf) {

@@ -10,7 +10,7 @@ import { readBlobs } from './diff';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
-import { git } from './run';
+import { classifyGitFailure, git } from './run';
 
 /** The refspec that fetches `remote`'s notes into their tracking ref. */
 function exactRefspec(remote: string): string {
@@ -242,7 +242,7 @@ export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
   const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
   if (r.exitCode === 0) return true;
   const err = r.stderr;
-  if (/couldn't find remote ref/i.test(err)) {
+  if (classifyGitFailure(err) === 'no-remote-ref') {
     // The remote has no notes (any more): a stale tracking ref would offer notes it does not have.
     await git(['update-ref', '-d', trackingRef(remote)], { cwd: repo.root, okCodes: [1, 128] });
     return false;

@@ -1,5 +1,5 @@
 // The command line of the git process that started a hook, read up the process tree (/proc, or `ps` elsewhere).
-import { readOptional } from './workingState';
+import { readOptional } from './fsAtomic';
 
 /**
  * The arguments after `subcommand` of the git command that started this hook (found up the process tree: git, its

@@ -10,6 +10,7 @@ import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } fro
 import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
+import { parseLsTree } from './parsers';
 import { runsOf, type WorkingState } from './workingState';
 
 export interface ProvenanceOptions {
@@ -194,13 +195,7 @@ export async function treeBlobs(repo: Repo, commit: string, paths: readonly stri
   const args = few ? ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths] : ['ls-tree', '-r', '-z', '--full-tree', commit];
   const wanted = few ? undefined : new Set(paths);
   const r = await git(args, { cwd: repo.root });
-  for (const rec of r.stdout.split('\0')) {
-    const tab = rec.indexOf('\t');
-    if (tab < 0) continue;
-    const [, type, id] = rec.slice(0, tab).split(' ');
-    const p = rec.slice(tab + 1);
-    if (type === 'blob' && id && (!wanted || wanted.has(p))) map.set(p, id);
-  }
+  for (const e of parseLsTree(r.stdout)) if (e.type === 'blob' && e.id && (!wanted || wanted.has(e.path))) map.set(e.path, e.id);
   return map;
 }
 

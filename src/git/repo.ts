@@ -1,5 +1,5 @@
 // Repository discovery and repository-relative paths, aware of linked worktrees and submodules.
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as Run from './run';
 
@@ -55,17 +55,111 @@ export async function discoverRepo(cwd: string): Promise<Repo> {
   return { root, gitDir, commonDir: canonical(commonDir), worktreeId, objectFormat: format || 'sha1' };
 }
 
+/** A `.git` file (or link) leads outside the workspace folders, which an untrusted workspace does not follow. */
+export class ForeignGitDirError extends Error {
+  override name = 'ForeignGitDirError';
+  constructor(
+    readonly dotGit: string,
+    readonly target: string,
+  ) {
+    super(`${dotGit}: leads to ${target}, outside the workspace folders; not followed in an untrusted workspace`);
+  }
+}
+
+export interface DiskDiscoveryOptions {
+  /** GIT_DIR and friends move the repository where only git can tell: then nothing is found here. */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Folders (an untrusted workspace's) that a `.git` file or link, and a worktree's `commondir`, must lead into, else
+   * ForeignGitDirError: a hostile `gitdir:` must not point the editor at another repository. A `.git` folder is
+   * taken where it is found.
+   */
+  readonly within?: readonly string[];
+}
+
+function readTrim(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(real: string, roots: readonly string[]): boolean {
+  return roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+}
+
+/**
+ * The repository containing `cwd` as read from disk (the .git dir or file, `commondir`), without starting git:
+ * agent hooks run on every edit, and an untrusted workspace may not run git at all. Undefined when only git itself
+ * can tell (GIT_DIR and friends, core.worktree, a bare repository, a git dir without HEAD) or there is none.
+ */
+export function findRepoOnDisk(cwd: string, opts: DiskDiscoveryOptions = {}): Repo | undefined {
+  const env = opts.env ?? process.env;
+  if (env['GIT_DIR'] || env['GIT_WORK_TREE'] || env['GIT_COMMON_DIR'] || env['GIT_CEILING_DIRECTORIES'] || env['GIT_DISCOVERY_ACROSS_FILESYSTEM']) return undefined;
+  let dir: string;
+  try {
+    dir = realpathSync.native(cwd);
+  } catch {
+    return undefined;
+  }
+  const roots = opts.within?.map((w) => canonical(path.resolve(w)));
+  for (;;) {
+    const dotGit = path.join(dir, '.git');
+    const link = lstatSync(dotGit, { throwIfNoEntry: false });
+    const st = link?.isSymbolicLink() ? statSync(dotGit, { throwIfNoEntry: false }) : link;
+    if (link) {
+      const followed = (p: string): string => {
+        const real = canonical(p);
+        if (roots && !isInside(real, roots)) throw new ForeignGitDirError(dotGit, real);
+        return real;
+      };
+      // A link is checked where it leads even when that is a `gitdir:` file: nothing outside is read.
+      const at = link.isSymbolicLink() ? followed(dotGit) : dotGit;
+      let gitDir: string;
+      if (st?.isDirectory()) gitDir = at;
+      else {
+        const m = /^gitdir: *(.+)$/m.exec(readTrim(dotGit) ?? '');
+        if (!m) return undefined;
+        gitDir = followed(path.resolve(dir, m[1]!.trim()));
+      }
+      if (!existsSync(path.join(gitDir, 'HEAD'))) return undefined;
+      const common = readTrim(path.join(gitDir, 'commondir'));
+      const commonDir = common ? followed(path.resolve(gitDir, common)) : realpathSync.native(gitDir);
+      const config = readTrim(path.join(commonDir, 'config')) ?? '';
+      // A configured work tree or a bare repository moves the top level away from where .git was found.
+      if (/^\s*(worktree|bare\s*=\s*true)\b/im.test(config)) return undefined;
+      const realGitDir = realpathSync.native(gitDir);
+      return {
+        root: dir,
+        gitDir: realGitDir,
+        commonDir,
+        worktreeId: realGitDir === commonDir ? 'main' : path.basename(realGitDir),
+        objectFormat: objectFormatOf(config),
+      };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** `findRepoOnDisk`, falling back to asking git. */
+export async function findRepo(cwd: string): Promise<Repo> {
+  return findRepoOnDisk(cwd) ?? (await discoverRepo(cwd));
+}
+
+function objectFormatOf(config: string): string {
+  return /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? 'sha256' : 'sha1';
+}
+
 /**
  * A Repo from directories already known (a hook script found them without running git): `root` is the top of the
  * working tree, where git runs hooks. The object format comes from the shared config file.
  */
 export function repoFromDirs(root: string, gitDir: string, commonDir: string): Repo {
-  let format = 'sha1';
-  try {
-    if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(readFileSync(path.join(commonDir, 'config'), 'utf8'))) format = 'sha256';
-  } catch {
-    // No readable config: git's default object format.
-  }
+  // No readable config: git's default object format.
+  const format = objectFormatOf(readTrim(path.join(commonDir, 'config')) ?? '');
   const worktreeId = samePath(gitDir, commonDir) ? 'main' : path.basename(gitDir);
   return { root, gitDir, commonDir: canonical(commonDir), worktreeId, objectFormat: format };
 }

@@ -1,12 +1,40 @@
 // git through argument arrays with a pinned environment; never a shell string.
 import type * as ChildProcess from 'node:child_process';
+import { parseCatFileBatch, type BatchObject } from './parsers';
 
 /** Loaded on first use: a commit's hook process often starts no git at all, and the module costs it 2 ms. */
 function childProcess(): typeof ChildProcess {
   return require('node:child_process') as typeof ChildProcess;
 }
 
+/** Why git failed, read once here from what it printed (under LC_ALL=C) so no caller matches git's words itself. */
+export type GitFailure =
+  | 'not-a-repository'
+  /** A revision, ref or object that does not exist, HEAD of a branch with no commit included. */
+  | 'unknown-revision'
+  /** A path that the named revision does not hold. */
+  | 'no-such-path'
+  /** Another git process holds a lock (`index.lock`, a ref's `.lock`). */
+  | 'lock-held'
+  /** The remote has no such ref (a fetch of refs it does not have). */
+  | 'no-remote-ref'
+  | 'other';
+
+const FAILURES: readonly (readonly [RegExp, GitFailure])[] = [
+  [/not a git repository/i, 'not-a-repository'],
+  [/unable to create '[^']*\.lock'|cannot lock ref|another git process seems to be running/i, 'lock-held'],
+  [/couldn't find remote ref/i, 'no-remote-ref'],
+  [/no such path '|path '.*' does not exist in '/i, 'no-such-path'],
+  [/unknown revision|bad revision|no such ref|does not have any commits|not a valid object name|invalid object name|bad object|needed a single revision|not a valid ref/i, 'unknown-revision'],
+];
+
+/** What git's stderr says went wrong; `other` when it is none of the failures callers act on. */
+export function classifyGitFailure(stderr: string): GitFailure {
+  return FAILURES.find(([re]) => re.test(stderr))?.[1] ?? 'other';
+}
+
 export class GitError extends Error {
+  readonly failure: GitFailure;
   constructor(
     readonly args: readonly string[],
     readonly exitCode: number | null,
@@ -14,6 +42,7 @@ export class GitError extends Error {
   ) {
     super(`git ${args.join(' ')} failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${firstLine(stderr)}`);
     this.name = 'GitError';
+    this.failure = classifyGitFailure(stderr);
   }
 }
 
@@ -90,4 +119,11 @@ export function gitLines(args: readonly string[], opts: RunOptions, onLine: (lin
       else reject(new GitError(args, code, stderr));
     });
   });
+}
+
+/** The objects `inputs` name (ids, `rev:path`, `:path`), in order, through one `git cat-file --batch`; undefined for none. */
+export async function catFileBatch(cwd: string, inputs: readonly string[]): Promise<(BatchObject | undefined)[]> {
+  if (inputs.length === 0) return [];
+  const { stdout } = await gitBuffer(['cat-file', '--batch'], { cwd, input: inputs.map((i) => `${i}\n`).join('') });
+  return parseCatFileBatch(stdout, inputs.length);
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseSignoff, signoffValues, SIGNOFF_NAMESPACE, SIGNOFF_TRAILER, type SignoffVerdict } from '../core/signoff';
 import { terminalText } from '../core/terminalText';
 import { git } from './run';
+import { parseLsTree } from './parsers';
 
 /** The allowed signers file at `rev` (a commit), or undefined when it has none there. */
 export async function allowedSignersAt(cwd: string, rev: string | undefined, file: string): Promise<string | undefined> {
@@ -112,10 +113,7 @@ async function lsTree(cwd: string, args: string[]): Promise<Map<string, string>>
   const out = new Map<string, string>();
   // ls-tree takes literal paths, not pathspecs.
   const r = await git(args, { cwd, okCodes: [128] });
-  for (const entry of r.stdout.split('\0')) {
-    const m = /^\d+ blob ([0-9a-f]+)\t([\s\S]+)$/.exec(entry);
-    if (m) out.set(m[2]!, m[1]!);
-  }
+  for (const e of parseLsTree(r.stdout)) if (e.type === 'blob' && e.path !== '') out.set(e.path, e.id);
   return out;
 }
 

@@ -10,14 +10,14 @@
 // the name is replaced, its target untouched), and a folder of the state that is a link is refused. A read-only
 // instance (untrusted workspaces) writes nothing at all: no pruning, no lock, no `pending` or `generation`.
 import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import { constants, existsSync, promises as fsp } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
 import { HUMAN } from '../core/model';
 import { splitLines } from '../core/lines';
 import type * as Carry from '../core/carry';
+import { asyncFs, atomicWrite, blockingFs, isNotFound, makeDir, readOptional, UnsafeStateError, unlinkIfThere, type StateFs } from './fsAtomic';
 import { fromRepoPath, stateDir, type Repo } from './repo';
 import { stashHolds } from './stashed';
 
@@ -28,14 +28,6 @@ export class CorruptStateError extends Error {
     detail: string,
   ) {
     super(`${file}: corrupt ai-provenance working state: ${detail}`);
-  }
-}
-
-/** A folder of the working state is a symbolic link or not a folder: nothing is written through it. */
-export class UnsafeStateError extends Error {
-  override name = 'UnsafeStateError';
-  constructor(readonly file: string) {
-    super(`${file}: is a symbolic link or not a folder; the ai-provenance working state is not written through it (remove it to go on)`);
   }
 }
 
@@ -669,104 +661,6 @@ export function runsOf(lines: readonly LineProvenance[]): LineRun[] {
   return runs;
 }
 
-/** Writes `file` through a new temporary file (O_EXCL | O_NOFOLLOW) renamed over it: a link at `file` is replaced, never followed. */
-export async function atomicWrite(file: string, data: string, io: StateFs = asyncFs): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await io.createExclusive(tmp, data);
-    await io.rename(tmp, file);
-  } catch (err) {
-    await unlinkIfThere(io, tmp).catch(() => undefined);
-    throw err;
-  }
-}
-
-/** The file system calls the store makes, with the same promise-returning shape whether they block or not. */
-export interface StateFs {
-  readFile(file: string): Promise<string>;
-  readdir(dir: string): Promise<string[]>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(file: string): Promise<void>;
-  /** One folder, not its parents; fails with EEXIST when something is there. */
-  mkdir(dir: string): Promise<void>;
-  /** Creates `file` with `data`; fails with EEXIST when anything is there, a link included (the lock, temporary files). */
-  createExclusive(file: string, data: string): Promise<void>;
-  /** What is at `file` itself (a link is not followed); undefined when nothing is. */
-  kind(file: string): Promise<FileKind | undefined>;
-  /** Of the link itself where `file` is one. */
-  mtimeMs(file: string): Promise<number>;
-}
-
-export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
-
-/** O_NOFOLLOW where the platform has it: O_EXCL already refuses a link at the name; this says so twice. */
-const CREATE_EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
-
-function kindOf(st: fs.Stats): FileKind {
-  return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
-}
-
-const asyncFs: StateFs = {
-  readFile: (file) => fsp.readFile(file, 'utf8'),
-  readdir: (dir) => fsp.readdir(dir),
-  rename: (from, to) => fsp.rename(from, to),
-  unlink: (file) => fsp.unlink(file),
-  mkdir: async (dir) => {
-    await fsp.mkdir(dir);
-  },
-  createExclusive: async (file, data) => {
-    const h = await fsp.open(file, CREATE_EXCLUSIVE, 0o644);
-    try {
-      await h.writeFile(data);
-    } finally {
-      await h.close();
-    }
-  },
-  kind: async (file) => {
-    try {
-      return kindOf(await fsp.lstat(file));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  },
-  mtimeMs: async (file) => (await fsp.lstat(file)).mtimeMs,
-};
-
-// Async functions, so that a failing call still turns into a rejected promise as with the non-blocking calls.
-const blockingFs: StateFs = {
-  readFile: async (file) => fs.readFileSync(file, 'utf8'),
-  readdir: async (dir) => fs.readdirSync(dir),
-  rename: async (from, to) => fs.renameSync(from, to),
-  unlink: async (file) => fs.unlinkSync(file),
-  mkdir: async (dir) => {
-    fs.mkdirSync(dir);
-  },
-  createExclusive: async (file, data) => {
-    const fd = fs.openSync(file, CREATE_EXCLUSIVE, 0o644);
-    try {
-      fs.writeFileSync(fd, data);
-    } finally {
-      fs.closeSync(fd);
-    }
-  },
-  kind: async (file) => {
-    const st = fs.lstatSync(file, { throwIfNoEntry: false });
-    return st && kindOf(st);
-  },
-  mtimeMs: async (file) => fs.lstatSync(file).mtimeMs,
-};
-
-/** Makes one folder of the state (its parent exists); one made meanwhile by another writer is fine, a link is not. */
-async function makeDir(io: StateFs, dir: string): Promise<void> {
-  try {
-    await io.mkdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    if ((await io.kind(dir)) !== 'dir') throw new UnsafeStateError(dir);
-  }
-}
-
 /** Whether any worktree's folder under `dir` (but `except`) holds an entry. */
 async function hasEntries(io: StateFs, dir: string, except?: string): Promise<boolean> {
   let subdirs: string[];
@@ -821,41 +715,6 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** The text of `file`; undefined when it or its folder is missing, or it is a folder. */
-export async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-    throw err;
-  }
-}
-
-export function readOptionalSync(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-    throw err;
-  }
-}
-
-/** `fs.rm` with `force` stats before it unlinks; a plain unlink is one call. */
-/** Resolves to whether there was a file to remove. */
-async function unlinkIfThere(io: StateFs, file: string): Promise<boolean> {
-  try {
-    await io.unlink(file);
-    return true;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    return false;
-  }
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 function sleep(ms: number): Promise<void> {

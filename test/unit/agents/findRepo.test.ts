@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { findRepoOnDisk } from '../../../src/agents/findRepo';
-import { discoverRepo } from '../../../src/git/repo';
+import { discoverRepo, findRepoOnDisk } from '../../../src/git/repo';
 import { cleanup, git, makeRepo } from './helpers';
 
 describe('finding the repository without starting git', function () {
@@ -27,16 +26,16 @@ describe('finding the repository without starting git', function () {
   });
 
   it('leaves unusual set-ups to git', () => {
-    assert.equal(findRepoOnDisk(repo, { GIT_DIR: path.join(repo, '.git') }), undefined);
+    assert.equal(findRepoOnDisk(repo, { env: { GIT_DIR: path.join(repo, '.git') } }), undefined);
     git(repo, 'config', 'core.worktree', repo);
-    assert.equal(findRepoOnDisk(repo, {}), undefined);
+    assert.equal(findRepoOnDisk(repo, { env: {} }), undefined);
   });
 
   it('finds nothing outside a repository', () => {
     const outside = path.join(path.dirname(repo), `${path.basename(repo)}-none`);
     mkdirSync(outside);
     try {
-      assert.equal(findRepoOnDisk(outside, {}), undefined);
+      assert.equal(findRepoOnDisk(outside, { env: {} }), undefined);
     } finally {
       cleanup(outside);
     }

@@ -5,7 +5,6 @@ import {
   carryOf,
   classifyEditSource,
   isFormatterEdit,
-  normalizeModelId,
   readEditSource,
   soleActiveAgent,
 } from '../../../src/extension/detection';
@@ -114,25 +113,6 @@ describe('detection', () => {
       assert.equal(map.get('github.copilot'), 'copilot');
       assert.equal(map.has('x.y'), false);
       assert.equal(map.get('a.b'), 'claude-code');
-    });
-  });
-
-  describe('model ids', () => {
-    it('keeps provider/model ids and strips reseller prefixes', () => {
-      assert.equal(normalizeModelId('anthropic/claude-opus-4-5'), 'anthropic/claude-opus-4-5');
-      assert.equal(normalizeModelId('copilot/anthropic/claude-opus-4-5'), 'anthropic/claude-opus-4-5');
-    });
-
-    it('infers the provider of bare model names it recognises', () => {
-      assert.equal(normalizeModelId('gpt-4.1'), 'openai/gpt-4.1');
-      assert.equal(normalizeModelId('claude-sonnet-4'), 'anthropic/claude-sonnet-4');
-      assert.equal(normalizeModelId('gemini-2.5-pro'), 'google/gemini-2.5-pro');
-    });
-
-    it('keeps names it cannot place, and drops empty ones', () => {
-      assert.equal(normalizeModelId('in-house-7b'), 'in-house-7b');
-      assert.equal(normalizeModelId(''), undefined);
-      assert.equal(normalizeModelId('copilot/'), 'copilot');
     });
   });
 

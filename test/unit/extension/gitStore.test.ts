@@ -4,9 +4,9 @@ import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LineProvenance } from '../../../src/core/model';
-import { discoverRepo } from '../../../src/git/repo';
+import { discoverRepo, findRepoOnDisk, ForeignGitDirError } from '../../../src/git/repo';
 import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
-import { discoverWithoutGit, ForeignGitDirError, GitStore, parseBlame } from '../../../src/extension/gitStore';
+import { GitStore, parseBlame } from '../../../src/extension/gitStore';
 import { treeDigest } from '../../security/treeDigest';
 import { aiLineNumbers, aiLines } from '../git/helpers';
 
@@ -22,6 +22,8 @@ describe('git store', () => {
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
   describe('finding the repository without running git (untrusted workspaces)', () => {
+    const discoverWithoutGit = async (dir: string, within: readonly string[]) => findRepoOnDisk(dir, { within, env: {} });
+
     it('finds the same root and common dir as git for a file deep in a repository', async () => {
       const repo = path.join(tmp, 'r');
       mkdirSync(path.join(repo, 'a', 'b'), { recursive: true });
@@ -31,6 +33,15 @@ describe('git store', () => {
       assert.equal(byFs?.root, byGit.root);
       assert.equal(byFs?.commonDir, byGit.commonDir);
       assert.equal(byFs?.worktreeId, 'main');
+    });
+
+    it('reads the object format as git does, so a sha256 repository is not taken for sha1', async () => {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q', '--object-format=sha256');
+      const byGit = await discoverRepo(repo);
+      assert.equal(byGit.objectFormat, 'sha256');
+      assert.deepEqual(await discoverWithoutGit(repo, [repo]), byGit);
     });
 
     it('follows a linked worktree to the shared common dir, as git does', async () => {
@@ -68,6 +79,7 @@ describe('git store', () => {
       await assert.rejects(discoverWithoutGit(path.join(ws, 'bylink'), [ws]), ForeignGitDirError);
       // A submodule's `.git` file points into the superproject's `.git/modules`: inside the workspace folder.
       mkdirSync(path.join(ws, '.git', 'modules', 'sub'), { recursive: true });
+      writeFileSync(path.join(ws, '.git', 'modules', 'sub', 'HEAD'), 'ref: refs/heads/main\n');
       mkdirSync(path.join(ws, 'sub'));
       writeFileSync(path.join(ws, 'sub', '.git'), 'gitdir: ../.git/modules/sub\n');
       assert.equal((await discoverWithoutGit(path.join(ws, 'sub'), [ws]))?.commonDir, path.join(ws, '.git', 'modules', 'sub'));

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo, type Repo } from '../../../src/git/repo';
-import { ReadOnlyStateError, UnsafeStateError, WorkingState } from '../../../src/git/workingState';
+import { UnsafeStateError } from '../../../src/git/fsAtomic';
+import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
 import { treeDigest } from '../../security/treeDigest';
 import { aiLineNumbers, aiLines, cleanupTemp, initRepo, tempDir, write } from './helpers';
 
