@@ -1,11 +1,12 @@
-// Carrying line runs through `-U0` diffs: the one pass `stats` makes over a history and `ci` makes over a pull
-// request. Lines outside hunks shift by what was inserted or removed before them; the lines of a hunk read with its
+// Carrying line provenance through diffs: git's `-U0` diffs, in the one pass `stats` makes over a history and `ci`
+// makes over a pull request, and the line diffs of a content carry (reanchor), line by line. Lines outside hunks shift by what was inserted or removed before them; the lines of a hunk read with its
 // texts go by the rule the working state uses for a changed region (changedRegion: a re-spacing keeps the author, a
 // touch-up is mixed, a rewrite human), and a hunk read without them removes what it replaces. Through a commit of a
 // history, its added lines get only what its own note says, so a line a later commit changed is no longer the earlier
 // commit's, as `git blame` has it.
 import { changedRegion } from './carry';
-import { HUMAN, type LineProvenance, type LineRun } from './model';
+import type { ArrayChange } from 'diff';
+import { HUMAN, type Attribution, type LineProvenance, type LineRun } from './model';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -103,6 +104,55 @@ export function carryThrough<R extends Span>(old: readonly R[], hunks: readonly 
   const changed = withoutLines(insideHunks(old, hunks), mine);
   const all = mine.length > 0 || changed.length > 0 ? [...moved, ...changed, ...mine].sort((a, b) => a.start - b.start) : moved;
   return joinRuns(all);
+}
+
+/**
+ * A new version's provenance line by line (the form a text's content carry works in): unchanged lines keep the old
+ * line's, the lines of each hunk go by `changedRegion` (with `author`, what an agent's edit made of them), and a hunk
+ * read without its texts gives its lines none.
+ */
+export function carryLines(oldProv: readonly LineProvenance[], hunks: readonly Hunk[], newCount: number, author?: Attribution): LineProvenance[] {
+  const out = new Array<LineProvenance>(newCount);
+  let o = 0;
+  let n = 0;
+  for (const h of hunks) {
+    while (n < h.newStart) out[n++] = oldProv[o++]!;
+    const region = h.newLines === undefined ? [] : changedRegion(oldProv.slice(h.oldStart, h.oldStart + h.oldCount), h.oldLines, h.newLines, author);
+    for (let k = 0; k < h.newCount; k++) out[n++] = region[k] ?? HUMAN;
+    o = h.oldStart + h.oldCount;
+  }
+  while (n < newCount) out[n++] = oldProv[o++]!;
+  return out;
+}
+
+/** The hunks, with their texts, of a line diff as jsdiff gives it. */
+export function hunksOf(parts: readonly ArrayChange<string>[]): Hunk[] {
+  const hunks: Hunk[] = [];
+  let o = 0;
+  let n = 0;
+  let open: { oldStart: number; oldCount: number; newStart: number; newCount: number; oldLines: string[]; newLines: string[] } | undefined;
+  for (const part of parts) {
+    if (!part.added && !part.removed) {
+      open = undefined;
+      o += part.count;
+      n += part.count;
+      continue;
+    }
+    if (!open) {
+      open = { oldStart: o, oldCount: 0, newStart: n, newCount: 0, oldLines: [], newLines: [] };
+      hunks.push(open);
+    }
+    if (part.removed) {
+      for (const l of part.value) open.oldLines.push(l);
+      open.oldCount += part.count;
+      o += part.count;
+    } else {
+      for (const l of part.value) open.newLines.push(l);
+      open.newCount += part.count;
+      n += part.count;
+    }
+  }
+  return hunks;
 }
 
 /** What `changedRegion` makes of the old runs on the new lines of each hunk that holds its texts. */

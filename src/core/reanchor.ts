@@ -2,6 +2,7 @@
 import { diffArrays } from 'diff';
 import type { Attribution, LineProvenance, TextChange } from './model';
 import { changedRegion, keptParts } from './carry';
+import { carryLines, hunksOf } from './lineCarry';
 import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
@@ -17,8 +18,8 @@ const MAX_CHAR_EDITS = 500;
 const CHAR_DIFF_MS = 500;
 
 /**
- * Carries provenance from old lines to new lines by content (jsdiff on the line arrays; works on line texts or on
- * line hashes). Unchanged lines keep theirs; the lines of each changed region go by `changedRegion` (inserted lines
+ * Carries provenance from old lines to new lines by content: the hunks of a line diff (jsdiff on the line arrays;
+ * works on line texts or on line hashes) carried as a git diff's are (`carryLines`). Unchanged lines keep theirs; the lines of each changed region go by `changedRegion` (inserted lines
  * are `ai` for `author`, `human` when author is undefined; a person's re-spacing keeps the author, a touch-up is
  * `mixed`, a rewrite `human`; with line hashes every change is a rewrite; blank lines carry no authorship).
  */
@@ -31,34 +32,10 @@ export function reanchor(
   if (oldProv.length !== oldLines.length) {
     throw new RangeError(`reanchor: ${oldProv.length} provenance entries given for ${oldLines.length} lines`);
   }
-  const out: LineProvenance[] = [];
   const parts = diffArrays(oldLines.slice(), newLines.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  // Too different to align: every line is new.
   if (!parts) return changedRegion([], [], newLines, author);
-  let oldIndex = 0;
-  let removed: string[] = [];
-  let removedAt = 0;
-  let added: string[] = [];
-  const flush = (): void => {
-    if (added.length > 0) for (const p of changedRegion(oldProv.slice(removedAt, removedAt + removed.length), removed, added, author)) out.push(p);
-    removed = [];
-    added = [];
-  };
-  for (const part of parts) {
-    if (part.removed) {
-      if (removed.length === 0) removedAt = oldIndex;
-      removed = removed.concat(part.value);
-      oldIndex += part.count;
-    } else if (part.added) {
-      if (removed.length === 0) removedAt = oldIndex;
-      added = added.concat(part.value);
-    } else {
-      flush();
-      for (let j = 0; j < part.count; j++) out.push(oldProv[oldIndex + j]);
-      oldIndex += part.count;
-    }
-  }
-  flush();
-  return out;
+  return carryLines(oldProv, hunksOf(parts), newLines.length, author);
 }
 
 /** Line and column at an offset, advanced token by token. */
