@@ -1,7 +1,7 @@
 // Carrying recorded line provenance to a text changed outside the recorder: a sequence alignment of the recorded
 // lines with the new ones, blocks of AI lines moved elsewhere, and whether an edited line still holds its old text.
 import { diffArrays, type ArrayChange } from 'diff';
-import { HUMAN, type LineProvenance } from './model';
+import { HUMAN, type Attribution, type LineProvenance } from './model';
 
 /** The line diff gives up beyond this many differing lines, or after this long, and no AI line is carried. */
 const MAX_LINE_EDITS = 10_000;
@@ -16,7 +16,7 @@ const MAX_MOVE_CANDIDATES = 64;
 const MOVE_BUDGET = 2_000_000;
 /** Lines longer than this are compared as wholes when telling a touch-up from a rewrite. */
 const MAX_COMPARED_LINE = 2_000;
-/** Old times new lines of a changed gap beyond which its lines pair in order instead of by their text. */
+/** Old times new lines of a changed region beyond which its lines pair in order instead of by their text. */
 const MAX_PAIR_CHECKS = 2_500;
 /** A line this many character edits away from its old text or more is a rewrite. */
 const MAX_LINE_CHAR_EDITS = 400;
@@ -214,9 +214,14 @@ export function carry(
     const news: number[] = [];
     for (let j = 0; j < r.removed; j++) if (!oldUsed[r.oldAt + j]) olds.push(r.oldAt + j);
     for (let j = 0; j < r.added; j++) if (!newUsed[r.newAt + j]) news.push(r.newAt + j);
-    for (const [o, at] of pairChanged(olds, news, oldProv, newKeys, newLines, oldTexts)) {
-      out[at] = { kind: 'mixed', attribution: oldProv[o]!.attribution };
-    }
+    const region = changedRegion(
+      olds.map((o) => oldProv[o]!),
+      oldTexts && olds.map((o) => oldTexts[o]),
+      news.map((at) => (newKeys[at] === '' ? '' : newLines?.[at])),
+    );
+    news.forEach((at, k) => {
+      if (region[k] !== HUMAN) out[at] = region[k]!;
+    });
   });
   return out;
 }
@@ -252,42 +257,68 @@ function alignLines(
 }
 
 /**
- * Which new lines of a changed gap are old AI lines a person edited: `[old, new]` pairs. With the old texts known, a
- * new line pairs with the next old AI line, in order, whose text it meaningfully keeps (a rewrite pairs with none);
- * without them (or in a gap too large to compare), the lines pair in order, as an older entry always did.
+ * What becomes of recorded lines inside a changed region, where `newLines` took the place of old lines with provenance
+ * `oldProv`: the one rule for the working state, a staged or carried version and a diff's hunk. `oldTexts`: the old
+ * lines' texts where known; `newLines`: the new texts, undefined where only a line hash is known, '' for a blank line.
+ *
+ * By a person (no `author`): a new line pairs with the next old AI line, in order, whose text it keeps: one that
+ * differs from it only in whitespace keeps its provenance (a formatter), one that meaningfully keeps its text is
+ * `mixed` (a touch-up), and a line that keeps text of none (retyped, or new) is human. Where the number of lines
+ * changed, a new line that keeps text of several old ones keeps what they share (a pattern typed again), not one
+ * line's text: it pairs with none. Without the texts, or in a region too large to compare, lines pair in order (as an
+ * older entry always did) and a changed AI line is `mixed`, or judged by the rule above when both texts are known.
+ * By an agent: a new line paired in order with an old `ai` line is `ai`, with any other `mixed`, and an added line
+ * `ai`. A blank new line is human either way.
  */
-function pairChanged(
-  olds: readonly number[],
-  news: readonly number[],
+export function changedRegion(
   oldProv: readonly LineProvenance[],
-  newKeys: readonly string[],
-  newLines: readonly string[] | undefined,
   oldTexts: readonly (string | undefined)[] | undefined,
-): [number, number][] {
-  const pairs: [number, number][] = [];
+  newLines: readonly (string | undefined)[],
+  author?: Attribution,
+): LineProvenance[] {
+  const out = new Array<LineProvenance>(newLines.length).fill(HUMAN);
+  if (author) {
+    const ai: LineProvenance = { kind: 'ai', attribution: author };
+    const mixed: LineProvenance = { kind: 'mixed', attribution: author };
+    newLines.forEach((line, j) => {
+      if (line !== '') out[j] = j >= oldProv.length ? ai : oldProv[j]!.kind === 'ai' ? ai : mixed;
+    });
+    return out;
+  }
   const aiOld = (o: number): boolean => isAi(oldProv[o]!) && oldProv[o]!.attribution !== undefined;
-  if (!newLines || !oldTexts || olds.length * news.length > MAX_PAIR_CHECKS) {
-    const paired = Math.min(olds.length, news.length);
-    for (let j = 0; j < paired; j++) if (aiOld(olds[j]!) && newKeys[news[j]!] !== '') pairs.push([olds[j]!, news[j]!]);
-    return pairs;
-  }
-  // Where the number of lines changed, a new line that keeps text of several old ones keeps what they share (a
-  // pattern typed again), not one line's text: it pairs with none.
-  const inPlace = olds.length === news.length;
-  let from = 0;
-  for (const at of news) {
-    if (newKeys[at] === '') continue;
-    const kept: number[] = [];
-    for (let j = from; j < olds.length && (kept.length === 0 || (!inPlace && kept.length < 2)); j++) {
-      const o = olds[j]!;
-      const was = oldTexts[o];
-      if (aiOld(o) && was !== undefined && keepsText(was, newLines[at] ?? '')) kept.push(j);
+  const mixedOf = (o: number): LineProvenance => ({ kind: 'mixed', attribution: oldProv[o]!.attribution });
+  /** The provenance of new line `at` as a touch-up of old line `o`, when it keeps the old text; undefined otherwise. */
+  const judged = (o: number, was: string, line: string): LineProvenance | undefined => {
+    const sq = squeezed(line);
+    if (sq !== '' && squeezed(was) === sq) return oldProv[o]!;
+    return keepsText(was, line) ? mixedOf(o) : undefined;
+  };
+  const known = oldTexts !== undefined && newLines.every((l) => l !== undefined);
+  if (!known || oldProv.length * newLines.length > MAX_PAIR_CHECKS) {
+    const paired = Math.min(oldProv.length, newLines.length);
+    for (let j = 0; j < paired; j++) {
+      const line = newLines[j];
+      if (!aiOld(j) || line === '') continue;
+      const was = oldTexts?.[j];
+      out[j] = was === undefined || line === undefined ? mixedOf(j) : (judged(j, was, line) ?? HUMAN);
     }
-    if (kept.length !== 1) continue;
-    pairs.push([olds[kept[0]!]!, at]);
-    from = kept[0]! + 1;
+    return out;
   }
-  return pairs;
+  const inPlace = oldProv.length === newLines.length;
+  let from = 0;
+  newLines.forEach((line, at) => {
+    if (line === '' || line === undefined) return;
+    const kept: [number, LineProvenance][] = [];
+    for (let o = from; o < oldProv.length && (kept.length === 0 || (!inPlace && kept.length < 2)); o++) {
+      const was = oldTexts![o];
+      const p = aiOld(o) && was !== undefined ? judged(o, was, line) : undefined;
+      if (p) kept.push([o, p]);
+    }
+    if (kept.length !== 1) return;
+    out[at] = kept[0]![1];
+    from = kept[0]![0] + 1;
+  });
+  return out;
 }
 
 /** Equal and changed runs of a line diff, with what each equal run holds. */

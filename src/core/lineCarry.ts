@@ -1,8 +1,12 @@
-// Carrying line runs through `-U0` diffs: the one pass `stats` makes over a history and `ci` makes over a pull
-// request. A hunk removes the lines it replaces; lines outside hunks shift by what was inserted or removed before them;
-// a commit's added lines get only what its own note says, so a line a later commit changed is no longer the earlier
-// commit's.
-import type { LineRun } from './model';
+// Carrying line provenance through diffs: git's `-U0` diffs, in the one pass `stats` makes over a history and `ci`
+// makes over a pull request, and the line diffs of a content carry (reanchor), line by line. Lines outside hunks shift by what was inserted or removed before them; the lines of a hunk read with its
+// texts go by the rule the working state uses for a changed region (changedRegion: a re-spacing keeps the author, a
+// touch-up is mixed, a rewrite human), and a hunk read without them removes what it replaces. Through a commit of a
+// history, its added lines get only what its own note says, so a line a later commit changed is no longer the earlier
+// commit's, as `git blame` has it.
+import { changedRegion } from './carry';
+import type { ArrayChange } from 'diff';
+import { HUMAN, type Attribution, type LineProvenance, type LineRun } from './model';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -10,6 +14,9 @@ export interface Hunk {
   readonly oldCount: number;
   readonly newStart: number;
   readonly newCount: number;
+  /** The texts of the lines removed and added, where the diff was read with them. */
+  readonly oldLines?: readonly string[];
+  readonly newLines?: readonly string[];
 }
 
 export interface FileDiff {
@@ -86,11 +93,110 @@ export function clipRuns<R extends Span>(runs: readonly R[], ranges: readonly (r
   return out;
 }
 
-/** A new version's runs: the old version's moved through the hunks, and on the lines the hunks add, `own` (the new commit's note) only. */
+/**
+ * A new version's runs: the old version's moved through the hunks, on the lines of hunks read with their texts what
+ * `changedRegion` makes of the old lines they replace, and on the lines the hunks add `own` (the new commit's note),
+ * which speaks alone for the lines it names.
+ */
 export function carryThrough<R extends Span>(old: readonly R[], hunks: readonly Hunk[], own: readonly R[] = []): R[] {
   const moved = mapRuns(old, hunks);
   const mine = own.length > 0 ? clipRuns([...own].sort((a, b) => a.start - b.start), addedRanges(hunks)) : [];
-  return joinRuns(mine.length > 0 ? [...moved, ...mine].sort((a, b) => a.start - b.start) : moved);
+  const changed = withoutLines(insideHunks(old, hunks), mine);
+  const all = mine.length > 0 || changed.length > 0 ? [...moved, ...changed, ...mine].sort((a, b) => a.start - b.start) : moved;
+  return joinRuns(all);
+}
+
+/**
+ * A new version's provenance line by line (the form a text's content carry works in): unchanged lines keep the old
+ * line's, the lines of each hunk go by `changedRegion` (with `author`, what an agent's edit made of them), and a hunk
+ * read without its texts gives its lines none.
+ */
+export function carryLines(oldProv: readonly LineProvenance[], hunks: readonly Hunk[], newCount: number, author?: Attribution): LineProvenance[] {
+  const out = new Array<LineProvenance>(newCount);
+  let o = 0;
+  let n = 0;
+  for (const h of hunks) {
+    while (n < h.newStart) out[n++] = oldProv[o++]!;
+    const region = h.newLines === undefined ? [] : changedRegion(oldProv.slice(h.oldStart, h.oldStart + h.oldCount), h.oldLines, h.newLines, author);
+    for (let k = 0; k < h.newCount; k++) out[n++] = region[k] ?? HUMAN;
+    o = h.oldStart + h.oldCount;
+  }
+  while (n < newCount) out[n++] = oldProv[o++]!;
+  return out;
+}
+
+/** The hunks, with their texts, of a line diff as jsdiff gives it. */
+export function hunksOf(parts: readonly ArrayChange<string>[]): Hunk[] {
+  const hunks: Hunk[] = [];
+  let o = 0;
+  let n = 0;
+  let open: { oldStart: number; oldCount: number; newStart: number; newCount: number; oldLines: string[]; newLines: string[] } | undefined;
+  for (const part of parts) {
+    if (!part.added && !part.removed) {
+      open = undefined;
+      o += part.count;
+      n += part.count;
+      continue;
+    }
+    if (!open) {
+      open = { oldStart: o, oldCount: 0, newStart: n, newCount: 0, oldLines: [], newLines: [] };
+      hunks.push(open);
+    }
+    if (part.removed) {
+      for (const l of part.value) open.oldLines.push(l);
+      open.oldCount += part.count;
+      o += part.count;
+    } else {
+      for (const l of part.value) open.newLines.push(l);
+      open.newCount += part.count;
+      n += part.count;
+    }
+  }
+  return hunks;
+}
+
+/** What `changedRegion` makes of the old runs on the new lines of each hunk that holds its texts. */
+function insideHunks<R extends Span>(runs: readonly R[], hunks: readonly Hunk[]): R[] {
+  const out: R[] = [];
+  let lo = 0;
+  for (const h of hunks) {
+    if (h.oldLines === undefined || h.newLines === undefined || h.oldCount === 0 || h.newCount === 0) continue;
+    const end = h.oldStart + h.oldCount;
+    while (lo < runs.length && runs[lo]!.end <= h.oldStart) lo++;
+    // Each run on its own: runs may overlap (a joined note keeps both contributors), a line's provenance may not.
+    for (let i = lo; i < runs.length && runs[i]!.start < end; i++) {
+      const r = runs[i]!;
+      if (r.end <= h.oldStart) continue;
+      const { kind = 'ai', attribution } = r as Partial<LineRun>;
+      if (attribution === undefined) continue;
+      const was: LineProvenance = { kind, attribution };
+      const prov = h.oldLines.map((_, k) => (h.oldStart + k >= r.start && h.oldStart + k < r.end ? was : HUMAN));
+      const region = changedRegion(prov, h.oldLines, h.newLines);
+      region.forEach((p, k) => {
+        if (p.kind === 'human') return;
+        const at = h.newStart + k;
+        out.push({ ...r, kind: p.kind, start: at, end: at + 1 });
+      });
+    }
+  }
+  return joinRuns(out.sort((a, b) => a.start - b.start));
+}
+
+/** `runs` without the lines `taken` covers (both sorted by start). */
+function withoutLines<R extends Span>(runs: readonly R[], taken: readonly Span[]): R[] {
+  if (taken.length === 0 || runs.length === 0) return runs.slice();
+  const covered = new Set<number>();
+  for (const t of taken) for (let l = t.start; l < t.end; l++) covered.add(l);
+  const out: R[] = [];
+  for (const r of runs) {
+    let s = r.start;
+    for (let l = r.start; l <= r.end; l++) {
+      if (l < r.end && !covered.has(l)) continue;
+      if (l > s) out.push({ ...r, start: s, end: l });
+      s = l + 1;
+    }
+  }
+  return out;
 }
 
 /** Adjacent runs of the same kind and attribution (split by lines removed between them) become one. Input sorted by start. */

@@ -1,7 +1,8 @@
 // Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
 import { diffArrays } from 'diff';
-import { HUMAN, type Attribution, type LineProvenance, type TextChange } from './model';
-import { keepsText, keptParts } from './carry';
+import type { Attribution, LineProvenance, TextChange } from './model';
+import { changedRegion, keptParts } from './carry';
+import { carryLines, hunksOf } from './lineCarry';
 import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
@@ -17,12 +18,10 @@ const MAX_CHAR_EDITS = 500;
 const CHAR_DIFF_MS = 500;
 
 /**
- * Carries provenance from old lines to new lines by content (jsdiff on the line arrays; works on line texts or on
- * line hashes). Unchanged lines keep theirs; inserted lines are `ai` for `author` or `human` when author is undefined;
- * a changed line paired with an old one: by a person → a change of whitespace only keeps the old author (a formatter),
- * an `ai`/`mixed` line that keeps meaningful text of the old one becomes `mixed`, a rewrite is `human` (with line
- * hashes every change is a rewrite); by an agent → `ai` if the old line was `ai`, else `mixed`. An empty new line is
- * always `human` (blank lines carry no authorship).
+ * Carries provenance from old lines to new lines by content: the hunks of a line diff (jsdiff on the line arrays;
+ * works on line texts or on line hashes) carried as a git diff's are (`carryLines`). Unchanged lines keep theirs; the lines of each changed region go by `changedRegion` (inserted lines
+ * are `ai` for `author`, `human` when author is undefined; a person's re-spacing keeps the author, a touch-up is
+ * `mixed`, a rewrite `human`; with line hashes every change is a rewrite; blank lines carry no authorship).
  */
 export function reanchor(
   oldLines: readonly string[],
@@ -33,50 +32,10 @@ export function reanchor(
   if (oldProv.length !== oldLines.length) {
     throw new RangeError(`reanchor: ${oldProv.length} provenance entries given for ${oldLines.length} lines`);
   }
-  const agentAi: LineProvenance | undefined = author && Object.freeze({ kind: 'ai' as const, attribution: author });
-  const agentMixed: LineProvenance | undefined = author && Object.freeze({ kind: 'mixed' as const, attribution: author });
-  const inserted = (line: string): LineProvenance => (line === '' || !agentAi ? HUMAN : agentAi);
-  const changed = (old: LineProvenance, oldLine: string, line: string): LineProvenance => {
-    if (line === '') return HUMAN;
-    if (!agentAi || !agentMixed) {
-      if (old.kind === 'human' || !old.attribution) return HUMAN;
-      if (oldLine.replace(/\s+/gu, '') === line.replace(/\s+/gu, '')) return old;
-      return keepsText(oldLine, line) ? Object.freeze({ kind: 'mixed' as const, attribution: old.attribution }) : HUMAN;
-    }
-    return old.kind === 'ai' ? agentAi : agentMixed;
-  };
-
-  const out: LineProvenance[] = [];
   const parts = diffArrays(oldLines.slice(), newLines.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
-  if (!parts) return newLines.map(inserted);
-  let oldIndex = 0;
-  let removed: string[] = [];
-  let removedAt = 0;
-  let added: string[] = [];
-  const flush = (): void => {
-    const paired = Math.min(removed.length, added.length);
-    for (let j = 0; j < added.length; j++) {
-      out.push(j < paired ? changed(oldProv[removedAt + j], removed[j], added[j]) : inserted(added[j]));
-    }
-    removed = [];
-    added = [];
-  };
-  for (const part of parts) {
-    if (part.removed) {
-      if (removed.length === 0) removedAt = oldIndex;
-      removed = removed.concat(part.value);
-      oldIndex += part.count;
-    } else if (part.added) {
-      if (removed.length === 0) removedAt = oldIndex;
-      added = added.concat(part.value);
-    } else {
-      flush();
-      for (let j = 0; j < part.count; j++) out.push(oldProv[oldIndex + j]);
-      oldIndex += part.count;
-    }
-  }
-  flush();
-  return out;
+  // Too different to align: every line is new.
+  if (!parts) return changedRegion([], [], newLines, author);
+  return carryLines(oldProv, hunksOf(parts), newLines.length, author);
 }
 
 /** Line and column at an offset, advanced token by token. */

@@ -248,7 +248,7 @@ async function readMergeDiffs(cwd: string, revs: readonly string[]): Promise<Map
  * The diffs of `to from` pairs of commits (what changed from `from` to `to`) and of single commits against their first
  * parent, keyed as given, from one `git diff-tree --stdin`.
  */
-export async function diffPairs(cwd: string, given: readonly string[]): Promise<Map<string, FileDiff[]>> {
+export async function diffPairs(cwd: string, given: readonly string[], opts: DiffOptions = {}): Promise<Map<string, FileDiff[]>> {
   const map = new Map<string, FileDiff[]>();
   if (given.length === 0) return map;
   // Single commits first: diff-tree keeps the parent a `to from` line gave a commit for later lines naming it alone.
@@ -257,7 +257,7 @@ export async function diffPairs(cwd: string, given: readonly string[]): Promise<
   // One block per input line, each starting with \x01 (a diff line never does).
   const blocks = out.split(/(?:^|[\n\0])\x01/).slice(1);
   if (blocks.length !== pairs.length) throw new Error(`git diff-tree: expected ${pairs.length} diffs, read ${blocks.length}`);
-  blocks.forEach((b, i) => map.set(pairs[i]!, parseDiff(b)));
+  blocks.forEach((b, i) => map.set(pairs[i]!, parseDiff(b, opts)));
   return map;
 }
 
@@ -277,8 +277,13 @@ interface Raw {
   readonly oldPath?: string;
 }
 
+export interface DiffOptions {
+  /** Keep each hunk's removed and added line texts (what carrying through a hunk judges changed lines by). */
+  readonly texts?: boolean;
+}
+
 /** Parses `--raw -z -p -U0` output (after the commit header) into the changed files with their hunks. */
-export function parseDiff(text: string): FileDiff[] {
+export function parseDiff(text: string, opts: DiffOptions = {}): FileDiff[] {
   let pos = 0;
   while (pos < text.length && (text[pos] === '\0' || text[pos] === '\n')) pos++;
   if (text[pos] !== ':') return [];
@@ -298,7 +303,7 @@ export function parseDiff(text: string): FileDiff[] {
     raws.push({ newMode, oldBlob, newBlob, status, path: field(), ...(oldPath !== undefined && { oldPath }) });
   }
   while (text[pos] === '\0' || text[pos] === '\n') pos++;
-  const blocks = hunkBlocks(text, pos);
+  const blocks = hunkBlocks(text, pos, opts.texts === true);
   const out: FileDiff[] = [];
   let b = 0;
   for (let i = 0; i < raws.length; i++) {
@@ -315,15 +320,26 @@ export function parseDiff(text: string): FileDiff[] {
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
-function hunkBlocks(text: string, from: number): { hunks: Hunk[]; binary: boolean }[] {
+function hunkBlocks(text: string, from: number, texts: boolean): { hunks: Hunk[]; binary: boolean }[] {
   const blocks: { hunks: Hunk[]; binary: boolean }[] = [];
   let current: { hunks: Hunk[]; binary: boolean } | undefined;
+  // The line texts of the hunk being read, and how many of each side are still to come.
+  let oldLines: string[] = [];
+  let newLines: string[] = [];
+  let oldLeft = 0;
+  let newLeft = 0;
   let lineStart = from;
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const c = text.charCodeAt(lineStart);
-    if (c === 0x64 /* d */ && text.startsWith('diff --git ', lineStart)) {
+    if (oldLeft > 0 && c === 0x2d /* - */) {
+      oldLines.push(text.slice(lineStart + 1, lineEnd));
+      oldLeft--;
+    } else if (newLeft > 0 && c === 0x2b /* + */) {
+      newLines.push(text.slice(lineStart + 1, lineEnd));
+      newLeft--;
+    } else if (c === 0x64 /* d */ && text.startsWith('diff --git ', lineStart)) {
       current = { hunks: [], binary: false };
       blocks.push(current);
     } else if (c === 0x42 /* B */ && current && text.startsWith('Binary files ', lineStart)) {
@@ -333,12 +349,19 @@ function hunkBlocks(text: string, from: number): { hunks: Hunk[]; binary: boolea
       if (m) {
         const oldCount = m[2] === undefined ? 1 : Number(m[2]);
         const newCount = m[4] === undefined ? 1 : Number(m[4]);
+        if (texts) {
+          oldLines = [];
+          newLines = [];
+          oldLeft = oldCount;
+          newLeft = newCount;
+        }
         // With no lines on a side, git names the line after which the change sits.
         current.hunks.push({
           oldStart: oldCount === 0 ? Number(m[1]) : Number(m[1]) - 1,
           oldCount,
           newStart: newCount === 0 ? Number(m[3]) : Number(m[3]) - 1,
           newCount,
+          ...(texts && { oldLines, newLines }),
         });
       }
     }

@@ -494,7 +494,9 @@ async function precomputeAdvance(
     if (from === undefined || !blob) continue;
     const disk = readOptionalSync(fromRepoPath(repo, c.path));
     if (disk === undefined) continue;
-    const prov = await state.read(from, disk);
+    // The entry as stagedDetail anchored it, when the staged text is the file on disk (most commits): one anchoring.
+    const staged = detail.anchored.get(from);
+    const prov = staged?.text === disk ? staged.lines : await state.read(from, disk);
     if (!prov) continue;
     const next = advancedLines(disk, prov, blob.toString('utf8'));
     if (from === c.path && next.every((l, i) => l === prov[i])) continue;

@@ -49,6 +49,16 @@ export interface StagedDetail {
   readonly changes: readonly FileChange[];
   /** Staged blobs of changes with added lines, by blob id. */
   readonly blobs: ReadonlyMap<string, Buffer>;
+  /**
+   * The working-state entries read for the staged texts, by entry path, each with the text it was anchored to: a hook
+   * reuses one for the same text instead of anchoring the entry again.
+   */
+  readonly anchored: ReadonlyMap<string, Anchored>;
+}
+
+export interface Anchored {
+  readonly text: string;
+  readonly lines: LineProvenance[] | undefined;
 }
 
 /** stagedProvenance plus the diff and blobs it read, so a hook can reuse them instead of asking git again. */
@@ -80,6 +90,7 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
   const pathSet = new Set(statePaths);
   const stateFrom = (c: FileChange): string | undefined =>
     pathSet.has(c.path) ? c.path : c.oldPath !== undefined && pathSet.has(c.oldPath) ? c.oldPath : undefined;
+  const anchored = new Map<string, Anchored>();
   const { files, blobs } = await attribute(
     repo,
     changes,
@@ -87,13 +98,16 @@ export async function stagedDetail(repo: Repo, state: WorkingState | undefined, 
     stateFrom,
     async (c, text) => {
       const from = stateFrom(c);
-      return state && from !== undefined ? state.read(from, text) : undefined;
+      if (!state || from === undefined) return undefined;
+      const lines = await state.read(from, text);
+      anchored.set(from, { text, lines });
+      return lines;
     },
     opts.restoredFrom,
     moved,
   );
   const recorded = opts.recorded ?? (state && { state, paths: statePaths });
-  return { files: recorded ? await withMovedFromState(repo, recorded.state, recorded.paths, changes, files, stateFrom) : files, changes, blobs };
+  return { files: recorded ? await withMovedFromState(repo, recorded.state, recorded.paths, changes, files, stateFrom) : files, changes, blobs, anchored };
 }
 
 /** `files` with the added lines still human that are AI lines the working state records for another file, moved here. */

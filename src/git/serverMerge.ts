@@ -206,7 +206,7 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     notesRead = readNotes(repo, olds);
     notesRead.catch(() => undefined);
     if (chain.length === olds.length) {
-      diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)]);
+      diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)], { texts: true });
       diffsRead.catch(() => undefined);
     }
     pairing = await pairByPatchId(repo, olds, chain);
@@ -255,7 +255,7 @@ export async function carryPairs(
   // Every new commit's own diff and every pair's diff (old → new): those not read already, from one git process.
   const diffs = new Map(await (early.diffs ?? new Map<string, FileDiff[]>()));
   const missing = [...carried, ...carried.map((n) => `${n} ${pairing.pairs.get(n)!}`)].filter((k) => !diffs.has(k));
-  for (const [k, d] of await diffPairs(repo.root, missing)) diffs.set(k, d);
+  for (const [k, d] of await diffPairs(repo.root, missing, { texts: true })) diffs.set(k, d);
   const planned = new Map<string, string>();
   const existing = await own;
   for (const n of carried) {
@@ -305,7 +305,7 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
   // The squash commit's own diff (the lines it adds) and head→squash from one process, the PR's diffs from another,
   // and the notes as every reader reads them, all at once.
   const [diffs, noteTexts] = await Promise.all([
-    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`]),
+    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`], { texts: true }),
     readNotes(repo, prCommits),
     logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => logged.push(c)),
   ]);

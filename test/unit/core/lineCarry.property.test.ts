@@ -146,4 +146,73 @@ describe('carrying AI runs through diffs (property)', () => {
       { numRuns: 400 },
     );
   });
+
+  describe('through hunks read with their texts (the rule of the working state)', () => {
+    type Fate = 'gone' | 'respaced' | 'touched' | 'retyped';
+    /** A line of the model with its text; `kind` of an AI line as its run says. */
+    interface TextLine {
+      readonly text: string;
+      readonly owner: number;
+      readonly kind: 'ai' | 'mixed';
+    }
+    /** Ten letters from `n`: texts of two lines share no word and no run of six characters. */
+    const word = (n: number): string => {
+      let x = (Math.imul(n + 1, 2654435761) >>> 0) ^ 0x5bd1e995;
+      let w = '';
+      for (let k = 0; k < 10; k++) {
+        x = (Math.imul(x ^ (x >>> 15), 2246822519) + k) >>> 0;
+        w += String.fromCharCode(97 + (x % 26));
+      }
+      return w;
+    };
+    let nextWord = 0;
+    const text = (): string => `${word(nextWord++)} ${word(nextWord++)}`;
+    const hunkEditArb = fc.record({
+      at: fc.nat(40),
+      fates: fc.array(fc.constantFrom<Fate>('gone', 'respaced', 'touched', 'retyped'), { maxLength: 4 }),
+      insert: fc.nat(3),
+    });
+
+    it('keeps every unchanged line, keeps a re-spaced AI line, makes a touched-up one mixed, and gives retyped or new lines nothing', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 40 }), fc.array(fc.nat(AGENTS.length), { maxLength: 40 }), fc.array(fc.boolean(), { maxLength: 40 }), fc.array(hunkEditArb, { maxLength: 6 }), (size, owners, mixed, edits) => {
+          const old: TextLine[] = Array.from({ length: size }, (_, i) => ({ text: text(), owner: (owners[i] ?? AGENTS.length) === AGENTS.length ? -1 : owners[i]!, kind: mixed[i] ? 'mixed' : 'ai' }));
+          const runs: LineRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: l.kind, attribution: AGENTS[l.owner]! }]));
+          // The new version, each line with what it should carry ('' for nothing), and the hunks as git prints them.
+          const lines: { text: string; expect: string }[] = [];
+          const hunks: Hunk[] = [];
+          const expectOf = (l: TextLine, kind: string): string => (l.owner < 0 ? '' : `${kind}:${l.owner}`);
+          let pos = 0;
+          for (const e of [...edits].sort((a, b) => a.at - b.at)) {
+            const at = Math.max(pos, Math.min(e.at, old.length));
+            const removed = old.slice(at, at + e.fates.length);
+            if (removed.length === 0 && e.insert === 0) continue;
+            if (hunks.length > 0 && at === pos) continue;
+            for (const l of old.slice(pos, at)) lines.push({ text: l.text, expect: expectOf(l, l.kind) });
+            const newStart = lines.length;
+            removed.forEach((l, k) => {
+              const fate = e.fates[k]!;
+              if (fate === 'respaced') lines.push({ text: `  ${l.text.replace(' ', '   ')} `, expect: expectOf(l, l.kind) });
+              else if (fate === 'touched') lines.push({ text: `${l.text} ${word(nextWord++)}`, expect: expectOf(l, 'mixed') });
+              else if (fate === 'retyped') lines.push({ text: text(), expect: '' });
+            });
+            for (let k = 0; k < e.insert; k++) lines.push({ text: text(), expect: '' });
+            const added = lines.slice(newStart).map((l) => l.text);
+            hunks.push({ oldStart: at, oldCount: removed.length, newStart, newCount: added.length, oldLines: removed.map((l) => l.text), newLines: added });
+            pos = at + removed.length;
+          }
+          for (const l of old.slice(pos)) lines.push({ text: l.text, expect: expectOf(l, l.kind) });
+          const got = new Array<string>(lines.length).fill('');
+          let last = 0;
+          for (const r of carryThrough(runs, hunks)) {
+            assert.ok(r.start >= last && r.end > r.start && r.end <= lines.length, `run ${r.start}-${r.end} out of order or outside ${lines.length} lines`);
+            for (let i = r.start; i < r.end; i++) got[i] = `${r.kind}:${AGENTS.indexOf(r.attribution)}`;
+            last = r.end;
+          }
+          assert.deepEqual(got, lines.map((l) => l.expect));
+        }),
+        { numRuns: 400 },
+      );
+    });
+  });
 });

@@ -74,6 +74,13 @@ describe('reanchor', () => {
     assert.deepEqual(reanchor(lines, prov, formatted), [AI, AI, AI]);
   });
 
+  it('finds an AI line a person touched up below a line they wrote in its place, and gives a line of spaces nothing', () => {
+    const lines = ['const limit = plan.max;', '', 'export default limit;'];
+    const prov = [AI, AI, AI];
+    const edited = ['// the plan decides', 'const limit = plan.max ?? 10;', '   ', 'export default limit;'];
+    assert.deepEqual(reanchor(lines, prov, edited), [H, MIXED, H, AI]);
+  });
+
   it('keeps an AI line an agent changed AI and makes a human line it changed mixed', () => {
     const newLines = ['import z;', 'function g() {', '  return 1;', '}'];
     const got = reanchor(oldLines, oldProv, newLines, CLAUDE);

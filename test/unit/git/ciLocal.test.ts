@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { chmodSync } from 'node:fs';
 import * as path from 'node:path';
-import { cleanupTemp, sh, write } from './helpers';
+import { cleanupTemp, lines, sh, write } from './helpers';
 import { cliBundle } from './hookEnv';
 import { advanceMain, blame, ciClone, cli, git, githubMergeCommit, githubRebase, githubSquash, linesOf, NOTES, prScenario, pullMain, record } from './prScenario';
 
@@ -57,6 +57,28 @@ describe('ai-provenance ci local', function () {
       assert.equal(a[14]!.kind, 'human', 'line 15, written by a person');
       assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       assert.deepEqual(linesOf(blame(s.dev, 'README.md')), [], "main's own change is not the PR's");
+    });
+
+    it('keeps AI lines the squash commit only re-spaced, makes one it touched up mixed and one it retyped human', () => {
+      const s = prScenario();
+      const ci = ciClone(s);
+      // A squash made by hand for a CI with no merge button: a formatter re-spaced lines 11 and 13 of the head's
+      // src/a.ts, a person touched up line 14, and retyped line 1 of src/b.ts.
+      git(ci, ['checkout', '-q', '--detach', s.head]);
+      write(ci, 'src/a.ts', lines(10) + '    ai one\nperson rewrote two\n  ai   three\nai four, checked\nperson five\n');
+      write(ci, 'src/b.ts', 'expect(parse()).toBe(1)\ntest two\ntest three\n');
+      git(ci, ['add', '.']);
+      const tree = git(ci, ['write-tree']).trim();
+      const squash = sh(ci, 'git', 'commit-tree', tree, '-p', 'origin/main', '-m', 'Parser (#12)').trim();
+      const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', squash, '--method', 'squash']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      git(ci, ['checkout', '-q', '--detach', squash]);
+      const a = blame(ci, 'src/a.ts');
+      assert.deepEqual(linesOf(a), [11, 13], 're-spaced AI lines keep their agent and model');
+      assert.deepEqual(linesOf(a, 'mixed'), [14], 'the touched-up AI line is mixed');
+      const b = blame(ci, 'src/b.ts');
+      assert.deepEqual(linesOf(b), [2, 3]);
+      assert.equal(b[0]!.kind, 'human', 'a retyped AI line is the person\'s');
     });
 
     it('follows a file the pull request renamed after the agent wrote it', () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { discoverRepo, toRepoPath } from '../../../src/git/repo';
 import { execFileSync } from 'node:child_process';
 import { indexChanges, parseDiffOutput, parsePrecomputed, PRECOMPUTED_END, readBlobs } from '../../../src/git/diff';
+import { diffPairs } from '../../../src/git/history';
 import { hookScript } from '../../../src/git/hookScripts';
 import { cleanupTemp, initRepo, sh, write } from './helpers';
 
@@ -20,6 +21,31 @@ function stagedRename(): string {
 
 describe('git diff parsing', () => {
   after(cleanupTemp);
+
+  it('reads the texts of each hunk of a renamed file from git diff-tree, where asked, without the file headers', async () => {
+    const dir = initRepo();
+    const kept = Array.from({ length: 10 }, (_, i) => `kept line ${i}\n`).join('');
+    write(dir, 'a.txt', `--- dashes\n+++ pluses\nkeep\nold one\nold two\nkeep\n${kept}`);
+    sh(dir, 'git', 'add', '.');
+    sh(dir, 'git', 'commit', '-qm', 'one');
+    sh(dir, 'git', 'mv', 'a.txt', 'b.txt');
+    write(dir, 'b.txt', `--- dashes\n+++ pluses!\nkeep\n  old one\nkeep\n${kept}end\n`);
+    sh(dir, 'git', 'commit', '-qam', 'two');
+    const head = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+    const [diff] = (await diffPairs(dir, [head], { texts: true })).get(head)!;
+    assert.equal(diff!.path, 'b.txt');
+    assert.equal(diff!.oldPath, 'a.txt');
+    assert.deepEqual(
+      diff!.hunks.map((h) => [h.oldStart, h.oldCount, h.newStart, h.newCount, h.oldLines, h.newLines]),
+      [
+        [1, 1, 1, 1, ['+++ pluses'], ['+++ pluses!']],
+        [3, 2, 3, 1, ['old one', 'old two'], ['  old one']],
+        [16, 0, 15, 1, [], ['end']],
+      ],
+    );
+    const plain = (await diffPairs(dir, [head])).get(head)![0]!;
+    assert.equal(plain.hunks[0]!.oldLines, undefined, 'texts only where asked');
+  });
 
   it('parses literal raw, numstat and -U0 patch output, renames and binaries included', () => {
     const out =
