@@ -8,7 +8,7 @@ import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { InsightBuilder, type FileDiff, type Hunk, type Insight, type TreeEntry } from '../core/insight';
 import type { Trailer } from '../core/model';
-import { InsightCache, InsightResults, noteKey, type CommitFacts, type NoteFacts } from './insightCache';
+import { InsightCache, InsightResults, noteKey, WRITER, type CommitFacts, type NoteFacts } from './insightCache';
 import { listNotes, NOTES_REF, readNotes } from './notes';
 import type { Repo } from './repo';
 import { git, gitEnv, GitError } from './run';
@@ -48,8 +48,8 @@ const DIFF_ARGS = ['-M', '--raw', '-z', '-p', '-U0', '--no-color', '--no-ext-dif
 // Fields of each commit's header, each ended by NUL: id, parents, author name, email, time, subject, trailers.
 const HEADER = '%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold)%x00';
 const HEADER_FIELDS = 7;
-/** Changes whenever the figures made from the same history change (a fix in InsightBuilder): older results are not read. */
-const RESULT_VERSION = 'insight@1';
+/** Changes whenever the figures made from the same history change (a fix in InsightBuilder; each release): older results are not read. */
+const RESULT_VERSION = `insight@1 ${WRITER}`;
 
 export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
   for (const r of opts.range ?? []) {
@@ -62,6 +62,8 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   const early = opts.at === false ? undefined : (opts.at ?? single);
   const mode = opts.cache ?? 'write';
   const results = mode === 'off' ? undefined : InsightResults.load(repo);
+  const listed = listNotes(repo);
+  listed.catch(() => undefined);
   // Independent look-ups at once: each git process costs its start-up.
   const [head, notes, parsed, earlySha] = await Promise.all([
     verify(cwd, 'HEAD^{commit}'),
@@ -86,14 +88,14 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   const walk = [...new Set([...positives, ...(at ? [at.sha] : [])])];
   const wholeHistory = ends.every((l) => !l.startsWith('^')) && walk.length === positives.length;
 
-  // The commits oldest first, what counts, every note (the clone's own and fetched ones, which count before anything
-  // merges them) and the revision's files, at once; the cache says which commits and notes git must still be asked for.
-  const listed = listNotes(repo);
-  const [order, noteBlobs, done] = await Promise.all([
-    git(['rev-list', '--reverse', '--topo-order', ...walk, '--'], { cwd }).then((r) => r.stdout.split('\n').filter((l) => l !== '')),
+  // The commits oldest first with their parents and every note (the clone's own and fetched ones, which count before
+  // anything merges them): with the finished results kept, all a second run asks git.
+  const [graph, noteBlobs, done] = await Promise.all([
+    git(['rev-list', '--reverse', '--topo-order', '--parents', ...walk, '--'], { cwd }).then((r) => r.stdout.split('\n').filter((l) => l !== '')),
     listed,
     results,
   ]);
+  const order = graph.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
   const hasNotes = notes !== undefined || noteBlobs.size > 0;
   const key = resultKey(order, noteBlobs, wholeHistory ? [] : ends, at?.sha, opts.config, builder.depth);
   const hit = done?.get(key);
@@ -101,27 +103,32 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
     for (const [sha, error] of hit.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
     return { range, ...(at && { at }), hasNotes, insight: hit.insight };
   }
-  const [inRange, files, cache] = await Promise.all([
-    wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => new Set(r.stdout.split('\n').filter((l) => l !== ''))),
-    at ? readTree(cwd, at.sha) : [],
-    mode === 'off' ? InsightCache.empty(repo) : InsightCache.load(repo),
-  ]);
+  const cache = mode === 'off' ? InsightCache.empty(repo) : await InsightCache.load(repo);
   const facts = new Map<string, CommitFacts>();
   const missing: string[] = [];
-  for (const sha of order) {
+  for (const line of graph) {
+    const sha = line.slice(0, line.indexOf(' ') >>> 0);
     const f = cache.commit(sha);
     if (f) facts.set(sha, f);
-    else missing.push(sha);
+    else missing.push(line);
   }
-  for (const [sha, f] of await readCommits(cwd, missing)) {
+  // What git must still say, at once: the diffs of the commits the cache lacks, the notes it has not read, what counts.
+  const [inRange, files, read, noteOf] = await Promise.all([
+    wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => new Set(r.stdout.split('\n').filter((l) => l !== ''))),
+    at ? readTree(cwd, at.sha) : [],
+    // With nothing kept, git walks the history itself, as fast as it lists it.
+    readCommits(cwd, missing, missing.length === graph.length ? walk : undefined),
+    readNoteFacts(repo, cache, order, noteBlobs, listed),
+  ]);
+  for (const [sha, f] of read) {
     facts.set(sha, f);
     cache.setCommit(sha, f);
   }
-  const noteOf = await readNoteFacts(repo, cache, order, noteBlobs, listed);
 
   const problems: [string, string][] = [];
   for (const sha of order) {
-    const f = facts.get(sha)!;
+    const f = facts.get(sha);
+    if (!f) throw new Error(`git log: nothing read for commit ${sha}`);
     const n = noteOf.get(sha);
     if (n && 'error' in n) {
       problems.push([sha, n.error]);
@@ -151,24 +158,31 @@ function resultKey(order: readonly string[], notes: ReadonlyMap<string, readonly
   return createHash('sha1').update(parts.join('\n')).digest('hex');
 }
 
-/** The facts of commits the cache does not have: one `git log` of them, then one `diff-tree` for the merges. */
-async function readCommits(cwd: string, shas: readonly string[]): Promise<Map<string, CommitFacts>> {
+/**
+ * The facts of commits the cache lacks (`sha parent…` lines of rev-list --parents), from one `git log` of them (of
+ * `walk` itself when it is all of them) beside one `diff-tree` for the merges' diffs against each parent.
+ */
+async function readCommits(cwd: string, lines: readonly string[], walk: readonly string[] | undefined): Promise<Map<string, CommitFacts>> {
   const out = new Map<string, CommitFacts>();
-  if (shas.length === 0) return out;
-  const pairs: string[] = [];
+  if (lines.length === 0) return out;
+  const pairs = lines.flatMap((l) => {
+    const [m, ...ps] = l.split(' ');
+    return ps.length > 1 ? ps.map((p) => `${m} ${p}`) : [];
+  });
+  const mergeDiffs = diffPairs(cwd, pairs);
+  mergeDiffs.catch(() => undefined);
   const merges: { sha: string; c: Omit<CommitFacts, 'diffs'> }[] = [];
-  await streamLog(cwd, ['--no-walk=unsorted', '--stdin'], `${shas.join('\n')}\n`, (chunk) => {
+  const onCommit = (chunk: string): void => {
     const { fields, rest } = headerOf(chunk);
     const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = ''] = fields;
     const parents = parentList.split(' ').filter((p) => p !== '');
     const c = { parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText) };
     if (parents.length <= 1) out.set(sha, { ...c, diffs: [parseDiff(rest)] });
-    else {
-      merges.push({ sha, c });
-      pairs.push(...parents.map((p) => `${sha} ${p}`));
-    }
-  });
-  const diffs = await diffPairs(cwd, pairs);
+    else merges.push({ sha, c });
+  };
+  if (walk) await streamLog(cwd, [...walk], undefined, onCommit);
+  else await streamLog(cwd, ['--no-walk=unsorted', '--stdin'], `${lines.map((l) => l.slice(0, l.indexOf(' ') >>> 0)).join('\n')}\n`, onCommit);
+  const diffs = await mergeDiffs;
   for (const { sha, c } of merges) out.set(sha, { ...c, diffs: c.parents.map((p) => diffs.get(`${sha} ${p}`) ?? []) });
   return out;
 }

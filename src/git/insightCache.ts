@@ -19,9 +19,12 @@ import type { Trailer } from '../core/model';
 import { stateDir, type Repo } from './repo';
 import { atomicWrite } from './workingState';
 
-const FORMAT = 'ai-provenance/insight-cache@1';
+declare const VERSION: string;
+/** The release that wrote a file: a fix in how git's output or the notes are read makes the next release read afresh. */
+export const WRITER = typeof VERSION === 'string' ? VERSION : '0.0.0-dev';
+const FORMAT = `ai-provenance/insight-cache@1 ${WRITER}`;
 export const INSIGHT_CACHE_FILE = 'insight-cache';
-const RESULTS_FORMAT = 'ai-provenance/insight-results@1';
+const RESULTS_FORMAT = `ai-provenance/insight-results@1 ${WRITER}`;
 export const INSIGHT_RESULTS_FILE = 'insight-results';
 /** Results kept: a few ranges, options and configs in use at once. */
 const RESULTS_KEPT = 8;
