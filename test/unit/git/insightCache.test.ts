@@ -1,9 +1,9 @@
 // The cache of stats and report under .git/ai-provenance/: the same figures with it as without it on a generated
 // history, whatever is asked; a note added, changed or fetched counts at once; a corrupt cache is ignored; a second
-// run reads no diffs from git; a read-only run writes nothing.
+// run reads no diffs from git; a read-only run writes nothing, and nothing is written through a symbolic link.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import type { Attribution, LineRun } from '../../../src/core/model';
@@ -265,5 +265,24 @@ describe('the stats cache', function () {
     assert.equal(uncached, first);
     assert.ok(diffs(path.join(t, 'uncached')).length > 0);
     assert.equal(JSON.parse(readOnly.json).insight.total.added, (JSON.parse(first) as { total: { added: number } }).total.added);
+  });
+
+  it('never writes through a symbolic link in .git/ai-provenance', async () => {
+    generate(13);
+    const outside = tempDir();
+    const victim = path.join(outside, 'victim');
+    writeFileSync(victim, 'keep me\n');
+    const state = path.join(dir, '.git', 'ai-provenance');
+    mkdirSync(state, { recursive: true });
+    symlinkSync(victim, path.join(state, 'insight-cache'));
+    const truth = await figures('off');
+    assert.equal((await figures('write')).json, truth.json);
+    assert.equal(readFileSync(victim, 'utf8'), 'keep me\n', 'the link target is untouched');
+    assert.ok(lstatSync(path.join(state, 'insight-cache')).isFile(), 'the link is replaced by the cache');
+    // A state folder that is itself a link is not written through at all.
+    rmSync(state, { recursive: true });
+    symlinkSync(outside, state);
+    assert.equal((await figures('write')).json, truth.json);
+    assert.deepEqual(readdirSync(outside), ['victim']);
   });
 });
