@@ -51,7 +51,12 @@ const HEADER_FIELDS = 7;
 /** Changes whenever the figures made from the same history change (a fix in InsightBuilder; each release): older results are not read. */
 const RESULT_VERSION = `insight@1 ${WRITER}`;
 
-export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
+export function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
+  return readHistoryFrom(repo, opts, false);
+}
+
+/** `fresh`: ignore the per-commit cache kept (one of its entries did not decode) and write it anew. */
+async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean): Promise<HistoryResult> {
   for (const r of opts.range ?? []) {
     if (r.startsWith('-')) throw new InsightUsageError(`'${r}': expected a revision range such as origin/main..HEAD, not an option`);
   }
@@ -103,39 +108,31 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
     for (const [sha, error] of hit.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
     return { range, ...(at && { at }), hasNotes, insight: hit.insight };
   }
-  const cache = mode === 'off' ? InsightCache.empty(repo) : await InsightCache.load(repo);
-  const facts = new Map<string, CommitFacts>();
-  const missing: string[] = [];
-  for (const line of graph) {
-    const sha = line.slice(0, line.indexOf(' ') >>> 0);
-    const f = cache.commit(sha);
-    if (f) facts.set(sha, f);
-    else missing.push(line);
-  }
+  const cache = mode === 'off' || fresh ? InsightCache.empty(repo) : await InsightCache.load(repo);
+  const missing = graph.filter((line) => !cache.has(line.slice(0, line.indexOf(' ') >>> 0)));
   // What git must still say, at once: the diffs of the commits the cache lacks, the notes it has not read, what counts.
-  const [inRange, files, read, noteOf] = await Promise.all([
+  // What is read goes into the cache as it comes and is taken out one commit at a time: one copy of the history in memory.
+  const [inRange, files, , noteOf] = await Promise.all([
     wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => new Set(r.stdout.split('\n').filter((l) => l !== ''))),
     at ? readTree(cwd, at.sha) : [],
     // With nothing kept, git walks the history itself, as fast as it lists it.
-    readCommits(cwd, missing, missing.length === graph.length ? walk : undefined),
+    readCommits(cwd, missing, missing.length === graph.length ? walk : undefined, (sha, f) => cache.setCommit(sha, f)),
     readNoteFacts(repo, cache, order, noteBlobs, listed),
   ]);
-  for (const [sha, f] of read) {
-    facts.set(sha, f);
-    cache.setCommit(sha, f);
-  }
 
   const problems: [string, string][] = [];
   for (const sha of order) {
-    const f = facts.get(sha);
-    if (!f) throw new Error(`git log: nothing read for commit ${sha}`);
-    const n = noteOf.get(sha);
-    if (n && 'error' in n) {
-      problems.push([sha, n.error]);
-      opts.report?.(`${NOTES_REF}:${sha}: ${n.error}; skipped`);
+    const f = cache.commit(sha);
+    if (!f) {
+      // An entry that does not decode (a file of this format, yet wrong): everything is read from git again.
+      if (!fresh && cache.has(sha)) return readHistoryFrom(repo, opts, true);
+      throw new Error(`git log: nothing read for commit ${sha}`);
     }
+    const n = noteOf.get(sha);
+    if (n && 'error' in n) problems.push([sha, n.error]);
     builder.add({ sha, ...f, ...(n && 'files' in n && { note: n.files }), inRange: inRange ? inRange.has(sha) : true });
   }
+  for (const [sha, error] of problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
   const insight = builder.finish(at && { sha: at.sha, tree: files });
   if (mode === 'write') {
     cache.keepNotes(new Set([...noteBlobs.values()].map(noteKey)));
@@ -159,12 +156,12 @@ function resultKey(order: readonly string[], notes: ReadonlyMap<string, readonly
 }
 
 /**
- * The facts of commits the cache lacks (`sha parent…` lines of rev-list --parents), from one `git log` of them (of
- * `walk` itself when it is all of them) beside one `diff-tree` for the merges' diffs against each parent.
+ * The facts of commits the cache lacks (`sha parent…` lines of rev-list --parents), handed to `keep` as they come, from
+ * one `git log` of them (of `walk` itself when it is all of them) beside one `diff-tree` for the merges' diffs against
+ * each parent.
  */
-async function readCommits(cwd: string, lines: readonly string[], walk: readonly string[] | undefined): Promise<Map<string, CommitFacts>> {
-  const out = new Map<string, CommitFacts>();
-  if (lines.length === 0) return out;
+async function readCommits(cwd: string, lines: readonly string[], walk: readonly string[] | undefined, keep: (sha: string, f: CommitFacts) => void): Promise<void> {
+  if (lines.length === 0) return;
   const pairs = lines.flatMap((l) => {
     const [m, ...ps] = l.split(' ');
     return ps.length > 1 ? ps.map((p) => `${m} ${p}`) : [];
@@ -177,14 +174,13 @@ async function readCommits(cwd: string, lines: readonly string[], walk: readonly
     const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = ''] = fields;
     const parents = parentList.split(' ').filter((p) => p !== '');
     const c = { parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText) };
-    if (parents.length <= 1) out.set(sha, { ...c, diffs: [parseDiff(rest)] });
+    if (parents.length <= 1) keep(sha, { ...c, diffs: [parseDiff(rest)] });
     else merges.push({ sha, c });
   };
   if (walk) await streamLog(cwd, [...walk], undefined, onCommit);
   else await streamLog(cwd, ['--no-walk=unsorted', '--stdin'], `${lines.map((l) => l.slice(0, l.indexOf(' ') >>> 0)).join('\n')}\n`, onCommit);
   const diffs = await mergeDiffs;
-  for (const { sha, c } of merges) out.set(sha, { ...c, diffs: c.parents.map((p) => diffs.get(`${sha} ${p}`) ?? []) });
-  return out;
+  for (const { sha, c } of merges) keep(sha, { ...c, diffs: c.parents.map((p) => diffs.get(`${sha} ${p}`) ?? []) });
 }
 
 /** Each noted commit's note as read, from the cache or (for notes it has not seen) from git. */

@@ -86,6 +86,10 @@ export class InsightCache {
     return new InsightCache(file, repo.objectFormat, body);
   }
 
+  has(sha: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.body.c, sha);
+  }
+
   /** The facts of `sha`, or undefined when they are not kept (or do not decode: then they are read again). */
   commit(sha: string): CommitFacts | undefined {
     return decoded(this.body.c, sha, (e) => this.decodeCommit(e));

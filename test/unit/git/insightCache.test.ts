@@ -3,6 +3,7 @@
 // run reads no diffs from git; a read-only run writes nothing, and nothing is written through a symbolic link.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
@@ -146,6 +147,17 @@ async function assertSameWithCache(opts: Partial<HistoryOptions>, what: string):
   assert.deepEqual(factsOnly.problems, truth.problems, what);
 }
 
+/** The cache file with its body changed and its checksum made to match. */
+function resealed(file: Buffer, change: (body: string) => string): string {
+  const text = file.toString('utf8');
+  const nl = text.indexOf('\n');
+  const body = change(text.slice(nl + 1));
+  assert.notEqual(body, text.slice(nl + 1), 'the change applies');
+  const head = text.slice(0, nl).split(' ');
+  head[head.length - 1] = createHash('sha1').update(body).digest('hex');
+  return `${head.join(' ')}\n${body}`;
+}
+
 describe('the stats cache', function () {
   this.timeout(120_000);
 
@@ -229,6 +241,7 @@ describe('the stats cache', function () {
       ['facts of a commit changed', () => (rmSync(results), writeFileSync(facts, good.facts.toString('utf8').replace(/\[(\d+),(\d+),(\d+),(\d+)\]/, '[$1,$2,$3,9$4]')))],
       ['a truncated facts file', () => (rmSync(results), writeFileSync(facts, good.facts.subarray(0, 100)))],
       ['an empty facts file', () => (rmSync(results), writeFileSync(facts, ''))],
+      ['an entry that does not decode, behind a right checksum', () => (rmSync(results), writeFileSync(facts, resealed(good.facts, (b) => b.replace(/("c":\{"[0-9a-f]+":\["[0-9a-f ]*",)\d+/, '$1999999'))))],
     ];
     for (const [what, breakIt] of breakages) {
       writeFileSync(facts, good.facts);
