@@ -1,5 +1,6 @@
 // `ai-provenance stats` and `report` on histories of 1,000 / 10,000 / 50,000 commits with notes, against
-// `git log --format=%H` + `git notes list` of the same history and `git log -p -U0` (the diff floor), in the same run.
+// `git log --format=%H` + `git notes list` of the same history and `git log -p -U0` (the diff floor), in the same run:
+// first runs (no cache under .git/ai-provenance/), runs after a note changed (per-commit cache only) and warm runs.
 // Run: npx tsx bench/insight.bench.ts [--runs N] [--sizes 1000,10000,50000] [--json]
 // Histories are made with git fast-import and kept in the temp folder (ai-provenance-bench/insight-N-v1) for later runs.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -104,19 +105,46 @@ async function main(): Promise<void> {
         await generate(dir, n);
         if (!json) console.log(`generated ${n} commits in ${((Date.now() - g0) / 1000).toFixed(1)} s (${dir})`);
       }
-      const t = { base: [] as number[], floor: [] as number[], stats: [] as number[], report: [] as number[] };
+      const state = path.join(dir, '.git', 'ai-provenance');
+      const facts = path.join(state, 'insight-cache');
+      const results = path.join(state, 'insight-results');
+      const stats = [cli, 'stats', '--format', 'json'];
+      const report = [cli, 'report', '-o', path.join(scratch, 'r.html')];
+      const t = { base: [] as number[], floor: [] as number[], statsFirst: [] as number[], statsNoteChanged: [] as number[], stats: [] as number[], reportFirst: [] as number[], report: [] as number[] };
       for (let r = 0; r < runs; r++) {
         t.base.push(timed('git', ['log', '--format=%H'], dir) + timed('git', ['notes', '--ref=refs/notes/ai-provenance', 'list'], dir));
         t.floor.push(timed('git', ['log', '-p', '-U0', '--format=%H'], dir));
-        t.stats.push(timed(process.execPath, [cli, 'stats', '--format', 'json'], dir));
-        t.report.push(timed(process.execPath, [cli, 'report', '-o', path.join(scratch, 'r.html')], dir));
+        rmSync(facts, { force: true });
+        rmSync(results, { force: true });
+        t.statsFirst.push(timed(process.execPath, stats, dir));
+        t.stats.push(timed(process.execPath, stats, dir));
+        // A note added or changed: the per-commit facts stay, the finished result does not.
+        rmSync(results, { force: true });
+        t.statsNoteChanged.push(timed(process.execPath, stats, dir));
+        rmSync(facts, { force: true });
+        rmSync(results, { force: true });
+        t.reportFirst.push(timed(process.execPath, report, dir));
+        t.report.push(timed(process.execPath, report, dir));
       }
-      const m = { base: median(t.base), floor: median(t.floor), stats: median(t.stats), report: median(t.report) };
-      const peak = n === Math.max(...sizes) ? { stats: peakKb(process.execPath, [cli, 'stats', '--format', 'json'], dir), report: peakKb(process.execPath, [cli, 'report', '-o', path.join(scratch, 'r.html')], dir) } : undefined;
-      out.push({ commits: n, medianMs: m, ratioStats: m.stats / m.base, ratioReport: m.report / m.base, floorRatio: m.floor / m.base, statsOverFloor: m.stats / m.floor, peakKb: peak });
+      const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
+      let peak: Record<string, number | undefined> | undefined;
+      if (n === Math.max(...sizes)) {
+        rmSync(facts, { force: true });
+        rmSync(results, { force: true });
+        const statsFirst = peakKb(process.execPath, stats, dir);
+        const statsWarm = peakKb(process.execPath, stats, dir);
+        rmSync(results, { force: true });
+        const statsNoteChanged = peakKb(process.execPath, stats, dir);
+        rmSync(facts, { force: true });
+        rmSync(results, { force: true });
+        peak = { statsFirst, statsWarm, statsNoteChanged, reportFirst: peakKb(process.execPath, report, dir), reportWarm: peakKb(process.execPath, report, dir) };
+      }
+      const ratio = (x: number): number => x / m.base;
+      out.push({ commits: n, medianMs: m, ratios: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, ratio(v)])), peakKb: peak });
       if (!json) {
+        const f = (x: number): string => `${x.toFixed(0)} ms (${ratio(x).toFixed(1)}x)`;
         console.log(
-          `${String(n).padStart(6)} commits: log+notes list ${m.base.toFixed(0)} ms | git log -p -U0 ${m.floor.toFixed(0)} ms (${(m.floor / m.base).toFixed(1)}x) | stats ${m.stats.toFixed(0)} ms (${(m.stats / m.base).toFixed(1)}x, ${(m.stats / m.floor).toFixed(2)}x the diff floor) | report ${m.report.toFixed(0)} ms (${(m.report / m.base).toFixed(1)}x) | per 1k commits: stats ${((m.stats / n) * 1000).toFixed(0)} ms${peak ? ` | peak RSS stats ${peak.stats} kB, report ${peak.report} kB` : ''}`,
+          `${String(n).padStart(6)} commits: log+notes list ${m.base.toFixed(0)} ms | git log -p -U0 ${f(m.floor)} | stats first ${f(m.statsFirst)}, note changed ${f(m.statsNoteChanged)}, warm ${f(m.stats)} | report first ${f(m.reportFirst)}, warm ${f(m.report)}${peak ? ` | peak RSS kB ${JSON.stringify(peak)}` : ''}`,
         );
       }
     }

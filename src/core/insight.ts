@@ -8,15 +8,15 @@
 // without one blame walk per file. Renames are followed (the diff pairs old and new blob); merges take each line
 // from the first parent that has it unchanged, and lines new against every parent are the merge's own.
 import type { CompiledConfig } from './config';
-import type { CommitFileProvenance, LineRun, Trailer } from './model';
+import type { Attribution, LineRun, Trailer } from './model';
 import { isSignedOff, REVIEW_TRAILER } from './policy';
 import { UNJUDGED_TOKEN } from './trailers';
 import { mapRuns, type FileDiff } from './lineCarry';
 
 export type { FileDiff, Hunk } from './lineCarry';
 
-export interface HistoryCommit {
-  readonly sha: string;
+/** What never changes for a commit id. */
+export interface CommitFacts {
   readonly parents: readonly string[];
   readonly authorName: string;
   readonly authorEmail: string;
@@ -24,12 +24,30 @@ export interface HistoryCommit {
   readonly time: number;
   readonly subject: string;
   readonly trailers: readonly Trailer[];
-  /** The commit's readable note; undefined without one (or when it could not be read). */
-  readonly note?: readonly CommitFileProvenance[];
   /** Its changes against each parent, in parent order; a root commit has one list, against the empty tree. */
   readonly diffs: readonly (readonly FileDiff[])[];
+}
+
+export interface HistoryCommit extends CommitFacts {
+  readonly sha: string;
+  /** The commit's readable note; undefined without one (or when it could not be read). */
+  readonly note?: readonly NoteFile[];
   /** Whether the commit counts towards the range's added lines (the at-revision share reads every commit). */
   readonly inRange: boolean;
+}
+
+/** What a note's run says that the figures read: its lines, kind and who wrote them (a LineRun is one). */
+export interface NoteRun {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: LineRun['kind'];
+  readonly attribution: Pick<Attribution, 'agent' | 'model'>;
+}
+
+/** A file of a commit's note, as the figures read it (a CommitFileProvenance is one). */
+export interface NoteFile {
+  readonly path: string;
+  readonly runs: readonly NoteRun[];
 }
 
 /** A file of the revision whose share is wanted. */
@@ -252,8 +270,8 @@ function joined(runs: ORun[]): ORun[] {
   return out;
 }
 
-function intersect(runs: readonly LineRun[], ranges: readonly (readonly [number, number])[]): { start: number; end: number; run: LineRun }[] {
-  const out: { start: number; end: number; run: LineRun }[] = [];
+function intersect(runs: readonly NoteRun[], ranges: readonly (readonly [number, number])[]): { start: number; end: number; run: NoteRun }[] {
+  const out: { start: number; end: number; run: NoteRun }[] = [];
   for (const r of runs) {
     for (const [s, e] of ranges) {
       const a = Math.max(s, r.start);
@@ -291,7 +309,8 @@ export class InsightBuilder {
   private withNote = 0;
   private fromTrailers = 0;
   private unjudgedCommits = 0;
-  private readonly depth: number;
+  /** Folders per path-breakdown key. */
+  readonly depth: number;
 
   constructor(
     private readonly config: CompiledConfig,
@@ -317,12 +336,12 @@ export class InsightBuilder {
     let email = this.emails.get(c.authorEmail);
     if (email === undefined) this.emails.set(c.authorEmail, (email = detached(c.authorEmail)));
     this.metas.push({ email, reviews: reviews.map((t) => ({ token: detached(t.token), value: detached(t.value) })) });
-    const notes = new Map<string, readonly LineRun[]>();
+    const notes = new Map<string, readonly NoteRun[]>();
     for (const f of c.note ?? []) if (f.runs.length > 0) notes.set(f.path, f.runs);
     const unjudged = isUnjudged(c);
 
     // Per file of this commit: its own added lines (0-based ranges) and which of them the note makes AI.
-    const own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] = [];
+    const own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[] = [];
     if (c.parents.length <= 1) {
       for (const d of c.diffs[0] ?? []) {
         const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
@@ -342,7 +361,7 @@ export class InsightBuilder {
     this.count(c, idx, own, unjudged);
   }
 
-  private originRuns(runs: readonly { start: number; end: number; run: LineRun }[], idx: number): ORun[] {
+  private originRuns(runs: readonly { start: number; end: number; run: NoteRun }[], idx: number): ORun[] {
     return runs.map((x) => ({ start: x.start, end: x.end, kind: x.run.kind, a: this.intern(x.run.attribution.agent, x.run.attribution.model), c: idx }));
   }
 
@@ -357,7 +376,7 @@ export class InsightBuilder {
     this.carried.set(detached(blob), runs.length > 0 ? { lines, runs } : lines);
   }
 
-  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: LineRun }[], unknown: readonly (readonly [number, number])[]): void {
+  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: NoteRun }[], unknown: readonly (readonly [number, number])[]): void {
     const base = this.baseOf(d);
     // A version whose parent version is unknown (a shallow clone's edge) cannot be counted line by line.
     if (!base) return;
@@ -369,9 +388,9 @@ export class InsightBuilder {
   }
 
   /** A merge: each line from the first parent that has it unchanged; lines new against every parent are the merge's own. */
-  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly LineRun[]>, unjudged: boolean): { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] {
+  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly NoteRun[]>, unjudged: boolean): { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[] {
     const perParent = c.diffs.map((list) => new Map(list.map((d) => [d.path, d])));
-    const out: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[] = [];
+    const out: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[] = [];
     const first = perParent[0] ?? new Map<string, FileDiff>();
     for (const [path, d0] of first) {
       // A file equal to some parent's version is that version: nothing to do.
@@ -415,7 +434,7 @@ export class InsightBuilder {
     return out;
   }
 
-  private count(c: HistoryCommit, idx: number, own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: LineRun }[] }[], unjudged: boolean): void {
+  private count(c: HistoryCommit, idx: number, own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[], unjudged: boolean): void {
     this.commits++;
     const email = c.authorEmail.toLowerCase();
     if (!this.authorNames.has(email)) this.authorNames.set(email, c.authorName);

@@ -2,12 +2,14 @@
 // author, trailers, note and -U0 diff; merges' diffs against each parent from one `git diff-tree --stdin`; the files
 // of the revision from one `ls-tree`. Everything is fed to the pure InsightBuilder (src/core/insight.ts).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { InsightBuilder, type FileDiff, type HistoryCommit, type Hunk, type Insight, type TreeEntry } from '../core/insight';
-import type { CommitFileProvenance, Trailer } from '../core/model';
-import { fetchedNoteTexts, NOTES_REF } from './notes';
+import { InsightBuilder, type FileDiff, type Hunk, type Insight, type TreeEntry } from '../core/insight';
+import type { Trailer } from '../core/model';
+import { InsightCache, InsightResults, noteKey, WRITER, type CommitFacts, type NoteFacts } from './insightCache';
+import { listNotes, NOTES_REF, readNotes } from './notes';
 import type { Repo } from './repo';
 import { git, gitEnv, GitError } from './run';
 import { parseLsTree } from './parsers';
@@ -26,6 +28,11 @@ export interface HistoryOptions {
   readonly config: CompiledConfig;
   /** Problems met on the way (unreadable notes), each reported once. */
   readonly report?: (line: string) => void;
+  /**
+   * The per-commit cache (src/git/insightCache.ts): `write` (default) reads it and adds what was read from git,
+   * `read` only reads it (a read-only context), `off` neither.
+   */
+  readonly cache?: 'write' | 'read' | 'off';
 }
 
 export interface HistoryResult {
@@ -39,11 +46,18 @@ export interface HistoryResult {
 
 // No --numstat: git would run the line diff a second time for it; the patch says which files are binary.
 const DIFF_ARGS = ['-M', '--raw', '-z', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-abbrev', '--full-index', '--no-relative'];
-// Fields of each commit's header, each ended by NUL: id, parents, author name, email, time, subject, trailers, note.
-const HEADER = '%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold)%x00%N%x00';
-const HEADER_FIELDS = 8;
+// Fields of each commit's header, each ended by NUL: id, parents, author name, email, time, subject, trailers.
+const HEADER = '%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold)%x00';
+const HEADER_FIELDS = 7;
+/** Changes whenever the figures made from the same history change (a fix in InsightBuilder; each release): older results are not read. */
+const RESULT_VERSION = `insight@1 ${WRITER}`;
 
-export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
+export function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
+  return readHistoryFrom(repo, opts, false);
+}
+
+/** `fresh`: ignore the per-commit cache kept (one of its entries did not decode) and write it anew. */
+async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean): Promise<HistoryResult> {
   for (const r of opts.range ?? []) {
     if (r.startsWith('-')) throw new InsightUsageError(`'${r}': expected a revision range such as origin/main..HEAD, not an option`);
   }
@@ -52,6 +66,10 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   // A single revision is named as given (HEAD, main); the end of a range (A..B, X^!) by its commit id, known later.
   const single = range.length === 1 && !/\.\.|\^[!@-]/.test(range[0]!) ? range[0] : undefined;
   const early = opts.at === false ? undefined : (opts.at ?? single);
+  const mode = opts.cache ?? 'write';
+  const results = mode === 'off' ? undefined : InsightResults.load(repo);
+  const listed = listNotes(repo);
+  listed.catch(() => undefined);
   // Independent look-ups at once: each git process costs its start-up.
   const [head, notes, parsed, earlySha] = await Promise.all([
     verify(cwd, 'HEAD^{commit}'),
@@ -59,9 +77,8 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
     git(['rev-parse', '--revs-only', ...range], { cwd, okCodes: [128] }),
     early !== undefined ? verify(cwd, `${early}^{commit}`) : undefined,
   ]);
-  const hasNotes = notes !== undefined;
   const builder = new InsightBuilder(opts.config, { pathDepth: opts.pathDepth });
-  if (head === undefined && !(opts.range && opts.range.length > 0)) return { range: [], hasNotes, insight: builder.finish() };
+  if (head === undefined && !(opts.range && opts.range.length > 0)) return { range: [], hasNotes: notes !== undefined, insight: builder.finish() };
 
   const ends = parsed.stdout.split('\n').filter((l) => l !== '');
   if (parsed.exitCode !== 0 || ends.length === 0) throw new InsightUsageError(`${range.join(' ')}: not a valid revision range`);
@@ -77,60 +94,127 @@ export async function readHistory(repo: Repo, opts: HistoryOptions): Promise<His
   const walk = [...new Set([...positives, ...(at ? [at.sha] : [])])];
   const wholeHistory = ends.every((l) => !l.startsWith('^')) && walk.length === positives.length;
 
-  // The other reads run beside the log, on the other core; commits wait in order until what they need is in.
-  let inRange: Set<string> | undefined;
-  let mergeDiffs: Map<string, FileDiff[]> | undefined;
-  // Notes fetched from remotes and not merged yet count as the clone's own do (joined with them).
-  let fetched: Map<string, string> | undefined;
-  const side = Promise.all([
-    wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => (inRange = new Set(r.stdout.split('\n').filter((l) => l !== '')))),
-    readMergeDiffs(cwd, walk).then((m) => (mergeDiffs = m)),
-    fetchedNoteTexts(repo).then((m) => (fetched = m)),
+  // The commits oldest first with their parents and every note (the clone's own and fetched ones, which count before
+  // anything merges them): with the finished results kept, all a second run asks git.
+  const [graph, noteBlobs, done] = await Promise.all([
+    git(['rev-list', '--reverse', '--topo-order', '--parents', ...walk, '--'], { cwd }).then((r) => r.stdout.split('\n').filter((l) => l !== '')),
+    listed,
+    results,
   ]);
-  const tree = at ? readTree(cwd, at.sha) : Promise.resolve([]);
-  // Handled when awaited below; until then a failure must not count as unhandled.
-  side.catch(() => undefined);
-  tree.catch(() => undefined);
-  const ready = (): boolean => mergeDiffs !== undefined && fetched !== undefined && (wholeHistory || inRange !== undefined);
-  const waiting: { commit: Omit<HistoryCommit, 'diffs' | 'inRange' | 'note'>; diff?: FileDiff[]; noteText: string }[] = [];
-  const add = (w: { commit: Omit<HistoryCommit, 'diffs' | 'inRange' | 'note'>; diff?: FileDiff[]; noteText: string }): void => {
-    const { sha, parents } = w.commit;
-    builder.add({ ...w.commit, note: readNote(sha, fetched!.get(sha) ?? w.noteText), diffs: w.diff ? [w.diff] : parents.map((p) => mergeDiffs!.get(`${sha} ${p}`) ?? []), inRange: inRange ? inRange.has(sha) : true });
-  };
-  const drain = (): void => {
-    for (const w of waiting.splice(0)) add(w);
-  };
+  const order = graph.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
+  const hasNotes = notes !== undefined || noteBlobs.size > 0;
+  const key = resultKey(order, noteBlobs, wholeHistory ? [] : ends, at?.sha, opts.config, builder.depth);
+  const hit = done?.get(key);
+  if (hit) {
+    for (const [sha, error] of hit.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
+    return { range, ...(at && { at }), hasNotes, insight: hit.insight };
+  }
+  const cache = mode === 'off' || fresh ? InsightCache.empty(repo) : await InsightCache.load(repo);
+  const missing = graph.filter((line) => !cache.has(line.slice(0, line.indexOf(' ') >>> 0)));
+  // What git must still say, at once: the diffs of the commits the cache lacks, the notes it has not read, what counts.
+  // What is read goes into the cache as it comes and is taken out one commit at a time: one copy of the history in memory.
+  const [inRange, files, , noteOf] = await Promise.all([
+    wholeHistory ? undefined : git(['rev-list', ...ends, '--'], { cwd }).then((r) => new Set(r.stdout.split('\n').filter((l) => l !== ''))),
+    at ? readTree(cwd, at.sha) : [],
+    // With nothing kept, git walks the history itself, as fast as it lists it.
+    readCommits(cwd, missing, missing.length === graph.length ? walk : undefined, (sha, f) => cache.setCommit(sha, f)),
+    readNoteFacts(repo, cache, order, noteBlobs, listed),
+  ]);
 
-  const reported = new Set<string>();
-  const readNote = (sha: string, text: string): readonly CommitFileProvenance[] | undefined => {
-    if (text.trim() === '') return undefined;
-    const r = parseTraceRecord(text);
-    if (r.ok) return r.files;
-    if (!reported.has(sha)) {
-      reported.add(sha);
-      opts.report?.(`${NOTES_REF}:${sha}: ${r.error}; skipped`);
+  const problems: [string, string][] = [];
+  for (const sha of order) {
+    const f = cache.commit(sha);
+    if (!f) {
+      // An entry that does not decode (a file of this format, yet wrong): everything is read from git again.
+      if (!fresh && cache.has(sha)) return readHistoryFrom(repo, opts, true);
+      throw new Error(`git log: nothing read for commit ${sha}`);
     }
-    return undefined;
-  };
-  await streamLog(cwd, walk, (chunk) => {
-    const { fields, rest } = headerOf(chunk);
-    const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = '', noteText = ''] = fields;
-    const parents = parentList.split(' ').filter((p) => p !== '');
-    const w = {
-      commit: { sha, parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText) },
-      noteText,
-      ...(parents.length <= 1 && { diff: parseDiff(rest) }),
-    };
-    if (!ready()) waiting.push(w);
-    else {
-      drain();
-      add(w);
-    }
+    const n = noteOf.get(sha);
+    if (n && 'error' in n) problems.push([sha, n.error]);
+    builder.add({ sha, ...f, ...(n && 'files' in n && { note: n.files }), inRange: inRange ? inRange.has(sha) : true });
+  }
+  for (const [sha, error] of problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
+  const insight = builder.finish(at && { sha: at.sha, tree: files });
+  if (mode === 'write') {
+    cache.keepNotes(new Set([...noteBlobs.values()].map(noteKey)));
+    await Promise.all([cache.save(), done?.put(key, { insight, problems })]);
+  }
+  return { range, ...(at && { at }), hasNotes, insight };
+}
+
+/**
+ * What a result is made of, as one digest: the commits walked in order (each id names its facts), every noted
+ * commit's note blobs (a note added, changed or fetched changes them), what bounds the range, the revision measured,
+ * the team config and the path depth. The format names the builder's version: results of another are never read.
+ */
+function resultKey(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>, ends: readonly string[], at: string | undefined, config: CompiledConfig, depth: number): string {
+  const parts = [RESULT_VERSION, JSON.stringify(config.config), String(depth), at ?? '', ends.join(' ')];
+  for (const sha of order) {
+    const b = notes.get(sha);
+    parts.push(b ? `${sha} ${noteKey(b)}` : sha);
+  }
+  return createHash('sha1').update(parts.join('\n')).digest('hex');
+}
+
+/**
+ * The facts of commits the cache lacks (`sha parent…` lines of rev-list --parents), handed to `keep` as they come, from
+ * one `git log` of them (of `walk` itself when it is all of them) beside one `diff-tree` for the merges' diffs against
+ * each parent.
+ */
+async function readCommits(cwd: string, lines: readonly string[], walk: readonly string[] | undefined, keep: (sha: string, f: CommitFacts) => void): Promise<void> {
+  if (lines.length === 0) return;
+  const pairs = lines.flatMap((l) => {
+    const [m, ...ps] = l.split(' ');
+    return ps.length > 1 ? ps.map((p) => `${m} ${p}`) : [];
   });
-  await side;
-  drain();
-  const files = await tree;
-  return { range, ...(at && { at }), hasNotes: hasNotes || (fetched?.size ?? 0) > 0, insight: builder.finish(at && { sha: at.sha, tree: files }) };
+  const mergeDiffs = diffPairs(cwd, pairs);
+  mergeDiffs.catch(() => undefined);
+  const merges: { sha: string; c: Omit<CommitFacts, 'diffs'> }[] = [];
+  const onCommit = (chunk: string): void => {
+    const { fields, rest } = headerOf(chunk);
+    const [sha = '', parentList = '', name = '', email = '', time = '0', subject = '', trailerText = ''] = fields;
+    const parents = parentList.split(' ').filter((p) => p !== '');
+    const c = { parents, authorName: name, authorEmail: email, time: Number(time), subject, trailers: parseTrailerLines(trailerText) };
+    if (parents.length <= 1) keep(sha, { ...c, diffs: [parseDiff(rest)] });
+    else merges.push({ sha, c });
+  };
+  if (walk) await streamLog(cwd, [...walk], undefined, onCommit);
+  else await streamLog(cwd, ['--no-walk=unsorted', '--stdin'], `${lines.map((l) => l.slice(0, l.indexOf(' ') >>> 0)).join('\n')}\n`, onCommit);
+  const diffs = await mergeDiffs;
+  for (const { sha, c } of merges) keep(sha, { ...c, diffs: c.parents.map((p) => diffs.get(`${sha} ${p}`) ?? []) });
+}
+
+/** Each noted commit's note as read, from the cache or (for notes it has not seen) from git. */
+async function readNoteFacts(
+  repo: Repo,
+  cache: InsightCache,
+  order: readonly string[],
+  blobs: ReadonlyMap<string, readonly string[]>,
+  listed: Promise<Map<string, readonly string[]>>,
+): Promise<Map<string, NoteFacts>> {
+  const out = new Map<string, NoteFacts>();
+  const unread: string[] = [];
+  for (const sha of order) {
+    const b = blobs.get(sha);
+    if (!b) continue;
+    const n = cache.note(noteKey(b));
+    if (n) out.set(sha, n);
+    else unread.push(sha);
+  }
+  for (const [sha, text] of await readNotes(repo, unread, listed)) {
+    const n = noteFacts(text);
+    out.set(sha, n);
+    cache.setNote(noteKey(blobs.get(sha)!), n);
+  }
+  return out;
+}
+
+/** What the figures read of a note's text: only that, so that a note from the cache and one from git are alike. */
+function noteFacts(text: string): NoteFacts {
+  if (text.trim() === '') return { blank: true };
+  const r = parseTraceRecord(text);
+  if (!r.ok) return { error: r.error };
+  return { files: r.files.filter((f) => f.runs.length > 0).map((f) => ({ path: f.path, runs: f.runs.map((x) => ({ start: x.start, end: x.end, kind: x.kind, attribution: { agent: x.attribution.agent, ...(x.attribution.model !== undefined && { model: x.attribution.model }) } })) })) };
 }
 
 async function verify(cwd: string, rev: string): Promise<string | undefined> {
@@ -161,11 +245,14 @@ function headerOf(chunk: string): { fields: string[]; rest: string } {
   return { fields, rest: chunk.slice(pos) };
 }
 
-/** Streams `git log` oldest first and hands over one commit's output at a time. */
-function streamLog(cwd: string, revs: readonly string[], onCommit: (chunk: string) => void): Promise<void> {
-  const args = ['log', '--reverse', '--topo-order', `--format=${HEADER}`, '--no-notes', `--notes=${NOTES_REF}`, ...DIFF_ARGS, ...revs, '--'];
+/** Streams `git log` of `revs` (and of the revisions in `input`, with --stdin) and hands over one commit's output at a time. */
+function streamLog(cwd: string, revs: readonly string[], input: string | undefined, onCommit: (chunk: string) => void): Promise<void> {
+  const args = ['log', `--format=${HEADER}`, '--no-notes', ...DIFF_ARGS, ...revs, '--'];
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: 'pipe' });
+    // A commit list longer than the pipe holds is taken in while git writes: the write is not awaited.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
     const decoder = new StringDecoder('utf8');
     let pending = '';
     let stderr = '';
@@ -220,7 +307,7 @@ export interface LoggedCommit {
 
 /** The commits of `revs` oldest first, each with its `-U0` diff, from one streamed `git log`. */
 export function logDiffs(cwd: string, revs: readonly string[], onCommit: (c: LoggedCommit) => void): Promise<void> {
-  return streamLog(cwd, revs, (chunk) => {
+  return streamLog(cwd, ['--reverse', '--topo-order', ...revs], undefined, (chunk) => {
     const { fields, rest } = headerOf(chunk);
     const parents = (fields[1] ?? '').split(' ').filter((p) => p !== '');
     onCommit({ sha: fields[0] ?? '', parents, ...(parents.length <= 1 && { diff: parseDiff(rest) }) });
@@ -232,16 +319,6 @@ function nextHeader(s: string, from: number): number {
   let i = s.indexOf('\x01', from);
   while (i > 0 && s[i - 1] !== '\n' && s[i - 1] !== '\0') i = s.indexOf('\x01', i + 1);
   return i;
-}
-
-/** Each merge's diff against each of its parents, keyed `merge parent`, from one `git diff-tree --stdin`. */
-async function readMergeDiffs(cwd: string, revs: readonly string[]): Promise<Map<string, FileDiff[]>> {
-  const merges = (await git(['rev-list', '--merges', '--parents', ...revs, '--'], { cwd })).stdout.split('\n').filter((l) => l !== '');
-  const pairs = merges.flatMap((l) => {
-    const [m, ...ps] = l.split(' ');
-    return ps.map((p) => `${m} ${p}`);
-  });
-  return diffPairs(cwd, pairs);
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../command';
-import { parseCommandArgs, stringOpt, UsageError } from '../args';
+import { boolOpt, parseCommandArgs, stringOpt, UsageError } from '../args';
 import { renderReport, type ReportModel } from '../../core/report/html';
 import { readPending } from '../../git/pending';
 import { discoverRepo } from '../../git/repo';
@@ -14,7 +14,7 @@ import { depthOpt, guarded, insightFor } from './stats';
 
 const DEFAULT_FILE = 'ai-provenance-report.html';
 
-const HELP = `Usage: ai-provenance report [REV-RANGE...] [-o FILE.html] [--at REV] [--format html|json]
+const HELP = `Usage: ai-provenance report [REV-RANGE...] [-o FILE.html] [--at REV] [--format html|json] [--no-cache]
 
 Writes the figures of 'ai-provenance stats' as one self-contained HTML page:
 AI share over time per agent, AI share by directory (drill down by folder),
@@ -29,17 +29,18 @@ Options:
   --at REV           the revision whose code is measured (default: the range's end)
   --depth N          folders per path in the path figures (default 1)
   --format F         html (default) or json (the report's data)
+  --no-cache         read everything from git; read and write no cache
 `;
 
 export const command: Command = {
   help: HELP,
   run: (args, io) =>
     guarded('report', io, async () => {
-      const p = parseCommandArgs('report', args, { output: { type: 'string', short: 'o' }, at: { type: 'string' }, format: { type: 'string' }, depth: { type: 'string' } });
+      const p = parseCommandArgs('report', args, { output: { type: 'string', short: 'o' }, at: { type: 'string' }, format: { type: 'string' }, depth: { type: 'string' }, 'no-cache': { type: 'boolean' } });
       const format = stringOpt(p, 'format') ?? 'html';
       if (format !== 'html' && format !== 'json') throw new UsageError(`ai-provenance report: unknown format '${format}': expected html or json`);
       const depth = depthOpt('report', stringOpt(p, 'depth'));
-      const r = await insightFor(io, { range: p.positionals, at: stringOpt(p, 'at'), depth });
+      const r = await insightFor(io, { range: p.positionals, at: stringOpt(p, 'at'), depth, noCache: boolOpt(p, 'no-cache') });
       const repo = await discoverRepo(io.cwd);
       const config = await loadTeamConfig(repo, () => undefined);
       const pending = await readPending(repo, WorkingState.forRepo(repo), config);

@@ -1,6 +1,6 @@
 // `ai-provenance stats`: lines added by AI and by people over a range, the AI share at a revision, critical paths.
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, stringOpt, UsageError } from '../args';
+import { boolOpt, parseCommandArgs, stringOpt, UsageError } from '../args';
 import { NO_NOTE_PATH, PEOPLE, UNJUDGED, unjudgedNote, type Insight, type Row } from '../../core/insight';
 import { InsightUsageError, readHistory, type HistoryResult } from '../../git/history';
 import { NOTES_REF } from '../../git/notes';
@@ -9,7 +9,7 @@ import { loadTeamConfig } from '../../git/teamConfig';
 import { terminalText } from '../../core/terminalText';
 
 const HELP = `Usage: ai-provenance stats [REV-RANGE...] [--by agent|model|author|path|week] [--at REV]
-                           [--format text|json|csv] [--depth N]
+                           [--format text|json|csv] [--depth N] [--no-cache]
 
 Lines added by AI and by people in REV-RANGE (default HEAD: the whole history),
 from each commit's note (${NOTES_REF}) and, for commits without
@@ -19,6 +19,9 @@ itself (a conflict resolution). The AI share of the code as it stands at REV
 renames. Per critical rule of .ai-provenance.json: AI lines signed off
 (AI-Reviewed-by by an allowed reviewer) or not. Files the config ignores are
 left out. A note that cannot be read is reported once on stderr and skipped.
+What each commit and note says is kept in .git/ai-provenance/ (shared by
+all worktrees; exact, since commits never change and a changed or fetched note
+is a new one), so a second run over the same history reads little from git.
 
 Options:
   --by KEY        the breakdown: agent (default), model, author, path, week
@@ -26,6 +29,7 @@ Options:
   --depth N       folders per path in --by path (default 1)
   --format F      text (default, a table sized to the terminal), json (every
                   breakdown), csv (the --by breakdown, one row per group)
+  --no-cache      read everything from git; read and write no cache
 
 Exit status: 0, or 2 on a usage error.
 `;
@@ -38,6 +42,7 @@ export interface InsightArgs {
   readonly range: string[];
   readonly at?: string;
   readonly depth?: number;
+  readonly noCache?: boolean;
 }
 
 /** Runs the history pass for `stats` and `report`; problems go to stderr as they are met. */
@@ -45,7 +50,7 @@ export async function insightFor(io: CliIO, args: InsightArgs): Promise<HistoryR
   const repo = await discoverRepo(io.cwd);
   // Problems name paths and notes from the repository: shown, never acted on by the terminal.
   const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
-  const result = await readHistory(repo, { range: args.range, at: args.at, pathDepth: args.depth, config, report: (l) => io.stderr.write(`${terminalText(l)}\n`) });
+  const result = await readHistory(repo, { range: args.range, at: args.at, pathDepth: args.depth, config, cache: args.noCache ? 'off' : 'write', report: (l) => io.stderr.write(`${terminalText(l)}\n`) });
   if (!result.hasNotes && result.insight.commits > 0) {
     io.stderr.write(`ai-provenance: no ${NOTES_REF} in this clone, counting from trailers only (git fetch origin '${NOTES_REF}:${NOTES_REF}')\n`);
   }
@@ -81,13 +86,13 @@ export const command: Command = {
   help: HELP,
   run: (args, io) =>
     guarded('stats', io, async () => {
-      const p = parseCommandArgs('stats', args, { by: { type: 'string' }, at: { type: 'string' }, format: { type: 'string' }, depth: { type: 'string' } });
+      const p = parseCommandArgs('stats', args, { by: { type: 'string' }, at: { type: 'string' }, format: { type: 'string' }, depth: { type: 'string' }, 'no-cache': { type: 'boolean' } });
       const by = (stringOpt(p, 'by') ?? 'agent') as By;
       if (!BY.includes(by)) throw new UsageError(`ai-provenance stats: --by '${by}': expected agent, model, author, path or week`);
       const format = stringOpt(p, 'format') ?? 'text';
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`ai-provenance stats: unknown format '${format}': expected text, json or csv`);
       const depth = depthOpt('stats', stringOpt(p, 'depth'));
-      const r = await insightFor(io, { range: p.positionals, at: stringOpt(p, 'at'), depth });
+      const r = await insightFor(io, { range: p.positionals, at: stringOpt(p, 'at'), depth, noCache: boolOpt(p, 'no-cache') });
       if (format === 'json') io.stdout.write(`${JSON.stringify(statsJson(r), null, 2)}\n`);
       else if (format === 'csv') io.stdout.write(toCsv(breakdown(r.insight, by)));
       else io.stdout.write(textReport(r, by, columns(io)));

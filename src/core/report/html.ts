@@ -53,7 +53,10 @@ export function esc(s: string | number): string {
   return visibleText(String(s)).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const n = (x: number): string => x.toLocaleString('en-US');
+// One formatter for the page: toLocaleString builds a new one per call, which a report of a large history (thousands of
+// figures) feels; the text is the same.
+const EN = new Intl.NumberFormat('en-US');
+const n = (x: number): string => EN.format(x);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
 

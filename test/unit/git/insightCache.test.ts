@@ -1,0 +1,301 @@
+// The cache of stats and report under .git/ai-provenance/: the same figures with it as without it on a generated
+// history, whatever is asked; a note added, changed or fetched counts at once; a corrupt cache is ignored; a second
+// run reads no diffs from git; a read-only run writes nothing, and nothing is written through a symbolic link.
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
+import type { Attribution, LineRun } from '../../../src/core/model';
+import { readHistory, type HistoryOptions } from '../../../src/git/history';
+import { discoverRepo } from '../../../src/git/repo';
+import { loadTeamConfig } from '../../../src/git/teamConfig';
+import { cleanupTemp, GIT_ENV, initRepo, tempDir, write } from './helpers';
+import { cliBundle } from './hookEnv';
+
+const AGENTS: Attribution[] = [
+  { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', at: '2026-01-05T00:00:00Z' },
+  { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-05T00:00:00Z' },
+  { agent: 'codex', source: 'agent-hook', at: '2026-01-05T00:00:00Z' },
+];
+const NOTES = 'refs/notes/ai-provenance';
+
+let dir: string;
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' });
+}
+
+/** A small seeded generator, so that a failure names a history that can be made again. */
+function random(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+function setNote(commit: string, files: { path: string; added: number; runs: LineRun[] }[]): void {
+  const rec = buildTraceRecord({ revision: commit, files: files.map((f) => ({ path: f.path, addedLines: f.added, runs: f.runs })), toolVersion: 'test' });
+  execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', commit], { cwd: dir, env: GIT_ENV, input: serializeTraceRecord(rec) });
+}
+
+/**
+ * A history of appends, edits, renames, a binary file, a side branch merged with a line of its own, commits with
+ * trailers only, one marked AI-Unjudged and one with a broken note; about half the commits have notes on some of
+ * the lines they append.
+ */
+function generate(seed: number): void {
+  const rnd = random(seed);
+  const files = new Map<string, string[]>([
+    ['src/a.ts', []],
+    ['src/b.ts', []],
+    ['lib/c.ts', []],
+    ['infra/main.tf', []],
+  ]);
+  let day = 1;
+  const commit = (message: string): string => {
+    const date = `2026-01-${String(day++).padStart(2, '0')}T12:00:00Z`;
+    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], { cwd: dir, env: { ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_EMAIL: `dev${rnd(3)}@example.com` } });
+    return git('rev-parse', 'HEAD').trim();
+  };
+  for (const [f, text] of files) {
+    text.push(`// ${f}`);
+    write(dir, f, `// ${f}\n`);
+    git('add', f);
+  }
+  commit('start');
+  const step = (i: number, only?: string): void => {
+    const names = only ? [only] : [...files.keys()];
+    const f = names[rnd(names.length)]!;
+    const text = files.get(f)!;
+    if (i % 9 === 5 && !only) {
+      // A rename with a small edit, followed by git -M.
+      const to = f.replace(/\.(ts|tf)$/, `_${i}.$1`);
+      files.delete(f);
+      files.set(to, text);
+      git('mv', f, to);
+      text[0] = `moved ${i}`;
+      write(dir, to, text.join('\n') + '\n');
+      git('add', to);
+      commit(`rename ${f}`);
+      return;
+    }
+    const start = text.length;
+    const n = 1 + rnd(5);
+    for (let k = 0; k < n; k++) text.push(`v${i}_${k} = ${rnd(1000)};`);
+    if (start > 2 && rnd(2) === 0) text[rnd(start)] = `// edited in ${i}`;
+    write(dir, f, text.join('\n') + '\n');
+    git('add', f);
+    const kind = rnd(10);
+    const message = kind === 0 ? `step ${i}\n\nAssisted-by: cursor\nAI-Lines: ${n}/${n}` : kind === 1 ? `step ${i}\n\nAI-Unjudged: hook failed` : `step ${i}`;
+    const sha = commit(message);
+    if (kind >= 5) {
+      const a = rnd(n);
+      const runs: LineRun[] = [{ start: start + a, end: start + n, kind: rnd(4) === 0 ? 'mixed' : 'ai', attribution: AGENTS[rnd(AGENTS.length)]! }];
+      setNote(sha, [{ path: f, added: n, runs }]);
+    }
+  };
+  for (let i = 0; i < 10; i++) step(i);
+  write(dir, 'bin.dat', Buffer.from([0, 1, 2, 3, 0, 255]));
+  git('add', 'bin.dat');
+  commit('a binary file');
+  // The side branch works on a file of its own, so that the merge never conflicts.
+  git('checkout', '-q', '-b', 'side');
+  files.set('side/s.ts', []);
+  for (let i = 10; i < 14; i++) step(i, 'side/s.ts');
+  const sideFile = files.get('side/s.ts')!;
+  files.delete('side/s.ts');
+  git('checkout', '-q', 'main');
+  for (let i = 14; i < 17; i++) step(i);
+  files.set('side/s.ts', sideFile);
+  git('merge', '-q', '--no-commit', '--no-ff', 'side');
+  const merged = path.join(dir, 'src', 'merge.ts');
+  writeFileSync(merged, 'made while merging\n');
+  git('add', 'src/merge.ts');
+  const m = commit('Merge side');
+  setNote(m, [{ path: 'src/merge.ts', added: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: AGENTS[0]! }] }]);
+  for (let i = 17; i < 26; i++) step(i);
+  execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-m', '{"version": "0.1.0", "files": [', 'HEAD~2'], { cwd: dir, env: GIT_ENV });
+}
+
+type Mode = NonNullable<HistoryOptions['cache']>;
+
+async function figures(cache: Mode, opts: Partial<HistoryOptions> = {}): Promise<{ json: string; problems: string[] }> {
+  const repo = await discoverRepo(dir);
+  const problems: string[] = [];
+  const config = await loadTeamConfig(repo, (l) => problems.push(l));
+  const r = await readHistory(repo, { config, ...opts, cache, report: (l) => problems.push(l) });
+  return { json: JSON.stringify({ ...r, insight: r.insight }), problems };
+}
+
+const cacheFiles = (): string[] => ['insight-cache', 'insight-results'].map((f) => path.join(dir, '.git', 'ai-provenance', f));
+
+/** Every run with the cache (first, warm, per-commit facts only) gives what a run without it gives. */
+async function assertSameWithCache(opts: Partial<HistoryOptions>, what: string): Promise<void> {
+  const truth = await figures('off', opts);
+  const warm = await figures('write', opts);
+  assert.equal(warm.json, truth.json, `${what}: first or warm run`);
+  assert.deepEqual(warm.problems, truth.problems, what);
+  const again = await figures('write', opts);
+  assert.equal(again.json, truth.json, `${what}: finished result from the cache`);
+  assert.deepEqual(again.problems, truth.problems, `${what}: problems told again from the cache`);
+  rmSync(cacheFiles()[1]!, { force: true });
+  const factsOnly = await figures('write', opts);
+  assert.equal(factsOnly.json, truth.json, `${what}: per-commit facts from the cache`);
+  assert.deepEqual(factsOnly.problems, truth.problems, what);
+}
+
+/** The cache file with its body changed and its checksum made to match. */
+function resealed(file: Buffer, change: (body: string) => string): string {
+  const text = file.toString('utf8');
+  const nl = text.indexOf('\n');
+  const body = change(text.slice(nl + 1));
+  assert.notEqual(body, text.slice(nl + 1), 'the change applies');
+  const head = text.slice(0, nl).split(' ');
+  head[head.length - 1] = createHash('sha1').update(body).digest('hex');
+  return `${head.join(' ')}\n${body}`;
+}
+
+describe('the stats cache', function () {
+  this.timeout(120_000);
+
+  beforeEach(() => {
+    dir = initRepo();
+    write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Infrastructure', level: 'block' }] }));
+  });
+  afterEach(cleanupTemp);
+
+  for (const seed of [1, 7, 42]) {
+    it(`gives the figures a run without it gives, for every range and option asked (history ${seed})`, async () => {
+      generate(seed);
+      const truth = await figures('off');
+      const i = (JSON.parse(truth.json) as { insight: { total: { ai: number; mixed: number }; merges: number; atRevision: { ai: number } } }).insight;
+      assert.ok(i.total.ai > 0 && i.atRevision.ai > 0 && i.merges === 1, truth.json);
+      assert.equal(truth.problems.length, 1, 'the broken note');
+      const asks: [string, Partial<HistoryOptions>][] = [
+        ['whole history', {}],
+        ['a range', { range: ['HEAD~6..HEAD'] }],
+        ['the side branch', { range: ['side'] }],
+        ['an older revision measured', { at: 'HEAD~4' }],
+        ['two folders per path', { pathDepth: 2 }],
+        ['a range, no revision', { range: ['main~3..main'], at: false }],
+      ];
+      for (const [what, opts] of asks) await assertSameWithCache(opts, what);
+      // The team config changes the figures, not the cache's facts.
+      write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['src/**'], reason: 'Sources', level: 'warn' }], ignore: ['lib/**'] }));
+      await assertSameWithCache({}, 'another team config');
+    });
+  }
+
+  it('counts a note added, changed or fetched from a remote at once', async () => {
+    generate(3);
+    // A commit whose note speaks of two of its four lines; a remote's note speaks of the other two.
+    write(dir, 'src/extra.ts', 'e1\ne2\ne3\ne4\n');
+    git('add', 'src/extra.ts');
+    git('commit', '-q', '-m', 'four lines');
+    const four = git('rev-parse', 'HEAD').trim();
+    setNote(four, [{ path: 'src/extra.ts', added: 4, runs: [{ start: 0, end: 2, kind: 'ai', attribution: AGENTS[0]! }] }]);
+    const base = await figures('write');
+    assert.equal((await figures('write')).json, base.json);
+    // Added: a commit without a note gets one.
+    const bare = git('log', '--format=%H', '-n', '1', '--grep', '^rename').trim();
+    const bareFile = git('show', '--name-only', '--format=', bare).trim().split('\n').pop()!;
+    setNote(bare, [{ path: bareFile, added: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: AGENTS[2]! }] }]);
+    const added = await figures('write');
+    assert.notEqual(added.json, base.json, 'the added note counts');
+    assert.equal(added.json, (await figures('off')).json);
+    // Changed: the same commit's note now says mixed and another agent.
+    setNote(bare, [{ path: bareFile, added: 1, runs: [{ start: 0, end: 1, kind: 'mixed', attribution: AGENTS[1]! }] }]);
+    const changed = await figures('write');
+    assert.notEqual(changed.json, added.json, 'the changed note counts');
+    assert.equal(changed.json, (await figures('off')).json);
+    // Fetched: a clone's note on a commit this clone has its own note on, fetched into the tracking ref (joined with it).
+    const origin = dir;
+    const clone = tempDir();
+    execFileSync('git', ['clone', '-q', origin, clone], { env: GIT_ENV });
+    const rec = buildTraceRecord({ revision: four, files: [{ path: 'src/extra.ts', addedLines: 4, runs: [{ start: 2, end: 4, kind: 'ai', attribution: AGENTS[2]! }] }], toolVersion: 'test' });
+    execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', four], { cwd: clone, env: GIT_ENV, input: serializeTraceRecord(rec) });
+    git('fetch', '-q', clone, `+${NOTES}:refs/notes/remotes/peer/ai-provenance`);
+    const fetched = await figures('write');
+    assert.notEqual(fetched.json, changed.json, 'the fetched note counts');
+    assert.equal((JSON.parse(fetched.json) as { insight: { total: { ai: number } } }).insight.total.ai, (JSON.parse(changed.json) as { insight: { total: { ai: number } } }).insight.total.ai + 2);
+    assert.equal(fetched.json, (await figures('off')).json);
+  });
+
+  it('ignores a cache file that is corrupt, truncated or of another format, and gives the right figures', async () => {
+    generate(5);
+    const truth = await figures('off');
+    await figures('write');
+    const [facts, results] = cacheFiles() as [string, string];
+    const good = { facts: readFileSync(facts), results: readFileSync(results) };
+    // A figure changed behind the checksum's back: the digit of a count in the finished result.
+    const tampered = good.results.toString('utf8').replace(/"added":(\d)/, (_, d: string) => `"added":${(Number(d) + 1) % 10}`);
+    assert.notEqual(tampered, good.results.toString('utf8'));
+    const breakages: [string, () => void][] = [
+      ['a changed figure', () => writeFileSync(results, tampered)],
+      ['a truncated file', () => writeFileSync(results, good.results.subarray(0, good.results.length >> 1))],
+      ['garbage', () => writeFileSync(results, 'not a cache\n{')],
+      ['another format', () => writeFileSync(results, good.results.toString('utf8').replace('insight-results@1', 'insight-results@0'))],
+      ['facts of a commit changed', () => (rmSync(results), writeFileSync(facts, good.facts.toString('utf8').replace(/\[(\d+),(\d+),(\d+),(\d+)\]/, '[$1,$2,$3,9$4]')))],
+      ['a truncated facts file', () => (rmSync(results), writeFileSync(facts, good.facts.subarray(0, 100)))],
+      ['an empty facts file', () => (rmSync(results), writeFileSync(facts, ''))],
+      ['an entry that does not decode, behind a right checksum', () => (rmSync(results), writeFileSync(facts, resealed(good.facts, (b) => b.replace(/("c":\{"[0-9a-f]+":\["[0-9a-f ]*",)\d+/, '$1999999'))))],
+    ];
+    for (const [what, breakIt] of breakages) {
+      writeFileSync(facts, good.facts);
+      writeFileSync(results, good.results);
+      breakIt();
+      const r = await figures('write');
+      assert.equal(r.json, truth.json, what);
+      assert.deepEqual(r.problems, truth.problems, what);
+      // Replaced by a good one on the way.
+      assert.equal((await figures('write')).json, truth.json, `${what}: after the rewrite`);
+    }
+  });
+
+  it('lets a second stats run read no diffs from git, and a read-only run write nothing', async () => {
+    generate(11);
+    const { cli } = cliBundle();
+    const run = (trace: string, ...more: string[]): string => {
+      const r = spawnSync(process.execPath, [cli, 'stats', '--format', 'json', ...more], { cwd: dir, env: { ...GIT_ENV, GIT_TRACE: trace }, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    const diffs = (trace: string): string[] => readFileSync(trace, 'utf8').split('\n').filter((l) => / (log|diff-tree) .*-U0/.test(l));
+    const t = tempDir();
+    const readOnly = await figures('read');
+    for (const f of cacheFiles()) assert.equal(existsSync(f), false, `${f}: written by a read-only run`);
+    const uncached = run(path.join(t, 'uncached'), '--no-cache');
+    for (const f of cacheFiles()) assert.equal(existsSync(f), false, `${f}: written with --no-cache`);
+    const first = run(path.join(t, 'first'));
+    assert.ok(diffs(path.join(t, 'first')).length > 0, 'the first run reads the diffs');
+    for (const f of cacheFiles()) assert.ok(existsSync(f), `${f}: not written`);
+    const second = run(path.join(t, 'second'));
+    assert.deepEqual(diffs(path.join(t, 'second')), [], 'the second run reads no diffs');
+    assert.equal(second, first);
+    assert.equal(uncached, first);
+    assert.ok(diffs(path.join(t, 'uncached')).length > 0);
+    assert.equal(JSON.parse(readOnly.json).insight.total.added, (JSON.parse(first) as { total: { added: number } }).total.added);
+  });
+
+  it('never writes through a symbolic link in .git/ai-provenance', async () => {
+    generate(13);
+    const outside = tempDir();
+    const victim = path.join(outside, 'victim');
+    writeFileSync(victim, 'keep me\n');
+    const state = path.join(dir, '.git', 'ai-provenance');
+    mkdirSync(state, { recursive: true });
+    symlinkSync(victim, path.join(state, 'insight-cache'));
+    const truth = await figures('off');
+    assert.equal((await figures('write')).json, truth.json);
+    assert.equal(readFileSync(victim, 'utf8'), 'keep me\n', 'the link target is untouched');
+    assert.ok(lstatSync(path.join(state, 'insight-cache')).isFile(), 'the link is replaced by the cache');
+    // A state folder that is itself a link is not written through at all.
+    rmSync(state, { recursive: true });
+    symlinkSync(outside, state);
+    assert.equal((await figures('write')).json, truth.json);
+    assert.deepEqual(readdirSync(outside), ['victim']);
+  });
+});
