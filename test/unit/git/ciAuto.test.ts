@@ -7,11 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { cleanupTemp, sh, tempDir } from './helpers';
+import { cleanupTemp, lines, sh, tempDir } from './helpers';
 import { cliBundle, hookedEnv } from './hookEnv';
 import {
   advanceMain,
   blame,
+  changeOnMain,
   configOnMain,
   deleteBranch,
   git,
@@ -25,6 +26,7 @@ import {
   NOTES,
   prScenario,
   pullMain,
+  rebaseResolvingConflicts,
   type Scenario,
 } from './prScenario';
 
@@ -282,6 +284,52 @@ describe('ai-provenance ci', function () {
         assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       });
     }
+
+    describe('a rebase that resolved a conflict (patch ids differ): paired by git range-diff only where certain', () => {
+      const tens = lines(9) + 'main ten\n';
+
+      async function rebaseAndRun(s: Scenario, parser: string, tests: string): Promise<{ status: number | null; stdout: string }> {
+        const main = changeOnMain(s, 'src/a.ts', tens);
+        const after = rebaseResolvingConflicts(s, { 'Add parser': { 'src/a.ts': parser }, 'Add tests': { 'src/a.ts': tests } });
+        const ids = { BASE_SHA: main, BEFORE_SHA: s.head, AFTER_SHA: after };
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'), ['--no-check']);
+        git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
+        git(s.dev, ['checkout', '-q', 'feature-updated']);
+        return r;
+      }
+
+      it('a resolution that keeps every AI line: the note carried to the rebased commit', async () => {
+        const s = prScenario();
+        const r = await rebaseAndRun(s, tens + 'ai one\nai two\nai three\nai four\n', tens + 'ai one\nperson rewrote two\nai three\nai four\nperson five\n');
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.stdout, /^\S+: paired with \S+ by git range-diff \(same subject\); all 4 AI lines carry unchanged$/m);
+        assert.doesNotMatch(r.stdout, /its note was not carried/);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+        assert.equal(blame(s.dev, 'src/a.ts')[9]!.kind, 'human', "main's resolved line stays human");
+      });
+
+      it('a resolution that changed an AI line: reported, no note on that commit; the others carried', async () => {
+        // Twelve agent lines, one changed by the resolution: range-diff still pairs the commit (a small part of it
+        // changed), and its carry is not exact.
+        const s = prScenario(undefined, { extraAiLines: 8 });
+        const extra = (changed: boolean): string => Array.from({ length: 8 }, (_, i) => (changed && i === 3 ? 'fixed extra 4\n' : `ai extra ${i + 1}\n`)).join('');
+        const r = await rebaseAndRun(s, tens + 'ai one\nai two\nai three\nai four\n' + extra(true), tens + 'ai one\nperson rewrote two\nai three\nai four\n' + extra(true) + 'person five\n');
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.stdout, /^\S+: paired with \S+ by git range-diff \(same subject\), but 1 of its 12 AI lines changed or moved out of the lines it adds \(a conflict resolved while rebasing\?\); the mapping is not certain, no note written$/m);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [], 'nothing guessed onto the commit whose AI lines the resolution changed');
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      });
+
+      it('a resolution range-diff cannot pair with certainty: the note is reported as not carried', async () => {
+        const s = prScenario();
+        const r = await rebaseAndRun(s, tens + 'ai one\nai two\nai three\nfixed four\n', tens + 'ai one\nperson rewrote two\nai three\nfixed four\nperson five\n');
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.stdout, new RegExp(`^${s.commits[0]!.slice(0, 12)}: its note was not carried`, 'm'));
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), []);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      });
+    });
 
     it("a fork's rebased branch is left alone: its notes are in the fork", async () => {
       const s = prScenario();
