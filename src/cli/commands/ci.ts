@@ -64,8 +64,11 @@ merged a pull request, so their AI lines stay visible on the target branch.
                (a line a person changed later is theirs), carried through the
                head->squash diff onto the squash commit.
       rebase   each new commit paired with its original by patch id
-               (git patch-id --stable) and that note carried through the
-               pair's diff; commits without a certain pair are reported.
+               (git patch-id --stable), or where a conflict resolution
+               changed the patch by git range-diff when certain (one-to-one,
+               same subject, every AI line carried unchanged), and that note
+               carried through the pair's diff; commits without a certain
+               pair are reported.
       Without --method: a commit with two parents is a merge commit; else a
       rebase when every PR commit pairs in order, a squash otherwise.
       The notes of the pull request's commits must be in this clone first:
