@@ -279,7 +279,9 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
       diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)]);
       diffsRead.catch(() => undefined);
     }
-    pairing = await pairCommits(repo, olds, chain, ctx.log);
+    pairing = await pairByPatchId(repo, olds, chain);
+    // A squash commit's chain is shorter than the PR: range-diff (a diff of every commit) is for a rebase's chain only.
+    if (method === 'rebase' || chain.length === olds.length) pairing = await pairByRangeDiff(repo, olds, chain, pairing, ctx.log);
     if (!method) {
       // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
       // are reported). A squash commit's patch is the whole PR's, which pairs with none of several commits.
