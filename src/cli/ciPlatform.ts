@@ -82,6 +82,12 @@ export async function gitlabApprovalsOf(env: NodeJS.ProcessEnv, iid: number): Pr
   return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}/approvals`, g.headers)).body;
 }
 
+/** A merge request (GET /projects/:id/merge_requests/:iid): its author is what a merge request pipeline does not name. */
+export async function gitlabMergeRequest(env: NodeJS.ProcessEnv, iid: number): Promise<unknown> {
+  const g = gitlab(env);
+  return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}`, g.headers)).body;
+}
+
 /** Opens the comment `ci` writes, so that the next run updates it instead of adding another. */
 export const REPORT_MARKER = '<!-- ai-provenance -->';
 

@@ -19,8 +19,16 @@ export type CiJob =
       readonly author?: string;
       readonly fork: boolean;
     }
-  /** The pull request's branch was pushed to; when its commits were rewritten (Update branch → Rebase), pair them. */
+  /**
+   * The pull request's branch was pushed to: when its commits were rewritten (Update branch → Rebase), pair them; then
+   * report on it as on an open one (head: `after`).
+   */
   | { readonly kind: 'updated'; readonly number: number; readonly base: string; readonly before: string; readonly after: string; readonly author?: string; readonly fork: boolean }
+  /**
+   * An open pull request to report on: opened, reopened, or reviewed (`review`, read from the event, counts with those
+   * the API lists). `base`: the target branch's tip (or the merge base) the range is taken against.
+   */
+  | { readonly kind: 'open'; readonly number: number; readonly base: string; readonly head: string; readonly author?: string; readonly fork: boolean; readonly review?: GithubReview }
   | { readonly kind: 'skip'; readonly why: string };
 
 /** A payload that is not what the platform documents: `where` names the field. */
@@ -50,9 +58,13 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** GitHub Actions: `pull_request` (and `pull_request_target`) closed with merged=true, or synchronize. */
+/**
+ * GitHub Actions: `pull_request` (and `pull_request_target`) closed with merged=true, synchronize, opened and
+ * reopened; `pull_request_review` (submitted, edited, dismissed) on an open pull request.
+ */
 export function githubJob(eventName: string, payload: unknown): CiJob {
-  if (eventName !== 'pull_request' && eventName !== 'pull_request_target') return { kind: 'skip', why: `event ${eventName}: only pull_request events are handled` };
+  const review = eventName === 'pull_request_review';
+  if (eventName !== 'pull_request' && eventName !== 'pull_request_target' && !review) return { kind: 'skip', why: `event ${eventName}: only pull_request and pull_request_review events are handled` };
   const p = obj(payload, '(payload)');
   const action = str(p.action) ?? '';
   const pr = obj(p.pull_request, 'pull_request');
@@ -63,22 +75,36 @@ export function githubJob(eventName: string, payload: unknown): CiJob {
   // A deleted fork leaves head.repo null: its commits are not ours either.
   const fork = headRepo === undefined || (baseRepo !== undefined && headRepo !== baseRepo);
   const base = sha(obj(pr.base, 'pull_request.base').sha, 'pull_request.base.sha');
+  const head = (): string => sha(obj(pr.head, 'pull_request.head').sha, 'pull_request.head.sha');
+  const common = { number, base, ...(author ? { author } : {}), fork };
+  if (review) {
+    if (pr.state !== 'open') return { kind: 'skip', why: `pull request #${number} is ${str(pr.state) ?? 'not open'}: its review changes no report` };
+    return { kind: 'open', ...common, head: head(), review: reviewOf(obj(p.review, 'review')) };
+  }
   if (action === 'closed') {
     if (pr.merged !== true) return { kind: 'skip', why: `pull request #${number} was closed without merging` };
-    return {
-      kind: 'merged',
-      number,
-      base,
-      head: sha(obj(pr.head, 'pull_request.head').sha, 'pull_request.head.sha'),
-      merge: sha(pr.merge_commit_sha, 'pull_request.merge_commit_sha'),
-      ...(author ? { author } : {}),
-      fork,
-    };
+    return { kind: 'merged', ...common, head: head(), merge: sha(pr.merge_commit_sha, 'pull_request.merge_commit_sha') };
   }
-  if (action === 'synchronize') {
-    return { kind: 'updated', number, base, before: sha(p.before, 'before'), after: sha(p.after, 'after'), ...(author ? { author } : {}), fork };
-  }
-  return { kind: 'skip', why: `pull request #${number} ${action || 'event'}: nothing to carry (only closed+merged and synchronize are)` };
+  if (action === 'synchronize') return { kind: 'updated', ...common, before: sha(p.before, 'before'), after: sha(p.after, 'after') };
+  if (action === 'opened' || action === 'reopened') return { kind: 'open', ...common, head: head() };
+  return { kind: 'skip', why: `pull request #${number} ${action || 'event'}: nothing to carry or report (only opened, reopened, synchronize and closed+merged are)` };
+}
+
+/** The review a `pull_request_review` event is about, in the shape the reviews API lists (the event's state is lowercase). */
+function reviewOf(r: Record<string, unknown>): GithubReview {
+  const user = isObject(r.user) ? r.user : undefined;
+  const login = str(user?.login);
+  if (!login) throw new EventError('review.user.login: expected a login');
+  const state = str(r.state);
+  if (!state) throw new EventError('review.state: expected a state');
+  const commit = r.commit_id === undefined || r.commit_id === null ? undefined : sha(r.commit_id, 'review.commit_id');
+  return {
+    ...(typeof r.id === 'number' ? { id: r.id } : {}),
+    user: { login, ...(typeof user?.id === 'number' ? { id: user.id } : {}) },
+    state: state.toUpperCase(),
+    ...(commit ? { commit_id: commit } : {}),
+    ...(str(r.submitted_at) ? { submitted_at: str(r.submitted_at)! } : {}),
+  };
 }
 
 /** The fields of a GitLab merge request (GET /projects/:id/merge_requests/:iid) this tool reads. */
@@ -125,6 +151,7 @@ export function gitlabJob(env: NodeJS.ProcessEnv, mrs: unknown): CiJob {
 
 /** One review of a pull request, as GitHub's reviews API lists it (GET /repos/:o/:r/pulls/:n/reviews). */
 export interface GithubReview {
+  readonly id?: number;
   readonly user?: { readonly login?: string; readonly id?: number } | null;
   readonly state?: string;
   readonly commit_id?: string | null;
@@ -176,6 +203,30 @@ export function githubApprovals(reviews: readonly GithubReview[], pr: { readonly
     });
   }
   return { approvals, ignored };
+}
+
+/**
+ * The reviews the API listed with the one an event is about: it replaces the listed copy of itself (same id), and is
+ * the newest of its reviewer's when the list was read before it was stored.
+ */
+export function withEventReview(listed: readonly GithubReview[], review: GithubReview | undefined): GithubReview[] {
+  if (!review) return [...listed];
+  return [...listed.filter((r) => review.id === undefined || r.id !== review.id), review];
+}
+
+/**
+ * GitLab CI, a merge request pipeline (`merge_request_event`): the merge request to report on. Its author is not in
+ * the environment; the caller reads it from the API.
+ */
+export function gitlabMergeRequestPipelineJob(env: NodeJS.ProcessEnv): CiJob {
+  const iid = Number(env.CI_MERGE_REQUEST_IID);
+  if (!Number.isInteger(iid) || iid < 1) throw new EventError(`CI_MERGE_REQUEST_IID: expected a number, found ${JSON.stringify(env.CI_MERGE_REQUEST_IID) ?? 'nothing'}`);
+  // In a merged-results pipeline CI_COMMIT_SHA is GitLab's trial merge; the branch's own head is named apart.
+  const head = env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA ? sha(env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA, 'CI_MERGE_REQUEST_SOURCE_BRANCH_SHA') : sha(env.CI_COMMIT_SHA, 'CI_COMMIT_SHA');
+  const base = sha(env.CI_MERGE_REQUEST_DIFF_BASE_SHA, 'CI_MERGE_REQUEST_DIFF_BASE_SHA');
+  const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+  const target = env.CI_MERGE_REQUEST_PROJECT_ID;
+  return { kind: 'open', number: iid, base, head, fork: source !== undefined && target !== undefined && source !== target };
 }
 
 /** GitLab approvals (GET /projects/:id/merge_requests/:iid/approvals, `approved_by`), without the author's own. */

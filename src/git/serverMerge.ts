@@ -103,8 +103,10 @@ export async function patchIds(repo: Repo, commits: readonly string[]): Promise<
 }
 
 export interface Pairing {
-  /** new commit → old commit, where exactly one old and one new commit share a patch id. */
+  /** new commit → old commit, where exactly one old and one new commit share a patch id (or range-diff pairs them). */
   readonly pairs: ReadonlyMap<string, string>;
+  /** The new commits of `pairs` paired by `git range-diff`: their note is carried only when every AI line carries. */
+  readonly byRangeDiff?: ReadonlySet<string>;
   readonly unpairedOld: readonly string[];
   readonly unpairedNew: readonly string[];
 }
@@ -129,6 +131,74 @@ export async function pairByPatchId(repo: Repo, olds: readonly string[], news: r
   }
   const pairedOld = new Set(pairs.values());
   return { pairs, unpairedOld: olds.filter((c) => !pairedOld.has(c)), unpairedNew: news.filter((c) => !pairs.has(c)) };
+}
+
+/** Whether `commits` are one linear chain, each the parent of the next. */
+async function isChain(repo: Repo, commits: readonly string[]): Promise<boolean> {
+  if (commits.length === 0) return false;
+  const out = (await git(['rev-list', '--no-walk=unsorted', '--parents', ...commits, '--'], { cwd: repo.root })).stdout.split('\n').filter((l) => l !== '');
+  return out.length === commits.length && out.every((l, i) => {
+    const [c, ...parents] = l.split(' ');
+    return c === commits[i] && parents.length === 1 && (i === 0 || parents[0] === commits[i - 1]);
+  });
+}
+
+/**
+ * Pairs that patch ids left open, by `git range-diff`, where it is certain: both ranges linear chains, the pair one
+ * of range-diff's one-to-one matches of an unpaired old and an unpaired new commit, with the same subject. A conflict
+ * resolved while rebasing changes a commit's patch id but not this. Whether the note carries exactly is decided when
+ * it is carried (see carryPairs). Anything else stays unpaired, and range-diff's failures are one log line.
+ */
+export async function pairByRangeDiff(repo: Repo, olds: readonly string[], news: readonly string[], pairing: Pairing, log: (line: string) => void): Promise<Pairing> {
+  if (pairing.unpairedOld.length === 0 || pairing.unpairedNew.length === 0) return pairing;
+  if (!(await isChain(repo, olds)) || !(await isChain(repo, news))) {
+    log(`commits whose patch changed are not paired by git range-diff: the old or the new commits are not one linear chain`);
+    return pairing;
+  }
+  const r = await git(['range-diff', '--no-color', '--no-notes', `${olds[0]}^..${olds[olds.length - 1]}`, `${news[0]}^..${news[news.length - 1]}`], { cwd: repo.root, okCodes: [1, 128, 129] });
+  if (r.exitCode !== 0) {
+    log(`git range-diff failed (${r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`}); commits whose patch changed stay unpaired`);
+    return pairing;
+  }
+  // An abbreviated id names a commit only when exactly one of the side's commits starts with it.
+  const byPrefix = (cs: readonly string[], prefix: string): string | undefined => {
+    const found = cs.filter((c) => c.startsWith(prefix));
+    return found.length === 1 ? found[0] : undefined;
+  };
+  const matched: [string, string][] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*\d+:\s+([0-9a-f]{4,})\s+!\s+\d+:\s+([0-9a-f]{4,})\s/.exec(line);
+    if (!m) continue;
+    const o = byPrefix(pairing.unpairedOld, m[1]!);
+    const n = byPrefix(pairing.unpairedNew, m[2]!);
+    if (o && n) matched.push([o, n]);
+  }
+  if (matched.length === 0) return pairing;
+  const subjects = new Map(
+    (await git(['log', '--no-walk=unsorted', '--format=%H %s', ...matched.flat(), '--'], { cwd: repo.root })).stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)] as const),
+  );
+  const pairs = new Map(pairing.pairs);
+  const byRangeDiff = new Set(pairing.byRangeDiff ?? []);
+  const count = (xs: readonly string[], x: string): number => xs.filter((y) => y === x).length;
+  for (const [o, n] of matched) {
+    if (count(matched.map((p) => p[0]), o) !== 1 || count(matched.map((p) => p[1]), n) !== 1) continue;
+    if (subjects.get(o) !== subjects.get(n)) {
+      log(`${short(n)}: git range-diff pairs it with ${short(o)}, but their subjects differ; not paired`);
+      continue;
+    }
+    pairs.set(n, o);
+    byRangeDiff.add(n);
+  }
+  const pairedOld = new Set(pairs.values());
+  return { pairs, byRangeDiff, unpairedOld: olds.filter((c) => !pairedOld.has(c)), unpairedNew: news.filter((c) => !pairs.has(c)) };
+}
+
+/** Pairs by patch id, then what that leaves open by range-diff where certain. */
+async function pairCommits(repo: Repo, olds: readonly string[], news: readonly string[], log: (line: string) => void): Promise<Pairing> {
+  return pairByRangeDiff(repo, olds, news, await pairByPatchId(repo, olds, news), log);
 }
 
 /**
@@ -210,13 +280,16 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
       diffsRead.catch(() => undefined);
     }
     pairing = await pairByPatchId(repo, olds, chain);
+    // A squash commit's chain is shorter than the PR: range-diff (a diff of every commit) is for a rebase's chain only.
+    if (method === 'rebase' || chain.length === olds.length) pairing = await pairByRangeDiff(repo, olds, chain, pairing, ctx.log);
     if (!method) {
       // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
       // are reported). A squash commit's patch is the whole PR's, which pairs with none of several commits.
       const rebased = chain.length === olds.length && chain.some((n) => pairing!.pairs.has(n));
       method = rebased ? 'rebase' : 'squash';
       const paired = pairing.pairs.size;
-      ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${paired} of ${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id)` : 'squash merge'}`);
+      const ranged = pairing.byRangeDiff?.size ?? 0;
+      ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${paired - ranged} of ${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id${ranged > 0 ? `, ${ranged} by git range-diff` : ''})` : 'squash merge'}`);
     }
   }
   if (method === 'squash') {
@@ -263,6 +336,17 @@ export async function carryPairs(
     const note = noteRuns(o, notes.get(o)!, ctx);
     if (!note) continue;
     const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
+    if (pairing.byRangeDiff?.has(n)) {
+      // Paired by range-diff, the patch changed: certain only when every AI line lands unchanged on a line it adds.
+      const had = [...note].filter(([p]) => !ctx.config.isIgnored(p)).reduce((k, [, runs]) => k + lineCount(runs), 0);
+      const carried = files.reduce((k, f) => k + lineCount(f.runs), 0);
+      if (carried !== had) {
+        uncarried++;
+        ctx.log(`${short(n)}: paired with ${short(o)} by git range-diff (same subject), but ${had - carried} of its ${had} AI line${had === 1 ? '' : 's'} changed or moved out of the lines it adds (a conflict resolved while rebasing?); the mapping is not certain, no note written`);
+        continue;
+      }
+      ctx.log(`${short(n)}: paired with ${short(o)} by git range-diff (same subject); all ${had} AI line${had === 1 ? '' : 's'} carry unchanged`);
+    }
     const text = planNote(n, files, existing.texts.get(n), ctx, o);
     if (text !== undefined) planned.set(n, text);
   }
@@ -270,6 +354,10 @@ export async function carryPairs(
   await writeNotes(repo, planned, existing);
   written.push(...planned.keys());
   return { method, written, made, uncarried };
+}
+
+function lineCount(runs: readonly LineRun[]): number {
+  return runs.reduce((k, r) => k + r.end - r.start, 0);
 }
 
 /** A new commit's AI lines: its original's note carried through the pair's diff onto the lines the new commit adds. */
@@ -504,5 +592,5 @@ export async function carryRewrite(repo: Repo, input: { base: string; before: st
   ctx.log(`${short(before)} -> ${short(after)}: the branch was rewritten; pairing ${olds.length} old with ${news.length} new commit${news.length === 1 ? '' : 's'} by patch id`);
   const notesRead = readNotes(repo, olds);
   notesRead.catch(() => undefined);
-  return carryPairs(repo, await pairByPatchId(repo, olds, news), news, ctx, 'rebase', { notes: notesRead });
+  return carryPairs(repo, await pairCommits(repo, olds, news, ctx.log), news, ctx, 'rebase', { notes: notesRead });
 }

@@ -7,8 +7,8 @@ import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
 import { fetchAndJoin, SyncError, syncNotes } from '../../git/notesSync';
-import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
-import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequestsOf, upsertReportComment } from '../ciPlatform';
+import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
+import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, upsertReportComment } from '../ciPlatform';
 import { checkMarkdown } from '../../git/checkMarkdown';
 import { checkExitCode, runCheck } from '../../git/check';
 import { textReport } from './check';
@@ -36,6 +36,12 @@ merged a pull request, so their AI lines stay visible on the target branch.
       or login@users.noreply.github.com; GitLab: ID-username@users.noreply.HOST),
       so list that address in "reviewers". GitHub approvals count only for the
       head commit. Configs that ask for SSH sign-offs count only those.
+      While a pull request is open (pull_request opened, reopened,
+      synchronize; pull_request_review; a GitLab merge request pipeline) it
+      runs 'check' on the request's commits since the merge base of its target
+      and its head, where the approval a review event is about counts with
+      those the API lists; a run whose head is no longer the request's leaves
+      the report to the newer run.
       The report of that check (check --format markdown) is appended to
       $GITHUB_STEP_SUMMARY when set, and kept as one comment on the pull or
       merge request, marked <!-- ai-provenance --> and updated in place on
@@ -58,8 +64,11 @@ merged a pull request, so their AI lines stay visible on the target branch.
                (a line a person changed later is theirs), carried through the
                head->squash diff onto the squash commit.
       rebase   each new commit paired with its original by patch id
-               (git patch-id --stable) and that note carried through the
-               pair's diff; commits without a certain pair are reported.
+               (git patch-id --stable), or where a conflict resolution
+               changed the patch by git range-diff when certain (one-to-one,
+               same subject, every AI line carried unchanged), and that note
+               carried through the pair's diff; commits without a certain
+               pair are reported.
       Without --method: a commit with two parents is a merge commit; else a
       rebase when every PR commit pairs in order, a squash otherwise.
       The notes of the pull request's commits must be in this clone first:
@@ -173,16 +182,14 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   const platform: Platform | undefined = env.GITHUB_ACTIONS === 'true' ? 'github' : env.GITLAB_CI === 'true' ? 'gitlab' : undefined;
   if (!platform) throw new UsageError('ai-provenance ci: neither GitHub Actions nor GitLab CI found in the environment; give the commits with ai-provenance ci local');
   const log = logTo(io);
-  const job = platform === 'github' ? await githubEventJob(env) : await gitlabPushJob(env);
+  const job = platform === 'github' ? await githubEventJob(env) : await gitlabPipelineJob(env);
   if (job.kind === 'skip') {
     log(job.why);
     return 0;
   }
   const what = platform === 'github' ? `pull request #${job.number}` : `merge request !${job.number}`;
-  if (job.kind === 'updated' && job.fork) {
-    log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
-    return 0;
-  }
+  const carrying = job.kind === 'merged' || (job.kind === 'updated' && !job.fork);
+  if (job.kind === 'updated' && job.fork) log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
   const repo = await discoverRepo(io.cwd);
   await ensureIdentity(repo, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
   try {
@@ -193,18 +200,23 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     return 1;
   }
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
-  const wanted = job.kind === 'merged' ? [job.base, job.head, ...(job.merge ? [job.merge] : []), ...(job.searchSquash ? [job.searchSquash.from, job.searchSquash.to] : [])] : [job.base, job.before, job.after];
+  const wanted =
+    job.kind === 'merged'
+      ? [job.base, job.head, ...(job.merge ? [job.merge] : []), ...(job.searchSquash ? [job.searchSquash.from, job.searchSquash.to] : [])]
+      : job.kind === 'updated'
+        ? [job.base, job.after, ...(carrying ? [job.before] : [])]
+        : [job.base, job.head];
   const missing = await fetchCommits(repo, opts.remote, prRef, wanted);
   if (missing.length > 0) {
-    log(`${what}: ${missing.map((m) => m.slice(0, 12)).join(', ')} cannot be fetched from ${opts.remote}${job.fork ? ' (its commits are in a fork)' : ''}; nothing carried`);
+    log(`${what}: ${missing.map((m) => m.slice(0, 12)).join(', ')} cannot be fetched from ${opts.remote}${job.fork ? ' (its commits are in a fork)' : ''}; nothing ${carrying ? 'carried' : 'reported'}`);
     return 0;
   }
   const config = await loadTeamConfig(repo, log);
   const ctx = { config, toolVersion: toolVersion(), log };
   let outcome: CarryOutcome | undefined;
-  if (job.kind === 'updated') {
+  if (job.kind === 'updated' && carrying) {
     outcome = await carryRewrite(repo, job, ctx);
-  } else {
+  } else if (job.kind === 'merged') {
     const merge = job.merge ?? (job.searchSquash ? await findSquashByTree(repo, job.searchSquash.from, job.searchSquash.to, job.head, log) : undefined);
     if (!merge) return 0;
     outcome = await carryServerMerge(repo, { base: job.base, head: job.head, merge, ...(job.method ? { method: job.method } : {}) }, ctx);
@@ -217,17 +229,45 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     if (job.fork) log(`${what} comes from a fork: the token of such a run is read-only, so the notes stay unpushed`);
     else code = 1;
   }
-  if (opts.check && job.kind === 'merged' && outcome && outcome.made.length > 0) {
-    const verdict = await approvals(platform, env, job, log);
-    const first = outcome.made[0]!;
-    const last = outcome.made[outcome.made.length - 1]!;
-    const result = await runCheck({ cwd: repo.root, range: [`${first}^1..${last}`], reviews: verdict.approvals.flatMap((a) => a.identities), addedLines: true });
-    for (const problem of result.problems) io.stderr.write(`${terminalText(problem)}\n`);
-    io.stdout.write(textReport(result));
-    await publishReport(platform, env, what, job.number, checkMarkdown(result), log);
-    code = code || checkExitCode(result);
+  if (!opts.check) return code;
+  let range: string | undefined;
+  let head: string;
+  if (job.kind === 'merged') {
+    if (!outcome || outcome.made.length === 0) return code;
+    range = `${outcome.made[0]!}^1..${outcome.made[outcome.made.length - 1]!}`;
+    head = job.head;
+  } else {
+    head = job.kind === 'updated' ? job.after : job.head;
+    range = await openRange(repo, opts.remote, prRef, what, job.base, head, log);
+    if (!range) return code;
+    if (job.fork) log(`${what} comes from a fork: its notes are in the fork, so its commits are judged by their trailers`);
   }
-  return code;
+  const verdict = await approvals(platform, env, { number: job.number, head, ...(job.author ? { author: job.author } : {}), ...(job.kind === 'open' && job.review ? { review: job.review } : {}) }, log);
+  const result = await runCheck({ cwd: repo.root, range: [range], reviews: verdict.approvals.flatMap((a) => a.identities), addedLines: true });
+  for (const problem of result.problems) io.stderr.write(`${terminalText(problem)}\n`);
+  io.stdout.write(textReport(result));
+  await publishReport(platform, env, what, job.number, checkMarkdown(result), log);
+  return code || checkExitCode(result);
+}
+
+/**
+ * The range an open pull request's report judges: its commits since the merge base of its target and its head.
+ * Undefined, said in the log, when the request has moved on (the run of the newer head reports; an older run
+ * finishing last must not replace that report) or head and target share no history.
+ */
+async function openRange(repo: Repo, remote: string, prRef: string, what: string, base: string, head: string, log: (line: string) => void): Promise<string | undefined> {
+  const listed = await git(['ls-remote', '--exit-code', remote, prRef], { cwd: repo.root, okCodes: [1, 2, 128] });
+  const current = listed.exitCode === 0 ? listed.stdout.split(/\s/)[0] : undefined;
+  if (current && current !== head) {
+    log(`${what} has moved on to ${current.slice(0, 12)} since this run's ${head.slice(0, 12)}: the run for it writes the report, not this one`);
+    return undefined;
+  }
+  const mb = await git(['merge-base', base, head], { cwd: repo.root, okCodes: [1] });
+  if (mb.exitCode !== 0) {
+    log(`${what}: ${head.slice(0, 12)} (head) and ${base.slice(0, 12)} (target) share no history; nothing reported`);
+    return undefined;
+  }
+  return `${mb.stdout.trim()}..${head}`;
 }
 
 async function githubEventJob(env: NodeJS.ProcessEnv): Promise<CiJob> {
@@ -254,8 +294,9 @@ async function githubEventJob(env: NodeJS.ProcessEnv): Promise<CiJob> {
   }
 }
 
-async function gitlabPushJob(env: NodeJS.ProcessEnv): Promise<CiJob> {
-  if (env.CI_PIPELINE_SOURCE !== 'push') return { kind: 'skip', why: `pipeline source ${env.CI_PIPELINE_SOURCE ?? '(unset)'}: only push pipelines on the default branch are handled` };
+async function gitlabPipelineJob(env: NodeJS.ProcessEnv): Promise<CiJob> {
+  if (env.CI_PIPELINE_SOURCE === 'merge_request_event') return gitlabMergeRequestPipelineJob(env);
+  if (env.CI_PIPELINE_SOURCE !== 'push') return { kind: 'skip', why: `pipeline source ${env.CI_PIPELINE_SOURCE ?? '(unset)'}: only push pipelines on the default branch and merge request pipelines are handled` };
   if (!env.CI_COMMIT_BRANCH || env.CI_COMMIT_BRANCH !== env.CI_DEFAULT_BRANCH) return { kind: 'skip', why: `branch ${env.CI_COMMIT_BRANCH ?? '(none)'} is not the default branch ${env.CI_DEFAULT_BRANCH ?? '(unset)'}: nothing to carry` };
   const sha = env.CI_COMMIT_SHA ?? '';
   return gitlabJob(env, await gitlabMergeRequestsOf(env, sha));
@@ -299,14 +340,36 @@ async function publishReport(platform: Platform, env: NodeJS.ProcessEnv, what: s
   }
 }
 
+interface Judged {
+  readonly number: number;
+  readonly head: string;
+  readonly author?: string;
+  /** The review a pull_request_review event is about. */
+  readonly review?: GithubReview;
+}
+
 /** The approvals that count as sign-offs, each that does not said in the log; none when they cannot be read. */
-async function approvals(platform: Platform, env: NodeJS.ProcessEnv, job: Extract<CiJob, { kind: 'merged' }>, log: (line: string) => void): Promise<ApprovalVerdict> {
+async function approvals(platform: Platform, env: NodeJS.ProcessEnv, pr: Judged, log: (line: string) => void): Promise<ApprovalVerdict> {
   let verdict: ApprovalVerdict;
   try {
     if (platform === 'github') {
-      verdict = githubApprovals((await githubReviews(env, job.number)) as GithubReview[], { ...(job.author ? { author: job.author } : {}), head: job.head });
+      let listed: GithubReview[] = [];
+      try {
+        listed = (await githubReviews(env, pr.number)) as GithubReview[];
+      } catch (err) {
+        // The event's own review still counts: it is the newest decision of its reviewer.
+        if (!(err instanceof ApiError) || !pr.review) throw err;
+        log(`could not read the reviews (${err.message}); judged with the review of this event only`);
+      }
+      verdict = githubApprovals(withEventReview(listed, pr.review), { ...(pr.author ? { author: pr.author } : {}), head: pr.head });
     } else {
-      verdict = gitlabApprovals(await gitlabApprovalsOf(env, job.number), job.author ? { author: job.author } : {}, env.CI_SERVER_HOST ?? 'gitlab.com');
+      // Without the author an approval cannot be told from the author's own, so none counts.
+      const author = pr.author ?? gitlabAuthor(await gitlabMergeRequest(env, pr.number));
+      if (!author) {
+        log(`merge request !${pr.number}: its author is not known; approvals not counted`);
+        return { approvals: [], ignored: [] };
+      }
+      verdict = gitlabApprovals(await gitlabApprovalsOf(env, pr.number), { author }, env.CI_SERVER_HOST ?? 'gitlab.com');
     }
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
@@ -316,6 +379,11 @@ async function approvals(platform: Platform, env: NodeJS.ProcessEnv, job: Extrac
   for (const line of verdict.ignored) log(line);
   for (const a of verdict.approvals) log(`approved by ${a.login}: counts as the sign-off of ${a.identities.join(' or ')}`);
   return verdict;
+}
+
+function gitlabAuthor(mr: unknown): string | undefined {
+  const author = typeof mr === 'object' && mr !== null ? (mr as { author?: { username?: unknown } }).author : undefined;
+  return typeof author?.username === 'string' ? author.username : undefined;
 }
 
 async function runInstall(args: readonly string[], io: CliIO): Promise<number> {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, type GithubReview } from '../../../src/core/ciEvents';
+import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type GithubReview } from '../../../src/core/ciEvents';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/ci');
 
@@ -34,16 +34,58 @@ describe('CI events', () => {
       assert.equal(job.kind === 'merged' && job.fork, true);
     });
 
+    it('opened and reopened: the open pull request to report on', () => {
+      const job = githubJob('pull_request', fixture('github-pull_request-opened.json', IDS));
+      assert.deepEqual(job, { kind: 'open', number: 12, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, author: 'ann', fork: false });
+      assert.equal(githubJob('pull_request', { ...(fixture('github-pull_request-opened.json', IDS) as object), action: 'reopened' }).kind, 'open');
+    });
+
+    it('pull_request_review: the review from the event, its state as the reviews API spells it', () => {
+      const job = githubJob('pull_request_review', fixture('github-pull_request_review-submitted.json', IDS));
+      assert.deepEqual(job, {
+        kind: 'open',
+        number: 12,
+        base: IDS.BASE_SHA,
+        head: IDS.HEAD_SHA,
+        author: 'ann',
+        fork: false,
+        review: { id: 80010, user: { login: 'bob', id: 1002 }, state: 'APPROVED', commit_id: IDS.HEAD_SHA, submitted_at: '2026-12-05T11:00:00Z' },
+      });
+      const closed = fixture('github-pull_request_review-submitted.json', IDS) as { pull_request: { state: string } };
+      closed.pull_request.state = 'closed';
+      assert.deepEqual(githubJob('pull_request_review', closed), { kind: 'skip', why: 'pull request #12 is closed: its review changes no report' });
+      const noUser = fixture('github-pull_request_review-submitted.json', IDS) as { review: { user: unknown } };
+      noUser.review.user = null;
+      assert.throws(() => githubJob('pull_request_review', noUser), /review\.user\.login: expected a login/);
+    });
+
+    it("an event's review replaces its listed copy and counts as its reviewer's newest", () => {
+      const listed: GithubReview[] = [{ id: 1, user: { login: 'bob', id: 1002 }, state: 'APPROVED', commit_id: IDS.HEAD_SHA, submitted_at: '2026-12-05T10:00:00Z' }];
+      const event: GithubReview = { id: 2, user: { login: 'bob', id: 1002 }, state: 'CHANGES_REQUESTED', commit_id: IDS.HEAD_SHA, submitted_at: '2026-12-05T11:00:00Z' };
+      assert.deepEqual(githubApprovals(withEventReview(listed, event), { author: 'ann', head: IDS.HEAD_SHA }).approvals, []);
+      assert.equal(withEventReview([...listed, event], event).length, 2, 'no duplicate of the listed event review');
+    });
+
     it('other events and actions are skipped', () => {
       assert.equal(githubJob('push', {}).kind, 'skip');
-      const opened = { ...(fixture('github-pull_request-synchronize.json', IDS) as object), action: 'opened' };
-      assert.deepEqual(githubJob('pull_request', opened), { kind: 'skip', why: 'pull request #12 opened: nothing to carry (only closed+merged and synchronize are)' });
+      const edited = { ...(fixture('github-pull_request-synchronize.json', IDS) as object), action: 'edited' };
+      assert.deepEqual(githubJob('pull_request', edited), { kind: 'skip', why: 'pull request #12 edited: nothing to carry or report (only opened, reopened, synchronize and closed+merged are)' });
     });
 
     it('a payload without a commit id names the field', () => {
       const p = fixture('github-pull_request-closed-merged.json', { ...IDS, MERGE_SHA: 'not-a-sha' });
       assert.throws(() => githubJob('pull_request', p), (e: Error) => e instanceof EventError && e.message === 'pull_request.merge_commit_sha: expected a commit id, found "not-a-sha"');
       assert.throws(() => githubJob('pull_request', []), /\(payload\): expected an object/);
+    });
+  });
+
+  describe('GitLab merge request pipeline', () => {
+    it('the merge request, its diff base and head; a merged-results pipeline names the branch head apart', () => {
+      const env = { CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_DIFF_BASE_SHA: IDS.BASE_SHA, CI_COMMIT_SHA: IDS.HEAD_SHA, CI_MERGE_REQUEST_PROJECT_ID: '42', CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '42' };
+      assert.deepEqual(gitlabMergeRequestPipelineJob(env), { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: false });
+      const trial = gitlabMergeRequestPipelineJob({ ...env, CI_COMMIT_SHA: IDS.MERGE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: IDS.HEAD_SHA, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '43' });
+      assert.deepEqual(trial, { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: true });
+      assert.throws(() => gitlabMergeRequestPipelineJob({ ...env, CI_MERGE_REQUEST_IID: '' }), /CI_MERGE_REQUEST_IID: expected a number, found ""/);
     });
   });
 

@@ -7,11 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { cleanupTemp, sh, tempDir } from './helpers';
+import { cleanupTemp, lines, sh, tempDir } from './helpers';
 import { cliBundle, hookedEnv } from './hookEnv';
 import {
   advanceMain,
   blame,
+  changeOnMain,
   configOnMain,
   deleteBranch,
   git,
@@ -25,6 +26,7 @@ import {
   NOTES,
   prScenario,
   pullMain,
+  rebaseResolvingConflicts,
   type Scenario,
 } from './prScenario';
 
@@ -283,6 +285,52 @@ describe('ai-provenance ci', function () {
       });
     }
 
+    describe('a rebase that resolved a conflict (patch ids differ): paired by git range-diff only where certain', () => {
+      const tens = lines(9) + 'main ten\n';
+
+      async function rebaseAndRun(s: Scenario, parser: string, tests: string): Promise<{ status: number | null; stdout: string }> {
+        const main = changeOnMain(s, 'src/a.ts', tens);
+        const after = rebaseResolvingConflicts(s, { 'Add parser': { 'src/a.ts': parser }, 'Add tests': { 'src/a.ts': tests } });
+        const ids = { BASE_SHA: main, BEFORE_SHA: s.head, AFTER_SHA: after };
+        const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'), ['--no-check']);
+        git(s.dev, ['fetch', '-q', 'origin', `+${NOTES}:${NOTES}`, '+feature:feature-updated']);
+        git(s.dev, ['checkout', '-q', 'feature-updated']);
+        return r;
+      }
+
+      it('a resolution that keeps every AI line: the note carried to the rebased commit', async () => {
+        const s = prScenario();
+        const r = await rebaseAndRun(s, tens + 'ai one\nai two\nai three\nai four\n', tens + 'ai one\nperson rewrote two\nai three\nai four\nperson five\n');
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.stdout, /^\S+: paired with \S+ by git range-diff \(same subject\); all 4 AI lines carry unchanged$/m);
+        assert.doesNotMatch(r.stdout, /its note was not carried/);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [11, 13, 14]);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+        assert.equal(blame(s.dev, 'src/a.ts')[9]!.kind, 'human', "main's resolved line stays human");
+      });
+
+      it('a resolution that changed an AI line: reported, no note on that commit; the others carried', async () => {
+        // Twelve agent lines, one changed by the resolution: range-diff still pairs the commit (a small part of it
+        // changed), and its carry is not exact.
+        const s = prScenario(undefined, { extraAiLines: 8 });
+        const extra = (changed: boolean): string => Array.from({ length: 8 }, (_, i) => (changed && i === 3 ? 'fixed extra 4\n' : `ai extra ${i + 1}\n`)).join('');
+        const r = await rebaseAndRun(s, tens + 'ai one\nai two\nai three\nai four\n' + extra(true), tens + 'ai one\nperson rewrote two\nai three\nai four\n' + extra(true) + 'person five\n');
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.stdout, /^\S+: paired with \S+ by git range-diff \(same subject\), but 1 of its 12 AI lines changed or moved out of the lines it adds \(a conflict resolved while rebasing\?\); the mapping is not certain, no note written$/m);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), [], 'nothing guessed onto the commit whose AI lines the resolution changed');
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      });
+
+      it('a resolution range-diff cannot pair with certainty: the note is reported as not carried', async () => {
+        const s = prScenario();
+        const r = await rebaseAndRun(s, tens + 'ai one\nai two\nai three\nfixed four\n', tens + 'ai one\nperson rewrote two\nai three\nfixed four\nperson five\n');
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.stdout, new RegExp(`^${s.commits[0]!.slice(0, 12)}: its note was not carried`, 'm'));
+        assert.deepEqual(linesOf(blame(s.dev, 'src/a.ts')), []);
+        assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
+      });
+    });
+
     it("a fork's rebased branch is left alone: its notes are in the fork", async () => {
       const s = prScenario();
       const payload = JSON.parse(fixture('github-pull_request-synchronize.json', { BASE_SHA: s.base, BEFORE_SHA: s.commits[1]!, AFTER_SHA: s.head })) as { pull_request: { head: { repo: object } } };
@@ -299,6 +347,143 @@ describe('ai-provenance ci', function () {
       const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-synchronize.json', ids), 'http://127.0.0.1:9'));
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /commits were added, none rewritten; nothing to carry/);
+    });
+  });
+
+  describe('GitHub Actions, an open pull request: the report on each push and review', () => {
+    const COMMENTS = '/repos/acme/shop/issues/12/comments';
+    const block = { critical: [{ paths: ['src/b.ts'], reason: 'Test harness', level: 'block', reviewers: ['bob <1002+bob@users.noreply.github.com>'] }] };
+
+    /**
+     * The pull request under a team config: the config lands on main, and the developer rebases the branch onto it (the
+     * hooks carry the notes) and pushes it, so the config judges the pull request from its merge base. Its hooks would
+     * have refused the unreviewed commit had the config been there when it was made.
+     */
+    function underConfig(config: object): Scenario {
+      const s = prScenario();
+      configOnMain(s, config);
+      git(s.dev, ['fetch', '-q', 'origin', 'main']);
+      git(s.dev, ['rebase', '-q', 'origin/main', 'feature']);
+      git(s.dev, ['push', '-q', '-f', 'origin', 'feature', NOTES]);
+      const base = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const commits = git(s.dev, ['rev-list', '--reverse', `${base}..feature`]).trim().split('\n');
+      return { ...s, base, commits, head: commits[commits.length - 1]! };
+    }
+
+    /** Runs `ci` for one event against recorded reviews and comments; the comment requests it made (not GETs). */
+    async function reportRun(s: Scenario, name: string, payload: string, opts: { reviews?: Recorded; comments?: object[]; post?: Recorded; runner?: string } = {}) {
+      const summary = path.join(tempDir('aip-summary-'), 'summary.md');
+      const api = await apiServer({
+        [REVIEWS_PATH]: opts.reviews ?? { body: '[]' },
+        [`${COMMENTS}?per_page=100`]: { body: JSON.stringify(opts.comments ?? []) },
+        [`POST ${COMMENTS}`]: opts.post ?? { status: 201, body: JSON.stringify({ id: 905, body: 'x' }) },
+        'PATCH /repos/acme/shop/issues/comments/905': { body: JSON.stringify({ id: 905 }) },
+      });
+      try {
+        const r = await ciRun(opts.runner ?? runnerClone(s), { ...githubEnv(name, payload, api.url), GITHUB_STEP_SUMMARY: summary });
+        let written = '';
+        try {
+          written = readFileSync(summary, 'utf8');
+        } catch {
+          // No summary written.
+        }
+        return { ...r, summary: written, writes: api.requests.filter((q) => q.method !== 'GET') };
+      } finally {
+        await api.close();
+      }
+    }
+
+    it('opened: the report of the merge base..head range goes to the job summary and the one comment', async () => {
+      const s = prScenario();
+      // main moves on after the branch was made: the report still judges the pull request's own three commits.
+      advanceMain(s);
+      const main = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      githubPullRef(s, s.head);
+      const r = await reportRun(s, 'pull_request', fixture('github-pull_request-opened.json', { BASE_SHA: main, HEAD_SHA: s.head }));
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`ai-provenance check ${s.base.slice(0, 12)}\\S*\\.\\.${s.head.slice(0, 12)}\\S*: 3 commits checked, 0 violations`));
+      assert.match(r.summary, /^## AI Provenance: ✅ no violations/);
+      assert.match(r.summary, /3 commits checked/);
+      assert.match(r.summary, /\| \*\*All AI\*\* \| \| \*\*7\*\* of 9 \|/);
+      assert.deepEqual(r.writes.map((q) => `${q.method} ${q.url}`), [`POST ${COMMENTS}`]);
+      assert.equal((JSON.parse(r.writes[0]!.body) as { body: string }).body, `<!-- ai-provenance -->\n${r.summary}`);
+      assert.match(r.stdout, /^added the report as a comment on pull request #12$/m);
+    });
+
+    it('a read-only token (a fork\'s): the report is in the log, the run does not fail', async () => {
+      const s = prScenario();
+      const r = await reportRun(s, 'pull_request', fixture('github-pull_request-opened.json', { BASE_SHA: s.base, HEAD_SHA: s.head }), { post: { status: 403, body: '{"message":"Resource not accessible by integration"}' } });
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /3 commits checked, 0 violations/);
+      assert.match(r.stdout, /^the token may not comment on pull request #12 \(HTTP 403\): the report is only in the job log and summary$/m);
+    });
+
+    it('synchronize: carries the rebased notes first, then reports on the new head, updating the comment in place', async () => {
+      const s = underConfig(block);
+      advanceMain(s);
+      const main = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const after = githubUpdateBranchRebase(s);
+      const earlier = { id: 905, body: '<!-- ai-provenance -->\n## AI Provenance: old', user: { login: 'github-actions[bot]', type: 'Bot' } };
+      const r = await reportRun(s, 'pull_request', fixture('github-pull_request-synchronize.json', { BASE_SHA: main, BEFORE_SHA: s.head, AFTER_SHA: after }), { comments: [earlier] });
+      assert.equal(r.status, 1, 'no approval yet: the block rule fails the check');
+      assert.match(r.stdout, /^pushed the notes of 2 commits to origin$/m);
+      // Judged by the carried notes: the rebased commit that adds src/b.ts holds AI lines needing a sign-off.
+      assert.match(r.stdout, /error: commit \S+ "Add tests"[\s\S]*src\/b\.ts:1-3/);
+      assert.match(r.summary, /3 commits checked, 1 violation/);
+      assert.deepEqual(r.writes.map((q) => `${q.method} ${q.url}`), ['PATCH /repos/acme/shop/issues/comments/905'], 'the one comment, updated');
+    });
+
+    it('a run whose head is no longer the pull request\'s leaves the report to the newer run', async () => {
+      const s = prScenario();
+      githubPullRef(s, s.head);
+      const r = await reportRun(s, 'pull_request', fixture('github-pull_request-opened.json', { BASE_SHA: s.base, HEAD_SHA: s.commits[1]! }));
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`^pull request #12 has moved on to ${s.head.slice(0, 12)} since this run's ${s.commits[1]!.slice(0, 12)}: the run for it writes the report, not this one$`, 'm'));
+      assert.equal(r.summary, '');
+      assert.deepEqual(r.writes, []);
+    });
+
+    describe('pull_request_review', () => {
+      function reviewPayload(s: Scenario, change: (p: { review: { user: { login: string; id: number }; state: string; commit_id: string } }) => void = () => undefined): string {
+        const p = JSON.parse(fixture('github-pull_request_review-submitted.json', { BASE_SHA: s.base, HEAD_SHA: s.head })) as { review: { user: { login: string; id: number }; state: string; commit_id: string } };
+        change(p);
+        return JSON.stringify(p);
+      }
+
+      it("an allowed reviewer's approval, read from the event, signs off the block path and refreshes the report", async () => {
+        const s = underConfig(block);
+        // The reviews API has not listed the new review yet (or cannot be read): the event's own review counts.
+        const r = await reportRun(s, 'pull_request_review', reviewPayload(s), { reviews: { body: '[]' }, comments: [{ id: 905, body: '<!-- ai-provenance -->\nold' }] });
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /^approved by bob: counts as the sign-off of bob <1002\+bob@users\.noreply\.github\.com>/m);
+        assert.match(r.stdout, /3 commits checked, 0 violations/);
+        assert.match(r.summary, /✅ no violations/);
+        assert.deepEqual(r.writes.map((q) => `${q.method} ${q.url}`), ['PATCH /repos/acme/shop/issues/comments/905']);
+      });
+
+      it('counts the event\'s review when the reviews cannot be read', async () => {
+        const s = underConfig(block);
+        const r = await reportRun(s, 'pull_request_review', reviewPayload(s), { reviews: { status: 403, body: '{"message":"Resource not accessible by integration"}' } });
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /^could not read the reviews \(.*HTTP 403.*\); judged with the review of this event only$/m);
+        assert.match(r.stdout, /^approved by bob:/m);
+      });
+
+      it("the author's own approval does not count", async () => {
+        const s = underConfig({ critical: [{ paths: ['src/b.ts'], reason: 'Test harness', level: 'block', reviewers: ['ann <1001+ann@users.noreply.github.com>', 'bob <1002+bob@users.noreply.github.com>'] }] });
+        const r = await reportRun(s, 'pull_request_review', reviewPayload(s, (p) => (p.review.user = { login: 'ann', id: 1001 })));
+        assert.equal(r.status, 1, r.stdout);
+        assert.match(r.stdout, /the approval by ann does not count: ann opened the pull request/);
+        assert.match(r.summary, /1 violation/);
+      });
+
+      it('a later review by the same reviewer that requests changes takes the approval back', async () => {
+        const s = underConfig(block);
+        const approved = JSON.stringify([{ id: 80009, user: { login: 'bob', id: 1002 }, state: 'APPROVED', commit_id: s.head, submitted_at: '2026-12-05T10:00:00Z' }]);
+        const r = await reportRun(s, 'pull_request_review', reviewPayload(s, (p) => (p.review.state = 'changes_requested')), { reviews: { body: approved } });
+        assert.equal(r.status, 1, r.stdout);
+        assert.doesNotMatch(r.stdout, /approved by bob/);
+      });
     });
   });
 
@@ -377,6 +562,39 @@ describe('ai-provenance ci', function () {
       assert.match(second.stdout, /^updated the report comment 77 on merge request !7$/m);
       assert.deepEqual(second.requests.map((q) => `${q.method} ${q.url}`), [`PUT ${notes}/77`]);
       assert.equal((JSON.parse(second.requests[0]!.body) as { body: string }).body, posted);
+    });
+
+    it('a merge request pipeline: the report of the open merge request as its one note, approvals read with its author', async () => {
+      const s = prScenario();
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head };
+      const notes = '/api/v4/projects/42/merge_requests/7/notes';
+      const api = await apiServer({
+        '/api/v4/projects/42/merge_requests/7': { body: fixture('gitlab-merge_request-opened.json', ids) },
+        '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+        [`${notes}?per_page=100`]: { body: JSON.stringify([{ id: 77, body: '<!-- ai-provenance -->\nold', system: false }]) },
+        [`PUT ${notes}/77`]: { body: JSON.stringify({ id: 77 }) },
+      });
+      try {
+        const env = {
+          ...gitlabEnv(api.url, '0'.repeat(40), s.head),
+          CI_PIPELINE_SOURCE: 'merge_request_event',
+          CI_COMMIT_BRANCH: undefined,
+          CI_MERGE_REQUEST_IID: '7',
+          CI_MERGE_REQUEST_DIFF_BASE_SHA: s.base,
+          CI_MERGE_REQUEST_PROJECT_ID: '42',
+          CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '42',
+        };
+        const r = await ciRun(runnerClone(s), env);
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /3 commits checked, 0 violations/);
+        assert.match(r.stdout, /the approval by ann does not count: ann opened the merge request/);
+        assert.match(r.stdout, /^approved by bob: counts as the sign-off of bob <2002-bob@users\.noreply\.gitlab\.example\.com>/m);
+        assert.match(r.stdout, /^updated the report comment 77 on merge request !7$/m);
+        const put = api.requests.find((q) => q.method === 'PUT')!;
+        assert.match((JSON.parse(put.body) as { body: string }).body, /^<!-- ai-provenance -->\n## AI Provenance: ✅ no violations/);
+      } finally {
+        await api.close();
+      }
     });
 
     it('a fast-forward squash without squash_commit_sha whose tree is not the head\'s is reported, nothing written', async () => {

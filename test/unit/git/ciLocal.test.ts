@@ -191,7 +191,7 @@ describe('ai-provenance ci local', function () {
       assert.deepEqual(linesOf(blame(ci, 'src/b.ts')), [1, 2, 3]);
     });
 
-    it('reports a commit whose patch changed while rebasing and writes nothing for it', () => {
+    it('pairs a commit whose patch changed while rebasing by git range-diff, its AI lines carried unchanged', () => {
       const s = prScenario();
       // main changes a line in the context of the PR's first commit, so that commit's patch id changes (no conflict).
       const web = ciClone(s);
@@ -204,11 +204,12 @@ describe('ai-provenance ci local', function () {
       const made = git(ci, ['rev-list', '--reverse', `${tip}~3..${tip}`]).trim().split('\n');
       const r = cli(ci, ['ci', 'local', '--base', s.base, '--head', s.head, '--merge', tip]);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /detected a rebase merge \(2 of 3 commits paired by patch id\)/);
-      assert.match(r.stdout, new RegExp(`^${s.commits[0]!.slice(0, 12)}: its note was not carried: no commit the server made has the same patch id`, 'm'));
-      assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: no original commit with the same patch id; no note written$`, 'm'));
-      assert.equal(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(made[0]!), false, 'no note guessed for the changed commit');
-      assert.equal(sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(made[2]!), true, 'the paired commit got its note');
+      assert.match(r.stdout, /detected a rebase merge \(2 of 3 commits paired by patch id, 1 by git range-diff\)/);
+      assert.match(r.stdout, new RegExp(`^${made[0]!.slice(0, 12)}: paired with ${s.commits[0]!.slice(0, 12)} by git range-diff \\(same subject\\); all 4 AI lines carry unchanged$`, 'm'));
+      assert.doesNotMatch(r.stdout, /its note was not carried|no original commit/);
+      const noted = sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list');
+      assert.equal(noted.includes(made[0]!), true, 'the commit whose patch changed got its note');
+      assert.equal(noted.includes(made[2]!), true, 'the paired commit got its note');
     });
   });
 

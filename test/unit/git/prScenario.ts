@@ -53,9 +53,10 @@ export interface Scenario {
  * 1. "Add parser": an agent adds lines 11-14 of src/a.ts;
  * 2. "Tidy parser": a person rewrites line 12 by hand (no record);
  * 3. "Add tests": an agent writes src/b.ts (3 lines) and a person adds line 15 of src/a.ts.
- * The developer pushes the branch and the notes.
+ * The developer pushes the branch and the notes. `extraAiLines`: more agent lines after "ai four" in the first commit
+ * (and before "person five").
  */
-export function prScenario(config?: object): Scenario {
+export function prScenario(config?: object, opts: { extraAiLines?: number } = {}): Scenario {
   const server = tempDir('aip-server-');
   sh(server, 'git', 'init', '-q', '--bare', '-b', 'main');
   const dev = initRepo();
@@ -69,14 +70,15 @@ export function prScenario(config?: object): Scenario {
   const base = git(dev, ['rev-parse', 'HEAD']).trim();
   git(dev, ['checkout', '-qb', 'feature']);
 
-  write(dev, 'src/a.ts', lines(10) + 'ai one\nai two\nai three\nai four\n');
-  record(dev, 'src/a.ts:11-14');
+  const extra = Array.from({ length: opts.extraAiLines ?? 0 }, (_, i) => `ai extra ${i + 1}\n`).join('');
+  write(dev, 'src/a.ts', lines(10) + 'ai one\nai two\nai three\nai four\n' + extra);
+  record(dev, `src/a.ts:11-${14 + (opts.extraAiLines ?? 0)}`);
   git(dev, ['commit', '-qam', 'Add parser']);
-  write(dev, 'src/a.ts', lines(10) + 'ai one\nperson rewrote two\nai three\nai four\n');
+  write(dev, 'src/a.ts', lines(10) + 'ai one\nperson rewrote two\nai three\nai four\n' + extra);
   git(dev, ['commit', '-qam', 'Tidy parser']);
   write(dev, 'src/b.ts', 'test one\ntest two\ntest three\n');
   record(dev, 'src/b.ts');
-  write(dev, 'src/a.ts', lines(10) + 'ai one\nperson rewrote two\nai three\nai four\nperson five\n');
+  write(dev, 'src/a.ts', lines(10) + 'ai one\nperson rewrote two\nai three\nai four\n' + extra + 'person five\n');
   git(dev, ['add', '.']);
   git(dev, ['commit', '-qm', 'Add tests']);
   git(dev, ['push', '-q', 'origin', 'feature', NOTES]);
@@ -203,4 +205,39 @@ export function gitlabSquashMerge(s: Scenario): { squash: string; merge: string 
   sh(dir, 'git', 'push', '-q', 'origin', `${merge}:refs/heads/main`);
   sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', s.head);
   return { squash, merge };
+}
+
+/** main changes `file` to `content` on the server (someone else's pull request merged first). */
+export function changeOnMain(s: Scenario, file: string, content: string): string {
+  const dir = serverWorkspace(s);
+  write(dir, file, content);
+  sh(dir, 'git', 'commit', '-qam', `Change ${file}`);
+  sh(dir, 'git', 'push', '-q', 'origin', 'main');
+  return sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+}
+
+/**
+ * A rebase of `feature` onto main that stops on conflicts, made where no hooks run (so its notes are for CI to carry)
+ * and force-pushed: at each stop, the files `resolutions[subject of the commit]` names are written as given. Returns
+ * the new head; refs/pull/N/head follows it.
+ */
+export function rebaseResolvingConflicts(s: Scenario, resolutions: Record<string, Record<string, string>>, number = 12): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  const env = { ...hookedEnv(), GIT_EDITOR: 'true', GIT_AUTHOR_NAME: 'Ann Author', GIT_AUTHOR_EMAIL: 'ann@example.com', GIT_COMMITTER_NAME: 'Ann Author', GIT_COMMITTER_EMAIL: 'ann@example.com' };
+  let r = spawnSync('git', ['rebase', '-q', 'origin/main', 'feature'], { cwd: dir, env, encoding: 'utf8' });
+  for (let stops = 0; r.status !== 0; stops++) {
+    const subject = sh(dir, 'git', 'log', '-1', '--format=%s', 'REBASE_HEAD').trim();
+    const files = resolutions[subject];
+    if (!files || stops > 10) throw new Error(`rebase stopped at "${subject}" with no resolution given: ${r.stdout}${r.stderr}`);
+    for (const [file, content] of Object.entries(files)) {
+      write(dir, file, content);
+      sh(dir, 'git', 'add', file);
+    }
+    r = spawnSync('git', ['rebase', '--continue'], { cwd: dir, env, encoding: 'utf8' });
+  }
+  const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+  sh(dir, 'git', 'push', '-q', '-f', 'origin', `${sha}:refs/heads/feature`);
+  githubPullRef(s, sha, number);
+  return sha;
 }
