@@ -239,7 +239,7 @@ ap_head_id() {
 # exactly the announced result. A glob, no process.
 # Whether entries wait aside while a stash holds their files, and the stash list changed since (a pop, a drop) or one
 # of this worktree's files did since Node last looked (an apply, a pop that conflicted): Node then brings them back,
-# or drops them. A glob, and one cmp and a test per file only while entries wait. The same second counts as changed.
+# or drops them. A glob, and one cmp and a test per file only while entries wait; a file as old as the mark counts.
 ap_stashed() {
   for ap_f in "$ap_state"/stashed/*/*.json; do [ -e "$ap_f" ] || return 1; break; done
   cmp -s "$ap_common/logs/refs/stash" "$ap_state/stashed/log" 2>/dev/null || return 0
