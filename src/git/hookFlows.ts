@@ -5,11 +5,9 @@ import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig, CriticalRule } from '../core/config';
 import { formatIdentity, parseIdentity, sameEmail } from '../core/identity';
-import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
+import type { CommitFileProvenance, LineProvenance, LineRun } from '../core/model';
 import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding, type SignoffVerdict } from '../core/policy';
-import { splitLines } from '../core/lines';
 import { terminalText } from '../core/terminalText';
-import { reanchor } from './lazyCore';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
 import { commitChanges, parsePrecomputed, readBlobs, type FileChange } from './diff';
 import { listNotes, writeNote } from './notes';
@@ -17,6 +15,7 @@ import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, treeBlobs,
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { forgetOrphans } from './orphans';
+import { advancedLines } from './advance';
 import { forgetThrownAway } from './thrownAway';
 import { loadTeamConfig } from './teamConfig';
 import { readOptional, readOptionalSync } from './fsAtomic';
@@ -458,17 +457,6 @@ export async function writeCarriedNote(repo: Repo, target: string, sources: read
   const files = await carriedProvenance(repo, target, sources, { config, report: io.warn });
   if (!files.some((f) => f.runs.length > 0)) return;
   await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: io.toolVersion })));
-}
-
-/** The sentinel reanchor carries along unchanged lines: what survives is a line identical to a committed one. */
-const COMMITTED: Attribution = Object.freeze({ agent: 'committed', source: 'import', at: '' });
-
-/** The working-state provenance of `diskText` with every line that now matches the committed text made human. */
-export function advancedLines(diskText: string, prov: readonly LineProvenance[], committedText: string): LineProvenance[] {
-  if (diskText === committedText) return prov.map(() => HUMAN);
-  const committed = splitLines(committedText);
-  const marks = reanchor(committed, committed.map(() => ({ kind: 'ai' as const, attribution: COMMITTED })), splitLines(diskText));
-  return prov.map((p, i) => (marks[i]?.kind === 'ai' ? HUMAN : p));
 }
 
 /**

@@ -5,6 +5,9 @@
 //   generation                               rewritten after every change: watch this one file to learn that anything changed
 //   pending                                  exists iff some entry exists; the hook scripts test it without starting Node
 //   lock                                     held (O_EXCL) by the one writer at a time; stale locks of dead processes are broken
+//   stashed/<worktree-id>/<sha1(path)>.json  entries whose AI lines a stash holds, kept aside until the file has them again
+//   stashed/<worktree-id>/paths, checked     their files, a line each, and when they were last looked at (for the hook scripts)
+//   stashed/log                              the stash list's reflog when they were: a pop or a drop changes it
 //
 // Writes never follow a symbolic link: files are made with O_EXCL | O_NOFOLLOW and renamed into place (a link at
 // the name is replaced, its target untouched), and a folder of the state that is a link is refused. A read-only
@@ -19,7 +22,8 @@ import { splitLines } from '../core/lines';
 import type * as Carry from '../core/carry';
 import { asyncFs, atomicWrite, blockingFs, isNotFound, makeDir, readOptional, UnsafeStateError, unlinkIfThere, type StateFs } from './fsAtomic';
 import { fromRepoPath, stateDir, type Repo } from './repo';
-import { stashHolds } from './stashed';
+import { advancedLines } from './advance';
+import { stashesOf, type Stashes } from './stashed';
 
 export class CorruptStateError extends Error {
   override name = 'CorruptStateError';
@@ -91,10 +95,8 @@ export class WorkingState {
     blocking: boolean,
     private readonly readOnly: boolean,
     private readonly onCorrupt?: (err: CorruptStateError) => void,
-    /** Whether a stash holds a file's text (path, sha1): a deleted entry of it is kept aside until the stash is applied. */
-    private readonly stashed?: (repoPath: string, digest: string) => Promise<boolean>,
-    /** The stash list's reflog, copied aside with the entries: a commit's hook starts Node only once it changed. */
-    private readonly stashLog?: string,
+    /** The stashes: a deleted entry whose AI lines one holds is kept aside until they are in the working tree again. */
+    private readonly stashes?: Stashes,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
     this.fs = blocking ? blockingFs : asyncFs;
@@ -110,7 +112,7 @@ export class WorkingState {
     repo: Repo,
     opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean; onCorrupt?: (err: CorruptStateError) => void } = {},
   ): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, (p, d) => stashHolds(repo, p, d), path.join(repo.commonDir, 'logs', 'refs', 'stash'));
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, stashesOf(repo));
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -376,27 +378,25 @@ export class WorkingState {
 
   private async remove(repoPath: string): Promise<boolean> {
     const file = this.entryFile(repoPath);
-    const raw = this.stashed && (await this.readRaw(file));
+    const raw = this.stashes && (await this.readRaw(file));
     this.cache?.delete(file);
-    let entry: Entry | undefined;
-    try {
-      entry = raw ? parseEntry(file, raw) : undefined;
-    } catch {
-      entry = undefined;
-    }
-    // Lines a stash holds come back with `git stash pop`: the entry waits aside (see unstash), not in the live state.
-    if (raw && entry && (await this.stashed?.(repoPath, entry.sha1))) {
+    const entry = parseIfSound(file, raw || undefined);
+    // Lines a stash holds come back with `git stash pop` or `apply`: the entry waits aside (see unstash), not in the live state.
+    if (raw && entry && (await this.stashes?.holds(repoPath, (t) => holdsAll(entry, new TextFacts(t))))) {
       await makeDir(this.fs, path.join(this.dir, 'stashed'));
       await makeDir(this.fs, this.stashedDir());
       await atomicWrite(path.join(this.stashedDir(), path.basename(file)), raw, this.fs);
       await this.copyStashLog();
+      // The file was thrown away before now: a change after this mark is one a commit's hook looks at.
+      if ((await this.fs.kind(this.checkedMark())) === undefined) await atomicWrite(this.checkedMark(), '', this.fs);
+      await this.listAside();
     }
     return unlinkIfThere(this.fs, file);
   }
 
   /** Copies the stash list as it is now beside the entries kept aside (the hook scripts compare the two). */
   private async copyStashLog(): Promise<void> {
-    const log = this.stashLog && (await readOptional(this.stashLog));
+    const log = this.stashes && (await readOptional(this.stashes.log));
     const copy = path.join(this.dir, 'stashed', 'log');
     if (log !== undefined && log !== '') await atomicWrite(copy, log, this.fs);
     else await unlinkIfThere(this.fs, copy);
@@ -406,41 +406,81 @@ export class WorkingState {
     return path.join(this.dir, 'stashed', this.worktreeId);
   }
 
+  /** Written when unstash looks at the files of the entries kept aside: a hook starts Node for one changed since. */
+  private checkedMark(): string {
+    return path.join(this.stashedDir(), 'checked');
+  }
+
   /**
-   * Brings back the entries kept aside while a stash held their file, once no stash holds it: when the file on disk
-   * has every one of the entry's AI lines again (`git stash pop`), the entry is live again; otherwise it is dropped.
+   * Writes `paths` beside the entries kept aside: their files, a line each, for the hook scripts to compare with
+   * `checked` (an empty line, for a path with a line break, stands for any file). Called with the lock held.
+   */
+  private async listAside(): Promise<void> {
+    const dir = this.stashedDir();
+    const names = (await this.fs.readdir(dir)).filter((n) => n.endsWith('.json'));
+    const paths: string[] = [];
+    for (const name of names) {
+      const raw = await this.fs.readFile(path.join(dir, name)).catch(() => undefined);
+      const entry = parseIfSound(path.join(dir, name), raw);
+      if (entry) paths.push(/[\r\n]/.test(entry.path) ? '' : entry.path);
+    }
+    if (paths.length > 0) await atomicWrite(path.join(dir, 'paths'), `${paths.join('\n')}\n`, this.fs);
+    else {
+      await unlinkIfThere(this.fs, path.join(dir, 'paths'));
+      await unlinkIfThere(this.fs, this.checkedMark());
+    }
+  }
+
+  /**
+   * Brings back the entries kept aside once the file on disk has every one of an entry's AI lines again (`git stash
+   * pop`, `apply`, a pop that conflicted), whether or not a stash still holds them; lines HEAD has meanwhile are not
+   * pending. An entry no stash holds any more (a dropped stash) is dropped.
    */
   async unstash(): Promise<void> {
-    if (this.readOnly || !this.stashed) return;
+    if (this.readOnly || !this.stashes) return;
+    const dir = this.stashedDir();
     let names: string[];
     try {
-      names = (await this.fs.readdir(this.stashedDir())).filter((n) => n.endsWith('.json'));
+      names = (await this.fs.readdir(dir)).filter((n) => n.endsWith('.json'));
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
     }
+    if (names.length === 0) return;
+    // Before the files are read: a change made while they are is newer than the mark, and looked at next time.
+    await this.withLock(() => atomicWrite(this.checkedMark(), '', this.fs));
     for (const name of names) {
-      const aside = path.join(this.stashedDir(), name);
+      const aside = path.join(dir, name);
       const raw = await this.readRaw(aside);
       this.cache?.delete(aside);
-      let entry: Entry | undefined;
-      try {
-        entry = raw === undefined ? undefined : parseEntry(aside, raw);
-      } catch {
-        entry = undefined;
-      }
-      if (entry && (await this.stashed(entry.path, entry.sha1))) continue;
-      const disk = entry && (await readOptional(this.onDisk(entry.path)));
-      const back = entry && disk !== undefined && provenanceFor(entry, new TextFacts(disk)).filter(isAi).length === expand(entry).filter(isAi).length;
-      await this.withLock(async () => {
-        if (back && entry && !existsSync(this.entryFile(entry.path))) {
-          await this.put(entry.path, entry);
-          await this.afterChange(true);
-        }
-        await unlinkIfThere(this.fs, aside);
-      });
+      const entry = parseIfSound(aside, raw);
+      if (entry && (await this.bringBack(entry, aside))) continue;
+      if (entry && (await this.stashes.holds(entry.path, (t) => holdsAll(entry, new TextFacts(t))))) continue;
+      await this.withLock(() => unlinkIfThere(this.fs, aside));
     }
-    await this.withLock(() => this.copyStashLog());
+    await this.withLock(async () => {
+      await this.copyStashLog();
+      await this.listAside();
+    });
+  }
+
+  /** Makes the entry kept aside at `aside` live again if the file has all its AI lines; true when it did. */
+  private async bringBack(entry: Entry, aside: string): Promise<boolean> {
+    const disk = await readOptional(this.onDisk(entry.path));
+    if (disk === undefined) return false;
+    const facts = new TextFacts(disk);
+    if (!holdsAll(entry, facts)) return false;
+    // A commit that took them as they are (one whose hooks did not run) left nothing pending.
+    const committed = await this.stashes?.committed(entry.path);
+    const back = committed === undefined ? provenanceFor(entry, facts) : advancedLines(disk, provenanceFor(entry, facts), committed);
+    await this.withLock(async () => {
+      await unlinkIfThere(this.fs, aside);
+      const live = await this.load(entry.path);
+      // Lines recorded since the stash (an agent's edit) keep what they say; the stashed ones fill the rest.
+      const lines = live ? provenanceFor(live, facts).map((l, i) => (isAi(l) ? l : back[i]!)) : back;
+      if (live || lines.some(isAi)) await this.store(entry.path, facts, lines);
+    });
+    return true;
   }
 
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
@@ -585,6 +625,14 @@ function isAi(p: LineProvenance): boolean {
   return p.kind !== 'human';
 }
 
+/** Whether `text` has every AI line of `entry`, line by line (lines of a person around them may differ). */
+function holdsAll(entry: Entry, text: TextFacts): boolean {
+  const now = provenanceFor(entry, text);
+  const then = expand(entry);
+  const count = (lines: LineProvenance[], kind: LineProvenance['kind']): number => lines.filter((l) => l.kind === kind).length;
+  return count(now, 'ai') >= count(then, 'ai') && count(now, 'mixed') + count(now, 'ai') >= count(then, 'mixed') + count(then, 'ai');
+}
+
 /**
  * Carries provenance from old line hashes to new ones, keeping it only where the match is anchored (see `carry` in
  * core/carry): unchanged lines in an unchanged order, blocks of AI lines moved elsewhere, and a changed AI line as
@@ -645,6 +693,15 @@ function parseEntry(file: string, raw: string): Entry {
     }
   }
   return e as Entry;
+}
+
+/** The entry in `raw`; undefined for none or a corrupt one (an entry kept aside that cannot be read is dropped). */
+function parseIfSound(file: string, raw: string | undefined): Entry | undefined {
+  try {
+    return raw === undefined ? undefined : parseEntry(file, raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs of an entry's provenance list, for callers that want LineRun form. */

@@ -31,7 +31,11 @@ export const command: Command = {
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       const state = config.isIgnored(repoPath) ? undefined : WorkingState.forRepo(repo);
       // Lines git threw away since they were recorded (restore, reset, stash) are not pending any more.
-      if (state) await forgetThrownAway(repo, state, [repoPath]);
+      if (state) {
+        // AI lines `git stash pop` or `apply` put back are theirs again, and those git threw away not any more.
+        await state.unstash();
+        await forgetThrownAway(repo, state, [repoPath]);
+      }
       const lines = await blameFile(repo, repoPath, state).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'EISDIR') throw new UsageError(`ai-provenance blame: ${file}: no such file`);
         throw err;

@@ -44,6 +44,8 @@ export const command: Command = {
         io.stderr.write(`ai-provenance status: agent edits whose after-event was lost not checked: ${terminalText((err as Error).message)}\n`);
       }
       const state = WorkingState.forRepo(repo);
+      // AI lines `git stash pop` or `apply` put back are pending again now, not only at the next commit.
+      await state.unstash();
       // A file deleted before git ever knew it can no longer reach a commit: its entry goes rather than stay listed.
       const paths = await state.paths();
       const orphans = new Set(await forgetOrphans(repo, state, paths));

@@ -57,11 +57,20 @@ ap_unjudged() {
   ap_catch_up "after $(git rev-parse -q --verify HEAD 2>/dev/null)"
 }
 
-# Whether entries wait aside while a stash holds their files and the stash list changed since (a pop, a drop): Node
-# then brings them back, or drops them. A glob, and one cmp only while entries wait.
+# Whether entries wait aside while a stash holds their files, and the stash list changed since (a pop, a drop) or one
+# of this worktree's files did since Node last looked (an apply, a pop that conflicted): Node then brings them back,
+# or drops them. A glob, and one cmp and a test per file only while entries wait; a file as old as the mark counts.
 ap_stashed() {
   for ap_f in "$ap_state"/stashed/*/*.json; do [ -e "$ap_f" ] || return 1; break; done
-  ! cmp -s "$ap_common/logs/refs/stash" "$ap_state/stashed/log" 2>/dev/null
+  cmp -s "$ap_common/logs/refs/stash" "$ap_state/stashed/log" 2>/dev/null || return 0
+  ap_a=$ap_state/stashed/main
+  [ -f "$ap_gitdir/commondir" ] && ap_a=$ap_state/stashed/${ap_gitdir##*/}
+  [ -f "$ap_a/checked" ] && [ -f "$ap_a/paths" ] || return 1
+  while IFS= read -r ap_l; do
+    [ -n "$ap_l" ] || return 0
+    [ -e "$ap_l" ] && [ ! "$ap_l" -ot "$ap_a/checked" ] && return 0
+  done < "$ap_a/paths"
+  return 1
 }
 
 # Whether an agent announced an edit it never reported done (its snapshot waits): Node records it if the file holds

@@ -295,6 +295,82 @@ export const scenarios: Scenario[] = [
     },
     expect: { 'src/app.js': ROUNDED_FILE('cx'), 'README.md': 'h | app\nh | more' },
   },
+  {
+    name: 'stash, a person commit of another file, stash apply (the stash is kept), then the commit',
+    classes: ['stash'],
+    initial: { 'src/app.js': APP, 'README.md': 'app\n' },
+    async run(s) {
+      await s.cursor.edit('src/app.js', ...ROUNDED);
+      await s.git('stash', '-q');
+      s.write('README.md', 'app\nmore\n');
+      await s.commitAll('readme');
+      await s.git('stash', 'apply', '-q');
+      await s.commitAll('round');
+    },
+    expect: { 'src/app.js': ROUNDED_FILE('cu'), 'README.md': 'h | app\nh | more' },
+    commits: { readme: null, round: '2/2' },
+  },
+  {
+    name: 'stash pop that conflicts with a person commit, resolved with the stashed lines and committed while the stash is kept',
+    classes: ['stash'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.claude.edit('src/app.js', ...ROUNDED);
+      await s.git('stash', '-q');
+      s.replace('src/app.js', LOOP, LOOP.replace('i.price', 'i.price * i.qty'));
+      await s.commitAll('quantity');
+      await s.sh('git stash pop -q 2>/dev/null; test -n "$(git stash list)"');
+      await s.git('checkout', '--theirs', 'src/app.js');
+      await s.commitAll('round');
+    },
+    expect: { 'src/app.js': ROUNDED_FILE('cc') },
+    commits: { quantity: null, round: '2/3' },
+  },
+  {
+    name: 'a person edit after the AI edit, both stashed, a commit in between, stash pop: the AI lines come back',
+    classes: ['stash'],
+    initial: { 'src/app.js': APP, 'README.md': 'app\n' },
+    async run(s) {
+      await s.codex.patch('src/app.js', ...ROUNDED);
+      s.replace('src/app.js', 'export function total(items) {', 'export function total(items = []) {');
+      await s.git('stash', '-q');
+      s.write('README.md', 'app\nmore\n');
+      await s.commitAll('readme');
+      await s.git('stash', 'pop', '-q');
+    },
+    expect: { 'src/app.js': ROUNDED_FILE('cx').replace('total(items)', 'total(items = [])'), 'README.md': 'h | app\nh | more' },
+    commits: { readme: null },
+  },
+  // --- an editor that saves by writing a new file over the old one (JetBrains' safe write, vim)
+  {
+    name: 'a person touches up one AI line in an editor that saves by replacing the file, status, then the commit',
+    classes: ['retype'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.cursor.edit('src/app.js', ...ROUNDED);
+      s.write('src/app.js.tmp', s.read('src/app.js').replace('`rounded ${sum}`', '`rounded ${sum} of ${items.length}`'));
+      await s.sh('mv src/app.js.tmp src/app.js');
+      await s.cliRun('status');
+      await s.commitAll('count');
+    },
+    expect: { 'src/app.js': ROUNDED_FILE('cu').replace(/\n {2}cu \|( {3}if .*)\n/, '\n  cu~ |$1\n').replace('`rounded ${sum}`', '`rounded ${sum} of ${items.length}`') },
+    commits: { count: '2/2' },
+  },
+  {
+    name: 'git restores an AI-edited file, a person saves similar lines by replacing the file: none are AI',
+    classes: ['discarded'],
+    initial: { 'src/app.js': APP },
+    async run(s) {
+      await s.cursor.edit('src/app.js', ...ROUNDED);
+      await s.git('checkout', '--', 'src/app.js');
+      s.write('src/app.js.tmp', APP.replace('  return sum;\n', '  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n'));
+      await s.sh('mv src/app.js.tmp src/app.js');
+      await s.cliRun('status');
+      await s.commitAll('rounded by hand');
+    },
+    expect: { 'src/app.js': human(APP.replace('  return sum;\n', '  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n')) },
+    commits: { 'rounded by hand': null },
+  },
   // --- worktrees
   {
     name: 'agent edit in a linked worktree, committed there',

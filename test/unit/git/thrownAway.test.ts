@@ -287,6 +287,26 @@ describe('AI lines a person edits around outside the editor', function () {
     assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 2\/5$/m);
   });
 
+  it('stay where an editor saves a person\'s edit of one of them by writing a new file over the old one (safe write)', () => {
+    const dir = repoWithRoundedLine('f.js');
+    // As JetBrains' safe write and vim (backupcopy=no) save: a new file renamed over the old one.
+    writeFileSync(path.join(dir, 'f.js.tmp'), TOTAL_AI.replace("console.warn('rounded')", "console.warn('rounded', sum)"));
+    renameSync(path.join(dir, 'f.js.tmp'), path.join(dir, 'f.js'));
+    assert.deepEqual(statusJson(dir).map((s) => [s.path, s.aiLines, s.mixedLines]), [['f.js', 1, 1]]);
+    git(dir, 'commit', '-qam', 'warn with the sum');
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Lines: 2\/2$/m);
+  });
+
+  it('are forgotten when git restores the file and a person then saves their own by writing a new file over it', () => {
+    const dir = repoWithRoundedLine('f.js');
+    git(dir, 'checkout', '--', 'f.js');
+    writeFileSync(path.join(dir, 'f.js.tmp'), TOTAL_PERSON);
+    renameSync(path.join(dir, 'f.js.tmp'), path.join(dir, 'f.js'));
+    assert.deepEqual(statusJson(dir), []);
+    git(dir, 'commit', '-qam', 'rounded by hand');
+    assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines/);
+  });
+
   it('are forgotten under the hook scripts an earlier version installed too', () => {
     const dir = initRepo();
     installEarlierHooks(dir, '0.1.0-protocol-4');
