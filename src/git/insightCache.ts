@@ -17,7 +17,7 @@ import type { CommitFacts, FileDiff, Hunk, Insight, NoteFile, NoteRun } from '..
 export type { CommitFacts } from '../core/insight';
 import type { Trailer } from '../core/model';
 import { stateDir, type Repo } from './repo';
-import { atomicWrite } from './workingState';
+import { atomicWrite } from './fsAtomic';
 
 declare const VERSION: string;
 /** The release that wrote a file: a fix in how git's output or the notes are read makes the next release read afresh. */
