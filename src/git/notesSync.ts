@@ -236,10 +236,17 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
   return recovered;
 }
 
+/**
+ * A fetch of ours leaves FETCH_HEAD (a `git pull` may be reading it) and the repository's housekeeping alone. As
+ * config, not as --no-write-fetch-head / --no-auto-maintenance: git before 2.29 refuses those flags but ignores
+ * unknown config (there FETCH_HEAD is written, and gc.auto=0 still holds the housekeeping back).
+ */
+export const QUIET_FETCH_CONFIG: readonly string[] = ['-c', 'fetch.writeFetchHEAD=false', '-c', 'maintenance.auto=false', '-c', 'gc.auto=0'];
+
 /** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
 export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  const r = await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (/couldn't find remote ref/i.test(err)) {
@@ -403,6 +410,14 @@ export interface FetchSetup {
   readonly overwriting: readonly string[];
 }
 
+/**
+ * Where the clone remembers that a remote's notes refspec is ours: beside it, in the remote's own section (which
+ * `git remote remove` takes away with it), so that uninstall never removes an identical refspec the user had added.
+ */
+function addedKey(remote: string): string {
+  return `remote.${remote}.aiProvenanceRefspec`;
+}
+
 /** Adds our fetch refspec to every remote that lacks it (or to `only`), and finds refspecs that overwrite our ref. */
 export async function configureNotesFetch(repo: Repo, only?: string): Promise<FetchSetup> {
   const added: string[] = [];
@@ -412,18 +427,33 @@ export async function configureNotesFetch(repo: Repo, only?: string): Promise<Fe
     for (const s of specs) if (refspecDestination(s, NOTES_REF) === NOTES_REF) overwriting.push(`${remote}: ${s}`);
     if (specs.includes(notesRefspec(remote))) continue;
     await git(['config', '--add', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
+    await git(['config', addedKey(remote), notesRefspec(remote)], { cwd: repo.root });
     added.push(remote);
   }
   return { added, overwriting };
 }
 
-/** Removes our fetch refspec from every remote; the remotes it was removed from. */
+/** `value` as an extended regular expression matching exactly it, for git config's value patterns. */
+function exactValuePattern(value: string): string {
+  return `^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+/** Removes the fetch refspec we added (and only that) from every remote; the remotes it was removed from. */
 export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
   const removed: string[] = [];
   for (const remote of await remoteNames(repo)) {
-    if (!(await fetchRefspecs(repo, remote)).includes(notesRefspec(remote))) continue;
-    await git(['config', '--fixed-value', '--unset-all', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
-    removed.push(remote);
+    const ours = await git(['config', '--get', addedKey(remote)], { cwd: repo.root, okCodes: [1] });
+    if (ours.exitCode !== 0) continue;
+    const spec = ours.stdout.trim();
+    const copies = (await fetchRefspecs(repo, remote)).filter((s) => s === spec).length;
+    if (copies > 0) {
+      // A value pattern rather than --fixed-value, which git before 2.30 does not know.
+      await git(['config', '--unset-all', `remote.${remote}.fetch`, exactValuePattern(spec)], { cwd: repo.root });
+      // The same line added again by the user after install is theirs.
+      if (copies > 1) await git(['config', '--add', `remote.${remote}.fetch`, spec], { cwd: repo.root });
+      removed.push(remote);
+    }
+    await git(['config', '--unset-all', addedKey(remote)], { cwd: repo.root, okCodes: [5] });
   }
   return removed;
 }
