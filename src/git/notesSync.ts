@@ -189,7 +189,8 @@ export async function mergeNotesInto(repo: Repo, ref: string, other: string, mes
     let outcome: MergeOutcome;
     let next: string;
     if (current === undefined) {
-      outcome = { kind: 'created', added: (await notesDiff(repo, undefined, other)).size, joined: 0 };
+      // Nothing to join with: the ref is simply created (counting its notes would cost a listing of all of them).
+      outcome = { kind: 'created', added: 0, joined: 0 };
       next = other;
     } else if (current === other || (await isAncestor(repo, other, current))) {
       return { kind: 'up-to-date', added: 0, joined: 0 };
@@ -212,11 +213,30 @@ export async function mergeNotesInto(repo: Repo, ref: string, other: string, mes
 }
 
 /**
+ * Whether a fetch or pull ever wrote the clone's notes ref, by its reflog file: when none did, there is nothing to
+ * join back and no git process is started. A reflog kept elsewhere (another ref backend) is always looked at.
+ */
+async function mayHaveBeenFetchedOnto(repo: Repo): Promise<boolean> {
+  let log: string;
+  try {
+    log = await fs.readFile(path.join(repo.commonDir, 'logs', ...NOTES_REF.split('/')), 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(path.join(repo.commonDir, 'reftable')));
+  }
+  return /\t(fetch|pull)\b/.test(log);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.access(p).then(() => true, () => false);
+}
+
+/**
  * Values the clone's notes ref had before something moved it to a value that does not contain them (a fetch or
  * pull with a `+refs/notes/*:refs/notes/*` refspec does), still in its reflog: they are joined back so that no local
  * note is lost. Every other writer (git notes, our hooks, our joins) moves the ref to a descendant.
  */
 export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) => void): Promise<number> {
+  if (!(await mayHaveBeenFetchedOnto(repo))) return 0;
   const current = await rev(repo, NOTES_REF);
   if (!current) return 0;
   const log = await git(['log', '-g', '--format=%H', NOTES_REF, '--'], { cwd: repo.root, okCodes: [128] });
@@ -236,10 +256,17 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
   return recovered;
 }
 
+/**
+ * A fetch of ours leaves FETCH_HEAD (a `git pull` may be reading it) and the repository's housekeeping alone. As
+ * config, not as --no-write-fetch-head / --no-auto-maintenance: git before 2.29 refuses those flags but ignores
+ * unknown config (there FETCH_HEAD is written, and gc.auto=0 still holds the housekeeping back).
+ */
+export const QUIET_FETCH_CONFIG: readonly string[] = ['-c', 'fetch.writeFetchHEAD=false', '-c', 'maintenance.auto=false', '-c', 'gc.auto=0'];
+
 /** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
 export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  const r = await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (classifyGitFailure(err) === 'no-remote-ref') {
@@ -254,12 +281,25 @@ function firstLine(s: string): string {
   return s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
-/** The noted commits among `candidates` reachable from `tips` or from `remote`'s branches (the ones it has or gets). */
+/**
+ * The noted commits among `candidates` reachable from `tips` or from `remote`'s branches (the ones it has or gets).
+ * git walks only what those do not reach, so the cost follows the unpublished commits, not the history.
+ */
 async function published(repo: Repo, remote: string, tips: readonly string[], candidates: readonly string[]): Promise<string[]> {
   if (candidates.length === 0) return [];
-  const out = (await git(['rev-list', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout;
-  const reachable = new Set(out.split('\n'));
-  return candidates.filter((c) => reachable.has(c));
+  // Many candidates (a first sync): listing what the branches reach costs less than asking about each.
+  if (candidates.length > 1000) {
+    const reachable = new Set((await git(['rev-list', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout.split('\n'));
+    return candidates.filter((c) => reachable.has(c));
+  }
+  const input = candidates.map((c) => `${c}\n`).join('');
+  const out = (await git(['rev-list', '--ignore-missing', '--stdin', '--not', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root, input })).stdout;
+  const unreachable = new Set(out.split('\n'));
+  const reached = candidates.filter((c) => !unreachable.has(c));
+  if (reached.length === 0) return [];
+  // Notes can name any object: only commits (those present) are reached from a branch.
+  const commits = new Set((await git(['rev-list', '--no-walk', '--ignore-missing', '--stdin'], { cwd: repo.root, input: reached.map((c) => `${c}\n`).join('') })).stdout.split('\n'));
+  return reached.filter((c) => commits.has(c));
 }
 
 /**
@@ -283,13 +323,22 @@ async function replaceable(repo: Repo, diff: ReadonlyMap<string, NoteChange>, sa
   return differ.filter((c) => !keep.has(c));
 }
 
+/** Path → blob of the clone's notes of `publish`, where they go in the remote's notes tree. */
+function publishedChanges(diff: ReadonlyMap<string, NoteChange>, publish: readonly string[]): Map<string, string> {
+  const changes = new Map<string, string>();
+  for (const c of publish) {
+    const { a, b } = diff.get(c)!;
+    changes.set(a?.path ?? newPath(c), b!.blob);
+  }
+  return changes;
+}
+
 /**
  * After a push of `pushed` (the remote's notes plus some of the clone's as they are in `mine`), the clone's ref gets
  * a merge of both with `mine`'s tree, which already holds all of it; the full join runs when the ref moved meanwhile.
  */
 async function recordPublished(repo: Repo, mine: string, pushed: string, message: string, say: (line: string) => void): Promise<void> {
-  const tree = (await git(['rev-parse', `${mine}^{tree}`], { cwd: repo.root })).stdout.trim();
-  const merged = await commitTree(repo, tree, [mine, pushed], message);
+  const merged = await commitTree(repo, `${mine}^{tree}`, [mine, pushed], message);
   const r = await git(['update-ref', '-m', message, NOTES_REF, merged, mine], { cwd: repo.root, okCodes: [128] });
   if (r.exitCode === 0) return;
   // The ref moved meanwhile; a push moves it to `pushed` itself where a user's refspec fetches onto it, so `mine` is joined back too.
@@ -308,7 +357,8 @@ export async function fetchAndJoin(repo: Repo, remote: string, say: (line: strin
   const theirs = remoteHas ? await rev(repo, trackingRef(remote)) : undefined;
   if (theirs) {
     const m = await mergeNotesInto(repo, NOTES_REF, theirs, `Notes from ${remote} joined by 'ai-provenance sync'`, say);
-    if (m.kind !== 'up-to-date') say(`joined ${remote}'s notes into ${NOTES_REF}: ${m.added} new, ${m.joined} joined record by record`);
+    if (m.kind === 'created') say(`${NOTES_REF} starts from ${remote}'s notes (it had none)`);
+    else if (m.kind !== 'up-to-date') say(`joined ${remote}'s notes into ${NOTES_REF}: ${m.added} new, ${m.joined} joined record by record`);
   }
   return theirs;
 }
@@ -327,20 +377,17 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       say(`nothing to push to ${remote}`);
       return { pushed: 0, attempts: attempt };
     }
-    const diff = await notesDiff(repo, theirs, mine);
+    const diff = theirs === mine ? new Map<string, NoteChange>() : await notesDiff(repo, theirs, mine);
     const differ = await replaceable(repo, diff, say);
     const publish = await published(repo, remote, opts.tips ?? [], differ);
     if (publish.length === 0) {
       say(differ.length > 0 ? `nothing to push to ${remote} (${differ.length} note${differ.length === 1 ? ' is' : 's are'} on commits it does not have)` : `nothing to push to ${remote}`);
       return { pushed: 0, attempts: attempt };
     }
-    const changes = new Map<string, string>();
-    for (const c of publish) {
-      const { a, b } = diff.get(c)!;
-      changes.set(a?.path ?? newPath(c), b!.blob);
-    }
     const message = `Notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} pushed to ${remote} by 'ai-provenance'`;
-    const commit = await commitTree(repo, await treeWith(repo, theirs, changes), theirs ? [theirs] : [], message);
+    // Every note that differs is published: that is the clone's own tree, with no index to build.
+    const tree = publish.length === diff.size ? `${mine}^{tree}` : await treeWith(repo, theirs, publishedChanges(diff, publish));
+    const commit = await commitTree(repo, tree, theirs ? [theirs] : [], message);
     await opts.beforePush?.(attempt);
     const push = await git(['push', '--no-verify', '--porcelain', '--quiet', '--no-follow-tags', '--no-signed', '--end-of-options', remote, `${commit}:${NOTES_REF}`], {
       cwd: repo.root,
@@ -403,6 +450,14 @@ export interface FetchSetup {
   readonly overwriting: readonly string[];
 }
 
+/**
+ * Where the clone remembers that a remote's notes refspec is ours: beside it, in the remote's own section (which
+ * `git remote remove` takes away with it), so that uninstall never removes an identical refspec the user had added.
+ */
+function addedKey(remote: string): string {
+  return `remote.${remote}.aiProvenanceRefspec`;
+}
+
 /** Adds our fetch refspec to every remote that lacks it (or to `only`), and finds refspecs that overwrite our ref. */
 export async function configureNotesFetch(repo: Repo, only?: string): Promise<FetchSetup> {
   const added: string[] = [];
@@ -412,18 +467,33 @@ export async function configureNotesFetch(repo: Repo, only?: string): Promise<Fe
     for (const s of specs) if (refspecDestination(s, NOTES_REF) === NOTES_REF) overwriting.push(`${remote}: ${s}`);
     if (specs.includes(notesRefspec(remote))) continue;
     await git(['config', '--add', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
+    await git(['config', addedKey(remote), notesRefspec(remote)], { cwd: repo.root });
     added.push(remote);
   }
   return { added, overwriting };
 }
 
-/** Removes our fetch refspec from every remote; the remotes it was removed from. */
+/** `value` as an extended regular expression matching exactly it, for git config's value patterns. */
+function exactValuePattern(value: string): string {
+  return `^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+/** Removes the fetch refspec we added (and only that) from every remote; the remotes it was removed from. */
 export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
   const removed: string[] = [];
   for (const remote of await remoteNames(repo)) {
-    if (!(await fetchRefspecs(repo, remote)).includes(notesRefspec(remote))) continue;
-    await git(['config', '--fixed-value', '--unset-all', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
-    removed.push(remote);
+    const ours = await git(['config', '--get', addedKey(remote)], { cwd: repo.root, okCodes: [1] });
+    if (ours.exitCode !== 0) continue;
+    const spec = ours.stdout.trim();
+    const copies = (await fetchRefspecs(repo, remote)).filter((s) => s === spec).length;
+    if (copies > 0) {
+      // A value pattern rather than --fixed-value, which git before 2.30 does not know.
+      await git(['config', '--unset-all', `remote.${remote}.fetch`, exactValuePattern(spec)], { cwd: repo.root });
+      // The same line added again by the user after install is theirs.
+      if (copies > 1) await git(['config', '--add', `remote.${remote}.fetch`, spec], { cwd: repo.root });
+      removed.push(remote);
+    }
+    await git(['config', '--unset-all', addedKey(remote)], { cwd: repo.root, okCodes: [5] });
   }
   return removed;
 }

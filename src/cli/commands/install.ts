@@ -76,6 +76,8 @@ export const command: Command = {
       const setup = await configureNotesFetch(await discoverRepo(report.topLevel));
       for (const r of setup.added) io.stdout.write(`fetch refspec added: remote.${r}.fetch ${notesRefspec(r)}\n`);
       for (const pair of setup.overwriting) io.stdout.write(`${overwritingRefspecWarning(pair)}\n`);
+      const oldGit = await (require('../../git/gitVersion') as typeof import('../../git/gitVersion')).oldGitWarning(report.topLevel);
+      if (oldGit) io.stdout.write(`${oldGit}\n`);
       if (report.mode === 'husky') {
         io.stdout.write('husky: commit the .husky/<hook> changes to share them; they do nothing where ai-provenance is not installed\n');
       }

@@ -139,6 +139,67 @@ describe('team notes sync', function () {
     assert.ok(!existsSync(path.join(dir, '.git', 'hooks', 'pre-push')));
   });
 
+  it('uninstall leaves a notes fetch refspec the user had added before install, identical to ours', () => {
+    const bare = server();
+    const dir = clone(bare, ANN, { install: false });
+    const spec = '+refs/notes/ai-provenance*:refs/notes/remotes/origin/ai-provenance*';
+    git(dir, 'config', '--add', 'remote.origin.fetch', spec);
+    const before = git(dir, 'config', '--get-all', 'remote.origin.fetch');
+    assert.doesNotMatch(okCli(dir, 'install'), /fetch refspec added/);
+    assert.doesNotMatch(okCli(dir, 'uninstall'), /fetch refspec removed/);
+    assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), before);
+    // The one install adds is still taken out, also when the remote was added after install (sync adds it there).
+    git(dir, 'remote', 'add', 'mirror', bare);
+    okCli(dir, 'install');
+    okCli(dir, 'sync', 'mirror');
+    assert.match(git(dir, 'config', '--get-all', 'remote.mirror.fetch'), /remotes\/mirror\/ai-provenance/);
+    assert.match(okCli(dir, 'uninstall'), /^fetch refspec removed: remote\.mirror\.fetch /m);
+    assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), before);
+    assert.doesNotMatch(git(dir, 'config', '--get-all', 'remote.mirror.fetch'), /ai-provenance/);
+  });
+
+  it('works with a git that knows neither --no-write-fetch-head, --no-auto-maintenance nor config --fixed-value (before 2.29/2.30)', () => {
+    // Only git 2.39 is installed here: an older git is stood in for by a wrapper that refuses those options as git
+    // 2.28 does, and hands everything else to the real git.
+    const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    const bin = tempDir('aip-oldgit-');
+    write(bin, 'git', `#!/bin/sh\nfor a; do case $a in --no-write-fetch-head|--no-auto-maintenance|--fixed-value) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129 ;; esac; done\nexec '${realGit}' "$@"\n`);
+    sh(bin, 'chmod', '+x', 'git');
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const oldPath = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
+    const runOld = (dir: string, cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } => {
+      const r = spawnSync(cmd, args, { cwd: dir, env: { ...env(dir), ...oldPath }, encoding: 'utf8' });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    assert.equal(runOld(ann, 'git', ['--no-write-fetch-head']).status, 129, 'the stand-in refuses the new options');
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
+    const push = runOld(ann, 'git', ['push', '-q', 'origin', 'main']);
+    assert.equal(push.status, 0, push.stderr);
+    assert.doesNotMatch(push.stderr, /not pushed/);
+    assert.ok(noteOn(bare, NOTES_REF, c), 'pre-push published the note');
+    const sync = runOld(bob, process.execPath, [cliBundle().cli, 'sync']);
+    assert.equal(sync.status, 0, sync.stderr);
+    assert.ok(noteOn(bob, NOTES_REF, c), 'sync brought it in');
+    const un = runOld(bob, process.execPath, [cliBundle().cli, 'uninstall']);
+    assert.equal(un.status, 0, un.stderr);
+    assert.doesNotMatch(git(bob, 'config', '--get-all', 'remote.origin.fetch'), /ai-provenance/);
+  });
+
+  it('install says in one line when git is older than the team sync needs, and only then', () => {
+    // A stand-in for an old git (only 2.39 is installed here): it reports 2.20 and hands every command to the real git.
+    const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    const bin = tempDir('aip-oldgit-');
+    write(bin, 'git', `#!/bin/sh\n[ "$1" = version ] && { echo 'git version 2.20.1'; exit 0; }\nexec '${realGit}' "$@"\n`);
+    sh(bin, 'chmod', '+x', 'git');
+    const dir = clone(server(), ANN, { install: false });
+    const r = spawnSync(process.execPath, [cliBundle().cli, 'install'], { cwd: dir, env: { ...env(dir), PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').filter((l) => /git 2\.20/.test(l)), ['warning: git 2.20.1 is older than 2.24, which ai-provenance needs to share notes on git push and fetch']);
+    assert.doesNotMatch(okCli(dir, 'install'), /older than/);
+  });
+
   it('two people push AI lines to one branch in turn and, after pulling, every clone shows both with the right agents', () => {
     const bare = server();
     const ann = clone(bare, ANN);
