@@ -339,7 +339,10 @@ export async function carryPairs(
     if (pairing.byRangeDiff?.has(n)) {
       // Paired by range-diff, the patch changed: certain only when every AI line lands unchanged on a line it adds.
       const had = [...note].filter(([p]) => !ctx.config.isIgnored(p)).reduce((k, [, runs]) => k + lineCount(runs), 0);
-      const carried = files.reduce((k, f) => k + lineCount(f.runs), 0);
+      // Counted through the pair's hunks without their texts, where a changed line carries nothing (with the texts, a
+      // touched-up AI line would carry as mixed and pass for unchanged).
+      const bare = (diffs.get(`${n} ${o}`) ?? []).map((d) => ({ ...d, hunks: d.hunks.map(({ oldStart, oldCount, newStart, newCount }) => ({ oldStart, oldCount, newStart, newCount })) }));
+      const carried = pairFiles(note, bare, diffs.get(n) ?? [], ctx.config).reduce((k, f) => k + lineCount(f.runs), 0);
       if (carried !== had) {
         uncarried++;
         ctx.log(`${short(n)}: paired with ${short(o)} by git range-diff (same subject), but ${had - carried} of its ${had} AI line${had === 1 ? '' : 's'} changed or moved out of the lines it adds (a conflict resolved while rebasing?); the mapping is not certain, no note written`);
