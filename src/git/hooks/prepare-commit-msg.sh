@@ -68,7 +68,9 @@ ap_stashed() {
   [ -f "$ap_a/checked" ] && [ -f "$ap_a/paths" ] || return 1
   while IFS= read -r ap_l; do
     [ -n "$ap_l" ] || return 0
-    [ -e "$ap_l" ] && [ ! "$ap_l" -ot "$ap_a/checked" ] && return 0
+    # shellcheck disable=SC3013 # dash, bash, ksh, zsh and busybox sh have -nt; a test without it fails, which counts
+    # as changed (Node looks)
+    [ -e "$ap_l" ] && { [ "$ap_l" -nt "$ap_a/checked" ] || ! [ "$ap_a/checked" -nt "$ap_l" ]; } && return 0
   done < "$ap_a/paths"
   return 1
 }
