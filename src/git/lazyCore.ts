@@ -4,10 +4,25 @@ import type * as Carry from '../core/carry';
 import type * as Reanchor from '../core/reanchor';
 import type { Attribution, LineProvenance } from '../core/model';
 
+// Kept once loaded: in the bundle each `require` of an inlined module builds a fresh copy of its exports object,
+// which cost seconds when called once per file pair of a commit of thousands of files.
+let reanchorModule: typeof Reanchor | undefined;
+let carryModule: typeof Carry | undefined;
+
 export function reanchor(oldLines: readonly string[], oldProv: readonly LineProvenance[], newLines: readonly string[], author?: Attribution): LineProvenance[] {
-  return (require('../core/reanchor') as typeof Reanchor).reanchor(oldLines, oldProv, newLines, author);
+  reanchorModule ??= require('../core/reanchor') as typeof Reanchor;
+  return reanchorModule.reanchor(oldLines, oldProv, newLines, author);
+}
+
+function carryCore(): typeof Carry {
+  carryModule ??= require('../core/carry') as typeof Carry;
+  return carryModule;
+}
+
+export function carry(...args: Parameters<typeof Carry.carry>): LineProvenance[] {
+  return carryCore().carry(...args);
 }
 
 export function movedAcross(oldText: readonly string[], newText: readonly string[], eligible: (oldAt: number) => boolean, open: (newAt: number) => boolean): Map<number, number> {
-  return (require('../core/carry') as typeof Carry).movedAcross(oldText, newText, eligible, open);
+  return carryCore().movedAcross(oldText, newText, eligible, open);
 }

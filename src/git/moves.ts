@@ -121,8 +121,8 @@ export async function movedFromState(
     (s): s is [string, NonNullable<(typeof s)[1]>] => s[1] !== undefined,
   );
   if (sources.length === 0) return out;
-  // A change with no added line equal to a recorded AI line has nothing moved into it: no search.
-  const aiTexts = new Set(sources.flatMap(([, rec]) => rec.texts.filter((t): t is string => t !== undefined && t.trim() !== '')));
+  const candidatesFor = moveSources(sources.map(([, rec]) => rec.texts));
+  const oldTexts = new Map<number, string[]>();
   const onDisk = new Map<string, Promise<string>>();
   const diskText = (p: string): Promise<string> => {
     let t = onDisk.get(p);
@@ -130,15 +130,19 @@ export async function movedFromState(
     return t;
   };
   for (const c of targets) {
-    if (!c.addedText.some((t) => aiTexts.has(t))) continue;
+    const candidates = candidatesFor(c.addedText);
+    // A change with no added line equal to a recorded AI line has nothing moved into it: no search.
+    if (candidates.length === 0) continue;
     const lines = linesOf(c.added, c.addedText);
     const end = c.added[c.added.length - 1]![1];
     const newText = Array.from({ length: end }, (_, i) => lines.get(i) ?? NOT_AI);
     const prov = new Map<number, LineProvenance>();
-    for (const [from, rec] of sources) {
+    for (const at of candidates) {
+      const [from, rec] = sources[at]!;
       // Lines of the file's own entry are carried by re-anchoring, or were thrown away (see thrownAway.ts).
       if (from === c.path || from === c.oldPath || from === ownEntry(c)) continue;
-      const oldText = rec.texts.map((t) => t ?? NOT_AI);
+      let oldText = oldTexts.get(at);
+      if (!oldText) oldTexts.set(at, (oldText = rec.texts.map((t) => t ?? NOT_AI)));
       const moved = movedAcross(oldText, newText, (j) => rec.texts[j] !== undefined, (i) => lines.has(i) && !prov.has(i) && open(c, i));
       if (moved.size === 0) continue;
       const left = '\n' + splitLines(await diskText(from)).join('\n') + '\n';
@@ -152,6 +156,36 @@ export async function movedFromState(
   }
   return out;
 }
+
+/**
+ * Which of the entries (their recorded texts, `undefined` for a line not recorded as AI) a change adding `added` may
+ * have taken a block from, in entry order. A moved block holds at least one worded line (see carry.ts `movable`), so
+ * only entries recording one of the added worded lines as AI can be its source: a commit of thousands of recorded
+ * files looks at each file's own few candidates, not at every other entry (which made such a commit quadratic). A text
+ * that many entries record (a common import) points at none of them, as in movedProvenance.
+ */
+export function moveSources(entries: readonly (readonly (string | undefined)[])[]): (added: readonly string[]) => number[] {
+  const holders = new Map<string, number[]>();
+  for (const [at, texts] of entries.entries()) {
+    for (const t of new Set(texts)) {
+      if (t === undefined || !WORDED.test(t)) continue;
+      const list = holders.get(t);
+      if (!list) holders.set(t, [at]);
+      else if (list.length <= MAX_SOURCES_PER_TEXT) list.push(at);
+    }
+  }
+  return (added) => {
+    const found = new Set<number>();
+    for (const t of added) {
+      const list = holders.get(t);
+      if (list && list.length <= MAX_SOURCES_PER_TEXT) for (const at of list) found.add(at);
+    }
+    return [...found].sort((x, y) => x - y);
+  };
+}
+
+/** A line with a letter or digit: what carry.ts calls worded. */
+const WORDED = /[\p{L}\p{N}]/u;
 
 /** Runs `[first new line, length]` of a new → old line map whose old lines follow one another. */
 function blocksOf(moved: ReadonlyMap<number, number>): [number, number][] {

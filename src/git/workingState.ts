@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
 import { HUMAN } from '../core/model';
 import { splitLines } from '../core/lines';
-import type * as Carry from '../core/carry';
+import { carry } from './lazyCore';
 import { asyncFs, atomicWrite, blockingFs, isNotFound, makeDir, readOptional, UnsafeStateError, unlinkIfThere, type StateFs } from './fsAtomic';
 import { fromRepoPath, stateDir, type Repo } from './repo';
 import { advancedLines } from './advance';
@@ -647,7 +647,7 @@ export function anchoredReanchor(
 ): LineProvenance[] {
   if (!oldProv.some(isAi)) return new Array<LineProvenance>(newHashes.length).fill(HUMAN);
   // jsdiff is loaded only when an entry must be re-anchored: a hook whose files are as recorded never needs it.
-  return (require('../core/carry') as typeof Carry).carry(oldHashes, oldProv, newHashes, newLines, oldTexts);
+  return carry(oldHashes, oldProv, newHashes, newLines, oldTexts);
 }
 
 function parseEntry(file: string, raw: string): Entry {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
+import { moveSources } from '../../../src/git/moves';
 import { aiLines, cleanupTemp, initRepo, write } from './helpers';
 import { cliBundle, hookedEnv, hookedGit as git, installHooks, noteRuns } from './hookEnv';
 
@@ -109,5 +110,37 @@ describe('AI lines a person moves', function () {
     git(dir, 'commit', '-qam', 'Reorder');
     assert.deepEqual(noteRuns(dir), []);
     assert.doesNotMatch(git(dir, 'log', '-1', '--format=%B'), /Assisted-by|AI-Lines/);
+  });
+});
+
+describe('which recorded entries a commit looks through for moved AI lines', () => {
+  const entry = (...ai: string[]): (string | undefined)[] => ['import x from "x";', ...ai, undefined];
+
+  it('only the entries recording one of the added worded lines, in entry order', () => {
+    const look = moveSources([
+      entry('const total = items.reduce((s, i) => s + i.price, 0);', '}'),
+      entry('export const b = 1;'),
+      entry('}', 'return total;'),
+    ]);
+    assert.deepEqual(look(['const total = items.reduce((s, i) => s + i.price, 0);', '}']), [0]);
+    assert.deepEqual(look(['return total;', 'export const b = 1;']), [1, 2]);
+  });
+
+  it('punctuation and blank lines never make an entry a candidate (no moved block is only those)', () => {
+    const look = moveSources([entry('}', ');', ''), entry('}')]);
+    assert.deepEqual(look(['}', ');', '']), []);
+  });
+
+  it('in a commit of thousands of recorded files each file has only its own entry as candidate, not every other one', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => entry(`export const value${i} = compute(${i});`, '}'));
+    const look = moveSources(entries);
+    for (const i of [0, 1500, 2999]) assert.deepEqual(look([`export const value${i} = compute(${i});`, '}']), [i]);
+  });
+
+  it('a worded line many entries record (a common import) points at none of them', () => {
+    const common = 'import { strict as assert } from "node:assert";';
+    const look = moveSources(Array.from({ length: 60 }, (_, i) => entry(common, `const own${i} = ${i};`)));
+    assert.deepEqual(look([common]), []);
+    assert.deepEqual(look([common, 'const own7 = 7;']), [7]);
   });
 });
