@@ -5,6 +5,7 @@ import type { Command } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { splitLines } from '../../core/lines';
 import type { Attribution, LineProvenance } from '../../core/model';
+import { normalizeModel } from '../../core/modelName';
 import { discoverRepo, fromRepoPath, toRepoPath, type Repo } from '../../git/repo';
 import { WorkingState } from '../../git/workingState';
 
@@ -16,7 +17,8 @@ Lines are 1-based and inclusive; FILE alone records every non-blank line of the 
 Options:
   --agent AGENT     lower-case agent id: copilot, claude-code, cursor, codex, gemini-cli, aider, cline,
                     roo, continue, windsurf, kiro, or unknown-ai
-  --model M         model in models.dev form, e.g. anthropic/claude-opus-4-5
+  --model M         model in models.dev form, e.g. anthropic/claude-opus-4-5 (a bare name such as
+                    claude-opus-4-5 or gpt-5 gets its provider; one that does not tell it is refused)
   --session ID      the agent's session id
 `;
 
@@ -96,7 +98,12 @@ export const command: Command = {
       if (!agent) throw new UsageError('ai-provenance record: --agent is required (see ai-provenance record --help)');
       if (!/^[a-z0-9][a-z0-9.-]*$/.test(agent)) throw new UsageError(`ai-provenance record: --agent '${agent}': expected a lower-case agent id such as claude-code`);
       if (p.positionals.length === 0) throw new UsageError('ai-provenance record: name at least one FILE[:START-END]');
-      const model = stringOpt(p, 'model');
+      const rawModel = stringOpt(p, 'model');
+      // Read as every agent hook and the editor read it, so one model is never recorded two ways.
+      const model = normalizeModel(rawModel);
+      if (rawModel !== undefined && model === undefined) {
+        throw new UsageError(`ai-provenance record: --model '${rawModel}': expected PROVIDER/MODEL such as anthropic/claude-opus-4-5, or a model name that tells its provider`);
+      }
       const session = stringOpt(p, 'session');
       const attribution: Attribution = {
         agent,

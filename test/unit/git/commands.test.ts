@@ -42,7 +42,8 @@ describe('ai-provenance commands', function () {
       const dir = repoWithHooks();
       write(dir, 'src/a.ts', lines(10) + 'ai 1\nai 2\n');
       write(dir, 'infra/x.tf', 'resource\n');
-      let r = cli(path.join(dir, 'src'), 'record', '--agent', 'codex', '--model', 'openai/gpt-5', 'a.ts:11-12');
+      // Named as the editor names it: recorded as agent hooks record the same model.
+      let r = cli(path.join(dir, 'src'), 'record', '--agent', 'codex', '--model', 'copilot/GPT-5', 'a.ts:11-12');
       assert.equal(r.status, 0, r.stderr);
       r = cli(dir, 'record', '--agent', 'claude-code', 'infra/x.tf');
       assert.equal(r.status, 0, r.stderr);
@@ -70,6 +71,8 @@ describe('ai-provenance commands', function () {
         [['record', '--agent', 'codex', 'src/a.ts:0-2'], /src\/a\.ts:0-2: expected START-END with 1 <= START <= END/],
         [['record', '--agent', 'codex', 'nope.ts:1-2'], /^ai-provenance record: nope\.ts: cannot read \(ENOENT\)$/],
         [['record', '--agent', 'codex', '--bogus', 'src/a.ts'], /^ai-provenance record: Unknown option '--bogus'/],
+        [['record', '--agent', 'codex', '--model', 'auto', 'src/a.ts'], /^ai-provenance record: --model 'auto': expected PROVIDER\/MODEL/],
+        [['record', '--agent', 'codex', '--model', 'my model', 'src/a.ts'], /--model 'my model': expected PROVIDER\/MODEL/],
       ];
       for (const [args, re] of cases) {
         const r = cli(dir, ...args);
