@@ -43,16 +43,15 @@ export async function revParse(cwd: string, queries: readonly (readonly string[]
 export async function discoverRepo(cwd: string): Promise<Repo> {
   let answers: string[];
   try {
-    answers = await revParse(cwd, [['--show-toplevel'], ['--absolute-git-dir'], ['--git-common-dir'], ['--show-object-format']]);
+    // Not `--show-object-format`: git before 2.25 does not know it (and rev-parse echoes an option it does not know).
+    answers = await revParse(cwd, [['--show-toplevel'], ['--absolute-git-dir'], ['--git-common-dir']]);
   } catch (err) {
     if (err instanceof run().GitError) throw new NotARepositoryError(cwd);
     throw err;
   }
-  const [root, gitDir, common, format] = answers;
+  const [root, gitDir, common] = answers;
   if (!root || !gitDir || !common) throw new NotARepositoryError(cwd);
-  const commonDir = path.resolve(cwd, common);
-  const worktreeId = samePath(gitDir, commonDir) ? 'main' : path.basename(gitDir);
-  return { root, gitDir, commonDir: canonical(commonDir), worktreeId, objectFormat: format || 'sha1' };
+  return repoFromDirs(root, gitDir, path.resolve(cwd, common));
 }
 
 /** A `.git` file (or link) leads outside the workspace folders, which an untrusted workspace does not follow. */

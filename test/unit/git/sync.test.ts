@@ -158,12 +158,13 @@ describe('team notes sync', function () {
     assert.doesNotMatch(git(dir, 'config', '--get-all', 'remote.mirror.fetch'), /ai-provenance/);
   });
 
-  it('works with a git that knows neither --no-write-fetch-head, --no-auto-maintenance nor config --fixed-value (before 2.29/2.30)', () => {
+  it('works with a git that knows neither --no-write-fetch-head, --no-auto-maintenance, config --fixed-value nor rev-parse --show-object-format (before 2.25/2.29/2.30)', () => {
     // Only git 2.39 is installed here: an older git is stood in for by a wrapper that refuses those options as git
-    // 2.28 does, and hands everything else to the real git.
+    // 2.28 does (git 2.24's rev-parse would echo --show-object-format instead; refusing it shows any use of it), and
+    // hands everything else to the real git.
     const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
     const bin = tempDir('aip-oldgit-');
-    write(bin, 'git', `#!/bin/sh\nfor a; do case $a in --no-write-fetch-head|--no-auto-maintenance|--fixed-value) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129 ;; esac; done\nexec '${realGit}' "$@"\n`);
+    write(bin, 'git', `#!/bin/sh\nfor a; do case $a in --no-write-fetch-head|--no-auto-maintenance|--fixed-value|--show-object-format) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129 ;; esac; done\nexec '${realGit}' "$@"\n`);
     sh(bin, 'chmod', '+x', 'git');
     const bare = server();
     const ann = clone(bare, ANN);
