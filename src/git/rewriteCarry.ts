@@ -10,6 +10,7 @@ import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { diffPairs } from './history';
 import { readNotes, readOwnNotesAt, writeNotes } from './notes';
 import type { Repo } from './repo';
+import { git } from './run';
 
 const short = (sha: string): string => sha.slice(0, 12);
 
@@ -39,6 +40,9 @@ export interface RewriteContext {
  */
 export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, ctx: RewriteContext): Promise<string[]> {
   const olds = [...new Set([...rewrites.values()].flat())];
+  // Which new commits are merges (`rebase --rebase-merges`): a merge's own diff is against its first parent.
+  const parentsRead = git(['rev-list', '--no-walk=unsorted', '--parents', '--stdin'], { cwd: repo.root, input: `${[...rewrites.keys()].join('\n')}\n` });
+  parentsRead.catch(() => undefined);
   const notes = await readNotes(repo, olds);
   const parsed = new Map<string, Map<string, readonly LineRun[]>>();
   for (const o of olds) {
@@ -55,11 +59,17 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
     todo.map(([n]) => n),
   );
   own.catch(() => undefined);
-  const diffs = await diffPairs(repo.root, [...todo.map(([n]) => n), ...todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`))], { texts: true, root: true });
+  const firstParent = new Map<string, string>();
+  for (const line of (await parentsRead).stdout.split('\n')) {
+    const [n, p, ...more] = line.split(' ');
+    if (n && p && more.length > 0) firstParent.set(n, p);
+  }
+  const ownKey = (n: string): string => (firstParent.has(n) ? `${n} ${firstParent.get(n)!}` : n);
+  const diffs = await diffPairs(repo.root, [...todo.map(([n]) => ownKey(n)), ...todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`))], { texts: true, root: true });
   const existing = await own;
   const planned = new Map<string, string>();
   for (const [n, from] of todo) {
-    const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], (p) => ctx.config.isIgnored(p)));
+    const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
     const text = joinedNote(n, carried, existing.texts.get(n), ctx);
     if (text !== undefined) planned.set(n, text);
   }

@@ -126,6 +126,35 @@ describe('notes through local rewrites (post-rewrite)', function () {
     assert.deepEqual(noteRuns(dir), ['price.ts: 2-2 ai claude-code', 'price.ts: 3-3 mixed claude-code', 'price.ts: 4-4 ai claude-code']);
   });
 
+  it('rebase --rebase-merges: a merge whose conflict an agent resolved keeps its note when the person resolves it again alike', async () => {
+    const dir = repoWithBase();
+    write(dir, 'rate.ts', 'top\nvalue = 0\nbottom\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'rate');
+    git(dir, 'switch', '-qc', 'side');
+    write(dir, 'rate.ts', 'top\nvalue = 1\nbottom\n');
+    git(dir, 'commit', '-qam', 'side');
+    git(dir, 'switch', '-qc', 'topic', 'main');
+    write(dir, 'rate.ts', 'top\nvalue = 2\nbottom\n');
+    git(dir, 'commit', '-qam', 'topic');
+    assert.notEqual(gitStatus(dir, ['merge', '-q', 'side']).status, 0, 'the merge must conflict');
+    const resolved = 'top\nvalue = Math.max(1, 2) // resolved by an agent\nbottom\n';
+    await commitAi(dir, 'rate.ts', resolved, [[2, 2]], 'merge side');
+    assert.deepEqual(noteRuns(dir), ['rate.ts: 2-2 ai claude-code']);
+    const merge = git(dir, 'rev-parse', 'HEAD').trim();
+    git(dir, 'switch', '-q', 'main');
+    mainWork(dir);
+    git(dir, 'switch', '-q', 'topic');
+    assert.notEqual(gitStatus(dir, ['rebase', '-q', '--rebase-merges', 'main'], { GIT_EDITOR: 'true' }).status, 0, 'the merge conflicts again');
+    write(dir, 'rate.ts', resolved);
+    git(dir, 'add', 'rate.ts');
+    const r = gitStatus(dir, ['rebase', '--continue'], { GIT_EDITOR: 'true' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(git(dir, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'HEAD is the recreated merge');
+    assert.notEqual(git(dir, 'rev-parse', 'HEAD').trim(), merge, 'the merge was made anew');
+    assert.deepEqual(noteRuns(dir), ['rate.ts: 2-2 ai claude-code']);
+  });
+
   it('a rebase of five noted commits diffs them all in one git process', async () => {
     const dir = repoWithBase();
     git(dir, 'switch', '-qc', 'feature');
