@@ -70,11 +70,36 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   const planned = new Map<string, string>();
   for (const [n, from] of todo) {
     const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
-    const text = joinedNote(n, carried, existing.texts.get(n), ctx);
+    const had = existing.texts.get(n);
+    const text = joinedNote(n, carried, had === undefined ? undefined : withoutGitCopies(had, n), ctx);
     if (text !== undefined) planned.set(n, text);
   }
   await writeNotes(repo, planned, existing);
   return [...planned.keys()];
+}
+
+/**
+ * The note on `target` without what git itself copied there from the replaced commits' notes (`notes.rewriteRef`
+ * naming our ref): records that name another commit, alone or run together with others (`notes.rewriteMode`
+ * concatenate, which no reader can parse). Undefined when nothing else is left; the text as it is when some part of
+ * it cannot be read.
+ */
+function withoutGitCopies(note: string, target: string): string | undefined {
+  const ownRecord = (text: string): boolean | undefined => {
+    const parsed = parseTraceRecord(text);
+    return parsed.ok ? parsed.record.vcs === undefined || parsed.record.vcs.revision === target : undefined;
+  };
+  // Each record git ran together starts with the `{` of a line of its own.
+  const parts = note.split(/\n(?=\{\s*$)/m);
+  const own = parts.map(ownRecord);
+  if (own.some((o) => o === undefined)) return note;
+  let text: string | undefined;
+  parts.forEach((part, k) => {
+    if (!own[k]) return;
+    const joined = text === undefined ? { ok: true as const, text: part } : mergeNoteTexts(text, part);
+    if (joined.ok) text = joined.text;
+  });
+  return text;
 }
 
 /**
@@ -98,5 +123,6 @@ function joinedNote(target: string, carried: readonly (readonly CommitFileProven
   const mine = parseTraceRecord(text);
   if (mine.ok && !addsLines(had.files, mine.files)) return undefined;
   const joined = mergeNoteTexts(existing, text);
+  if (!joined.ok) ctx.log(`${short(target)}: its note cannot be joined with the replaced commits' (${joined.error}); left as it is`);
   return joined.ok ? joined.text : undefined;
 }

@@ -155,6 +155,22 @@ describe('notes through local rewrites (post-rewrite)', function () {
     assert.deepEqual(noteRuns(dir), ['rate.ts: 2-2 ai claude-code']);
   });
 
+  it('with notes.rewriteRef set, the notes git copied itself (one as it was, two run together) give way to the carried ones', async () => {
+    const dir = await featureWithAi((d) => {
+      git(d, 'mv', 'price.ts', 'pricing.ts');
+      git(d, 'commit', '-qm', 'rename');
+    });
+    await commitAi(dir, 'tax.ts', 'export const TAX_RATE = lookupRate(region, new Date());\n', [[1, 1]], 'tax by the agent');
+    const copying = ['-c', 'notes.rewriteRef=refs/notes/ai-provenance'];
+    let r = gitStatus(dir, [...copying, 'rebase', '-q', 'main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(noteRuns(dir, 'HEAD~1'), ['pricing.ts: 2-4 ai claude-code']);
+    r = gitStatus(dir, [...copying, 'rebase', '-q', '-i', 'main'], { GIT_SEQUENCE_EDITOR: `sed -i '2s/^pick/squash/'`, GIT_EDITOR: 'true' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(git(dir, 'rev-list', '--count', 'main..HEAD').trim(), '1');
+    assert.deepEqual(noteRuns(dir), ['pricing.ts: 2-4 ai claude-code', 'tax.ts: 1-1 ai claude-code']);
+  });
+
   it('a rebase of five noted commits diffs them all in one git process', async () => {
     const dir = repoWithBase();
     git(dir, 'switch', '-qc', 'feature');
