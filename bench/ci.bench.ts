@@ -2,12 +2,13 @@
 // GitHub does it, against the git work the carrying cannot avoid, timed in the same run.
 // Run: npx tsx bench/ci.bench.ts [--runs N] [--json]
 // The history is made with git fast-import and kept in the temp folder (ai-provenance-bench/ci-v2) for later runs.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
 import type { LineRun } from '../src/core/model';
+import { fastImport } from './fastImport';
 import { seededRandom } from './random';
 
 const args = process.argv.slice(2);
@@ -33,11 +34,7 @@ const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTE
 async function generate(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
-  const fi = spawn('git', ['fast-import', '--quiet'], { cwd: dir, env, stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise<void>((resolve, reject) => fi.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))));
-  const w = (s: string): boolean => fi.stdin.write(s);
-  const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
-  const body = (ls: readonly string[]): string => data(ls.join('\n') + '\n');
+  const { w, data, body, end } = fastImport(dir, env);
   const t0 = 1_700_000_000;
   const at = '2026-01-01T00:00:00Z';
   const rand = seededRandom(42);
@@ -92,8 +89,7 @@ async function generate(dir: string): Promise<void> {
     w(`N inline :${10 + c}\n${data(serializeTraceRecord(rec))}`);
   });
   w(`reset refs/tags/base\nfrom :1\n\n`);
-  fi.stdin.end();
-  await done;
+  await end();
 }
 
 function run(cmd: string, a: string[], cwd: string): string {

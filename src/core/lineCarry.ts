@@ -6,7 +6,7 @@
 // commit's, as `git blame` has it.
 import { changedRegion } from './carry';
 import type { ArrayChange } from 'diff';
-import { HUMAN, type Attribution, type LineProvenance, type LineRun } from './model';
+import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from './model';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -122,6 +122,31 @@ export function carryLines(oldProv: readonly LineProvenance[], hunks: readonly H
     o = h.oldStart + h.oldCount;
   }
   while (n < newCount) out[n++] = oldProv[o++]!;
+  return out;
+}
+
+/**
+ * A rewritten commit's AI lines (a rebase, an amend, a cherry-pick, a server's rebase merge): the original's note
+ * carried through the diff from the original to the new commit (`pairDiff`, read with its texts, renames followed),
+ * kept on the lines the new commit adds (`own`, its diff against its parent). `ignored` paths get nothing.
+ */
+export function carryPair(
+  note: ReadonlyMap<string, readonly LineRun[]>,
+  pairDiff: readonly FileDiff[],
+  own: readonly FileDiff[],
+  ignored: (path: string) => boolean = () => false,
+): CommitFileProvenance[] {
+  const moved = new Map(pairDiff.map((d) => [d.path, d]));
+  const out: CommitFileProvenance[] = [];
+  for (const c of own) {
+    if (!c.text || ignored(c.path)) continue;
+    const added = addedRanges(c.hunks);
+    const addedLines = added.reduce((n, [s, e]) => n + e - s, 0);
+    const d = moved.get(c.path);
+    // A path the pair's diff does not name is as the original commit left it.
+    const runs = !d ? (note.get(c.path) ?? []) : d.status === 'A' || !d.text ? [] : carryThrough(note.get(d.oldPath ?? d.path) ?? [], d.hunks);
+    out.push({ path: c.path, addedLines, runs: joinRuns(clipRuns(runs, added)) });
+  }
   return out;
 }
 

@@ -330,7 +330,7 @@ export async function diffPairs(cwd: string, given: readonly string[], opts: Dif
   if (given.length === 0) return map;
   // Single commits first: diff-tree keeps the parent a `to from` line gave a commit for later lines naming it alone.
   const pairs = [...given.filter((p) => !p.includes(' ')), ...given.filter((p) => p.includes(' '))];
-  const out = (await git(['diff-tree', '--stdin', '--always', '-r', '--format=%x01', ...DIFF_ARGS], { cwd, input: `${pairs.join('\n')}\n` })).stdout;
+  const out = (await git(['diff-tree', '--stdin', '--always', '-r', ...(opts.root ? ['--root'] : []), '--format=%x01', ...DIFF_ARGS], { cwd, input: `${pairs.join('\n')}\n` })).stdout;
   // One block per input line, each starting with \x01 (a diff line never does).
   const blocks = out.split(/(?:^|[\n\0])\x01/).slice(1);
   if (blocks.length !== pairs.length) throw new Error(`git diff-tree: expected ${pairs.length} diffs, read ${blocks.length}`);
@@ -357,6 +357,8 @@ interface Raw {
 export interface DiffOptions {
   /** Keep each hunk's removed and added line texts (what carrying through a hunk judges changed lines by). */
   readonly texts?: boolean;
+  /** diffPairs: a single commit without a parent is diffed against the empty tree (everything it holds is added). */
+  readonly root?: boolean;
 }
 
 /** Parses `--raw -z -p -U0` output (after the commit header) into the changed files with their hunks. */

@@ -442,21 +442,23 @@ export async function postRewrite(repo: Repo, kind: string, input: string, io: H
     groups.set(newId, g);
   }
   if (groups.size === 0) return 0;
-  const config = await loadTeamConfig(repo, io.warn);
   const written = (await readOptional(path.join(scratchDir(repo), 'written')))?.trim();
   const amended = existsSync(path.join(scratchDir(repo), 'amended'));
-  for (const [newId, olds] of groups) {
-    // post-commit already wrote this amend's note with HEAD's note folded in.
-    if (kind === 'amend' && written === newId && amended) continue;
-    await writeCarriedNote(repo, newId, olds, config, io);
-  }
+  // post-commit already wrote this amend's note with HEAD's note folded in.
+  if (kind === 'amend' && written !== undefined && amended) groups.delete(written);
+  if (groups.size === 0) return 0;
+  await carryNotes(repo, groups, await loadTeamConfig(repo, io.warn), io);
   return 0;
 }
 
 export async function writeCarriedNote(repo: Repo, target: string, sources: readonly string[], config: CompiledConfig, io: HookIO): Promise<void> {
-  const files = await carriedProvenance(repo, target, sources, { config, report: io.warn });
-  if (!files.some((f) => f.runs.length > 0)) return;
-  await writeNote(repo, target, serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: io.toolVersion })));
+  await carryNotes(repo, new Map([[target, sources]]), config, io);
+}
+
+async function carryNotes(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, config: CompiledConfig, io: HookIO): Promise<void> {
+  // Loaded here: the diff parsing and carrying it brings are needed by no other hook.
+  const { carryRewrites } = require('./rewriteCarry') as typeof import('./rewriteCarry');
+  await carryRewrites(repo, rewrites, { config, toolVersion: io.toolVersion, log: (line) => io.warn(`ai-provenance: ${line}`) });
 }
 
 /**

@@ -11,10 +11,11 @@ import { linesOf, PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
 import { readNote, readNotes, readOwnNotesAt, writeNote, writeNotes } from './notes';
 import { parentOf, restrict, treeBlobs } from './provenance';
-import { addedRanges, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
+import { addedRanges, carryPair, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
 import { diffPairs, logDiffs, type LoggedCommit } from './history';
 import { emptyTree, type Repo } from './repo';
 import { git, gitLines, GitError } from './run';
+import { noteRuns } from './rewriteCarry';
 import { runsOf } from './workingState';
 
 export type MergeMethod = 'squash' | 'rebase' | 'merge';
@@ -333,16 +334,16 @@ export async function carryPairs(
   const existing = await own;
   for (const n of carried) {
     const o = pairing.pairs.get(n)!;
-    const note = noteRuns(o, notes.get(o)!, ctx);
+    const note = noteRuns(o, notes.get(o)!, ctx.log);
     if (!note) continue;
-    const files = pairFiles(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], ctx.config);
+    const files = carryPair(note, diffs.get(`${n} ${o}`) ?? [], diffs.get(n) ?? [], (p) => ctx.config.isIgnored(p));
     if (pairing.byRangeDiff?.has(n)) {
       // Paired by range-diff, the patch changed: certain only when every AI line lands unchanged on a line it adds.
       const had = [...note].filter(([p]) => !ctx.config.isIgnored(p)).reduce((k, [, runs]) => k + lineCount(runs), 0);
       // Counted through the pair's hunks without their texts, where a changed line carries nothing (with the texts, a
       // touched-up AI line would carry as mixed and pass for unchanged).
       const bare = (diffs.get(`${n} ${o}`) ?? []).map((d) => ({ ...d, hunks: d.hunks.map(({ oldStart, oldCount, newStart, newCount }) => ({ oldStart, oldCount, newStart, newCount })) }));
-      const carried = pairFiles(note, bare, diffs.get(n) ?? [], ctx.config).reduce((k, f) => k + lineCount(f.runs), 0);
+      const carried = carryPair(note, bare, diffs.get(n) ?? [], (p) => ctx.config.isIgnored(p)).reduce((k, f) => k + lineCount(f.runs), 0);
       if (carried !== had) {
         uncarried++;
         ctx.log(`${short(n)}: paired with ${short(o)} by git range-diff (same subject), but ${had - carried} of its ${had} AI line${had === 1 ? '' : 's'} changed or moved out of the lines it adds (a conflict resolved while rebasing?); the mapping is not certain, no note written`);
@@ -361,22 +362,6 @@ export async function carryPairs(
 
 function lineCount(runs: readonly LineRun[]): number {
   return runs.reduce((k, r) => k + r.end - r.start, 0);
-}
-
-/** A new commit's AI lines: its original's note carried through the pair's diff onto the lines the new commit adds. */
-function pairFiles(note: ReadonlyMap<string, readonly LineRun[]>, pairDiff: readonly FileDiff[], own: readonly FileDiff[], config: CompiledConfig): CommitFileProvenance[] {
-  const moved = new Map(pairDiff.map((d) => [d.path, d]));
-  const out: CommitFileProvenance[] = [];
-  for (const c of own) {
-    if (!c.text || config.isIgnored(c.path)) continue;
-    const added = addedRanges(c.hunks);
-    const addedLines = added.reduce((n, [s, e]) => n + e - s, 0);
-    const d = moved.get(c.path);
-    // A path the pair's diff does not name is as the original commit left it.
-    const runs = !d ? (note.get(c.path) ?? []) : d.status === 'A' || !d.text ? [] : carryThrough(note.get(d.oldPath ?? d.path) ?? [], d.hunks);
-    out.push({ path: c.path, addedLines, runs: joinRuns(clipRuns(runs, added)) });
-  }
-  return out;
 }
 
 /**
@@ -404,7 +389,7 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
   let noted = 0;
   for (const c of logged) {
     const text = noteTexts.get(c.sha);
-    const note = text === undefined ? undefined : noteRuns(c.sha, text, ctx);
+    const note = text === undefined ? undefined : noteRuns(c.sha, text, ctx.log);
     if (note) noted++;
     carrier.commit(c.diff ?? [], note);
   }
@@ -424,18 +409,6 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
     out.push({ path: c.path, addedLines: added.reduce((n, [s, e]) => n + e - s, 0), runs: joinRuns(clipRuns(runs, added)) });
   }
   return out;
-}
-
-/** A commit's note as runs per path; undefined without one, or (said in the log) when it cannot be read. */
-function noteRuns(commit: string, text: string, ctx: CarryContext): Map<string, readonly LineRun[]> | undefined {
-  if (text.trim() === '') return undefined;
-  const parsed = parseTraceRecord(text);
-  if (!parsed.ok) {
-    ctx.log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
-    return undefined;
-  }
-  // Carrying needs each file's runs in line order; a record lists them by contributor.
-  return new Map(parsed.files.map((f) => [f.path, [...f.runs].sort((a, b) => a.start - b.start)]));
 }
 
 /** The squash commit's AI lines as `git blame base..head` shows each PR file at the head (see squashProvenance). */

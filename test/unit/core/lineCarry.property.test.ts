@@ -2,7 +2,7 @@
 // commit last wrote each line and what that commit's note said about it.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { carryThrough, LineCarrier, mapRuns, type FileDiff, type Hunk } from '../../../src/core/lineCarry';
+import { carryPair, carryThrough, LineCarrier, mapRuns, type FileDiff, type Hunk } from '../../../src/core/lineCarry';
 import type { Attribution, LineRun } from '../../../src/core/model';
 
 const AGENTS: readonly Attribution[] = [
@@ -129,6 +129,43 @@ describe('carrying AI runs through diffs (property)', () => {
           lines.map((l) => (fresh.has(l.id) ? -1 : l.owner)),
         );
       }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a rewritten commit gets its original\'s runs on the lines it adds that the rewrite left unchanged, under a new name too', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 }),
+        fc.array(fc.nat(AGENTS.length), { maxLength: 60 }),
+        fc.array(editArb, { maxLength: 8 }),
+        fc.boolean(),
+        fc.array(fc.boolean(), { maxLength: 80 }),
+        (size, owners, edits, rename, adds) => {
+          const old: Line[] = Array.from({ length: size }, (_, i) => ({ id: nextId++, owner: (owners[i] ?? AGENTS.length) === AGENTS.length ? -1 : owners[i]! }));
+          const runs: LineRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENTS[l.owner]! }]));
+          const { lines, hunks, fresh } = apply(old, edits);
+          const path = rename ? 'src/b.ts' : 'src/a.ts';
+          // A path the original and the rewritten commit hold alike is not in the pair's diff.
+          const pairDiff: FileDiff[] =
+            hunks.length === 0 && !rename ? [] : [{ path, ...(rename && { oldPath: 'src/a.ts' }), oldBlob: 'old', newBlob: 'new', status: rename ? 'R' : 'M', text: true, hunks }];
+          // The lines the rewritten commit adds against its own parent: any of them.
+          const added = lines.map((_, i) => adds[i] ?? false);
+          const own: Hunk[] = [];
+          added.forEach((a, i) => {
+            if (!a) return;
+            const last = own[own.length - 1];
+            if (last && last.newStart + last.newCount === i) own[own.length - 1] = { ...last, newCount: last.newCount + 1 };
+            else own.push({ oldStart: 0, oldCount: 0, newStart: i, newCount: 1 });
+          });
+          const [file] = carryPair(new Map([['src/a.ts', runs]]), pairDiff, [{ path, oldBlob: 'parent', newBlob: 'new', status: 'M', text: true, hunks: own }]);
+          assert.equal(file?.addedLines, added.filter(Boolean).length);
+          assert.deepEqual(
+            expand(file?.runs ?? [], lines.length),
+            lines.map((l, i) => (added[i] && !fresh.has(l.id) ? l.owner : -1)),
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -1,0 +1,128 @@
+// Notes of commits git rewrote in this clone (an amend, a rebase, a squash or fixup, a cherry-pick): each original's
+// note carried through git's own diff from the original to the new commit, the one carry `ci` uses for a server's
+// rebase merge (carryPair). All pairs of a rewrite are diffed by one `git diff-tree --stdin`, and all notes written in
+// one notes commit.
+import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
+import type { CompiledConfig } from '../core/config';
+import { carryPair } from '../core/lineCarry';
+import type { CommitFileProvenance, LineRun } from '../core/model';
+import { addsLines, mergeNoteTexts } from '../core/noteMerge';
+import { diffPairs } from './history';
+import { readNotes, readOwnNotesAt, writeNotes } from './notes';
+import type { Repo } from './repo';
+import { git } from './run';
+
+const short = (sha: string): string => sha.slice(0, 12);
+
+/** A commit's note as runs per path, each path's in line order; undefined without one, or (said in `log`) when it cannot be read. */
+export function noteRuns(commit: string, text: string, log: (line: string) => void): Map<string, readonly LineRun[]> | undefined {
+  if (text.trim() === '') return undefined;
+  const parsed = parseTraceRecord(text);
+  if (!parsed.ok) {
+    log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
+    return undefined;
+  }
+  // Carrying needs each file's runs in line order; a record lists them by contributor.
+  return new Map(parsed.files.map((f) => [f.path, [...f.runs].sort((a, b) => a.start - b.start)]));
+}
+
+export interface RewriteContext {
+  readonly config: CompiledConfig;
+  readonly toolVersion: string;
+  /** One line per call: what was not carried, and why. */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Writes onto each new commit of `rewrites` (new commit → the commits it replaced, in git's order) the notes of the
+ * commits it replaced, carried through the diff from each of them to it, joined with the note the new commit already
+ * has. Returns the commits that got a note.
+ */
+export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, ctx: RewriteContext): Promise<string[]> {
+  const olds = [...new Set([...rewrites.values()].flat())];
+  // Which new commits are merges (`rebase --rebase-merges`): a merge's own diff is against its first parent.
+  const parentsRead = git(['rev-list', '--no-walk=unsorted', '--parents', '--stdin'], { cwd: repo.root, input: `${[...rewrites.keys()].join('\n')}\n` });
+  parentsRead.catch(() => undefined);
+  const notes = await readNotes(repo, olds);
+  const parsed = new Map<string, Map<string, readonly LineRun[]>>();
+  for (const o of olds) {
+    const text = notes.get(o);
+    const runs = text === undefined ? undefined : noteRuns(o, text, ctx.log);
+    if (runs) parsed.set(o, runs);
+  }
+  const todo = [...rewrites].map(([n, from]) => [n, from.filter((o) => parsed.has(o))] as const).filter(([, from]) => from.length > 0);
+  if (todo.length === 0) return [];
+  // The new commits' own diffs (the lines each adds) and every pair's, from one git process; the notes already on
+  // the new commits meanwhile, read at the tip the write will start from.
+  const own = readOwnNotesAt(
+    repo,
+    todo.map(([n]) => n),
+  );
+  own.catch(() => undefined);
+  const firstParent = new Map<string, string>();
+  for (const line of (await parentsRead).stdout.split('\n')) {
+    const [n, p, ...more] = line.split(' ');
+    if (n && p && more.length > 0) firstParent.set(n, p);
+  }
+  const ownKey = (n: string): string => (firstParent.has(n) ? `${n} ${firstParent.get(n)!}` : n);
+  const diffs = await diffPairs(repo.root, [...todo.map(([n]) => ownKey(n)), ...todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`))], { texts: true, root: true });
+  const existing = await own;
+  const planned = new Map<string, string>();
+  for (const [n, from] of todo) {
+    const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
+    const had = existing.texts.get(n);
+    const text = joinedNote(n, carried, had === undefined ? undefined : withoutGitCopies(had, n), ctx);
+    if (text !== undefined) planned.set(n, text);
+  }
+  await writeNotes(repo, planned, existing);
+  return [...planned.keys()];
+}
+
+/**
+ * The note on `target` without what git itself copied there from the replaced commits' notes (`notes.rewriteRef`
+ * naming our ref): records that name another commit, alone or run together with others (`notes.rewriteMode`
+ * concatenate, which no reader can parse). Undefined when nothing else is left; the text as it is when some part of
+ * it cannot be read.
+ */
+function withoutGitCopies(note: string, target: string): string | undefined {
+  const ownRecord = (text: string): boolean | undefined => {
+    const parsed = parseTraceRecord(text);
+    return parsed.ok ? parsed.record.vcs === undefined || parsed.record.vcs.revision === target : undefined;
+  };
+  // Each record git ran together starts with the `{` of a line of its own.
+  const parts = note.split(/\n(?=\{\s*$)/m);
+  const own = parts.map(ownRecord);
+  if (own.some((o) => o === undefined)) return note;
+  let text: string | undefined;
+  parts.forEach((part, k) => {
+    if (!own[k]) return;
+    const joined = text === undefined ? { ok: true as const, text: part } : mergeNoteTexts(text, part);
+    if (joined.ok) text = joined.text;
+  });
+  return text;
+}
+
+/**
+ * The note of `target` from what each replaced commit carried onto it, joined record by record (two contributors of
+ * one line are both kept) with the note it has; undefined when nothing is to be written.
+ */
+function joinedNote(target: string, carried: readonly (readonly CommitFileProvenance[])[], existing: string | undefined, ctx: RewriteContext): string | undefined {
+  let text: string | undefined;
+  for (const files of carried) {
+    if (!files.some((f) => f.runs.length > 0)) continue;
+    const record = serializeTraceRecord(buildTraceRecord({ revision: target, files, toolVersion: ctx.toolVersion }));
+    const joined = text === undefined ? { ok: true as const, text: record } : mergeNoteTexts(text, record);
+    if (joined.ok) text = joined.text;
+  }
+  if (text === undefined || existing === undefined) return text;
+  const had = parseTraceRecord(existing);
+  if (!had.ok) {
+    ctx.log(`${short(target)}: its note cannot be read (${had.error}); left as it is, the replaced commits' AI lines not carried`);
+    return undefined;
+  }
+  const mine = parseTraceRecord(text);
+  if (mine.ok && !addsLines(had.files, mine.files)) return undefined;
+  const joined = mergeNoteTexts(existing, text);
+  if (!joined.ok) ctx.log(`${short(target)}: its note cannot be joined with the replaced commits' (${joined.error}); left as it is`);
+  return joined.ok ? joined.text : undefined;
+}
