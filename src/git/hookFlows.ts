@@ -225,7 +225,7 @@ function readPrecomputed(): Promise<FileChange[] | undefined> {
 }
 
 /** For commit-msg in shell: one line per violated `block` rule, listing who may sign off (`*`: anyone but the author). */
-function blockedRuleReviewers(violations: readonly PolicyFinding[]): string[] {
+export function blockedRuleReviewers(violations: readonly PolicyFinding[]): string[] {
   return violations.map((v) => {
     const emails = v.rule.reviewers.map((r) => parseIdentity(r)?.email.toLowerCase()).filter((e): e is string => !!e);
     return emails.length > 0 ? emails.join(' ') : '*';

@@ -67,8 +67,8 @@ function anyCase(s: string): string {
   return s.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 }
 
-/** Lines (lower-cased) holding one of our trailers, as an awk ERE without backslashes (awk -v would read those as escapes). */
-const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>`;
+/** Lines (lower-cased) holding one of our trailers as ap_our_line reads them, as an awk ERE without backslashes (awk -v would read those as escapes). */
+const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*<[^<>@[:space:]]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>[[:space:]]*$`;
 
 /** The .sh files each hook is made of, in order (src/git/hooks/README.md says what each holds). */
 const PARTS: Record<GitHookName, readonly string[]> = {
@@ -90,7 +90,8 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     CATCH_UP_FILE,
     HOOK_PROTOCOL: String(HOOK_PROTOCOL),
     OUR_TOKENS: OWNED_TOKENS.map((t) => `${anyCase(t)}:*`).join(' | '),
-    OUR_CO_AUTHOR: `${anyCase('co-authored-by')}:*"@"${anyCase(NON_DELIVERABLE_DOMAIN)}">"*`,
+    OUR_CO_AUTHOR: `${anyCase('co-authored-by')}:*"@"${anyCase(NON_DELIVERABLE_DOMAIN)}">"`,
+    OUR_DOMAIN: anyCase(NON_DELIVERABLE_DOMAIN),
     OURS_ERE,
     UNJUDGED_TOKEN,
     CONFIG_FILE: shQuote(CONFIG_FILE),
