@@ -108,8 +108,12 @@ describe("the hooks' shell and its TypeScript twins", () => {
       { command: ['sh', '-c', 'git commit -q --allow-empty -m two'], shell: false, node: false },
       { command: ['git', 'commit', '-q', '--allow-empty', '-m', 'say --amend in the message'], shell: true, node: false },
     ];
-    const probe = path.join(tempDir(), 'amend-probe.ts');
-    writeFileSync(probe, `import { parentCommandHasAmend } from ${JSON.stringify(path.resolve(__dirname, '../../../src/git/hookFlows'))};\nvoid parentCommandHasAmend().then((a) => process.stdout.write(a ? 'yes' : 'no'));\n`);
+    // Made for each test: the suites of one mocha run share the temporary folders that cleanupTemp removes.
+    let probe = '';
+    beforeEach(() => {
+      probe = path.join(tempDir(), 'amend-probe.ts');
+      writeFileSync(probe, `import { parentCommandHasAmend } from ${JSON.stringify(path.resolve(__dirname, '../../../src/git/hookFlows'))};\nvoid parentCommandHasAmend().then((a) => process.stdout.write(a ? 'yes' : 'no'));\n`);
+    });
 
     for (const c of cases) {
       it(`${c.command.join(' ').replace(/\n/g, '⏎')}: shell ${c.shell ? 'yes' : 'no'}, Node ${c.node ? 'yes' : 'no'}`, () => {
