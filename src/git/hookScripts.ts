@@ -44,7 +44,13 @@ export function unjudgedRefusal(why: string, message: string): string {
 export function notesLaterLine(why: string): string {
   return `ai-provenance: the notes of this change could not be written (${why}); the recorded AI lines are kept and the next commit's hook writes them`;
 }
-/** Stands for the commit id in the precomputed note until post-commit knows it. */
+/**
+ * Stands for the commit id in the precomputed note until post-commit knows it. The note cannot be finished in Node:
+ * its one Node run is prepare-commit-msg's, before the commit exists (its id hashes the message, which the editor and
+ * commit-msg may still change, and the committer's time, which git sets only when it writes the commit), and a Node
+ * start in post-commit would cost every AI commit a second start-up (issue 16's budget is one). The Agent Trace record
+ * names its commit (`vcs.revision`), so the shell puts the id in: a builtin substitution, or sed for a long note.
+ */
 export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
 
 export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite' | 'pre-push';

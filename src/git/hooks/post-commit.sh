@@ -1,6 +1,6 @@
 # Takes the working state's lock as its Node writers do (src/git/stateStore.ts): a file only one writer can create
-# (noclobber), taken in this shell without a subshell's fork. "<pid> - sh" is no host name: Node breaks it only once it
-# is older than a live writer's lock can be.
+# (noclobber), taken in this shell without a subshell's fork. "<pid> - sh" names no host, so Node never takes this
+# process for dead: it breaks the lock only once it is stale by its age (STALE_LOCK_MS).
 ap_lock() {
   ap_plain "$ap_state/lock"
   set -C
@@ -17,7 +17,9 @@ ap_noted() {
   echo "$ap_head" > "$ap_scratch/noted"
 }
 
-# Writes the precomputed note under the new commit id and swaps in the advanced working-state entries.
+# Writes the precomputed note under the new commit id and swaps in the advanced working-state entries. Node built the
+# note in prepare-commit-msg, before git made the commit: only the id is left to put in (see README.md), here, without
+# a second Node start.
 ap_apply() {
   read -r ap_tree < "$ap_scratch/tree" || return 1
   ap_ids=$(git rev-parse HEAD 'HEAD^{tree}' 2>/dev/null) || return 1
