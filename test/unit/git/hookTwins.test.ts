@@ -281,9 +281,11 @@ describe("the hooks' shell and its TypeScript twins", () => {
 
   describe("the working state's layout and lock (the prelude, ap_aside_dir, ap_lock ~ StateLayout, WorkingState)", () => {
     /** The files the hooks' shell finds from `cwd` (as prepare-commit-msg's prelude does when git gave no hint). */
-    function shellLayout(cwd: string): string[] {
-      const script = [preludeDirs('prepare-commit-msg'), shellFunction('prepare-commit-msg', 'ap_aside_dir'), 'ap_aside_dir', `printf '%s\\n' "$ap_state" "$ap_state/pending" "$ap_state/generation" "$ap_state/lock" "$ap_a"`].join('\n');
-      return runSh(script, cwd).split('\n');
+    function shellLayout(cwd: string, hint?: string): string[] {
+      // With a hint (the message file git names), the prelude reads the git dirs from the files git keeps, no git process.
+      const script = [hint === undefined ? '' : `set -- ${shQuote(hint)}`, preludeDirs('prepare-commit-msg'), shellFunction('prepare-commit-msg', 'ap_aside_dir'), 'ap_aside_dir', `printf '%s\\n' "$ap_state" "$ap_state/pending" "$ap_state/generation" "$ap_state/lock" "$ap_a"`].join('\n');
+      // `..` in a linked worktree's commondir stays in the shell's paths: the same files.
+      return runSh(script, cwd).split('\n').map((f) => path.resolve(f));
     }
     async function nodeLayout(cwd: string): Promise<string[]> {
       const repo = await discoverRepo(cwd);
@@ -294,6 +296,7 @@ describe("the hooks' shell and its TypeScript twins", () => {
       const dir = initRepo();
       const ts = await nodeLayout(dir);
       assert.deepEqual(shellLayout(dir), ts);
+      assert.deepEqual(shellLayout(dir, '.git/COMMIT_EDITMSG'), ts);
       assert.equal(ts[4], path.join(ts[0]!, 'stashed', 'main'));
     });
 
@@ -307,6 +310,8 @@ describe("the hooks' shell and its TypeScript twins", () => {
       mkdirSync(path.join(linked, 'sub'));
       const ts = await nodeLayout(path.join(linked, 'sub'));
       assert.deepEqual(shellLayout(path.join(linked, 'sub')), ts);
+      const gitDir = sh(linked, 'git', 'rev-parse', '--git-dir').trim();
+      assert.deepEqual(shellLayout(linked, path.join(gitDir, 'COMMIT_EDITMSG')), ts);
       assert.equal(ts[0], path.join(realpathSync(dir), '.git', 'ai-provenance'));
       assert.equal(path.basename(ts[4]!), path.basename((await discoverRepo(linked)).gitDir));
       assert.notEqual(path.basename(ts[4]!), 'main');
