@@ -4,13 +4,14 @@
 // cases: both must give the expected answer, so that the two copies cannot drift apart unnoticed.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CriticalRule } from '../../../src/core/config';
 import { isSignedOff, type PolicyFinding } from '../../../src/core/policy';
 import { isOwnedTrailer, parseTrailers } from '../../../src/core/trailers';
 import { blockedRuleReviewers, commentCharFor, replayKind } from '../../../src/git/hookFlows';
-import { hookScript, shQuote, type GitHookName } from '../../../src/git/hookScripts';
+import { markUnjudged } from '../../../src/git/hookFailures';
+import { CATCH_UP_FILE, hookScript, shQuote, type GitHookName } from '../../../src/git/hookScripts';
 import { discoverRepo, stateDir, type Repo } from '../../../src/git/repo';
 import { StateLayout } from '../../../src/git/stateStore';
 import { StateLockTimeoutError, WorkingState } from '../../../src/git/workingState';
@@ -275,6 +276,69 @@ describe("the hooks' shell and its TypeScript twins", () => {
         const fromShell = runSh(`ap_scratch='${scratch}'\n${shellFunction('commit-msg', 'ap_signed_off')}\n${shYesNo('ap_signed_off MSG')}`, dir, env);
         assert.equal(ts, c.signed, 'TypeScript');
         assert.equal(fromShell, c.signed ? 'yes' : 'no', 'shell');
+      });
+    }
+  });
+
+  describe('a commit that cannot be judged (ap_unjudged ~ markUnjudged)', () => {
+    const WHY = "node ('node') not found on PATH";
+    const TEMPLATE = "\n# Please enter the commit message for your changes. Lines starting\n# with '#' will be ignored, and an empty message aborts the commit.\n#\n# On branch main\n";
+    const messages: { name: string; message: string }[] = [
+      { name: "git's template only", message: TEMPLATE },
+      { name: 'a subject', message: 'Subject\n' },
+      { name: 'a subject and a body', message: 'Subject\n\nBody text.\n' },
+      { name: 'a person trailer', message: 'Subject\n\nSigned-off-by: Ann Author <ann@example.com>\n' },
+      { name: "a subject over git's template", message: `Subject\n${TEMPLATE}` },
+    ];
+    const unjudged = (hint: string): string =>
+      [`set -- ${shQuote(hint)}`, preludeDirs('prepare-commit-msg'), 'ap_msg=$1', `ap_why=${shQuote(WHY)}`, ...['ap_plain', 'ap_catch_up', 'ap_unjudged'].map((f) => shellFunction('prepare-commit-msg', f)), 'ap_unjudged'].join('\n');
+    const io = { warn: (): void => undefined, toolVersion: 'test', env: { AI_PROVENANCE_HOOK_PROTOCOL: '4' } };
+
+    /** The message, the scratch marks and the catch-up line each side leaves, in a fresh repository of one commit. */
+    async function outcome(side: 'shell' | 'node', message: string, config?: string, committed = config): Promise<string[]> {
+      const dir = initRepo();
+      writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+      if (committed !== undefined) writeFileSync(path.join(dir, '.ai-provenance.json'), committed);
+      sh(dir, 'git', 'add', '.');
+      sh(dir, 'git', 'commit', '-q', '-m', 'first');
+      if (config !== undefined) writeFileSync(path.join(dir, '.ai-provenance.json'), config);
+      const msg = path.join(dir, '.git', 'COMMIT_EDITMSG');
+      writeFileSync(msg, message);
+      if (side === 'shell') runSh(unjudged('.git/COMMIT_EDITMSG'), dir);
+      else await markUnjudged(await discoverRepo(dir), msg, WHY, io);
+      const read = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8') : '(none)');
+      const scratch = path.join(dir, '.git', 'ai-provenance-commit');
+      return [read(msg), read(path.join(scratch, 'failed')), read(path.join(scratch, 'may-block')), read(path.join(dir, '.git', CATCH_UP_FILE)).replace(/[0-9a-f]{40}/, 'HEAD')];
+    }
+
+    for (const m of messages) {
+      it(`${m.name}: the same message, marks and catch-up line`, async () => {
+        const [shellMessage, ...shellMarks] = await outcome('shell', m.message);
+        const [nodeMessage, ...nodeMarks] = await outcome('node', m.message);
+        assert.equal(shellMessage, nodeMessage);
+        assert.deepEqual(parseTrailers(nodeMessage!, { commentChar: '#' }).at(-1), { token: 'AI-Unjudged', value: WHY });
+        assert.deepEqual(shellMarks, nodeMarks);
+        assert.deepEqual(nodeMarks, [`${WHY}\n`, '(none)', 'after HEAD\n']);
+      });
+    }
+
+    const BLOCK = '{"critical":[{"paths":["src/**"],"reason":"r","level":"block"}]}';
+    const WARN = '{"critical":[{"paths":["src/**"],"reason":"r","level":"warn"}]}';
+    // Without Node the shell cannot read JSON: it looks for the word in the config and in HEAD's, which Node takes in
+    // place of a config it cannot read. So it may say yes where Node says no (a refusal that Node would not make), never
+    // the other way.
+    const configs: { name: string; config: string; committed?: string; shell: boolean; node: boolean }[] = [
+      { name: 'a block rule', config: BLOCK, shell: true, node: true },
+      { name: 'warn rules only', config: WARN, shell: false, node: false },
+      { name: 'a config Node cannot read, HEAD with a block rule', config: '{"critical":[', committed: BLOCK, shell: true, node: true },
+      { name: 'a config Node cannot read, HEAD with warn rules only', config: '{"critical":[', committed: WARN, shell: false, node: false },
+      { name: 'a config Node cannot read that names block', config: '{"critical":[{"level":"block",}]}', shell: true, node: false },
+      { name: 'warn rules only where HEAD had a block rule', config: WARN, committed: BLOCK, shell: true, node: false },
+    ];
+    for (const c of configs) {
+      it(`${c.name}: a block rule may apply — shell ${c.shell ? 'yes' : 'no'}, Node ${c.node ? 'yes' : 'no'}`, async () => {
+        assert.equal((await outcome('shell', 'Subject\n', c.config, c.committed ?? c.config))[2], c.shell ? 'block\n' : '(none)');
+        assert.equal((await outcome('node', 'Subject\n', c.config, c.committed ?? c.config))[2], c.node ? 'block\n' : '(none)');
       });
     }
   });
