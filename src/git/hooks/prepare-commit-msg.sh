@@ -49,9 +49,7 @@ ap_unjudged() {
   [ -d "$ap_scratch" ] || mkdir -p "$ap_scratch"
   ap_plain "$ap_scratch/failed"
   printf '%s\n' "$ap_why" > "$ap_scratch/failed"
-  # Without Node, any block rule in the config may apply; where Node cannot read the config it takes HEAD's
-  # (src/git/teamConfig.ts), so a rule there may apply too.
-  if [ -f @@CONFIG_FILE@@ ] && { grep -q '"block"' @@CONFIG_FILE@@ 2>/dev/null || git cat-file -p "HEAD:"@@CONFIG_FILE@@ 2>/dev/null | grep -q '"block"'; }; then
+  if ap_may_block; then
     ap_plain "$ap_scratch/may-block"
     echo block > "$ap_scratch/may-block"
   fi

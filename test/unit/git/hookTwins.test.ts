@@ -280,7 +280,7 @@ describe("the hooks' shell and its TypeScript twins", () => {
     }
   });
 
-  describe('a commit that cannot be judged (ap_unjudged ~ markUnjudged)', () => {
+  describe('a commit that cannot be judged (ap_unjudged, ap_may_block ~ markUnjudged)', () => {
     const WHY = "node ('node') not found on PATH";
     const TEMPLATE = "\n# Please enter the commit message for your changes. Lines starting\n# with '#' will be ignored, and an empty message aborts the commit.\n#\n# On branch main\n";
     const messages: { name: string; message: string }[] = [
@@ -291,7 +291,7 @@ describe("the hooks' shell and its TypeScript twins", () => {
       { name: "a subject over git's template", message: `Subject\n${TEMPLATE}` },
     ];
     const unjudged = (hint: string): string =>
-      [`set -- ${shQuote(hint)}`, preludeDirs('prepare-commit-msg'), 'ap_msg=$1', `ap_why=${shQuote(WHY)}`, ...['ap_plain', 'ap_catch_up', 'ap_unjudged'].map((f) => shellFunction('prepare-commit-msg', f)), 'ap_unjudged'].join('\n');
+      [`set -- ${shQuote(hint)}`, preludeDirs('prepare-commit-msg'), 'ap_msg=$1', `ap_why=${shQuote(WHY)}`, ...['ap_plain', 'ap_catch_up', 'ap_may_block', 'ap_unjudged'].map((f) => shellFunction('prepare-commit-msg', f)), 'ap_unjudged'].join('\n');
     const io = { warn: (): void => undefined, toolVersion: 'test', env: { AI_PROVENANCE_HOOK_PROTOCOL: '4' } };
 
     /** The message, the scratch marks and the catch-up line each side leaves, in a fresh repository of one commit. */
