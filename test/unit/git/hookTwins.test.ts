@@ -1,7 +1,8 @@
-// The hooks' shell decides some things without Node that Node's code also decides (replay detection, the comment
-// character, our own trailers, the sign-off check, the working state's layout and lock). Each shell function, taken
-// from the hook as installed (placeholders filled) and run by `sh`, and its TypeScript twin get the same table of
-// cases: both must give the expected answer, so that the two copies cannot drift apart unnoticed.
+// The hooks' shell decides some things without Node that Node's code also decides (replay and --amend detection, the
+// comment character, our own trailers, the trailer paragraph a sign-off belongs to, the block rules' sign-off, the
+// mark of a commit that cannot be judged, the working state's layout and lock). Each shell function, taken from the
+// hook as installed (placeholders filled) and run by `sh`, and its TypeScript twin get the same table of cases: both
+// must give the expected answer, so that the two copies cannot drift apart unnoticed.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
