@@ -15,3 +15,10 @@ ap_our_line() {
   esac
   return 1
 }
+
+# Whether a block rule may apply to a commit Node could not judge (mayBlock in src/git/hookFailures.ts): the shell
+# reads no JSON, so any config that names one counts, and HEAD's too, which Node takes in place of a config it cannot
+# read. A git process only on this rare path.
+ap_may_block() {
+  [ -f @@CONFIG_FILE@@ ] && { grep -q '"block"' @@CONFIG_FILE@@ 2>/dev/null || git cat-file -p "HEAD:"@@CONFIG_FILE@@ 2>/dev/null | grep -q '"block"'; }
+}

@@ -84,13 +84,6 @@ ap_run() {
   AI_PROVENANCE_EXTRA_CA_CERTS=$ap_ca NODE_EXTRA_CA_CERTS='' AI_PROVENANCE_GIT_DIR=$ap_gitdir AI_PROVENANCE_COMMON_DIR=$ap_common AI_PROVENANCE_HOOK_PROTOCOL=@@HOOK_PROTOCOL@@ AI_PROVENANCE_PRECOMPUTED=$ap_precomputed "$ap_node" "$ap_cli" _hook "$ap_hook" "$@"
 }
 
-# Whether a block rule may apply to a commit Node could not judge (mayBlock in src/git/hookFailures.ts): the shell
-# reads no JSON, so any config that names one counts, and HEAD's too, which Node takes in place of a config it cannot
-# read. A git process only on this rare path.
-ap_may_block() {
-  [ -f @@CONFIG_FILE@@ ] && { grep -q '"block"' @@CONFIG_FILE@@ 2>/dev/null || git cat-file -p "HEAD:"@@CONFIG_FILE@@ 2>/dev/null | grep -q '"block"'; }
-}
-
 ap_has_notes() {
   git rev-parse -q --verify "$ap_notes" >/dev/null 2>&1
 }
