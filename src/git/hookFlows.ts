@@ -140,6 +140,7 @@ export async function prepareCommitMsg(repo: Repo, args: readonly string[], io: 
   // commit-msg's shell puts them back when an editor rewrote the whole message.
   if (trailers.length > 0) writeFileSync(path.join(scratch, 'trailers'), trailers.map((t) => `${t.token}: ${t.value}\n`).join(''));
   if (!finish.merge && files.some((f) => f.runs.length > 0)) {
+    // Finished by post-commit's shell: the commit id is not known yet (see REVISION_PLACEHOLDER).
     const record = buildTraceRecord({ revision: REVISION_PLACEHOLDER, files, toolVersion: io.toolVersion });
     const note = serializeTraceRecord(record);
     writeFileSync(path.join(scratch, 'note.json'), note);
@@ -225,7 +226,7 @@ function readPrecomputed(): Promise<FileChange[] | undefined> {
 }
 
 /** For commit-msg in shell: one line per violated `block` rule, listing who may sign off (`*`: anyone but the author). */
-function blockedRuleReviewers(violations: readonly PolicyFinding[]): string[] {
+export function blockedRuleReviewers(violations: readonly PolicyFinding[]): string[] {
   return violations.map((v) => {
     const emails = v.rule.reviewers.map((r) => parseIdentity(r)?.email.toLowerCase()).filter((e): e is string => !!e);
     return emails.length > 0 ? emails.join(' ') : '*';

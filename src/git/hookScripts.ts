@@ -44,7 +44,13 @@ export function unjudgedRefusal(why: string, message: string): string {
 export function notesLaterLine(why: string): string {
   return `ai-provenance: the notes of this change could not be written (${why}); the recorded AI lines are kept and the next commit's hook writes them`;
 }
-/** Stands for the commit id in the precomputed note until post-commit knows it. */
+/**
+ * Stands for the commit id in the precomputed note until post-commit knows it. The note cannot be finished in Node:
+ * its one Node run is prepare-commit-msg's, before the commit exists (its id hashes the message, which the editor and
+ * commit-msg may still change, and the committer's time, which git sets only when it writes the commit), and a Node
+ * start in post-commit would cost every AI commit a second start-up (issue 16's budget is one). The Agent Trace record
+ * names its commit (`vcs.revision`), so the shell puts the id in: a builtin substitution, or sed for a long note.
+ */
 export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
 
 export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite' | 'pre-push';
@@ -67,8 +73,8 @@ function anyCase(s: string): string {
   return s.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 }
 
-/** Lines (lower-cased) holding one of our trailers, as an awk ERE without backslashes (awk -v would read those as escapes). */
-const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>`;
+/** Lines (lower-cased) holding one of our trailers as ap_our_line reads them, as an awk ERE without backslashes (awk -v would read those as escapes). */
+const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*<[^<>@[:space:]]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>[[:space:]]*$`;
 
 /** The .sh files each hook is made of, in order (src/git/hooks/README.md says what each holds). */
 const PARTS: Record<GitHookName, readonly string[]> = {
@@ -90,7 +96,8 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     CATCH_UP_FILE,
     HOOK_PROTOCOL: String(HOOK_PROTOCOL),
     OUR_TOKENS: OWNED_TOKENS.map((t) => `${anyCase(t)}:*`).join(' | '),
-    OUR_CO_AUTHOR: `${anyCase('co-authored-by')}:*"@"${anyCase(NON_DELIVERABLE_DOMAIN)}">"*`,
+    OUR_CO_AUTHOR: `${anyCase('co-authored-by')}:*"@"${anyCase(NON_DELIVERABLE_DOMAIN)}">"`,
+    OUR_DOMAIN: anyCase(NON_DELIVERABLE_DOMAIN),
     OURS_ERE,
     UNJUDGED_TOKEN,
     CONFIG_FILE: shQuote(CONFIG_FILE),

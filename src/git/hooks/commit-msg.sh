@@ -166,7 +166,7 @@ fi
 ap_run "$@"
 ap_rc=$?
 [ $ap_rc -eq @@BLOCK_EXIT@@ ] && exit 1
-if [ $ap_rc -ne 0 ] && grep -q '"block"' @@CONFIG_FILE@@ 2>/dev/null; then
+if [ $ap_rc -ne 0 ] && ap_may_block; then
   # Node could not run, or ended without a verdict, where a block rule may apply.
   [ -n "$ap_why" ] || ap_why="the ai-provenance CLI exited with status $ap_rc"
   ap_say "@@UNJUDGED_REFUSAL@@"

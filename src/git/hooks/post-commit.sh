@@ -1,3 +1,14 @@
+# Takes the working state's lock as its Node writers do (src/git/stateStore.ts): a file only one writer can create
+# (noclobber), taken in this shell without a subshell's fork. "<pid> - sh" names no host, so Node never takes this
+# process for dead: it breaks the lock only once it is stale by its age (STALE_LOCK_MS).
+ap_lock() {
+  ap_plain "$ap_state/lock"
+  set -C
+  ap_locked=0
+  { echo "$$ - sh" > "$ap_state/lock"; } 2>/dev/null || ap_locked=1
+  set +C
+  [ "$ap_locked" -eq 0 ]
+}
 ap_unlock() { rm -f "$ap_state/lock"; }
 
 # Names the commit whose note covers the files in noted-paths: the next commit checks its edits against them.
@@ -6,7 +17,9 @@ ap_noted() {
   echo "$ap_head" > "$ap_scratch/noted"
 }
 
-# Writes the precomputed note under the new commit id and swaps in the advanced working-state entries.
+# Writes the precomputed note under the new commit id and swaps in the advanced working-state entries. Node built the
+# note in prepare-commit-msg, before git made the commit: only the id is left to put in (see README.md), here, without
+# a second Node start.
 ap_apply() {
   read -r ap_tree < "$ap_scratch/tree" || return 1
   ap_ids=$(git rev-parse HEAD 'HEAD^{tree}' 2>/dev/null) || return 1
@@ -33,13 +46,7 @@ AP_NOTE
   [ -d "$ap_scratch/advance" ] || { : > "$ap_scratch/done"; return 0; }
   # Entries are swapped only into real folders of the working state, never through a symlink planted for one.
   [ -L "$ap_state" ] && return 1
-  # The lock is a file only one writer can create (noclobber); taken in this shell, without a subshell's fork.
-  ap_plain "$ap_state/lock"
-  set -C
-  ap_locked=0
-  { echo "$$ - sh" > "$ap_state/lock"; } 2>/dev/null || ap_locked=1
-  set +C
-  [ "$ap_locked" -eq 0 ] || return 1
+  ap_lock || return 1
   # Every writer of the working state rewrites generation after its change, under this lock: the same token as
   # prepare-commit-msg saw before it read any entry means no entry changed since; otherwise Node redoes the advance.
   ap_adv=$ap_scratch/advance

@@ -49,12 +49,18 @@ ap_unjudged() {
   [ -d "$ap_scratch" ] || mkdir -p "$ap_scratch"
   ap_plain "$ap_scratch/failed"
   printf '%s\n' "$ap_why" > "$ap_scratch/failed"
-  # Without Node, any block rule in the config may apply.
-  if [ -f @@CONFIG_FILE@@ ] && grep -q '"block"' @@CONFIG_FILE@@ 2>/dev/null; then
+  if ap_may_block; then
     ap_plain "$ap_scratch/may-block"
     echo block > "$ap_scratch/may-block"
   fi
   ap_catch_up "after $(git rev-parse -q --verify HEAD 2>/dev/null)"
+}
+
+# Sets ap_a to this worktree's folder of entries kept aside while a stash holds their lines (stashed/<worktree id>,
+# as src/git/stateStore.ts names it: `main`, or a linked worktree's git dir name).
+ap_aside_dir() {
+  ap_a=$ap_state/stashed/main
+  if [ -f "$ap_gitdir/commondir" ]; then ap_a=$ap_state/stashed/${ap_gitdir##*/}; fi
 }
 
 # Whether entries wait aside while a stash holds their files, and the stash list changed since (a pop, a drop) or one
@@ -63,8 +69,7 @@ ap_unjudged() {
 ap_stashed() {
   for ap_f in "$ap_state"/stashed/*/*.json; do [ -e "$ap_f" ] || return 1; break; done
   cmp -s "$ap_common/logs/refs/stash" "$ap_state/stashed/log" 2>/dev/null || return 0
-  ap_a=$ap_state/stashed/main
-  [ -f "$ap_gitdir/commondir" ] && ap_a=$ap_state/stashed/${ap_gitdir##*/}
+  ap_aside_dir
   [ -f "$ap_a/checked" ] && [ -f "$ap_a/paths" ] || return 1
   while IFS= read -r ap_l; do
     [ -n "$ap_l" ] || return 0
