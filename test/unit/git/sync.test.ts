@@ -126,7 +126,7 @@ describe('team notes sync', function () {
   before(() => cliBundle());
   after(cleanupTemp);
 
-  it('install adds a fetch refspec per remote and a pre-push hook; uninstall takes out exactly those', () => {
+  it('install adds a fetch refspec per remote, a pre-push and a reference-transaction hook; uninstall takes out exactly those', () => {
     const bare = server();
     const dir = clone(bare, ANN, { install: false });
     const before = git(dir, 'config', '--get-all', 'remote.origin.fetch');
@@ -135,12 +135,14 @@ describe('team notes sync', function () {
     const out = okCli(dir, 'install');
     assert.match(out, /^fetch refspec added: remote\.origin\.fetch \+refs\/notes\/ai-provenance\*:refs\/notes\/remotes\/origin\/ai-provenance\*$/m);
     assert.match(out, /pre-push/);
+    assert.match(out, /^installed: \.git\/hooks\/reference-transaction$/m);
     assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), `${before}+refs/notes/ai-provenance*:refs/notes/remotes/origin/ai-provenance*\n`);
     assert.doesNotMatch(okCli(dir, 'install'), /fetch refspec added/, 'a second install adds nothing');
     const un = okCli(dir, 'uninstall');
     assert.match(un, /^fetch refspec removed: remote\.origin\.fetch /m);
     assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), before);
     assert.ok(!existsSync(path.join(dir, '.git', 'hooks', 'pre-push')));
+    assert.ok(!existsSync(path.join(dir, '.git', 'hooks', 'reference-transaction')));
   });
 
   it('uninstall leaves a notes fetch refspec the user had added before install, identical to ours', () => {
@@ -399,11 +401,22 @@ describe('team notes sync', function () {
     assert.match(refused.stderr, /branches are frozen/);
     assert.doesNotMatch(refused.stderr, /^ai-provenance: pushed/m);
     assert.equal(serverNames(bare, c), false, 'nothing on the server names the refused commit, no note either');
+    // The refused push left what it sent written down; a person's commit meanwhile still starts no process for it.
+    assert.ok(existsSync(path.join(ann, '.git', 'ai-provenance-push')));
+    write(ann, 'human.txt', 'typed by a person\n');
+    git(ann, 'add', 'human.txt');
+    const trace = path.join(ann, '.git', 'trace.log');
+    const commit = spawnSync('git', ['commit', '-qm', 'by hand'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace }, encoding: 'utf8' });
+    assert.equal(commit.status, 0, commit.stderr);
+    const traced = readFileSync(trace, 'utf8');
+    assert.equal((traced.match(/run_command: \.git\/hooks\/reference-transaction/g) ?? []).length, 2, traced);
+    assert.deepEqual(traced.split('\n').filter((l) => / trace: built-in: git /.test(l) && !/built-in: git (commit|maintenance|gc) /.test(l)), [], 'no git process started by a hook');
     sh(bare, 'rm', 'hooks/pre-receive');
     const taken = run(ann, 'git', ['push', 'origin', 'main']);
     assert.equal(taken.status, 0, taken.stderr);
     assert.ok(noteOn(bare, NOTES_REF, c), 'the push the server took published the note');
     assert.match(taken.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false, 'nothing left waiting');
   });
 
   it('in one git push of three branches, publishes the notes of the two the server takes and not of the one it refuses; a reference-transaction hook of the user\'s still gets every update', () => {
