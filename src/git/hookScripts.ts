@@ -74,7 +74,8 @@ const GIT_DIR_HINT: Record<GitHookName, string> = {
   'post-commit': '${GIT_INDEX_FILE-}',
   'post-rewrite': '',
   'pre-push': '',
-  'reference-transaction': '',
+  // The wrapper found the git dir (ap_gd) to read the pending push there.
+  'reference-transaction': `\${ap_gd-}/${PUSH_PENDING_FILE}`,
 };
 
 /** `abc-d` as the glob `[Aa][Bb][Cc]-[Dd]`: the shell's case matches it in any letter case. */
