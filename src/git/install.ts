@@ -401,9 +401,9 @@ export function wrapperScript(
     );
   }
   lines.push(
-    // The user's own pre-push still stops a push, as their prepare-commit-msg and commit-msg still stop a commit, and
-    // their reference-transaction still aborts a transaction it refuses.
-    'case "$ap_name" in prepare-commit-msg|commit-msg|pre-push|reference-transaction) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
+    // The user's own pre-push still stops a push, as their prepare-commit-msg and commit-msg still stop a commit. (Their
+    // reference-transaction refuses a prepared transaction through the exec above; git ignores a committed one's status.)
+    'case "$ap_name" in prepare-commit-msg|commit-msg|pre-push) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
     '[ -f "$ap_ours" ] || exit "$ap_status"',
     // The node and CLI recorded at install time, falling back to what can be found now when they have moved.
     `AI_PROVENANCE_CLI=${shQuote(runtime.cliPath)}`,
