@@ -54,7 +54,7 @@ export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 
 export const MANAGED_MARKER = '# ai-provenance-managed-hook';
 
 /**
- * In the per-worktree git dir: `<pid of git push> <remote>` then the pushed commits, one a line. pre-push writes it,
+ * In the per-worktree git dir: `<pid of git push> <remote>` then `<commit> <remote ref>` for each ref pushed. pre-push writes it,
  * and the reference-transaction hook of the same `git push` publishes their notes once git moved a remote-tracking
  * branch to one of them (the server took it).
  */

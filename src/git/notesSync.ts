@@ -530,12 +530,12 @@ export function syncLogFile(repo: Repo): string {
   return path.join(repo.commonDir, 'ai-provenance', 'sync.log');
 }
 
-/** Publishes the notes `remote` has the commits of, saying so in one line; a failure is logged and said, never thrown. */
-async function publishQuietly(repo: Repo, remote: string, hook: string, warn: (line: string) => void): Promise<boolean> {
+/** Publishes the notes of commits `remote` has (or `tips` it was seen to hold), saying so in one line; a failure is logged and said, never thrown. */
+async function publishQuietly(repo: Repo, remote: string, hook: string, warn: (line: string) => void, tips: readonly string[] = []): Promise<boolean> {
   const said: string[] = [];
   try {
     await configureNotesFetch(repo, remote);
-    const r = await syncNotes(repo, { remote, say: (l) => said.push(l) });
+    const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l) });
     if (r.pushed > 0) warn(`ai-provenance: pushed the notes of ${r.pushed} commit${r.pushed === 1 ? '' : 's'} to ${remote}`);
     return true;
   } catch (err) {
@@ -572,25 +572,35 @@ export function pendingPushFile(repo: Repo): string {
 /**
  * reference-transaction (committed, in the git push that wrote the pending file): git moved remote-tracking branches,
  * which it does once the server took the push. When one moved onto a pushed commit, publishes the notes of the
- * commits the remote now has, in this same git push. git moves one branch per transaction: the pushed commits still
- * waiting stay in the file for the next one; a refused branch never moves, and its commits' notes wait for a later
- * push that the server takes.
+ * commits the remote now has, in this same git push. git moves one branch per transaction: when more were pushed,
+ * the server is asked once which of them it holds now, so that one run publishes for all; those it does not (a
+ * refused branch) wait for a later push that the server takes.
  */
 export async function afterPush(repo: Repo, input: string, warn: (line: string) => void): Promise<number> {
   const file = pendingPushFile(repo);
   const [head = '', ...rest] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
   const remote = head.slice(head.indexOf(' ') + 1);
-  const waiting = new Set(rest.filter((l) => HEX.test(l)));
+  const waiting = rest.map((l) => l.split(' ')).filter((f): f is [string, string] => f.length === 2 && HEX.test(f[0]!));
   const arrived = new Set<string>();
   for (const line of input.split('\n')) {
     const [, next, ref] = line.split(' ');
-    if (next && ref?.startsWith(`refs/remotes/${remote}/`) && waiting.has(next)) arrived.add(next);
+    if (next && ref?.startsWith(`refs/remotes/${remote}/`) && waiting.some(([c]) => c === next)) arrived.add(next);
   }
   if (arrived.size === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
-  const published = await publishQuietly(repo, remote, 'after push', warn);
-  const left = [...waiting].filter((c) => !arrived.has(c));
+  const others = waiting.filter(([c]) => !arrived.has(c));
+  if (others.length > 0) for (const c of await serverHolds(repo, remote, others)) arrived.add(c);
+  const published = await publishQuietly(repo, remote, 'after push', warn, [...arrived]);
+  const left = waiting.filter(([c]) => !arrived.has(c));
   // After a failure, one line said so: the other branches of this push do not try (and say it) again.
   if (!published || left.length === 0) await fs.rm(file, { force: true });
-  else await atomicWrite(file, `${head}\n${left.map((c) => `${c}\n`).join('')}`, asyncFs);
+  else await atomicWrite(file, `${head}\n${left.map(([c, r]) => `${c} ${r}\n`).join('')}`, asyncFs);
   return 0;
+}
+
+/** The pushed commits the server's refs point at now (`<commit> <remote ref>` pairs); none when it cannot be asked. */
+async function serverHolds(repo: Repo, remote: string, pushed: readonly [string, string][]): Promise<string[]> {
+  const r = await git(['ls-remote', '--end-of-options', remote, ...new Set(pushed.map(([, ref]) => ref))], { cwd: repo.root, okCodes: [1, 2, 128] });
+  if (r.exitCode !== 0) return [];
+  const now = new Set(r.stdout.split('\n').map((l) => l.replace('\t', ' ')));
+  return pushed.filter((p) => now.has(p.join(' '))).map(([c]) => c);
 }

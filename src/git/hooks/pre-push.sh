@@ -10,7 +10,7 @@ while read -r ap_x ap_lid ap_rref ap_x; do
   case $ap_rref in refs/notes/* | '') continue ;; esac
   ap_other=1
   # A deletion sends no commit.
-  case $ap_lid in *[!0]*) ap_tips=$ap_tips$ap_lid$ap_nl ;; esac
+  case $ap_lid in *[!0]*) ap_tips="$ap_tips$ap_lid $ap_rref$ap_nl" ;; esac
 done <<AP_INPUT
 $ap_input
 AP_INPUT

@@ -436,6 +436,8 @@ describe('team notes sync', function () {
     assert.match(r.stderr, /refs\/heads\/main is protected/);
     assert.equal(git(bare, 'rev-parse', 'one', 'two'), `${one}\n${two}\n`, 'the other two branches were taken');
     assert.ok(noteOn(bare, NOTES_REF, one) && noteOn(bare, NOTES_REF, two), 'their notes arrived in the same git push');
+    // git moves one remote-tracking branch at a time; the first move asks the server about the others: one publication.
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:')), ['ai-provenance: pushed the notes of 2 commits to origin']);
     assert.equal(serverNames(bare, mine), false, 'nothing names the refused commit');
     assert.ok(noteOn(ann, NOTES_REF, mine), 'its note stays in the clone');
     const seen = readFileSync(path.join(ann, '.git', 'user-ref-updates.txt'), 'utf8');
