@@ -33,7 +33,10 @@ export class SyncError extends Error {
 
 export interface SyncOptions {
   readonly remote: string;
-  /** Commits being pushed (pre-push): their notes are published along with those of commits the remote already has. */
+  /**
+   * Commits the remote was seen to hold before its remote-tracking branches show them (after a push): their notes are
+   * published along with those of commits the remote already has.
+   */
   readonly tips?: readonly string[];
   /** One line per action taken. */
   readonly say: (line: string) => void;
