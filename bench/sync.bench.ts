@@ -1,10 +1,13 @@
 // `ai-provenance sync` of 10,000 notes vs a plain `git push` + `git fetch` of the same notes ref, in the same run.
 // Initial: one clone publishes 10,000 notes to a server that has none, another fetches them. Incremental: one new
 // note each way once both have the 10,000. Each run starts from a fresh server and a fresh second clone.
-// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--json]
+// Path: the way a team meets it, `ai-provenance install` in both clones, one commit with a note published by a plain
+// `git push` (our hooks) and brought in by a plain `git fetch` (our refspec), against the same two commands in clones
+// without our hooks and refspecs, and against plain git moving the notes too (push and fetch of the notes ref).
+// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--only initial,path] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
 
@@ -12,6 +15,7 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const NOTES = Number(args[args.indexOf('--notes') + 1]) || 10_000;
 const json = args.includes('--json');
+const only = new Set((args.includes('--only') ? args[args.indexOf('--only') + 1]! : 'initial,path').split(','));
 const root = path.resolve(__dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'aip-sync-bench-'));
 const env = {
@@ -72,6 +76,52 @@ function seed(repo: string): void {
   git(repo, 'reset', '-q', '--hard', 'main');
 }
 
+/**
+ * The push and fetch of one commit with a note, in three pairs of clones of three servers that hold the seeded
+ * branch and notes: with our hooks and refspec (plain `git push`, plain `git fetch`), without them (the same commands,
+ * no notes move), and plain git moving the notes by hand (`git push origin main <notes ref>`, a notes fetch refspec).
+ */
+function pathRuns(a: string, cli: string): Record<'ours' | 'bare' | 'byHand', number> {
+  const kinds = ['ours', 'bare', 'byHand'] as const;
+  const pairs = Object.fromEntries(
+    kinds.map((kind) => {
+      const server = path.join(scratch, `path-server-${kind}`);
+      git(scratch, 'init', '-q', '--bare', '-b', 'main', server);
+      git(a, 'push', '-q', '--no-verify', server, 'main', `${NOTES_REF}:${NOTES_REF}`);
+      const [pub, sub] = ['pub', 'sub'].map((side) => {
+        const dir = path.join(scratch, `path-${kind}-${side}`);
+        git(scratch, 'clone', '-q', server, dir);
+        git(dir, 'config', 'gc.auto', '0');
+        // Both clones start with the server's notes, as after their first sync.
+        git(dir, 'fetch', '-q', 'origin', `${NOTES_REF}:${NOTES_REF}`);
+        if (kind === 'ours') execFileSync(process.execPath, [cli, 'install'], { cwd: dir, env, stdio: 'ignore' });
+        if (kind === 'byHand') git(dir, 'config', '--add', 'remote.origin.fetch', `+${NOTES_REF}:${TRACKING}`);
+        if (kind !== 'bare') git(dir, 'fetch', '-q', 'origin');
+        return dir;
+      }) as [string, string];
+      return [kind, { pub, sub }];
+    }),
+  ) as Record<(typeof kinds)[number], { pub: string; sub: string }>;
+  const times: Record<(typeof kinds)[number], number[]> = { ours: [], bare: [], byHand: [] };
+  // One round to warm up (the CLI's code cache among others), not counted.
+  for (let run = 0; run <= runs; run++) {
+    for (const kind of kinds) {
+      const { pub, sub } = pairs[kind];
+      const seq = `path-${run}-${kind}`;
+      git(pub, 'commit', '-q', '--allow-empty', '-m', seq);
+      git(pub, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', `{"n":"${seq}"}`, 'HEAD');
+      const push = timed(pub, 'git', kind === 'byHand' ? ['push', '-q', 'origin', 'main', NOTES_REF] : ['push', '-q', 'origin', 'main']);
+      const fetch = timed(sub, 'git', ['fetch', '-q', 'origin']);
+      if (kind !== 'bare') {
+        const note = spawnSync('git', ['notes', `--ref=${TRACKING}`, 'show', 'origin/main'], { cwd: sub, env, encoding: 'utf8' });
+        if (!note.stdout.includes(seq)) throw new Error(`${kind}: the new note did not reach the second clone with git fetch`);
+      }
+      if (run > 0) times[kind].push(push + fetch);
+    }
+  }
+  return { ours: median(times.ours), bare: median(times.bare), byHand: median(times.byHand) };
+}
+
 function main(): void {
   execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const cli = path.join(scratch, 'cli.js');
@@ -80,9 +130,11 @@ function main(): void {
   git(a, 'config', 'gc.auto', '0');
   seed(a);
   const notesCommit = git(a, 'rev-parse', NOTES_REF).trim();
+  const load = (): string => loadavg()[0]!.toFixed(1);
+  if (!json) console.log(`load average at start: ${load()}`);
   const results = { plainInitial: [] as number[], syncInitial: [] as number[], plainOne: [] as number[], syncOne: [] as number[] };
 
-  for (let run = 0; run < runs; run++) {
+  for (let run = 0; run < (only.has('initial') ? runs : 0); run++) {
     for (const mode of ['plain', 'sync'] as const) {
       // A fresh server with the branch, a fresh second clone, and the first clone's notes as seeded.
       const server = path.join(scratch, `server-${run}-${mode}`);
@@ -118,17 +170,33 @@ function main(): void {
     }
   }
   const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>;
+  const p = only.has('path') ? pathRuns(a, cli) : undefined;
   const out = {
     notes: NOTES,
     runs,
-    initialMs: { plain: Math.round(m.plainInitial), sync: Math.round(m.syncInitial), ratio: +(m.syncInitial / m.plainInitial).toFixed(2) },
-    oneNoteMs: { plain: Math.round(m.plainOne), sync: Math.round(m.syncOne), ratio: +(m.syncOne / m.plainOne).toFixed(2) },
+    ...(only.has('initial')
+      ? {
+          initialMs: { plain: Math.round(m.plainInitial), sync: Math.round(m.syncInitial), ratio: +(m.syncInitial / m.plainInitial).toFixed(2) },
+          oneNoteMs: { plain: Math.round(m.plainOne), sync: Math.round(m.syncOne), ratio: +(m.syncOne / m.plainOne).toFixed(2) },
+        }
+      : {}),
+    ...(p ? { pathMs: { ours: Math.round(p.ours), withoutUs: Math.round(p.bare), notesByHand: Math.round(p.byHand), ratio: +(p.ours / p.bare).toFixed(2), ratioByHand: +(p.ours / p.byHand).toFixed(2) } } : {}),
+    load: +load(),
   };
   if (json) console.log(JSON.stringify(out));
   else {
-    console.log(`sync of ${NOTES} notes, median of ${runs} runs (publish in one clone + bring into another):`);
-    console.log(`  initial:  git push + git fetch ${out.initialMs.plain} ms, ai-provenance sync ×2 ${out.initialMs.sync} ms (${out.initialMs.ratio}x)`);
-    console.log(`  one note: git push + git fetch ${out.oneNoteMs.plain} ms, ai-provenance sync ×2 ${out.oneNoteMs.sync} ms (${out.oneNoteMs.ratio}x)`);
+    if (out.initialMs && out.oneNoteMs) {
+      console.log(`sync of ${NOTES} notes, median of ${runs} runs (publish in one clone + bring into another):`);
+      console.log(`  initial:  git push + git fetch ${out.initialMs.plain} ms, ai-provenance sync ×2 ${out.initialMs.sync} ms (${out.initialMs.ratio}x)`);
+      console.log(`  one note: git push + git fetch ${out.oneNoteMs.plain} ms, ai-provenance sync ×2 ${out.oneNoteMs.sync} ms (${out.oneNoteMs.ratio}x)`);
+    }
+    if (out.pathMs) {
+      console.log(`one commit with a note, plain git push in one clone + plain git fetch in another, ${NOTES} notes on the server, median of ${runs} runs:`);
+      console.log(`  without our hooks and refspec (no notes move)   ${out.pathMs.withoutUs} ms`);
+      console.log(`  plain git moving the notes ref too             ${out.pathMs.notesByHand} ms`);
+      console.log(`  ai-provenance installed in both clones          ${out.pathMs.ours} ms (${out.pathMs.ratio}x without; ${out.pathMs.ratioByHand}x by hand; goal < 2x)`);
+    }
+    console.log(`load average at the end: ${load()}`);
   }
   rmSync(scratch, { recursive: true, force: true });
 }

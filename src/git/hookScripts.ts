@@ -12,6 +12,7 @@ import COMMIT_MSG_SH from './hooks/commit-msg.sh';
 import POST_COMMIT_SH from './hooks/post-commit.sh';
 import POST_REWRITE_SH from './hooks/post-rewrite.sh';
 import PRE_PUSH_SH from './hooks/pre-push.sh';
+import REFERENCE_TRANSACTION_SH from './hooks/reference-transaction.sh';
 
 /** Exit status of `_hook commit-msg` for a real policy violation; anything else lets the commit through. */
 export const BLOCK_EXIT = 10;
@@ -53,7 +54,20 @@ export function notesLaterLine(why: string): string {
  */
 export const REVISION_PLACEHOLDER = '@AI_PROVENANCE_REVISION@';
 
-export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite' | 'pre-push';
+export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 'post-rewrite' | 'pre-push' | 'reference-transaction';
+
+/** Marks every file we generate, so install recognises its own work and never chains to itself. */
+export const MANAGED_MARKER = '# ai-provenance-managed-hook';
+
+/**
+ * In the per-worktree git dir: `<pid of git push> <remote>` then `<commit> <remote ref>` for each ref pushed. pre-push writes it,
+ * and the reference-transaction hook of the same `git push` publishes their notes once git moved a remote-tracking
+ * branch to one of them (the server took it).
+ */
+export const PUSH_PENDING_FILE = 'ai-provenance-push';
+
+/** From this git on, git runs the reference-transaction hook. */
+const REFERENCE_TRANSACTION_GIT: readonly [number, number] = [2, 28];
 
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -66,6 +80,8 @@ const GIT_DIR_HINT: Record<GitHookName, string> = {
   'post-commit': '${GIT_INDEX_FILE-}',
   'post-rewrite': '',
   'pre-push': '',
+  // The wrapper found the git dir (ap_gd) to read the pending push there.
+  'reference-transaction': `\${ap_gd-}/${PUSH_PENDING_FILE}`,
 };
 
 /** `abc-d` as the glob `[Aa][Bb][Cc]-[Dd]`: the shell's case matches it in any letter case. */
@@ -83,6 +99,7 @@ const PARTS: Record<GitHookName, readonly string[]> = {
   'post-commit': [PRELUDE_SH, POST_COMMIT_SH],
   'post-rewrite': [PRELUDE_SH, POST_REWRITE_SH],
   'pre-push': [PRELUDE_SH, PRE_PUSH_SH],
+  'reference-transaction': [PRELUDE_SH, REFERENCE_TRANSACTION_SH],
 };
 
 /** What each `@@NAME@@` of the .sh files stands for in hook `name`: the values the TypeScript side shares with them. */
@@ -109,6 +126,10 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     UNJUDGED_LINE: unjudgedLine('$ap_why'),
     UNJUDGED_REFUSAL: unjudgedRefusal('$ap_why', message),
     NOTES_LATER_LINE: notesLaterLine('$ap_why'),
+    MANAGED_MARKER,
+    PUSH_PENDING_FILE,
+    AFTER_PUSH_GIT_MAJOR: String(REFERENCE_TRANSACTION_GIT[0]),
+    AFTER_PUSH_GIT_MINOR: String(REFERENCE_TRANSACTION_GIT[1]),
   };
 }
 

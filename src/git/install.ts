@@ -2,15 +2,14 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { asyncFs, atomicWrite, readOptional as readOptionalFile } from './fsAtomic';
-import { shQuote } from './hookScripts';
+import { MANAGED_MARKER, PUSH_PENDING_FILE, shQuote } from './hookScripts';
 import { GitError } from './run';
 import { revParse } from './repo';
 
-export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'] as const;
+export const HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push', 'reference-transaction'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
-/** Marks every file we generate, so install recognises its own work and never chains to itself. */
-export const MANAGED_MARKER = '# ai-provenance-managed-hook';
+export { MANAGED_MARKER };
 /** Suffix under which a user's existing hook is kept (same folder, so its `$(dirname "$0")` still works). */
 export const CHAINED_SUFFIX = '.ai-provenance-chained';
 export const BLOCK_START = '# >>> ai-provenance (added by `ai-provenance install`; `ai-provenance uninstall` removes it) >>>';
@@ -144,6 +143,9 @@ export async function installHooks(opts: InstallOptions): Promise<InstallReport>
   const hooks: InstalledHook[] = [];
   const manifestHooks: Partial<Record<HookName, ManifestHook>> = {};
   for (const name of HOOK_NAMES) {
+    // husky runs only the hooks it lists in .husky/_, reference-transaction not among them: a .husky/reference-transaction
+    // would be a shared file that does nothing. There the notes of a push follow with the next push (README).
+    if (mode === 'husky' && name === 'reference-transaction') continue;
     const ours = path.join(ourDir, name);
     await writeIfChanged(ours, opts.hookBody(name, opts.cliPath), 0o755);
     if (mode === 'plain') {
@@ -265,7 +267,7 @@ export async function uninstallHooks(cwd: string): Promise<UninstallReport> {
  * scratchDir, the tree prepare-commit-msg's shell writes beside it, teamConfig.ts's last reported config problem):
  * nothing worth keeping once the hooks are gone. The working state (recorded AI lines) stays.
  */
-const SCRATCH = ['ai-provenance-commit', 'ai-provenance-commit.tree', 'ai-provenance-config-reported'];
+const SCRATCH = ['ai-provenance-commit', 'ai-provenance-commit.tree', 'ai-provenance-config-reported', PUSH_PENDING_FILE];
 
 async function removeScratch(commonDir: string): Promise<void> {
   const worktrees = await fs.readdir(path.join(commonDir, 'worktrees')).catch(() => [] as string[]);
@@ -367,21 +369,24 @@ export function wrapperScript(
     `# Runs the hook that was here before (if any), then ai-provenance's ${name} hook.`,
     '# `ai-provenance uninstall` removes this file and puts the previous hook back.',
     `ap_name=${name}`,
+    // ${0%/*} rather than dirname: no extra process on every commit.
+    ...(chain.kind === 'file' ? [`ap_prev="\${0%/*}/${chain.name}${CHAINED_SUFFIX}"`] : []),
+    ...(name === 'reference-transaction' ? afterPushFilter(chain) : []),
+    // pre-push leaves the notes to this hook only where git runs it: beside this file (never in husky's folder).
+    ...(name === 'pre-push' && chain.kind === 'file' ? ['# shellcheck disable=SC2034 # read by our pre-push, which runs in this shell', `ap_after_push_hook="\${0%/*}/reference-transaction"`] : []),
     `ap_ours=${shQuote(ours)}`,
     // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
     '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
-    // post-rewrite and pre-push get a list on stdin, and both hooks need all of it.
+    // These hooks get a list on stdin, and both hooks need all of it.
     'ap_input=',
-    'case "$ap_name" in post-rewrite|pre-push) ap_input="$(cat)" ;; esac',
+    'case "$ap_name" in post-rewrite|pre-push|reference-transaction) ap_input="$(cat)" ;; esac',
     'ap_feed() { if [ -n "$ap_input" ]; then printf \'%s\\n\' "$ap_input"; fi; }',
     'ap_status=0',
   ];
   if (chain.kind === 'file') {
     lines.push(
-      // ${0%/*} rather than dirname: no extra process on every commit.
-      `ap_prev="\${0%/*}/${chain.name}${CHAINED_SUFFIX}"`,
       'if [ -x "$ap_prev" ]; then',
-      '  case "$ap_name" in post-rewrite|pre-push) ap_feed | "$ap_prev" "$@" ;; *) "$ap_prev" "$@" ;; esac',
+      '  case "$ap_name" in post-rewrite|pre-push|reference-transaction) ap_feed | "$ap_prev" "$@" ;; *) "$ap_prev" "$@" ;; esac',
       '  ap_status=$?',
       'fi',
     );
@@ -390,13 +395,14 @@ export function wrapperScript(
     lines.push(
       'if [ -n "${AI_PROVENANCE_CHAIN-}" ] && [ -f "$AI_PROVENANCE_CHAIN" ]; then',
       '  export AI_PROVENANCE_CHAIN',
-      '  case "$ap_name" in post-rewrite|pre-push) ap_feed | sh -e "$AI_PROVENANCE_CHAIN" "$@" ;; *) sh -e "$AI_PROVENANCE_CHAIN" "$@" ;; esac',
+      '  case "$ap_name" in post-rewrite|pre-push|reference-transaction) ap_feed | sh -e "$AI_PROVENANCE_CHAIN" "$@" ;; *) sh -e "$AI_PROVENANCE_CHAIN" "$@" ;; esac',
       '  ap_status=$?',
       'fi',
     );
   }
   lines.push(
-    // The user's own pre-push still stops a push, as their prepare-commit-msg and commit-msg still stop a commit.
+    // The user's own pre-push still stops a push, as their prepare-commit-msg and commit-msg still stop a commit. (Their
+    // reference-transaction refuses a prepared transaction through the exec above; git ignores a committed one's status.)
     'case "$ap_name" in prepare-commit-msg|commit-msg|pre-push) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
     '[ -f "$ap_ours" ] || exit "$ap_status"',
     // The node and CLI recorded at install time, falling back to what can be found now when they have moved.
@@ -418,12 +424,30 @@ export function wrapperScript(
     // Our hook runs in this shell (a fork less on every commit) and its exit ends the hook. Whatever way it ends,
     // this trap lets the commit through unless commit-msg found a policy violation (exit 1).
     'trap \'ap_st=$?; trap - EXIT; case $ap_name:$ap_st in *:0 | commit-msg:1) exit "$ap_st" ;; esac; echo "ai-provenance: internal error in the $ap_name hook (exit $ap_st); ignored, your commit or push is not affected" >&2; exit 0\' EXIT',
-    // post-rewrite and pre-push hand the input they read to ours through a pipe, whose last part is a subshell.
-    'case "$ap_name" in post-rewrite|pre-push) ap_feed | . "$ap_ours"; exit ;; esac',
+    // The input read above goes to ours through a pipe, whose last part is a subshell.
+    'case "$ap_name" in post-rewrite|pre-push|reference-transaction) ap_feed | . "$ap_ours"; exit ;; esac',
     '. "$ap_ours"',
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * The first lines of the reference-transaction wrapper. git starts it on every ref update (twice a commit, many times
+ * a rebase): all but a committed transaction of the git push that wrote the pending file (pre-push, $PPID being that
+ * git push) end here on shell builtins, handing stdin untouched to the user's hook when there is one.
+ */
+function afterPushFilter(chain: Chain): string[] {
+  const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
+  return [
+    // Hooks run at the top of the working tree; a linked worktree's .git is a file naming its git dir.
+    'ap_gd=${GIT_DIR:-.git}',
+    'if [ -f "$ap_gd" ]; then IFS= read -r ap_gd < "$ap_gd" || ap_gd=; ap_gd=${ap_gd#gitdir: }; fi',
+    'ap_pid=',
+    '# shellcheck disable=SC2034 # ap_x takes the remote',
+    `[ ! -f "$ap_gd/${PUSH_PENDING_FILE}" ] || read -r ap_pid ap_x < "$ap_gd/${PUSH_PENDING_FILE}" || :`,
+    `if [ "$ap_pid" != "$PPID" ] || [ "\${1-}" != committed ]; then ${handOver}; fi`,
+  ];
 }
 
 async function readManifest(loc: RepoLocation): Promise<Manifest | undefined> {

@@ -1,12 +1,14 @@
 // Sharing refs/notes/ai-provenance with a remote (PRODUCT.md §11.1). `git fetch` brings a remote's notes into
 // refs/notes/remotes/<remote>/ai-provenance (a refspec `install` adds); pushing joins them into the clone's own
-// ref record by record and publishes the notes of pushed commits on top of the remote's, never forced: a rejected
-// push is answered by fetching, joining and trying again.
+// ref record by record and publishes the notes of pushed commits on top of the remote's once the server took them,
+// never forced: a rejected push of the notes is answered by fetching, joining and trying again.
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
+import { asyncFs, atomicWrite } from './fsAtomic';
+import { PUSH_PENDING_FILE } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
@@ -31,7 +33,10 @@ export class SyncError extends Error {
 
 export interface SyncOptions {
   readonly remote: string;
-  /** Commits being pushed (pre-push): their notes are published along with those of commits the remote already has. */
+  /**
+   * Commits the remote was seen to hold before its remote-tracking branches show them (after a push): their notes are
+   * published along with those of commits the remote already has.
+   */
   readonly tips?: readonly string[];
   /** One line per action taken. */
   readonly say: (line: string) => void;
@@ -528,27 +533,77 @@ export function syncLogFile(repo: Repo): string {
   return path.join(repo.commonDir, 'ai-provenance', 'sync.log');
 }
 
-/**
- * pre-push: publishes the notes of what is pushed. It never fails or stops the push: a failure is logged and said in
- * one line, and the next push or `ai-provenance sync` publishes what this one could not.
- */
-export async function prePush(repo: Repo, args: readonly string[], input: string, warn: (line: string) => void): Promise<number> {
-  const remote = args[0] ?? '';
-  const tips = pushedTips(input);
-  // A push to a URL has no remote to track notes for.
-  if (tips.length === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
-  // git runs pre-push for `push --dry-run` too, which sends nothing: neither do we.
-  if (isDryRun(await parentGitArgs('push'))) return 0;
+/** Publishes the notes of commits `remote` has (or `tips` it was seen to hold), saying so in one line; a failure is logged and said, never thrown. */
+async function publishQuietly(repo: Repo, remote: string, hook: string, warn: (line: string) => void, tips: readonly string[] = []): Promise<boolean> {
   const said: string[] = [];
   try {
     await configureNotesFetch(repo, remote);
     const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l) });
     if (r.pushed > 0) warn(`ai-provenance: pushed the notes of ${r.pushed} commit${r.pushed === 1 ? '' : 's'} to ${remote}`);
+    return true;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     await fs.mkdir(path.dirname(syncLogFile(repo)), { recursive: true }).catch(() => undefined);
-    await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} pre-push ${remote}: ${[...said, why].join(' | ')}\n`).catch(() => undefined);
-    warn(`ai-provenance: the notes were not pushed to ${remote} (${why.split('\n')[0]}); your push goes on, 'ai-provenance sync ${remote}' retries`);
+    await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} ${hook} ${remote}: ${[...said, why].join(' | ')}\n`).catch(() => undefined);
+    warn(`ai-provenance: the notes were not pushed to ${remote} (${why.split('\n')[0]}); your push ${hook === 'pre-push' ? 'goes on' : 'went through'}, 'ai-provenance sync ${remote}' retries`);
+    return false;
   }
+}
+
+/**
+ * pre-push, where our reference-transaction hook does not run (husky, git before 2.28, hooks an earlier version
+ * installed): publishes the notes of commits the remote already has, those of earlier pushes. Not those of the
+ * commits being pushed: the server may still refuse them (a protected branch, a hook of its own, someone pushed
+ * first), and a note of a commit it does not have would tell others of work they cannot see. It never fails or stops
+ * the push.
+ */
+export async function prePush(repo: Repo, args: readonly string[], input: string, warn: (line: string) => void): Promise<number> {
+  const remote = args[0] ?? '';
+  // A push to a URL has no remote to track notes for; a push of notes refs alone publishes nothing else.
+  if (pushedTips(input).length === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  // git runs pre-push for `push --dry-run` too, which sends nothing: neither do we.
+  if (isDryRun(await parentGitArgs('push'))) return 0;
+  await publishQuietly(repo, remote, 'pre-push', warn);
   return 0;
+}
+
+/** Where pre-push left what the git push in progress sends (hookScripts.ts PUSH_PENDING_FILE). */
+export function pendingPushFile(repo: Repo): string {
+  return path.join(repo.gitDir, PUSH_PENDING_FILE);
+}
+
+/**
+ * reference-transaction (committed, in the git push that wrote the pending file): git moved remote-tracking branches,
+ * which it does once the server took the push. When one moved onto a pushed commit, publishes the notes of the
+ * commits the remote now has, in this same git push. git moves one branch per transaction: when more were pushed,
+ * the server is asked once which of them it holds now, so that one run publishes for all; those it does not (a
+ * refused branch) wait for a later push that the server takes.
+ */
+export async function afterPush(repo: Repo, input: string, warn: (line: string) => void): Promise<number> {
+  const file = pendingPushFile(repo);
+  const [head = '', ...rest] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
+  const remote = head.slice(head.indexOf(' ') + 1);
+  const waiting = rest.map((l) => l.split(' ')).filter((f): f is [string, string] => f.length === 2 && HEX.test(f[0]!));
+  const arrived = new Set<string>();
+  for (const line of input.split('\n')) {
+    const [, next, ref] = line.split(' ');
+    if (next && ref?.startsWith(`refs/remotes/${remote}/`) && waiting.some(([c]) => c === next)) arrived.add(next);
+  }
+  if (arrived.size === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  const others = waiting.filter(([c]) => !arrived.has(c));
+  if (others.length > 0) for (const c of await serverHolds(repo, remote, others)) arrived.add(c);
+  const published = await publishQuietly(repo, remote, 'after push', warn, [...arrived]);
+  const left = waiting.filter(([c]) => !arrived.has(c));
+  // After a failure, one line said so: the other branches of this push do not try (and say it) again.
+  if (!published || left.length === 0) await fs.rm(file, { force: true });
+  else await atomicWrite(file, `${head}\n${left.map(([c, r]) => `${c} ${r}\n`).join('')}`, asyncFs);
+  return 0;
+}
+
+/** The pushed commits the server's refs point at now (`<commit> <remote ref>` pairs); none when it cannot be asked. */
+async function serverHolds(repo: Repo, remote: string, pushed: readonly [string, string][]): Promise<string[]> {
+  const r = await git(['ls-remote', '--end-of-options', remote, ...new Set(pushed.map(([, ref]) => ref))], { cwd: repo.root, okCodes: [1, 2, 128] });
+  if (r.exitCode !== 0) return [];
+  const now = new Set(r.stdout.split('\n').map((l) => l.replace('\t', ' ')));
+  return pushed.filter((p) => now.has(p.join(' '))).map(([c]) => c);
 }

@@ -10,7 +10,7 @@ import { discoverRepo, repoFromDirs, stateDir, type Repo } from '../../git/repo'
 
 declare const VERSION: string;
 
-const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite|pre-push> [git's hook arguments]
+const HELP = `Usage: ai-provenance _hook <prepare-commit-msg|commit-msg|post-commit|post-rewrite|pre-push|reference-transaction> [git's hook arguments]
 
 Internal: run by the git hooks that 'ai-provenance install' places. commit-msg exits
 ${BLOCK_EXIT} for a critical-path violation, or when it cannot judge a commit a block rule may
@@ -63,6 +63,11 @@ export const command: Command = {
           const { prePush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
           return await prePush(repo, rest, input, hookIO.warn);
         }
+        case 'reference-transaction': {
+          input = await readStdin(io.stdin);
+          const { afterPush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
+          return await afterPush(repo, input, hookIO.warn);
+        }
         default:
           io.stderr.write(`ai-provenance _hook: unknown hook '${terminalText(name ?? '')}'\n`);
           return 0;
@@ -89,6 +94,9 @@ export const command: Command = {
           return 0;
         case 'pre-push':
           hookIO.warn(`ai-provenance: the notes were not pushed (${why}); your push goes on`);
+          return 0;
+        case 'reference-transaction':
+          hookIO.warn(`ai-provenance: the notes were not pushed (${why}); your push went through, 'ai-provenance sync' publishes them`);
           return 0;
         default:
           return 0;

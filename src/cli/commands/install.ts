@@ -11,7 +11,8 @@ import { HOOK_AGENTS, isHookAgent } from '../../agents/index';
 const HELP = `Usage: ai-provenance install [--agents a,b]
 
 Installs ai-provenance's git hooks (prepare-commit-msg, commit-msg, post-commit,
-post-rewrite, pre-push) into the repository of the current directory, and a
+post-rewrite, pre-push, reference-transaction) into the repository of the
+current directory, and a
 fetch refspec per remote, so that the notes travel with a plain git push and
 git fetch (see 'ai-provenance sync --help').
 

@@ -4,13 +4,43 @@ ap_has_notes || exit 0
 ap_input=$(cat)
 # A push of notes refs alone (git push origin refs/notes/…) publishes nothing else.
 ap_other=
-# shellcheck disable=SC2034 # ap_x takes the fields around the remote ref.
-while read -r ap_x ap_x ap_rref ap_x; do
-  case $ap_rref in refs/notes/* | '') ;; *) ap_other=1 ;; esac
+ap_tips=
+# shellcheck disable=SC2034 # ap_x takes the fields around the local id and the remote ref.
+while read -r ap_x ap_lid ap_rref ap_x; do
+  case $ap_rref in refs/notes/* | '') continue ;; esac
+  ap_other=1
+  # A deletion sends no commit.
+  case $ap_lid in *[!0]*) ap_tips="$ap_tips$ap_lid $ap_rref$ap_nl" ;; esac
 done <<AP_INPUT
 $ap_input
 AP_INPUT
 [ -n "$ap_other" ] || exit 0
+
+# Whether the reference-transaction hook of ours runs in this git push: the wrapper names it (husky's and earlier
+# versions' wrappers do not), it is still ours, and git is new enough to start it.
+ap_after_push() {
+  [ -n "${ap_after_push_hook-}" ] && [ -x "$ap_after_push_hook" ] || return 1
+  { IFS= read -r ap_l && IFS= read -r ap_l; } < "$ap_after_push_hook" || return 1
+  [ "$ap_l" = "@@MANAGED_MARKER@@" ] || return 1
+  ap_v=$(git version 2>/dev/null) || return 1
+  ap_v=${ap_v#git version }
+  ap_major=${ap_v%%.*}
+  ap_minor=${ap_v#*.}
+  ap_minor=${ap_minor%%.*}
+  case $ap_major$ap_minor in '' | *[!0-9]*) return 1 ;; esac
+  [ "$ap_major" -gt @@AFTER_PUSH_GIT_MAJOR@@ ] || { [ "$ap_major" -eq @@AFTER_PUSH_GIT_MAJOR@@ ] && [ "$ap_minor" -ge @@AFTER_PUSH_GIT_MINOR@@ ]; }
+}
+
+# The server may still refuse this push (a protected branch, a hook of its own, someone pushed first): the notes of
+# its commits go only once git moved the remote-tracking branch, which it does after the server took them. For a
+# named remote (git passes a URL twice) the reference-transaction hook of this same git push ($PPID) does that.
+if [ "${1-}" != "${2-}" ] && ap_after_push; then
+  [ -n "$ap_tips" ] || exit 0
+  ap_plain "$ap_gitdir/@@PUSH_PENDING_FILE@@"
+  printf '%s %s\n%s' "$PPID" "$1" "$ap_tips" > "$ap_gitdir/@@PUSH_PENDING_FILE@@"
+  exit 0
+fi
+# Without it, Node publishes the notes of commits the remote already has (those of earlier pushes).
 if ap_can_run; then
   printf '%s\n' "$ap_input" | ap_run "$@"
 else

@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC2317 # The prelude's functions serve all five hooks; each hook calls only some of them.
+# shellcheck disable=SC2317 # The prelude's functions serve all six hooks; each hook calls only some of them.
 # ai-provenance @@HOOK@@ hook. A failure of its own prints one line per commit, keeps the recorded AI lines, and marks
 # the commit for 'ai-provenance check'; it stops the commit only where a block rule may apply.
 ap_hook=@@HOOK@@

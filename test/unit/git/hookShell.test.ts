@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type GitHookName, hookParts, hookScript } from '../../../src/git/hookScripts';
+import { HOOK_NAMES, wrapperScript } from '../../../src/git/install';
 
-const HOOKS: readonly GitHookName[] = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'];
+const HOOKS: readonly GitHookName[] = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push', 'reference-transaction'];
 const SHELL_DIR = path.resolve(__dirname, '../../../src/git/hooks');
 // A path that needs quoting: the CLI's path is the one value that comes from the user's machine.
 const CLI = "/opt/it's here/dist/cli.js";
@@ -19,6 +20,20 @@ describe('the hooks\' shell', () => {
       assert.ifError(r.error);
       assert.equal(r.stdout + r.stderr, '', `shellcheck on the ${name} hook`);
       assert.equal(r.status, 0);
+    });
+  }
+
+  // The wrappers source our hook from a path known only at run time (SC1090), and their EXIT trap reads ap_st, which
+  // the trap's own text assigns when it runs (SC2154).
+  const WRAPPER_EXCLUDES = '--exclude=SC1090,SC2154';
+  for (const name of HOOK_NAMES) {
+    it(`${name}: shellcheck finds nothing in the wrappers install writes (plain and husky)`, () => {
+      const runtime = { nodePath: '/usr/bin/node', cliPath: CLI };
+      for (const wrapper of [wrapperScript(name, { kind: 'file', name }, '/repo/.git/ai-provenance/hooks/x', runtime), wrapperScript(name, { kind: 'husky' }, '/h', runtime)]) {
+        const r = spawnSync('shellcheck', ['--shell=sh', '--format=gcc', WRAPPER_EXCLUDES, '-'], { input: wrapper, encoding: 'utf8' });
+        assert.ifError(r.error);
+        assert.equal(r.stdout + r.stderr, '', `shellcheck on the ${name} wrapper`);
+      }
     });
   }
 

@@ -72,7 +72,9 @@ function fakeBody(name: HookName): string {
 /** A user's own hook that logs `user <hook>`, and fails commit-msg when the message says USERFAIL. */
 function userHook(name: HookName, log = logFile()): string {
   const lines = ['#!/bin/sh', `printf 'user ${name} %s\\n' "$*" >> ${JSON.stringify(log)}`];
-  if (name === 'post-rewrite') lines.push(`sed 's/^/user-stdin /' >> ${JSON.stringify(log)}`);
+  if (name === 'post-rewrite' || name === 'reference-transaction') lines.push(`sed 's/^/user-stdin /' >> ${JSON.stringify(log)}`);
+  // A ref update the user's reference-transaction refuses while prepared is aborted.
+  if (name === 'reference-transaction') lines.push('if [ "$1" = prepared ] && [ -e refuse-ref-updates ]; then echo "user hook refuses the ref update" >&2; exit 1; fi');
   if (name === 'commit-msg') lines.push('if grep -q USERFAIL "$1"; then echo "user hook says no" >&2; exit 1; fi');
   return lines.join('\n') + '\n';
 }
@@ -265,6 +267,34 @@ describe('install', function () {
       assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'CRASH again');
     });
 
+    it("runs the user's reference-transaction on every ref update with its input, still lets it refuse one, and uninstall puts it back", async () => {
+      const repo = newRepo();
+      const file = path.join(repo, '.git', 'hooks', 'reference-transaction');
+      fs.writeFileSync(file, userHook('reference-transaction'), { mode: 0o755 });
+      await install(repo);
+      assert.match(fs.readFileSync(file, 'utf8'), /ai-provenance-managed-hook/);
+      assert.equal(commit(repo, 'second').status, 0);
+      const head = git(repo, 'rev-parse', 'HEAD').trim();
+      assert.deepEqual(
+        // git 2.46 and later also run it for a 'preparing' state first.
+        readLog().filter((l) => l.startsWith('user ') && !l.endsWith(' preparing')),
+        ['user reference-transaction prepared', 'user reference-transaction committed'],
+      );
+      assert.ok(readLog().includes(`user-stdin ${git(repo, 'rev-parse', 'HEAD~1').trim()} ${head} refs/heads/main`), readLog().join('\n'));
+      // Ours starts nothing for a commit: no push is waiting for its notes.
+      assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
+
+      fs.writeFileSync(path.join(repo, 'refuse-ref-updates'), '');
+      const refused = run('git', ['branch', 'other'], repo);
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr, /user hook refuses the ref update/);
+      assert.equal(run('git', ['rev-parse', '-q', '--verify', 'refs/heads/other'], repo).status, 1);
+
+      await uninstallHooks(repo);
+      assert.equal(fs.readFileSync(file, 'utf8'), userHook('reference-transaction'));
+      assert.equal(fs.statSync(file).mode & 0o777, 0o755);
+    });
+
     it('does not run a user hook that git would not run (not executable)', async () => {
       const repo = newRepo();
       const hooks = path.join(repo, '.git', 'hooks');
@@ -384,6 +414,9 @@ describe('install', function () {
       const report = await install(repo);
       assert.equal(report.mode, 'husky');
       assert.equal(report.hooksDir, path.join(repo, '.husky'));
+      // husky runs only the hooks it knows: a reference-transaction there would do nothing.
+      assert.equal(report.hooks.some((h) => h.name === 'reference-transaction'), false);
+      assert.equal(fs.existsSync(path.join(repo, '.husky', 'reference-transaction')), false);
 
       assert.equal(commit(repo, 'second').status, 0);
       assert.deepEqual(hookCalls(), [
@@ -608,9 +641,10 @@ describe('ai-provenance install / uninstall commands', function () {
     const repo = newRepo();
     const first = await cli(installCommand, repo);
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'].map((h) => `installed: .git/hooks/${h}\n`).join(''));
+    const names = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push', 'reference-transaction'];
+    assert.equal(first.stdout, names.map((h) => `installed: .git/hooks/${h}\n`).join(''));
     const second = await cli(installCommand, repo);
-    assert.equal(second.stdout, ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'].map((h) => `already installed: .git/hooks/${h}\n`).join(''));
+    assert.equal(second.stdout, names.map((h) => `already installed: .git/hooks/${h}\n`).join(''));
     const un = await cli(uninstallCommand, repo);
     assert.equal(un.code, 0);
     assert.match(un.stdout, /^removed: \.git\/hooks\/commit-msg$/m);

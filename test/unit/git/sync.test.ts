@@ -59,13 +59,17 @@ function server(): string {
   return bare;
 }
 
-/** A clone of the server by `person`, with `ai-provenance install` run as a user does. */
-function clone(bare: string, person: Person, opts: { install?: boolean } = {}): string {
+/** A clone of the server by `person`, with `ai-provenance install` run as a user does (after adding a hook of theirs). */
+function clone(bare: string, person: Person, opts: { install?: boolean; userHook?: [name: string, script: string] } = {}): string {
   const dir = path.join(tempDir('aip-clone-'), 'work');
   sh(path.dirname(dir), 'git', 'clone', '-q', bare, dir);
   who.set(dir, person);
   git(dir, 'config', 'commit.gpgsign', 'false');
   git(dir, 'config', 'pull.rebase', 'false');
+  if (opts.userHook) {
+    write(dir, `.git/hooks/${opts.userHook[0]}`, `#!/bin/sh\n${opts.userHook[1]}\n`);
+    sh(dir, 'chmod', '+x', `.git/hooks/${opts.userHook[0]}`);
+  }
   if (opts.install !== false) okCli(dir, 'install');
   return dir;
 }
@@ -122,7 +126,7 @@ describe('team notes sync', function () {
   before(() => cliBundle());
   after(cleanupTemp);
 
-  it('install adds a fetch refspec per remote and a pre-push hook; uninstall takes out exactly those', () => {
+  it('install adds a fetch refspec per remote, a pre-push and a reference-transaction hook; uninstall takes out exactly those', () => {
     const bare = server();
     const dir = clone(bare, ANN, { install: false });
     const before = git(dir, 'config', '--get-all', 'remote.origin.fetch');
@@ -131,12 +135,14 @@ describe('team notes sync', function () {
     const out = okCli(dir, 'install');
     assert.match(out, /^fetch refspec added: remote\.origin\.fetch \+refs\/notes\/ai-provenance\*:refs\/notes\/remotes\/origin\/ai-provenance\*$/m);
     assert.match(out, /pre-push/);
+    assert.match(out, /^installed: \.git\/hooks\/reference-transaction$/m);
     assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), `${before}+refs/notes/ai-provenance*:refs/notes/remotes/origin/ai-provenance*\n`);
     assert.doesNotMatch(okCli(dir, 'install'), /fetch refspec added/, 'a second install adds nothing');
     const un = okCli(dir, 'uninstall');
     assert.match(un, /^fetch refspec removed: remote\.origin\.fetch /m);
     assert.equal(git(dir, 'config', '--get-all', 'remote.origin.fetch'), before);
     assert.ok(!existsSync(path.join(dir, '.git', 'hooks', 'pre-push')));
+    assert.ok(!existsSync(path.join(dir, '.git', 'hooks', 'reference-transaction')));
   });
 
   it('uninstall leaves a notes fetch refspec the user had added before install, identical to ours', () => {
@@ -365,20 +371,160 @@ describe('team notes sync', function () {
     assert.ok(noteOn(bare, NOTES_REF, later), 'and the push published it');
   });
 
+  /** Whether anything on the server (its notes included) names `commit`. */
+  function serverNames(bare: string, commit: string): boolean {
+    return run(bare, 'git', ['rev-list', '--all', '--objects']).stdout.includes(commit) || noteOn(bare, NOTES_REF, commit) !== undefined;
+  }
+
+  /** A hook of the server's own: git runs it as it receives a push. */
+  function serverHook(bare: string, name: 'pre-receive' | 'update', script: string): void {
+    write(bare, `hooks/${name}`, `#!/bin/sh\n${script}\n`);
+    sh(bare, 'chmod', '+x', `hooks/${name}`);
+  }
+
+  /** A pre-receive hook that refuses every push that updates a branch (a release freeze); notes refs are welcome. */
+  function freezeBranches(bare: string): void {
+    serverHook(bare, 'pre-receive', 'while read -r old new ref; do case $ref in refs/heads/*) echo "branches are frozen" >&2; exit 1 ;; esac; done\nexit 0');
+  }
+
+  /** An update hook that refuses the refs matching `pattern` (a protected branch), and takes every other ref. */
+  function refuseRefs(bare: string, pattern: string, why: string): void {
+    serverHook(bare, 'update', `case "$1" in ${pattern}) echo "$1 ${why}" >&2; exit 1 ;; esac\nexit 0`);
+  }
+
+  it('publishes no note of a commit the server refuses (its pre-receive hook says no), and publishes it with the next push the server takes', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    freezeBranches(bare);
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'refused');
+    const refused = run(ann, 'git', ['push', 'origin', 'main']);
+    assert.notEqual(refused.status, 0, 'the server refused the push');
+    assert.match(refused.stderr, /branches are frozen/);
+    assert.doesNotMatch(refused.stderr, /^ai-provenance: pushed/m);
+    assert.equal(serverNames(bare, c), false, 'nothing on the server names the refused commit, no note either');
+    // The refused push left what it sent written down; a person's commit meanwhile still starts no process for it.
+    assert.ok(existsSync(path.join(ann, '.git', 'ai-provenance-push')));
+    write(ann, 'human.txt', 'typed by a person\n');
+    git(ann, 'add', 'human.txt');
+    const trace = path.join(ann, '.git', 'trace.log');
+    const commit = spawnSync('git', ['commit', '-qm', 'by hand'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace }, encoding: 'utf8' });
+    assert.equal(commit.status, 0, commit.stderr);
+    const traced = readFileSync(trace, 'utf8');
+    assert.equal((traced.match(/run_command: \.git\/hooks\/reference-transaction/g) ?? []).length, 2, traced);
+    assert.deepEqual(traced.split('\n').filter((l) => / trace: built-in: git /.test(l) && !/built-in: git (commit|maintenance|gc) /.test(l)), [], 'no git process started by a hook');
+    sh(bare, 'rm', 'hooks/pre-receive');
+    const taken = run(ann, 'git', ['push', 'origin', 'main']);
+    assert.equal(taken.status, 0, taken.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, c), 'the push the server took published the note');
+    assert.match(taken.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false, 'nothing left waiting');
+  });
+
+  it('in one git push of three branches, publishes the notes of the two the server takes and not of the one it refuses; a reference-transaction hook of the user\'s still gets every update', () => {
+    const bare = server();
+    // The user's hook fails once a transaction is committed, which git ignores, and so do we.
+    const ann = clone(bare, ANN, { userHook: ['reference-transaction', 'sed "s/^/$1 /" >> "$(git rev-parse --git-dir)/user-ref-updates.txt"\n[ "$1" != committed ]'] });
+    refuseRefs(bare, 'refs/heads/main', 'is protected');
+    git(ann, 'checkout', '-qb', 'one');
+    const one = aiCommit(ann, 'one.ts', lines(2), '1', 'codex', 'one');
+    git(ann, 'checkout', '-q', 'main');
+    git(ann, 'checkout', '-qb', 'two');
+    const two = aiCommit(ann, 'two.ts', lines(2), '2', 'cursor', 'two');
+    git(ann, 'checkout', '-q', 'main');
+    const mine = aiCommit(ann, 'main.ts', lines(2), '1', 'claude-code', 'on main');
+    const r = run(ann, 'git', ['push', 'origin', 'one', 'main', 'two']);
+    assert.notEqual(r.status, 0, 'main was refused');
+    assert.match(r.stderr, /refs\/heads\/main is protected/);
+    assert.equal(git(bare, 'rev-parse', 'one', 'two'), `${one}\n${two}\n`, 'the other two branches were taken');
+    assert.ok(noteOn(bare, NOTES_REF, one) && noteOn(bare, NOTES_REF, two), 'their notes arrived in the same git push');
+    // git moves one remote-tracking branch at a time; the first move asks the server about the others: one publication.
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:')), ['ai-provenance: pushed the notes of 2 commits to origin']);
+    assert.equal(serverNames(bare, mine), false, 'nothing names the refused commit');
+    assert.ok(noteOn(ann, NOTES_REF, mine), 'its note stays in the clone');
+    const seen = readFileSync(path.join(ann, '.git', 'user-ref-updates.txt'), 'utf8');
+    for (const [branch, id] of [['one', one], ['two', two]]) {
+      for (const state of ['prepared', 'committed']) assert.ok(seen.includes(`${state} ${'0'.repeat(40)} ${id} refs/remotes/origin/${branch}\n`), seen);
+    }
+  });
+
+  it('publishes no note of a rewritten commit the server refuses to take by force, and keeps the published one', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    git(bare, 'config', 'receive.denyNonFastForwards', 'true');
+    const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, first));
+    write(ann, 'a.ts', lines(3));
+    git(ann, 'add', 'a.ts');
+    git(ann, 'commit', '-q', '--amend', '-m', 'first, amended');
+    const amended = git(ann, 'rev-parse', 'HEAD').trim();
+    assert.ok(noteOn(ann, NOTES_REF, amended), 'the amend carried the note');
+    const r = run(ann, 'git', ['push', '--force', 'origin', 'main']);
+    assert.notEqual(r.status, 0, 'the server refused the non-fast-forward');
+    assert.equal(git(bare, 'rev-parse', 'main').trim(), first);
+    assert.equal(serverNames(bare, amended), false, 'no note of the refused commit');
+    assert.ok(noteOn(bare, NOTES_REF, first), 'the published note stays');
+  });
+
+  it('where git runs no reference-transaction hook of ours (git before 2.28, husky), a push publishes the notes of the commits the remote already has: each commit\'s with the next push', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    // git before 2.28 never starts it; husky runs only the hooks it knows: as if it were not there.
+    sh(ann, 'rm', '-f', '.git/hooks/reference-transaction');
+    const push = (): { status: number | null; stderr: string } => run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
+    const p1 = push();
+    assert.equal(p1.status, 0, p1.stderr);
+    assert.equal(noteOn(bare, NOTES_REF, first), undefined, 'pre-push cannot know whether the server takes the commit');
+    const second = aiCommit(ann, 'b.ts', lines(2), '2', 'cursor', 'second');
+    const p2 = push();
+    assert.equal(p2.status, 0, p2.stderr);
+    assert.match(p2.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, first), 'the next push published the note of the commit the server has');
+    assert.equal(noteOn(bare, NOTES_REF, second), undefined);
+    assert.match(okCli(ann, 'sync'), /^pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, second), 'sync publishes the rest');
+  });
+
+  it('a clone whose pre-push an earlier version installed publishes no note of a refused push either; install adds the hook that publishes within the push', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const old = path.resolve(__dirname, '../../fixtures/hooks/0.1.0-pre-push');
+    const body = path.join(ann, '.git', 'ai-provenance', 'hooks', 'pre-push');
+    const fill = (t: string): string => t.replaceAll('@CLI@', cliBundle().cli).replaceAll('@NODE@', process.execPath).replaceAll('@BODY_DIR@', path.dirname(body));
+    writeFileSync(body, fill(readFileSync(path.join(old, 'body', 'pre-push'), 'utf8')), { mode: 0o755 });
+    writeFileSync(path.join(ann, '.git', 'hooks', 'pre-push'), fill(readFileSync(path.join(old, 'wrapper', 'pre-push'), 'utf8')), { mode: 0o755 });
+    // That version installed no reference-transaction hook.
+    sh(ann, 'rm', '-f', '.git/hooks/reference-transaction');
+    freezeBranches(bare);
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'refused first');
+    assert.notEqual(run(ann, 'git', ['push', '-q', 'origin', 'main']).status, 0);
+    assert.equal(serverNames(bare, c), false, 'no note of the refused commit');
+    sh(bare, 'rm', 'hooks/pre-receive');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.equal(noteOn(bare, NOTES_REF, c), undefined, 'the old pre-push runs before the server answers: the note waits');
+    assert.match(okCli(ann, 'install'), /^installed: \.git\/hooks\/reference-transaction$/m);
+    const d = aiCommit(ann, 'b.ts', lines(2), '2', 'cursor', 'after install');
+    const r = run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^ai-provenance: pushed the notes of 2 commits to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, c) && noteOn(bare, NOTES_REF, d), 'both notes, in the same push');
+  });
+
   it('a notes push that fails never fails the user\'s push, and says so in one line', () => {
     const bare = server();
     const ann = clone(bare, ANN);
     // The server refuses notes refs (a hook of its own), but takes branches.
-    write(bare, 'hooks/update', '#!/bin/sh\ncase "$1" in refs/notes/*) echo "notes not welcome" >&2; exit 1 ;; esac\nexit 0\n');
-    sh(bare, 'chmod', '+x', 'hooks/update');
+    refuseRefs(bare, 'refs/notes/*', 'not welcome');
     const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
     const r = run(ann, 'git', ['push', '-q', 'origin', 'main']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(git(bare, 'rev-parse', 'main').trim(), c);
     const ours = r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:'));
     assert.equal(ours.length, 1, r.stderr);
-    assert.match(ours[0]!, /^ai-provenance: the notes were not pushed to origin \(.*\); your push goes on, 'ai-provenance sync origin' retries$/);
-    assert.match(readFileSync(path.join(ann, '.git', 'ai-provenance', 'sync.log'), 'utf8'), /pre-push origin: /);
+    // The notes go once the server took the commit, after the push itself.
+    assert.match(ours[0]!, /^ai-provenance: the notes were not pushed to origin \(.*\); your push went through, 'ai-provenance sync origin' retries$/);
+    assert.match(readFileSync(path.join(ann, '.git', 'ai-provenance', 'sync.log'), 'utf8'), /after push origin: .*hook declined/);
   });
 
   it('a clone whose hooks an earlier version installed keeps committing notes, syncs by hand, and gets the pre-push on a new install', () => {
@@ -418,10 +564,7 @@ describe('team notes sync', function () {
 
   it('the push of the notes runs no pre-push hook again: the user\'s runs once per git push', () => {
     const bare = server();
-    const ann = clone(bare, ANN, { install: false });
-    write(ann, '.git/hooks/pre-push', '#!/bin/sh\necho "$1" >> pre-push-runs.txt\ncat > /dev/null\n');
-    sh(ann, 'chmod', '+x', '.git/hooks/pre-push');
-    okCli(ann, 'install');
+    const ann = clone(bare, ANN, { userHook: ['pre-push', 'echo "$1" >> pre-push-runs.txt\ncat > /dev/null'] });
     const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
     git(ann, 'push', '-q', 'origin', 'main');
     assert.ok(noteOn(bare, NOTES_REF, c));
@@ -430,10 +573,7 @@ describe('team notes sync', function () {
 
   it('a failing pre-push of the user still stops the push, and runs with the pushed refs on stdin', () => {
     const bare = server();
-    const ann = clone(bare, ANN, { install: false });
-    write(ann, '.git/hooks/pre-push', '#!/bin/sh\ncat > pushed.txt\nexit 1\n');
-    sh(ann, 'chmod', '+x', '.git/hooks/pre-push');
-    okCli(ann, 'install');
+    const ann = clone(bare, ANN, { userHook: ['pre-push', 'cat > pushed.txt\nexit 1'] });
     aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'ai');
     const r = run(ann, 'git', ['push', '-q', 'origin', 'main']);
     assert.notEqual(r.status, 0);
