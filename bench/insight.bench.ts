@@ -76,7 +76,8 @@ async function generate(dir: string, n: number): Promise<void> {
 
 /** A commit on top of `tip` appending 3 lines to one file, with a note saying copilot wrote them, from one fast-import; its id. */
 function addCommit(dir: string, tip: string, round: number): string {
-  const f = 'src/d1/f1.ts';
+  // A file of the first commit, in every history: the new lines land in the share at the revision.
+  const f = 'src/d1/f1919.ts';
   const old = spawnSync('git', ['cat-file', 'blob', `${tip}:${f}`], { cwd: dir, env, encoding: 'utf8' }).stdout;
   const lines = old === '' ? [] : old.replace(/\n$/, '').split('\n');
   const start = lines.length;
