@@ -196,7 +196,7 @@ async function resume(
     return undefined;
   }
   // The cache is read whole only when it is due to be rewritten; otherwise what is new is appended to it.
-  const cache = state.segments !== null && state.segments + 1 >= SEGMENTS_KEPT ? await InsightCache.load(repo) : InsightCache.appender(repo);
+  const cache = state.segments !== null && state.segments + 1 > SEGMENTS_KEPT ? await InsightCache.load(repo) : InsightCache.appender(repo, state.segments);
   const order = lines.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
   const [tree, , noteOf] = await Promise.all([
     readTree(repo.root, at),

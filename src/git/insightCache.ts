@@ -73,6 +73,8 @@ export class InsightCache {
   private readonly fresh: Segment = { s: [], c: {}, n: {} };
   private freshIndex: Map<string, number> | undefined;
   private added = 0;
+  /** Segments in the file: as read, or for an appender as told. */
+  private known: number | null;
 
   private constructor(
     private readonly file: string,
@@ -83,6 +85,7 @@ export class InsightCache {
     /** Whether the file was read at all: one that was not (see appender) is only ever appended to. */
     private readonly loaded: boolean,
   ) {
+    this.known = segments.length;
     for (const g of segments) {
       for (const k of Object.keys(g.c)) this.commitAt.set(k, g);
       for (const k of Object.keys(g.n)) this.noteAt.set(k, g);
@@ -98,9 +101,14 @@ export class InsightCache {
     return new InsightCache(InsightCache.file(repo), repo.objectFormat, [], true, true);
   }
 
-  /** A cache that is not read, only appended to (when the file is one of this format): for a run that knows what is new. */
-  static appender(repo: Repo): InsightCache {
-    return new InsightCache(InsightCache.file(repo), repo.objectFormat, [], false, false);
+  /**
+   * A cache that is not read, only appended to (when the file is one of this format): for a run that knows what is
+   * new. `segments`: how many the file holds, as the last writer said (null: not known).
+   */
+  static appender(repo: Repo, segments: number | null): InsightCache {
+    const c = new InsightCache(InsightCache.file(repo), repo.objectFormat, [], false, false);
+    c.known = segments;
+    return c;
   }
 
   /** The cache of `repo`, or an empty one when the file is missing, unreadable or of another format. */
@@ -125,11 +133,6 @@ export class InsightCache {
       else damaged = true;
     }
     return new InsightCache(file, repo.objectFormat, segments, damaged, true);
-  }
-
-  /** Segments in the file as read (0 for an appender). */
-  get segmentCount(): number {
-    return this.segments.length;
   }
 
   has(sha: string): boolean {
@@ -184,8 +187,9 @@ export class InsightCache {
   async save(live: () => Promise<(sha: string) => boolean>, liveNotes: ReadonlySet<string> | undefined): Promise<number | undefined> {
     const rewrite = this.loaded && (this.damaged || this.segments.length + 1 > SEGMENTS_KEPT);
     if (!rewrite) {
-      if (this.added === 0) return this.segments.length;
-      return (await appendSegment(this.file, `${FORMAT} ${this.objectFormat}`, this.fresh)) ? (this.loaded ? this.segments.length + 1 : undefined) : undefined;
+      if (this.added === 0) return this.known ?? undefined;
+      if (!(await appendSegment(this.file, `${FORMAT} ${this.objectFormat}`, this.fresh))) return undefined;
+      return this.known === null ? undefined : this.known + 1;
     }
     let keep: (sha: string) => boolean;
     try {
