@@ -2,8 +2,9 @@
 // `git log --format=%H` + `git notes list` of the same history and `git log -p -U0` (the diff floor), in the same run:
 // first runs (no cache under .git/ai-provenance/), warm runs, runs after a new commit with a note on top (the usual
 // change) and after a note added to an old commit (a fetched note); the history is put back after each round.
-// Run: npx tsx bench/insight.bench.ts [--runs N] [--sizes 1000,10000,50000] [--json] [--cli PATH]
+// Run: npx tsx bench/insight.bench.ts [--runs N] [--sizes 1000,10000,50000] [--json] [--cli PATH] [--cpu]
 // `--cli PATH`: time that build of cli.js (another revision's `node scripts/build.mjs --outdir DIR`) instead of this one.
+// `--cpu`: user + system CPU time of each process and its children instead of wall time (a busy machine's waits left out).
 // Histories are made with git fast-import and kept in the temp folder (ai-provenance-bench/insight-N-v1) for later runs.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,8 @@ const opt = (name: string): string | undefined => (args.includes(name) ? args[ar
 const runs = Number(opt('--runs')) || 3;
 const sizes = (opt('--sizes') ?? '1000,10000,50000').split(',').map(Number);
 const json = args.includes('--json');
+// CPU time rather than wall time: what a process costs whatever else the machine runs.
+const cpu = args.includes('--cpu') && existsSync('/usr/bin/time');
 const root = path.resolve(__dirname, '..');
 const cache = path.join(tmpdir(), 'ai-provenance-bench');
 const FILES = 2000;
@@ -104,7 +107,14 @@ function addOldNote(dir: string, round: number): void {
   execFileSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'add', '-f', '-F', '-', sha], { cwd: dir, env, input: serializeTraceRecord(rec) });
 }
 
+/** Wall time (ms) of a process, or with --cpu its user + system CPU time with its children's (/usr/bin/time, 10 ms steps). */
 function timed(cmd: string, a: string[], cwd: string): number {
+  if (cpu) {
+    const r = spawnSync('/usr/bin/time', ['-f', '@cpu %U %S', cmd, ...a], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+    const m = /@cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    if (r.status !== 0 || !m) throw new Error(`${cmd} ${a.join(' ')}: ${r.stderr}`);
+    return (Number(m[1]) + Number(m[2])) * 1000;
+  }
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, a, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')}: ${r.stderr.toString()}`);
@@ -195,13 +205,13 @@ async function main(): Promise<void> {
       const ratio = (x: number): number => x / m.base;
       out.push({ commits: n, medianMs: m, ratios: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, ratio(v)])), peakKb: peak });
       if (!json) {
-        const f = (x: number): string => `${x.toFixed(0)} ms (${ratio(x).toFixed(1)}x)`;
+        const f = (x: number): string => `${x.toFixed(0)} ms${cpu ? ' CPU' : ''} (${ratio(x).toFixed(1)}x)`;
         console.log(
           `${String(n).padStart(6)} commits: log+notes list ${m.base.toFixed(0)} ms | git log -p -U0 ${f(m.floor)} | stats first ${f(m.statsFirst)}, warm ${f(m.stats)}, new commit ${f(m.statsNewCommit)}, note on an old commit ${f(m.statsOldNote)} | report first ${f(m.reportFirst)}, warm ${f(m.report)}, new commit ${f(m.reportNewCommit)}${peak ? ` | peak RSS kB ${JSON.stringify(peak)}` : ''}`,
         );
       }
     }
-    if (json) console.log(JSON.stringify({ runs, results: out }, null, 2));
+    if (json) console.log(JSON.stringify({ runs, cpu, results: out }, null, 2));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
