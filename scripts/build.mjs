@@ -27,6 +27,21 @@ async function insightCode() {
   return createHash('sha1').update(r.outputFiles[0].contents).digest('hex').slice(0, 12);
 }
 
+/** Gives history.ts its INSIGHT_CODE, worked out again on every build (a --watch rebuild too), on its first line. */
+const insightCodePlugin = {
+  name: 'insight-code',
+  setup(build) {
+    let code;
+    build.onStart(() => {
+      code = undefined;
+    });
+    build.onLoad({ filter: /[\\/]src[\\/]git[\\/]history\.ts$/ }, async (args) => {
+      code ??= insightCode();
+      return { contents: `const INSIGHT_CODE = ${JSON.stringify(await code)}; ${readFileSync(args.path, 'utf8')}`, loader: 'ts' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -38,7 +53,8 @@ const common = {
   legalComments: 'none',
   // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
-  define: { VERSION: JSON.stringify(pkg.version), INSIGHT_CODE: JSON.stringify(await insightCode()) },
+  define: { VERSION: JSON.stringify(pkg.version) },
+  plugins: [insightCodePlugin],
   // The git hooks' shell (src/git/hooks/*.sh) ships inside the bundles, as text.
   loader: { '.sh': 'text' },
 };
@@ -64,8 +80,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli/launcher.ts'], outfile: cli('cli.js'), banner: { js: '#!/usr/bin/env node' }, sourcemap: false, minify: true },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-main.js') },
   // Minified: less to read, checksum and deserialize on every start; their errors are one-line messages anyway.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [onlyCommand('hook')], minify: true },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [onlyCommand('gitHook')], minify: true },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [insightCodePlugin, onlyCommand('hook')], minify: true },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [insightCodePlugin, onlyCommand('gitHook')], minify: true },
 ];
 
 if (watch) {
