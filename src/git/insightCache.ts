@@ -191,10 +191,11 @@ export class InsightCache {
       if (!(await appendSegment(this.file, `${FORMAT} ${this.objectFormat}`, this.fresh))) return undefined;
       return this.known === null ? undefined : this.known + 1;
     }
+    // Entries read only in this run are all of its walk and its notes: written as they are.
+    if (this.segments.length === 0) return (await writeChecked(this.file, `${FORMAT} ${this.objectFormat}`, segmentLine(this.fresh), true)) ? 1 : undefined;
     let keep: (sha: string) => boolean;
     try {
-      // Entries read only in this run are all of its walk: nothing to ask.
-      keep = this.segments.length === 0 ? () => true : await live();
+      keep = await live();
     } catch {
       return undefined;
     }
