@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import type { Attribution, LineRun } from '../../../src/core/model';
 import { readHistory, type HistoryOptions } from '../../../src/git/history';
-import { SEGMENTS_KEPT } from '../../../src/git/insightCache';
+import * as insightCache from '../../../src/git/insightCache';
 import { discoverRepo } from '../../../src/git/repo';
 import { loadTeamConfig } from '../../../src/git/teamConfig';
 import { cleanupTemp, GIT_ENV, initRepo, tempDir, write } from './helpers';
@@ -389,6 +389,8 @@ describe('the stats cache', function () {
     const facts = cacheFiles()[0]!;
     await figures('write');
     const gone: string[] = [];
+    // The schedule the cache keeps (16 segments), named here too so that a cache without one is run as long.
+    const SEGMENTS_KEPT = (insightCache as { SEGMENTS_KEPT?: number }).SEGMENTS_KEPT ?? 16;
     for (let i = 0; i < SEGMENTS_KEPT; i++) {
       // Most runs go on from the last one (a new commit); two start over (the last commit amended away).
       if (i !== 1 && i !== 3) commitLines('src/p.ts', [`p${i}`]);
