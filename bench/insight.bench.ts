@@ -1,7 +1,10 @@
 // `ai-provenance stats` and `report` on histories of 1,000 / 10,000 / 50,000 commits with notes, against
 // `git log --format=%H` + `git notes list` of the same history and `git log -p -U0` (the diff floor), in the same run:
-// first runs (no cache under .git/ai-provenance/), runs after a note changed (per-commit cache only) and warm runs.
-// Run: npx tsx bench/insight.bench.ts [--runs N] [--sizes 1000,10000,50000] [--json]
+// first runs (no cache under .git/ai-provenance/), warm runs, runs after a new commit with a note on top (the usual
+// change) and after a note added to an old commit (a fetched note); the history is put back after each round.
+// Run: npx tsx bench/insight.bench.ts [--runs N] [--sizes 1000,10000,50000] [--json] [--cli PATH] [--cpu]
+// `--cli PATH`: time that build of cli.js (another revision's `node scripts/build.mjs --outdir DIR`) instead of this one.
+// `--cpu`: user + system CPU time of each process and its children instead of wall time (a busy machine's waits left out).
 // Histories are made with git fast-import and kept in the temp folder (ai-provenance-bench/insight-N-v1) for later runs.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,10 +17,13 @@ const opt = (name: string): string | undefined => (args.includes(name) ? args[ar
 const runs = Number(opt('--runs')) || 3;
 const sizes = (opt('--sizes') ?? '1000,10000,50000').split(',').map(Number);
 const json = args.includes('--json');
+// CPU time rather than wall time: what a process costs whatever else the machine runs.
+const cpu = args.includes('--cpu') && existsSync('/usr/bin/time');
 const root = path.resolve(__dirname, '..');
 const cache = path.join(tmpdir(), 'ai-provenance-bench');
 const FILES = 2000;
-const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
+const who = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com' };
+const env = { ...process.env, ...who, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
 
 /** A history of `n` commits over 2,000 files in 40 folders: each commit appends 3 lines to one file and rewrites one; every other commit has a note saying copilot wrote the 3 lines; one commit in 50 is a merge of a two-commit side branch. */
 async function generate(dir: string, n: number): Promise<void> {
@@ -71,7 +77,44 @@ async function generate(dir: string, n: number): Promise<void> {
   await done;
 }
 
+/** A commit on top of `tip` appending 3 lines to one file, with a note saying copilot wrote them, from one fast-import; its id. */
+function addCommit(dir: string, tip: string, round: number): string {
+  // A file of the first commit, in every history: the new lines land in the share at the revision.
+  const f = 'src/d1/f1919.ts';
+  const old = spawnSync('git', ['cat-file', 'blob', `${tip}:${f}`], { cwd: dir, env, encoding: 'utf8' }).stdout;
+  const lines = old === '' ? [] : old.replace(/\n$/, '').split('\n');
+  const start = lines.length;
+  for (let k = 0; k < 3; k++) lines.push(`export const r${round}_${k} = ${k};`);
+  const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
+  const at = '2026-01-02T00:00:00Z';
+  const rec = buildTraceRecord({ revision: 'new', files: [{ path: f, addedLines: 3, runs: [{ start, end: start + 3, kind: 'ai', attribution: { agent: 'copilot', source: 'inline-completion', at } }] }], toolVersion: 'bench', id: `new-${round}`, timestamp: at });
+  const t = 1_800_000_000 + round;
+  const script =
+    `commit refs/heads/main\nmark :1\ncommitter A <a@example.com> ${t} +0000\n${data(`new ${round}`)}from ${tip}\nM 100644 inline ${f}\n${data(lines.join('\n') + '\n')}` +
+    `commit refs/notes/ai-provenance\ncommitter A <a@example.com> ${t} +0000\n${data('note')}from refs/notes/ai-provenance^0\nN inline :1\n${data(serializeTraceRecord(rec))}`;
+  const r = spawnSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, env, input: script });
+  if (r.status !== 0) throw new Error(`git fast-import: ${r.stderr.toString()}`);
+  return execFileSync('git', ['rev-parse', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim();
+}
+
+/** A note on an old commit that had none (odd commits have none), saying its first line is codex's. */
+function addOldNote(dir: string, round: number): void {
+  const noted = (c: string): boolean => spawnSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'list', c], { cwd: dir, env }).status === 0;
+  const shas = execFileSync('git', ['rev-list', '--no-merges', '-n', '40', '--skip', String(100 + 40 * round), 'main'], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n');
+  const sha = shas.find((c) => !noted(c))!;
+  const f = execFileSync('git', ['diff-tree', '--no-commit-id', '--name-only', '-r', sha], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n')[0]!;
+  const rec = buildTraceRecord({ revision: sha, files: [{ path: f, addedLines: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: { agent: 'codex', source: 'agent-hook', at: '2026-01-02T00:00:00Z' } }] }], toolVersion: 'bench', id: `old-${round}`, timestamp: '2026-01-02T00:00:00Z' });
+  execFileSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'add', '-f', '-F', '-', sha], { cwd: dir, env, input: serializeTraceRecord(rec) });
+}
+
+/** Wall time (ms) of a process, or with --cpu its user + system CPU time with its children's (/usr/bin/time, 10 ms steps). */
 function timed(cmd: string, a: string[], cwd: string): number {
+  if (cpu) {
+    const r = spawnSync('/usr/bin/time', ['-f', '@cpu %U %S', cmd, ...a], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+    const m = /@cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    if (r.status !== 0 || !m) throw new Error(`${cmd} ${a.join(' ')}: ${r.stderr}`);
+    return (Number(m[1]) + Number(m[2])) * 1000;
+  }
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, a, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')}: ${r.stderr.toString()}`);
@@ -94,8 +137,9 @@ const median = (xs: number[]): number => {
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'aip-insight-bench-'));
   try {
-    execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    const cli = path.join(scratch, 'cli.js');
+    const given = opt('--cli');
+    if (!given) execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const cli = given ? path.resolve(given) : path.join(scratch, 'cli.js');
     const out: Record<string, unknown>[] = [];
     for (const n of sizes) {
       const dir = path.join(cache, `insight-${n}-v1`);
@@ -106,49 +150,68 @@ async function main(): Promise<void> {
         if (!json) console.log(`generated ${n} commits in ${((Date.now() - g0) / 1000).toFixed(1)} s (${dir})`);
       }
       const state = path.join(dir, '.git', 'ai-provenance');
-      const facts = path.join(state, 'insight-cache');
-      const results = path.join(state, 'insight-results');
+      // Every file the cache keeps there (this build's and older ones').
+      const clear = (): void => rmSync(state, { recursive: true, force: true });
+      const tip = execFileSync('git', ['rev-parse', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim();
+      const notesTip = execFileSync('git', ['rev-parse', 'refs/notes/ai-provenance'], { cwd: dir, env, encoding: 'utf8' }).trim();
+      const restore = (): void => {
+        execFileSync('git', ['update-ref', 'refs/heads/main', tip], { cwd: dir, env });
+        execFileSync('git', ['update-ref', 'refs/notes/ai-provenance', notesTip], { cwd: dir, env });
+      };
+      restore();
       const stats = [cli, 'stats', '--format', 'json'];
       const report = [cli, 'report', '-o', path.join(scratch, 'r.html')];
-      const t = { base: [] as number[], floor: [] as number[], statsFirst: [] as number[], statsNoteChanged: [] as number[], stats: [] as number[], reportFirst: [] as number[], report: [] as number[] };
-      for (let r = 0; r < runs; r++) {
-        t.base.push(timed('git', ['log', '--format=%H'], dir) + timed('git', ['notes', '--ref=refs/notes/ai-provenance', 'list'], dir));
-        t.floor.push(timed('git', ['log', '-p', '-U0', '--format=%H'], dir));
-        rmSync(facts, { force: true });
-        rmSync(results, { force: true });
-        t.statsFirst.push(timed(process.execPath, stats, dir));
-        t.stats.push(timed(process.execPath, stats, dir));
-        // A note added or changed: the per-commit facts stay, the finished result does not.
-        rmSync(results, { force: true });
-        t.statsNoteChanged.push(timed(process.execPath, stats, dir));
-        rmSync(facts, { force: true });
-        rmSync(results, { force: true });
-        t.reportFirst.push(timed(process.execPath, report, dir));
-        t.report.push(timed(process.execPath, report, dir));
+      const t = { base: [] as number[], floor: [] as number[], statsFirst: [] as number[], stats: [] as number[], statsNewCommit: [] as number[], statsOldNote: [] as number[], reportFirst: [] as number[], report: [] as number[], reportNewCommit: [] as number[] };
+      try {
+        for (let r = 0; r < runs; r++) {
+          t.base.push(timed('git', ['log', '--format=%H'], dir) + timed('git', ['notes', '--ref=refs/notes/ai-provenance', 'list'], dir));
+          t.floor.push(timed('git', ['log', '-p', '-U0', '--format=%H'], dir));
+          clear();
+          t.statsFirst.push(timed(process.execPath, stats, dir));
+          t.stats.push(timed(process.execPath, stats, dir));
+          addCommit(dir, tip, r);
+          t.statsNewCommit.push(timed(process.execPath, stats, dir));
+          addOldNote(dir, r);
+          t.statsOldNote.push(timed(process.execPath, stats, dir));
+          restore();
+          clear();
+          t.reportFirst.push(timed(process.execPath, report, dir));
+          t.report.push(timed(process.execPath, report, dir));
+          addCommit(dir, tip, r);
+          t.reportNewCommit.push(timed(process.execPath, report, dir));
+          restore();
+        }
+      } finally {
+        restore();
       }
       const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
       let peak: Record<string, number | undefined> | undefined;
       if (n === Math.max(...sizes)) {
-        rmSync(facts, { force: true });
-        rmSync(results, { force: true });
-        const statsFirst = peakKb(process.execPath, stats, dir);
-        const statsWarm = peakKb(process.execPath, stats, dir);
-        rmSync(results, { force: true });
-        const statsNoteChanged = peakKb(process.execPath, stats, dir);
-        rmSync(facts, { force: true });
-        rmSync(results, { force: true });
-        peak = { statsFirst, statsWarm, statsNoteChanged, reportFirst: peakKb(process.execPath, report, dir), reportWarm: peakKb(process.execPath, report, dir) };
+        try {
+          clear();
+          const statsFirst = peakKb(process.execPath, stats, dir);
+          const statsWarm = peakKb(process.execPath, stats, dir);
+          addCommit(dir, tip, runs);
+          const statsNewCommit = peakKb(process.execPath, stats, dir);
+          addOldNote(dir, runs);
+          const statsOldNote = peakKb(process.execPath, stats, dir);
+          restore();
+          clear();
+          peak = { statsFirst, statsWarm, statsNewCommit, statsOldNote, reportFirst: peakKb(process.execPath, report, dir), reportWarm: peakKb(process.execPath, report, dir) };
+        } finally {
+          restore();
+        }
       }
       const ratio = (x: number): number => x / m.base;
       out.push({ commits: n, medianMs: m, ratios: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, ratio(v)])), peakKb: peak });
       if (!json) {
-        const f = (x: number): string => `${x.toFixed(0)} ms (${ratio(x).toFixed(1)}x)`;
+        const f = (x: number): string => `${x.toFixed(0)} ms${cpu ? ' CPU' : ''} (${ratio(x).toFixed(1)}x)`;
         console.log(
-          `${String(n).padStart(6)} commits: log+notes list ${m.base.toFixed(0)} ms | git log -p -U0 ${f(m.floor)} | stats first ${f(m.statsFirst)}, note changed ${f(m.statsNoteChanged)}, warm ${f(m.stats)} | report first ${f(m.reportFirst)}, warm ${f(m.report)}${peak ? ` | peak RSS kB ${JSON.stringify(peak)}` : ''}`,
+          `${String(n).padStart(6)} commits: log+notes list ${m.base.toFixed(0)} ms | git log -p -U0 ${f(m.floor)} | stats first ${f(m.statsFirst)}, warm ${f(m.stats)}, new commit ${f(m.statsNewCommit)}, note on an old commit ${f(m.statsOldNote)} | report first ${f(m.reportFirst)}, warm ${f(m.report)}, new commit ${f(m.reportNewCommit)}${peak ? ` | peak RSS kB ${JSON.stringify(peak)}` : ''}`,
         );
       }
     }
-    if (json) console.log(JSON.stringify({ runs, results: out }, null, 2));
+    if (json) console.log(JSON.stringify({ runs, cpu, results: out }, null, 2));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@
 // hold only that command, so those processes compile and cache as little as possible.
 // `--outdir DIR` writes the CLI bundles to DIR instead of dist/ (benchmarks build a private copy).
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,6 +18,30 @@ const outdir = outdirAt >= 0 ? argv[outdirAt + 1] : undefined;
 if (outdirAt >= 0 && !outdir) throw new Error('build.mjs: --outdir needs a directory');
 const cliDir = outdir ?? 'dist';
 
+/**
+ * A digest of the code the stats figures are made by (src/git/history.ts and all it imports, bundled, comments left
+ * out): results and snapshots the stats cache kept from another build of it are not read (INSIGHT_CODE in history.ts).
+ */
+async function insightCode() {
+  const r = await esbuild.build({ entryPoints: ['src/git/history.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, legalComments: 'none', mainFields: ['module', 'main'], logLevel: 'warning' });
+  return createHash('sha1').update(r.outputFiles[0].contents).digest('hex').slice(0, 12);
+}
+
+/** Gives history.ts its INSIGHT_CODE, worked out again on every build (a --watch rebuild too), on its first line. */
+const insightCodePlugin = {
+  name: 'insight-code',
+  setup(build) {
+    let code;
+    build.onStart(() => {
+      code = undefined;
+    });
+    build.onLoad({ filter: /[\\/]src[\\/]git[\\/]history\.ts$/ }, async (args) => {
+      code ??= insightCode();
+      return { contents: `const INSIGHT_CODE = ${JSON.stringify(await code)}; ${readFileSync(args.path, 'utf8')}`, loader: 'ts' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -29,6 +54,7 @@ const common = {
   // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   define: { VERSION: JSON.stringify(pkg.version) },
+  plugins: [insightCodePlugin],
   // The git hooks' shell (src/git/hooks/*.sh) ships inside the bundles, as text.
   loader: { '.sh': 'text' },
 };
@@ -54,8 +80,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli/launcher.ts'], outfile: cli('cli.js'), banner: { js: '#!/usr/bin/env node' }, sourcemap: false, minify: true },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-main.js') },
   // Minified: less to read, checksum and deserialize on every start; their errors are one-line messages anyway.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [onlyCommand('hook')], minify: true },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [onlyCommand('gitHook')], minify: true },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-hook.js'), plugins: [insightCodePlugin, onlyCommand('hook')], minify: true },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: cli('cli-git-hook.js'), plugins: [insightCodePlugin, onlyCommand('gitHook')], minify: true },
 ];
 
 if (watch) {

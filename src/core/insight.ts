@@ -196,6 +196,40 @@ interface ORun {
   readonly c: number;
 }
 
+const KINDS = ['ai', 'mixed', 'unjudged'] as const;
+
+/** A resumed builder was asked for a file version its snapshot did not keep: the pass must start over. */
+export class ResumeMiss extends Error {
+  override name = 'ResumeMiss';
+  constructor(readonly blob: string) {
+    super(`insight snapshot: file version ${blob} not kept`);
+  }
+}
+
+type TallyJson = { added: number; ai: number; mixed: number; unjudged: number };
+
+/** An InsightBuilder's state as JSON (see InsightBuilder.snapshot). */
+export interface InsightSnapshot {
+  readonly depth: number;
+  /** Commits fed. */
+  readonly fed: number;
+  /** File versions kept: blob id → line count (-1: not text), or line count and runs as start, end, kind, agent/model, commit. */
+  readonly carried: readonly (readonly [string, number | readonly [number, readonly number[]]])[];
+  readonly attrs: readonly (readonly [string, string | null])[];
+  /** The commits the kept runs name: index, author e-mail, AI-Reviewed-by trailers. */
+  readonly metas: readonly (readonly [number, string, readonly (readonly [string, string])[]])[];
+  readonly total: TallyJson;
+  readonly agents: readonly [number, TallyJson][];
+  readonly authors: readonly [string, TallyJson][];
+  readonly authorNames: readonly [string, string][];
+  readonly paths: readonly [string, TallyJson][];
+  readonly weeks: readonly [string, TallyJson][];
+  readonly weekAgents: readonly [string, [string, number][]][];
+  readonly ruleRange: readonly [number, { aiLines: number; signedOff: number; unsigned: number; commits: number; fromTrailers: number }][];
+  readonly criticalCommits: readonly CriticalCommit[];
+  readonly counts: readonly [number, number, number, number, number];
+}
+
 /** A file version: its line count alone when it has no AI lines, or with the runs of its AI lines. */
 type Carried = number | { readonly lines: number; readonly runs: readonly ORun[] };
 const NOT_TEXT = -1;
@@ -312,11 +346,103 @@ export class InsightBuilder {
   /** Folders per path-breakdown key. */
   readonly depth: number;
 
+  /**
+   * Set when resumed from a snapshot: a file version the snapshot did not keep is one a pass over the whole history
+   * might know, so looking it up throws ResumeMiss rather than count it unknown.
+   */
+  private resumed = false;
+
   constructor(
     private readonly config: CompiledConfig,
     opts: InsightOptions = {},
   ) {
     this.depth = Math.max(1, opts.pathDepth ?? 1);
+  }
+
+  /**
+   * Everything the builder holds after the commits fed so far, as JSON, with the file versions of `keep` only (the
+   * files of the revision measured: what the commits on top of it start from). Feeding a builder resumed from it the
+   * next commits, in the order a pass over the whole history would feed them after these, gives what that pass gives,
+   * or throws ResumeMiss where it would need a file version not kept.
+   */
+  snapshot(keep: Iterable<string>): InsightSnapshot {
+    const carried: [string, number | [number, number[]]][] = [];
+    const cited = new Set<number>();
+    for (const blob of new Set(keep)) {
+      const s = this.carried.get(blob);
+      if (s === undefined) continue;
+      if (typeof s === 'number') {
+        carried.push([blob, s]);
+        continue;
+      }
+      const flat: number[] = [];
+      for (const r of s.runs) {
+        flat.push(r.start, r.end, KINDS.indexOf(r.kind), r.a, r.c);
+        cited.add(r.c);
+      }
+      carried.push([blob, [s.lines, flat]]);
+    }
+    // Only the commits whose lines the kept versions hold are asked about again (their sign-offs).
+    const metas: [number, string, [string, string][]][] = [...cited].sort((a, b) => a - b).map((c) => [c, this.metas[c]!.email, this.metas[c]!.reviews.map((t) => [t.token, t.value])]);
+    return {
+      depth: this.depth,
+      fed: this.metas.length,
+      carried,
+      attrs: this.attrs.map((a) => [a.agent, a.model ?? null]),
+      metas,
+      total: this.total,
+      agents: [...this.agents],
+      authors: [...this.authors],
+      authorNames: [...this.authorNames],
+      paths: [...this.paths],
+      weeks: [...this.weeks],
+      weekAgents: [...this.weekAgents].map(([w, m]) => [w, [...m]]),
+      ruleRange: [...this.ruleRange],
+      criticalCommits: this.criticalCommits,
+      counts: [this.commits, this.merges, this.withNote, this.fromTrailers, this.unjudgedCommits],
+    };
+  }
+
+  /** A builder that goes on from `snap` (see snapshot); throws when it is not one. */
+  static resume(config: CompiledConfig, snap: InsightSnapshot): InsightBuilder {
+    const b = new InsightBuilder(config, { pathDepth: snap.depth });
+    if (b.depth !== snap.depth || !Number.isInteger(snap.fed) || snap.fed < 0) throw new Error('insight snapshot: bad header');
+    for (const [blob, s] of snap.carried) {
+      if (typeof s === 'number') {
+        b.carried.set(blob, s);
+        continue;
+      }
+      const [lines, flat] = s;
+      const runs: ORun[] = [];
+      for (let k = 0; k + 4 < flat.length; k += 5) {
+        const kind = KINDS[flat[k + 2]!];
+        if (kind === undefined) throw new Error('insight snapshot: bad run');
+        runs.push({ start: flat[k]!, end: flat[k + 1]!, kind, a: flat[k + 3]!, c: flat[k + 4]! });
+      }
+      b.carried.set(blob, { lines, runs });
+    }
+    for (const [agent, model] of snap.attrs) b.intern(agent, model ?? undefined);
+    b.metas.length = snap.fed;
+    for (const [c, email, reviews] of snap.metas) b.metas[c] = { email, reviews: reviews.map(([token, value]) => ({ token, value })) };
+    Object.assign(b.total, snap.total);
+    for (const [k, v] of snap.agents) b.agents.set(k, v);
+    for (const [k, v] of snap.authors) b.authors.set(k, v);
+    for (const [k, v] of snap.authorNames) b.authorNames.set(k, v);
+    for (const [k, v] of snap.paths) b.paths.set(k, v);
+    for (const [k, v] of snap.weeks) b.weeks.set(k, v);
+    for (const [w, m] of snap.weekAgents) b.weekAgents.set(w, new Map(m));
+    for (const [k, v] of snap.ruleRange) b.ruleRange.set(k, v);
+    b.criticalCommits.push(...snap.criticalCommits);
+    [b.commits, b.merges, b.withNote, b.fromTrailers, b.unjudgedCommits] = snap.counts;
+    b.resumed = true;
+    return b;
+  }
+
+  /** The version of `blob` as carried; a miss in a resumed builder throws (see `resumed`). */
+  private version(blob: string): Carried | undefined {
+    const s = this.carried.get(blob);
+    if (s === undefined && this.resumed) throw new ResumeMiss(blob);
+    return s;
   }
 
   private intern(agent: string, model: string | undefined): number {
@@ -367,7 +493,7 @@ export class InsightBuilder {
 
   private baseOf(d: FileDiff): { lines: number; runs: readonly ORun[] } | undefined {
     if (d.status === 'A' || d.status === 'T') return { lines: 0, runs: [] };
-    const b = this.carried.get(d.oldBlob);
+    const b = this.version(d.oldBlob);
     if (b === undefined || b === NOT_TEXT) return undefined;
     return typeof b === 'number' ? { lines: b, runs: [] } : b;
   }
@@ -615,7 +741,7 @@ export class InsightBuilder {
     for (const e of tree) {
       if (e.mode !== '100644' && e.mode !== '100755') continue;
       if (this.config.isIgnored(e.path)) continue;
-      const s = this.carried.get(e.blob);
+      const s = this.version(e.blob);
       if (s === undefined || s === NOT_TEXT) continue;
       const n = typeof s === 'number' ? s : s.lines;
       let fAi = 0;

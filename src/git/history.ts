@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { InsightBuilder, type FileDiff, type Hunk, type Insight, type TreeEntry } from '../core/insight';
+import { InsightBuilder, ResumeMiss, type FileDiff, type Hunk, type Insight, type TreeEntry } from '../core/insight';
 import type { Trailer } from '../core/model';
-import { InsightCache, InsightResults, noteKey, WRITER, type CommitFacts, type NoteFacts } from './insightCache';
+import { InsightCache, InsightResults, InsightState, noteKey, SEGMENTS_KEPT, WRITER, type CommitFacts, type InsightStateBody, type NoteFacts } from './insightCache';
 import { listNotes, NOTES_REF, readNotes } from './notes';
 import type { Repo } from './repo';
 import { git, gitEnv, GitError } from './run';
@@ -49,8 +49,13 @@ const DIFF_ARGS = ['-M', '--raw', '-z', '-p', '-U0', '--no-color', '--no-ext-dif
 // Fields of each commit's header, each ended by NUL: id, parents, author name, email, time, subject, trailers.
 const HEADER = '%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold)%x00';
 const HEADER_FIELDS = 7;
-/** Changes whenever the figures made from the same history change (a fix in InsightBuilder; each release): older results are not read. */
-const RESULT_VERSION = `insight@1 ${WRITER}`;
+declare const INSIGHT_CODE: string;
+/**
+ * Changes whenever the figures made from the same history may change, so that older results and snapshots are not
+ * read: each release, and each build whose code for them differs (the build's digest of the bundled code this module
+ * runs, scripts/build.mjs; run from source, the release alone).
+ */
+const RESULT_VERSION = `insight@2 ${WRITER} ${typeof INSIGHT_CODE === 'string' ? INSIGHT_CODE : 'source'}`;
 
 export function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
   return readHistoryFrom(repo, opts, false);
@@ -96,19 +101,49 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
 
   // The commits oldest first with their parents and every note (the clone's own and fetched ones, which count before
   // anything merges them): with the finished results kept, all a second run asks git.
-  const [graph, noteBlobs, done] = await Promise.all([
+  const resumable = wholeHistory && at !== undefined && walk.length === 1 && walk[0] === at.sha;
+  const stateFile = mode === 'off' || !resumable ? undefined : InsightState.of(repo);
+  const stateRead = fresh ? undefined : stateFile?.read();
+  const [graph, noteBlobs, done, state] = await Promise.all([
     git(['rev-list', '--reverse', '--topo-order', '--parents', ...walk, '--'], { cwd }).then((r) => r.stdout.split('\n').filter((l) => l !== '')),
     listed,
     results,
+    stateRead,
   ]);
   const order = graph.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
   const hasNotes = notes !== undefined || noteBlobs.size > 0;
-  const key = resultKey(order, noteBlobs, wholeHistory ? [] : ends, at?.sha, opts.config, builder.depth);
+  const digest = orderDigest(order, noteBlobs, state?.snapshot.fed);
+  const key = resultKey(digest.all, wholeHistory ? [] : ends, at?.sha, opts.config, builder.depth);
   const hit = done?.get(key);
   if (hit) {
     for (const [sha, error] of hit.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
     return { range, ...(at && { at }), hasNotes, insight: hit.insight };
   }
+  const live = async (): Promise<(sha: string) => boolean> => {
+    const reached = new Set((await git(['rev-list', '--all', '--'], { cwd })).stdout.split('\n'));
+    for (const sha of order) reached.add(sha);
+    return (sha) => reached.has(sha);
+  };
+  const liveNotes = new Set([...noteBlobs.values()].map(noteKey));
+  const sKey = stateKey(opts.config, builder.depth);
+  const save = async (cache: InsightCache, insight: Insight, problems: readonly (readonly [string, string])[], b: InsightBuilder, tree: readonly TreeEntry[]): Promise<void> => {
+    const segments = await cache.save(live, liveNotes);
+    await Promise.all([
+      done?.put(key, { insight, problems }),
+      stateFile?.write({ key: sKey, prefix: digest.all, segments: segments ?? null, problems, snapshot: b.snapshot(tree.map((e) => e.blob)) }),
+    ]);
+  };
+
+  // After new commits on top of the last run's (and their notes), that run's state goes on with them alone.
+  if (state && at && state.key === sKey && digest.prefix === state.prefix) {
+    const r = await resume(repo, state, graph.slice(state.snapshot.fed), at.sha, noteBlobs, listed, opts);
+    if (r) {
+      for (const [sha, error] of r.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
+      if (mode === 'write') await save(r.cache, r.insight, r.problems, r.builder, r.tree);
+      return { range, at, hasNotes, insight: r.insight };
+    }
+  }
+
   const cache = mode === 'off' || fresh ? InsightCache.empty(repo) : await InsightCache.load(repo);
   const missing = graph.filter((line) => !cache.has(line.slice(0, line.indexOf(' ') >>> 0)));
   // What git must still say, at once: the diffs of the commits the cache lacks, the notes it has not read, what counts.
@@ -135,25 +170,83 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   }
   for (const [sha, error] of problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
   const insight = builder.finish(at && { sha: at.sha, tree: files });
-  if (mode === 'write') {
-    cache.keepNotes(new Set([...noteBlobs.values()].map(noteKey)));
-    await Promise.all([cache.save(), done?.put(key, { insight, problems })]);
-  }
+  if (mode === 'write') await save(cache, insight, problems, builder, files);
   return { range, ...(at && { at }), hasNotes, insight };
 }
 
 /**
- * What a result is made of, as one digest: the commits walked in order (each id names its facts), every noted
- * commit's note blobs (a note added, changed or fetched changes them), what bounds the range, the revision measured,
- * the team config and the path depth. The format names the builder's version: results of another are never read.
+ * The last run's pass (`state`) carried on through the commits after it (`lines`, `sha parent…`, oldest first), to
+ * the revision `at` (the tip walked); undefined when it cannot be: the snapshot does not read, or it lacks a file
+ * version the pass needs (a new commit on an older one, a merge of a branch it never walked), where the caller starts
+ * over from the cache. Only the new commits' facts and notes are read from git.
  */
-function resultKey(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>, ends: readonly string[], at: string | undefined, config: CompiledConfig, depth: number): string {
-  const parts = [RESULT_VERSION, JSON.stringify(config.config), String(depth), at ?? '', ends.join(' ')];
-  for (const sha of order) {
-    const b = notes.get(sha);
-    parts.push(b ? `${sha} ${noteKey(b)}` : sha);
+async function resume(
+  repo: Repo,
+  state: InsightStateBody,
+  lines: readonly string[],
+  at: string,
+  blobs: ReadonlyMap<string, readonly string[]>,
+  listed: Promise<Map<string, readonly string[]>>,
+  opts: HistoryOptions,
+): Promise<{ insight: Insight; problems: [string, string][]; builder: InsightBuilder; cache: InsightCache; tree: TreeEntry[] } | undefined> {
+  let builder: InsightBuilder;
+  try {
+    builder = InsightBuilder.resume(opts.config, state.snapshot);
+  } catch {
+    return undefined;
   }
-  return createHash('sha1').update(parts.join('\n')).digest('hex');
+  // The cache is read whole only when it is due to be rewritten; otherwise what is new is appended to it.
+  const cache = state.segments !== null && state.segments + 1 > SEGMENTS_KEPT ? await InsightCache.load(repo) : InsightCache.appender(repo, state.segments);
+  const order = lines.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
+  const [tree, , noteOf] = await Promise.all([
+    readTree(repo.root, at),
+    readCommits(repo.root, lines.filter((l) => !cache.has(l.slice(0, l.indexOf(' ') >>> 0))), undefined, (sha, f) => cache.setCommit(sha, f)),
+    readNoteFacts(repo, cache, order, blobs, listed),
+  ]);
+  const problems: [string, string][] = state.problems.map(([sha, error]) => [sha, error]);
+  try {
+    for (const sha of order) {
+      const f = cache.commit(sha);
+      if (!f) return undefined;
+      const n = noteOf.get(sha);
+      if (n && 'error' in n) problems.push([sha, n.error]);
+      builder.add({ sha, ...f, ...(n && 'files' in n && { note: n.files }), inRange: true });
+    }
+    return { insight: builder.finish({ sha: at, tree }), problems, builder, cache, tree };
+  } catch (err) {
+    if (err instanceof ResumeMiss) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * A digest of the commits walked, in order, each with its note blobs (a note added, changed or fetched changes it),
+ * and the same of the first `upTo` of them: that the last run's commits and notes are where they were.
+ */
+function orderDigest(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>, upTo: number | undefined): { all: string; prefix?: string } {
+  const h = createHash('sha1');
+  let prefix: string | undefined;
+  order.forEach((sha, i) => {
+    if (i === upTo) prefix = h.copy().digest('hex');
+    const b = notes.get(sha);
+    h.update(b ? `${sha} ${noteKey(b)}\n` : `${sha}\n`);
+  });
+  const all = h.digest('hex');
+  return { all, ...(upTo === order.length ? { prefix: all } : prefix !== undefined && { prefix }) };
+}
+
+/** What the figures depend on besides the commits and notes: the builder's version, the team config, the path depth. */
+function stateKey(config: CompiledConfig, depth: number): string {
+  return createHash('sha1').update([RESULT_VERSION, JSON.stringify(config.config), String(depth)].join('\n')).digest('hex');
+}
+
+/**
+ * What a result is made of, as one digest: the commits walked in order with their note blobs (orderDigest), what
+ * bounds the range, the revision measured, the team config and the path depth. The format names the builder's
+ * version: results of another are never read.
+ */
+function resultKey(walked: string, ends: readonly string[], at: string | undefined, config: CompiledConfig, depth: number): string {
+  return createHash('sha1').update([RESULT_VERSION, JSON.stringify(config.config), String(depth), at ?? '', ends.join(' '), walked].join('\n')).digest('hex');
 }
 
 /**

@@ -21,7 +21,8 @@ renames. Per critical rule of .ai-provenance.json: AI lines signed off
 left out. A note that cannot be read is reported once on stderr and skipped.
 What each commit and note says is kept in .git/ai-provenance/ (shared by
 all worktrees; exact, since commits never change and a changed or fetched note
-is a new one), so a second run over the same history reads little from git.
+is a new one), so a second run over the same history reads little from git,
+and one after new commits reads only those.
 
 Options:
   --by KEY        the breakdown: agent (default), model, author, path, week

@@ -251,6 +251,31 @@ describe('ai-provenance stats', function () {
     );
     assert.equal(r.stderr.split('\n').filter((l) => l.includes(sha.c10!)).length, 1);
   });
+
+  // Last: it adds to the history the tests above read.
+  it('after new commits in a critical path, gives from its cache what a run without it gives', () => {
+    const json = (...more: string[]): { critical: { range: unknown; atRevision: unknown }[]; atRevision: { ai: number } } => {
+      const r = cli('stats', '--format', 'json', ...more);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr.split('\n').filter((l) => l.includes(sha.c10!)).length, 1, 'the broken note told once');
+      return JSON.parse(r.stdout) as ReturnType<typeof json>;
+    };
+    json();
+    // A person rewrites one of the three signed-off AI lines of c4; claude adds two unsigned lines to main.tf.
+    write(dir, 'infra/db.tf', 'by hand\n' + lines(3, 'db').split('\n').slice(1).join('\n'));
+    write(dir, 'infra/main.tf', lines(5, 'tf') + 'tf 6\ntf 7\n');
+    commit('c11', ANN, '2026-01-23', 'infra: more', 'infra/db.tf', 'infra/main.tf');
+    note('c11', [{ path: 'infra/main.tf', added: 2, runs: runs(CLAUDE, 'ai', [6, 7]) }]);
+    const cached = json();
+    assert.deepEqual(cached, json('--no-cache'));
+    assert.deepEqual(cached.critical[0]!.atRevision, { aiLines: 9, signedOff: 2, unsigned: 7, files: 2 });
+    assert.deepEqual(cached.critical[0]!.range, { aiLines: 10, signedOff: 3, unsigned: 7, commits: 3, fromTrailers: 0 });
+    // A note written later for c9 (it had only trailers), and one more commit.
+    note('c9', [{ path: 'src/t.ts', added: 4, runs: runs(CODEX, 'ai', [1, 2]) }]);
+    write(dir, 'src/t.ts', lines(4, 't') + 't 5\n');
+    commit('c12', BOB, '2026-01-24', 'one more line', 'src/t.ts');
+    assert.deepEqual(json(), json('--no-cache'));
+  });
 });
 
 describe('ai-provenance stats on commits its hooks could not judge', function () {

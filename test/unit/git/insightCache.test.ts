@@ -1,6 +1,8 @@
 // The cache of stats and report under .git/ai-provenance/: the same figures with it as without it on a generated
-// history, whatever is asked; a note added, changed or fetched counts at once; a corrupt cache is ignored; a second
-// run reads no diffs from git; a read-only run writes nothing, and nothing is written through a symbolic link.
+// history, whatever is asked; a note added, changed or fetched counts at once; a run after new commits goes on from
+// the last one's state, appending to the per-commit cache without reading it, and gives what a run without a cache
+// gives after every kind of change; the cache is rewritten and pruned on a schedule; a corrupt cache is ignored; a
+// second run reads no diffs from git; a read-only run writes nothing, and nothing is written through a symbolic link.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,6 +11,7 @@ import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import type { Attribution, LineRun } from '../../../src/core/model';
 import { readHistory, type HistoryOptions } from '../../../src/git/history';
+import * as insightCache from '../../../src/git/insightCache';
 import { discoverRepo } from '../../../src/git/repo';
 import { loadTeamConfig } from '../../../src/git/teamConfig';
 import { cleanupTemp, GIT_ENV, initRepo, tempDir, write } from './helpers';
@@ -130,7 +133,7 @@ async function figures(cache: Mode, opts: Partial<HistoryOptions> = {}): Promise
   return { json: JSON.stringify({ ...r, insight: r.insight }), problems };
 }
 
-const cacheFiles = (): string[] => ['insight-cache', 'insight-results'].map((f) => path.join(dir, '.git', 'ai-provenance', f));
+const cacheFiles = (): string[] => ['insight-cache', 'insight-results', 'insight-state'].map((f) => path.join(dir, '.git', 'ai-provenance', f));
 
 /** Every run with the cache (first, warm, per-commit facts only) gives what a run without it gives. */
 async function assertSameWithCache(opts: Partial<HistoryOptions>, what: string): Promise<void> {
@@ -142,6 +145,11 @@ async function assertSameWithCache(opts: Partial<HistoryOptions>, what: string):
   assert.equal(again.json, truth.json, `${what}: finished result from the cache`);
   assert.deepEqual(again.problems, truth.problems, `${what}: problems told again from the cache`);
   rmSync(cacheFiles()[1]!, { force: true });
+  const resumed = await figures('write', opts);
+  assert.equal(resumed.json, truth.json, `${what}: from the last run's state`);
+  assert.deepEqual(resumed.problems, truth.problems, what);
+  rmSync(cacheFiles()[1]!, { force: true });
+  rmSync(cacheFiles()[2]!, { force: true });
   const factsOnly = await figures('write', opts);
   assert.equal(factsOnly.json, truth.json, `${what}: per-commit facts from the cache`);
   assert.deepEqual(factsOnly.problems, truth.problems, what);
@@ -157,6 +165,29 @@ function resealed(file: Buffer, change: (body: string) => string): string {
   head[head.length - 1] = createHash('sha1').update(body).digest('hex');
   return `${head.join(' ')}\n${body}`;
 }
+
+/** The per-commit cache with the body of its first segment changed and that line's checksum made to match. */
+function resealedLine(file: Buffer, change: (json: string) => string): string {
+  const [head, line, ...rest] = file.toString('utf8').split('\n');
+  const json = change(line!.slice(41));
+  assert.notEqual(json, line!.slice(41), 'the change applies');
+  return [head, `${createHash('sha1').update(json).digest('hex')} ${json}`, ...rest].join('\n');
+}
+
+/** A commit in `dir` appending `added` lines to `file` (made when missing), dated a day after the last; its id. */
+let stamp = 0;
+function commitLines(file: string, added: string[], message = `more ${file}`, edit?: (text: string[]) => void): string {
+  const p = path.join(dir, file);
+  const text = existsSync(p) ? readFileSync(p, 'utf8').replace(/\n$/, '').split('\n') : [];
+  edit?.(text);
+  write(dir, file, [...text, ...added].join('\n') + '\n');
+  git('add', file);
+  const date = `2026-03-${String(1 + (stamp++ % 28)).padStart(2, '0')}T12:00:00Z`;
+  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env: { ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+  return git('rev-parse', 'HEAD').trim();
+}
+
+const lineCount = (file: string): number => readFileSync(path.join(dir, file), 'utf8').split('\n').length - 1;
 
 describe('the stats cache', function () {
   this.timeout(120_000);
@@ -228,8 +259,8 @@ describe('the stats cache', function () {
     generate(5);
     const truth = await figures('off');
     await figures('write');
-    const [facts, results] = cacheFiles() as [string, string];
-    const good = { facts: readFileSync(facts), results: readFileSync(results) };
+    const [facts, results, state] = cacheFiles() as [string, string, string];
+    const good = { facts: readFileSync(facts), results: readFileSync(results), state: readFileSync(state) };
     // A figure changed behind the checksum's back: the digit of a count in the finished result.
     const tampered = good.results.toString('utf8').replace(/"added":(\d)/, (_, d: string) => `"added":${(Number(d) + 1) % 10}`);
     assert.notEqual(tampered, good.results.toString('utf8'));
@@ -238,14 +269,18 @@ describe('the stats cache', function () {
       ['a truncated file', () => writeFileSync(results, good.results.subarray(0, good.results.length >> 1))],
       ['garbage', () => writeFileSync(results, 'not a cache\n{')],
       ['another format', () => writeFileSync(results, good.results.toString('utf8').replace('insight-results@1', 'insight-results@0'))],
-      ['facts of a commit changed', () => (rmSync(results), writeFileSync(facts, good.facts.toString('utf8').replace(/\[(\d+),(\d+),(\d+),(\d+)\]/, '[$1,$2,$3,9$4]')))],
-      ['a truncated facts file', () => (rmSync(results), writeFileSync(facts, good.facts.subarray(0, 100)))],
-      ['an empty facts file', () => (rmSync(results), writeFileSync(facts, ''))],
-      ['an entry that does not decode, behind a right checksum', () => (rmSync(results), writeFileSync(facts, resealed(good.facts, (b) => b.replace(/("c":\{"[0-9a-f]+":\["[0-9a-f ]*",)\d+/, '$1999999'))))],
+      ['facts of a commit changed', () => (rmSync(results), rmSync(state), writeFileSync(facts, good.facts.toString('utf8').replace(/\[(\d+),(\d+),(\d+),(\d+)\]/, '[$1,$2,$3,9$4]')))],
+      ['a truncated facts file', () => (rmSync(results), rmSync(state), writeFileSync(facts, good.facts.subarray(0, 100)))],
+      ['an empty facts file', () => (rmSync(results), rmSync(state), writeFileSync(facts, ''))],
+      ['an entry that does not decode, behind a right checksum', () => (rmSync(results), rmSync(state), writeFileSync(facts, resealedLine(good.facts, (b) => b.replace(/("c":\{"[0-9a-f]+":\["[0-9a-f ]*",)\d+/, '$1999999'))))],
+      ['a changed figure in the state', () => (rmSync(results), writeFileSync(state, good.state.toString('utf8').replace(/"added":(\d)/, (_, d: string) => `"added":${(Number(d) + 1) % 10}`)))],
+      ['a truncated state', () => (rmSync(results), writeFileSync(state, good.state.subarray(0, good.state.length >> 1)))],
+      ['a state that does not read, behind a right checksum', () => (rmSync(results), writeFileSync(state, resealed(good.state, (b) => b.replace(/"carried":\[/, '"carried":7,"x":['))))],
     ];
     for (const [what, breakIt] of breakages) {
       writeFileSync(facts, good.facts);
       writeFileSync(results, good.results);
+      writeFileSync(state, good.state);
       breakIt();
       const r = await figures('write');
       assert.equal(r.json, truth.json, what);
@@ -278,6 +313,101 @@ describe('the stats cache', function () {
     assert.equal(uncached, first);
     assert.ok(diffs(path.join(t, 'uncached')).length > 0);
     assert.equal(JSON.parse(readOnly.json).insight.total.added, (JSON.parse(first) as { total: { added: number } }).total.added);
+  });
+
+  it('goes on from the last run after each kind of change, giving what a run without it gives', async () => {
+    generate(21);
+    const facts = cacheFiles()[0]!;
+    const same = async (what: string): Promise<{ atAi: number; json: string }> => {
+      const cached = await figures('write');
+      const truth = await figures('off');
+      assert.equal(cached.json, truth.json, what);
+      assert.deepEqual(cached.problems, truth.problems, what);
+      return { atAi: (JSON.parse(truth.json) as { insight: { atRevision: { ai: number } } }).insight.atRevision.ai, json: truth.json };
+    };
+    const start = await same('the first run');
+    const before = readFileSync(facts);
+
+    // A new commit with its note, adding to a file the share at the revision covers.
+    const n = lineCount('src/merge.ts');
+    const added = commitLines('src/merge.ts', ['n1', 'n2', 'n3']);
+    setNote(added, [{ path: 'src/merge.ts', added: 3, runs: [{ start: n, end: n + 2, kind: 'ai', attribution: AGENTS[1]! }] }]);
+    const one = await same('a new commit with a note');
+    assert.equal(one.atAi, start.atAi + 2, 'its AI lines count at the revision');
+    const after = readFileSync(facts);
+    assert.ok(after.length > before.length && after.subarray(0, before.length).equals(before), 'the per-commit cache is appended to, not rewritten');
+
+    // A line the cache cannot read: a run that goes on from the last one never reads the cache, so it stays.
+    writeFileSync(facts, Buffer.concat([after, Buffer.from('0000 not a segment\n')]));
+    commitLines('src/merge.ts', [], 'a person rewrites the first AI line', (t) => (t[n] = 'by hand'));
+    const two = await same('a new commit changing an AI line');
+    assert.equal(two.atAi, one.atAi - 1, 'the rewritten line is no longer AI');
+    assert.ok(readFileSync(facts, 'utf8').includes('0000 not a segment\n'), 'the per-commit cache was not read');
+
+    // A note on an old commit that had none, then that note rewritten.
+    const old = git('log', '--format=%H', '-n', '1', '--grep', '^rename').trim();
+    const oldFile = git('show', '--name-only', '--format=', old).trim().split('\n').pop()!;
+    setNote(old, [{ path: oldFile, added: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: AGENTS[2]! }] }]);
+    const three = await same('a note on an old commit');
+    assert.notEqual(three.json, two.json);
+    setNote(old, [{ path: oldFile, added: 1, runs: [{ start: 0, end: 1, kind: 'mixed', attribution: AGENTS[0]! }] }]);
+    assert.notEqual((await same('a rewritten note')).json, three.json);
+
+    // A note fetched from a clone, on the newest commit.
+    const clone = tempDir();
+    execFileSync('git', ['clone', '-q', dir, clone], { env: GIT_ENV });
+    const head = git('rev-parse', 'HEAD').trim();
+    const rec = buildTraceRecord({ revision: head, files: [{ path: 'src/merge.ts', addedLines: 0, runs: [{ start: 0, end: 1, kind: 'ai', attribution: AGENTS[2]! }] }], toolVersion: 'test' });
+    execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', head], { cwd: clone, env: GIT_ENV, input: serializeTraceRecord(rec) });
+    git('fetch', '-q', clone, `+${NOTES}:refs/notes/remotes/peer/ai-provenance`);
+    await same('a fetched note');
+
+    // A broken note on a new commit: reported once, like every older broken note.
+    const broken = commitLines('src/b2.ts', ['b']);
+    execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-m', '{"files": 3', broken], { cwd: dir, env: GIT_ENV });
+    await same('a broken note on a new commit');
+
+    // A branch from an older commit, merged with a line of its own; then the merge amended.
+    git('checkout', '-q', '-b', 'topic', 'HEAD~5');
+    const t = commitLines('lib/topic.ts', ['t1', 't2']);
+    setNote(t, [{ path: 'lib/topic.ts', added: 2, runs: [{ start: 0, end: 2, kind: 'ai', attribution: AGENTS[0]! }] }]);
+    git('checkout', '-q', 'main');
+    git('merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic');
+    await same('a merge of a branch from an older commit');
+    execFileSync('git', ['commit', '-q', '--amend', '-m', 'Merge topic, amended'], { cwd: dir, env: GIT_ENV });
+    await same('an amended commit');
+    commitLines('lib/topic.ts', ['t3']);
+    await same('a commit on top of the merge');
+    // Other asks after all that read the same cache.
+    for (const opts of [{ at: 'HEAD~3' }, { range: ['HEAD~4..HEAD'] }, { pathDepth: 2 }] as Partial<HistoryOptions>[]) {
+      assert.equal((await figures('write', opts)).json, (await figures('off', opts)).json, JSON.stringify(opts));
+    }
+  });
+
+  it('rewrites the per-commit cache as one segment every few runs, leaving out the commits no ref reaches', async () => {
+    generate(17);
+    const facts = cacheFiles()[0]!;
+    await figures('write');
+    const gone: string[] = [];
+    // The schedule the cache keeps (16 segments), named here too so that a cache without one is run as long.
+    const SEGMENTS_KEPT = (insightCache as { SEGMENTS_KEPT?: number }).SEGMENTS_KEPT ?? 16;
+    for (let i = 0; i < SEGMENTS_KEPT; i++) {
+      // Most runs go on from the last one (a new commit); two start over (the last commit amended away).
+      if (i !== 1 && i !== 3) commitLines('src/p.ts', [`p${i}`]);
+      else {
+        gone.push(git('rev-parse', 'HEAD').trim());
+        execFileSync('git', ['commit', '-q', '--amend', '-m', `amended ${i}`], { cwd: dir, env: GIT_ENV });
+      }
+      const segments = readFileSync(facts, 'utf8').split('\n').filter((l) => l !== '').length - 1;
+      assert.ok(segments <= SEGMENTS_KEPT, `${segments} segments after ${i + 1} runs`);
+      assert.equal((await figures('write')).json, (await figures('off')).json, `run ${i}`);
+    }
+    const text = readFileSync(facts, 'utf8');
+    const segments = text.split('\n').filter((l) => l !== '').length - 1;
+    assert.ok(segments < SEGMENTS_KEPT / 2, `rewritten: ${segments} segments`);
+    // Commits amended away before the rewrite are left out; the ones walked stay.
+    assert.ok(gone.every((sha) => !text.includes(`"${sha}"`)), 'unreachable commits pruned');
+    assert.ok(text.includes(`"${git('rev-parse', 'HEAD~1').trim()}"`));
   });
 
   it('never writes through a symbolic link in .git/ai-provenance', async () => {
