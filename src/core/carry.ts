@@ -1,9 +1,9 @@
 // Carrying recorded line provenance to a text changed outside the recorder: a sequence alignment of the recorded
 // lines with the new ones, blocks of AI lines moved elsewhere, and whether an edited line still holds its old text.
 import { diffArrays, type ArrayChange } from 'diff';
-import { HUMAN, type Attribution, type LineProvenance } from './model';
+import { HUMAN, isAi, type Attribution, type LineProvenance } from './model';
 
-/** The line diff gives up beyond this many differing lines, or after this long, and no AI line is carried. */
+/** A line diff gives up beyond this many differing lines, or after this long (see `lineDiff`). */
 const MAX_LINE_EDITS = 10_000;
 const LINE_DIFF_MS = 1_000;
 /** A line at least this long (trimmed, with a letter or digit) is not typed again word for word by chance. */
@@ -37,8 +37,12 @@ function substantive(line: string): boolean {
   return /[\p{L}\p{N}]/u.test(line);
 }
 
-function isAi(p: LineProvenance): boolean {
-  return p.kind !== 'human';
+/**
+ * The line diff every carry aligns texts with (jsdiff's, on lines, line hashes or line indices with `same`), or
+ * undefined when the texts are too different to align within MAX_LINE_EDITS or LINE_DIFF_MS: callers then carry nothing.
+ */
+export function lineDiff<T>(oldItems: readonly T[], newItems: readonly T[], same?: (a: T, b: T) => boolean): ArrayChange<T>[] | undefined {
+  return diffArrays(oldItems.slice(), newItems.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS, ...(same ? { comparator: same } : {}) });
 }
 
 /**
@@ -243,17 +247,16 @@ function alignLines(
   newLines: readonly string[] | undefined,
   oldTexts: readonly (string | undefined)[] | undefined,
 ): ArrayChange<number>[] | undefined {
-  const opts = { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS };
   const oldAt = oldKeys.map((_, i) => i);
   const newAt = newKeys.map((_, j) => j);
-  if (!newLines || !oldTexts) return diffArrays(oldAt, newAt, { ...opts, comparator: (i, j) => oldKeys[i] === newKeys[j] });
+  if (!newLines || !oldTexts) return lineDiff(oldAt, newAt, (i, j) => oldKeys[i] === newKeys[j]);
   const oldSqueezed = oldKeys.map((_, i) => {
     const t = oldTexts[i];
     return t === undefined || !isAi(oldProv[i]!) ? undefined : squeezed(t);
   });
   const newSqueezed = newKeys.map((_, j) => squeezed(newLines[j] ?? ''));
   const same = (i: number, j: number): boolean => oldKeys[i] === newKeys[j] || (oldSqueezed[i] !== undefined && oldSqueezed[i] !== '' && oldSqueezed[i] === newSqueezed[j]);
-  return diffArrays(oldAt, newAt, { ...opts, comparator: same });
+  return lineDiff(oldAt, newAt, same);
 }
 
 /**
@@ -412,12 +415,8 @@ function carryMoves(
 ): void {
   // Without the new text (line hashes only), a block cannot be judged: nothing moves.
   if (newLines === undefined) return;
-  const moves = findMoves(oldKeys, newKeys, oldUsed, newUsed, (j) => isAi(oldProv[j]!), (oldAt, newAt, len) =>
-    movable(newLines, newAt, len, (k) => isAi(oldProv[oldAt + k]!)),
-  );
-  for (const [oldAt, newAt, len] of moves) {
-    for (let k = 0; k < len; k++) out[newAt + k] = newKeys[newAt + k] === '' ? HUMAN : oldProv[oldAt + k]!;
-  }
+  const moved = movesOf(oldKeys, newKeys, newLines, oldUsed, newUsed, (j) => isAi(oldProv[j]!));
+  for (const [newAt, oldAt] of moved) out[newAt] = newKeys[newAt] === '' ? HUMAN : oldProv[oldAt]!;
 }
 
 /**
@@ -426,9 +425,8 @@ function carryMoves(
  * with words, counting only old lines `eligible` (all by default). An edit that moves code moves its lines' authors.
  */
 export function movedLines(oldText: readonly string[], newText: readonly string[], eligible: (oldAt: number) => boolean = () => true): Map<number, number> {
-  const moved = new Map<number, number>();
-  const parts = diffArrays(oldText.slice(), newText.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
-  if (!parts) return moved;
+  const parts = lineDiff(oldText, newText);
+  if (!parts) return new Map();
   const oldUsed = new Uint8Array(oldText.length);
   const newUsed = new Uint8Array(newText.length);
   let o = 0;
@@ -438,9 +436,7 @@ export function movedLines(oldText: readonly string[], newText: readonly string[
     else if (part.added) n += part.count;
     else for (let k = 0; k < part.count; k++) (oldUsed[o++] = 1), (newUsed[n++] = 1);
   }
-  const moves = findMoves(oldText, newText, oldUsed, newUsed, eligible, (oldAt, newAt, len) => movable(newText, newAt, len, (k) => eligible(oldAt + k)));
-  for (const [oldAt, newAt, len] of moves) for (let k = 0; k < len; k++) moved.set(newAt + k, oldAt + k);
-  return moved;
+  return movesOf(oldText, newText, newText, oldUsed, newUsed, eligible);
 }
 
 /**
@@ -448,9 +444,23 @@ export function movedLines(oldText: readonly string[], newText: readonly string[
  * index → old line index): blocks equal line for line, by the rules of movedLines, counting only old lines `eligible`.
  */
 export function movedAcross(oldText: readonly string[], newText: readonly string[], eligible: (oldAt: number) => boolean, open: (newAt: number) => boolean): Map<number, number> {
+  return movesOf(oldText, newText, newText, new Uint8Array(oldText.length), Uint8Array.from(newText, (_, i) => (open(i) ? 0 : 1)), eligible);
+}
+
+/**
+ * The moved blocks among lines not yet used (see `findMoves`: equal by keys, line texts or hashes), each evidence
+ * enough by its new texts `newLines` (see `movable`), as new line index → old line index. Marks them used.
+ */
+function movesOf(
+  oldKeys: readonly string[],
+  newKeys: readonly string[],
+  newLines: readonly string[],
+  oldUsed: Uint8Array,
+  newUsed: Uint8Array,
+  eligible: (oldAt: number) => boolean,
+): Map<number, number> {
   const moved = new Map<number, number>();
-  const newUsed = Uint8Array.from(newText, (_, i) => (open(i) ? 0 : 1));
-  const moves = findMoves(oldText, newText, new Uint8Array(oldText.length), newUsed, eligible, (oldAt, newAt, len) => movable(newText, newAt, len, (k) => eligible(oldAt + k)));
+  const moves = findMoves(oldKeys, newKeys, oldUsed, newUsed, eligible, (oldAt, newAt, len) => movable(newLines, newAt, len, (k) => eligible(oldAt + k)));
   for (const [oldAt, newAt, len] of moves) for (let k = 0; k < len; k++) moved.set(newAt + k, oldAt + k);
   return moved;
 }
