@@ -1,8 +1,8 @@
 // Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
 import { diffArrays } from 'diff';
 import type { Attribution, LineProvenance, TextChange } from './model';
-import { changedRegion, keptParts, lineDiff } from './carry';
-import { carryLines, hunksOf } from './lineCarry';
+import { carryLines, changedRegion, keptParts, lineDiff } from './carry';
+import { hunksOf } from './lineCarry';
 import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
