@@ -1,14 +1,9 @@
 // Merges one agent edit into what is recorded for a file: the agent's lines win, every other line keeps its provenance.
-import { diffArrays } from 'diff';
 import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
-import { movedLines } from '../core/carry';
+import { lineDiff, movedLines } from '../core/carry';
 import { splitLines } from '../core/lines';
 import { changesBetween } from '../core/reanchor';
 import { LineTracker } from '../core/tracker';
-
-/** The line diff gives up beyond this many differing lines, or after this long: nothing is taken for replaced whole. */
-const MAX_LINE_EDITS = 10_000;
-const LINE_DIFF_MS = 1_000;
 
 /**
  * Provenance of each line of `after` once the agent turned `before` into `written` and something else (a formatter
@@ -47,7 +42,8 @@ export function attributeEdit(
 function replacedWhole(before: string, after: string, prior: readonly LineProvenance[] | undefined): Set<number> {
   const whole = new Set<number>();
   const oldLines = splitLines(before);
-  const parts = diffArrays(oldLines, splitLines(after), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  // Too different to align (see lineDiff): nothing is taken for replaced whole.
+  const parts = lineDiff(oldLines, splitLines(after));
   if (!parts) return whole;
   let oldAt = 0;
   let newAt = 0;

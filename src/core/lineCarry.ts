@@ -1,12 +1,14 @@
 // Carrying line provenance through diffs: git's `-U0` diffs, in the one pass `stats` makes over a history and `ci`
-// makes over a pull request, and the line diffs of a content carry (reanchor), line by line. Lines outside hunks shift by what was inserted or removed before them; the lines of a hunk read with its
-// texts go by the rule the working state uses for a changed region (changedRegion: a re-spacing keeps the author, a
-// touch-up is mixed, a rewrite human), and a hunk read without them removes what it replaces. Through a commit of a
+// makes over a pull request, and the line diffs of a content carry (reanchor), line by line (`carryLines`, in
+// core/carry beside `changedRegion`, the rule it applies, and shared with the working state's `carry`). Lines
+// outside hunks shift by what was inserted or removed before them; the lines of a hunk read with its texts go by the
+// rule for a changed region (changedRegion: a re-spacing keeps the author, a touch-up is mixed, a rewrite human), and
+// a hunk read without them removes what it replaces. Through a commit of a
 // history, its added lines get only what its own note says, so a line a later commit changed is no longer the earlier
 // commit's, as `git blame` has it.
 import { changedRegion } from './carry';
 import type { ArrayChange } from 'diff';
-import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance, type LineRun } from './model';
+import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from './model';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -14,9 +16,12 @@ export interface Hunk {
   readonly oldCount: number;
   readonly newStart: number;
   readonly newCount: number;
-  /** The texts of the lines removed and added, where the diff was read with them. */
-  readonly oldLines?: readonly string[];
-  readonly newLines?: readonly string[];
+  /**
+   * The texts of the lines removed and added, where the diff was read with them; undefined for a line known only by
+   * its hash (a person's line in a working-state entry).
+   */
+  readonly oldLines?: readonly (string | undefined)[];
+  readonly newLines?: readonly (string | undefined)[];
 }
 
 export interface FileDiff {
@@ -104,25 +109,6 @@ export function carryThrough<R extends Span>(old: readonly R[], hunks: readonly 
   const changed = withoutLines(insideHunks(old, hunks), mine);
   const all = mine.length > 0 || changed.length > 0 ? [...moved, ...changed, ...mine].sort((a, b) => a.start - b.start) : moved;
   return joinRuns(all);
-}
-
-/**
- * A new version's provenance line by line (the form a text's content carry works in): unchanged lines keep the old
- * line's, the lines of each hunk go by `changedRegion` (with `author`, what an agent's edit made of them), and a hunk
- * read without its texts gives its lines none.
- */
-export function carryLines(oldProv: readonly LineProvenance[], hunks: readonly Hunk[], newCount: number, author?: Attribution): LineProvenance[] {
-  const out = new Array<LineProvenance>(newCount);
-  let o = 0;
-  let n = 0;
-  for (const h of hunks) {
-    while (n < h.newStart) out[n++] = oldProv[o++]!;
-    const region = h.newLines === undefined ? [] : changedRegion(oldProv.slice(h.oldStart, h.oldStart + h.oldCount), h.oldLines, h.newLines, author);
-    for (let k = 0; k < h.newCount; k++) out[n++] = region[k] ?? HUMAN;
-    o = h.oldStart + h.oldCount;
-  }
-  while (n < newCount) out[n++] = oldProv[o++]!;
-  return out;
 }
 
 /**

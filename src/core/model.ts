@@ -52,6 +52,11 @@ export interface LineProvenance {
 
 export const HUMAN: LineProvenance = Object.freeze({ kind: 'human' as const });
 
+/** A line with AI evidence: `ai` or `mixed`. */
+export function isAi(p: LineProvenance): boolean {
+  return p.kind !== 'human';
+}
+
 /** A run of consecutive lines (0-based, end exclusive) with one provenance. */
 export interface LineRun {
   readonly start: number;

@@ -1,15 +1,12 @@
 // Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
 import { diffArrays } from 'diff';
 import type { Attribution, LineProvenance, TextChange } from './model';
-import { changedRegion, keptParts } from './carry';
-import { carryLines, hunksOf } from './lineCarry';
+import { carryLines, changedRegion, keptParts, lineDiff } from './carry';
+import { hunksOf } from './lineCarry';
 import { splitWithEols } from './lines';
 
 export { splitLines } from './lines';
 
-/** The line diff gives up beyond this many differing lines, or after this long, and the whole text counts as rewritten. */
-const MAX_LINE_EDITS = 10_000;
-const LINE_DIFF_MS = 1_000;
 /** Texts up to this many characters (old plus new) are refined to a character diff. */
 const MAX_CHAR_HUNK = 8_000;
 /** The character diff of one hunk gives up beyond this many edits and replaces the hunk's lines instead. */
@@ -32,7 +29,7 @@ export function reanchor(
   if (oldProv.length !== oldLines.length) {
     throw new RangeError(`reanchor: ${oldProv.length} provenance entries given for ${oldLines.length} lines`);
   }
-  const parts = diffArrays(oldLines.slice(), newLines.slice(), { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  const parts = lineDiff(oldLines, newLines);
   // Too different to align: every line is new.
   if (!parts) return changedRegion([], [], newLines, author);
   return carryLines(oldProv, hunksOf(parts), newLines.length, author);
@@ -71,7 +68,7 @@ export function changesBetween(oldText: string, newText: string): TextChange[] {
   const b = splitWithEols(newText);
   const oldTok = a.lines.map((l, i) => l + a.eols[i]);
   const newTok = b.lines.map((l, i) => l + b.eols[i]);
-  const parts = diffArrays(oldTok, newTok, { maxEditLength: MAX_LINE_EDITS, timeout: LINE_DIFF_MS });
+  const parts = lineDiff(oldTok, newTok);
   const deadline = Date.now() + CHAR_DIFF_MS;
   const changes: TextChange[] = [];
   if (!parts) {

@@ -3,7 +3,7 @@
 // Node's hashing; where entries live and how they are written is the store's part (stateStore.ts).
 import { createHash } from 'node:crypto';
 import type { Attribution, LineProvenance, LineRun } from '../core/model';
-import { HUMAN } from '../core/model';
+import { HUMAN, isAi } from '../core/model';
 import { splitLines } from '../core/lines';
 import { carry } from './lazyCore';
 
@@ -169,10 +169,6 @@ export function textsOf(entry: Entry): (string | undefined)[] | undefined {
   let k = 0;
   for (const [start, end] of entry.runs) for (let i = start; i < end; i++) out[i] = entry.texts[k++];
   return out;
-}
-
-export function isAi(p: LineProvenance): boolean {
-  return p.kind !== 'human';
 }
 
 /** Whether `text` has every AI line of `entry`, line by line (lines of a person around them may differ). */

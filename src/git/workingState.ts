@@ -5,12 +5,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LineProvenance } from '../core/model';
-import { HUMAN } from '../core/model';
+import { HUMAN, isAi } from '../core/model';
 import { asyncFs, atomicWrite, blockingFs, isNotFound, makeDir, readOptional, unlinkIfThere, type StateFs } from './fsAtomic';
 import { fromRepoPath, stateDir, type Repo } from './repo';
 import { advancedLines } from './advance';
 import { stashesOf, type Stashes } from './stashed';
-import { buildEntry, CorruptStateError, expand, holdsAll, isAi, parseEntry, parseIfSound, provenanceFor, TextFacts, textsOf, type Entry } from './stateEntry';
+import { buildEntry, CorruptStateError, expand, holdsAll, parseEntry, parseIfSound, provenanceFor, TextFacts, textsOf, type Entry } from './stateEntry';
 import { hasEntries, holdLock, markChanged, namesIn, readIfThere, ReadOnlyStateError, refuseLinkedFolders, StateLayout, writeEntryFile } from './stateStore';
 
 export { anchoredReanchor, CorruptStateError, lineHash, runsOf, sha1 } from './stateEntry';
