@@ -294,7 +294,7 @@ async function published(repo: Repo, remote: string, tips: readonly string[], ca
   if (candidates.length === 0) return [];
   // Many candidates (a first sync): listing what the branches reach costs less than asking about each.
   if (candidates.length > 1000) {
-    const reachable = new Set((await git(['rev-list', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout.split('\n'));
+    const reachable = new Set((await git(['rev-list', '--ignore-missing', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout.split('\n'));
     return candidates.filter((c) => reachable.has(c));
   }
   const input = candidates.map((c) => `${c}\n`).join('');
@@ -519,6 +519,20 @@ export function pushedTips(input: string): string[] {
   return tips;
 }
 
+/**
+ * What the server's refs a push updates point at before it (the remote ids of pre-push's stdin): commits it holds,
+ * whose notes can go even where no remote-tracking branch shows them (a branch the fetch refspec does not map).
+ */
+export function serverTips(input: string): string[] {
+  const tips: string[] = [];
+  for (const line of input.split('\n')) {
+    const [, , remoteRef, remoteId] = line.trim().split(' ');
+    if (!remoteRef || !remoteId || /^0+$/.test(remoteId) || remoteRef.startsWith('refs/notes/')) continue;
+    tips.push(remoteId);
+  }
+  return tips;
+}
+
 /** Whether `git push` arguments ask for a dry run (`--dry-run`, `-n`, or `-n` among bundled short options). */
 export function isDryRun(args: readonly string[] | undefined): boolean {
   for (const a of args ?? []) {
@@ -552,7 +566,8 @@ async function publishQuietly(repo: Repo, remote: string, hook: string, warn: (l
 
 /**
  * pre-push, where our reference-transaction hook does not run (husky, git before 2.28, hooks an earlier version
- * installed): publishes the notes of commits the remote already has, those of earlier pushes. Not those of the
+ * installed, a push to a ref git tracks no branch for): publishes the notes of commits the remote already has, those
+ * of earlier pushes. Not those of the
  * commits being pushed: the server may still refuse them (a protected branch, a hook of its own, someone pushed
  * first), and a note of a commit it does not have would tell others of work they cannot see. It never fails or stops
  * the push.
@@ -563,7 +578,9 @@ export async function prePush(repo: Repo, args: readonly string[], input: string
   if (pushedTips(input).length === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
   // git runs pre-push for `push --dry-run` too, which sends nothing: neither do we.
   if (isDryRun(await parentGitArgs('push'))) return 0;
-  await publishQuietly(repo, remote, 'pre-push', warn);
+  // What the server's refs held before this push (an earlier push of a branch no remote-tracking branch follows)
+  // is published too; a commit of theirs this clone never had is passed over by git (--ignore-missing).
+  await publishQuietly(repo, remote, 'pre-push', warn, serverTips(input));
   return 0;
 }
 

@@ -5,10 +5,12 @@ ap_input=$(cat)
 # A push of notes refs alone (git push origin refs/notes/…) publishes nothing else.
 ap_other=
 ap_tips=
+ap_branches_only=1
 # shellcheck disable=SC2034 # ap_x takes the fields around the local id and the remote ref.
 while read -r ap_x ap_lid ap_rref ap_x; do
   case $ap_rref in refs/notes/* | '') continue ;; esac
   ap_other=1
+  case $ap_rref in refs/heads/*) ;; *) ap_branches_only= ;; esac
   # A deletion sends no commit.
   case $ap_lid in *[!0]*) ap_tips="$ap_tips$ap_lid $ap_rref$ap_nl" ;; esac
 done <<AP_INPUT
@@ -31,10 +33,26 @@ ap_after_push() {
   [ "$ap_major" -gt @@AFTER_PUSH_GIT_MAJOR@@ ] || { [ "$ap_major" -eq @@AFTER_PUSH_GIT_MAJOR@@ ] && [ "$ap_minor" -ge @@AFTER_PUSH_GIT_MINOR@@ ]; }
 }
 
+# Whether git moves a remote-tracking branch for every branch it pushes to remote $1, which is what the
+# reference-transaction hook waits for: the remote's fetch refspec maps all its branches (not a single-branch or
+# narrowed clone). A push to any other ref (a tag, Gerrit's refs/for/…) moves none.
+ap_tracks_branches() {
+  [ -n "$ap_branches_only" ] || return 1
+  ap_specs=$(git config --get-all "remote.$1.fetch" 2>/dev/null) || return 1
+  while IFS= read -r ap_s; do
+    case $ap_s in "+refs/heads/*:refs/remotes/$1/*" | "refs/heads/*:refs/remotes/$1/*") return 0 ;; esac
+  done <<AP_SPECS
+$ap_specs
+AP_SPECS
+  return 1
+}
+
 # The server may still refuse this push (a protected branch, a hook of its own, someone pushed first): the notes of
 # its commits go only once git moved the remote-tracking branch, which it does after the server took them. For a
 # named remote (git passes a URL twice) the reference-transaction hook of this same git push ($PPID) does that.
-if [ "${1-}" != "${2-}" ] && ap_after_push; then
+# A parent id of 1 (a shell whose parent it cannot see, as on Git for Windows) would let every git process through
+# that hook's filter: not used.
+if [ "${1-}" != "${2-}" ] && [ "$PPID" != 1 ] && ap_tracks_branches "$1" && ap_after_push; then
   [ -n "$ap_tips" ] || exit 0
   ap_plain "$ap_gitdir/@@PUSH_PENDING_FILE@@"
   printf '%s %s\n%s' "$PPID" "$1" "$ap_tips" > "$ap_gitdir/@@PUSH_PENDING_FILE@@"

@@ -447,6 +447,32 @@ describe('team notes sync', function () {
     }
   });
 
+  it('a push to a ref git follows with no remote-tracking branch (a narrowed fetch refspec, refs/for/…) publishes its notes with the next push there, never leaving them waiting', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    git(ann, 'config', '--replace-all', 'remote.origin.fetch', '+refs/heads/main:refs/remotes/origin/main');
+    git(ann, 'checkout', '-qb', 'feat');
+    const first = aiCommit(ann, 'feat.ts', lines(2), '1', 'codex', 'feat 1');
+    let r = run(ann, 'git', ['push', 'origin', 'feat']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(noteOn(bare, NOTES_REF, first), undefined, 'the server could still have refused it: not yet');
+    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false, 'no push waits for a remote-tracking branch git never moves');
+    const second = aiCommit(ann, 'feat.ts', lines(3), '3', 'codex', 'feat 2');
+    r = run(ann, 'git', ['push', 'origin', 'feat']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, first), 'the next push found the first commit on the server and published its note');
+    assert.equal(noteOn(bare, NOTES_REF, second), undefined);
+    // A ref no fetch refspec maps (refs/for/main, as pushes for review are named).
+    const change = aiCommit(ann, 'review.ts', lines(2), '2', 'cursor', 'for review');
+    r = run(ann, 'git', ['push', 'origin', 'HEAD:refs/for/main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false);
+    aiCommit(ann, 'review.ts', lines(3), '3', 'cursor', 'for review, again');
+    r = run(ann, 'git', ['push', 'origin', 'HEAD:refs/for/main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, change) && noteOn(bare, NOTES_REF, second), 'published once the server was seen to hold them');
+  });
+
   it('publishes no note of a rewritten commit the server refuses to take by force, and keeps the published one', () => {
     const bare = server();
     const ann = clone(bare, ANN);
