@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('aiProvenance');
   const config = new TeamConfig(diagnostics);
   const detector = new Detector(settings);
-  const store = new GitStore(cliPath, trusted, () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
+  const store = new GitStore(trusted, () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
   const watched = new Map<string, vscode.Disposable>();
   service = new ProvenanceService(
     store,

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { notificationText } from '../core/markdownText';
 import { CarriedText, LineTracker, type EditOptions } from '../core/tracker';
-import { HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
+import { attributionKey, HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
 import type { Detector } from './detector';
 import type { Settings } from './settings';
-import type { BlameLine, RepoRef, Store } from './store';
+import type { CommittedLine, RepoRef, Store } from './store';
 
 export interface TrackedDoc {
   readonly uri: vscode.Uri;
@@ -25,6 +25,7 @@ export interface LineInfo {
   readonly source?: AttributionSource;
   readonly session?: string;
   readonly at?: string;
+  readonly detail?: string;
   readonly commit?: string;
 }
 
@@ -117,10 +118,20 @@ export class ProvenanceService implements vscode.Disposable {
     if (!this.commitOf.has(a)) return a;
     let fresh = this.uncommittedOf.get(a);
     if (!fresh) {
-      fresh = { agent: a.agent, source: a.source, at: a.at, ...(a.model ? { model: a.model } : {}), ...(a.session ? { session: a.session } : {}) };
+      fresh = { ...a };
       this.uncommittedOf.set(a, fresh);
     }
     return fresh;
+  }
+
+  /** Trackers tell a committed attribution from an equal uncommitted one (a line's copy, what the state records). */
+  private readonly trackerKey = (a: Attribution): string => {
+    const commit = this.commitOf.get(a);
+    return commit === undefined ? attributionKey(a) : `${commit}\0${attributionKey(a)}`;
+  };
+
+  private newTracker(text: string, lines?: readonly LineProvenance[]): LineTracker {
+    return new LineTracker(text, lines, this.trackerKey);
   }
 
   /** Carries recorded lines along when files or folders are renamed or moved inside the editor. */
@@ -168,7 +179,7 @@ export class ProvenanceService implements vscode.Disposable {
       return this.docs.get(key);
     }
     if (!TRACKED_SCHEMES.has(doc.uri.scheme)) return undefined;
-    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false, needsHistory: true, ready: Promise.resolve() };
+    const state: DocState = { uri: doc.uri, tracker: this.newTracker(doc.getText()), dirty: false, needsHistory: true, ready: Promise.resolve() };
     this.docs.set(key, state);
     if (doc.uri.scheme === 'file') {
       state.ready = this.locate(state, doc);
@@ -321,7 +332,7 @@ export class ProvenanceService implements vscode.Disposable {
     if (!doc) return;
     const version = doc.version;
     const text = doc.getText();
-    // Blame lines match the file on disk only while the document is clean; it starts a process, so only when history moved.
+    // History describes the file on disk, so only while the document is clean; it runs git, so only when history moved.
     const withHistory = state.needsHistory && !doc.isDirty;
     const [recorded, committed] = await Promise.all([
       this.store.read(state.repo, state.relPath, text).catch((err: unknown) => {
@@ -329,11 +340,11 @@ export class ProvenanceService implements vscode.Disposable {
         return undefined;
       }),
       withHistory
-        ? this.store.blame(state.repo, state.relPath).catch((err: unknown) => {
-            this.log.warn(message(err));
-            return [] as readonly BlameLine[];
+        ? this.store.history(state.repo, state.relPath).catch((err: unknown) => {
+            this.log.warn(`${uri.fsPath}: cannot read its history: ${message(err)}`);
+            return [] as readonly CommittedLine[];
           })
-        : Promise.resolve([] as readonly BlameLine[]),
+        : Promise.resolve([] as readonly CommittedLine[]),
     ]);
     if (this.docs.get(uri.toString()) !== state || doc.version !== version) {
       // The text moved on while reading; read again against the new text.
@@ -350,7 +361,7 @@ export class ProvenanceService implements vscode.Disposable {
     if (differs.length === 0) return;
     if (differs.some((i) => merged[i].kind === 'mixed')) {
       // Only the constructor can set `mixed`; the tracker's undo history starts over from here.
-      state.tracker = new LineTracker(text, merged);
+      state.tracker = this.newTracker(text, merged);
     } else {
       for (let k = 0; k < differs.length; ) {
         const i = differs[k];
@@ -372,32 +383,28 @@ export class ProvenanceService implements vscode.Disposable {
     }
   }
 
+  /** One attribution object per commit and note attribution, so a tracker sees one author for each. */
   private readonly historyAttributions = new Map<string, Attribution>();
 
   /** Committed AI lines learn their commit; human lines that history knows as AI take history's attribution. */
-  private takeCommitted(merged: LineProvenance[], lines: readonly BlameLine[]): void {
-    for (const b of lines) {
-      const i = b.line - 1;
-      if (!b.commit || b.kind === 'human' || !b.agent || i < 0 || i >= merged.length) continue;
+  private takeCommitted(merged: LineProvenance[], lines: readonly CommittedLine[]): void {
+    for (const c of lines) {
+      const i = c.line;
+      const noted = c.attribution;
+      if (c.kind === 'human' || !noted || i < 0 || i >= merged.length) continue;
       const current = merged[i];
-      if (current.attribution && this.commitOf.get(current.attribution) === b.commit) continue;
+      if (current.attribution && this.commitOf.get(current.attribution) === c.commit) continue;
       // A line the editor attributes to another agent keeps what the editor saw.
-      if (current.kind !== 'human' && current.attribution && current.attribution.agent !== b.agent) continue;
-      const key = `${b.commit}\0${b.agent}\0${b.model ?? ''}\0${b.source ?? ''}\0${b.at ?? ''}`;
+      if (current.kind !== 'human' && current.attribution && current.attribution.agent !== noted.agent) continue;
+      const key = `${c.commit}\0${attributionKey(noted)}`;
       let attr = this.historyAttributions.get(key);
       if (!attr) {
-        attr = {
-          agent: b.agent,
-          source: isSource(b.source) ? b.source : 'import',
-          at: b.at ?? current.attribution?.at ?? new Date(0).toISOString(),
-          // Keeps history's attribution apart from an identical uncommitted one inside the tracker.
-          detail: `commit ${b.commit}`,
-          ...(b.model ? { model: b.model } : {}),
-        };
+        // The note's attribution as it is (session, detail, model): the hover shows what the note says.
+        attr = noted;
         this.historyAttributions.set(key, attr);
-        this.commitOf.set(attr, b.commit);
+        this.commitOf.set(attr, c.commit);
       }
-      merged[i] = { kind: current.kind === 'mixed' || b.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
+      merged[i] = { kind: current.kind === 'mixed' || c.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
     }
   }
 
@@ -455,12 +462,9 @@ function toInfo(line: number, p: LineProvenance, commitOf: WeakMap<Attribution, 
     at: a.at,
     ...(a.model ? { model: a.model } : {}),
     ...(a.session ? { session: a.session } : {}),
+    ...(a.detail ? { detail: a.detail } : {}),
     ...(commit ? { commit } : {}),
   };
-}
-
-function isSource(s: string | undefined): s is AttributionSource {
-  return s === 'inline-completion' || s === 'chat-edit' || s === 'agent-hook' || s === 'manual' || s === 'import';
 }
 
 export function message(err: unknown): string {
