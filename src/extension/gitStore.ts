@@ -13,6 +13,29 @@ import type { CommittedLine, RepoRef, Store } from './store';
 interface Found extends RepoRef {
   readonly state: WorkingState;
   readonly repo: Repo;
+  /** Absent in an untrusted workspace, which writes nothing: every change is another writer's. */
+  readonly generations?: OwnGenerations;
+}
+
+/**
+ * Tells a working state's changes this window made from those of other writers (hooks, agents, the CLI, other
+ * windows) by the `generation` token each writer rewrites after its change.
+ */
+class OwnGenerations {
+  /** A token whose state every open document of the repository has read, or written itself. */
+  private known: string | undefined;
+
+  /** This window replaced `previous` by `next`, the lock held: known only if `previous` was (else another writer's change is still to be read). */
+  wrote(previous: string | undefined, next: string): void {
+    if (previous === this.known) this.known = next;
+  }
+
+  /** `generation` says `token` now: false when the window knows that state; from now on it does (its documents read it next). */
+  changed(token: string | undefined): boolean {
+    if (token === this.known) return false;
+    this.known = token;
+    return true;
+  }
 }
 
 // Loaded on the first history read: it brings the notes reader and the re-anchoring with it, which activation does not need.
@@ -24,6 +47,7 @@ function blameCode(): typeof Blame {
 
 export class GitStore implements Store {
   private readonly byDir = new Map<string, Promise<Found | undefined>>();
+  private readonly generations = new Map<string, OwnGenerations>();
 
   /**
    * @param trusted whether git may run and the working state be written; untrusted workspaces find the repository
@@ -38,6 +62,7 @@ export class GitStore implements Store {
   /** Forgets every repository found so far (trust was granted: find them again with git, writable). */
   reset(): void {
     this.byDir.clear();
+    this.generations.clear();
   }
 
   repoFor(fsPath: string): Promise<RepoRef | undefined> {
@@ -67,8 +92,29 @@ export class GitStore implements Store {
       repo = findRepoOnDisk(dir, { within: this.workspaceFolders(), env: {} });
     }
     if (!repo) return undefined;
-    const state = WorkingState.forRepo(repo, { readOnly: !trusted });
-    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state, repo };
+    const states = stateDir(repo);
+    const ref = { root: repo.root, stateDir: states, gitDir: repo.gitDir, commonDir: repo.commonDir, repo };
+    if (!trusted) return { ...ref, state: WorkingState.forRepo(repo, { readOnly: true }) };
+    let generations = this.generations.get(states);
+    if (!generations) {
+      generations = new OwnGenerations();
+      this.generations.set(states, generations);
+      // Read before any document of the repository reads its state: what it says now, they all read.
+      const state = WorkingState.forRepo(repo);
+      generations.changed(await state.generationToken().catch(() => undefined));
+    }
+    const own = generations;
+    return { ...ref, generations: own, state: WorkingState.forRepo(repo, { onGeneration: (previous, next) => own.wrote(previous, next) }) };
+  }
+
+  async changedByOthers(repo: RepoRef): Promise<boolean> {
+    const found = repo as Found;
+    if (!found.generations) return true;
+    try {
+      return found.generations.changed(await found.state.generationToken());
+    } catch {
+      return true;
+    }
   }
 
   read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {

@@ -27,4 +27,9 @@ export interface Store {
    * blame` reads them; empty when history says nothing or running git is not allowed.
    */
   history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]>;
+  /**
+   * Whether the working state changed since its last change this window made or saw (`generation` moved): false
+   * only when the last writer was this window, on top of a state it knew, so its open documents have nothing to read.
+   */
+  changedByOthers(repo: RepoRef): Promise<boolean>;
 }

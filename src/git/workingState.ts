@@ -97,6 +97,7 @@ export class WorkingState {
     private readonly onCorrupt?: (err: CorruptStateError) => void,
     /** The stashes: a deleted entry whose AI lines one holds is kept aside until they are in the working tree again. */
     private readonly stashes?: Stashes,
+    private readonly onGeneration?: (previous: string | undefined, next: string) => void,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
     this.fs = blocking ? blockingFs : asyncFs;
@@ -107,12 +108,20 @@ export class WorkingState {
    * `blocking`: use synchronous file system calls, for a short-lived process with nothing else to do meanwhile
    * (an agent hook): each saves a round trip through the thread pool.
    * `readOnly`: reads only (an untrusted workspace): stale entries are not pruned, and every write throws ReadOnlyStateError.
+   * `onGeneration`: told, with the lock still held, of each generation token this instance writes and of the one it
+   * replaced, so that a watcher of `generation` can tell its own writes from other writers' (the editor).
    */
   static forRepo(
     repo: Repo,
-    opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean; onCorrupt?: (err: CorruptStateError) => void } = {},
+    opts: {
+      cacheReads?: boolean;
+      blocking?: boolean;
+      readOnly?: boolean;
+      onCorrupt?: (err: CorruptStateError) => void;
+      onGeneration?: (previous: string | undefined, next: string) => void;
+    } = {},
   ): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, stashesOf(repo));
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, stashesOf(repo), opts.onGeneration);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -490,8 +499,12 @@ export class WorkingState {
     // Unlinking a link removes the link; anything but a plain file at `pending` (a link) is replaced by one.
     if (!any) await unlinkIfThere(this.fs, this.pendingMarker);
     else if ((await this.fs.kind(this.pendingMarker)) !== 'file') await atomicWrite(this.pendingMarker, '', this.fs);
+    // A token that cannot be read is not reported: the watcher then takes the change for another writer's.
+    const previous = this.onGeneration && (await this.generationToken().then((token) => ({ token }), () => undefined));
+    const token = `${Date.now()} ${randomBytes(4).toString('hex')}`;
     // Renamed into place, as every write here, so that a link planted at `generation` is replaced, not followed.
-    await atomicWrite(path.join(this.dir, 'generation'), `${Date.now()} ${randomBytes(4).toString('hex')}\n`, this.fs);
+    await atomicWrite(path.join(this.dir, 'generation'), `${token}\n`, this.fs);
+    if (previous) this.onGeneration?.(previous.token, token);
   }
 }
 

@@ -8,6 +8,8 @@ import type { Attribution, LineProvenance } from '../../../src/core/model';
 import { discoverRepo, findRepoOnDisk, ForeignGitDirError } from '../../../src/git/repo';
 import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
 import { GitStore } from '../../../src/extension/gitStore';
+import { RepoWatchers } from '../../../src/extension/repoWatcher';
+import type { RepoRef } from '../../../src/extension/store';
 import { treeDigest } from '../../security/treeDigest';
 import { copyBuiltCli } from '../cliBuild';
 import { aiLineNumbers, aiLines, GIT_ENV } from '../git/helpers';
@@ -186,6 +188,63 @@ describe('git store', () => {
       assert.ok(ref);
       assert.deepEqual(await store.history(ref, 'a.ts'), []);
       assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
+    });
+  });
+
+  describe("the window's own writes of the working state", () => {
+    // VS Code's file watcher runs only inside VS Code: here the test fires its callbacks after each write, as the
+    // watcher would (the integration suite runs the real one).
+    async function watched(trusted: boolean): Promise<{ repo: string; ref: RepoRef; store: GitStore; reloads: string[]; fire(): Promise<void> }> {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      const store = new GitStore(() => trusted, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, 'a.ts'));
+      assert.ok(ref);
+      const reloads: string[] = [];
+      const callbacks: (() => unknown)[] = [];
+      const watchers = new RepoWatchers(
+        store,
+        (_dir, pattern, onChange) => {
+          if (pattern === 'generation') callbacks.push(onChange);
+          return { dispose: () => undefined };
+        },
+        (stateDir, history) => reloads.push(`${path.relative(repo, stateDir)}${history ? ' with history' : ''}`),
+      );
+      watchers.ensure(ref);
+      return { repo, ref, store, reloads, fire: async () => void (await Promise.all(callbacks.map((c) => c()))) };
+    }
+
+    it('reloads no document for a write of its own, and does for every other writer', async () => {
+      const { repo, ref, store, reloads, fire } = await watched(true);
+      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 1]]));
+      await fire();
+      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 2]]));
+      await fire();
+      assert.deepEqual(reloads, [], 'own writes');
+
+      // Another writer (a hook, an agent, the CLI, another window) uses a working state of its own.
+      const other = WorkingState.forRepo(await discoverRepo(repo));
+      await other.write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await fire();
+      assert.deepEqual(reloads, ['.git/ai-provenance']);
+
+      // Another writer's change followed by the window's own before the watcher reports either: still read again.
+      await other.write('b.ts', 'x\ny\n', aiLines(3, [[1, 2]]));
+      await store.write(ref, 'a.ts', 'one\n', aiLines(2, [[1, 1]]));
+      await fire();
+      assert.deepEqual(reloads, ['.git/ai-provenance', '.git/ai-provenance']);
+      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 1]]));
+      await fire();
+      assert.equal(reloads.length, 2, 'own write after the reload');
+    });
+
+    it('in an untrusted workspace reads again on every change, as it writes none', async () => {
+      const { repo, reloads, fire } = await watched(false);
+      await WorkingState.forRepo(await discoverRepo(repo)).write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await fire();
+      await fire();
+      assert.deepEqual(reloads, ['.git/ai-provenance', '.git/ai-provenance']);
     });
   });
 });
