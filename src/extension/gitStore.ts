@@ -47,7 +47,7 @@ function blameCode(): typeof Blame {
 
 export class GitStore implements Store {
   private readonly byDir = new Map<string, Promise<Found | undefined>>();
-  private readonly generations = new Map<string, OwnGenerations>();
+  private readonly generations = new Map<string, Promise<OwnGenerations>>();
 
   /**
    * @param trusted whether git may run and the working state be written; untrusted workspaces find the repository
@@ -97,13 +97,18 @@ export class GitStore implements Store {
     if (!trusted) return { ...ref, state: WorkingState.forRepo(repo, { readOnly: true }) };
     let generations = this.generations.get(states);
     if (!generations) {
-      generations = new OwnGenerations();
-      this.generations.set(states, generations);
       // Read before any document of the repository reads its state: what it says now, they all read.
-      const state = WorkingState.forRepo(repo);
-      generations.changed(await state.generationToken().catch(() => undefined));
+      generations = WorkingState.forRepo(repo)
+        .generationToken()
+        .catch(() => undefined)
+        .then((token) => {
+          const known = new OwnGenerations();
+          known.changed(token);
+          return known;
+        });
+      this.generations.set(states, generations);
     }
-    const own = generations;
+    const own = await generations;
     return { ...ref, generations: own, state: WorkingState.forRepo(repo, { onGeneration: (previous, next) => own.wrote(previous, next) }) };
   }
 
