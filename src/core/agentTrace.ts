@@ -7,7 +7,7 @@
 // level leaves every conversation plain Agent Trace for other readers, while every range still maps back to
 // its full Attribution.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ATTRIBUTION_SOURCES, KNOWN_AGENTS, type Attribution, type AttributionSource, type CommitFileProvenance, type LineRun } from './model';
+import { ATTRIBUTION_SOURCES, attributionKey, KNOWN_AGENTS, type Attribution, type AttributionSource, type CommitFileProvenance, type LineRun } from './model';
 
 export const AGENT_TRACE_VERSION = '0.1.0';
 export const TOOL_NAME = 'ai-provenance';
@@ -59,10 +59,6 @@ export interface ProvenanceMetadata {
 }
 
 const MAX_MODEL_ID = 250;
-
-function attributionKey(a: Attribution): string {
-  return JSON.stringify([a.agent, a.model ?? null, a.source, a.session ?? null, a.at, a.detail ?? null]);
-}
 
 /** An Attribution with only the fields that are set, in one key order. */
 function cleanAttribution(a: Attribution): Attribution {

@@ -41,6 +41,11 @@ export interface Attribution {
   readonly detail?: string;
 }
 
+/** One string per attribution value: equal attributions, however made, give the same key. */
+export function attributionKey(a: Attribution): string {
+  return JSON.stringify([a.agent, a.model ?? null, a.source, a.session ?? null, a.at, a.detail ?? null]);
+}
+
 /** `human`: no AI evidence; `ai`: inserted by AI, untouched since; `mixed`: AI text a person then edited. */
 export type LineKind = 'human' | 'ai' | 'mixed';
 

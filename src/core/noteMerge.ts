@@ -2,13 +2,9 @@
 // where they name different contributors for a line, both are kept. The result does not depend on which side is
 // which, and joining it again with either side gives it back, so clones that join the same notes agree byte for byte.
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord, type TraceRecord } from './agentTrace';
-import type { Attribution, CommitFileProvenance, LineRun } from './model';
+import { attributionKey, type CommitFileProvenance, type LineRun } from './model';
 
 export type NoteMergeResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
-
-function attributionKey(a: Attribution): string {
-  return JSON.stringify([a.agent, a.model ?? null, a.source, a.session ?? null, a.at, a.detail ?? null]);
-}
 
 function runKey(r: LineRun): string {
   return `${r.kind}\0${attributionKey(r.attribution)}`;

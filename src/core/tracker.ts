@@ -2,7 +2,7 @@
 //
 // Every non-line-break character has an author (a person, or an Attribution) and a scar flag; a line's kind follows
 // from its characters. Lines live in a chunked store so that a keystroke costs the same in 1k and 100k-line files.
-import { HUMAN, type Attribution, type EditReason, type LineProvenance, type LineRun, type Position, type TextChange } from './model';
+import { attributionKey, HUMAN, type Attribution, type EditReason, type LineProvenance, type LineRun, type Position, type TextChange } from './model';
 import { hasLineBreak, splitWithEols } from './lines';
 import { movedLines } from './carry';
 import { changesBetween } from './reanchor';
@@ -336,10 +336,6 @@ function sameText(a: readonly Rec[], b: readonly Rec[]): boolean {
   return true;
 }
 
-function attributionKey(a: Attribution): string {
-  return JSON.stringify([a.agent, a.model, a.source, a.session, a.at, a.detail]);
-}
-
 /** Consecutive characters of a fragment with one author (a person when `author` is undefined). */
 export interface FragmentRun {
   readonly length: number;
@@ -461,8 +457,15 @@ export class LineTracker {
   private historyLines = 0;
   private summary?: { runs: LineRun[]; ai: number };
 
-  /** `provenance` gives each line's kind (what the working state stores); it is ignored if its length differs from the line count. */
-  constructor(text: string, provenance?: readonly LineProvenance[]) {
+  /**
+   * `provenance` gives each line's kind (what the working state stores); it is ignored if its length differs from the
+   * line count. `keyOf` tells attributions apart: equal keys are one author (by default, equal values).
+   */
+  constructor(
+    text: string,
+    provenance?: readonly LineProvenance[],
+    private readonly keyOf: (a: Attribution) => string = attributionKey,
+  ) {
     const { lines, eols } = splitWithEols(text);
     const useProv = provenance !== undefined && provenance.length === lines.length;
     const recs: Rec[] = new Array<Rec>(lines.length);
@@ -605,7 +608,7 @@ export class LineTracker {
   private intern(a: Attribution): number {
     const known = this.authorIds.get(a);
     if (known !== undefined) return known;
-    const key = attributionKey(a);
+    const key = this.keyOf(a);
     let id = this.authorKeys.get(key);
     if (id === undefined) {
       id = this.provs.length;

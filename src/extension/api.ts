@@ -9,6 +9,9 @@ export interface LineProvenanceInfo {
   readonly agent?: string;
   readonly model?: string;
   readonly source?: string;
+  readonly session?: string;
+  /** More on the source, e.g. `shell` for an agent's shell-tool edit. */
+  readonly detail?: string;
   readonly commit?: string;
 }
 
@@ -31,6 +34,8 @@ export function createApi(service: ProvenanceService): AiProvenanceApi {
               agent: l.agent,
               ...(l.model ? { model: l.model } : {}),
               source: l.source,
+              ...(l.session ? { session: l.session } : {}),
+              ...(l.detail ? { detail: l.detail } : {}),
               ...(l.commit ? { commit: l.commit } : {}),
             },
       );

@@ -52,7 +52,7 @@ export class Decorations implements vscode.Disposable {
   private hoverAt(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const info = this.service.info(doc.uri, pos.line);
     if (!info || info.kind === 'human') return undefined;
-    // Agent, model, source and reason come from notes and the team config: text only, never links or commands.
+    // Agent, model, source, detail, session and reason come from notes and the team config: text only, never links or commands.
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
     md.supportHtml = false;
@@ -61,8 +61,9 @@ export class Decorations implements vscode.Disposable {
     if (info.model) md.appendMarkdown(` · ${markdownCodeSpan(info.model, icons)}`);
     md.appendMarkdown('\n\n');
     const facts: string[] = [];
-    if (info.source) facts.push(`source: ${markdownText(info.source, icons)}`);
+    if (info.source) facts.push(`source: ${markdownText(info.source, icons)}${info.detail ? ` (${markdownText(info.detail, icons)})` : ''}`);
     if (info.at && !info.at.startsWith('1970')) facts.push(`at: ${markdownText(new Date(info.at).toLocaleString(), icons)}`);
+    if (info.session) facts.push(`session: ${markdownCodeSpan(info.session, icons)}`);
     facts.push(info.commit ? `commit: ${markdownCodeSpan(info.commit.slice(0, 12), icons)}` : 'not committed yet');
     md.appendMarkdown(facts.join(' · '));
     const state = this.service.get(doc.uri);

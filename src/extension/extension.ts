@@ -11,6 +11,7 @@ import { PendingDecorations, PendingModel, PendingTree } from './pendingViews';
 import { ReportPanel } from './reportPanel';
 import { SaveRecorder } from './saveRecorder';
 import { ProvenanceService } from './provenance';
+import { RepoWatchers } from './repoWatcher';
 import { ensureStableCli } from './stableCli';
 import { readSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
@@ -30,31 +31,24 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('aiProvenance');
   const config = new TeamConfig(diagnostics);
   const detector = new Detector(settings);
-  const store = new GitStore(cliPath, trusted, () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
-  const watched = new Map<string, vscode.Disposable>();
+  const store = new GitStore(trusted, () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
+  const watchers = new RepoWatchers(
+    store,
+    (dir, pattern, onChange) => {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), pattern));
+      w.onDidChange(onChange);
+      w.onDidCreate(onChange);
+      return w;
+    },
+    (stateDir, history) => service?.reloadRepo(stateDir, history),
+  );
   service = new ProvenanceService(
     store,
     detector,
     settings,
     {
       onRepo: async (repo: RepoRef) => {
-        if (!watched.has(repo.stateDir)) {
-          // Hooks and the CLI rewrite `generation` after every change to the working state.
-          const state = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.stateDir), 'generation'));
-          const reload = (): void => service?.reloadRepo(repo.stateDir);
-          // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`; a fetch, a tracking ref.
-          const history = [repo.gitDir, repo.commonDir]
-            .filter((d, i, all) => all.indexOf(d) === i)
-            .map((d) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(d), '{logs/HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}')));
-          const rehistory = (): void => service?.reloadRepo(repo.stateDir, true);
-          state.onDidChange(reload);
-          state.onDidCreate(reload);
-          for (const h of history) {
-            h.onDidChange(rehistory);
-            h.onDidCreate(rehistory);
-          }
-          watched.set(repo.stateDir, vscode.Disposable.from(state, ...history));
-        }
+        watchers.ensure(repo);
         await config.ensure(repo);
       },
       isIgnored: (repo, relPath) => config.isIgnored(repo, relPath),
@@ -88,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       if (doc.uri.scheme === 'file') void saves.saved(doc.uri.fsPath, doc.getText());
     }),
     { dispose: () => statusBar?.dispose() },
-    { dispose: () => watched.forEach((w) => w.dispose()) },
+    watchers,
     ...registerCommands({
       service: tracked,
       detector,

@@ -1,30 +1,60 @@
-// The Store over src/git: repository discovery, the working state, and `ai-provenance blame --json` for history.
-import { execFile } from 'node:child_process';
+// The Store over src/git: repository discovery, the working state, and committed history read in process with the
+// code of `ai-provenance blame` (no CLI process, no JSON between them).
 import * as path from 'node:path';
 import type { CompiledConfig } from '../core/config';
 import type { LineProvenance } from '../core/model';
 import type { PendingFile } from '../core/pending';
+import type * as Blame from '../git/blame';
 import { readPending } from '../git/pending';
 import { discoverRepo, findRepoOnDisk, NotARepositoryError, stateDir, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
-import type { BlameLine, RepoRef, Store } from './store';
+import type { CommittedLine, RepoRef, Store } from './store';
 
 interface Found extends RepoRef {
   readonly state: WorkingState;
   readonly repo: Repo;
+  /** Absent in an untrusted workspace, which writes nothing: every change is another writer's. */
+  readonly generations?: OwnGenerations;
+}
+
+/**
+ * Tells a working state's changes this window made from those of other writers (hooks, agents, the CLI, other
+ * windows) by the `generation` token each writer rewrites after its change.
+ */
+class OwnGenerations {
+  /** A token whose state every open document of the repository has read, or written itself. */
+  private known: string | undefined;
+
+  /** This window replaced `previous` by `next`, the lock held: known only if `previous` was (else another writer's change is still to be read). */
+  wrote(previous: string | undefined, next: string): void {
+    if (previous === this.known) this.known = next;
+  }
+
+  /** `generation` says `token` now: false when the window knows that state; from now on it does (its documents read it next). */
+  changed(token: string | undefined): boolean {
+    if (token === this.known) return false;
+    this.known = token;
+    return true;
+  }
+}
+
+// Loaded on the first history read: it brings the notes reader and the re-anchoring with it, which activation does not need.
+let blameModule: typeof Blame | undefined;
+function blameCode(): typeof Blame {
+  blameModule ??= require('../git/blame') as typeof Blame;
+  return blameModule;
 }
 
 export class GitStore implements Store {
   private readonly byDir = new Map<string, Promise<Found | undefined>>();
+  private readonly generations = new Map<string, Promise<OwnGenerations>>();
 
   /**
-   * @param cliPath the bundled `dist/cli.js`
-   * @param trusted whether git and the CLI may run, and the working state be written; untrusted workspaces find the
-   *   repository by reading `.git` only, and read the working state without writing it
+   * @param trusted whether git may run and the working state be written; untrusted workspaces find the repository
+   *   by reading `.git` only, read the working state without writing it, and read no history
    * @param workspaceFolders where a `.git` file's `gitdir:` may lead in an untrusted workspace
    */
   constructor(
-    private readonly cliPath: string,
     private readonly trusted: () => boolean,
     private readonly workspaceFolders: () => readonly string[],
   ) {}
@@ -32,6 +62,7 @@ export class GitStore implements Store {
   /** Forgets every repository found so far (trust was granted: find them again with git, writable). */
   reset(): void {
     this.byDir.clear();
+    this.generations.clear();
   }
 
   repoFor(fsPath: string): Promise<RepoRef | undefined> {
@@ -48,7 +79,8 @@ export class GitStore implements Store {
 
   private async discover(dir: string): Promise<Found | undefined> {
     let repo: Repo | undefined;
-    if (this.trusted()) {
+    const trusted = this.trusted();
+    if (trusted) {
       try {
         repo = await discoverRepo(dir);
       } catch (err) {
@@ -60,8 +92,34 @@ export class GitStore implements Store {
       repo = findRepoOnDisk(dir, { within: this.workspaceFolders(), env: {} });
     }
     if (!repo) return undefined;
-    const state = WorkingState.forRepo(repo, { readOnly: !this.trusted() });
-    return { root: repo.root, stateDir: stateDir(repo), gitDir: repo.gitDir, commonDir: repo.commonDir, state, repo };
+    const states = stateDir(repo);
+    const ref = { root: repo.root, stateDir: states, gitDir: repo.gitDir, commonDir: repo.commonDir, repo };
+    if (!trusted) return { ...ref, state: WorkingState.forRepo(repo, { readOnly: true }) };
+    let generations = this.generations.get(states);
+    if (!generations) {
+      // Read before any document of the repository reads its state: what it says now, they all read.
+      generations = WorkingState.forRepo(repo)
+        .generationToken()
+        .catch(() => undefined)
+        .then((token) => {
+          const known = new OwnGenerations();
+          known.changed(token);
+          return known;
+        });
+      this.generations.set(states, generations);
+    }
+    const own = await generations;
+    return { ...ref, generations: own, state: WorkingState.forRepo(repo, { onGeneration: (previous, next) => own.wrote(previous, next) }) };
+  }
+
+  async changedByOthers(repo: RepoRef): Promise<boolean> {
+    const found = repo as Found;
+    if (!found.generations) return true;
+    try {
+      return found.generations.changed(await found.state.generationToken());
+    } catch {
+      return true;
+    }
   }
 
   read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {
@@ -86,42 +144,14 @@ export class GitStore implements Store {
     return (await readPending(found.repo, found.state, config, { textOf })).files;
   }
 
-  blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]> {
-    if (!this.trusted()) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [this.cliPath, 'blame', relPath, '--json'],
-        // The extension host may be Electron: make it behave as plain Node for the CLI.
-        { cwd: repo.root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          if (err) {
-            reject(new Error(`ai-provenance blame ${relPath}: ${String(stderr).trim().split('\n')[0] || err.message}`));
-            return;
-          }
-          try {
-            resolve(parseBlame(String(stdout)));
-          } catch (e) {
-            reject(e instanceof Error ? e : new Error(String(e)));
-          }
-        },
-      );
-    });
+  async history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]> {
+    // git reads the repository's config, which could run commands: not in an untrusted workspace.
+    if (!this.trusted()) return [];
+    const found = repo as Found;
+    const blame = blameCode();
+    // As `ai-provenance blame` does. A writer of its own: lines a stash put back or git threw away are news for every
+    // open document of the repository, read as another writer's change.
+    await blame.settlePending(found.repo, WorkingState.forRepo(found.repo), [relPath]);
+    return (await blame.committedLines(found.repo, relPath)) ?? [];
   }
-}
-
-/** Keeps the well-formed entries of `blame --json` output. */
-export function parseBlame(json: string): BlameLine[] {
-  const raw: unknown = JSON.parse(json);
-  const list: unknown = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null ? (raw as { lines?: unknown }).lines : undefined;
-  if (!Array.isArray(list)) throw new Error('ai-provenance blame: unexpected output (no line list)');
-  const out: BlameLine[] = [];
-  for (const item of list) {
-    if (typeof item !== 'object' || item === null) continue;
-    const r = item as Record<string, unknown>;
-    if (typeof r.line !== 'number' || (r.kind !== 'human' && r.kind !== 'ai' && r.kind !== 'mixed')) continue;
-    const s = (k: string): string | undefined => (typeof r[k] === 'string' && r[k] !== '' ? (r[k] as string) : undefined);
-    out.push({ line: r.line, kind: r.kind, agent: s('agent'), model: s('model'), source: s('source'), commit: s('commit'), at: s('at') });
-  }
-  return out;
 }

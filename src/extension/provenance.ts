@@ -1,48 +1,18 @@
-// Keeps one LineTracker per open document, fed by the detector, loaded from and saved to the working state.
+// Keeps one TrackedDocument per open document, fed by the detector; the window's cut and copied AI text and the
+// attributions read from history are shared between them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { notificationText } from '../core/markdownText';
-import { CarriedText, LineTracker, type EditOptions } from '../core/tracker';
-import { HUMAN, type Attribution, type AttributionSource, type LineProvenance, type LineRun, type TextChange } from '../core/model';
+import { CarriedText, type EditOptions } from '../core/tracker';
+import type { Attribution, LineRun, TextChange } from '../core/model';
+import { CommittedAttributions, type LineInfo } from './committed';
 import type { Detector } from './detector';
 import type { Settings } from './settings';
-import type { BlameLine, RepoRef, Store } from './store';
+import type { RepoRef, Store } from './store';
+import { message, TrackedDocument, type DocumentContext, type TrackedDoc } from './trackedDocument';
 
-export interface TrackedDoc {
-  readonly uri: vscode.Uri;
-  readonly tracker: LineTracker;
-  readonly repo?: RepoRef;
-  /** Repository-relative, `/`-separated. */
-  readonly relPath?: string;
-}
-
-/** One line as the API and hovers report it (0-based). */
-export interface LineInfo {
-  readonly line: number;
-  readonly kind: 'human' | 'ai' | 'mixed';
-  readonly agent?: string;
-  readonly model?: string;
-  readonly source?: AttributionSource;
-  readonly session?: string;
-  readonly at?: string;
-  readonly commit?: string;
-}
-
-interface DocState extends TrackedDoc {
-  tracker: LineTracker;
-  repo?: RepoRef;
-  relPath?: string;
-  /** Settles once the repository is known and recorded lines are merged. */
-  ready: Promise<void>;
-  persistTimer?: NodeJS.Timeout;
-  reloadTimer?: NodeJS.Timeout;
-  /** Set while an edit is waiting to be written, so a reload from the store does not undo it. */
-  dirty: boolean;
-  /** History must be read again (on open, after a commit or a new note, after the file changed on disk). */
-  needsHistory: boolean;
-  /** The last cut: the version it left behind and the ranges it removed, whose copy request comes after the text is gone. */
-  cut?: { readonly version: number; readonly ranges: string };
-}
+export type { LineInfo } from './committed';
+export { message, type TrackedDoc } from './trackedDocument';
 
 /** The copy half of VS Code's paste-edit API (1.97 and later), typed here because the engine's typings predate it. */
 interface CopyWatcher {
@@ -64,16 +34,15 @@ const TRACKED_SCHEMES = new Set(['file', 'untitled']);
 const COPY_LINES = 5_000;
 
 export class ProvenanceService implements vscode.Disposable {
-  private readonly docs = new Map<string, DocState>();
+  private readonly docs = new Map<string, TrackedDocument>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChangeProvenance = this.changed.event;
-  /** Commit of each attribution that came from history, so hovers can name it and saves skip it. */
-  private readonly commitOf = new WeakMap<Attribution, string>();
-  /** The uncommitted attribution a copy of a committed AI line gets, one per committed attribution. */
-  private readonly uncommittedOf = new WeakMap<Attribution, Attribution>();
+  /** Attributions read from history, so hovers can name their commit and saves skip them. */
+  private readonly committed = new CommittedAttributions();
   /** AI text cut or copied in any editor of the window, for pastes that keep who wrote it. */
-  private readonly carried = new CarriedText((a) => this.asUncommitted(a));
+  private readonly carried = new CarriedText((a) => this.committed.asUncommitted(a));
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly context: DocumentContext;
 
   constructor(
     private readonly store: Store,
@@ -82,6 +51,15 @@ export class ProvenanceService implements vscode.Disposable {
     private readonly hooks: RepoHooks,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.context = {
+      store,
+      committed: this.committed,
+      log,
+      canWrite: () => hooks.canWrite(),
+      persistDelay: () => this.settings.persistDelay,
+      isTracked: (d) => this.docs.get(d.uri.toString()) === d,
+      changed: (uri) => this.changed.fire(uri),
+    };
     vscode.workspace.onDidOpenTextDocument((d) => void this.open(d), this, this.disposables);
     vscode.workspace.onDidCloseTextDocument(this.close, this, this.disposables);
     vscode.workspace.onDidChangeTextDocument(this.onChange, this, this.disposables);
@@ -110,17 +88,6 @@ export class ProvenanceService implements vscode.Disposable {
         this.log.warn(`${document.uri.fsPath}: cannot remember the copied lines ${r.start.line + 1}–${r.end.line + 1}: ${message(err)}`);
       }
     }
-  }
-
-  /** A copy of a committed AI line is new, uncommitted work by the same author. */
-  private asUncommitted(a: Attribution): Attribution {
-    if (!this.commitOf.has(a)) return a;
-    let fresh = this.uncommittedOf.get(a);
-    if (!fresh) {
-      fresh = { agent: a.agent, source: a.source, at: a.at, ...(a.model ? { model: a.model } : {}), ...(a.session ? { session: a.session } : {}) };
-      this.uncommittedOf.set(a, fresh);
-    }
-    return fresh;
   }
 
   /** Carries recorded lines along when files or folders are renamed or moved inside the editor. */
@@ -168,7 +135,7 @@ export class ProvenanceService implements vscode.Disposable {
       return this.docs.get(key);
     }
     if (!TRACKED_SCHEMES.has(doc.uri.scheme)) return undefined;
-    const state: DocState = { uri: doc.uri, tracker: new LineTracker(doc.getText()), dirty: false, needsHistory: true, ready: Promise.resolve() };
+    const state = new TrackedDocument(doc.uri, doc.getText(), this.context);
     this.docs.set(key, state);
     if (doc.uri.scheme === 'file') {
       state.ready = this.locate(state, doc);
@@ -193,7 +160,7 @@ export class ProvenanceService implements vscode.Disposable {
   }
 
   /** Finds the document's repository and merges what is recorded; edits made meanwhile are saved once it is known. */
-  private async locate(state: DocState, doc: vscode.TextDocument): Promise<void> {
+  private async locate(state: TrackedDocument, doc: vscode.TextDocument): Promise<void> {
     const key = doc.uri.toString();
     try {
       const repo = await this.store.repoFor(doc.uri.fsPath);
@@ -206,8 +173,8 @@ export class ProvenanceService implements vscode.Disposable {
       }
       state.repo = repo;
       state.relPath = relPath;
-      await this.reload(doc.uri);
-      if (state.dirty) this.schedulePersist(state, doc);
+      await state.reload();
+      if (state.dirty) state.schedulePersist(doc);
     } catch (err) {
       this.log.warn(`${doc.uri.fsPath}: cannot read recorded provenance: ${message(err)}`);
     }
@@ -217,11 +184,7 @@ export class ProvenanceService implements vscode.Disposable {
     const key = doc.uri.toString();
     const state = this.docs.get(key);
     if (!state) return;
-    if (state.persistTimer) {
-      clearTimeout(state.persistTimer);
-      void this.persist(state, doc.getText());
-    }
-    if (state.reloadTimer) clearTimeout(state.reloadTimer);
+    state.close(doc.getText());
     this.docs.delete(key);
   }
 
@@ -240,68 +203,28 @@ export class ProvenanceService implements vscode.Disposable {
       state.cut = { version: e.document.version, ranges: rangesKey(e.contentChanges.map((c) => c.range)) };
     }
     if (author) this.log.info(`${e.document.uri.fsPath}: ${author.source} edit by ${author.agent}`);
-    this.schedulePersist(state, e.document);
+    state.schedulePersist(e.document);
     // A clean document after a change was reloaded from disk: an agent may have recorded what it wrote.
     if (!e.document.isDirty && state.repo) {
       state.needsHistory = true;
-      this.scheduleReload(state, 150);
+      state.scheduleReload(150);
     }
     this.changed.fire(state.uri);
   }
 
   /** Marks lines [start, end) as written by `author` (a person when undefined) and saves at once. */
   async mark(doc: vscode.TextDocument, start: number, end: number, author: Attribution | undefined): Promise<void> {
-    const state = (await this.open(doc)) as DocState | undefined;
+    const state = (await this.open(doc)) as TrackedDocument | undefined;
     if (!state) throw new Error(`${notificationText(doc.uri.fsPath)}: this file is not tracked (outside the repository or ignored)`);
     state.tracker.mark(start, end, author);
-    if (state.persistTimer) clearTimeout(state.persistTimer);
-    state.persistTimer = undefined;
     state.dirty = true;
-    await this.persist(state, doc.getText());
+    await state.persist(doc.getText());
     this.changed.fire(state.uri);
-  }
-
-  private schedulePersist(state: DocState, doc: vscode.TextDocument): void {
-    state.dirty = true;
-    if (!state.repo || !this.hooks.canWrite()) return;
-    if (state.persistTimer) clearTimeout(state.persistTimer);
-    state.persistTimer = setTimeout(() => {
-      state.persistTimer = undefined;
-      void this.persist(state, doc.getText());
-    }, this.settings.persistDelay);
-  }
-
-  private async persist(state: DocState, text: string): Promise<void> {
-    if (!state.repo || !state.relPath || !this.hooks.canWrite()) return;
-    try {
-      // Lines from history are already in the notes; only uncommitted work belongs in the working state.
-      const lines = state.tracker.lines().map((l) => (l.attribution && this.commitOf.has(l.attribution) ? HUMAN : l));
-      await this.store.write(state.repo, state.relPath, text, lines);
-      state.dirty = false;
-    } catch (err) {
-      this.log.error(`${state.uri.fsPath}: cannot save provenance: ${message(err)}`);
-    }
   }
 
   /** Writes every pending edit now (before a commit, on deactivate). */
   async flush(): Promise<void> {
-    const pending: Promise<void>[] = [];
-    for (const state of this.docs.values()) {
-      if (!state.persistTimer) continue;
-      clearTimeout(state.persistTimer);
-      state.persistTimer = undefined;
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.uri.toString());
-      if (doc) pending.push(this.persist(state, doc.getText()));
-    }
-    await Promise.all(pending);
-  }
-
-  private scheduleReload(state: DocState, delay: number): void {
-    if (state.reloadTimer) clearTimeout(state.reloadTimer);
-    state.reloadTimer = setTimeout(() => {
-      state.reloadTimer = undefined;
-      void this.reload(state.uri);
-    }, delay);
+    await Promise.all([...this.docs.values()].map((state) => state.flush()));
   }
 
   /** Re-reads the working state for every open document of a repository, e.g. after a hook recorded; `history` also re-reads committed attribution. */
@@ -309,95 +232,7 @@ export class ProvenanceService implements vscode.Disposable {
     for (const state of this.docs.values()) {
       if (state.repo?.stateDir !== stateDir) continue;
       if (history) state.needsHistory = true;
-      this.scheduleReload(state, 100);
-    }
-  }
-
-  /** Merges what the working state and history know into the tracker. */
-  async reload(uri: vscode.Uri): Promise<void> {
-    const state = this.docs.get(uri.toString());
-    if (!state?.repo || !state.relPath) return;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (!doc) return;
-    const version = doc.version;
-    const text = doc.getText();
-    // Blame lines match the file on disk only while the document is clean; it starts a process, so only when history moved.
-    const withHistory = state.needsHistory && !doc.isDirty;
-    const [recorded, committed] = await Promise.all([
-      this.store.read(state.repo, state.relPath, text).catch((err: unknown) => {
-        this.log.warn(`${uri.fsPath}: ${message(err)}`);
-        return undefined;
-      }),
-      withHistory
-        ? this.store.blame(state.repo, state.relPath).catch((err: unknown) => {
-            this.log.warn(message(err));
-            return [] as readonly BlameLine[];
-          })
-        : Promise.resolve([] as readonly BlameLine[]),
-    ]);
-    if (this.docs.get(uri.toString()) !== state || doc.version !== version) {
-      // The text moved on while reading; read again against the new text.
-      this.scheduleReload(state, 50);
-      return;
-    }
-    if (withHistory) state.needsHistory = false;
-    const current = state.tracker.lines();
-    const merged = current.slice();
-    if (recorded) this.takeOver(merged, recorded);
-    if (committed.length) this.takeCommitted(merged, committed);
-    const differs: number[] = [];
-    for (let i = 0; i < merged.length; i++) if (merged[i] !== current[i]) differs.push(i);
-    if (differs.length === 0) return;
-    if (differs.some((i) => merged[i].kind === 'mixed')) {
-      // Only the constructor can set `mixed`; the tracker's undo history starts over from here.
-      state.tracker = new LineTracker(text, merged);
-    } else {
-      for (let k = 0; k < differs.length; ) {
-        const i = differs[k];
-        let j = k + 1;
-        while (j < differs.length && differs[j] === differs[j - 1] + 1 && merged[differs[j]].attribution === merged[i].attribution) j++;
-        state.tracker.mark(i, differs[j - 1] + 1, merged[i].attribution);
-        k = j;
-      }
-    }
-    this.changed.fire(uri);
-  }
-
-  /** Lines the store knows as AI and the tracker does not are taken over; the tracker's own knowledge wins. */
-  private takeOver(merged: LineProvenance[], recorded: readonly LineProvenance[]): void {
-    if (recorded.length !== merged.length) return;
-    for (let i = 0; i < merged.length; i++) {
-      const r = recorded[i];
-      if (r.kind !== 'human' && r.attribution && merged[i].kind === 'human') merged[i] = r;
-    }
-  }
-
-  private readonly historyAttributions = new Map<string, Attribution>();
-
-  /** Committed AI lines learn their commit; human lines that history knows as AI take history's attribution. */
-  private takeCommitted(merged: LineProvenance[], lines: readonly BlameLine[]): void {
-    for (const b of lines) {
-      const i = b.line - 1;
-      if (!b.commit || b.kind === 'human' || !b.agent || i < 0 || i >= merged.length) continue;
-      const current = merged[i];
-      if (current.attribution && this.commitOf.get(current.attribution) === b.commit) continue;
-      // A line the editor attributes to another agent keeps what the editor saw.
-      if (current.kind !== 'human' && current.attribution && current.attribution.agent !== b.agent) continue;
-      const key = `${b.commit}\0${b.agent}\0${b.model ?? ''}\0${b.source ?? ''}\0${b.at ?? ''}`;
-      let attr = this.historyAttributions.get(key);
-      if (!attr) {
-        attr = {
-          agent: b.agent,
-          source: isSource(b.source) ? b.source : 'import',
-          at: b.at ?? current.attribution?.at ?? new Date(0).toISOString(),
-          // Keeps history's attribution apart from an identical uncommitted one inside the tracker.
-          detail: `commit ${b.commit}`,
-          ...(b.model ? { model: b.model } : {}),
-        };
-        this.historyAttributions.set(key, attr);
-        this.commitOf.set(attr, b.commit);
-      }
-      merged[i] = { kind: current.kind === 'mixed' || b.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
+      state.scheduleReload(100);
     }
   }
 
@@ -408,7 +243,7 @@ export class ProvenanceService implements vscode.Disposable {
   info(uri: vscode.Uri, line: number): LineInfo | undefined {
     const state = this.docs.get(uri.toString());
     if (!state || line < 0 || line >= state.tracker.lineCount) return undefined;
-    return toInfo(line, state.tracker.line(line), this.commitOf);
+    return this.committed.info(line, state.tracker.line(line));
   }
 
   async lineInfos(uri: vscode.Uri): Promise<LineInfo[]> {
@@ -416,22 +251,14 @@ export class ProvenanceService implements vscode.Disposable {
     if (state) await state.ready;
     if (!state) {
       const doc = await vscode.workspace.openTextDocument(uri);
-      state = (await this.open(doc)) as DocState | undefined;
+      state = (await this.open(doc)) as TrackedDocument | undefined;
       if (!state) return [];
-    } else if (state.reloadTimer) {
-      clearTimeout(state.reloadTimer);
-      state.reloadTimer = undefined;
-      await this.reload(uri);
-    }
-    const t = state.tracker;
-    return t.lines().map((l, i) => toInfo(i, l, this.commitOf));
+    } else await state.reloadIfScheduled();
+    return state.tracker.lines().map((l, i) => this.committed.info(i, l));
   }
 
   dispose(): void {
-    for (const state of this.docs.values()) {
-      if (state.persistTimer) clearTimeout(state.persistTimer);
-      if (state.reloadTimer) clearTimeout(state.reloadTimer);
-    }
+    for (const state of this.docs.values()) state.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
@@ -441,28 +268,4 @@ function rangesKey(ranges: readonly vscode.Range[]): string {
     .map((r) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`)
     .sort()
     .join(',');
-}
-
-function toInfo(line: number, p: LineProvenance, commitOf: WeakMap<Attribution, string>): LineInfo {
-  const a = p.attribution;
-  if (p.kind === 'human' || !a) return { line, kind: 'human' };
-  const commit = commitOf.get(a);
-  return {
-    line,
-    kind: p.kind,
-    agent: a.agent,
-    source: a.source,
-    at: a.at,
-    ...(a.model ? { model: a.model } : {}),
-    ...(a.session ? { session: a.session } : {}),
-    ...(commit ? { commit } : {}),
-  };
-}
-
-function isSource(s: string | undefined): s is AttributionSource {
-  return s === 'inline-completion' || s === 'chat-edit' || s === 'agent-hook' || s === 'manual' || s === 'import';
-}
-
-export function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

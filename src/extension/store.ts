@@ -1,5 +1,8 @@
 // What the extension needs from the per-clone working state and from committed history; implemented over src/git.
 import type { LineProvenance } from '../core/model';
+import type { CommittedLine } from '../git/blame';
+
+export type { CommittedLine };
 
 export interface RepoRef {
   /** Absolute path of the work tree root. */
@@ -11,17 +14,6 @@ export interface RepoRef {
   readonly commonDir: string;
 }
 
-/** One committed line as `ai-provenance blame --json` reports it (line 1-based). */
-export interface BlameLine {
-  readonly line: number;
-  readonly kind: 'human' | 'ai' | 'mixed';
-  readonly agent?: string;
-  readonly model?: string;
-  readonly source?: string;
-  readonly commit?: string;
-  readonly at?: string;
-}
-
 export interface Store {
   /** The repository holding a file, or undefined outside git. */
   repoFor(fsPath: string): Promise<RepoRef | undefined>;
@@ -30,6 +22,14 @@ export interface Store {
   write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void>;
   /** Moves what is recorded for a file, or for every file under a folder, to its new path. */
   rename(repo: RepoRef, from: string, to: string): Promise<void>;
-  /** Committed attribution from the notes; empty when history says nothing or running git is not allowed. */
-  blame(repo: RepoRef, relPath: string): Promise<readonly BlameLine[]>;
+  /**
+   * The committed lines of the file on disk with their notes' attributions, read in this process as `ai-provenance
+   * blame` reads them; empty when history says nothing or running git is not allowed.
+   */
+  history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]>;
+  /**
+   * Whether the working state changed since its last change this window made or saw (`generation` moved): false
+   * only when the last writer was this window, on top of a state it knew, so its open documents have nothing to read.
+   */
+  changedByOthers(repo: RepoRef): Promise<boolean>;
 }

@@ -2,12 +2,13 @@
 // for lines not committed yet, the working state.
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
-import type { LineKind, LineProvenance, LineRun } from '../core/model';
+import { HUMAN, type LineKind, type LineProvenance, type LineRun } from '../core/model';
 import { reanchor, splitLines } from '../core/reanchor';
 import { unquotePath } from './parsers';
 import { listNotes, readNotes } from './notes';
 import { fromRepoPath, type Repo } from './repo';
 import { gitLines, GitError } from './run';
+import { forgetThrownAway } from './thrownAway';
 import type { WorkingState } from './workingState';
 
 export interface BlameLine {
@@ -19,8 +20,16 @@ export interface BlameLine {
   readonly source?: string;
   readonly session?: string;
   readonly at?: string;
+  readonly detail?: string;
   /** The commit that last changed the line; absent for uncommitted lines. */
   readonly commit?: string;
+}
+
+/** A line of the file on disk as the commit that last changed it left it, with what that commit's note says of it. */
+export interface CommittedLine extends LineProvenance {
+  /** 0-based line of the file as it is on disk. */
+  readonly line: number;
+  readonly commit: string;
 }
 
 export interface BlameEntry {
@@ -79,21 +88,28 @@ export async function blameEntries(repo: Repo, repoPath: string, rev?: string): 
   return parser.entries;
 }
 
+/**
+ * Before uncommitted lines of `paths` are read: AI lines `git stash pop` or `apply` put back are theirs again, and
+ * those git threw away since they were recorded (restore, reset, stash) are not pending any more.
+ */
+export async function settlePending(repo: Repo, state: WorkingState, paths: readonly string[]): Promise<void> {
+  await state.unstash();
+  await forgetThrownAway(repo, state, paths);
+}
+
 /** Attribution of every line of `repoPath` as it is on disk. */
 export async function blameFile(repo: Repo, repoPath: string, state?: WorkingState): Promise<BlameLine[]> {
-  // The notes list, the file and the working state are read while git blame runs.
-  const listed = listNotes(repo);
-  listed.catch(() => undefined);
+  // The file and the working state are read while git blame runs.
   const textP = fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
   const pendingP = textP.then((t) => (state ? state.read(repoPath, t) : undefined));
   pendingP.catch(() => undefined);
-  const [text, entries] = await Promise.all([textP, blameEntries(repo, repoPath)]);
+  const [text, blamed] = await Promise.all([textP, blameWithNotes(repo, repoPath)]);
   const pending = await pendingP;
-  if (!entries) {
+  if (!blamed) {
     const n = text === '' ? 0 : text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
     return Array.from({ length: n }, (_, i) => fromProvenance(i + 1, pending?.[i]));
   }
-  const noted = await notedProvenance(repo, entries, listed);
+  const { entries, noted } = blamed;
   const edited = await editedAtHead(repo, repoPath, text, entries, pending);
   return entries.map((e, i) => {
     if (UNCOMMITTED.test(e.commit)) {
@@ -103,6 +119,30 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
     }
     return { ...fromProvenance(e.finalLine, noted[i]), commit: e.commit };
   });
+}
+
+/**
+ * The committed lines of `repoPath` as it is on disk, each with the attribution its commit's note gives it as the note
+ * has it (human where no note names the line); undefined where git does not track the file.
+ */
+export async function committedLines(repo: Repo, repoPath: string): Promise<CommittedLine[] | undefined> {
+  const blamed = await blameWithNotes(repo, repoPath);
+  if (!blamed) return undefined;
+  const out: CommittedLine[] = [];
+  blamed.entries.forEach((e, i) => {
+    if (!UNCOMMITTED.test(e.commit)) out.push({ ...(blamed.noted[i] ?? HUMAN), line: e.finalLine - 1, commit: e.commit });
+  });
+  return out;
+}
+
+/** `git blame` of `repoPath` (on disk, or in `rev`) with what the notes say of each line; undefined where the file is not tracked. */
+async function blameWithNotes(repo: Repo, repoPath: string, rev?: string): Promise<{ entries: BlameEntry[]; noted: (LineProvenance | undefined)[] } | undefined> {
+  // The notes list is read while git blame runs.
+  const listed = listNotes(repo);
+  listed.catch(() => undefined);
+  const entries = await blameEntries(repo, repoPath, rev);
+  if (!entries) return undefined;
+  return { entries, noted: await notedProvenance(repo, entries, listed) };
 }
 
 /**
@@ -126,12 +166,9 @@ function isAi(p: LineProvenance | undefined): boolean {
  * no note does); undefined where the file is not in `rev`.
  */
 export async function blameAt(repo: Repo, rev: string, repoPath: string): Promise<{ lines: string[]; provenance: LineProvenance[] } | undefined> {
-  const listed = listNotes(repo);
-  listed.catch(() => undefined);
-  const entries = await blameEntries(repo, repoPath, rev);
-  if (!entries) return undefined;
-  const noted = await notedProvenance(repo, entries, listed);
-  return { lines: entries.map((e) => e.content), provenance: noted.map((p) => p ?? { kind: 'human' }) };
+  const blamed = await blameWithNotes(repo, repoPath, rev);
+  if (!blamed) return undefined;
+  return { lines: blamed.entries.map((e) => e.content), provenance: blamed.noted.map((p) => p ?? HUMAN) };
 }
 
 /** Per blame entry, what the note of the commit that last changed the line says about it (undefined: no note names it). */
@@ -200,5 +237,6 @@ function fromProvenance(line: number, p: LineProvenance | undefined): BlameLine 
     source: a.source,
     ...(a.session !== undefined ? { session: a.session } : {}),
     at: a.at,
+    ...(a.detail !== undefined ? { detail: a.detail } : {}),
   };
 }

@@ -142,13 +142,16 @@ export async function writeEntryFile(io: StateFs, layout: StateLayout, file: str
 }
 
 /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
-export async function markChanged(io: StateFs, layout: StateLayout, written: boolean): Promise<void> {
+/** Returns the new generation token. */
+export async function markChanged(io: StateFs, layout: StateLayout, written: boolean): Promise<string> {
   const any = written || (await hasEntries(io, layout.allEntries));
   // Unlinking a link removes the link; anything but a plain file at `pending` (a link) is replaced by one.
   if (!any) await unlinkIfThere(io, layout.pending);
   else if ((await io.kind(layout.pending)) !== 'file') await atomicWrite(layout.pending, '', io);
   // Renamed into place, as every write here, so that a link planted at `generation` is replaced, not followed.
-  await atomicWrite(layout.generation, `${Date.now()} ${randomBytes(4).toString('hex')}\n`, io);
+  const token = `${Date.now()} ${randomBytes(4).toString('hex')}`;
+  await atomicWrite(layout.generation, `${token}\n`, io);
+  return token;
 }
 
 /** The text of `file`; undefined when there is none. */

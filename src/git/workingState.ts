@@ -35,6 +35,7 @@ export class WorkingState {
     private readonly onCorrupt?: (err: CorruptStateError) => void,
     /** The stashes: a deleted entry whose AI lines one holds is kept aside until they are in the working tree again. */
     private readonly stashes?: Stashes,
+    private readonly onGeneration?: (previous: string | undefined, next: string) => void,
   ) {
     this.cache = cacheReads ? new Map() : undefined;
     this.fs = blocking ? blockingFs : asyncFs;
@@ -46,12 +47,20 @@ export class WorkingState {
    * `blocking`: use synchronous file system calls, for a short-lived process with nothing else to do meanwhile
    * (an agent hook): each saves a round trip through the thread pool.
    * `readOnly`: reads only (an untrusted workspace): stale entries are not pruned, and every write throws ReadOnlyStateError.
+   * `onGeneration`: told, with the lock still held, of each generation token this instance writes and of the one it
+   * replaced, so that a watcher of `generation` can tell its own writes from other writers' (the editor).
    */
   static forRepo(
     repo: Repo,
-    opts: { cacheReads?: boolean; blocking?: boolean; readOnly?: boolean; onCorrupt?: (err: CorruptStateError) => void } = {},
+    opts: {
+      cacheReads?: boolean;
+      blocking?: boolean;
+      readOnly?: boolean;
+      onCorrupt?: (err: CorruptStateError) => void;
+      onGeneration?: (previous: string | undefined, next: string) => void;
+    } = {},
   ): WorkingState {
-    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, stashesOf(repo));
+    return new WorkingState(stateDir(repo), repo.worktreeId, (p) => fromRepoPath(repo, p), opts.cacheReads ?? false, opts.blocking ?? false, opts.readOnly ?? false, opts.onCorrupt, stashesOf(repo), opts.onGeneration);
   }
 
   /** Whether any entry (of any worktree) exists, as the hook scripts see it. */
@@ -360,6 +369,9 @@ export class WorkingState {
   /** Keeps `pending` and `generation` in step with the entries; called with the lock held. `written`: an entry was just stored, so one exists. */
   async afterChange(written = false): Promise<void> {
     if (this.readOnly) throw new ReadOnlyStateError(this.layout.generation);
-    await markChanged(this.fs, this.layout, written);
+    // A token that cannot be read is not reported: the watcher then takes the change for another writer's.
+    const previous = this.onGeneration && (await this.generationToken().then((token) => ({ token }), () => undefined));
+    const token = await markChanged(this.fs, this.layout, written);
+    if (previous) this.onGeneration?.(previous.token, token);
   }
 }

@@ -2,8 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import type { Command } from '../command';
 import { boolOpt, parseCommandArgs, UsageError } from '../args';
-import { blameFile } from '../../git/blame';
-import { forgetThrownAway } from '../../git/thrownAway';
+import { blameFile, settlePending } from '../../git/blame';
 import { discoverRepo, fromRepoPath, toRepoPath } from '../../git/repo';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { WorkingState } from '../../git/workingState';
@@ -15,7 +14,7 @@ Per-line attribution of FILE as it is on disk: lines of earlier commits from the
 (refs/notes/ai-provenance), uncommitted lines from the working state.
 
 Options:
-  --json   [{line, kind, agent?, model?, source?, session?, at?, commit?}], line 1-based
+  --json   [{line, kind, agent?, model?, source?, session?, at?, detail?, commit?}], line 1-based
 `;
 
 export const command: Command = {
@@ -30,12 +29,7 @@ export const command: Command = {
       // An ignored file's AI lines reach no trailer, note or check: uncommitted ones are not shown as AI either.
       const config = await loadTeamConfig(repo, (l) => io.stderr.write(`${terminalText(l)}\n`));
       const state = config.isIgnored(repoPath) ? undefined : WorkingState.forRepo(repo);
-      // Lines git threw away since they were recorded (restore, reset, stash) are not pending any more.
-      if (state) {
-        // AI lines `git stash pop` or `apply` put back are theirs again, and those git threw away not any more.
-        await state.unstash();
-        await forgetThrownAway(repo, state, [repoPath]);
-      }
+      if (state) await settlePending(repo, state, [repoPath]);
       const lines = await blameFile(repo, repoPath, state).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'EISDIR') throw new UsageError(`ai-provenance blame: ${file}: no such file`);
         throw err;

@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import { GitStore } from '../../../src/extension/gitStore';
 import { SaveRecorder } from '../../../src/extension/saveRecorder';
 import { OPEN_CALL_MAX_MS, rivalsDuring } from '../../../src/agents/rivals';
-import { APP, buildCli, CLI, cleanup, fixture, kinds, makeRepo, provenance, quiet, readFile, runHook, writeFile, type HookRun } from './helpers';
+import { APP, buildCli, cleanup, fixture, kinds, makeRepo, provenance, quiet, readFile, runHook, writeFile, type HookRun } from './helpers';
 
 /** What the editor does on a save: the file is written, then onDidSaveTextDocument hands it to the recorder. */
 async function editorSave(repo: string, rel: string, text: string): Promise<void> {
   writeFile(repo, rel, text);
-  const store = new GitStore(CLI, () => true, () => [repo]);
+  const store = new GitStore(() => true, () => [repo]);
   const warnings: string[] = [];
   await new SaveRecorder({ repoFor: (f) => store.repoFor(f), canWrite: () => true, warn: (l) => warnings.push(l) }).saved(path.join(repo, rel), text);
   assert.deepEqual(warnings, []);

@@ -1,14 +1,18 @@
 import { strict as assert } from 'node:assert';
+import type * as ChildProcess from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { LineProvenance } from '../../../src/core/model';
+import type { Attribution, LineProvenance } from '../../../src/core/model';
 import { discoverRepo, findRepoOnDisk, ForeignGitDirError } from '../../../src/git/repo';
 import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
-import { GitStore, parseBlame } from '../../../src/extension/gitStore';
+import { GitStore } from '../../../src/extension/gitStore';
+import { RepoWatchers } from '../../../src/extension/repoWatcher';
+import type { RepoRef } from '../../../src/extension/store';
 import { treeDigest } from '../../security/treeDigest';
-import { aiLineNumbers, aiLines } from '../git/helpers';
+import { copyBuiltCli } from '../cliBuild';
+import { aiLineNumbers, aiLines, GIT_ENV } from '../git/helpers';
 
 function git(cwd: string, ...args: string[]): void {
   execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
@@ -102,13 +106,12 @@ describe('git store', () => {
       writeFileSync(path.join(repo, 'a.ts'), 'other\n');
       const before = treeDigest(path.join(repo, '.git'));
 
-      // The CLI path is a file that does not exist: blame would fail if it started anything.
-      const store = new GitStore(path.join(tmp, 'no-cli.js'), () => false, () => [repo]);
+      const store = new GitStore(() => false, () => [repo]);
       const ref = await store.repoFor(path.join(repo, 'a.ts'));
       assert.ok(ref);
       assert.deepEqual(aiLineNumbers((await store.read(ref, 'a.ts', 'other\n')) as LineProvenance[]), []);
       assert.deepEqual(aiLineNumbers((await store.read(ref, 'b.ts', 'x\n')) as LineProvenance[]), [1]);
-      assert.deepEqual(await store.blame(ref, 'a.ts'), []);
+      assert.deepEqual(await store.history(ref, 'a.ts'), []);
       await assert.rejects(store.write(ref, 'c.ts', 'x\n', aiLines(2, [[1, 1]])), ReadOnlyStateError);
       await assert.rejects(store.rename(ref, 'b.ts', 'd.ts'), ReadOnlyStateError);
       assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
@@ -124,36 +127,124 @@ describe('git store', () => {
       mkdirSync(ws);
       writeFileSync(path.join(ws, '.git'), `gitdir: ${path.join(other, '.git')}\n`);
       writeFileSync(path.join(ws, 'a.ts'), 'other\n');
-      const store = new GitStore(path.join(tmp, 'no-cli.js'), () => false, () => [ws]);
+      const store = new GitStore(() => false, () => [ws]);
       await assert.rejects(store.repoFor(path.join(ws, 'a.ts')), ForeignGitDirError);
       assert.deepEqual(treeDigest(other), before);
     });
   });
 
-  describe('reading blame --json output', () => {
-    it('keeps well-formed lines and drops malformed ones', () => {
-      const out = parseBlame(
-        JSON.stringify([
-          { line: 1, kind: 'ai', agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', commit: 'abc', at: '2026-01-01T00:00:00Z' },
-          { line: 2, kind: 'human' },
-          { line: '3', kind: 'ai' },
-          { line: 4, kind: 'robot' },
-          null,
-        ]),
+  describe('history', () => {
+    const SHELL: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', session: 'sess-42', at: '2026-01-01T00:00:00.000Z', detail: 'shell' };
+
+    /** A repository whose second line an agent wrote and a real commit (hooks installed by the CLI, as users do) noted. */
+    async function committedAiLine(): Promise<string> {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      execFileSync(process.execPath, [copyBuiltCli(path.join(tmp, 'cli')), 'install'], { cwd: repo, env: GIT_ENV, stdio: 'ignore' });
+      writeFileSync(path.join(repo, 'a.ts'), 'one\ntwo\nthree\n');
+      await WorkingState.forRepo(await discoverRepo(repo)).write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[2, 2]], SHELL));
+      execFileSync('git', ['add', 'a.ts'], { cwd: repo, env: GIT_ENV });
+      execFileSync('git', ['commit', '-q', '-m', 'add a'], { cwd: repo, env: GIT_ENV });
+      return repo;
+    }
+
+    it('gives each committed line the attribution its note has, session, detail and model included, without starting a CLI', async () => {
+      const repo = await committedAiLine();
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+      // Counts the Node processes started meanwhile: the CLI would be one (git itself is not Node).
+      const started: string[] = [];
+      // The module object itself (an import's namespace is read-only), which src/ reads each function from at each call.
+      const cp = require('node:child_process') as { -readonly [K in 'execFile' | 'spawn']: (typeof ChildProcess)[K] };
+      const { execFile, spawn } = cp;
+      cp.execFile = ((file: string, ...rest: unknown[]) => (started.push(file), (execFile as (...a: unknown[]) => unknown)(file, ...rest))) as typeof execFile;
+      cp.spawn = ((file: string, ...rest: unknown[]) => (started.push(file), (spawn as (...a: unknown[]) => unknown)(file, ...rest))) as typeof spawn;
+      try {
+        const store = new GitStore(() => true, () => [repo]);
+        const ref = await store.repoFor(path.join(repo, 'a.ts'));
+        assert.ok(ref);
+        const history = await store.history(ref, 'a.ts');
+        assert.deepEqual(
+          history.map((l) => [l.line, l.kind, l.commit]),
+          [
+            [0, 'human', head],
+            [1, 'ai', head],
+            [2, 'human', head],
+          ],
+        );
+        assert.deepEqual(history[1]?.attribution, SHELL);
+      } finally {
+        cp.execFile = execFile;
+        cp.spawn = spawn;
+      }
+      assert.deepEqual(started.filter((f) => f === process.execPath), [], 'no Node process (the CLI) was started');
+    });
+
+    it('reads nothing of history in an untrusted workspace, and writes nothing', async () => {
+      const repo = await committedAiLine();
+      const before = treeDigest(path.join(repo, '.git'));
+      const store = new GitStore(() => false, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, 'a.ts'));
+      assert.ok(ref);
+      assert.deepEqual(await store.history(ref, 'a.ts'), []);
+      assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
+    });
+  });
+
+  describe("the window's own writes of the working state", () => {
+    // VS Code's file watcher runs only inside VS Code: here the test fires its callbacks after each write, as the
+    // watcher would (the integration suite runs the real one).
+    async function watched(trusted: boolean): Promise<{ repo: string; ref: RepoRef; store: GitStore; reloads: string[]; fire(): Promise<void> }> {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      const store = new GitStore(() => trusted, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, 'a.ts'));
+      assert.ok(ref);
+      const reloads: string[] = [];
+      const callbacks: (() => unknown)[] = [];
+      const watchers = new RepoWatchers(
+        store,
+        (_dir, pattern, onChange) => {
+          if (pattern === 'generation') callbacks.push(onChange);
+          return { dispose: () => undefined };
+        },
+        (stateDir, history) => reloads.push(`${path.relative(repo, stateDir)}${history ? ' with history' : ''}`),
       );
-      assert.deepEqual(out.map((l) => [l.line, l.kind, l.commit]), [
-        [1, 'ai', 'abc'],
-        [2, 'human', undefined],
-      ]);
+      watchers.ensure(ref);
+      return { repo, ref, store, reloads, fire: async () => void (await Promise.all(callbacks.map((c) => c()))) };
+    }
+
+    it('reloads no document for a write of its own, and does for every other writer', async () => {
+      const { repo, ref, store, reloads, fire } = await watched(true);
+      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 1]]));
+      await fire();
+      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 2]]));
+      await fire();
+      assert.deepEqual(reloads, [], 'own writes');
+
+      // Another writer (a hook, an agent, the CLI, another window) uses a working state of its own.
+      const other = WorkingState.forRepo(await discoverRepo(repo));
+      await other.write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await fire();
+      assert.deepEqual(reloads, ['.git/ai-provenance']);
+
+      // Another writer's change followed by the window's own before the watcher reports either: still read again.
+      await other.write('b.ts', 'x\ny\n', aiLines(3, [[1, 2]]));
+      await store.write(ref, 'a.ts', 'one\n', aiLines(2, [[1, 1]]));
+      await fire();
+      assert.deepEqual(reloads, ['.git/ai-provenance', '.git/ai-provenance']);
+      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 1]]));
+      await fire();
+      assert.equal(reloads.length, 2, 'own write after the reload');
     });
 
-    it('accepts a {lines: [...]} wrapper', () => {
-      assert.equal(parseBlame('{"lines":[{"line":1,"kind":"mixed","agent":"roo"}]}')[0].agent, 'roo');
-    });
-
-    it('fails clearly on output that is not a line list', () => {
-      assert.throws(() => parseBlame('{"file":"x"}'), /unexpected output/);
-      assert.throws(() => parseBlame('not json'));
+    it('in an untrusted workspace reads again on every change, as it writes none', async () => {
+      const { repo, reloads, fire } = await watched(false);
+      await WorkingState.forRepo(await discoverRepo(repo)).write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await fire();
+      await fire();
+      assert.deepEqual(reloads, ['.git/ai-provenance', '.git/ai-provenance']);
     });
   });
 });

@@ -16,7 +16,7 @@ describe('save recorder', () => {
   let repo: string;
   let warnings: string[];
   const recorder = (opts: { canWrite?: boolean; now?: number } = {}) => {
-    const store = new GitStore('unused-cli.js', () => true, () => [repo]);
+    const store = new GitStore(() => true, () => [repo]);
     return new SaveRecorder({ repoFor: (f) => store.repoFor(f), canWrite: () => opts.canWrite ?? true, warn: (l) => warnings.push(l), ...(opts.now ? { now: () => opts.now! } : {}) });
   };
   const state = () => path.join(repo, '.git', 'ai-provenance');
