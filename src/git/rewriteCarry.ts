@@ -65,7 +65,10 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
     if (n && p && more.length > 0) firstParent.set(n, p);
   }
   const ownKey = (n: string): string => (firstParent.has(n) ? `${n} ${firstParent.get(n)!}` : n);
-  const diffs = await diffPairs(repo.root, [...todo.map(([n]) => ownKey(n)), ...todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`))], { texts: true, root: true });
+  const ownKeys = todo.map(([n]) => ownKey(n));
+  const pairKeys = todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`));
+  const paths = await carriedPaths(repo.root, todo, parsed, ownKeys, pairKeys);
+  const diffs = await diffPairs(repo.root, [...ownKeys, ...pairKeys], { texts: true, root: true, ...(paths && { paths }) });
   const existing = await own;
   const planned = new Map<string, string>();
   for (const [n, from] of todo) {
@@ -76,6 +79,31 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   }
   await writeNotes(repo, planned, existing);
   return [...planned.keys()];
+}
+
+// Past this many characters of paths the command line may be too long (Windows allows 32,767): every path is diffed.
+const MAX_PATHSPEC_CHARS = 24_000;
+
+/**
+ * The paths the line diffs must cover: those the replaced commits' notes name, the names they have in the new commits,
+ * and what the new commits renamed into those (both sides of a rename, for git to pair them). Read from one `git
+ * diff-tree` without lines: the new base may change large files the notes never name (a regenerated lock file), whose
+ * lines would otherwise be read once per rewritten commit. Undefined when they are too many for one command line.
+ */
+async function carriedPaths(
+  cwd: string,
+  todo: readonly (readonly [string, readonly string[]])[],
+  parsed: ReadonlyMap<string, ReadonlyMap<string, readonly LineRun[]>>,
+  ownKeys: readonly string[],
+  pairKeys: readonly string[],
+): Promise<string[] | undefined> {
+  const paths = new Set(todo.flatMap(([, from]) => from.flatMap((o) => [...parsed.get(o)!.keys()])));
+  const files = await diffPairs(cwd, [...ownKeys, ...pairKeys], { root: true, patch: false });
+  for (const k of pairKeys) for (const f of files.get(k) ?? []) if (f.oldPath !== undefined && paths.has(f.oldPath)) paths.add(f.path);
+  for (const k of ownKeys) for (const f of files.get(k) ?? []) if (f.oldPath !== undefined && paths.has(f.path)) paths.add(f.oldPath);
+  let chars = 0;
+  for (const p of paths) chars += p.length + 12;
+  return chars > MAX_PATHSPEC_CHARS ? undefined : [...paths];
 }
 
 /**
