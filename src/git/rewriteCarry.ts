@@ -31,6 +31,11 @@ export interface RewriteContext {
   readonly toolVersion: string;
   /** One line per call: what was not carried, and why. */
   readonly log: (line: string) => void;
+  /**
+   * New commits whose note already folds in the replaced commits' (post-commit wrote an amend's): only what git copied
+   * there is taken out; the carry is made only when git's copy replaced that note.
+   */
+  readonly folded?: ReadonlySet<string>;
 }
 
 /**
@@ -71,13 +76,22 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   const diffs = await diffPairs(repo.root, [...ownKeys, ...pairKeys], { texts: true, root: true, ...(paths && { paths }) });
   const existing = await own;
   const planned = new Map<string, string>();
+  const removed: string[] = [];
   for (const [n, from] of todo) {
     const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
     const had = existing.texts.get(n);
-    const text = joinedNote(n, carried, had === undefined ? undefined : withoutGitCopies(had, n), ctx);
+    const own = had === undefined ? undefined : withoutGitCopies(had, n);
+    if (own !== undefined && ctx.folded?.has(n)) {
+      if (own !== had) planned.set(n, own);
+      continue;
+    }
+    // What git copied there goes even when nothing is carried: the person replaced those lines (an amend, a
+    // conflict resolved with their own text), and the copy would show their lines as AI.
+    const text = joinedNote(n, carried, own, ctx) ?? (own !== had ? own : undefined);
     if (text !== undefined) planned.set(n, text);
+    else if (had !== undefined && own === undefined) removed.push(n);
   }
-  await writeNotes(repo, planned, existing);
+  await writeNotes(repo, planned, existing, removed);
   return [...planned.keys()];
 }
 

@@ -25,11 +25,11 @@ function repoWithBase(): string {
 }
 
 /** Commits `text` as `file` with the 1-based line ranges `ranges` recorded as written by the agent. */
-async function commitAi(dir: string, file: string, text: string, ranges: [number, number][], message: string): Promise<void> {
+async function commitAi(dir: string, file: string, text: string, ranges: [number, number][], message: string, extra: string[] = []): Promise<void> {
   write(dir, file, text);
   await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, aiLines(text.split('\n').length, ranges));
   git(dir, 'add', '.');
-  git(dir, 'commit', '-qm', message);
+  git(dir, 'commit', '-q', ...extra, '-m', message);
 }
 
 function gitStatus(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } {
@@ -178,6 +178,42 @@ describe('notes through local rewrites (post-rewrite)', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(git(dir, 'rev-list', '--count', 'main..HEAD').trim(), '1');
     assert.deepEqual(noteRuns(dir), ['pricing.ts: 2-4 ai claude-code', 'tax.ts: 1-1 ai claude-code']);
+  });
+
+  describe('with notes.rewriteRef naming our ref (git copies the replaced commit\'s note itself)', () => {
+    const copying = (dir: string): void => void git(dir, 'config', 'notes.rewriteRef', 'refs/notes/ai-provenance');
+
+    it('an amend where the person replaced every AI line: the copy goes, their lines are theirs', async () => {
+      const dir = repoWithBase();
+      copying(dir);
+      await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+      write(dir, 'price.ts', BASE);
+      git(dir, 'commit', '-q', '--amend', '-am', 'price, written by hand');
+      assert.deepEqual(noteRuns(dir), []);
+    });
+
+    it('a rebase conflict resolved with the person\'s own text: the copy goes, their lines are theirs', async () => {
+      const dir = await featureWithAi((d) => {
+        write(d, 'price.ts', BASE.replace('return sum;', 'return sum; // checked'));
+        git(d, 'commit', '-qam', 'main touches the same line');
+      });
+      copying(dir);
+      assert.notEqual(gitStatus(dir, ['rebase', '-q', 'main']).status, 0, 'the rebase must stop on the conflict');
+      write(dir, 'price.ts', 'export function price(items) {\n  return items.length * FLAT_FEE; // checked\n}\n');
+      git(dir, 'add', 'price.ts');
+      const r = gitStatus(dir, ['rebase', '--continue'], { GIT_EDITOR: 'true' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(noteRuns(dir), []);
+    });
+
+    it('an amend that adds AI lines: the note post-commit wrote stands, without the copy run into it', async () => {
+      const dir = repoWithBase();
+      copying(dir);
+      await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+      await commitAi(dir, 'price.ts', `${WITH_AI}export const TAX_RATE = lookupRate(region, new Date());\n`, [[2, 4], [6, 6]], 'price and tax', ['--amend']);
+      assert.equal(git(dir, 'rev-list', '--count', 'HEAD').trim(), '2', 'the amend replaced the agent\'s commit');
+      assert.deepEqual(noteRuns(dir), ['price.ts: 2-4 ai claude-code', 'price.ts: 6-6 ai claude-code']);
+    });
   });
 
   it('a rebase of five noted commits diffs them all in two git processes', async () => {
