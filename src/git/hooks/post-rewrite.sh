@@ -1,4 +1,20 @@
-ap_has_notes || exit 0
+# Whether notes of a remote were fetched (refs/notes/remotes/<remote>/ai-provenance): a teammate's AI lines to carry
+# in a clone that has none of its own. Shell builtins: loose refs' files, then packed-refs up to where refs/notes
+# would be (git sorts it by name).
+ap_fetched_notes() {
+  for ap_f in "$ap_common"/refs/notes/remotes/*/ai-provenance "$ap_common"/refs/notes/remotes/*/*/ai-provenance; do
+    [ -f "$ap_f" ] && return 0
+  done
+  [ -f "$ap_common/packed-refs" ] || return 1
+  while IFS= read -r ap_l; do
+    case $ap_l in
+      *' refs/notes/remotes/'*/ai-provenance) return 0 ;;
+      *' refs/'[opqrstuvwxyz]* | *' refs/notes/'[stuvwxyz]*) return 1 ;;
+    esac
+  done < "$ap_common/packed-refs"
+  return 1
+}
+ap_fetched_notes || ap_has_notes || exit 0
 ap_input=$(cat)
 [ -n "$ap_input" ] || exit 0
 if [ "${1-}" = amend ]; then
