@@ -4,7 +4,7 @@
 // one notes commit.
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { carryPair } from '../core/lineCarry';
+import { carryPair, type FileDiff } from '../core/lineCarry';
 import type { CommitFileProvenance, LineRun } from '../core/model';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { diffPairs } from './history';
@@ -73,7 +73,8 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   const ownKeys = todo.map(([n]) => ownKey(n));
   const pairKeys = todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`));
   const paths = await carriedPaths(repo.root, todo, parsed, ownKeys, pairKeys);
-  const diffs = await diffPairs(repo.root, [...ownKeys, ...pairKeys], { texts: true, root: true, ...(paths && { paths }) });
+  // Notes that name no file leave nothing to carry, and an empty pathspec would mean every file.
+  const diffs = paths?.length === 0 ? new Map<string, FileDiff[]>() : await diffPairs(repo.root, [...ownKeys, ...pairKeys], { texts: true, root: true, ...(paths && { paths }) });
   const existing = await own;
   const planned = new Map<string, string>();
   const removed: string[] = [];
