@@ -81,16 +81,16 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   for (const [n, from] of todo) {
     const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
     const had = existing.texts.get(n);
-    const own = had === undefined ? undefined : withoutGitCopies(had, n);
-    if (own !== undefined && ctx.folded?.has(n)) {
-      if (own !== had) planned.set(n, own);
+    const kept = had === undefined ? undefined : withoutGitCopies(had, n);
+    if (kept !== undefined && ctx.folded?.has(n)) {
+      if (kept !== had) planned.set(n, kept);
       continue;
     }
     // What git copied there goes even when nothing is carried: the person replaced those lines (an amend, a
     // conflict resolved with their own text), and the copy would show their lines as AI.
-    const text = joinedNote(n, carried, own, ctx) ?? (own !== had ? own : undefined);
+    const text = joinedNote(n, carried, kept, ctx) ?? (kept !== had ? kept : undefined);
     if (text !== undefined) planned.set(n, text);
-    else if (had !== undefined && own === undefined) removed.push(n);
+    else if (had !== undefined && kept === undefined) removed.push(n);
   }
   await writeNotes(repo, planned, existing, removed);
   return [...planned.keys()];
