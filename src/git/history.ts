@@ -423,9 +423,13 @@ export async function diffPairs(cwd: string, given: readonly string[], opts: Dif
   if (given.length === 0) return map;
   // Single commits first: diff-tree keeps the parent a `to from` line gave a commit for later lines naming it alone.
   const pairs = [...given.filter((p) => !p.includes(' ')), ...given.filter((p) => p.includes(' '))];
-  const out = (await git(['diff-tree', '--stdin', '--always', '-r', ...(opts.root ? ['--root'] : []), '--format=%x01', ...DIFF_ARGS], { cwd, input: `${pairs.join('\n')}\n` })).stdout;
+  const diffArgs = opts.patch === false ? DIFF_ARGS.filter((a) => a !== '-p' && a !== '-U0') : DIFF_ARGS;
+  const pathspec = opts.paths ? ['--', ...opts.paths.map((p) => `:(literal)${p}`)] : [];
+  const args = ['diff-tree', '--stdin', '--always', '-r', ...(opts.root ? ['--root'] : []), '--format=%x01', ...diffArgs, ...pathspec];
+  const out = (await git(args, { cwd, input: `${pairs.join('\n')}\n` })).stdout;
   // One block per input line, each starting with \x01 (a diff line never does).
-  const blocks = out.split(/(?:^|[\n\0])\x01/).slice(1);
+  // The line end or NUL before each \x01 stays: without -p it ends the last path of the block before.
+  const blocks = out.split(/(?<=^|[\n\0])\x01/).slice(1);
   if (blocks.length !== pairs.length) throw new Error(`git diff-tree: expected ${pairs.length} diffs, read ${blocks.length}`);
   blocks.forEach((b, i) => map.set(pairs[i]!, parseDiff(b, opts)));
   return map;
@@ -452,6 +456,10 @@ export interface DiffOptions {
   readonly texts?: boolean;
   /** diffPairs: a single commit without a parent is diffed against the empty tree (everything it holds is added). */
   readonly root?: boolean;
+  /** diffPairs: `false` reads which files changed (renames paired) without their lines. */
+  readonly patch?: boolean;
+  /** diffPairs: only these paths (both sides of a rename, for git to pair them). */
+  readonly paths?: readonly string[];
 }
 
 /** Parses `--raw -z -p -U0` output (after the commit header) into the changed files with their hunks. */

@@ -445,10 +445,9 @@ export async function postRewrite(repo: Repo, kind: string, input: string, io: H
   if (groups.size === 0) return 0;
   const written = (await readOptional(path.join(scratchDir(repo), 'written')))?.trim();
   const amended = existsSync(path.join(scratchDir(repo), 'amended'));
-  // post-commit already wrote this amend's note with HEAD's note folded in.
-  if (kind === 'amend' && written !== undefined && amended) groups.delete(written);
-  if (groups.size === 0) return 0;
-  await carryNotes(repo, groups, await loadTeamConfig(repo, io.warn), io);
+  // post-commit already wrote this amend's note with HEAD's note folded in; what git copied onto it may still go.
+  const folded = new Set(kind === 'amend' && written !== undefined && amended ? [written] : []);
+  await carryNotes(repo, groups, await loadTeamConfig(repo, io.warn), io, folded);
   return 0;
 }
 
@@ -456,10 +455,10 @@ export async function writeCarriedNote(repo: Repo, target: string, sources: read
   await carryNotes(repo, new Map([[target, sources]]), config, io);
 }
 
-async function carryNotes(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, config: CompiledConfig, io: HookIO): Promise<void> {
+async function carryNotes(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, config: CompiledConfig, io: HookIO, folded?: ReadonlySet<string>): Promise<void> {
   // Loaded here: the diff parsing and carrying it brings are needed by no other hook.
   const { carryRewrites } = require('./rewriteCarry') as typeof import('./rewriteCarry');
-  await carryRewrites(repo, rewrites, { config, toolVersion: io.toolVersion, log: (line) => io.warn(`ai-provenance: ${line}`) });
+  await carryRewrites(repo, rewrites, { config, toolVersion: io.toolVersion, log: (line) => io.warn(`ai-provenance: ${line}`), ...(folded && { folded }) });
 }
 
 /**

@@ -132,14 +132,14 @@ export async function readOwnNotesAt(repo: Repo, commits: readonly string[]): Pr
 }
 
 /**
- * Adds or replaces the notes of many commits in one notes commit (one `git fast-import`, where `git notes add` would
- * make a commit and start a process per note). The ref moves only from the tip it had when read (`at`: the tip
- * `readOwnNotesAt` saw; otherwise read here), never forced: if anything changed it since, nothing is written and
- * the error says so.
+ * Adds or replaces the notes of many commits, and removes those of `removed`, in one notes commit (one `git
+ * fast-import`, where `git notes add` would make a commit and start a process per note). The ref moves only from the
+ * tip it had when read (`at`: the tip `readOwnNotesAt` saw; otherwise read here), never forced: if anything changed it
+ * since, nothing is written and the error says so.
  */
-export async function writeNotes(repo: Repo, notes: ReadonlyMap<string, string>, at?: { readonly tip: string | undefined }): Promise<void> {
-  if (notes.size === 0) return;
-  if (notes.size === 1 && !at) {
+export async function writeNotes(repo: Repo, notes: ReadonlyMap<string, string>, at?: { readonly tip: string | undefined }, removed: readonly string[] = []): Promise<void> {
+  if (notes.size === 0 && removed.length === 0) return;
+  if (notes.size === 1 && !at && removed.length === 0) {
     const [[commit, text]] = [...notes] as [[string, string]];
     return writeNote(repo, commit, text);
   }
@@ -148,8 +148,12 @@ export async function writeNotes(repo: Repo, notes: ReadonlyMap<string, string>,
     git(['var', 'GIT_COMMITTER_IDENT'], { cwd: repo.root }),
   ]);
   const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
-  const parts = [`commit ${NOTES_REF}\ncommitter ${ident.stdout.trim()}\n${data(`Notes added for ${notes.size} commit${notes.size === 1 ? '' : 's'}`)}`];
+  const count = (n: number): string => `${n} commit${n === 1 ? '' : 's'}`;
+  const message = [...(notes.size > 0 ? [`Notes added for ${count(notes.size)}`] : []), ...(removed.length > 0 ? [`Notes removed for ${count(removed.length)}`] : [])].join('; ');
+  const parts = [`commit ${NOTES_REF}\ncommitter ${ident.stdout.trim()}\n${data(message)}`];
   if (tip !== undefined) parts.push(`from ${tip}\n`);
+  // fast-import removes the note of a commit given the null object id.
+  for (const commit of removed) parts.push(`N ${'0'.repeat(commit.length)} ${commit}\n`);
   // As `git notes add` stores a message: ended by exactly one line break.
   for (const [commit, text] of notes) parts.push(`N inline ${commit}\n${data(`${text.replace(/\s+$/, '')}\n`)}`);
   // fast-import exits 1 when it would not move the ref: someone else moved it from the tip the notes were joined at.

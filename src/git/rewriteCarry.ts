@@ -4,7 +4,7 @@
 // one notes commit.
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { carryPair } from '../core/lineCarry';
+import { carryPair, type FileDiff } from '../core/lineCarry';
 import type { CommitFileProvenance, LineRun } from '../core/model';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { diffPairs } from './history';
@@ -31,6 +31,11 @@ export interface RewriteContext {
   readonly toolVersion: string;
   /** One line per call: what was not carried, and why. */
   readonly log: (line: string) => void;
+  /**
+   * New commits whose note already folds in the replaced commits' (post-commit wrote an amend's): only what git copied
+   * there is taken out; the carry is made only when git's copy replaced that note.
+   */
+  readonly folded?: ReadonlySet<string>;
 }
 
 /**
@@ -65,17 +70,55 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
     if (n && p && more.length > 0) firstParent.set(n, p);
   }
   const ownKey = (n: string): string => (firstParent.has(n) ? `${n} ${firstParent.get(n)!}` : n);
-  const diffs = await diffPairs(repo.root, [...todo.map(([n]) => ownKey(n)), ...todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`))], { texts: true, root: true });
+  const ownKeys = todo.map(([n]) => ownKey(n));
+  const pairKeys = todo.flatMap(([n, from]) => from.map((o) => `${n} ${o}`));
+  const paths = await carriedPaths(repo.root, todo, parsed, ownKeys, pairKeys);
+  // Notes that name no file leave nothing to carry, and an empty pathspec would mean every file.
+  const diffs = paths?.length === 0 ? new Map<string, FileDiff[]>() : await diffPairs(repo.root, [...ownKeys, ...pairKeys], { texts: true, root: true, ...(paths && { paths }) });
   const existing = await own;
   const planned = new Map<string, string>();
+  const removed: string[] = [];
   for (const [n, from] of todo) {
     const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
     const had = existing.texts.get(n);
-    const text = joinedNote(n, carried, had === undefined ? undefined : withoutGitCopies(had, n), ctx);
+    const kept = had === undefined ? undefined : withoutGitCopies(had, n);
+    if (kept !== undefined && ctx.folded?.has(n)) {
+      if (kept !== had) planned.set(n, kept);
+      continue;
+    }
+    // What git copied there goes even when nothing is carried: the person replaced those lines (an amend, a
+    // conflict resolved with their own text), and the copy would show their lines as AI.
+    const text = joinedNote(n, carried, kept, ctx) ?? (kept !== had ? kept : undefined);
     if (text !== undefined) planned.set(n, text);
+    else if (had !== undefined && kept === undefined) removed.push(n);
   }
-  await writeNotes(repo, planned, existing);
+  await writeNotes(repo, planned, existing, removed);
   return [...planned.keys()];
+}
+
+// Past this many characters of paths the command line may be too long (Windows allows 32,767): every path is diffed.
+const MAX_PATHSPEC_CHARS = 24_000;
+
+/**
+ * The paths the line diffs must cover: those the replaced commits' notes name, the names they have in the new commits,
+ * and what the new commits renamed into those (both sides of a rename, for git to pair them). Read from one `git
+ * diff-tree` without lines: the new base may change large files the notes never name (a regenerated lock file), whose
+ * lines would otherwise be read once per rewritten commit. Undefined when they are too many for one command line.
+ */
+async function carriedPaths(
+  cwd: string,
+  todo: readonly (readonly [string, readonly string[]])[],
+  parsed: ReadonlyMap<string, ReadonlyMap<string, readonly LineRun[]>>,
+  ownKeys: readonly string[],
+  pairKeys: readonly string[],
+): Promise<string[] | undefined> {
+  const paths = new Set(todo.flatMap(([, from]) => from.flatMap((o) => [...parsed.get(o)!.keys()])));
+  const files = await diffPairs(cwd, [...ownKeys, ...pairKeys], { root: true, patch: false });
+  for (const k of pairKeys) for (const f of files.get(k) ?? []) if (f.oldPath !== undefined && paths.has(f.oldPath)) paths.add(f.path);
+  for (const k of ownKeys) for (const f of files.get(k) ?? []) if (f.oldPath !== undefined && paths.has(f.path)) paths.add(f.oldPath);
+  let chars = 0;
+  for (const p of paths) chars += p.length + 12;
+  return chars > MAX_PATHSPEC_CHARS ? undefined : [...paths];
 }
 
 /**

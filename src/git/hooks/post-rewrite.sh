@@ -1,11 +1,33 @@
-ap_has_notes || exit 0
+# Whether notes of a remote were fetched (refs/notes/remotes/<remote>/ai-provenance): a teammate's AI lines to carry
+# in a clone that has none of its own. Shell builtins: loose refs' files, then packed-refs up to where refs/notes
+# would be (git sorts it by name).
+ap_fetched_notes() {
+  for ap_f in "$ap_common"/refs/notes/remotes/*/ai-provenance "$ap_common"/refs/notes/remotes/*/*/ai-provenance; do
+    [ -f "$ap_f" ] && return 0
+  done
+  [ -f "$ap_common/packed-refs" ] || return 1
+  while IFS= read -r ap_l; do
+    case $ap_l in
+      *' refs/notes/remotes/'*/ai-provenance) return 0 ;;
+      *' refs/'[opqrstuvwxyz]* | *' refs/notes/'[stuvwxyz]*) return 1 ;;
+    esac
+  done < "$ap_common/packed-refs"
+  return 1
+}
+ap_fetched_notes || ap_has_notes || exit 0
 ap_input=$(cat)
 [ -n "$ap_input" ] || exit 0
 if [ "${1-}" = amend ]; then
-  # post-commit already wrote this amend's note with the amended commit's note folded in.
+  # post-commit already wrote this amend's note with the amended commit's note folded in, unless git copied the
+  # amended commit's note over it or next to it (notes.rewriteRef naming our ref): a record naming another commit.
   if [ -f "$ap_scratch/amended" ] && [ -f "$ap_scratch/written" ]; then
     read -r ap_w < "$ap_scratch/written"
-    case $ap_input in *" $ap_w"*) exit 0 ;; esac
+    case $ap_input in *" $ap_w"*)
+      ap_n=$(git notes --ref="$ap_notes" show "$ap_w" 2>/dev/null) || exit 0
+      ap_mine="\"revision\": \"$ap_w\""
+      while :; do case $ap_n in *"$ap_mine"*) ap_n=${ap_n%%"$ap_mine"*}${ap_n#*"$ap_mine"} ;; *) break ;; esac; done
+      case $ap_n in *'"revision"'*) ;; *) exit 0 ;; esac ;;
+    esac
   fi
   git notes --ref="$ap_notes" list "${ap_input%% *}" >/dev/null 2>&1 || exit 0
 fi

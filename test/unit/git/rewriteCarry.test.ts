@@ -25,16 +25,25 @@ function repoWithBase(): string {
 }
 
 /** Commits `text` as `file` with the 1-based line ranges `ranges` recorded as written by the agent. */
-async function commitAi(dir: string, file: string, text: string, ranges: [number, number][], message: string): Promise<void> {
+async function commitAi(dir: string, file: string, text: string, ranges: [number, number][], message: string, extra: string[] = []): Promise<void> {
   write(dir, file, text);
   await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, aiLines(text.split('\n').length, ranges));
   git(dir, 'add', '.');
-  git(dir, 'commit', '-qm', message);
+  git(dir, 'commit', '-q', ...extra, '-m', message);
 }
 
 function gitStatus(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } {
   const r = spawnSync('git', args, { cwd: dir, env: { ...hookedEnv(), ...extra }, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
+}
+
+/** Rebases onto main (which must succeed) and gives the lines GIT_TRACE wrote meanwhile. */
+function tracedRebase(dir: string): string[] {
+  const trace = path.join(tempDir('aip-trace-'), 'trace.log');
+  writeFileSync(trace, '');
+  const r = gitStatus(dir, ['rebase', '-q', 'main'], { GIT_TRACE: trace });
+  assert.equal(r.status, 0, r.stderr);
+  return readFileSync(trace, 'utf8').split('\n');
 }
 
 const BASE = 'export function price(items) {\n  let sum = 0;\n  return sum;\n}\n';
@@ -171,7 +180,43 @@ describe('notes through local rewrites (post-rewrite)', function () {
     assert.deepEqual(noteRuns(dir), ['pricing.ts: 2-4 ai claude-code', 'tax.ts: 1-1 ai claude-code']);
   });
 
-  it('a rebase of five noted commits diffs them all in one git process', async () => {
+  describe('with notes.rewriteRef naming our ref (git copies the replaced commit\'s note itself)', () => {
+    const copying = (dir: string): void => void git(dir, 'config', 'notes.rewriteRef', 'refs/notes/ai-provenance');
+
+    it('an amend where the person replaced every AI line: the copy goes, their lines are theirs', async () => {
+      const dir = repoWithBase();
+      copying(dir);
+      await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+      write(dir, 'price.ts', BASE);
+      git(dir, 'commit', '-q', '--amend', '-am', 'price, written by hand');
+      assert.deepEqual(noteRuns(dir), []);
+    });
+
+    it('a rebase conflict resolved with the person\'s own text: the copy goes, their lines are theirs', async () => {
+      const dir = await featureWithAi((d) => {
+        write(d, 'price.ts', BASE.replace('return sum;', 'return sum; // checked'));
+        git(d, 'commit', '-qam', 'main touches the same line');
+      });
+      copying(dir);
+      assert.notEqual(gitStatus(dir, ['rebase', '-q', 'main']).status, 0, 'the rebase must stop on the conflict');
+      write(dir, 'price.ts', 'export function price(items) {\n  return items.length * FLAT_FEE; // checked\n}\n');
+      git(dir, 'add', 'price.ts');
+      const r = gitStatus(dir, ['rebase', '--continue'], { GIT_EDITOR: 'true' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(noteRuns(dir), []);
+    });
+
+    it('an amend that adds AI lines: the note post-commit wrote stands, without the copy run into it', async () => {
+      const dir = repoWithBase();
+      copying(dir);
+      await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+      await commitAi(dir, 'price.ts', `${WITH_AI}export const TAX_RATE = lookupRate(region, new Date());\n`, [[2, 4], [6, 6]], 'price and tax', ['--amend']);
+      assert.equal(git(dir, 'rev-list', '--count', 'HEAD').trim(), '2', 'the amend replaced the agent\'s commit');
+      assert.deepEqual(noteRuns(dir), ['price.ts: 2-4 ai claude-code', 'price.ts: 6-6 ai claude-code']);
+    });
+  });
+
+  it('a rebase of five noted commits diffs them all in two git processes', async () => {
     const dir = repoWithBase();
     git(dir, 'switch', '-qc', 'feature');
     for (let i = 0; i < 5; i++) await commitAi(dir, `f${i}.ts`, `export const v${i} = compute(${i}, 'value number ${i}');\n`, [[1, 1]], `f${i}`);
@@ -179,12 +224,35 @@ describe('notes through local rewrites (post-rewrite)', function () {
     write(dir, 'README', 'main\n');
     git(dir, 'commit', '-qam', 'main work');
     git(dir, 'switch', '-q', 'feature');
-    const trace = path.join(tempDir('aip-trace-'), 'trace.log');
-    writeFileSync(trace, '');
-    const r = gitStatus(dir, ['rebase', '-q', 'main'], { GIT_TRACE: trace });
-    assert.equal(r.status, 0, r.stderr);
+    const trace = tracedRebase(dir);
     for (let i = 0; i < 5; i++) assert.deepEqual(noteRuns(dir, `HEAD~${4 - i}`), [`f${i}.ts: 1-1 ai claude-code`]);
-    const diffs = readFileSync(trace, 'utf8').split('\n').filter((l) => /trace: (built-in|exec|run_command): git diff(-tree|-index|-files)? /.test(l));
-    assert.equal(diffs.length, 1, `one diff process for the whole rebase, ran:\n${diffs.join('\n')}`);
+    const diffs = trace.filter((l) => /trace: (built-in|exec|run_command): git diff(-tree|-index|-files)? /.test(l));
+    assert.equal(diffs.length, 2, `two diff processes for the whole rebase (which files changed, then their lines), ran:\n${diffs.join('\n')}`);
+  });
+
+  it('rebase onto a base that regenerated a large file the notes never name: only the noted files\' lines are read', async () => {
+    const lock = (v: number): string => Array.from({ length: 20_000 }, (_, i) => `"dep-${i}": "${v}.0.${i}",`).join('\n') + '\n';
+    const dir = newRepo();
+    write(dir, 'lock.json', lock(1));
+    write(dir, 'price.ts', BASE);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    git(dir, 'switch', '-qc', 'feature');
+    await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+    await commitAi(dir, 'tax.ts', 'export const TAX_RATE = lookupRate(region, new Date());\n', [[1, 1]], 'tax by the agent');
+    git(dir, 'switch', '-q', 'main');
+    write(dir, 'lock.json', lock(2));
+    git(dir, 'mv', 'price.ts', 'pricing.ts');
+    git(dir, 'commit', '-qam', 'regenerate the lock file, rename price.ts');
+    git(dir, 'switch', '-q', 'feature');
+    const trace = tracedRebase(dir);
+    assert.deepEqual(noteRuns(dir, 'HEAD~1'), ['pricing.ts: 2-4 ai claude-code']);
+    assert.deepEqual(noteRuns(dir), ['tax.ts: 1-1 ai claude-code']);
+    const lines = trace.filter((l) => /trace: (built-in|exec|run_command): git diff-tree .*'?-p'? /.test(l));
+    assert.equal(lines.length, 1, 'one line diff for the whole rebase');
+    for (const l of lines) {
+      assert.match(l, / '?--'? .*price\.ts.*pricing\.ts/, `the line diff is limited to the noted files and their new names:\n${l}`);
+      assert.doesNotMatch(l, /lock\.json/);
+    }
   });
 });

@@ -207,6 +207,30 @@ describe('team notes sync', function () {
     assert.doesNotMatch(okCli(dir, 'install'), /older than/);
   });
 
+  it('a rebase in a clone whose only notes are fetched ones keeps a teammate\'s AI lines (refs loose or packed)', () => {
+    for (const packed of [false, true]) {
+      const bare = server();
+      const ann = clone(bare, ANN);
+      const bob = clone(bare, BOB);
+      git(ann, 'switch', '-qc', 'feature');
+      aiCommit(ann, 'src/ann.ts', lines(3, 'ann'), '1-2', 'claude-code', 'ann: ai');
+      const push = run(ann, 'git', ['push', '-q', 'origin', 'feature']);
+      assert.equal(push.status, 0, push.stderr);
+      git(bob, 'fetch', '-q');
+      git(bob, 'switch', '-q', 'feature');
+      git(bob, 'switch', '-q', 'main');
+      write(bob, 'src/bob.ts', lines(2, 'bob'));
+      git(bob, 'add', '.');
+      git(bob, 'commit', '-qm', 'bob: by hand');
+      git(bob, 'switch', '-q', 'feature');
+      assert.equal(run(bob, 'git', ['rev-parse', '-q', '--verify', NOTES_REF]).status, 1, 'Bob has only the fetched notes');
+      if (packed) git(bob, 'pack-refs', '--all');
+      const r = run(bob, 'git', ['rebase', '-q', 'main']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code'], packed ? 'packed refs' : 'loose refs');
+    }
+  });
+
   it('two people push AI lines to one branch in turn and, after pulling, every clone shows both with the right agents', () => {
     const bare = server();
     const ann = clone(bare, ANN);
