@@ -20,6 +20,7 @@
 //   git hunk read without texts gives its lines none; the hunks `carry` builds carry `undefined` texts for that.
 // Moved lines are taken out before the hunks are built, so that the rest is in order and carries by the one rule.
 import { diffArrays, type ArrayChange } from 'diff';
+import { substantive } from './lines';
 import { HUMAN, isAi, type Attribution, type LineProvenance } from './model';
 import type { Hunk } from './lineCarry';
 
@@ -52,10 +53,6 @@ export function distinctive(line: string): boolean {
   return t.length >= DISTINCTIVE_LENGTH && /[\p{L}\p{N}]/u.test(t);
 }
 
-/** A line that says something: not blank, not only punctuation (`}`, `);`). */
-function substantive(line: string): boolean {
-  return /[\p{L}\p{N}]/u.test(line);
-}
 
 /**
  * The line diff every carry aligns texts with (jsdiff's, on lines, line hashes or line indices with `same`), or

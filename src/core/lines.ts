@@ -32,3 +32,8 @@ export function splitWithEols(text: string): SplitText {
 export function hasLineBreak(text: string): boolean {
   return text.includes('\n') || text.includes('\r');
 }
+
+/** A line that says something: a letter or a digit, not blank, not only punctuation (`}`, `);`). */
+export function substantive(line: string): boolean {
+  return /[\p{L}\p{N}]/u.test(line);
+}

@@ -1,7 +1,7 @@
 // Lines a change moves (within a file or to another): blocks of added lines equal to lines the same change removes.
 // A moved line keeps the author it had where it came from, as blame and the notes say; a person moving AI code does
 // not make it theirs.
-import { splitLines } from '../core/lines';
+import { splitLines, substantive } from '../core/lines';
 import type { LineProvenance } from '../core/model';
 import { blameAt } from './blame';
 import { movedAcross } from './lazyCore';
@@ -168,7 +168,7 @@ export function moveSources(entries: readonly (readonly (string | undefined)[])[
   const holders = new Map<string, number[]>();
   for (const [at, texts] of entries.entries()) {
     for (const t of new Set(texts)) {
-      if (t === undefined || !WORDED.test(t)) continue;
+      if (t === undefined || !substantive(t)) continue;
       const list = holders.get(t);
       if (!list) holders.set(t, [at]);
       else if (list.length <= MAX_SOURCES_PER_TEXT) list.push(at);
@@ -183,9 +183,6 @@ export function moveSources(entries: readonly (readonly (string | undefined)[])[
     return [...found].sort((x, y) => x - y);
   };
 }
-
-/** A line with a letter or digit: what carry.ts calls worded. */
-const WORDED = /[\p{L}\p{N}]/u;
 
 /** Runs `[first new line, length]` of a new → old line map whose old lines follow one another. */
 function blocksOf(moved: ReadonlyMap<number, number>): [number, number][] {

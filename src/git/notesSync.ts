@@ -508,29 +508,30 @@ export function overwritingRefspecWarning(pair: string): string {
   return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; notes it replaces are joined back from the reflog on the next push or 'ai-provenance sync'`;
 }
 
-/** The commits a push sends, from pre-push's stdin (`<local ref> <local id> <remote ref> <remote id>` lines). */
-export function pushedTips(input: string): string[] {
-  const tips: string[] = [];
+/** pre-push's stdin (`<local ref> <local id> <remote ref> <remote id>` lines), without pushes of notes refs. */
+function pushLines(input: string): { local: string; remote: string }[] {
+  const out: { local: string; remote: string }[] = [];
   for (const line of input.split('\n')) {
-    const [, local, remoteRef] = line.trim().split(' ');
-    if (!local || !remoteRef || /^0+$/.test(local) || remoteRef.startsWith('refs/notes/')) continue;
-    tips.push(local);
+    const [, local, remoteRef, remote] = line.trim().split(' ');
+    if (!local || !remoteRef || !remote || remoteRef.startsWith('refs/notes/')) continue;
+    out.push({ local, remote });
   }
-  return tips;
+  return out;
+}
+
+const isZero = (id: string): boolean => /^0+$/.test(id);
+
+/** The commits a push sends (a deletion sends none). */
+export function pushedTips(input: string): string[] {
+  return pushLines(input).flatMap((l) => (isZero(l.local) ? [] : [l.local]));
 }
 
 /**
- * What the server's refs a push updates point at before it (the remote ids of pre-push's stdin): commits it holds,
- * whose notes can go even where no remote-tracking branch shows them (a branch the fetch refspec does not map).
+ * What the server's refs a push updates point at before it (the remote ids): commits it holds, whose notes can go
+ * even where no remote-tracking branch shows them (a branch the fetch refspec does not map).
  */
 export function serverTips(input: string): string[] {
-  const tips: string[] = [];
-  for (const line of input.split('\n')) {
-    const [, , remoteRef, remoteId] = line.trim().split(' ');
-    if (!remoteRef || !remoteId || /^0+$/.test(remoteId) || remoteRef.startsWith('refs/notes/')) continue;
-    tips.push(remoteId);
-  }
-  return tips;
+  return pushLines(input).flatMap((l) => (isZero(l.remote) ? [] : [l.remote]));
 }
 
 /** Whether `git push` arguments ask for a dry run (`--dry-run`, `-n`, or `-n` among bundled short options). */
