@@ -60,11 +60,15 @@ export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 
 export const MANAGED_MARKER = '# ai-provenance-managed-hook';
 
 /**
- * In the per-worktree git dir: `<pid of git push> <remote>` then `<commit> <remote ref>` for each ref pushed. pre-push writes it,
- * and the reference-transaction hook of the same `git push` publishes their notes once git moved a remote-tracking
- * branch to one of them (the server took it).
+ * In the per-worktree git dir, `<this name>.<pid of git push>`: `<pid> <remote>` then `<commit> <remote ref>` for each
+ * ref pushed. pre-push writes it, and the reference-transaction hook of the same `git push` publishes their notes once
+ * git moved a remote-tracking branch to one of them (the server took it). Hooks of an earlier version write one file
+ * of this name, without the pid, for every push.
  */
 export const PUSH_PENDING_FILE = 'ai-provenance-push';
+
+/** Names the git push whose reference-transaction hook starts Node, so Node reads that push's file. */
+export const PUSH_PID_ENV = 'AI_PROVENANCE_PUSH_PID';
 
 /** From this git on, git runs the reference-transaction hook. */
 const REFERENCE_TRANSACTION_GIT: readonly [number, number] = [2, 28];
@@ -128,6 +132,7 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     NOTES_LATER_LINE: notesLaterLine('$ap_why'),
     MANAGED_MARKER,
     PUSH_PENDING_FILE,
+    PUSH_PID_ENV,
     AFTER_PUSH_GIT_MAJOR: String(REFERENCE_TRANSACTION_GIT[0]),
     AFTER_PUSH_GIT_MINOR: String(REFERENCE_TRANSACTION_GIT[1]),
   };

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
-import { PUSH_PENDING_FILE } from './hookScripts';
+import { PUSH_PENDING_FILE, PUSH_PID_ENV } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
@@ -585,9 +585,12 @@ export async function prePush(repo: Repo, args: readonly string[], input: string
   return 0;
 }
 
-/** Where pre-push left what the git push in progress sends (hookScripts.ts PUSH_PENDING_FILE). */
-export function pendingPushFile(repo: Repo): string {
-  return path.join(repo.gitDir, PUSH_PENDING_FILE);
+/**
+ * Where pre-push left what git push `pid` sends (hookScripts.ts PUSH_PENDING_FILE); without a pid, the one file hooks
+ * of an earlier version write for every push.
+ */
+export function pendingPushFile(repo: Repo, pid?: string): string {
+  return path.join(repo.gitDir, pid === undefined ? PUSH_PENDING_FILE : `${PUSH_PENDING_FILE}.${pid}`);
 }
 
 /**
@@ -598,7 +601,9 @@ export function pendingPushFile(repo: Repo): string {
  * refused branch) wait for a later push that the server takes.
  */
 export async function afterPush(repo: Repo, input: string, warn: (line: string) => void): Promise<number> {
-  const file = pendingPushFile(repo);
+  const named = process.env[PUSH_PID_ENV];
+  const pid = named !== undefined && /^[1-9][0-9]*$/.test(named) ? named : undefined;
+  const file = pendingPushFile(repo, pid);
   const [head = '', ...rest] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
   const remote = head.slice(head.indexOf(' ') + 1);
   const waiting = rest.map((l) => l.split(' ')).filter((f): f is [string, string] => f.length === 2 && HEX.test(f[0]!));
@@ -607,7 +612,11 @@ export async function afterPush(repo: Repo, input: string, warn: (line: string) 
     const [, next, ref] = line.split(' ');
     if (next && ref?.startsWith(`refs/remotes/${remote}/`) && waiting.some(([c]) => c === next)) arrived.add(next);
   }
-  if (arrived.size === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  if (arrived.size === 0 || !(await remoteNames(repo)).includes(remote)) {
+    // A file an earlier process of this pid left behind (a push the server refused), now met by a git that is no push.
+    if (pid !== undefined && (await parentGitArgs('push')) === undefined) await fs.rm(file, { force: true });
+    return 0;
+  }
   const others = waiting.filter(([c]) => !arrived.has(c));
   if (others.length > 0) for (const c of await serverHolds(repo, remote, others)) arrived.add(c);
   const published = await publishQuietly(repo, remote, 'after push', warn, [...arrived]);

@@ -1,5 +1,5 @@
-# Reached only from the wrapper's first lines, for a committed transaction of the git push that wrote the pending
-# file ($PPID): it moved refs/remotes/* after the server took the push, and Node publishes the notes of what arrived.
+# Reached only from the wrapper's first lines, for a committed transaction of the git push that wrote a pending
+# file named by its pid ($PPID): it moved refs/remotes/* after the server took the push, and Node publishes the notes of what arrived.
 [ -z "@@SYNCING@@" ] || exit 0
 [ "${1-}" = committed ] || exit 0
 ap_input=$(cat)
@@ -11,6 +11,9 @@ done <<AP_INPUT
 $ap_input
 AP_INPUT
 [ -n "$ap_moved" ] || exit 0
+# Node reads the file of this git push (hooks of an earlier version leave it to read their single file).
+@@PUSH_PID_ENV@@=$PPID
+export @@PUSH_PID_ENV@@
 if ap_can_run; then
   printf '%s\n' "$ap_input" | ap_run "$@"
 else
