@@ -3,7 +3,7 @@
 // run precomputes what commit-msg and post-commit need.
 import { NON_DELIVERABLE_DOMAIN, OWNED_TOKENS, UNJUDGED_TOKEN } from '../core/trailers';
 import { DIFF_FLAGS, PRECOMPUTED_END } from './diff';
-import { NOTES_REF, SYNCING_ENV } from './notes';
+import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { CONFIG_FILE } from '../core/names';
 import PRELUDE_SH from './hooks/prelude.sh';
 import OUR_LINE_SH from './hooks/our-line.sh';
@@ -70,6 +70,11 @@ export const PUSH_PENDING_FILE = 'ai-provenance-push';
 /** Names the git push whose reference-transaction hook starts Node, so Node reads that push's file. */
 export const PUSH_PID_ENV = 'AI_PROVENANCE_PUSH_PID';
 
+/** Said when a git push published the notes of `count` commits (`plural`: `s` or nothing), by Node or the shell. */
+export function pushedNotesLine(count: string, plural: string, remote: string): string {
+  return `ai-provenance: pushed the notes of ${count} commit${plural} to ${remote}`;
+}
+
 /** From this git on, git runs the reference-transaction hook. */
 const REFERENCE_TRANSACTION_GIT: readonly [number, number] = [2, 28];
 
@@ -127,6 +132,9 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     BLOCK_EXIT: String(BLOCK_EXIT),
     REVISION_PLACEHOLDER,
     SYNCING: `\${${SYNCING_ENV}-}`,
+    SYNCING_ENV,
+    TRACKING_REF: trackingRef('$ap_remote'),
+    PUSHED_LINE: pushedNotesLine('$ap_n', '$ap_s', '$ap_remote'),
     UNJUDGED_LINE: unjudgedLine('$ap_why'),
     UNJUDGED_REFUSAL: unjudgedRefusal('$ap_why', message),
     NOTES_LATER_LINE: notesLaterLine('$ap_why'),
