@@ -98,8 +98,17 @@ function anyCase(s: string): string {
   return s.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 }
 
-/** Lines (lower-cased) holding one of our trailers as ap_our_line reads them, as an awk ERE without backslashes (awk -v would read those as escapes). */
-const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*<[^<>@[:space:]]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>[[:space:]]*$`;
+/**
+ * The white space of a line in an awk bracket expression, as string escapes `awk -v` turns into the characters: a
+ * class such as `[:space:]` is unknown to mawk 1.3.3 (Debian's awk until 2020).
+ */
+const AWK_SPACE = ' \\t\\r\\v\\f';
+
+/**
+ * Lines (lower-cased) holding one of our trailers as ap_our_line reads them, as an awk ERE passed with `awk -v`,
+ * which reads backslashes as string escapes: its only ones are AWK_SPACE's.
+ */
+const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*<[^<>@${AWK_SPACE}]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>[${AWK_SPACE}]*$`;
 
 /** The .sh files each hook is made of, in order (src/git/hooks/README.md says what each holds). */
 const PARTS: Record<GitHookName, readonly string[]> = {
