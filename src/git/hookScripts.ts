@@ -70,6 +70,9 @@ export const PUSH_PENDING_FILE = 'ai-provenance-push';
 /** Names the git push whose reference-transaction hook starts Node, so Node reads that push's file. */
 export const PUSH_PID_ENV = 'AI_PROVENANCE_PUSH_PID';
 
+/** Set when the reference-transaction hook's shell pushed the clone's notes as they are and the server refused them. */
+export const NOTES_REFUSED_ENV = 'AI_PROVENANCE_NOTES_REFUSED';
+
 /** Said when a git push published the notes of `count` commits (`plural`: `s` or nothing), by Node or the shell. */
 export function pushedNotesLine(count: string, plural: string, remote: string): string {
   return `ai-provenance: pushed the notes of ${count} commit${plural} to ${remote}`;
@@ -150,6 +153,7 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     MANAGED_MARKER,
     PUSH_PENDING_FILE,
     PUSH_PID_ENV,
+    NOTES_REFUSED_ENV,
     AFTER_PUSH_GIT_MAJOR: String(REFERENCE_TRANSACTION_GIT[0]),
     AFTER_PUSH_GIT_MINOR: String(REFERENCE_TRANSACTION_GIT[1]),
   };

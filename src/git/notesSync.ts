@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
-import { PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
+import { NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
@@ -637,7 +637,8 @@ async function publishQuietly(repo: Repo, remotes: ReadonlyMap<string, readonly 
   const said: string[] = [];
   try {
     await configureNotesFetch(repo, remote, remotes);
-    const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l), lastSeen: true });
+    // The hook's shell already offered the notes on top of the last seen ones when it says the server refused them.
+    const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l), lastSeen: process.env[NOTES_REFUSED_ENV] !== '1' });
     if (r.pushed > 0) warn(pushedNotesLine(String(r.pushed), r.pushed === 1 ? '' : 's', remote));
     return true;
   } catch (err) {

@@ -73,7 +73,12 @@ AP_DIFF
   fi
   # Every one is a commit the remote now has (git refuses all when one is no commit or absent).
   ap_l=$(printf '%s' "$ap_want" | git rev-list --stdin --not "$ap_tip" "--remotes=$ap_remote" -- 2>/dev/null) && [ -z "$ap_l" ] || return 1
-  @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_mine:$ap_notes" >/dev/null 2>&1 || return 1
+  if ! @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_mine:$ap_notes" >/dev/null 2>&1; then
+    # Node need not try the same again: it fetches first.
+    @@NOTES_REFUSED_ENV@@=1
+    export @@NOTES_REFUSED_ENV@@
+    return 1
+  fi
   # git moves the tracking ref through the fetch refspec install added; without it (a remote added since), Node adds it.
   ap_ref_id "$ap_tracking"
   [ "$ap_id" = "$ap_mine" ] || return 1

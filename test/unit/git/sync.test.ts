@@ -524,18 +524,24 @@ describe('team notes sync', function () {
     const hook = path.join(ann, '.git', 'hooks', 'reference-transaction');
     writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^AI_PROVENANCE_NODE=.*$/m, `AI_PROVENANCE_NODE='${node}'`));
     const starts = (): number => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('_hook reference-transaction')).length;
+    const trace = path.join(ann, '.git', 'trace.log');
     const push = (): string => {
-      const r = run(ann, 'git', ['push', 'origin', 'main']);
+      writeFileSync(trace, '');
+      const r = spawnSync('git', ['push', 'origin', 'main'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace }, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       return r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:')).join('\n');
     };
+    const notesPushes = (): number => (readFileSync(trace, 'utf8').match(/ trace: built-in: git push --no-verify /g) ?? []).length;
     const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
     assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
     assert.ok(noteOn(bare, NOTES_REF, first));
     let before = starts();
+    // Refs packed (as git gc leaves them): the shell asks git for them.
+    git(ann, 'pack-refs', '--all');
     const second = aiCommit(ann, 'b.ts', lines(2), '1', 'codex', 'second');
     const third = aiCommit(ann, 'c.ts', lines(2), '2', 'cursor', 'third');
     assert.equal(push(), 'ai-provenance: pushed the notes of 2 commits to origin');
+    assert.equal(notesPushes(), 1);
     assert.ok(noteOn(bare, NOTES_REF, second) && noteOn(bare, NOTES_REF, third));
     assert.equal(starts(), before, 'no Node start');
     assert.equal(git(ann, 'rev-parse', NOTES_REF), git(ann, 'rev-parse', 'refs/notes/remotes/origin/ai-provenance'), 'the tracking ref holds what the server has');
@@ -545,24 +551,26 @@ describe('team notes sync', function () {
     assert.equal(push(), '', 'nothing to publish, nothing said');
     assert.equal(starts(), before, 'no Node start for a push with no new note');
     assert.deepEqual(pendingPushes(ann), []);
-    // A note of a commit that stays local: Node publishes the others only.
-    git(ann, 'checkout', '-qb', 'private');
-    const local = aiCommit(ann, 'p.ts', lines(2), '1', 'codex', 'local only');
-    git(ann, 'checkout', '-q', 'main');
-    const fourth = aiCommit(ann, 'd.ts', lines(2), '1', 'codex', 'fourth');
-    before = starts();
-    assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
-    assert.ok(starts() > before, 'Node chose what to publish');
-    assert.ok(noteOn(bare, NOTES_REF, fourth));
-    assert.equal(noteOn(bare, NOTES_REF, local), undefined, 'the local commit\'s note stays local');
     // Bob's notes reach the server after Ann last saw its notes: her notes commit is no fast-forward any more.
     git(bob, 'pull', '-q');
     const bobs = aiCommit(bob, 'e.ts', lines(2), '2', 'copilot', 'bob');
     git(bob, 'push', '-q', 'origin', 'main');
     assert.ok(noteOn(bare, NOTES_REF, bobs));
     git(ann, 'pull', '-q', '--no-rebase', '--no-edit', 'origin', 'main');
-    const fifth = aiCommit(ann, 'f.ts', lines(2), '1', 'codex', 'fifth');
+    const fourth = aiCommit(ann, 'd.ts', lines(2), '1', 'codex', 'fourth');
     assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
+    // The server refused the shell's push; Node fetched and joined before its own, which went through.
+    assert.equal(notesPushes(), 2, readFileSync(trace, 'utf8'));
+    // A note of a commit that stays local: Node publishes the others only.
+    git(ann, 'checkout', '-qb', 'private');
+    const local = aiCommit(ann, 'p.ts', lines(2), '1', 'codex', 'local only');
+    git(ann, 'checkout', '-q', 'main');
+    const fifth = aiCommit(ann, 'f.ts', lines(2), '1', 'codex', 'fifth');
+    before = starts();
+    assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
+    assert.ok(starts() > before, 'Node chose what to publish');
+    assert.ok(noteOn(bare, NOTES_REF, fifth));
+    assert.equal(noteOn(bare, NOTES_REF, local), undefined, 'the local commit\'s note stays local');
     for (const c of [first, second, third, fourth, bobs, fifth]) assert.ok(noteOn(bare, NOTES_REF, c), `the server keeps the note of ${c}`);
     assert.equal(noteOn(bare, NOTES_REF, local), undefined);
     assert.match(git(bare, 'log', '-1', '--format=%an', NOTES_REF), /Ann Author/, 'her identity on the notes commit');
