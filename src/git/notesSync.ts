@@ -457,8 +457,8 @@ interface LastSeen {
 
 /**
  * The remote's notes as the clone last fetched or pushed them (their tracking ref), joined into the clone's own when
- * they hold what it lacks or notes it has differently (as after a fetch); undefined when the clone has none of either
- * (the caller fetches).
+ * they hold what it lacks or notes it has differently (as after a fetch); undefined when either ref is missing (the
+ * caller fetches).
  */
 async function lastSeenNotes(repo: Repo, remote: string, say: (line: string) => void): Promise<LastSeen | undefined> {
   await recoverOverwrittenNotes(repo, say);
