@@ -4,7 +4,9 @@
 // Path: the way a team meets it, `ai-provenance install` in both clones, one commit with a note published by a plain
 // `git push` (our hooks) and brought in by a plain `git fetch` (our refspec), against the same two commands in clones
 // without our hooks and refspecs, and against plain git moving the notes too (push and fetch of the notes ref).
-// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--only initial,path] [--json]
+// --before DIR adds to the path the CLI built from the source checkout DIR (an earlier commit: `git archive <commit> |
+// tar -x -C DIR`, with node_modules linked in), installed in a fourth pair of clones, timed in the same rounds.
+// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--only initial,path] [--before DIR] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const NOTES = Number(args[args.indexOf('--notes') + 1]) || 10_000;
 const json = args.includes('--json');
+const before = args.includes('--before') ? path.resolve(args[args.indexOf('--before') + 1]!) : undefined;
 const only = new Set((args.includes('--only') ? args[args.indexOf('--only') + 1]! : 'initial,path').split(','));
 const root = path.resolve(__dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'aip-sync-bench-'));
@@ -81,8 +84,8 @@ function seed(repo: string): void {
  * branch and notes: with our hooks and refspec (plain `git push`, plain `git fetch`), without them (the same commands,
  * no notes move), and plain git moving the notes by hand (`git push origin main <notes ref>`, a notes fetch refspec).
  */
-function pathRuns(a: string, cli: string): Record<'ours' | 'bare' | 'byHand', number> {
-  const kinds = ['ours', 'bare', 'byHand'] as const;
+function pathRuns(a: string, cli: string, cliBefore: string | undefined): Record<'ours' | 'bare' | 'byHand' | 'before', number> {
+  const kinds = ['ours', 'bare', 'byHand', ...(cliBefore ? ['before' as const] : [])] as const;
   const pairs = Object.fromEntries(
     kinds.map((kind) => {
       const server = path.join(scratch, `path-server-${kind}`);
@@ -94,7 +97,7 @@ function pathRuns(a: string, cli: string): Record<'ours' | 'bare' | 'byHand', nu
         git(dir, 'config', 'gc.auto', '0');
         // Both clones start with the server's notes, as after their first sync.
         git(dir, 'fetch', '-q', 'origin', `${NOTES_REF}:${NOTES_REF}`);
-        if (kind === 'ours') execFileSync(process.execPath, [cli, 'install'], { cwd: dir, env, stdio: 'ignore' });
+        if (kind === 'ours' || kind === 'before') execFileSync(process.execPath, [kind === 'ours' ? cli : cliBefore!, 'install'], { cwd: dir, env, stdio: 'ignore' });
         if (kind === 'byHand') git(dir, 'config', '--add', 'remote.origin.fetch', `+${NOTES_REF}:${TRACKING}`);
         if (kind !== 'bare') git(dir, 'fetch', '-q', 'origin');
         return dir;
@@ -102,7 +105,7 @@ function pathRuns(a: string, cli: string): Record<'ours' | 'bare' | 'byHand', nu
       return [kind, { pub, sub }];
     }),
   ) as Record<(typeof kinds)[number], { pub: string; sub: string }>;
-  const times: Record<(typeof kinds)[number], number[]> = { ours: [], bare: [], byHand: [] };
+  const times: Record<(typeof kinds)[number], number[]> = { ours: [], bare: [], byHand: [], before: [] };
   // One round to warm up (the CLI's code cache among others), not counted.
   for (let run = 0; run <= runs; run++) {
     for (const kind of kinds) {
@@ -119,12 +122,17 @@ function pathRuns(a: string, cli: string): Record<'ours' | 'bare' | 'byHand', nu
       if (run > 0) times[kind].push(push + fetch);
     }
   }
-  return { ours: median(times.ours), bare: median(times.bare), byHand: median(times.byHand) };
+  return { ours: median(times.ours), bare: median(times.bare), byHand: median(times.byHand), before: median(times.before) };
 }
 
 function main(): void {
   execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const cli = path.join(scratch, 'cli.js');
+  let cliBefore: string | undefined;
+  if (before) {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', path.join(scratch, 'before')], { cwd: before, stdio: ['ignore', 'ignore', 'inherit'] });
+    cliBefore = path.join(scratch, 'before', 'cli.js');
+  }
   const a = path.join(scratch, 'a');
   git(scratch, 'init', '-q', '-b', 'main', a);
   git(a, 'config', 'gc.auto', '0');
@@ -170,7 +178,7 @@ function main(): void {
     }
   }
   const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>;
-  const p = only.has('path') ? pathRuns(a, cli) : undefined;
+  const p = only.has('path') ? pathRuns(a, cli, cliBefore) : undefined;
   const out = {
     notes: NOTES,
     runs,
@@ -180,7 +188,7 @@ function main(): void {
           oneNoteMs: { plain: Math.round(m.plainOne), sync: Math.round(m.syncOne), ratio: +(m.syncOne / m.plainOne).toFixed(2) },
         }
       : {}),
-    ...(p ? { pathMs: { ours: Math.round(p.ours), withoutUs: Math.round(p.bare), notesByHand: Math.round(p.byHand), ratio: +(p.ours / p.bare).toFixed(2), ratioByHand: +(p.ours / p.byHand).toFixed(2) } } : {}),
+    ...(p ? { pathMs: { ours: Math.round(p.ours), withoutUs: Math.round(p.bare), notesByHand: Math.round(p.byHand), ratio: +(p.ours / p.bare).toFixed(2), ratioByHand: +(p.ours / p.byHand).toFixed(2), ...(cliBefore ? { before: Math.round(p.before), ratioBefore: +(p.before / p.bare).toFixed(2), ratioBeforeByHand: +(p.before / p.byHand).toFixed(2) } : {}) } } : {}),
     load: +load(),
   };
   if (json) console.log(JSON.stringify(out));
@@ -195,6 +203,7 @@ function main(): void {
       console.log(`  without our hooks and refspec (no notes move)   ${out.pathMs.withoutUs} ms`);
       console.log(`  plain git moving the notes ref too             ${out.pathMs.notesByHand} ms`);
       console.log(`  ai-provenance installed in both clones          ${out.pathMs.ours} ms (${out.pathMs.ratio}x without; ${out.pathMs.ratioByHand}x by hand; goal < 2x)`);
+      if (out.pathMs.before !== undefined) console.log(`  the same, built from ${before}   ${out.pathMs.before} ms (${out.pathMs.ratioBefore}x without; ${out.pathMs.ratioBeforeByHand}x by hand)`);
     }
     console.log(`load average at the end: ${load()}`);
   }

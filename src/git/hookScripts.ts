@@ -3,7 +3,7 @@
 // run precomputes what commit-msg and post-commit need.
 import { NON_DELIVERABLE_DOMAIN, OWNED_TOKENS, UNJUDGED_TOKEN } from '../core/trailers';
 import { DIFF_FLAGS, PRECOMPUTED_END } from './diff';
-import { NOTES_REF, SYNCING_ENV } from './notes';
+import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { CONFIG_FILE } from '../core/names';
 import PRELUDE_SH from './hooks/prelude.sh';
 import OUR_LINE_SH from './hooks/our-line.sh';
@@ -60,11 +60,23 @@ export type GitHookName = 'prepare-commit-msg' | 'commit-msg' | 'post-commit' | 
 export const MANAGED_MARKER = '# ai-provenance-managed-hook';
 
 /**
- * In the per-worktree git dir: `<pid of git push> <remote>` then `<commit> <remote ref>` for each ref pushed. pre-push writes it,
- * and the reference-transaction hook of the same `git push` publishes their notes once git moved a remote-tracking
- * branch to one of them (the server took it).
+ * In the per-worktree git dir, `<this name>.<pid of git push>`: `<pid> <remote>` then `<commit> <remote ref>` for each
+ * ref pushed. pre-push writes it, and the reference-transaction hook of the same `git push` publishes their notes once
+ * git moved a remote-tracking branch to one of them (the server took it). Hooks of an earlier version write one file
+ * of this name, without the pid, for every push.
  */
 export const PUSH_PENDING_FILE = 'ai-provenance-push';
+
+/** Names the git push whose reference-transaction hook starts Node, so Node reads that push's file. */
+export const PUSH_PID_ENV = 'AI_PROVENANCE_PUSH_PID';
+
+/** Set when the reference-transaction hook's shell pushed the clone's notes as they are and the server refused them. */
+export const NOTES_REFUSED_ENV = 'AI_PROVENANCE_NOTES_REFUSED';
+
+/** Said when a git push published the notes of `count` commits (`plural`: `s` or nothing), by Node or the shell. */
+export function pushedNotesLine(count: string, plural: string, remote: string): string {
+  return `ai-provenance: pushed the notes of ${count} commit${plural} to ${remote}`;
+}
 
 /** From this git on, git runs the reference-transaction hook. */
 const REFERENCE_TRANSACTION_GIT: readonly [number, number] = [2, 28];
@@ -89,8 +101,17 @@ function anyCase(s: string): string {
   return s.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 }
 
-/** Lines (lower-cased) holding one of our trailers as ap_our_line reads them, as an awk ERE without backslashes (awk -v would read those as escapes). */
-const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*<[^<>@[:space:]]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>[[:space:]]*$`;
+/**
+ * The white space of a line in an awk bracket expression, as string escapes `awk -v` turns into the characters: a
+ * class such as `[:space:]` is unknown to mawk 1.3.3 (Debian's awk until 2020).
+ */
+const AWK_SPACE = ' \\t\\r\\v\\f';
+
+/**
+ * Lines (lower-cased) holding one of our trailers as ap_our_line reads them, as an awk ERE passed with `awk -v`,
+ * which reads backslashes as string escapes: its only ones are AWK_SPACE's.
+ */
+const OURS_ERE = `^(${OWNED_TOKENS.map((t) => t.toLowerCase()).join('|')}):|^co-authored-by:.*<[^<>@${AWK_SPACE}]+@${NON_DELIVERABLE_DOMAIN.replace(/\./g, '[.]')}>[${AWK_SPACE}]*$`;
 
 /** The .sh files each hook is made of, in order (src/git/hooks/README.md says what each holds). */
 const PARTS: Record<GitHookName, readonly string[]> = {
@@ -123,11 +144,16 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     BLOCK_EXIT: String(BLOCK_EXIT),
     REVISION_PLACEHOLDER,
     SYNCING: `\${${SYNCING_ENV}-}`,
+    SYNCING_ENV,
+    TRACKING_REF: trackingRef('$ap_remote'),
+    PUSHED_LINE: pushedNotesLine('$ap_n', '$ap_s', '$ap_remote'),
     UNJUDGED_LINE: unjudgedLine('$ap_why'),
     UNJUDGED_REFUSAL: unjudgedRefusal('$ap_why', message),
     NOTES_LATER_LINE: notesLaterLine('$ap_why'),
     MANAGED_MARKER,
     PUSH_PENDING_FILE,
+    PUSH_PID_ENV,
+    NOTES_REFUSED_ENV,
     AFTER_PUSH_GIT_MAJOR: String(REFERENCE_TRANSACTION_GIT[0]),
     AFTER_PUSH_GIT_MINOR: String(REFERENCE_TRANSACTION_GIT[1]),
   };

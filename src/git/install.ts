@@ -273,6 +273,9 @@ async function removeScratch(commonDir: string): Promise<void> {
   const worktrees = await fs.readdir(path.join(commonDir, 'worktrees')).catch(() => [] as string[]);
   for (const dir of [commonDir, ...worktrees.map((w) => path.join(commonDir, 'worktrees', w))]) {
     for (const name of SCRATCH) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+    // One pending file per git push, named by its pid.
+    const pushes = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(`${PUSH_PENDING_FILE}.`));
+    for (const name of pushes) await fs.rm(path.join(dir, name), { force: true });
   }
 }
 
@@ -434,8 +437,8 @@ export function wrapperScript(
 
 /**
  * The first lines of the reference-transaction wrapper. git starts it on every ref update (twice a commit, many times
- * a rebase): all but a committed transaction of the git push that wrote the pending file (pre-push, $PPID being that
- * git push) end here on shell builtins, handing stdin untouched to the user's hook when there is one.
+ * a rebase): all but a committed transaction of a git push that left a pending file named by its pid (pre-push,
+ * $PPID being that git push) end here on shell builtins, handing stdin untouched to the user's hook when there is one.
  */
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
@@ -443,10 +446,7 @@ function afterPushFilter(chain: Chain): string[] {
     // Hooks run at the top of the working tree; a linked worktree's .git is a file naming its git dir.
     'ap_gd=${GIT_DIR:-.git}',
     'if [ -f "$ap_gd" ]; then IFS= read -r ap_gd < "$ap_gd" || ap_gd=; ap_gd=${ap_gd#gitdir: }; fi',
-    'ap_pid=',
-    '# shellcheck disable=SC2034 # ap_x takes the remote',
-    `[ ! -f "$ap_gd/${PUSH_PENDING_FILE}" ] || read -r ap_pid ap_x < "$ap_gd/${PUSH_PENDING_FILE}" || :`,
-    `if [ "$ap_pid" != "$PPID" ] || [ "\${1-}" != committed ]; then ${handOver}; fi`,
+    `if [ "\${1-}" != committed ] || [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ]; then ${handOver}; fi`,
   ];
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
-import { PUSH_PENDING_FILE } from './hookScripts';
+import { NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
@@ -42,6 +42,12 @@ export interface SyncOptions {
   readonly say: (line: string) => void;
   /** Runs between fetching and pushing, once per attempt (lets a test push a competing notes commit there). */
   readonly beforePush?: (attempt: number) => Promise<void>;
+  /**
+   * The first attempt starts from the remote's notes as the clone last fetched or pushed them (their tracking ref)
+   * instead of fetching: when they moved meanwhile the server refuses the push, which is no fast-forward then, and
+   * the next attempt fetches. For the hooks, where the clone's notes usually only gained the notes of new commits.
+   */
+  readonly lastSeen?: boolean;
 }
 
 export interface SyncResult {
@@ -218,17 +224,24 @@ export async function mergeNotesInto(repo: Repo, ref: string, other: string, mes
 }
 
 /**
- * Whether a fetch or pull ever wrote the clone's notes ref, by its reflog file: when none did, there is nothing to
- * join back and no git process is started. A reflog kept elsewhere (another ref backend) is always looked at.
+ * The values a fetch or pull moved the clone's notes ref away from, newest first, read from its reflog file with no
+ * git process; undefined where git keeps the reflog elsewhere (another ref backend). Only such a move (a
+ * `+refs/notes/*:refs/notes/*` refspec) can leave notes behind: every other writer (git notes, our hooks, our joins)
+ * moves the ref to a descendant.
  */
-async function mayHaveBeenFetchedOnto(repo: Repo): Promise<boolean> {
+async function movedAwayByFetch(repo: Repo): Promise<string[] | undefined> {
   let log: string;
   try {
     log = await fs.readFile(path.join(repo.commonDir, 'logs', ...NOTES_REF.split('/')), 'utf8');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(path.join(repo.commonDir, 'reftable')));
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(path.join(repo.commonDir, 'reftable'))) ? undefined : [];
   }
-  return /\t(fetch|pull)\b/.test(log);
+  const values: string[] = [];
+  for (const line of log.split('\n')) {
+    const m = /^([0-9a-f]+) [0-9a-f]+ [^\t]*\t(fetch|pull)\b/.exec(line);
+    if (m && !isZero(m[1]!)) values.push(m[1]!);
+  }
+  return [...new Set(values.reverse())];
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -236,20 +249,23 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * Values the clone's notes ref had before something moved it to a value that does not contain them (a fetch or
- * pull with a `+refs/notes/*:refs/notes/*` refspec does), still in its reflog: they are joined back so that no local
- * note is lost. Every other writer (git notes, our hooks, our joins) moves the ref to a descendant.
+ * Values the clone's notes ref had before a fetch or pull moved it to a value that does not contain them, still in
+ * its reflog: they are joined back so that no local note is lost.
  */
 export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) => void): Promise<number> {
-  if (!(await mayHaveBeenFetchedOnto(repo))) return 0;
+  const moved = await movedAwayByFetch(repo);
+  if (moved?.length === 0) return 0;
   const current = await rev(repo, NOTES_REF);
   if (!current) return 0;
-  const log = await git(['log', '-g', '--format=%H', NOTES_REF, '--'], { cwd: repo.root, okCodes: [128] });
-  if (log.exitCode !== 0) return 0;
-  // Newest first, as the reflog lists them.
-  const earlier = [...new Set(log.stdout.split('\n').filter((l) => l !== '' && l !== current))];
+  let candidates = moved;
+  if (candidates === undefined) {
+    const log = await git(['log', '-g', '--format=%H', NOTES_REF, '--'], { cwd: repo.root, okCodes: [128] });
+    if (log.exitCode !== 0) return 0;
+    candidates = [...new Set(log.stdout.split('\n').filter((l) => l !== ''))];
+  }
+  const earlier = candidates.filter((l) => l !== current);
   if (earlier.length === 0) return 0;
-  const walk = await git(['rev-list', '--stdin'], { cwd: repo.root, input: [...earlier, `^${current}`].map((l) => `${l}\n`).join('') });
+  const walk = await git(['rev-list', '--ignore-missing', '--stdin'], { cwd: repo.root, input: [...earlier, `^${current}`].map((l) => `${l}\n`).join('') });
   const missing = new Set(walk.stdout.split('\n'));
   let recovered = 0;
   for (const lost of earlier.filter((e) => missing.has(e))) {
@@ -297,12 +313,19 @@ async function published(repo: Repo, remote: string, tips: readonly string[], ca
     const reachable = new Set((await git(['rev-list', '--ignore-missing', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root })).stdout.split('\n'));
     return candidates.filter((c) => reachable.has(c));
   }
-  const input = candidates.map((c) => `${c}\n`).join('');
-  const out = (await git(['rev-list', '--ignore-missing', '--stdin', '--not', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root, input })).stdout;
-  const unreachable = new Set(out.split('\n'));
+  const walk = (input: readonly string[], strict: boolean): ReturnType<typeof git> =>
+    git(['rev-list', ...(strict ? [] : ['--ignore-missing']), '--stdin', '--not', ...tips, `--remotes=${remote}`, '--'], { cwd: repo.root, input: input.map((c) => `${c}\n`).join(''), okCodes: strict ? [128] : [] });
+  // Notes can name any object: `^{commit}` makes git refuse all at once when one is no commit or absent (as a tip
+  // may be), and the usual case, commits only, takes one process.
+  const strict = await walk(candidates.map((c) => `${c}^{commit}`), true);
+  if (strict.exitCode === 0) {
+    const unreachable = new Set(strict.stdout.split('\n'));
+    return candidates.filter((c) => !unreachable.has(c));
+  }
+  const unreachable = new Set((await walk(candidates, false)).stdout.split('\n'));
   const reached = candidates.filter((c) => !unreachable.has(c));
   if (reached.length === 0) return [];
-  // Notes can name any object: only commits (those present) are reached from a branch.
+  // Only commits (those present) are reached from a branch.
   const commits = new Set((await git(['rev-list', '--no-walk', '--ignore-missing', '--stdin'], { cwd: repo.root, input: reached.map((c) => `${c}\n`).join('') })).stdout.split('\n'));
   return reached.filter((c) => commits.has(c));
 }
@@ -376,13 +399,14 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
   const { remote, say } = opts;
   const tracking = trackingRef(remote);
   for (let attempt = 1; ; attempt++) {
-    const theirs = await fetchAndJoin(repo, remote, say);
-    const mine = await rev(repo, NOTES_REF);
+    const seen = attempt === 1 && opts.lastSeen ? await lastSeenNotes(repo, remote, say) : undefined;
+    const theirs = seen ? seen.theirs : await fetchAndJoin(repo, remote, say);
+    const mine = seen ? seen.mine : await rev(repo, NOTES_REF);
     if (!mine) {
       say(`nothing to push to ${remote}`);
       return { pushed: 0, attempts: attempt };
     }
-    const diff = theirs === mine ? new Map<string, NoteChange>() : await notesDiff(repo, theirs, mine);
+    const diff = seen?.diff ?? (theirs === mine ? new Map<string, NoteChange>() : await notesDiff(repo, theirs, mine));
     const differ = await replaceable(repo, diff, say);
     const publish = await published(repo, remote, opts.tips ?? [], differ);
     if (publish.length === 0) {
@@ -390,9 +414,12 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       return { pushed: 0, attempts: attempt };
     }
     const message = `Notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} pushed to ${remote} by 'ai-provenance'`;
-    // Every note that differs is published: that is the clone's own tree, with no index to build.
+    // Every note that differs is published and each is new to the remote: the clone's notes commit itself goes, a
+    // fast-forward when it descends from the remote's (the server checks), with no commit to make and none to record.
+    const asItIs = seen !== undefined && seen.additionsOnly && publish.length === diff.size;
+    // Otherwise every note that differs being published, the tree is the clone's own, with no index to build.
     const tree = publish.length === diff.size ? `${mine}^{tree}` : await treeWith(repo, theirs, publishedChanges(diff, publish));
-    const commit = await commitTree(repo, tree, theirs ? [theirs] : [], message);
+    const commit = asItIs ? mine : await commitTree(repo, tree, theirs ? [theirs] : [], message);
     await opts.beforePush?.(attempt);
     const push = await git(['push', '--no-verify', '--porcelain', '--quiet', '--no-follow-tags', '--no-signed', '--end-of-options', remote, `${commit}:${NOTES_REF}`], {
       cwd: repo.root,
@@ -400,8 +427,9 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       env: { [SYNCING_ENV]: '1' },
     });
     if (push.exitCode === 0) {
-      await git(['update-ref', '-m', `pushed to ${remote}`, tracking, commit], { cwd: repo.root });
-      await recordPublished(repo, mine, commit, message, say);
+      // git moves the tracking ref itself through our fetch refspec, unless a refspec of the user's maps the notes ref first.
+      if ((await looseRef(repo, tracking)) !== commit) await git(['update-ref', '-m', `pushed to ${remote}`, tracking, commit], { cwd: repo.root });
+      if (!asItIs) await recordPublished(repo, mine, commit, message, say);
       say(`pushed the notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} to ${remote}`);
       return { pushed: publish.length, attempts: attempt };
     }
@@ -418,18 +446,70 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
   }
 }
 
-/** Remote names of the repository (`remote.<name>.url`). */
-export async function remoteNames(repo: Repo): Promise<string[]> {
-  const r = await git(['config', '--get-regexp', '^remote\\..*\\.url$'], { cwd: repo.root, okCodes: [1] });
-  return r.stdout
-    .split('\n')
-    .map((l) => /^remote\.(.+)\.url /.exec(l)?.[1])
-    .filter((n): n is string => n !== undefined);
+/** The remote's notes as the clone last saw them, and the clone's own, joined where needed (SyncOptions.lastSeen). */
+interface LastSeen {
+  readonly theirs: string;
+  readonly mine: string | undefined;
+  readonly diff: ReadonlyMap<string, NoteChange>;
+  /** The clone's notes differ from the remote's only by notes the remote has none of. */
+  readonly additionsOnly: boolean;
 }
 
-async function fetchRefspecs(repo: Repo, remote: string): Promise<string[]> {
-  const r = await git(['config', '--get-all', `remote.${remote}.fetch`], { cwd: repo.root, okCodes: [1] });
-  return r.stdout.split('\n').filter((l) => l !== '');
+/**
+ * The remote's notes as the clone last fetched or pushed them (their tracking ref), joined into the clone's own when
+ * they hold what it lacks or notes it has differently (as after a fetch); undefined when either ref is missing (the
+ * caller fetches).
+ */
+async function lastSeenNotes(repo: Repo, remote: string, say: (line: string) => void): Promise<LastSeen | undefined> {
+  await recoverOverwrittenNotes(repo, say);
+  const at = await refValues(repo, [NOTES_REF, trackingRef(remote)]);
+  const theirs = at.get(trackingRef(remote));
+  let mine = at.get(NOTES_REF);
+  if (!theirs || !mine) return undefined;
+  let diff = theirs === mine ? new Map<string, NoteChange>() : await notesDiff(repo, theirs, mine);
+  const additionsOnly = [...diff.values()].every((c) => !c.a);
+  if (!additionsOnly) {
+    const m = await mergeNotesInto(repo, NOTES_REF, theirs, `Notes from ${remote} joined by 'ai-provenance sync'`, say);
+    if (m.kind !== 'up-to-date') {
+      mine = (await rev(repo, NOTES_REF))!;
+      diff = await notesDiff(repo, theirs, mine);
+    }
+  }
+  return { theirs, mine, diff, additionsOnly };
+}
+
+/** The values of `refs` that exist, from one git process. */
+async function refValues(repo: Repo, refs: readonly string[]): Promise<Map<string, string>> {
+  const out = (await git(['for-each-ref', '--format=%(refname) %(objectname)', ...refs], { cwd: repo.root })).stdout;
+  const wanted = new Set(refs);
+  return new Map(out.split('\n').map((l) => l.split(' ') as [string, string]).filter(([name, id]) => wanted.has(name) && id !== undefined));
+}
+
+/** What a loose ref file of the common dir holds (no git process), undefined when there is none (a packed ref, another ref backend). */
+async function looseRef(repo: Repo, ref: string): Promise<string | undefined> {
+  return (await fs.readFile(path.join(repo.commonDir, ...ref.split('/')), 'utf8').catch(() => undefined))?.trim();
+}
+
+/** Each remote of the repository (`remote.<name>.url`) with its fetch refspecs, from one git process. */
+export async function remoteFetchSpecs(repo: Repo): Promise<Map<string, string[]>> {
+  const r = await git(['config', '-z', '--get-regexp', '^remote\\..*\\.(url|fetch)$'], { cwd: repo.root, okCodes: [1] });
+  const urls = new Set<string>();
+  const specs = new Map<string, string[]>();
+  for (const entry of r.stdout.split('\0')) {
+    const nl = entry.indexOf('\n');
+    const key = nl < 0 ? entry : entry.slice(0, nl);
+    const m = /^remote\.(.+)\.(url|fetch)$/i.exec(key);
+    if (!m) continue;
+    const name = m[1]!;
+    if (m[2]!.toLowerCase() === 'url') urls.add(name);
+    else specs.set(name, [...(specs.get(name) ?? []), entry.slice(nl + 1)]);
+  }
+  return new Map([...urls].map((name) => [name, specs.get(name) ?? []]));
+}
+
+/** Remote names of the repository (`remote.<name>.url`). */
+export async function remoteNames(repo: Repo): Promise<string[]> {
+  return [...(await remoteFetchSpecs(repo)).keys()];
 }
 
 /** Where a fetch refspec puts `ref`, or undefined when it does not fetch it (one `*` at most, as git allows). */
@@ -463,12 +543,16 @@ function addedKey(remote: string): string {
   return `remote.${remote}.aiProvenanceRefspec`;
 }
 
-/** Adds our fetch refspec to every remote that lacks it (or to `only`), and finds refspecs that overwrite our ref. */
-export async function configureNotesFetch(repo: Repo, only?: string): Promise<FetchSetup> {
+/**
+ * Adds our fetch refspec to every remote that lacks it (or to `only`), and finds refspecs that overwrite our ref.
+ * `remotes`: what remoteFetchSpecs read, when the caller has it.
+ */
+export async function configureNotesFetch(repo: Repo, only?: string, remotes?: ReadonlyMap<string, readonly string[]>): Promise<FetchSetup> {
   const added: string[] = [];
   const overwriting: string[] = [];
-  for (const remote of only !== undefined ? [only] : await remoteNames(repo)) {
-    const specs = await fetchRefspecs(repo, remote);
+  const known = remotes ?? (await remoteFetchSpecs(repo));
+  for (const remote of only !== undefined ? [only] : known.keys()) {
+    const specs = known.get(remote) ?? [];
     for (const s of specs) if (refspecDestination(s, NOTES_REF) === NOTES_REF) overwriting.push(`${remote}: ${s}`);
     if (specs.includes(notesRefspec(remote))) continue;
     await git(['config', '--add', `remote.${remote}.fetch`, notesRefspec(remote)], { cwd: repo.root });
@@ -486,11 +570,11 @@ function exactValuePattern(value: string): string {
 /** Removes the fetch refspec we added (and only that) from every remote; the remotes it was removed from. */
 export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
   const removed: string[] = [];
-  for (const remote of await remoteNames(repo)) {
+  for (const [remote, specs] of await remoteFetchSpecs(repo)) {
     const ours = await git(['config', '--get', addedKey(remote)], { cwd: repo.root, okCodes: [1] });
     if (ours.exitCode !== 0) continue;
     const spec = ours.stdout.trim();
-    const copies = (await fetchRefspecs(repo, remote)).filter((s) => s === spec).length;
+    const copies = specs.filter((s) => s === spec).length;
     if (copies > 0) {
       // A value pattern rather than --fixed-value, which git before 2.30 does not know.
       await git(['config', '--unset-all', `remote.${remote}.fetch`, exactValuePattern(spec)], { cwd: repo.root });
@@ -549,12 +633,13 @@ export function syncLogFile(repo: Repo): string {
 }
 
 /** Publishes the notes of commits `remote` has (or `tips` it was seen to hold), saying so in one line; a failure is logged and said, never thrown. */
-async function publishQuietly(repo: Repo, remote: string, hook: string, warn: (line: string) => void, tips: readonly string[] = []): Promise<boolean> {
+async function publishQuietly(repo: Repo, remotes: ReadonlyMap<string, readonly string[]>, remote: string, hook: string, warn: (line: string) => void, tips: readonly string[] = []): Promise<boolean> {
   const said: string[] = [];
   try {
-    await configureNotesFetch(repo, remote);
-    const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l) });
-    if (r.pushed > 0) warn(`ai-provenance: pushed the notes of ${r.pushed} commit${r.pushed === 1 ? '' : 's'} to ${remote}`);
+    await configureNotesFetch(repo, remote, remotes);
+    // The hook's shell already offered the notes on top of the last seen ones when it says the server refused them.
+    const r = await syncNotes(repo, { remote, tips, say: (l) => said.push(l), lastSeen: process.env[NOTES_REFUSED_ENV] !== '1' });
+    if (r.pushed > 0) warn(pushedNotesLine(String(r.pushed), r.pushed === 1 ? '' : 's', remote));
     return true;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
@@ -576,18 +661,23 @@ async function publishQuietly(repo: Repo, remote: string, hook: string, warn: (l
 export async function prePush(repo: Repo, args: readonly string[], input: string, warn: (line: string) => void): Promise<number> {
   const remote = args[0] ?? '';
   // A push to a URL has no remote to track notes for; a push of notes refs alone publishes nothing else.
-  if (pushedTips(input).length === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  if (pushedTips(input).length === 0) return 0;
+  const remotes = await remoteFetchSpecs(repo);
+  if (!remotes.has(remote)) return 0;
   // git runs pre-push for `push --dry-run` too, which sends nothing: neither do we.
   if (isDryRun(await parentGitArgs('push'))) return 0;
   // What the server's refs held before this push (an earlier push of a branch no remote-tracking branch follows)
   // is published too; a commit of theirs this clone never had is passed over by git (--ignore-missing).
-  await publishQuietly(repo, remote, 'pre-push', warn, serverTips(input));
+  await publishQuietly(repo, remotes, remote, 'pre-push', warn, serverTips(input));
   return 0;
 }
 
-/** Where pre-push left what the git push in progress sends (hookScripts.ts PUSH_PENDING_FILE). */
-export function pendingPushFile(repo: Repo): string {
-  return path.join(repo.gitDir, PUSH_PENDING_FILE);
+/**
+ * Where pre-push left what git push `pid` sends (hookScripts.ts PUSH_PENDING_FILE); without a pid, the one file hooks
+ * of an earlier version write for every push.
+ */
+export function pendingPushFile(repo: Repo, pid?: string): string {
+  return path.join(repo.gitDir, pid === undefined ? PUSH_PENDING_FILE : `${PUSH_PENDING_FILE}.${pid}`);
 }
 
 /**
@@ -598,7 +688,9 @@ export function pendingPushFile(repo: Repo): string {
  * refused branch) wait for a later push that the server takes.
  */
 export async function afterPush(repo: Repo, input: string, warn: (line: string) => void): Promise<number> {
-  const file = pendingPushFile(repo);
+  const named = process.env[PUSH_PID_ENV];
+  const pid = named !== undefined && /^[1-9][0-9]*$/.test(named) ? named : undefined;
+  const file = pendingPushFile(repo, pid);
   const [head = '', ...rest] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
   const remote = head.slice(head.indexOf(' ') + 1);
   const waiting = rest.map((l) => l.split(' ')).filter((f): f is [string, string] => f.length === 2 && HEX.test(f[0]!));
@@ -607,10 +699,15 @@ export async function afterPush(repo: Repo, input: string, warn: (line: string) 
     const [, next, ref] = line.split(' ');
     if (next && ref?.startsWith(`refs/remotes/${remote}/`) && waiting.some(([c]) => c === next)) arrived.add(next);
   }
-  if (arrived.size === 0 || !(await remoteNames(repo)).includes(remote)) return 0;
+  const remotes = arrived.size === 0 ? undefined : await remoteFetchSpecs(repo);
+  if (!remotes?.has(remote)) {
+    // A file an earlier process of this pid left behind (a push the server refused), now met by a git that is no push.
+    if (pid !== undefined && (await parentGitArgs('push')) === undefined) await fs.rm(file, { force: true });
+    return 0;
+  }
   const others = waiting.filter(([c]) => !arrived.has(c));
   if (others.length > 0) for (const c of await serverHolds(repo, remote, others)) arrived.add(c);
-  const published = await publishQuietly(repo, remote, 'after push', warn, [...arrived]);
+  const published = await publishQuietly(repo, remotes, remote, 'after push', warn, [...arrived]);
   const left = waiting.filter(([c]) => !arrived.has(c));
   // After a failure, one line said so: the other branches of this push do not try (and say it) again.
   if (!published || left.length === 0) await fs.rm(file, { force: true });

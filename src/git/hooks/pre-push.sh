@@ -1,5 +1,23 @@
 # The pushes of notes this hook starts run no hook of ours.
 [ -z "@@SYNCING@@" ] || exit 0
+# Each git push has a file of its own for its reference-transaction hook (named by its pid), so that pushes running at
+# once in this worktree do not take each other's place.
+ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
+# What pushes that ended without their notes published left behind (the server refused them, the push was
+# interrupted) goes: the file of a git push that is gone, and one named by this push's pid, which an earlier process
+# with the same pid wrote (nothing of it is this push's). So does the single file hooks of an earlier version wrote.
+for ap_f in "$ap_gitdir/@@PUSH_PENDING_FILE@@".* "$ap_gitdir/@@PUSH_PENDING_FILE@@"; do
+  [ -f "$ap_f" ] || continue
+  if [ "$ap_f" != "$ap_pending" ]; then
+    case $ap_f in
+      */@@PUSH_PENDING_FILE@@) ap_p=; read -r ap_p ap_x < "$ap_f" || : ;;
+      *) ap_p=${ap_f##*.} ;;
+    esac
+    case $ap_p in '' | 0* | *[!0-9]*) continue ;; esac
+    ! kill -0 "$ap_p" 2>/dev/null || continue
+  fi
+  rm -f -- "$ap_f"
+done
 ap_has_notes || exit 0
 ap_input=$(cat)
 # A push of notes refs alone (git push origin refs/notes/…) publishes nothing else.
@@ -54,8 +72,8 @@ AP_SPECS
 # that hook's filter: not used.
 if [ "${1-}" != "${2-}" ] && [ "$PPID" != 1 ] && ap_tracks_branches "$1" && ap_after_push; then
   [ -n "$ap_tips" ] || exit 0
-  ap_plain "$ap_gitdir/@@PUSH_PENDING_FILE@@"
-  printf '%s %s\n%s' "$PPID" "$1" "$ap_tips" > "$ap_gitdir/@@PUSH_PENDING_FILE@@"
+  ap_plain "$ap_pending"
+  printf '%s %s\n%s' "$PPID" "$1" "$ap_tips" > "$ap_pending"
   exit 0
 fi
 # Without it, Node publishes the notes of commits the remote already has (those of earlier pushes).

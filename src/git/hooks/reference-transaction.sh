@@ -1,16 +1,97 @@
-# Reached only from the wrapper's first lines, for a committed transaction of the git push that wrote the pending
-# file ($PPID): it moved refs/remotes/* after the server took the push, and Node publishes the notes of what arrived.
+# Reached only from the wrapper's first lines, for a committed transaction of the git push that wrote a pending
+# file named by its pid ($PPID): it moved refs/remotes/* after the server took the push, and the notes of what
+# arrived are published.
 [ -z "@@SYNCING@@" ] || exit 0
 [ "${1-}" = committed ] || exit 0
 ap_input=$(cat)
 ap_moved=
+ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
 # shellcheck disable=SC2034 # ap_x takes the old id.
 while read -r ap_x ap_new ap_ref; do
-  case $ap_ref in refs/remotes/*) case $ap_new in *[!0]*) ap_moved=1 ;; esac ;; esac
+  case $ap_ref in refs/remotes/*) case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;; esac
 done <<AP_INPUT
 $ap_input
 AP_INPUT
 [ -n "$ap_moved" ] || exit 0
+
+# Sets ap_id to the commit loose ref $1 of the common dir names (no process), or git's answer.
+ap_ref_id() {
+  ap_id=
+  [ ! -f "$ap_common/$1" ] || IFS= read -r ap_id < "$ap_common/$1" || ap_id=
+  case $ap_id in '' | *[!0-9a-f]*) ap_id=$(git rev-parse -q --verify "$1^{commit}" 2>/dev/null) || ap_id= ;; esac
+}
+
+# The usual push, done without Node: one branch went, the remote's notes are as this clone last fetched or pushed
+# them (their tracking ref), and the clone's own notes only add notes of commits the remote now has. Then the clone's
+# notes commit itself goes, a fast-forward of the remote's, never forced: the server refuses it when its notes moved
+# meanwhile. Anything else, or any failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry).
+# Mirrors the first attempt of syncNotes with lastSeen, where it pushes the clone's notes commit as it is.
+ap_as_is() {
+  ap_n=0
+  ap_remote=
+  ap_tip=
+  while read -r ap_a ap_b; do
+    ap_n=$((ap_n + 1))
+    if [ "$ap_n" = 1 ]; then ap_remote=$ap_b; else ap_tip=$ap_a; fi
+  done < "$ap_pending"
+  [ "$ap_n" = 2 ] && [ -n "$ap_remote" ] || return 1
+  case $ap_nl$ap_moved in *"$ap_nl$ap_tip refs/remotes/$ap_remote/"*) ;; *) return 1 ;; esac
+  # A fetch that overwrote the clone's notes (a +refs/notes/*:refs/notes/* refspec) leaves some to join back.
+  [ ! -e "$ap_common/reftable" ] || return 1
+  [ ! -f "$ap_common/logs/$ap_notes" ] || ! grep -Eq "^0*[1-9a-f][0-9a-f]* [0-9a-f]+ [^	]*	(fetch|pull)" "$ap_common/logs/$ap_notes" || return 1
+  ap_tracking=@@TRACKING_REF@@
+  ap_ref_id "$ap_tracking"
+  ap_theirs=$ap_id
+  ap_ref_id "$ap_notes"
+  ap_mine=$ap_id
+  [ -n "$ap_theirs" ] && [ -n "$ap_mine" ] || return 1
+  ap_diff=
+  # No note since (a push of commits a person made): nothing to publish.
+  [ "$ap_theirs" = "$ap_mine" ] || ap_diff=$(git diff-tree -r --no-renames --no-commit-id "$ap_theirs" "$ap_mine") || return 1
+  ap_n=0
+  ap_want=
+  while IFS= read -r ap_l; do
+    [ -n "$ap_l" ] || continue
+    # Only notes the remote has none of; their paths are the commit ids, split in fan-out folders.
+    case $ap_l in ':000000 '*' A	'*) ap_p=${ap_l#*	} ;; *) return 1 ;; esac
+    ap_c=
+    while :; do
+      case $ap_p in
+        */*) ap_c=$ap_c${ap_p%%/*}; ap_p=${ap_p#*/} ;;
+        *) ap_c=$ap_c$ap_p; break ;;
+      esac
+    done
+    case $ap_c in '' | *[!0-9a-f]*) return 1 ;; esac
+    ap_want="$ap_want$ap_c^{commit}$ap_nl"
+    ap_n=$((ap_n + 1))
+  done <<AP_DIFF
+$ap_diff
+AP_DIFF
+  if [ "$ap_n" = 0 ]; then
+    rm -f -- "$ap_pending"
+    return 0
+  fi
+  # Every one is a commit the remote now has (git refuses all when one is no commit or absent).
+  ap_l=$(printf '%s' "$ap_want" | git rev-list --stdin --not "$ap_tip" "--remotes=$ap_remote" -- 2>/dev/null) && [ -z "$ap_l" ] || return 1
+  if ! @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_mine:$ap_notes" >/dev/null 2>&1; then
+    # Node need not try the same again: it fetches first.
+    @@NOTES_REFUSED_ENV@@=1
+    export @@NOTES_REFUSED_ENV@@
+    return 1
+  fi
+  # git moves the tracking ref through the fetch refspec install added; without it (a remote added since), Node adds it.
+  ap_ref_id "$ap_tracking"
+  [ "$ap_id" = "$ap_mine" ] || return 1
+  rm -f -- "$ap_pending"
+  ap_s=s
+  [ "$ap_n" != 1 ] || ap_s=
+  ap_say "@@PUSHED_LINE@@"
+}
+if ap_as_is; then exit 0; fi
+
+# Node reads the file of this git push (hooks of an earlier version leave it to read their single file).
+@@PUSH_PID_ENV@@=$PPID
+export @@PUSH_PID_ENV@@
 if ap_can_run; then
   printf '%s\n' "$ap_input" | ap_run "$@"
 else

@@ -9,7 +9,7 @@ import { syncNotes } from '../../../src/git/notesSync';
 import { NOTES_REF } from '../../../src/git/notes';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import { cleanupTemp, lines, sh, tempDir, write } from './helpers';
-import { cliBundle, hookedEnv } from './hookEnv';
+import { cliBundle, hookedEnv, installEarlierHooks } from './hookEnv';
 
 interface Person {
   readonly name: string;
@@ -427,7 +427,7 @@ describe('team notes sync', function () {
     assert.doesNotMatch(refused.stderr, /^ai-provenance: pushed/m);
     assert.equal(serverNames(bare, c), false, 'nothing on the server names the refused commit, no note either');
     // The refused push left what it sent written down; a person's commit meanwhile still starts no process for it.
-    assert.ok(existsSync(path.join(ann, '.git', 'ai-provenance-push')));
+    assert.equal(pendingPushes(ann).length, 1);
     write(ann, 'human.txt', 'typed by a person\n');
     git(ann, 'add', 'human.txt');
     const trace = path.join(ann, '.git', 'trace.log');
@@ -441,7 +441,139 @@ describe('team notes sync', function () {
     assert.equal(taken.status, 0, taken.stderr);
     assert.ok(noteOn(bare, NOTES_REF, c), 'the push the server took published the note');
     assert.match(taken.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
-    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false, 'nothing left waiting');
+    assert.deepEqual(pendingPushes(ann), [], 'nothing left waiting, not even what the refused push wrote');
+  });
+
+  /** The pending files pushes of `dir` left for their reference-transaction hook. */
+  function pendingPushes(dir: string): string[] {
+    return readdirSync(path.join(dir, '.git')).filter((n) => n.startsWith('ai-provenance-push'));
+  }
+
+  /** Waits (without a time limit of its own: mocha's holds) until `file` exists, or fails once `gone` says the process that should write it ended. */
+  async function waitFor(file: string, gone: () => string | undefined): Promise<void> {
+    while (!existsSync(file)) {
+      const why = gone();
+      if (why !== undefined) assert.fail(why);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('two git pushes at once in one clone both publish their notes: the one the server holds back keeps what it sent', async () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const gate = tempDir('aip-gate-');
+    // The server holds the push of branch slow in its pre-receive hook until the test lets it go.
+    serverHook(bare, 'pre-receive', `if grep -q ' refs/heads/slow$'; then : > '${gate}/held'; while [ ! -f '${gate}/go' ]; do sleep 0.05; done; fi\nexit 0`);
+    git(ann, 'checkout', '-qb', 'slow');
+    const slow = aiCommit(ann, 'slow.ts', lines(2), '1', 'codex', 'slow');
+    git(ann, 'checkout', '-q', 'main');
+    git(ann, 'checkout', '-qb', 'fast');
+    const fast = aiCommit(ann, 'fast.ts', lines(2), '2', 'cursor', 'fast');
+    const first = spawn('git', ['push', 'origin', 'slow'], { cwd: ann, env: env(ann) });
+    let firstErr = '';
+    first.stderr.on('data', (d: Buffer) => (firstErr += d.toString()));
+    const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
+    let ended: number | null | undefined;
+    void firstDone.then((code) => (ended = code));
+    await waitFor(path.join(gate, 'held'), () => (ended !== undefined ? `the first push ended before the server held it: ${firstErr}` : undefined));
+    // The first push's pre-push has run and it waits for the server; the second runs from start to end meanwhile.
+    const second = run(ann, 'git', ['push', 'origin', 'fast']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, fast), 'the second push published its note');
+    writeFileSync(path.join(gate, 'go'), '');
+    assert.equal(await firstDone, 0, firstErr);
+    assert.equal(git(bare, 'rev-parse', 'slow').trim(), slow);
+    assert.ok(noteOn(bare, NOTES_REF, slow), `the first push published its note too: ${firstErr}`);
+    assert.match(firstErr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.deepEqual(pendingPushes(ann), [], 'nothing left waiting');
+  });
+
+  it('a pending file an earlier process of the same pid left is dropped by the git that now has that pid, which publishes nothing for it', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'never pushed');
+    aiCommit(bob, 'b.ts', lines(2), '1', 'cursor', 'bob');
+    git(bob, 'push', '-q', '--no-verify', 'origin', 'main');
+    // exec keeps the shell's pid: the git fetch meets a file a push of that pid would have left.
+    const r = run(ann, 'sh', ['-c', `printf '%s origin\n%s refs/heads/main\n' "$$" ${c} > .git/ai-provenance-push.$$; exec git fetch -q origin`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(pendingPushes(ann), []);
+    assert.equal(serverNames(bare, c), false);
+  });
+
+  it('hooks the previous version installed (one pending file for every push) keep publishing a push\'s notes within it with this CLI', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    installEarlierHooks(ann, '0.1.0-after-push');
+    const c = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'old hooks');
+    const r = run(ann, 'git', ['push', 'origin', 'main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, c), 'published within the push');
+    assert.deepEqual(pendingPushes(ann), []);
+  });
+
+  it('a push whose notes are only new ones of the pushed commits publishes them without starting Node; local notes, a server whose notes moved, go through Node', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    // The node the hooks start is the one that logs each start.
+    const { node, log } = cliBundle();
+    const hook = path.join(ann, '.git', 'hooks', 'reference-transaction');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^AI_PROVENANCE_NODE=.*$/m, `AI_PROVENANCE_NODE='${node}'`));
+    const starts = (): number => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('_hook reference-transaction')).length;
+    const trace = path.join(ann, '.git', 'trace.log');
+    const push = (): string => {
+      writeFileSync(trace, '');
+      const r = spawnSync('git', ['push', 'origin', 'main'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace }, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:')).join('\n');
+    };
+    const notesPushes = (): number => (readFileSync(trace, 'utf8').match(/ trace: built-in: git push --no-verify /g) ?? []).length;
+    const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
+    assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
+    assert.ok(noteOn(bare, NOTES_REF, first));
+    let before = starts();
+    // Refs packed (as git gc leaves them): the shell asks git for them.
+    git(ann, 'pack-refs', '--all');
+    const second = aiCommit(ann, 'b.ts', lines(2), '1', 'codex', 'second');
+    const third = aiCommit(ann, 'c.ts', lines(2), '2', 'cursor', 'third');
+    assert.equal(push(), 'ai-provenance: pushed the notes of 2 commits to origin');
+    assert.equal(notesPushes(), 1);
+    assert.ok(noteOn(bare, NOTES_REF, second) && noteOn(bare, NOTES_REF, third));
+    assert.equal(starts(), before, 'no Node start');
+    assert.equal(git(ann, 'rev-parse', NOTES_REF), git(ann, 'rev-parse', 'refs/notes/remotes/origin/ai-provenance'), 'the tracking ref holds what the server has');
+    write(ann, 'human.txt', 'typed\n');
+    git(ann, 'add', 'human.txt');
+    git(ann, 'commit', '-qm', 'by hand');
+    assert.equal(push(), '', 'nothing to publish, nothing said');
+    assert.equal(starts(), before, 'no Node start for a push with no new note');
+    assert.deepEqual(pendingPushes(ann), []);
+    // Bob's notes reach the server after Ann last saw its notes: her notes commit is no fast-forward any more.
+    git(bob, 'pull', '-q');
+    const bobs = aiCommit(bob, 'e.ts', lines(2), '2', 'copilot', 'bob');
+    git(bob, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, bobs));
+    git(ann, 'pull', '-q', '--no-rebase', '--no-edit', 'origin', 'main');
+    const fourth = aiCommit(ann, 'd.ts', lines(2), '1', 'codex', 'fourth');
+    assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
+    // The server refused the shell's push; Node fetched and joined before its own, which went through.
+    assert.equal(notesPushes(), 2, readFileSync(trace, 'utf8'));
+    // A note of a commit that stays local: Node publishes the others only.
+    git(ann, 'checkout', '-qb', 'private');
+    const local = aiCommit(ann, 'p.ts', lines(2), '1', 'codex', 'local only');
+    git(ann, 'checkout', '-q', 'main');
+    const fifth = aiCommit(ann, 'f.ts', lines(2), '1', 'codex', 'fifth');
+    before = starts();
+    assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
+    assert.ok(starts() > before, 'Node chose what to publish');
+    assert.ok(noteOn(bare, NOTES_REF, fifth));
+    assert.equal(noteOn(bare, NOTES_REF, local), undefined, 'the local commit\'s note stays local');
+    for (const c of [first, second, third, fourth, bobs, fifth]) assert.ok(noteOn(bare, NOTES_REF, c), `the server keeps the note of ${c}`);
+    assert.equal(noteOn(bare, NOTES_REF, local), undefined);
+    assert.match(git(bare, 'log', '-1', '--format=%an', NOTES_REF), /Ann Author/, 'her identity on the notes commit');
   });
 
   it('in one git push of three branches, publishes the notes of the two the server takes and not of the one it refuses; a reference-transaction hook of the user\'s still gets every update', () => {
@@ -480,7 +612,7 @@ describe('team notes sync', function () {
     let r = run(ann, 'git', ['push', 'origin', 'feat']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(noteOn(bare, NOTES_REF, first), undefined, 'the server could still have refused it: not yet');
-    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false, 'no push waits for a remote-tracking branch git never moves');
+    assert.deepEqual(pendingPushes(ann), [], 'no push waits for a remote-tracking branch git never moves');
     const second = aiCommit(ann, 'feat.ts', lines(3), '3', 'codex', 'feat 2');
     r = run(ann, 'git', ['push', 'origin', 'feat']);
     assert.equal(r.status, 0, r.stderr);
@@ -490,7 +622,7 @@ describe('team notes sync', function () {
     const change = aiCommit(ann, 'review.ts', lines(2), '2', 'cursor', 'for review');
     r = run(ann, 'git', ['push', 'origin', 'HEAD:refs/for/main']);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(existsSync(path.join(ann, '.git', 'ai-provenance-push')), false);
+    assert.deepEqual(pendingPushes(ann), []);
     aiCommit(ann, 'review.ts', lines(3), '3', 'cursor', 'for review, again');
     r = run(ann, 'git', ['push', 'origin', 'HEAD:refs/for/main']);
     assert.equal(r.status, 0, r.stderr);
