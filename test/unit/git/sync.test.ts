@@ -231,6 +231,32 @@ describe('team notes sync', function () {
     }
   });
 
+  it('an amend of a teammate\'s commit whose only note is a fetched one keeps its AI lines (with or without notes of the clone\'s own)', () => {
+    for (const ownNotes of [false, true]) {
+      const bare = server();
+      const ann = clone(bare, ANN);
+      const bob = clone(bare, BOB);
+      if (ownNotes) {
+        aiCommit(bob, 'src/bob.ts', lines(2, 'bob'), '1', 'copilot', 'bob: ai');
+        git(bob, 'push', '-q', 'origin', 'main');
+        git(ann, 'pull', '-q');
+      }
+      git(ann, 'switch', '-qc', 'feature');
+      const annCommit = aiCommit(ann, 'src/ann.ts', lines(3, 'ann'), '1-2', 'claude-code', 'ann: ai');
+      const push = run(ann, 'git', ['push', '-q', 'origin', 'feature']);
+      assert.equal(push.status, 0, push.stderr);
+      git(bob, 'fetch', '-q');
+      git(bob, 'switch', '-q', 'feature');
+      assert.equal(noteOn(bob, NOTES_REF, annCommit), undefined, 'Bob has Ann\'s note only as a fetched one');
+      // Bob fixes the message, and then a line of his own below Ann's.
+      git(bob, 'commit', '-q', '--amend', '-m', 'ann: ai, message fixed');
+      assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code'], ownNotes ? 'with own notes' : 'fetched notes only');
+      write(bob, 'src/ann.ts', `${lines(3, 'ann')}bob's line\n`);
+      git(bob, 'commit', '-q', '--amend', '-am', 'ann: ai, and a line by Bob');
+      assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code'], ownNotes ? 'with own notes' : 'fetched notes only');
+    }
+  });
+
   it('two people push AI lines to one branch in turn and, after pulling, every clone shows both with the right agents', () => {
     const bare = server();
     const ann = clone(bare, ANN);
