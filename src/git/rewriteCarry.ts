@@ -9,7 +9,7 @@ import { carryPair, type FileDiff } from '../core/lineCarry';
 import type { CommitFileProvenance, LineRun } from '../core/model';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { diffPairs } from './history';
-import { readNotes, readOwnNotesAt, writeNotes } from './notes';
+import { ownNoteAt, readNotes, readOwnNotesAt, writeNotes } from './notes';
 import type { Repo } from './repo';
 import { git } from './run';
 
@@ -60,7 +60,10 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   const removed: string[] = [];
   for (const [n, files] of carried) {
     const had = existing.texts.get(n);
-    const kept = had === undefined ? undefined : withoutGitCopies(had, n);
+    let kept = had === undefined ? undefined : withoutGitCopies(had, n);
+    // notes.rewriteMode overwrite or cat_sort_uniq: git's copy replaced (or sorted the lines of) the note post-commit
+    // had just written for this amend, with the amend's own AI lines; it is taken back from the notes commit before git's.
+    if (had !== undefined && ctx.folded?.has(n) && existing.tip !== undefined && !readable(kept)) kept = (await writtenBeforeCopy(repo, existing.tip, n)) ?? kept;
     if (kept !== undefined && ctx.folded?.has(n)) {
       if (kept !== had) planned.set(n, kept);
       continue;
@@ -139,6 +142,15 @@ async function carriedPaths(
   for (const p of paths) chars += p.length + 12;
   return chars > MAX_PATHSPEC_CHARS ? undefined : [...paths];
 }
+
+/** The note of `target` as it stood before the notes commit `tip` (git's copy), when one of its records names `target`. */
+async function writtenBeforeCopy(repo: Repo, tip: string, target: string): Promise<string | undefined> {
+  const before = await ownNoteAt(repo, `${tip}^`, target);
+  const own = before === undefined ? undefined : withoutGitCopies(before, target);
+  return readable(own) ? own : undefined;
+}
+
+const readable = (text: string | undefined): text is string => text !== undefined && parseTraceRecord(text).ok;
 
 /**
  * The note on `target` without what git itself copied there from the replaced commits' notes (`notes.rewriteRef`
