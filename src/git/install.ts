@@ -435,7 +435,8 @@ export function wrapperScript(
 /**
  * The first lines of the reference-transaction wrapper. git starts it on every ref update (twice a commit, many times
  * a rebase): all but a committed transaction of the git push that wrote the pending file (pre-push, $PPID being that
- * git push) end here on shell builtins, handing stdin untouched to the user's hook when there is one.
+ * git push) or of a `git pull` that names what to fetch end here on shell builtins, handing stdin untouched to the
+ * user's hook when there is one.
  */
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
@@ -446,9 +447,27 @@ function afterPushFilter(chain: Chain): string[] {
     'ap_pid=',
     '# shellcheck disable=SC2034 # ap_x takes the remote',
     `[ ! -f "$ap_gd/${PUSH_PENDING_FILE}" ] || read -r ap_pid ap_x < "$ap_gd/${PUSH_PENDING_FILE}" || :`,
-    `if [ "$ap_pid" != "$PPID" ] || [ "\${1-}" != committed ]; then ${handOver}; fi`,
+    ...NAMED_PULL_SH,
+    `if [ "\${1-}" != committed ] || { [ "$ap_pid" != "$PPID" ] && ! ap_named_pull; }; then ${handOver}; fi`,
   ];
 }
+
+/**
+ * Whether git runs this hook within a `git pull` that names what to fetch (`git pull origin main`): git pull puts its
+ * arguments in GIT_REFLOG_ACTION, and with a remote and a refspec named git fetches only those, not the notes the
+ * configured refspecs bring. Two words after `pull` that are no options; the value of an option (`-X theirs`) may
+ * count too, which costs a fetch of the notes, never one missed. Builtins only: a commit's transactions pass through.
+ */
+const NAMED_PULL_SH: readonly string[] = [
+  'ap_named_pull() {',
+  "  case ${GIT_REFLOG_ACTION-} in 'pull '*) ;; *) return 1 ;; esac",
+  '  ap_w=0',
+  '  set -f',
+  '  for ap_a in $GIT_REFLOG_ACTION; do case $ap_a in pull | -*) ;; *) ap_w=$((ap_w + 1)) ;; esac; done',
+  '  set +f',
+  '  [ "$ap_w" -ge 2 ]',
+  '}',
+];
 
 async function readManifest(loc: RepoLocation): Promise<Manifest | undefined> {
   const text = await readOptional(manifestPath(loc.commonDir));
