@@ -8,9 +8,9 @@ import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import { terminalText } from '../core/terminalText';
 import { applyTrailers, parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import { writePrivateFile, writePrivateFileIn } from './gitDirFiles';
+import { joinRuns } from '../core/lineCarry';
 import type { CommitFileProvenance, LineRun } from '../core/model';
-import { advanceState, commentCharFor, committedProvenance, hasContent, replayKind, scratchDir, writeCarriedNote, type HookIO } from './hookFlows';
-import { carriedProvenance } from './provenance';
+import { advanceState, commentCharFor, committedProvenance, hasContent, replayKind, scratchDir, carryNotes, type HookIO } from './hookFlows';
 import { BLOCK_EXIT, CATCH_UP_FILE, notesLaterLine, unjudgedLine, unjudgedRefusal } from './hookScripts';
 import { NOTES_REF, readNote, writeNote } from './notes';
 import { headCommit, type Repo } from './repo';
@@ -136,15 +136,19 @@ export async function catchUp(repo: Repo, io: HookIO): Promise<void> {
       rewrites.push([a, b]);
     }
   }
-  // A rewritten commit's lines come from the notes of the commits it replaced (an amend, a rebase).
+  // A rewritten commit's lines come from the notes of the commits it replaced (an amend, a rebase), carried through
+  // git's diff from each of them, as post-rewrite carries them.
   const sources = new Map<string, string[]>();
   for (const [oldId, newId] of rewrites) sources.set(newId, [...(sources.get(newId) ?? []), oldId]);
+  const judged = new Map([...sources].filter(([newId]) => marked.has(newId)));
+  // Loaded here, as for post-rewrite: a catch-up is rare.
+  const { carriedOnto } = require('./rewriteCarry') as typeof import('./rewriteCarry');
+  const carried = judged.size > 0 ? await carriedOnto(repo, judged, { config, log: (line) => io.warn(`ai-provenance: ${line}`) }) : new Map<string, CommitFileProvenance[][]>();
   const written: string[] = [];
   for (const c of order) {
     if ((await readNote(repo, c)) === undefined) {
       const fromState = await committedProvenance(repo, state, c, config);
-      const olds = sources.get(c);
-      const files = olds ? layered(fromState, await carriedProvenance(repo, c, olds, { config, report: io.warn })) : fromState;
+      const files = layered(fromState, carried.get(c) ?? []);
       if (marked.get(c) || files.some((f) => f.runs.length > 0)) {
         await writeNote(repo, c, serializeTraceRecord(buildTraceRecord({ revision: c, files, toolVersion: io.toolVersion })));
         written.push(c);
@@ -152,11 +156,9 @@ export async function catchUp(repo: Repo, io: HookIO): Promise<void> {
     }
     await advanceState(repo, state, c);
   }
-  for (const [newId, olds] of sources) {
-    if (marked.has(newId) || (await readNote(repo, newId)) !== undefined) continue;
-    await writeCarriedNote(repo, newId, olds, config, io);
-    if ((await readNote(repo, newId)) !== undefined) written.push(newId);
-  }
+  const rest = new Map<string, string[]>();
+  for (const [newId, olds] of sources) if (!marked.has(newId) && (await readNote(repo, newId)) === undefined) rest.set(newId, olds);
+  if (rest.size > 0) written.push(...(await carryNotes(repo, rest, config, io)));
   unlinkSync(file);
   if (written.length > 0) {
     const ids = written.map((c) => c.slice(0, 12)).join(', ');
@@ -164,16 +166,14 @@ export async function catchUp(repo: Repo, io: HookIO): Promise<void> {
   }
 }
 
-/** Per file and line, the working state's attribution where it has one, else the carried note's. */
-function layered(first: readonly CommitFileProvenance[], second: readonly CommitFileProvenance[]): CommitFileProvenance[] {
-  const byPath = new Map(second.map((f) => [f.path, f]));
+/** Per file and line, the working state's attribution where it has one, else the first carried note's that has one. */
+function layered(first: readonly CommitFileProvenance[], carried: readonly (readonly CommitFileProvenance[])[]): CommitFileProvenance[] {
   return first.map((f) => {
-    const other = byPath.get(f.path);
-    if (!other || other.runs.length === 0) return f;
+    const others = carried.flatMap((files) => files.filter((o) => o.path === f.path && o.runs.length > 0));
+    if (others.length === 0) return f;
     const lines: (LineRun | undefined)[] = [];
-    for (const r of other.runs) for (let i = r.start; i < r.end; i++) lines[i] = { ...r, start: i, end: i + 1 };
-    for (const r of f.runs) for (let i = r.start; i < r.end; i++) lines[i] = { ...r, start: i, end: i + 1 };
-    return { ...f, runs: lines.filter((r): r is LineRun => r !== undefined) };
+    for (const runs of [f.runs, ...others.map((o) => o.runs)]) for (const r of runs) for (let i = r.start; i < r.end; i++) lines[i] ??= { ...r, start: i, end: i + 1 };
+    return { ...f, runs: joinRuns(lines.filter((r): r is LineRun => r !== undefined)) };
   });
 }
 

@@ -11,7 +11,7 @@ import { terminalText } from '../core/terminalText';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
 import { commitChanges, parsePrecomputed, readBlobs, type FileChange } from './diff';
 import { listNotes, writeNote } from './notes';
-import { carriedProvenance, parentOf, stagedDetail, stagedProvenance, treeBlobs, type StagedDetail } from './provenance';
+import { parentOf, stagedDetail, stagedProvenance, treeBlobs, type StagedDetail } from './provenance';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { forgetOrphans } from './orphans';
@@ -328,7 +328,7 @@ export async function postCommit(repo: Repo, io: HookIO): Promise<number> {
   const config = await loadTeamConfig(repo, io.warn);
   if (replay === 'cherry-pick') {
     const picked = (await fsp.readFile(path.join(repo.gitDir, 'CHERRY_PICK_HEAD'), 'utf8')).trim();
-    await writeCarriedNote(repo, head, [picked], config, io);
+    await carryNotes(repo, new Map([[head, [picked]]]), config, io);
     return 0;
   }
   const scratch = scratchDir(repo);
@@ -368,12 +368,23 @@ async function mergeProvenance(
 ): Promise<{ files: CommitFileProvenance[]; unnoted: Set<string> }> {
   const paths = new Set(await state.paths());
   const unnoted = new Set<string>();
-  // The parents' notes: a person's edit of a line a parent's note names AI is mixed in the resolution.
-  const notedP = carriedProvenance(repo, head, parents, { config, report });
+  // The parents' notes carried through each parent's diff to the merge (as after a rebase): a person's edit of a line
+  // a parent's note names AI is mixed in the resolution. Loaded here, as for post-rewrite.
+  const { carriedOnto } = require('./rewriteCarry') as typeof import('./rewriteCarry');
+  const notedP = carriedOnto(repo, new Map([[head, parents]]), { config, log: (line) => report(`ai-provenance: ${line}`) });
   notedP.catch(() => undefined);
   const perParent = await Promise.all(parents.map((p) => commitChanges(repo, p, head)));
   const [first, ...others] = perParent;
-  const noted = new Map((await notedP).filter((f) => f.runs.length > 0).map((f) => [f.path, expandRuns(f.runs)]));
+  const noted = new Map<string, (LineProvenance | undefined)[]>();
+  // Where parents' notes disagree on a line, the first parent's (the branch merged into) speaks.
+  for (const files of (await notedP).get(head) ?? []) {
+    for (const f of files) {
+      if (f.runs.length === 0) continue;
+      const lines = noted.get(f.path) ?? [];
+      expandRuns(f.runs).forEach((p, i) => (lines[i] ??= p));
+      noted.set(f.path, lines);
+    }
+  }
   const changes = (first ?? []).filter((c) => !c.binary && !config.isIgnored(c.path) && c.addedCount > 0 && (paths.has(c.path) || noted.has(c.path)));
   const blobs = await readBlobs(repo, changes.filter((c) => paths.has(c.path)).map((c) => c.newBlob));
   const out: CommitFileProvenance[] = [];
@@ -451,14 +462,11 @@ export async function postRewrite(repo: Repo, kind: string, input: string, io: H
   return 0;
 }
 
-export async function writeCarriedNote(repo: Repo, target: string, sources: readonly string[], config: CompiledConfig, io: HookIO): Promise<void> {
-  await carryNotes(repo, new Map([[target, sources]]), config, io);
-}
-
-async function carryNotes(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, config: CompiledConfig, io: HookIO, folded?: ReadonlySet<string>): Promise<void> {
+/** Carries the replaced commits' notes onto the new commits of `rewrites`; the commits that got a note. */
+export async function carryNotes(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, config: CompiledConfig, io: HookIO, folded?: ReadonlySet<string>): Promise<string[]> {
   // Loaded here: the diff parsing and carrying it brings are needed by no other hook.
   const { carryRewrites } = require('./rewriteCarry') as typeof import('./rewriteCarry');
-  await carryRewrites(repo, rewrites, { config, toolVersion: io.toolVersion, log: (line) => io.warn(`ai-provenance: ${line}`), ...(folded && { folded }) });
+  return carryRewrites(repo, rewrites, { config, toolVersion: io.toolVersion, log: (line) => io.warn(`ai-provenance: ${line}`), ...(folded && { folded }) });
 }
 
 /**

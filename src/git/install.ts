@@ -438,7 +438,8 @@ export function wrapperScript(
 /**
  * The first lines of the reference-transaction wrapper. git starts it on every ref update (twice a commit, many times
  * a rebase): all but a committed transaction of a git push that left a pending file named by its pid (pre-push,
- * $PPID being that git push) end here on shell builtins, handing stdin untouched to the user's hook when there is one.
+ * $PPID being that git push) or of a `git pull` that names what to fetch end here on shell builtins, handing stdin
+ * untouched to the user's hook when there is one.
  */
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
@@ -446,9 +447,27 @@ function afterPushFilter(chain: Chain): string[] {
     // Hooks run at the top of the working tree; a linked worktree's .git is a file naming its git dir.
     'ap_gd=${GIT_DIR:-.git}',
     'if [ -f "$ap_gd" ]; then IFS= read -r ap_gd < "$ap_gd" || ap_gd=; ap_gd=${ap_gd#gitdir: }; fi',
-    `if [ "\${1-}" != committed ] || [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ]; then ${handOver}; fi`,
+    ...NAMED_PULL_SH,
+    `if [ "\${1-}" != committed ] || { [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ] && ! ap_named_pull; }; then ${handOver}; fi`,
   ];
 }
+
+/**
+ * Whether git runs this hook within a `git pull` that names what to fetch (`git pull origin main`): git pull puts its
+ * arguments in GIT_REFLOG_ACTION, and with a remote and a refspec named git fetches only those, not the notes the
+ * configured refspecs bring. Two words after `pull` that are no options; the value of an option (`-X theirs`) may
+ * count too, which costs a fetch of the notes, never one missed. Builtins only: a commit's transactions pass through.
+ */
+const NAMED_PULL_SH: readonly string[] = [
+  'ap_named_pull() {',
+  "  case ${GIT_REFLOG_ACTION-} in 'pull '*) ;; *) return 1 ;; esac",
+  '  ap_w=0',
+  '  set -f',
+  '  for ap_a in $GIT_REFLOG_ACTION; do case $ap_a in pull | -*) ;; *) ap_w=$((ap_w + 1)) ;; esac; done',
+  '  set +f',
+  '  [ "$ap_w" -ge 2 ]',
+  '}',
+];
 
 async function readManifest(loc: RepoLocation): Promise<Manifest | undefined> {
   const text = await readOptional(manifestPath(loc.commonDir));

@@ -1,7 +1,7 @@
 // Agent Trace notes on refs/notes/ai-provenance: read in bulk through one `notes list` and one `cat-file --batch`.
 // Readers join the clone's own notes with the ones fetched from each remote (refs/notes/remotes/<remote>/…), so
 // fetched notes count before anything merges them into the clone's own ref.
-import { git } from './run';
+import { catFileBatch, git } from './run';
 import { parseLsTree } from './parsers';
 import { readBlobs } from './diff';
 import type { Repo } from './repo';
@@ -129,6 +129,13 @@ export async function readOwnNotesAt(repo: Repo, commits: readonly string[]): Pr
     if (b) texts.set(commit, b.toString('utf8'));
   }
   return { tip, texts };
+}
+
+/** The note of `commit` on the clone's own ref as notes commit `at` had it, wherever git's fan-out put it; undefined without one. */
+export async function ownNoteAt(repo: Repo, at: string, commit: string): Promise<string | undefined> {
+  const paths = [commit, `${commit.slice(0, 2)}/${commit.slice(2)}`, `${commit.slice(0, 2)}/${commit.slice(2, 4)}/${commit.slice(4)}`];
+  const found = await catFileBatch(repo.root, paths.map((p) => `${at}:${p}`));
+  return found.find((o) => o?.type === 'blob')?.content.toString('utf8');
 }
 
 /**

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
+import { parseGitVersion } from './gitVersion';
 import { NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
@@ -285,9 +286,9 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
 export const QUIET_FETCH_CONFIG: readonly string[] = ['-c', 'fetch.writeFetchHEAD=false', '-c', 'maintenance.auto=false', '-c', 'gc.auto=0'];
 
 /** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
-export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
+export async function fetchNotes(repo: Repo, remote: string, flags: readonly string[] = []): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const r = await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  const r = await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', '--refmap=', ...flags, '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (classifyGitFailure(err) === 'no-remote-ref') {
@@ -721,4 +722,36 @@ async function serverHolds(repo: Repo, remote: string, pushed: readonly [string,
   if (r.exitCode !== 0) return [];
   const now = new Set(r.stdout.split('\n').map((l) => l.replace('\t', ' ')));
   return pushed.filter((p) => now.has(p.join(' '))).map(([c]) => c);
+}
+
+/**
+ * reference-transaction (committed, in a `git pull` that named what to fetch): the pull's fetch moved remote-tracking
+ * branches but, given a refspec, fetched no notes. Fetches the notes of each such remote whose fetch refspecs name
+ * ours (install added it), into its tracking ref, as a plain git pull would have; a failure is one line.
+ */
+export async function afterPull(repo: Repo, input: string, warn: (line: string) => void): Promise<number> {
+  // The pull merges what FETCH_HEAD names once its fetch is done: only the flag keeps a fetch from rewriting it
+  // (git 2.39 writes it whatever fetch.writeFetchHEAD says), and git before 2.29 does not know the flag.
+  const version = parseGitVersion((await git(['version'], { cwd: repo.root })).stdout);
+  if (!version || version[0] < 2 || (version[0] === 2 && version[1] < 29)) return 0;
+  const specs = await remoteFetchSpecs(repo);
+  const remotes = [...specs.keys()].sort((a, b) => b.length - a.length);
+  const moved = new Set<string>();
+  for (const line of input.split('\n')) {
+    const [, next = '', ref = ''] = line.split(' ');
+    if (!/[^0]/.test(next)) continue;
+    // The longest remote name the ref starts with: a remote's name may hold a slash.
+    const remote = remotes.find((r) => ref.startsWith(`refs/remotes/${r}/`));
+    if (remote !== undefined) moved.add(remote);
+  }
+  for (const remote of moved) {
+    if (!specs.get(remote)?.includes(notesRefspec(remote))) continue;
+    try {
+      await fetchNotes(repo, remote, ['--no-write-fetch-head']);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      warn(`ai-provenance: the notes of ${remote} were not fetched (${why.split('\n')[0]}); 'ai-provenance sync ${remote}' fetches them`);
+    }
+  }
+  return 0;
 }

@@ -6,7 +6,7 @@ import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { blameAt } from './blame';
 import { movedFromState, movedProvenance } from './moves';
-import { commitChanges, indexChanges, isBinary, readBlobs, type FileChange } from './diff';
+import { indexChanges, isBinary, readBlobs, type FileChange } from './diff';
 import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
@@ -148,15 +148,6 @@ async function blamedAtHead(repo: Repo, head: string, changes: readonly FileChan
   const blobs = await treeBlobs(repo, head, [...files.keys()]);
   for (const [p, f] of files) f.blob = blobs.get(p);
   return [{ commit: head, files }];
-}
-
-/** Provenance of commit `target` carried from the notes of `sources` (rebase, cherry-pick, squash) and target's own note. */
-export async function carriedProvenance(repo: Repo, target: string, sources: readonly string[], opts: ProvenanceOptions = {}): Promise<CommitFileProvenance[]> {
-  const base = (await parentOf(repo, target)) ?? emptyTree(repo);
-  const config = await opts.config;
-  const changes = (await commitChanges(repo, base, target)).filter((c) => !c.binary && !config?.isIgnored(c.path));
-  const carried = await notesOf(repo, [...sources, target], opts.report);
-  return (await attribute(repo, changes, carried, () => undefined, async () => undefined)).files;
 }
 
 export async function parentOf(repo: Repo, commit: string): Promise<string | undefined> {

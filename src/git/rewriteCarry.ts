@@ -1,14 +1,15 @@
 // Notes of commits git rewrote in this clone (an amend, a rebase, a squash or fixup, a cherry-pick): each original's
 // note carried through git's own diff from the original to the new commit, the one carry `ci` uses for a server's
-// rebase merge (carryPair). All pairs of a rewrite are diffed by one `git diff-tree --stdin`, and all notes written in
-// one notes commit.
+// rebase merge (carryPair), and the hooks for the parents' notes in a merge's resolution and for the rewrites they
+// catch up on (carriedOnto). All pairs of a rewrite are diffed by one `git diff-tree --stdin`, and all notes written
+// in one notes commit.
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { carryPair, type FileDiff } from '../core/lineCarry';
 import type { CommitFileProvenance, LineRun } from '../core/model';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { diffPairs } from './history';
-import { readNotes, readOwnNotesAt, writeNotes } from './notes';
+import { ownNoteAt, readNotes, readOwnNotesAt, writeNotes } from './notes';
 import type { Repo } from './repo';
 import { git } from './run';
 
@@ -38,14 +39,59 @@ export interface RewriteContext {
   readonly folded?: ReadonlySet<string>;
 }
 
+/** What carrying needs: ignored paths get nothing; what cannot be carried is said in `log`, a line per call. */
+export type CarryContext = Pick<RewriteContext, 'config' | 'log'>;
+
 /**
  * Writes onto each new commit of `rewrites` (new commit → the commits it replaced, in git's order) the notes of the
  * commits it replaced, carried through the diff from each of them to it, joined with the note the new commit already
  * has. Returns the commits that got a note.
  */
 export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, readonly string[]>, ctx: RewriteContext): Promise<string[]> {
+  let own: ReturnType<typeof readOwnNotesAt> | undefined;
+  // The notes already on the new commits are read, at the tip the write will start from, while git diffs.
+  const carried = await carriedOnto(repo, rewrites, ctx, (targets) => {
+    own = readOwnNotesAt(repo, targets);
+    own.catch(() => undefined);
+  });
+  if (carried.size === 0 || !own) return [];
+  const existing = await own;
+  const planned = new Map<string, string>();
+  const removed: string[] = [];
+  for (const [n, files] of carried) {
+    const had = existing.texts.get(n);
+    let kept = had === undefined ? undefined : withoutGitCopies(had, n);
+    // notes.rewriteMode overwrite or cat_sort_uniq: git's copy replaced (or sorted the lines of) the note post-commit
+    // had just written for this amend, with the amend's own AI lines; it is taken back from the notes commit before git's.
+    if (had !== undefined && ctx.folded?.has(n) && existing.tip !== undefined && !readable(kept)) kept = (await writtenBeforeCopy(repo, existing.tip, n)) ?? kept;
+    if (kept !== undefined && ctx.folded?.has(n)) {
+      if (kept !== had) planned.set(n, kept);
+      continue;
+    }
+    // What git copied there goes even when nothing is carried: the person replaced those lines (an amend, a
+    // conflict resolved with their own text), and the copy would show their lines as AI.
+    const text = joinedNote(n, files, kept, ctx) ?? (kept !== had ? kept : undefined);
+    if (text !== undefined) planned.set(n, text);
+    else if (had !== undefined && kept === undefined) removed.push(n);
+  }
+  await writeNotes(repo, planned, existing, removed);
+  return [...planned.keys()];
+}
+
+/**
+ * For each new commit of `rewrites` that replaced a commit with a readable note: what each such note carries onto it
+ * (carryPair), one list of files per replaced commit, in git's order. All pairs are diffed by one `git diff-tree
+ * --stdin` (after one without lines that finds the noted paths); `started` learns the new commits before it runs.
+ */
+export async function carriedOnto(
+  repo: Repo,
+  rewrites: ReadonlyMap<string, readonly string[]>,
+  ctx: CarryContext,
+  started?: (targets: string[]) => void,
+): Promise<Map<string, CommitFileProvenance[][]>> {
   const olds = [...new Set([...rewrites.values()].flat())];
-  // Which new commits are merges (`rebase --rebase-merges`): a merge's own diff is against its first parent.
+  // Which new commits are merges (`rebase --rebase-merges`, a merge's own resolution): a merge's own diff is against
+  // its first parent.
   const parentsRead = git(['rev-list', '--no-walk=unsorted', '--parents', '--stdin'], { cwd: repo.root, input: `${[...rewrites.keys()].join('\n')}\n` });
   parentsRead.catch(() => undefined);
   const notes = await readNotes(repo, olds);
@@ -56,14 +102,8 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
     if (runs) parsed.set(o, runs);
   }
   const todo = [...rewrites].map(([n, from]) => [n, from.filter((o) => parsed.has(o))] as const).filter(([, from]) => from.length > 0);
-  if (todo.length === 0) return [];
-  // The new commits' own diffs (the lines each adds) and every pair's, from one git process; the notes already on
-  // the new commits meanwhile, read at the tip the write will start from.
-  const own = readOwnNotesAt(
-    repo,
-    todo.map(([n]) => n),
-  );
-  own.catch(() => undefined);
+  if (todo.length === 0) return new Map();
+  started?.(todo.map(([n]) => n));
   const firstParent = new Map<string, string>();
   for (const line of (await parentsRead).stdout.split('\n')) {
     const [n, p, ...more] = line.split(' ');
@@ -75,25 +115,7 @@ export async function carryRewrites(repo: Repo, rewrites: ReadonlyMap<string, re
   const paths = await carriedPaths(repo.root, todo, parsed, ownKeys, pairKeys);
   // Notes that name no file leave nothing to carry, and an empty pathspec would mean every file.
   const diffs = paths?.length === 0 ? new Map<string, FileDiff[]>() : await diffPairs(repo.root, [...ownKeys, ...pairKeys], { texts: true, root: true, ...(paths && { paths }) });
-  const existing = await own;
-  const planned = new Map<string, string>();
-  const removed: string[] = [];
-  for (const [n, from] of todo) {
-    const carried = from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)));
-    const had = existing.texts.get(n);
-    const kept = had === undefined ? undefined : withoutGitCopies(had, n);
-    if (kept !== undefined && ctx.folded?.has(n)) {
-      if (kept !== had) planned.set(n, kept);
-      continue;
-    }
-    // What git copied there goes even when nothing is carried: the person replaced those lines (an amend, a
-    // conflict resolved with their own text), and the copy would show their lines as AI.
-    const text = joinedNote(n, carried, kept, ctx) ?? (kept !== had ? kept : undefined);
-    if (text !== undefined) planned.set(n, text);
-    else if (had !== undefined && kept === undefined) removed.push(n);
-  }
-  await writeNotes(repo, planned, existing, removed);
-  return [...planned.keys()];
+  return new Map(todo.map(([n, from]) => [n, from.map((o) => carryPair(parsed.get(o)!, diffs.get(`${n} ${o}`) ?? [], diffs.get(ownKey(n)) ?? [], (p) => ctx.config.isIgnored(p)))]));
 }
 
 // Past this many characters of paths the command line may be too long (Windows allows 32,767): every path is diffed.
@@ -120,6 +142,15 @@ async function carriedPaths(
   for (const p of paths) chars += p.length + 12;
   return chars > MAX_PATHSPEC_CHARS ? undefined : [...paths];
 }
+
+/** The note of `target` as it stood before the notes commit `tip` (git's copy), when one of its records names `target`. */
+async function writtenBeforeCopy(repo: Repo, tip: string, target: string): Promise<string | undefined> {
+  const before = await ownNoteAt(repo, `${tip}^`, target);
+  const own = before === undefined ? undefined : withoutGitCopies(before, target);
+  return readable(own) ? own : undefined;
+}
+
+const readable = (text: string | undefined): text is string => text !== undefined && parseTraceRecord(text).ok;
 
 /**
  * The note on `target` without what git itself copied there from the replaced commits' notes (`notes.rewriteRef`

@@ -65,8 +65,8 @@ export const command: Command = {
         }
         case 'reference-transaction': {
           input = await readStdin(io.stdin);
-          const { afterPush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
-          return await afterPush(repo, input, hookIO.warn);
+          const { afterPull, afterPush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
+          return await (rest[0] === 'pull' ? afterPull : afterPush)(repo, input, hookIO.warn);
         }
         default:
           io.stderr.write(`ai-provenance _hook: unknown hook '${terminalText(name ?? '')}'\n`);

@@ -1,19 +1,3 @@
-# Whether notes of a remote were fetched (refs/notes/remotes/<remote>/ai-provenance): a teammate's AI lines to carry
-# in a clone that has none of its own. Shell builtins: loose refs' files, then packed-refs up to where refs/notes
-# would be (git sorts it by name).
-ap_fetched_notes() {
-  for ap_f in "$ap_common"/refs/notes/remotes/*/ai-provenance "$ap_common"/refs/notes/remotes/*/*/ai-provenance; do
-    [ -f "$ap_f" ] && return 0
-  done
-  [ -f "$ap_common/packed-refs" ] || return 1
-  while IFS= read -r ap_l; do
-    case $ap_l in
-      *' refs/notes/remotes/'*/ai-provenance) return 0 ;;
-      *' refs/'[opqrstuvwxyz]* | *' refs/notes/'[stuvwxyz]*) return 1 ;;
-    esac
-  done < "$ap_common/packed-refs"
-  return 1
-}
 ap_fetched_notes || ap_has_notes || exit 0
 ap_input=$(cat)
 [ -n "$ap_input" ] || exit 0
@@ -29,7 +13,7 @@ if [ "${1-}" = amend ]; then
       case $ap_n in *'"revision"'*) ;; *) exit 0 ;; esac ;;
     esac
   fi
-  git notes --ref="$ap_notes" list "${ap_input%% *}" >/dev/null 2>&1 || exit 0
+  ap_has_note "${ap_input%% *}" || exit 0
 fi
 if ap_can_run; then
   printf '%s\n' "$ap_input" | ap_run "$@" && exit 0

@@ -104,3 +104,33 @@ ap_replaying() {
   # A clean revert leaves only the MERGE_MSG it prepared; a real merge also has MERGE_HEAD.
   [ -e "$ap_gitdir/MERGE_MSG" ] && [ ! -e "$ap_gitdir/MERGE_HEAD" ]
 }
+
+# Whether notes of a remote were fetched (refs/notes/remotes/<remote>/ai-provenance): a teammate's AI lines to carry
+# in a clone that has none of its own. Shell builtins: loose refs' files, then packed-refs up to where refs/notes
+# would be (git sorts it by name).
+ap_fetched_notes() {
+  for ap_f in "$ap_common"/refs/notes/remotes/*/ai-provenance "$ap_common"/refs/notes/remotes/*/*/ai-provenance; do
+    [ -f "$ap_f" ] && return 0
+  done
+  [ -f "$ap_common/packed-refs" ] || return 1
+  while IFS= read -r ap_l; do
+    case $ap_l in
+      *' refs/notes/remotes/'*/ai-provenance) return 0 ;;
+      *' refs/'[opqrstuvwxyz]* | *' refs/notes/'[stuvwxyz]*) return 1 ;;
+    esac
+  done < "$ap_common/packed-refs"
+  return 1
+}
+
+# Whether commit $1 has a note, the clone's own or one fetched from a remote (a teammate's commit amended here). A
+# process per notes ref, the fetched ones only when the clone's own has none.
+ap_has_note() {
+  git notes --ref="$ap_notes" list "$1" >/dev/null 2>&1 && return 0
+  ap_fetched_notes || return 1
+  git for-each-ref --format='%(refname)' refs/notes/remotes/ 2>/dev/null | {
+    while IFS= read -r ap_r; do
+      case $ap_r in */ai-provenance) git notes --ref="$ap_r" list "$1" >/dev/null 2>&1 && exit 0 ;; esac
+    done
+    exit 1
+  }
+}

@@ -185,7 +185,7 @@ elif [ -n "$ap_judge" ]; then
 elif [ -n "$ap_carry" ]; then
   ap_run "$@" || ap_unjudged
 # Only an amend of a commit that has a note has anything to carry.
-elif { [ "${2-}" != commit ] || [ "${3-}" = HEAD ]; } && ap_is_amend && git notes --ref="$ap_notes" list HEAD >/dev/null 2>&1; then
+elif { [ "${2-}" != commit ] || [ "${3-}" = HEAD ]; } && ap_is_amend && ap_has_note HEAD; then
   ap_run "$@" || ap_unjudged
 elif ap_has_our_trailers "$1"; then
   # A reused message (-C, -F, a template) may carry our trailers from another commit: Node takes out what is not true here.

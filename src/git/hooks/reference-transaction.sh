@@ -1,6 +1,7 @@
 # Reached only from the wrapper's first lines, for a committed transaction of the git push that wrote a pending
 # file named by its pid ($PPID): it moved refs/remotes/* after the server took the push, and the notes of what
-# arrived are published.
+# arrived are published. Or of a `git pull` that named what to fetch (ap_named_pull): its fetch moved refs/remotes/*,
+# and Node fetches the notes of that remote, which the configured refspecs would have brought.
 [ -z "@@SYNCING@@" ] || exit 0
 [ "${1-}" = committed ] || exit 0
 ap_input=$(cat)
@@ -13,6 +14,12 @@ done <<AP_INPUT
 $ap_input
 AP_INPUT
 [ -n "$ap_moved" ] || exit 0
+
+if [ ! -f "$ap_pending" ]; then
+  # A pull: its notes come from the remote as with a plain git pull; 'ai-provenance sync' when Node cannot run.
+  ap_can_run && printf '%s\n' "$ap_input" | ap_run pull
+  exit 0
+fi
 
 # Sets ap_id to the commit loose ref $1 of the common dir names (no process), or git's answer.
 ap_ref_id() {

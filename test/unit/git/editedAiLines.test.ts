@@ -197,6 +197,31 @@ describe('a person editing, in a merge resolution, an AI line a parent\'s note n
     assert.deepEqual(noteRuns(dir), ['a.ts: 2-2 mixed claude-code']);
     assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
   });
+
+  it('follows the file to the name the other side gave it (a carry through git\'s diff from each parent, renames paired)', async () => {
+    const dir = initRepo();
+    installHooks(path.join(dir, '.git', 'hooks'));
+    const rest = lines(20).split('\n').slice(1).join('\n');
+    write(dir, 'a.ts', `line 1\n${rest}`);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'base');
+    git(dir, 'switch', '-qc', 'feature');
+    const text = `line 1\nai line 2\nai line 3\n${rest}`;
+    write(dir, 'a.ts', text);
+    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(23, [[2, 3]]));
+    git(dir, 'commit', '-qam', 'AI lines');
+    assert.deepEqual(noteRuns(dir), ['a.ts: 2-3 ai claude-code']);
+    git(dir, 'switch', '-q', 'main');
+    git(dir, 'mv', 'a.ts', 'rates.ts');
+    write(dir, 'rates.ts', `line 1\nline 2 on main\n${rest.split('\n').slice(1).join('\n')}`);
+    git(dir, 'commit', '-qam', 'main renames a.ts');
+    assert.notEqual(spawnSync('git', ['merge', '-q', 'feature'], { cwd: dir, env: hookedEnv() }).status, 0, 'the merge must conflict');
+    write(dir, 'rates.ts', `line 1\nai line 2, adapted by a person\nai line 3\nline 2 on main\n${rest.split('\n').slice(1).join('\n')}`);
+    git(dir, 'add', 'rates.ts');
+    git(dir, 'commit', '-qm', 'Merge feature');
+    assert.equal(git(dir, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'a merge commit');
+    assert.deepEqual(noteRuns(dir), ['rates.ts: 2-2 mixed claude-code']);
+  });
 });
 
 describe('blame of a person\'s uncommitted edit of a committed AI line', function () {

@@ -115,6 +115,21 @@ describe('notes through local rewrites (post-rewrite)', function () {
     assert.deepEqual(noteRuns(dir), ['pricing.ts: 2-4 ai claude-code']);
   });
 
+  it('an amend that renames the file while Node cannot run: the next commit\'s hook carries the note to the new name', async () => {
+    const dir = repoWithBase();
+    await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+    git(dir, 'mv', 'price.ts', 'pricing.ts');
+    const amend = gitStatus(dir, ['commit', '-q', '--amend', '--no-edit'], { AI_PROVENANCE_NODE: 'no-such-node-binary' });
+    assert.equal(amend.status, 0, amend.stderr);
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /^AI-Unjudged: /m);
+    assert.deepEqual(noteRuns(dir), []);
+    const amended = git(dir, 'rev-parse', 'HEAD').trim();
+    // Lines pending make the next commit's hook start Node, which first makes good what the amend's hooks could not.
+    await commitAi(dir, 'tax.ts', 'export const TAX_RATE = lookupRate(region, new Date());\n', [[1, 1]], 'tax by the agent');
+    assert.deepEqual(noteRuns(dir, amended), ['pricing.ts: 2-4 ai claude-code']);
+    assert.deepEqual(noteRuns(dir), ['tax.ts: 1-1 ai claude-code']);
+  });
+
   it('rebase -i fixup of a commit that moved the file: the squashed commit holds the AI lines under the new name', async () => {
     const dir = await featureWithAi(mainWork);
     git(dir, 'mv', 'price.ts', 'pricing.ts');
@@ -214,6 +229,22 @@ describe('notes through local rewrites (post-rewrite)', function () {
       assert.equal(git(dir, 'rev-list', '--count', 'HEAD').trim(), '2', 'the amend replaced the agent\'s commit');
       assert.deepEqual(noteRuns(dir), ['price.ts: 2-4 ai claude-code', 'price.ts: 6-6 ai claude-code']);
     });
+
+    for (const mode of ['overwrite', 'cat_sort_uniq']) {
+      it(`with notes.rewriteMode ${mode}, an amend that adds AI lines keeps them (git's copy replaced the note post-commit wrote)`, async () => {
+        const dir = repoWithBase();
+        copying(dir);
+        git(dir, 'config', 'notes.rewriteMode', mode);
+        await commitAi(dir, 'price.ts', WITH_AI, [[2, 4]], 'price by the agent');
+        await commitAi(dir, 'price.ts', `${WITH_AI}export const TAX_RATE = lookupRate(region, new Date());\n`, [[2, 4], [6, 6]], 'price and tax', ['--amend']);
+        assert.equal(git(dir, 'rev-list', '--count', 'HEAD').trim(), '2', 'the amend replaced the agent\'s commit');
+        assert.deepEqual(noteRuns(dir), ['price.ts: 2-4 ai claude-code', 'price.ts: 6-6 ai claude-code']);
+        // A person's amend after it: the agent's lines stay, theirs is theirs.
+        write(dir, 'price.ts', `// Prices in cents.\n${WITH_AI}export const TAX_RATE = lookupRate(region, new Date());\n`);
+        git(dir, 'commit', '-q', '--amend', '-a', '--no-edit');
+        assert.deepEqual(noteRuns(dir), ['price.ts: 3-5 ai claude-code', 'price.ts: 7-7 ai claude-code']);
+      });
+    }
   });
 
   it('a rebase of five noted commits diffs them all in two git processes', async () => {

@@ -9,7 +9,7 @@ import { syncNotes } from '../../../src/git/notesSync';
 import { NOTES_REF } from '../../../src/git/notes';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import { cleanupTemp, lines, sh, tempDir, write } from './helpers';
-import { cliBundle, hookedEnv, installEarlierHooks } from './hookEnv';
+import { cliBundle, hookedEnv, installEarlierHooks, takeNodeStarts } from './hookEnv';
 
 interface Person {
   readonly name: string;
@@ -106,6 +106,18 @@ function trace(revision: string, file: string, start: number, end: number, agent
       timestamp: '2026-01-01T00:00:00.000Z',
     }),
   );
+}
+
+/** A person's commit in `dir`, traced: git runs reference-transaction twice, and no hook starts a git process. */
+function personCommitStartsNothing(dir: string): void {
+  write(dir, 'human.txt', 'typed by a person\n');
+  git(dir, 'add', 'human.txt');
+  const trace = path.join(dir, '.git', 'trace.log');
+  const commit = spawnSync('git', ['commit', '-qm', 'by hand'], { cwd: dir, env: { ...env(dir), GIT_TRACE: trace }, encoding: 'utf8' });
+  assert.equal(commit.status, 0, commit.stderr);
+  const traced = readFileSync(trace, 'utf8');
+  assert.equal((traced.match(/run_command: \.git\/hooks\/reference-transaction/g) ?? []).length, 2, traced);
+  assert.deepEqual(traced.split('\n').filter((l) => / trace: built-in: git /.test(l) && !/built-in: git (commit|maintenance|gc) /.test(l)), [], 'no git process started by a hook');
 }
 
 /** Ann's AI commit pushed without its notes (--no-verify), then Bob's on top of it, with or without his notes. */
@@ -229,6 +241,53 @@ describe('team notes sync', function () {
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code'], packed ? 'packed refs' : 'loose refs');
     }
+  });
+
+  it('an amend of a teammate\'s commit whose only note is a fetched one keeps its AI lines (with or without notes of the clone\'s own)', () => {
+    for (const ownNotes of [false, true]) {
+      const bare = server();
+      const ann = clone(bare, ANN);
+      const bob = clone(bare, BOB);
+      if (ownNotes) {
+        aiCommit(bob, 'src/bob.ts', lines(2, 'bob'), '1', 'copilot', 'bob: ai');
+        git(bob, 'push', '-q', 'origin', 'main');
+        git(ann, 'pull', '-q');
+      }
+      git(ann, 'switch', '-qc', 'feature');
+      const annCommit = aiCommit(ann, 'src/ann.ts', lines(3, 'ann'), '1-2', 'claude-code', 'ann: ai');
+      const push = run(ann, 'git', ['push', '-q', 'origin', 'feature']);
+      assert.equal(push.status, 0, push.stderr);
+      git(bob, 'fetch', '-q');
+      git(bob, 'switch', '-q', 'feature');
+      assert.equal(noteOn(bob, NOTES_REF, annCommit), undefined, 'Bob has Ann\'s note only as a fetched one');
+      // Bob fixes the message, and then a line of his own below Ann's.
+      git(bob, 'commit', '-q', '--amend', '-m', 'ann: ai, message fixed');
+      assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code'], ownNotes ? 'with own notes' : 'fetched notes only');
+      write(bob, 'src/ann.ts', `${lines(3, 'ann')}bob's line\n`);
+      git(bob, 'commit', '-q', '--amend', '-am', 'ann: ai, and a line by Bob');
+      assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code'], ownNotes ? 'with own notes' : 'fetched notes only');
+    }
+  });
+
+  it('git pull naming the remote and branch brings the notes too (the pull\'s fetch names no notes refspec); a person\'s commit still starts no process for it', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const annCommit = aiCommit(ann, 'src/ann.ts', lines(3, 'ann'), '1-2', 'claude-code', 'ann: ai');
+    git(ann, 'push', '-q', 'origin', 'main');
+    for (const args of [['--no-rebase'], ['--rebase']]) {
+      const pulled = run(bob, 'git', ['pull', '-q', ...args, 'origin', 'main']);
+      assert.equal(pulled.status, 0, pulled.stderr);
+      assert.deepEqual(pulled.stderr.split('\n').filter((l) => l.startsWith('ai-provenance')), []);
+      assert.ok(noteOn(bob, 'refs/notes/remotes/origin/ai-provenance', annCommit), `git pull ${args.join(' ')} origin main fetched the notes`);
+      assert.deepEqual(aiBlame(bob, 'src/ann.ts'), ['1:claude-code', '2:claude-code']);
+      git(bob, 'update-ref', '-d', 'refs/notes/remotes/origin/ai-provenance');
+      git(bob, 'reset', '-q', '--hard', 'HEAD~1');
+      git(bob, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    }
+    takeNodeStarts();
+    personCommitStartsNothing(bob);
+    assert.deepEqual(takeNodeStarts(), [], 'no Node started by a hook');
   });
 
   it('two people push AI lines to one branch in turn and, after pulling, every clone shows both with the right agents', () => {
@@ -428,14 +487,7 @@ describe('team notes sync', function () {
     assert.equal(serverNames(bare, c), false, 'nothing on the server names the refused commit, no note either');
     // The refused push left what it sent written down; a person's commit meanwhile still starts no process for it.
     assert.equal(pendingPushes(ann).length, 1);
-    write(ann, 'human.txt', 'typed by a person\n');
-    git(ann, 'add', 'human.txt');
-    const trace = path.join(ann, '.git', 'trace.log');
-    const commit = spawnSync('git', ['commit', '-qm', 'by hand'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace }, encoding: 'utf8' });
-    assert.equal(commit.status, 0, commit.stderr);
-    const traced = readFileSync(trace, 'utf8');
-    assert.equal((traced.match(/run_command: \.git\/hooks\/reference-transaction/g) ?? []).length, 2, traced);
-    assert.deepEqual(traced.split('\n').filter((l) => / trace: built-in: git /.test(l) && !/built-in: git (commit|maintenance|gc) /.test(l)), [], 'no git process started by a hook');
+    personCommitStartsNothing(ann);
     sh(bare, 'rm', 'hooks/pre-receive');
     const taken = run(ann, 'git', ['push', 'origin', 'main']);
     assert.equal(taken.status, 0, taken.stderr);
