@@ -608,7 +608,9 @@ describe('team notes sync', function () {
     const bobs = aiCommit(bob, 'e.ts', lines(2), '2', 'copilot', 'bob');
     git(bob, 'push', '-q', 'origin', 'main');
     assert.ok(noteOn(bare, NOTES_REF, bobs));
-    git(ann, 'pull', '-q', '--no-rebase', '--no-edit', 'origin', 'main');
+    // A fetch of the branch alone (a named pull would bring the notes too): Ann's view of the server's notes is old.
+    git(ann, 'fetch', '-q', 'origin', 'main');
+    git(ann, 'merge', '-q', '--no-edit', 'FETCH_HEAD');
     const fourth = aiCommit(ann, 'd.ts', lines(2), '1', 'codex', 'fourth');
     assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
     // The server refused the shell's push; Node fetched and joined before its own, which went through.
