@@ -450,7 +450,7 @@ export class InsightBuilder {
   /** pathPrefix of a path, worked out once per path: a history names the same files again and again. */
   private prefix(path: string): string {
     let p = this.prefixes.get(path);
-    if (p === undefined) this.prefixes.set(path, (p = pathPrefix(path, this.depth)));
+    if (p === undefined) this.prefixes.set(detached(path), (p = detached(pathPrefix(path, this.depth))));
     return p;
   }
 
