@@ -186,8 +186,8 @@ export function unjudgedNote(i: Pick<Insight, 'unjudgedCommits'>): [string, stri
 }
 
 interface ORun {
-  start: number;
-  end: number;
+  readonly start: number;
+  readonly end: number;
   /** `unjudged`: lines of a commit its hooks could not judge, whose writer is not known. */
   readonly kind: 'ai' | 'mixed' | 'unjudged';
   /** Interned agent/model; -1 for unjudged lines. */
@@ -293,13 +293,13 @@ export function pathPrefix(path: string, depth: number): string {
   return parts.length > depth ? `${parts.slice(0, depth).join('/')}/` : path;
 }
 
-/** Adjacent runs with the same origin become one. Input sorted by start. */
-function joined(runs: ORun[]): ORun[] {
+/** Adjacent runs with the same origin become one. Input sorted by start; runs are shared between versions, never changed. */
+function joined(runs: readonly ORun[]): ORun[] {
   const out: ORun[] = [];
   for (const r of runs) {
     const last = out[out.length - 1];
-    if (last && last.end === r.start && last.kind === r.kind && last.a === r.a && last.c === r.c) last.end = r.end;
-    else out.push({ ...r });
+    if (last && last.end === r.start && last.kind === r.kind && last.a === r.a && last.c === r.c) out[out.length - 1] = { ...last, end: r.end };
+    else out.push(r);
   }
   return out;
 }
@@ -338,6 +338,8 @@ export class InsightBuilder {
   private readonly weekAgents = new Map<string, Map<string, number>>();
   private readonly ruleRange = new Map<number, { aiLines: number; signedOff: number; unsigned: number; commits: number; fromTrailers: number }>();
   private readonly criticalCommits: CriticalCommit[] = [];
+  private readonly prefixes = new Map<string, string>();
+  private readonly weekOfDay = new Map<number, string>();
   private commits = 0;
   private merges = 0;
   private withNote = 0;
@@ -443,6 +445,21 @@ export class InsightBuilder {
     const s = this.carried.get(blob);
     if (s === undefined && this.resumed) throw new ResumeMiss(blob);
     return s;
+  }
+
+  /** pathPrefix of a path, worked out once per path: a history names the same files again and again. */
+  private prefix(path: string): string {
+    let p = this.prefixes.get(path);
+    if (p === undefined) this.prefixes.set(detached(path), (p = detached(pathPrefix(path, this.depth))));
+    return p;
+  }
+
+  /** isoWeek of a time, worked out once per day. */
+  private week(seconds: number): string {
+    const day = Math.floor(seconds / 86400);
+    let w = this.weekOfDay.get(day);
+    if (w === undefined) this.weekOfDay.set(day, (w = isoWeek(seconds)));
+    return w;
   }
 
   private intern(agent: string, model: string | undefined): number {
@@ -564,7 +581,7 @@ export class InsightBuilder {
     this.commits++;
     const email = c.authorEmail.toLowerCase();
     if (!this.authorNames.has(email)) this.authorNames.set(email, c.authorName);
-    const week = isoWeek(c.time);
+    const week = this.week(c.time);
     const weekAgents = this.weekAgents.get(week) ?? new Map<string, number>();
     this.weekAgents.set(week, weekAgents);
     const byRule = new Map<number, { path: string; aiLines: number | null }[]>();
@@ -587,7 +604,7 @@ export class InsightBuilder {
       ai += fAi;
       mixed += fMixed;
       // An unjudged commit has no note: none of its lines is known AI here, and none is known to be people's.
-      bump(this.paths, pathPrefix(f.path, this.depth), n, fAi, fMixed, unjudged ? n : 0);
+      bump(this.paths, this.prefix(f.path), n, fAi, fMixed, unjudged ? n : 0);
       const hit = fAi + fMixed > 0 ? this.config.ruleFor(f.path) : undefined;
       if (hit) byRule.set(hit.index, [...(byRule.get(hit.index) ?? []), { path: f.path, aiLines: fAi + fMixed }]);
     }
@@ -645,7 +662,7 @@ export class InsightBuilder {
     for (const f of own) {
       if (this.config.isIgnored(f.path)) continue;
       const n = f.added.reduce((s, [a, b]) => s + b - a, 0);
-      bump(this.paths, pathPrefix(f.path, this.depth), -n, 0, 0, unjudged ? -n : 0);
+      bump(this.paths, this.prefix(f.path), -n, 0, 0, unjudged ? -n : 0);
       moved += n;
     }
     bump(this.paths, NO_NOTE_PATH, moved, ai, 0, unjudged ? Math.max(0, moved - ai) : 0);

@@ -71,7 +71,9 @@ export function mapRuns<R extends Span>(runs: readonly R[], hunks: readonly Hunk
         continue;
       }
       const end = Math.min(r.end, next ? next.oldStart : r.end);
-      out.push({ ...r, start: s + delta, end: end + delta });
+      // A run the diff leaves where it was is the same run: runs are never changed in place (joinRuns copies on
+      // joining), and most runs of a long file lie where a commit changes nothing.
+      out.push(delta === 0 && s === r.start && end === r.end ? r : { ...r, start: s + delta, end: end + delta });
       s = end;
     }
   }

@@ -328,3 +328,36 @@ describe('ai-provenance stats on commits its hooks could not judge', function ()
     assert.doesNotMatch(cli('stats').stdout, /njudged/);
   });
 });
+
+describe('ai-provenance stats on a file version two branches start from', function () {
+  this.timeout(60_000);
+
+  before(() => {
+    dir = initRepo();
+    // Two AI blocks of one commit, apart by two lines of a person: once those go, the blocks are one run.
+    write(dir, 'src/f.ts', 'ai 1\nai 2\nai 3\nhuman 4\nhuman 5\nai 6\nai 7\nai 8\n');
+    commit('b1', ANN, '2026-03-02', 'f: two blocks by claude', 'src/f.ts');
+    note('b1', [{ path: 'src/f.ts', added: 8, runs: runs(CLAUDE, 'ai', [1, 3], [6, 8]) }]);
+    // Both branches take the person's lines out of the same version: whichever is counted second must still see
+    // that version as it was.
+    git('checkout', '-q', '-b', 'side');
+    write(dir, 'src/f.ts', 'ai 1\nai 2\nai 3\nai 6\nai 7\nai 8\n');
+    commit('b2', BOB, '2026-03-03', 'f: without the lines between', 'src/f.ts');
+    git('checkout', '-q', 'main');
+    write(dir, 'src/f.ts', 'ai 1\nai 2\nai 3\nai 6\nai 7\nai 8\nhuman 9\n');
+    commit('b3', ANN, '2026-03-04', 'f: without them, and a line more', 'src/f.ts');
+  });
+  after(cleanupTemp);
+
+  it('measures each branch from that version as it was, whichever branch is counted first', async () => {
+    const repo = await discoverRepo(dir);
+    const config = await loadTeamConfig(repo, () => undefined);
+    for (const cache of ['off', 'write', 'write'] as const) {
+      const main = await readHistory(repo, { range: ['main', 'side'], at: 'main', config, cache });
+      const side = await readHistory(repo, { range: ['main', 'side'], at: 'side', config, cache });
+      assert.deepEqual([main.insight.total.added, main.insight.total.ai], [9, 6]);
+      assert.deepEqual([main.insight.atRevision?.lines, main.insight.atRevision?.ai], [7, 6], `main, cache ${cache}`);
+      assert.deepEqual([side.insight.atRevision?.lines, side.insight.atRevision?.ai], [6, 6], `side, cache ${cache}`);
+    }
+  });
+});
