@@ -1,7 +1,8 @@
 // Which attributions of the window's trackers came from history (a commit's note), shared by every open document:
 // hovers name their commit, saves leave them out of the working state, copies of them are new uncommitted work.
 // Free of 'vscode'.
-import { attributionKey, HUMAN, type Attribution, type AttributionSource, type LineProvenance } from '../core/model';
+import { attributionKey, type Attribution, type AttributionSource, type LineProvenance } from '../core/model';
+import { filterRuns, fromLines, toLines, type LineRuns } from '../core/lineRuns';
 import { LineTracker } from '../core/tracker';
 import type { CommittedLine } from './store';
 
@@ -31,7 +32,7 @@ export class CommittedAttributions {
   }
 
   /** A tracker that tells a committed attribution from an equal uncommitted one (a line's copy, what the state records). */
-  tracker(text: string, lines?: readonly LineProvenance[]): LineTracker {
+  tracker(text: string, lines?: LineRuns): LineTracker {
     return new LineTracker(text, lines, this.key);
   }
 
@@ -52,12 +53,13 @@ export class CommittedAttributions {
   }
 
   /** Only uncommitted work belongs in the working state: lines from history are in the notes already. */
-  uncommitted(lines: readonly LineProvenance[]): LineProvenance[] {
-    return lines.map((l) => (l.attribution && this.commits.has(l.attribution) ? HUMAN : l));
+  uncommitted(lines: LineRuns): LineRuns {
+    return filterRuns(lines, (a) => !this.commits.has(a));
   }
 
   /** Committed AI lines learn their commit; human lines that history knows as AI take history's attribution. */
-  take(merged: LineProvenance[], lines: readonly CommittedLine[]): void {
+  take(current: LineRuns, lines: readonly CommittedLine[]): LineRuns {
+    const merged = toLines(current);
     for (const c of lines) {
       const i = c.line;
       const noted = c.attribution;
@@ -76,6 +78,7 @@ export class CommittedAttributions {
       }
       merged[i] = { kind: current.kind === 'mixed' || c.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
     }
+    return fromLines(merged);
   }
 
   info(line: number, p: LineProvenance): LineInfo {

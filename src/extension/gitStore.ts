@@ -2,7 +2,7 @@
 // code of `ai-provenance blame` (no CLI process, no JSON between them).
 import * as path from 'node:path';
 import type { CompiledConfig } from '../core/config';
-import type { LineProvenance } from '../core/model';
+import type { LineRuns } from '../core/lineRuns';
 import type { PendingFile } from '../core/pending';
 import type * as Blame from '../git/blame';
 import { readPending } from '../git/pending';
@@ -122,11 +122,11 @@ export class GitStore implements Store {
     }
   }
 
-  read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {
+  read(repo: RepoRef, relPath: string, text: string): Promise<LineRuns | undefined> {
     return (repo as Found).state.read(relPath, text);
   }
 
-  write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+  write(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void> {
     return (repo as Found).state.write(relPath, text, lines);
   }
 

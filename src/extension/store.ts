@@ -1,5 +1,5 @@
 // What the extension needs from the per-clone working state and from committed history; implemented over src/git.
-import type { LineProvenance } from '../core/model';
+import type { LineRuns } from '../core/lineRuns';
 import type { CommittedLine } from '../git/blame';
 
 export type { CommittedLine };
@@ -18,8 +18,8 @@ export interface Store {
   /** The repository holding a file, or undefined outside git. */
   repoFor(fsPath: string): Promise<RepoRef | undefined>;
   /** The recorded provenance of a file's lines re-anchored onto `text`; undefined when nothing is recorded. */
-  read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined>;
-  write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void>;
+  read(repo: RepoRef, relPath: string, text: string): Promise<LineRuns | undefined>;
+  write(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void>;
   /** Moves what is recorded for a file, or for every file under a folder, to its new path. */
   rename(repo: RepoRef, from: string, to: string): Promise<void>;
   /**

@@ -3,6 +3,7 @@
 // not make it theirs.
 import { splitLines, substantive } from '../core/lines';
 import type { LineProvenance } from '../core/model';
+import { lineAt } from '../core/lineRuns';
 import { blameAt } from './blame';
 import { movedAcross } from './lazyCore';
 import { listNotes } from './notes';
@@ -88,7 +89,7 @@ export async function movedProvenance(repo: Repo, base: string, changes: readonl
     for (const [at, src, n] of blocks) {
       const old = blamed.get(src.path);
       for (let d = 0; d < n; d++) {
-        const p = old?.provenance[src.line + d];
+        const p = old && lineAt(old.provenance, src.line + d);
         // The blamed line must be the very text that moved: blame reads `base`, the diff its version of the file.
         if (p && p.kind !== 'human' && old?.lines[src.line + d] === lines.get(at + d)) prov.set(at + d, p);
       }
@@ -149,7 +150,7 @@ export async function movedFromState(
       for (const [start, len] of blocksOf(moved)) {
         const block = Array.from({ length: len }, (_, k) => newText[start + k]!);
         if (left.includes('\n' + block.join('\n') + '\n')) continue;
-        for (let k = 0; k < len; k++) prov.set(start + k, rec.provenance[moved.get(start + k)!]!);
+        for (let k = 0; k < len; k++) prov.set(start + k, lineAt(rec.provenance, moved.get(start + k)!));
       }
     }
     if (prov.size > 0) out.set(c, prov);

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { fromLines, lineAt, toLines } from '../../../src/core/lineRuns';
 import type { Attribution, LineProvenance } from '../../../src/core/model';
 import { CommittedAttributions } from '../../../src/extension/committed';
 
@@ -10,8 +11,8 @@ describe('attributions read from history', () => {
     const committed = new CommittedAttributions();
     // Line 1 is recorded in the working state (not committed yet) with the very values the note gives line 0.
     const uncommitted: Attribution = { ...NOTED };
-    const merged: LineProvenance[] = [{ kind: 'human' }, { kind: 'ai', attribution: uncommitted }, { kind: 'human' }];
-    committed.take(merged, [
+    const recorded: LineProvenance[] = [{ kind: 'human' }, { kind: 'ai', attribution: uncommitted }, { kind: 'human' }];
+    const merged = committed.take(fromLines(recorded), [
       { line: 0, commit: COMMIT, kind: 'ai', attribution: { ...NOTED } },
       { line: 2, commit: COMMIT, kind: 'human' },
     ]);
@@ -23,18 +24,17 @@ describe('attributions read from history', () => {
     assert.deepEqual(infos[2], { line: 2, kind: 'human' });
     // What is saved to the working state: only the uncommitted line.
     assert.deepEqual(
-      committed.uncommitted(tracker.lines()).map((l) => l.kind),
+      toLines(committed.uncommitted(tracker.provenance())).map((l) => l.kind),
       ['human', 'ai', 'human'],
     );
   });
 
   it('gives a copy of a committed line the same author with its session and detail, not its commit', () => {
     const committed = new CommittedAttributions();
-    const merged: LineProvenance[] = [{ kind: 'human' }];
-    committed.take(merged, [{ line: 0, commit: COMMIT, kind: 'ai', attribution: { ...NOTED } }]);
-    const copy = committed.asUncommitted(merged[0]!.attribution!);
+    const merged = committed.take(fromLines([{ kind: 'human' }]), [{ line: 0, commit: COMMIT, kind: 'ai', attribution: { ...NOTED } }]);
+    const copy = committed.asUncommitted(lineAt(merged, 0).attribution!);
     assert.deepEqual(copy, NOTED);
     assert.equal(committed.commitOf(copy), undefined);
-    assert.equal(committed.asUncommitted(merged[0]!.attribution!), copy, 'one copy attribution per committed one');
+    assert.equal(committed.asUncommitted(lineAt(merged, 0).attribution!), copy, 'one copy attribution per committed one');
   });
 });
