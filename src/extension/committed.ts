@@ -4,7 +4,7 @@
 import { attributionKey, type Attribution, type AttributionSource, type LineProvenance } from '../core/model';
 import { filterRuns, fromLines, toLines, type LineRuns } from '../core/lineRuns';
 import { LineTracker } from '../core/tracker';
-import type { CommittedLine } from './store';
+import type { CommittedRuns } from './store';
 
 /** One line as the API and hovers report it (0-based). */
 export interface LineInfo {
@@ -58,25 +58,26 @@ export class CommittedAttributions {
   }
 
   /** Committed AI lines learn their commit; human lines that history knows as AI take history's attribution. */
-  take(current: LineRuns, lines: readonly CommittedLine[]): LineRuns {
+  take(current: LineRuns, committed: CommittedRuns): LineRuns {
     const merged = toLines(current);
-    for (const c of lines) {
-      const i = c.line;
-      const noted = c.attribution;
-      if (c.kind === 'human' || !noted || i < 0 || i >= merged.length) continue;
-      const current = merged[i];
-      if (this.commitOf(current.attribution) === c.commit) continue;
-      // A line the editor attributes to another agent keeps what the editor saw.
-      if (current.kind !== 'human' && current.attribution && current.attribution.agent !== noted.agent) continue;
-      const key = `${c.commit}\0${attributionKey(noted)}`;
-      let attr = this.byKey.get(key);
-      if (!attr) {
-        // The note's attribution as it is (session, detail, model): the hover shows what the note says.
-        attr = noted;
-        this.byKey.set(key, attr);
-        this.commits.set(attr, c.commit);
+    for (const run of committed.lines.runs) {
+      const noted = committed.lines.attributions[run.id]!;
+      const commit = committed.commits[run.id]!;
+      for (let i = run.start; i < Math.min(run.end, merged.length); i++) {
+        const now = merged[i];
+        if (this.commitOf(now.attribution) === commit) continue;
+        // A line the editor attributes to another agent keeps what the editor saw.
+        if (now.kind !== 'human' && now.attribution && now.attribution.agent !== noted.agent) continue;
+        const key = `${commit}\0${attributionKey(noted)}`;
+        let attr = this.byKey.get(key);
+        if (!attr) {
+          // The note's attribution as it is (session, detail, model): the hover shows what the note says.
+          attr = noted;
+          this.byKey.set(key, attr);
+          this.commits.set(attr, commit);
+        }
+        merged[i] = { kind: now.kind === 'mixed' || run.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
       }
-      merged[i] = { kind: current.kind === 'mixed' || c.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
     }
     return fromLines(merged);
   }

@@ -8,7 +8,7 @@ import type * as Blame from '../git/blame';
 import { readPending } from '../git/pending';
 import { discoverRepo, findRepoOnDisk, NotARepositoryError, stateDir, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
-import type { CommittedLine, RepoRef, Store } from './store';
+import type { CommittedRuns, RepoRef, Store } from './store';
 
 interface Found extends RepoRef {
   readonly state: WorkingState;
@@ -144,14 +144,14 @@ export class GitStore implements Store {
     return (await readPending(found.repo, found.state, config, { textOf })).files;
   }
 
-  async history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]> {
+  async history(repo: RepoRef, relPath: string): Promise<CommittedRuns | undefined> {
     // git reads the repository's config, which could run commands: not in an untrusted workspace.
-    if (!this.trusted()) return [];
+    if (!this.trusted()) return undefined;
     const found = repo as Found;
     const blame = blameCode();
     // As `ai-provenance blame` does. A writer of its own: lines a stash put back or git threw away are news for every
     // open document of the repository, read as another writer's change.
     await blame.settlePending(found.repo, WorkingState.forRepo(found.repo), [relPath]);
-    return (await blame.committedLines(found.repo, relPath)) ?? [];
+    return blame.committedLines(found.repo, relPath);
   }
 }

@@ -1,8 +1,8 @@
 // What the extension needs from the per-clone working state and from committed history; implemented over src/git.
 import type { LineRuns } from '../core/lineRuns';
-import type { CommittedLine } from '../git/blame';
+import type { CommittedRuns } from '../git/blame';
 
-export type { CommittedLine };
+export type { CommittedRuns };
 
 export interface RepoRef {
   /** Absolute path of the work tree root. */
@@ -23,10 +23,10 @@ export interface Store {
   /** Moves what is recorded for a file, or for every file under a folder, to its new path. */
   rename(repo: RepoRef, from: string, to: string): Promise<void>;
   /**
-   * The committed lines of the file on disk with their notes' attributions, read in this process as `ai-provenance
-   * blame` reads them; empty when history says nothing or running git is not allowed.
+   * The committed AI lines of the file on disk with their notes' attributions, read in this process as `ai-provenance
+   * blame` reads them; undefined when git does not track the file or running git is not allowed.
    */
-  history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]>;
+  history(repo: RepoRef, relPath: string): Promise<CommittedRuns | undefined>;
   /**
    * Whether the working state changed since its last change this window made or saw (`generation` moved): false
    * only when the last writer was this window, on top of a state it knew, so its open documents have nothing to read.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { overlay, sameRuns, toLines, type LineRuns } from '../core/lineRuns';
 import type { LineTracker } from '../core/tracker';
 import type { CommittedAttributions } from './committed';
-import type { CommittedLine, RepoRef, Store } from './store';
+import type { CommittedRuns, RepoRef, Store } from './store';
 
 export interface TrackedDoc {
   readonly uri: vscode.Uri;
@@ -121,9 +121,9 @@ export class TrackedDocument implements TrackedDoc {
       withHistory
         ? this.ctx.store.history(this.repo, this.relPath).catch((err: unknown) => {
             this.ctx.log.warn(`${this.uri.fsPath}: cannot read its history: ${message(err)}`);
-            return [] as readonly CommittedLine[];
+            return undefined;
           })
-        : Promise.resolve([] as readonly CommittedLine[]),
+        : Promise.resolve<CommittedRuns | undefined>(undefined),
     ]);
     if (!this.ctx.isTracked(this)) return;
     if (doc.version !== version) {
@@ -134,7 +134,7 @@ export class TrackedDocument implements TrackedDoc {
     if (withHistory) this.needsHistory = false;
     const current = this.tracker.provenance();
     let merged = recorded ? takeOver(current, recorded) : current;
-    if (committed.length) merged = this.ctx.committed.take(merged, committed);
+    if (committed) merged = this.ctx.committed.take(merged, committed);
     if (sameRuns(merged, current)) return;
     const now = toLines(current);
     const next = toLines(merged);

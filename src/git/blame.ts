@@ -2,8 +2,8 @@
 // for lines not committed yet, the working state.
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
-import { HUMAN, type LineKind, type LineProvenance } from '../core/model';
-import { fromLines, hasAi, linesOf, toLines, type LineRuns } from '../core/lineRuns';
+import type { Attribution, LineKind, LineProvenance } from '../core/model';
+import { fromLines, hasAi, linesOf, toLines, type AttributedRun, type LineRuns } from '../core/lineRuns';
 import { reanchor, splitLines } from '../core/reanchor';
 import { unquotePath } from './parsers';
 import { listNotes, readNotes } from './notes';
@@ -26,11 +26,14 @@ export interface BlameLine {
   readonly commit?: string;
 }
 
-/** A line of the file on disk as the commit that last changed it left it, with what that commit's note says of it. */
-export interface CommittedLine extends LineProvenance {
-  /** 0-based line of the file as it is on disk. */
-  readonly line: number;
-  readonly commit: string;
+/**
+ * The committed lines of the file on disk that the notes of the commits which last changed them name AI: runs whose
+ * attribution is the note's as it has it, one attribution per commit and note attribution.
+ */
+export interface CommittedRuns {
+  readonly lines: LineRuns;
+  /** The commit whose note gives each attribution of `lines`, by attribution id. */
+  readonly commits: readonly string[];
 }
 
 export interface BlameEntry {
@@ -125,18 +128,30 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
   });
 }
 
-/**
- * The committed lines of `repoPath` as it is on disk, each with the attribution its commit's note gives it as the note
- * has it (human where no note names the line); undefined where git does not track the file.
- */
-export async function committedLines(repo: Repo, repoPath: string): Promise<CommittedLine[] | undefined> {
+/** The committed AI lines of `repoPath` as it is on disk, by the notes of their commits; undefined where git does not track the file. */
+export async function committedLines(repo: Repo, repoPath: string): Promise<CommittedRuns | undefined> {
   const blamed = await blameWithNotes(repo, repoPath);
   if (!blamed) return undefined;
-  const out: CommittedLine[] = [];
+  const attributions: Attribution[] = [];
+  const commits: string[] = [];
+  const ids = new Map<string, Map<Attribution, number>>();
+  const runs: AttributedRun[] = [];
   blamed.entries.forEach((e, i) => {
-    if (!UNCOMMITTED.test(e.commit)) out.push({ ...(blamed.noted[i] ?? HUMAN), line: e.finalLine - 1, commit: e.commit });
+    const p = blamed.noted[i];
+    if (UNCOMMITTED.test(e.commit) || !p || p.kind === 'human' || !p.attribution) return;
+    const ofCommit = ids.get(e.commit) ?? ids.set(e.commit, new Map()).get(e.commit)!;
+    let id = ofCommit.get(p.attribution);
+    if (id === undefined) {
+      id = attributions.push(p.attribution) - 1;
+      commits.push(e.commit);
+      ofCommit.set(p.attribution, id);
+    }
+    const line = e.finalLine - 1;
+    const last = runs[runs.length - 1];
+    if (last && last.end === line && last.id === id && last.kind === p.kind) runs[runs.length - 1] = { ...last, end: line + 1 };
+    else runs.push({ start: line, end: line + 1, kind: p.kind, id });
   });
-  return out;
+  return { lines: { lineCount: blamed.entries.length, attributions, runs }, commits };
 }
 
 /** `git blame` of `repoPath` (on disk, or in `rev`) with what the notes say of each line; undefined where the file is not tracked. */

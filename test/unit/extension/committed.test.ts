@@ -12,10 +12,7 @@ describe('attributions read from history', () => {
     // Line 1 is recorded in the working state (not committed yet) with the very values the note gives line 0.
     const uncommitted: Attribution = { ...NOTED };
     const recorded: LineProvenance[] = [{ kind: 'human' }, { kind: 'ai', attribution: uncommitted }, { kind: 'human' }];
-    const merged = committed.take(fromLines(recorded), [
-      { line: 0, commit: COMMIT, kind: 'ai', attribution: { ...NOTED } },
-      { line: 2, commit: COMMIT, kind: 'human' },
-    ]);
+    const merged = committed.take(fromLines(recorded), { lines: fromLines([{ kind: 'ai', attribution: { ...NOTED } }, { kind: 'human' }, { kind: 'human' }]), commits: [COMMIT] });
     const tracker = committed.tracker('one\ntwo\nthree', merged);
     const infos = tracker.lines().map((l, i) => committed.info(i, l));
     assert.deepEqual(infos[0], { line: 0, kind: 'ai', agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', session: 'sess-7', at: '2026-01-01T00:00:00.000Z', detail: 'shell', commit: COMMIT });
@@ -31,7 +28,7 @@ describe('attributions read from history', () => {
 
   it('gives a copy of a committed line the same author with its session and detail, not its commit', () => {
     const committed = new CommittedAttributions();
-    const merged = committed.take(fromLines([{ kind: 'human' }]), [{ line: 0, commit: COMMIT, kind: 'ai', attribution: { ...NOTED } }]);
+    const merged = committed.take(fromLines([{ kind: 'human' }]), { lines: fromLines([{ kind: 'ai', attribution: { ...NOTED } }]), commits: [COMMIT] });
     const copy = committed.asUncommitted(lineAt(merged, 0).attribution!);
     assert.deepEqual(copy, NOTED);
     assert.equal(committed.commitOf(copy), undefined);

@@ -113,7 +113,7 @@ describe('git store', () => {
       assert.ok(ref);
       assert.deepEqual(aiLineNumbers((perLine(await store.read(ref, 'a.ts', 'other\n'))) as LineProvenance[]), []);
       assert.deepEqual(aiLineNumbers((perLine(await store.read(ref, 'b.ts', 'x\n'))) as LineProvenance[]), [1]);
-      assert.deepEqual(await store.history(ref, 'a.ts'), []);
+      assert.equal(await store.history(ref, 'a.ts'), undefined);
       await assert.rejects(store.write(ref, 'c.ts', 'x\n', fromLines(aiLines(2, [[1, 1]]))), ReadOnlyStateError);
       await assert.rejects(store.rename(ref, 'b.ts', 'd.ts'), ReadOnlyStateError);
       assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
@@ -166,15 +166,13 @@ describe('git store', () => {
         const ref = await store.repoFor(path.join(repo, 'a.ts'));
         assert.ok(ref);
         const history = await store.history(ref, 'a.ts');
+        assert.ok(history);
         assert.deepEqual(
-          history.map((l) => [l.line, l.kind, l.commit]),
-          [
-            [0, 'human', head],
-            [1, 'ai', head],
-            [2, 'human', head],
-          ],
+          history.lines.runs.map((r) => [r.start, r.end, r.kind, history.commits[r.id]]),
+          [[1, 2, 'ai', head]],
         );
-        assert.deepEqual(history[1]?.attribution, SHELL);
+        assert.equal(history.lines.lineCount, 3);
+        assert.deepEqual(history.lines.attributions[0], SHELL);
       } finally {
         cp.execFile = execFile;
         cp.spawn = spawn;
@@ -188,7 +186,7 @@ describe('git store', () => {
       const store = new GitStore(() => false, () => [repo]);
       const ref = await store.repoFor(path.join(repo, 'a.ts'));
       assert.ok(ref);
-      assert.deepEqual(await store.history(ref, 'a.ts'), []);
+      assert.equal(await store.history(ref, 'a.ts'), undefined);
       assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
     });
   });
