@@ -50,7 +50,7 @@ describe('one anchoring per commit', function () {
   before(() => cliBundle());
   after(cleanupTemp);
 
-  it("anchors an entry recorded for another text to the committed text once, in prepare-commit-msg", async () => {
+  it('anchors an entry recorded for another text to the committed text once, in prepare-commit-msg', async () => {
     const dir = initRepo();
     write(dir, 'README.md', 'readme\n');
     sh(dir, 'git', 'add', '-A');
