@@ -127,7 +127,7 @@ async function withMovedFromState(
   if (moved.size === 0) return files;
   const runs = new Map<string, LineRun[]>();
   for (const [c, prov] of moved) {
-    runs.set(c.path, toNoteRuns(restrict([current.get(c)!, sparse(prov)], c.added)));
+    runs.set(c.path, toNoteRuns(restrict([current.get(c)!, prov], c.added)));
   }
   return files.map((f) => (runs.has(f.path) ? { ...f, runs: runs.get(f.path)! } : f));
 }
@@ -220,7 +220,7 @@ async function attribute(
   stateFrom: (c: FileChange) => string | undefined,
   fromState: (c: FileChange, text: string) => Promise<LineRuns | undefined>,
   restoredFrom?: string,
-  moved?: ReadonlyMap<FileChange, ReadonlyMap<number, LineProvenance>>,
+  moved?: ReadonlyMap<FileChange, LineRuns>,
 ): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
   const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
@@ -258,7 +258,7 @@ async function attribute(
     }
     if (old && hasAi(old.provenance)) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
     const movedHere = moved?.get(c);
-    if (movedHere) layers.push(sparse(movedHere));
+    if (movedHere) layers.push(movedHere);
     out.push({ path: c.path, addedLines: c.addedCount, runs: toNoteRuns(restrict(layers, c.added)) });
   }
   return { files: out, blobs };
@@ -266,13 +266,6 @@ async function attribute(
 
 /** The sentinel reanchor carries along unchanged lines: what survives is a line the revert restores. */
 const RESTORED: LineProvenance = Object.freeze({ kind: 'ai', attribution: Object.freeze({ agent: 'restored', source: 'import', at: '' }) });
-
-/** Lines known one by one (moved ones), by line. */
-function sparse(lines: ReadonlyMap<number, LineProvenance>): LineRuns {
-  const out: LineProvenance[] = [];
-  for (const [i, p] of lines) out[i] = p;
-  return fromLines(out);
-}
 
 /** The first non-human layer per line, kept only on added lines; human everywhere else. */
 export function restrict(layers: readonly LineRuns[], added: readonly (readonly [number, number])[]): LineRuns {
