@@ -9,6 +9,7 @@ import { CACHE_REFRESHES } from '../src/cli/launcher';
 import { discoverRepo } from '../src/git/repo';
 import { WorkingState } from '../src/git/workingState';
 import type { Attribution, LineProvenance } from '../src/core/model';
+import { fromLines } from '../src/core/lineRuns';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -121,7 +122,7 @@ function touch(dir: string, rel: string, line: string): string {
 async function recordLastLines(dir: string, rel: string, text: string, count: number): Promise<void> {
   const n = text.split('\n').length;
   const prov: LineProvenance[] = Array.from({ length: n }, (_, j) => (j >= n - 1 - count && j < n - 1 ? { kind: 'ai', attribution: AGENT } : { kind: 'human' }));
-  await WorkingState.forRepo(await discoverRepo(dir)).write(rel, text, prov);
+  await WorkingState.forRepo(await discoverRepo(dir)).write(rel, text, fromLines(prov));
 }
 
 interface Row {
@@ -245,7 +246,7 @@ async function files(): Promise<void> {
           rels.push(rel);
           if (state) {
             const count = text.split('\n').length;
-            await state.write(rel, text, Array.from({ length: count }, (_, j) => (j === count - 2 ? { kind: 'ai', attribution: AGENT } : { kind: 'human' })));
+            await state.write(rel, text, fromLines(Array.from({ length: count }, (_, j): LineProvenance => (j === count - 2 ? { kind: 'ai', attribution: AGENT } : { kind: 'human' }))));
           }
         }
         for (let k = 0; k < rels.length; k += 500) git(dir, 'add', '--', ...rels.slice(k, k + 500));
@@ -285,7 +286,7 @@ async function staged(): Promise<void> {
       rels.push(rel);
       if (state && k < 5) {
         const n = text.split('\n').length;
-        await state.write(rel, text, Array.from({ length: n }, (_, j) => (j === n - 2 ? { kind: 'ai', attribution: AGENT } : { kind: 'human' })));
+        await state.write(rel, text, fromLines(Array.from({ length: n }, (_, j): LineProvenance => (j === n - 2 ? { kind: 'ai', attribution: AGENT } : { kind: 'human' }))));
       }
     }
     git(dir, 'add', '--', ...rels);

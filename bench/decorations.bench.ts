@@ -4,6 +4,7 @@
 import type { Attribution, LineProvenance, TextChange } from '../src/core/model';
 import { LineTracker } from '../src/core/tracker';
 import { planDecorations } from '../src/extension/decorationModel';
+import { fromLines } from '../src/core/lineRuns';
 
 const LINES = 100_000;
 const AI_LINES = 20_000;
@@ -50,7 +51,7 @@ function median(xs: number[]): number {
 function run(layout: Layout): { name: string; medianMs: number; p95Ms: number; ranges: number; aiLines: number } {
   const text = Array.from({ length: LINES }, (_, i) => `  const value${i} = compute(${i % 997}); // line ${i}`).join('\n');
   const prov = Array.from({ length: LINES }, (_, i) => layout.prov(i));
-  const tracker = new LineTracker(text, prov);
+  const tracker = new LineTracker(text, fromLines(prov));
   const times: number[] = [];
   let ranges = 0;
   for (let k = 0; k < ITERATIONS + 20; k++) {

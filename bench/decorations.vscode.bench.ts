@@ -8,6 +8,7 @@ import type { AiProvenanceApi } from '../src/extension/api';
 import { discoverRepo } from '../src/git/repo';
 import { WorkingState } from '../src/git/workingState';
 import { driver, EXTENSION_ID, harnessConfig, waitFor, workspacePath } from '../test/integration/harness';
+import { fromLines } from '../src/core/lineRuns';
 
 const LINES = 100_000;
 const RUNS = 40;
@@ -23,7 +24,7 @@ describe('decorations benchmark', function () {
       i < LINES && Math.floor(i / 5) % 5 === 0 ? { kind: 'ai', attribution: agents[Math.floor(i / 25) % agents.length] } : { kind: 'human' },
     );
     fs.writeFileSync(workspacePath('bench-100k.ts'), text);
-    await WorkingState.forRepo(await discoverRepo(harnessConfig().workspace)).write('bench-100k.ts', text, prov);
+    await WorkingState.forRepo(await discoverRepo(harnessConfig().workspace)).write('bench-100k.ts', text, fromLines(prov));
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(workspacePath('bench-100k.ts')));
     await vscode.window.showTextDocument(doc);
     await waitFor(async () => (await api.getLineProvenance(doc.uri)).filter((l) => l.kind !== 'human').length === 20_000 || undefined, '20,000 AI lines', 60_000);

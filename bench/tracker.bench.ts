@@ -3,6 +3,7 @@
 import type { Attribution, LineProvenance, TextChange } from '../src/core/model';
 import { CarriedText, LineTracker, type EditOptions } from '../src/core/tracker';
 import { seededRandom } from './random';
+import { fromLines } from '../src/core/lineRuns';
 
 const SIZES = [1_000, 10_000, 100_000];
 const WARMUP = 5_000;
@@ -51,7 +52,7 @@ function median(xs: number[]): number {
 
 function measure(lines: number): { lines: number; medianUs: number; p99Us: number; linesMs: number; runsMs: number } {
   const { text, prov } = document(lines);
-  const t = new LineTracker(text, prov);
+  const t = new LineTracker(text, fromLines(prov));
   // A person's edits go through what the editor does without an edit source: whole-line cuts and pastes carry AI text.
   const moves: EditOptions = { carried: new CarriedText(), carry: 'lines' };
   const rnd = seededRandom(42);

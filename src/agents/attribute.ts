@@ -1,5 +1,6 @@
 // Merges one agent edit into what is recorded for a file: the agent's lines win, every other line keeps its provenance.
 import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
+import { fromLines, toLines, type LineRuns } from '../core/lineRuns';
 import { lineDiff, movedLines } from '../core/carry';
 import { splitLines } from '../core/lines';
 import { changesBetween } from '../core/reanchor';
@@ -8,17 +9,17 @@ import { LineTracker } from '../core/tracker';
 /**
  * Provenance of each line of `after` once the agent turned `before` into `written` and something else (a formatter
  * hook running beside ours, a person saving) turned `written` into `after`; `written` is `after` when nothing did.
- * `current` is the recorded provenance already re-anchored to `after` (one entry per line of `after`); `prior` the
- * recorded provenance of `before`'s lines, where known.
+ * `current` is the recorded provenance already re-anchored to `after`; `prior` the recorded provenance of `before`,
+ * where known.
  */
 export function attributeEdit(
   before: string,
   written: string,
   after: string,
-  current: readonly LineProvenance[],
+  current: LineRuns,
   author: Attribution,
-  prior?: readonly LineProvenance[],
-): LineProvenance[] {
+  prior?: LineRuns,
+): LineRuns {
   // Replaying the exact changes through a tracker attributes them at character precision.
   const tracker = new LineTracker(before);
   tracker.applyChanges(changesBetween(before, written), author);
@@ -26,12 +27,15 @@ export function attributeEdit(
   if (written !== after) tracker.applyChanges(changesBetween(written, after), undefined);
   // Lines the agent only moved keep what is recorded for them: moving a person's code does not make it the agent's.
   const moved = written === after ? movedLines(splitLines(before), splitLines(after)) : undefined;
-  const whole = written === after ? replacedWhole(before, after, prior) : undefined;
+  const whole = written === after ? replacedWhole(before, after, prior && toLines(prior)) : undefined;
   const agentAi: LineProvenance = { kind: 'ai', attribution: author };
-  return tracker.lines().map((p, i) => {
-    if (p.kind === 'human' || moved?.has(i)) return current[i] ?? HUMAN;
-    return p.kind === 'mixed' && p.attribution === author && whole?.has(i) ? agentAi : p;
-  });
+  const recorded = toLines(current);
+  return fromLines(
+    tracker.lines().map((p, i) => {
+      if (p.kind === 'human' || moved?.has(i)) return recorded[i] ?? HUMAN;
+      return p.kind === 'mixed' && p.attribution === author && whole?.has(i) ? agentAi : p;
+    }),
+  );
 }
 
 /**

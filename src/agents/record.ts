@@ -3,7 +3,8 @@
 // thread pool's round trips, and an agent waits for every call of its hook.
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { HUMAN, type Attribution } from '../core/model';
+import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
+import { fromLines, toLines } from '../core/lineRuns';
 import { splitLines } from '../core/lines';
 import { stateDir, toRepoPath, type Repo } from '../git/repo';
 import { CONFIG_FILE } from '../git/teamConfig';
@@ -199,9 +200,11 @@ async function afterShell(ctx: Context, key: string): Promise<void> {
     // A line HEAD already has came back (a restore, a revert by hand), not new text from the agent.
     const committed = new Set(splitLines(head.get(c.path) ?? ''));
     const afterLines = splitLines(c.after);
-    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current, at) =>
-      attributeEdit(c.before, c.after, c.after, current, author, at(c.before)).map((p, i) => (p !== current[i] && committed.has(afterLines[i]!) ? (current[i] ?? HUMAN) : p)),
-    );
+    await WorkingState.forRepo(ctx.repo, { blocking: true }).update(c.path, c.after, (current, at) => {
+      const was = toLines(current);
+      const now = toLines(attributeEdit(c.before, c.after, c.after, current, author, at(c.before)));
+      return fromLines(now.map((p, i) => (!sameLine(p, was[i]) && committed.has(afterLines[i]!) ? (was[i] ?? HUMAN) : p)));
+    });
     ctx.result.recorded.push(c.path);
   }
 }
@@ -273,4 +276,8 @@ export async function recordEvent(agent: string, event: HookEvent, opts: RecordO
       break;
   }
   return result;
+}
+
+function sameLine(a: LineProvenance, b: LineProvenance | undefined): boolean {
+  return b !== undefined && a.kind === b.kind && a.attribution === b.attribution;
 }

@@ -23,6 +23,7 @@ import { diffArrays, type ArrayChange } from 'diff';
 import { substantive } from './lines';
 import { HUMAN, isAi, type Attribution, type LineProvenance } from './model';
 import type { Hunk } from './lineCarry';
+import { fromLines, hasAi, humanLines, toLines, type LineRuns } from './lineRuns';
 
 /** A line diff gives up beyond this many differing lines, or after this long (see `lineDiff`). */
 const MAX_LINE_EDITS = 10_000;
@@ -182,6 +183,18 @@ interface Run {
  * lines are human.
  */
 export function carry(
+  oldKeys: readonly string[],
+  oldProv: LineRuns,
+  newKeys: readonly string[],
+  newLines?: readonly string[],
+  oldTexts?: readonly (string | undefined)[],
+): LineRuns {
+  if (!hasAi(oldProv)) return humanLines(newKeys.length);
+  return fromLines(carryEach(oldKeys, toLines(oldProv), newKeys, newLines, oldTexts));
+}
+
+/** `carry` line by line: the alignment looks lines up at random. */
+function carryEach(
   oldKeys: readonly string[],
   oldProv: readonly LineProvenance[],
   newKeys: readonly string[],

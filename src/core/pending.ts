@@ -1,6 +1,7 @@
 // AI lines not committed yet, per file: what `status`, the report, the Explorer badges and the Source Control view show.
 import type { CompiledConfig } from './config';
-import { agentLabel, type LineProvenance } from './model';
+import { agentLabel } from './model';
+import type { LineRuns } from './lineRuns';
 
 export interface PendingFile {
   readonly path: string;
@@ -16,25 +17,24 @@ export interface PendingFile {
 }
 
 /** The pending summary of one file; undefined when it has no AI or mixed line. */
-export function summarizePending(path: string, lines: readonly LineProvenance[], config: CompiledConfig): PendingFile | undefined {
+export function summarizePending(path: string, lines: LineRuns, config: CompiledConfig): PendingFile | undefined {
   let aiLines = 0;
   let mixedLines = 0;
   const ranges: [number, number][] = [];
   const agents = new Set<string>();
-  lines.forEach((l, i) => {
-    if (l.kind === 'human' || !l.attribution) return;
-    if (l.kind === 'ai') aiLines++;
-    else mixedLines++;
-    agents.add(agentLabel(l.attribution));
+  for (const r of lines.runs) {
+    if (r.kind === 'ai') aiLines += r.end - r.start;
+    else mixedLines += r.end - r.start;
+    agents.add(agentLabel(lines.attributions[r.id]!));
     const last = ranges[ranges.length - 1];
-    if (last && last[1] === i) last[1] = i + 1;
-    else ranges.push([i + 1, i + 1]);
-  });
+    if (last && last[1] === r.start) last[1] = r.end;
+    else ranges.push([r.start + 1, r.end]);
+  }
   if (aiLines + mixedLines === 0) return undefined;
   const hit = config.ruleFor(path);
   return {
     path,
-    lines: lines.length,
+    lines: lines.lineCount,
     aiLines,
     mixedLines,
     ranges,

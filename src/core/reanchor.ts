@@ -1,6 +1,7 @@
 // Carrying provenance across a change made outside the tracker (a file edited on disk, a staged version).
 import { diffArrays } from 'diff';
-import type { Attribution, LineProvenance, TextChange } from './model';
+import type { Attribution, TextChange } from './model';
+import { fromLines, toLines, type LineRuns } from './lineRuns';
 import { carryLines, changedRegion, keptParts, lineDiff } from './carry';
 import { hunksOf } from './lineCarry';
 import { splitWithEols } from './lines';
@@ -20,19 +21,14 @@ const CHAR_DIFF_MS = 500;
  * are `ai` for `author`, `human` when author is undefined; a person's re-spacing keeps the author, a touch-up is
  * `mixed`, a rewrite `human`; with line hashes every change is a rewrite; blank lines carry no authorship).
  */
-export function reanchor(
-  oldLines: readonly string[],
-  oldProv: readonly LineProvenance[],
-  newLines: readonly string[],
-  author?: Attribution,
-): LineProvenance[] {
-  if (oldProv.length !== oldLines.length) {
-    throw new RangeError(`reanchor: ${oldProv.length} provenance entries given for ${oldLines.length} lines`);
+export function reanchor(oldLines: readonly string[], oldProv: LineRuns, newLines: readonly string[], author?: Attribution): LineRuns {
+  if (oldProv.lineCount !== oldLines.length) {
+    throw new RangeError(`reanchor: provenance of ${oldProv.lineCount} lines given for ${oldLines.length} lines`);
   }
   const parts = lineDiff(oldLines, newLines);
   // Too different to align: every line is new.
-  if (!parts) return changedRegion([], [], newLines, author);
-  return carryLines(oldProv, hunksOf(parts), newLines.length, author);
+  if (!parts) return fromLines(changedRegion([], [], newLines, author));
+  return fromLines(carryLines(toLines(oldProv), hunksOf(parts), newLines.length, author));
 }
 
 /** Line and column at an offset, advanced token by token. */

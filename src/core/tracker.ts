@@ -6,6 +6,7 @@ import { attributionKey, HUMAN, type Attribution, type EditReason, type LineProv
 import { hasLineBreak, splitWithEols } from './lines';
 import { movedLines } from './carry';
 import { changesBetween } from './reanchor';
+import { RunsBuilder, type LineRuns } from './lineRuns';
 
 /**
  * Authorship of one line as run-lengths, flat `[length, code, length, code, …]`; `code` is `authorId << 1 | scar`,
@@ -458,22 +459,21 @@ export class LineTracker {
   private summary?: { runs: LineRun[]; ai: number };
 
   /**
-   * `provenance` gives each line's kind (what the working state stores); it is ignored if its length differs from the
-   * line count. `keyOf` tells attributions apart: equal keys are one author (by default, equal values).
+   * `provenance` gives each line's kind (what the working state stores); it is ignored if its line count differs from
+   * the text's. `keyOf` tells attributions apart: equal keys are one author (by default, equal values).
    */
   constructor(
     text: string,
-    provenance?: readonly LineProvenance[],
+    provenance?: LineRuns,
     private readonly keyOf: (a: Attribution) => string = attributionKey,
   ) {
     const { lines, eols } = splitWithEols(text);
-    const useProv = provenance !== undefined && provenance.length === lines.length;
-    const recs: Rec[] = new Array<Rec>(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const p = useProv ? provenance[i] : undefined;
-      const code = p && p.kind !== 'human' && p.attribution ? (this.intern(p.attribution) << 1) | (p.kind === 'mixed' ? SCAR : 0) : PERSON;
-      recs[i] = line(lines[i], eols[i], code);
+    const codes = new Array<number>(lines.length).fill(PERSON);
+    if (provenance !== undefined && provenance.lineCount === lines.length) {
+      for (const r of provenance.runs) codes.fill((this.intern(provenance.attributions[r.id]) << 1) | (r.kind === 'mixed' ? SCAR : 0), r.start, r.end);
     }
+    const recs: Rec[] = new Array<Rec>(lines.length);
+    for (let i = 0; i < lines.length; i++) recs[i] = line(lines[i], eols[i], codes[i]);
     this.store = new LineStore(recs);
   }
 
@@ -579,6 +579,13 @@ export class LineTracker {
     const out = new Array<LineProvenance>(this.store.count);
     this.store.forEach((rec, i) => (out[i] = this.provOf(rec)));
     return out;
+  }
+
+  /** Every line's provenance as runs: what the working state stores and a reload merges into. */
+  provenance(): LineRuns {
+    const b = new RunsBuilder();
+    for (const r of this.summarize().runs) b.add(r.start, r.end, r.kind, r.attribution);
+    return b.done(this.store.count);
   }
 
   /** Consecutive `ai`/`mixed` lines with the same kind and attribution, merged; 0-based, end exclusive. */

@@ -1,9 +1,10 @@
 // Which attributions of the window's trackers came from history (a commit's note), shared by every open document:
 // hovers name their commit, saves leave them out of the working state, copies of them are new uncommitted work.
 // Free of 'vscode'.
-import { attributionKey, HUMAN, type Attribution, type AttributionSource, type LineProvenance } from '../core/model';
+import { attributionKey, type Attribution, type AttributionSource, type LineProvenance } from '../core/model';
+import { filterRuns, fromLines, toLines, type LineRuns } from '../core/lineRuns';
 import { LineTracker } from '../core/tracker';
-import type { CommittedLine } from './store';
+import type { CommittedRuns } from './store';
 
 /** One line as the API and hovers report it (0-based). */
 export interface LineInfo {
@@ -31,7 +32,7 @@ export class CommittedAttributions {
   }
 
   /** A tracker that tells a committed attribution from an equal uncommitted one (a line's copy, what the state records). */
-  tracker(text: string, lines?: readonly LineProvenance[]): LineTracker {
+  tracker(text: string, lines?: LineRuns): LineTracker {
     return new LineTracker(text, lines, this.key);
   }
 
@@ -52,30 +53,33 @@ export class CommittedAttributions {
   }
 
   /** Only uncommitted work belongs in the working state: lines from history are in the notes already. */
-  uncommitted(lines: readonly LineProvenance[]): LineProvenance[] {
-    return lines.map((l) => (l.attribution && this.commits.has(l.attribution) ? HUMAN : l));
+  uncommitted(lines: LineRuns): LineRuns {
+    return filterRuns(lines, (a) => !this.commits.has(a));
   }
 
   /** Committed AI lines learn their commit; human lines that history knows as AI take history's attribution. */
-  take(merged: LineProvenance[], lines: readonly CommittedLine[]): void {
-    for (const c of lines) {
-      const i = c.line;
-      const noted = c.attribution;
-      if (c.kind === 'human' || !noted || i < 0 || i >= merged.length) continue;
-      const current = merged[i];
-      if (this.commitOf(current.attribution) === c.commit) continue;
-      // A line the editor attributes to another agent keeps what the editor saw.
-      if (current.kind !== 'human' && current.attribution && current.attribution.agent !== noted.agent) continue;
-      const key = `${c.commit}\0${attributionKey(noted)}`;
-      let attr = this.byKey.get(key);
-      if (!attr) {
-        // The note's attribution as it is (session, detail, model): the hover shows what the note says.
-        attr = noted;
-        this.byKey.set(key, attr);
-        this.commits.set(attr, c.commit);
+  take(current: LineRuns, committed: CommittedRuns): LineRuns {
+    const merged = toLines(current);
+    for (const run of committed.lines.runs) {
+      const noted = committed.lines.attributions[run.id]!;
+      const commit = committed.commits[run.id]!;
+      for (let i = run.start; i < Math.min(run.end, merged.length); i++) {
+        const now = merged[i];
+        if (this.commitOf(now.attribution) === commit) continue;
+        // A line the editor attributes to another agent keeps what the editor saw.
+        if (now.kind !== 'human' && now.attribution && now.attribution.agent !== noted.agent) continue;
+        const key = `${commit}\0${attributionKey(noted)}`;
+        let attr = this.byKey.get(key);
+        if (!attr) {
+          // The note's attribution as it is (session, detail, model): the hover shows what the note says.
+          attr = noted;
+          this.byKey.set(key, attr);
+          this.commits.set(attr, commit);
+        }
+        merged[i] = { kind: now.kind === 'mixed' || run.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
       }
-      merged[i] = { kind: current.kind === 'mixed' || c.kind === 'mixed' ? 'mixed' : 'ai', attribution: attr };
     }
+    return fromLines(merged);
   }
 
   info(line: number, p: LineProvenance): LineInfo {

@@ -2,13 +2,13 @@
 // code of `ai-provenance blame` (no CLI process, no JSON between them).
 import * as path from 'node:path';
 import type { CompiledConfig } from '../core/config';
-import type { LineProvenance } from '../core/model';
+import type { LineRuns } from '../core/lineRuns';
 import type { PendingFile } from '../core/pending';
 import type * as Blame from '../git/blame';
 import { readPending } from '../git/pending';
 import { discoverRepo, findRepoOnDisk, NotARepositoryError, stateDir, type Repo } from '../git/repo';
 import { WorkingState } from '../git/workingState';
-import type { CommittedLine, RepoRef, Store } from './store';
+import type { CommittedRuns, RepoRef, Store } from './store';
 
 interface Found extends RepoRef {
   readonly state: WorkingState;
@@ -122,11 +122,11 @@ export class GitStore implements Store {
     }
   }
 
-  read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined> {
+  read(repo: RepoRef, relPath: string, text: string): Promise<LineRuns | undefined> {
     return (repo as Found).state.read(relPath, text);
   }
 
-  write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+  write(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void> {
     return (repo as Found).state.write(relPath, text, lines);
   }
 
@@ -144,14 +144,14 @@ export class GitStore implements Store {
     return (await readPending(found.repo, found.state, config, { textOf })).files;
   }
 
-  async history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]> {
+  async history(repo: RepoRef, relPath: string): Promise<CommittedRuns | undefined> {
     // git reads the repository's config, which could run commands: not in an untrusted workspace.
-    if (!this.trusted()) return [];
+    if (!this.trusted()) return undefined;
     const found = repo as Found;
     const blame = blameCode();
     // As `ai-provenance blame` does. A writer of its own: lines a stash put back or git threw away are news for every
     // open document of the repository, read as another writer's change.
     await blame.settlePending(found.repo, WorkingState.forRepo(found.repo), [relPath]);
-    return (await blame.committedLines(found.repo, relPath)) ?? [];
+    return blame.committedLines(found.repo, relPath);
   }
 }

@@ -1,8 +1,8 @@
 // What the extension needs from the per-clone working state and from committed history; implemented over src/git.
-import type { LineProvenance } from '../core/model';
-import type { CommittedLine } from '../git/blame';
+import type { LineRuns } from '../core/lineRuns';
+import type { CommittedRuns } from '../git/blame';
 
-export type { CommittedLine };
+export type { CommittedRuns };
 
 export interface RepoRef {
   /** Absolute path of the work tree root. */
@@ -18,15 +18,15 @@ export interface Store {
   /** The repository holding a file, or undefined outside git. */
   repoFor(fsPath: string): Promise<RepoRef | undefined>;
   /** The recorded provenance of a file's lines re-anchored onto `text`; undefined when nothing is recorded. */
-  read(repo: RepoRef, relPath: string, text: string): Promise<readonly LineProvenance[] | undefined>;
-  write(repo: RepoRef, relPath: string, text: string, lines: readonly LineProvenance[]): Promise<void>;
+  read(repo: RepoRef, relPath: string, text: string): Promise<LineRuns | undefined>;
+  write(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void>;
   /** Moves what is recorded for a file, or for every file under a folder, to its new path. */
   rename(repo: RepoRef, from: string, to: string): Promise<void>;
   /**
-   * The committed lines of the file on disk with their notes' attributions, read in this process as `ai-provenance
-   * blame` reads them; empty when history says nothing or running git is not allowed.
+   * The committed AI lines of the file on disk with their notes' attributions, read in this process as `ai-provenance
+   * blame` reads them; undefined when git does not track the file or running git is not allowed.
    */
-  history(repo: RepoRef, relPath: string): Promise<readonly CommittedLine[]>;
+  history(repo: RepoRef, relPath: string): Promise<CommittedRuns | undefined>;
   /**
    * Whether the working state changed since its last change this window made or saw (`generation` moved): false
    * only when the last writer was this window, on top of a state it knew, so its open documents have nothing to read.

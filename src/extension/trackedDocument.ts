@@ -1,9 +1,9 @@
 // One open document's line tracker: loaded from the working state and history, saved to the working state after edits.
 import * as vscode from 'vscode';
-import type { LineProvenance } from '../core/model';
+import { overlay, sameRuns, toLines, type LineRuns } from '../core/lineRuns';
 import type { LineTracker } from '../core/tracker';
 import type { CommittedAttributions } from './committed';
-import type { CommittedLine, RepoRef, Store } from './store';
+import type { CommittedRuns, RepoRef, Store } from './store';
 
 export interface TrackedDoc {
   readonly uri: vscode.Uri;
@@ -81,7 +81,7 @@ export class TrackedDocument implements TrackedDoc {
     this.persistTimer = undefined;
     if (!this.repo || !this.relPath || !this.ctx.canWrite()) return;
     try {
-      await this.ctx.store.write(this.repo, this.relPath, text, this.ctx.committed.uncommitted(this.tracker.lines()));
+      await this.ctx.store.write(this.repo, this.relPath, text, this.ctx.committed.uncommitted(this.tracker.provenance()));
       this.dirty = false;
     } catch (err) {
       this.ctx.log.error(`${this.uri.fsPath}: cannot save provenance: ${message(err)}`);
@@ -121,9 +121,9 @@ export class TrackedDocument implements TrackedDoc {
       withHistory
         ? this.ctx.store.history(this.repo, this.relPath).catch((err: unknown) => {
             this.ctx.log.warn(`${this.uri.fsPath}: cannot read its history: ${message(err)}`);
-            return [] as readonly CommittedLine[];
+            return undefined;
           })
-        : Promise.resolve([] as readonly CommittedLine[]),
+        : Promise.resolve<CommittedRuns | undefined>(undefined),
     ]);
     if (!this.ctx.isTracked(this)) return;
     if (doc.version !== version) {
@@ -132,22 +132,23 @@ export class TrackedDocument implements TrackedDoc {
       return;
     }
     if (withHistory) this.needsHistory = false;
-    const current = this.tracker.lines();
-    const merged = current.slice();
-    if (recorded) takeOver(merged, recorded);
-    if (committed.length) this.ctx.committed.take(merged, committed);
+    const current = this.tracker.provenance();
+    let merged = recorded ? takeOver(current, recorded) : current;
+    if (committed) merged = this.ctx.committed.take(merged, committed);
+    if (sameRuns(merged, current)) return;
+    const now = toLines(current);
+    const next = toLines(merged);
     const differs: number[] = [];
-    for (let i = 0; i < merged.length; i++) if (merged[i] !== current[i]) differs.push(i);
-    if (differs.length === 0) return;
-    if (differs.some((i) => merged[i].kind === 'mixed')) {
+    for (let i = 0; i < next.length; i++) if (next[i].kind !== now[i].kind || next[i].attribution !== now[i].attribution) differs.push(i);
+    if (differs.some((i) => next[i].kind === 'mixed')) {
       // Only the constructor can set `mixed`; the tracker's undo history starts over from here.
       this.tracker = this.ctx.committed.tracker(text, merged);
     } else {
       for (let k = 0; k < differs.length; ) {
         const i = differs[k];
         let j = k + 1;
-        while (j < differs.length && differs[j] === differs[j - 1] + 1 && merged[differs[j]].attribution === merged[i].attribution) j++;
-        this.tracker.mark(i, differs[j - 1] + 1, merged[i].attribution);
+        while (j < differs.length && differs[j] === differs[j - 1] + 1 && next[differs[j]].attribution === next[i].attribution) j++;
+        this.tracker.mark(i, differs[j - 1] + 1, next[i].attribution);
         k = j;
       }
     }
@@ -169,12 +170,8 @@ export class TrackedDocument implements TrackedDoc {
 }
 
 /** Lines the store knows as AI and the tracker does not are taken over; the tracker's own knowledge wins. */
-function takeOver(merged: LineProvenance[], recorded: readonly LineProvenance[]): void {
-  if (recorded.length !== merged.length) return;
-  for (let i = 0; i < merged.length; i++) {
-    const r = recorded[i];
-    if (r.kind !== 'human' && r.attribution && merged[i].kind === 'human') merged[i] = r;
-  }
+function takeOver(current: LineRuns, recorded: LineRuns): LineRuns {
+  return recorded.lineCount === current.lineCount ? overlay(current, recorded) : current;
 }
 
 export function message(err: unknown): string {

@@ -1,5 +1,6 @@
 // Which recorded AI lines a commit took: a line identical to a committed one, in its place, is pending no more.
-import { HUMAN, type Attribution, type LineProvenance } from '../core/model';
+import type { Attribution } from '../core/model';
+import { filterRuns, humanLines, subtract, type LineRuns } from '../core/lineRuns';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 
@@ -7,9 +8,10 @@ import { reanchor } from './lazyCore';
 const COMMITTED: Attribution = Object.freeze({ agent: 'committed', source: 'import', at: '' });
 
 /** The working-state provenance of `diskText` with every line that now matches the committed text made human. */
-export function advancedLines(diskText: string, prov: readonly LineProvenance[], committedText: string): LineProvenance[] {
-  if (diskText === committedText) return prov.map(() => HUMAN);
+export function advancedLines(diskText: string, prov: LineRuns, committedText: string): LineRuns {
+  if (diskText === committedText) return humanLines(prov.lineCount);
   const committed = splitLines(committedText);
-  const marks = reanchor(committed, committed.map(() => ({ kind: 'ai' as const, attribution: COMMITTED })), splitLines(diskText));
-  return prov.map((p, i) => (marks[i]?.kind === 'ai' ? HUMAN : p));
+  const all = { lineCount: committed.length, attributions: [COMMITTED], runs: committed.length > 0 ? [{ start: 0, end: committed.length, kind: 'ai' as const, id: 0 }] : [] };
+  const marks = reanchor(committed, all, splitLines(diskText));
+  return subtract(prov, filterRuns(marks, (_, kind) => kind === 'ai'));
 }

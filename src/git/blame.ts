@@ -2,7 +2,8 @@
 // for lines not committed yet, the working state.
 import { promises as fsp } from 'node:fs';
 import { parseTraceRecord } from '../core/agentTrace';
-import { HUMAN, type LineKind, type LineProvenance, type LineRun } from '../core/model';
+import type { Attribution, LineKind, LineProvenance } from '../core/model';
+import { fromLines, hasAi, linesOf, toLines, type AttributedRun, type LineRuns } from '../core/lineRuns';
 import { reanchor, splitLines } from '../core/reanchor';
 import { unquotePath } from './parsers';
 import { listNotes, readNotes } from './notes';
@@ -25,11 +26,14 @@ export interface BlameLine {
   readonly commit?: string;
 }
 
-/** A line of the file on disk as the commit that last changed it left it, with what that commit's note says of it. */
-export interface CommittedLine extends LineProvenance {
-  /** 0-based line of the file as it is on disk. */
-  readonly line: number;
-  readonly commit: string;
+/**
+ * The committed lines of the file on disk that the notes of the commits which last changed them name AI: runs whose
+ * attribution is the note's as it has it, one attribution per commit and note attribution.
+ */
+export interface CommittedRuns {
+  readonly lines: LineRuns;
+  /** The commit whose note gives each attribution of `lines`, by attribution id. */
+  readonly commits: readonly string[];
 }
 
 export interface BlameEntry {
@@ -101,7 +105,10 @@ export async function settlePending(repo: Repo, state: WorkingState, paths: read
 export async function blameFile(repo: Repo, repoPath: string, state?: WorkingState): Promise<BlameLine[]> {
   // The file and the working state are read while git blame runs.
   const textP = fsp.readFile(fromRepoPath(repo, repoPath), 'utf8');
-  const pendingP = textP.then((t) => (state ? state.read(repoPath, t) : undefined));
+  const pendingP = textP.then(async (t) => {
+    const recorded = state && (await state.read(repoPath, t));
+    return recorded && toLines(recorded);
+  });
   pendingP.catch(() => undefined);
   const [text, blamed] = await Promise.all([textP, blameWithNotes(repo, repoPath)]);
   const pending = await pendingP;
@@ -121,18 +128,30 @@ export async function blameFile(repo: Repo, repoPath: string, state?: WorkingSta
   });
 }
 
-/**
- * The committed lines of `repoPath` as it is on disk, each with the attribution its commit's note gives it as the note
- * has it (human where no note names the line); undefined where git does not track the file.
- */
-export async function committedLines(repo: Repo, repoPath: string): Promise<CommittedLine[] | undefined> {
+/** The committed AI lines of `repoPath` as it is on disk, by the notes of their commits; undefined where git does not track the file. */
+export async function committedLines(repo: Repo, repoPath: string): Promise<CommittedRuns | undefined> {
   const blamed = await blameWithNotes(repo, repoPath);
   if (!blamed) return undefined;
-  const out: CommittedLine[] = [];
+  const attributions: Attribution[] = [];
+  const commits: string[] = [];
+  const ids = new Map<string, Map<Attribution, number>>();
+  const runs: AttributedRun[] = [];
   blamed.entries.forEach((e, i) => {
-    if (!UNCOMMITTED.test(e.commit)) out.push({ ...(blamed.noted[i] ?? HUMAN), line: e.finalLine - 1, commit: e.commit });
+    const p = blamed.noted[i];
+    if (UNCOMMITTED.test(e.commit) || !p || p.kind === 'human' || !p.attribution) return;
+    const ofCommit = ids.get(e.commit) ?? ids.set(e.commit, new Map()).get(e.commit)!;
+    let id = ofCommit.get(p.attribution);
+    if (id === undefined) {
+      id = attributions.push(p.attribution) - 1;
+      commits.push(e.commit);
+      ofCommit.set(p.attribution, id);
+    }
+    const line = e.finalLine - 1;
+    const last = runs[runs.length - 1];
+    if (last && last.end === line && last.id === id && last.kind === p.kind) runs[runs.length - 1] = { ...last, end: line + 1 };
+    else runs.push({ start: line, end: line + 1, kind: p.kind, id });
   });
-  return out;
+  return { lines: { lineCount: blamed.entries.length, attributions, runs }, commits };
 }
 
 /** `git blame` of `repoPath` (on disk, or in `rev`) with what the notes say of each line; undefined where the file is not tracked. */
@@ -153,8 +172,8 @@ async function editedAtHead(repo: Repo, repoPath: string, text: string, entries:
   const unknown = (e: BlameEntry): boolean => UNCOMMITTED.test(e.commit) && !isAi(pending?.[e.finalLine - 1]);
   if (!entries.some(unknown)) return undefined;
   const head = await blameAt(repo, 'HEAD', repoPath);
-  if (!head || !head.provenance.some(isAi)) return undefined;
-  return reanchor(head.lines, head.provenance, splitLines(text));
+  if (!head || !hasAi(head.provenance)) return undefined;
+  return toLines(reanchor(head.lines, head.provenance, splitLines(text)));
 }
 
 function isAi(p: LineProvenance | undefined): boolean {
@@ -165,10 +184,10 @@ function isAi(p: LineProvenance | undefined): boolean {
  * The lines of `repoPath` in commit `rev` with what the notes of the commits that last changed them say (human where
  * no note does); undefined where the file is not in `rev`.
  */
-export async function blameAt(repo: Repo, rev: string, repoPath: string): Promise<{ lines: string[]; provenance: LineProvenance[] } | undefined> {
+export async function blameAt(repo: Repo, rev: string, repoPath: string): Promise<{ lines: string[]; provenance: LineRuns } | undefined> {
   const blamed = await blameWithNotes(repo, repoPath, rev);
   if (!blamed) return undefined;
-  return { lines: blamed.entries.map((e) => e.content), provenance: blamed.noted.map((p) => p ?? HUMAN) };
+  return { lines: blamed.entries.map((e) => e.content), provenance: fromLines(blamed.noted) };
 }
 
 /** Per blame entry, what the note of the commit that last changed the line says about it (undefined: no note names it). */
@@ -196,34 +215,6 @@ async function notedProvenance(repo: Repo, entries: readonly BlameEntry[], liste
     byCommit.set(commit, files);
   }
   return entries.map((e) => (UNCOMMITTED.test(e.commit) ? undefined : byCommit.get(e.commit)?.get(e.filename)?.[e.origLine - 1]));
-}
-
-/**
- * The first `count` lines of a file as a note's runs describe them, a later run winning where runs overlap, in time
- * linear in runs and lines however many runs a (hostile) note stacks on the same lines: each line is set once, by the
- * last run that covers it, found by walking the runs backwards and skipping lines already set.
- */
-export function linesOf(runs: readonly LineRun[], count: number): (LineProvenance | undefined)[] {
-  const out: (LineProvenance | undefined)[] = new Array(count);
-  // nextFree[i]: the first line at or after i not set yet (path-halving union-find).
-  const nextFree = Int32Array.from({ length: count + 1 }, (_, i) => i);
-  const free = (i: number): number => {
-    while (nextFree[i] !== i) {
-      nextFree[i] = nextFree[nextFree[i]!]!;
-      i = nextFree[i]!;
-    }
-    return i;
-  };
-  for (let k = runs.length - 1; k >= 0; k--) {
-    const r = runs[k]!;
-    const end = Math.min(r.end, count);
-    const p: LineProvenance = { kind: r.kind, attribution: r.attribution };
-    for (let i = free(Math.min(Math.max(r.start, 0), count)); i < end; i = free(i + 1)) {
-      out[i] = p;
-      nextFree[i] = i + 1;
-    }
-  }
-  return out;
 }
 
 function fromProvenance(line: number, p: LineProvenance | undefined): BlameLine {

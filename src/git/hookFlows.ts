@@ -6,6 +6,7 @@ import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig, CriticalRule } from '../core/config';
 import { formatIdentity, parseIdentity, sameEmail } from '../core/identity';
 import type { CommitFileProvenance, LineProvenance, LineRun } from '../core/model';
+import { sameRuns, slice, toLines } from '../core/lineRuns';
 import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding, type SignoffVerdict } from '../core/policy';
 import { terminalText } from '../core/terminalText';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
@@ -390,7 +391,8 @@ async function mergeProvenance(
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
     const buf = blobs.get(c.newBlob);
-    const prov = buf ? await state.read(c.path, buf.toString('utf8')) : undefined;
+    const recorded = buf ? await state.read(c.path, buf.toString('utf8')) : undefined;
+    const prov = recorded && toLines(recorded);
     const fromNotes = noted.get(c.path);
     if (!prov && !fromNotes) continue;
     // A line is the merge's own when every parent's diff adds it; a path some parent has unchanged adds nothing.
@@ -433,9 +435,9 @@ export async function committedProvenance(repo: Repo, state: WorkingState, head:
     const runs = [];
     if (prov) {
       for (const [s, e] of c.added) {
-        for (let i = s; i < e; i++) {
-          const p = prov[i];
-          if (p && p.kind !== 'human' && p.attribution) runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
+        const part = slice(prov, s, e);
+        for (const r of part.runs) {
+          for (let i = r.start; i < r.end; i++) runs.push({ start: s + i, end: s + i + 1, kind: r.kind, attribution: part.attributions[r.id]! });
         }
       }
     }
@@ -497,7 +499,7 @@ async function precomputeAdvance(
     const prov = staged?.text === disk ? staged.lines : await state.read(from, disk);
     if (!prov) continue;
     const next = advancedLines(disk, prov, blob.toString('utf8'));
-    if (from === c.path && next.every((l, i) => l === prov[i])) continue;
+    if (from === c.path && sameRuns(next, prov)) continue;
     if (from !== c.path) {
       names.set(path.basename(state.entryFile(from)), undefined);
       repoPathOf.set(path.basename(state.entryFile(from)), from);

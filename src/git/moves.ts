@@ -3,6 +3,7 @@
 // not make it theirs.
 import { splitLines, substantive } from '../core/lines';
 import type { LineProvenance } from '../core/model';
+import { fromLines, lineAt, type LineRuns } from '../core/lineRuns';
 import { blameAt } from './blame';
 import { movedAcross } from './lazyCore';
 import { listNotes } from './notes';
@@ -36,8 +37,8 @@ function linesOf(ranges: readonly (readonly [number, number])[], texts: readonly
  * provenance of those added lines, by line of the new version. Starts git (one blame per source file) only when
  * the diff has a moved block.
  */
-export async function movedProvenance(repo: Repo, base: string, changes: readonly FileChange[]): Promise<Map<FileChange, Map<number, LineProvenance>>> {
-  const out = new Map<FileChange, Map<number, LineProvenance>>();
+export async function movedProvenance(repo: Repo, base: string, changes: readonly FileChange[]): Promise<Map<FileChange, LineRuns>> {
+  const out = new Map<FileChange, LineRuns>();
   const byText = new Map<string, Source[]>();
   const removedAt = new Map<string, Map<number, string>>();
   for (const c of changes) {
@@ -88,12 +89,12 @@ export async function movedProvenance(repo: Repo, base: string, changes: readonl
     for (const [at, src, n] of blocks) {
       const old = blamed.get(src.path);
       for (let d = 0; d < n; d++) {
-        const p = old?.provenance[src.line + d];
+        const p = old && lineAt(old.provenance, src.line + d);
         // The blamed line must be the very text that moved: blame reads `base`, the diff its version of the file.
         if (p && p.kind !== 'human' && old?.lines[src.line + d] === lines.get(at + d)) prov.set(at + d, p);
       }
     }
-    if (prov.size > 0) out.set(c, prov);
+    if (prov.size > 0) out.set(c, byLine(prov));
   }
   return out;
 }
@@ -113,8 +114,8 @@ export async function movedFromState(
   changes: readonly FileChange[],
   ownEntry: (c: FileChange) => string | undefined,
   open: (c: FileChange, line: number) => boolean,
-): Promise<Map<FileChange, Map<number, LineProvenance>>> {
-  const out = new Map<FileChange, Map<number, LineProvenance>>();
+): Promise<Map<FileChange, LineRuns>> {
+  const out = new Map<FileChange, LineRuns>();
   const targets = changes.filter((c) => c.addedCount > 0);
   if (targets.length === 0 || statePaths.length === 0) return out;
   const sources = (await Promise.all(statePaths.map(async (p) => [p, await state.recordedLines(p)] as const))).filter(
@@ -149,10 +150,10 @@ export async function movedFromState(
       for (const [start, len] of blocksOf(moved)) {
         const block = Array.from({ length: len }, (_, k) => newText[start + k]!);
         if (left.includes('\n' + block.join('\n') + '\n')) continue;
-        for (let k = 0; k < len; k++) prov.set(start + k, rec.provenance[moved.get(start + k)!]!);
+        for (let k = 0; k < len; k++) prov.set(start + k, lineAt(rec.provenance, moved.get(start + k)!));
       }
     }
-    if (prov.size > 0) out.set(c, prov);
+    if (prov.size > 0) out.set(c, byLine(prov));
   }
   return out;
 }
@@ -193,4 +194,11 @@ function blocksOf(moved: ReadonlyMap<number, number>): [number, number][] {
     else out.push([i, 1]);
   }
   return out;
+}
+
+/** Lines found one by one, as runs. */
+function byLine(lines: ReadonlyMap<number, LineProvenance>): LineRuns {
+  const out: LineProvenance[] = [];
+  for (const [i, p] of lines) out[i] = p;
+  return fromLines(out);
 }

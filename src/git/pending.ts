@@ -27,7 +27,8 @@ export async function readPending(repo: Repo, state: WorkingState, config: Compi
         continue;
       }
     }
-    const s = summarizePending(path, (await state.read(path, text)) ?? [], config);
+    const recorded = await state.read(path, text);
+    const s = recorded && summarizePending(path, recorded, config);
     if (s) files.push(s);
   }
   return { files, missing };

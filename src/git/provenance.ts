@@ -2,6 +2,7 @@
 import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
+import { filterRuns, fromLines, fromNoteRuns, hasAi, subtract, toNoteRuns, toLines, type LineRuns } from '../core/lineRuns';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { blameAt } from './blame';
@@ -11,7 +12,7 @@ import { readNotes } from './notes';
 import { emptyTree, fromRepoPath, headCommit, type Repo } from './repo';
 import { git } from './run';
 import { parseLsTree } from './parsers';
-import { runsOf, type WorkingState } from './workingState';
+import type { WorkingState } from './workingState';
 
 export interface ProvenanceOptions {
   /** Team config: ignored paths are skipped. A promise lets the caller load it while git runs. */
@@ -58,7 +59,7 @@ export interface StagedDetail {
 
 export interface Anchored {
   readonly text: string;
-  readonly lines: LineProvenance[] | undefined;
+  readonly lines: LineRuns | undefined;
 }
 
 /** stagedProvenance plus the diff and blobs it read, so a hook can reuse them instead of asking git again. */
@@ -120,14 +121,13 @@ async function withMovedFromState(
   stateFrom: (c: FileChange) => string | undefined,
 ): Promise<CommitFileProvenance[]> {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const current = new Map(changes.map((c) => [c, expandRuns(byPath.get(c.path)?.runs ?? [], c.added[c.added.length - 1]?.[1] ?? 0)]));
-  const moved = await movedFromState(repo, state, statePaths, changes, stateFrom, (c, i) => current.get(c)?.[i]?.kind === 'human');
+  const current = new Map(changes.map((c) => [c, fromNoteRuns(byPath.get(c.path)?.runs ?? [], c.added[c.added.length - 1]?.[1] ?? 0)]));
+  const currentLines = new Map([...current].map(([c, r]) => [c, toLines(r)]));
+  const moved = await movedFromState(repo, state, statePaths, changes, stateFrom, (c, i) => currentLines.get(c)?.[i]?.kind === 'human');
   if (moved.size === 0) return files;
   const runs = new Map<string, LineRun[]>();
   for (const [c, prov] of moved) {
-    const layer: LineProvenance[] = [];
-    for (const [i, p] of prov) layer[i] = p;
-    runs.set(c.path, runsOf(restrict([current.get(c)!, layer], c.added)));
+    runs.set(c.path, toNoteRuns(restrict([current.get(c)!, prov], c.added)));
   }
   return files.map((f) => (runs.has(f.path) ? { ...f, runs: runs.get(f.path)! } : f));
 }
@@ -141,7 +141,7 @@ async function blamedAtHead(repo: Repo, head: string, changes: readonly FileChan
   for (const c of changes) {
     const from = c.oldPath ?? c.path;
     const blamed = await blameAt(repo, head, from);
-    const runs = blamed ? runsOf(blamed.provenance) : [];
+    const runs = blamed ? toNoteRuns(blamed.provenance) : [];
     if (runs.length > 0) files.set(from, { runs });
   }
   if (files.size === 0) return [];
@@ -209,9 +209,9 @@ async function attribute(
   changes: readonly FileChange[],
   carried: readonly CarriedNote[],
   stateFrom: (c: FileChange) => string | undefined,
-  fromState: (c: FileChange, text: string) => Promise<LineProvenance[] | undefined>,
+  fromState: (c: FileChange, text: string) => Promise<LineRuns | undefined>,
   restoredFrom?: string,
-  moved?: ReadonlyMap<FileChange, ReadonlyMap<number, LineProvenance>>,
+  moved?: ReadonlyMap<FileChange, LineRuns>,
 ): Promise<{ files: CommitFileProvenance[]; blobs: Map<string, Buffer> }> {
   const sourceBlobIds = carried.flatMap((n) => [...n.files.values()].flatMap((f) => (f.blob ? [f.blob] : [])));
   const carriedPath = (c: FileChange): boolean => carried.some((n) => n.files.has(c.path) || (c.oldPath !== undefined && n.files.has(c.oldPath)));
@@ -229,14 +229,14 @@ async function attribute(
     const buf = blobs.get(c.newBlob);
     if (!buf || isBinary(buf)) continue;
     const text = buf.toString('utf8');
-    const layers: LineProvenance[][] = [];
+    const layers: LineRuns[] = [];
     let newLines: string[] | undefined;
     const old = restoredFrom === undefined ? undefined : ((await blameAt(repo, restoredFrom, c.path)) ?? (c.oldPath !== undefined ? await blameAt(repo, restoredFrom, c.oldPath) : undefined));
     let own = await fromState(c, text);
     if (own && old) {
       // A restored line is what blame says it was: the working state speaks only for lines the revert does not restore.
-      const restored = reanchor(old.lines, old.lines.map(() => RESTORED), (newLines ??= splitLines(text)));
-      own = own.map((p, i) => (restored[i]?.kind === 'ai' ? HUMAN : p));
+      const restored = reanchor(old.lines, fromLines(old.lines.map(() => RESTORED)), (newLines ??= splitLines(text)));
+      own = subtract(own, filterRuns(restored, (_, kind) => kind === 'ai'));
     }
     if (own) layers.push(own);
     for (const note of carried) {
@@ -245,16 +245,12 @@ async function attribute(
       if (!f || !srcBuf) continue;
       const srcLines = splitLines(srcBuf.toString('utf8'));
       newLines ??= splitLines(text);
-      layers.push(reanchor(srcLines, expandRuns(f.runs, srcLines.length), newLines));
+      layers.push(reanchor(srcLines, fromNoteRuns(f.runs, srcLines.length), newLines));
     }
-    if (old && old.provenance.some((p) => p.kind !== 'human')) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
+    if (old && hasAi(old.provenance)) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
     const movedHere = moved?.get(c);
-    if (movedHere) {
-      const layer: LineProvenance[] = [];
-      for (const [i, p] of movedHere) layer[i] = p;
-      layers.push(layer);
-    }
-    out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict(layers, c.added)) });
+    if (movedHere) layers.push(movedHere);
+    out.push({ path: c.path, addedLines: c.addedCount, runs: toNoteRuns(restrict(layers, c.added)) });
   }
   return { files: out, blobs };
 }
@@ -262,22 +258,14 @@ async function attribute(
 /** The sentinel reanchor carries along unchanged lines: what survives is a line the revert restores. */
 const RESTORED: LineProvenance = Object.freeze({ kind: 'ai', attribution: Object.freeze({ agent: 'restored', source: 'import', at: '' }) });
 
-function expandRuns(runs: readonly LineRun[], count: number): LineProvenance[] {
-  const out = new Array<LineProvenance>(count).fill(HUMAN);
-  for (const r of runs) {
-    const p: LineProvenance = { kind: r.kind, attribution: r.attribution };
-    for (let i = r.start; i < Math.min(r.end, count); i++) out[i] = p;
-  }
-  return out;
-}
-
 /** The first non-human layer per line, kept only on added lines; human everywhere else. */
-export function restrict(layers: readonly LineProvenance[][], added: readonly (readonly [number, number])[]): LineProvenance[] {
+export function restrict(layers: readonly LineRuns[], added: readonly (readonly [number, number])[]): LineRuns {
   const end = added.length ? added[added.length - 1]![1] : 0;
   const out = new Array<LineProvenance>(end).fill(HUMAN);
+  const perLine = layers.map(toLines);
   for (const [s, e] of added) {
     for (let i = s; i < e; i++) {
-      for (const layer of layers) {
+      for (const layer of perLine) {
         const p = layer[i];
         if (p && p.kind !== 'human') {
           out[i] = p;
@@ -286,7 +274,7 @@ export function restrict(layers: readonly LineProvenance[][], added: readonly (r
       }
     }
   }
-  return out;
+  return fromLines(out);
 }
 
 /** The working-tree file that may hold blob `id` of a staged change (staged as it is on disk, the usual case). */

@@ -6,8 +6,9 @@ import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../cor
 import type { CompiledConfig } from '../core/config';
 import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
 import { reanchor, splitLines } from '../core/reanchor';
+import { fromLines, linesOf, toNoteRuns } from '../core/lineRuns';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
-import { linesOf, PorcelainParser } from './blame';
+import { PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
 import { readNote, readNotes, readOwnNotesAt, writeNote, writeNotes } from './notes';
 import { parentOf, restrict, treeBlobs } from './provenance';
@@ -16,7 +17,6 @@ import { diffPairs, logDiffs, type LoggedCommit } from './history';
 import { emptyTree, type Repo } from './repo';
 import { git, gitLines, GitError } from './run';
 import { noteRuns } from './rewriteCarry';
-import { runsOf } from './workingState';
 
 export type MergeMethod = 'squash' | 'rebase' | 'merge';
 export const MERGE_METHODS: readonly MergeMethod[] = ['squash', 'rebase', 'merge'];
@@ -455,8 +455,8 @@ async function squashByBlame(repo: Repo, base: string, head: string, merge: stri
       out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
       continue;
     }
-    const layer = reanchor(headLines, headProv, splitLines(mergeBuf.toString('utf8')));
-    out.push({ path: c.path, addedLines: c.addedCount, runs: runsOf(restrict([layer], c.added)) });
+    const layer = reanchor(headLines, fromLines(headProv), splitLines(mergeBuf.toString('utf8')));
+    out.push({ path: c.path, addedLines: c.addedCount, runs: toNoteRuns(restrict([layer], c.added)) });
   }
   return out;
 }

@@ -2,9 +2,9 @@
 // built from a text and its lines' provenance, checked when read, and re-anchored onto another text. Pure but for
 // Node's hashing; where entries live and how they are written is the store's part (stateStore.ts).
 import { createHash } from 'node:crypto';
-import type { Attribution, LineProvenance, LineRun } from '../core/model';
-import { HUMAN, isAi } from '../core/model';
+import type { Attribution, LineProvenance } from '../core/model';
 import { splitLines } from '../core/lines';
+import { countLines, fromLines, hasAi, humanLines, type AttributedRun, type LineRuns } from '../core/lineRuns';
 import { carry } from './lazyCore';
 
 export class CorruptStateError extends Error {
@@ -118,25 +118,27 @@ function splitHashes(joined: string, count: number): string[] {
   return out;
 }
 
-export function buildEntry(repoPath: string, text: TextFacts, lines: readonly LineProvenance[]): Entry | undefined {
+export function buildEntry(repoPath: string, text: TextFacts, lines: LineRuns): Entry | undefined {
   const textLines = text.lines();
   const attributions: Attribution[] = [];
+  // Equal attributions, whatever their object, are one in the entry: the format keys them by value.
   const index = new Map<string, number>();
   const runs: Entry['runs'] = [];
-  const n = Math.min(lines.length, textLines.length);
-  for (let i = 0; i < n; i++) {
-    const p = lines[i];
-    if (!p || p.kind === 'human' || !p.attribution) continue;
-    const key = JSON.stringify(p.attribution);
+  const n = Math.min(lines.lineCount, textLines.length);
+  for (const r of lines.runs) {
+    if (r.start >= n) break;
+    const attribution = lines.attributions[r.id]!;
+    const key = JSON.stringify(attribution);
     let a = index.get(key);
     if (a === undefined) {
-      a = attributions.push(p.attribution) - 1;
+      a = attributions.push(attribution) - 1;
       index.set(key, a);
     }
-    const k = p.kind === 'ai' ? 'a' : 'm';
+    const k = r.kind === 'ai' ? 'a' : 'm';
+    const end = Math.min(r.end, n);
     const last = runs[runs.length - 1];
-    if (last && last[1] === i && last[2] === k && last[3] === a) last[1] = i + 1;
-    else runs.push([i, i + 1, k, a]);
+    if (last && last[1] === r.start && last[2] === k && last[3] === a) last[1] = end;
+    else runs.push([r.start, end, k, a]);
   }
   if (runs.length === 0) return undefined;
   const texts = runs.flatMap(([start, end]) => textLines.slice(start, end));
@@ -144,8 +146,23 @@ export function buildEntry(repoPath: string, text: TextFacts, lines: readonly Li
   return texts.reduce((n, t) => n + t.length, 0) > MAX_TEXT_CHARS ? entry : { ...entry, texts };
 }
 
-export function expand(entry: Entry): LineProvenance[] {
-  const out = new Array<LineProvenance>(entry.lineCount).fill(HUMAN);
+/** The lines an entry records, for the text it was made of. */
+export function expand(entry: Entry): LineRuns {
+  const runs: AttributedRun[] = [];
+  let sorted = true;
+  for (const [start, end, k, id] of entry.runs) {
+    const last = runs[runs.length - 1];
+    // Touching runs of one author and kind, or runs out of order (an entry written by hand): read line by line below.
+    if (last && (last.end > start || (last.end === start && last.id === id && last.kind === (k === 'a' ? 'ai' : 'mixed')))) sorted = false;
+    runs.push({ start, end, kind: k === 'a' ? 'ai' : 'mixed', id });
+  }
+  const r: LineRuns = { lineCount: entry.lineCount, attributions: entry.attributions, runs };
+  return sorted ? r : fromLines(perLine(entry));
+}
+
+/** An entry's lines one by one, a later run winning where runs overlap (as entries have always been read). */
+function perLine(entry: Entry): (LineProvenance | undefined)[] {
+  const out = new Array<LineProvenance | undefined>(entry.lineCount);
   for (const [start, end, k, a] of entry.runs) {
     const p: LineProvenance = { kind: k === 'a' ? 'ai' : 'mixed', attribution: entry.attributions[a] };
     for (let i = start; i < end; i++) out[i] = p;
@@ -153,7 +170,7 @@ export function expand(entry: Entry): LineProvenance[] {
   return out;
 }
 
-export function provenanceFor(entry: Entry, text: TextFacts): LineProvenance[] {
+export function provenanceFor(entry: Entry, text: TextFacts): LineRuns {
   if (text.sha1() === entry.sha1) {
     text.adopt(entry);
     return expand(entry);
@@ -175,8 +192,7 @@ export function textsOf(entry: Entry): (string | undefined)[] | undefined {
 export function holdsAll(entry: Entry, text: TextFacts): boolean {
   const now = provenanceFor(entry, text);
   const then = expand(entry);
-  const count = (lines: LineProvenance[], kind: LineProvenance['kind']): number => lines.filter((l) => l.kind === kind).length;
-  return count(now, 'ai') >= count(then, 'ai') && count(now, 'mixed') + count(now, 'ai') >= count(then, 'mixed') + count(then, 'ai');
+  return countLines(now, 'ai') >= countLines(then, 'ai') && countLines(now) >= countLines(then);
 }
 
 /**
@@ -186,12 +202,12 @@ export function holdsAll(entry: Entry, text: TextFacts): boolean {
  */
 export function anchoredReanchor(
   oldHashes: readonly string[],
-  oldProv: readonly LineProvenance[],
+  oldProv: LineRuns,
   newHashes: readonly string[],
   newLines?: readonly string[],
   oldTexts?: readonly (string | undefined)[],
-): LineProvenance[] {
-  if (!oldProv.some(isAi)) return new Array<LineProvenance>(newHashes.length).fill(HUMAN);
+): LineRuns {
+  if (!hasAi(oldProv)) return humanLines(newHashes.length);
   // jsdiff is loaded only when an entry must be re-anchored: a hook whose files are as recorded never needs it.
   return carry(oldHashes, oldProv, newHashes, newLines, oldTexts);
 }
@@ -248,18 +264,4 @@ export function parseIfSound(file: string, raw: string | undefined): Entry | und
   } catch {
     return undefined;
   }
-}
-
-/** Runs of an entry's provenance list, for callers that want LineRun form. */
-export function runsOf(lines: readonly LineProvenance[]): LineRun[] {
-  const runs: LineRun[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const p = lines[i];
-    if (!p || p.kind === 'human' || !p.attribution) continue;
-    const last = runs[runs.length - 1];
-    if (last && last.end === i && last.kind === p.kind && last.attribution === p.attribution) {
-      runs[runs.length - 1] = { ...last, end: i + 1 };
-    } else runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
-  }
-  return runs;
 }

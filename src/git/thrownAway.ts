@@ -5,7 +5,7 @@
 // anew too, but git never saw that file: the index still names the one before it.
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { HUMAN } from '../core/model';
+import { filterRuns } from '../core/lineRuns';
 import { readBlobs } from './diff';
 import { fromRepoPath, type Repo } from './repo';
 import { git } from './run';
@@ -65,7 +65,7 @@ export async function forgetThrownAway(repo: Repo, state: WorkingState, paths: r
     if (s.recreated) {
       const disk = onDisk(repo, p);
       if (disk === undefined) continue;
-      await state.update(p, disk, (lines) => lines.map((l) => (l.kind === 'ai' ? l : HUMAN)));
+      await state.update(p, disk, (lines) => filterRuns(lines, (_, kind) => kind === 'ai'));
     }
     if (text !== undefined || s.recreated) rewritten.push(p);
   }

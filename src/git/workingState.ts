@@ -4,8 +4,7 @@
 // writers, and sets aside the entries a stash holds. Its exports stay those of the module before the split.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LineProvenance } from '../core/model';
-import { HUMAN, isAi } from '../core/model';
+import { countLines, hasAi, humanLines, overlay, type LineRuns } from '../core/lineRuns';
 import { asyncFs, atomicWrite, blockingFs, isNotFound, makeDir, readOptional, unlinkIfThere, type StateFs } from './fsAtomic';
 import { fromRepoPath, stateDir, type Repo } from './repo';
 import { advancedLines } from './advance';
@@ -13,7 +12,7 @@ import { stashesOf, type Stashes } from './stashed';
 import { buildEntry, CorruptStateError, expand, holdsAll, parseEntry, parseIfSound, provenanceFor, TextFacts, textsOf, type Entry } from './stateEntry';
 import { hasEntries, holdLock, markChanged, namesIn, readIfThere, ReadOnlyStateError, refuseLinkedFolders, StateLayout, writeEntryFile } from './stateStore';
 
-export { anchoredReanchor, CorruptStateError, lineHash, runsOf, sha1 } from './stateEntry';
+export { anchoredReanchor, CorruptStateError, lineHash, sha1 } from './stateEntry';
 export { ReadOnlyStateError, StateLockTimeoutError } from './stateStore';
 
 export class WorkingState {
@@ -73,19 +72,19 @@ export class WorkingState {
    * is recorded. An entry that leaves no AI line on `text` nor on the file on disk (its lines were thrown away:
    * checkout, stash, reset) is deleted, so that text typed later never inherits it (not when read-only).
    */
-  async read(repoPath: string, text: string): Promise<LineProvenance[] | undefined> {
+  async read(repoPath: string, text: string): Promise<LineRuns | undefined> {
     const entry = await this.load(repoPath);
     if (!entry) return undefined;
     const facts = new TextFacts(text);
     const prov = provenanceFor(entry, facts);
-    if (!this.readOnly && facts.sha1() !== entry.sha1 && !prov.some(isAi)) await this.pruneIfGone(repoPath, entry, text);
+    if (!this.readOnly && facts.sha1() !== entry.sha1 && !hasAi(prov)) await this.pruneIfGone(repoPath, entry, text);
     return prov;
   }
 
   /** Replace what is recorded for `path`: `text` is its content now, `lines` the provenance of each line of it (human-only → entry removed). */
-  async write(repoPath: string, text: string, lines: readonly LineProvenance[]): Promise<void> {
+  async write(repoPath: string, text: string, lines: LineRuns): Promise<void> {
     // The editor saves every edited file; one with no AI lines and no entry needs neither the lock nor a write.
-    if (lines.every((l) => l.kind === 'human') && !existsSync(this.entryFile(repoPath))) return;
+    if (!hasAi(lines) && !existsSync(this.entryFile(repoPath))) return;
     await this.withLock(() => this.store(repoPath, new TextFacts(text), lines));
   }
 
@@ -93,16 +92,16 @@ export class WorkingState {
    * Atomically read-modify-write (for recorders that merge: agent hooks, `record`). `fn` gets what is recorded
    * re-anchored onto `text`, and `at` giving it for another text (the file before an agent's edit).
    */
-  async update(repoPath: string, text: string, fn: (current: LineProvenance[], at: (other: string) => LineProvenance[]) => LineProvenance[]): Promise<void> {
+  async update(repoPath: string, text: string, fn: (current: LineRuns, at: (other: string) => LineRuns) => LineRuns): Promise<void> {
     await this.withLock(async () => {
       const entry = await this.load(repoPath);
-      const at = (t: string): LineProvenance[] => {
+      const at = (t: string): LineRuns => {
         const facts = new TextFacts(t);
-        return entry ? provenanceFor(entry, facts) : new Array<LineProvenance>(facts.lines().length).fill(HUMAN);
+        return entry ? provenanceFor(entry, facts) : humanLines(facts.lines().length);
       };
       // Reading and storing derive the same digest, lines and line hashes from `text`: computed once.
       const facts = new TextFacts(text);
-      const current = entry ? provenanceFor(entry, facts) : new Array<LineProvenance>(facts.lines().length).fill(HUMAN);
+      const current = entry ? provenanceFor(entry, facts) : humanLines(facts.lines().length);
       await this.store(repoPath, facts, fn(current, at));
     });
   }
@@ -149,7 +148,7 @@ export class WorkingState {
    * The lines recorded for `path` as its entry last saw them: each AI line's text (undefined elsewhere) and provenance.
    * Undefined when nothing is recorded or the entry keeps no texts (an earlier version's).
    */
-  async recordedLines(repoPath: string): Promise<{ texts: (string | undefined)[]; provenance: LineProvenance[] } | undefined> {
+  async recordedLines(repoPath: string): Promise<{ texts: (string | undefined)[]; provenance: LineRuns } | undefined> {
     const entry = await this.load(repoPath);
     const texts = entry && textsOf(entry);
     return entry && texts ? { texts, provenance: expand(entry) } : undefined;
@@ -180,7 +179,7 @@ export class WorkingState {
   }
 
   /** What `write` would store for these lines (undefined: the entry would be removed); lets a hook precompute a later swap. */
-  entryText(repoPath: string, text: string, lines: readonly LineProvenance[]): string | undefined {
+  entryText(repoPath: string, text: string, lines: LineRuns): string | undefined {
     const entry = buildEntry(repoPath, new TextFacts(text), lines);
     return entry && JSON.stringify(entry);
   }
@@ -201,7 +200,7 @@ export class WorkingState {
     }
     if (disk !== text) {
       const facts = new TextFacts(disk);
-      if (facts.sha1() === entry.sha1 || provenanceFor(entry, facts).some(isAi)) return;
+      if (facts.sha1() === entry.sha1 || hasAi(provenanceFor(entry, facts))) return;
     }
     await this.forget(repoPath, JSON.stringify(entry));
   }
@@ -225,8 +224,7 @@ export class WorkingState {
     return this.withLock(async () => {
       const entry = await this.load(repoPath);
       if (!entry) return false;
-      const ai = (lines: LineProvenance[]): number => lines.filter((l) => l.kind === 'ai').length;
-      if (ai(provenanceFor(entry, new TextFacts(text))) >= ai(expand(entry))) return false;
+      if (countLines(provenanceFor(entry, new TextFacts(text)), 'ai') >= countLines(expand(entry), 'ai')) return false;
       await this.remove(repoPath);
       await this.afterChange(false);
       return true;
@@ -252,7 +250,7 @@ export class WorkingState {
     return raw;
   }
 
-  private async store(repoPath: string, text: TextFacts, lines: readonly LineProvenance[]): Promise<void> {
+  private async store(repoPath: string, text: TextFacts, lines: LineRuns): Promise<void> {
     const entry = buildEntry(repoPath, text, lines);
     if (entry) await this.put(repoPath, entry);
     // A file with no AI lines and nothing recorded changes nothing, so watchers must not hear of it.
@@ -360,8 +358,8 @@ export class WorkingState {
       await unlinkIfThere(this.fs, aside);
       const live = await this.load(entry.path);
       // Lines recorded since the stash (an agent's edit) keep what they say; the stashed ones fill the rest.
-      const lines = live ? provenanceFor(live, facts).map((l, i) => (isAi(l) ? l : back[i]!)) : back;
-      if (live || lines.some(isAi)) await this.store(entry.path, facts, lines);
+      const lines = live ? overlay(provenanceFor(live, facts), back) : back;
+      if (live || hasAi(lines)) await this.store(entry.path, facts, lines);
     });
     return true;
   }
@@ -375,3 +373,4 @@ export class WorkingState {
     if (previous) this.onGeneration?.(previous.token, token);
   }
 }
+

@@ -8,6 +8,7 @@ import type { AiProvenanceApi } from '../../src/extension/api';
 import { discoverRepo } from '../../src/git/repo';
 import { WorkingState } from '../../src/git/workingState';
 import { EXTENSION_ID, harnessConfig, runCli, waitFor, workspacePath } from './harness';
+import { fromLines } from '../../src/core/lineRuns';
 
 const FILE = 'src/history-shell.ts';
 const TEXT = 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\n';
@@ -44,7 +45,7 @@ describe('history of a committed AI line in the editor', function () {
 
   it('hovers with the session, detail and model its note has, read without starting the CLI', async () => {
     fs.writeFileSync(workspacePath(FILE), TEXT);
-    await WorkingState.forRepo(await discoverRepo(harnessConfig().workspace)).write(FILE, TEXT, [{ kind: 'human' }, { kind: 'ai', attribution: SHELL }, { kind: 'human' }, { kind: 'human' }]);
+    await WorkingState.forRepo(await discoverRepo(harnessConfig().workspace)).write(FILE, TEXT, fromLines([{ kind: 'human' }, { kind: 'ai', attribution: SHELL }, { kind: 'human' }, { kind: 'human' }]));
     git('add', '--', FILE);
     git('commit', '-q', '-m', 'Add the shell line');
     const head = git('rev-parse', 'HEAD').trim();

@@ -10,6 +10,7 @@ import type { Repo } from '../../src/git/repo';
 import { WorkingState } from '../../src/git/workingState';
 import { treeDigest } from '../security/treeDigest';
 import { EXTENSION_ID, extensionLog, GIT_PROBE_ENV, harnessConfig, waitFor, workspacePath } from './harness';
+import { fromLines } from '../../src/core/lineRuns';
 
 // Runs in the untrusted window, before extension.untrusted.test.ts (whose last test checks that the extension host
 // started no git process). A hostile archive of a repository can carry links inside `.git` and a `.git` file naming
@@ -44,9 +45,9 @@ describe('AI Provenance in an untrusted workspace with links planted in .git', f
     gitInit(nested());
     const state = WorkingState.forRepo(repoAt(nested()));
     fs.writeFileSync(path.join(nested(), 'a.ts'), 'other\n');
-    await state.write('a.ts', 'one\ntwo\nthree\n', [AI, AI, AI, HUMAN]);
+    await state.write('a.ts', 'one\ntwo\nthree\n', fromLines([AI, AI, AI, HUMAN]));
     fs.writeFileSync(path.join(nested(), 'b.ts'), 'x\ny\n');
-    await state.write('b.ts', 'x\ny\n', [AI, HUMAN, HUMAN]);
+    await state.write('b.ts', 'x\ny\n', fromLines([AI, HUMAN, HUMAN]));
     const dir = path.join(nested(), '.git', 'ai-provenance');
     fs.writeFileSync(path.join(outside, 'victim.txt'), 'precious\n');
     fs.writeFileSync(path.join(outside, 'lock-victim.txt'), 'precious too\n');
@@ -67,7 +68,7 @@ describe('AI Provenance in an untrusted workspace with links planted in .git', f
     const other = path.join(outside, 'other');
     gitInit(other);
     fs.writeFileSync(path.join(other, 'f.ts'), 'one\ntwo\nthree\n');
-    await WorkingState.forRepo(repoAt(other)).write('f.ts', 'one\ntwo\nthree\n', [AI, AI, AI, HUMAN]);
+    await WorkingState.forRepo(repoAt(other)).write('f.ts', 'one\ntwo\nthree\n', fromLines([AI, AI, AI, HUMAN]));
     fs.mkdirSync(foreign());
     fs.writeFileSync(path.join(foreign(), '.git'), `gitdir: ${path.join(other, '.git')}\n`);
     fs.writeFileSync(path.join(foreign(), 'f.ts'), 'changed\n');

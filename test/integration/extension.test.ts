@@ -9,6 +9,7 @@ import type { AiProvenanceApi, LineProvenanceInfo } from '../../src/extension/ap
 import { discoverRepo } from '../../src/git/repo';
 import { WorkingState } from '../../src/git/workingState';
 import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, runCli, setFakeCompletion, waitFor, workspacePath } from './harness';
+import { fromLines, lineAt, toLines } from '../../src/core/lineRuns';
 
 /** The few DOM calls made inside `driver.evaluate` (the project compiles without the DOM library). */
 interface El {
@@ -153,7 +154,7 @@ describe('AI Provenance in VS Code', function () {
       const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace));
       const stored = await waitFor(async () => {
         const r = await state.read('src/ext-persist.ts', editor.document.getText());
-        return r && r[1].kind === 'ai' ? r : undefined;
+        return r && lineAt(r, 1).kind === 'ai' ? toLines(r) : undefined;
       }, 'the working state to hold the AI line');
       assert.deepEqual(stored.map((l) => l.kind), ['human', 'ai', 'human']);
       assert.equal(stored[1].attribution?.agent, 'copilot');
@@ -164,7 +165,7 @@ describe('AI Provenance in VS Code', function () {
       const before = 'a\nb\nc\n';
       fs.writeFileSync(workspacePath('src/ext-reanchor.ts'), before);
       const by = { agent: 'cursor', source: 'agent-hook' as const, at: new Date().toISOString() };
-      await state.write('src/ext-reanchor.ts', before, [{ kind: 'human' }, { kind: 'ai', attribution: by }, { kind: 'human' }, { kind: 'human' }]);
+      await state.write('src/ext-reanchor.ts', before, fromLines([{ kind: 'human' }, { kind: 'ai', attribution: by }, { kind: 'human' }, { kind: 'human' }]));
       // Two lines inserted above the AI line by someone else, outside the editor.
       fs.writeFileSync(workspacePath('src/ext-reanchor.ts'), 'new 1\nnew 2\na\nb\nc\n');
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(workspacePath('src/ext-reanchor.ts')));
@@ -181,7 +182,7 @@ describe('AI Provenance in VS Code', function () {
       assert.deepEqual([ls[0].agent, ls[0].model, ls[0].source], ['aider', 'anthropic/claude-sonnet-4-5', 'manual']);
       // Saved at once, even right after opening, so a commit from the terminal sees it.
       const stored = await WorkingState.forRepo(await discoverRepo(harnessConfig().workspace)).read('src/ext-mark.ts', editor.document.getText());
-      assert.deepEqual(stored?.map((l) => l.kind), ['ai', 'ai', 'human', 'human']);
+      assert.deepEqual(stored && toLines(stored).map((l) => l.kind), ['ai', 'ai', 'human', 'human']);
       editor.selection = new vscode.Selection(1, 0, 1, 2);
       await vscode.commands.executeCommand('aiProvenance.markSelectionHuman');
       await expectKinds(editor.document.uri, ['ai', 'human', 'human', 'human'], 'the selected line to be human again');
@@ -376,7 +377,7 @@ describe('AI Provenance in VS Code', function () {
       await expectKinds(editor.document.uri, ['human', 'human', 'human', 'human'], 'the file to be tracked');
       const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace));
       const by = { agent: 'codex', model: 'openai/gpt-5', source: 'agent-hook' as const, at: new Date().toISOString() };
-      await state.update('src/ext-hook.ts', editor.document.getText(), (current) => current.map((l, i) => (i === 1 ? { kind: 'ai', attribution: by } : l)));
+      await state.update('src/ext-hook.ts', editor.document.getText(), (current) => fromLines(toLines(current).map((l, i) => (i === 1 ? { kind: 'ai', attribution: by } : l))));
       const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'human', 'human'], 'the recorded line to appear', 15_000);
       assert.equal(ls[1].agent, 'codex');
       assert.equal(ls[1].source, 'agent-hook');

@@ -5,6 +5,7 @@ import type { Command } from '../command';
 import { parseCommandArgs, stringOpt, UsageError } from '../args';
 import { splitLines } from '../../core/lines';
 import type { Attribution, LineProvenance } from '../../core/model';
+import { fromLines, toLines } from '../../core/lineRuns';
 import { normalizeModel } from '../../core/modelName';
 import { discoverRepo, fromRepoPath, toRepoPath, type Repo } from '../../git/repo';
 import { WorkingState } from '../../git/workingState';
@@ -117,7 +118,7 @@ export const command: Command = {
       const targets = await Promise.all(p.positionals.map((s) => parseTarget(s, io.cwd)));
       const files = await checkTargets(targets, repo, io.cwd);
       const ai: LineProvenance = { kind: 'ai', attribution };
-      for (const f of files) await state.update(f.repoPath, f.text, (cur) => cur.map((l, i) => (f.marks.has(i) ? ai : l)));
+      for (const f of files) await state.update(f.repoPath, f.text, (cur) => fromLines(toLines(cur).map((l, i) => (f.marks.has(i) ? ai : l))));
       return 0;
     } catch (err) {
       io.stderr.write(`${err instanceof UsageError ? '' : 'ai-provenance record: '}${(err as Error).message}\n`);

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { attributeEdit } from '../../../src/agents/attribute';
+import { attributeEdit as attributeRuns } from '../../../src/agents/attribute';
+import { fromLines, toLines } from '../../../src/core/lineRuns';
 import type { Attribution, LineProvenance } from '../../../src/core/model';
+
+/** attributeEdit read and asserted line by line. */
+function attributeEdit(before: string, written: string, after: string, current: LineProvenance[], author: Attribution, prior?: LineProvenance[]): LineProvenance[] {
+  return toLines(attributeRuns(before, written, after, fromLines(current), author, prior && fromLines(prior)));
+}
 
 const AGENT: Attribution = { agent: 'claude-code', source: 'agent-hook', at: '2026-01-01T11:00:00Z' };
 const EARLIER: Attribution = { agent: 'codex', source: 'agent-hook', at: '2026-01-01T10:00:00Z' };

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { cleanup, makeRepo, readFile, ROOT } from './helpers';
+import { perLine } from '../git/helpers';
 
 const WORKERS = 4;
 const EDITS = 250;
@@ -41,7 +42,7 @@ describe('agent hooks under concurrency', function () {
       assert.equal(report.stdout, '', 'nothing on stdout');
       assert.equal(report.stderr, '', 'nothing skipped');
       const text = readFile(repo, `w${w}.txt`);
-      const lines = (await state.read(`w${w}.txt`, text))!;
+      const lines = (perLine(await state.read(`w${w}.txt`, text)))!;
       assert.equal(lines.length, EDITS + 2);
       for (let i = 0; i < EDITS; i++) {
         assert.equal(lines[i]!.kind, 'ai', `w${w}.txt line ${i + 1}`);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LineProvenance } from '../../../src/core/model';
 import { discoverRepo } from '../../../src/git/repo';
+import { perLine } from '../git/helpers';
 import { WorkingState } from '../../../src/git/workingState';
 import { builtDist } from '../cliBuild';
 
@@ -122,7 +123,7 @@ export function runHookAsync(agent: string, input: string, cwd: string, pauseMs?
 /** Recorded provenance of a file, as the rest of the product reads it (undefined: nothing recorded). */
 export async function provenance(repo: string, rel: string): Promise<LineProvenance[] | undefined> {
   const r = await discoverRepo(repo);
-  return WorkingState.forRepo(r).read(rel, readFile(repo, rel));
+  return perLine(await WorkingState.forRepo(r).read(rel, readFile(repo, rel)));
 }
 
 /** `kind[@agent]` per line, e.g. `human`, `ai@claude-code`, `mixed@cursor`. */

@@ -1,9 +1,15 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { carry, keepsText } from '../../../src/core/carry';
+import { carry as carryRuns, keepsText } from '../../../src/core/carry';
+import { fromLines, toLines } from '../../../src/core/lineRuns';
 import type { Attribution, LineProvenance } from '../../../src/core/model';
 import { changesBetween } from '../../../src/core/reanchor';
 import { LineTracker } from '../../../src/core/tracker';
+
+/** carry read and asserted line by line. */
+function carry(oldKeys: readonly string[], oldProv: readonly LineProvenance[], newKeys: readonly string[], newLines?: readonly string[], oldTexts?: readonly (string | undefined)[]): LineProvenance[] {
+  return toLines(carryRuns(oldKeys, fromLines(oldProv), newKeys, newLines, oldTexts));
+}
 
 const CLAUDE: Attribution = { agent: 'claude-code', source: 'agent-hook', at: '2026-01-01T11:00:00Z' };
 const H: LineProvenance = { kind: 'human' };

@@ -2,8 +2,14 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { Attribution, LineProvenance, TextChange } from '../../../src/core/model';
-import { changesBetween, reanchor, splitLines } from '../../../src/core/reanchor';
+import { changesBetween, reanchor as reanchorRuns, splitLines } from '../../../src/core/reanchor';
+import { fromLines, toLines } from '../../../src/core/lineRuns';
 import { LineTracker } from '../../../src/core/tracker';
+
+/** reanchor read and asserted line by line. */
+function reanchor(oldLines: readonly string[], oldProv: readonly LineProvenance[], newLines: readonly string[], author?: Attribution): LineProvenance[] {
+  return toLines(reanchorRuns(oldLines, fromLines(oldProv), newLines, author));
+}
 
 const COPILOT: Attribution = { agent: 'copilot', source: 'inline-completion', at: '2026-01-01T10:00:00Z' };
 const CLAUDE: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', at: '2026-01-01T11:00:00Z' };
@@ -102,7 +108,7 @@ describe('reanchor', () => {
   });
 
   it('rejects provenance that does not match the old lines', () => {
-    assert.throws(() => reanchor(['a', 'b'], [H], ['a']), /reanchor: 1 provenance entries given for 2 lines/);
+    assert.throws(() => reanchorRuns(['a', 'b'], fromLines([H]), ['a']), /reanchor: provenance of 1 lines given for 2 lines/);
   });
 });
 

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Attribution, LineProvenance, LineRun, TextChange } from '../../../src/core/model';
 import { LineTracker } from '../../../src/core/tracker';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const AGENTS: readonly Attribution[] = [
   { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' },
@@ -237,7 +238,7 @@ class Harness {
       const author = p.attribution ? AGENTS.indexOf(p.attribution) + 1 : PERSON;
       for (const u of units(l, author)) this.doc.push({ ...u, scar: p.kind === 'mixed' });
     });
-    this.tracker = new LineTracker(init.lines.join(this.eol), prov);
+    this.tracker = new LineTracker(init.lines.join(this.eol), fromLines(prov));
   }
 
   /** Non-overlapping ascending unit ranges from raw numbers; never one change covering a whole non-empty document. */

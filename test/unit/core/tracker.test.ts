@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Attribution, LineProvenance, TextChange } from '../../../src/core/model';
 import { CarriedText, LineTracker, type EditOptions } from '../../../src/core/tracker';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const COPILOT: Attribution = { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' };
 const CLAUDE: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'chat-edit', at: '2026-01-01T11:00:00Z' };
@@ -51,22 +52,22 @@ describe('tracker', () => {
 
     it('takes stored provenance line by line and gives it back unchanged', () => {
       const prov: LineProvenance[] = [{ kind: 'ai', attribution: COPILOT }, { kind: 'mixed', attribution: CLAUDE }, { kind: 'human' }];
-      const t = new LineTracker('x = 1\ny = 2\nz = 3', prov);
+      const t = new LineTracker('x = 1\ny = 2\nz = 3', fromLines(prov));
       assert.deepEqual(t.lines(), prov);
       assert.equal(t.line(0).attribution, COPILOT);
     });
 
     it('ignores stored provenance whose length differs from the line count', () => {
-      const t = new LineTracker('x\ny\nz', [{ kind: 'ai', attribution: COPILOT }]);
+      const t = new LineTracker('x\ny\nz', fromLines([{ kind: 'ai', attribution: COPILOT }]));
       assert.deepEqual(kinds(t), ['human', 'human', 'human']);
     });
 
     it('does not carry AI authorship onto a blank line', () => {
-      const t = new LineTracker('x\n\nz', [
+      const t = new LineTracker('x\n\nz', fromLines([
         { kind: 'ai', attribution: COPILOT },
         { kind: 'ai', attribution: COPILOT },
         { kind: 'ai', attribution: COPILOT },
-      ]);
+      ]));
       assert.deepEqual(kinds(t), ['ai', 'human', 'ai']);
     });
   });
@@ -314,7 +315,7 @@ describe('tracker', () => {
 
     it('does not keep a snapshot of a huge edit, so undoing it counts as a person editing', () => {
       const block = 'generated();\n'.repeat(30_000);
-      const t = new LineTracker(`${block}end`, [...Array<LineProvenance>(30_000).fill({ kind: 'ai', attribution: COPILOT }), { kind: 'human' }]);
+      const t = new LineTracker(`${block}end`, fromLines([...Array<LineProvenance>(30_000).fill({ kind: 'ai', attribution: COPILOT }), { kind: 'human' }]));
       t.applyChanges([ch(0, 0, 30_000, 0, '')], undefined);
       assert.equal(t.text(), 'end');
       t.applyChanges([insert(0, 0, block)], undefined, 'undo');

@@ -13,6 +13,8 @@ import type { RepoRef } from '../../../src/extension/store';
 import { treeDigest } from '../../security/treeDigest';
 import { copyBuiltCli } from '../cliBuild';
 import { aiLineNumbers, aiLines, GIT_ENV } from '../git/helpers';
+import { fromLines } from '../../../src/core/lineRuns';
+import { perLine } from '../git/helpers';
 
 function git(cwd: string, ...args: string[]): void {
   execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
@@ -101,18 +103,18 @@ describe('git store', () => {
       git(repo, 'init', '-q');
       writeFileSync(path.join(repo, 'a.ts'), 'one\ntwo\nthree\n');
       const writer = WorkingState.forRepo(await discoverRepo(repo));
-      await writer.write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[1, 3]]));
-      await writer.write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await writer.write('a.ts', 'one\ntwo\nthree\n', fromLines(aiLines(4, [[1, 3]])));
+      await writer.write('b.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
       writeFileSync(path.join(repo, 'a.ts'), 'other\n');
       const before = treeDigest(path.join(repo, '.git'));
 
       const store = new GitStore(() => false, () => [repo]);
       const ref = await store.repoFor(path.join(repo, 'a.ts'));
       assert.ok(ref);
-      assert.deepEqual(aiLineNumbers((await store.read(ref, 'a.ts', 'other\n')) as LineProvenance[]), []);
-      assert.deepEqual(aiLineNumbers((await store.read(ref, 'b.ts', 'x\n')) as LineProvenance[]), [1]);
-      assert.deepEqual(await store.history(ref, 'a.ts'), []);
-      await assert.rejects(store.write(ref, 'c.ts', 'x\n', aiLines(2, [[1, 1]])), ReadOnlyStateError);
+      assert.deepEqual(aiLineNumbers((perLine(await store.read(ref, 'a.ts', 'other\n'))) as LineProvenance[]), []);
+      assert.deepEqual(aiLineNumbers((perLine(await store.read(ref, 'b.ts', 'x\n'))) as LineProvenance[]), [1]);
+      assert.equal(await store.history(ref, 'a.ts'), undefined);
+      await assert.rejects(store.write(ref, 'c.ts', 'x\n', fromLines(aiLines(2, [[1, 1]]))), ReadOnlyStateError);
       await assert.rejects(store.rename(ref, 'b.ts', 'd.ts'), ReadOnlyStateError);
       assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
     });
@@ -121,7 +123,7 @@ describe('git store', () => {
       const other = path.join(tmp, 'other');
       mkdirSync(other);
       git(other, 'init', '-q');
-      await WorkingState.forRepo(await discoverRepo(other)).write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[1, 3]]));
+      await WorkingState.forRepo(await discoverRepo(other)).write('a.ts', 'one\ntwo\nthree\n', fromLines(aiLines(4, [[1, 3]])));
       const before = treeDigest(other);
       const ws = path.join(tmp, 'ws');
       mkdirSync(ws);
@@ -143,7 +145,7 @@ describe('git store', () => {
       git(repo, 'init', '-q');
       execFileSync(process.execPath, [copyBuiltCli(path.join(tmp, 'cli')), 'install'], { cwd: repo, env: GIT_ENV, stdio: 'ignore' });
       writeFileSync(path.join(repo, 'a.ts'), 'one\ntwo\nthree\n');
-      await WorkingState.forRepo(await discoverRepo(repo)).write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[2, 2]], SHELL));
+      await WorkingState.forRepo(await discoverRepo(repo)).write('a.ts', 'one\ntwo\nthree\n', fromLines(aiLines(4, [[2, 2]], SHELL)));
       execFileSync('git', ['add', 'a.ts'], { cwd: repo, env: GIT_ENV });
       execFileSync('git', ['commit', '-q', '-m', 'add a'], { cwd: repo, env: GIT_ENV });
       return repo;
@@ -164,15 +166,13 @@ describe('git store', () => {
         const ref = await store.repoFor(path.join(repo, 'a.ts'));
         assert.ok(ref);
         const history = await store.history(ref, 'a.ts');
+        assert.ok(history);
         assert.deepEqual(
-          history.map((l) => [l.line, l.kind, l.commit]),
-          [
-            [0, 'human', head],
-            [1, 'ai', head],
-            [2, 'human', head],
-          ],
+          history.lines.runs.map((r) => [r.start, r.end, r.kind, history.commits[r.id]]),
+          [[1, 2, 'ai', head]],
         );
-        assert.deepEqual(history[1]?.attribution, SHELL);
+        assert.equal(history.lines.lineCount, 3);
+        assert.deepEqual(history.lines.attributions[0], SHELL);
       } finally {
         cp.execFile = execFile;
         cp.spawn = spawn;
@@ -186,7 +186,7 @@ describe('git store', () => {
       const store = new GitStore(() => false, () => [repo]);
       const ref = await store.repoFor(path.join(repo, 'a.ts'));
       assert.ok(ref);
-      assert.deepEqual(await store.history(ref, 'a.ts'), []);
+      assert.equal(await store.history(ref, 'a.ts'), undefined);
       assert.deepEqual(treeDigest(path.join(repo, '.git')), before);
     });
   });
@@ -217,31 +217,31 @@ describe('git store', () => {
 
     it('reloads no document for a write of its own, and does for every other writer', async () => {
       const { repo, ref, store, reloads, fire } = await watched(true);
-      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 1]]));
+      await store.write(ref, 'a.ts', 'one\ntwo\n', fromLines(aiLines(3, [[1, 1]])));
       await fire();
-      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 2]]));
+      await store.write(ref, 'a.ts', 'one\ntwo\n', fromLines(aiLines(3, [[1, 2]])));
       await fire();
       assert.deepEqual(reloads, [], 'own writes');
 
       // Another writer (a hook, an agent, the CLI, another window) uses a working state of its own.
       const other = WorkingState.forRepo(await discoverRepo(repo));
-      await other.write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await other.write('b.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
       await fire();
       assert.deepEqual(reloads, ['.git/ai-provenance']);
 
       // Another writer's change followed by the window's own before the watcher reports either: still read again.
-      await other.write('b.ts', 'x\ny\n', aiLines(3, [[1, 2]]));
-      await store.write(ref, 'a.ts', 'one\n', aiLines(2, [[1, 1]]));
+      await other.write('b.ts', 'x\ny\n', fromLines(aiLines(3, [[1, 2]])));
+      await store.write(ref, 'a.ts', 'one\n', fromLines(aiLines(2, [[1, 1]])));
       await fire();
       assert.deepEqual(reloads, ['.git/ai-provenance', '.git/ai-provenance']);
-      await store.write(ref, 'a.ts', 'one\ntwo\n', aiLines(3, [[1, 1]]));
+      await store.write(ref, 'a.ts', 'one\ntwo\n', fromLines(aiLines(3, [[1, 1]])));
       await fire();
       assert.equal(reloads.length, 2, 'own write after the reload');
     });
 
     it('in an untrusted workspace reads again on every change, as it writes none', async () => {
       const { repo, reloads, fire } = await watched(false);
-      await WorkingState.forRepo(await discoverRepo(repo)).write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await WorkingState.forRepo(await discoverRepo(repo)).write('b.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
       await fire();
       await fire();
       assert.deepEqual(reloads, ['.git/ai-provenance', '.git/ai-provenance']);

@@ -8,6 +8,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, CLAUDE, cleanupTemp, initRepo, lines, write } from './helpers';
 import { cliBundle, HOOKS, hookedEnv, installEarlierHooks, takeNodeStarts } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 
 function gitResult(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
@@ -36,7 +37,7 @@ function installAsUser(dir: string): void {
 
 async function recordAi(dir: string, file: string, text: string, ranges: [number, number][]): Promise<void> {
   write(dir, file, text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, aiLines(text.split('\n').length, ranges, CLAUDE));
+  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, fromLines(aiLines(text.split('\n').length, ranges, CLAUDE)));
 }
 
 async function pendingPaths(dir: string): Promise<string[]> {

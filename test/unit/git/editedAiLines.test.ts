@@ -8,6 +8,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, write } from './helpers';
 import { cliBundle, hookedEnv, installEarlierHooks, installHooks, noteRuns, takeNodeStarts } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 function git(dir: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd: dir, env: hookedEnv(), encoding: 'utf8' });
@@ -43,7 +44,7 @@ async function repoWithAiCommit(earlierHooks?: string): Promise<string> {
   git(dir, 'commit', '-qm', 'base');
   const text = 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\n';
   write(dir, 'a.ts', text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(7, [[2, 3]]));
+  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(7, [[2, 3]])));
   git(dir, 'commit', '-qam', 'AI lines');
   assert.deepEqual(noteRuns(dir), ['a.ts: 2-3 ai claude-code']);
   assert.deepEqual(await WorkingState.forRepo(await discoverRepo(dir)).paths(), []);
@@ -107,7 +108,7 @@ describe('a person editing AI lines an earlier commit added', function () {
     const dir = await repoWithAiCommit();
     const text = 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\nlater ai line\n';
     write(dir, 'a.ts', text);
-    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(8, [[7, 7]]));
+    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(8, [[7, 7]])));
     git(dir, 'commit', '-qam', 'More AI');
     assert.deepEqual(noteRuns(dir), ['a.ts: 7-7 ai claude-code']);
     write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3\nline 2\nline 3\nline 4\nlater ai line\n');
@@ -147,7 +148,7 @@ describe('a person editing AI lines an earlier commit added', function () {
     git(dir, 'commit', '-qm', 'base');
     const text = 'line 1\nai line 2\nai line 3\nline 2\nline 3\nline 4\n';
     write(dir, 'a.ts', text);
-    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(7, [[2, 3]]));
+    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(7, [[2, 3]])));
     git(dir, 'add', 'a.ts');
     // The person touches up both AI lines before the commit, without staging the edit.
     write(dir, 'a.ts', 'line 1\nai line 2 edited\nai line 3 edited\nline 2\nline 3\nline 4\n');

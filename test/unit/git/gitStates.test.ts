@@ -8,6 +8,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, tempDir, write } from './helpers';
 import { cliBundle, hookedEnv, installEarlierHooks, installHooks, noteRuns } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 /** The hooked environment plus an editor that marks the message it was given (proves the editor ran). */
 function env(): NodeJS.ProcessEnv {
@@ -67,7 +68,7 @@ async function repoWithAiBranch(previousHooks = false): Promise<{ dir: string; a
   git(dir, 'switch', '-qc', 'feature');
   const text = lines(6);
   write(dir, 'a.ts', text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(7, [[5, 6]]));
+  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(7, [[5, 6]])));
   git(dir, 'commit', '-qam', 'AI lines');
   assert.deepEqual(noteRuns(dir), ['a.ts: 5-6 ai claude-code']);
   const aiCommit = git(dir, 'rev-parse', 'HEAD').trim();
@@ -166,7 +167,7 @@ describe('finishing what git prepared, with every kind of message', function () 
       assert.notEqual(gitMayFail(dir, 'merge', '-q', 'feature'), 0, 'the merge must conflict');
       const resolved = lines(6) + 'resolved by an agent\n';
       write(dir, 'a.ts', resolved);
-      await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', resolved, aiLines(8, [[7, 7]]));
+      await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', resolved, fromLines(aiLines(8, [[7, 7]])));
       git(dir, 'add', 'a.ts');
       finish(dir);
       assert.equal(git(dir, 'rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ').length, 3, 'a merge commit');

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Attribution, LineProvenance } from '../../../src/core/model';
+import { toLines, type LineRuns } from '../../../src/core/lineRuns';
 
 export const CLAUDE: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', session: 's1', at: '2026-01-01T00:00:00.000Z' };
 export const COPILOT: Attribution = { agent: 'copilot', source: 'inline-completion', at: '2026-01-01T00:00:00.000Z' };
@@ -59,7 +60,12 @@ export function lines(n: number, prefix = 'line'): string {
   return Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join('\n') + '\n';
 }
 
+/** What the working state reads back, line by line, as assertions look at it. */
+export function perLine(r: LineRuns | undefined): LineProvenance[] | undefined {
+  return r && toLines(r);
+}
+
 /** 1-based line numbers whose provenance is not human. */
-export function aiLineNumbers(p: readonly LineProvenance[] | undefined): number[] {
-  return (p ?? []).flatMap((l, i) => (l.kind === 'human' ? [] : [i + 1]));
+export function aiLineNumbers(p: readonly LineProvenance[] | LineRuns | undefined): number[] {
+  return (p === undefined ? [] : Array.isArray(p) ? p : toLines(p as LineRuns)).flatMap((l, i) => (l.kind === 'human' ? [] : [i + 1]));
 }

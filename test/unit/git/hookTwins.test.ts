@@ -17,6 +17,7 @@ import { discoverRepo, stateDir, type Repo } from '../../../src/git/repo';
 import { StateLayout } from '../../../src/git/stateStore';
 import { StateLockTimeoutError, WorkingState } from '../../../src/git/workingState';
 import { CLAUDE, cleanupTemp, GIT_ENV, initRepo, lines, sh, tempDir } from './helpers';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const CLI = '/nonexistent/dist/cli.js';
 
@@ -393,7 +394,7 @@ describe("the hooks' shell and its TypeScript twins", () => {
       const repo = await discoverRepo(dir);
       const state = WorkingState.forRepo(repo);
       const lockScript = [preludeDirs('post-commit'), shellFunction('post-commit', 'ap_plain'), shellFunction('post-commit', 'ap_lock'), shYesNo('ap_lock')].join('\n');
-      await state.write('a.ts', lines(3), [{ kind: 'ai', attribution: CLAUDE }, { kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
+      await state.write('a.ts', lines(3), fromLines([{ kind: 'ai', attribution: CLAUDE }, { kind: 'human' }, { kind: 'human' }, { kind: 'human' }]));
       const held = await state.withLock(async () => {
         const before = readFileSync(path.join(stateDir(repo), 'lock'), 'utf8');
         const r = runSh(lockScript, dir);
@@ -414,7 +415,7 @@ describe("the hooks' shell and its TypeScript twins", () => {
       // The shell that took it has ended (as post-commit's has, when a writer finds its lock): its id names no host.
       assert.equal(runSh(lockScript, dir), 'yes');
       await assert.rejects(
-        state.write('a.ts', lines(1), [{ kind: 'ai', attribution: CLAUDE }]),
+        state.write('a.ts', lines(1), fromLines([{ kind: 'ai', attribution: CLAUDE }])),
         (err: unknown) => err instanceof StateLockTimeoutError,
       );
       assert.deepEqual(await state.paths(), []);

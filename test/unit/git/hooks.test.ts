@@ -11,6 +11,8 @@ import { aiLines, CLAUDE, cleanupTemp, COPILOT, initRepo, lines, write } from '.
 import { cliBundle, HOOKS, installHooks, takeNodeStarts, hookedEnv } from './hookEnv';
 import { HOOK_PROTOCOL, hookScript } from '../../../src/git/hookScripts';
 import type { Attribution } from '../../../src/core/model';
+import { fromLines } from '../../../src/core/lineRuns';
+import { perLine } from './helpers';
 
 const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/agent-trace/trace-record.schema.json'), 'utf8'));
 const ajv = new Ajv2020({ strict: false });
@@ -54,7 +56,7 @@ function noteSummary(dir: string, rev = 'HEAD'): string[] {
 async function recordAi(dir: string, file: string, text: string, ranges: [number, number][], who: Attribution = CLAUDE): Promise<void> {
   write(dir, file, text);
   const repo = await discoverRepo(dir);
-  await WorkingState.forRepo(repo).write(file, text, aiLines(text.split('\n').length, ranges, who));
+  await WorkingState.forRepo(repo).write(file, text, fromLines(aiLines(text.split('\n').length, ranges, who)));
 }
 
 function newRepo(): string {
@@ -201,7 +203,7 @@ describe('git hooks', function () {
       assert.match(message(dir), /AI-Lines: 1\/1\n/);
       assert.deepEqual(noteSummary(dir), ['a.ts: 3-3 ai claude-code']);
       const state = WorkingState.forRepo(await discoverRepo(dir));
-      const left = await state.read('a.ts', text);
+      const left = perLine(await state.read('a.ts', text));
       assert.deepEqual(left?.flatMap((l, i) => (l.kind === 'human' ? [] : [i + 1])), [11]);
       git(dir, 'add', 'a.ts');
       git(dir, 'commit', '-qm', 'rest');
@@ -251,7 +253,7 @@ describe('git hooks', function () {
       assert.equal(message(dir), 'Edited message\n\nAssisted-by: claude-code:anthropic/claude-opus-4-5\nAI-Lines: 1/3\n\n');
       assert.deepEqual(noteSummary(dir), ['a.ts: 1-1 ai claude-code']);
       const state = WorkingState.forRepo(await discoverRepo(dir));
-      const left = await state.read('a.ts', readFileSync(path.join(dir, 'a.ts'), 'utf8'));
+      const left = perLine(await state.read('a.ts', readFileSync(path.join(dir, 'a.ts'), 'utf8')));
       assert.deepEqual(left?.flatMap((l, i) => (l.kind === 'human' ? [] : [`${i + 1} ${l.attribution?.agent}`])), ['4 copilot']);
       assert.ok(existsSync(state.pendingMarker));
     });
@@ -440,7 +442,7 @@ describe('git hooks', function () {
       write(dir, 'x.ts', 'A\nC\n');
       git(dir, 'commit', '-qam', 'drop B');
       // A leftover entry that describes the old text with B as AI: the revert restores exactly that text.
-      await WorkingState.forRepo(await discoverRepo(dir)).write('x.ts', 'A\nB\nC\n', aiLines(4, [[2, 2]]));
+      await WorkingState.forRepo(await discoverRepo(dir)).write('x.ts', 'A\nB\nC\n', fromLines(aiLines(4, [[2, 2]])));
       git(dir, 'revert', '--no-edit', 'HEAD');
       assert.doesNotMatch(message(dir), /Assisted-by|AI-Lines/);
       assert.equal(note(dir), undefined);
@@ -449,7 +451,7 @@ describe('git hooks', function () {
     it('merge adds no trailers and no note to the merge commit; blamed lines keep their notes', async () => {
       const dir = await branchWithAi();
       // An entry that matches the text the merge brings in must not turn into a note on the merge commit.
-      await WorkingState.forRepo(await discoverRepo(dir)).write('f1.ts', lines(4), aiLines(5, [[1, 4]]));
+      await WorkingState.forRepo(await discoverRepo(dir)).write('f1.ts', lines(4), fromLines(aiLines(5, [[1, 4]])));
       git(dir, 'merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature');
       assert.equal(message(dir), 'Merge feature\n\n');
       assert.equal(note(dir), undefined);

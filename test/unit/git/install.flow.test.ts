@@ -11,6 +11,7 @@ import { command as checkCommand } from '../../../src/cli/commands/check';
 import * as os from 'node:os';
 import { copyBuiltCli } from '../cliBuild';
 import { aiLines, GIT_ENV, lines, write } from './helpers';
+import { fromLines } from '../../../src/core/lineRuns';
 
 // End to end with real parts: `install` places the real hook bodies (bundled CLI, real node), an agent's
 // lines go into the real working state, and git runs the hooks; then `check` judges what was committed.
@@ -34,7 +35,7 @@ function ok(dir: string, ...args: string[]): string {
 
 async function recordAi(dir: string, file: string, text: string, ranges: [number, number][]): Promise<void> {
   write(dir, file, text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, aiLines(text.split('\n').length, ranges));
+  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, fromLines(aiLines(text.split('\n').length, ranges)));
 }
 
 class Sink extends Writable {

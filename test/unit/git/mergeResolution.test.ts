@@ -8,6 +8,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, write } from './helpers';
 import { cliBundle, installHooks, hookedEnv, hookedGit } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const env = hookedEnv;
 const git = hookedGit;
@@ -43,7 +44,7 @@ function conflictedRepo(config?: string): string {
 async function resolveWithAi(dir: string): Promise<void> {
   const resolved = 'top\nvalue = Math.max(1, 2) // resolved by an agent\nbottom\n';
   write(dir, 'billing/rate.ts', resolved);
-  await WorkingState.forRepo(await discoverRepo(dir)).write('billing/rate.ts', resolved, aiLines(4, [[2, 2]]));
+  await WorkingState.forRepo(await discoverRepo(dir)).write('billing/rate.ts', resolved, fromLines(aiLines(4, [[2, 2]])));
   git(dir, 'add', 'billing/rate.ts');
 }
 

@@ -7,6 +7,7 @@ import { WorkingState } from '../../../src/git/workingState';
 import { moveSources } from '../../../src/git/moves';
 import { aiLines, cleanupTemp, initRepo, write } from './helpers';
 import { cliBundle, hookedEnv, hookedGit as git, installHooks, noteRuns } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const HEAD_LINES = 'import { format } from "./format";\n\nexport function a(): number {\n  return 1;\n}\n';
 const AI_BLOCK = 'export function total(items: Item[]): number {\n  return items.reduce((sum, item) => sum + item.price * item.count, 0);\n}\n';
@@ -35,7 +36,7 @@ async function repoWithUncommittedBlock(): Promise<string> {
   git(dir, 'commit', '-qm', 'base');
   const text = HEAD_LINES + AI_BLOCK + TAIL;
   write(dir, 'a.ts', text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(text.split('\n').length, [[6, 8]]));
+  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(text.split('\n').length, [[6, 8]])));
   return dir;
 }
 
@@ -97,7 +98,7 @@ describe('AI lines a person moves', function () {
     git(dir, 'add', '.');
     git(dir, 'commit', '-qm', 'base');
     write(dir, 'util.ts', AI_BLOCK);
-    await WorkingState.forRepo(await discoverRepo(dir)).write('util.ts', AI_BLOCK, aiLines(4, [[1, 3]]));
+    await WorkingState.forRepo(await discoverRepo(dir)).write('util.ts', AI_BLOCK, fromLines(aiLines(4, [[1, 3]])));
     git(dir, 'add', 'util.ts');
     git(dir, 'mv', 'util.ts', 'total.ts');
     git(dir, 'commit', '-qm', 'total');

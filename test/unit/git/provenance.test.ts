@@ -5,6 +5,7 @@ import { discoverRepo, type Repo } from '../../../src/git/repo';
 import { stagedProvenance } from '../../../src/git/provenance';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, COPILOT, initRepo, lines, sh, write } from './helpers';
+import { fromLines } from '../../../src/core/lineRuns';
 
 /** `path: ai lines (1-based) / added` for compact comparisons. */
 function summary(files: readonly CommitFileProvenance[]): string[] {
@@ -24,7 +25,7 @@ describe('staged provenance', () => {
 
   it('counts AI lines of a first commit (no HEAD) against the empty tree', async () => {
     write(dir, 'a.ts', lines(4));
-    await state.write('a.ts', lines(4), aiLines(5, [[2, 3]]));
+    await state.write('a.ts', lines(4), fromLines(aiLines(5, [[2, 3]])));
     sh(dir, 'git', 'add', 'a.ts');
     assert.deepEqual(summary(await stagedProvenance(repo, state)), ['a.ts: [2,3]/4']);
   });
@@ -36,7 +37,7 @@ describe('staged provenance', () => {
     const text = lines(10).replace('line 2\n', 'line 2\nai one\nai two\n').replace('line 9\n', 'line 9\nhuman\n');
     write(dir, 'a.ts', text);
     const prov = aiLines(14, [[3, 4]], COPILOT);
-    await state.write('a.ts', text, prov);
+    await state.write('a.ts', text, fromLines(prov));
     // Stage only the human hunk: the index holds line 9's addition, not the AI lines.
     const staged = lines(10).replace('line 9\n', 'line 9\nhuman\n');
     sh(dir, 'sh', '-c', `printf '%s' "$1" | git hash-object -w --stdin > .blob && git update-index --cacheinfo 100644,$(cat .blob),a.ts && rm .blob`, 'x', staged);
@@ -51,7 +52,7 @@ describe('staged provenance', () => {
     sh(dir, 'git', 'commit', '-qm', 'base');
     const text = lines(30) + 'ai added\n';
     write(dir, 'old.ts', text);
-    await state.write('old.ts', text, aiLines(32, [[31, 31]]));
+    await state.write('old.ts', text, fromLines(aiLines(32, [[31, 31]])));
     sh(dir, 'git', 'mv', 'old.ts', 'new name.ts');
     sh(dir, 'git', 'add', 'new name.ts');
     const files = await stagedProvenance(repo, state);
@@ -62,7 +63,7 @@ describe('staged provenance', () => {
     write(dir, 'bin.dat', Buffer.from([0, 1, 2, 10, 3]));
     write(dir, 'dist/out.js', 'x\n');
     write(dir, 'a.ts', 'y\n');
-    await state.write('dist/out.js', 'x\n', aiLines(2, [[1, 1]]));
+    await state.write('dist/out.js', 'x\n', fromLines(aiLines(2, [[1, 1]])));
     sh(dir, 'git', 'add', '.');
     const config = compileConfig({ ...DEFAULT_CONFIG, ignore: ['dist/**'] });
     assert.deepEqual(summary(await stagedProvenance(repo, state, { config })), ['a.ts: []/1']);

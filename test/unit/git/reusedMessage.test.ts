@@ -7,6 +7,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, tempDir, write } from './helpers';
 import { installHooks, takeNodeStarts, hookedEnv, hookedGit } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const env = hookedEnv;
 const git = hookedGit;
@@ -28,7 +29,7 @@ async function repoWithAiCommit(): Promise<{ dir: string; aiCommit: string }> {
   git(dir, 'commit', '-qm', 'base');
   const text = lines(4);
   write(dir, 'a.ts', text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(5, [[2, 3]]));
+  await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(5, [[2, 3]])));
   git(dir, 'add', 'a.ts');
   git(dir, 'commit', '-qm', 'feature');
   assert.match(message(dir), /Assisted-by: claude-code/);
@@ -65,7 +66,7 @@ describe('reused commit messages', () => {
     const { dir, aiCommit } = await repoWithAiCommit();
     const text = 'one\ntwo\n';
     write(dir, 'b.ts', text);
-    await WorkingState.forRepo(await discoverRepo(dir)).write('b.ts', text, aiLines(3, [[1, 1]]));
+    await WorkingState.forRepo(await discoverRepo(dir)).write('b.ts', text, fromLines(aiLines(3, [[1, 1]])));
     git(dir, 'add', 'b.ts');
     git(dir, 'commit', '-q', '-C', aiCommit);
     const msg = message(dir);

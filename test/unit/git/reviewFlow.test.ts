@@ -8,6 +8,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, tempDir, write } from './helpers';
 import { cliBundle, installHooks, hookedEnv } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const REVIEW = 'AI-Reviewed-by: Jane Doe <jane@example.com>';
 const CONFIG = JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com'] }] });
@@ -61,7 +62,7 @@ async function refusedRepo(config = CONFIG): Promise<string> {
   git(dir, 'commit', '-qm', 'config');
   const text = lines(3);
   write(dir, 'infra/main.tf', text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write('infra/main.tf', text, aiLines(3, [[1, 2]]));
+  await WorkingState.forRepo(await discoverRepo(dir)).write('infra/main.tf', text, fromLines(aiLines(3, [[1, 2]])));
   git(dir, 'add', '.');
   return dir;
 }

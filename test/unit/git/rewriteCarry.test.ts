@@ -8,6 +8,7 @@ import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, tempDir, write } from './helpers';
 import { cliBundle, hookedEnv, hookedGit as git, installHooks, noteRuns } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 function newRepo(): string {
   const dir = initRepo();
@@ -27,7 +28,7 @@ function repoWithBase(): string {
 /** Commits `text` as `file` with the 1-based line ranges `ranges` recorded as written by the agent. */
 async function commitAi(dir: string, file: string, text: string, ranges: [number, number][], message: string, extra: string[] = []): Promise<void> {
   write(dir, file, text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, aiLines(text.split('\n').length, ranges));
+  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, fromLines(aiLines(text.split('\n').length, ranges)));
   git(dir, 'add', '.');
   git(dir, 'commit', '-q', ...extra, '-m', message);
 }

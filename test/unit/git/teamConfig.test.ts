@@ -8,6 +8,7 @@ import { CONFIG_FILE, loadTeamConfig, NO_CONFIG } from '../../../src/git/teamCon
 import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, lines, sh, write } from './helpers';
 import { cliBundle, installHooks, hookedEnv } from './hookEnv';
+import { fromLines } from '../../../src/core/lineRuns';
 
 const BLOCK = JSON.stringify({ critical: [{ paths: ['infra/**'], reason: 'Production infrastructure', level: 'block', reviewers: ['jane@example.com'] }] }, null, 2);
 // Trailing commas are allowed in the file; a comma where a property must start is not.
@@ -103,7 +104,7 @@ describe('team config for the git side', () => {
       write(dir, '.ai-provenance.json', STRAY_COMMA);
       const text = lines(3);
       write(dir, 'infra/main.tf', text);
-      await WorkingState.forRepo(await discoverRepo(dir)).write('infra/main.tf', text, aiLines(3, [[1, 2]]));
+      await WorkingState.forRepo(await discoverRepo(dir)).write('infra/main.tf', text, fromLines(aiLines(3, [[1, 2]])));
       sh(dir, 'git', 'add', 'infra/main.tf');
       const head = sh(dir, 'git', 'rev-parse', 'HEAD');
       const r = spawnSync('git', ['commit', '-m', 'Change infra'], { cwd: dir, env: env(), encoding: 'utf8' });

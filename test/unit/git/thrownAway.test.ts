@@ -7,6 +7,8 @@ import { discoverRepo } from '../../../src/git/repo';
 import { anchoredReanchor, lineHash, WorkingState } from '../../../src/git/workingState';
 import { aiLines, cleanupTemp, initRepo, write } from './helpers';
 import { cliBundle, hookedEnv, hookedGit, installEarlierHooks, installHooks, takeNodeStarts } from './hookEnv';
+import { fromLines, toLines } from '../../../src/core/lineRuns';
+import { perLine } from './helpers';
 
 const git = hookedGit;
 
@@ -131,7 +133,7 @@ describe('AI lines that were thrown away', function () {
     git(dir, 'checkout', '--', 'f.txt');
     write(dir, 'f.txt', PERSON_TEXT);
     const state = WorkingState.forRepo(await discoverRepo(dir));
-    const back = await state.read('f.txt', PERSON_TEXT);
+    const back = perLine(await state.read('f.txt', PERSON_TEXT));
     assert.deepEqual(back?.filter((l) => l.kind !== 'human'), []);
     assert.deepEqual(await state.paths(), [], 'entry deleted once it describes no AI line');
     assert.equal(existsSync(pendingMarker(dir)), false);
@@ -162,8 +164,8 @@ describe('AI lines that were thrown away', function () {
     git(dir, 'commit', '-qm', 'base');
     write(dir, 'f.txt', AI_TEXT);
     const state = WorkingState.forRepo(await discoverRepo(dir));
-    await state.write('f.txt', AI_TEXT, aiLines(5, [[4, 5]]));
-    assert.deepEqual((await state.read('f.txt', 'a\nb\nc\n'))?.filter((l) => l.kind !== 'human'), []);
+    await state.write('f.txt', AI_TEXT, fromLines(aiLines(5, [[4, 5]])));
+    assert.deepEqual((perLine(await state.read('f.txt', 'a\nb\nc\n')))?.filter((l) => l.kind !== 'human'), []);
     assert.deepEqual(await state.paths(), ['f.txt'], 'the file on disk still has the AI lines');
   });
 });
@@ -326,10 +328,10 @@ describe('AI lines a person edits around outside the editor', function () {
 describe('anchored re-anchoring', () => {
   const h = (text: string): string[] => text.split('\n').map((l) => (l === '' ? '' : lineHash(l)));
   const kinds = (oldText: string, ai: [number, number][], newText: string): string[] =>
-    anchoredReanchor(h(oldText), aiLines(h(oldText).length, ai), h(newText)).map((p) => p.kind);
+    toLines(anchoredReanchor(h(oldText), fromLines(aiLines(h(oldText).length, ai)), h(newText))).map((p) => p.kind);
   /** As the working state calls it: with the new text's lines. */
   const kindsOf = (oldText: string, ai: [number, number][], newText: string): string[] =>
-    anchoredReanchor(h(oldText), aiLines(h(oldText).length, ai), h(newText), newText.split('\n')).map((p) => p.kind);
+    toLines(anchoredReanchor(h(oldText), fromLines(aiLines(h(oldText).length, ai)), h(newText), newText.split('\n'))).map((p) => p.kind);
 
   it('never lets a lone `}` inherit AI', () => {
     assert.deepEqual(kinds('a\nb\n}\nc', [[3, 3]], 'x\n}\ny'), ['human', 'human', 'human']);

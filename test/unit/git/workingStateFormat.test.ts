@@ -7,6 +7,8 @@ import type { LineProvenance } from '../../../src/core/model';
 import { discoverRepo } from '../../../src/git/repo';
 import { WorkingState } from '../../../src/git/workingState';
 import { CLAUDE, cleanupTemp, COPILOT, initRepo } from './helpers';
+import { fromLines } from '../../../src/core/lineRuns';
+import { perLine } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/working-state');
 const REPO_PATH = 'src/naïve path/a b.ts';
@@ -28,10 +30,10 @@ describe('working-state entry files on disk', () => {
 
   it('are written byte for byte as an earlier version wrote them, under the same name', async () => {
     const state = WorkingState.forRepo(await discoverRepo(initRepo()));
-    await state.write(REPO_PATH, text, recorded(text.split('\n').length));
+    await state.write(REPO_PATH, text, fromLines(recorded(text.split('\n').length)));
     assert.equal(state.entryFile(REPO_PATH), path.join(state.entriesDir(), FILE_NAME));
     assert.deepEqual(readFileSync(state.entryFile(REPO_PATH)), fixture);
-    assert.equal(state.entryText(REPO_PATH, text, recorded(text.split('\n').length)), fixture.toString('utf8'));
+    assert.equal(state.entryText(REPO_PATH, text, fromLines(recorded(text.split('\n').length))), fixture.toString('utf8'));
   });
 
   it('written by an earlier version read back as the lines it recorded, on its text and on an edited one', async () => {
@@ -39,8 +41,8 @@ describe('working-state entry files on disk', () => {
     mkdirSync(state.entriesDir(), { recursive: true });
     writeFileSync(path.join(state.entriesDir(), FILE_NAME), fixture);
     assert.deepEqual(await state.paths(), [REPO_PATH]);
-    assert.deepEqual(await state.read(REPO_PATH, text), recorded(text.split('\n').length));
+    assert.deepEqual(perLine(await state.read(REPO_PATH, text)), recorded(text.split('\n').length));
     const above = `// a person's line\n${text}`;
-    assert.deepEqual(await state.read(REPO_PATH, above), [{ kind: 'human' }, ...recorded(text.split('\n').length)]);
+    assert.deepEqual(perLine(await state.read(REPO_PATH, above)), [{ kind: 'human' }, ...recorded(text.split('\n').length)]);
   });
 });

@@ -6,6 +6,8 @@ import { UnsafeStateError } from '../../../src/git/fsAtomic';
 import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
 import { treeDigest } from '../../security/treeDigest';
 import { aiLineNumbers, aiLines, cleanupTemp, initRepo, tempDir, write } from './helpers';
+import { fromLines } from '../../../src/core/lineRuns';
+import { perLine } from './helpers';
 
 // Real files and real symbolic links, as a hostile archive of a repository (or another user) could leave them in `.git`.
 describe('working state writes with links planted in .git/ai-provenance', () => {
@@ -36,7 +38,7 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
 
     it(`replaces a link at generation instead of writing through it (${mode} calls)`, async () => {
       symlinkSync(victim, path.join(stateDir(), 'generation'));
-      await state().write('a.ts', 'x\ny\n', aiLines(3, [[1, 1]]));
+      await state().write('a.ts', 'x\ny\n', fromLines(aiLines(3, [[1, 1]])));
       assert.equal(readFileSync(victim, 'utf8'), VICTIM_TEXT, 'the file outside is unchanged');
       assert.ok(lstatSync(path.join(stateDir(), 'generation')).isFile(), 'generation is a plain file now');
     });
@@ -44,17 +46,17 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
     it(`creates no file outside through a dangling link at pending, and makes pending a plain file (${mode} calls)`, async () => {
       const target = path.join(outside, 'created-by-pending');
       symlinkSync(target, path.join(stateDir(), 'pending'));
-      await state().write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await state().write('a.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
       assert.equal(existsSync(target), false, 'nothing was created outside');
       assert.ok(lstatSync(path.join(stateDir(), 'pending')).isFile());
     });
 
     it(`breaks a link at lock without touching its target, then writes (${mode} calls)`, async () => {
       symlinkSync(victim, path.join(stateDir(), 'lock'));
-      await state().write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await state().write('a.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
       assert.equal(readFileSync(victim, 'utf8'), VICTIM_TEXT);
       assert.equal(existsSync(path.join(stateDir(), 'lock')), false, 'the lock is released');
-      assert.deepEqual(aiLineNumbers(await state().read('a.ts', 'x\n')), [1]);
+      assert.deepEqual(aiLineNumbers(perLine(await state().read('a.ts', 'x\n'))), [1]);
     });
   }
 
@@ -62,14 +64,14 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
     const state = WorkingState.forRepo(repo);
     mkdirSync(state.entriesDir(), { recursive: true });
     symlinkSync(victim, state.entryFile('a.ts'));
-    await assert.rejects(state.read('a.ts', 'x\n'), /corrupt/, 'what the link points at is not taken for an entry');
-    await state.write('a.ts', 'x\n', aiLines(2, [[1, 1]]));
+    await assert.rejects(state.read('a.ts', 'x\n')), /corrupt/, 'what the link points at is not taken for an entry';
+    await state.write('a.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
     assert.equal(readFileSync(victim, 'utf8'), VICTIM_TEXT);
     assert.ok(lstatSync(state.entryFile('a.ts')).isFile());
 
     renameSync(state.entryFile('a.ts'), path.join(outside, 'entry.json'));
     symlinkSync(path.join(outside, 'entry.json'), state.entryFile('a.ts'));
-    await state.write('a.ts', 'x\n', aiLines(2, []));
+    await state.write('a.ts', 'x\n', fromLines(aiLines(2, [])));
     assert.equal(existsSync(state.entryFile('a.ts')), false, 'the link is gone');
     assert.ok(existsSync(path.join(outside, 'entry.json')), 'its target is not');
   });
@@ -83,7 +85,7 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
       symlinkSync(target, at);
       const before = treeDigest(outside);
       const state = WorkingState.forRepo(repo);
-      await assert.rejects(state.write('a.ts', 'x\n', aiLines(2, [[1, 1]])), (err: Error) => err instanceof UnsafeStateError && err.message.startsWith(`${at}: is a symbolic link`));
+      await assert.rejects(state.write('a.ts', 'x\n', fromLines(aiLines(2, [[1, 1]]))), (err: Error) => err instanceof UnsafeStateError && err.message.startsWith(`${at}: is a symbolic link`));
       await assert.rejects(state.update('a.ts', 'x\n', (c) => c), UnsafeStateError);
       assert.deepEqual(treeDigest(outside), before, 'nothing outside changed');
     });
@@ -92,11 +94,11 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
   it('prunes a stale entry in trusted mode without following a link at generation (the restricted-mode attack, now harmless even trusted)', async () => {
     const state = WorkingState.forRepo(repo);
     write(dir, 'a.ts', 'one\ntwo\nthree\n');
-    await state.write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[1, 3]]));
+    await state.write('a.ts', 'one\ntwo\nthree\n', fromLines(aiLines(4, [[1, 3]])));
     write(dir, 'a.ts', 'other\n');
     rmSync(path.join(stateDir(), 'generation'));
     symlinkSync(victim, path.join(stateDir(), 'generation'));
-    assert.deepEqual(aiLineNumbers(await state.read('a.ts', 'other\n')), []);
+    assert.deepEqual(aiLineNumbers(perLine(await state.read('a.ts', 'other\n'))), []);
     assert.deepEqual(await state.paths(), [], 'the stale entry is pruned');
     assert.equal(readFileSync(victim, 'utf8'), VICTIM_TEXT);
   });
@@ -105,8 +107,8 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
     it('reads recorded lines but prunes nothing and writes nothing, not even through planted links', async () => {
       const writer = WorkingState.forRepo(repo);
       write(dir, 'a.ts', 'one\ntwo\nthree\n');
-      await writer.write('a.ts', 'one\ntwo\nthree\n', aiLines(4, [[1, 3]]));
-      await writer.write('b.ts', 'x\n', aiLines(2, [[1, 1]]));
+      await writer.write('a.ts', 'one\ntwo\nthree\n', fromLines(aiLines(4, [[1, 3]])));
+      await writer.write('b.ts', 'x\n', fromLines(aiLines(2, [[1, 1]])));
       write(dir, 'a.ts', 'other\n');
       const s = stateDir();
       writeFileSync(path.join(s, 'generation'), '');
@@ -116,11 +118,11 @@ describe('working state writes with links planted in .git/ai-provenance', () => 
       const before = { state: treeDigest(s), outside: treeDigest(outside) };
 
       const reader = WorkingState.forRepo(repo, { readOnly: true });
-      assert.deepEqual(aiLineNumbers(await reader.read('a.ts', 'other\n')), [], 'the stale entry shows nothing');
-      assert.deepEqual(aiLineNumbers(await reader.read('b.ts', 'x\n')), [1]);
+      assert.deepEqual(aiLineNumbers(perLine(await reader.read('a.ts', 'other\n'))), [], 'the stale entry shows nothing');
+      assert.deepEqual(aiLineNumbers(perLine(await reader.read('b.ts', 'x\n'))), [1]);
       assert.deepEqual(await reader.paths(), ['a.ts', 'b.ts']);
       for (const write of [
-        () => reader.write('c.ts', 'x\n', aiLines(2, [[1, 1]])),
+        () => reader.write('c.ts', 'x\n', fromLines(aiLines(2, [[1, 1]]))),
         () => reader.update('b.ts', 'x\n', (c) => c),
         () => reader.rename('b.ts', 'd.ts'),
         () => reader.forget('a.ts', ''),

@@ -10,6 +10,7 @@ import { WorkingState } from '../../../src/git/workingState';
 import { aiLines, CLAUDE, cleanupTemp, initRepo, lines, tempDir, write } from '../git/helpers';
 import { cliBundle, HOOKS, hookedEnv, installHooks } from '../git/hookEnv';
 import { fixture, longPatternConfig, manyFileNote, paddedConfig, stackedRangesNote } from '../../security/cli/hostile';
+import { fromLines } from '../../../src/core/lineRuns';
 
 type Result = { status: number | null; stdout: string; stderr: string };
 
@@ -52,7 +53,7 @@ function addNote(dir: string, rev: string, text: string): void {
 
 async function recordAi(dir: string, file: string, text: string, ranges: [number, number][]): Promise<void> {
   write(dir, file, text);
-  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, aiLines(text.split('\n').length, ranges, CLAUDE));
+  await WorkingState.forRepo(await discoverRepo(dir)).write(file, text, fromLines(aiLines(text.split('\n').length, ranges, CLAUDE)));
 }
 
 async function pendingPaths(dir: string): Promise<string[]> {
