@@ -209,7 +209,7 @@ describe('a person editing, in a merge resolution, an AI line a parent\'s note n
     git(dir, 'switch', '-qc', 'feature');
     const text = `line 1\nai line 2\nai line 3\n${rest}`;
     write(dir, 'a.ts', text);
-    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, aiLines(23, [[2, 3]]));
+    await WorkingState.forRepo(await discoverRepo(dir)).write('a.ts', text, fromLines(aiLines(23, [[2, 3]])));
     git(dir, 'commit', '-qam', 'AI lines');
     assert.deepEqual(noteRuns(dir), ['a.ts: 2-3 ai claude-code']);
     git(dir, 'switch', '-q', 'main');
