@@ -415,12 +415,11 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       return { pushed: 0, attempts: attempt };
     }
     const message = `Notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} pushed to ${remote} by 'ai-provenance'`;
-    // Every note that differs is published and each is new to the remote: the clone's notes commit itself goes, a
-    // fast-forward when it descends from the remote's (the server checks), with no commit to make and none to record.
-    const asItIs = seen !== undefined && seen.additionsOnly && publish.length === diff.size;
-    // Otherwise every note that differs being published, the tree is the clone's own, with no index to build.
+    // Every note that differs being published, the tree is the clone's own, with no index to build. Always a new
+    // commit on the remote's notes, never the clone's notes commit itself: its history holds notes since removed or
+    // rewritten (an amended commit's, a note taken back), of commits the remote never got.
     const tree = publish.length === diff.size ? `${mine}^{tree}` : await treeWith(repo, theirs, publishedChanges(diff, publish));
-    const commit = asItIs ? mine : await commitTree(repo, tree, theirs ? [theirs] : [], message);
+    const commit = await commitTree(repo, tree, theirs ? [theirs] : [], message);
     await opts.beforePush?.(attempt);
     const push = await git(['push', '--no-verify', '--porcelain', '--quiet', '--no-follow-tags', '--no-signed', '--end-of-options', remote, `${commit}:${NOTES_REF}`], {
       cwd: repo.root,
@@ -430,7 +429,7 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
     if (push.exitCode === 0) {
       // git moves the tracking ref itself through our fetch refspec, unless a refspec of the user's maps the notes ref first.
       if ((await looseRef(repo, tracking)) !== commit) await git(['update-ref', '-m', `pushed to ${remote}`, tracking, commit], { cwd: repo.root });
-      if (!asItIs) await recordPublished(repo, mine, commit, message, say);
+      await recordPublished(repo, mine, commit, message, say);
       say(`pushed the notes of ${publish.length} commit${publish.length === 1 ? '' : 's'} to ${remote}`);
       return { pushed: publish.length, attempts: attempt };
     }
@@ -452,8 +451,6 @@ interface LastSeen {
   readonly theirs: string;
   readonly mine: string | undefined;
   readonly diff: ReadonlyMap<string, NoteChange>;
-  /** The clone's notes differ from the remote's only by notes the remote has none of. */
-  readonly additionsOnly: boolean;
 }
 
 /**
@@ -476,7 +473,7 @@ async function lastSeenNotes(repo: Repo, remote: string, say: (line: string) => 
       diff = await notesDiff(repo, theirs, mine);
     }
   }
-  return { theirs, mine, diff, additionsOnly };
+  return { theirs, mine, diff };
 }
 
 /** The values of `refs` that exist, from one git process. */

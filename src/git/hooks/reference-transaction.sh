@@ -80,18 +80,28 @@ AP_DIFF
   fi
   # Every one is a commit the remote now has (git refuses all when one is no commit or absent).
   ap_l=$(printf '%s' "$ap_want" | git rev-list --stdin --not "$ap_tip" "--remotes=$ap_remote" -- 2>/dev/null) && [ -z "$ap_l" ] || return 1
-  if ! @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_mine:$ap_notes" >/dev/null 2>&1; then
+  ap_s=s
+  [ "$ap_n" != 1 ] || ap_s=
+  ap_msg="Notes of $ap_n commit$ap_s pushed to $ap_remote by 'ai-provenance'"
+  # A new commit on the remote's notes with the clone's tree, never the clone's notes commit itself: its history
+  # holds notes since removed or rewritten (an amended commit's, a note taken back), of commits the remote never got.
+  ap_c=$(git commit-tree -p "$ap_theirs" -m "$ap_msg" "$ap_mine^{tree}") || return 1
+  [ -n "$ap_c" ] || return 1
+  if ! @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_c:$ap_notes" >/dev/null 2>&1; then
     # Node need not try the same again: it fetches first.
     @@NOTES_REFUSED_ENV@@=1
     export @@NOTES_REFUSED_ENV@@
     return 1
   fi
-  # git moves the tracking ref through the fetch refspec install added; without it (a remote added since), Node adds it.
-  ap_ref_id "$ap_tracking"
-  [ "$ap_id" = "$ap_mine" ] || return 1
   rm -f -- "$ap_pending"
-  ap_s=s
-  [ "$ap_n" != 1 ] || ap_s=
+  # The clone's notes join what went (notesSync.ts recordPublished), so the next push starts from the remote's notes;
+  # when they moved meanwhile, the next sync joins them.
+  if ap_m=$(git commit-tree -p "$ap_mine" -p "$ap_c" -m "$ap_msg" "$ap_mine^{tree}"); then
+    git update-ref -m "$ap_msg" "$ap_notes" "$ap_m" "$ap_mine" 2>/dev/null || :
+  fi
+  # git moves the tracking ref through the fetch refspec install added; without it (a remote added since), as Node does.
+  ap_ref_id "$ap_tracking"
+  [ "$ap_id" = "$ap_c" ] || git update-ref -m "pushed to $ap_remote" "$ap_tracking" "$ap_c" || :
   ap_say "@@PUSHED_LINE@@"
 }
 if ap_as_is; then exit 0; fi

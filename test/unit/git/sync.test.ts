@@ -567,6 +567,48 @@ describe('team notes sync', function () {
     assert.deepEqual(pendingPushes(ann), []);
   });
 
+  it('a push never sends the clone\'s notes history: the note of a commit that stays local, taken back by hand, stays in the clone', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    /** Whether any notes commit the server has ever held a note for `commit`. */
+    const everNoted = (commit: string): boolean =>
+      git(bare, 'log', '--format=%H', NOTES_REF)
+        .trim()
+        .split('\n')
+        .some((c) => git(bare, 'ls-tree', '-r', '--name-only', c).replace(/\//g, '').includes(commit));
+    /** An AI commit on a branch of its own that stays local, its note then removed as git notes lets anyone do. */
+    const takenBack = (branch: string): string => {
+      git(ann, 'checkout', '-qb', branch);
+      const c = aiCommit(ann, `${branch}.ts`, lines(2), '1', 'codex', branch);
+      git(ann, 'notes', `--ref=${NOTES_REF}`, 'remove', c);
+      git(ann, 'checkout', '-q', 'main');
+      return c;
+    };
+    const push = (...refs: string[]): void => {
+      const r = run(ann, 'git', ['push', 'origin', ...refs]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^ai-provenance: pushed the notes of/m);
+    };
+    aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
+    push('main');
+    // One branch pushed, only new notes: the hook's shell pushes the notes itself.
+    const secret = takenBack('secret');
+    const second = aiCommit(ann, 'b.ts', lines(2), '1', 'codex', 'second');
+    push('main');
+    assert.ok(noteOn(bare, NOTES_REF, second));
+    assert.equal(everNoted(secret), false, 'no note of the commit that stayed local in any notes commit the server has');
+    // Two branches in one push: Node publishes, from the notes as last seen.
+    const secret2 = takenBack('secret2');
+    const third = aiCommit(ann, 'c.ts', lines(2), '1', 'codex', 'third');
+    git(ann, 'checkout', '-qb', 'other');
+    const fourth = aiCommit(ann, 'd.ts', lines(2), '1', 'codex', 'fourth');
+    git(ann, 'checkout', '-q', 'main');
+    push('main', 'other');
+    assert.ok(noteOn(bare, NOTES_REF, third) && noteOn(bare, NOTES_REF, fourth));
+    assert.equal(everNoted(secret2), false, 'nor when Node publishes');
+    assert.equal(everNoted(secret), false);
+  });
+
   it('a push whose notes are only new ones of the pushed commits publishes them without starting Node; local notes, a server whose notes moved, go through Node', () => {
     const bare = server();
     const ann = clone(bare, ANN);
@@ -596,7 +638,8 @@ describe('team notes sync', function () {
     assert.equal(notesPushes(), 1);
     assert.ok(noteOn(bare, NOTES_REF, second) && noteOn(bare, NOTES_REF, third));
     assert.equal(starts(), before, 'no Node start');
-    assert.equal(git(ann, 'rev-parse', NOTES_REF), git(ann, 'rev-parse', 'refs/notes/remotes/origin/ai-provenance'), 'the tracking ref holds what the server has');
+    assert.equal(git(ann, 'rev-parse', 'refs/notes/remotes/origin/ai-provenance'), git(bare, 'rev-parse', NOTES_REF), 'the tracking ref holds what the server has');
+    assert.equal(git(ann, 'rev-parse', `${NOTES_REF}^{tree}`), git(bare, 'rev-parse', `${NOTES_REF}^{tree}`), 'the clone has the notes the server has');
     write(ann, 'human.txt', 'typed\n');
     git(ann, 'add', 'human.txt');
     git(ann, 'commit', '-qm', 'by hand');
