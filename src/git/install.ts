@@ -143,17 +143,19 @@ export async function installHooks(opts: InstallOptions): Promise<InstallReport>
   const hooks: InstalledHook[] = [];
   const manifestHooks: Partial<Record<HookName, ManifestHook>> = {};
   for (const name of HOOK_NAMES) {
-    // husky runs only the hooks it lists in .husky/_, reference-transaction not among them: a .husky/reference-transaction
-    // would be a shared file that does nothing. There the notes of a push follow with the next push (README).
-    if (mode === 'husky' && name === 'reference-transaction') continue;
     const ours = path.join(ourDir, name);
     await writeIfChanged(ours, opts.hookBody(name, opts.cliPath), 0o755);
-    if (mode === 'plain') {
+    if (mode === 'plain' || name === 'reference-transaction') {
+      // husky runs only the hooks it lists in .husky/_, reference-transaction not among them, so a
+      // .husky/reference-transaction would do nothing; but git runs whatever is in .husky/_, and husky (re)writes
+      // only its own files there. Ours goes there as in a plain hooks folder; a regenerated folder may lack it, and
+      // pre-push then publishes as without it.
+
       hooks.push(await installPlain(name, loc.hooksDir, ours, opts));
       manifestHooks[name] = { file: path.join(loc.hooksDir, name), createdFile: false };
     } else {
       const wrapper = path.join(ourDir, `${name}.husky`);
-      await writeIfChanged(wrapper, wrapperScript(name, { kind: 'husky' }, ours, opts), 0o755);
+      await writeIfChanged(wrapper, wrapperScript(name, { kind: 'husky', afterPushHook: hookPathForScripts(loc, 'reference-transaction') }, ours, opts), 0o755);
       const r = await installHuskyBlock(name, targetDir);
       hooks.push(r.hook);
       manifestHooks[name] = { file: r.hook.file, createdFile: previous?.hooks[name]?.createdFile ?? r.created };
@@ -206,6 +208,16 @@ async function canonicalPath(p: string): Promise<string> {
   }
 }
 
+/**
+ * How a hook's shell names hook `name` of the folder git runs hooks from: relative to the top of the worktree, where
+ * hooks run, so that it holds when the checkout moves and, in a linked worktree, names that worktree's `.husky/_`
+ * (git resolves a relative core.hooksPath the same way).
+ */
+function hookPathForScripts(loc: RepoLocation, name: HookName): string {
+  const rel = path.relative(loc.topLevel, path.join(loc.hooksDir, name));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.join(loc.hooksDir, name) : rel;
+}
+
 async function installPlain(name: HookName, hooksDir: string, ours: string, opts: InstallOptions): Promise<InstalledHook> {
   const file = path.join(hooksDir, name);
   const kept = file + CHAINED_SUFFIX;
@@ -249,7 +261,7 @@ export async function uninstallHooks(cwd: string): Promise<UninstallReport> {
     const mode: HookMode = (await isHuskyDir(loc.hooksDir)) ? 'husky' : 'plain';
     const hooks: Partial<Record<HookName, ManifestHook>> = {};
     for (const name of HOOK_NAMES) {
-      hooks[name] = { file: path.join(mode === 'husky' ? path.dirname(loc.hooksDir) : loc.hooksDir, name), createdFile: false };
+      hooks[name] = { file: path.join(mode === 'husky' && name !== 'reference-transaction' ? path.dirname(loc.hooksDir) : loc.hooksDir, name), createdFile: false };
     }
     await removeInstall(
       { version: 1, mode, topLevel: loc.topLevel, commonDir: loc.commonDir, hooksDir: loc.hooksDir, createdDirs: [], hooks },
@@ -285,7 +297,8 @@ async function removeInstall(m: Manifest, loc: RepoLocation, removed: string[] =
     const entry = m.hooks[name];
     if (!entry) continue;
     const file = entry.file;
-    if (m.mode === 'plain') {
+    // husky mode too has its reference-transaction as a plain wrapper, in .husky/_.
+    if (m.mode === 'plain' || name === 'reference-transaction') {
       const current = await readOptional(file);
       if (current !== undefined && current.includes(MANAGED_MARKER)) {
         await fs.unlink(file);
@@ -354,7 +367,8 @@ export function removeBlock(text: string): string {
   return removeBlock(text.slice(0, start) + text.slice(end));
 }
 
-type Chain = { readonly kind: 'file'; readonly name: HookName } | { readonly kind: 'husky' };
+/** husky's chain names where git runs our reference-transaction hook, which is not beside its wrapper. */
+type Chain = { readonly kind: 'file'; readonly name: HookName } | { readonly kind: 'husky'; readonly afterPushHook: string };
 
 /**
  * The hook git runs: the user's previous hook first (its failure stops a commit-msg/prepare-commit-msg as before),
@@ -375,8 +389,8 @@ export function wrapperScript(
     // ${0%/*} rather than dirname: no extra process on every commit.
     ...(chain.kind === 'file' ? [`ap_prev="\${0%/*}/${chain.name}${CHAINED_SUFFIX}"`] : []),
     ...(name === 'reference-transaction' ? afterPushFilter(chain) : []),
-    // pre-push leaves the notes to this hook only where git runs it: beside this file (never in husky's folder).
-    ...(name === 'pre-push' && chain.kind === 'file' ? ['# shellcheck disable=SC2034 # read by our pre-push, which runs in this shell', `ap_after_push_hook="\${0%/*}/reference-transaction"`] : []),
+    // pre-push leaves the notes to this hook only where git runs it: beside this file, or in husky's .husky/_.
+    ...(name === 'pre-push' ? ['# shellcheck disable=SC2034 # read by our pre-push, which runs in this shell', ...afterPushHookLines(chain)] : []),
     `ap_ours=${shQuote(ours)}`,
     // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
     '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
@@ -433,6 +447,13 @@ export function wrapperScript(
     '',
   );
   return lines.join('\n');
+}
+
+function afterPushHookLines(chain: Chain): string[] {
+  if (chain.kind === 'file') return [`ap_after_push_hook="\${0%/*}/reference-transaction"`];
+  // husky runs .husky/<name> with sh from its .husky/_/<name>, which git started: the git push is the parent of this
+  // shell's parent, and pre-push names its pending file by it.
+  return [`ap_after_push_hook=${shQuote(chain.afterPushHook)} ap_push_hops=2`];
 }
 
 /**

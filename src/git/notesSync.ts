@@ -649,8 +649,8 @@ async function publishQuietly(repo: Repo, remotes: ReadonlyMap<string, readonly 
 }
 
 /**
- * pre-push, where our reference-transaction hook does not run (husky, git before 2.28, hooks an earlier version
- * installed, a push to a ref git tracks no branch for): publishes the notes of commits the remote already has, those
+ * pre-push, where our reference-transaction hook does not run (a husky folder made anew without it, git before 2.28,
+ * hooks an earlier version installed, a push to a ref git tracks no branch for): publishes the notes of commits the remote already has, those
  * of earlier pushes. Not those of the
  * commits being pushed: the server may still refuse them (a protected branch, a hook of its own, someone pushed
  * first), and a note of a commit it does not have would tell others of work they cannot see. It never fails or stops

@@ -17,7 +17,9 @@ fetch refspec per remote, so that the notes travel with a plain git push and
 git fetch (see 'ai-provenance sync --help').
 
 - Honours core.hooksPath; with husky 9 (core.hooksPath = .husky/_) it adds a
-  marked block to .husky/<hook>, which survives husky regenerating .husky/_.
+  marked block to .husky/<hook>, which survives husky regenerating .husky/_,
+  and its reference-transaction hook to .husky/_ itself (per clone; run install
+  again if .husky/_ is made anew, or the notes of a push follow with the next).
 - An existing hook is kept and still runs first: it is renamed to
   <hook>.ai-provenance-chained, and its failure still stops the commit.
 - Our own hooks never stop a commit, except commit-msg on a 'block' policy

@@ -2,7 +2,15 @@
 [ -z "@@SYNCING@@" ] || exit 0
 # Each git push has a file of its own for its reference-transaction hook (named by its pid), so that pushes running at
 # once in this worktree do not take each other's place.
-ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
+# The git push is this shell's parent, or, under husky (its wrapper says so), the parent of that parent; ps says which.
+ap_push=$PPID
+if [ "${ap_push_hops-}" = 2 ]; then
+  ap_push=$(ps -o ppid= -p "$PPID" 2>/dev/null) || ap_push=
+  ap_push=${ap_push##*[!0-9]}
+  # Unknown: as if no hook of ours ran after the push (1 is never used, below).
+  [ -n "$ap_push" ] || ap_push=1
+fi
+ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$ap_push
 # What pushes that ended without their notes published left behind (the server refused them, the push was
 # interrupted) goes: the file of a git push that is gone, and one named by this push's pid, which an earlier process
 # with the same pid wrote (nothing of it is this push's). So does the single file hooks of an earlier version wrote.
@@ -36,8 +44,9 @@ $ap_input
 AP_INPUT
 [ -n "$ap_other" ] || exit 0
 
-# Whether the reference-transaction hook of ours runs in this git push: the wrapper names it (husky's and earlier
-# versions' wrappers do not), it is still ours, and git is new enough to start it.
+# Whether the reference-transaction hook of ours runs in this git push: the wrapper names it (earlier versions'
+# wrappers do not), it is still there and ours (husky may have made its folder anew without it), and git is new
+# enough to start it.
 ap_after_push() {
   [ -n "${ap_after_push_hook-}" ] && [ -x "$ap_after_push_hook" ] || return 1
   { IFS= read -r ap_l && IFS= read -r ap_l; } < "$ap_after_push_hook" || return 1
@@ -67,13 +76,13 @@ AP_SPECS
 
 # The server may still refuse this push (a protected branch, a hook of its own, someone pushed first): the notes of
 # its commits go only once git moved the remote-tracking branch, which it does after the server took them. For a
-# named remote (git passes a URL twice) the reference-transaction hook of this same git push ($PPID) does that.
+# named remote (git passes a URL twice) the reference-transaction hook of this same git push ($ap_push) does that.
 # A parent id of 1 (a shell whose parent it cannot see, as on Git for Windows) would let every git process through
 # that hook's filter: not used.
-if [ "${1-}" != "${2-}" ] && [ "$PPID" != 1 ] && ap_tracks_branches "$1" && ap_after_push; then
+if [ "${1-}" != "${2-}" ] && [ "$ap_push" != 1 ] && ap_tracks_branches "$1" && ap_after_push; then
   [ -n "$ap_tips" ] || exit 0
   ap_plain "$ap_pending"
-  printf '%s %s\n%s' "$PPID" "$1" "$ap_tips" > "$ap_pending"
+  printf '%s %s\n%s' "$ap_push" "$1" "$ap_tips" > "$ap_pending"
   exit 0
 fi
 # Without it, Node publishes the notes of commits the remote already has (those of earlier pushes).

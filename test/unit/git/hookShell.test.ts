@@ -29,7 +29,7 @@ describe('the hooks\' shell', () => {
   for (const name of HOOK_NAMES) {
     it(`${name}: shellcheck finds nothing in the wrappers install writes (plain and husky)`, () => {
       const runtime = { nodePath: '/usr/bin/node', cliPath: CLI };
-      for (const wrapper of [wrapperScript(name, { kind: 'file', name }, '/repo/.git/ai-provenance/hooks/x', runtime), wrapperScript(name, { kind: 'husky' }, '/h', runtime)]) {
+      for (const wrapper of [wrapperScript(name, { kind: 'file', name }, '/repo/.git/ai-provenance/hooks/x', runtime), wrapperScript(name, { kind: 'husky', afterPushHook: '.husky/_/reference-transaction' }, '/h', runtime)]) {
         const r = spawnSync('shellcheck', ['--shell=sh', '--format=gcc', WRAPPER_EXCLUDES, '-'], { input: wrapper, encoding: 'utf8' });
         assert.ifError(r.error);
         assert.equal(r.stdout + r.stderr, '', `shellcheck on the ${name} wrapper`);

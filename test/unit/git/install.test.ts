@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { CHAINED_SUFFIX, HookName, InstallError, installHooks, uninstallHooks } from '../../../src/git/install';
+import { CHAINED_SUFFIX, HookName, MANAGED_MARKER, InstallError, installHooks, uninstallHooks } from '../../../src/git/install';
 import { command as installCommand } from '../../../src/cli/commands/install';
 import { command as uninstallCommand } from '../../../src/cli/commands/uninstall';
 import { command as statusCommand } from '../../../src/cli/commands/status';
@@ -414,8 +414,8 @@ describe('install', function () {
       const report = await install(repo);
       assert.equal(report.mode, 'husky');
       assert.equal(report.hooksDir, path.join(repo, '.husky'));
-      // husky runs only the hooks it knows: a reference-transaction there would do nothing.
-      assert.equal(report.hooks.some((h) => h.name === 'reference-transaction'), false);
+      // husky runs only the hooks it knows, so a .husky/reference-transaction would do nothing: ours goes where git runs it.
+      assert.equal(report.hooks.find((h) => h.name === 'reference-transaction')?.file, path.join(repo, '.husky', '_', 'reference-transaction'));
       assert.equal(fs.existsSync(path.join(repo, '.husky', 'reference-transaction')), false);
 
       assert.equal(commit(repo, 'second').status, 0);
@@ -427,6 +427,7 @@ describe('install', function () {
       ]);
 
       regenerateHusky(repo);
+      assert.equal(fs.existsSync(path.join(repo, '.husky', '_', 'reference-transaction')), false, 'husky made its folder anew');
       clearLog();
       assert.equal(commit(repo, 'third').status, 0);
       assert.deepEqual(ours(readLog()), ['prepare-commit-msg', 'commit-msg', 'post-commit']);
@@ -469,8 +470,25 @@ describe('install', function () {
       assert.ok(fs.readFileSync(path.join(repo, '.husky', 'commit-msg'), 'utf8').includes('ai-provenance'));
       await install(repo);
       regenerateHusky(repo);
+      await install(repo);
+      // husky's own `npm install` run keeps what it does not write.
+      assert.equal(run(process.execPath, [HUSKY_BIN], repo).status, 0);
+      assert.ok(fs.readFileSync(path.join(repo, '.husky', '_', 'reference-transaction'), 'utf8').includes(MANAGED_MARKER));
       await uninstallHooks(repo);
       assert.deepEqual(snapshot(repo), before);
+    });
+
+    it("chains to a reference-transaction of the user's in .husky/_ and puts it back on uninstall", async () => {
+      const repo = huskyRepo();
+      const theirs = path.join(repo, '.husky', '_', 'reference-transaction');
+      fs.writeFileSync(theirs, '#!/bin/sh\necho "user $1" >> "$(git rev-parse --git-dir)/user-ref.txt"\ncat > /dev/null\n', { mode: 0o755 });
+      const before = snapshot(path.join(repo, '.husky'));
+      const report = await install(repo);
+      assert.equal(report.hooks.find((h) => h.name === 'reference-transaction')?.chained, theirs + CHAINED_SUFFIX);
+      assert.equal(commit(repo, 'second').status, 0);
+      assert.match(fs.readFileSync(path.join(repo, '.git', 'user-ref.txt'), 'utf8'), /^user committed$/m);
+      await uninstallHooks(repo);
+      assert.deepEqual(snapshot(path.join(repo, '.husky')), before);
     });
   });
 

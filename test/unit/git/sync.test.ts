@@ -2,7 +2,7 @@
 // git fetch/pull brings them in, and nothing one clone wrote is lost to another's.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { syncNotes } from '../../../src/git/notesSync';
@@ -108,15 +108,32 @@ function trace(revision: string, file: string, start: number, end: number, agent
   );
 }
 
+const HUSKY_BIN = path.resolve(__dirname, '../../../node_modules/husky/bin.js');
+
+/** What `npm install` does through a `prepare: husky` script: husky 9 writes its hooks into .husky/_. */
+function runHusky(dir: string): void {
+  const r = run(dir, process.execPath, [HUSKY_BIN]);
+  assert.equal(r.status, 0, r.stderr);
+}
+
+/** A clone of the server set up with husky 9 (core.hooksPath = .husky/_), then `ai-provenance install`. */
+function huskyClone(bare: string, person: Person): string {
+  const dir = clone(bare, person, { install: false });
+  write(dir, 'package.json', '{\n  "name": "demo",\n  "private": true\n}\n');
+  runHusky(dir);
+  okCli(dir, 'install');
+  return dir;
+}
+
 /** A person's commit in `dir`, traced: git runs reference-transaction twice, and no hook starts a git process. */
-function personCommitStartsNothing(dir: string): void {
+function personCommitStartsNothing(dir: string, hooksDir = '.git/hooks'): void {
   write(dir, 'human.txt', 'typed by a person\n');
   git(dir, 'add', 'human.txt');
   const trace = path.join(dir, '.git', 'trace.log');
   const commit = spawnSync('git', ['commit', '-qm', 'by hand'], { cwd: dir, env: { ...env(dir), GIT_TRACE: trace }, encoding: 'utf8' });
   assert.equal(commit.status, 0, commit.stderr);
   const traced = readFileSync(trace, 'utf8');
-  assert.equal((traced.match(/run_command: \.git\/hooks\/reference-transaction/g) ?? []).length, 2, traced);
+  assert.equal(traced.split(`run_command: ${hooksDir}/reference-transaction`).length - 1, 2, traced);
   assert.deepEqual(traced.split('\n').filter((l) => / trace: built-in: git /.test(l) && !/built-in: git (commit|maintenance|gc) /.test(l)), [], 'no git process started by a hook');
 }
 
@@ -745,10 +762,10 @@ describe('team notes sync', function () {
     assert.ok(noteOn(bare, NOTES_REF, first), 'the published note stays');
   });
 
-  it('where git runs no reference-transaction hook of ours (git before 2.28, husky), a push publishes the notes of the commits the remote already has: each commit\'s with the next push', () => {
+  it('where git runs no reference-transaction hook of ours (git before 2.28, husky\'s folder made anew without it), a push publishes the notes of the commits the remote already has: each commit\'s with the next push', () => {
     const bare = server();
     const ann = clone(bare, ANN);
-    // git before 2.28 never starts it; husky runs only the hooks it knows: as if it were not there.
+    // git before 2.28 never starts it; a husky folder made anew lacks it: as if it were not there.
     sh(ann, 'rm', '-f', '.git/hooks/reference-transaction');
     const push = (): { status: number | null; stderr: string } => run(ann, 'git', ['push', '-q', 'origin', 'main']);
     const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
@@ -763,6 +780,49 @@ describe('team notes sync', function () {
     assert.equal(noteOn(bare, NOTES_REF, second), undefined);
     assert.match(okCli(ann, 'sync'), /^pushed the notes of 1 commit to origin$/m);
     assert.ok(noteOn(bare, NOTES_REF, second), 'sync publishes the rest');
+  });
+
+  it('with husky, a push publishes its notes within the same git push, also after husky wrote .husky/_ again; without our hook there, with the next push as before', () => {
+    const bare = server();
+    const ann = huskyClone(bare, ANN);
+    assert.equal(git(ann, 'config', 'core.hooksPath').trim(), '.husky/_');
+    const push = (): { status: number | null; stderr: string } => run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
+    let p = push();
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, first), 'the note arrived in the same git push');
+    assert.deepEqual(pendingPushes(ann), []);
+    // npm install runs husky again: it rewrites the hooks it lists and leaves ours.
+    runHusky(ann);
+    const second = aiCommit(ann, 'b.ts', lines(2), '2', 'cursor', 'second');
+    p = push();
+    assert.equal(p.status, 0, p.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, second), 'still in the same git push');
+    // git clean -fdX, then npm install: husky's folder anew, without our hook.
+    rmSync(path.join(ann, '.husky', '_'), { recursive: true, force: true });
+    runHusky(ann);
+    assert.equal(existsSync(path.join(ann, '.husky', '_', 'reference-transaction')), false);
+    const third = aiCommit(ann, 'c.ts', lines(2), '1', 'codex', 'third');
+    p = push();
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(noteOn(bare, NOTES_REF, third), undefined, 'pre-push cannot know whether the server takes the commit');
+    assert.deepEqual(pendingPushes(ann), [], 'nothing waits for a hook git does not run');
+    const fourth = aiCommit(ann, 'd.ts', lines(2), '2', 'cursor', 'fourth');
+    p = push();
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    assert.ok(noteOn(bare, NOTES_REF, third), 'the next push published the note of the commit the server has');
+    assert.equal(noteOn(bare, NOTES_REF, fourth), undefined);
+    // install again puts it back; a person's commit still starts nothing for it.
+    okCli(ann, 'install');
+    takeNodeStarts();
+    personCommitStartsNothing(ann, '.husky/_');
+    assert.deepEqual(takeNodeStarts(), [], 'no Node started by a hook');
+    const fifth = aiCommit(ann, 'e.ts', lines(2), '1', 'codex', 'fifth');
+    p = push();
+    assert.equal(p.status, 0, p.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, fourth) && noteOn(bare, NOTES_REF, fifth), 'both notes, in the same push');
   });
 
   it('a clone whose pre-push an earlier version installed publishes no note of a refused push either; install adds the hook that publishes within the push', () => {
