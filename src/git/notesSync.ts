@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
-import { parseGitVersion } from './gitVersion';
+import { gitAtLeast } from './gitVersion';
 import { NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
@@ -279,16 +279,27 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
 }
 
 /**
- * A fetch of ours leaves FETCH_HEAD (a `git pull` may be reading it) and the repository's housekeeping alone. As
- * config, not as --no-write-fetch-head / --no-auto-maintenance: git before 2.29 refuses those flags but ignores
- * unknown config (there FETCH_HEAD is written, and gc.auto=0 still holds the housekeeping back).
+ * A fetch of ours leaves the repository's housekeeping alone. As config, not --no-auto-maintenance, which git before
+ * 2.29 refuses: older git ignores maintenance.auto, and gc.auto=0 holds its housekeeping back.
  */
-export const QUIET_FETCH_CONFIG: readonly string[] = ['-c', 'fetch.writeFetchHEAD=false', '-c', 'maintenance.auto=false', '-c', 'gc.auto=0'];
+const QUIET_FETCH_CONFIG: readonly string[] = ['-c', 'maintenance.auto=false', '-c', 'gc.auto=0'];
+
+/** The first git that knows `fetch --no-write-fetch-head`. */
+const NO_WRITE_FETCH_HEAD: readonly [number, number] = [2, 29];
+
+/**
+ * `git … fetch` as every fetch of ours starts: it leaves FETCH_HEAD alone (a user's `git merge FETCH_HEAD`, or the
+ * `git pull` whose hook runs it, reads it), which only the flag does; git has no config for it. Git before 2.29
+ * refuses the flag, and there FETCH_HEAD is rewritten.
+ */
+export async function quietFetch(cwd: string): Promise<string[]> {
+  return [...QUIET_FETCH_CONFIG, 'fetch', ...((await gitAtLeast(cwd, NO_WRITE_FETCH_HEAD)) ? ['--no-write-fetch-head'] : [])];
+}
 
 /** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
-export async function fetchNotes(repo: Repo, remote: string, flags: readonly string[] = []): Promise<boolean> {
+export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const r = await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', '--refmap=', ...flags, '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  const r = await git([...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (classifyGitFailure(err) === 'no-remote-ref') {
@@ -727,10 +738,8 @@ async function serverHolds(repo: Repo, remote: string, pushed: readonly [string,
  * ours (install added it), into its tracking ref, as a plain git pull would have; a failure is one line.
  */
 export async function afterPull(repo: Repo, input: string, warn: (line: string) => void): Promise<number> {
-  // The pull merges what FETCH_HEAD names once its fetch is done: only the flag keeps a fetch from rewriting it
-  // (git 2.39 writes it whatever fetch.writeFetchHEAD says), and git before 2.29 does not know the flag.
-  const version = parseGitVersion((await git(['version'], { cwd: repo.root })).stdout);
-  if (!version || version[0] < 2 || (version[0] === 2 && version[1] < 29)) return 0;
+  // The pull merges what FETCH_HEAD names once its fetch is done: a git that cannot leave FETCH_HEAD alone fetches nothing.
+  if (!(await gitAtLeast(repo.root, NO_WRITE_FETCH_HEAD))) return 0;
   const specs = await remoteFetchSpecs(repo);
   const remotes = [...specs.keys()].sort((a, b) => b.length - a.length);
   const moved = new Set<string>();
@@ -744,7 +753,7 @@ export async function afterPull(repo: Repo, input: string, warn: (line: string) 
   for (const remote of moved) {
     if (!specs.get(remote)?.includes(notesRefspec(remote))) continue;
     try {
-      await fetchNotes(repo, remote, ['--no-write-fetch-head']);
+      await fetchNotes(repo, remote);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       warn(`ai-provenance: the notes of ${remote} were not fetched (${why.split('\n')[0]}); 'ai-provenance sync ${remote}' fetches them`);

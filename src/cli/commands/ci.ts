@@ -6,7 +6,7 @@ import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
-import { fetchAndJoin, QUIET_FETCH_CONFIG, SyncError, syncNotes } from '../../git/notesSync';
+import { fetchAndJoin, quietFetch, SyncError, syncNotes } from '../../git/notesSync';
 import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
 import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, upsertReportComment } from '../ciPlatform';
 import { checkMarkdown } from '../../git/checkMarkdown';
@@ -311,9 +311,10 @@ async function fetchCommits(repo: Repo, remote: string, prRef: string, shas: rea
   };
   let missing = await lacking();
   if (missing.length === 0) return missing;
-  await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', remote, prRef], { cwd: repo.root, okCodes: [1, 128] });
+  const fetch = await quietFetch(repo.root);
+  await git([...fetch, '--quiet', '--no-tags', remote, prRef], { cwd: repo.root, okCodes: [1, 128] });
   missing = await lacking();
-  for (const s of missing) await git([...QUIET_FETCH_CONFIG, 'fetch', '--quiet', '--no-tags', remote, s], { cwd: repo.root, okCodes: [1, 128] });
+  for (const s of missing) await git([...fetch, '--quiet', '--no-tags', remote, s], { cwd: repo.root, okCodes: [1, 128] });
   return lacking();
 }
 

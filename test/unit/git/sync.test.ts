@@ -194,12 +194,12 @@ describe('team notes sync', function () {
   });
 
   it('works with a git that knows neither --no-write-fetch-head, --no-auto-maintenance, config --fixed-value nor rev-parse --show-object-format (before 2.25/2.29/2.30)', () => {
-    // Only git 2.39 is installed here: an older git is stood in for by a wrapper that refuses those options as git
-    // 2.28 does (git 2.24's rev-parse would echo --show-object-format instead; refusing it shows any use of it), and
-    // hands everything else to the real git.
+    // Only git 2.39 is installed here: an older git is stood in for by a wrapper that reports 2.28 and refuses those
+    // options as git 2.28 does (git 2.24's rev-parse would echo --show-object-format instead; refusing it shows any
+    // use of it), and hands everything else to the real git.
     const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
     const bin = tempDir('aip-oldgit-');
-    write(bin, 'git', `#!/bin/sh\nfor a; do case $a in --no-write-fetch-head|--no-auto-maintenance|--fixed-value|--show-object-format) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129 ;; esac; done\nexec '${realGit}' "$@"\n`);
+    write(bin, 'git', `#!/bin/sh\n[ "$1" = version ] && { echo 'git version 2.28.0'; exit 0; }\nfor a; do case $a in --no-write-fetch-head|--no-auto-maintenance|--fixed-value|--show-object-format) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129 ;; esac; done\nexec '${realGit}' "$@"\n`);
     sh(bin, 'chmod', '+x', 'git');
     const bare = server();
     const ann = clone(bare, ANN);
@@ -221,6 +221,26 @@ describe('team notes sync', function () {
     const un = runOld(bob, process.execPath, [cliBundle().cli, 'uninstall']);
     assert.equal(un.status, 0, un.stderr);
     assert.doesNotMatch(git(bob, 'config', '--get-all', 'remote.origin.fetch'), /ai-provenance/);
+  });
+
+  it('a push that publishes notes and a sync leave the FETCH_HEAD a user fetched alone', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    // Bob's notes reach the server first, so Ann's push has to fetch them to publish hers.
+    aiCommit(bob, 'src/bob.ts', lines(2), '1', 'copilot', 'bob');
+    git(bob, 'push', '-q', 'origin', 'main');
+    const fetchHead = path.join(ann, '.git', 'FETCH_HEAD');
+    git(ann, 'fetch', '-q', 'origin', 'main');
+    const fetched = readFileSync(fetchHead, 'latin1');
+    assert.match(fetched, /branch 'main' of /);
+    git(ann, 'merge', '-q', 'FETCH_HEAD');
+    const c = aiCommit(ann, 'src/ann.ts', lines(2), '1', 'claude-code', 'ann');
+    git(ann, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, c), 'the push published the note');
+    assert.equal(readFileSync(fetchHead, 'latin1'), fetched, 'FETCH_HEAD after the push (bytes as latin1)');
+    okCli(ann, 'sync');
+    assert.equal(readFileSync(fetchHead, 'latin1'), fetched, 'FETCH_HEAD after sync');
   });
 
   it('install says in one line when git is older than the team sync needs, and only then', () => {
