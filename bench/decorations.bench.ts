@@ -60,7 +60,7 @@ function run(layout: Layout): { name: string; medianMs: number; p95Ms: number; r
     tracker.applyChanges([keystroke(25 * ((k * 37) % (LINES / 25)) + 7, 0, 'x')], undefined);
     const t0 = process.hrtime.bigint();
     // Critical files also draw the marker of every AI line: the costlier path.
-    const plan = planDecorations(tracker.runs(), true);
+    const plan = planDecorations(tracker.provenance(), true);
     let n = 0;
     for (const spans of plan.byStyle.values()) for (const s of spans) if (new Range(s.start, 0, s.end - 1, 0)) n++;
     for (const s of plan.all) if (new Range(s.start, 0, s.end - 1, 0)) n++;

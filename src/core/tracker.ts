@@ -2,7 +2,7 @@
 //
 // Every non-line-break character has an author (a person, or an Attribution) and a scar flag; a line's kind follows
 // from its characters. Lines live in a chunked store so that a keystroke costs the same in 1k and 100k-line files.
-import { attributionKey, HUMAN, type Attribution, type EditReason, type LineProvenance, type LineRun, type Position, type TextChange } from './model';
+import { attributionKey, HUMAN, type Attribution, type EditReason, type LineProvenance, type Position, type TextChange } from './model';
 import { hasLineBreak, splitWithEols } from './lines';
 import { movedLines } from './carry';
 import { changesBetween } from './reanchor';
@@ -456,7 +456,7 @@ export class LineTracker {
   private undoStack: Entry[] = [];
   private redoStack: Entry[] = [];
   private historyLines = 0;
-  private summary?: { runs: LineRun[]; ai: number };
+  private summary?: { runs: LineRuns; ai: number };
 
   /**
    * `provenance` gives each line's kind (what the working state stores); it is ignored if its line count differs from
@@ -581,16 +581,12 @@ export class LineTracker {
     return out;
   }
 
-  /** Every line's provenance as runs: what the working state stores and a reload merges into. */
+  /**
+   * Every line's provenance as runs: what the working state stores, a reload merges into and the gutter draws. Kept
+   * until the next edit, so repeated reads between keystrokes cost nothing.
+   */
   provenance(): LineRuns {
-    const b = new RunsBuilder();
-    for (const r of this.summarize().runs) b.add(r.start, r.end, r.kind, r.attribution);
-    return b.done(this.store.count);
-  }
-
-  /** Consecutive `ai`/`mixed` lines with the same kind and attribution, merged; 0-based, end exclusive. */
-  runs(): LineRun[] {
-    return this.summarize().runs.slice();
+    return this.summarize().runs;
   }
 
   aiLineCount(): number {
@@ -653,24 +649,22 @@ export class LineTracker {
     return (rec.p = this.provs[ids[best]][touched ? 1 : 0]);
   }
 
-  private summarize(): { runs: LineRun[]; ai: number } {
+  private summarize(): { runs: LineRuns; ai: number } {
     if (this.summary) return this.summary;
-    const runs: LineRun[] = [];
+    // One provenance object per author and kind (`provs`), so the builder's merge by attribution and kind joins
+    // exactly the lines of one provenance across block borders.
+    const b = new RunsBuilder();
     let ai = 0;
-    let lastProv: LineProvenance | undefined;
     this.store.summarize(
       (block) => this.summarizeBlock(block),
       (summary, start) => {
         ai += summary.ai;
         for (const r of summary.runs) {
-          const prev = runs[runs.length - 1];
-          if (prev && lastProv === r.prov && prev.end === start + r.start) runs[runs.length - 1] = { ...prev, end: start + r.end };
-          else if (r.prov.kind !== 'human' && r.prov.attribution) runs.push({ start: start + r.start, end: start + r.end, kind: r.prov.kind, attribution: r.prov.attribution });
-          lastProv = r.prov;
+          if (r.prov.kind !== 'human' && r.prov.attribution) b.add(start + r.start, start + r.end, r.prov.kind, r.prov.attribution);
         }
       },
     );
-    return (this.summary = { runs, ai });
+    return (this.summary = { runs: b.done(this.store.count), ai });
   }
 
   private summarizeBlock(block: readonly Rec[]): BlockSummary {

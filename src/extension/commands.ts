@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { labelText, notificationText } from '../core/markdownText';
-import { KNOWN_AGENTS } from '../core/model';
+import { KNOWN_AGENTS, type Attribution } from '../core/model';
 import { agentChoices, changedAgentFiles, parseAgentList, type HookAgentId } from './agentHooks';
 import { attribution } from './detection';
 import type { Detector } from './detector';
@@ -79,7 +79,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!doc) return;
       // A file picked in a view may not be tracked yet.
       await service.open(doc);
-      const runs = service.runs(doc.uri);
+      const { runs, attributions } = service.runs(doc.uri);
       if (runs.length === 0) {
         void vscode.window.showInformationMessage('No AI-written lines in this file.');
         return;
@@ -88,7 +88,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         runs.map((r) => ({
           label: `$(sparkle) Lines ${r.start + 1}–${r.end}`,
           // Agent, model and the line's own text (`$(document)` in jQuery) would otherwise show icons.
-          description: labelText(`${r.kind === 'mixed' ? 'AI, edited' : 'AI'} · ${r.attribution.agent}${r.attribution.model ? ` · ${r.attribution.model}` : ''}`),
+          description: labelText(`${r.kind === 'mixed' ? 'AI, edited' : 'AI'} · ${whoWrote(attributions[r.id]!)}`),
           detail: labelText(doc.lineAt(r.start).text.trim().slice(0, 120)),
           run: r,
         })),
@@ -206,6 +206,11 @@ async function pickAgent(): Promise<string | undefined> {
     { placeHolder: 'Which AI wrote the selected lines?' },
   );
   return pick?.label;
+}
+
+/** `copilot · gpt-4o`: the agent, and the model when known. */
+function whoWrote(a: Attribution): string {
+  return a.model ? `${a.agent} · ${a.model}` : a.agent;
 }
 
 export async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {

@@ -55,10 +55,11 @@ export class CriticalPaths implements vscode.Disposable {
     }
     const severity = rule.level === 'block' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
     const advice = rule.level === 'block' ? 'a reviewer must sign off (AI-Reviewed-by) before commit' : 'review before commit';
-    const list = state.tracker.runs().map((r) => {
+    const { runs, attributions } = state.tracker.provenance();
+    const list = runs.map((r) => {
       const d = new vscode.Diagnostic(
         new vscode.Range(r.start, 0, r.end - 1, Number.MAX_SAFE_INTEGER),
-        `AI-written lines (${visibleText(r.attribution.agent)}) in a critical path: ${visibleText(rule.reason)} — ${advice}`,
+        `AI-written lines (${visibleText(attributions[r.id]!.agent)}) in a critical path: ${visibleText(rule.reason)} — ${advice}`,
         severity,
       );
       d.source = DIAGNOSTIC_SOURCE;

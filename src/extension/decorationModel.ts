@@ -1,5 +1,6 @@
 // Turns a document's AI runs into ranges per decoration style; free of 'vscode' so the hot path is benchmarked in Node.
-import { KNOWN_AGENTS, type AgentId, type LineRun } from '../core/model';
+import { KNOWN_AGENTS, type AgentId } from '../core/model';
+import type { LineRuns } from '../core/lineRuns';
 
 export type StyleKind = 'ai' | 'mixed';
 
@@ -50,15 +51,16 @@ function push(list: Span[], start: number, end: number): void {
   else list.push({ start, end });
 }
 
-/** Groups runs (sorted by start, as the tracker gives them) by style and merges neighbours; `withAll` also lists every AI line. */
-export function planDecorations(runs: readonly LineRun[], withAll = false): DecorationPlan {
+/** Groups a document's runs by style and merges neighbours; `withAll` also lists every AI line. */
+export function planDecorations(provenance: LineRuns, withAll = false): DecorationPlan {
   const byStyle = new Map<string, Span[]>();
   const all: Span[] = [];
+  const keys = provenance.attributions.map((a) => keysOf(a.agent));
   let lastKey = '';
   let list: Span[] | undefined;
-  for (const r of runs) {
+  for (const r of provenance.runs) {
     if (r.end <= r.start) continue;
-    const key = keysOf(r.attribution.agent)[r.kind === 'mixed' ? 1 : 0];
+    const key = keys[r.id]![r.kind === 'mixed' ? 1 : 0];
     if (key !== lastKey || !list) {
       list = byStyle.get(key);
       if (!list) byStyle.set(key, (list = []));

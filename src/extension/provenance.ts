@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { notificationText } from '../core/markdownText';
 import { CarriedText, type EditOptions } from '../core/tracker';
-import type { Attribution, LineRun, TextChange } from '../core/model';
+import type { Attribution, TextChange } from '../core/model';
+import { humanLines, type LineRuns } from '../core/lineRuns';
 import { CommittedAttributions, type LineInfo } from './committed';
 import type { Detector } from './detector';
 import type { Settings } from './settings';
@@ -236,8 +237,9 @@ export class ProvenanceService implements vscode.Disposable {
     }
   }
 
-  runs(uri: vscode.Uri): readonly LineRun[] {
-    return this.docs.get(uri.toString())?.tracker.runs() ?? [];
+  /** The AI runs of a tracked document; an untracked one has none. */
+  runs(uri: vscode.Uri): LineRuns {
+    return this.docs.get(uri.toString())?.tracker.provenance() ?? humanLines(0);
   }
 
   info(uri: vscode.Uri, line: number): LineInfo | undefined {

@@ -30,7 +30,7 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable[] 
   let aiShown: boolean | undefined;
   const refreshEditor = (): void => {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    const shown = uri !== undefined && service.runs(uri).length > 0;
+    const shown = uri !== undefined && service.runs(uri).runs.length > 0;
     if (shown === aiShown) return;
     aiShown = shown;
     void vscode.commands.executeCommand('setContext', ACTIVE_EDITOR_HAS_AI_LINES, shown);

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Attribution, LineProvenance, LineRun, TextChange } from '../../../src/core/model';
 import { LineTracker } from '../../../src/core/tracker';
-import { fromLines } from '../../../src/core/lineRuns';
+import { fromLines, toNoteRuns } from '../../../src/core/lineRuns';
 
 const AGENTS: readonly Attribution[] = [
   { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' },
@@ -338,7 +338,7 @@ class Harness {
       assert.equal(got[i].kind, want[i].kind, `kind of line ${i} ${where}`);
       assert.equal(got[i].attribution, want[i].attribution, `attribution of line ${i} ${where}`);
     }
-    assert.deepEqual(this.tracker.runs(), runsOf(want), `runs ${where}`);
+    assert.deepEqual(toNoteRuns(this.tracker.provenance()), runsOf(want), `runs ${where}`);
     assert.equal(this.tracker.aiLineCount(), want.filter((p) => p.kind !== 'human').length, `AI line count ${where}`);
   }
 }

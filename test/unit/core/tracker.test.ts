@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Attribution, LineProvenance, TextChange } from '../../../src/core/model';
 import { CarriedText, LineTracker, type EditOptions } from '../../../src/core/tracker';
-import { fromLines } from '../../../src/core/lineRuns';
+import { fromLines, toNoteRuns } from '../../../src/core/lineRuns';
 
 const COPILOT: Attribution = { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' };
 const CLAUDE: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'chat-edit', at: '2026-01-01T11:00:00Z' };
@@ -38,7 +38,7 @@ describe('tracker', () => {
       assert.equal(t.lineCount, 1);
       assert.deepEqual(kinds(t), ['human']);
       assert.equal(t.text(), '');
-      assert.deepEqual(t.runs(), []);
+      assert.deepEqual(toNoteRuns(t.provenance()), []);
     });
 
     it('starts all human without provenance, keeping the text exactly', () => {
@@ -77,7 +77,7 @@ describe('tracker', () => {
       const t = withAiBlock();
       assert.deepEqual(kinds(t), ['human', 'ai', 'ai', 'ai', 'human']);
       assert.equal(t.line(1).attribution, COPILOT);
-      assert.deepEqual(t.runs(), [{ start: 1, end: 4, kind: 'ai', attribution: COPILOT }]);
+      assert.deepEqual(toNoteRuns(t.provenance()), [{ start: 1, end: 4, kind: 'ai', attribution: COPILOT }]);
       assert.equal(t.aiLineCount(), 3);
     });
 
@@ -135,7 +135,7 @@ describe('tracker', () => {
       t.applyChanges([insert(3, 0, 'c')], CLAUDE);
       t.applyChanges([insert(1, 1, '!')], undefined);
       assert.deepEqual(
-        t.runs().map((r) => [r.start, r.end, r.kind, r.attribution.agent]),
+        toNoteRuns(t.provenance()).map((r) => [r.start, r.end, r.kind, r.attribution.agent]),
         [
           [1, 2, 'mixed', 'copilot'],
           [2, 3, 'ai', 'copilot'],

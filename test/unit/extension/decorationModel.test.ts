@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Attribution, LineRun } from '../../../src/core/model';
-import { agentColourId, planDecorations, styleKey } from '../../../src/extension/decorationModel';
+import type { LineRuns } from '../../../src/core/lineRuns';
+import { agentColourId, planDecorations as planRuns, styleKey } from '../../../src/extension/decorationModel';
 
 const copilot: Attribution = { agent: 'copilot', source: 'inline-completion', at: '2026-01-01T00:00:00Z' };
 const claude: Attribution = { agent: 'claude-code', source: 'agent-hook', at: '2026-01-01T00:00:00Z' };
@@ -8,6 +9,17 @@ const other: Attribution = { agent: 'amazon-q', source: 'inline-completion', at:
 
 function run(start: number, end: number, attribution: Attribution, kind: 'ai' | 'mixed' = 'ai'): LineRun {
   return { start, end, kind, attribution };
+}
+
+/** The runs as a document's provenance names them: each distinct attribution object once in the table. */
+function planDecorations(list: readonly LineRun[], withAll?: boolean): ReturnType<typeof planRuns> {
+  const attributions = [...new Set(list.map((r) => r.attribution))];
+  const provenance: LineRuns = {
+    lineCount: Math.max(0, ...list.map((r) => r.end)),
+    attributions,
+    runs: list.map((r) => ({ start: r.start, end: r.end, kind: r.kind, id: attributions.indexOf(r.attribution) })),
+  };
+  return planRuns(provenance, withAll);
 }
 
 describe('decoration plan', () => {
