@@ -396,7 +396,8 @@ export function wrapperScript(
     '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
     // These hooks get a list on stdin, and both hooks need all of it.
     'ap_input=',
-    'case "$ap_name" in post-rewrite|pre-push|reference-transaction) ap_input="$(cat)" ;; esac',
+    // (reference-transaction: unless its first lines read it already.)
+    'case "$ap_name" in post-rewrite|pre-push) ap_input="$(cat)" ;; reference-transaction) ap_input=${ap_pull_input-$(cat)} ;; esac',
     'ap_feed() { if [ -n "$ap_input" ]; then printf \'%s\\n\' "$ap_input"; fi; }',
     'ap_status=0',
   ];
@@ -464,12 +465,25 @@ function afterPushHookLines(chain: Chain): string[] {
  */
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
+  const pulledHandOver = chain.kind === 'file' ? 'if [ -x "$ap_prev" ]; then printf \'%s\\n\' "$ap_pull_input" | "$ap_prev" "$@"; fi; exit 0' : 'exit 0';
   return [
     // Hooks run at the top of the working tree; a linked worktree's .git is a file naming its git dir.
     'ap_gd=${GIT_DIR:-.git}',
     'if [ -f "$ap_gd" ]; then IFS= read -r ap_gd < "$ap_gd" || ap_gd=; ap_gd=${ap_gd#gitdir: }; fi',
     ...NAMED_PULL_SH,
-    `if [ "\${1-}" != committed ] || { [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ] && ! ap_named_pull; }; then ${handOver}; fi`,
+    'unset ap_pull_input',
+    `if [ "\${1-}" != committed ]; then ${handOver}; fi`,
+    `if [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ]; then`,
+    `  ap_named_pull || { ${handOver}; }`,
+    // Every pick a `git pull --rebase origin main` makes passes here: only a transaction that moved a remote-tracking
+    // branch goes on, read with builtins (no cat per pick); the chained hook still gets it whole.
+    '  ap_pull_input=\'\' ap_go=\'\' ap_nl=\'\n\'',
+    '  while IFS= read -r ap_l; do',
+    '    ap_pull_input=${ap_pull_input:+$ap_pull_input$ap_nl}$ap_l',
+    "    case $ap_l in *' refs/remotes/'*) ap_l=${ap_l#* }; case ${ap_l%% *} in *[!0]*) ap_go=1 ;; esac ;; esac",
+    '  done',
+    `  [ -n "$ap_go" ] || { ${pulledHandOver}; }`,
+    'fi',
   ];
 }
 

@@ -327,6 +327,27 @@ describe('team notes sync', function () {
     assert.deepEqual(takeNodeStarts(), [], 'no Node started by a hook');
   });
 
+  it('git pull --rebase naming the branch starts no process per rebased commit in the reference-transaction hook', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    aiCommit(ann, 'src/ann.ts', lines(3, 'ann'), '1-2', 'claude-code', 'ann: ai');
+    git(ann, 'push', '-q', 'origin', 'main');
+    for (let i = 0; i < 6; i++) aiCommit(bob, `src/bob${i}.ts`, lines(2, 'bob'), '1', 'codex', `bob ${i}`);
+    // Every cat any hook starts, counted by a stand-in first on PATH (git's own exec dir holds no cat).
+    const shims = tempDir('aip-shims-');
+    const log = path.join(shims, 'cat.log');
+    write(shims, 'cat', `#!/bin/sh\necho "$GIT_REFLOG_ACTION" >> '${log}'\nexec /bin/cat "$@"\n`);
+    sh(shims, 'chmod', '+x', 'cat');
+    const pulled = spawnSync('git', ['pull', '-q', '--rebase', 'origin', 'main'], { cwd: bob, env: { ...env(bob), PATH: `${shims}:${process.env.PATH}` }, encoding: 'utf8' });
+    assert.equal(pulled.status, 0, pulled.stderr);
+    assert.equal(git(bob, 'rev-list', '--count', 'origin/main..HEAD').trim(), '6');
+    assert.deepEqual(aiBlame(bob, 'src/bob5.ts'), ['1:codex'], 'the rebased commits keep their notes');
+    const cats = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
+    // The remote-tracking branch's move reads its input once, post-rewrite once; never once per rebased commit.
+    assert.ok(cats < 6, `${cats} cat processes for 6 rebased commits`);
+  });
+
   it('two people push AI lines to one branch in turn and, after pulling, every clone shows both with the right agents', () => {
     const bare = server();
     const ann = clone(bare, ANN);
