@@ -32,7 +32,7 @@ ap_ref_id() {
 # them (their tracking ref), and the clone's own notes only add notes of commits the remote now has. Then the clone's
 # notes commit itself goes, a fast-forward of the remote's, never forced: the server refuses it when its notes moved
 # meanwhile. Anything else, or any failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry).
-# Mirrors the first attempt of syncNotes with lastSeen, where it pushes the clone's notes commit as it is.
+# Mirrors the first attempt of syncNotes with lastSeen, where every differing note is published.
 ap_as_is() {
   ap_n=0
   ap_remote=
