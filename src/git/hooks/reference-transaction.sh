@@ -29,9 +29,9 @@ ap_ref_id() {
 }
 
 # The usual push, done without Node: one branch went, the remote's notes are as this clone last fetched or pushed
-# them (their tracking ref), and the clone's own notes only add notes of commits the remote now has. Then the clone's
-# notes commit itself goes, a fast-forward of the remote's, never forced: the server refuses it when its notes moved
-# meanwhile. Anything else, or any failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry).
+# them (their tracking ref), and the clone's own notes only add notes of commits the remote now has. Then a new notes
+# commit with the clone's tree goes, a fast-forward of the remote's, never forced: the server refuses it when its
+# notes moved meanwhile. Anything else, or any failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry).
 # Mirrors the first attempt of syncNotes with lastSeen, where every differing note is published.
 ap_as_is() {
   ap_n=0
