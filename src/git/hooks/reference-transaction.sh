@@ -94,11 +94,8 @@ AP_DIFF
     return 1
   fi
   rm -f -- "$ap_pending"
-  # The clone's notes join what went (notesSync.ts recordPublished), so the next push starts from the remote's notes;
-  # when they moved meanwhile, the next sync joins them.
-  if ap_m=$(git commit-tree -p "$ap_mine" -p "$ap_c" -m "$ap_msg" "$ap_mine^{tree}"); then
-    git update-ref -m "$ap_msg" "$ap_notes" "$ap_m" "$ap_mine" 2>/dev/null || :
-  fi
+  # The clone's notes ref stays as it is (Node's recordPublished makes it a merge of both): the next push compares
+  # trees, not history, and a later fetch's join finds the same notes on both sides. Two git processes fewer.
   # git moves the tracking ref through the fetch refspec install added; without it (a remote added since), as Node does.
   ap_ref_id "$ap_tracking"
   [ "$ap_id" = "$ap_c" ] || git update-ref -m "pushed to $ap_remote" "$ap_tracking" "$ap_c" || :
