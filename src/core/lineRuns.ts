@@ -33,15 +33,20 @@ export class RunsBuilder {
   private readonly attributions: Attribution[] = [];
   private readonly ids = new Map<Attribution, number>();
   private readonly runs: AttributedRun[] = [];
+  private lastAttribution?: Attribution;
+  private lastId = -1;
 
   /** Lines [start, end) are `kind` by `attribution`; calls come in line order and do not overlap. */
   add(start: number, end: number, kind: Exclude<LineKind, 'human'>, attribution: Attribution): void {
     if (end <= start) return;
-    let id = this.ids.get(attribution);
+    // Runs of one author usually follow one another: the last one's id is reused without a map look-up.
+    let id = attribution === this.lastAttribution ? this.lastId : this.ids.get(attribution);
     if (id === undefined) {
       id = this.attributions.push(attribution) - 1;
       this.ids.set(attribution, id);
     }
+    this.lastAttribution = attribution;
+    this.lastId = id;
     const last = this.runs[this.runs.length - 1];
     if (last && last.end === start && last.kind === kind && last.id === id) this.runs[this.runs.length - 1] = { ...last, end };
     else this.runs.push({ start, end, kind, id });
