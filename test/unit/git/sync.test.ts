@@ -731,6 +731,62 @@ describe('team notes sync', function () {
     assert.match(git(bare, 'log', '-1', '--format=%an', NOTES_REF), /Ann Author/, 'her identity on the notes commit');
   });
 
+  for (const overwriting of [false, true]) {
+    it(`after pushes whose notes went without Node (the clone's notes commit unlinked to the server's), a teammate's push, plain pulls and sync lose no note in either clone${overwriting ? ' (fetch refspec +refs/notes/*:refs/notes/*)' : ''}`, () => {
+      const bare = server();
+      const ann = clone(bare, ANN);
+      const bob = clone(bare, BOB);
+      if (overwriting) {
+        git(ann, 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
+        okCli(ann, 'install');
+      }
+      const notesPushes = (r: { stderr: string }): string => r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:')).join('\n');
+      const push = (dir: string): string => {
+        const r = run(dir, 'git', ['push', 'origin', 'main']);
+        assert.equal(r.status, 0, r.stderr);
+        return notesPushes(r);
+      };
+      // The node the hooks start is the one that logs each start.
+      const { node, log } = cliBundle();
+      const hook = path.join(ann, '.git', 'hooks', 'reference-transaction');
+      writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^AI_PROVENANCE_NODE=.*$/m, `AI_PROVENANCE_NODE='${node}'`));
+      const starts = (): number => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('_hook reference-transaction')).length;
+      const a1 = aiCommit(ann, 'a1.ts', lines(2), '1', 'claude-code', 'a1');
+      assert.equal(push(ann), 'ai-provenance: pushed the notes of 1 commit to origin');
+      const before = starts();
+      const a2 = aiCommit(ann, 'a2.ts', lines(2), '2', 'claude-code', 'a2');
+      assert.equal(push(ann), 'ai-provenance: pushed the notes of 1 commit to origin');
+      assert.equal(starts(), before, 'the second push published its note without Node');
+      // The server's notes commits are new ones: Ann's own notes ref is no ancestor of them, nor they of it.
+      const serverNotes = git(bare, 'rev-parse', NOTES_REF).trim();
+      const annNotes = git(ann, 'rev-parse', NOTES_REF).trim();
+      if (!overwriting) assert.notEqual(annNotes, serverNotes, 'the push left the clone\'s notes commit as it was');
+      git(bob, 'pull', '-q');
+      const b1 = aiCommit(bob, 'b1.ts', lines(2), '1', 'copilot', 'b1');
+      assert.equal(push(bob), 'ai-provenance: pushed the notes of 1 commit to origin');
+      // Ann pulls (no push of hers in between): Bob's note reaches her blame, her own notes stay.
+      git(ann, 'pull', '-q');
+      const all: [string, string, string][] = [[a1, 'a1.ts', '1:claude-code'], [a2, 'a2.ts', '2:claude-code'], [b1, 'b1.ts', '1:copilot']];
+      for (const [, file, shown] of all) assert.deepEqual(aiBlame(ann, file), [shown], `Ann's blame of ${file}`);
+      // Ann's next push goes on top of Bob's notes and keeps every note on the server.
+      const a3 = aiCommit(ann, 'a3.ts', lines(2), '1', 'cursor', 'a3');
+      assert.equal(push(ann), 'ai-provenance: pushed the notes of 1 commit to origin');
+      all.push([a3, 'a3.ts', '1:cursor']);
+      git(bob, 'pull', '-q');
+      for (const dir of [ann, bob]) {
+        assert.match(okCli(dir, 'sync'), /nothing to push to origin/);
+        for (const [commit, file, shown] of all) {
+          assert.deepEqual(aiBlame(dir, file), [shown], `${dir === ann ? 'Ann' : 'Bob'}'s blame of ${file}`);
+          assert.ok(noteOn(bare, NOTES_REF, commit), `the server keeps the note of ${file}`);
+        }
+      }
+      // Each clone's own notes ref holds the notes of its own commits, whatever fetches did to it.
+      for (const c of [a1, a2, a3]) assert.ok(noteOn(ann, NOTES_REF, c), `Ann's notes ref keeps ${c}`);
+      assert.ok(noteOn(bob, NOTES_REF, b1));
+      assert.equal(git(bare, 'notes', `--ref=${NOTES_REF}`, 'list').trim().split('\n').length, 4);
+    });
+  }
+
   it('in one git push of three branches, publishes the notes of the two the server takes and not of the one it refuses; a reference-transaction hook of the user\'s still gets every update', () => {
     const bare = server();
     // The user's hook fails once a transaction is committed, which git ignores, and so do we.
