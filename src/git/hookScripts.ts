@@ -90,8 +90,9 @@ const GIT_DIR_HINT: Record<GitHookName, string> = {
   'prepare-commit-msg': '${1-}',
   'commit-msg': '${1-}',
   'post-commit': '${GIT_INDEX_FILE-}',
-  'post-rewrite': '',
-  'pre-push': '',
+  // Hooks run at the top of the working tree: its .git (a folder; a linked worktree's file makes the prelude ask git).
+  'post-rewrite': '${GIT_DIR:-.git}/HEAD',
+  'pre-push': '${GIT_DIR:-.git}/HEAD',
   // The wrapper found the git dir (ap_gd) to read the pending push there.
   'reference-transaction': `\${ap_gd-}/${PUSH_PENDING_FILE}`,
 };

@@ -394,10 +394,21 @@ export function wrapperScript(
     `ap_ours=${shQuote(ours)}`,
     // The absolute path breaks if the checkout moves; the git dir found at run time still has our hooks.
     '[ -f "$ap_ours" ] || ap_ours="$(git rev-parse --git-common-dir 2>/dev/null || :)/ai-provenance/hooks/$ap_name"',
-    // These hooks get a list on stdin, and both hooks need all of it.
+    // These hooks get a list on stdin, and both hooks need all of it. (reference-transaction: unless its first lines
+    // read it already.) Builtins read the usual few lines, sparing a cat; cat takes a long list (a big rebase, a
+    // mirror push), which a shell loop would copy line by line.
     'ap_input=',
-    // (reference-transaction: unless its first lines read it already.)
-    'case "$ap_name" in post-rewrite|pre-push) ap_input="$(cat)" ;; reference-transaction) ap_input=${ap_pull_input-$(cat)} ;; esac',
+    'case "$ap_name" in post-rewrite|pre-push|reference-transaction)',
+    '  if [ -n "${ap_pull_input+x}" ]; then ap_input=$ap_pull_input',
+    '  else',
+    '    ap_k=0 ap_nl=\'\n\'',
+    '    while [ "$ap_k" -lt 64 ] && { IFS= read -r ap_l || [ -n "$ap_l" ]; }; do ap_input=${ap_input:+$ap_input$ap_nl}$ap_l; ap_k=$((ap_k + 1)); done',
+    '    if [ "$ap_k" -ge 64 ]; then ap_l=$(cat); [ -z "$ap_l" ] || ap_input=$ap_input$ap_nl$ap_l; fi',
+    '  fi',
+    // Our hook takes it from here (one of an earlier version reads the pipe below).
+    '  # shellcheck disable=SC2034 # read by our hook, which runs in this shell',
+    '  ap_stdin=$ap_input ;;',
+    'esac',
     'ap_feed() { if [ -n "$ap_input" ]; then printf \'%s\\n\' "$ap_input"; fi; }',
     'ap_status=0',
   ];

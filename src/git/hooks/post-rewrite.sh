@@ -1,5 +1,6 @@
 ap_fetched_notes || ap_has_notes || exit 0
-ap_input=$(cat)
+# The wrapper read stdin already (ap_stdin); a cat only where it did not.
+ap_input=${ap_stdin-$(cat)}
 [ -n "$ap_input" ] || exit 0
 if [ "${1-}" = amend ]; then
   # post-commit already wrote this amend's note with the amended commit's note folded in, unless git copied the

@@ -27,7 +27,8 @@ for ap_f in "$ap_gitdir/@@PUSH_PENDING_FILE@@".* "$ap_gitdir/@@PUSH_PENDING_FILE
   rm -f -- "$ap_f"
 done
 ap_has_notes || exit 0
-ap_input=$(cat)
+# The wrapper read stdin already (ap_stdin); a cat only where it did not.
+ap_input=${ap_stdin-$(cat)}
 # A push of notes refs alone (git push origin refs/notes/…) publishes nothing else.
 ap_other=
 ap_tips=

@@ -85,7 +85,8 @@ ap_run() {
 }
 
 ap_has_notes() {
-  git rev-parse -q --verify "$ap_notes" >/dev/null 2>&1
+  # A loose ref is a file (no process); a packed one git reads.
+  [ -f "$ap_common/$ap_notes" ] || git rev-parse -q --verify "$ap_notes" >/dev/null 2>&1
 }
 
 # git replays existing commits during a rebase (prepare-commit-msg recomputes only a squash's trailers).

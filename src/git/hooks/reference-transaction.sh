@@ -4,7 +4,8 @@
 # and Node fetches the notes of that remote, which the configured refspecs would have brought.
 [ -z "@@SYNCING@@" ] || exit 0
 [ "${1-}" = committed ] || exit 0
-ap_input=$(cat)
+# The wrapper read stdin already (ap_stdin); a cat only where it did not.
+ap_input=${ap_stdin-$(cat)}
 ap_moved=
 ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
 # shellcheck disable=SC2034 # ap_x takes the old id.

@@ -677,13 +677,27 @@ describe('team notes sync', function () {
     writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^AI_PROVENANCE_NODE=.*$/m, `AI_PROVENANCE_NODE='${node}'`));
     const starts = (): number => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('_hook reference-transaction')).length;
     const trace = path.join(ann, '.git', 'trace.log');
+    // Every cat a hook starts, counted by a stand-in first on PATH (git's own exec dir holds no cat).
+    const shims = tempDir('aip-shims-');
+    const cats = path.join(shims, 'cat.log');
+    write(shims, 'cat', `#!/bin/sh\necho cat >> '${cats}'\nexec /bin/cat "$@"\n`);
+    sh(shims, 'chmod', '+x', 'cat');
     const push = (): string => {
       writeFileSync(trace, '');
-      const r = spawnSync('git', ['push', 'origin', 'main'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace }, encoding: 'utf8' });
+      writeFileSync(cats, '');
+      const r = spawnSync('git', ['push', 'origin', 'main'], { cwd: ann, env: { ...env(ann), GIT_TRACE: trace, PATH: `${shims}:${process.env.PATH}` }, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       return r.stderr.split('\n').filter((l) => l.startsWith('ai-provenance:')).join('\n');
     };
     const notesPushes = (): number => (readFileSync(trace, 'utf8').match(/ trace: built-in: git push --no-verify /g) ?? []).length;
+    /** The git commands the push's hooks started (the server's receive-pack and what it starts left out), and their cats. */
+    const hookProcesses = (): string[] => {
+      const commands = readFileSync(trace, 'utf8').split('\n').flatMap((l) => / trace: built-in: git ([a-z-]+)/.exec(l)?.[1] ?? []);
+      const server = new Set(['receive-pack', 'pack-objects', 'unpack-objects', 'index-pack', 'rev-list', 'for-each-ref', 'gc']);
+      // The notes push's own rev-list is the server's; ours is the one before commit-tree.
+      const ours = commands.slice(1).filter((c, i, all) => !server.has(c) || (c === 'rev-list' && all[i + 1] === 'commit-tree'));
+      return [...ours, ...readFileSync(cats, 'utf8').split('\n').filter(Boolean)];
+    };
     const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
     assert.equal(push(), 'ai-provenance: pushed the notes of 1 commit to origin');
     assert.ok(noteOn(bare, NOTES_REF, first));
@@ -694,6 +708,9 @@ describe('team notes sync', function () {
     const third = aiCommit(ann, 'c.ts', lines(2), '2', 'cursor', 'third');
     assert.equal(push(), 'ai-provenance: pushed the notes of 2 commits to origin');
     assert.equal(notesPushes(), 1);
+    // pre-push: the remote's fetch refspecs and git's version; the notes push: the packed tracking ref, what it needs
+    // and the push itself. No cat: the hooks read their input with shell builtins.
+    assert.deepEqual(hookProcesses(), ['config', 'version', 'rev-parse', 'diff-tree', 'rev-list', 'commit-tree', 'push'], readFileSync(trace, 'utf8'));
     assert.ok(noteOn(bare, NOTES_REF, second) && noteOn(bare, NOTES_REF, third));
     assert.equal(starts(), before, 'no Node start');
     assert.equal(git(ann, 'rev-parse', 'refs/notes/remotes/origin/ai-provenance'), git(bare, 'rev-parse', NOTES_REF), 'the tracking ref holds what the server has');
