@@ -290,16 +290,41 @@ const NO_WRITE_FETCH_HEAD: readonly [number, number] = [2, 29];
 /**
  * `git … fetch` as every fetch of ours starts: it leaves FETCH_HEAD alone (a user's `git merge FETCH_HEAD`, or the
  * `git pull` whose hook runs it, reads it), which only the flag does; git has no config for it. Git before 2.29
- * refuses the flag, and there FETCH_HEAD is rewritten.
+ * refuses the flag, and there FETCH_HEAD is rewritten (fetchNotes puts it back).
  */
 export async function quietFetch(cwd: string): Promise<string[]> {
   return [...QUIET_FETCH_CONFIG, 'fetch', ...((await gitAtLeast(cwd, NO_WRITE_FETCH_HEAD)) ? ['--no-write-fetch-head'] : [])];
 }
 
+/**
+ * Runs `fetch` leaving the worktree's FETCH_HEAD as it was: on a git before 2.29, which rewrites it, its bytes are
+ * read before and put back after (or the file removed when there was none). Not for a fetch inside a `git pull`,
+ * whose own fetch still writes the file its merge reads.
+ */
+async function keepingFetchHead<T>(repo: Repo, fetch: () => Promise<T>): Promise<T> {
+  if (await gitAtLeast(repo.root, NO_WRITE_FETCH_HEAD)) return fetch();
+  const file = path.join(repo.gitDir, 'FETCH_HEAD');
+  const before = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  try {
+    return await fetch();
+  } finally {
+    if (before === undefined) await fs.rm(file, { force: true });
+    else {
+      const temp = `${file}.ai-provenance-${process.pid}`;
+      await fs.writeFile(temp, before);
+      await fs.rename(temp, file);
+    }
+  }
+}
+
 /** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
 export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const r = await git([...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)], { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } });
+  const args = [...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)];
+  const r = await keepingFetchHead(repo, () => git(args, { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } }));
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (classifyGitFailure(err) === 'no-remote-ref') {

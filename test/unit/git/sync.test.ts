@@ -218,6 +218,30 @@ describe('team notes sync', function () {
     const sync = runOld(bob, process.execPath, [cliBundle().cli, 'sync']);
     assert.equal(sync.status, 0, sync.stderr);
     assert.ok(noteOn(bob, NOTES_REF, c), 'sync brought it in');
+    // This git rewrites FETCH_HEAD on every fetch; ours put back what the user's fetch left there.
+    const fetchHead = path.join(bob, '.git', 'FETCH_HEAD');
+    const userFetch = (): string => {
+      assert.equal(runOld(bob, 'git', ['fetch', '-q', 'origin', 'main']).status, 0);
+      const fetched = readFileSync(fetchHead, 'latin1');
+      assert.match(fetched, /branch 'main' of /);
+      return fetched;
+    };
+    const c2 = aiCommit(ann, 'b.ts', lines(2), '2', 'codex', 'ai 2');
+    assert.equal(runOld(ann, 'git', ['push', '-q', 'origin', 'main']).status, 0);
+    let fetched = userFetch();
+    assert.equal(runOld(bob, process.execPath, [cliBundle().cli, 'sync']).status, 0);
+    assert.ok(noteOn(bob, NOTES_REF, c2), 'sync brought the second note in');
+    assert.equal(readFileSync(fetchHead, 'latin1'), fetched, 'FETCH_HEAD after sync');
+    // Ann's next note reaches the server after Bob last saw its notes: his push fetches them before publishing his.
+    const c3 = aiCommit(ann, 'c.ts', lines(2), '1', 'codex', 'ai 3');
+    assert.equal(runOld(ann, 'git', ['push', '-q', 'origin', 'main']).status, 0);
+    fetched = userFetch();
+    git(bob, 'merge', '-q', 'FETCH_HEAD');
+    const c4 = aiCommit(bob, 'd.ts', lines(2), '1', 'copilot', 'bob');
+    const bobPush = runOld(bob, 'git', ['push', '-q', 'origin', 'main']);
+    assert.equal(bobPush.status, 0, bobPush.stderr);
+    assert.ok(noteOn(bare, NOTES_REF, c3) && noteOn(bare, NOTES_REF, c4), 'both notes on the server');
+    assert.equal(readFileSync(fetchHead, 'latin1'), fetched, 'FETCH_HEAD after a push that fetched the notes');
     const un = runOld(bob, process.execPath, [cliBundle().cli, 'uninstall']);
     assert.equal(un.status, 0, un.stderr);
     assert.doesNotMatch(git(bob, 'config', '--get-all', 'remote.origin.fetch'), /ai-provenance/);
