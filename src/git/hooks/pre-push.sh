@@ -2,11 +2,21 @@
 [ -z "@@SYNCING@@" ] || exit 0
 # Each git push has a file of its own for its reference-transaction hook (named by its pid), so that pushes running at
 # once in this worktree do not take each other's place.
-# The git push is this shell's parent, or, under husky (its wrapper says so), the parent of that parent; ps says which.
+# The git push is this shell's parent, or, under husky (its wrapper says so), the parent of that parent: Linux says
+# which in /proc (BusyBox too; the fourth field, after the command name in parentheses), elsewhere ps does.
 ap_push=$PPID
 if [ "${ap_push_hops-}" = 2 ]; then
-  ap_push=$(ps -o ppid= -p "$PPID" 2>/dev/null) || ap_push=
-  ap_push=${ap_push##*[!0-9]}
+  ap_push=
+  if [ -r "/proc/$PPID/stat" ] && IFS= read -r ap_x < "/proc/$PPID/stat"; then
+    ap_x=${ap_x##*") "}
+    ap_x=${ap_x#* }
+    ap_push=${ap_x%% *}
+  fi
+  case $ap_push in
+    '' | *[!0-9]*)
+      ap_push=$(ps -o ppid= -p "$PPID" 2>/dev/null) || ap_push=
+      ap_push=${ap_push##*[!0-9]} ;;
+  esac
   # Unknown: as if no hook of ours ran after the push (1 is never used, below).
   [ -n "$ap_push" ] || ap_push=1
 fi

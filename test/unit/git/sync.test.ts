@@ -924,7 +924,14 @@ describe('team notes sync', function () {
     const bare = server();
     const ann = huskyClone(bare, ANN);
     assert.equal(git(ann, 'config', 'core.hooksPath').trim(), '.husky/_');
-    const push = (): { status: number | null; stderr: string } => run(ann, 'git', ['push', '-q', 'origin', 'main']);
+    // A ps that cannot answer (BusyBox's knows no -p, Git for Windows' no -o): /proc says who started husky's shell.
+    const shims = tempDir('aip-shims-');
+    write(shims, 'ps', '#!/bin/sh\necho "ps: unrecognized option" >&2\nexit 1\n');
+    sh(shims, 'chmod', '+x', 'ps');
+    const push = (): { status: number | null; stderr: string } => {
+      const r = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: ann, env: { ...env(ann), PATH: `${shims}:${process.env.PATH}` }, encoding: 'utf8' });
+      return { status: r.status, stderr: r.stderr };
+    };
     const first = aiCommit(ann, 'a.ts', lines(2), '1', 'codex', 'first');
     let p = push();
     assert.equal(p.status, 0, p.stderr);
