@@ -6,7 +6,7 @@
 // without our hooks and refspecs, and against plain git moving the notes too (push and fetch of the notes ref).
 // --before DIR adds to the path the CLI built from the source checkout DIR (an earlier commit: `git archive <commit> |
 // tar -x -C DIR`, with node_modules linked in), installed in a fourth pair of clones, timed in the same rounds.
-// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--only initial,path] [--before DIR] [--json]
+// Run: npx tsx bench/sync.bench.ts [--runs N] [--notes N] [--only initial,path,team] [--before DIR] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -83,16 +83,18 @@ function seed(repo: string): void {
  * The push and fetch of one commit with a note, in three pairs of clones of three servers that hold the seeded
  * branch and notes: with our hooks and refspec (plain `git push`, plain `git fetch`), without them (the same commands,
  * no notes move), and plain git moving the notes by hand (`git push origin main <notes ref>`, a notes fetch refspec).
+ * `team`: the two clones take turns, so each push follows a fetch of the other's note (as in a team, where the
+ * server's notes moved since one's own last push); by hand that takes a `git notes merge` of the fetched notes first.
  */
-function pathRuns(a: string, cli: string, cliBefore: string | undefined): Record<'ours' | 'bare' | 'byHand' | 'before', number> {
+function pathRuns(a: string, cli: string, cliBefore: string | undefined, team = false): Record<'ours' | 'bare' | 'byHand' | 'before', number> {
   const kinds = ['ours', 'bare', 'byHand', ...(cliBefore ? ['before' as const] : [])] as const;
   const pairs = Object.fromEntries(
     kinds.map((kind) => {
-      const server = path.join(scratch, `path-server-${kind}`);
+      const server = path.join(scratch, `path${team ? '-team' : ''}-server-${kind}`);
       git(scratch, 'init', '-q', '--bare', '-b', 'main', server);
       git(a, 'push', '-q', '--no-verify', server, 'main', `${NOTES_REF}:${NOTES_REF}`);
       const [pub, sub] = ['pub', 'sub'].map((side) => {
-        const dir = path.join(scratch, `path-${kind}-${side}`);
+        const dir = path.join(scratch, `path${team ? '-team' : ''}-${kind}-${side}`);
         git(scratch, 'clone', '-q', server, dir);
         git(dir, 'config', 'gc.auto', '0');
         // Both clones start with the server's notes, as after their first sync.
@@ -109,11 +111,14 @@ function pathRuns(a: string, cli: string, cliBefore: string | undefined): Record
   // One round to warm up (the CLI's code cache among others), not counted.
   for (let run = 0; run <= runs; run++) {
     for (const kind of kinds) {
-      const { pub, sub } = pairs[kind];
+      const { pub, sub } = team && run % 2 === 1 ? { pub: pairs[kind].sub, sub: pairs[kind].pub } : pairs[kind];
       const seq = `path-${run}-${kind}`;
+      // The other's commit, fetched in the last round, merged as a pull would (not timed: the same for every kind).
+      if (team && run > 0) git(pub, 'merge', '-q', '--ff-only', 'origin/main');
       git(pub, 'commit', '-q', '--allow-empty', '-m', seq);
       git(pub, 'notes', `--ref=${NOTES_REF}`, 'add', '-m', `{"n":"${seq}"}`, 'HEAD');
-      const push = timed(pub, 'git', kind === 'byHand' ? ['push', '-q', 'origin', 'main', NOTES_REF] : ['push', '-q', 'origin', 'main']);
+      const mergeByHand = team && kind === 'byHand' && run > 0 ? timed(pub, 'git', ['notes', `--ref=${NOTES_REF}`, 'merge', '-q', '-s', 'cat_sort_uniq', TRACKING]) : 0;
+      const push = mergeByHand + timed(pub, 'git', kind === 'byHand' ? ['push', '-q', 'origin', 'main', NOTES_REF] : ['push', '-q', 'origin', 'main']);
       const fetch = timed(sub, 'git', ['fetch', '-q', 'origin']);
       if (kind !== 'bare') {
         const note = spawnSync('git', ['notes', `--ref=${TRACKING}`, 'show', 'origin/main'], { cwd: sub, env, encoding: 'utf8' });
@@ -123,6 +128,17 @@ function pathRuns(a: string, cli: string, cliBefore: string | undefined): Record
     }
   }
   return { ours: median(times.ours), bare: median(times.bare), byHand: median(times.byHand), before: median(times.before) };
+}
+
+function pathFigures(p: Record<'ours' | 'bare' | 'byHand' | 'before', number>, cliBefore: string | undefined) {
+  return {
+    ours: Math.round(p.ours),
+    withoutUs: Math.round(p.bare),
+    notesByHand: Math.round(p.byHand),
+    ratio: +(p.ours / p.bare).toFixed(2),
+    ratioByHand: +(p.ours / p.byHand).toFixed(2),
+    ...(cliBefore ? { before: Math.round(p.before), ratioBefore: +(p.before / p.bare).toFixed(2), ratioBeforeByHand: +(p.before / p.byHand).toFixed(2) } : {}),
+  };
 }
 
 function main(): void {
@@ -179,6 +195,7 @@ function main(): void {
   }
   const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>;
   const p = only.has('path') ? pathRuns(a, cli, cliBefore) : undefined;
+  const t = only.has('team') ? pathRuns(a, cli, cliBefore, true) : undefined;
   const out = {
     notes: NOTES,
     runs,
@@ -188,7 +205,8 @@ function main(): void {
           oneNoteMs: { plain: Math.round(m.plainOne), sync: Math.round(m.syncOne), ratio: +(m.syncOne / m.plainOne).toFixed(2) },
         }
       : {}),
-    ...(p ? { pathMs: { ours: Math.round(p.ours), withoutUs: Math.round(p.bare), notesByHand: Math.round(p.byHand), ratio: +(p.ours / p.bare).toFixed(2), ratioByHand: +(p.ours / p.byHand).toFixed(2), ...(cliBefore ? { before: Math.round(p.before), ratioBefore: +(p.before / p.bare).toFixed(2), ratioBeforeByHand: +(p.before / p.byHand).toFixed(2) } : {}) } } : {}),
+    ...(p ? { pathMs: pathFigures(p, cliBefore) } : {}),
+    ...(t ? { teamMs: pathFigures(t, cliBefore) } : {}),
     load: +load(),
   };
   if (json) console.log(JSON.stringify(out));
@@ -198,12 +216,16 @@ function main(): void {
       console.log(`  initial:  git push + git fetch ${out.initialMs.plain} ms, ai-provenance sync ×2 ${out.initialMs.sync} ms (${out.initialMs.ratio}x)`);
       console.log(`  one note: git push + git fetch ${out.oneNoteMs.plain} ms, ai-provenance sync ×2 ${out.oneNoteMs.sync} ms (${out.oneNoteMs.ratio}x)`);
     }
-    if (out.pathMs) {
-      console.log(`one commit with a note, plain git push in one clone + plain git fetch in another, ${NOTES} notes on the server, median of ${runs} runs:`);
-      console.log(`  without our hooks and refspec (no notes move)   ${out.pathMs.withoutUs} ms`);
-      console.log(`  plain git moving the notes ref too             ${out.pathMs.notesByHand} ms`);
-      console.log(`  ai-provenance installed in both clones          ${out.pathMs.ours} ms (${out.pathMs.ratio}x without; ${out.pathMs.ratioByHand}x by hand; goal < 2x)`);
-      if (out.pathMs.before !== undefined) console.log(`  the same, built from ${before}   ${out.pathMs.before} ms (${out.pathMs.ratioBefore}x without; ${out.pathMs.ratioBeforeByHand}x by hand)`);
+    for (const [figures, what] of [
+      [out.pathMs, 'plain git push in one clone + plain git fetch in another'],
+      [out.teamMs, 'two clones in turn, each pushing after fetching the other\'s note (by hand: git notes merge first)'],
+    ] as const) {
+      if (!figures) continue;
+      console.log(`one commit with a note, ${what}, ${NOTES} notes on the server, median of ${runs} runs:`);
+      console.log(`  without our hooks and refspec (no notes move)   ${figures.withoutUs} ms`);
+      console.log(`  plain git moving the notes ref too             ${figures.notesByHand} ms`);
+      console.log(`  ai-provenance installed in both clones          ${figures.ours} ms (${figures.ratio}x without; ${figures.ratioByHand}x by hand; goal < 2x)`);
+      if (figures.before !== undefined) console.log(`  the same, built from ${before}   ${figures.before} ms (${figures.ratioBefore}x without; ${figures.ratioBeforeByHand}x by hand)`);
     }
     console.log(`load average at the end: ${load()}`);
   }

@@ -30,10 +30,13 @@ ap_ref_id() {
 }
 
 # The usual push, done without Node: one branch went, the remote's notes are as this clone last fetched or pushed
-# them (their tracking ref), and the clone's own notes only add notes of commits the remote now has. Then a new notes
-# commit with the clone's tree goes, a fast-forward of the remote's, never forced: the server refuses it when its
-# notes moved meanwhile. Anything else, or any failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry).
-# Mirrors the first attempt of syncNotes with lastSeen, where every differing note is published.
+# them (their tracking ref), and the clone's own notes only add notes of commits the remote now has, beside notes
+# only the remote has (a teammate's, fetched and not joined into the clone's ref: readers join both refs). Then a new
+# notes commit goes, a fast-forward of the remote's, never forced: the server refuses it when its notes moved
+# meanwhile. Its tree is the clone's when the remote has nothing the clone lacks, else the remote's with the clone's
+# new notes added (a temporary index, as Node's treeWith). Any note both have differently, anything else, or any
+# failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry). Both refs end as after the first
+# attempt of syncNotes with lastSeen.
 ap_as_is() {
   ap_n=0
   ap_remote=
@@ -58,10 +61,18 @@ ap_as_is() {
   [ "$ap_theirs" = "$ap_mine" ] || ap_diff=$(git diff-tree -r --no-renames --no-commit-id "$ap_theirs" "$ap_mine") || return 1
   ap_n=0
   ap_want=
+  ap_entries=
+  ap_gone=
   while IFS= read -r ap_l; do
     [ -n "$ap_l" ] || continue
-    # Only notes the remote has none of; their paths are the commit ids, split in fan-out folders.
-    case $ap_l in ':000000 '*' A	'*) ap_p=${ap_l#*	} ;; *) return 1 ;; esac
+    # Notes the remote has none of; their paths are the commit ids, split in fan-out folders. A note only the remote
+    # has stays there.
+    ap_p=${ap_l#*	}
+    case $ap_l in
+      ':000000 '*' A	'*) ap_a=1 ;;
+      ':'[0-7]*' 000000 '*' D	'*) ap_a= ;;
+      *) return 1 ;;
+    esac
     ap_c=
     while :; do
       case $ap_p in
@@ -70,7 +81,15 @@ ap_as_is() {
       esac
     done
     case $ap_c in '' | *[!0-9a-f]*) return 1 ;; esac
+    if [ -z "$ap_a" ]; then
+      ap_gone="$ap_gone$ap_c$ap_nl"
+      continue
+    fi
     ap_want="$ap_want$ap_c^{commit}$ap_nl"
+    # `:000000 100644 <zeros> <blob> A`: the blob is the fourth field; in the remote's tree at git's 2/38 fan-out.
+    ap_x=${ap_l#* * * }
+    ap_x=${ap_x%% *}
+    ap_entries="${ap_entries}100644 blob $ap_x	${ap_c%"${ap_c#??}"}/${ap_c#??}$ap_nl"
     ap_n=$((ap_n + 1))
   done <<AP_DIFF
 $ap_diff
@@ -79,6 +98,13 @@ AP_DIFF
     rm -f -- "$ap_pending"
     return 0
   fi
+  # A note both have at different fan-out paths (one commit removed and added): Node compares notes by commit.
+  while IFS= read -r ap_l; do
+    [ -n "$ap_l" ] || continue
+    case $ap_nl$ap_want in *"$ap_nl$ap_l^{commit}$ap_nl"*) return 1 ;; esac
+  done <<AP_GONE
+$ap_gone
+AP_GONE
   # Every one is a commit the remote now has (git refuses all when one is no commit or absent).
   ap_l=$(printf '%s' "$ap_want" | git rev-list --stdin --not "$ap_tip" "--remotes=$ap_remote" -- 2>/dev/null) && [ -z "$ap_l" ] || return 1
   ap_s=s
@@ -86,7 +112,15 @@ AP_DIFF
   ap_msg="Notes of $ap_n commit$ap_s pushed to $ap_remote by 'ai-provenance'"
   # A new commit on the remote's notes with the clone's tree, never the clone's notes commit itself: its history
   # holds notes since removed or rewritten (an amended commit's, a note taken back), of commits the remote never got.
-  ap_c=$(git commit-tree -p "$ap_theirs" -m "$ap_msg" "$ap_mine^{tree}") || return 1
+  ap_tree="$ap_mine^{tree}"
+  if [ -n "$ap_gone" ]; then
+    ap_index=$ap_gitdir/ai-provenance-notes-index.$$
+    rm -f -- "$ap_index"
+    ap_tree=$(GIT_INDEX_FILE=$ap_index git read-tree "$ap_theirs" && printf '%s' "$ap_entries" | GIT_INDEX_FILE=$ap_index git update-index --add --index-info && GIT_INDEX_FILE=$ap_index git write-tree) || ap_tree=
+    rm -f -- "$ap_index"
+    [ -n "$ap_tree" ] || return 1
+  fi
+  ap_c=$(git commit-tree -p "$ap_theirs" -m "$ap_msg" "$ap_tree") || return 1
   [ -n "$ap_c" ] || return 1
   if ! @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_c:$ap_notes" >/dev/null 2>&1; then
     # Node need not try the same again: it fetches first.
@@ -95,8 +129,15 @@ AP_DIFF
     return 1
   fi
   rm -f -- "$ap_pending"
-  # The clone's notes ref stays as it is (Node's recordPublished makes it a merge of both): the next push compares
-  # trees, not history, and a later fetch's join finds the same notes on both sides. Two git processes fewer.
+  # With nothing fetched to join, the clone's notes ref stays as it is (Node's recordPublished makes it a merge of
+  # both): the next push compares trees, not history, and a later fetch's join finds the same notes on both sides. Two
+  # git processes fewer. Else the remote's notes join it as Node's join does: a merge of both with the pushed tree
+  # (where the ref moved meanwhile it is left for the next join; nothing is lost, readers join both refs).
+  if [ -n "$ap_gone" ]; then
+    if ap_m=$(git commit-tree -p "$ap_mine" -p "$ap_c" -m "$ap_msg" "$ap_tree"); then
+      git update-ref -m "$ap_msg" "$ap_notes" "$ap_m" "$ap_mine" 2>/dev/null || :
+    fi
+  fi
   # git moves the tracking ref through the fetch refspec install added; without it (a remote added since), as Node does.
   ap_ref_id "$ap_tracking"
   [ "$ap_id" = "$ap_c" ] || git update-ref -m "pushed to $ap_remote" "$ap_tracking" "$ap_c" || :

@@ -809,9 +809,13 @@ describe('team notes sync', function () {
       git(ann, 'pull', '-q');
       const all: [string, string, string][] = [[a1, 'a1.ts', '1:claude-code'], [a2, 'a2.ts', '2:claude-code'], [b1, 'b1.ts', '1:copilot']];
       for (const [, file, shown] of all) assert.deepEqual(aiBlame(ann, file), [shown], `Ann's blame of ${file}`);
-      // Ann's next push goes on top of Bob's notes and keeps every note on the server.
+      // Ann's next push goes on top of Bob's notes and keeps every note on the server; without Node where the fetch
+      // left her notes ref alone (an overwriting refspec leaves notes to join back, which is Node's).
       const a3 = aiCommit(ann, 'a3.ts', lines(2), '1', 'cursor', 'a3');
+      const beforeA3 = starts();
       assert.equal(push(ann), 'ai-provenance: pushed the notes of 1 commit to origin');
+      if (!overwriting) assert.equal(starts(), beforeA3, 'the push after a pull published its note without Node');
+      assert.ok(noteOn(ann, NOTES_REF, b1), 'the push joined Bob\'s fetched note into Ann\'s own notes ref');
       all.push([a3, 'a3.ts', '1:cursor']);
       git(bob, 'pull', '-q');
       for (const dir of [ann, bob]) {
@@ -827,6 +831,43 @@ describe('team notes sync', function () {
       assert.equal(git(bare, 'notes', `--ref=${NOTES_REF}`, 'list').trim().split('\n').length, 4);
     });
   }
+
+  it('a push after a pull whose clone holds a note at another fan-out path than the server publishes one note per commit (Node compares by commit)', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB);
+    const a1 = aiCommit(ann, 'a1.ts', lines(2), '1', 'claude-code', 'a1');
+    git(ann, 'push', '-q', 'origin', 'main');
+    git(bob, 'pull', '-q');
+    const b1 = aiCommit(bob, 'b1.ts', lines(2), '1', 'copilot', 'b1');
+    git(bob, 'push', '-q', 'origin', 'main');
+    git(ann, 'pull', '-q');
+    const a2 = aiCommit(ann, 'a2.ts', lines(2), '2', 'cursor', 'a2');
+    // git notes moves notes between fan-out folders as their number grows (and back on its next write): a1's note
+    // moves in Ann's ref only, after her last commit's note was written.
+    assert.ok(git(ann, 'ls-tree', '-r', '--name-only', NOTES_REF).split('\n').includes(a1), 'a note of a small notes tree sits at the top');
+    const index = { ...env(ann), GIT_INDEX_FILE: path.join(ann, '.git', 'moved-index') };
+    const inIndex = (...args: string[]): string => {
+      const r = spawnSync('git', args, { cwd: ann, env: index, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    inIndex('read-tree', NOTES_REF);
+    const blob = git(ann, 'rev-parse', `${NOTES_REF}:${a1}`).trim();
+    inIndex('update-index', '--force-remove', a1);
+    inIndex('update-index', '--add', '--cacheinfo', `100644,${blob},${a1.slice(0, 2)}/${a1.slice(2)}`);
+    const moved = git(ann, 'commit-tree', '-p', NOTES_REF, '-m', 'fan-out', inIndex('write-tree')).trim();
+    git(ann, 'update-ref', NOTES_REF, moved);
+    const r = run(ann, 'git', ['push', 'origin', 'main']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^ai-provenance: pushed the notes of 1 commit to origin$/m);
+    for (const [c, agent] of [[a1, 'claude-code'], [b1, 'copilot'], [a2, 'cursor']] as const) {
+      const note = run(bare, 'git', ['notes', `--ref=${NOTES_REF}`, 'show', c]);
+      assert.equal(note.status, 0, `the server has a note on ${c}`);
+      const record = JSON.parse(note.stdout) as { files: unknown[] };
+      assert.ok(record.files.length > 0, `one readable note on ${c} (${agent})`);
+    }
+  });
 
   it('in one git push of three branches, publishes the notes of the two the server takes and not of the one it refuses; a reference-transaction hook of the user\'s still gets every update', () => {
     const bare = server();
