@@ -29,12 +29,56 @@ ap_ref_id() {
   case $ap_id in '' | *[!0-9a-f]*) ap_id=$(git rev-parse -q --verify "$1^{commit}" 2>/dev/null) || ap_id= ;; esac
 }
 
+# Sets ap_tree to notes tree $1 with the notes of $2 added (`<2 hex> <38 hex> <blob>` lines, in commit order) at git's
+# 2/38 fan-out, as Node's treeWith places a new note: git ls-tree of the root and of each folder a note goes into, one
+# git mktree --batch for those folders and one git mktree for the root. Never an index of every note (a read-tree
+# and write-tree of 10,000 notes cost ten times as much), so the cost follows the new notes, not all of them.
+ap_tree_with() {
+  ap_root=$(git ls-tree "$1") || return 1
+  ap_batch=
+  ap_dirs=
+  ap_last=
+  while read -r ap_p ap_r ap_b; do
+    [ -n "$ap_p" ] || continue
+    if [ "$ap_p" != "$ap_last" ]; then
+      # A folder's trees are separated by a blank line; it starts with what the remote's folder holds, if any.
+      [ -z "$ap_last" ] || ap_batch="$ap_batch$ap_nl"
+      case $ap_nl$ap_root$ap_nl in
+        *"	$ap_p$ap_nl"*) ap_l=$(git ls-tree "$1:$ap_p") || return 1; [ -z "$ap_l" ] || ap_batch="$ap_batch$ap_l$ap_nl" ;;
+      esac
+      ap_dirs="$ap_dirs$ap_p$ap_nl"
+      ap_last=$ap_p
+    fi
+    ap_batch="${ap_batch}100644 blob $ap_b	$ap_r$ap_nl"
+  done <<AP_NEW
+$2
+AP_NEW
+  ap_ids=$(printf '%s' "$ap_batch" | git mktree --batch) || return 1
+  # The root without the folders made anew, then those folders.
+  ap_new=
+  while IFS= read -r ap_l; do
+    [ -n "$ap_l" ] || continue
+    case $ap_nl$ap_dirs in *"$ap_nl${ap_l#*	}$ap_nl"*) continue ;; esac
+    ap_new="$ap_new$ap_l$ap_nl"
+  done <<AP_ROOT
+$ap_root
+AP_ROOT
+  while IFS= read -r ap_p && IFS= read -r ap_b <&3; do
+    ap_new="${ap_new}040000 tree $ap_b	$ap_p$ap_nl"
+  done 3<<AP_IDS <<AP_DIRS
+$ap_ids
+AP_IDS
+$ap_dirs
+AP_DIRS
+  ap_tree=$(printf '%s' "$ap_new" | git mktree) && [ -n "$ap_tree" ]
+}
+
 # The usual push, done without Node: one branch went, the remote's notes are as this clone last fetched or pushed
 # them (their tracking ref), and the clone's own notes only add notes of commits the remote now has, beside notes
 # only the remote has (a teammate's, fetched and not joined into the clone's ref: readers join both refs). Then a new
 # notes commit goes, a fast-forward of the remote's, never forced: the server refuses it when its notes moved
 # meanwhile. Its tree is the clone's when the remote has nothing the clone lacks, else the remote's with the clone's
-# new notes added (a temporary index, as Node's treeWith). Any note both have differently, anything else, or any
+# new notes added (ap_tree_with). Any note both have differently, anything else, or any
 # failure, is Node's (notesSync.ts afterPush: fetch, join record by record, retry). Both refs end as after the first
 # attempt of syncNotes with lastSeen.
 ap_as_is() {
@@ -89,7 +133,7 @@ ap_as_is() {
     # `:000000 100644 <zeros> <blob> A`: the blob is the fourth field; in the remote's tree at git's 2/38 fan-out.
     ap_x=${ap_l#* * * }
     ap_x=${ap_x%% *}
-    ap_entries="${ap_entries}100644 blob $ap_x	${ap_c%"${ap_c#??}"}/${ap_c#??}$ap_nl"
+    ap_entries="$ap_entries${ap_c%"${ap_c#??}"} ${ap_c#??} $ap_x$ap_nl"
     ap_n=$((ap_n + 1))
   done <<AP_DIFF
 $ap_diff
@@ -113,13 +157,7 @@ AP_GONE
   # A new commit on the remote's notes with the clone's tree, never the clone's notes commit itself: its history
   # holds notes since removed or rewritten (an amended commit's, a note taken back), of commits the remote never got.
   ap_tree="$ap_mine^{tree}"
-  if [ -n "$ap_gone" ]; then
-    ap_index=$ap_gitdir/ai-provenance-notes-index.$$
-    rm -f -- "$ap_index"
-    ap_tree=$(GIT_INDEX_FILE=$ap_index git read-tree "$ap_theirs" && printf '%s' "$ap_entries" | GIT_INDEX_FILE=$ap_index git update-index --add --index-info && GIT_INDEX_FILE=$ap_index git write-tree) || ap_tree=
-    rm -f -- "$ap_index"
-    [ -n "$ap_tree" ] || return 1
-  fi
+  if [ -n "$ap_gone" ]; then ap_tree_with "$ap_theirs" "$ap_entries" || return 1; fi
   ap_c=$(git commit-tree -p "$ap_theirs" -m "$ap_msg" "$ap_tree") || return 1
   [ -n "$ap_c" ] || return 1
   if ! @@SYNCING_ENV@@=1 git push --no-verify --porcelain --quiet --no-follow-tags --no-signed --end-of-options "$ap_remote" "$ap_c:$ap_notes" >/dev/null 2>&1; then

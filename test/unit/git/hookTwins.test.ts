@@ -421,4 +421,54 @@ describe("the hooks' shell and its TypeScript twins", () => {
       assert.deepEqual(await state.paths(), []);
     });
   });
+
+  describe("a notes tree with new notes added (ap_tree_with ~ notesSync's treeWith through an index)", () => {
+    /** A repository whose notes ref holds `count` notes, written by git fast-import at the fan-out git picks. */
+    function notesRepo(count: number): { dir: string; tree: string } {
+      const dir = tempDir('aip-treewith-');
+      sh(dir, 'git', 'init', '-q', '-b', 'main');
+      const parts: string[] = [];
+      for (let i = 1; i <= count; i++) parts.push(`commit refs/heads/main\nmark :${i}\ncommitter B <b@example.com> ${1_700_000_000 + i} +0000\ndata 2\nc\n\n`);
+      parts.push(`commit refs/notes/x\ncommitter B <b@example.com> 1800000000 +0000\ndata 5\nnotes\n`);
+      for (let i = 1; i <= count; i++) parts.push(`N inline :${i}\ndata ${String(i).length}\n${i}\n`);
+      const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, env: GIT_ENV, input: parts.join('') + '\n' });
+      assert.equal(r.status, 0, r.stderr?.toString());
+      return { dir, tree: sh(dir, 'git', 'rev-parse', 'refs/notes/x^{tree}').trim() };
+    }
+
+    /** What Node's treeWith makes of the same: the tree read into a temporary index, the notes added at 2/38. */
+    function byIndex(dir: string, tree: string, added: readonly [string, string][]): string {
+      const env = { ...GIT_ENV, GIT_INDEX_FILE: path.join(dir, '.git', 'twin-index') };
+      const run = (args: string[], input?: string): string => {
+        const r = spawnSync('git', args, { cwd: dir, env, input, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout.trim();
+      };
+      run(['read-tree', tree]);
+      run(['update-index', '--add', '--index-info'], added.map(([c, b]) => `100644 blob ${b}\t${c.slice(0, 2)}/${c.slice(2)}\n`).join(''));
+      return run(['write-tree']);
+    }
+
+    for (const [what, count] of [['a small tree, notes at the top', 12], ['a tree of 2/38 fan-out folders', 700]] as const) {
+      it(`${what}: the same tree, every note readable`, () => {
+        const { dir, tree } = notesRepo(count);
+        const layout = sh(dir, 'git', 'ls-tree', tree).split('\n').filter(Boolean);
+        assert.equal(layout.some((l) => l.startsWith('040000 tree ')), count > 256, `git's fan-out for ${count} notes`);
+        const blob = (text: string): string => spawnSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, env: GIT_ENV, input: text, encoding: 'utf8' }).stdout.trim();
+        // Two notes in one folder, one in another; in the large tree both folders exist already, and one more is new.
+        const existing = layout.find((l) => l.startsWith('040000 tree '))?.split('\t')[1] ?? 'c7';
+        const taken = new Set(layout.map((l) => l.split('\t')[1]!.slice(0, 2)));
+        const fresh = [...Array(256).keys()].map((i) => i.toString(16).padStart(2, '0')).find((p) => !taken.has(p))!;
+        const ids = [`${existing}${'1'.repeat(38)}`, `${existing}${'2'.repeat(38)}`, `${fresh}${'3'.repeat(38)}`].sort();
+        const added = ids.map((c, i) => [c, blob(`{"note":${i}}`)] as [string, string]);
+        const lines = added.map(([c, b]) => `${c.slice(0, 2)} ${c.slice(2)} ${b}`).join('\n');
+        const script = `ap_nl='\n'\n${shellFunction('reference-transaction', 'ap_tree_with')}\nap_tree_with ${shQuote(tree)} ${shQuote(`${lines}\n`)} && echo "$ap_tree"`;
+        const made = runSh(script, dir);
+        assert.equal(made, byIndex(dir, tree, added));
+        const listed = sh(dir, 'git', 'ls-tree', '-r', '--name-only', made).split('\n').filter(Boolean).map((p) => p.replace(/\//g, ''));
+        assert.equal(listed.length, count + 3);
+        for (const c of ids) assert.ok(listed.includes(c), `${c} is noted`);
+      });
+    }
+  });
 });
