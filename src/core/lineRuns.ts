@@ -35,6 +35,11 @@ export class RunsBuilder {
   private readonly runs: AttributedRun[] = [];
   private lastAttribution?: Attribution;
   private lastId = -1;
+  // The last run, kept open while the next lines extend it: only a finished run becomes an object.
+  private start = 0;
+  private end = 0;
+  private kind: Exclude<LineKind, 'human'> = 'ai';
+  private id = -1;
 
   /** Lines [start, end) are `kind` by `attribution`; calls come in line order and do not overlap. */
   add(start: number, end: number, kind: Exclude<LineKind, 'human'>, attribution: Attribution): void {
@@ -47,13 +52,26 @@ export class RunsBuilder {
     }
     this.lastAttribution = attribution;
     this.lastId = id;
-    const last = this.runs[this.runs.length - 1];
-    if (last && last.end === start && last.kind === kind && last.id === id) this.runs[this.runs.length - 1] = { ...last, end };
-    else this.runs.push({ start, end, kind, id });
+    if (this.id === id && this.end === start && this.kind === kind) {
+      this.end = end;
+      return;
+    }
+    this.close();
+    this.start = start;
+    this.end = end;
+    this.kind = kind;
+    this.id = id;
   }
 
   done(lineCount: number): LineRuns {
+    this.close();
     return { lineCount, attributions: this.attributions, runs: this.runs };
+  }
+
+  private close(): void {
+    if (this.id < 0) return;
+    this.runs.push({ start: this.start, end: this.end, kind: this.kind, id: this.id });
+    this.id = -1;
   }
 }
 
