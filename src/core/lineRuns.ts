@@ -30,7 +30,7 @@ export function humanLines(count: number): LineRuns {
 
 /** Builds runs line by line, interning attributions by identity and merging what touches. */
 export class RunsBuilder {
-  private readonly attributions: Attribution[] = [];
+  protected readonly attributions: Attribution[] = [];
   private readonly ids = new Map<Attribution, number>();
   private readonly runs: AttributedRun[] = [];
   private lastAttribution?: Attribution;
@@ -68,10 +68,36 @@ export class RunsBuilder {
     return { lineCount, attributions: this.attributions, runs: this.runs };
   }
 
+  /** The object for a finished run. */
+  protected run(start: number, end: number, kind: Exclude<LineKind, 'human'>, id: number): AttributedRun {
+    return { start, end, kind, id };
+  }
+
   private close(): void {
     if (this.id < 0) return;
-    this.runs.push({ start: this.start, end: this.end, kind: this.kind, id: this.id });
+    this.runs.push(this.run(this.start, this.end, this.kind, this.id));
     this.id = -1;
+  }
+}
+
+/**
+ * A RunsBuilder that hands out the run objects of `previous` (runs are never changed) where a run comes out the same:
+ * same lines, kind, id and attribution. Rebuilding after an edit that leaves most runs where they were then allocates
+ * only the runs that changed, and the unchanged ones, already old to the garbage collector, cost it nothing.
+ */
+export class ReusingRunsBuilder extends RunsBuilder {
+  private at = 0;
+
+  constructor(private readonly previous: LineRuns) {
+    super();
+  }
+
+  protected override run(start: number, end: number, kind: Exclude<LineKind, 'human'>, id: number): AttributedRun {
+    const runs = this.previous.runs;
+    while (this.at < runs.length && runs[this.at]!.start < start) this.at++;
+    const p = runs[this.at];
+    if (p && p.start === start && p.end === end && p.kind === kind && p.id === id && this.previous.attributions[id] === this.attributions[id]) return p;
+    return super.run(start, end, kind, id);
   }
 }
 
