@@ -30,11 +30,16 @@ export function humanLines(count: number): LineRuns {
 
 /** Builds runs line by line, interning attributions by identity and merging what touches. */
 export class RunsBuilder {
-  private readonly attributions: Attribution[] = [];
+  protected readonly attributions: Attribution[] = [];
   private readonly ids = new Map<Attribution, number>();
   private readonly runs: AttributedRun[] = [];
   private lastAttribution?: Attribution;
   private lastId = -1;
+  // The last run, kept open while the next lines extend it: only a finished run becomes an object.
+  private start = 0;
+  private end = 0;
+  private kind: Exclude<LineKind, 'human'> = 'ai';
+  private id = -1;
 
   /** Lines [start, end) are `kind` by `attribution`; calls come in line order and do not overlap. */
   add(start: number, end: number, kind: Exclude<LineKind, 'human'>, attribution: Attribution): void {
@@ -47,13 +52,52 @@ export class RunsBuilder {
     }
     this.lastAttribution = attribution;
     this.lastId = id;
-    const last = this.runs[this.runs.length - 1];
-    if (last && last.end === start && last.kind === kind && last.id === id) this.runs[this.runs.length - 1] = { ...last, end };
-    else this.runs.push({ start, end, kind, id });
+    if (this.id === id && this.end === start && this.kind === kind) {
+      this.end = end;
+      return;
+    }
+    this.close();
+    this.start = start;
+    this.end = end;
+    this.kind = kind;
+    this.id = id;
   }
 
   done(lineCount: number): LineRuns {
+    this.close();
     return { lineCount, attributions: this.attributions, runs: this.runs };
+  }
+
+  /** The object for a finished run. */
+  protected run(start: number, end: number, kind: Exclude<LineKind, 'human'>, id: number): AttributedRun {
+    return { start, end, kind, id };
+  }
+
+  private close(): void {
+    if (this.id < 0) return;
+    this.runs.push(this.run(this.start, this.end, this.kind, this.id));
+    this.id = -1;
+  }
+}
+
+/**
+ * A RunsBuilder that hands out the run objects of `previous` (runs are never changed) where a run comes out the same:
+ * same lines, kind, id and attribution. Rebuilding after an edit that leaves most runs where they were then allocates
+ * only the runs that changed, and the unchanged ones, already old to the garbage collector, cost it nothing.
+ */
+export class ReusingRunsBuilder extends RunsBuilder {
+  private at = 0;
+
+  constructor(private readonly previous: LineRuns) {
+    super();
+  }
+
+  protected override run(start: number, end: number, kind: Exclude<LineKind, 'human'>, id: number): AttributedRun {
+    const runs = this.previous.runs;
+    while (this.at < runs.length && runs[this.at]!.start < start) this.at++;
+    const p = runs[this.at];
+    if (p && p.start === start && p.end === end && p.kind === kind && p.id === id && this.previous.attributions[id] === this.attributions[id]) return p;
+    return super.run(start, end, kind, id);
   }
 }
 

@@ -6,7 +6,7 @@ import { attributionKey, HUMAN, type Attribution, type EditReason, type LineProv
 import { hasLineBreak, splitWithEols } from './lines';
 import { movedLines } from './carry';
 import { changesBetween } from './reanchor';
-import { RunsBuilder, type LineRuns } from './lineRuns';
+import { ReusingRunsBuilder, humanLines, type LineRuns } from './lineRuns';
 
 /**
  * Authorship of one line as run-lengths, flat `[length, code, length, code, …]`; `code` is `authorId << 1 | scar`,
@@ -457,6 +457,8 @@ export class LineTracker {
   private redoStack: Entry[] = [];
   private historyLines = 0;
   private summary?: { runs: LineRuns; ai: number };
+  /** The runs last built (kept after an edit): the next build reuses its unchanged run objects. */
+  private lastRuns: LineRuns = humanLines(0);
 
   /**
    * `provenance` gives each line's kind (what the working state stores); it is ignored if its line count differs from
@@ -653,7 +655,7 @@ export class LineTracker {
     if (this.summary) return this.summary;
     // One provenance object per author and kind (`provs`), so the builder's merge by attribution and kind joins
     // exactly the lines of one provenance across block borders.
-    const b = new RunsBuilder();
+    const b = new ReusingRunsBuilder(this.lastRuns);
     let ai = 0;
     this.store.summarize(
       (block) => this.summarizeBlock(block),
@@ -664,7 +666,8 @@ export class LineTracker {
         }
       },
     );
-    return (this.summary = { runs: b.done(this.store.count), ai });
+    this.lastRuns = b.done(this.store.count);
+    return (this.summary = { runs: this.lastRuns, ai });
   }
 
   private summarizeBlock(block: readonly Rec[]): BlockSummary {

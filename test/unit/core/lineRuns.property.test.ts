@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { HUMAN, type Attribution, type LineProvenance } from '../../../src/core/model';
-import { countLines, filterRuns, overlay, subtract, fromLines, humanLines, lineAt, sameRuns, shift, slice, toLines, type LineRuns } from '../../../src/core/lineRuns';
+import { countLines, filterRuns, overlay, subtract, fromLines, humanLines, lineAt, ReusingRunsBuilder, sameRuns, shift, slice, toLines, type LineRuns } from '../../../src/core/lineRuns';
 
 const AUTHORS: readonly Attribution[] = [
   { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T00:00:00Z' },
@@ -106,6 +106,28 @@ describe('line runs', () => {
         const r = overlay(fromLines(own), fromLines(rest));
         wellFormed(r);
         assert.deepEqual(view(toLines(r)), view(own.map((l, i) => (l.kind === 'human' && rest[i] ? rest[i]! : l))));
+      }),
+    );
+  });
+
+  it('come out the same when rebuilt over earlier runs, sharing exactly the runs that did not change', () => {
+    fc.assert(
+      fc.property(linesArb, linesArb, fc.boolean(), (before, after, edited) => {
+        // Either unrelated lines, or the same lines with a stretch retyped (what a tracker rebuilds after an edit).
+        const lines = edited ? [...before.slice(0, before.length >> 1), ...after.slice(0, 3), ...before.slice((before.length >> 1) + 3)] : after;
+        const previous = fromLines(before);
+        const b = new ReusingRunsBuilder(previous);
+        lines.forEach((p, i) => {
+          if (p.kind !== 'human' && p.attribution) b.add(i, i + 1, p.kind, p.attribution);
+        });
+        const r = b.done(lines.length);
+        wellFormed(r);
+        assert.deepEqual(r, fromLines(lines));
+        for (const run of r.runs) {
+          const same = previous.runs.find((p) => p.start === run.start && p.end === run.end && p.kind === run.kind && p.id === run.id && previous.attributions[p.id] === r.attributions[run.id]);
+          assert.equal(previous.runs.includes(run), same !== undefined, `run ${JSON.stringify(run)} shared exactly when unchanged`);
+          if (same) assert.equal(run, same);
+        }
       }),
     );
   });
