@@ -75,7 +75,7 @@ AP_DIRS
 
 # The usual push, done without Node: one branch went, the remote's notes are as this clone last fetched or pushed
 # them (their tracking ref), and the clone's own notes only add notes of commits the remote now has, beside notes
-# only the remote has (a teammate's, fetched and not joined into the clone's ref: readers join both refs). Then a new
+# only the remote has (a teammate's, fetched and not yet joined into the clone's ref; this push joins it). Then a new
 # notes commit goes, a fast-forward of the remote's, never forced: the server refuses it when its notes moved
 # meanwhile. Its tree is the clone's when the remote has nothing the clone lacks, else the remote's with the clone's
 # new notes added (ap_tree_with). Any note both have differently, anything else, or any
