@@ -61,8 +61,8 @@ async function main(): Promise<void> {
     if (c === 0) continue;
     if (c % 2 === 0) {
       const sha = git('rev-parse', 'HEAD').trim();
-      const runsOfCommit = changed.sort((a, b) => a - b).map((i) => ({ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENT }));
-      const note = serializeTraceRecord(buildTraceRecord({ revision: sha, files: [{ path: 'big.ts', addedLines: 25, runs: runsOfCommit }], toolVersion: 'bench' }));
+      const runsOfCommit = changed.sort((a, b) => a - b).map((i) => ({ start: i, end: i + 1, kind: 'ai' as const, id: 0 }));
+      const note = serializeTraceRecord(buildTraceRecord({ revision: sha, files: [{ path: 'big.ts', addedLines: 25, attributions: [AGENT], runs: runsOfCommit }], toolVersion: 'bench' }));
       execFileSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'add', '-f', '-F', '-', sha], { cwd: work, env, input: note });
     }
   }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../src/core/agentTrace';
-import type { LineRun } from '../src/core/model';
+import type { AttributedRun } from '../src/core/lineRuns';
 import { fastImport } from './fastImport';
 import { seededRandom } from './random';
 
@@ -50,14 +50,14 @@ async function generate(dir: string): Promise<void> {
   w(`commit refs/heads/main\nmark :2\ncommitter B <b@example.com> ${t0 + 60} +0000\n${data('other work')}from :1\n`);
   for (let i = MAIN_FILES - 20; i < MAIN_FILES; i++) w(`M 100644 inline ${name(i)}\n${body([...files.get(name(i))!, '// other work'])}`);
   const prFiles = Array.from({ length: PR_FILES }, (_, k) => name(k * 3));
-  const perCommit: { touched: string[]; notes: { path: string; runs: LineRun[] }[] }[] = [];
+  const perCommit: { touched: string[]; notes: { path: string; runs: AttributedRun[] }[] }[] = [];
   const snapshots: Map<string, string[]>[] = [];
   for (let c = 0; c < COMMITS; c++) {
     // Every PR file is touched at least once: commit c takes 16 of them, in a rotation plus a random pick.
     const touched = new Set<string>();
     for (let k = 0; k < 4; k++) touched.add(prFiles[(c * 4 + k) % PR_FILES]!);
     while (touched.size < FILES_PER_COMMIT) touched.add(prFiles[Math.floor(rand() * PR_FILES)]!);
-    const notes: { path: string; runs: LineRun[] }[] = [];
+    const notes: { path: string; runs: AttributedRun[] }[] = [];
     const snap = new Map<string, string[]>();
     for (const f of touched) {
       const ls = files.get(f)!.slice();
@@ -68,7 +68,7 @@ async function generate(dir: string): Promise<void> {
       ls.splice(at0, 0, ...Array.from({ length: 8 }, (_, k) => `  const ai${c}_${k} = compute(${c}, ${k});`));
       files.set(f, ls);
       snap.set(f, ls);
-      notes.push({ path: f, runs: [{ start: at0, end: at0 + 8, kind: 'ai', attribution: { agent: 'copilot', model: 'openai/gpt-5', source: 'agent-hook', at } }] });
+      notes.push({ path: f, runs: [{ start: at0, end: at0 + 8, kind: 'ai', id: 0 }] });
     }
     perCommit.push({ touched: [...touched], notes });
     snapshots.push(snap);
@@ -85,7 +85,7 @@ async function generate(dir: string): Promise<void> {
   }
   w(`commit ${NOTES}\ncommitter B <b@example.com> ${t0} +0000\n${data('notes')}`);
   perCommit.forEach((pc, c) => {
-    const rec = buildTraceRecord({ revision: `mark-${c}`, files: pc.notes.map((n) => ({ path: n.path, addedLines: 9, runs: n.runs })), toolVersion: 'bench', id: `id-${c}`, timestamp: at });
+    const rec = buildTraceRecord({ revision: `mark-${c}`, files: pc.notes.map((n) => ({ path: n.path, addedLines: 9, attributions: [{ agent: 'copilot', model: 'openai/gpt-5', source: 'agent-hook' as const, at }], runs: n.runs })), toolVersion: 'bench', id: `id-${c}`, timestamp: at });
     w(`N inline :${10 + c}\n${data(serializeTraceRecord(rec))}`);
   });
   w(`reset refs/tags/base\nfrom :1\n\n`);

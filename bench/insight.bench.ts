@@ -65,7 +65,7 @@ async function generate(dir: string, n: number): Promise<void> {
   for (const [c, f, start] of notes) {
     const rec = buildTraceRecord({
       revision: `mark-${c}`,
-      files: [{ path: f, addedLines: 4, runs: [{ start, end: start + 3, kind: 'ai', attribution: { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at } }] }],
+      files: [{ path: f, addedLines: 4, attributions: [{ agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at }], runs: [{ start, end: start + 3, kind: 'ai', id: 0 }] }],
       toolVersion: 'bench',
       id: `id-${c}`,
       timestamp: at,
@@ -87,7 +87,7 @@ function addCommit(dir: string, tip: string, round: number): string {
   for (let k = 0; k < 3; k++) lines.push(`export const r${round}_${k} = ${k};`);
   const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
   const at = '2026-01-02T00:00:00Z';
-  const rec = buildTraceRecord({ revision: 'new', files: [{ path: f, addedLines: 3, runs: [{ start, end: start + 3, kind: 'ai', attribution: { agent: 'copilot', source: 'inline-completion', at } }] }], toolVersion: 'bench', id: `new-${round}`, timestamp: at });
+  const rec = buildTraceRecord({ revision: 'new', files: [{ path: f, addedLines: 3, attributions: [{ agent: 'copilot', source: 'inline-completion', at }], runs: [{ start, end: start + 3, kind: 'ai', id: 0 }] }], toolVersion: 'bench', id: `new-${round}`, timestamp: at });
   const t = 1_800_000_000 + round;
   const script =
     `commit refs/heads/main\nmark :1\ncommitter A <a@example.com> ${t} +0000\n${data(`new ${round}`)}from ${tip}\nM 100644 inline ${f}\n${data(lines.join('\n') + '\n')}` +
@@ -103,7 +103,7 @@ function addOldNote(dir: string, round: number): void {
   const shas = execFileSync('git', ['rev-list', '--no-merges', '-n', '40', '--skip', String(100 + 40 * round), 'main'], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n');
   const sha = shas.find((c) => !noted(c))!;
   const f = execFileSync('git', ['diff-tree', '--no-commit-id', '--name-only', '-r', sha], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n')[0]!;
-  const rec = buildTraceRecord({ revision: sha, files: [{ path: f, addedLines: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: { agent: 'codex', source: 'agent-hook', at: '2026-01-02T00:00:00Z' } }] }], toolVersion: 'bench', id: `old-${round}`, timestamp: '2026-01-02T00:00:00Z' });
+  const rec = buildTraceRecord({ revision: sha, files: [{ path: f, addedLines: 1, attributions: [{ agent: 'codex', source: 'agent-hook', at: '2026-01-02T00:00:00Z' }], runs: [{ start: 0, end: 1, kind: 'ai', id: 0 }] }], toolVersion: 'bench', id: `old-${round}`, timestamp: '2026-01-02T00:00:00Z' });
   execFileSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'add', '-f', '-F', '-', sha], { cwd: dir, env, input: serializeTraceRecord(rec) });
 }
 

@@ -74,7 +74,7 @@ async function generate(dir: string): Promise<void> {
       ls.splice(at, 0, ...Array.from({ length: 8 }, (_, k) => `  const ai${c}_${k} = compute(${c}, ${k}, 'line ${k} of change ${c}');`));
       files.set(f, ls);
       w(`M 100644 inline ${f}\n${body(ls)}`);
-      noted.push({ path: f, addedLines: 9, runs: [{ start: at, end: at + 8, kind: 'ai' as const, attribution: { agent: 'copilot', model: 'openai/gpt-5', source: 'agent-hook' as const, at: '2026-01-01T00:00:00Z' } }] });
+      noted.push({ path: f, addedLines: 9, attributions: [{ agent: 'copilot', model: 'openai/gpt-5', source: 'agent-hook' as const, at: '2026-01-01T00:00:00Z' }], runs: [{ start: at, end: at + 8, kind: 'ai' as const, id: 0 }] });
     }
     notes.push(`N inline :${10 + c}\n${data(serializeTraceRecord(buildTraceRecord({ revision: `:${10 + c}`, files: noted, toolVersion: 'bench' })))}`);
   }

@@ -66,7 +66,7 @@ function seed(repo: string): void {
     const text = serializeTraceRecord(
       buildTraceRecord({
         revision: `@${i}`,
-        files: [{ path: `f${i % 100}.ts`, addedLines: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: { agent: 'copilot', source: 'inline-completion', at: '2026-01-01T00:00:00Z' } }] }],
+        files: [{ path: `f${i % 100}.ts`, addedLines: 1, attributions: [{ agent: 'copilot', source: 'inline-completion', at: '2026-01-01T00:00:00Z' }], runs: [{ start: 0, end: 1, kind: 'ai', id: 0 }] }],
         toolVersion: 'bench',
         id: `id-${i}`,
         timestamp: '2026-01-01T00:00:00Z',

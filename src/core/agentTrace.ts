@@ -7,7 +7,8 @@
 // level leaves every conversation plain Agent Trace for other readers, while every range still maps back to
 // its full Attribution.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ATTRIBUTION_SOURCES, attributionKey, KNOWN_AGENTS, type Attribution, type AttributionSource, type CommitFileProvenance, type LineRun } from './model';
+import type { AttributedRun } from './lineRuns';
+import { ATTRIBUTION_SOURCES, attributionKey, KNOWN_AGENTS, type Attribution, type AttributionSource, type CommitFileProvenance } from './model';
 
 export const AGENT_TRACE_VERSION = '0.1.0';
 export const TOOL_NAME = 'ai-provenance';
@@ -102,19 +103,26 @@ export function buildTraceRecord(input: {
     const conversations: { contributor: TraceContributor; ranges: TraceRange[] }[] = [];
     const conversationIndex = new Map<string, number>();
     const conversationAttribution: number[] = [];
+    // Each id of the file's table once: its key and its index in the record's table.
+    const recordIndex: (number | undefined)[] = [];
     for (const run of runs) {
-      const key = attributionKey(run.attribution);
-      let ai = attributionIndex.get(key);
+      const attribution = file.attributions[run.id]!;
+      let ai = recordIndex[run.id];
       if (ai === undefined) {
-        ai = attributions.length;
-        attributions.push(cleanAttribution(run.attribution));
-        attributionIndex.set(key, ai);
+        const key = attributionKey(attribution);
+        ai = attributionIndex.get(key);
+        if (ai === undefined) {
+          ai = attributions.length;
+          attributions.push(cleanAttribution(attribution));
+          attributionIndex.set(key, ai);
+        }
+        recordIndex[run.id] = ai;
       }
       const convKey = `${ai}:${run.kind}`;
       let ci = conversationIndex.get(convKey);
       if (ci === undefined) {
         ci = conversations.length;
-        const model = run.attribution.model;
+        const model = attribution.model;
         // A longer id breaks the schema; the full model stays in the metadata.
         const contributor: TraceContributor =
           model !== undefined && model.length <= MAX_MODEL_ID ? { type: run.kind, model_id: model } : { type: run.kind };
@@ -361,8 +369,23 @@ function runKind(c: TraceContributor | undefined): 'ai' | 'mixed' | undefined {
   return c?.type === 'ai' || c?.type === 'mixed' ? c.type : undefined;
 }
 
-function byStart(a: LineRun, b: LineRun): number {
+function byStart(a: AttributedRun, b: AttributedRun): number {
   return a.start - b.start || a.end - b.end;
+}
+
+/** Runs in line order naming `table` (ids one per entry), as a file's NoteRuns: its table holds just the entries they name, in the order first named. */
+function ownTable(runs: { start: number; end: number; kind: AttributedRun['kind']; id: number }[], table: readonly Attribution[]): CommitFileProvenance['attributions'] {
+  const local: number[] = [];
+  const attributions: Attribution[] = [];
+  for (const r of runs) {
+    let id = local[r.id];
+    if (id === undefined) {
+      id = attributions.push(table[r.id]!) - 1;
+      local[r.id] = id;
+    }
+    r.id = id;
+  }
+  return attributions;
 }
 
 /** Runs of a record written by this tool: every range maps to its attribution through our metadata. */
@@ -374,16 +397,17 @@ function ownRuns(files: readonly TraceFile[], meta: ProvenanceMetadata): CommitF
     if (entry.conversations.length !== file.conversations.length) {
       fail(p, `${file.conversations.length} conversations but metadata.${METADATA_KEY} maps ${entry.conversations.length}`);
     }
-    const runs: LineRun[] = [];
+    const runs: { start: number; end: number; kind: AttributedRun['kind']; id: number }[] = [];
     file.conversations.forEach((conv, j) => {
-      const attribution = meta.attributions[entry.conversations[j]];
+      const id = entry.conversations[j]!;
       conv.ranges.forEach((r, k) => {
         const kind = runKind(r.contributor ?? conv.contributor);
         if (!kind) fail(`${p}.conversations[${j}].ranges[${k}]`, 'contributor must be "ai" or "mixed"');
-        runs.push({ start: r.start_line - 1, end: r.end_line, kind, attribution });
+        runs.push({ start: r.start_line - 1, end: r.end_line, kind, id });
       });
     });
-    return { path: file.path, addedLines: entry.added_lines, runs: runs.sort(byStart) };
+    runs.sort(byStart);
+    return { path: file.path, addedLines: entry.added_lines, attributions: ownTable(runs, meta.attributions), runs };
   });
 }
 
@@ -396,30 +420,28 @@ function importedRuns(record: TraceRecord): CommitFileProvenance[] {
   const agent = toolName && (KNOWN_AGENTS as readonly string[]).includes(toolName) ? toolName : 'unknown-ai';
   const out: CommitFileProvenance[] = [];
   for (const file of record.files) {
-    const runs: LineRun[] = [];
+    // Each range its own attribution object, as its own entry of the table.
+    const table: Attribution[] = [];
+    const runs: { start: number; end: number; kind: AttributedRun['kind']; id: number }[] = [];
     for (const conv of file.conversations) {
       for (const r of conv.ranges) {
         const contributor = r.contributor ?? conv.contributor;
         const kind = runKind(contributor);
         if (!kind) continue;
         const model = contributor?.model_id;
-        runs.push({
-          start: r.start_line - 1,
-          end: r.end_line,
-          kind,
-          attribution: { agent, ...(model !== undefined && { model }), source: 'import', at: record.timestamp },
-        });
+        const id = table.push({ agent, ...(model !== undefined && { model }), source: 'import', at: record.timestamp }) - 1;
+        runs.push({ start: r.start_line - 1, end: r.end_line, kind, id });
       }
     }
     if (runs.length === 0) continue;
     runs.sort(byStart);
-    out.push({ path: file.path, addedLines: coveredLines(runs), runs });
+    out.push({ path: file.path, addedLines: coveredLines(runs), attributions: ownTable(runs, table), runs });
   }
   return out;
 }
 
 /** Lines covered by runs sorted by start; another tool's ranges may overlap. */
-function coveredLines(runs: readonly LineRun[]): number {
+function coveredLines(runs: readonly AttributedRun[]): number {
   let total = 0;
   let reach = 0;
   for (const r of runs) {

@@ -8,7 +8,8 @@
 // without one blame walk per file. Renames are followed (the diff pairs old and new blob); merges take each line
 // from the first parent that has it unchanged, and lines new against every parent are the merge's own.
 import type { CompiledConfig } from './config';
-import type { Attribution, LineRun, Trailer } from './model';
+import type { AttributedRun } from './lineRuns';
+import type { Attribution, Trailer } from './model';
 import { isSignedOff, REVIEW_TRAILER } from './policy';
 import { UNJUDGED_TOKEN } from './trailers';
 import { mapRuns, type FileDiff } from './lineCarry';
@@ -36,15 +37,15 @@ export interface HistoryCommit extends CommitFacts {
   readonly inRange: boolean;
 }
 
-/** What a note's run says that the figures read: its lines, kind and who wrote them (a LineRun is one). */
+/** What a note's run says that the figures read: its lines, kind and who wrote them. */
 export interface NoteRun {
   readonly start: number;
   readonly end: number;
-  readonly kind: LineRun['kind'];
+  readonly kind: AttributedRun['kind'];
   readonly attribution: Pick<Attribution, 'agent' | 'model'>;
 }
 
-/** A file of a commit's note, as the figures read it (a CommitFileProvenance is one). */
+/** A file of a commit's note, as the figures read it: each run with the agent and model of its attribution. */
 export interface NoteFile {
   readonly path: string;
   readonly runs: readonly NoteRun[];

@@ -8,7 +8,8 @@
 // commit's, as `git blame` has it.
 import { changedRegion } from './carry';
 import type { ArrayChange } from 'diff';
-import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from './model';
+import type { AttributedRun, NoteRuns } from './lineRuns';
+import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance } from './model';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -103,14 +104,14 @@ export function clipRuns<R extends Span>(runs: readonly R[], ranges: readonly (r
 /**
  * A new version's runs: the old version's moved through the hunks, on the lines of hunks read with their texts what
  * `changedRegion` makes of the old lines they replace, and on the lines the hunks add `own` (the new commit's note),
- * which speaks alone for the lines it names.
+ * which speaks alone for the lines it names. All runs name `attributions`.
  */
-export function carryThrough<R extends Span>(old: readonly R[], hunks: readonly Hunk[], own: readonly R[] = []): R[] {
+export function carryThrough(old: readonly AttributedRun[], hunks: readonly Hunk[], attributions: readonly Attribution[], own: readonly AttributedRun[] = []): AttributedRun[] {
   const moved = mapRuns(old, hunks);
   const mine = own.length > 0 ? clipRuns([...own].sort((a, b) => a.start - b.start), addedRanges(hunks)) : [];
-  const changed = withoutLines(insideHunks(old, hunks), mine);
+  const changed = withoutLines(insideHunks(old, hunks, attributions), mine);
   const all = mine.length > 0 || changed.length > 0 ? [...moved, ...changed, ...mine].sort((a, b) => a.start - b.start) : moved;
-  return joinRuns(all);
+  return joinRuns(all, attributions);
 }
 
 /**
@@ -119,7 +120,7 @@ export function carryThrough<R extends Span>(old: readonly R[], hunks: readonly 
  * kept on the lines the new commit adds (`own`, its diff against its parent). `ignored` paths get nothing.
  */
 export function carryPair(
-  note: ReadonlyMap<string, readonly LineRun[]>,
+  note: ReadonlyMap<string, NoteRuns>,
   pairDiff: readonly FileDiff[],
   own: readonly FileDiff[],
   ignored: (path: string) => boolean = () => false,
@@ -132,8 +133,13 @@ export function carryPair(
     const addedLines = added.reduce((n, [s, e]) => n + e - s, 0);
     const d = moved.get(c.path);
     // A path the pair's diff does not name is as the original commit left it.
-    const runs = !d ? (note.get(c.path) ?? []) : d.status === 'A' || !d.text ? [] : carryThrough(note.get(d.oldPath ?? d.path) ?? [], d.hunks);
-    out.push({ path: c.path, addedLines, runs: joinRuns(clipRuns(runs, added)) });
+    const from = !d ? note.get(c.path) : d.status === 'A' || !d.text ? undefined : note.get(d.oldPath ?? d.path);
+    if (!from) {
+      out.push({ path: c.path, addedLines, attributions: [], runs: [] });
+      continue;
+    }
+    const runs = d ? carryThrough(from.runs, d.hunks, from.attributions) : from.runs;
+    out.push({ path: c.path, addedLines, attributions: from.attributions, runs: joinRuns(clipRuns(runs, added), from.attributions) });
   }
   return out;
 }
@@ -169,8 +175,8 @@ export function hunksOf(parts: readonly ArrayChange<string>[]): Hunk[] {
 }
 
 /** What `changedRegion` makes of the old runs on the new lines of each hunk that holds its texts. */
-function insideHunks<R extends Span>(runs: readonly R[], hunks: readonly Hunk[]): R[] {
-  const out: R[] = [];
+function insideHunks(runs: readonly AttributedRun[], hunks: readonly Hunk[], attributions: readonly Attribution[]): AttributedRun[] {
+  const out: AttributedRun[] = [];
   let lo = 0;
   for (const h of hunks) {
     if (h.oldLines === undefined || h.newLines === undefined || h.oldCount === 0 || h.newCount === 0) continue;
@@ -180,9 +186,9 @@ function insideHunks<R extends Span>(runs: readonly R[], hunks: readonly Hunk[])
     for (let i = lo; i < runs.length && runs[i]!.start < end; i++) {
       const r = runs[i]!;
       if (r.end <= h.oldStart) continue;
-      const { kind = 'ai', attribution } = r as Partial<LineRun>;
+      const attribution = attributions[r.id];
       if (attribution === undefined) continue;
-      const was: LineProvenance = { kind, attribution };
+      const was: LineProvenance = { kind: r.kind, attribution };
       const prov = h.oldLines.map((_, k) => (h.oldStart + k >= r.start && h.oldStart + k < r.end ? was : HUMAN));
       const region = changedRegion(prov, h.oldLines, h.newLines);
       region.forEach((p, k) => {
@@ -192,7 +198,7 @@ function insideHunks<R extends Span>(runs: readonly R[], hunks: readonly Hunk[])
       });
     }
   }
-  return joinRuns(out.sort((a, b) => a.start - b.start));
+  return joinRuns(out.sort((a, b) => a.start - b.start), attributions);
 }
 
 /** `runs` without the lines `taken` covers (both sorted by start). */
@@ -212,24 +218,28 @@ function withoutLines<R extends Span>(runs: readonly R[], taken: readonly Span[]
   return out;
 }
 
-/** Adjacent runs of the same kind and attribution (split by lines removed between them) become one. Input sorted by start. */
-export function joinRuns(runs: readonly LineRun[]): LineRun[];
-export function joinRuns<R extends Span>(runs: readonly R[]): R[];
-export function joinRuns<R extends Span>(runs: readonly R[]): R[] {
-  const out: R[] = [];
+/**
+ * Adjacent runs of the same kind and attribution (split by lines removed between them) become one: the same id, or
+ * entries of `attributions` of equal value. Input sorted by start.
+ */
+export function joinRuns(runs: readonly AttributedRun[], attributions: readonly Attribution[]): AttributedRun[] {
+  const out: AttributedRun[] = [];
   for (const r of runs) {
     const last = out[out.length - 1];
-    if (last && last.end === r.start && sameOrigin(last, r)) out[out.length - 1] = { ...last, end: r.end };
+    if (last && last.end === r.start && last.kind === r.kind && sameAttribution(attributions, last.id, r.id)) out[out.length - 1] = { ...last, end: r.end };
     else out.push(r);
   }
   return out;
 }
 
-function sameOrigin(a: Span, b: Span): boolean {
-  const x = a as Partial<LineRun>;
-  const y = b as Partial<LineRun>;
-  return x.kind === y.kind && (x.attribution === y.attribution || JSON.stringify(x.attribution) === JSON.stringify(y.attribution));
+function sameAttribution(attributions: readonly Attribution[], x: number, y: number): boolean {
+  if (x === y) return true;
+  const a = attributions[x];
+  const b = attributions[y];
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
+
+const NO_RUNS: NoteRuns = { attributions: [], runs: [] };
 
 /**
  * The AI runs of every file version a range of commits wrote, fed oldest first (each commit's diff against its one
@@ -237,22 +247,39 @@ function sameOrigin(a: Span, b: Span): boolean {
  * A version is known by path and blob; versions the range did not write (older ones) have no AI lines.
  */
 export class LineCarrier {
-  private readonly versions = new Map<string, readonly LineRun[]>();
+  private readonly versions = new Map<string, NoteRuns>();
 
   /** One commit: its diff against its parent and its note's runs per path. */
-  commit(diffs: readonly FileDiff[], note?: ReadonlyMap<string, readonly LineRun[]>): void {
-    const next = diffs.map((d) => [key(d.path, d.newBlob), d.text ? carryThrough(this.before(d), d.hunks, note?.get(d.path)) : []] as const);
+  commit(diffs: readonly FileDiff[], note?: ReadonlyMap<string, NoteRuns>): void {
+    const next = diffs.map((d) => [key(d.path, d.newBlob), d.text ? this.carried(d, note?.get(d.path)) : NO_RUNS] as const);
     for (const [k, runs] of next) this.versions.set(k, runs);
   }
 
   /** The runs of the version of `path` with blob `blob`; none for a version the range did not write. */
-  runs(path: string, blob: string): readonly LineRun[] {
-    return this.versions.get(key(path, blob)) ?? [];
+  runs(path: string, blob: string): NoteRuns {
+    return this.versions.get(key(path, blob)) ?? NO_RUNS;
   }
 
   /** The runs of the version a diff starts from. */
-  before(d: FileDiff): readonly LineRun[] {
-    return d.status === 'A' || d.status === 'T' ? [] : this.runs(d.oldPath ?? d.path, d.oldBlob);
+  before(d: FileDiff): NoteRuns {
+    return d.status === 'A' || d.status === 'T' ? NO_RUNS : this.runs(d.oldPath ?? d.path, d.oldBlob);
+  }
+
+  /** The new version of `d`'s file, with `own` (the commit's note) on the lines it adds. */
+  private carried(d: FileDiff, own: NoteRuns | undefined): NoteRuns {
+    const old = this.before(d);
+    if (!own || own.runs.length === 0) return old.runs.length === 0 ? NO_RUNS : { attributions: old.attributions, runs: carryThrough(old.runs, d.hunks, old.attributions) };
+    if (old.runs.length === 0) return { attributions: own.attributions, runs: carryThrough([], d.hunks, own.attributions, own.runs) };
+    // One table for both: the old version's entries still named, then the note's not among them by value.
+    const table: Attribution[] = [];
+    const oldIds = new Map<number, number>();
+    for (const r of old.runs) if (!oldIds.has(r.id)) oldIds.set(r.id, table.push(old.attributions[r.id]!) - 1);
+    const ownIds = own.attributions.map((a) => {
+      const at = table.findIndex((t) => t === a || JSON.stringify(t) === JSON.stringify(a));
+      return at >= 0 ? at : table.push(a) - 1;
+    });
+    const renamed = (runs: readonly AttributedRun[], ids: (id: number) => number): AttributedRun[] => runs.map((r) => (ids(r.id) === r.id ? r : { ...r, id: ids(r.id) }));
+    return { attributions: table, runs: carryThrough(renamed(old.runs, (id) => oldIds.get(id)!), d.hunks, table, renamed(own.runs, (id) => ownIds[id]!)) };
   }
 }
 

@@ -1,8 +1,10 @@
 // The one form in which a file's line provenance passes between modules: a line count, a table of attributions and
 // sorted runs of AI lines naming them by index. Per-line arrays are an algorithm's private working form (random
 // access while it diffs or merges) and the form of the edges that speak per line (the extension API); an entry of
-// the working state stores runs of this very shape, and a note's ranges are runs too.
-import { HUMAN, type Attribution, type LineKind, type LineProvenance, type LineRun } from './model';
+// the working state stores runs of this very shape, and so does the note side: a commit's AI lines per file
+// (CommitFileProvenance, as a note is read and written, carried and joined) are NoteRuns, the same table and runs
+// without a line count. Agent Trace ranges are converted at its edge only (core/agentTrace).
+import { HUMAN, type Attribution, type LineKind, type LineProvenance } from './model';
 
 /** Lines [start, end) (0-based, end exclusive) of one kind, written by `attributions[id]`. */
 export interface AttributedRun {
@@ -21,6 +23,37 @@ export interface LineRuns {
   readonly lineCount: number;
   readonly attributions: readonly Attribution[];
   readonly runs: readonly AttributedRun[];
+}
+
+/**
+ * A note's AI runs of one file (CommitFileProvenance's): runs naming `attributions` by index. Unlike LineRuns the
+ * file's line count is not known and runs may overlap (a joined note keeps both contributors of a line); runs that
+ * touch are not merged (each is a range of the note). A note's reader gives them in line order, with a table of just
+ * the attributions they name, in the order they are first named.
+ */
+export interface NoteRuns {
+  readonly attributions: readonly Attribution[];
+  readonly runs: readonly AttributedRun[];
+}
+
+/** Collects a note's runs as they come (in the order given, nothing merged), interning attributions by identity. */
+export class NoteRunsBuilder {
+  private readonly attributions: Attribution[] = [];
+  private readonly ids = new Map<Attribution, number>();
+  private readonly runs: AttributedRun[] = [];
+
+  add(start: number, end: number, kind: Exclude<LineKind, 'human'>, attribution: Attribution): void {
+    let id = this.ids.get(attribution);
+    if (id === undefined) {
+      id = this.attributions.push(attribution) - 1;
+      this.ids.set(attribution, id);
+    }
+    this.runs.push({ start, end, kind, id });
+  }
+
+  done(): NoteRuns {
+    return { attributions: this.attributions, runs: this.runs };
+  }
 }
 
 /** `count` lines of a person's. */
@@ -218,7 +251,8 @@ export function hasAi(r: LineRuns): boolean {
  * linear in runs and lines however many runs a (hostile) note stacks on the same lines: each line is set once, by the
  * last run that covers it, found by walking the runs backwards and skipping lines already set.
  */
-export function linesOf(runs: readonly LineRun[], count: number): (LineProvenance | undefined)[] {
+export function linesOf(note: NoteRuns, count: number): (LineProvenance | undefined)[] {
+  const runs = note.runs;
   const out: (LineProvenance | undefined)[] = new Array(count);
   // nextFree[i]: the first line at or after i not set yet (path-halving union-find).
   const nextFree = Int32Array.from({ length: count + 1 }, (_, i) => i);
@@ -232,7 +266,7 @@ export function linesOf(runs: readonly LineRun[], count: number): (LineProvenanc
   for (let k = runs.length - 1; k >= 0; k--) {
     const r = runs[k]!;
     const end = Math.min(r.end, count);
-    const p: LineProvenance = { kind: r.kind, attribution: r.attribution };
+    const p: LineProvenance = { kind: r.kind, attribution: note.attributions[r.id] };
     for (let i = free(Math.min(Math.max(r.start, 0), count)); i < end; i = free(i + 1)) {
       out[i] = p;
       nextFree[i] = i + 1;
@@ -241,12 +275,12 @@ export function linesOf(runs: readonly LineRun[], count: number): (LineProvenanc
   return out;
 }
 
-/** A note's runs (the Agent Trace edge) over a file of `count` lines. */
-export function fromNoteRuns(runs: readonly LineRun[], count: number): LineRuns {
-  return fromLines(linesOf(runs, count));
+/** A note's runs over a file of `count` lines. */
+export function fromNoteRuns(note: NoteRuns, count: number): LineRuns {
+  return fromLines(linesOf(note, count));
 }
 
-/** The note's form of the runs: one attribution object per run. */
-export function toNoteRuns(r: LineRuns): LineRun[] {
+/** The runs with one attribution object per run (how tests spell runs out). */
+export function toNoteRuns(r: LineRuns): { start: number; end: number; kind: Exclude<LineKind, 'human'>; attribution: Attribution }[] {
   return r.runs.map((run) => ({ start: run.start, end: run.end, kind: run.kind, attribution: r.attributions[run.id]! }));
 }

@@ -1,4 +1,5 @@
 // The attribution model of PRODUCT.md §3, shared by the extension, the git hooks and the CLI.
+import type { NoteRuns } from './lineRuns';
 
 /** Canonical lower-case agent ids; `unknown-ai` when an edit is certainly AI but its agent is not known. */
 export const KNOWN_AGENTS = [
@@ -62,14 +63,6 @@ export function isAi(p: LineProvenance): boolean {
   return p.kind !== 'human';
 }
 
-/** A run of consecutive lines (0-based, end exclusive) with one provenance. */
-export interface LineRun {
-  readonly start: number;
-  readonly end: number;
-  readonly kind: Exclude<LineKind, 'human'>;
-  readonly attribution: Attribution;
-}
-
 export interface Position {
   readonly line: number;
   readonly character: number;
@@ -101,12 +94,14 @@ export interface Trailer {
   readonly value: string;
 }
 
-/** What one commit adds or changes in one file: every added/changed line, with the AI ones among them. */
-export interface CommitFileProvenance {
+/**
+ * What one commit adds or changes in one file: every added/changed line, with the AI ones among them as NoteRuns
+ * (AI and mixed runs among the added/changed lines naming `attributions` by id, 0-based line numbers in the
+ * committed version of the file).
+ */
+export interface CommitFileProvenance extends NoteRuns {
   /** Repository-relative path, `/`-separated, in the committed version. */
   readonly path: string;
   /** Number of lines the commit adds or changes in this file. */
   readonly addedLines: number;
-  /** AI and mixed runs among the added/changed lines, 0-based line numbers in the committed version of the file. */
-  readonly runs: readonly LineRun[];
 }

@@ -2,28 +2,30 @@
 // where they name different contributors for a line, both are kept. The result does not depend on which side is
 // which, and joining it again with either side gives it back, so clones that join the same notes agree byte for byte.
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord, type TraceRecord } from './agentTrace';
-import { attributionKey, type CommitFileProvenance, type LineRun } from './model';
+import type { AttributedRun } from './lineRuns';
+import { attributionKey, type Attribution, type CommitFileProvenance } from './model';
 
 export type NoteMergeResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
 
-function runKey(r: LineRun): string {
-  return `${r.kind}\0${attributionKey(r.attribution)}`;
+/** A run with its contributor's key: kind and attribution value. */
+interface KeyedRun {
+  readonly run: AttributedRun;
+  readonly key: string;
 }
 
 /** One contributor's runs joined where they overlap or touch; runs of different contributors stay apart. */
-export function unionRuns(runs: readonly LineRun[]): LineRun[] {
-  const byKey = new Map<string, LineRun[]>();
-  for (const r of runs) {
+function unionRuns(runs: readonly KeyedRun[]): AttributedRun[] {
+  const byKey = new Map<string, AttributedRun[]>();
+  for (const { run: r, key: k } of runs) {
     if (r.end <= r.start) continue;
-    const k = runKey(r);
     const list = byKey.get(k);
     if (list) list.push(r);
     else byKey.set(k, [r]);
   }
-  const out: { run: LineRun; key: string }[] = [];
+  const out: KeyedRun[] = [];
   for (const [key, list] of byKey) {
     list.sort((a, b) => a.start - b.start || a.end - b.end);
-    let cur: LineRun | undefined;
+    let cur: AttributedRun | undefined;
     for (const r of list) {
       if (cur && r.start <= cur.end) cur = { ...cur, end: Math.max(cur.end, r.end) };
       else {
@@ -37,17 +39,41 @@ export function unionRuns(runs: readonly LineRun[]): LineRun[] {
   return out.map((o) => o.run);
 }
 
+/** Both sides' files per path, each path's runs naming one table of attribution values (equal values, one entry). */
 function joinFiles(a: readonly CommitFileProvenance[], b: readonly CommitFileProvenance[]): CommitFileProvenance[] {
-  const byPath = new Map<string, { addedLines: number; runs: LineRun[] }>();
+  const byPath = new Map<string, { addedLines: number; attributions: Attribution[]; ids: Map<string, number>; runs: KeyedRun[] }>();
   for (const f of [...a, ...b]) {
-    const cur = byPath.get(f.path);
+    let cur = byPath.get(f.path);
     if (cur) {
       // Both notes count the same commit's diff; a note written from fewer recorded lines never counts more.
       cur.addedLines = Math.max(cur.addedLines, f.addedLines);
-      cur.runs.push(...f.runs);
-    } else byPath.set(f.path, { addedLines: f.addedLines, runs: [...f.runs] });
+    } else {
+      cur = { addedLines: f.addedLines, attributions: [], ids: new Map(), runs: [] };
+      byPath.set(f.path, cur);
+    }
+    // The joined table's id of each entry of this file's table, interned by value.
+    const joined = f.attributions.map((attribution) => {
+      const key = attributionKey(attribution);
+      let id = cur.ids.get(key);
+      if (id === undefined) {
+        id = cur.attributions.push(attribution) - 1;
+        cur.ids.set(key, id);
+      }
+      return id;
+    });
+    const keys = new Map<string, string>();
+    for (const r of f.runs) {
+      const id = joined[r.id]!;
+      const k = `${r.kind}\0${id}`;
+      let key = keys.get(k);
+      if (key === undefined) {
+        key = `${r.kind}\0${attributionKey(cur.attributions[id]!)}`;
+        keys.set(k, key);
+      }
+      cur.runs.push({ run: r.id === id ? r : { ...r, id }, key });
+    }
   }
-  return [...byPath].map(([path, f]) => ({ path, addedLines: f.addedLines, runs: unionRuns(f.runs) }));
+  return [...byPath].map(([path, f]) => ({ path, addedLines: f.addedLines, attributions: f.attributions, runs: unionRuns(f.runs) }));
 }
 
 function compare(a: string, b: string): number {
@@ -82,6 +108,7 @@ export function mergeNoteTexts(aText: string, bText: string): NoteMergeResult {
 
 /** Whether joining `b` into `a` would add a line: some run of `b` that `a`'s runs of the same contributor do not cover. */
 export function addsLines(a: readonly CommitFileProvenance[], b: readonly CommitFileProvenance[]): boolean {
-  const runs = (files: readonly CommitFileProvenance[]): string => JSON.stringify(files.filter((f) => f.runs.length > 0).map((f) => [f.path, f.runs]));
+  const runs = (files: readonly CommitFileProvenance[]): string =>
+    JSON.stringify(files.filter((f) => f.runs.length > 0).map((f) => [f.path, f.runs.map((r) => [r.start, r.end, r.kind, attributionKey(f.attributions[r.id]!)])]));
   return runs(joinFiles(a, b)) !== runs(joinFiles(a, []));
 }

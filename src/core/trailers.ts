@@ -100,8 +100,9 @@ export function buildTrailers(files: readonly CommitFileProvenance[], opts: Trai
       const n = run.end - run.start;
       if (n <= 0) continue;
       fileAi += n;
-      const agent = oneLine(run.attribution.agent) || 'unknown-ai';
-      const model = run.attribution.model === undefined ? undefined : oneLine(run.attribution.model) || undefined;
+      const attribution = file.attributions[run.id]!;
+      const agent = oneLine(attribution.agent) || 'unknown-ai';
+      const model = attribution.model === undefined ? undefined : oneLine(attribution.model) || undefined;
       const label = agentLabel({ agent, model });
       perLabel.set(label, (perLabel.get(label) ?? 0) + n);
       perAgent.set(agent, (perAgent.get(agent) ?? 0) + n);

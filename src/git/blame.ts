@@ -210,7 +210,7 @@ async function notedProvenance(repo: Repo, entries: readonly BlameEntry[], liste
     for (const f of parsed.files) {
       const lines = wanted.get(`${commit}\0${f.path}`);
       if (lines === undefined) continue;
-      files.set(f.path, linesOf(f.runs, lines));
+      files.set(f.path, linesOf(f, lines));
     }
     byCommit.set(commit, files);
   }

@@ -305,7 +305,7 @@ function evidence(
         }
         const perAgent = new Map<string, LineSpan[]>();
         for (const r of f.runs) {
-          const label = agentLabel(r.attribution);
+          const label = agentLabel(f.attributions[r.id]!);
           const list = perAgent.get(label);
           if (list) list.push({ startLine: r.start + 1, endLine: r.end });
           else perAgent.set(label, [{ startLine: r.start + 1, endLine: r.end }]);

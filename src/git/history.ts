@@ -307,7 +307,14 @@ function noteFacts(text: string): NoteFacts {
   if (text.trim() === '') return { blank: true };
   const r = parseTraceRecord(text);
   if (!r.ok) return { error: r.error };
-  return { files: r.files.filter((f) => f.runs.length > 0).map((f) => ({ path: f.path, runs: f.runs.map((x) => ({ start: x.start, end: x.end, kind: x.kind, attribution: { agent: x.attribution.agent, ...(x.attribution.model !== undefined && { model: x.attribution.model }) } })) })) };
+  return {
+    files: r.files
+      .filter((f) => f.runs.length > 0)
+      .map((f) => {
+        const who = f.attributions.map((a) => ({ agent: a.agent, ...(a.model !== undefined && { model: a.model }) }));
+        return { path: f.path, runs: f.runs.map((x) => ({ start: x.start, end: x.end, kind: x.kind, attribution: who[x.id]! })) };
+      }),
+  };
 }
 
 async function verify(cwd: string, rev: string): Promise<string | undefined> {

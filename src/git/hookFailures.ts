@@ -9,7 +9,8 @@ import { terminalText } from '../core/terminalText';
 import { applyTrailers, parseTrailers, UNJUDGED_TOKEN } from '../core/trailers';
 import { writePrivateFile, writePrivateFileIn } from './gitDirFiles';
 import { joinRuns } from '../core/lineCarry';
-import type { CommitFileProvenance, LineRun } from '../core/model';
+import type { Attribution, CommitFileProvenance } from '../core/model';
+import { NoteRunsBuilder, type AttributedRun } from '../core/lineRuns';
 import { advanceState, commentCharFor, committedProvenance, hasContent, replayKind, scratchDir, carryNotes, type HookIO } from './hookFlows';
 import { BLOCK_EXIT, CATCH_UP_FILE, notesLaterLine, unjudgedLine, unjudgedRefusal } from './hookScripts';
 import { NOTES_REF, readNote, writeNote } from './notes';
@@ -171,9 +172,17 @@ function layered(first: readonly CommitFileProvenance[], carried: readonly (read
   return first.map((f) => {
     const others = carried.flatMap((files) => files.filter((o) => o.path === f.path && o.runs.length > 0));
     if (others.length === 0) return f;
-    const lines: (LineRun | undefined)[] = [];
-    for (const runs of [f.runs, ...others.map((o) => o.runs)]) for (const r of runs) for (let i = r.start; i < r.end; i++) lines[i] ??= { ...r, start: i, end: i + 1 };
-    return { ...f, runs: joinRuns(lines.filter((r): r is LineRun => r !== undefined)) };
+    const lines: { kind: AttributedRun['kind']; attribution: Attribution }[] = [];
+    for (const o of [f, ...others]) {
+      for (const r of o.runs) {
+        const p = { kind: r.kind, attribution: o.attributions[r.id]! };
+        for (let i = r.start; i < r.end; i++) lines[i] ??= p;
+      }
+    }
+    const b = new NoteRunsBuilder();
+    lines.forEach((p, i) => b.add(i, i + 1, p.kind, p.attribution));
+    const { attributions, runs } = b.done();
+    return { ...f, attributions, runs: joinRuns(runs, attributions) };
   });
 }
 

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig, CriticalRule } from '../core/config';
 import { formatIdentity, parseIdentity, sameEmail } from '../core/identity';
-import type { CommitFileProvenance, LineProvenance, LineRun } from '../core/model';
-import { sameRuns, slice, toLines } from '../core/lineRuns';
+import type { CommitFileProvenance, LineProvenance } from '../core/model';
+import { NoteRunsBuilder, sameRuns, slice, toLines, type NoteRuns } from '../core/lineRuns';
 import { evaluatePolicy, REVIEW_TRAILER, type PolicyFinding, type SignoffVerdict } from '../core/policy';
 import { terminalText } from '../core/terminalText';
 import { applyTrailers, buildTrailers, OWNED_TOKENS, parseTrailers } from '../core/trailers';
@@ -382,7 +382,7 @@ async function mergeProvenance(
     for (const f of files) {
       if (f.runs.length === 0) continue;
       const lines = noted.get(f.path) ?? [];
-      expandRuns(f.runs).forEach((p, i) => (lines[i] ??= p));
+      expandRuns(f).forEach((p, i) => (lines[i] ??= p));
       noted.set(f.path, lines);
     }
   }
@@ -398,26 +398,27 @@ async function mergeProvenance(
     // A line is the merge's own when every parent's diff adds it; a path some parent has unchanged adds nothing.
     const addedBy = (ranges: readonly (readonly [number, number])[], i: number): boolean => ranges.some(([s, e]) => i >= s && i < e);
     const otherRanges = others.map((changesOf) => changesOf.find((x) => x.path === c.path)?.added ?? []);
-    const runs: LineRun[] = [];
+    const b = new NoteRunsBuilder();
     let added = 0;
     for (const [s, e] of c.added) {
       for (let i = s; i < e; i++) {
         if (!otherRanges.every((r) => addedBy(r, i))) continue;
         added++;
         const p = prov?.[i]?.kind !== 'human' && prov?.[i] ? prov[i] : fromNotes?.[i];
-        if (p && p.kind !== 'human' && p.attribution) runs.push({ start: i, end: i + 1, kind: p.kind, attribution: p.attribution });
+        if (p && p.kind !== 'human' && p.attribution) b.add(i, i + 1, p.kind, p.attribution);
       }
     }
+    const { attributions, runs } = b.done();
     if (prov?.some((p, i) => p.kind !== 'human' && !runs.some((r) => r.start === i))) unnoted.add(c.path);
-    if (added > 0) out.push({ path: c.path, addedLines: added, runs });
+    if (added > 0) out.push({ path: c.path, addedLines: added, attributions, runs });
   }
   return { files: out, unnoted };
 }
 
 /** Each line's provenance by a note's runs (undefined where no run names it). */
-function expandRuns(runs: readonly LineRun[]): (LineProvenance | undefined)[] {
+function expandRuns(note: NoteRuns): (LineProvenance | undefined)[] {
   const out: (LineProvenance | undefined)[] = [];
-  for (const r of runs) for (let i = r.start; i < r.end; i++) out[i] = { kind: r.kind, attribution: r.attribution };
+  for (const r of note.runs) for (let i = r.start; i < r.end; i++) out[i] = { kind: r.kind, attribution: note.attributions[r.id] };
   return out;
 }
 
@@ -432,16 +433,16 @@ export async function committedProvenance(repo: Repo, state: WorkingState, head:
     const from = paths.has(c.path) ? c.path : c.oldPath !== undefined && paths.has(c.oldPath) ? c.oldPath : undefined;
     const buf = blobs.get(c.newBlob);
     const prov = from !== undefined && buf ? await state.read(from, buf.toString('utf8')) : undefined;
-    const runs = [];
+    const b = new NoteRunsBuilder();
     if (prov) {
       for (const [s, e] of c.added) {
         const part = slice(prov, s, e);
         for (const r of part.runs) {
-          for (let i = r.start; i < r.end; i++) runs.push({ start: s + i, end: s + i + 1, kind: r.kind, attribution: part.attributions[r.id]! });
+          for (let i = r.start; i < r.end; i++) b.add(s + i, s + i + 1, r.kind, part.attributions[r.id]!);
         }
       }
     }
-    out.push({ path: c.path, addedLines: c.addedCount, runs });
+    out.push({ path: c.path, addedLines: c.addedCount, ...b.done() });
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Which added lines of a commit (or of the staged change) are AI: from the working state and from earlier commits' notes.
 import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
-import { filterRuns, fromLines, fromNoteRuns, hasAi, subtract, toNoteRuns, toLines, type LineRuns } from '../core/lineRuns';
+import { HUMAN, type CommitFileProvenance, type LineProvenance } from '../core/model';
+import { filterRuns, fromLines, fromNoteRuns, hasAi, subtract, toLines, type LineRuns, type NoteRuns } from '../core/lineRuns';
 import { splitLines } from '../core/lines';
 import { reanchor } from './lazyCore';
 import { blameAt } from './blame';
@@ -121,15 +121,18 @@ async function withMovedFromState(
   stateFrom: (c: FileChange) => string | undefined,
 ): Promise<CommitFileProvenance[]> {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const current = new Map(changes.map((c) => [c, fromNoteRuns(byPath.get(c.path)?.runs ?? [], c.added[c.added.length - 1]?.[1] ?? 0)]));
+  const current = new Map(changes.map((c) => [c, fromNoteRuns(byPath.get(c.path) ?? NO_RUNS, c.added[c.added.length - 1]?.[1] ?? 0)]));
   const currentLines = new Map([...current].map(([c, r]) => [c, toLines(r)]));
   const moved = await movedFromState(repo, state, statePaths, changes, stateFrom, (c, i) => currentLines.get(c)?.[i]?.kind === 'human');
   if (moved.size === 0) return files;
-  const runs = new Map<string, LineRun[]>();
+  const runs = new Map<string, LineRuns>();
   for (const [c, prov] of moved) {
-    runs.set(c.path, toNoteRuns(restrict([current.get(c)!, prov], c.added)));
+    runs.set(c.path, restrict([current.get(c)!, prov], c.added));
   }
-  return files.map((f) => (runs.has(f.path) ? { ...f, runs: runs.get(f.path)! } : f));
+  return files.map((f) => {
+    const r = runs.get(f.path);
+    return r ? { ...f, attributions: r.attributions, runs: r.runs } : f;
+  });
 }
 
 /**
@@ -137,12 +140,11 @@ async function withMovedFromState(
  * line (an AI line committed before HEAD too), as one note of HEAD to carry.
  */
 async function blamedAtHead(repo: Repo, head: string, changes: readonly FileChange[]): Promise<CarriedNote[]> {
-  const files = new Map<string, { runs: readonly LineRun[]; blob?: string }>();
+  const files = new Map<string, { runs: NoteRuns; blob?: string }>();
   for (const c of changes) {
     const from = c.oldPath ?? c.path;
     const blamed = await blameAt(repo, head, from);
-    const runs = blamed ? toNoteRuns(blamed.provenance) : [];
-    if (runs.length > 0) files.set(from, { runs });
+    if (blamed && hasAi(blamed.provenance)) files.set(from, { runs: blamed.provenance });
   }
   if (files.size === 0) return [];
   const blobs = await treeBlobs(repo, head, [...files.keys()]);
@@ -158,7 +160,7 @@ export async function parentOf(repo: Repo, commit: string): Promise<string | und
 /** A source commit's AI runs per path, with the blob of that path in the source commit. */
 interface CarriedNote {
   readonly commit: string;
-  readonly files: Map<string, { runs: readonly LineRun[]; blob?: string }>;
+  readonly files: Map<string, { runs: NoteRuns; blob?: string }>;
 }
 
 async function notesOf(repo: Repo, commits: readonly string[], report?: (line: string) => void): Promise<CarriedNote[]> {
@@ -174,8 +176,8 @@ async function notesOf(repo: Repo, commits: readonly string[], report?: (line: s
       report?.(`note of ${commit.slice(0, 12)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
       continue;
     }
-    const files = new Map<string, { runs: readonly LineRun[]; blob?: string }>();
-    for (const f of parsed.files) if (f.runs.length > 0) files.set(f.path, { runs: f.runs });
+    const files = new Map<string, { runs: NoteRuns; blob?: string }>();
+    for (const f of parsed.files) if (f.runs.length > 0) files.set(f.path, { runs: f });
     if (files.size === 0) continue;
     const blobs = await treeBlobs(repo, commit, [...files.keys()]);
     for (const [p, f] of files) f.blob = blobs.get(p);
@@ -223,7 +225,7 @@ async function attribute(
   const out: CommitFileProvenance[] = [];
   for (const c of changes) {
     if (c.addedCount === 0 || !neededSet.has(c)) {
-      out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
+      out.push({ path: c.path, addedLines: c.addedCount, attributions: [], runs: [] });
       continue;
     }
     const buf = blobs.get(c.newBlob);
@@ -250,10 +252,13 @@ async function attribute(
     if (old && hasAi(old.provenance)) layers.push(reanchor(old.lines, old.provenance, (newLines ??= splitLines(text))));
     const movedHere = moved?.get(c);
     if (movedHere) layers.push(movedHere);
-    out.push({ path: c.path, addedLines: c.addedCount, runs: toNoteRuns(restrict(layers, c.added)) });
+    const r = restrict(layers, c.added);
+    out.push({ path: c.path, addedLines: c.addedCount, attributions: r.attributions, runs: r.runs });
   }
   return { files: out, blobs };
 }
+
+const NO_RUNS: NoteRuns = { attributions: [], runs: [] };
 
 /** The sentinel reanchor carries along unchanged lines: what survives is a line the revert restores. */
 const RESTORED: LineProvenance = Object.freeze({ kind: 'ai', attribution: Object.freeze({ agent: 'restored', source: 'import', at: '' }) });

@@ -6,7 +6,8 @@
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
 import { carryPair, type FileDiff } from '../core/lineCarry';
-import type { CommitFileProvenance, LineRun } from '../core/model';
+import type { NoteRuns } from '../core/lineRuns';
+import type { CommitFileProvenance } from '../core/model';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { diffPairs } from './history';
 import { ownNoteAt, readNotes, readOwnNotesAt, writeNotes } from './notes';
@@ -16,15 +17,15 @@ import { git } from './run';
 const short = (sha: string): string => sha.slice(0, 12);
 
 /** A commit's note as runs per path, each path's in line order; undefined without one, or (said in `log`) when it cannot be read. */
-export function noteRuns(commit: string, text: string, log: (line: string) => void): Map<string, readonly LineRun[]> | undefined {
+export function noteRuns(commit: string, text: string, log: (line: string) => void): Map<string, NoteRuns> | undefined {
   if (text.trim() === '') return undefined;
   const parsed = parseTraceRecord(text);
   if (!parsed.ok) {
     log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
     return undefined;
   }
-  // Carrying needs each file's runs in line order; a record lists them by contributor.
-  return new Map(parsed.files.map((f) => [f.path, [...f.runs].sort((a, b) => a.start - b.start)]));
+  // Carrying needs each file's runs in line order, as the reader gives them.
+  return new Map(parsed.files.map((f) => [f.path, f]));
 }
 
 export interface RewriteContext {
@@ -95,7 +96,7 @@ export async function carriedOnto(
   const parentsRead = git(['rev-list', '--no-walk=unsorted', '--parents', '--stdin'], { cwd: repo.root, input: `${[...rewrites.keys()].join('\n')}\n` });
   parentsRead.catch(() => undefined);
   const notes = await readNotes(repo, olds);
-  const parsed = new Map<string, Map<string, readonly LineRun[]>>();
+  const parsed = new Map<string, Map<string, NoteRuns>>();
   for (const o of olds) {
     const text = notes.get(o);
     const runs = text === undefined ? undefined : noteRuns(o, text, ctx.log);
@@ -130,7 +131,7 @@ const MAX_PATHSPEC_CHARS = 24_000;
 async function carriedPaths(
   cwd: string,
   todo: readonly (readonly [string, readonly string[]])[],
-  parsed: ReadonlyMap<string, ReadonlyMap<string, readonly LineRun[]>>,
+  parsed: ReadonlyMap<string, ReadonlyMap<string, NoteRuns>>,
   ownKeys: readonly string[],
   pairKeys: readonly string[],
 ): Promise<string[] | undefined> {

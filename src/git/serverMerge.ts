@@ -4,9 +4,9 @@
 // the mapping is certain; everything else is said in the log, one line each.
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { HUMAN, type CommitFileProvenance, type LineProvenance, type LineRun } from '../core/model';
+import { HUMAN, type CommitFileProvenance, type LineProvenance } from '../core/model';
 import { reanchor, splitLines } from '../core/reanchor';
-import { fromLines, linesOf, toNoteRuns } from '../core/lineRuns';
+import { fromLines, linesOf, type NoteRuns } from '../core/lineRuns';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
@@ -343,7 +343,7 @@ export async function carryPairs(
       // Counted through the pair's hunks without their texts, where a changed line carries nothing (with the texts, a
       // touched-up AI line would carry as mixed and pass for unchanged).
       const bare = (diffs.get(`${n} ${o}`) ?? []).map((d) => ({ ...d, hunks: d.hunks.map(({ oldStart, oldCount, newStart, newCount }) => ({ oldStart, oldCount, newStart, newCount })) }));
-      const carried = carryPair(note, bare, diffs.get(n) ?? [], (p) => ctx.config.isIgnored(p)).reduce((k, f) => k + lineCount(f.runs), 0);
+      const carried = carryPair(note, bare, diffs.get(n) ?? [], (p) => ctx.config.isIgnored(p)).reduce((k, f) => k + lineCount(f), 0);
       if (carried !== had) {
         uncarried++;
         ctx.log(`${short(n)}: paired with ${short(o)} by git range-diff (same subject), but ${had - carried} of its ${had} AI line${had === 1 ? '' : 's'} changed or moved out of the lines it adds (a conflict resolved while rebasing?); the mapping is not certain, no note written`);
@@ -360,8 +360,8 @@ export async function carryPairs(
   return { method, written, made, uncarried };
 }
 
-function lineCount(runs: readonly LineRun[]): number {
-  return runs.reduce((k, r) => k + r.end - r.start, 0);
+function lineCount(note: NoteRuns): number {
+  return note.runs.reduce((k, r) => k + r.end - r.start, 0);
 }
 
 /**
@@ -404,9 +404,9 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
     if (!c.text || ctx.config.isIgnored(c.path) || added.length === 0) continue;
     const d = toSquash.get(c.path);
     // A path the head→squash diff does not name is the head's version as it is.
-    const atHead = d ? (d.text ? carrier.before(d) : []) : carrier.runs(c.path, c.newBlob);
-    const runs = d ? carryThrough(atHead, d.hunks) : atHead;
-    out.push({ path: c.path, addedLines: added.reduce((n, [s, e]) => n + e - s, 0), runs: joinRuns(clipRuns(runs, added)) });
+    const atHead = d ? (d.text ? carrier.before(d) : NO_RUNS) : carrier.runs(c.path, c.newBlob);
+    const runs = d ? carryThrough(atHead.runs, d.hunks, atHead.attributions) : atHead.runs;
+    out.push({ path: c.path, addedLines: added.reduce((n, [s, e]) => n + e - s, 0), attributions: atHead.attributions, runs: joinRuns(clipRuns(runs, added), atHead.attributions) });
   }
   return out;
 }
@@ -414,14 +414,14 @@ async function squashProvenance(repo: Repo, base: string, head: string, merge: s
 /** The squash commit's AI lines as `git blame base..head` shows each PR file at the head (see squashProvenance). */
 async function squashByBlame(repo: Repo, base: string, head: string, merge: string, prCommits: readonly string[], ctx: CarryContext): Promise<CommitFileProvenance[]> {
   const noteTexts = await readNotes(repo, prCommits);
-  const notes = new Map<string, Map<string, readonly LineRun[]>>();
+  const notes = new Map<string, Map<string, NoteRuns>>();
   for (const [commit, text] of noteTexts) {
     const parsed = parseTraceRecord(text);
     if (!parsed.ok) {
       ctx.log(`note of ${short(commit)} on refs/notes/ai-provenance: ${parsed.error}; skipped`);
       continue;
     }
-    notes.set(commit, new Map(parsed.files.map((f) => [f.path, f.runs])));
+    notes.set(commit, new Map(parsed.files.map((f) => [f.path, f])));
   }
   if (notes.size === 0) {
     ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
@@ -443,7 +443,7 @@ async function squashByBlame(repo: Repo, base: string, head: string, merge: stri
     const headBuf = headBlob ? blobs.get(headBlob) : undefined;
     if (!mergeBuf || isBinary(mergeBuf)) continue;
     if (!headBuf) {
-      out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
+      out.push({ path: c.path, addedLines: c.addedCount, attributions: [], runs: [] });
       continue;
     }
     const headLines = splitLines(headBuf.toString('utf8'));
@@ -452,14 +452,17 @@ async function squashByBlame(repo: Repo, base: string, head: string, merge: stri
     if (headProv.length === headLines.length - 1 && headLines[headLines.length - 1] === '') headProv.push(HUMAN);
     if (headProv.length !== headLines.length) {
       ctx.log(`${c.path}: git blame and the file at ${short(head)} disagree on its lines (carriage returns?); its lines are not carried`);
-      out.push({ path: c.path, addedLines: c.addedCount, runs: [] });
+      out.push({ path: c.path, addedLines: c.addedCount, attributions: [], runs: [] });
       continue;
     }
     const layer = reanchor(headLines, fromLines(headProv), splitLines(mergeBuf.toString('utf8')));
-    out.push({ path: c.path, addedLines: c.addedCount, runs: toNoteRuns(restrict([layer], c.added)) });
+    const r = restrict([layer], c.added);
+    out.push({ path: c.path, addedLines: c.addedCount, attributions: r.attributions, runs: r.runs });
   }
   return out;
 }
+
+const NO_RUNS: NoteRuns = { attributions: [], runs: [] };
 
 /** Runs at most `n` of the functions given to it at once. */
 function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -478,7 +481,7 @@ function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
 }
 
 /** Each line of `path` at `head`: from the note of the PR commit blame names for it, human for lines older than the PR. */
-async function provenanceAtHead(repo: Repo, base: string, head: string, path: string, notes: ReadonlyMap<string, ReadonlyMap<string, readonly LineRun[]>>): Promise<LineProvenance[]> {
+async function provenanceAtHead(repo: Repo, base: string, head: string, path: string, notes: ReadonlyMap<string, ReadonlyMap<string, NoteRuns>>): Promise<LineProvenance[]> {
   const parser = new PorcelainParser();
   await gitLines(['blame', '--porcelain', `${base}..${head}`, '--', path], { cwd: repo.root }, (l) => parser.push(l));
   const wanted = new Map<string, number>();

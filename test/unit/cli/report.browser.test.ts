@@ -43,9 +43,9 @@ describe('the HTML report in a browser', function () {
     const rec = buildTraceRecord({
       revision: base,
       files: [
-        { path: 'src/app.ts', addedLines: 20, runs: [{ start: 0, end: 8, kind: 'ai', attribution: { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at } }] },
-        { path: 'src/deep/util.ts', addedLines: 8, runs: [{ start: 2, end: 4, kind: 'mixed', attribution: { agent: 'my-agent<img src=x>', source: 'manual', at } }] },
-        { path: 'infra/main.tf', addedLines: 6, runs: [{ start: 0, end: 6, kind: 'ai', attribution: { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', at } }] },
+        { path: 'src/app.ts', addedLines: 20, attributions: [{ agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at }], runs: [{ start: 0, end: 8, kind: 'ai', id: 0 }] },
+        { path: 'src/deep/util.ts', addedLines: 8, attributions: [{ agent: 'my-agent<img src=x>', source: 'manual', at }], runs: [{ start: 2, end: 4, kind: 'mixed', id: 0 }] },
+        { path: 'infra/main.tf', addedLines: 6, attributions: [{ agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', at }], runs: [{ start: 0, end: 6, kind: 'ai', id: 0 }] },
       ],
       toolVersion: 'test',
     });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import * as fc from 'fast-check';
-import { ATTRIBUTION_SOURCES, type Attribution, type CommitFileProvenance, type LineRun } from '../../../src/core/model';
+import { ATTRIBUTION_SOURCES, type Attribution, type CommitFileProvenance } from '../../../src/core/model';
+import { noteFile, type SpelledRun } from '../noteFiles';
 import {
   buildTraceRecord,
   METADATA_KEY,
@@ -37,7 +38,7 @@ const claude: Attribution = {
 };
 const copilot: Attribution = { agent: 'copilot', source: 'inline-completion', at: '2026-01-23T14:31:00.000Z' };
 
-const run = (start: number, end: number, attribution: Attribution, kind: LineRun['kind'] = 'ai'): LineRun => ({ start, end, kind, attribution });
+const run = (start: number, end: number, attribution: Attribution, kind: SpelledRun['kind'] = 'ai'): SpelledRun => ({ start, end, kind, attribution });
 
 function build(files: CommitFileProvenance[]): TraceRecord {
   return buildTraceRecord({ revision: SHA, files, toolVersion: '1.2.3', id: ID, timestamp: '2026-01-23T15:00:00.000Z' });
@@ -59,9 +60,9 @@ function parseError(json: string): string {
 describe('agent trace', () => {
   describe('buildTraceRecord', () => {
     const files: CommitFileProvenance[] = [
-      { path: 'src/b.ts', addedLines: 12, runs: [run(9, 12, copilot, 'mixed'), run(0, 3, claude)] },
-      { path: 'src/a.ts', addedLines: 40, runs: [run(4, 10, claude), run(20, 21, copilot)] },
-      { path: 'README.md', addedLines: 5, runs: [] },
+      noteFile('src/b.ts', 12, [run(9, 12, copilot, 'mixed'), run(0, 3, claude)]),
+      noteFile('src/a.ts', 40, [run(4, 10, claude), run(20, 21, copilot)]),
+      noteFile('README.md', 5, []),
     ];
 
     it('describes the commit, the tool and each file\'s AI lines, 1-based and inclusive', () => {
@@ -102,7 +103,7 @@ describe('agent trace', () => {
 
     it('gives each attribution and kind its own conversation and groups its ranges', () => {
       const later = { ...claude, at: '2026-01-23T16:00:00.000Z' };
-      const r = build([{ path: 'a.ts', addedLines: 9, runs: [run(0, 1, claude), run(2, 3, later), run(4, 5, claude), run(6, 7, claude, 'mixed')] }]);
+      const r = build([noteFile('a.ts', 9, [run(0, 1, claude), run(2, 3, later), run(4, 5, claude), run(6, 7, claude, 'mixed')])]);
       assertValid(r);
       assert.deepEqual(
         r.files[0].conversations.map((c) => [c.contributor?.type, c.ranges.map((x) => x.start_line)]),
@@ -111,7 +112,7 @@ describe('agent trace', () => {
     });
 
     it('omits files without AI lines, and gives a commit without any an empty list', () => {
-      const r = build([{ path: 'a.ts', addedLines: 3, runs: [] }]);
+      const r = build([noteFile('a.ts', 3, [])]);
       assertValid(r);
       assert.deepEqual(r.files, []);
       assert.deepEqual(parsed(serializeTraceRecord(r)).files, []);
@@ -131,7 +132,7 @@ describe('agent trace', () => {
 
     it('leaves out a model id longer than the schema allows, yet keeps it for round trips', () => {
       const long = { ...copilot, model: `openai/${'x'.repeat(300)}` };
-      const f = [{ path: 'a.ts', addedLines: 1, runs: [run(0, 1, long)] }];
+      const f = [noteFile('a.ts', 1, [run(0, 1, long)])];
       const r = build(f);
       assertValid(r);
       assert.deepEqual(r.files[0].conversations[0].contributor, { type: 'ai' });
@@ -140,15 +141,15 @@ describe('agent trace', () => {
 
     it('refuses a file listed twice or a run that is not a line range', () => {
       assert.throws(() => build([files[0], files[0]]), /src\/b\.ts: the file is listed twice/);
-      assert.throws(() => build([{ path: 'a.ts', addedLines: 1, runs: [run(-1, 1, claude)] }]), /a\.ts: invalid line run -1-1/);
-      assert.throws(() => build([{ path: 'a.ts', addedLines: 1, runs: [run(0.5, 2, claude)] }]), /invalid line run/);
+      assert.throws(() => build([noteFile('a.ts', 1, [run(-1, 1, claude)])]), /a\.ts: invalid line run -1-1/);
+      assert.throws(() => build([noteFile('a.ts', 1, [run(0.5, 2, claude)])]), /invalid line run/);
     });
   });
 
   describe('serializeTraceRecord', () => {
     it('writes the same pretty JSON for the same record', () => {
-      const text = serializeTraceRecord(build([{ path: 'a.ts', addedLines: 2, runs: [run(0, 2, claude)] }]));
-      assert.equal(text, serializeTraceRecord(build([{ path: 'a.ts', addedLines: 2, runs: [run(0, 2, claude)] }])));
+      const text = serializeTraceRecord(build([noteFile('a.ts', 2, [run(0, 2, claude)])]));
+      assert.equal(text, serializeTraceRecord(build([noteFile('a.ts', 2, [run(0, 2, claude)])])));
       assert.ok(text.startsWith('{\n  "version": "0.1.0",\n  "id": '));
       assert.ok(text.endsWith('}\n'));
     });
@@ -157,7 +158,7 @@ describe('agent trace', () => {
   describe('parseTraceRecord', () => {
     it('gives back the files exactly, runs in line order with their full attribution', () => {
       const files: CommitFileProvenance[] = [
-        { path: 'a.ts', addedLines: 40, runs: [run(4, 10, claude), run(20, 21, { ...copilot, detail: 'shell' }, 'mixed')] },
+        noteFile('a.ts', 40, [run(4, 10, claude), run(20, 21, { ...copilot, detail: 'shell' }, 'mixed')]),
       ];
       const r = parsed(serializeTraceRecord(build(files)));
       assert.deepEqual(r.files, files);
@@ -165,7 +166,7 @@ describe('agent trace', () => {
     });
 
     it('reads a path that is also an object property name', () => {
-      const files: CommitFileProvenance[] = [{ path: '__proto__', addedLines: 1, runs: [run(0, 1, claude)] }, { path: 'constructor', addedLines: 2, runs: [run(1, 2, copilot)] }];
+      const files: CommitFileProvenance[] = [noteFile('__proto__', 1, [run(0, 1, claude)]), noteFile('constructor', 2, [run(1, 2, copilot)])];
       const r = build(files);
       assertValid(r);
       assert.deepEqual(parsed(serializeTraceRecord(r)).files, files);
@@ -175,16 +176,10 @@ describe('agent trace', () => {
       const r = parsed(exampleJson);
       assert.equal(r.record.tool?.name, 'cursor');
       assert.deepEqual(r.files, [
-        {
-          path: 'src/utils/parser.ts',
-          addedLines: 26,
-          runs: [{ start: 41, end: 67, kind: 'ai', attribution: { agent: 'cursor', model: 'anthropic/claude-opus-4-5-20251101', source: 'import', at: '2026-01-23T14:30:00Z' } }],
-        },
-        {
-          path: 'src/utils/helpers.ts',
-          addedLines: 16,
-          runs: [{ start: 9, end: 25, kind: 'ai', attribution: { agent: 'cursor', model: 'openai/gpt-4o', source: 'import', at: '2026-01-23T14:30:00Z' } }],
-        },
+        noteFile('src/utils/parser.ts', 26, [
+          { start: 41, end: 67, kind: 'ai', attribution: { agent: 'cursor', model: 'anthropic/claude-opus-4-5-20251101', source: 'import', at: '2026-01-23T14:30:00Z' } },
+        ]),
+        noteFile('src/utils/helpers.ts', 16, [{ start: 9, end: 25, kind: 'ai', attribution: { agent: 'cursor', model: 'openai/gpt-4o', source: 'import', at: '2026-01-23T14:30:00Z' } }]),
       ]);
     });
 
@@ -215,15 +210,11 @@ describe('agent trace', () => {
       };
       assertValid(foreign);
       assert.deepEqual(parsed(JSON.stringify(foreign)).files, [
-        { path: 'a.ts', addedLines: 1, runs: [{ start: 7, end: 8, kind: 'ai', attribution: { agent: 'unknown-ai', source: 'import', at: '2026-01-01T00:00:00Z' } }] },
-        {
-          path: 'overlap.ts',
-          addedLines: 12,
-          runs: [
-            { start: 0, end: 10, kind: 'ai', attribution: { agent: 'unknown-ai', model: 'openai/gpt-5', source: 'import', at: '2026-01-01T00:00:00Z' } },
-            { start: 4, end: 12, kind: 'mixed', attribution: { agent: 'unknown-ai', source: 'import', at: '2026-01-01T00:00:00Z' } },
-          ],
-        },
+        noteFile('a.ts', 1, [{ start: 7, end: 8, kind: 'ai', attribution: { agent: 'unknown-ai', source: 'import', at: '2026-01-01T00:00:00Z' } }]),
+        noteFile('overlap.ts', 12, [
+          { start: 0, end: 10, kind: 'ai', attribution: { agent: 'unknown-ai', model: 'openai/gpt-5', source: 'import', at: '2026-01-01T00:00:00Z' } },
+          { start: 4, end: 12, kind: 'mixed', attribution: { agent: 'unknown-ai', source: 'import', at: '2026-01-01T00:00:00Z' } },
+        ]),
       ]);
     });
 
@@ -238,7 +229,7 @@ describe('agent trace', () => {
     });
 
     it('rejects JSON that is not an Agent Trace record, saying where', () => {
-      const good = JSON.parse(serializeTraceRecord(build([{ path: 'a.ts', addedLines: 3, runs: [run(0, 2, claude)] }])));
+      const good = JSON.parse(serializeTraceRecord(build([noteFile('a.ts', 3, [run(0, 2, claude)])])));
       const cases: [unknown, RegExp][] = [
         [[1, 2], /expected a JSON object, found an array/],
         [null, /expected a JSON object, found null/],
@@ -253,7 +244,7 @@ describe('agent trace', () => {
     });
 
     it('rejects broken ranges and broken metadata of ours with the path of the fault', () => {
-      const good = () => JSON.parse(serializeTraceRecord(build([{ path: 'a.ts', addedLines: 3, runs: [run(0, 2, claude)] }])));
+      const good = () => JSON.parse(serializeTraceRecord(build([noteFile('a.ts', 3, [run(0, 2, claude)])])));
       // `any`: a parsed JSON record, edited freely to damage it
       const mutate = (f: (r: any) => void): string => {
         const r = good();
@@ -285,7 +276,7 @@ describe('agent trace', () => {
     });
 
     it('never throws on damaged records of its own', () => {
-      const text = serializeTraceRecord(build([{ path: 'a.ts', addedLines: 3, runs: [run(0, 2, claude), run(2, 3, copilot, 'mixed')] }]));
+      const text = serializeTraceRecord(build([noteFile('a.ts', 3, [run(0, 2, claude), run(2, 3, copilot, 'mixed')])]));
       fc.assert(
         fc.property(fc.nat(text.length - 1), fc.nat(text.length), fc.string({ maxLength: 3 }), (at, len, insert) => {
           const r = parseTraceRecord(text.slice(0, at) + insert + text.slice(at + (len % 4)));
@@ -324,7 +315,7 @@ describe('agent trace', () => {
             line = start + g.len;
             return run(start, line, who[g.who], g.kind);
           });
-          return { path, addedLines: runs.reduce((n, r) => n + r.end - r.start, 0) + extra, runs };
+          return noteFile(path, runs.reduce((n, r) => n + r.end - r.start, 0) + extra, runs);
         }),
       );
     const files = fc.uniqueArray(file, { selector: (f) => f.path, maxLength: 5 });

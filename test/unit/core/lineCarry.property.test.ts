@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { carryPair, carryThrough, LineCarrier, mapRuns, type FileDiff, type Hunk } from '../../../src/core/lineCarry';
-import type { Attribution, LineRun } from '../../../src/core/model';
+import type { Attribution } from '../../../src/core/model';
+import { noteRuns, spelled, type SpelledRun } from '../noteFiles';
 
 const AGENTS: readonly Attribution[] = [
   { agent: 'copilot', model: 'openai/gpt-5', source: 'inline-completion', at: '2026-01-01T10:00:00Z' },
@@ -64,8 +65,8 @@ function apply(old: readonly Line[], edits: readonly Edit[]): { lines: Line[]; h
 }
 
 /** A note's runs on the new version (clipped to it), and the model's lines with the owners that note gives its new lines. */
-function noted(lines: Line[], fresh: ReadonlySet<number>, note: readonly NoteRun[]): { runs: LineRun[]; lines: Line[] } {
-  const runs: LineRun[] = [];
+function noted(lines: Line[], fresh: ReadonlySet<number>, note: readonly NoteRun[]): { runs: SpelledRun[]; lines: Line[] } {
+  const runs: SpelledRun[] = [];
   const owner = new Map<number, number>();
   let from = 0;
   // Note runs do not overlap: each starts after the last one ended.
@@ -82,7 +83,7 @@ function noted(lines: Line[], fresh: ReadonlySet<number>, note: readonly NoteRun
 }
 
 /** Per line, the agent the runs give it (-1 for none); fails on runs out of order, overlapping or outside the file. */
-function expand(runs: readonly LineRun[], length: number): number[] {
+function expand(runs: readonly SpelledRun[], length: number): number[] {
   const out = new Array<number>(length).fill(-1);
   let last = 0;
   for (const r of runs) {
@@ -91,6 +92,12 @@ function expand(runs: readonly LineRun[], length: number): number[] {
     last = r.end;
   }
   return out;
+}
+
+/** carryThrough of runs spelled out, spelled out again. */
+function carriedThrough(runs: readonly SpelledRun[], hunks: readonly Hunk[]): SpelledRun[] {
+  const note = noteRuns(runs);
+  return spelled({ attributions: note.attributions, runs: carryThrough(note.runs, hunks, note.attributions) });
 }
 
 describe('carrying AI runs through diffs (property)', () => {
@@ -106,11 +113,11 @@ describe('carrying AI runs through diffs (property)', () => {
           const note = noted(lines, fresh, c.note);
           const newPath = c.rename ? `src/r${n}.ts` : path;
           const diff: FileDiff = { path: newPath, ...(c.rename && { oldPath: path }), oldBlob: blob, newBlob: `v${n}`, status: c.rename ? 'R' : 'M', text: true, hunks };
-          carrier.commit([diff], new Map([[newPath, note.runs]]));
+          carrier.commit([diff], new Map([[newPath, noteRuns(note.runs)]]));
           model = note.lines;
           path = newPath;
           blob = `v${n}`;
-          assert.deepEqual(expand(carrier.runs(path, blob), model.length), model.map((l) => l.owner));
+          assert.deepEqual(expand(spelled(carrier.runs(path, blob)), model.length), model.map((l) => l.owner));
         });
       }),
       { numRuns: 400 },
@@ -121,9 +128,9 @@ describe('carrying AI runs through diffs (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 60 }), fc.array(fc.nat(AGENTS.length), { maxLength: 60 }), fc.array(editArb, { maxLength: 8 }), (size, owners, edits) => {
         const old: Line[] = Array.from({ length: size }, (_, i) => ({ id: nextId++, owner: (owners[i] ?? AGENTS.length) === AGENTS.length ? -1 : owners[i]! }));
-        const runs: LineRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENTS[l.owner]! }]));
+        const runs: SpelledRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENTS[l.owner]! }]));
         const { lines, hunks, fresh } = apply(old, edits);
-        const carried = expand(carryThrough(runs, hunks), lines.length);
+        const carried = expand(carriedThrough(runs, hunks), lines.length);
         assert.deepEqual(
           carried,
           lines.map((l) => (fresh.has(l.id) ? -1 : l.owner)),
@@ -143,7 +150,7 @@ describe('carrying AI runs through diffs (property)', () => {
         fc.array(fc.boolean(), { maxLength: 80 }),
         (size, owners, edits, rename, adds) => {
           const old: Line[] = Array.from({ length: size }, (_, i) => ({ id: nextId++, owner: (owners[i] ?? AGENTS.length) === AGENTS.length ? -1 : owners[i]! }));
-          const runs: LineRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENTS[l.owner]! }]));
+          const runs: SpelledRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: 'ai' as const, attribution: AGENTS[l.owner]! }]));
           const { lines, hunks, fresh } = apply(old, edits);
           const path = rename ? 'src/b.ts' : 'src/a.ts';
           // A path the original and the rewritten commit hold alike is not in the pair's diff.
@@ -158,10 +165,10 @@ describe('carrying AI runs through diffs (property)', () => {
             if (last && last.newStart + last.newCount === i) own[own.length - 1] = { ...last, newCount: last.newCount + 1 };
             else own.push({ oldStart: 0, oldCount: 0, newStart: i, newCount: 1 });
           });
-          const [file] = carryPair(new Map([['src/a.ts', runs]]), pairDiff, [{ path, oldBlob: 'parent', newBlob: 'new', status: 'M', text: true, hunks: own }]);
+          const [file] = carryPair(new Map([['src/a.ts', noteRuns(runs)]]), pairDiff, [{ path, oldBlob: 'parent', newBlob: 'new', status: 'M', text: true, hunks: own }]);
           assert.equal(file?.addedLines, added.filter(Boolean).length);
           assert.deepEqual(
-            expand(file?.runs ?? [], lines.length),
+            expand(file ? spelled(file) : [], lines.length),
             lines.map((l, i) => (added[i] && !fresh.has(l.id) ? l.owner : -1)),
           );
         },
@@ -214,7 +221,7 @@ describe('carrying AI runs through diffs (property)', () => {
       fc.assert(
         fc.property(fc.integer({ min: 0, max: 40 }), fc.array(fc.nat(AGENTS.length), { maxLength: 40 }), fc.array(fc.boolean(), { maxLength: 40 }), fc.array(hunkEditArb, { maxLength: 6 }), (size, owners, mixed, edits) => {
           const old: TextLine[] = Array.from({ length: size }, (_, i) => ({ text: text(), owner: (owners[i] ?? AGENTS.length) === AGENTS.length ? -1 : owners[i]!, kind: mixed[i] ? 'mixed' : 'ai' }));
-          const runs: LineRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: l.kind, attribution: AGENTS[l.owner]! }]));
+          const runs: SpelledRun[] = old.flatMap((l, i) => (l.owner < 0 ? [] : [{ start: i, end: i + 1, kind: l.kind, attribution: AGENTS[l.owner]! }]));
           // The new version, each line with what it should carry ('' for nothing), and the hunks as git prints them.
           const lines: { text: string; expect: string }[] = [];
           const hunks: Hunk[] = [];
@@ -241,7 +248,7 @@ describe('carrying AI runs through diffs (property)', () => {
           for (const l of old.slice(pos)) lines.push({ text: l.text, expect: expectOf(l, l.kind) });
           const got = new Array<string>(lines.length).fill('');
           let last = 0;
-          for (const r of carryThrough(runs, hunks)) {
+          for (const r of carriedThrough(runs, hunks)) {
             assert.ok(r.start >= last && r.end > r.start && r.end <= lines.length, `run ${r.start}-${r.end} out of order or outside ${lines.length} lines`);
             for (let i = r.start; i < r.end; i++) got[i] = `${r.kind}:${AGENTS.indexOf(r.attribution)}`;
             last = r.end;

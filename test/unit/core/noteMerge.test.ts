@@ -1,14 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { buildTraceRecord, parseTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
-import type { Attribution, CommitFileProvenance, LineRun } from '../../../src/core/model';
+import type { Attribution, CommitFileProvenance } from '../../../src/core/model';
+import { noteFile, spelled, type SpelledRun } from '../noteFiles';
 import { addsLines, mergeNoteTexts } from '../../../src/core/noteMerge';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const claude: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', session: 's1', at: '2026-01-23T14:30:00.000Z' };
 const copilot: Attribution = { agent: 'copilot', source: 'inline-completion', at: '2026-01-23T14:31:00.000Z' };
 
-const run = (start: number, end: number, attribution: Attribution, kind: LineRun['kind'] = 'ai'): LineRun => ({ start, end, kind, attribution });
+const run = (start: number, end: number, attribution: Attribution, kind: SpelledRun['kind'] = 'ai'): SpelledRun => ({ start, end, kind, attribution });
 
 function note(files: CommitFileProvenance[], id = 'id-a', timestamp = '2026-01-23T15:00:00.000Z', revision = SHA): string {
   return serializeTraceRecord(buildTraceRecord({ revision, files, toolVersion: '1.0.0', id, timestamp }));
@@ -24,15 +25,15 @@ function merged(a: string, b: string): string {
 function runsOf(text: string): Record<string, [string, string, number, number][]> {
   const p = parseTraceRecord(text);
   if (!p.ok) assert.fail(p.error);
-  return Object.fromEntries(p.files.map((f) => [f.path, f.runs.map((r) => [r.attribution.agent, r.kind, r.start + 1, r.end] as [string, string, number, number])]));
+  return Object.fromEntries(p.files.map((f) => [f.path, spelled(f).map((r) => [r.attribution.agent, r.kind, r.start + 1, r.end] as [string, string, number, number])]));
 }
 
 describe('joining two notes on one commit', () => {
   it('takes the union of the line ranges of each file and keeps files only one side has', () => {
-    const a = note([{ path: 'a.ts', addedLines: 10, runs: [run(0, 3, claude)] }]);
+    const a = note([noteFile('a.ts', 10, [run(0, 3, claude)])]);
     const b = note([
-      { path: 'a.ts', addedLines: 10, runs: [run(2, 6, claude)] },
-      { path: 'b.ts', addedLines: 2, runs: [run(0, 2, copilot)] },
+      noteFile('a.ts', 10, [run(2, 6, claude)]),
+      noteFile('b.ts', 2, [run(0, 2, copilot)]),
     ], 'id-b');
     assert.deepEqual(runsOf(merged(a, b)), {
       'a.ts': [['claude-code', 'ai', 1, 6]],
@@ -41,8 +42,8 @@ describe('joining two notes on one commit', () => {
   });
 
   it('keeps both contributors where the notes disagree on a line', () => {
-    const a = note([{ path: 'a.ts', addedLines: 5, runs: [run(0, 4, claude)] }]);
-    const b = note([{ path: 'a.ts', addedLines: 5, runs: [run(2, 5, copilot, 'mixed')] }], 'id-b');
+    const a = note([noteFile('a.ts', 5, [run(0, 4, claude)])]);
+    const b = note([noteFile('a.ts', 5, [run(2, 5, copilot, 'mixed')])], 'id-b');
     assert.deepEqual(runsOf(merged(a, b)), {
       'a.ts': [
         ['claude-code', 'ai', 1, 4],
@@ -52,8 +53,8 @@ describe('joining two notes on one commit', () => {
   });
 
   it('refuses to join notes of different commits or an unreadable note, naming why', () => {
-    const a = note([{ path: 'a.ts', addedLines: 1, runs: [run(0, 1, claude)] }]);
-    const other = note([{ path: 'a.ts', addedLines: 1, runs: [run(0, 1, claude)] }], 'id-b', undefined, 'f'.repeat(40));
+    const a = note([noteFile('a.ts', 1, [run(0, 1, claude)])]);
+    const other = note([noteFile('a.ts', 1, [run(0, 1, claude)])], 'id-b', undefined, 'f'.repeat(40));
     const bad = mergeNoteTexts(a, other);
     assert.ok(!bad.ok && /different commits/.test(bad.error));
     const broken = mergeNoteTexts(a, '{"version": 1');
@@ -66,9 +67,9 @@ describe('joining two notes on one commit', () => {
     { maxLength: 6 },
   );
   const files = fc.array(fc.tuple(fc.constantFrom('a.ts', 'b.ts', 'c/d.ts'), runs), { maxLength: 3 }).map((fs) => {
-    const byPath = new Map<string, LineRun[]>();
+    const byPath = new Map<string, SpelledRun[]>();
     for (const [p, r] of fs) byPath.set(p, [...(byPath.get(p) ?? []), ...r]);
-    return [...byPath].map(([path, r]) => ({ path, addedLines: 40, runs: r }));
+    return [...byPath].map(([path, r]) => noteFile(path, 40, r));
   });
   const noteArb = fc.tuple(files, fc.constantFrom('id-a', 'id-b'), fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z')).map(([f, id, t]) => note(f, id, t));
 
@@ -99,11 +100,11 @@ describe('joining two notes on one commit', () => {
   });
 
   it('tells whether one side adds a line the other lacks for the same contributor', () => {
-    const have: CommitFileProvenance[] = [{ path: 'a.ts', addedLines: 10, runs: [run(0, 3, claude), run(3, 6, claude)] }];
-    assert.equal(addsLines(have, [{ path: 'a.ts', addedLines: 10, runs: [run(1, 5, claude)] }]), false, 'lines already covered, across two runs');
-    assert.equal(addsLines(have, [{ path: 'b.ts', addedLines: 1, runs: [] }]), false, 'a file with no runs');
-    assert.equal(addsLines(have, [{ path: 'a.ts', addedLines: 10, runs: [run(5, 7, claude)] }]), true, 'a line past the end');
-    assert.equal(addsLines(have, [{ path: 'a.ts', addedLines: 10, runs: [run(1, 2, copilot)] }]), true, 'another contributor on a covered line');
-    assert.equal(addsLines(have, [{ path: 'b.ts', addedLines: 1, runs: [run(0, 1, claude)] }]), true, 'another file');
+    const have: CommitFileProvenance[] = [noteFile('a.ts', 10, [run(0, 3, claude), run(3, 6, claude)])];
+    assert.equal(addsLines(have, [noteFile('a.ts', 10, [run(1, 5, claude)])]), false, 'lines already covered, across two runs');
+    assert.equal(addsLines(have, [noteFile('b.ts', 1, [])]), false, 'a file with no runs');
+    assert.equal(addsLines(have, [noteFile('a.ts', 10, [run(5, 7, claude)])]), true, 'a line past the end');
+    assert.equal(addsLines(have, [noteFile('a.ts', 10, [run(1, 2, copilot)])]), true, 'another contributor on a covered line');
+    assert.equal(addsLines(have, [noteFile('b.ts', 1, [run(0, 1, claude)])]), true, 'another file');
   });
 });

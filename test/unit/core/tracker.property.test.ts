@@ -1,7 +1,8 @@
 // Drives the tracker with random edit scripts against a naive model that remembers who wrote every character.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Attribution, LineProvenance, LineRun, TextChange } from '../../../src/core/model';
+import type { Attribution, LineProvenance, TextChange } from '../../../src/core/model';
+import type { SpelledRun } from '../noteFiles';
 import { LineTracker } from '../../../src/core/tracker';
 import { fromLines, toNoteRuns } from '../../../src/core/lineRuns';
 
@@ -122,8 +123,8 @@ function provenanceOf(doc: Doc): LineProvenance[] {
   });
 }
 
-function runsOf(prov: readonly LineProvenance[]): LineRun[] {
-  const runs: LineRun[] = [];
+function runsOf(prov: readonly LineProvenance[]): SpelledRun[] {
+  const runs: SpelledRun[] = [];
   prov.forEach((p, i) => {
     if (p.kind === 'human' || !p.attribution) return;
     const last = runs[runs.length - 1];

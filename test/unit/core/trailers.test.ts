@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Attribution, CommitFileProvenance, LineRun, Trailer } from '../../../src/core/model';
+import type { Attribution, CommitFileProvenance, Trailer } from '../../../src/core/model';
+import { noteFile, type SpelledRun } from '../noteFiles';
 import {
   applyTrailers,
   buildTrailers,
@@ -15,12 +16,12 @@ const claude: Attribution = { agent: 'claude-code', model: 'anthropic/claude-opu
 const copilot: Attribution = { agent: 'copilot', source: 'inline-completion', at: '2026-01-01T00:00:00Z' };
 const cline: Attribution = { agent: 'cline', source: 'chat-edit', at: '2026-01-01T00:00:00Z' };
 
-function run(start: number, end: number, attribution: Attribution, kind: LineRun['kind'] = 'ai'): LineRun {
+function run(start: number, end: number, attribution: Attribution, kind: SpelledRun['kind'] = 'ai'): SpelledRun {
   return { start, end, kind, attribution };
 }
 
-function file(path: string, addedLines: number, runs: LineRun[]): CommitFileProvenance {
-  return { path, addedLines, runs };
+function file(path: string, addedLines: number, runs: SpelledRun[]): CommitFileProvenance {
+  return noteFile(path, addedLines, runs);
 }
 
 const defaults: TrailerOptions = { assistedBy: true, lineCounts: true, coAuthoredBy: false, isCritical: () => false };

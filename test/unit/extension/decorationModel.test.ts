@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { Attribution, LineRun } from '../../../src/core/model';
+import type { Attribution } from '../../../src/core/model';
+import type { SpelledRun } from '../noteFiles';
 import type { LineRuns } from '../../../src/core/lineRuns';
 import { agentColourId, planDecorations as planRuns, styleKey } from '../../../src/extension/decorationModel';
 
@@ -7,12 +8,12 @@ const copilot: Attribution = { agent: 'copilot', source: 'inline-completion', at
 const claude: Attribution = { agent: 'claude-code', source: 'agent-hook', at: '2026-01-01T00:00:00Z' };
 const other: Attribution = { agent: 'amazon-q', source: 'inline-completion', at: '2026-01-01T00:00:00Z' };
 
-function run(start: number, end: number, attribution: Attribution, kind: 'ai' | 'mixed' = 'ai'): LineRun {
+function run(start: number, end: number, attribution: Attribution, kind: 'ai' | 'mixed' = 'ai'): SpelledRun {
   return { start, end, kind, attribution };
 }
 
 /** The runs as a document's provenance names them: each distinct attribution object once in the table. */
-function planDecorations(list: readonly LineRun[], withAll?: boolean): ReturnType<typeof planRuns> {
+function planDecorations(list: readonly SpelledRun[], withAll?: boolean): ReturnType<typeof planRuns> {
   const attributions = [...new Set(list.map((r) => r.attribution))];
   const provenance: LineRuns = {
     lineCount: Math.max(0, ...list.map((r) => r.end)),

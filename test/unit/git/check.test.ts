@@ -72,13 +72,9 @@ function aiCommit(repo: string, spec: CommitSpec): string {
     fs.mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
     fs.writeFileSync(path.join(repo, p), content);
     git(repo, ['add', '--', p]);
-    const runs = (spec.ai?.[p] ?? []).map(([s, e]) => ({
-      start: s - 1,
-      end: e,
-      kind: 'ai' as const,
-      attribution: { agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook' as const, at: '2026-01-01T00:00:00Z' },
-    }));
-    provenance.push({ path: p, addedLines: content.split('\n').length - 1, runs });
+    const runs = (spec.ai?.[p] ?? []).map(([s, e]) => ({ start: s - 1, end: e, kind: 'ai' as const, id: 0 }));
+    const attributions = [{ agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook' as const, at: '2026-01-01T00:00:00Z' }];
+    provenance.push({ path: p, addedLines: content.split('\n').length - 1, attributions, runs });
   }
   const configText = fs.existsSync(path.join(repo, '.ai-provenance.json')) ? fs.readFileSync(path.join(repo, '.ai-provenance.json'), 'utf8') : '{}';
   const compiled = compileConfig(parseConfig(configText).config ?? { critical: [], commands: [], trailers: { assistedBy: true, lineCounts: true, coAuthoredBy: false }, ignore: [] });

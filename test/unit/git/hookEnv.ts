@@ -85,5 +85,5 @@ export function noteRuns(dir: string, rev = 'HEAD'): string[] {
   if (r.status !== 0) return [];
   const parsed = parseTraceRecord(r.stdout);
   assert.ok(parsed.ok, `note of ${rev}: ${parsed.ok ? '' : parsed.error}`);
-  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${x.attribution.agent}`));
+  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${f.attributions[x.id]!.agent}`));
 }

@@ -50,7 +50,7 @@ function noteSummary(dir: string, rev = 'HEAD'): string[] {
   assert.equal(json.vcs.revision, git(dir, 'rev-parse', rev).trim(), 'vcs.revision names the commit');
   const parsed = parseTraceRecord(text);
   assert.ok(parsed.ok);
-  return parsed.files.flatMap((f) => f.runs.map((r) => `${f.path}: ${r.start + 1}-${r.end} ${r.kind} ${r.attribution.agent}`));
+  return parsed.files.flatMap((f) => f.runs.map((r) => `${f.path}: ${r.start + 1}-${r.end} ${r.kind} ${f.attributions[r.id]!.agent}`));
 }
 
 async function recordAi(dir: string, file: string, text: string, ranges: [number, number][], who: Attribution = CLAUDE): Promise<void> {

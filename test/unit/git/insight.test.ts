@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import { NO_NOTE_PATH, type Insight } from '../../../src/core/insight';
-import type { Attribution, LineRun } from '../../../src/core/model';
+import type { Attribution } from '../../../src/core/model';
+import { noteFile, type SpelledRun } from '../noteFiles';
 import { blameFile } from '../../../src/git/blame';
 import { readHistory } from '../../../src/git/history';
 import { discoverRepo } from '../../../src/git/repo';
@@ -35,12 +36,12 @@ function commit(name: string, who: { name: string; email: string }, date: string
 }
 
 /** 1-based inclusive ranges of one kind, as a note's runs. */
-function runs(a: Attribution, kind: 'ai' | 'mixed', ...ranges: [number, number][]): LineRun[] {
+function runs(a: Attribution, kind: 'ai' | 'mixed', ...ranges: [number, number][]): SpelledRun[] {
   return ranges.map(([s, e]) => ({ start: s - 1, end: e, kind, attribution: a }));
 }
 
-function note(commitName: string, files: { path: string; added: number; runs: LineRun[] }[]): void {
-  const rec = buildTraceRecord({ revision: sha[commitName]!, files: files.map((f) => ({ path: f.path, addedLines: f.added, runs: f.runs })), toolVersion: 'test' });
+function note(commitName: string, files: { path: string; added: number; runs: SpelledRun[] }[]): void {
+  const rec = buildTraceRecord({ revision: sha[commitName]!, files: files.map((f) => noteFile(f.path, f.added, f.runs)), toolVersion: 'test' });
   execFileSync('git', ['notes', '--ref=refs/notes/ai-provenance', 'add', '-f', '-F', '-', sha[commitName]!], { cwd: dir, env: GIT_ENV, input: serializeTraceRecord(rec) });
 }
 

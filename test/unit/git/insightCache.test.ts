@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
-import type { Attribution, LineRun } from '../../../src/core/model';
+import type { Attribution } from '../../../src/core/model';
+import { noteFile, type SpelledRun } from '../noteFiles';
 import { readHistory, type HistoryOptions } from '../../../src/git/history';
 import * as insightCache from '../../../src/git/insightCache';
 import { discoverRepo } from '../../../src/git/repo';
@@ -39,8 +40,8 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-function setNote(commit: string, files: { path: string; added: number; runs: LineRun[] }[]): void {
-  const rec = buildTraceRecord({ revision: commit, files: files.map((f) => ({ path: f.path, addedLines: f.added, runs: f.runs })), toolVersion: 'test' });
+function setNote(commit: string, files: { path: string; added: number; runs: SpelledRun[] }[]): void {
+  const rec = buildTraceRecord({ revision: commit, files: files.map((f) => noteFile(f.path, f.added, f.runs)), toolVersion: 'test' });
   execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', commit], { cwd: dir, env: GIT_ENV, input: serializeTraceRecord(rec) });
 }
 
@@ -96,7 +97,7 @@ function generate(seed: number): void {
     const sha = commit(message);
     if (kind >= 5) {
       const a = rnd(n);
-      const runs: LineRun[] = [{ start: start + a, end: start + n, kind: rnd(4) === 0 ? 'mixed' : 'ai', attribution: AGENTS[rnd(AGENTS.length)]! }];
+      const runs: SpelledRun[] = [{ start: start + a, end: start + n, kind: rnd(4) === 0 ? 'mixed' : 'ai', attribution: AGENTS[rnd(AGENTS.length)]! }];
       setNote(sha, [{ path: f, added: n, runs }]);
     }
   };
@@ -246,7 +247,7 @@ describe('the stats cache', function () {
     const origin = dir;
     const clone = tempDir();
     execFileSync('git', ['clone', '-q', origin, clone], { env: GIT_ENV });
-    const rec = buildTraceRecord({ revision: four, files: [{ path: 'src/extra.ts', addedLines: 4, runs: [{ start: 2, end: 4, kind: 'ai', attribution: AGENTS[2]! }] }], toolVersion: 'test' });
+    const rec = buildTraceRecord({ revision: four, files: [{ path: 'src/extra.ts', addedLines: 4, attributions: [AGENTS[2]!], runs: [{ start: 2, end: 4, kind: 'ai', id: 0 }] }], toolVersion: 'test' });
     execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', four], { cwd: clone, env: GIT_ENV, input: serializeTraceRecord(rec) });
     git('fetch', '-q', clone, `+${NOTES}:refs/notes/remotes/peer/ai-provenance`);
     const fetched = await figures('write');
@@ -357,7 +358,7 @@ describe('the stats cache', function () {
     const clone = tempDir();
     execFileSync('git', ['clone', '-q', dir, clone], { env: GIT_ENV });
     const head = git('rev-parse', 'HEAD').trim();
-    const rec = buildTraceRecord({ revision: head, files: [{ path: 'src/merge.ts', addedLines: 0, runs: [{ start: 0, end: 1, kind: 'ai', attribution: AGENTS[2]! }] }], toolVersion: 'test' });
+    const rec = buildTraceRecord({ revision: head, files: [{ path: 'src/merge.ts', addedLines: 0, attributions: [AGENTS[2]!], runs: [{ start: 0, end: 1, kind: 'ai', id: 0 }] }], toolVersion: 'test' });
     execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', head], { cwd: clone, env: GIT_ENV, input: serializeTraceRecord(rec) });
     git('fetch', '-q', clone, `+${NOTES}:refs/notes/remotes/peer/ai-provenance`);
     await same('a fetched note');

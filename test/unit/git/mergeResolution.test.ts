@@ -18,7 +18,7 @@ function noteRuns(dir: string, rev = 'HEAD'): string[] | undefined {
   if (r.status !== 0) return undefined;
   const parsed = parseTraceRecord(r.stdout);
   assert.ok(parsed.ok);
-  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${x.attribution.agent}`));
+  return parsed.files.flatMap((f) => f.runs.map((x) => `${f.path}: ${x.start + 1}-${x.end} ${x.kind} ${f.attributions[x.id]!.agent}`));
 }
 
 const BASE = 'top\nvalue = 0\nbottom\n';

@@ -100,7 +100,7 @@ function trace(revision: string, file: string, start: number, end: number, agent
   return serializeTraceRecord(
     buildTraceRecord({
       revision,
-      files: [{ path: file, addedLines: 10, runs: [{ start: start - 1, end, kind: 'ai', attribution: { agent, source: 'manual', at: '2026-01-01T00:00:00.000Z' } }] }],
+      files: [{ path: file, addedLines: 10, attributions: [{ agent, source: 'manual', at: '2026-01-01T00:00:00.000Z' }], runs: [{ start: start - 1, end, kind: 'ai', id: 0 }] }],
       toolVersion: '0.0.0-test',
       id,
       timestamp: '2026-01-01T00:00:00.000Z',
