@@ -30,7 +30,7 @@ const FORMAT = `ai-provenance/insight-cache@2 ${WRITER}`;
 export const INSIGHT_CACHE_FILE = 'insight-cache';
 const RESULTS_FORMAT = `ai-provenance/insight-results@1 ${WRITER}`;
 export const INSIGHT_RESULTS_FILE = 'insight-results';
-const STATE_FORMAT = `ai-provenance/insight-state@1 ${WRITER}`;
+const STATE_FORMAT = `ai-provenance/insight-state@2 ${WRITER}`;
 export const INSIGHT_STATE_FILE = 'insight-state';
 /** Results kept: a few ranges, options and configs in use at once. */
 const RESULTS_KEPT = 8;
@@ -410,6 +410,10 @@ export interface InsightStateBody {
   readonly key: string;
   /** A digest of the commits fed, in order, with their notes' blob ids. */
   readonly prefix: string;
+  /** A digest of the commits fed, in order, without their notes: that a run after notes changed may go on from this one. */
+  readonly commits: string;
+  /** The notes the commits fed had: index among them, note key (noteKey); to tell which notes changed since. */
+  readonly notes: readonly (readonly [number, string])[];
   /** Segments of the per-commit cache, when known: the one whose count reaches SEGMENTS_KEPT reads it whole. */
   readonly segments: number | null;
   /** The unreadable notes among the commits fed (commit id, error), to report them again. */
@@ -430,7 +434,7 @@ export class InsightState {
 
   async read(): Promise<InsightStateBody | undefined> {
     const b = (await readChecked(this.file, this.head)) as Partial<InsightStateBody> | undefined;
-    if (typeof b?.key !== 'string' || typeof b.prefix !== 'string' || !Array.isArray(b.problems) || typeof b.snapshot !== 'object' || b.snapshot === null) return undefined;
+    if (typeof b?.key !== 'string' || typeof b.prefix !== 'string' || typeof b.commits !== 'string' || !Array.isArray(b.notes) || !Array.isArray(b.problems) || typeof b.snapshot !== 'object' || b.snapshot === null) return undefined;
     return b as InsightStateBody;
   }
 
