@@ -269,7 +269,13 @@ export interface InsightSnapshot {
 }
 
 /** A file version: its line count alone when it has no AI lines, or with the runs of its AI lines. */
-type Carried = number | { readonly lines: number; readonly runs: readonly ORun[] };
+type Runs = { readonly lines: number; readonly runs: readonly ORun[] };
+/**
+ * A file version: its line count alone when it has no runs, with its runs, or (in a resumed builder, until a commit
+ * or a changed note needs them) with its runs as the snapshot keeps them, RUN_FIELDS numbers each.
+ */
+type Carried = number | Runs | { readonly lines: number; readonly flat: readonly number[] };
+const HUMAN_KIND = KINDS.indexOf('human');
 const NOT_TEXT = -1;
 
 interface Tally {
@@ -462,6 +468,15 @@ export class InsightBuilder {
         continue;
       }
       const flat: number[] = [];
+      if ('flat' in s) {
+        const f = s.flat;
+        for (let k = 0; k < f.length; k += RUN_FIELDS) {
+          flat.push(f[k]!, f[k + 1]!, f[k + 2]!, f[k + 3]!, f[k + 4]!, f[k + 5]!, origin(f[k + 6]!));
+          if (f[k + 2] !== HUMAN_KIND) cited.add(f[k + 4]!);
+        }
+        carried.push([blob, [s.lines, flat]]);
+        continue;
+      }
       for (const r of s.runs) {
         flat.push(r.start, r.end, KINDS.indexOf(r.kind), r.a, r.c, r.o, origin(r.p));
         if (r.kind !== 'human') cited.add(r.c);
@@ -501,14 +516,12 @@ export class InsightBuilder {
         continue;
       }
       const [lines, flat] = s;
-      const runs: ORun[] = [];
-      if (flat.length % RUN_FIELDS !== 0) throw new Error('insight snapshot: bad runs');
+      if (!Array.isArray(flat) || flat.length % RUN_FIELDS !== 0) throw new Error('insight snapshot: bad runs');
+      // Checked now, made into runs when first needed.
       for (let k = 0; k < flat.length; k += RUN_FIELDS) {
-        const kind = KINDS[flat[k + 2]!];
-        if (kind === undefined || !(flat[k + 6]! >= 0 && flat[k + 6]! < snap.origins.length)) throw new Error('insight snapshot: bad run');
-        runs.push({ start: flat[k]!, end: flat[k + 1]!, kind, a: flat[k + 3]!, c: flat[k + 4]!, o: flat[k + 5]!, p: flat[k + 6]! });
+        if (KINDS[flat[k + 2]!] === undefined || !(flat[k + 6]! >= 0 && flat[k + 6]! < snap.origins.length)) throw new Error('insight snapshot: bad run');
       }
-      b.carried.set(blob, { lines, runs });
+      b.carried.set(blob, { lines, flat });
     }
     for (const [agent, model] of snap.attrs) b.intern(agent, model ?? undefined);
     for (const p of snap.origins) b.originPath(p);
@@ -533,10 +546,25 @@ export class InsightBuilder {
     return b;
   }
 
-  /** The version of `blob` as carried; a miss in a resumed builder throws (see `resumed`). */
-  private version(blob: string): Carried | undefined {
+  /** The version of `blob` as carried, its runs made; a miss in a resumed builder throws (see `resumed`). */
+  private version(blob: string): number | Runs | undefined {
+    const s = this.peek(blob);
+    return s === undefined || typeof s === 'number' || 'runs' in s ? s : this.made(blob, s.flat, s.lines);
+  }
+
+  /** The version of `blob` as carried, as it is kept; a miss in a resumed builder throws (see `resumed`). */
+  private peek(blob: string): Carried | undefined {
     const s = this.carried.get(blob);
     if (s === undefined && this.resumed) throw new ResumeMiss(blob);
+    return s;
+  }
+
+  /** A version's runs made from a snapshot's numbers, kept instead of them. */
+  private made(blob: string, flat: readonly number[], lines: number): Runs {
+    const runs: ORun[] = [];
+    for (let k = 0; k < flat.length; k += RUN_FIELDS) runs.push({ start: flat[k]!, end: flat[k + 1]!, kind: KINDS[flat[k + 2]!]!, a: flat[k + 3]!, c: flat[k + 4]!, o: flat[k + 5]!, p: flat[k + 6]! });
+    const s = { lines, runs };
+    this.carried.set(blob, s);
     return s;
   }
 
@@ -639,8 +667,14 @@ export class InsightBuilder {
       }
       judges.set(ch.index, { unjudged: isUnjudged(now), notes: after });
     }
-    for (const [blob, s] of this.carried) {
-      if (typeof s === 'number' || !s.runs.some((r) => judges.has(r.c))) continue;
+    for (const [blob, kept] of this.carried) {
+      if (typeof kept === 'number') continue;
+      if ('flat' in kept) {
+        let hit = false;
+        for (let k = 4; k < kept.flat.length && !hit; k += RUN_FIELDS) hit = judges.has(kept.flat[k]!);
+        if (!hit) continue;
+      } else if (!kept.runs.some((r) => judges.has(r.c))) continue;
+      const s = 'flat' in kept ? this.made(blob, kept.flat, kept.lines) : kept;
       const runs: ORun[] = [];
       for (const r of s.runs) {
         const j = judges.get(r.c);
@@ -1012,39 +1046,42 @@ export class InsightBuilder {
     for (const e of tree) {
       if (e.mode !== '100644' && e.mode !== '100755') continue;
       if (this.config.isIgnored(e.path)) continue;
-      const s = this.version(e.blob);
+      const s = this.peek(e.blob);
       if (s === undefined || s === NOT_TEXT) continue;
       const n = typeof s === 'number' ? s : s.lines;
       let fAi = 0;
       let fMixed = 0;
       let fUnjudged = 0;
       const hit = typeof s === 'number' ? undefined : this.config.ruleFor(e.path);
-      if (typeof s !== 'number') {
-        for (const r of s.runs) {
-          const len = r.end - r.start;
-          if (r.kind === 'human') continue;
-          if (r.kind === 'unjudged') {
-            fUnjudged += len;
-            continue;
-          }
-          if (r.kind === 'ai') fAi += len;
-          else fMixed += len;
-          bump(byAttr, r.a, 0, r.kind === 'ai' ? len : 0, r.kind === 'mixed' ? len : 0);
-          if (hit) {
-            const key = `${r.c}:${hit.index}`;
-            let ok = signed.get(key);
-            if (ok === undefined) {
-              const meta = this.metas[r.c]!;
-              ok = isSignedOff(hit.rule, meta.reviews, meta.email);
-              signed.set(key, ok);
-            }
-            const t = critical.get(hit.index) ?? { aiLines: 0, signedOff: 0, unsigned: 0, files: 0 };
-            t.aiLines += len;
-            if (ok) t.signedOff += len;
-            else t.unsigned += len;
-            critical.set(hit.index, t);
-          }
+      const visit = (kind: ORun['kind'], a: number, c: number, len: number): void => {
+        if (kind === 'human') return;
+        if (kind === 'unjudged') {
+          fUnjudged += len;
+          return;
         }
+        if (kind === 'ai') fAi += len;
+        else fMixed += len;
+        bump(byAttr, a, 0, kind === 'ai' ? len : 0, kind === 'mixed' ? len : 0);
+        if (hit) {
+          const key = `${c}:${hit.index}`;
+          let ok = signed.get(key);
+          if (ok === undefined) {
+            const meta = this.metas[c]!;
+            ok = isSignedOff(hit.rule, meta.reviews, meta.email);
+            signed.set(key, ok);
+          }
+          const t = critical.get(hit.index) ?? { aiLines: 0, signedOff: 0, unsigned: 0, files: 0 };
+          t.aiLines += len;
+          if (ok) t.signedOff += len;
+          else t.unsigned += len;
+          critical.set(hit.index, t);
+        }
+      };
+      if (typeof s !== 'number') {
+        if ('flat' in s) {
+          const f = s.flat;
+          for (let k = 0; k < f.length; k += RUN_FIELDS) visit(KINDS[f[k + 2]!]!, f[k + 3]!, f[k + 4]!, f[k + 1]! - f[k]!);
+        } else for (const r of s.runs) visit(r.kind, r.a, r.c, r.end - r.start);
         if (hit && fAi + fMixed > 0) critical.get(hit.index)!.files++;
       }
       files++;

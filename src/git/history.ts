@@ -105,8 +105,8 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   // anything merges them): with the finished results kept, all a second run asks git.
   const resumable = wholeHistory && at !== undefined && walk.length === 1 && walk[0] === at.sha;
   const stateFile = mode === 'off' || !resumable ? undefined : InsightState.of(repo);
-  const stateRead = fresh ? undefined : stateFile?.read();
-  const [graph, noteBlobs, done, state] = await Promise.all([
+  const stateRead = fresh ? undefined : stateFile?.readLater();
+  const [graph, noteBlobs, done, stateOf] = await Promise.all([
     git(['rev-list', '--reverse', '--topo-order', '--parents', ...walk, '--'], { cwd }).then((r) => r.stdout.split('\n').filter((l) => l !== '')),
     listed,
     results,
@@ -114,7 +114,7 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   ]);
   const order = graph.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
   const hasNotes = notes !== undefined || noteBlobs.size > 0;
-  const digest = orderDigest(order, noteBlobs, state?.snapshot.fed);
+  const digest = orderDigest(order, noteBlobs);
   const key = resultKey(digest.all, wholeHistory ? [] : ends, at?.sha, opts.config, builder.depth);
   const hit = done?.get(key);
   if (hit) {
@@ -127,6 +127,7 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
     return (sha) => reached.has(sha);
   };
   const liveNotes = new Set([...noteBlobs.values()].map(noteKey));
+  const state = stateOf?.();
   const sKey = stateKey(opts.config, builder.depth);
   const save = async (cache: InsightCache, insight: Insight, problems: readonly (readonly [string, string])[], b: InsightBuilder, tree: readonly TreeEntry[]): Promise<void> => {
     const segments = await cache.save(live, liveNotes);
@@ -135,11 +136,8 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
       stateFile?.write({
         key: sKey,
         prefix: digest.all,
-        commits: commitsDigest(order, order.length),
-        notes: order.flatMap((sha, i): [number, string][] => {
-          const blobs = noteBlobs.get(sha);
-          return blobs ? [[i, noteKey(blobs)]] : [];
-        }),
+        commits: digest.commits(order.length),
+        notes: digest.keys,
         segments: segments ?? null,
         problems,
         snapshot: b.snapshot(tree.map((e) => e.blob)),
@@ -149,7 +147,7 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
 
   // After new commits on top of the last run's (and their notes), and notes added, changed or removed on the commits
   // it fed (a note fetched later), that run's state goes on with them alone.
-  const changed = state && at && state.key === sKey ? changedNotes(state, order, graph, noteBlobs, digest.prefix) : undefined;
+  const changed = state && at && state.key === sKey ? changedNotes(state, order, graph, digest) : undefined;
   if (state && at && changed) {
     const r = await resume(repo, state, graph.slice(state.snapshot.fed), at.sha, noteBlobs, listed, opts, changed, order);
     if (r) {
@@ -201,21 +199,18 @@ interface ChangedNote {
  * The commits the last run fed whose notes changed since (added, changed, removed), when it fed the first commits of
  * `order` as they are and the changes are few and none on a merge; undefined otherwise (a pass from the cache).
  */
-function changedNotes(state: InsightStateBody, order: readonly string[], graph: readonly string[], blobs: ReadonlyMap<string, readonly string[]>, prefix: string | undefined): ChangedNote[] | undefined {
-  if (prefix === state.prefix) return [];
+function changedNotes(state: InsightStateBody, order: readonly string[], graph: readonly string[], digest: OrderDigest): ChangedNote[] | undefined {
   const fed = state.snapshot.fed;
-  if (!(fed <= order.length) || commitsDigest(order, fed) !== state.commits) return undefined;
-  const was = new Map<number, string>();
-  for (const [i, key] of state.notes) was.set(i, key);
+  if (!(fed <= order.length) || state.notes.length !== fed) return undefined;
+  if (digest.prefix(fed) === state.prefix) return [];
+  if (digest.commits(fed) !== state.commits) return undefined;
   const out: ChangedNote[] = [];
   for (let i = 0; i < fed; i++) {
-    const b = blobs.get(order[i]!);
-    const now = b ? noteKey(b) : undefined;
-    const before = was.get(i);
-    if (now === before) continue;
+    const before = state.notes[i];
+    if (digest.keys[i] === before) continue;
     // A merge's own lines need its parents' versions, which the state does not keep.
-    if (out.length === REJUDGED_MAX || graph[i]!.split(' ').length > 2) return undefined;
-    out.push({ index: i, sha: order[i]!, line: graph[i]!, ...(before !== undefined && { before }) });
+    if (out.length === REJUDGED_MAX || graph[i]!.split(' ').length > 2 || typeof before !== 'string') return undefined;
+    out.push({ index: i, sha: order[i]!, line: graph[i]!, ...(before !== '' && { before }) });
   }
   // The digest said something changed, and no note did: nothing to go on from.
   return out.length > 0 ? out : undefined;
@@ -301,27 +296,41 @@ async function resume(
   }
 }
 
-/**
- * A digest of the commits walked, in order, each with its note blobs (a note added, changed or fetched changes it),
- * and the same of the first `upTo` of them: that the last run's commits and notes are where they were.
- */
-function orderDigest(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>, upTo: number | undefined): { all: string; prefix?: string } {
-  const h = createHash('sha1');
-  let prefix: string | undefined;
-  order.forEach((sha, i) => {
-    if (i === upTo) prefix = h.copy().digest('hex');
-    const b = notes.get(sha);
-    h.update(b ? `${sha} ${noteKey(b)}\n` : `${sha}\n`);
-  });
-  const all = h.digest('hex');
-  return { all, ...(upTo === order.length ? { prefix: all } : prefix !== undefined && { prefix }) };
+interface OrderDigest {
+  /** Of all the commits walked. */
+  readonly all: string;
+  /** Of the first `n` of them. */
+  prefix(n: number): string;
+  /** Of the first `n` commits without their notes. */
+  commits(n: number): string;
+  /** Each commit's note key ('' for none). */
+  readonly keys: string[];
 }
 
-/** A digest of the first `n` commits of `order`, in order (their notes left out). */
-function commitsDigest(order: readonly string[], n: number): string {
-  const h = createHash('sha1');
-  for (let i = 0; i < n; i++) h.update(`${order[i]}\n`);
-  return h.digest('hex');
+/**
+ * A digest of the commits walked, in order, each with its note blobs (a note added, changed or fetched changes it),
+ * and the same of the first `n` of them when asked: that the last run's commits and notes are where they were.
+ */
+function orderDigest(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>): OrderDigest {
+  const keys = order.map((sha) => {
+    const b = notes.get(sha);
+    return b ? noteKey(b) : '';
+  });
+  // One string hashed at once: a hash update per commit costs more than the hashing.
+  const lines = order.map((sha, i) => (keys[i] === '' ? `${sha}\n` : `${sha} ${keys[i]}\n`));
+  const text = lines.join('');
+  const all = createHash('sha1').update(text, 'latin1').digest('hex');
+  const commits = new Map<number, string>();
+  return {
+    all,
+    keys,
+    prefix: (n) => (n === order.length ? all : createHash('sha1').update(lines.slice(0, n).join(''), 'latin1').digest('hex')),
+    commits: (n) => {
+      let d = commits.get(n);
+      if (d === undefined) commits.set(n, (d = createHash('sha1').update(`${order.slice(0, n).join('\n')}\n`, 'latin1').digest('hex')));
+      return d;
+    },
+  };
 }
 
 /** What the figures depend on besides the commits and notes: the builder's version, the team config, the path depth. */
