@@ -186,18 +186,48 @@ export function unjudgedNote(i: Pick<Insight, 'unjudgedCommits'>): [string, stri
   ];
 }
 
+/**
+ * Where lines of a file version came from: every line has one (people's lines too), so that a note that changes
+ * later can be applied to the lines of its commit that are still there (InsightBuilder.rejudge).
+ */
 interface ORun {
   readonly start: number;
   readonly end: number;
-  /** `unjudged`: lines of a commit its hooks could not judge, whose writer is not known. */
-  readonly kind: 'ai' | 'mixed' | 'unjudged';
-  /** Interned agent/model; -1 for unjudged lines. */
+  /** `unjudged`: lines of a commit its hooks could not judge, whose writer is not known; `human`: no note run names them. */
+  readonly kind: 'ai' | 'mixed' | 'unjudged' | 'human';
+  /** Interned agent/model; -1 for unjudged and people's lines. */
   readonly a: number;
   /** The commit that wrote the lines (index into the commits seen). */
   readonly c: number;
+  /** The line `start` is in that commit's version of the file (the line its note names). */
+  readonly o: number;
+  /** That file's path in that commit (interned). */
+  readonly p: number;
 }
 
-const KINDS = ['ai', 'mixed', 'unjudged'] as const;
+const KINDS = ['ai', 'mixed', 'unjudged', 'human'] as const;
+/** Values per run in a snapshot: start, end, kind, agent/model, commit, origin line, origin path. */
+const RUN_FIELDS = 7;
+
+/** The part of `r` that starts at its line `from`, now at [start, end) (see mapRuns). */
+const piece = (r: ORun, from: number, start: number, end: number): ORun => ({ ...r, start, end, o: r.o + from - r.start });
+
+/**
+ * A note change InsightBuilder.rejudge cannot apply exactly (a merge, overlapping note runs, an order of agents in a
+ * week the state does not tell): the figures must be worked out again by a pass over the whole history.
+ */
+export class RejudgeMiss extends Error {
+  override name = 'RejudgeMiss';
+}
+
+/** A commit already fed whose note changed: its facts, its index among the commits fed, the note before and now. */
+export interface NoteChange {
+  readonly sha: string;
+  readonly index: number;
+  readonly facts: CommitFacts;
+  readonly before?: readonly NoteFile[];
+  readonly after?: readonly NoteFile[];
+}
 
 /** A resumed builder was asked for a file version its snapshot did not keep: the pass must start over. */
 export class ResumeMiss extends Error {
@@ -214,25 +244,39 @@ export interface InsightSnapshot {
   readonly depth: number;
   /** Commits fed. */
   readonly fed: number;
-  /** File versions kept: blob id → line count (-1: not text), or line count and runs as start, end, kind, agent/model, commit. */
+  /**
+   * File versions kept: blob id → line count (-1: not text), or line count and runs as start, end, kind, agent/model,
+   * commit, origin line, origin path (an index into `origins`).
+   */
   readonly carried: readonly (readonly [string, number | readonly [number, readonly number[]]])[];
+  readonly origins: readonly string[];
   readonly attrs: readonly (readonly [string, string | null])[];
   /** The commits the kept runs name: index, author e-mail, AI-Reviewed-by trailers. */
   readonly metas: readonly (readonly [number, string, readonly (readonly [string, string])[]])[];
   readonly total: TallyJson;
-  readonly agents: readonly [number, TallyJson][];
+  /** Per agent/model: its tally and how many times a commit added to it. */
+  readonly agents: readonly [number, TallyJson, number][];
   readonly authors: readonly [string, TallyJson][];
   readonly authorNames: readonly [string, string][];
   readonly paths: readonly [string, TallyJson][];
   readonly weeks: readonly [string, TallyJson][];
-  readonly weekAgents: readonly [string, [string, number][]][];
+  /** Per week, in the order first met: agent, lines, the first commit that added to it, how many times commits did. */
+  readonly weekAgents: readonly [string, [string, number, number, number][]][];
   readonly ruleRange: readonly [number, { aiLines: number; signedOff: number; unsigned: number; commits: number; fromTrailers: number }][];
   readonly criticalCommits: readonly CriticalCommit[];
+  /** The index of each critical commit's commit. */
+  readonly criticalAt: readonly number[];
   readonly counts: readonly [number, number, number, number, number];
 }
 
 /** A file version: its line count alone when it has no AI lines, or with the runs of its AI lines. */
-type Carried = number | { readonly lines: number; readonly runs: readonly ORun[] };
+type Runs = { readonly lines: number; readonly runs: readonly ORun[] };
+/**
+ * A file version: its line count alone when it has no runs, with its runs, or (in a resumed builder, until a commit
+ * or a changed note needs them) with its runs as the snapshot keeps them, RUN_FIELDS numbers each.
+ */
+type Carried = number | Runs | { readonly lines: number; readonly flat: readonly number[] };
+const HUMAN_KIND = KINDS.indexOf('human');
 const NOT_TEXT = -1;
 
 interface Tally {
@@ -246,6 +290,15 @@ interface CommitMeta {
   readonly email: string;
   readonly reviews: readonly Trailer[];
 }
+
+/** An agent's AI lines in a week, the first commit (index) that added to them, and how many times commits did. */
+interface WeekAgent {
+  n: number;
+  first: number;
+  uses: number;
+}
+
+type OwnFile = { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] };
 
 const tally = (): Tally => ({ added: 0, ai: 0, mixed: 0, unjudged: 0 });
 
@@ -299,10 +352,30 @@ function joined(runs: readonly ORun[]): ORun[] {
   const out: ORun[] = [];
   for (const r of runs) {
     const last = out[out.length - 1];
-    if (last && last.end === r.start && last.kind === r.kind && last.a === r.a && last.c === r.c) out[out.length - 1] = { ...last, end: r.end };
+    if (last && last.end === r.start && last.kind === r.kind && last.a === r.a && last.c === r.c && last.p === r.p && last.o + (last.end - last.start) === r.o) out[out.length - 1] = { ...last, end: r.end };
     else out.push(r);
   }
   return out;
+}
+
+/** A note's runs per path, as the figures read them. */
+function noteMap(note: readonly NoteFile[] | undefined): Map<string, readonly NoteRun[]> {
+  const notes = new Map<string, readonly NoteRun[]>();
+  for (const f of note ?? []) if (f.runs.length > 0) notes.set(f.path, f.runs);
+  return notes;
+}
+
+/** Whether two runs of one path of a note share a line. */
+function overlapping(notes: ReadonlyMap<string, readonly NoteRun[]>): boolean {
+  for (const runs of notes.values()) {
+    const sorted = [...runs].sort((x, y) => x.start - y.start);
+    let end = -Infinity;
+    for (const r of sorted) {
+      if (r.start < end) return true;
+      end = Math.max(end, r.end);
+    }
+  }
+  return false;
 }
 
 function intersect(runs: readonly NoteRun[], ranges: readonly (readonly [number, number])[]): { start: number; end: number; run: NoteRun }[] {
@@ -336,9 +409,15 @@ export class InsightBuilder {
   private readonly authorNames = new Map<string, string>();
   private readonly paths = new Map<string, Tally>();
   private readonly weeks = new Map<string, Tally>();
-  private readonly weekAgents = new Map<string, Map<string, number>>();
+  private readonly weekAgents = new Map<string, Map<string, WeekAgent>>();
+  /** How many times a commit added to each agent/model's row: a row none adds to any more goes (see rejudge). */
+  private readonly agentUses = new Map<number, number>();
+  /** Paths lines came from (ORun.p). */
+  private readonly origins: string[] = [];
+  private readonly originIndex = new Map<string, number>();
   private readonly ruleRange = new Map<number, { aiLines: number; signedOff: number; unsigned: number; commits: number; fromTrailers: number }>();
   private readonly criticalCommits: CriticalCommit[] = [];
+  private readonly criticalAt: number[] = [];
   private readonly prefixes = new Map<string, string>();
   private readonly weekOfDay = new Map<number, string>();
   private commits = 0;
@@ -371,6 +450,17 @@ export class InsightBuilder {
   snapshot(keep: Iterable<string>): InsightSnapshot {
     const carried: [string, number | [number, number[]]][] = [];
     const cited = new Set<number>();
+    // The paths the kept runs name, numbered anew: not every path the history had.
+    const origins: string[] = [];
+    const renumbered = new Map<number, number>();
+    const origin = (p: number): number => {
+      let q = renumbered.get(p);
+      if (q === undefined) {
+        renumbered.set(p, (q = origins.length));
+        origins.push(this.origins[p]!);
+      }
+      return q;
+    };
     for (const blob of new Set(keep)) {
       const s = this.carried.get(blob);
       if (s === undefined) continue;
@@ -379,9 +469,18 @@ export class InsightBuilder {
         continue;
       }
       const flat: number[] = [];
+      if ('flat' in s) {
+        const f = s.flat;
+        for (let k = 0; k < f.length; k += RUN_FIELDS) {
+          flat.push(f[k]!, f[k + 1]!, f[k + 2]!, f[k + 3]!, f[k + 4]!, f[k + 5]!, origin(f[k + 6]!));
+          if (f[k + 2] !== HUMAN_KIND) cited.add(f[k + 4]!);
+        }
+        carried.push([blob, [s.lines, flat]]);
+        continue;
+      }
       for (const r of s.runs) {
-        flat.push(r.start, r.end, KINDS.indexOf(r.kind), r.a, r.c);
-        cited.add(r.c);
+        flat.push(r.start, r.end, KINDS.indexOf(r.kind), r.a, r.c, r.o, origin(r.p));
+        if (r.kind !== 'human') cited.add(r.c);
       }
       carried.push([blob, [s.lines, flat]]);
     }
@@ -391,17 +490,19 @@ export class InsightBuilder {
       depth: this.depth,
       fed: this.metas.length,
       carried,
+      origins,
       attrs: this.attrs.map((a) => [a.agent, a.model ?? null]),
       metas,
       total: this.total,
-      agents: [...this.agents],
+      agents: [...this.agents].map(([k, t]) => [k, t, this.agentUses.get(k) ?? 0]),
       authors: [...this.authors],
       authorNames: [...this.authorNames],
       paths: [...this.paths],
       weeks: [...this.weeks],
-      weekAgents: [...this.weekAgents].map(([w, m]) => [w, [...m]]),
+      weekAgents: [...this.weekAgents].map(([w, m]) => [w, [...m].map(([agent, e]) => [agent, e.n, e.first, e.uses])]),
       ruleRange: [...this.ruleRange],
       criticalCommits: this.criticalCommits,
+      criticalAt: this.criticalAt,
       counts: [this.commits, this.merges, this.withNote, this.fromTrailers, this.unjudgedCommits],
     };
   }
@@ -416,35 +517,55 @@ export class InsightBuilder {
         continue;
       }
       const [lines, flat] = s;
-      const runs: ORun[] = [];
-      for (let k = 0; k + 4 < flat.length; k += 5) {
-        const kind = KINDS[flat[k + 2]!];
-        if (kind === undefined) throw new Error('insight snapshot: bad run');
-        runs.push({ start: flat[k]!, end: flat[k + 1]!, kind, a: flat[k + 3]!, c: flat[k + 4]! });
+      if (!Array.isArray(flat) || flat.length % RUN_FIELDS !== 0) throw new Error('insight snapshot: bad runs');
+      // Checked now, made into runs when first needed.
+      for (let k = 0; k < flat.length; k += RUN_FIELDS) {
+        if (KINDS[flat[k + 2]!] === undefined || !(flat[k + 6]! >= 0 && flat[k + 6]! < snap.origins.length)) throw new Error('insight snapshot: bad run');
       }
-      b.carried.set(blob, { lines, runs });
+      b.carried.set(blob, { lines, flat });
     }
     for (const [agent, model] of snap.attrs) b.intern(agent, model ?? undefined);
+    for (const p of snap.origins) b.originPath(p);
     b.metas.length = snap.fed;
     for (const [c, email, reviews] of snap.metas) b.metas[c] = { email, reviews: reviews.map(([token, value]) => ({ token, value })) };
     Object.assign(b.total, snap.total);
-    for (const [k, v] of snap.agents) b.agents.set(k, v);
+    for (const [k, v, uses] of snap.agents) {
+      b.agents.set(k, v);
+      b.agentUses.set(k, uses);
+    }
     for (const [k, v] of snap.authors) b.authors.set(k, v);
     for (const [k, v] of snap.authorNames) b.authorNames.set(k, v);
     for (const [k, v] of snap.paths) b.paths.set(k, v);
     for (const [k, v] of snap.weeks) b.weeks.set(k, v);
-    for (const [w, m] of snap.weekAgents) b.weekAgents.set(w, new Map(m));
+    for (const [w, m] of snap.weekAgents) b.weekAgents.set(w, new Map(m.map(([agent, n, first, uses]) => [agent, { n, first, uses }])));
     for (const [k, v] of snap.ruleRange) b.ruleRange.set(k, v);
+    if (snap.criticalAt.length !== snap.criticalCommits.length) throw new Error('insight snapshot: bad critical commits');
     b.criticalCommits.push(...snap.criticalCommits);
+    b.criticalAt.push(...snap.criticalAt);
     [b.commits, b.merges, b.withNote, b.fromTrailers, b.unjudgedCommits] = snap.counts;
     b.resumed = true;
     return b;
   }
 
-  /** The version of `blob` as carried; a miss in a resumed builder throws (see `resumed`). */
-  private version(blob: string): Carried | undefined {
+  /** The version of `blob` as carried, its runs made; a miss in a resumed builder throws (see `resumed`). */
+  private version(blob: string): number | Runs | undefined {
+    const s = this.peek(blob);
+    return s === undefined || typeof s === 'number' || 'runs' in s ? s : this.made(blob, s.flat, s.lines);
+  }
+
+  /** The version of `blob` as carried, as it is kept; a miss in a resumed builder throws (see `resumed`). */
+  private peek(blob: string): Carried | undefined {
     const s = this.carried.get(blob);
     if (s === undefined && this.resumed) throw new ResumeMiss(blob);
+    return s;
+  }
+
+  /** A version's runs made from a snapshot's numbers, kept instead of them. */
+  private made(blob: string, flat: readonly number[], lines: number): Runs {
+    const runs: ORun[] = [];
+    for (let k = 0; k < flat.length; k += RUN_FIELDS) runs.push({ start: flat[k]!, end: flat[k + 1]!, kind: KINDS[flat[k + 2]!]!, a: flat[k + 3]!, c: flat[k + 4]!, o: flat[k + 5]!, p: flat[k + 6]! });
+    const s = { lines, runs };
+    this.carried.set(blob, s);
     return s;
   }
 
@@ -463,6 +584,16 @@ export class InsightBuilder {
     return w;
   }
 
+  private originPath(path: string): number {
+    let i = this.originIndex.get(path);
+    if (i === undefined) {
+      i = this.origins.length;
+      this.origins.push(detached(path));
+      this.originIndex.set(this.origins[i]!, i);
+    }
+    return i;
+  }
+
   private intern(agent: string, model: string | undefined): number {
     const key = `${agent}\0${model ?? ''}`;
     let i = this.attrIndex.get(key);
@@ -476,25 +607,21 @@ export class InsightBuilder {
 
   add(c: HistoryCommit): void {
     const idx = this.metas.length;
-    const reviews = c.trailers.filter((t) => t.token.toLowerCase() === REVIEW_TRAILER.toLowerCase());
-    let email = this.emails.get(c.authorEmail);
-    if (email === undefined) this.emails.set(c.authorEmail, (email = detached(c.authorEmail)));
-    this.metas.push({ email, reviews: reviews.map((t) => ({ token: detached(t.token), value: detached(t.value) })) });
-    const notes = new Map<string, readonly NoteRun[]>();
-    for (const f of c.note ?? []) if (f.runs.length > 0) notes.set(f.path, f.runs);
+    this.metas.push(this.metaOf(c));
+    const notes = noteMap(c.note);
     const unjudged = isUnjudged(c);
 
     // Per file of this commit: its own added lines (0-based ranges) and which of them the note makes AI.
-    const own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[] = [];
+    const own: OwnFile[] = [];
     if (c.parents.length <= 1) {
       for (const d of c.diffs[0] ?? []) {
-        const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
         if (!d.text) {
           this.carried.set(detached(d.newBlob), NOT_TEXT);
           continue;
         }
+        const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
         const runs = intersect(notes.get(d.path) ?? [], added);
-        this.carry(d, idx, runs, unjudged ? added : []);
+        this.carry(d, idx, runs, added, unjudged);
         own.push({ path: d.path, added, runs });
       }
     } else {
@@ -502,11 +629,136 @@ export class InsightBuilder {
       own.push(...this.carryMerge(c, idx, notes, unjudged));
     }
     if (!c.inRange) return;
-    this.count(c, idx, own, unjudged);
+    this.count(c, idx, own, unjudged, 1);
   }
 
-  private originRuns(runs: readonly { start: number; end: number; run: NoteRun }[], idx: number): ORun[] {
-    return runs.map((x) => ({ start: x.start, end: x.end, kind: x.run.kind, a: this.intern(x.run.attribution.agent, x.run.attribution.model), c: idx }));
+  private metaOf(c: CommitFacts): CommitMeta {
+    const reviews = c.trailers.filter((t) => t.token.toLowerCase() === REVIEW_TRAILER.toLowerCase());
+    let email = this.emails.get(c.authorEmail);
+    if (email === undefined) this.emails.set(c.authorEmail, (email = detached(c.authorEmail)));
+    return { email, reviews: reviews.map((t) => ({ token: detached(t.token), value: detached(t.value) })) };
+  }
+
+  /**
+   * Applies notes that changed on commits already fed, as a pass over the whole history with the new notes would
+   * have counted them: each commit's old count taken out of the range's figures and its new one put in, and the
+   * lines of the versions kept that it wrote judged again by its new note. Throws RejudgeMiss where that cannot be
+   * exact (a merge, whose own lines need its parents' versions; a note with runs sharing a line; an agent's place
+   * in a week's order that the state does not tell); the builder is then not to be used.
+   */
+  rejudge(changes: readonly NoteChange[]): void {
+    const judges = new Map<number, { unjudged: boolean; notes: Map<string, readonly NoteRun[]> }>();
+    for (const ch of changes) {
+      if (ch.facts.parents.length > 1) throw new RejudgeMiss(`${ch.sha}: a merge`);
+      if (!(ch.index >= 0 && ch.index < this.metas.length) || judges.has(ch.index)) throw new RejudgeMiss(`${ch.sha}: not a commit fed`);
+      const before = noteMap(ch.before);
+      const after = noteMap(ch.after);
+      if (overlapping(before) || overlapping(after)) throw new RejudgeMiss(`${ch.sha}: note runs share lines`);
+      this.metas[ch.index] = this.metaOf(ch.facts);
+      const was: HistoryCommit = { sha: ch.sha, ...ch.facts, ...(ch.before && { note: ch.before }), inRange: true };
+      const now: HistoryCommit = { sha: ch.sha, ...ch.facts, ...(ch.after && { note: ch.after }), inRange: true };
+      const out = this.count(was, ch.index, this.ownOf(was, before), isUnjudged(was), -1);
+      const into = this.count(now, ch.index, this.ownOf(now, after), isUnjudged(now), 1);
+      this.settleWeek(out.week, ch.index, into.agents);
+      for (const a of out.attrs) {
+        if (this.agentUses.get(a) === 0) {
+          this.agents.delete(a);
+          this.agentUses.delete(a);
+        }
+      }
+      judges.set(ch.index, { unjudged: isUnjudged(now), notes: after });
+    }
+    for (const [blob, kept] of this.carried) {
+      if (typeof kept === 'number') continue;
+      if ('flat' in kept) {
+        let hit = false;
+        for (let k = 4; k < kept.flat.length && !hit; k += RUN_FIELDS) hit = judges.has(kept.flat[k]!);
+        if (!hit) continue;
+      } else if (!kept.runs.some((r) => judges.has(r.c))) continue;
+      const s = 'flat' in kept ? this.made(blob, kept.flat, kept.lines) : kept;
+      const runs: ORun[] = [];
+      for (const r of s.runs) {
+        const j = judges.get(r.c);
+        if (j) runs.push(...this.judged(r, j.unjudged, j.notes.get(this.origins[r.p]!) ?? []));
+        else runs.push(r);
+      }
+      this.carried.set(blob, { lines: s.lines, runs: joined(runs) });
+    }
+  }
+
+  /** A non-merge's own files, as add counts them. */
+  private ownOf(c: HistoryCommit, notes: ReadonlyMap<string, readonly NoteRun[]>): OwnFile[] {
+    const own: OwnFile[] = [];
+    for (const d of c.diffs[0] ?? []) {
+      if (!d.text) continue;
+      const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
+      own.push({ path: d.path, added, runs: intersect(notes.get(d.path) ?? [], added) });
+    }
+    return own;
+  }
+
+  /** The lines of run `r` (all its commit's) as that commit's note `runs` (none sharing a line) judges them. */
+  private judged(r: ORun, unjudged: boolean, runs: readonly NoteRun[]): ORun[] {
+    const shift = r.start - r.o;
+    const end = r.o + r.end - r.start;
+    const part = (kind: ORun['kind'], a: number, from: number, to: number): ORun => ({ start: from + shift, end: to + shift, kind, a, c: r.c, o: from, p: r.p });
+    if (unjudged) return [part('unjudged', -1, r.o, end)];
+    const out: ORun[] = [];
+    let at = r.o;
+    for (const x of intersect(runs, [[r.o, end]]).sort((x, y) => x.start - y.start)) {
+      if (x.start > at) out.push(part('human', -1, at, x.start));
+      out.push(part(x.run.kind, this.intern(x.run.attribution.agent, x.run.attribution.model), x.start, x.end));
+      at = x.end;
+    }
+    if (at < end) out.push(part('human', -1, at, end));
+    return out;
+  }
+
+  /**
+   * A week's agents after commit `idx` was counted again, adding to `agents` (in that order): in the order a pass over
+   * the history first meets them, rows no commit adds to left out.
+   */
+  private settleWeek(week: string, idx: number, agents: readonly string[]): void {
+    const m = this.weekAgents.get(week);
+    if (!m) return;
+    const mine = new Map<string, number>();
+    agents.forEach((a, i) => {
+      if (!mine.has(a)) mine.set(a, i);
+    });
+    for (const [agent, e] of [...m]) {
+      if (e.uses === 0) m.delete(agent);
+      else if (mine.has(agent)) e.first = Math.min(e.first, idx);
+      // The next commit that adds to it is not known here.
+      else if (e.first === idx) throw new RejudgeMiss(`${week}: ${agent} first met in a commit that no longer adds to it`);
+    }
+    const sorted = [...m].sort((x, y) => x[1].first - y[1].first || (x[1].first === idx ? mine.get(x[0])! - mine.get(y[0])! : 0));
+    m.clear();
+    for (const [k, v] of sorted) m.set(k, v);
+  }
+
+  /** Runs of a commit's own added lines in its version of `path`: what its note says, people's elsewhere, or unjudged. */
+  private ownRuns(path: string, idx: number, noted: readonly { start: number; end: number; run: NoteRun }[], added: readonly (readonly [number, number])[], unjudged: boolean): ORun[] {
+    const p = this.originPath(path);
+    if (unjudged) return added.map(([start, end]): ORun => ({ start, end, kind: 'unjudged', a: -1, c: idx, o: start, p }));
+    const out: ORun[] = noted.map((x) => ({ start: x.start, end: x.end, kind: x.run.kind, a: this.intern(x.run.attribution.agent, x.run.attribution.model), c: idx, o: x.start, p }));
+    const human = (start: number, end: number): void => void out.push({ start, end, kind: 'human', a: -1, c: idx, o: start, p });
+    if (noted.length === 0) {
+      for (const [a, b] of added) human(a, b);
+      return out;
+    }
+    const byStart = [...noted].sort((x, y) => x.start - y.start);
+    let i = 0;
+    for (const [a, b] of added) {
+      let at = a;
+      while (i < byStart.length && byStart[i]!.end <= a) i++;
+      for (let j = i; j < byStart.length && byStart[j]!.start < b; j++) {
+        const x = byStart[j]!;
+        if (x.start > at) human(at, x.start);
+        at = Math.max(at, x.end);
+      }
+      if (at < b) human(at, b);
+    }
+    return out;
   }
 
   private baseOf(d: FileDiff): { lines: number; runs: readonly ORun[] } | undefined {
@@ -520,21 +772,21 @@ export class InsightBuilder {
     this.carried.set(detached(blob), runs.length > 0 ? { lines, runs } : lines);
   }
 
-  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: NoteRun }[], unknown: readonly (readonly [number, number])[]): void {
+  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: NoteRun }[], added: readonly (readonly [number, number])[], unjudged: boolean): void {
     const base = this.baseOf(d);
     // A version whose parent version is unknown (a shallow clone's edge) cannot be counted line by line.
     if (!base) return;
-    const moved = mapRuns(base.runs, d.hunks);
-    const own = [...this.originRuns(noted, idx), ...unknown.map(([start, end]): ORun => ({ start, end, kind: 'unjudged', a: -1, c: idx }))];
+    const moved = mapRuns(base.runs, d.hunks, piece);
+    const own = this.ownRuns(d.path, idx, noted, added, unjudged);
     const runs = own.length > 0 ? [...moved, ...own].sort((x, y) => x.start - y.start) : moved;
     const lines = base.lines + d.hunks.reduce((n, h) => n + h.newCount - h.oldCount, 0);
     this.store(d.newBlob, lines, joined(runs));
   }
 
   /** A merge: each line from the first parent that has it unchanged; lines new against every parent are the merge's own. */
-  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly NoteRun[]>, unjudged: boolean): { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[] {
+  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly NoteRun[]>, unjudged: boolean): OwnFile[] {
     const perParent = c.diffs.map((list) => new Map(list.map((d) => [d.path, d])));
-    const out: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[] = [];
+    const out: OwnFile[] = [];
     const first = perParent[0] ?? new Map<string, FileDiff>();
     for (const [path, d0] of first) {
       // A file equal to some parent's version is that version: nothing to do.
@@ -552,7 +804,7 @@ export class InsightBuilder {
       diffs.forEach((d, i) => {
         const fromParent = new Array<boolean>(lines).fill(true);
         for (const h of d.hunks) for (let k = h.newStart; k < h.newStart + h.newCount && k < lines; k++) fromParent[k] = false;
-        const mapped = mapRuns(bases[i]!.runs, d.hunks);
+        const mapped = mapRuns(bases[i]!.runs, d.hunks, piece);
         const at = new Array<ORun | null>(lines).fill(null);
         for (const r of mapped) for (let k = r.start; k < r.end && k < lines; k++) at[k] = r;
         for (let k = 0; k < lines; k++) if (origin[k] === undefined && fromParent[k]) origin[k] = at[k];
@@ -565,12 +817,11 @@ export class InsightBuilder {
         else added.push([k, k + 1]);
       }
       const noted = intersect(notes.get(path) ?? [], added);
-      for (const o of this.originRuns(noted, idx)) for (let k = o.start; k < o.end; k++) origin[k] = o;
-      if (unjudged) for (const [a, b] of added) for (let k = a; k < b; k++) origin[k] = { start: k, end: k + 1, kind: 'unjudged', a: -1, c: idx };
+      for (const o of this.ownRuns(path, idx, noted, added, unjudged)) for (let k = o.start; k < o.end; k++) origin[k] = o;
       const runs: ORun[] = [];
       for (let k = 0; k < lines; k++) {
         const o = origin[k];
-        if (o) runs.push({ start: k, end: k + 1, kind: o.kind, a: o.a, c: o.c });
+        if (o) runs.push({ start: k, end: k + 1, kind: o.kind, a: o.a, c: o.c, o: o.o + k - o.start, p: o.p });
       }
       this.store(d0.newBlob, lines, joined(runs));
       out.push({ path, added, runs: noted });
@@ -578,13 +829,31 @@ export class InsightBuilder {
     return out;
   }
 
-  private count(c: HistoryCommit, idx: number, own: { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] }[], unjudged: boolean): void {
-    this.commits++;
+  /**
+   * Adds (sign 1) or takes out (-1, the same commit as it was counted) a commit's lines to the range's figures; the
+   * week it counts in, the agents it added to there (in order) and the agent/model rows it added to.
+   */
+  private count(c: HistoryCommit, idx: number, own: readonly OwnFile[], unjudged: boolean, sign: 1 | -1): { week: string; agents: string[]; attrs: number[] } {
+    this.commits += sign;
     const email = c.authorEmail.toLowerCase();
     if (!this.authorNames.has(email)) this.authorNames.set(email, c.authorName);
     const week = this.week(c.time);
-    const weekAgents = this.weekAgents.get(week) ?? new Map<string, number>();
-    this.weekAgents.set(week, weekAgents);
+    let weekAgents = this.weekAgents.get(week);
+    if (!weekAgents) this.weekAgents.set(week, (weekAgents = new Map()));
+    const agents: string[] = [];
+    const attrs: number[] = [];
+    const toWeek = (agent: string, n: number): void => {
+      let e = weekAgents.get(agent);
+      if (!e) weekAgents.set(agent, (e = { n: 0, first: idx, uses: 0 }));
+      e.n += sign * n;
+      e.uses += sign;
+      agents.push(agent);
+    };
+    const toAgent = (attr: number, ai: number, mixed: number): void => {
+      bump(this.agents, attr, 0, sign * ai, sign * mixed);
+      this.agentUses.set(attr, (this.agentUses.get(attr) ?? 0) + sign);
+      attrs.push(attr);
+    };
     const byRule = new Map<number, { path: string; aiLines: number | null }[]>();
     let added = 0;
     let ai = 0;
@@ -598,28 +867,27 @@ export class InsightBuilder {
         const len = x.end - x.start;
         if (x.run.kind === 'ai') fAi += len;
         else fMixed += len;
-        bump(this.agents, this.intern(x.run.attribution.agent, x.run.attribution.model), 0, x.run.kind === 'ai' ? len : 0, x.run.kind === 'mixed' ? len : 0);
-        weekAgents.set(x.run.attribution.agent, (weekAgents.get(x.run.attribution.agent) ?? 0) + len);
+        toAgent(this.intern(x.run.attribution.agent, x.run.attribution.model), x.run.kind === 'ai' ? len : 0, x.run.kind === 'mixed' ? len : 0);
+        toWeek(x.run.attribution.agent, len);
       }
       added += n;
       ai += fAi;
       mixed += fMixed;
       // An unjudged commit has no note: none of its lines is known AI here, and none is known to be people's.
-      bump(this.paths, this.prefix(f.path), n, fAi, fMixed, unjudged ? n : 0);
+      bump(this.paths, this.prefix(f.path), sign * n, sign * fAi, sign * fMixed, unjudged ? sign * n : 0);
       const hit = fAi + fMixed > 0 ? this.config.ruleFor(f.path) : undefined;
       if (hit) byRule.set(hit.index, [...(byRule.get(hit.index) ?? []), { path: f.path, aiLines: fAi + fMixed }]);
     }
-    if (c.note !== undefined) this.withNote++;
+    if (c.note !== undefined) this.withNote += sign;
     else if (c.parents.length <= 1) {
       const fallback = this.trailerEvidence(c, added);
       if (fallback) {
-        this.fromTrailers++;
+        this.fromTrailers += sign;
         ai += fallback.ai;
-        bump(this.agents, fallback.attr, 0, fallback.ai, 0);
-        const label = this.attrs[fallback.attr]!.agent;
-        weekAgents.set(label, (weekAgents.get(label) ?? 0) + fallback.ai);
+        toAgent(fallback.attr, fallback.ai, 0);
+        toWeek(this.attrs[fallback.attr]!.agent, fallback.ai);
         // The trailers do not say which files hold the AI lines: the commit's lines move to a row of their own.
-        this.movePathsToNoNote(own, fallback.ai, unjudged);
+        this.movePathsToNoNote(own, fallback.ai, unjudged, sign);
         for (const p of fallback.critical) {
           const hit = this.config.ruleFor(p);
           if (hit) byRule.set(hit.index, [...(byRule.get(hit.index) ?? []), { path: p, aiLines: null }]);
@@ -627,25 +895,26 @@ export class InsightBuilder {
       }
     }
     const unknown = unjudged ? Math.max(0, added - ai - mixed) : 0;
-    if (unjudged) this.unjudgedCommits++;
-    this.total.added += added;
-    this.total.ai += ai;
-    this.total.mixed += mixed;
-    this.total.unjudged += unknown;
-    bump(this.authors, email, added, ai, mixed, unknown);
-    bump(this.weeks, week, added, ai, mixed, unknown);
+    if (unjudged) this.unjudgedCommits += sign;
+    this.total.added += sign * added;
+    this.total.ai += sign * ai;
+    this.total.mixed += sign * mixed;
+    this.total.unjudged += sign * unknown;
+    bump(this.authors, email, sign * added, sign * ai, sign * mixed, sign * unknown);
+    bump(this.weeks, week, sign * added, sign * ai, sign * mixed, sign * unknown);
+    const entries: CriticalCommit[] = [];
     for (const [index, files] of byRule) {
       const rule = this.config.config.critical[index]!;
       const signed = isSignedOff(rule, this.metas[idx]!.reviews, c.authorEmail);
       const lines = files.reduce((n, f) => n + (f.aiLines ?? 0), 0);
       const t = this.ruleRange.get(index) ?? { aiLines: 0, signedOff: 0, unsigned: 0, commits: 0, fromTrailers: 0 };
-      t.aiLines += lines;
-      if (signed) t.signedOff += lines;
-      else t.unsigned += lines;
-      t.commits++;
-      if (files.some((f) => f.aiLines === null)) t.fromTrailers++;
+      t.aiLines += sign * lines;
+      if (signed) t.signedOff += sign * lines;
+      else t.unsigned += sign * lines;
+      t.commits += sign;
+      if (files.some((f) => f.aiLines === null)) t.fromTrailers += sign;
       this.ruleRange.set(index, t);
-      this.criticalCommits.push({
+      entries.push({
         sha: c.sha,
         time: c.time,
         author: `${c.authorName} <${c.authorEmail}>`,
@@ -656,17 +925,36 @@ export class InsightBuilder {
         signedOff: signed,
       });
     }
+    this.placeCritical(idx, sign > 0 ? entries : undefined);
+    return { week, agents, attrs };
   }
 
-  private movePathsToNoNote(own: readonly { path: string; added: (readonly [number, number])[] }[], ai: number, unjudged: boolean): void {
+  /** Puts a commit's critical entries where a pass in commit order puts them, or (undefined) takes its entries out. */
+  private placeCritical(idx: number, entries: readonly CriticalCommit[] | undefined): void {
+    if (entries === undefined) {
+      for (let k = this.criticalAt.length - 1; k >= 0; k--) {
+        if (this.criticalAt[k] !== idx) continue;
+        this.criticalAt.splice(k, 1);
+        this.criticalCommits.splice(k, 1);
+      }
+      return;
+    }
+    if (entries.length === 0) return;
+    let at = this.criticalAt.length;
+    while (at > 0 && this.criticalAt[at - 1]! > idx) at--;
+    this.criticalCommits.splice(at, 0, ...entries);
+    this.criticalAt.splice(at, 0, ...entries.map(() => idx));
+  }
+
+  private movePathsToNoNote(own: readonly { path: string; added: (readonly [number, number])[] }[], ai: number, unjudged: boolean, sign: 1 | -1): void {
     let moved = 0;
     for (const f of own) {
       if (this.config.isIgnored(f.path)) continue;
       const n = f.added.reduce((s, [a, b]) => s + b - a, 0);
-      bump(this.paths, this.prefix(f.path), -n, 0, 0, unjudged ? -n : 0);
+      bump(this.paths, this.prefix(f.path), -sign * n, 0, 0, unjudged ? -sign * n : 0);
       moved += n;
     }
-    bump(this.paths, NO_NOTE_PATH, moved, ai, 0, unjudged ? Math.max(0, moved - ai) : 0);
+    bump(this.paths, NO_NOTE_PATH, sign * moved, sign * ai, 0, unjudged ? sign * Math.max(0, moved - ai) : 0);
   }
 
   /** AI lines of a commit without a note, from `AI-Lines: a/b` and `Assisted-by:`; undefined when they say nothing. */
@@ -735,7 +1023,7 @@ export class InsightBuilder {
       byPath: [...this.paths].filter(([, t]) => t.added !== 0 || t.ai !== 0).map(([p, t]) => row(p, t)).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)),
       byWeek: [...this.weeks]
         .sort((x, y) => (x[0] < y[0] ? -1 : 1))
-        .map(([w, t]) => ({ ...row(w, t), agents: Object.fromEntries([...(this.weekAgents.get(w) ?? [])].sort((x, y) => y[1] - x[1])) })),
+        .map(([w, t]) => ({ ...row(w, t), agents: Object.fromEntries([...(this.weekAgents.get(w) ?? [])].map(([a, e]) => [a, e.n] as const).sort((x, y) => y[1] - x[1])) })),
       critical,
       criticalCommits: this.criticalCommits,
       ...(atRevision && { atRevision: atRevision.result }),
@@ -759,38 +1047,42 @@ export class InsightBuilder {
     for (const e of tree) {
       if (e.mode !== '100644' && e.mode !== '100755') continue;
       if (this.config.isIgnored(e.path)) continue;
-      const s = this.version(e.blob);
+      const s = this.peek(e.blob);
       if (s === undefined || s === NOT_TEXT) continue;
       const n = typeof s === 'number' ? s : s.lines;
       let fAi = 0;
       let fMixed = 0;
       let fUnjudged = 0;
       const hit = typeof s === 'number' ? undefined : this.config.ruleFor(e.path);
-      if (typeof s !== 'number') {
-        for (const r of s.runs) {
-          const len = r.end - r.start;
-          if (r.kind === 'unjudged') {
-            fUnjudged += len;
-            continue;
-          }
-          if (r.kind === 'ai') fAi += len;
-          else fMixed += len;
-          bump(byAttr, r.a, 0, r.kind === 'ai' ? len : 0, r.kind === 'mixed' ? len : 0);
-          if (hit) {
-            const key = `${r.c}:${hit.index}`;
-            let ok = signed.get(key);
-            if (ok === undefined) {
-              const meta = this.metas[r.c]!;
-              ok = isSignedOff(hit.rule, meta.reviews, meta.email);
-              signed.set(key, ok);
-            }
-            const t = critical.get(hit.index) ?? { aiLines: 0, signedOff: 0, unsigned: 0, files: 0 };
-            t.aiLines += len;
-            if (ok) t.signedOff += len;
-            else t.unsigned += len;
-            critical.set(hit.index, t);
-          }
+      const visit = (kind: ORun['kind'], a: number, c: number, len: number): void => {
+        if (kind === 'human') return;
+        if (kind === 'unjudged') {
+          fUnjudged += len;
+          return;
         }
+        if (kind === 'ai') fAi += len;
+        else fMixed += len;
+        bump(byAttr, a, 0, kind === 'ai' ? len : 0, kind === 'mixed' ? len : 0);
+        if (hit) {
+          const key = `${c}:${hit.index}`;
+          let ok = signed.get(key);
+          if (ok === undefined) {
+            const meta = this.metas[c]!;
+            ok = isSignedOff(hit.rule, meta.reviews, meta.email);
+            signed.set(key, ok);
+          }
+          const t = critical.get(hit.index) ?? { aiLines: 0, signedOff: 0, unsigned: 0, files: 0 };
+          t.aiLines += len;
+          if (ok) t.signedOff += len;
+          else t.unsigned += len;
+          critical.set(hit.index, t);
+        }
+      };
+      if (typeof s !== 'number') {
+        if ('flat' in s) {
+          const f = s.flat;
+          for (let k = 0; k < f.length; k += RUN_FIELDS) visit(KINDS[f[k + 2]!]!, f[k + 3]!, f[k + 4]!, f[k + 1]! - f[k]!);
+        } else for (const r of s.runs) visit(r.kind, r.a, r.c, r.end - r.start);
         if (hit && fAi + fMixed > 0) critical.get(hit.index)!.files++;
       }
       files++;

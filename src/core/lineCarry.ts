@@ -47,8 +47,10 @@ export interface Span {
 /**
  * Runs of the old version moved through a diff: lines a hunk removes go, the rest shift by the lines inserted or
  * removed before them. Runs sorted by start (they may overlap); hunks in order and not overlapping (as git prints them).
+ * `piece` makes the part of run `r` that starts at its old line `from` and now covers [start, end) (by default a copy
+ * with the new bounds): runs that say where each of their lines came from adjust that for a part cut from the middle.
  */
-export function mapRuns<R extends Span>(runs: readonly R[], hunks: readonly Hunk[]): R[] {
+export function mapRuns<R extends Span>(runs: readonly R[], hunks: readonly Hunk[], piece: (r: R, from: number, start: number, end: number) => R = (r, _, start, end) => ({ ...r, start, end })): R[] {
   const out: R[] = [];
   // Where the hunks stand at the current run's start; runs may overlap (a joined note keeps both contributors).
   let h0 = 0;
@@ -74,7 +76,7 @@ export function mapRuns<R extends Span>(runs: readonly R[], hunks: readonly Hunk
       const end = Math.min(r.end, next ? next.oldStart : r.end);
       // A run the diff leaves where it was is the same run: runs are never changed in place (joinRuns copies on
       // joining), and most runs of a long file lie where a commit changes nothing.
-      out.push(delta === 0 && s === r.start && end === r.end ? r : { ...r, start: s + delta, end: end + delta });
+      out.push(delta === 0 && s === r.start && end === r.end ? r : piece(r, s, s + delta, end + delta));
       s = end;
     }
   }

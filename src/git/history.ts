@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { parseTraceRecord } from '../core/agentTrace';
 import type { CompiledConfig } from '../core/config';
-import { InsightBuilder, ResumeMiss, type FileDiff, type Hunk, type Insight, type TreeEntry } from '../core/insight';
+import { InsightBuilder, RejudgeMiss, ResumeMiss, type FileDiff, type Hunk, type Insight, type NoteChange, type TreeEntry } from '../core/insight';
 import type { Trailer } from '../core/model';
 import { InsightCache, InsightResults, InsightState, noteKey, SEGMENTS_KEPT, WRITER, type CommitFacts, type InsightStateBody, type NoteFacts } from './insightCache';
-import { listNotes, NOTES_REF, readNotes } from './notes';
+import { listNotes, NOTES_REF, readNoteBlobs, readNotes } from './notes';
 import type { Repo } from './repo';
 import { git, gitEnv, GitError } from './run';
 import { parseLsTree } from './parsers';
@@ -56,6 +56,8 @@ declare const INSIGHT_CODE: string;
  * runs, scripts/build.mjs; run from source, the release alone).
  */
 const RESULT_VERSION = `insight@2 ${WRITER} ${typeof INSIGHT_CODE === 'string' ? INSIGHT_CODE : 'source'}`;
+/** Commits whose notes changed since the last run that it applies to its state; beyond, a pass from the cache. */
+const REJUDGED_MAX = 256;
 
 export function readHistory(repo: Repo, opts: HistoryOptions): Promise<HistoryResult> {
   return readHistoryFrom(repo, opts, false);
@@ -103,8 +105,8 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   // anything merges them): with the finished results kept, all a second run asks git.
   const resumable = wholeHistory && at !== undefined && walk.length === 1 && walk[0] === at.sha;
   const stateFile = mode === 'off' || !resumable ? undefined : InsightState.of(repo);
-  const stateRead = fresh ? undefined : stateFile?.read();
-  const [graph, noteBlobs, done, state] = await Promise.all([
+  const stateRead = fresh ? undefined : stateFile?.readLater();
+  const [graph, noteBlobs, done, stateOf] = await Promise.all([
     git(['rev-list', '--reverse', '--topo-order', '--parents', ...walk, '--'], { cwd }).then((r) => r.stdout.split('\n').filter((l) => l !== '')),
     listed,
     results,
@@ -112,7 +114,7 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   ]);
   const order = graph.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
   const hasNotes = notes !== undefined || noteBlobs.size > 0;
-  const digest = orderDigest(order, noteBlobs, state?.snapshot.fed);
+  const digest = orderDigest(order, noteBlobs);
   const key = resultKey(digest.all, wholeHistory ? [] : ends, at?.sha, opts.config, builder.depth);
   const hit = done?.get(key);
   if (hit) {
@@ -125,18 +127,29 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
     return (sha) => reached.has(sha);
   };
   const liveNotes = new Set([...noteBlobs.values()].map(noteKey));
+  const state = stateOf?.();
   const sKey = stateKey(opts.config, builder.depth);
   const save = async (cache: InsightCache, insight: Insight, problems: readonly (readonly [string, string])[], b: InsightBuilder, tree: readonly TreeEntry[]): Promise<void> => {
     const segments = await cache.save(live, liveNotes);
     await Promise.all([
       done?.put(key, { insight, problems }),
-      stateFile?.write({ key: sKey, prefix: digest.all, segments: segments ?? null, problems, snapshot: b.snapshot(tree.map((e) => e.blob)) }),
+      stateFile?.write({
+        key: sKey,
+        prefix: digest.all,
+        commits: digest.commits(order.length),
+        notes: digest.keys,
+        segments: segments ?? null,
+        problems,
+        snapshot: b.snapshot(tree.map((e) => e.blob)),
+      }),
     ]);
   };
 
-  // After new commits on top of the last run's (and their notes), that run's state goes on with them alone.
-  if (state && at && state.key === sKey && digest.prefix === state.prefix) {
-    const r = await resume(repo, state, graph.slice(state.snapshot.fed), at.sha, noteBlobs, listed, opts);
+  // After new commits on top of the last run's (and their notes), and notes added, changed or removed on the commits
+  // it fed (a note fetched later), that run's state goes on with them alone.
+  const changed = state && at && state.key === sKey ? changedNotes(state, order, graph, digest) : undefined;
+  if (state && at && changed) {
+    const r = await resume(repo, state, graph.slice(state.snapshot.fed), at.sha, noteBlobs, listed, opts, changed, order);
     if (r) {
       for (const [sha, error] of r.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
       if (mode === 'write') await save(r.cache, r.insight, r.problems, r.builder, r.tree);
@@ -174,11 +187,42 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   return { range, ...(at && { at }), hasNotes, insight };
 }
 
+/** A commit the last run fed whose note changed since: its index, id, `sha parent…` line and note key then (none: no note). */
+interface ChangedNote {
+  readonly index: number;
+  readonly sha: string;
+  readonly line: string;
+  readonly before?: string;
+}
+
 /**
- * The last run's pass (`state`) carried on through the commits after it (`lines`, `sha parent…`, oldest first), to
- * the revision `at` (the tip walked); undefined when it cannot be: the snapshot does not read, or it lacks a file
- * version the pass needs (a new commit on an older one, a merge of a branch it never walked), where the caller starts
- * over from the cache. Only the new commits' facts and notes are read from git.
+ * The commits the last run fed whose notes changed since (added, changed, removed), when it fed the first commits of
+ * `order` as they are and the changes are few and none on a merge; undefined otherwise (a pass from the cache).
+ */
+function changedNotes(state: InsightStateBody, order: readonly string[], graph: readonly string[], digest: OrderDigest): ChangedNote[] | undefined {
+  const fed = state.snapshot.fed;
+  if (!(fed <= order.length) || state.notes.length !== fed) return undefined;
+  if (digest.prefix(fed) === state.prefix) return [];
+  if (digest.commits(fed) !== state.commits) return undefined;
+  const out: ChangedNote[] = [];
+  for (let i = 0; i < fed; i++) {
+    const before = state.notes[i];
+    if (digest.keys[i] === before) continue;
+    // A merge's own lines need its parents' versions, which the state does not keep.
+    if (out.length === REJUDGED_MAX || graph[i]!.split(' ').length > 2 || typeof before !== 'string') return undefined;
+    out.push({ index: i, sha: order[i]!, line: graph[i]!, ...(before !== '' && { before }) });
+  }
+  // The digest said something changed, and no note did: nothing to go on from.
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The last run's pass (`state`) carried on through the notes that changed on the commits it fed (`changed`) and the
+ * commits after it (`lines`, `sha parent…`, oldest first), to the revision `at` (the tip walked); undefined when it
+ * cannot be: the snapshot does not read, it lacks a file version the pass needs (a new commit on an older one, a
+ * merge of a branch it never walked), a changed note cannot be applied exactly (RejudgeMiss) or its old text is no
+ * longer kept, where the caller starts over from the cache. Only the changed notes (as they are and as they were),
+ * their commits' facts, and the new commits' facts and notes are read from git. `all`: the commits walked, in order.
  */
 async function resume(
   repo: Repo,
@@ -188,6 +232,8 @@ async function resume(
   blobs: ReadonlyMap<string, readonly string[]>,
   listed: Promise<Map<string, readonly string[]>>,
   opts: HistoryOptions,
+  changed: readonly ChangedNote[],
+  all: readonly string[],
 ): Promise<{ insight: Insight; problems: [string, string][]; builder: InsightBuilder; cache: InsightCache; tree: TreeEntry[] } | undefined> {
   let builder: InsightBuilder;
   try {
@@ -198,13 +244,44 @@ async function resume(
   // The cache is read whole only when it is due to be rewritten; otherwise what is new is appended to it.
   const cache = state.segments !== null && state.segments + 1 > SEGMENTS_KEPT ? await InsightCache.load(repo) : InsightCache.appender(repo, state.segments);
   const order = lines.map((l) => l.slice(0, l.indexOf(' ') >>> 0));
-  const [tree, , noteOf] = await Promise.all([
+  const rejudged = new Set(changed.map((c) => c.sha));
+  // The facts of the commits whose notes changed are kept once already: read, not written again.
+  const facts = new Map<string, CommitFacts>();
+  const unread = [...changed.map((c) => c.line), ...lines].filter((l) => !cache.has(l.slice(0, l.indexOf(' ') >>> 0)));
+  const [tree, , noteOf, was] = await Promise.all([
     readTree(repo.root, at),
-    readCommits(repo.root, lines.filter((l) => !cache.has(l.slice(0, l.indexOf(' ') >>> 0))), undefined, (sha, f) => cache.setCommit(sha, f)),
-    readNoteFacts(repo, cache, order, blobs, listed),
+    readCommits(repo.root, unread, undefined, (sha, f) => (rejudged.has(sha) ? facts.set(sha, f) : cache.setCommit(sha, f))),
+    readNoteFacts(repo, cache, [...rejudged, ...order], blobs, listed),
+    readNoteBlobs(repo, new Map(changed.flatMap((c) => (c.before !== undefined && !cache.note(c.before) ? [[c.sha, c.before.split(' ')] as const] : []))), true),
   ]);
-  const problems: [string, string][] = state.problems.map(([sha, error]) => [sha, error]);
+  const changes: NoteChange[] = [];
+  for (const c of changed) {
+    const f = facts.get(c.sha) ?? cache.commit(c.sha);
+    if (!f) return undefined;
+    let before: NoteFacts | undefined;
+    if (c.before !== undefined) {
+      const text = was.get(c.sha);
+      before = cache.note(c.before) ?? (text === undefined ? undefined : noteFacts(text));
+      // The note as the last run read it is gone (its blob pruned): what it counted is not known.
+      if (!before) return undefined;
+    }
+    const after = noteOf.get(c.sha);
+    changes.push({ sha: c.sha, index: c.index, facts: f, ...(before && 'files' in before && { before: before.files }), ...(after && 'files' in after && { after: after.files }) });
+  }
+  let problems: [string, string][] = state.problems.filter(([sha]) => !rejudged.has(sha)).map(([sha, error]) => [sha, error]);
+  const now = changed.flatMap((c): [string, string][] => {
+    const n = noteOf.get(c.sha);
+    return n && 'error' in n ? [[c.sha, n.error]] : [];
+  });
+  if (now.length > 0) {
+    // Told in commit order, as a pass over the history tells them.
+    const named = new Set([...problems, ...now].map(([sha]) => sha));
+    const where = new Map<string, number>();
+    all.forEach((sha, i) => named.has(sha) && where.set(sha, i));
+    problems = [...problems, ...now].sort((x, y) => where.get(x[0])! - where.get(y[0])!);
+  }
   try {
+    builder.rejudge(changes);
     for (const sha of order) {
       const f = cache.commit(sha);
       if (!f) return undefined;
@@ -214,25 +291,46 @@ async function resume(
     }
     return { insight: builder.finish({ sha: at, tree }), problems, builder, cache, tree };
   } catch (err) {
-    if (err instanceof ResumeMiss) return undefined;
+    if (err instanceof ResumeMiss || err instanceof RejudgeMiss) return undefined;
     throw err;
   }
 }
 
+interface OrderDigest {
+  /** Of all the commits walked. */
+  readonly all: string;
+  /** Of the first `n` of them. */
+  prefix(n: number): string;
+  /** Of the first `n` commits without their notes. */
+  commits(n: number): string;
+  /** Each commit's note key ('' for none). */
+  readonly keys: string[];
+}
+
 /**
  * A digest of the commits walked, in order, each with its note blobs (a note added, changed or fetched changes it),
- * and the same of the first `upTo` of them: that the last run's commits and notes are where they were.
+ * and the same of the first `n` of them when asked: that the last run's commits and notes are where they were.
  */
-function orderDigest(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>, upTo: number | undefined): { all: string; prefix?: string } {
-  const h = createHash('sha1');
-  let prefix: string | undefined;
-  order.forEach((sha, i) => {
-    if (i === upTo) prefix = h.copy().digest('hex');
+function orderDigest(order: readonly string[], notes: ReadonlyMap<string, readonly string[]>): OrderDigest {
+  const keys = order.map((sha) => {
     const b = notes.get(sha);
-    h.update(b ? `${sha} ${noteKey(b)}\n` : `${sha}\n`);
+    return b ? noteKey(b) : '';
   });
-  const all = h.digest('hex');
-  return { all, ...(upTo === order.length ? { prefix: all } : prefix !== undefined && { prefix }) };
+  // One string hashed at once: a hash update per commit costs more than the hashing.
+  const lines = order.map((sha, i) => (keys[i] === '' ? `${sha}\n` : `${sha} ${keys[i]}\n`));
+  const text = lines.join('');
+  const all = createHash('sha1').update(text, 'latin1').digest('hex');
+  const commits = new Map<number, string>();
+  return {
+    all,
+    keys,
+    prefix: (n) => (n === order.length ? all : createHash('sha1').update(lines.slice(0, n).join(''), 'latin1').digest('hex')),
+    commits: (n) => {
+      let d = commits.get(n);
+      if (d === undefined) commits.set(n, (d = createHash('sha1').update(`${order.slice(0, n).join('\n')}\n`, 'latin1').digest('hex')));
+      return d;
+    },
+  };
 }
 
 /** What the figures depend on besides the commits and notes: the builder's version, the team config, the path depth. */

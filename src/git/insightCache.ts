@@ -30,7 +30,7 @@ const FORMAT = `ai-provenance/insight-cache@2 ${WRITER}`;
 export const INSIGHT_CACHE_FILE = 'insight-cache';
 const RESULTS_FORMAT = `ai-provenance/insight-results@1 ${WRITER}`;
 export const INSIGHT_RESULTS_FILE = 'insight-results';
-const STATE_FORMAT = `ai-provenance/insight-state@1 ${WRITER}`;
+const STATE_FORMAT = `ai-provenance/insight-state@2 ${WRITER}`;
 export const INSIGHT_STATE_FILE = 'insight-state';
 /** Results kept: a few ranges, options and configs in use at once. */
 const RESULTS_KEPT = 8;
@@ -327,6 +327,11 @@ async function readChecked(file: string, head: string): Promise<unknown> {
   } catch {
     return undefined;
   }
+  return checked(buf, head);
+}
+
+/** The JSON of a file readChecked reads, from its bytes. */
+function checked(buf: Buffer, head: string): unknown {
   const nl = buf.indexOf(0x0a);
   if (nl < 0) return undefined;
   const first = buf.subarray(0, nl).toString('latin1');
@@ -410,6 +415,10 @@ export interface InsightStateBody {
   readonly key: string;
   /** A digest of the commits fed, in order, with their notes' blob ids. */
   readonly prefix: string;
+  /** A digest of the commits fed, in order, without their notes: that a run after notes changed may go on from this one. */
+  readonly commits: string;
+  /** The note key (noteKey) of each commit fed, in order ('' for none): to tell which notes changed since. */
+  readonly notes: readonly string[];
   /** Segments of the per-commit cache, when known: the one whose count reaches SEGMENTS_KEPT reads it whole. */
   readonly segments: number | null;
   /** The unreadable notes among the commits fed (commit id, error), to report them again. */
@@ -429,9 +438,22 @@ export class InsightState {
   }
 
   async read(): Promise<InsightStateBody | undefined> {
-    const b = (await readChecked(this.file, this.head)) as Partial<InsightStateBody> | undefined;
-    if (typeof b?.key !== 'string' || typeof b.prefix !== 'string' || !Array.isArray(b.problems) || typeof b.snapshot !== 'object' || b.snapshot === null) return undefined;
-    return b as InsightStateBody;
+    return (await this.readLater())();
+  }
+
+  /** The file's bytes, read now, and what they say, worked out when asked (a run that finds its result never is). */
+  async readLater(): Promise<() => InsightStateBody | undefined> {
+    let buf: Buffer;
+    try {
+      buf = await fsp.readFile(this.file);
+    } catch {
+      return () => undefined;
+    }
+    return () => {
+      const b = checked(buf, this.head) as Partial<InsightStateBody> | undefined;
+      if (typeof b?.key !== 'string' || typeof b.prefix !== 'string' || typeof b.commits !== 'string' || !Array.isArray(b.notes) || !Array.isArray(b.problems) || typeof b.snapshot !== 'object' || b.snapshot === null) return undefined;
+      return b as InsightStateBody;
+    };
   }
 
   async write(body: InsightStateBody): Promise<void> {

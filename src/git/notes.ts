@@ -65,8 +65,18 @@ export async function readNotes(repo: Repo, commits: readonly string[], listed?:
     const blobs = all.get(c);
     if (blobs && blobs.length > 0) blobsOf.set(c, blobs);
   }
+  return readNoteBlobs(repo, blobsOf);
+}
+
+/**
+ * The notes read from these blobs (commit id → its note blobs, the clone's own first, as listNotes gives them), joined
+ * as readNotes joins them. `whole`: a note one of whose blobs cannot be read (a blob no longer kept) is left out.
+ */
+export async function readNoteBlobs(repo: Repo, blobsOf: ReadonlyMap<string, readonly string[]>, whole = false): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   const texts = await readBlobs(repo, [...blobsOf.values()].flat());
   for (const [commit, blobs] of blobsOf) {
+    if (whole && !blobs.every((b) => texts.has(b))) continue;
     let text: string | undefined;
     for (const blob of blobs) {
       const b = texts.get(blob)?.toString('utf8');

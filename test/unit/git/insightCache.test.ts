@@ -385,6 +385,194 @@ describe('the stats cache', function () {
     }
   });
 
+  /** The lines `sha` adds to its first file (0-based, in its version), from its -U0 diff against its first parent. */
+  const addedBy = (sha: string): { path: string; start: number; end: number } => {
+    const a = maybeAddedBy(sha);
+    assert.ok(a, `${sha} adds lines`);
+    return a;
+  };
+  const maybeAddedBy = (sha: string): { path: string; start: number; end: number } | undefined => {
+    const diff = git('diff', '-U0', '--no-color', '-M', `${sha}^`, sha);
+    const file = /^\+\+\+ b\/(.+)$/m.exec(diff)?.[1];
+    const hunk = /^@@ -\S+ \+(\d+)(?:,(\d+))? @@/m.exec(diff);
+    if (file === undefined || !hunk || hunk[2] === '0') return undefined;
+    const [, s, n] = hunk;
+    const start = Number(s) - 1;
+    return { path: file, start, end: start + (n === undefined ? 1 : Number(n)) };
+  };
+  const noted = (sha: string): boolean => spawnSync('git', ['notes', `--ref=${NOTES}`, 'list', sha], { cwd: dir, env: GIT_ENV }).status === 0;
+  const removeNote = (sha: string): void => void git('notes', `--ref=${NOTES}`, 'remove', sha);
+  /** A line the per-commit cache cannot read: a run that reads the cache rewrites the file without it; one that goes on from the last run's state never reads it. */
+  const DAMAGE = '0000 not a segment\n';
+  const damage = (): void => {
+    if (existsSync(cacheFiles()[0]!)) writeFileSync(cacheFiles()[0]!, Buffer.concat([readFileSync(cacheFiles()[0]!), Buffer.from(DAMAGE)]));
+  };
+  const cacheRead = (): boolean => !readFileSync(cacheFiles()[0]!, 'utf8').includes(DAMAGE);
+
+  it('goes on from the last run after a note is added to, changed on or removed from an older commit, giving what a run without it gives', async () => {
+    generate(21);
+    const same = async (what: string, onState: boolean): Promise<string> => {
+      damage();
+      const cached = await figures('write');
+      const truth = await figures('off');
+      assert.equal(cached.json, truth.json, what);
+      assert.deepEqual(cached.problems, truth.problems, what);
+      assert.equal(cacheRead(), !onState, `${what}: ${onState ? 'the per-commit cache was read: not applied to the last run' : 'applied to the last run'}`);
+      return truth.json;
+    };
+    const atRevision = (json: string): { ai: number; mixed: number } => (JSON.parse(json) as { insight: { atRevision: { ai: number; mixed: number } } }).insight.atRevision;
+    let last = await same('the first run', false);
+    const merge = git('log', '--format=%H', '-n', '1', '--grep', '^Merge side').trim();
+    const side = git('rev-list', `${merge}^2`, '--not', `${merge}^1`).trim().split('\n');
+    const plain = git('rev-list', '--no-merges', 'main').trim().split('\n').filter((c) => !side.includes(c) && git('rev-list', '--parents', '-n', '1', c).trim().split(' ').length === 2);
+    // The oldest commit without a note whose added lines (one block) are all still at the tip.
+    const tipFiles = git('ls-tree', '-r', '--name-only', 'HEAD').split('\n');
+    const survives = (c: string): boolean => {
+      const a = maybeAddedBy(c);
+      if (!a || !tipFiles.includes(a.path) || (git('diff', '-U0', `${c}^`, c).match(/^@@/gm) ?? []).length !== 1) return false;
+      return git('blame', '-l', '-s', 'HEAD', '--', a.path).split('\n').filter((l) => l.startsWith(c)).length === a.end - a.start;
+    };
+    const old = [...plain].reverse().find((c) => !noted(c) && !git('log', '-1', '--format=%B', c).includes('AI-') && survives(c))!;
+    assert.ok(old, 'a commit to note');
+    const o = addedBy(old);
+    const n = o.end - o.start;
+    const m = Math.max(1, n - 1);
+
+    // Added: a note on a commit that had none (a note fetched later).
+    setNote(old, [{ path: o.path, added: o.end - o.start, runs: [{ start: o.start, end: o.end, kind: 'ai', attribution: AGENTS[2]! }] }]);
+    let now = await same('a note added to an old commit', true);
+    assert.equal(atRevision(now).ai, atRevision(last).ai + n, 'its lines count at the revision');
+    last = now;
+    // Changed: the same note now says mixed, another agent, one line fewer.
+    setNote(old, [{ path: o.path, added: o.end - o.start, runs: [{ start: o.start, end: Math.max(o.start + 1, o.end - 1), kind: 'mixed', attribution: AGENTS[1]! }] }]);
+    now = await same('that note changed', true);
+    assert.equal(atRevision(now).ai, atRevision(last).ai - n, 'its lines at the revision are judged again');
+    assert.equal(atRevision(now).mixed, atRevision(last).mixed + m);
+    last = now;
+    // Removed.
+    removeNote(old);
+    now = await same('that note removed', true);
+    assert.equal(atRevision(now).mixed, atRevision(last).mixed - m);
+    last = now;
+    // A commit that had a note from the start: its note says another agent.
+    const readable = (c: string): boolean => {
+      try {
+        return Array.isArray((JSON.parse(git('notes', `--ref=${NOTES}`, 'show', c)) as { files?: unknown }).files);
+      } catch {
+        return false;
+      }
+    };
+    const had = plain.find((c) => noted(c) && readable(c) && maybeAddedBy(c))!;
+    const h = addedBy(had);
+    setNote(had, [{ path: h.path, added: h.end - h.start, runs: [{ start: h.start, end: h.end, kind: 'ai', attribution: AGENTS[1]! }] }]);
+    last = await same('an older note rewritten', true);
+    // A note on a commit of the branch a merge brought in.
+    const s = side.find((c) => !noted(c)) ?? side[0]!;
+    const sa = addedBy(s);
+    setNote(s, [{ path: sa.path, added: sa.end - sa.start, runs: [{ start: sa.start, end: sa.end, kind: 'ai', attribution: AGENTS[0]! }] }]);
+    now = await same("a note on a commit of a merge's side", true);
+    assert.notEqual(now, last);
+    last = now;
+    // Commits known only from trailers, or marked AI-Unjudged, get a note.
+    for (const grep of ['^AI-Lines:', '^AI-Unjudged:']) {
+      const c = plain.find((x) => !noted(x) && git('log', '-1', '--format=%B', x).split('\n').some((l) => new RegExp(grep).test(l)));
+      if (!c) continue;
+      const a = addedBy(c);
+      setNote(c, [{ path: a.path, added: a.end - a.start, runs: [{ start: a.start, end: a.start + 1, kind: 'ai', attribution: AGENTS[2]! }] }]);
+      now = await same(`a note on a commit with ${grep.slice(1)}`, true);
+      assert.notEqual(now, last, grep);
+      last = now;
+    }
+    // Several at once, as a fetch brings them: two added, one removed.
+    const two = plain.filter((c) => !noted(c)).slice(0, 2);
+    for (const c of two) {
+      const a = addedBy(c);
+      setNote(c, [{ path: a.path, added: a.end - a.start, runs: [{ start: a.start, end: a.end, kind: 'mixed', attribution: AGENTS[0]! }] }]);
+    }
+    removeNote(had);
+    last = await same('notes added and removed at once', true);
+    // On the merge itself (its own lines need its parents' versions): right, however it is worked out.
+    setNote(merge, [{ path: 'src/merge.ts', added: 1, runs: [{ start: 0, end: 1, kind: 'mixed', attribution: AGENTS[2]! }] }]);
+    damage();
+    assert.equal((await figures('write')).json, (await figures('off')).json, 'a note changed on the merge');
+    // And new commits on top after all that still go on from the last run.
+    commitLines('src/merge.ts', ['after']);
+    await same('a new commit after the notes changed', true);
+  });
+
+  it('applies notes changed on older commits in any history exactly, or works the figures out again', async () => {
+    for (const seed of [2, 9, 30]) {
+      cleanupTemp();
+      dir = initRepo();
+      write(dir, '.ai-provenance.json', JSON.stringify({ critical: [{ paths: ['infra/**', 'src/a*'], reason: 'Critical', level: 'block' }] }));
+      generate(seed);
+      await figures('write');
+      const rnd = random(seed);
+      const commits = git('rev-list', 'main').trim().split('\n');
+      let applied = 0;
+      for (let step = 0; step < 8; step++) {
+        // Notes that name each agent in the same weeks, shared lines left out; sometimes removed, sometimes two at once.
+        for (let k = 0; k <= rnd(2); k++) {
+          const c = commits[1 + rnd(commits.length - 2)]!;
+          if (git('rev-list', '--parents', '-n', '1', c).trim().split(' ').length !== 2) continue;
+          if (noted(c) && rnd(3) === 0) {
+            removeNote(c);
+            continue;
+          }
+          const a = maybeAddedBy(c);
+          if (!a) continue;
+          const cut = a.start + rnd(a.end - a.start + 1);
+          const runs: SpelledRun[] = [];
+          if (cut > a.start) runs.push({ start: a.start, end: cut, kind: rnd(2) === 0 ? 'ai' : 'mixed', attribution: AGENTS[rnd(AGENTS.length)]! });
+          if (cut < a.end) runs.push({ start: cut, end: a.end, kind: 'ai', attribution: AGENTS[rnd(AGENTS.length)]! });
+          setNote(c, [{ path: a.path, added: a.end - a.start, runs }]);
+        }
+        damage();
+        const cached = await figures('write');
+        const truth = await figures('off');
+        assert.equal(cached.json, truth.json, `history ${seed}, step ${step}`);
+        assert.deepEqual(cached.problems, truth.problems, `history ${seed}, step ${step}`);
+        if (!cacheRead()) applied++;
+      }
+      assert.ok(applied > 0, `history ${seed}: no change applied to the last run`);
+    }
+  });
+
+  it('after a note fetched on an older commit, gives every breakdown a run without a cache gives, reading that commit alone', async () => {
+    generate(23);
+    const { cli } = cliBundle();
+    const t = tempDir();
+    const run = (args: string[], trace?: string): string => {
+      const r = spawnSync(process.execPath, [cli, 'stats', ...args], { cwd: dir, env: { ...GIT_ENV, ...(trace && { GIT_TRACE: trace }) }, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    run(['--format', 'json']);
+    // A teammate's note on an older commit that had none, fetched into the tracking ref.
+    const old = git('rev-list', '--no-merges', 'main').trim().split('\n').reverse().find((c) => !noted(c) && git('rev-list', '--parents', '-n', '1', c).trim().split(' ').length === 2)!;
+    const a = addedBy(old);
+    const clone = tempDir();
+    execFileSync('git', ['clone', '-q', dir, clone], { env: GIT_ENV });
+    const rec = buildTraceRecord({ revision: old, files: [noteFile(a.path, a.end - a.start, [{ start: a.start, end: a.end, kind: 'ai', attribution: AGENTS[0]! }])], toolVersion: 'test' });
+    execFileSync('git', ['notes', `--ref=${NOTES}`, 'add', '-f', '-F', '-', old], { cwd: clone, env: GIT_ENV, input: serializeTraceRecord(rec) });
+    git('fetch', '-q', clone, `+${NOTES}:refs/notes/remotes/peer/ai-provenance`);
+    damage();
+    const trace = path.join(t, 'trace');
+    const json = run(['--format', 'json'], trace);
+    assert.equal(json, run(['--format', 'json', '--no-cache']), 'stats --format json');
+    const diffs = readFileSync(trace, 'utf8').split('\n').filter((l) => / (log|diff-tree) .*-U0/.test(l));
+    assert.equal(diffs.length, 1, `one diff read: ${diffs.join('\n')}`);
+    assert.match(diffs[0]!, /--no-walk/, 'the diff of the one commit whose note changed, not a walk of the history');
+    assert.equal(cacheRead(), false, 'the per-commit cache was not read');
+    for (const by of ['agent', 'model', 'author', 'path', 'week']) {
+      for (const format of ['csv', 'text']) assert.equal(run(['--by', by, '--format', format]), run(['--by', by, '--format', format, '--no-cache']), `--by ${by} --format ${format}`);
+    }
+    // The code at the revision counts the fetched note's lines.
+    const at = (s: string): number => (JSON.parse(s) as { atRevision: { ai: number } }).atRevision.ai;
+    git('update-ref', '-d', 'refs/notes/remotes/peer/ai-provenance');
+    assert.ok(at(json) > at(run(['--format', 'json', '--no-cache'])), 'the fetched note counts at the revision');
+  });
+
   it('rewrites the per-commit cache as one segment every few runs, leaving out the commits no ref reaches', async () => {
     generate(17);
     const facts = cacheFiles()[0]!;
