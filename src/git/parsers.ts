@@ -36,6 +36,16 @@ export function parseCatFileBatch(out: Buffer, count: number): (BatchObject | un
   return objects;
 }
 
+/** The parents named in a commit object's header (`git cat-file commit`, or a `--batch` object of type commit). */
+export function commitParents(content: Buffer): string[] {
+  const end = content.indexOf('\n\n');
+  const header = content.subarray(0, end < 0 ? content.length : end).toString('latin1');
+  const parents: string[] = [];
+  // The parent lines follow the tree line; a continuation line of a signature or merge tag starts with a space.
+  for (const line of header.split('\n')) if (line.startsWith('parent ')) parents.push(line.slice(7));
+  return parents;
+}
+
 /** One entry of `git ls-tree -z` output: `<mode> <type> <id>\t<path>\0`. */
 export interface TreeEntry {
   readonly mode: string;

@@ -10,12 +10,13 @@ import { fromLines, linesOf, type NoteRuns } from '../core/lineRuns';
 import { addsLines, mergeNoteTexts } from '../core/noteMerge';
 import { PorcelainParser } from './blame';
 import { commitChanges, isBinary, readBlobs } from './diff';
-import { readNote, readNotes, readOwnNotesAt, writeNote, writeNotes } from './notes';
+import { listNotes, readNote, readNotes, readOwnNotesAt, writeNote, writeNotes } from './notes';
 import { parentOf, restrict, treeBlobs } from './provenance';
 import { addedRanges, carryPair, carryThrough, clipRuns, joinRuns, LineCarrier, type FileDiff } from '../core/lineCarry';
 import { diffPairs, logDiffs, type LoggedCommit } from './history';
 import { emptyTree, type Repo } from './repo';
-import { git, gitLines, GitError } from './run';
+import { commitParents } from './parsers';
+import { catFileBatch, git, gitLines, GitError } from './run';
 import { noteRuns } from './rewriteCarry';
 
 export type MergeMethod = 'squash' | 'rebase' | 'merge';
@@ -78,10 +79,6 @@ export async function hasCommit(repo: Repo, sha: string): Promise<boolean> {
 async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
   const r = await git(['merge-base', '--is-ancestor', a, b], { cwd: repo.root, okCodes: [1] });
   return r.exitCode === 0;
-}
-
-async function parentsOf(repo: Repo, commit: string): Promise<string[]> {
-  return (await git(['rev-list', '--parents', '-n', '1', commit], { cwd: repo.root })).stdout.trim().split(' ').slice(1);
 }
 
 /** Commits of `include` not reachable from any of `exclude`, oldest first. */
@@ -219,12 +216,22 @@ async function rebasedChain(repo: Repo, merge: string, count: number, base: stri
   return chain;
 }
 
-/** Resolves the named commits at once; the first missing one, in the order given, is the error. */
-async function resolveAll(repo: Repo, named: readonly (readonly [role: string, rev: string])[]): Promise<string[]> {
-  const settled = await Promise.allSettled(named.map(([role, rev]) => resolveCommit(repo, role, rev)));
-  return settled.map((r) => {
-    if (r.status === 'rejected') throw r.reason;
-    return r.value;
+/** A commit named on the command line or in an event, and its parents. */
+interface Resolved {
+  readonly sha: string;
+  readonly parents: readonly string[];
+}
+
+/** Resolves the named commits with one git process; the first missing one, in the order given, is the error. */
+async function resolveAll(repo: Repo, named: readonly (readonly [role: string, rev: string])[]): Promise<Resolved[]> {
+  // cat-file reads one name per line: a name that is empty, could be taken for an option or spans lines names no commit.
+  const unusable = named.find(([, rev]) => rev === '' || rev.startsWith('-') || /[\n\r\0]/.test(rev));
+  if (unusable) throw new MissingCommitError(unusable[0], unusable[1]);
+  const objects = await catFileBatch(repo.root, named.map(([, rev]) => `${rev}^{commit}`));
+  return named.map(([role, rev], i) => {
+    const o = objects[i];
+    if (o?.type !== 'commit') throw new MissingCommitError(role, rev);
+    return { sha: o.id, parents: commitParents(o.content) };
   });
 }
 
@@ -237,11 +244,14 @@ async function prRange(repo: Repo, head: string, exclude: readonly string[]): Pr
 
 /** Writes the notes a server merge needs and says in the log what it did and what it could not do. */
 export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx: CarryContext): Promise<CarryOutcome> {
-  const [base, head, merge] = await resolveAll(repo, [['base', input.base], ['head', input.head], ['merge', input.merge]]) as [string, string, string];
-  // Independent look-ups at once; the range is not needed when head turns out to be merged.
-  const range = prRange(repo, head, [base, merge]);
-  range.catch(() => undefined);
-  const [parents, merged] = await Promise.all([parentsOf(repo, merge), isAncestor(repo, head, merge)]);
+  const resolved = await resolveAll(repo, [['base', input.base], ['head', input.head], ['merge', input.merge]]);
+  const [base, head, merge] = resolved.map((r) => r.sha) as [string, string, string];
+  const parents = resolved[2]!.parents;
+  // A squash named by the caller: its reads start with the range (wasted only when nothing turns out to be carried).
+  const squashReads = input.method === 'squash' ? startSquashReads(repo, base, head, merge) : undefined;
+  const { all: prCommits, noMerges: olds } = await prRange(repo, head, [base, merge]);
+  // A commit of the range is reachable from head and not from merge, so head is not merged; an empty range asks git.
+  const merged = prCommits.length === 0 && (await isAncestor(repo, head, merge));
   if (merged) {
     // The PR's own commits are on the target branch: their notes already apply.
     const kind = parents.length > 1 ? 'merge' : 'fast-forward';
@@ -260,7 +270,6 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     ctx.log(`${short(merge)} is a merge commit whose history does not hold ${short(head)} (head): the mapping is not certain, nothing carried`);
     return { method: 'merge', written: [], made: [], uncarried: 1 };
   }
-  const { all: prCommits, noMerges: olds } = await range;
   if (prCommits.length === 0) {
     ctx.log(`${short(base)}..${short(head)} holds no commits: nothing to carry`);
     return { method: input.method ?? 'squash', written: [], made: [merge], uncarried: 0 };
@@ -294,10 +303,9 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
     }
   }
   if (method === 'squash') {
-    const existing = readNote(repo, merge);
-    existing.catch(() => undefined);
-    const files = await squashProvenance(repo, base, head, merge, parents[0], prCommits, prCommits.length !== olds.length, ctx);
-    const wrote = await writeOrJoin(repo, merge, files, ctx, undefined, existing);
+    const reads = squashReads ?? startSquashReads(repo, base, head, merge);
+    const files = await squashProvenance(repo, base, head, merge, parents[0] !== undefined, prCommits, prCommits.length !== olds.length, reads, ctx);
+    const wrote = await writeOrJoin(repo, merge, files, ctx, undefined, reads.existing);
     return { method, written: wrote ? [merge] : [], made: [merge], uncarried: 0 };
   }
   return carryPairs(repo, pairing!, chain!, ctx, 'rebase', { notes: notesRead, diffs: diffsRead });
@@ -364,42 +372,83 @@ function lineCount(note: NoteRuns): number {
   return note.runs.reduce((k, r) => k + r.end - r.start, 0);
 }
 
+/** What carrying onto a squash commit reads from git, started before it is needed; each is awaited or dropped. */
+interface SquashReads {
+  /** The squash commit's own diff (keyed by its id) and head→squash (keyed `merge head`), with line texts. */
+  readonly diffs: Promise<Map<string, FileDiff[]>>;
+  /** The PR's diffs oldest first, each commit kept until `each` takes them. */
+  readonly log: StartedLog;
+  /** Which commits have notes, on every notes ref a reader reads. */
+  readonly listed: Promise<Map<string, readonly string[]>>;
+  /** The squash commit's own note, if any (joined, never overwritten). */
+  readonly existing: Promise<string | undefined>;
+}
+
+function startSquashReads(repo: Repo, base: string, head: string, merge: string): SquashReads {
+  const listed = listNotes(repo);
+  const reads: SquashReads = {
+    // The squash commit alone is its diff against its first parent.
+    diffs: diffPairs(repo.root, [merge, `${merge} ${head}`], { texts: true }),
+    log: startLog(repo.root, [head, `^${base}`, `^${merge}`]),
+    listed,
+    // Read only when some notes ref has one (it is the clone's own that is joined).
+    existing: listed.then((all) => (all.has(merge) ? readNote(repo, merge) : undefined)),
+  };
+  // Each is awaited where it is used; this only keeps one that is dropped or awaited late from counting as unhandled.
+  for (const p of [reads.diffs, reads.log.done, reads.listed, reads.existing]) p.catch(() => undefined);
+  return reads;
+}
+
+/** A `logDiffs` under way before its reader is ready: `each` gets the commits read so far, then each as it comes. */
+interface StartedLog {
+  readonly done: Promise<void>;
+  each(take: (c: LoggedCommit) => void): Promise<void>;
+}
+
+function startLog(cwd: string, revs: readonly string[]): StartedLog {
+  const waiting: LoggedCommit[] = [];
+  let taker: ((c: LoggedCommit) => void) | undefined;
+  const done = logDiffs(cwd, revs, (c) => (taker ? taker(c) : waiting.push(c)));
+  return {
+    done,
+    each(take) {
+      for (const c of waiting.splice(0)) take(c);
+      taker = take;
+      return done;
+    },
+  };
+}
+
 /**
  * The squash commit's AI lines: each PR file at the head with every line from the note of the PR commit that last
  * changed it (so a line a person changed later is that person's), carried through the head→squash diff and kept on
- * the lines the squash commit adds. One pass over the PR's own diffs, oldest first; a PR holding merge commits goes
- * through `git blame` instead, which follows each line into the merged branches.
+ * the lines the squash commit adds. One pass over the PR's own diffs, oldest first, carried while git writes them; a
+ * PR holding merge commits goes through `git blame` instead, which follows each line into the merged branches.
  */
-async function squashProvenance(repo: Repo, base: string, head: string, merge: string, mergeParent: string | undefined, prCommits: readonly string[], hasMerges: boolean, ctx: CarryContext): Promise<CommitFileProvenance[]> {
+async function squashProvenance(repo: Repo, base: string, head: string, merge: string, hasParent: boolean, prCommits: readonly string[], hasMerges: boolean, reads: SquashReads, ctx: CarryContext): Promise<CommitFileProvenance[]> {
   if (hasMerges) return squashByBlame(repo, base, head, merge, prCommits, ctx);
-  if (mergeParent === undefined) {
+  if (!hasParent) {
     ctx.log(`${short(merge)} has no parent: it is not a squash onto a branch, nothing carried`);
     return [];
   }
-  const parent = mergeParent;
-  const logged: LoggedCommit[] = [];
-  // The squash commit's own diff (the lines it adds) and head→squash from one process, the PR's diffs from another,
-  // and the notes as every reader reads them, all at once.
-  const [diffs, noteTexts] = await Promise.all([
-    diffPairs(repo.root, [`${merge} ${parent}`, `${merge} ${head}`], { texts: true }),
-    readNotes(repo, prCommits),
-    logDiffs(repo.root, [head, `^${base}`, `^${merge}`], (c) => logged.push(c)),
-  ]);
+  // The notes as every reader reads them; the PR's diffs are taken as they come once the notes are known.
+  const noteTexts = await readNotes(repo, prCommits, reads.listed);
   const carrier = new LineCarrier();
   let noted = 0;
-  for (const c of logged) {
+  await reads.log.each((c) => {
     const text = noteTexts.get(c.sha);
     const note = text === undefined ? undefined : noteRuns(c.sha, text, ctx.log);
     if (note) noted++;
     carrier.commit(c.diff ?? [], note);
-  }
+  });
   if (noted === 0) {
     ctx.log(`none of the ${prCommits.length} commit${prCommits.length === 1 ? '' : 's'} of ${short(base)}..${short(head)} has a note: nothing to carry`);
     return [];
   }
+  const diffs = await reads.diffs;
   const toSquash = new Map((diffs.get(`${merge} ${head}`) ?? []).map((d) => [d.path, d]));
   const out: CommitFileProvenance[] = [];
-  for (const c of diffs.get(`${merge} ${parent}`) ?? []) {
+  for (const c of diffs.get(merge) ?? []) {
     const added = addedRanges(c.hunks);
     if (!c.text || ctx.config.isIgnored(c.path) || added.length === 0) continue;
     const d = toSquash.get(c.path);
@@ -560,7 +609,7 @@ export async function findSquashByTree(repo: Repo, from: string, to: string, hea
 
 /** A pull request branch rewritten from `before` to `after` (Update branch → Rebase): each note carried to its pair. */
 export async function carryRewrite(repo: Repo, input: { base: string; before: string; after: string }, ctx: CarryContext): Promise<CarryOutcome | undefined> {
-  const [base, before, after] = await resolveAll(repo, [['base', input.base], ['before', input.before], ['after', input.after]]) as [string, string, string];
+  const [base, before, after] = (await resolveAll(repo, [['base', input.base], ['before', input.before], ['after', input.after]])).map((r) => r.sha) as [string, string, string];
   if (await isAncestor(repo, before, after)) {
     ctx.log(`${short(before)}..${short(after)}: commits were added, none rewritten; nothing to carry`);
     return undefined;

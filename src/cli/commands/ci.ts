@@ -135,9 +135,9 @@ async function runLocal(args: readonly string[], io: CliIO): Promise<number> {
   if (method !== undefined && !(MERGE_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`ai-provenance ci local: unknown method '${method}': expected squash, rebase or merge`);
   }
-  const repo = await discoverRepo(io.cwd);
   const log = logTo(io);
-  const [, config] = await Promise.all([ensureIdentity(repo, { name: 'ai-provenance', email: 'ai-provenance@localhost' }), loadTeamConfig(repo, log)]);
+  const [repo] = await Promise.all([discoverRepo(io.cwd), ensureIdentity(io.cwd, { name: 'ai-provenance', email: 'ai-provenance@localhost' })]);
+  const config = await loadTeamConfig(repo, log);
   const outcome = await carryServerMerge(repo, { base, head, merge, ...(method ? { method: method as MergeMethod } : {}) }, { config, toolVersion: toolVersion(), log });
   const remote = stringOpt(p, 'push');
   if (remote !== undefined && !(await pushNotes(repo, remote, outcome.written, log))) return 1;
@@ -160,8 +160,8 @@ async function pushNotes(repo: Repo, remote: string, written: readonly string[],
 }
 
 /** Notes commits need an identity; where git has none (a fresh CI runner), `fallback` is used for this process. */
-export async function ensureIdentity(repo: Repo, fallback: { name: string; email: string }): Promise<void> {
-  const r = await git(['var', 'GIT_COMMITTER_IDENT'], { cwd: repo.root, okCodes: [128] });
+export async function ensureIdentity(cwd: string, fallback: { name: string; email: string }): Promise<void> {
+  const r = await git(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
   if (r.exitCode === 0) return;
   process.env.GIT_AUTHOR_NAME ??= fallback.name;
   process.env.GIT_AUTHOR_EMAIL ??= fallback.email;
@@ -191,7 +191,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   const carrying = job.kind === 'merged' || (job.kind === 'updated' && !job.fork);
   if (job.kind === 'updated' && job.fork) log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
   const repo = await discoverRepo(io.cwd);
-  await ensureIdentity(repo, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
+  await ensureIdentity(repo.root, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
   try {
     await fetchAndJoin(repo, opts.remote, log);
   } catch (err) {

@@ -326,5 +326,27 @@ describe('ai-provenance ci local', function () {
       assert.equal(m.status, 2);
       assert.match(m.stderr, /unknown method 'octopus'/);
     });
+
+    it('takes any name git gives a commit, and names the first of the commits it cannot find', () => {
+      const s = prScenario();
+      const squash = githubSquash(s);
+      const ci = ciClone(s);
+      const tree = sh(ci, 'git', 'rev-parse', `${squash}^{tree}`).trim();
+      const missing = (base: string, head: string, merge: string): string => {
+        const r = cli(ci, ['ci', 'local', `--base=${base}`, `--head=${head}`, `--merge=${merge}`]);
+        assert.equal(r.status, 2, r.stdout);
+        assert.equal(r.stdout, '', 'nothing carried');
+        return r.stderr;
+      };
+      assert.equal(missing(s.base, s.head, tree), `ai-provenance ci: merge ${tree}: no such commit in this clone\n`, 'a tree is no commit');
+      assert.equal(missing(s.base, '--all', squash), `ai-provenance ci: head --all: no such commit in this clone\n`);
+      assert.equal(missing('nope', s.head, 'f'.repeat(40)), `ai-provenance ci: base nope: no such commit in this clone\n`, 'the first one given');
+      assert.equal(missing(s.base, `${s.head}\n${s.head}`, squash), `ai-provenance ci: head ${s.head}\\n${s.head}: no such commit in this clone\n`, 'one line');
+      assert.ok(!sh(ci, 'git', 'notes', `--ref=${NOTES}`, 'list').includes(squash), 'no note written by the failed runs');
+      // Branch names and revision expressions, as a CI script may pass them.
+      const r = cli(ci, ['ci', 'local', '--base', `${s.base}^0`, '--head', 'origin/feature', '--merge', 'origin/main']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with \\d+ AI lines?$`, 'm'));
+    });
   });
 });

@@ -1,6 +1,6 @@
 // The git output parsers and the failure classification, each on output git printed (git 2.x, LC_ALL=C), pasted here.
 import { strict as assert } from 'node:assert';
-import { decodeQuotedPath, parseBatchHeader, parseCatFileBatch, parseLsTree, unquotePath } from '../../../src/git/parsers';
+import { commitParents, decodeQuotedPath, parseBatchHeader, parseCatFileBatch, parseLsTree, unquotePath } from '../../../src/git/parsers';
 import { classifyGitFailure } from '../../../src/git/run';
 import { parsePathList } from '../../../src/git/check';
 
@@ -32,6 +32,22 @@ describe('git output', () => {
     it('throws when the output ends before every input is answered', () => {
       assert.throws(() => parseCatFileBatch(BATCH.subarray(0, 60), 4), /output ends/);
       assert.throws(() => parseCatFileBatch(BATCH, 5), /output ends after 4 of 5/);
+    });
+
+    it("reads a commit's parents from its header, not from its message or a signature's lines", () => {
+      // `printf 'HEAD^{commit}\nHEAD~2^{commit}\nSIGNED^{commit}\nHEAD^{tree}^{commit}\n' | git cat-file --batch` after a
+      // merge whose message holds a line starting "parent", with SIGNED a commit whose gpgsig holds one.
+      const out = Buffer.from(
+        '1d21b123c8bd6272927533ded74ef6ee66af1676 commit 277\ntree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent 0ecaa71a2ca83ee717cce10e507cf289b23885ac\nparent 74f600432cd1a0058b6c81f466487e941c9df684\nauthor A <a@x> 1700000000 +0000\ncommitter A <a@x> 1700000000 +0000\n\nmerge\n\nparent 0000000000000000000000000000000000000000 in the body\n\n' +
+          '254436d30357c4720cd2fe4477d9afd0b8d66e2b commit 119\ntree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@x> 1700000000 +0000\ncommitter A <a@x> 1700000000 +0000\n\nroot\n\n' +
+          '1f21f69c775f8e9774c3de30b71277b9ba3378c3 commit 286\ntree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent 0ecaa71a2ca83ee717cce10e507cf289b23885ac\nauthor A <a@x> 1700000000 +0000\ncommitter A <a@x> 1700000000 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n parent 1111111111111111111111111111111111111111\n -----END PGP SIGNATURE-----\n\nsigned\n\n' +
+          'HEAD^{tree}^{commit} missing\n',
+      );
+      const objs = parseCatFileBatch(out, 4);
+      assert.deepEqual(
+        objs.map((o) => o && commitParents(o.content)),
+        [['0ecaa71a2ca83ee717cce10e507cf289b23885ac', '74f600432cd1a0058b6c81f466487e941c9df684'], [], ['0ecaa71a2ca83ee717cce10e507cf289b23885ac'], undefined],
+      );
     });
 
     it('reads --batch-check headers, a missing input as none', () => {
