@@ -26,6 +26,7 @@ export class PendingModel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private timer: NodeJS.Timeout | undefined;
+  private readonly starting: NodeJS.Timeout;
   private running: Promise<void> | undefined;
   private again = false;
 
@@ -38,7 +39,9 @@ export class PendingModel implements vscode.Disposable {
     service.onDidChangeProvenance(() => this.schedule(400), this, this.disposables);
     config.onDidChange(() => this.schedule(100), this, this.disposables);
     vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover(), this, this.disposables);
-    void this.discover();
+    // Finding the repositories starts git, and starting a process from the extension host (a large process to fork)
+    // takes tens of milliseconds: it waits until activation has returned.
+    this.starting = setTimeout(() => void this.discover(), 0);
   }
 
   all(): PendingEntry[] {
@@ -122,6 +125,7 @@ export class PendingModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.starting);
     if (this.timer) clearTimeout(this.timer);
     for (const w of this.watchers.values()) w.dispose();
     for (const d of this.disposables) d.dispose();
