@@ -329,37 +329,61 @@ export function changedRegion(
     return out;
   }
   const aiOld = (o: number): boolean => isAi(oldProv[o]!) && oldProv[o]!.attribution !== undefined;
-  const mixedOf = (o: number): LineProvenance => ({ kind: 'mixed', attribution: oldProv[o]!.attribution });
-  /** The provenance of new line `at` as a touch-up of old line `o`, when it keeps the old text; undefined otherwise. */
-  const judged = (o: number, was: string, line: string): LineProvenance | undefined => {
+  return changedPairs(aiOld, oldProv.length, oldTexts, newLines).map((pair) => {
+    if (!pair) return HUMAN;
+    const was = oldProv[pair.old]!;
+    return pair.keeps ? was : { kind: 'mixed', attribution: was.attribution };
+  });
+}
+
+/** A new line of a changed region paired with old line `old`: `keeps` its provenance (whitespace only), or a touch-up (mixed). */
+export interface ChangedPair {
+  readonly old: number;
+  readonly keeps: boolean;
+}
+
+/**
+ * The pairing behind `changedRegion` by a person (see there): for each new line, the old AI line (`aiOld`) it pairs
+ * with, or undefined (human). It looks at which old lines are AI and at the texts only, never at who wrote them, so
+ * runs of several attributions over one region pair the same as the region's lines one by one.
+ */
+export function changedPairs(
+  aiOld: (o: number) => boolean,
+  oldCount: number,
+  oldTexts: readonly (string | undefined)[] | undefined,
+  newLines: readonly (string | undefined)[],
+): (ChangedPair | undefined)[] {
+  const out = new Array<ChangedPair | undefined>(newLines.length).fill(undefined);
+  /** New line `line` as a touch-up of old line `o`, when it keeps the old text; undefined otherwise. */
+  const judged = (o: number, was: string, line: string): ChangedPair | undefined => {
     const sq = squeezed(line);
-    if (sq !== '' && squeezed(was) === sq) return oldProv[o]!;
-    return keepsText(was, line) ? mixedOf(o) : undefined;
+    if (sq !== '' && squeezed(was) === sq) return { old: o, keeps: true };
+    return keepsText(was, line) ? { old: o, keeps: false } : undefined;
   };
   const known = oldTexts !== undefined && newLines.every((l) => l !== undefined);
-  if (!known || oldProv.length * newLines.length > MAX_PAIR_CHECKS) {
-    const paired = Math.min(oldProv.length, newLines.length);
+  if (!known || oldCount * newLines.length > MAX_PAIR_CHECKS) {
+    const paired = Math.min(oldCount, newLines.length);
     for (let j = 0; j < paired; j++) {
       const line = newLines[j];
       if (!aiOld(j) || line === '') continue;
       const was = oldTexts?.[j];
-      out[j] = was === undefined || line === undefined ? mixedOf(j) : (judged(j, was, line) ?? HUMAN);
+      out[j] = was === undefined || line === undefined ? { old: j, keeps: false } : judged(j, was, line);
     }
     return out;
   }
-  const inPlace = oldProv.length === newLines.length;
+  const inPlace = oldCount === newLines.length;
   let from = 0;
   newLines.forEach((line, at) => {
     if (line === '' || line === undefined) return;
-    const kept: [number, LineProvenance][] = [];
-    for (let o = from; o < oldProv.length && (kept.length === 0 || (!inPlace && kept.length < 2)); o++) {
+    const kept: ChangedPair[] = [];
+    for (let o = from; o < oldCount && (kept.length === 0 || (!inPlace && kept.length < 2)); o++) {
       const was = oldTexts![o];
       const p = aiOld(o) && was !== undefined ? judged(o, was, line) : undefined;
-      if (p) kept.push([o, p]);
+      if (p) kept.push(p);
     }
     if (kept.length !== 1) return;
-    out[at] = kept[0]![1];
-    from = kept[0]![0] + 1;
+    out[at] = kept[0];
+    from = kept[0]!.old + 1;
   });
   return out;
 }

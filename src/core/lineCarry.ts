@@ -6,10 +6,10 @@
 // a hunk read without them removes what it replaces. Through a commit of a
 // history, its added lines get only what its own note says, so a line a later commit changed is no longer the earlier
 // commit's, as `git blame` has it.
-import { changedRegion } from './carry';
+import { changedPairs } from './carry';
 import type { ArrayChange } from 'diff';
 import type { AttributedRun, NoteRuns } from './lineRuns';
-import { HUMAN, type Attribution, type CommitFileProvenance, type LineProvenance } from './model';
+import type { Attribution, CommitFileProvenance } from './model';
 
 /** One hunk of a `-U0` diff as line regions: old lines [oldStart, oldStart+oldCount) became new [newStart, newStart+newCount), 0-based. */
 export interface Hunk {
@@ -176,7 +176,12 @@ export function hunksOf(parts: readonly ArrayChange<string>[]): Hunk[] {
   return hunks;
 }
 
-/** What `changedRegion` makes of the old runs on the new lines of each hunk that holds its texts. */
+/**
+ * What `changedRegion` makes of the old runs on the new lines of each hunk that holds its texts: the hunk's lines are
+ * paired once, all runs together (a new line that keeps the text of two AI lines pairs with neither, whoever wrote
+ * them), and a new line gets a piece of each run over the old line it pairs with (runs may overlap: a joined note
+ * keeps both contributors).
+ */
 function insideHunks(runs: readonly AttributedRun[], hunks: readonly Hunk[], attributions: readonly Attribution[]): AttributedRun[] {
   const out: AttributedRun[] = [];
   let lo = 0;
@@ -184,21 +189,18 @@ function insideHunks(runs: readonly AttributedRun[], hunks: readonly Hunk[], att
     if (h.oldLines === undefined || h.newLines === undefined || h.oldCount === 0 || h.newCount === 0) continue;
     const end = h.oldStart + h.oldCount;
     while (lo < runs.length && runs[lo]!.end <= h.oldStart) lo++;
-    // Each run on its own: runs may overlap (a joined note keeps both contributors), a line's provenance may not.
+    // The runs over each of the hunk's old lines.
+    const over: AttributedRun[][] = Array.from({ length: h.oldCount }, () => []);
     for (let i = lo; i < runs.length && runs[i]!.start < end; i++) {
       const r = runs[i]!;
-      if (r.end <= h.oldStart) continue;
-      const attribution = attributions[r.id];
-      if (attribution === undefined) continue;
-      const was: LineProvenance = { kind: r.kind, attribution };
-      const prov = h.oldLines.map((_, k) => (h.oldStart + k >= r.start && h.oldStart + k < r.end ? was : HUMAN));
-      const region = changedRegion(prov, h.oldLines, h.newLines);
-      region.forEach((p, k) => {
-        if (p.kind === 'human') return;
-        const at = h.newStart + k;
-        out.push({ ...r, kind: p.kind, start: at, end: at + 1 });
-      });
+      if (attributions[r.id] === undefined) continue;
+      for (let l = Math.max(r.start, h.oldStart); l < Math.min(r.end, end); l++) over[l - h.oldStart]!.push(r);
     }
+    changedPairs((o) => over[o]!.length > 0, h.oldCount, h.oldLines, h.newLines).forEach((pair, k) => {
+      if (!pair) return;
+      const at = h.newStart + k;
+      for (const r of over[pair.old]!) out.push({ ...r, kind: pair.keeps ? r.kind : 'mixed', start: at, end: at + 1 });
+    });
   }
   return joinRuns(out.sort((a, b) => a.start - b.start), attributions);
 }
