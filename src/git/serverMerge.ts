@@ -64,13 +64,6 @@ export class MissingCommitError extends Error {
 const short = (sha: string): string => sha.slice(0, 12);
 const BLAME_JOBS = 4;
 
-export async function resolveCommit(repo: Repo, role: string, rev: string): Promise<string> {
-  if (rev.startsWith('-')) throw new MissingCommitError(role, rev);
-  const r = await git(['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
-  if (r.exitCode !== 0) throw new MissingCommitError(role, rev);
-  return r.stdout.trim();
-}
-
 export async function hasCommit(repo: Repo, sha: string): Promise<boolean> {
   const r = await git(['cat-file', '-e', `${sha}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
   return r.exitCode === 0;
