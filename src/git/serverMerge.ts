@@ -274,25 +274,31 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
   let diffsRead: Promise<Map<string, FileDiff[]>> | undefined;
   if (method !== 'squash') {
     chain = await rebasedChain(repo, merge, olds.length, base, head);
-    // While the patch ids are worked out: the PR's notes, and the diffs of the pairs a rebase usually makes (the n-th
-    // new commit with the n-th old one), of which carrying uses those the patch ids confirm.
-    notesRead = readNotes(repo, olds);
-    notesRead.catch(() => undefined);
-    if (chain.length === olds.length) {
-      diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)], { texts: true });
-      diffsRead.catch(() => undefined);
-    }
-    pairing = await pairByPatchId(repo, olds, chain);
-    // A squash commit's chain is shorter than the PR: range-diff (a diff of every commit) is for a rebase's chain only.
-    if (method === 'rebase' || chain.length === olds.length) pairing = await pairByRangeDiff(repo, olds, chain, pairing, ctx.log);
-    if (!method) {
-      // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
-      // are reported). A squash commit's patch is the whole PR's, which pairs with none of several commits.
-      const rebased = chain.length === olds.length && chain.some((n) => pairing!.pairs.has(n));
-      method = rebased ? 'rebase' : 'squash';
-      const paired = pairing.pairs.size;
-      const ranged = pairing.byRangeDiff?.size ?? 0;
-      ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${paired - ranged} of ${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id${ranged > 0 ? `, ${ranged} by git range-diff` : ''})` : 'squash merge'}`);
+    if (!method && chain.length !== olds.length) {
+      // Not as many new commits as the PR had, so no rebase of it (see below): the patch ids would decide nothing.
+      method = 'squash';
+      ctx.log(`${short(merge)}: detected a squash merge`);
+    } else {
+      // While the patch ids are worked out: the PR's notes, and the diffs of the pairs a rebase usually makes (the n-th
+      // new commit with the n-th old one), of which carrying uses those the patch ids confirm.
+      notesRead = readNotes(repo, olds);
+      notesRead.catch(() => undefined);
+      if (chain.length === olds.length) {
+        diffsRead = diffPairs(repo.root, [...chain, ...chain.map((n, i) => `${n} ${olds[i]!}`)], { texts: true });
+        diffsRead.catch(() => undefined);
+      }
+      pairing = await pairByPatchId(repo, olds, chain);
+      // A squash commit's chain is shorter than the PR: range-diff (a diff of every commit) is for a rebase's chain only.
+      if (method === 'rebase' || chain.length === olds.length) pairing = await pairByRangeDiff(repo, olds, chain, pairing, ctx.log);
+      if (!method) {
+        // As many new commits as the PR had, some of them its commits by patch id: a rebase (those whose patch changed
+        // are reported). A squash commit's patch is the whole PR's, which pairs with none of several commits.
+        const rebased = chain.some((n) => pairing!.pairs.has(n));
+        method = rebased ? 'rebase' : 'squash';
+        const paired = pairing.pairs.size;
+        const ranged = pairing.byRangeDiff?.size ?? 0;
+        ctx.log(`${short(merge)}: detected a ${method === 'rebase' ? `rebase merge (${paired - ranged} of ${chain.length} commit${chain.length === 1 ? '' : 's'} paired by patch id${ranged > 0 ? `, ${ranged} by git range-diff` : ''})` : 'squash merge'}`);
+      }
     }
   }
   if (method === 'squash') {
