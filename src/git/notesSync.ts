@@ -430,11 +430,13 @@ export async function fetchAndJoin(repo: Repo, remote: string, say: (line: strin
 
 /**
  * Fetches `remote`'s notes, joins them into the clone's own, and pushes the notes of the commits the remote has or
- * is being pushed on top of the remote's notes (never forced). A rejected push starts over from the fetch.
+ * is being pushed on top of the remote's notes (never forced). A refused push starts over from the fetch (a refusal
+ * other than a race for the remote's notes, once).
  */
 export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResult> {
   const { remote, say } = opts;
   const tracking = trackingRef(remote);
+  let otherRefusals = 0;
   for (let attempt = 1; ; attempt++) {
     const seen = attempt === 1 && opts.lastSeen ? await lastSeenNotes(repo, remote, say) : undefined;
     const theirs = seen ? seen.theirs : await fetchAndJoin(repo, remote, say);
@@ -470,15 +472,16 @@ export async function syncNotes(repo: Repo, opts: SyncOptions): Promise<SyncResu
       return { pushed: publish.length, attempts: attempt };
     }
     // --porcelain prints `!` for a ref the remote refused: `[rejected]`, or a lost race for its lock, when it moved
-    // meanwhile; any other `[remote rejected]` (a hook, a permission) is a no that fetching again cannot change.
+    // meanwhile. Any other refusal (`[remote rejected]`: a hook, a permission) is answered the same way once, in case
+    // it too came from notes that changed meanwhile; refused again, it is a no that fetching cannot change.
     const refused = /^!\t[^\t]*\t(.*)$/m.exec(push.stdout)?.[1];
     const moved = refused !== undefined && (refused.startsWith('[rejected]') || /lock|failed to update ref|incorrect old value/i.test(refused));
-    if (!moved) {
+    if (!moved && (refused === undefined || otherRefusals++ > 0)) {
       const why = refused !== undefined ? `! ${refused.replace(/^(\[[^\]]*\])/, `$1 ${NOTES_REF} -> ${NOTES_REF}`)}` : firstLine(push.stderr) || `git push exited with ${push.exitCode}`;
       throw new SyncError(`could not push ${NOTES_REF} to ${remote}: ${why}`);
     }
     if (attempt >= MAX_ATTEMPTS) throw new SyncError(`${remote} refused ${NOTES_REF} ${attempt} times (its notes kept changing); run 'ai-provenance sync ${remote}' later, nothing is lost`);
-    say(`${remote} refused the notes (they changed meanwhile); fetching, joining and trying again`);
+    say(`${remote} refused the notes (${moved ? 'they changed meanwhile' : refused}); fetching, joining and trying again`);
   }
 }
 
