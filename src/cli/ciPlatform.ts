@@ -88,6 +88,12 @@ export async function gitlabMergeRequest(env: NodeJS.ProcessEnv, iid: number): P
   return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}`, g.headers)).body;
 }
 
+/** A project (GET /projects/:id): a fork merge request's source project, whose `http_url_to_repo` holds its notes. */
+export async function gitlabProject(env: NodeJS.ProcessEnv, id: number): Promise<unknown> {
+  const g = gitlab(env);
+  return (await getJson(`${g.api}/projects/${id}`, g.headers)).body;
+}
+
 /** Opens the comment `ci` writes, so that the next run updates it instead of adding another. */
 export const REPORT_MARKER = '<!-- ai-provenance -->';
 

@@ -4,6 +4,12 @@
 
 export type Platform = 'github' | 'gitlab';
 
+/**
+ * Where a fork pull request's commits (and the notes made with them) live: its clone URL (GitHub
+ * `pull_request.head.repo.clone_url`), or the GitLab source project whose `http_url_to_repo` the API gives.
+ */
+export type ForkRepo = { readonly url: string } | { readonly gitlabProject: number };
+
 export type CiJob =
   /** A merged pull request: notes for the commit(s) the server made. */
   | {
@@ -18,17 +24,19 @@ export type CiJob =
       readonly searchSquash?: { readonly from: string; readonly to: string };
       readonly author?: string;
       readonly fork: boolean;
+      /** A fork's repository, when the platform names it. */
+      readonly forkRepo?: ForkRepo;
     }
   /**
    * The pull request's branch was pushed to: when its commits were rewritten (Update branch → Rebase), pair them; then
    * report on it as on an open one (head: `after`).
    */
-  | { readonly kind: 'updated'; readonly number: number; readonly base: string; readonly before: string; readonly after: string; readonly author?: string; readonly fork: boolean }
+  | { readonly kind: 'updated'; readonly number: number; readonly base: string; readonly before: string; readonly after: string; readonly author?: string; readonly fork: boolean; readonly forkRepo?: ForkRepo }
   /**
    * An open pull request to report on: opened, reopened, or reviewed (`review`, read from the event, counts with those
    * the API lists). `base`: the target branch's tip (or the merge base) the range is taken against.
    */
-  | { readonly kind: 'open'; readonly number: number; readonly base: string; readonly head: string; readonly author?: string; readonly fork: boolean; readonly review?: GithubReview }
+  | { readonly kind: 'open'; readonly number: number; readonly base: string; readonly head: string; readonly author?: string; readonly fork: boolean; readonly forkRepo?: ForkRepo; readonly review?: GithubReview }
   | { readonly kind: 'skip'; readonly why: string };
 
 /** A payload that is not what the platform documents: `where` names the field. */
@@ -71,12 +79,14 @@ export function githubJob(eventName: string, payload: unknown): CiJob {
   const number = num(pr.number ?? p.number, 'pull_request.number');
   const author = str(obj(pr.user ?? {}, 'pull_request.user').login);
   const baseRepo = str(obj(obj(pr.base, 'pull_request.base').repo ?? {}, 'pull_request.base.repo').full_name);
-  const headRepo = str(obj(obj(pr.head, 'pull_request.head').repo ?? {}, 'pull_request.head.repo').full_name);
+  const headRepoObj = obj(obj(pr.head, 'pull_request.head').repo ?? {}, 'pull_request.head.repo');
+  const headRepo = str(headRepoObj.full_name);
   // A deleted fork leaves head.repo null: its commits are not ours either.
   const fork = headRepo === undefined || (baseRepo !== undefined && headRepo !== baseRepo);
+  const forkUrl = fork ? str(headRepoObj.clone_url) : undefined;
   const base = sha(obj(pr.base, 'pull_request.base').sha, 'pull_request.base.sha');
   const head = (): string => sha(obj(pr.head, 'pull_request.head').sha, 'pull_request.head.sha');
-  const common = { number, base, ...(author ? { author } : {}), fork };
+  const common = { number, base, ...(author ? { author } : {}), fork, ...(forkUrl ? { forkRepo: { url: forkUrl } } : {}) };
   if (review) {
     if (pr.state !== 'open') return { kind: 'skip', why: `pull request #${number} is ${str(pr.state) ?? 'not open'}: its review changes no report` };
     return { kind: 'open', ...common, head: head(), review: reviewOf(obj(p.review, 'review')) };
@@ -137,7 +147,8 @@ export function gitlabJob(env: NodeJS.ProcessEnv, mrs: unknown): CiJob {
   const base = sha(mr.diff_refs?.base_sha, `${where}.diff_refs.base_sha`);
   const author = mr.author?.username ?? undefined;
   const fork = mr.source_project_id !== undefined && mr.target_project_id !== undefined && mr.source_project_id !== mr.target_project_id;
-  const common = { kind: 'merged' as const, number: mr.iid, base, head, fork, ...(author ? { author } : {}) };
+  const forkRepo = fork && typeof mr.source_project_id === 'number' ? { forkRepo: { gitlabProject: mr.source_project_id } } : {};
+  const common = { kind: 'merged' as const, number: mr.iid, base, head, fork, ...forkRepo, ...(author ? { author } : {}) };
   if (mr.squash) {
     if (mr.squash_commit_sha) return { ...common, merge: sha(mr.squash_commit_sha, `${where}.squash_commit_sha`), method: 'squash' };
     const before = str(env.CI_COMMIT_BEFORE_SHA);

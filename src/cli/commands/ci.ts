@@ -6,9 +6,23 @@ import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
 import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
-import { fetchAndJoin, quietFetch, SyncError, syncNotes } from '../../git/notesSync';
-import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
-import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, upsertReportComment } from '../ciPlatform';
+import { fetchAndJoin, fetchNotes, quietFetch, SyncError, syncNotes } from '../../git/notesSync';
+import { NOTES_REF, trackingRef } from '../../git/notes';
+import {
+  EventError,
+  githubApprovals,
+  githubJob,
+  gitlabApprovals,
+  gitlabJob,
+  gitlabMergeRequestPipelineJob,
+  withEventReview,
+  type ApprovalVerdict,
+  type CiJob,
+  type ForkRepo,
+  type GithubReview,
+  type Platform,
+} from '../../core/ciEvents';
+import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, gitlabProject, upsertReportComment } from '../ciPlatform';
 import { checkMarkdown } from '../../git/checkMarkdown';
 import { checkExitCode, runCheck } from '../../git/check';
 import { textReport } from './check';
@@ -47,8 +61,12 @@ merged a pull request, so their AI lines stay visible on the target branch.
       merge request, marked <!-- ai-provenance --> and updated in place on
       the next run (needs pull-requests: write; a token that may not comment
       is one line, not a failure).
-      Commits it cannot fetch (a fork's) and notes it cannot push with a fork
-      pull request's read-only token are reported, not failed.
+      A fork pull request's notes are fetched from the fork (GitHub:
+      pull_request.head.repo.clone_url; GitLab: the source project's
+      http_url_to_repo) into refs/notes/remotes/ai-provenance-fork/ai-provenance
+      and carried with this repository's; a fork that cannot be reached, commits
+      it cannot fetch and notes it cannot push with a fork pull request's
+      read-only token are reported, not failed.
       GitHub: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
       GITHUB_API_URL, GITHUB_TOKEN (reviews and the report comment).
       GitLab: CI_COMMIT_SHA, CI_COMMIT_BEFORE_SHA, CI_API_V4_URL, CI_PROJECT_ID,
@@ -188,8 +206,6 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     return 0;
   }
   const what = platform === 'github' ? `pull request #${job.number}` : `merge request !${job.number}`;
-  const carrying = job.kind === 'merged' || (job.kind === 'updated' && !job.fork);
-  if (job.kind === 'updated' && job.fork) log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
   const repo = await discoverRepo(io.cwd);
   await ensureIdentity(repo.root, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
   try {
@@ -199,6 +215,9 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     io.stderr.write(`ai-provenance ci: ${terminalText(err.message)}\n`);
     return 1;
   }
+  // A fork's notes were pushed to the fork: fetched beside ours, they are read like a remote's for carrying.
+  const forkNotes = job.fork && job.kind !== 'open' ? await fetchForkNotes(repo, env, what, job.forkRepo, job.kind === 'merged' ? 'carried with the notes this repository has' : 'nothing carried', log) : false;
+  const carrying = job.kind === 'merged' || (job.kind === 'updated' && (!job.fork || forkNotes));
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
   const wanted =
     job.kind === 'merged'
@@ -248,6 +267,45 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   io.stdout.write(textReport(result));
   await publishReport(platform, env, what, job.number, checkMarkdown(result), log);
   return code || checkExitCode(result);
+}
+
+/** Where a fork's notes are fetched to: a tracking ref of their own, read with the remotes' and never joined into ours. */
+const FORK_NOTES = trackingRef('ai-provenance-fork');
+
+/**
+ * Fetches the notes of a fork pull request's repository into FORK_NOTES; false, said in one line ending with what the
+ * run does instead (`otherwise`), when the fork is not named, cannot be reached or has no notes.
+ */
+async function fetchForkNotes(repo: Repo, env: NodeJS.ProcessEnv, what: string, fork: ForkRepo | undefined, otherwise: string, log: (line: string) => void): Promise<boolean> {
+  let url: string | undefined;
+  if (fork && 'url' in fork) url = fork.url;
+  else if (fork) {
+    try {
+      url = httpUrlToRepo(await gitlabProject(env, fork.gitlabProject));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      log(`${what} comes from a fork whose project cannot be read (${err.message}): its notes are not fetched; ${otherwise}`);
+      return false;
+    }
+  }
+  if (!url) {
+    log(`${what} comes from a fork whose repository is not named (deleted?): its notes are not fetched; ${otherwise}`);
+    return false;
+  }
+  try {
+    const has = await fetchNotes(repo, url, FORK_NOTES);
+    log(has ? `${what} comes from a fork: fetched its ${NOTES_REF} from ${url} into ${FORK_NOTES}` : `${what} comes from a fork, and ${url} has no ${NOTES_REF}: ${otherwise}`);
+    return has;
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    log(`${what} comes from a fork whose notes cannot be fetched (${err.message}): ${otherwise}`);
+    return false;
+  }
+}
+
+function httpUrlToRepo(project: unknown): string | undefined {
+  const url = typeof project === 'object' && project !== null ? (project as { http_url_to_repo?: unknown }).http_url_to_repo : undefined;
+  return typeof url === 'string' && url !== '' ? url : undefined;
 }
 
 /**

@@ -29,9 +29,12 @@ describe('CI events', () => {
       assert.deepEqual(job, { kind: 'updated', number: 12, base: IDS.BASE_SHA, before: IDS.BEFORE_SHA, after: IDS.AFTER_SHA, author: 'ann', fork: false });
     });
 
-    it('a pull request from a fork is marked as one', () => {
-      const job = githubJob('pull_request', fixture('github-pull_request-fork-closed-merged.json', IDS));
+    it('a pull request from a fork is marked as one, with the clone URL its notes are fetched from', () => {
+      const job = githubJob('pull_request', fixture('github-pull_request-fork-closed-merged.json', { ...IDS, FORK_URL: 'https://github.com/carl/shop.git' }));
       assert.equal(job.kind === 'merged' && job.fork, true);
+      assert.deepEqual(job.kind === 'merged' && job.forkRepo, { url: 'https://github.com/carl/shop.git' });
+      const own = githubJob('pull_request', fixture('github-pull_request-closed-merged.json', IDS));
+      assert.equal(own.kind === 'merged' && 'forkRepo' in own, false, 'no fork, no fork repository');
     });
 
     it('opened and reopened: the open pull request to report on', () => {
@@ -125,6 +128,14 @@ describe('CI events', () => {
     it('picks the merged request among several, and a merge commit has the merge method', () => {
       const job = gitlabJob(env, fixture('gitlab-commit-merge_requests-merge-commit.json', { ...IDS, OTHER_SHA: 'a'.repeat(40) }));
       assert.deepEqual(job, { kind: 'merged', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, merge: IDS.MERGE_SHA, method: 'merge', author: 'ann', fork: false });
+    });
+
+    it('a merge request from a fork names its source project', () => {
+      const mrs = fixture('gitlab-commit-merge_requests-squash.json', IDS) as { source_project_id: number }[];
+      for (const mr of mrs) mr.source_project_id = 77;
+      const job = gitlabJob(env, mrs);
+      assert.equal(job.kind === 'merged' && job.fork, true);
+      assert.deepEqual(job.kind === 'merged' && job.forkRepo, { gitlabProject: 77 });
     });
 
     it('a commit no merged request made is skipped', () => {
