@@ -258,3 +258,25 @@ export function gitlabApprovals(approvals: unknown, pr: { readonly author?: stri
   }
   return { approvals: out, ignored };
 }
+
+/** One version of a GitLab merge request (GET /projects/:id/merge_requests/:iid/versions): one push to its branch. */
+export interface GitlabVersion {
+  readonly head: string;
+  readonly base: string;
+}
+
+/**
+ * The version of a merge request before the one whose head is `head` (the commits a rebase by GitLab replaced), from
+ * the versions as the API lists them. Undefined when `head` is no version's head or no version came before it.
+ */
+export function gitlabVersionBefore(versions: unknown, head: string): GitlabVersion | undefined {
+  if (!Array.isArray(versions)) throw new EventError('merge request versions: expected an array');
+  const listed = versions
+    .filter(isObject)
+    .map((v, i) => ({ id: typeof v.id === 'number' ? v.id : -i, head: str(v.head_commit_sha), base: str(v.base_commit_sha) }))
+    .filter((v): v is { id: number; head: string; base: string } => v.head !== undefined && SHA.test(v.head) && v.base !== undefined && SHA.test(v.base))
+    .sort((a, b) => b.id - a.id);
+  const at = listed.findIndex((v) => v.head === head);
+  const before = at < 0 ? undefined : listed.slice(at + 1).find((v) => v.head !== head);
+  return before ? { head: before.head, base: before.base } : undefined;
+}

@@ -5,7 +5,7 @@ import { terminalText } from '../../core/terminalText';
 import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
-import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
+import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryContext, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
 import { fetchAndJoin, fetchNotes, quietFetch, SyncError, syncNotes } from '../../git/notesSync';
 import { NOTES_REF, trackingRef } from '../../git/notes';
 import {
@@ -15,14 +15,16 @@ import {
   gitlabApprovals,
   gitlabJob,
   gitlabMergeRequestPipelineJob,
+  gitlabVersionBefore,
   withEventReview,
   type ApprovalVerdict,
   type CiJob,
   type ForkRepo,
   type GithubReview,
+  type GitlabVersion,
   type Platform,
 } from '../../core/ciEvents';
-import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, gitlabProject, upsertReportComment } from '../ciPlatform';
+import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, gitlabMergeRequestVersions, gitlabProject, upsertReportComment } from '../ciPlatform';
 import { checkMarkdown } from '../../git/checkMarkdown';
 import { checkExitCode, runCheck } from '../../git/check';
 import { textReport } from './check';
@@ -67,6 +69,9 @@ merged a pull request, so their AI lines stay visible on the target branch.
       and carried with this repository's; a fork that cannot be reached, commits
       it cannot fetch and notes it cannot push with a fork pull request's
       read-only token are reported, not failed.
+      GitLab, merged by fast-forward: the merge request's version before the
+      merged one (GET .../merge_requests/:iid/versions) names the commits a
+      rebase by GitLab replaced; each of their notes is carried to its pair.
       GitHub: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
       GITHUB_API_URL, GITHUB_TOKEN (reviews and the report comment).
       GitLab: CI_COMMIT_SHA, CI_COMMIT_BEFORE_SHA, CI_API_V4_URL, CI_PROJECT_ID,
@@ -239,9 +244,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     const merge = job.merge ?? (job.searchSquash ? await findSquashByTree(repo, job.searchSquash.from, job.searchSquash.to, job.head, log) : undefined);
     if (!merge) return 0;
     outcome = await carryServerMerge(repo, { base: job.base, head: job.head, merge, ...(job.method ? { method: job.method } : {}) }, ctx);
-    if (platform === 'gitlab' && outcome.method === 'fast-forward') {
-      log(`${what} was merged by fast-forward: if GitLab rebased the branch first, the commits before that rebase are not known here and their notes were not carried`);
-    }
+    if (platform === 'gitlab' && outcome.method === 'fast-forward') outcome = (await carryGitlabRebase(repo, env, opts.remote, prRef, what, job, ctx)) ?? outcome;
   }
   let code = 0;
   if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, outcome.written, log))) {
@@ -306,6 +309,32 @@ async function fetchForkNotes(repo: Repo, env: NodeJS.ProcessEnv, what: string, 
 function httpUrlToRepo(project: unknown): string | undefined {
   const url = typeof project === 'object' && project !== null ? (project as { http_url_to_repo?: unknown }).http_url_to_repo : undefined;
   return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+/**
+ * A merge request merged by fast-forward, its branch perhaps rebased by GitLab first: the version before the merged
+ * one names the commits that rebase replaced, and each of their notes is carried to its pair (as after "Update branch"
+ * with rebase). Undefined, said in the log, when there is nothing to carry or the earlier commits cannot be known.
+ */
+async function carryGitlabRebase(repo: Repo, env: NodeJS.ProcessEnv, remote: string, prRef: string, what: string, job: { readonly number: number; readonly head: string }, ctx: CarryContext): Promise<CarryOutcome | undefined> {
+  let before: GitlabVersion | undefined;
+  try {
+    before = gitlabVersionBefore(await gitlabMergeRequestVersions(env, job.number), job.head);
+  } catch (err) {
+    if (!(err instanceof ApiError) && !(err instanceof EventError)) throw err;
+    ctx.log(`${what} was merged by fast-forward, and its versions cannot be read (${err.message}): if GitLab rebased the branch first, the notes of the commits before that rebase were not carried`);
+    return undefined;
+  }
+  if (!before) {
+    ctx.log(`${what} was merged by fast-forward and no version of it came before ${job.head.slice(0, 12)}: nothing was rebased, nothing to carry`);
+    return undefined;
+  }
+  const missing = await fetchCommits(repo, remote, prRef, [before.head, before.base]);
+  if (missing.length > 0) {
+    ctx.log(`${what}: ${missing.map((m) => m.slice(0, 12)).join(', ')} (its version before ${job.head.slice(0, 12)}) cannot be fetched from ${remote}; the notes of the commits a rebase replaced were not carried`);
+    return undefined;
+  }
+  return carryRewrite(repo, { base: before.base, before: before.head, after: job.head }, ctx);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type GithubReview } from '../../../src/core/ciEvents';
+import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, gitlabVersionBefore, withEventReview, type GithubReview } from '../../../src/core/ciEvents';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/ci');
 
@@ -136,6 +136,16 @@ describe('CI events', () => {
       const job = gitlabJob(env, mrs);
       assert.equal(job.kind === 'merged' && job.fork, true);
       assert.deepEqual(job.kind === 'merged' && job.forkRepo, { gitlabProject: 77 });
+    });
+
+    it('the version before the merged head: the branch as it was before GitLab rebased it', () => {
+      const ids = { HEAD_SHA: 'c'.repeat(40), BASE_SHA: 'b'.repeat(40), OLD_HEAD_SHA: '5'.repeat(40), OLD_BASE_SHA: '6'.repeat(40) };
+      const versions = fixture('gitlab-merge_request-versions.json', ids) as object[];
+      assert.deepEqual(gitlabVersionBefore(versions, ids.HEAD_SHA), { head: ids.OLD_HEAD_SHA, base: ids.OLD_BASE_SHA });
+      assert.deepEqual(gitlabVersionBefore([...versions].reverse(), ids.HEAD_SHA), { head: ids.OLD_HEAD_SHA, base: ids.OLD_BASE_SHA }, 'newest by id, whatever the order');
+      assert.equal(gitlabVersionBefore(versions.slice(0, 1), ids.HEAD_SHA), undefined, 'one version: nothing came before');
+      assert.equal(gitlabVersionBefore(versions, '7'.repeat(40)), undefined, 'a head no version has');
+      assert.throws(() => gitlabVersionBefore({}, ids.HEAD_SHA), EventError);
     });
 
     it('a commit no merged request made is skipped', () => {

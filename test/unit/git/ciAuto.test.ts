@@ -22,6 +22,7 @@ import {
   githubRebase,
   githubSquash,
   githubUpdateBranchRebase,
+  gitlabRebaseFastForward,
   gitlabSquashMerge,
   linesOf,
   NOTES,
@@ -610,6 +611,48 @@ describe('ai-provenance ci', function () {
       });
     }
 
+    /** A merge request GitLab rebased onto a newer main and merged by fast-forward; `versions` answers for its versions. */
+    async function rebasedFastForward(versions: (ids: Record<string, string>) => Recorded): Promise<{ s: Scenario; before: string; head: string; api: Awaited<ReturnType<typeof apiServer>> }> {
+      const s = prScenario();
+      advanceMain(s);
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const head = gitlabRebaseFastForward(s);
+      const ids = { BASE_SHA: before, HEAD_SHA: head, OLD_HEAD_SHA: s.head, OLD_BASE_SHA: s.base, OTHER_SHA: s.commits[0]! };
+      const api = await apiServer({
+        [`/api/v4/projects/42/repository/commits/${head}/merge_requests`]: { body: fixture('gitlab-commit-merge_requests-fast-forward.json', ids) },
+        '/api/v4/projects/42/merge_requests/7/versions?per_page=100': versions(ids),
+        '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+      });
+      return { s, before, head, api };
+    }
+
+    it('fast-forward after GitLab rebased the branch: the version before names the old commits, each note carried to its rebased twin', async () => {
+      const { s, before, head, api } = await rebasedFastForward((ids) => ({ body: fixture('gitlab-merge_request-versions.json', ids) }));
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, head));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, new RegExp(`^${s.head.slice(0, 12)} -> ${head.slice(0, 12)}: the branch was rewritten; pairing 3 old with 3 new commits by patch id$`, 'm'));
+        assert.match(r.stdout, /^pushed the notes of 2 commits to origin$/m);
+        assert.match(r.stdout, /3 commits checked, 0 violations/);
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assert.equal(sh(s.dev, 'git', 'rev-parse', 'main').trim(), head);
+      assertPrAiLines(s.dev);
+    });
+
+    it('fast-forward whose versions cannot be read: said in one line, nothing carried, exit 0', async () => {
+      const { s, before, head, api } = await rebasedFastForward(() => ({ status: 403, body: '{"message":"403 Forbidden"}' }));
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, head), ['--no-check']);
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /^merge request !7 was merged by fast-forward, and its versions cannot be read \(.*HTTP 403.*\): if GitLab rebased the branch first, the notes of the commits before that rebase were not carried$/m);
+        assert.doesNotMatch(r.stdout, /wrote a note/);
+      } finally {
+        await api.close();
+      }
+    });
 
     it('a fork merge request: the notes are fetched from the source project named by the API and carried onto the squash commit', async () => {
       const s = prScenario(undefined, { fork: true });

@@ -220,6 +220,22 @@ export function gitlabSquashMerge(s: Scenario): { squash: string; merge: string 
   return { squash, merge };
 }
 
+/**
+ * GitLab's fast-forward merge of a branch behind main: GitLab rebases the branch first (new commits, committed by the
+ * user who merged; the old head kept in a refs/keep-around ref, as GitLab keeps the heads of a merge request's
+ * versions), then main moves to the rebased head. Returns it.
+ */
+export function gitlabRebaseFastForward(s: Scenario): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  execFileSync('git', ['rebase', '-q', '--no-ff', 'origin/main', 'feature'], { cwd: dir, env: { ...hookedEnv(), GIT_COMMITTER_NAME: 'Bob Reviewer', GIT_COMMITTER_EMAIL: 'bob@example.com' }, stdio: 'ignore' });
+  const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+  sh(dir, 'git', 'push', '-q', '-f', 'origin', `${sha}:refs/heads/feature`, `${sha}:refs/heads/main`);
+  sh(s.server, 'git', 'update-ref', `refs/keep-around/${s.head}`, s.head);
+  sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', sha);
+  return sha;
+}
+
 /** main changes `file` to `content` on the server (someone else's pull request merged first). */
 export function changeOnMain(s: Scenario, file: string, content: string): string {
   const dir = serverWorkspace(s);
