@@ -22,6 +22,7 @@ import {
   githubRebase,
   githubSquash,
   githubUpdateBranchRebase,
+  gitlabMergeCommit,
   gitlabRebaseFastForward,
   gitlabSquashMerge,
   linesOf,
@@ -610,6 +611,27 @@ describe('ai-provenance ci', function () {
         assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       });
     }
+
+    it('merge commit: nothing to carry, said in the log; the notes the developer pushed show on main', async () => {
+      const s = prScenario();
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const merge = gitlabMergeCommit(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: merge, OTHER_SHA: s.commits[0]! };
+      const api = await apiServer({
+        [`/api/v4/projects/42/repository/commits/${merge}/merge_requests`]: { body: fixture('gitlab-commit-merge_requests-merge-commit.json', ids) },
+        '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+      });
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, merge));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, new RegExp(`^${merge.slice(0, 12)}: a merge commit; the pull request's commits keep their notes, nothing to carry$`, 'm'));
+        assert.doesNotMatch(r.stdout, /wrote a note|pushed the notes/);
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assertPrAiLines(s.dev);
+    });
 
     /** A merge request GitLab rebased onto a newer main and merged by fast-forward; `versions` answers for its versions. */
     async function rebasedFastForward(versions: (ids: Record<string, string>) => Recorded): Promise<{ s: Scenario; before: string; head: string; api: Awaited<ReturnType<typeof apiServer>> }> {

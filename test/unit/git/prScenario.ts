@@ -147,9 +147,19 @@ export function githubRebase(s: Scenario): string {
 
 /** GitHub's "Create a merge commit". */
 export function githubMergeCommit(s: Scenario, number = 12): string {
+  return mergeCommit(s, `Merge pull request #${number} from ann/feature`, GITHUB_COMMITTER);
+}
+
+/** GitLab's merge commit (merge method "Merge commit"), committed by the user who merged; refs/merge-requests/7/head kept. */
+export function gitlabMergeCommit(s: Scenario): string {
+  sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', s.head);
+  return mergeCommit(s, "Merge branch 'feature' into 'main'\n\nParser\n\nSee merge request acme/shop!7", { GIT_COMMITTER_NAME: 'Bob Reviewer', GIT_COMMITTER_EMAIL: 'bob@example.com' });
+}
+
+function mergeCommit(s: Scenario, message: string, committer: NodeJS.ProcessEnv): string {
   const dir = serverWorkspace(s);
   sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
-  execFileSync('git', ['merge', '-q', '--no-ff', '-m', `Merge pull request #${number} from ann/feature`, 'feature'], { cwd: dir, env: { ...hookedEnv(), ...GITHUB_COMMITTER }, stdio: 'ignore' });
+  execFileSync('git', ['merge', '-q', '--no-ff', '-m', message, 'feature'], { cwd: dir, env: { ...hookedEnv(), ...committer }, stdio: 'ignore' });
   const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
   sh(dir, 'git', 'push', '-q', 'origin', `${sha}:refs/heads/main`);
   return sha;
