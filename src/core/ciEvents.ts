@@ -237,7 +237,9 @@ export function gitlabMergeRequestPipelineJob(env: NodeJS.ProcessEnv): CiJob {
   const base = sha(env.CI_MERGE_REQUEST_DIFF_BASE_SHA, 'CI_MERGE_REQUEST_DIFF_BASE_SHA');
   const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
   const target = env.CI_MERGE_REQUEST_PROJECT_ID;
-  return { kind: 'open', number: iid, base, head, fork: source !== undefined && target !== undefined && source !== target };
+  const fork = source !== undefined && target !== undefined && source !== target;
+  const project = Number(source);
+  return { kind: 'open', number: iid, base, head, fork, ...(fork && Number.isInteger(project) && project > 0 ? { forkRepo: { gitlabProject: project } } : {}) };
 }
 
 /** GitLab approvals (GET /projects/:id/merge_requests/:iid/approvals, `approved_by`), without the author's own. */

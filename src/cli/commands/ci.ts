@@ -66,9 +66,10 @@ merged a pull request, so their AI lines stay visible on the target branch.
       A fork pull request's notes are fetched from the fork (GitHub:
       pull_request.head.repo.clone_url; GitLab: the source project's
       http_url_to_repo) into refs/notes/remotes/ai-provenance-fork/ai-provenance
-      and carried with this repository's; a fork that cannot be reached, commits
-      it cannot fetch and notes it cannot push with a fork pull request's
-      read-only token are reported, not failed.
+      and read with this repository's, for carrying and for the report of an
+      open one (without them it is judged by trailers); a fork that cannot be
+      reached, commits it cannot fetch and notes it cannot push with a fork
+      pull request's read-only token are reported, not failed.
       GitLab, merged by fast-forward: the merge request's version before the
       merged one (GET .../merge_requests/:iid/versions) names the commits a
       rebase by GitLab replaced; each of their notes is carried to its pair.
@@ -220,8 +221,9 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     io.stderr.write(`ai-provenance ci: ${terminalText(err.message)}\n`);
     return 1;
   }
-  // A fork's notes were pushed to the fork: fetched beside ours, they are read like a remote's for carrying.
-  const forkNotes = job.fork && job.kind !== 'open' ? await fetchForkNotes(repo, env, what, job.forkRepo, job.kind === 'merged' ? 'carried with the notes this repository has' : 'nothing carried', log) : false;
+  // A fork's notes were pushed to the fork: fetched beside ours, they are read like a remote's (carrying, check).
+  const instead = job.kind === 'merged' ? 'carried with the notes this repository has' : job.kind === 'updated' ? 'nothing carried' : 'its commits are judged by their trailers';
+  const forkNotes = job.fork ? await fetchForkNotes(repo, env, what, job.forkRepo, instead, log) : false;
   const carrying = job.kind === 'merged' || (job.kind === 'updated' && (!job.fork || forkNotes));
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
   const wanted =
@@ -262,7 +264,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     head = job.kind === 'updated' ? job.after : job.head;
     range = await openRange(repo, opts.remote, prRef, what, job.base, head, log);
     if (!range) return code;
-    if (job.fork) log(`${what} comes from a fork: its notes are in the fork, so its commits are judged by their trailers`);
+    if (job.fork && !forkNotes && job.kind === 'updated') log(`${what} comes from a fork: its notes are in the fork, so its commits are judged by their trailers`);
   }
   const verdict = await approvals(platform, env, { number: job.number, head, ...(job.author ? { author: job.author } : {}), ...(job.kind === 'open' && job.review ? { review: job.review } : {}) }, log);
   const result = await runCheck({ cwd: repo.root, range: [range], reviews: verdict.approvals.flatMap((a) => a.identities), addedLines: true });

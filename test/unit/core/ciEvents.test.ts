@@ -83,11 +83,11 @@ describe('CI events', () => {
   });
 
   describe('GitLab merge request pipeline', () => {
-    it('the merge request, its diff base and head; a merged-results pipeline names the branch head apart', () => {
+    it('the merge request, its diff base and head, its source project when a fork; a merged-results pipeline names the branch head apart', () => {
       const env = { CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_DIFF_BASE_SHA: IDS.BASE_SHA, CI_COMMIT_SHA: IDS.HEAD_SHA, CI_MERGE_REQUEST_PROJECT_ID: '42', CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '42' };
       assert.deepEqual(gitlabMergeRequestPipelineJob(env), { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: false });
       const trial = gitlabMergeRequestPipelineJob({ ...env, CI_COMMIT_SHA: IDS.MERGE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: IDS.HEAD_SHA, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '43' });
-      assert.deepEqual(trial, { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: true });
+      assert.deepEqual(trial, { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: true, forkRepo: { gitlabProject: 43 } }, 'a fork: its source project holds the notes');
       assert.throws(() => gitlabMergeRequestPipelineJob({ ...env, CI_MERGE_REQUEST_IID: '' }), /CI_MERGE_REQUEST_IID: expected a number, found ""/);
     });
   });

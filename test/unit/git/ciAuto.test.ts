@@ -439,6 +439,17 @@ describe('ai-provenance ci', function () {
       assert.match(r.stdout, /^added the report as a comment on pull request #12$/m);
     });
 
+    it("opened from a fork: the fork's notes are fetched, so the report counts the AI lines their notes record", async () => {
+      const s = prScenario(undefined, { fork: true });
+      const payload = JSON.parse(fixture('github-pull_request-opened.json', { BASE_SHA: s.base, HEAD_SHA: s.head })) as { pull_request: { head: { repo: object } } };
+      payload.pull_request.head.repo = { id: 777, name: 'shop', full_name: 'carl/shop', private: false, fork: true, clone_url: s.fork! };
+      const r = await reportRun(s, 'pull_request', JSON.stringify(payload));
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /^pull request #12 comes from a fork: fetched its refs\/notes\/ai-provenance from /m);
+      assert.doesNotMatch(r.stdout, /judged by their trailers/);
+      assert.match(r.summary, /\| \*\*All AI\*\* \| \| \*\*7\*\* of 9 \|/);
+    });
+
     it('a read-only token (a fork\'s): the report is in the log, the run does not fail', async () => {
       const s = prScenario();
       const r = await reportRun(s, 'pull_request', fixture('github-pull_request-opened.json', { BASE_SHA: s.base, HEAD_SHA: s.head }), { post: { status: 403, body: '{"message":"Resource not accessible by integration"}' } });
