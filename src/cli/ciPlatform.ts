@@ -88,6 +88,21 @@ export async function gitlabMergeRequest(env: NodeJS.ProcessEnv, iid: number): P
   return (await getJson(`${g.api}/projects/${g.project}/merge_requests/${iid}`, g.headers)).body;
 }
 
+/** A project (GET /projects/:id): a fork merge request's source project, whose `http_url_to_repo` holds its notes. */
+export async function gitlabProject(env: NodeJS.ProcessEnv, id: number): Promise<unknown> {
+  const g = gitlab(env);
+  return (await getJson(`${g.api}/projects/${id}`, g.headers)).body;
+}
+
+/**
+ * The versions of a merge request (GET /projects/:id/merge_requests/:iid/versions), newest first: each push to its
+ * branch, a rebase by GitLab too, is one, with its `head_commit_sha` and `base_commit_sha`.
+ */
+export async function gitlabMergeRequestVersions(env: NodeJS.ProcessEnv, iid: number): Promise<unknown[]> {
+  const g = gitlab(env);
+  return getList(`${g.api}/projects/${g.project}/merge_requests/${iid}/versions?per_page=100`, g.headers);
+}
+
 /** Opens the comment `ci` writes, so that the next run updates it instead of adding another. */
 export const REPORT_MARKER = '<!-- ai-provenance -->';
 

@@ -4,6 +4,12 @@
 
 export type Platform = 'github' | 'gitlab';
 
+/**
+ * Where a fork pull request's commits (and the notes made with them) live: its clone URL (GitHub
+ * `pull_request.head.repo.clone_url`), or the GitLab source project whose `http_url_to_repo` the API gives.
+ */
+export type ForkRepo = { readonly url: string } | { readonly gitlabProject: number };
+
 export type CiJob =
   /** A merged pull request: notes for the commit(s) the server made. */
   | {
@@ -18,17 +24,19 @@ export type CiJob =
       readonly searchSquash?: { readonly from: string; readonly to: string };
       readonly author?: string;
       readonly fork: boolean;
+      /** A fork's repository, when the platform names it. */
+      readonly forkRepo?: ForkRepo;
     }
   /**
    * The pull request's branch was pushed to: when its commits were rewritten (Update branch → Rebase), pair them; then
    * report on it as on an open one (head: `after`).
    */
-  | { readonly kind: 'updated'; readonly number: number; readonly base: string; readonly before: string; readonly after: string; readonly author?: string; readonly fork: boolean }
+  | { readonly kind: 'updated'; readonly number: number; readonly base: string; readonly before: string; readonly after: string; readonly author?: string; readonly fork: boolean; readonly forkRepo?: ForkRepo }
   /**
    * An open pull request to report on: opened, reopened, or reviewed (`review`, read from the event, counts with those
    * the API lists). `base`: the target branch's tip (or the merge base) the range is taken against.
    */
-  | { readonly kind: 'open'; readonly number: number; readonly base: string; readonly head: string; readonly author?: string; readonly fork: boolean; readonly review?: GithubReview }
+  | { readonly kind: 'open'; readonly number: number; readonly base: string; readonly head: string; readonly author?: string; readonly fork: boolean; readonly forkRepo?: ForkRepo; readonly review?: GithubReview }
   | { readonly kind: 'skip'; readonly why: string };
 
 /** A payload that is not what the platform documents: `where` names the field. */
@@ -71,12 +79,14 @@ export function githubJob(eventName: string, payload: unknown): CiJob {
   const number = num(pr.number ?? p.number, 'pull_request.number');
   const author = str(obj(pr.user ?? {}, 'pull_request.user').login);
   const baseRepo = str(obj(obj(pr.base, 'pull_request.base').repo ?? {}, 'pull_request.base.repo').full_name);
-  const headRepo = str(obj(obj(pr.head, 'pull_request.head').repo ?? {}, 'pull_request.head.repo').full_name);
+  const headRepoObj = obj(obj(pr.head, 'pull_request.head').repo ?? {}, 'pull_request.head.repo');
+  const headRepo = str(headRepoObj.full_name);
   // A deleted fork leaves head.repo null: its commits are not ours either.
   const fork = headRepo === undefined || (baseRepo !== undefined && headRepo !== baseRepo);
+  const forkUrl = fork ? str(headRepoObj.clone_url) : undefined;
   const base = sha(obj(pr.base, 'pull_request.base').sha, 'pull_request.base.sha');
   const head = (): string => sha(obj(pr.head, 'pull_request.head').sha, 'pull_request.head.sha');
-  const common = { number, base, ...(author ? { author } : {}), fork };
+  const common = { number, base, ...(author ? { author } : {}), fork, ...(forkUrl ? { forkRepo: { url: forkUrl } } : {}) };
   if (review) {
     if (pr.state !== 'open') return { kind: 'skip', why: `pull request #${number} is ${str(pr.state) ?? 'not open'}: its review changes no report` };
     return { kind: 'open', ...common, head: head(), review: reviewOf(obj(p.review, 'review')) };
@@ -137,7 +147,8 @@ export function gitlabJob(env: NodeJS.ProcessEnv, mrs: unknown): CiJob {
   const base = sha(mr.diff_refs?.base_sha, `${where}.diff_refs.base_sha`);
   const author = mr.author?.username ?? undefined;
   const fork = mr.source_project_id !== undefined && mr.target_project_id !== undefined && mr.source_project_id !== mr.target_project_id;
-  const common = { kind: 'merged' as const, number: mr.iid, base, head, fork, ...(author ? { author } : {}) };
+  const forkRepo = fork && typeof mr.source_project_id === 'number' ? { forkRepo: { gitlabProject: mr.source_project_id } } : {};
+  const common = { kind: 'merged' as const, number: mr.iid, base, head, fork, ...forkRepo, ...(author ? { author } : {}) };
   if (mr.squash) {
     if (mr.squash_commit_sha) return { ...common, merge: sha(mr.squash_commit_sha, `${where}.squash_commit_sha`), method: 'squash' };
     const before = str(env.CI_COMMIT_BEFORE_SHA);
@@ -226,7 +237,9 @@ export function gitlabMergeRequestPipelineJob(env: NodeJS.ProcessEnv): CiJob {
   const base = sha(env.CI_MERGE_REQUEST_DIFF_BASE_SHA, 'CI_MERGE_REQUEST_DIFF_BASE_SHA');
   const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
   const target = env.CI_MERGE_REQUEST_PROJECT_ID;
-  return { kind: 'open', number: iid, base, head, fork: source !== undefined && target !== undefined && source !== target };
+  const fork = source !== undefined && target !== undefined && source !== target;
+  const project = Number(source);
+  return { kind: 'open', number: iid, base, head, fork, ...(fork && Number.isInteger(project) && project > 0 ? { forkRepo: { gitlabProject: project } } : {}) };
 }
 
 /** GitLab approvals (GET /projects/:id/merge_requests/:iid/approvals, `approved_by`), without the author's own. */
@@ -246,4 +259,26 @@ export function gitlabApprovals(approvals: unknown, pr: { readonly author?: stri
     out.push({ login, identities: [...(id !== undefined ? [`${login} <${id}-${login}@users.noreply.${host}>`] : []), `${login} <${login}@users.noreply.${host}>`] });
   }
   return { approvals: out, ignored };
+}
+
+/** One version of a GitLab merge request (GET /projects/:id/merge_requests/:iid/versions): one push to its branch. */
+export interface GitlabVersion {
+  readonly head: string;
+  readonly base: string;
+}
+
+/**
+ * The version of a merge request before the one whose head is `head` (the commits a rebase by GitLab replaced), from
+ * the versions as the API lists them. Undefined when `head` is no version's head or no version came before it.
+ */
+export function gitlabVersionBefore(versions: unknown, head: string): GitlabVersion | undefined {
+  if (!Array.isArray(versions)) throw new EventError('merge request versions: expected an array');
+  const listed = versions
+    .filter(isObject)
+    .map((v, i) => ({ id: typeof v.id === 'number' ? v.id : -i, head: str(v.head_commit_sha), base: str(v.base_commit_sha) }))
+    .filter((v): v is { id: number; head: string; base: string } => v.head !== undefined && SHA.test(v.head) && v.base !== undefined && SHA.test(v.base))
+    .sort((a, b) => b.id - a.id);
+  const at = listed.findIndex((v) => v.head === head);
+  const before = at < 0 ? undefined : listed.slice(at + 1).find((v) => v.head !== head);
+  return before ? { head: before.head, base: before.base } : undefined;
 }

@@ -15,11 +15,6 @@ import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
 import { classifyGitFailure, git } from './run';
 
-/** The refspec that fetches `remote`'s notes into their tracking ref. */
-function exactRefspec(remote: string): string {
-  return `+${NOTES_REF}:${trackingRef(remote)}`;
-}
-
 /**
  * The fetch refspec `install` adds for each remote: a pattern, because a plain `git fetch` fails on a refspec
  * naming a ref the remote does not have (no one pushed notes there yet); its `*` also matches nothing.
@@ -320,16 +315,19 @@ async function keepingFetchHead<T>(repo: Repo, fetch: () => Promise<T>): Promise
   }
 }
 
-/** Fetches `remote`'s notes into their tracking ref; false when the remote has none yet. */
-export async function fetchNotes(repo: Repo, remote: string): Promise<boolean> {
+/**
+ * Fetches `remote`'s notes into their tracking ref (or `into`, for a repository that is no remote of the clone, such
+ * as a pull request's fork); false when the remote has none yet.
+ */
+export async function fetchNotes(repo: Repo, remote: string, into = trackingRef(remote)): Promise<boolean> {
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const args = [...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, exactRefspec(remote)];
+  const args = [...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, `+${NOTES_REF}:${into}`];
   const r = await keepingFetchHead(repo, () => git(args, { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } }));
   if (r.exitCode === 0) return true;
   const err = r.stderr;
   if (classifyGitFailure(err) === 'no-remote-ref') {
     // The remote has no notes (any more): a stale tracking ref would offer notes it does not have.
-    await git(['update-ref', '-d', trackingRef(remote)], { cwd: repo.root, okCodes: [1, 128] });
+    await git(['update-ref', '-d', into], { cwd: repo.root, okCodes: [1, 128] });
     return false;
   }
   throw new SyncError(`cannot fetch ${NOTES_REF} from ${remote}: ${firstLine(err) || `git fetch exited with ${r.exitCode}`}`);

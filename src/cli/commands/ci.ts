@@ -5,10 +5,26 @@ import { terminalText } from '../../core/terminalText';
 import { discoverRepo, NotARepositoryError, type Repo } from '../../git/repo';
 import { git } from '../../git/run';
 import { loadTeamConfig } from '../../git/teamConfig';
-import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
-import { fetchAndJoin, quietFetch, SyncError, syncNotes } from '../../git/notesSync';
-import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type ApprovalVerdict, type CiJob, type GithubReview, type Platform } from '../../core/ciEvents';
-import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, upsertReportComment } from '../ciPlatform';
+import { carryRewrite, carryServerMerge, findSquashByTree, hasCommit, MERGE_METHODS, MissingCommitError, type CarryContext, type CarryOutcome, type MergeMethod } from '../../git/serverMerge';
+import { fetchAndJoin, fetchNotes, quietFetch, SyncError, syncNotes } from '../../git/notesSync';
+import { NOTES_REF, trackingRef } from '../../git/notes';
+import {
+  EventError,
+  githubApprovals,
+  githubJob,
+  gitlabApprovals,
+  gitlabJob,
+  gitlabMergeRequestPipelineJob,
+  gitlabVersionBefore,
+  withEventReview,
+  type ApprovalVerdict,
+  type CiJob,
+  type ForkRepo,
+  type GithubReview,
+  type GitlabVersion,
+  type Platform,
+} from '../../core/ciEvents';
+import { ApiError, githubReviews, gitlabApprovalsOf, gitlabMergeRequest, gitlabMergeRequestsOf, gitlabMergeRequestVersions, gitlabProject, upsertReportComment } from '../ciPlatform';
 import { checkMarkdown } from '../../git/checkMarkdown';
 import { checkExitCode, runCheck } from '../../git/check';
 import { textReport } from './check';
@@ -47,8 +63,16 @@ merged a pull request, so their AI lines stay visible on the target branch.
       merge request, marked <!-- ai-provenance --> and updated in place on
       the next run (needs pull-requests: write; a token that may not comment
       is one line, not a failure).
-      Commits it cannot fetch (a fork's) and notes it cannot push with a fork
+      A fork pull request's notes are fetched from the fork (GitHub:
+      pull_request.head.repo.clone_url; GitLab: the source project's
+      http_url_to_repo) into refs/notes/remotes/ai-provenance-fork/ai-provenance
+      and read with this repository's, for carrying and for the report of an
+      open one (without them it is judged by trailers); a fork that cannot be
+      reached, commits it cannot fetch and notes it cannot push with a fork
       pull request's read-only token are reported, not failed.
+      GitLab, merged by fast-forward: the merge request's version before the
+      merged one (GET .../merge_requests/:iid/versions) names the commits a
+      rebase by GitLab replaced; each of their notes is carried to its pair.
       GitHub: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
       GITHUB_API_URL, GITHUB_TOKEN (reviews and the report comment).
       GitLab: CI_COMMIT_SHA, CI_COMMIT_BEFORE_SHA, CI_API_V4_URL, CI_PROJECT_ID,
@@ -188,8 +212,6 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     return 0;
   }
   const what = platform === 'github' ? `pull request #${job.number}` : `merge request !${job.number}`;
-  const carrying = job.kind === 'merged' || (job.kind === 'updated' && !job.fork);
-  if (job.kind === 'updated' && job.fork) log(`${what} comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried`);
   const repo = await discoverRepo(io.cwd);
   await ensureIdentity(repo.root, platform === 'github' ? { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } : { name: env.GITLAB_USER_NAME || 'GitLab CI', email: env.GITLAB_USER_EMAIL || 'gitlab-ci@localhost' });
   try {
@@ -199,6 +221,10 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     io.stderr.write(`ai-provenance ci: ${terminalText(err.message)}\n`);
     return 1;
   }
+  // A fork's notes were pushed to the fork: fetched beside ours, they are read like a remote's (carrying, check).
+  const instead = job.kind === 'merged' ? 'carried with the notes this repository has' : job.kind === 'updated' ? 'nothing carried' : 'its commits are judged by their trailers';
+  const forkNotes = job.fork ? await fetchForkNotes(repo, env, what, job.forkRepo, instead, log) : false;
+  const carrying = job.kind === 'merged' || (job.kind === 'updated' && (!job.fork || forkNotes));
   const prRef = platform === 'github' ? `refs/pull/${job.number}/head` : `refs/merge-requests/${job.number}/head`;
   const wanted =
     job.kind === 'merged'
@@ -220,9 +246,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     const merge = job.merge ?? (job.searchSquash ? await findSquashByTree(repo, job.searchSquash.from, job.searchSquash.to, job.head, log) : undefined);
     if (!merge) return 0;
     outcome = await carryServerMerge(repo, { base: job.base, head: job.head, merge, ...(job.method ? { method: job.method } : {}) }, ctx);
-    if (platform === 'gitlab' && outcome.method === 'fast-forward') {
-      log(`${what} was merged by fast-forward: if GitLab rebased the branch first, the commits before that rebase are not known here and their notes were not carried`);
-    }
+    if (platform === 'gitlab' && outcome.method === 'fast-forward') outcome = (await carryGitlabRebase(repo, env, opts.remote, prRef, what, job, ctx)) ?? outcome;
   }
   let code = 0;
   if (opts.push && outcome && outcome.written.length > 0 && !(await pushNotes(repo, opts.remote, outcome.written, log))) {
@@ -240,7 +264,7 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
     head = job.kind === 'updated' ? job.after : job.head;
     range = await openRange(repo, opts.remote, prRef, what, job.base, head, log);
     if (!range) return code;
-    if (job.fork) log(`${what} comes from a fork: its notes are in the fork, so its commits are judged by their trailers`);
+    if (job.fork && !forkNotes && job.kind === 'updated') log(`${what} comes from a fork: its notes are in the fork, so its commits are judged by their trailers`);
   }
   const verdict = await approvals(platform, env, { number: job.number, head, ...(job.author ? { author: job.author } : {}), ...(job.kind === 'open' && job.review ? { review: job.review } : {}) }, log);
   const result = await runCheck({ cwd: repo.root, range: [range], reviews: verdict.approvals.flatMap((a) => a.identities), addedLines: true });
@@ -248,6 +272,71 @@ async function runAuto(args: readonly string[], io: CliIO, env: NodeJS.ProcessEn
   io.stdout.write(textReport(result));
   await publishReport(platform, env, what, job.number, checkMarkdown(result), log);
   return code || checkExitCode(result);
+}
+
+/** Where a fork's notes are fetched to: a tracking ref of their own, read with the remotes' and never joined into ours. */
+const FORK_NOTES = trackingRef('ai-provenance-fork');
+
+/**
+ * Fetches the notes of a fork pull request's repository into FORK_NOTES; false, said in one line ending with what the
+ * run does instead (`otherwise`), when the fork is not named, cannot be reached or has no notes.
+ */
+async function fetchForkNotes(repo: Repo, env: NodeJS.ProcessEnv, what: string, fork: ForkRepo | undefined, otherwise: string, log: (line: string) => void): Promise<boolean> {
+  let url: string | undefined;
+  if (fork && 'url' in fork) url = fork.url;
+  else if (fork) {
+    try {
+      url = httpUrlToRepo(await gitlabProject(env, fork.gitlabProject));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      log(`${what} comes from a fork whose project cannot be read (${err.message}): its notes are not fetched; ${otherwise}`);
+      return false;
+    }
+  }
+  if (!url) {
+    log(`${what} comes from a fork whose repository is not named (deleted?): its notes are not fetched; ${otherwise}`);
+    return false;
+  }
+  try {
+    const has = await fetchNotes(repo, url, FORK_NOTES);
+    log(has ? `${what} comes from a fork: fetched its ${NOTES_REF} from ${url} into ${FORK_NOTES}` : `${what} comes from a fork, and ${url} has no ${NOTES_REF}: ${otherwise}`);
+    return has;
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    log(`${what} comes from a fork whose notes cannot be fetched (${err.message}): ${otherwise}`);
+    return false;
+  }
+}
+
+function httpUrlToRepo(project: unknown): string | undefined {
+  const url = typeof project === 'object' && project !== null ? (project as { http_url_to_repo?: unknown }).http_url_to_repo : undefined;
+  return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+/**
+ * A merge request merged by fast-forward, its branch perhaps rebased by GitLab first: the version before the merged
+ * one names the commits that rebase replaced, and each of their notes is carried to its pair (as after "Update branch"
+ * with rebase). Undefined, said in the log, when there is nothing to carry or the earlier commits cannot be known.
+ */
+async function carryGitlabRebase(repo: Repo, env: NodeJS.ProcessEnv, remote: string, prRef: string, what: string, job: { readonly number: number; readonly head: string }, ctx: CarryContext): Promise<CarryOutcome | undefined> {
+  let before: GitlabVersion | undefined;
+  try {
+    before = gitlabVersionBefore(await gitlabMergeRequestVersions(env, job.number), job.head);
+  } catch (err) {
+    if (!(err instanceof ApiError) && !(err instanceof EventError)) throw err;
+    ctx.log(`${what} was merged by fast-forward, and its versions cannot be read (${err.message}): if GitLab rebased the branch first, the notes of the commits before that rebase were not carried`);
+    return undefined;
+  }
+  if (!before) {
+    ctx.log(`${what} was merged by fast-forward and no version of it came before ${job.head.slice(0, 12)}: nothing was rebased, nothing to carry`);
+    return undefined;
+  }
+  const missing = await fetchCommits(repo, remote, prRef, [before.head, before.base]);
+  if (missing.length > 0) {
+    ctx.log(`${what}: ${missing.map((m) => m.slice(0, 12)).join(', ')} (its version before ${job.head.slice(0, 12)}) cannot be fetched from ${remote}; the notes of the commits a rebase replaced were not carried`);
+    return undefined;
+  }
+  return carryRewrite(repo, { base: before.base, before: before.head, after: job.head }, ctx);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, withEventReview, type GithubReview } from '../../../src/core/ciEvents';
+import { EventError, githubApprovals, githubJob, gitlabApprovals, gitlabJob, gitlabMergeRequestPipelineJob, gitlabVersionBefore, withEventReview, type GithubReview } from '../../../src/core/ciEvents';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/ci');
 
@@ -29,9 +29,12 @@ describe('CI events', () => {
       assert.deepEqual(job, { kind: 'updated', number: 12, base: IDS.BASE_SHA, before: IDS.BEFORE_SHA, after: IDS.AFTER_SHA, author: 'ann', fork: false });
     });
 
-    it('a pull request from a fork is marked as one', () => {
-      const job = githubJob('pull_request', fixture('github-pull_request-fork-closed-merged.json', IDS));
+    it('a pull request from a fork is marked as one, with the clone URL its notes are fetched from', () => {
+      const job = githubJob('pull_request', fixture('github-pull_request-fork-closed-merged.json', { ...IDS, FORK_URL: 'https://github.com/carl/shop.git' }));
       assert.equal(job.kind === 'merged' && job.fork, true);
+      assert.deepEqual(job.kind === 'merged' && job.forkRepo, { url: 'https://github.com/carl/shop.git' });
+      const own = githubJob('pull_request', fixture('github-pull_request-closed-merged.json', IDS));
+      assert.equal(own.kind === 'merged' && 'forkRepo' in own, false, 'no fork, no fork repository');
     });
 
     it('opened and reopened: the open pull request to report on', () => {
@@ -80,11 +83,11 @@ describe('CI events', () => {
   });
 
   describe('GitLab merge request pipeline', () => {
-    it('the merge request, its diff base and head; a merged-results pipeline names the branch head apart', () => {
+    it('the merge request, its diff base and head, its source project when a fork; a merged-results pipeline names the branch head apart', () => {
       const env = { CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_DIFF_BASE_SHA: IDS.BASE_SHA, CI_COMMIT_SHA: IDS.HEAD_SHA, CI_MERGE_REQUEST_PROJECT_ID: '42', CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '42' };
       assert.deepEqual(gitlabMergeRequestPipelineJob(env), { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: false });
       const trial = gitlabMergeRequestPipelineJob({ ...env, CI_COMMIT_SHA: IDS.MERGE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: IDS.HEAD_SHA, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '43' });
-      assert.deepEqual(trial, { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: true });
+      assert.deepEqual(trial, { kind: 'open', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, fork: true, forkRepo: { gitlabProject: 43 } }, 'a fork: its source project holds the notes');
       assert.throws(() => gitlabMergeRequestPipelineJob({ ...env, CI_MERGE_REQUEST_IID: '' }), /CI_MERGE_REQUEST_IID: expected a number, found ""/);
     });
   });
@@ -125,6 +128,24 @@ describe('CI events', () => {
     it('picks the merged request among several, and a merge commit has the merge method', () => {
       const job = gitlabJob(env, fixture('gitlab-commit-merge_requests-merge-commit.json', { ...IDS, OTHER_SHA: 'a'.repeat(40) }));
       assert.deepEqual(job, { kind: 'merged', number: 7, base: IDS.BASE_SHA, head: IDS.HEAD_SHA, merge: IDS.MERGE_SHA, method: 'merge', author: 'ann', fork: false });
+    });
+
+    it('a merge request from a fork names its source project', () => {
+      const mrs = fixture('gitlab-commit-merge_requests-squash.json', IDS) as { source_project_id: number }[];
+      for (const mr of mrs) mr.source_project_id = 77;
+      const job = gitlabJob(env, mrs);
+      assert.equal(job.kind === 'merged' && job.fork, true);
+      assert.deepEqual(job.kind === 'merged' && job.forkRepo, { gitlabProject: 77 });
+    });
+
+    it('the version before the merged head: the branch as it was before GitLab rebased it', () => {
+      const ids = { HEAD_SHA: 'c'.repeat(40), BASE_SHA: 'b'.repeat(40), OLD_HEAD_SHA: '5'.repeat(40), OLD_BASE_SHA: '6'.repeat(40) };
+      const versions = fixture('gitlab-merge_request-versions.json', ids) as object[];
+      assert.deepEqual(gitlabVersionBefore(versions, ids.HEAD_SHA), { head: ids.OLD_HEAD_SHA, base: ids.OLD_BASE_SHA });
+      assert.deepEqual(gitlabVersionBefore([...versions].reverse(), ids.HEAD_SHA), { head: ids.OLD_HEAD_SHA, base: ids.OLD_BASE_SHA }, 'newest by id, whatever the order');
+      assert.equal(gitlabVersionBefore(versions.slice(0, 1), ids.HEAD_SHA), undefined, 'one version: nothing came before');
+      assert.equal(gitlabVersionBefore(versions, '7'.repeat(40)), undefined, 'a head no version has');
+      assert.throws(() => gitlabVersionBefore({}, ids.HEAD_SHA), EventError);
     });
 
     it('a commit no merged request made is skipped', () => {

@@ -3,10 +3,11 @@
 // platform can run here), and real repositories merged the way the platforms merge.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cleanupTemp, lines, sh, tempDir } from './helpers';
 import { cliBundle, hookedEnv } from './hookEnv';
 import {
@@ -21,6 +22,8 @@ import {
   githubRebase,
   githubSquash,
   githubUpdateBranchRebase,
+  gitlabMergeCommit,
+  gitlabRebaseFastForward,
   gitlabSquashMerge,
   linesOf,
   NOTES,
@@ -97,6 +100,32 @@ function githubEnv(name: string, payload: string, api: string): NodeJS.ProcessEn
 }
 
 const REVIEWS_PATH = '/repos/acme/shop/pulls/12/reviews?per_page=100';
+
+/** A fresh clone of the server's main with the server's notes, as a developer sees it after pulling. */
+function mainWithNotes(s: Scenario): string {
+  const dir = tempDir('aip-main-');
+  sh(dir, 'git', 'clone', '-q', s.server, '.');
+  sh(dir, 'git', 'fetch', '-q', 'origin', `${NOTES}:${NOTES}`);
+  return dir;
+}
+
+/** blame in `dir` shows the pull request's AI lines, with agent and model: src/a.ts 11, 13, 14 and src/b.ts 1-3. */
+function assertPrAiLines(dir: string): void {
+  assert.deepEqual(linesOf(blame(dir, 'src/a.ts')), [11, 13, 14]);
+  assert.deepEqual(linesOf(blame(dir, 'src/b.ts')), [1, 2, 3]);
+}
+
+/** The server refuses every push of notes, as it refuses a fork pull request's read-only token. */
+function refuseNotesPushes(s: Scenario): void {
+  const hook = path.join(s.server, 'hooks', 'pre-receive');
+  writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do case "$ref" in refs/notes/*) echo "Permission to acme/shop.git denied to github-actions[bot]." >&2; exit 1;; esac; done\n');
+  chmodSync(hook, 0o755);
+}
+
+/** Whether `dir` has a note of its own (refs/notes/ai-provenance) on `commit`. */
+function hasOwnNote(dir: string, commit: string): boolean {
+  return sh(dir, 'git', 'notes', `--ref=${NOTES}`, 'list').split('\n').some((l) => l.endsWith(` ${commit}`));
+}
 
 describe('ai-provenance ci', function () {
   before(() => cliBundle());
@@ -331,13 +360,13 @@ describe('ai-provenance ci', function () {
       });
     });
 
-    it("a fork's rebased branch is left alone: its notes are in the fork", async () => {
+    it("a fork's rebased branch whose repository the event does not name is left alone", async () => {
       const s = prScenario();
       const payload = JSON.parse(fixture('github-pull_request-synchronize.json', { BASE_SHA: s.base, BEFORE_SHA: s.commits[1]!, AFTER_SHA: s.head })) as { pull_request: { head: { repo: object } } };
       payload.pull_request.head.repo = { id: 777, name: 'shop', full_name: 'carl/shop', fork: true };
       const r = await ciRun(runnerClone(s), githubEnv('pull_request', JSON.stringify(payload), 'http://127.0.0.1:9'));
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /^pull request #12 comes from a fork: its notes are in the fork, and this job's token cannot push here; nothing carried$/m);
+      assert.match(r.stdout, /^pull request #12 comes from a fork whose repository is not named \(deleted\?\): its notes are not fetched; nothing carried$/m);
     });
 
     it('a push that only adds commits rewrites nothing', async () => {
@@ -408,6 +437,17 @@ describe('ai-provenance ci', function () {
       assert.deepEqual(r.writes.map((q) => `${q.method} ${q.url}`), [`POST ${COMMENTS}`]);
       assert.equal((JSON.parse(r.writes[0]!.body) as { body: string }).body, `<!-- ai-provenance -->\n${r.summary}`);
       assert.match(r.stdout, /^added the report as a comment on pull request #12$/m);
+    });
+
+    it("opened from a fork: the fork's notes are fetched, so the report counts the AI lines their notes record", async () => {
+      const s = prScenario(undefined, { fork: true });
+      const payload = JSON.parse(fixture('github-pull_request-opened.json', { BASE_SHA: s.base, HEAD_SHA: s.head })) as { pull_request: { head: { repo: object } } };
+      payload.pull_request.head.repo = { id: 777, name: 'shop', full_name: 'carl/shop', private: false, fork: true, clone_url: s.fork! };
+      const r = await reportRun(s, 'pull_request', JSON.stringify(payload));
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /^pull request #12 comes from a fork: fetched its refs\/notes\/ai-provenance from /m);
+      assert.doesNotMatch(r.stdout, /judged by their trailers/);
+      assert.match(r.summary, /\| \*\*All AI\*\* \| \| \*\*7\*\* of 9 \|/);
     });
 
     it('a read-only token (a fork\'s): the report is in the log, the run does not fail', async () => {
@@ -487,6 +527,60 @@ describe('ai-provenance ci', function () {
     });
   });
 
+  describe('fork pull requests', () => {
+    it("squash: the notes are fetched from the fork (a file:// clone URL) beside ours and carried; blame on main shows the PR's AI lines", async () => {
+      const s = prScenario(undefined, { fork: true });
+      advanceMain(s);
+      const squash = githubSquash(s);
+      const url = pathToFileURL(s.fork!).href;
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash, FORK_URL: url };
+      const api = await apiServer({ [REVIEWS_PATH]: { body: '[]' } });
+      const runner = runnerClone(s);
+      try {
+        const r = await ciRun(runner, githubEnv('pull_request', fixture('github-pull_request-fork-closed-merged.json', ids), api.url));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, new RegExp(`^pull request #12 comes from a fork: fetched its refs/notes/ai-provenance from ${url.replace(/[.]/g, '\\.')} into refs/notes/remotes/ai-provenance-fork/ai-provenance$`, 'm'));
+        assert.match(r.stdout, /wrote a note with 6 AI lines/);
+        assert.match(r.stdout, /^pushed the notes of 1 commit to origin$/m);
+      } finally {
+        await api.close();
+      }
+      for (const c of s.commits) assert.equal(hasOwnNote(runner, c), false, "the fork's notes are not fetched onto ours");
+      assert.equal(hasOwnNote(s.server, s.head), false, "the fork's notes are not pushed");
+      assertPrAiLines(mainWithNotes(s));
+    });
+
+    it('a fork that cannot be reached is one line, and the run goes on and succeeds', async () => {
+      const s = prScenario(undefined, { fork: true });
+      const squash = githubSquash(s);
+      const gone = path.join(tempDir('aip-gone-'), 'shop.git');
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash, FORK_URL: gone };
+      const r = await ciRun(runnerClone(s), githubEnv('pull_request', fixture('github-pull_request-fork-closed-merged.json', ids), 'http://127.0.0.1:9'), ['--no-check']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      const said = r.stdout.split('\n').filter((l) => l.includes(gone));
+      assert.equal(said.length, 1, r.stdout);
+      assert.match(said[0]!, /^pull request #12 comes from a fork whose notes cannot be fetched \(cannot fetch refs\/notes\/ai-provenance from .*\): carried with the notes this repository has$/);
+      assert.equal(r.stderr, '');
+    });
+
+    it("synchronize after \"Update branch\": the fork's notes carried to the rebased commits; the read-only token cannot push them, said in one line, exit 0", async () => {
+      const s = prScenario(undefined, { fork: true });
+      advanceMain(s);
+      const main = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const after = githubUpdateBranchRebase(s);
+      refuseNotesPushes(s);
+      const payload = JSON.parse(fixture('github-pull_request-synchronize.json', { BASE_SHA: main, BEFORE_SHA: s.head, AFTER_SHA: after })) as { pull_request: { head: { repo: object } } };
+      payload.pull_request.head.repo = { id: 777, name: 'shop', full_name: 'carl/shop', private: false, fork: true, clone_url: s.fork! };
+      const runner = runnerClone(s);
+      const r = await ciRun(runner, githubEnv('pull_request', JSON.stringify(payload), 'http://127.0.0.1:9'), ['--no-check']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /the branch was rewritten; pairing 3 old with 3 new commits/);
+      assert.match(r.stdout, /^pull request #12 comes from a fork: the token of such a run is read-only, so the notes stay unpushed$/m);
+      assert.equal(hasOwnNote(runner, after), true, 'carried in the runner');
+      assert.equal(hasOwnNote(s.server, after), false);
+    });
+  });
+
   describe('GitLab CI, push pipeline on the default branch', () => {
     function gitlabEnv(api: string, before: string, sha: string): NodeJS.ProcessEnv {
       return {
@@ -528,6 +622,93 @@ describe('ai-provenance ci', function () {
         assert.deepEqual(linesOf(blame(s.dev, 'src/b.ts')), [1, 2, 3]);
       });
     }
+
+    it('merge commit: nothing to carry, said in the log; the notes the developer pushed show on main', async () => {
+      const s = prScenario();
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const merge = gitlabMergeCommit(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: merge, OTHER_SHA: s.commits[0]! };
+      const api = await apiServer({
+        [`/api/v4/projects/42/repository/commits/${merge}/merge_requests`]: { body: fixture('gitlab-commit-merge_requests-merge-commit.json', ids) },
+        '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+      });
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, merge));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, new RegExp(`^${merge.slice(0, 12)}: a merge commit; the pull request's commits keep their notes, nothing to carry$`, 'm'));
+        assert.doesNotMatch(r.stdout, /wrote a note|pushed the notes/);
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assertPrAiLines(s.dev);
+    });
+
+    /** A merge request GitLab rebased onto a newer main and merged by fast-forward; `versions` answers for its versions. */
+    async function rebasedFastForward(versions: (ids: Record<string, string>) => Recorded): Promise<{ s: Scenario; before: string; head: string; api: Awaited<ReturnType<typeof apiServer>> }> {
+      const s = prScenario();
+      advanceMain(s);
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const head = gitlabRebaseFastForward(s);
+      const ids = { BASE_SHA: before, HEAD_SHA: head, OLD_HEAD_SHA: s.head, OLD_BASE_SHA: s.base, OTHER_SHA: s.commits[0]! };
+      const api = await apiServer({
+        [`/api/v4/projects/42/repository/commits/${head}/merge_requests`]: { body: fixture('gitlab-commit-merge_requests-fast-forward.json', ids) },
+        '/api/v4/projects/42/merge_requests/7/versions?per_page=100': versions(ids),
+        '/api/v4/projects/42/merge_requests/7/approvals': { body: fixture('gitlab-approvals.json', ids) },
+      });
+      return { s, before, head, api };
+    }
+
+    it('fast-forward after GitLab rebased the branch: the version before names the old commits, each note carried to its rebased twin', async () => {
+      const { s, before, head, api } = await rebasedFastForward((ids) => ({ body: fixture('gitlab-merge_request-versions.json', ids) }));
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, head));
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, new RegExp(`^${s.head.slice(0, 12)} -> ${head.slice(0, 12)}: the branch was rewritten; pairing 3 old with 3 new commits by patch id$`, 'm'));
+        assert.match(r.stdout, /^pushed the notes of 2 commits to origin$/m);
+        assert.match(r.stdout, /3 commits checked, 0 violations/);
+      } finally {
+        await api.close();
+      }
+      pullMain(s);
+      assert.equal(sh(s.dev, 'git', 'rev-parse', 'main').trim(), head);
+      assertPrAiLines(s.dev);
+    });
+
+    it('fast-forward whose versions cannot be read: said in one line, nothing carried, exit 0', async () => {
+      const { s, before, head, api } = await rebasedFastForward(() => ({ status: 403, body: '{"message":"403 Forbidden"}' }));
+      try {
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, head), ['--no-check']);
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /^merge request !7 was merged by fast-forward, and its versions cannot be read \(.*HTTP 403.*\): if GitLab rebased the branch first, the notes of the commits before that rebase were not carried$/m);
+        assert.doesNotMatch(r.stdout, /wrote a note/);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('a fork merge request: the notes are fetched from the source project named by the API and carried onto the squash commit', async () => {
+      const s = prScenario(undefined, { fork: true });
+      const before = sh(s.server, 'git', 'rev-parse', 'main').trim();
+      const squash = githubSquash(s);
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash, SQUASH_SHA: squash, FORK_URL: s.fork! };
+      const mrs = JSON.parse(fixture('gitlab-commit-merge_requests-squash.json', ids)) as { source_project_id: number; merge_commit_sha: string | null }[];
+      for (const mr of mrs) mr.source_project_id = 77;
+      const api = await apiServer({
+        [`/api/v4/projects/42/repository/commits/${squash}/merge_requests`]: { body: JSON.stringify(mrs) },
+        '/api/v4/projects/77': { body: fixture('gitlab-project-fork.json', ids) },
+      });
+      try {
+        sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', s.head);
+        const r = await ciRun(runnerClone(s), gitlabEnv(api.url, before, squash), ['--no-check']);
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /^merge request !7 comes from a fork: fetched its refs\/notes\/ai-provenance from /m);
+        assert.match(r.stdout, new RegExp(`^${squash.slice(0, 12)}: wrote a note with 6 AI lines$`, 'm'));
+      } finally {
+        await api.close();
+      }
+      assertPrAiLines(mainWithNotes(s));
+    });
 
     it('the report is one merge request note, updated in place on the next run', async () => {
       const s = prScenario();

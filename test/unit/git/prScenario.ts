@@ -46,6 +46,8 @@ export interface Scenario {
   /** The pull request's commits, oldest first, and its head. */
   readonly commits: readonly string[];
   readonly head: string;
+  /** The fork (a bare repository) the pull request comes from, when it does: its branch and notes are there. */
+  readonly fork?: string;
 }
 
 /**
@@ -54,9 +56,10 @@ export interface Scenario {
  * 2. "Tidy parser": a person rewrites line 12 by hand (no record);
  * 3. "Add tests": an agent writes src/b.ts (3 lines) and a person adds line 15 of src/a.ts.
  * The developer pushes the branch and the notes. `extraAiLines`: more agent lines after "ai four" in the first commit
- * (and before "person five").
+ * (and before "person five"). `fork`: the developer's origin is a fork of the server, which holds the branch and the
+ * notes; the server has the pull request's commits only as GitHub keeps them, in refs/pull/12/head.
  */
-export function prScenario(config?: object, opts: { extraAiLines?: number } = {}): Scenario {
+export function prScenario(config?: object, opts: { extraAiLines?: number; fork?: boolean } = {}): Scenario {
   const server = tempDir('aip-server-');
   sh(server, 'git', 'init', '-q', '--bare', '-b', 'main');
   const dev = initRepo();
@@ -68,6 +71,12 @@ export function prScenario(config?: object, opts: { extraAiLines?: number } = {}
   git(dev, ['commit', '-qm', 'base']);
   git(dev, ['push', '-q', 'origin', 'main']);
   const base = git(dev, ['rev-parse', 'HEAD']).trim();
+  let fork: string | undefined;
+  if (opts.fork) {
+    fork = tempDir('aip-fork-');
+    sh(fork, 'git', 'clone', '-q', '--bare', server, '.');
+    git(dev, ['remote', 'set-url', 'origin', fork]);
+  }
   git(dev, ['checkout', '-qb', 'feature']);
 
   const extra = Array.from({ length: opts.extraAiLines ?? 0 }, (_, i) => `ai extra ${i + 1}\n`).join('');
@@ -82,8 +91,9 @@ export function prScenario(config?: object, opts: { extraAiLines?: number } = {}
   git(dev, ['add', '.']);
   git(dev, ['commit', '-qm', 'Add tests']);
   git(dev, ['push', '-q', 'origin', 'feature', NOTES]);
+  if (fork) sh(server, 'git', 'fetch', '-q', fork, 'feature:refs/pull/12/head');
   const commits = git(dev, ['rev-list', '--reverse', `${base}..feature`]).trim().split('\n');
-  return { server, dev, base, commits, head: commits[commits.length - 1]! };
+  return { server, dev, base, commits, head: commits[commits.length - 1]!, ...(fork ? { fork } : {}) };
 }
 
 export function record(dir: string, target: string): void {
@@ -111,7 +121,7 @@ export function advanceMain(s: Scenario): void {
 /** GitHub's "Squash and merge": one commit on main, its message the PR title, the commits' subjects and co-authors. */
 export function githubSquash(s: Scenario, number = 12, title = 'Parser'): string {
   const dir = serverWorkspace(s);
-  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature');
+  sh(dir, 'git', 'fetch', '-q', 'origin', s.fork ? `refs/pull/${number}/head` : 'feature');
   const tree = sh(dir, 'git', 'merge-tree', '--write-tree', 'origin/main', 'FETCH_HEAD').trim().split('\n')[0]!;
   const bodies = sh(dir, 'git', 'log', '--reverse', '--format=* %s%n%n%b', `origin/main..FETCH_HEAD`).replace(/\n{3,}/g, '\n\n').trim();
   const message = `${title} (#${number})\n\n${bodies}\n\n---------\n\nCo-authored-by: Bob Reviewer <bob@example.com>\n`;
@@ -137,9 +147,19 @@ export function githubRebase(s: Scenario): string {
 
 /** GitHub's "Create a merge commit". */
 export function githubMergeCommit(s: Scenario, number = 12): string {
+  return mergeCommit(s, `Merge pull request #${number} from ann/feature`, GITHUB_COMMITTER);
+}
+
+/** GitLab's merge commit (merge method "Merge commit"), committed by the user who merged; refs/merge-requests/7/head kept. */
+export function gitlabMergeCommit(s: Scenario): string {
+  sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', s.head);
+  return mergeCommit(s, "Merge branch 'feature' into 'main'\n\nParser\n\nSee merge request acme/shop!7", { GIT_COMMITTER_NAME: 'Bob Reviewer', GIT_COMMITTER_EMAIL: 'bob@example.com' });
+}
+
+function mergeCommit(s: Scenario, message: string, committer: NodeJS.ProcessEnv): string {
   const dir = serverWorkspace(s);
   sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
-  execFileSync('git', ['merge', '-q', '--no-ff', '-m', `Merge pull request #${number} from ann/feature`, 'feature'], { cwd: dir, env: { ...hookedEnv(), ...GITHUB_COMMITTER }, stdio: 'ignore' });
+  execFileSync('git', ['merge', '-q', '--no-ff', '-m', message, 'feature'], { cwd: dir, env: { ...hookedEnv(), ...committer }, stdio: 'ignore' });
   const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
   sh(dir, 'git', 'push', '-q', 'origin', `${sha}:refs/heads/main`);
   return sha;
@@ -182,10 +202,13 @@ export function configOnMain(s: Scenario, config: object): void {
 /** GitHub's "Update branch" with rebase: the PR's commits replayed onto main, the branch and refs/pull/N/head moved. */
 export function githubUpdateBranchRebase(s: Scenario, number = 12): string {
   const dir = serverWorkspace(s);
-  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  // A fork's branch is rebased in the fork (with "Allow edits by maintainers").
+  const home = s.fork ?? 'origin';
+  sh(dir, 'git', 'fetch', '-q', home, 'feature:feature');
   execFileSync('git', ['rebase', '-q', '--no-ff', 'origin/main', 'feature'], { cwd: dir, env: { ...hookedEnv(), ...GITHUB_COMMITTER }, stdio: 'ignore' });
   const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
-  sh(dir, 'git', 'push', '-q', '-f', 'origin', `${sha}:refs/heads/feature`);
+  sh(dir, 'git', 'push', '-q', '-f', home, `${sha}:refs/heads/feature`);
+  if (s.fork) sh(s.server, 'git', 'fetch', '-q', s.fork, `+feature:refs/pull/${number}/head`);
   githubPullRef(s, sha, number);
   return sha;
 }
@@ -205,6 +228,22 @@ export function gitlabSquashMerge(s: Scenario): { squash: string; merge: string 
   sh(dir, 'git', 'push', '-q', 'origin', `${merge}:refs/heads/main`);
   sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', s.head);
   return { squash, merge };
+}
+
+/**
+ * GitLab's fast-forward merge of a branch behind main: GitLab rebases the branch first (new commits, committed by the
+ * user who merged; the old head kept in a refs/keep-around ref, as GitLab keeps the heads of a merge request's
+ * versions), then main moves to the rebased head. Returns it.
+ */
+export function gitlabRebaseFastForward(s: Scenario): string {
+  const dir = serverWorkspace(s);
+  sh(dir, 'git', 'fetch', '-q', 'origin', 'feature:feature');
+  execFileSync('git', ['rebase', '-q', '--no-ff', 'origin/main', 'feature'], { cwd: dir, env: { ...hookedEnv(), GIT_COMMITTER_NAME: 'Bob Reviewer', GIT_COMMITTER_EMAIL: 'bob@example.com' }, stdio: 'ignore' });
+  const sha = sh(dir, 'git', 'rev-parse', 'HEAD').trim();
+  sh(dir, 'git', 'push', '-q', '-f', 'origin', `${sha}:refs/heads/feature`, `${sha}:refs/heads/main`);
+  sh(s.server, 'git', 'update-ref', `refs/keep-around/${s.head}`, s.head);
+  sh(s.server, 'git', 'update-ref', 'refs/merge-requests/7/head', sha);
+  return sha;
 }
 
 /** main changes `file` to `content` on the server (someone else's pull request merged first). */
