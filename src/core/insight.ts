@@ -8,7 +8,7 @@
 // without one blame walk per file. Renames are followed (the diff pairs old and new blob); merges take each line
 // from the first parent that has it unchanged, and lines new against every parent are the merge's own.
 import type { CompiledConfig } from './config';
-import type { AttributedRun } from './lineRuns';
+import type { AttributedRun, NoteRuns } from './lineRuns';
 import type { Attribution, Trailer } from './model';
 import { isSignedOff, REVIEW_TRAILER } from './policy';
 import { UNJUDGED_TOKEN } from './trailers';
@@ -37,19 +37,15 @@ export interface HistoryCommit extends CommitFacts {
   readonly inRange: boolean;
 }
 
-/** What a note's run says that the figures read: its lines, kind and who wrote them. */
-export interface NoteRun {
-  readonly start: number;
-  readonly end: number;
-  readonly kind: AttributedRun['kind'];
-  readonly attribution: Pick<Attribution, 'agent' | 'model'>;
+/** What the figures read of an attribution: who wrote the lines. */
+type AgentModel = Pick<Attribution, 'agent' | 'model'>;
+
+/** A file of a commit's note, as the figures read it: its runs, naming a table of the agents and models that wrote them. */
+export interface NoteFile extends NoteRuns<AgentModel> {
+  readonly path: string;
 }
 
-/** A file of a commit's note, as the figures read it: each run with the agent and model of its attribution. */
-export interface NoteFile {
-  readonly path: string;
-  readonly runs: readonly NoteRun[];
-}
+const NO_RUNS: NoteRuns<AgentModel> = { attributions: [], runs: [] };
 
 /** A file of the revision whose share is wanted. */
 export interface TreeEntry {
@@ -298,7 +294,8 @@ interface WeekAgent {
   uses: number;
 }
 
-type OwnFile = { path: string; added: (readonly [number, number])[]; runs: { start: number; end: number; run: NoteRun }[] };
+/** A commit's file as counted: its added lines and the note's runs among them. */
+type OwnFile = { path: string; added: (readonly [number, number])[]; noted: NoteRuns<AgentModel> };
 
 const tally = (): Tally => ({ added: 0, ai: 0, mixed: 0, unjudged: 0 });
 
@@ -358,17 +355,17 @@ function joined(runs: readonly ORun[]): ORun[] {
   return out;
 }
 
-/** A note's runs per path, as the figures read them. */
-function noteMap(note: readonly NoteFile[] | undefined): Map<string, readonly NoteRun[]> {
-  const notes = new Map<string, readonly NoteRun[]>();
-  for (const f of note ?? []) if (f.runs.length > 0) notes.set(f.path, f.runs);
+/** A note's files that have runs, by path. */
+function noteMap(note: readonly NoteFile[] | undefined): Map<string, NoteFile> {
+  const notes = new Map<string, NoteFile>();
+  for (const f of note ?? []) if (f.runs.length > 0) notes.set(f.path, f);
   return notes;
 }
 
 /** Whether two runs of one path of a note share a line. */
-function overlapping(notes: ReadonlyMap<string, readonly NoteRun[]>): boolean {
-  for (const runs of notes.values()) {
-    const sorted = [...runs].sort((x, y) => x.start - y.start);
+function overlapping(notes: ReadonlyMap<string, NoteFile>): boolean {
+  for (const f of notes.values()) {
+    const sorted = [...f.runs].sort((x, y) => x.start - y.start);
     let end = -Infinity;
     for (const r of sorted) {
       if (r.start < end) return true;
@@ -378,16 +375,17 @@ function overlapping(notes: ReadonlyMap<string, readonly NoteRun[]>): boolean {
   return false;
 }
 
-function intersect(runs: readonly NoteRun[], ranges: readonly (readonly [number, number])[]): { start: number; end: number; run: NoteRun }[] {
-  const out: { start: number; end: number; run: NoteRun }[] = [];
-  for (const r of runs) {
+/** The parts of `note`'s runs within `ranges` (per run, per range), naming the note's table. */
+function intersect(note: NoteRuns<AgentModel>, ranges: readonly (readonly [number, number])[]): NoteRuns<AgentModel> {
+  const runs: AttributedRun[] = [];
+  for (const r of note.runs) {
     for (const [s, e] of ranges) {
       const a = Math.max(s, r.start);
       const b = Math.min(e, r.end);
-      if (b > a) out.push({ start: a, end: b, run: r });
+      if (b > a) runs.push(a === r.start && b === r.end ? r : { start: a, end: b, kind: r.kind, id: r.id });
     }
   }
-  return out;
+  return { attributions: note.attributions, runs };
 }
 
 export interface InsightOptions {
@@ -594,6 +592,12 @@ export class InsightBuilder {
     return i;
   }
 
+  /** The interned agent/model of a note's run. */
+  private attrOf(note: NoteRuns<AgentModel>, run: AttributedRun): number {
+    const a = note.attributions[run.id]!;
+    return this.intern(a.agent, a.model);
+  }
+
   private intern(agent: string, model: string | undefined): number {
     const key = `${agent}\0${model ?? ''}`;
     let i = this.attrIndex.get(key);
@@ -620,9 +624,9 @@ export class InsightBuilder {
           continue;
         }
         const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
-        const runs = intersect(notes.get(d.path) ?? [], added);
-        this.carry(d, idx, runs, added, unjudged);
-        own.push({ path: d.path, added, runs });
+        const noted = intersect(notes.get(d.path) ?? NO_RUNS, added);
+        this.carry(d, idx, noted, added, unjudged);
+        own.push({ path: d.path, added, noted });
       }
     } else {
       this.merges++;
@@ -647,7 +651,7 @@ export class InsightBuilder {
    * in a week's order that the state does not tell); the builder is then not to be used.
    */
   rejudge(changes: readonly NoteChange[]): void {
-    const judges = new Map<number, { unjudged: boolean; notes: Map<string, readonly NoteRun[]> }>();
+    const judges = new Map<number, { unjudged: boolean; notes: Map<string, NoteFile> }>();
     for (const ch of changes) {
       if (ch.facts.parents.length > 1) throw new RejudgeMiss(`${ch.sha}: a merge`);
       if (!(ch.index >= 0 && ch.index < this.metas.length) || judges.has(ch.index)) throw new RejudgeMiss(`${ch.sha}: not a commit fed`);
@@ -679,7 +683,7 @@ export class InsightBuilder {
       const runs: ORun[] = [];
       for (const r of s.runs) {
         const j = judges.get(r.c);
-        if (j) runs.push(...this.judged(r, j.unjudged, j.notes.get(this.origins[r.p]!) ?? []));
+        if (j) runs.push(...this.judged(r, j.unjudged, j.notes.get(this.origins[r.p]!) ?? NO_RUNS));
         else runs.push(r);
       }
       this.carried.set(blob, { lines: s.lines, runs: joined(runs) });
@@ -687,27 +691,28 @@ export class InsightBuilder {
   }
 
   /** A non-merge's own files, as add counts them. */
-  private ownOf(c: HistoryCommit, notes: ReadonlyMap<string, readonly NoteRun[]>): OwnFile[] {
+  private ownOf(c: HistoryCommit, notes: ReadonlyMap<string, NoteFile>): OwnFile[] {
     const own: OwnFile[] = [];
     for (const d of c.diffs[0] ?? []) {
       if (!d.text) continue;
       const added = d.hunks.filter((h) => h.newCount > 0).map((h) => [h.newStart, h.newStart + h.newCount] as const);
-      own.push({ path: d.path, added, runs: intersect(notes.get(d.path) ?? [], added) });
+      own.push({ path: d.path, added, noted: intersect(notes.get(d.path) ?? NO_RUNS, added) });
     }
     return own;
   }
 
-  /** The lines of run `r` (all its commit's) as that commit's note `runs` (none sharing a line) judges them. */
-  private judged(r: ORun, unjudged: boolean, runs: readonly NoteRun[]): ORun[] {
+  /** The lines of run `r` (all its commit's) as that commit's note `note` (no runs sharing a line) judges them. */
+  private judged(r: ORun, unjudged: boolean, note: NoteRuns<AgentModel>): ORun[] {
     const shift = r.start - r.o;
     const end = r.o + r.end - r.start;
     const part = (kind: ORun['kind'], a: number, from: number, to: number): ORun => ({ start: from + shift, end: to + shift, kind, a, c: r.c, o: from, p: r.p });
     if (unjudged) return [part('unjudged', -1, r.o, end)];
     const out: ORun[] = [];
     let at = r.o;
-    for (const x of intersect(runs, [[r.o, end]]).sort((x, y) => x.start - y.start)) {
+    const noted = intersect(note, [[r.o, end]]);
+    for (const x of [...noted.runs].sort((x, y) => x.start - y.start)) {
       if (x.start > at) out.push(part('human', -1, at, x.start));
-      out.push(part(x.run.kind, this.intern(x.run.attribution.agent, x.run.attribution.model), x.start, x.end));
+      out.push(part(x.kind, this.attrOf(noted, x), x.start, x.end));
       at = x.end;
     }
     if (at < end) out.push(part('human', -1, at, end));
@@ -737,16 +742,16 @@ export class InsightBuilder {
   }
 
   /** Runs of a commit's own added lines in its version of `path`: what its note says, people's elsewhere, or unjudged. */
-  private ownRuns(path: string, idx: number, noted: readonly { start: number; end: number; run: NoteRun }[], added: readonly (readonly [number, number])[], unjudged: boolean): ORun[] {
+  private ownRuns(path: string, idx: number, noted: NoteRuns<AgentModel>, added: readonly (readonly [number, number])[], unjudged: boolean): ORun[] {
     const p = this.originPath(path);
     if (unjudged) return added.map(([start, end]): ORun => ({ start, end, kind: 'unjudged', a: -1, c: idx, o: start, p }));
-    const out: ORun[] = noted.map((x) => ({ start: x.start, end: x.end, kind: x.run.kind, a: this.intern(x.run.attribution.agent, x.run.attribution.model), c: idx, o: x.start, p }));
+    const out: ORun[] = noted.runs.map((x) => ({ start: x.start, end: x.end, kind: x.kind, a: this.attrOf(noted, x), c: idx, o: x.start, p }));
     const human = (start: number, end: number): void => void out.push({ start, end, kind: 'human', a: -1, c: idx, o: start, p });
-    if (noted.length === 0) {
+    if (noted.runs.length === 0) {
       for (const [a, b] of added) human(a, b);
       return out;
     }
-    const byStart = [...noted].sort((x, y) => x.start - y.start);
+    const byStart = [...noted.runs].sort((x, y) => x.start - y.start);
     let i = 0;
     for (const [a, b] of added) {
       let at = a;
@@ -772,7 +777,7 @@ export class InsightBuilder {
     this.carried.set(detached(blob), runs.length > 0 ? { lines, runs } : lines);
   }
 
-  private carry(d: FileDiff, idx: number, noted: readonly { start: number; end: number; run: NoteRun }[], added: readonly (readonly [number, number])[], unjudged: boolean): void {
+  private carry(d: FileDiff, idx: number, noted: NoteRuns<AgentModel>, added: readonly (readonly [number, number])[], unjudged: boolean): void {
     const base = this.baseOf(d);
     // A version whose parent version is unknown (a shallow clone's edge) cannot be counted line by line.
     if (!base) return;
@@ -784,7 +789,7 @@ export class InsightBuilder {
   }
 
   /** A merge: each line from the first parent that has it unchanged; lines new against every parent are the merge's own. */
-  private carryMerge(c: HistoryCommit, idx: number, notes: Map<string, readonly NoteRun[]>, unjudged: boolean): OwnFile[] {
+  private carryMerge(c: HistoryCommit, idx: number, notes: ReadonlyMap<string, NoteFile>, unjudged: boolean): OwnFile[] {
     const perParent = c.diffs.map((list) => new Map(list.map((d) => [d.path, d])));
     const out: OwnFile[] = [];
     const first = perParent[0] ?? new Map<string, FileDiff>();
@@ -816,7 +821,7 @@ export class InsightBuilder {
         if (last && last[1] === k) last[1] = k + 1;
         else added.push([k, k + 1]);
       }
-      const noted = intersect(notes.get(path) ?? [], added);
+      const noted = intersect(notes.get(path) ?? NO_RUNS, added);
       for (const o of this.ownRuns(path, idx, noted, added, unjudged)) for (let k = o.start; k < o.end; k++) origin[k] = o;
       const runs: ORun[] = [];
       for (let k = 0; k < lines; k++) {
@@ -824,7 +829,7 @@ export class InsightBuilder {
         if (o) runs.push({ start: k, end: k + 1, kind: o.kind, a: o.a, c: o.c, o: o.o + k - o.start, p: o.p });
       }
       this.store(d0.newBlob, lines, joined(runs));
-      out.push({ path, added, runs: noted });
+      out.push({ path, added, noted });
     }
     return out;
   }
@@ -863,12 +868,12 @@ export class InsightBuilder {
       const n = f.added.reduce((s, [a, b]) => s + b - a, 0);
       let fAi = 0;
       let fMixed = 0;
-      for (const x of f.runs) {
+      for (const x of f.noted.runs) {
         const len = x.end - x.start;
-        if (x.run.kind === 'ai') fAi += len;
+        if (x.kind === 'ai') fAi += len;
         else fMixed += len;
-        toAgent(this.intern(x.run.attribution.agent, x.run.attribution.model), x.run.kind === 'ai' ? len : 0, x.run.kind === 'mixed' ? len : 0);
-        toWeek(x.run.attribution.agent, len);
+        toAgent(this.attrOf(f.noted, x), x.kind === 'ai' ? len : 0, x.kind === 'mixed' ? len : 0);
+        toWeek(f.noted.attributions[x.id]!.agent, len);
       }
       added += n;
       ai += fAi;

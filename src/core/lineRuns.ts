@@ -29,10 +29,11 @@ export interface LineRuns {
  * A note's AI runs of one file (CommitFileProvenance's): runs naming `attributions` by index. Unlike LineRuns the
  * file's line count is not known and runs may overlap (a joined note keeps both contributors of a line); runs that
  * touch are not merged (each is a range of the note). A note's reader gives them in line order, with a table of just
- * the attributions they name, in the order they are first named.
+ * the attributions they name, in the order they are first named. `A`: what a reader keeps of an attribution (the
+ * figures of `stats` keep only its agent and model).
  */
-export interface NoteRuns {
-  readonly attributions: readonly Attribution[];
+export interface NoteRuns<A = Attribution> {
+  readonly attributions: readonly A[];
   readonly runs: readonly AttributedRun[];
 }
 

@@ -408,10 +408,7 @@ function noteFacts(text: string): NoteFacts {
   return {
     files: r.files
       .filter((f) => f.runs.length > 0)
-      .map((f) => {
-        const who = f.attributions.map((a) => ({ agent: a.agent, ...(a.model !== undefined && { model: a.model }) }));
-        return { path: f.path, runs: f.runs.map((x) => ({ start: x.start, end: x.end, kind: x.kind, attribution: who[x.id]! })) };
-      }),
+      .map((f) => ({ path: f.path, attributions: f.attributions.map((a) => ({ agent: a.agent, ...(a.model !== undefined && { model: a.model }) })), runs: f.runs })),
   };
 }
 

@@ -16,7 +16,8 @@
 import { createHash } from 'node:crypto';
 import { constants, lstatSync, mkdirSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CommitFacts, FileDiff, Hunk, Insight, InsightSnapshot, NoteFile, NoteRun } from '../core/insight';
+import type { CommitFacts, FileDiff, Hunk, Insight, InsightSnapshot, NoteFile } from '../core/insight';
+import type { AttributedRun } from '../core/lineRuns';
 
 export type { CommitFacts } from '../core/insight';
 import type { Trailer } from '../core/model';
@@ -44,7 +45,7 @@ export type NoteFacts = { readonly files: readonly NoteFile[] } | { readonly err
 type EncDiff = [path: number, oldPath: number, oldBlob: number, newBlob: number, status: string, text: 0 | 1, hunks: number[]];
 type EncCommit = [parents: string, name: number, email: number, time: number, subject: string, trailers: (number | string)[], diffs: EncDiff[][]];
 // A note: its error, 0 when blank, or per file the path and its runs as start, end, kind (0 ai, 1 mixed), agent,
-// model (-1: none).
+// model (-1: none): each run with its attribution's agent and model, read back into a table.
 type EncNote = string | 0 | [path: number, runs: number[]][];
 
 interface Segment {
@@ -174,7 +175,16 @@ export class InsightCache {
         ? n.error
         : 'blank' in n
           ? 0
-          : n.files.map((f) => [i(f.path), f.runs.flatMap((r) => [r.start, r.end, r.kind === 'ai' ? 0 : 1, i(r.attribution.agent), r.attribution.model === undefined ? -1 : i(r.attribution.model)])]);
+          : n.files.map((f) => {
+              const path = i(f.path);
+              // Strings interned in the order the runs name them: the segment's table comes out as it always has.
+              const who: (readonly [number, number])[] = [];
+              const of = (id: number): readonly [number, number] => {
+                const a = f.attributions[id]!;
+                return (who[id] ??= [i(a.agent), a.model === undefined ? -1 : i(a.model)]);
+              };
+              return [path, f.runs.flatMap((r) => [r.start, r.end, r.kind === 'ai' ? 0 : 1, ...of(r.id)])];
+            });
     this.added++;
   }
 
@@ -265,14 +275,24 @@ function decodeNote(e: EncNote, table: readonly string[]): NoteFacts {
   if (e === 0) return { blank: true };
   if (!Array.isArray(e)) throw new Error('bad note');
   return {
-    files: e.map(([p, flat]) => {
+    files: e.map(([p, flat]): NoteFile => {
       if (!Array.isArray(flat) || flat.length % 5 !== 0) throw new Error('bad runs');
-      const runs: NoteRun[] = [];
+      const attributions: NoteFile['attributions'][number][] = [];
+      // Runs of one agent and model name one entry of the table (keyed by their two string indices).
+      const ids = new Map<number, number>();
+      const runs: AttributedRun[] = [];
       for (let k = 0; k < flat.length; k += 5) {
-        const model = flat[k + 4];
-        runs.push({ start: flat[k]!, end: flat[k + 1]!, kind: flat[k + 2] === 0 ? 'ai' : 'mixed', attribution: { agent: str(table, flat[k + 3]), ...(model !== -1 && { model: str(table, model) }) } });
+        const agent = str(table, flat[k + 3]);
+        const model = flat[k + 4] === -1 ? undefined : str(table, flat[k + 4]);
+        const key = flat[k + 3]! * (table.length + 1) + flat[k + 4]! + 1;
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = attributions.push({ agent, ...(model !== undefined && { model }) }) - 1;
+          ids.set(key, id);
+        }
+        runs.push({ start: flat[k]!, end: flat[k + 1]!, kind: flat[k + 2] === 0 ? 'ai' : 'mixed', id });
       }
-      return { path: str(table, p), runs };
+      return { path: str(table, p), attributions, runs };
     }),
   };
 }

@@ -35,14 +35,15 @@ function history(seed: number, n: number): Made & { readonly rnd: (n: number) =>
   const noteFor = (c: HistoryCommit): NoteFile[] | undefined => {
     const files: NoteFile[] = [];
     for (const d of c.diffs[0]!) {
+      const attributions: NoteFile['attributions'][number][] = [];
       const runs = [];
       for (const h of d.hunks) {
         for (let k = h.newStart; k < h.newStart + h.newCount; k++) {
           if (rnd(3) === 0) continue;
-          runs.push({ start: k, end: k + 1, kind: rnd(4) === 0 ? ('mixed' as const) : ('ai' as const), attribution: { agent: AGENTS[rnd(AGENTS.length)]!, ...(rnd(2) === 0 && { model: 'm/x' }) } });
+          runs.push({ start: k, end: k + 1, kind: rnd(4) === 0 ? ('mixed' as const) : ('ai' as const), id: attributions.push({ agent: AGENTS[rnd(AGENTS.length)]!, ...(rnd(2) === 0 && { model: 'm/x' }) }) - 1 });
         }
       }
-      if (runs.length > 0) files.push({ path: d.path, runs });
+      if (runs.length > 0) files.push({ path: d.path, attributions, runs });
     }
     return files.length > 0 ? files : undefined;
   };
@@ -138,7 +139,7 @@ describe('InsightBuilder.rejudge', () => {
     assert.throws(() => resume().rejudge([{ sha, index: 4, facts: { ...facts, parents: ['c3', 'c1'] } }]), RejudgeMiss);
     const path = c.diffs[0]![0]!.path;
     const at = c.diffs[0]![0]!.hunks.at(-1)!.newStart;
-    const twice: NoteFile[] = [{ path, runs: [0, 0].map(() => ({ start: at, end: at + 1, kind: 'ai' as const, attribution: { agent: 'codex' } })) }];
+    const twice: NoteFile[] = [{ path, attributions: [{ agent: 'codex' }], runs: [0, 0].map(() => ({ start: at, end: at + 1, kind: 'ai' as const, id: 0 })) }];
     assert.throws(() => resume().rejudge([{ sha, index: 4, facts, after: twice }]), RejudgeMiss);
   });
 });
