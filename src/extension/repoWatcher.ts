@@ -24,10 +24,12 @@ export class RepoWatchers implements Disposable {
     if (this.watched.has(repo.stateDir)) return;
     // Every writer of the working state rewrites `generation` after its change.
     const state = this.watch(repo.stateDir, 'generation', () => this.stateChanged(repo));
-    // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`; a fetch, a tracking ref.
+    // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`; a fetch, a tracking
+    // ref. A remote's first fetch makes the tracking ref's folders with it, faster than the file watcher follows into
+    // them: the user's fetch rewrites `FETCH_HEAD` last, in a folder watched already (ours write none).
     const history = [repo.gitDir, repo.commonDir]
       .filter((d, i, all) => all.indexOf(d) === i)
-      .map((d) => this.watch(d, '{logs/HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}', () => this.reload(repo.stateDir, true)));
+      .map((d) => this.watch(d, '{logs/HEAD,FETCH_HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}', () => this.reload(repo.stateDir, true)));
     this.watched.set(repo.stateDir, { dispose: () => [state, ...history].forEach((w) => w.dispose()) });
   }
 

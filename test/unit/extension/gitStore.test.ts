@@ -9,7 +9,7 @@ import { discoverRepo, findRepoOnDisk, ForeignGitDirError } from '../../../src/g
 import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
 import { GitStore } from '../../../src/extension/gitStore';
 import { RepoWatchers } from '../../../src/extension/repoWatcher';
-import type { RepoRef } from '../../../src/extension/store';
+import type { CommittedRuns, RepoRef } from '../../../src/extension/store';
 import { treeDigest } from '../../security/treeDigest';
 import { copyBuiltCli } from '../cliBuild';
 import { aiLineNumbers, aiLines, GIT_ENV } from '../git/helpers';
@@ -151,6 +151,19 @@ describe('git store', () => {
       return repo;
     }
 
+    /** What the extension reads of `file`'s history in `repo` (a trusted workspace). */
+    async function historyOf(repo: string, file: string): Promise<CommittedRuns> {
+      const store = new GitStore(() => true, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, file));
+      assert.ok(ref);
+      const history = await store.history(ref, file);
+      assert.ok(history);
+      return history;
+    }
+
+    /** Each run as [start, end, kind, commit]. */
+    const runsOf = (history: CommittedRuns): unknown[] => history.lines.runs.map((r) => [r.start, r.end, r.kind, history.commits[r.id]]);
+
     it('gives each committed line the attribution its note has, session, detail and model included, without starting a CLI', async () => {
       const repo = await committedAiLine();
       const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
@@ -162,15 +175,8 @@ describe('git store', () => {
       cp.execFile = ((file: string, ...rest: unknown[]) => (started.push(file), (execFile as (...a: unknown[]) => unknown)(file, ...rest))) as typeof execFile;
       cp.spawn = ((file: string, ...rest: unknown[]) => (started.push(file), (spawn as (...a: unknown[]) => unknown)(file, ...rest))) as typeof spawn;
       try {
-        const store = new GitStore(() => true, () => [repo]);
-        const ref = await store.repoFor(path.join(repo, 'a.ts'));
-        assert.ok(ref);
-        const history = await store.history(ref, 'a.ts');
-        assert.ok(history);
-        assert.deepEqual(
-          history.lines.runs.map((r) => [r.start, r.end, r.kind, history.commits[r.id]]),
-          [[1, 2, 'ai', head]],
-        );
+        const history = await historyOf(repo, 'a.ts');
+        assert.deepEqual(runsOf(history), [[1, 2, 'ai', head]]);
         assert.equal(history.lines.lineCount, 3);
         assert.deepEqual(history.lines.attributions[0], SHELL);
       } finally {
@@ -178,6 +184,40 @@ describe('git store', () => {
         cp.spawn = spawn;
       }
       assert.deepEqual(started.filter((f) => f === process.execPath), [], 'no Node process (the CLI) was started');
+    });
+
+    it("shows a teammate's AI lines whose note only a fetch brought (refs/notes/remotes/origin/ai-provenance), with their agent and model", async () => {
+      const cli = copyBuiltCli(path.join(tmp, 'cli'));
+      const run = (cwd: string, file: string, ...args: string[]): string => execFileSync(file, args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const server = path.join(tmp, 'server.git');
+      run(tmp, 'git', 'init', '-q', '--bare', '-b', 'main', server);
+      // The teammate commits lines an agent wrote (real hooks note them) and pushes; the push publishes the notes.
+      const mate = path.join(tmp, 'mate');
+      run(tmp, 'git', 'clone', '-q', server, mate);
+      run(mate, process.execPath, cli, 'install');
+      writeFileSync(path.join(mate, 'a.ts'), 'one\ntwo\nthree\nfour\n');
+      run(mate, process.execPath, cli, 'record', '--agent', 'codex', '--model', 'openai/gpt-5', '--session', 'mate-7', 'a.ts:2-3');
+      run(mate, 'git', 'add', 'a.ts');
+      run(mate, 'git', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'add a');
+      const commit = run(mate, 'git', 'rev-parse', 'HEAD').trim();
+      run(mate, 'git', 'push', '-q', 'origin', 'main');
+      assert.match(run(server, 'git', 'notes', '--ref=ai-provenance', 'list'), new RegExp(commit), 'the push published the note');
+
+      // The user's clone: installed after cloning, so its notes come only through the fetch refspec install adds.
+      const user = path.join(tmp, 'user');
+      run(tmp, 'git', 'clone', '-q', server, user);
+      run(user, process.execPath, cli, 'install');
+      run(user, 'git', 'fetch', '-q', 'origin');
+      const refs = (): string => run(user, 'git', 'for-each-ref', '--format=%(refname)', 'refs/notes/');
+      assert.equal(refs(), 'refs/notes/remotes/origin/ai-provenance\n', 'the note is on the tracking ref only');
+
+      const history = await historyOf(user, 'a.ts');
+      assert.deepEqual(runsOf(history), [[1, 3, 'ai', commit]]);
+      assert.deepEqual(
+        history.lines.attributions.map((a) => [a.agent, a.model, a.session]),
+        [['codex', 'openai/gpt-5', 'mate-7']],
+      );
+      assert.equal(refs(), 'refs/notes/remotes/origin/ai-provenance\n', 'reading merged nothing into the clone\'s own notes');
     });
 
     it('reads nothing of history in an untrusted workspace, and writes nothing', async () => {
