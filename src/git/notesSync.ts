@@ -9,7 +9,7 @@ import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
 import { gitAtLeast } from './gitVersion';
-import { NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
+import { AFTER_FETCH_BY, NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine, rejoinedNotesMessage } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
@@ -270,7 +270,7 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
   const missing = new Set(walk.stdout.split('\n'));
   let recovered = 0;
   for (const lost of earlier.filter((e) => missing.has(e))) {
-    const m = await mergeNotesInto(repo, NOTES_REF, lost, `Notes a fetch had overwritten, joined back by ${by}`, say);
+    const m = await mergeNotesInto(repo, NOTES_REF, lost, rejoinedNotesMessage(by), say);
     if (m.kind === 'up-to-date') continue;
     recovered++;
     say(`recovered ${NOTES_REF} as it was before a fetch overwrote it (${lost.slice(0, 12)}); ${m.added} note${m.added === 1 ? '' : 's'} came back`);
@@ -768,7 +768,7 @@ export async function afterFetch(repo: Repo, warn: (line: string) => void): Prom
   process.env[SYNCING_ENV] = '1';
   const said: string[] = [];
   try {
-    await recoverOverwrittenNotes(repo, (l) => said.push(l), "'ai-provenance' after a fetch");
+    await recoverOverwrittenNotes(repo, (l) => said.push(l), AFTER_FETCH_BY);
     for (const line of said) warn(`ai-provenance: ${line}`);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);

@@ -15,7 +15,7 @@ while read -r ap_x ap_new ap_ref; do
   case $ap_ref in
     refs/remotes/*) case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;;
     # git notes names no old value (all zeros); a fetch's forced update does.
-    "$ap_notes") case $ap_x in *[!0]*) ap_replaced=1 ;; esac ;;
+    "$ap_notes") case $ap_x in *[!0]*) ap_replaced="$ap_x $ap_new" ;; esac ;;
   esac
 done <<AP_INPUT
 $ap_input
@@ -34,7 +34,18 @@ ap_by_fetch() {
   case " $(ps -o args= -p "$PPID" 2>/dev/null) " in *" fetch "*) return 0 ;; esac
   return 1
 }
-if [ -n "$ap_replaced" ] && [ ! -f "$ap_pending" ] && ap_by_fetch; then
+# The fetch put back notes the clone had already (its ref held the same tree, the server's notes under another
+# commit: the clone's merge after a push, or its own notes commit the push built on): the ref goes back with git
+# alone, as Node's join would leave the same notes. Two git processes instead of a Node start on most fetches.
+ap_same_notes() {
+  ap_old=${ap_replaced% *}
+  ap_x=${ap_replaced#* }
+  case $ap_x in *[!0]*) ;; *) return 1 ;; esac
+  ap_t=$(git rev-parse "$ap_old^{tree}" "$ap_x^{tree}" 2>/dev/null) || return 1
+  [ "${ap_t%"$ap_nl"*}" = "${ap_t#*"$ap_nl"}" ] || return 1
+  @@SYNCING_ENV@@=1 git update-ref -m "@@REJOINED_MESSAGE@@" "$ap_notes" "$ap_old" "$ap_x" 2>/dev/null
+}
+if [ -n "$ap_replaced" ] && [ ! -f "$ap_pending" ] && ap_by_fetch && ! ap_same_notes; then
   if ap_can_run; then
     printf '%s\n' "$ap_input" | ap_run fetch
   else

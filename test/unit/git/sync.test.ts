@@ -631,6 +631,22 @@ describe('team notes sync', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.starts, ['reference-transaction fetch']);
     assert.ok(noteOn(bob, NOTES_REF, bobCommit) && noteOn(bob, NOTES_REF, later) && noteOn(bob, NOTES_REF, ann2));
+    // Once Bob's notes are all published, a fetch still forces his ref to the server's notes commit, which holds the
+    // same notes: git alone puts his back, no Node.
+    git(bob, 'merge', '-q', 'origin/main');
+    git(bob, 'push', '-q', 'origin', 'main');
+    const published = git(bob, 'rev-parse', NOTES_REF).trim();
+    assert.notEqual(published, git(bare, 'rev-parse', NOTES_REF).trim(), 'the clone\'s notes commit is not the server\'s');
+    git(ann, 'pull', '-q');
+    write(ann, 'person.txt', 'by hand, again\n');
+    git(ann, 'commit', '-qam', 'by hand again');
+    git(ann, 'push', '-q', 'origin', 'main');
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, [], 'no Node for a fetch that brought back the same notes');
+    assert.deepEqual(ourLines(r.stderr), []);
+    assert.equal(git(bob, 'rev-parse', NOTES_REF).trim(), published);
+    assert.match(git(bob, 'reflog', '-1', '--format=%gs', NOTES_REF), /^Notes a fetch had overwritten, joined back by 'ai-provenance' after a fetch$/m);
   });
 
   it('a fetch whose join back fails goes through with one line, and the next sync joins the notes back', () => {
