@@ -34,18 +34,20 @@ ap_by_fetch() {
   case " $(ps -o args= -p "$PPID" 2>/dev/null) " in *" fetch "*) return 0 ;; esac
   return 1
 }
-# The fetch put back notes the clone had already (its ref held the same tree, the server's notes under another
-# commit: the clone's merge after a push, or its own notes commit the push built on): the ref goes back with git
-# alone, as Node's join would leave the same notes. Two git processes instead of a Node start on most fetches.
-ap_same_notes() {
+# Whether git alone settles what the fetch did to the clone's notes ref, sparing a Node start on most fetches: the
+# fetched notes commit holds the replaced one (a fast-forward: nothing to join back), or the replaced one held the
+# same notes tree (the clone's merge after a push, or its own notes commit the push built on, against the server's):
+# the ref goes back to it, as Node's join would leave the same notes.
+ap_notes_kept() {
   ap_old=${ap_replaced% *}
   ap_x=${ap_replaced#* }
   case $ap_x in *[!0]*) ;; *) return 1 ;; esac
+  git merge-base --is-ancestor "$ap_old" "$ap_x" 2>/dev/null && return 0
   ap_t=$(git rev-parse "$ap_old^{tree}" "$ap_x^{tree}" 2>/dev/null) || return 1
   [ "${ap_t%"$ap_nl"*}" = "${ap_t#*"$ap_nl"}" ] || return 1
   @@SYNCING_ENV@@=1 git update-ref -m "@@REJOINED_MESSAGE@@" "$ap_notes" "$ap_old" "$ap_x" 2>/dev/null
 }
-if [ -n "$ap_replaced" ] && [ ! -f "$ap_pending" ] && ap_by_fetch && ! ap_same_notes; then
+if [ -n "$ap_replaced" ] && [ ! -f "$ap_pending" ] && ap_by_fetch && ! ap_notes_kept; then
   if ap_can_run; then
     printf '%s\n' "$ap_input" | ap_run fetch
   else

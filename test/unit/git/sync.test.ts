@@ -613,6 +613,14 @@ describe('team notes sync', function () {
     assert.ok(readFileSync(trace, 'utf8').includes('run_command: .git/hooks/reference-transaction'), 'the hook ran');
     assert.deepEqual(r.starts, [], 'no Node for a fetch that left the notes ref alone');
     assert.deepEqual(ourLines(r.stderr), []);
+    // A fetch that fast-forwards the clone's notes ref (a teammate's new note on top) replaced nothing: no Node.
+    const ann1 = aiCommit(ann, 'ann1.ts', lines(2), '1', 'claude-code', 'ann, first');
+    git(ann, 'push', '-q', 'origin', 'main');
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, [], 'no Node for a fetch that fast-forwarded the notes ref');
+    assert.equal(git(bob, 'reflog', '-1', '--format=%gs', NOTES_REF).trim(), 'fetch -q: fast-forward');
+    assert.ok(noteOn(bob, NOTES_REF, ann1));
     git(bob, 'merge', '-q', 'origin/main');
     // The AI commit's note is written by post-commit's shell: Node starts once, in prepare-commit-msg.
     write(bob, 'bob.ts', lines(2));
