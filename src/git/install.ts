@@ -476,6 +476,9 @@ function afterPushHookLines(chain: Chain): string[] {
  * it checked (a fetch through a user's `+refs/notes/*:refs/notes/*` does; `git notes` checks none) end here on shell
  * builtins, handing stdin to the user's hook when there is one.
  */
+/** Lines of a ref transaction the reference-transaction wrapper reads with shell builtins; the rest goes through one cat. */
+const FILTER_LINES = 64;
+
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
   // A here-document, not a pipe: dash and bash feed a short one with no process of their own.
@@ -491,15 +494,26 @@ function afterPushFilter(chain: Chain): string[] {
     // Every pick a `git pull --rebase origin main` makes, and every commit, passes here: only a transaction that moved
     // a remote-tracking branch in such a pull, or our notes ref from a checked value, goes on, read with builtins (no
     // cat per pick); the chained hook still gets it whole. Our hook's own writes (the syncing flag) never go on.
-    '  ap_pull_input=\'\' ap_go=\'\' ap_pull=\'\' ap_nl=\'\n\'',
+    '  ap_pull_input=\'\' ap_go=\'\' ap_pull=\'\' ap_nl=\'\n\' ap_n=0',
     '  ap_named_pull && ap_pull=1',
-    '  while IFS= read -r ap_l; do',
+    `  while [ "$ap_n" -lt ${FILTER_LINES} ] && IFS= read -r ap_l; do`,
+    '    ap_n=$((ap_n + 1))',
     '    ap_pull_input=${ap_pull_input:+$ap_pull_input$ap_nl}$ap_l',
     '    case $ap_l in',
     `      *' refs/remotes/'*) [ -z "$ap_pull" ] || { ap_l=\${ap_l#* }; case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac; } ;;`,
     `      *' ${NOTES_REF}') [ -n "\${${SYNCING_ENV}-}" ] || case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac ;;`,
     '    esac',
     '  done',
+    // A long transaction (a fetch of many refs): the rest in one process, not a read per byte and a copy per line;
+    // whether it names a remote-tracking branch or our notes ref is enough to go on (the body checks each line).
+    `  if [ "$ap_n" -ge ${FILTER_LINES} ]; then`,
+    '    ap_rest=$(cat)',
+    '    if [ -n "$ap_rest" ]; then',
+    '      ap_pull_input=$ap_pull_input$ap_nl$ap_rest',
+    `      case $ap_rest in *' refs/remotes/'*) [ -z "$ap_pull" ] || ap_go=1 ;; esac`,
+    `      case $ap_rest$ap_nl in *' ${NOTES_REF}'"$ap_nl"*) [ -n "\${${SYNCING_ENV}-}" ] || ap_go=1 ;; esac`,
+    '    fi',
+    '  fi',
     '  if [ -z "$ap_go" ]; then',
     ...readHandOver,
     '  fi',

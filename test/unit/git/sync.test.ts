@@ -1,7 +1,7 @@
 // Notes shared through a real "server" (a bare repository) by clones with real hooks: git push publishes them,
 // git fetch/pull brings them in, and nothing one clone wrote is lost to another's.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
@@ -576,6 +576,33 @@ describe('team notes sync', function () {
     git(bob, 'merge', '-q', 'origin/main');
     git(bob, 'push', '-q', 'origin', 'main');
     assert.ok(noteOn(bare, NOTES_REF, later), 'and the push published it');
+  });
+
+  it('joins the notes back after an atomic fetch of many refs, where the notes ref comes after the branches, and a reference-transaction hook of the user\'s gets every update', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB, { install: false, userHook: ['reference-transaction', '[ "$1" = committed ] || exit 0\ncat >> "$(git rev-parse --git-dir)/user-ref-updates.txt"'] });
+    git(bob, 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
+    okCli(bob, 'install');
+    const local = aiCommit(bob, 'bob.ts', lines(2), '2', 'copilot', 'bob, not pushed yet');
+    // 120 new branches on the server: the fetch's transaction names them before the notes ref, past what the hook's
+    // first lines read one by one.
+    const branches = Array.from({ length: 120 }, (_, i) => `create refs/heads/topic-${String(i).padStart(3, '0')} HEAD`).join('\n');
+    execFileSync('git', ['update-ref', '--stdin'], { cwd: ann, input: `${branches}\n` });
+    git(ann, 'push', '-q', 'origin', 'refs/heads/topic-*:refs/heads/topic-*');
+    const annCommit = aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
+    git(ann, 'push', '-q', 'origin', 'main');
+    rmSync(path.join(bob, '.git', 'user-ref-updates.txt'), { force: true });
+    // --atomic: one transaction for every ref (a plain fetch makes one per ref).
+    const fetched = hookNodeStarts(bob, ['fetch', '-q', '--atomic', 'origin']);
+    assert.equal(fetched.status, 0, fetched.stderr);
+    assert.deepEqual(fetched.starts, ['reference-transaction fetch'], 'one Node start for the fetch');
+    assert.ok(noteOn(bob, NOTES_REF, local) && noteOn(bob, NOTES_REF, annCommit), 'both notes on the ref after the fetch');
+    const updates = readFileSync(path.join(bob, '.git', 'user-ref-updates.txt'), 'utf8').split('\n').filter((l) => l !== '');
+    const fetchUpdate = updates.filter((l) => / refs\/remotes\/origin\/topic-\d{3}$/.test(l));
+    assert.equal(fetchUpdate.length, 120, 'the user\'s hook got every branch the fetch moved');
+    assert.ok(updates.some((l) => l.endsWith(` ${NOTES_REF}`) && !/^0{40} /.test(l)), 'and the notes ref the fetch overwrote');
+    assert.ok(updates.every((l) => /^[0-9a-f]{40} [0-9a-f]{40} refs\//.test(l)), `each update whole: ${updates.find((l) => !/^[0-9a-f]{40} [0-9a-f]{40} refs\//.test(l))}`);
   });
 
   it('keeps the local notes of a clone whose +refs/notes/* refspec a plain git pull applies, with the pulled notes beside them', () => {
