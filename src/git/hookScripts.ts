@@ -78,6 +78,14 @@ export function pushedNotesLine(count: string, plural: string, remote: string): 
   return `ai-provenance: pushed the notes of ${count} commit${plural} to ${remote}`;
 }
 
+/** The message of the notes commit (and reflog entry) that joins back notes a fetch had overwritten. */
+export function rejoinedNotesMessage(by: string): string {
+  return `Notes a fetch had overwritten, joined back by ${by}`;
+}
+
+/** Who joins them back within the fetch that overwrote them (no double quote, backslash, dollar or backquote). */
+export const AFTER_FETCH_BY = "'ai-provenance' after a fetch";
+
 /** From this git on, git runs the reference-transaction hook. */
 const REFERENCE_TRANSACTION_GIT: readonly [number, number] = [2, 28];
 
@@ -148,6 +156,7 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     SYNCING_ENV,
     TRACKING_REF: trackingRef('$ap_remote'),
     PUSHED_LINE: pushedNotesLine('$ap_n', '$ap_s', '$ap_remote'),
+    REJOINED_MESSAGE: rejoinedNotesMessage(AFTER_FETCH_BY),
     UNJUDGED_LINE: unjudgedLine('$ap_why'),
     UNJUDGED_REFUSAL: unjudgedRefusal('$ap_why', message),
     NOTES_LATER_LINE: notesLaterLine('$ap_why'),

@@ -3,6 +3,7 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { asyncFs, atomicWrite, readOptional as readOptionalFile } from './fsAtomic';
 import { MANAGED_MARKER, PUSH_PENDING_FILE, shQuote } from './hookScripts';
+import { NOTES_REF, SYNCING_ENV } from './notes';
 import { GitError } from './run';
 import { revParse } from './repo';
 
@@ -471,12 +472,17 @@ function afterPushHookLines(chain: Chain): string[] {
 /**
  * The first lines of the reference-transaction wrapper. git starts it on every ref update (twice a commit, many times
  * a rebase): all but a committed transaction of a git push that left a pending file named by its pid (pre-push,
- * $PPID being that git push) or of a `git pull` that names what to fetch end here on shell builtins, handing stdin
- * untouched to the user's hook when there is one.
+ * $PPID being that git push), of a `git pull` that names what to fetch, or one that moved our notes ref from a value
+ * it checked (a fetch through a user's `+refs/notes/*:refs/notes/*` does; `git notes` checks none) end here on shell
+ * builtins, handing stdin to the user's hook when there is one.
  */
+/** Lines of a ref transaction the reference-transaction wrapper reads with shell builtins; the rest goes through one cat. */
+const FILTER_LINES = 64;
+
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
-  const pulledHandOver = chain.kind === 'file' ? 'if [ -x "$ap_prev" ]; then printf \'%s\\n\' "$ap_pull_input" | "$ap_prev" "$@"; fi; exit 0' : 'exit 0';
+  // A here-document, not a pipe: dash and bash feed a short one with no process of their own.
+  const readHandOver = chain.kind === 'file' ? ['    [ -x "$ap_prev" ] || exit 0', '    exec "$ap_prev" "$@" <<AP_INPUT', '$ap_pull_input', 'AP_INPUT'] : ['    exit 0'];
   return [
     // Hooks run at the top of the working tree; a linked worktree's .git is a file naming its git dir.
     'ap_gd=${GIT_DIR:-.git}',
@@ -485,15 +491,32 @@ function afterPushFilter(chain: Chain): string[] {
     'unset ap_pull_input',
     `if [ "\${1-}" != committed ]; then ${handOver}; fi`,
     `if [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ]; then`,
-    `  ap_named_pull || { ${handOver}; }`,
-    // Every pick a `git pull --rebase origin main` makes passes here: only a transaction that moved a remote-tracking
-    // branch goes on, read with builtins (no cat per pick); the chained hook still gets it whole.
-    '  ap_pull_input=\'\' ap_go=\'\' ap_nl=\'\n\'',
-    '  while IFS= read -r ap_l; do',
+    // Every pick a `git pull --rebase origin main` makes, and every commit, passes here: only a transaction that moved
+    // a remote-tracking branch in such a pull, or our notes ref from a checked value, goes on, read with builtins (no
+    // cat per pick); the chained hook still gets it whole. Our hook's own writes (the syncing flag) never go on.
+    '  ap_pull_input=\'\' ap_go=\'\' ap_pull=\'\' ap_nl=\'\n\' ap_n=0',
+    '  ap_named_pull && ap_pull=1',
+    `  while [ "$ap_n" -lt ${FILTER_LINES} ] && IFS= read -r ap_l; do`,
+    '    ap_n=$((ap_n + 1))',
     '    ap_pull_input=${ap_pull_input:+$ap_pull_input$ap_nl}$ap_l',
-    "    case $ap_l in *' refs/remotes/'*) ap_l=${ap_l#* }; case ${ap_l%% *} in *[!0]*) ap_go=1 ;; esac ;; esac",
+    '    case $ap_l in',
+    `      *' refs/remotes/'*) [ -z "$ap_pull" ] || { ap_l=\${ap_l#* }; case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac; } ;;`,
+    `      *' ${NOTES_REF}') [ -n "\${${SYNCING_ENV}-}" ] || case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac ;;`,
+    '    esac',
     '  done',
-    `  [ -n "$ap_go" ] || { ${pulledHandOver}; }`,
+    // A long transaction (a fetch of many refs): the rest in one process, not a read per byte and a copy per line;
+    // whether it names a remote-tracking branch or our notes ref is enough to go on (the body checks each line).
+    `  if [ "$ap_n" -ge ${FILTER_LINES} ]; then`,
+    '    ap_rest=$(cat)',
+    '    if [ -n "$ap_rest" ]; then',
+    '      ap_pull_input=$ap_pull_input$ap_nl$ap_rest',
+    `      case $ap_rest in *' refs/remotes/'*) [ -z "$ap_pull" ] || ap_go=1 ;; esac`,
+    `      case $ap_rest$ap_nl in *' ${NOTES_REF}'"$ap_nl"*) [ -n "\${${SYNCING_ENV}-}" ] || ap_go=1 ;; esac`,
+    '    fi',
+    '  fi',
+    '  if [ -z "$ap_go" ]; then',
+    ...readHandOver,
+    '  fi',
     'fi',
   ];
 }

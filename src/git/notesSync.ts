@@ -9,7 +9,7 @@ import { mergeNoteTexts } from '../core/noteMerge';
 import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
 import { gitAtLeast } from './gitVersion';
-import { NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine } from './hookScripts';
+import { AFTER_FETCH_BY, NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine, rejoinedNotesMessage } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
 import { emptyTree, type Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
@@ -248,7 +248,7 @@ async function exists(p: string): Promise<boolean> {
  * Values the clone's notes ref had before a fetch or pull moved it to a value that does not contain them, still in
  * its reflog: they are joined back so that no local note is lost.
  */
-export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) => void): Promise<number> {
+export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) => void, by = "'ai-provenance sync'"): Promise<number> {
   const moved = await movedAwayByFetch(repo);
   if (moved?.length === 0) return 0;
   const current = await rev(repo, NOTES_REF);
@@ -265,7 +265,7 @@ export async function recoverOverwrittenNotes(repo: Repo, say: (line: string) =>
   const missing = new Set(walk.stdout.split('\n'));
   let recovered = 0;
   for (const lost of earlier.filter((e) => missing.has(e))) {
-    const m = await mergeNotesInto(repo, NOTES_REF, lost, "Notes a fetch had overwritten, joined back by 'ai-provenance sync'", say);
+    const m = await mergeNotesInto(repo, NOTES_REF, lost, rejoinedNotesMessage(by), say);
     if (m.kind === 'up-to-date') continue;
     recovered++;
     say(`recovered ${NOTES_REF} as it was before a fetch overwrote it (${lost.slice(0, 12)}); ${m.added} note${m.added === 1 ? '' : 's'} came back`);
@@ -624,7 +624,7 @@ export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
 
 /** The line `install` prints for a refspec that fetches straight onto our notes ref. */
 export function overwritingRefspecWarning(pair: string): string {
-  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; notes it replaces are joined back from the reflog on the next push or 'ai-provenance sync'`;
+  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; the notes it replaces are joined back from the reflog right after each fetch (or on the next push or 'ai-provenance sync')`;
 }
 
 /** pre-push's stdin (`<local ref> <local id> <remote ref> <remote id>` lines), without pushes of notes refs. */
@@ -756,6 +756,28 @@ async function serverHolds(repo: Repo, remote: string, pushed: readonly [string,
   if (r.exitCode !== 0) return [];
   const now = new Set(r.stdout.split('\n').map((l) => l.replace('\t', ' ')));
   return pushed.filter((p) => now.has(p.join(' '))).map(([c]) => c);
+}
+
+/**
+ * reference-transaction (committed, in a git fetch that moved the clone's notes ref from a value it checked: a user's
+ * `+refs/notes/*:refs/notes/*` refspec overwrote it with the server's notes). Joins the notes it replaced back in
+ * from the reflog, as `ai-provenance sync` would, so that the clone's own AI lines stay visible right after the
+ * fetch. A failure is one line and a line in the sync log; the next push or sync joins them back.
+ */
+export async function afterFetch(repo: Repo, warn: (line: string) => void): Promise<number> {
+  // The join moves the notes ref again: that transaction's hook must not start Node once more.
+  process.env[SYNCING_ENV] = '1';
+  const said: string[] = [];
+  try {
+    await recoverOverwrittenNotes(repo, (l) => said.push(l), AFTER_FETCH_BY);
+    for (const line of said) warn(`ai-provenance: ${line}`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    await fs.mkdir(path.dirname(syncLogFile(repo)), { recursive: true }).catch(() => undefined);
+    await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} after fetch: ${[...said, why].join(' | ')}\n`).catch(() => undefined);
+    warn(`ai-provenance: the notes this fetch replaced on ${NOTES_REF} were not joined back (${why.split('\n')[0]}); the next push or 'ai-provenance sync' does it`);
+  }
+  return 0;
 }
 
 /**

@@ -65,7 +65,8 @@ export const command: Command = {
         }
         case 'reference-transaction': {
           input = await readStdin(io.stdin);
-          const { afterPull, afterPush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
+          const { afterFetch, afterPull, afterPush } = require('../../git/notesSync') as typeof import('../../git/notesSync');
+          if (rest[0] === 'fetch') return await afterFetch(repo, hookIO.warn);
           return await (rest[0] === 'pull' ? afterPull : afterPush)(repo, input, hookIO.warn);
         }
         default:
@@ -96,6 +97,10 @@ export const command: Command = {
           hookIO.warn(`ai-provenance: the notes were not pushed (${why}); your push goes on`);
           return 0;
         case 'reference-transaction':
+          if (rest[0] === 'fetch' || rest[0] === 'pull') {
+            hookIO.warn(`ai-provenance: the notes were not brought in (${why}); your ${rest[0]} went through, 'ai-provenance sync' does it`);
+            return 0;
+          }
           hookIO.warn(`ai-provenance: the notes were not pushed (${why}); your push went through, 'ai-provenance sync' publishes them`);
           return 0;
         default:

@@ -1,23 +1,65 @@
 # Reached only from the wrapper's first lines, for a committed transaction of the git push that wrote a pending
 # file named by its pid ($PPID): it moved refs/remotes/* after the server took the push, and the notes of what
 # arrived are published. Or of a `git pull` that named what to fetch (ap_named_pull): its fetch moved refs/remotes/*,
-# and Node fetches the notes of that remote, which the configured refspecs would have brought.
+# and Node fetches the notes of that remote, which the configured refspecs would have brought. Or of one that moved
+# the clone's notes ref from a value it checked: a git fetch does so through a user's +refs/notes/*:refs/notes/*
+# refspec, and Node joins the notes it replaced back in from the reflog.
 [ -z "@@SYNCING@@" ] || exit 0
 [ "${1-}" = committed ] || exit 0
 # The wrapper read stdin already (ap_stdin); a cat only where it did not.
 ap_input=${ap_stdin-$(cat)}
 ap_moved=
+ap_replaced=
 ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
-# shellcheck disable=SC2034 # ap_x takes the old id.
 while read -r ap_x ap_new ap_ref; do
-  case $ap_ref in refs/remotes/*) case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;; esac
+  case $ap_ref in
+    refs/remotes/*) case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;;
+    # git notes names no old value (all zeros); a fetch's forced update does.
+    "$ap_notes") case $ap_x in *[!0]*) ap_replaced="$ap_x $ap_new" ;; esac ;;
+  esac
 done <<AP_INPUT
 $ap_input
 AP_INPUT
+
+# Whether the git running this hook ($PPID) is a git fetch (git pull and git remote update start one), from its
+# command line: the shell's read drops the NULs between the arguments ("gitfetch-q", "git-cx=yfetch"), elsewhere ps
+# prints it. A fetch named in a message only costs a Node run, which goes by the reflog.
+ap_by_fetch() {
+  if [ -r "/proc/$PPID/cmdline" ]; then
+    ap_args=
+    while IFS= read -r ap_l || [ -n "$ap_l" ]; do ap_args="$ap_args $ap_l"; done 2>/dev/null < "/proc/$PPID/cmdline"
+    case $ap_args in *gitfetch* | *git-*fetch*) return 0 ;; esac
+    return 1
+  fi
+  case " $(ps -o args= -p "$PPID" 2>/dev/null) " in *" fetch "*) return 0 ;; esac
+  return 1
+}
+# Whether git alone settles what the fetch did to the clone's notes ref, sparing a Node start on most fetches: the
+# fetched notes commit holds the replaced one (a fast-forward: nothing to join back), or the replaced one held the
+# same notes tree (the clone's merge after a push, or its own notes commit the push built on, against the server's):
+# the ref goes back to it, as Node's join would leave the same notes.
+ap_notes_kept() {
+  ap_old=${ap_replaced% *}
+  ap_x=${ap_replaced#* }
+  case $ap_x in *[!0]*) ;; *) return 1 ;; esac
+  git merge-base --is-ancestor "$ap_old" "$ap_x" 2>/dev/null && return 0
+  ap_t=$(git rev-parse "$ap_old^{tree}" "$ap_x^{tree}" 2>/dev/null) || return 1
+  [ "${ap_t%"$ap_nl"*}" = "${ap_t#*"$ap_nl"}" ] || return 1
+  @@SYNCING_ENV@@=1 git update-ref -m "@@REJOINED_MESSAGE@@" "$ap_notes" "$ap_old" "$ap_x" 2>/dev/null
+}
+if [ -n "$ap_replaced" ] && [ ! -f "$ap_pending" ] && ap_by_fetch && ! ap_notes_kept; then
+  if ap_can_run; then
+    printf '%s\n' "$ap_input" | ap_run fetch
+  else
+    ap_say "ai-provenance: the notes this fetch replaced on $ap_notes were not joined back ($ap_why); the next push or 'ai-provenance sync' does it"
+  fi
+fi
 [ -n "$ap_moved" ] || exit 0
 
 if [ ! -f "$ap_pending" ]; then
-  # A pull: its notes come from the remote as with a plain git pull; 'ai-provenance sync' when Node cannot run.
+  # A pull: its notes come from the remote as with a plain git pull; 'ai-provenance sync' when Node cannot run. The
+  # wrapper says whether it is one (one of an earlier version let no other transaction through).
+  [ "${ap_pull-1}" = 1 ] || exit 0
   ap_can_run && printf '%s\n' "$ap_input" | ap_run pull
   exit 0
 fi

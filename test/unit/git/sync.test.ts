@@ -1,7 +1,7 @@
 // Notes shared through a real "server" (a bare repository) by clones with real hooks: git push publishes them,
 // git fetch/pull brings them in, and nothing one clone wrote is lost to another's.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
@@ -509,31 +509,192 @@ describe('team notes sync', function () {
     assert.ok(noteOn(bare, NOTES_REF, a) && noteOn(bare, NOTES_REF, b));
   });
 
-  it('keeps the local notes of a clone whose fetch refspec +refs/notes/*:refs/notes/* overwrites them', () => {
-    const bare = server();
-    const ann = clone(bare, ANN);
+  /** A clone by Bob whose fetch refspec `+refs/notes/*:refs/notes/*` overwrites our notes ref with the server's. */
+  function overwritingClone(bare: string): string {
     const bob = clone(bare, BOB);
     git(bob, 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
-    assert.match(okCli(bob, 'install'), /warning: origin: \+refs\/notes\/\*:refs\/notes\/\* makes git fetch overwrite refs\/notes\/ai-provenance/);
-    aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
+    assert.match(okCli(bob, 'install'), /warning: origin: \+refs\/notes\/\*:refs\/notes\/\* makes git fetch overwrite refs\/notes\/ai-provenance; the notes it replaces are joined back/);
+    return bob;
+  }
+
+  /**
+   * Runs git in `dir`; the `_hook …` arguments of each Node process it started (the hooks install wrote name their own
+   * node), logged by a module every Node there loads first.
+   */
+  function hookNodeStarts(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string; starts: string[] } {
+    const log = path.join(tempDir('aip-node-log-'), 'starts.log');
+    const spy = path.join(path.dirname(log), 'spy.js');
+    writeFileSync(spy, `require('fs').appendFileSync(${JSON.stringify(log)}, process.argv.slice(2).join(' ') + '\\n');\n`);
+    writeFileSync(log, '');
+    const r = spawnSync('git', args, { cwd: dir, env: { ...env(dir), ...extra, NODE_OPTIONS: `--require ${spy}` }, encoding: 'utf8' });
+    const starts = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('_hook ')).map((l) => l.slice('_hook '.length));
+    return { status: r.status, stderr: r.stderr, starts };
+  }
+
+  /** Ann's AI commit on the server, and Bob's AI commit not pushed yet in a clone with the overwriting refspec. */
+  function behindAndAhead(): { bare: string; ann: string; bob: string; annCommit: string; local: string } {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = overwritingClone(bare);
+    const annCommit = aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
     git(ann, 'push', '-q', 'origin', 'main');
     const local = aiCommit(bob, 'bob.ts', lines(2), '2', 'copilot', 'bob, not pushed yet');
-    git(bob, 'fetch', '-q', 'origin');
-    // The user's refspec replaced the clone's notes ref with the server's, as git does.
-    assert.equal(noteOn(bob, NOTES_REF, local), undefined);
-    const out = okCli(bob, 'sync');
-    assert.match(out, /^recovered refs\/notes\/ai-provenance as it was before a fetch overwrote it/m);
-    assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back');
+    return { bare, ann, bob, annCommit, local };
+  }
+
+  /** The `ai-provenance:` lines of a command's stderr. */
+  function ourLines(stderr: string): string[] {
+    return stderr.split('\n').filter((l) => l.startsWith('ai-provenance:'));
+  }
+
+  it('keeps the local notes of a clone whose fetch refspec +refs/notes/*:refs/notes/* overwrites them: a plain git fetch joins them back at once', () => {
+    const { bare, ann, bob, annCommit, local } = behindAndAhead();
+    const fetched = hookNodeStarts(bob, ['fetch', '-q', 'origin']);
+    assert.equal(fetched.status, 0, fetched.stderr);
+    // The user's refspec replaced the clone's notes ref with the server's, as git does; the hook joined the clone's back.
+    assert.deepEqual(ourLines(fetched.stderr), [`ai-provenance: recovered ${NOTES_REF} as it was before a fetch overwrote it (${git(bob, 'rev-parse', `${NOTES_REF}^2`).trim().slice(0, 12)}); 1 note came back`]);
+    assert.deepEqual(fetched.starts, ['reference-transaction fetch'], 'one Node start for the fetch');
+    assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back right after the fetch');
+    assert.ok(noteOn(bob, NOTES_REF, annCommit), 'and the fetched one is there too');
     assert.deepEqual(aiBlame(bob, 'bob.ts'), ['2:copilot']);
-    // The same through git pull, and a plain git push recovers it too.
-    const later = aiCommit(bob, 'bob2.ts', lines(2), '1', 'cursor', 'bob, later');
-    aiCommit(ann, 'ann2.ts', lines(2), '1', 'claude-code', 'ann again');
-    git(ann, 'push', '-q', 'origin', 'main');
-    git(bob, 'pull', '-q');
-    assert.equal(noteOn(bob, NOTES_REF, later), undefined);
+    git(bob, 'merge', '-q', 'origin/main');
+    assert.deepEqual(aiBlame(bob, 'ann.ts'), ['1:claude-code']);
+    // The notes commit is the user's own, a merge of the server's notes and the clone's.
+    assert.equal(git(bob, 'log', '-1', '--format=%an <%ae>|%cn', NOTES_REF).trim(), 'Bob Builder <bob@example.com>|Bob Builder');
+    assert.equal(git(bob, 'rev-parse', `${NOTES_REF}^1`).trim(), git(bare, 'rev-parse', NOTES_REF).trim());
+    // Nothing is left for sync to join back; a plain git push publishes the note.
+    assert.doesNotMatch(okCli(bob, 'sync'), /^recovered/m);
     git(bob, 'push', '-q', 'origin', 'main');
-    assert.ok(noteOn(bob, NOTES_REF, later) && noteOn(bob, NOTES_REF, local));
+    assert.ok(noteOn(bare, NOTES_REF, local), 'the push published it');
+    // Another fetch that brings a note overwrites the ref again, and the hook joins the clone's back again.
+    const later = aiCommit(bob, 'bob2.ts', lines(2), '1', 'cursor', 'bob, later');
+    const ann2 = aiCommit(ann, 'ann2.ts', lines(2), '1', 'claude-code', 'ann again');
+    git(ann, 'pull', '-q', '--no-rebase');
+    git(ann, 'push', '-q', 'origin', 'main');
+    git(bob, 'fetch', '-q');
+    assert.ok(noteOn(bob, NOTES_REF, later) && noteOn(bob, NOTES_REF, local) && noteOn(bob, NOTES_REF, ann2));
+    git(bob, 'merge', '-q', 'origin/main');
+    git(bob, 'push', '-q', 'origin', 'main');
     assert.ok(noteOn(bare, NOTES_REF, later), 'and the push published it');
+  });
+
+  it('joins the notes back after an atomic fetch of many refs, where the notes ref comes after the branches, and a reference-transaction hook of the user\'s gets every update', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = clone(bare, BOB, { install: false, userHook: ['reference-transaction', '[ "$1" = committed ] || exit 0\ncat >> "$(git rev-parse --git-dir)/user-ref-updates.txt"'] });
+    git(bob, 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
+    okCli(bob, 'install');
+    const local = aiCommit(bob, 'bob.ts', lines(2), '2', 'copilot', 'bob, not pushed yet');
+    // 120 new branches on the server: the fetch's transaction names them before the notes ref, past what the hook's
+    // first lines read one by one.
+    const branches = Array.from({ length: 120 }, (_, i) => `create refs/heads/topic-${String(i).padStart(3, '0')} HEAD`).join('\n');
+    execFileSync('git', ['update-ref', '--stdin'], { cwd: ann, input: `${branches}\n` });
+    git(ann, 'push', '-q', 'origin', 'refs/heads/topic-*:refs/heads/topic-*');
+    const annCommit = aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
+    git(ann, 'push', '-q', 'origin', 'main');
+    rmSync(path.join(bob, '.git', 'user-ref-updates.txt'), { force: true });
+    // --atomic: one transaction for every ref (a plain fetch makes one per ref).
+    const fetched = hookNodeStarts(bob, ['fetch', '-q', '--atomic', 'origin']);
+    assert.equal(fetched.status, 0, fetched.stderr);
+    assert.deepEqual(fetched.starts, ['reference-transaction fetch'], 'one Node start for the fetch');
+    assert.ok(noteOn(bob, NOTES_REF, local) && noteOn(bob, NOTES_REF, annCommit), 'both notes on the ref after the fetch');
+    const updates = readFileSync(path.join(bob, '.git', 'user-ref-updates.txt'), 'utf8').split('\n').filter((l) => l !== '');
+    const fetchUpdate = updates.filter((l) => / refs\/remotes\/origin\/topic-\d{3}$/.test(l));
+    assert.equal(fetchUpdate.length, 120, 'the user\'s hook got every branch the fetch moved');
+    assert.ok(updates.some((l) => l.endsWith(` ${NOTES_REF}`) && !/^0{40} /.test(l)), 'and the notes ref the fetch overwrote');
+    assert.ok(updates.every((l) => /^[0-9a-f]{40} [0-9a-f]{40} refs\//.test(l)), `each update whole: ${updates.find((l) => !/^[0-9a-f]{40} [0-9a-f]{40} refs\//.test(l))}`);
+  });
+
+  it('keeps the local notes of a clone whose +refs/notes/* refspec a plain git pull applies, with the pulled notes beside them', () => {
+    const { bare, bob, annCommit, local } = behindAndAhead();
+    const pulled = run(bob, 'git', ['pull', '-q']);
+    assert.equal(pulled.status, 0, pulled.stderr);
+    assert.equal(ourLines(pulled.stderr).length, 1, pulled.stderr);
+    assert.ok(noteOn(bob, NOTES_REF, local), 'the local note stays after git pull');
+    assert.ok(noteOn(bob, NOTES_REF, annCommit), 'beside the pulled one');
+    assert.deepEqual(aiBlame(bob, 'bob.ts'), ['2:copilot']);
+    assert.deepEqual(aiBlame(bob, 'ann.ts'), ['1:claude-code']);
+    assert.doesNotMatch(okCli(bob, 'sync'), /^recovered/m);
+    git(bob, 'push', '-q', 'origin', 'main');
+    assert.ok(noteOn(bare, NOTES_REF, local) && noteOn(bare, NOTES_REF, annCommit), 'the push published both');
+  });
+
+  it('a clone with a +refs/notes/* refspec starts Node only for a fetch that overwrote its notes: not for an AI commit\'s note, nor a fetch that leaves the notes ref alone', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = overwritingClone(bare);
+    aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
+    git(ann, 'push', '-q', 'origin', 'main');
+    // The first fetch creates the clone's notes ref: nothing to join back.
+    let r = hookNodeStarts(bob, ['pull', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, []);
+    // A fetch that moves a branch and not the notes (the clone's are the server's) starts nothing.
+    write(ann, 'person.txt', 'by hand\n');
+    git(ann, 'add', 'person.txt');
+    git(ann, 'commit', '-qm', 'by hand');
+    git(ann, 'push', '-q', 'origin', 'main');
+    const trace = path.join(bob, '.git', 'fetch-trace.log');
+    r = hookNodeStarts(bob, ['fetch', '-q'], { GIT_TRACE: trace });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(readFileSync(trace, 'utf8').includes('run_command: .git/hooks/reference-transaction'), 'the hook ran');
+    assert.deepEqual(r.starts, [], 'no Node for a fetch that left the notes ref alone');
+    assert.deepEqual(ourLines(r.stderr), []);
+    // A fetch that fast-forwards the clone's notes ref (a teammate's new note on top) replaced nothing: no Node.
+    const ann1 = aiCommit(ann, 'ann1.ts', lines(2), '1', 'claude-code', 'ann, first');
+    git(ann, 'push', '-q', 'origin', 'main');
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, [], 'no Node for a fetch that fast-forwarded the notes ref');
+    assert.equal(git(bob, 'reflog', '-1', '--format=%gs', NOTES_REF).trim(), 'fetch -q: fast-forward');
+    assert.ok(noteOn(bob, NOTES_REF, ann1));
+    git(bob, 'merge', '-q', 'origin/main');
+    // The AI commit's note is written by post-commit's shell: Node starts once, in prepare-commit-msg.
+    write(bob, 'bob.ts', lines(2));
+    okCli(bob, 'record', '--agent', 'copilot', 'bob.ts:1');
+    git(bob, 'add', 'bob.ts');
+    r = hookNodeStarts(bob, ['commit', '-qm', 'bob']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, ['prepare-commit-msg .git/COMMIT_EDITMSG message']);
+    const bobCommit = git(bob, 'rev-parse', 'HEAD').trim();
+    assert.ok(noteOn(bob, NOTES_REF, bobCommit), 'the commit is noted');
+    // A note of Ann's makes the next fetch overwrite Bob's ref: one Node start, and nothing is lost.
+    const ann2 = aiCommit(ann, 'ann2.ts', lines(2), '1', 'claude-code', 'ann again');
+    git(ann, 'push', '-q', 'origin', 'main');
+    const later = aiCommit(bob, 'bob2.ts', lines(2), '1', 'cursor', 'bob, later');
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, ['reference-transaction fetch']);
+    assert.ok(noteOn(bob, NOTES_REF, bobCommit) && noteOn(bob, NOTES_REF, later) && noteOn(bob, NOTES_REF, ann2));
+    // Once Bob's notes are all published, a fetch still forces his ref to the server's notes commit, which holds the
+    // same notes: git alone puts his back, no Node.
+    git(bob, 'merge', '-q', 'origin/main');
+    git(bob, 'push', '-q', 'origin', 'main');
+    const published = git(bob, 'rev-parse', NOTES_REF).trim();
+    assert.notEqual(published, git(bare, 'rev-parse', NOTES_REF).trim(), 'the clone\'s notes commit is not the server\'s');
+    git(ann, 'pull', '-q');
+    write(ann, 'person.txt', 'by hand, again\n');
+    git(ann, 'commit', '-qam', 'by hand again');
+    git(ann, 'push', '-q', 'origin', 'main');
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, [], 'no Node for a fetch that brought back the same notes');
+    assert.deepEqual(ourLines(r.stderr), []);
+    assert.equal(git(bob, 'rev-parse', NOTES_REF).trim(), published);
+    assert.match(git(bob, 'reflog', '-1', '--format=%gs', NOTES_REF), /^Notes a fetch had overwritten, joined back by 'ai-provenance' after a fetch$/m);
+  });
+
+  it('a fetch whose join back fails goes through with one line, and the next sync joins the notes back', () => {
+    const { bob, local } = behindAndAhead();
+    // No identity for the notes commit: git refuses to make it.
+    const fetched = spawnSync('git', ['-c', 'user.useConfigOnly=true', 'fetch', '-q'], { cwd: bob, env: { ...env(bob), GIT_COMMITTER_NAME: '', GIT_AUTHOR_NAME: '' }, encoding: 'utf8' });
+    assert.equal(fetched.status, 0, fetched.stderr);
+    const said = ourLines(fetched.stderr);
+    assert.equal(said.length, 1, fetched.stderr);
+    assert.match(said[0]!, /^ai-provenance: the notes this fetch replaced on refs\/notes\/ai-provenance were not joined back \(.*\); the next push or 'ai-provenance sync' does it$/);
+    assert.equal(noteOn(bob, NOTES_REF, local), undefined);
+    assert.match(okCli(bob, 'sync'), /^recovered refs\/notes\/ai-provenance as it was before a fetch overwrote it/m);
+    assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back');
   });
 
   /** Whether anything on the server (its notes included) names `commit`. */
