@@ -76,9 +76,11 @@ export class ReportPanel implements vscode.Disposable {
     this.watchers = [];
     this.repo = repo;
     if (!repo) return;
-    // A commit moves logs/HEAD; a new or fetched note moves the notes ref.
+    // A commit moves logs/HEAD; a new or fetched note moves the notes ref. A remote's first fetch makes the tracking
+    // ref's folders faster than the watcher follows into them; the user's fetch also rewrites FETCH_HEAD (as in
+    // repoWatcher.ts).
     for (const dir of new Set([repo.gitDir, repo.commonDir])) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{logs/HEAD,refs/notes/**,packed-refs}'));
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{logs/HEAD,FETCH_HEAD,refs/notes/**,packed-refs}'));
       w.onDidChange(() => this.schedule(true));
       w.onDidCreate(() => this.schedule(true));
       this.watchers.push(w);
