@@ -319,9 +319,14 @@ async function keepingFetchHead<T>(repo: Repo, fetch: () => Promise<T>): Promise
  * Fetches `remote`'s notes into their tracking ref (or `into`, for a repository that is no remote of the clone, such
  * as a pull request's fork); false when the remote has none yet.
  */
-export async function fetchNotes(repo: Repo, remote: string, into = trackingRef(remote)): Promise<boolean> {
+export async function fetchNotes(repo: Repo, remote: string, into = trackingRef(remote), opts: { protocols?: readonly string[] } = {}): Promise<boolean> {
+  // Only the transports named, for a URL that came from elsewhere: no ext:: or fd:: (commands of the URL's choosing),
+  // even where the clone's config allows them (a protocol's own key outranks protocol.allow, so both are said here).
+  const only = opts.protocols
+    ? ['-c', 'protocol.allow=never', '-c', 'protocol.ext.allow=never', '-c', 'protocol.fd.allow=never', ...opts.protocols.flatMap((p) => ['-c', `protocol.${p}.allow=always`])]
+    : [];
   // --refmap= keeps configured refspecs (a user's +refs/notes/*:refs/notes/*) from also writing our own ref.
-  const args = [...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, `+${NOTES_REF}:${into}`];
+  const args = [...only, ...(await quietFetch(repo.root)), '--quiet', '--no-tags', '--refmap=', '--end-of-options', remote, `+${NOTES_REF}:${into}`];
   const r = await keepingFetchHead(repo, () => git(args, { cwd: repo.root, okCodes: [1, 128], env: { [SYNCING_ENV]: '1' } }));
   if (r.exitCode === 0) return true;
   const err = r.stderr;
@@ -624,7 +629,7 @@ export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
 
 /** The line `install` prints for a refspec that fetches straight onto our notes ref. */
 export function overwritingRefspecWarning(pair: string): string {
-  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; the notes it replaces are joined back from the reflog right after each fetch (or on the next push or 'ai-provenance sync')`;
+  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; the notes it replaces are joined back from the reflog right after each fetch (or on the next push or 'ai-provenance sync'), but a pruning fetch (--prune, fetch.prune) from a server without notes deletes the ref and its reflog: take that refspec out, ours fetches the notes`;
 }
 
 /** pre-push's stdin (`<local ref> <local id> <remote ref> <remote id>` lines), without pushes of notes refs. */

@@ -241,7 +241,7 @@ export async function carryServerMerge(repo: Repo, input: ServerMergeInput, ctx:
   const [base, head, merge] = resolved.map((r) => r.sha) as [string, string, string];
   const parents = resolved[2]!.parents;
   // A squash named by the caller: its reads start with the range (wasted only when nothing turns out to be carried).
-  const squashReads = input.method === 'squash' ? startSquashReads(repo, base, head, merge) : undefined;
+  const squashReads = input.method === 'squash' && parents.length <= 1 ? startSquashReads(repo, base, head, merge) : undefined;
   const { all: prCommits, noMerges: olds } = await prRange(repo, head, [base, merge]);
   // A commit of the range is reachable from head and not from merge, so head is not merged; an empty range asks git.
   const merged = prCommits.length === 0 && (await isAncestor(repo, head, merge));

@@ -298,7 +298,8 @@ async function fetchForkNotes(repo: Repo, env: NodeJS.ProcessEnv, what: string, 
     return false;
   }
   try {
-    const has = await fetchNotes(repo, url, FORK_NOTES);
+    // The URL comes from the event or the platform's API: https as the platforms give it (file for a local mirror).
+    const has = await fetchNotes(repo, url, FORK_NOTES, { protocols: ['https', 'http', 'file'] });
     log(has ? `${what} comes from a fork: fetched its ${NOTES_REF} from ${url} into ${FORK_NOTES}` : `${what} comes from a fork, and ${url} has no ${NOTES_REF}: ${otherwise}`);
     return has;
   } catch (err) {

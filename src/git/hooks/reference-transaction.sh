@@ -11,9 +11,13 @@ ap_input=${ap_stdin-$(cat)}
 ap_moved=
 ap_replaced=
 ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
+# The remote-tracking branches moved matter to a push or a pull only: a fetch that overwrote the notes may move
+# thousands, which are not copied line by line for nothing.
+ap_track=
+if [ -f "$ap_pending" ] || [ "${ap_pull-1}" = 1 ]; then ap_track=1; fi
 while read -r ap_x ap_new ap_ref; do
   case $ap_ref in
-    refs/remotes/*) case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;;
+    refs/remotes/*) [ -z "$ap_track" ] || case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;;
     # git notes names no old value (all zeros); a fetch's forced update does.
     "$ap_notes") case $ap_x in *[!0]*) ap_replaced="$ap_x $ap_new" ;; esac ;;
   esac

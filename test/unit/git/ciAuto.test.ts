@@ -3,7 +3,7 @@
 // platform can run here), and real repositories merged the way the platforms merge.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -561,6 +561,20 @@ describe('ai-provenance ci', function () {
       assert.equal(said.length, 1, r.stdout);
       assert.match(said[0]!, /^pull request #12 comes from a fork whose notes cannot be fetched \(cannot fetch refs\/notes\/ai-provenance from .*\): carried with the notes this repository has$/);
       assert.equal(r.stderr, '');
+    });
+
+    it('never fetches a fork through a transport that runs a command, even where the runner allows it', async () => {
+      const s = prScenario(undefined, { fork: true });
+      const squash = githubSquash(s);
+      const marker = path.join(tempDir('aip-ext-'), 'ran');
+      const url = `ext::sh -c touch% ${marker}`;
+      const runner = runnerClone(s);
+      sh(runner, 'git', 'config', 'protocol.ext.allow', 'always');
+      const ids = { BASE_SHA: s.base, HEAD_SHA: s.head, MERGE_SHA: squash, FORK_URL: url };
+      const r = await ciRun(runner, githubEnv('pull_request', fixture('github-pull_request-fork-closed-merged.json', ids), 'http://127.0.0.1:9'), ['--no-check']);
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.equal(existsSync(marker), false, 'the URL ran a command');
+      assert.match(r.stdout, /^pull request #12 comes from a fork whose notes cannot be fetched \(cannot fetch refs\/notes\/ai-provenance from ext::.*\): carried with the notes this repository has$/m);
     });
 
     it("synchronize after \"Update branch\": the fork's notes carried to the rebased commits; the read-only token cannot push them, said in one line, exit 0", async () => {
