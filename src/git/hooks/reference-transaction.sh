@@ -13,6 +13,7 @@ ap_replaced=
 ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
 # The remote-tracking branches moved matter to a push or a pull only: a fetch that overwrote the notes may move
 # thousands, which are not copied line by line for nothing.
+ap_tab='	'
 ap_track=
 if [ -f "$ap_pending" ] || [ "${ap_pull-1}" = 1 ]; then ap_track=1; fi
 while read -r ap_x ap_new ap_ref; do
@@ -25,17 +26,12 @@ done <<AP_INPUT
 $ap_input
 AP_INPUT
 
-# Whether the git running this hook ($PPID) is a git fetch (git pull and git remote update start one), from its
-# command line: the shell's read drops the NULs between the arguments ("gitfetch-q", "git-cx=yfetch"), elsewhere ps
-# prints it. A fetch named in a message only costs a Node run, which goes by the reflog.
+# Whether a git fetch (git pull and git remote update start one) made this update: the entry it wrote last in the
+# notes ref's reflog says so ("fetch -q: forced-update", "pull: forced-update"), as Node's join reads it. One tail,
+# only for a transaction that replaced the notes ref; everywhere git keeps ref files (no /proc or ps needed).
 ap_by_fetch() {
-  if [ -r "/proc/$PPID/cmdline" ]; then
-    ap_args=
-    while IFS= read -r ap_l || [ -n "$ap_l" ]; do ap_args="$ap_args $ap_l"; done 2>/dev/null < "/proc/$PPID/cmdline"
-    case $ap_args in *gitfetch* | *git-*fetch*) return 0 ;; esac
-    return 1
-  fi
-  case " $(ps -o args= -p "$PPID" 2>/dev/null) " in *" fetch "*) return 0 ;; esac
+  ap_l=$(tail -n 1 "$ap_common/logs/$ap_notes" 2>/dev/null) || return 1
+  case ${ap_l#*"$ap_tab"} in fetch* | pull*) return 0 ;; esac
   return 1
 }
 # Whether git alone settles what the fetch did to the clone's notes ref, sparing a Node start on most fetches: the
