@@ -1,6 +1,25 @@
 // Watches, per repository, the working state and the refs that move with history, and tells the open documents of
 // that repository to read again only what another writer changed. Free of 'vscode': the file watcher is handed in.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { RepoRef, Store } from './store';
+
+/**
+ * What the clone's fetched notes refs hold, read from its files (no git process from the extension host): the loose
+ * `refs/notes/remotes/<remote>/ai-provenance` files and the packed-refs lines of those refs. '' where there are none
+ * (or the refs are not kept in files: reftable).
+ */
+export async function fetchedNotesSignature(commonDir: string): Promise<string> {
+  const parts: string[] = [];
+  const remotes = path.join(commonDir, 'refs', 'notes', 'remotes');
+  for (const name of (await fs.readdir(remotes).catch(() => [] as string[])).sort()) {
+    const id = await fs.readFile(path.join(remotes, name, 'ai-provenance'), 'utf8').catch(() => '');
+    if (id !== '') parts.push(`${name} ${id.trim()}`);
+  }
+  const packed = await fs.readFile(path.join(commonDir, 'packed-refs'), 'utf8').catch(() => '');
+  for (const line of packed.split('\n')) if (/ refs\/notes\/remotes\/[^/]+\/ai-provenance$/.test(line)) parts.push(line);
+  return parts.join('\n');
+}
 
 export interface Disposable {
   dispose(): void;
@@ -26,11 +45,19 @@ export class RepoWatchers implements Disposable {
     const state = this.watch(repo.stateDir, 'generation', () => this.stateChanged(repo));
     // A commit moves `logs/HEAD`; the post-commit hook's note moves `refs/notes/ai-provenance`; a fetch, a tracking
     // ref. A remote's first fetch makes the tracking ref's folders with it, faster than the file watcher follows into
-    // them: the user's fetch rewrites `FETCH_HEAD` last, in a folder watched already (ours write none).
-    const history = [repo.gitDir, repo.commonDir]
-      .filter((d, i, all) => all.indexOf(d) === i)
-      .map((d) => this.watch(d, '{logs/HEAD,FETCH_HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}', () => this.reload(repo.stateDir, true)));
-    this.watched.set(repo.stateDir, { dispose: () => [state, ...history].forEach((w) => w.dispose()) });
+    // them: the user's fetch rewrites `FETCH_HEAD` last, in a folder watched already (ours write none). Every fetch
+    // does (VS Code's autofetch too), so that one reloads only when the fetched notes refs changed.
+    const dirs = [repo.gitDir, repo.commonDir].filter((d, i, all) => all.indexOf(d) === i);
+    const history = dirs.map((d) => this.watch(d, '{logs/HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}', () => this.reload(repo.stateDir, true)));
+    let fetched = fetchedNotesSignature(repo.commonDir);
+    const fetches = dirs.map((d) =>
+      this.watch(d, 'FETCH_HEAD', async () => {
+        const [was, now] = await Promise.all([fetched, fetchedNotesSignature(repo.commonDir)]);
+        fetched = Promise.resolve(now);
+        if (now !== was) this.reload(repo.stateDir, true);
+      }),
+    );
+    this.watched.set(repo.stateDir, { dispose: () => [state, ...history, ...fetches].forEach((w) => w.dispose()) });
   }
 
   /** The window's own changes are in its documents already: only other writers' (hooks, agents, the CLI, other windows) are read again. */

@@ -9,6 +9,7 @@ import { discoverRepo, findRepoOnDisk, ForeignGitDirError } from '../../../src/g
 import { ReadOnlyStateError, WorkingState } from '../../../src/git/workingState';
 import { GitStore } from '../../../src/extension/gitStore';
 import { RepoWatchers } from '../../../src/extension/repoWatcher';
+import { notesRefspec } from '../../../src/git/notesSync';
 import type { CommittedRuns, RepoRef } from '../../../src/extension/store';
 import { treeDigest } from '../../security/treeDigest';
 import { copyBuiltCli } from '../cliBuild';
@@ -277,6 +278,53 @@ describe('git store', () => {
       await store.write(ref, 'a.ts', 'one\ntwo\n', fromLines(aiLines(3, [[1, 1]])));
       await fire();
       assert.equal(reloads.length, 2, 'own write after the reload');
+    });
+
+    it('reads history again after a fetch only when the fetched notes refs changed (an autofetch that brought none reloads nothing)', async () => {
+      // A server, and the user's clone; its FETCH_HEAD watcher's callback is fired by hand after each fetch, as VS
+      // Code's watcher would (the real one runs in test/integration/extension-fetched-notes.test.ts).
+      const server = path.join(tmp, 'server.git');
+      const mate = path.join(tmp, 'mate');
+      const repo = path.join(tmp, 'r');
+      git(tmp, 'init', '-q', '--bare', server);
+      git(tmp, 'clone', '-q', server, mate);
+      git(mate, 'commit', '-q', '--allow-empty', '-m', 'one');
+      git(mate, 'push', '-q', 'origin', 'HEAD');
+      git(tmp, 'clone', '-q', server, repo);
+      // The refspec install configures (a pattern, so a server without notes is no error).
+      git(repo, 'config', '--add', 'remote.origin.fetch', notesRefspec('origin'));
+      const store = new GitStore(() => true, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, 'a.ts'));
+      assert.ok(ref);
+      const reloads: string[] = [];
+      const fetched: (() => unknown)[] = [];
+      const watchers = new RepoWatchers(
+        store,
+        (_dir, pattern, onChange) => {
+          if (pattern === 'FETCH_HEAD') fetched.push(onChange);
+          return { dispose: () => undefined };
+        },
+        (_stateDir, history) => reloads.push(history ? 'history' : 'state'),
+      );
+      watchers.ensure(ref);
+      const fetch = async (): Promise<void> => {
+        git(repo, 'fetch', '-q', 'origin');
+        await Promise.all(fetched.map((f) => f()));
+      };
+      await fetch();
+      assert.deepEqual(reloads, [], 'a fetch that brought no notes');
+      git(mate, 'notes', '--ref=ai-provenance', 'add', '-m', '{}', 'HEAD');
+      git(mate, 'push', '-q', 'origin', 'refs/notes/ai-provenance');
+      await fetch();
+      assert.deepEqual(reloads, ['history'], 'the first fetch of the notes');
+      await fetch();
+      assert.deepEqual(reloads, ['history'], 'nothing new');
+      git(mate, 'notes', '--ref=ai-provenance', 'add', '-f', '-m', '{"x":1}', 'HEAD');
+      git(mate, 'push', '-q', 'origin', 'refs/notes/ai-provenance');
+      git(repo, 'pack-refs', '--all');
+      await fetch();
+      assert.deepEqual(reloads, ['history', 'history'], 'moved notes');
+      watchers.dispose();
     });
 
     it('in an untrusted workspace reads again on every change, as it writes none', async () => {
