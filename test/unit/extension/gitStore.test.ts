@@ -235,10 +235,8 @@ describe('git store', () => {
   describe("the window's own writes of the working state", () => {
     // VS Code's file watcher runs only inside VS Code: here the test fires its callbacks after each write, as the
     // watcher would (the integration suite runs the real one).
-    async function watched(trusted: boolean): Promise<{ repo: string; ref: RepoRef; store: GitStore; reloads: string[]; fire(): Promise<void> }> {
-      const repo = path.join(tmp, 'r');
-      mkdirSync(repo);
-      git(repo, 'init', '-q');
+    /** The repository `repo` watched by a RepoWatchers whose callbacks for `pattern` `fire` calls; what it reloaded. */
+    async function watching(repo: string, trusted: boolean, pattern: string): Promise<{ ref: RepoRef; store: GitStore; reloads: string[]; fire(): Promise<void>; dispose(): void }> {
       const store = new GitStore(() => trusted, () => [repo]);
       const ref = await store.repoFor(path.join(repo, 'a.ts'));
       assert.ok(ref);
@@ -246,14 +244,21 @@ describe('git store', () => {
       const callbacks: (() => unknown)[] = [];
       const watchers = new RepoWatchers(
         store,
-        (_dir, pattern, onChange) => {
-          if (pattern === 'generation') callbacks.push(onChange);
+        (_dir, p, onChange) => {
+          if (p === pattern) callbacks.push(onChange);
           return { dispose: () => undefined };
         },
         (stateDir, history) => reloads.push(`${path.relative(repo, stateDir)}${history ? ' with history' : ''}`),
       );
       watchers.ensure(ref);
-      return { repo, ref, store, reloads, fire: async () => void (await Promise.all(callbacks.map((c) => c()))) };
+      return { ref, store, reloads, fire: async () => void (await Promise.all(callbacks.map((c) => c()))), dispose: () => watchers.dispose() };
+    }
+
+    async function watched(trusted: boolean): Promise<{ repo: string; ref: RepoRef; store: GitStore; reloads: string[]; fire(): Promise<void> }> {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      return { repo, ...(await watching(repo, trusted, 'generation')) };
     }
 
     it('reloads no document for a write of its own, and does for every other writer', async () => {
@@ -293,38 +298,26 @@ describe('git store', () => {
       git(tmp, 'clone', '-q', server, repo);
       // The refspec install configures (a pattern, so a server without notes is no error).
       git(repo, 'config', '--add', 'remote.origin.fetch', notesRefspec('origin'));
-      const store = new GitStore(() => true, () => [repo]);
-      const ref = await store.repoFor(path.join(repo, 'a.ts'));
-      assert.ok(ref);
-      const reloads: string[] = [];
-      const fetched: (() => unknown)[] = [];
-      const watchers = new RepoWatchers(
-        store,
-        (_dir, pattern, onChange) => {
-          if (pattern === 'FETCH_HEAD') fetched.push(onChange);
-          return { dispose: () => undefined };
-        },
-        (_stateDir, history) => reloads.push(history ? 'history' : 'state'),
-      );
-      watchers.ensure(ref);
+      const { reloads, fire, dispose } = await watching(repo, true, 'FETCH_HEAD');
       const fetch = async (): Promise<void> => {
         git(repo, 'fetch', '-q', 'origin');
-        await Promise.all(fetched.map((f) => f()));
+        await fire();
       };
       await fetch();
       assert.deepEqual(reloads, [], 'a fetch that brought no notes');
       git(mate, 'notes', '--ref=ai-provenance', 'add', '-m', '{}', 'HEAD');
       git(mate, 'push', '-q', 'origin', 'refs/notes/ai-provenance');
       await fetch();
-      assert.deepEqual(reloads, ['history'], 'the first fetch of the notes');
+      const history = '.git/ai-provenance with history';
+      assert.deepEqual(reloads, [history], 'the first fetch of the notes');
       await fetch();
-      assert.deepEqual(reloads, ['history'], 'nothing new');
+      assert.deepEqual(reloads, [history], 'nothing new');
       git(mate, 'notes', '--ref=ai-provenance', 'add', '-f', '-m', '{"x":1}', 'HEAD');
       git(mate, 'push', '-q', 'origin', 'refs/notes/ai-provenance');
       git(repo, 'pack-refs', '--all');
       await fetch();
-      assert.deepEqual(reloads, ['history', 'history'], 'moved notes');
-      watchers.dispose();
+      assert.deepEqual(reloads, [history, history], 'moved notes');
+      dispose();
     });
 
     it('in an untrusted workspace reads again on every change, as it writes none', async () => {
