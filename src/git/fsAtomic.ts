@@ -26,7 +26,7 @@ export interface WriteOptions {
 }
 
 /** Writes `file` through a new temporary file (O_EXCL | O_NOFOLLOW) renamed over it: a link at `file` is replaced, never followed. */
-export async function atomicWrite(file: string, data: string, io: StateFs = asyncFs, options: WriteOptions = {}): Promise<void> {
+export async function atomicWrite(file: string, data: string | Uint8Array, io: StateFs = asyncFs, options: WriteOptions = {}): Promise<void> {
   const tmp = tempName(file);
   try {
     await io.createExclusive(tmp, data);
@@ -39,7 +39,7 @@ export async function atomicWrite(file: string, data: string, io: StateFs = asyn
 }
 
 /** `atomicWrite` for a short-lived process with nothing else to do meanwhile (an agent hook). */
-export function atomicWriteSync(file: string, data: string): void {
+export function atomicWriteSync(file: string, data: string | Uint8Array): void {
   const tmp = tempName(file);
   try {
     createExclusiveSync(tmp, data);
@@ -55,7 +55,7 @@ export function atomicWriteSync(file: string, data: string): void {
 }
 
 /** Creates `file` with `data`; fails with EEXIST when anything is there, a link included. */
-export function createExclusiveSync(file: string, data: string): void {
+export function createExclusiveSync(file: string, data: string | Uint8Array): void {
   const fd = fs.openSync(file, CREATE_EXCLUSIVE, 0o644);
   try {
     fs.writeFileSync(fd, data);
@@ -73,7 +73,7 @@ export interface StateFs {
   /** One folder, not its parents; fails with EEXIST when something is there. */
   mkdir(dir: string): Promise<void>;
   /** Creates `file` with `data`; fails with EEXIST when anything is there, a link included (the lock, temporary files). */
-  createExclusive(file: string, data: string): Promise<void>;
+  createExclusive(file: string, data: string | Uint8Array): Promise<void>;
   /** What is at `file` itself (a link is not followed); undefined when nothing is. */
   kind(file: string): Promise<FileKind | undefined>;
   /** Of the link itself where `file` is one. */

@@ -307,11 +307,7 @@ async function keepingFetchHead<T>(repo: Repo, fetch: () => Promise<T>): Promise
     return await fetch();
   } finally {
     if (before === undefined) await fs.rm(file, { force: true });
-    else {
-      const temp = `${file}.ai-provenance-${process.pid}`;
-      await fs.writeFile(temp, before);
-      await fs.rename(temp, file);
-    }
+    else await atomicWrite(file, before);
   }
 }
 
@@ -672,6 +668,12 @@ export function syncLogFile(repo: Repo): string {
   return path.join(repo.commonDir, 'ai-provenance', 'sync.log');
 }
 
+/** One line of the sync log: when, what ran, and what it said (a log that cannot be written is no failure). */
+async function appendSyncLog(repo: Repo, what: string, said: readonly string[]): Promise<void> {
+  await fs.mkdir(path.dirname(syncLogFile(repo)), { recursive: true }).catch(() => undefined);
+  await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} ${what}: ${said.join(' | ')}\n`).catch(() => undefined);
+}
+
 /** Publishes the notes of commits `remote` has (or `tips` it was seen to hold), saying so in one line; a failure is logged and said, never thrown. */
 async function publishQuietly(repo: Repo, remotes: ReadonlyMap<string, readonly string[]>, remote: string, hook: string, warn: (line: string) => void, tips: readonly string[] = []): Promise<boolean> {
   const said: string[] = [];
@@ -683,8 +685,7 @@ async function publishQuietly(repo: Repo, remotes: ReadonlyMap<string, readonly 
     return true;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    await fs.mkdir(path.dirname(syncLogFile(repo)), { recursive: true }).catch(() => undefined);
-    await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} ${hook} ${remote}: ${[...said, why].join(' | ')}\n`).catch(() => undefined);
+    await appendSyncLog(repo, `${hook} ${remote}`, [...said, why]);
     warn(`ai-provenance: the notes were not pushed to ${remote} (${why.split('\n')[0]}); your push ${hook === 'pre-push' ? 'goes on' : 'went through'}, 'ai-provenance sync ${remote}' retries`);
     return false;
   }
@@ -778,8 +779,7 @@ export async function afterFetch(repo: Repo, warn: (line: string) => void): Prom
     for (const line of said) warn(`ai-provenance: ${line}`);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    await fs.mkdir(path.dirname(syncLogFile(repo)), { recursive: true }).catch(() => undefined);
-    await fs.appendFile(syncLogFile(repo), `${new Date().toISOString()} after fetch: ${[...said, why].join(' | ')}\n`).catch(() => undefined);
+    await appendSyncLog(repo, 'after fetch', [...said, why]);
     warn(`ai-provenance: the notes this fetch replaced on ${NOTES_REF} were not joined back (${why.split('\n')[0]}); the next push or 'ai-provenance sync' does it`);
   }
   return 0;
