@@ -371,6 +371,9 @@ export function removeBlock(text: string): string {
 /** husky's chain names where git runs our reference-transaction hook, which is not beside its wrapper. */
 type Chain = { readonly kind: 'file'; readonly name: HookName } | { readonly kind: 'husky'; readonly afterPushHook: string };
 
+/** Lines of a hook's stdin the wrappers read with shell builtins; the rest goes through one cat. */
+const BUILTIN_LINES = 64;
+
 /**
  * The hook git runs: the user's previous hook first (its failure stops a commit-msg/prepare-commit-msg as before),
  * then ours, whose only way to stop a commit is a policy violation in commit-msg.
@@ -403,8 +406,8 @@ export function wrapperScript(
     '  if [ -n "${ap_pull_input+x}" ]; then ap_input=$ap_pull_input',
     '  else',
     '    ap_k=0 ap_nl=\'\n\'',
-    '    while [ "$ap_k" -lt 64 ] && { IFS= read -r ap_l || [ -n "$ap_l" ]; }; do ap_input=${ap_input:+$ap_input$ap_nl}$ap_l; ap_k=$((ap_k + 1)); done',
-    '    if [ "$ap_k" -ge 64 ]; then ap_l=$(cat); [ -z "$ap_l" ] || ap_input=$ap_input$ap_nl$ap_l; fi',
+    `    while [ "$ap_k" -lt ${BUILTIN_LINES} ] && { IFS= read -r ap_l || [ -n "$ap_l" ]; }; do ap_input=\${ap_input:+$ap_input$ap_nl}$ap_l; ap_k=$((ap_k + 1)); done`,
+    `    if [ "$ap_k" -ge ${BUILTIN_LINES} ]; then ap_l=$(cat); [ -z "$ap_l" ] || ap_input=$ap_input$ap_nl$ap_l; fi`,
     '  fi',
     // Our hook takes it from here (one of an earlier version reads the pipe below).
     '  # shellcheck disable=SC2034 # read by our hook, which runs in this shell',
@@ -476,9 +479,6 @@ function afterPushHookLines(chain: Chain): string[] {
  * it checked (a fetch through a user's `+refs/notes/*:refs/notes/*` does; `git notes` checks none) end here on shell
  * builtins, handing stdin to the user's hook when there is one.
  */
-/** Lines of a ref transaction the reference-transaction wrapper reads with shell builtins; the rest goes through one cat. */
-const FILTER_LINES = 64;
-
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
   // A here-document, not a pipe: dash and bash feed a short one with no process of their own.
@@ -496,7 +496,7 @@ function afterPushFilter(chain: Chain): string[] {
     // cat per pick); the chained hook still gets it whole. Our hook's own writes (the syncing flag) never go on.
     '  ap_pull_input=\'\' ap_go=\'\' ap_pull=\'\' ap_nl=\'\n\' ap_n=0',
     '  ap_named_pull && ap_pull=1',
-    `  while [ "$ap_n" -lt ${FILTER_LINES} ] && IFS= read -r ap_l; do`,
+    `  while [ "$ap_n" -lt ${BUILTIN_LINES} ] && IFS= read -r ap_l; do`,
     '    ap_n=$((ap_n + 1))',
     '    ap_pull_input=${ap_pull_input:+$ap_pull_input$ap_nl}$ap_l',
     '    case $ap_l in',
@@ -506,7 +506,7 @@ function afterPushFilter(chain: Chain): string[] {
     '  done',
     // A long transaction (a fetch of many refs): the rest in one process, not a read per byte and a copy per line;
     // whether it names a remote-tracking branch or our notes ref is enough to go on (the body checks each line).
-    `  if [ "$ap_n" -ge ${FILTER_LINES} ]; then`,
+    `  if [ "$ap_n" -ge ${BUILTIN_LINES} ]; then`,
     '    ap_rest=$(cat)',
     '    if [ -n "$ap_rest" ]; then',
     '      ap_pull_input=$ap_pull_input$ap_nl$ap_rest',
