@@ -457,10 +457,6 @@ export class InsightState {
     return new InsightState(path.join(stateDir(repo), INSIGHT_STATE_FILE), `${STATE_FORMAT} ${repo.objectFormat}`);
   }
 
-  async read(): Promise<InsightStateBody | undefined> {
-    return (await this.readLater())();
-  }
-
   /** The file's bytes, read now, and what they say, worked out when asked (a run that finds its result never is). */
   async readLater(): Promise<() => InsightStateBody | undefined> {
     let buf: Buffer;
