@@ -9,7 +9,7 @@ import type { RepoRef, Store } from './store';
  * `refs/notes/remotes/<remote>/ai-provenance` files and the packed-refs lines of those refs. '' where there are none
  * (or the refs are not kept in files: reftable).
  */
-export async function fetchedNotesSignature(commonDir: string): Promise<string> {
+async function fetchedNotesSignature(commonDir: string): Promise<string> {
   const parts: string[] = [];
   const remotes = path.join(commonDir, 'refs', 'notes', 'remotes');
   for (const name of (await fs.readdir(remotes).catch(() => [] as string[])).sort()) {
@@ -19,6 +19,19 @@ export async function fetchedNotesSignature(commonDir: string): Promise<string> 
   const packed = await fs.readFile(path.join(commonDir, 'packed-refs'), 'utf8').catch(() => '');
   for (const line of packed.split('\n')) if (/ refs\/notes\/remotes\/[^/]+\/ai-provenance$/.test(line)) parts.push(line);
   return parts.join('\n');
+}
+
+/**
+ * What to call when FETCH_HEAD changes: `onChange` runs only when the fetched notes refs changed since the last call
+ * (or since this was made). Every fetch rewrites FETCH_HEAD, VS Code's autofetch too.
+ */
+export function onFetchedNotes(commonDir: string, onChange: () => void): () => Promise<void> {
+  let last = fetchedNotesSignature(commonDir);
+  return async () => {
+    const [was, now] = await Promise.all([last, fetchedNotesSignature(commonDir)]);
+    last = Promise.resolve(now);
+    if (now !== was) onChange();
+  };
 }
 
 export interface Disposable {
@@ -49,14 +62,8 @@ export class RepoWatchers implements Disposable {
     // does (VS Code's autofetch too), so that one reloads only when the fetched notes refs changed.
     const dirs = [repo.gitDir, repo.commonDir].filter((d, i, all) => all.indexOf(d) === i);
     const history = dirs.map((d) => this.watch(d, '{logs/HEAD,refs/notes/ai-provenance,refs/notes/remotes/*/ai-provenance}', () => this.reload(repo.stateDir, true)));
-    let fetched = fetchedNotesSignature(repo.commonDir);
-    const fetches = dirs.map((d) =>
-      this.watch(d, 'FETCH_HEAD', async () => {
-        const [was, now] = await Promise.all([fetched, fetchedNotesSignature(repo.commonDir)]);
-        fetched = Promise.resolve(now);
-        if (now !== was) this.reload(repo.stateDir, true);
-      }),
-    );
+    const fetched = onFetchedNotes(repo.commonDir, () => this.reload(repo.stateDir, true));
+    const fetches = dirs.map((d) => this.watch(d, 'FETCH_HEAD', fetched));
     this.watched.set(repo.stateDir, { dispose: () => [state, ...history, ...fetches].forEach((w) => w.dispose()) });
   }
 

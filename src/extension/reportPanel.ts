@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Report from '../core/report/html';
 import type { PendingModel } from './pendingViews';
+import { onFetchedNotes } from './repoWatcher';
 import { message } from './provenance';
 import type { RepoRef } from './store';
 
@@ -77,13 +78,16 @@ export class ReportPanel implements vscode.Disposable {
     this.repo = repo;
     if (!repo) return;
     // A commit moves logs/HEAD; a new or fetched note moves the notes ref. A remote's first fetch makes the tracking
-    // ref's folders faster than the watcher follows into them; the user's fetch also rewrites FETCH_HEAD (as in
-    // repoWatcher.ts).
+    // ref's folders faster than the watcher follows into them; the user's fetch also rewrites FETCH_HEAD, which counts
+    // only when the fetched notes refs changed (as in repoWatcher.ts: an autofetch that brought none refreshes nothing).
+    const fetched = onFetchedNotes(repo.commonDir, () => this.schedule(true));
     for (const dir of new Set([repo.gitDir, repo.commonDir])) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{logs/HEAD,FETCH_HEAD,refs/notes/**,packed-refs}'));
-      w.onDidChange(() => this.schedule(true));
-      w.onDidCreate(() => this.schedule(true));
-      this.watchers.push(w);
+      for (const [pattern, changed] of [['{logs/HEAD,refs/notes/**,packed-refs}', () => this.schedule(true)], ['FETCH_HEAD', () => void fetched()]] as const) {
+        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), pattern));
+        w.onDidChange(changed);
+        w.onDidCreate(changed);
+        this.watchers.push(w);
+      }
     }
   }
 
