@@ -36,6 +36,8 @@ export class ReportPanel implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
+  /** The page shows content that came by message, newer than the html it was made from. */
+  private htmlBehind = false;
 
   constructor(private readonly deps: ReportDeps) {
     deps.pending.onDidChange(() => this.schedule(false), this, this.disposables);
@@ -59,11 +61,21 @@ export class ReportPanel implements vscode.Disposable {
         this.panel = undefined;
         this.setRepo(undefined);
       });
+      // A hidden panel's page is dropped (no retainContextWhenHidden) and made again from its html when shown; a
+      // refresh under way sets the html itself.
+      this.panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (!webviewPanel.visible && this.htmlBehind && !this.timer && !this.loading) this.setHtml(webviewPanel);
+      });
     }
     this.setRepo(repo);
     this.history = undefined;
     await this.reloadHistory();
-    this.panel.webview.html = renderer().renderReport(this.model(), { nonce: this.nonce, theme: 'vscode', cspSource: this.panel.webview.cspSource });
+    this.setHtml(this.panel);
+  }
+
+  private setHtml(panel: vscode.WebviewPanel): void {
+    this.htmlBehind = false;
+    panel.webview.html = renderer().renderReport(this.model(), { nonce: this.nonce, theme: 'vscode', cspSource: panel.webview.cspSource });
   }
 
   private async workspaceRepo(): Promise<RepoRef | undefined> {
@@ -104,7 +116,12 @@ export class ReportPanel implements vscode.Disposable {
   private async update(): Promise<void> {
     if (!this.panel) return;
     if (!this.history) await this.reloadHistory();
-    await this.panel?.webview.postMessage({ type: 'update', html: renderer().renderBody(this.model()) });
+    const panel = this.panel;
+    if (!panel) return;
+    // Set first: the panel may be hidden while the message goes, and a hidden page does not take it (it is dropped).
+    this.htmlBehind = true;
+    const taken = panel.visible && (await panel.webview.postMessage({ type: 'update', html: renderer().renderBody(this.model()) }));
+    if (!taken && this.panel === panel) this.setHtml(panel);
   }
 
   private reloadHistory(): Promise<void> {
