@@ -36,6 +36,10 @@ export class ReportPanel implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
+  /** Bumped by every change to history: a read begun before the last bump is read again. */
+  private historyAsked = 0;
+  /** The page shows content that came by message, newer than the html it was made from. */
+  private htmlBehind = false;
 
   constructor(private readonly deps: ReportDeps) {
     deps.pending.onDidChange(() => this.schedule(false), this, this.disposables);
@@ -59,11 +63,26 @@ export class ReportPanel implements vscode.Disposable {
         this.panel = undefined;
         this.setRepo(undefined);
       });
+      // A hidden panel's page is dropped (no retainContextWhenHidden) and made again from its html when shown; a
+      // refresh under way sets the html itself.
+      this.panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (!webviewPanel.visible && this.htmlBehind && !this.timer && !this.loading) this.setHtml(webviewPanel);
+      });
     }
     this.setRepo(repo);
-    this.history = undefined;
+    this.forgetHistory();
     await this.reloadHistory();
-    this.panel.webview.html = renderer().renderReport(this.model(), { nonce: this.nonce, theme: 'vscode', cspSource: this.panel.webview.cspSource });
+    this.setHtml(this.panel);
+  }
+
+  private setHtml(panel: vscode.WebviewPanel): void {
+    this.htmlBehind = false;
+    panel.webview.html = renderer().renderReport(this.model(), { nonce: this.nonce, theme: 'vscode', cspSource: panel.webview.cspSource });
+  }
+
+  private forgetHistory(): void {
+    this.history = undefined;
+    this.historyAsked++;
   }
 
   private async workspaceRepo(): Promise<RepoRef | undefined> {
@@ -93,7 +112,7 @@ export class ReportPanel implements vscode.Disposable {
 
   private schedule(history: boolean): void {
     if (!this.panel) return;
-    if (history) this.history = undefined;
+    if (history) this.forgetHistory();
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -104,19 +123,29 @@ export class ReportPanel implements vscode.Disposable {
   private async update(): Promise<void> {
     if (!this.panel) return;
     if (!this.history) await this.reloadHistory();
-    await this.panel?.webview.postMessage({ type: 'update', html: renderer().renderBody(this.model()) });
+    const panel = this.panel;
+    if (!panel) return;
+    // Set first: the panel may be hidden while the message goes, and a hidden page does not take it (it is dropped).
+    this.htmlBehind = true;
+    const taken = panel.visible && (await panel.webview.postMessage({ type: 'update', html: renderer().renderBody(this.model()) }));
+    if (!taken && this.panel === panel) this.setHtml(panel);
   }
 
   private reloadHistory(): Promise<void> {
     this.loading ??= (async () => {
-      const repo = this.repo;
-      this.historyError = undefined;
-      if (!repo || !this.deps.trusted()) return;
-      try {
-        this.history = JSON.parse(await this.deps.cli(['report', '--format', 'json', '-o', '-'], repo.root)) as Report.ReportModel;
-      } catch (err) {
-        this.historyError = `History could not be read: ${message(err)}`;
-        this.deps.log.warn(`report: ${message(err)}`);
+      // A change to history while the CLI reads may be missing from what it read (a note the post-commit hook writes
+      // after the commit moved HEAD): read again until none came.
+      for (let asked = -1; asked !== this.historyAsked; ) {
+        asked = this.historyAsked;
+        const repo = this.repo;
+        this.historyError = undefined;
+        if (!repo || !this.deps.trusted()) return;
+        try {
+          this.history = JSON.parse(await this.deps.cli(['report', '--format', 'json', '-o', '-'], repo.root)) as Report.ReportModel;
+        } catch (err) {
+          this.historyError = `History could not be read: ${message(err)}`;
+          this.deps.log.warn(`report: ${message(err)}`);
+        }
       }
     })().finally(() => (this.loading = undefined));
     return this.loading;

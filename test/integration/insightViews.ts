@@ -45,7 +45,8 @@ export async function viewRows(): Promise<string[]> {
 
 /** The text of the report webview (the webview's inner frame is served from the workbench's own origin). */
 export async function webviewText(): Promise<string | undefined> {
-  return driver.evaluate(() => {
+  // The page's `undefined` arrives as null.
+  const text = await driver.evaluate(() => {
     for (const outer of Array.from(document.querySelectorAll('iframe.webview'))) {
       const inner = outer.contentDocument?.querySelector('iframe#active-frame');
       const text = inner?.contentDocument?.body?.textContent;
@@ -53,6 +54,7 @@ export async function webviewText(): Promise<string | undefined> {
     }
     return undefined;
   }, undefined);
+  return text ?? undefined;
 }
 
 /**
