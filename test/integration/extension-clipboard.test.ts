@@ -193,10 +193,10 @@ describe('format on save', function () {
     await waitFor(async () => {
       const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', editor.document.uri, { tabSize: 4, insertSpaces: true });
       return (edits?.length ?? 0) > 0 || undefined;
-    }, 'the TypeScript formatter', 45_000);
+    }, 'the TypeScript formatter');
     // Saved with the keyboard, so VS Code runs its save participants (format on save).
     await press(editor, new vscode.Selection(0, 0, 0, 0), 'Control+S');
-    await waitFor(() => (!editor.document.isDirty && editor.document.getText().includes('function fakeAi() {')) || undefined, 'the formatted save', 30_000);
+    await waitFor(() => (!editor.document.isDirty && editor.document.getText().includes('function fakeAi() {')) || undefined, 'the formatted save');
     assert.equal(editor.document.getText(), 'let h = 1;\nfunction fakeAi() { return { x: 1, y: 2 }; }\nfunction block() {\n    return 42;\n}\n');
     const ls = await kindsBecome(editor.document.uri, ['human', 'ai', 'ai', 'ai', 'ai', 'human'], 'the formatted AI lines to stay AI');
     assert.equal(ls[3].agent, 'claude-code');

@@ -20,7 +20,7 @@ async function acceptInHost(file: string, text: string): Promise<vscode.TextEdit
   editor.selection = new vscode.Selection(1, 0, 1, 0);
   await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-  await driver.waitForSelector('.monaco-editor.focused .ghost-text-decoration', { state: 'visible', timeoutMs: 10_000 });
+  await driver.waitForSelector('.monaco-editor.focused .ghost-text-decoration', { state: 'visible' });
   await pressTabInHost();
   await waitFor(async () => (await fakeCopilotState()).accepted > before, `'${text}' to be accepted`);
   assert.equal(editor.document.lineAt(1).text, text);

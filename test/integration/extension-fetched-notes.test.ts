@@ -88,14 +88,10 @@ describe("a teammate's notes fetched while their files are open", function () {
 
   /** The AI lines of `doc` once there are two. */
   const twoAiLines = (doc: vscode.TextDocument, what: string): Promise<LineProvenanceInfo[]> =>
-    waitFor(
-      async () => {
-        const ai = (await api.getLineProvenance(doc.uri)).filter((l) => l.kind !== 'human');
-        return ai.length === 2 ? ai : undefined;
-      },
-      what,
-      20_000,
-    );
+    waitFor(async () => {
+      const ai = (await api.getLineProvenance(doc.uri)).filter((l) => l.kind !== 'human');
+      return ai.length === 2 ? ai : undefined;
+    }, what);
 
   const publishNotes = (at: string): string => git(mate, ['push', '-q', 'origin', `${at}:refs/notes/ai-provenance`], { ...ENV, ...QUIET_HOOKS });
 

@@ -57,7 +57,7 @@ describe('history of a committed AI line in the editor', function () {
     try {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(workspacePath(FILE)));
       await vscode.window.showTextDocument(doc);
-      const line = await waitFor(async () => (await api.getLineProvenance(doc.uri)).find((l) => l.line === 1 && l.commit === head), 'the line to learn its commit', 20_000);
+      const line = await waitFor(async () => (await api.getLineProvenance(doc.uri)).find((l) => l.line === 1 && l.commit === head), 'the line to learn its commit');
       assert.deepEqual(
         { kind: line.kind, agent: line.agent, model: line.model, source: line.source, session: line.session, detail: line.detail },
         { kind: 'ai', agent: 'claude-code', model: 'anthropic/claude-opus-4-5', source: 'agent-hook', session: 'sess-history-42', detail: 'shell' },

@@ -56,7 +56,11 @@ describe('insight in VS Code', function () {
 
   it('shows the report in a webview', async () => {
     await vscode.commands.executeCommand('aiProvenance.openReport');
-    const text = await waitFor(webviewText, 'the report in the webview', 20_000);
+    // The report is drawn once history is read (a CLI run) and redrawn when the recorded lines change.
+    const text = await waitFor(async () => {
+      const t = await webviewText();
+      return t?.includes('insight-badge.ts') ? t : undefined;
+    }, 'the report with the file in the webview');
     assert.match(text, /AI lines not committed yet/);
     assert.match(text, /insight-badge\.ts/);
     await driver.screenshot('insight-report-webview');

@@ -44,7 +44,7 @@ describe('insight in an untrusted workspace (restricted mode)', function () {
     const text = await waitFor(async () => {
       const t = await webviewText();
       return t?.includes('insight-untrusted.ts') ? t : undefined;
-    }, 'the report with the recorded file', 20_000);
+    }, 'the report with the recorded file');
     assert.match(text, /Restricted mode: history is read with git, which does not run in an untrusted workspace/);
     await driver.screenshot('insight-report-untrusted');
   });

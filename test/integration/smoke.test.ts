@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, waitFor } from './harness';
+import { acceptInlineCompletion, driver, EXTENSION_ID, FAKE_COPILOT_ID, harnessConfig, openFile, waitFor, waitUntil } from './harness';
 
 /** The few DOM calls made inside `driver.evaluate` (the project compiles without the DOM library). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
@@ -29,7 +29,7 @@ describe('a real VS Code', () => {
   it('has AI Provenance installed, and it activates', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
-    await waitFor(() => ext.isActive, `${EXTENSION_ID} to activate`, 20_000);
+    await waitFor(() => ext.isActive, `${EXTENSION_ID} to activate`);
   });
 
   it('opens the test workspace as a git repository', () => {
@@ -84,12 +84,12 @@ describe('a real VS Code', () => {
 
     it('reads the rendered editor from the page', async () => {
       await openFile('src/rendered.ts', 'const rendered = "in the DOM";\n');
-      const text = await waitFor(
-        () => driver.evaluate((sel: string) => document.querySelector(sel)?.textContent ?? undefined, '.monaco-editor.focused .view-lines'),
-        'the focused editor to render',
+      // The page draws the new editor a while after it opened. Monaco renders spaces as non-breaking spaces.
+      await waitUntil(
+        async () => (await driver.evaluate((sel: string) => document.querySelector(sel)?.textContent ?? undefined, '.monaco-editor.focused .view-lines'))?.replace(/\u00a0/g, ' '),
+        (text) => text === 'const rendered = "in the DOM";',
+        'the focused editor to show the file',
       );
-      // Monaco renders spaces as non-breaking spaces.
-      assert.equal(text.replace(/\u00a0/g, ' '), 'const rendered = "in the DOM";');
     });
 
     it('keeps a PNG screenshot under .test-artifacts', async () => {

@@ -1,7 +1,7 @@
 // Real user input for tests in the extension host: calls the browser driver over HTTP on 127.0.0.1.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { CONFIG_ENV, EXTENSION_ID, type DriverCalls, type DriverMethod, type HarnessConfig, type RpcResponse, type WaitOptions } from './protocol';
+import { CONFIG_ENV, EXTENSION_ID, RUNNABLE_DEADLINE, TEST_TIMEOUT_MS, type DriverCalls, type DriverMethod, type HarnessConfig, type RpcResponse, type RunnableDeadline, type WaitOptions } from './protocol';
 
 let cached: HarnessConfig | undefined;
 
@@ -43,13 +43,13 @@ export const driver = {
     await call('type', text);
   },
 
-  /** Clicks the first element matching a CSS selector, e.g. '.monaco-editor .view-lines' (moves the cursor there). */
-  async click(selector: string, timeoutMs = 10_000): Promise<void> {
+  /** Clicks the first element matching a CSS selector, e.g. '.monaco-editor .view-lines' (moves the cursor there), once it can be clicked. */
+  async click(selector: string, timeoutMs = waitLimit()): Promise<void> {
     await call('click', selector, timeoutMs);
   },
 
   /** Moves the mouse over the first element matching a CSS selector (shows its tooltip, as a person pointing at it). */
-  async hover(selector: string, timeoutMs = 10_000): Promise<void> {
+  async hover(selector: string, timeoutMs = waitLimit()): Promise<void> {
     await call('hover', selector, timeoutMs);
   },
 
@@ -65,7 +65,7 @@ export const driver = {
 
   /** Waits until an element matching the selector reaches a state (default 'visible'); returns how many match. */
   async waitForSelector(selector: string, options: WaitOptions = {}): Promise<number> {
-    return call('waitForSelector', selector, options);
+    return call('waitForSelector', selector, { ...options, timeoutMs: options.timeoutMs ?? waitLimit() });
   },
 
   /** Runs `ai-provenance` (the checkout's dist/cli.js) in the workspace from the driver's process, outside VS Code. */
@@ -100,10 +100,22 @@ export async function pressTabInHost(): Promise<void> {
 }
 
 /**
- * Polls until `probe` returns something other than undefined, null or false (a thrown error also means "not yet"), then returns it.
- * Use it instead of fixed sleeps: VS Code applies edits, decorations and events asynchronously.
+ * How long a wait may take unless told: until shortly before the running test (or hook) times out, so that a wait ends
+ * only a hang, never a slow machine, and its error names what it waited for.
  */
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
+function waitLimit(): number {
+  const current = (globalThis as { [RUNNABLE_DEADLINE]?: RunnableDeadline })[RUNNABLE_DEADLINE]?.();
+  if (!current) return TEST_TIMEOUT_MS;
+  // At least 1 ms: Playwright takes 0 for no limit at all.
+  return Math.max(1, current.at - Math.min(5_000, current.timeoutMs / 10) - Date.now());
+}
+
+/**
+ * Polls until `probe` returns something other than undefined, null or false (a thrown error also means "not yet"), then returns it.
+ * Use it instead of fixed sleeps: VS Code applies edits, decorations and events asynchronously. By default it polls
+ * until shortly before the test times out (`waitLimit()`).
+ */
+export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = waitLimit()): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -118,5 +130,26 @@ export async function waitFor<T>(probe: () => T | undefined | null | false | Pro
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Reads a value until `settled` accepts it, and returns it: for what the page or the extension shows a while later.
+ * On timeout the error also names the value last read.
+ */
+export async function waitUntil<T>(read: () => T | Promise<T>, settled: (value: T) => boolean, what: string, timeoutMs = waitLimit()): Promise<T> {
+  let last: { value: T } | undefined;
+  try {
+    const found = await waitFor(
+      async () => {
+        last = { value: await read() };
+        return settled(last.value) && last;
+      },
+      what,
+      timeoutMs,
+    );
+    return found.value;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}: ${last ? `last read ${JSON.stringify(last.value)}` : 'nothing was read'}`);
   }
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleTestExtensions, findTestFiles } from './bundle';
 import { createGitWorkspace, createProfile } from './codeServer';
-import { CONFIG_ENV, FAKE_COPILOT_ID, isUntrustedTestFile, TEST_DRIVER_ID, type HarnessConfig } from './protocol';
+import { CONFIG_ENV, FAKE_COPILOT_ID, isUntrustedTestFile, TEST_DRIVER_ID, TEST_TIMEOUT_MS, type HarnessConfig } from './protocol';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { grep: { type: 'string' }, insiders: { type: 'boolean', default: false } } });
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
     const artifactsDir = path.join(repoRoot, '.test-artifacts', 'integration-electron');
     fs.mkdirSync(artifactsDir, { recursive: true });
     // No driverUrl: there is no browser page; driver.press('Tab') falls back to the accept command.
-    const config: HarnessConfig = { testsBundle: bundles.testsBundle, repoRoot, workspace, artifactsDir, timeoutMs: 30_000, grep: values.grep };
+    const config: HarnessConfig = { testsBundle: bundles.testsBundle, repoRoot, workspace, artifactsDir, timeoutMs: TEST_TIMEOUT_MS, grep: values.grep };
     const configPath = path.join(bundles.driverDir, 'harness.json');
     fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
 

@@ -44,7 +44,7 @@ export async function acceptInlineCompletion(editor: vscode.TextEditor, text: st
   await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
   await waitFor(async () => (await fakeCopilotState()).requests > 0, 'the fake Copilot to be asked for a completion');
   if (driver.available) {
-    await driver.waitForSelector('.monaco-editor.focused .ghost-text-decoration', { state: 'visible', timeoutMs: 10_000 });
+    await driver.waitForSelector('.monaco-editor.focused .ghost-text-decoration', { state: 'visible' });
     await driver.press('Tab');
     await waitFor(async () => (await fakeCopilotState()).accepted > before, `the completion '${text}' to be accepted`);
     return;

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type MochaType from 'mocha';
-import type { FailureReport, HarnessConfig, RunSummary } from './protocol';
+import { RUNNABLE_DEADLINE, type FailureReport, type HarnessConfig, type RunnableDeadline, type RunSummary } from './protocol';
 
 export async function runMocha(config: HarnessConfig, writeLine: (line: string) => void): Promise<RunSummary> {
   // mocha stays in the checkout's node_modules: its reporters are loaded by name and do not bundle well.
@@ -30,8 +30,27 @@ export async function runMocha(config: HarnessConfig, writeLine: (line: string) 
       runner.on('fail', (test, err: unknown) => {
         failures.push({ title: test.fullTitle(), message: err instanceof Error ? err.message : String(err) });
       });
+      shareDeadline(runner);
     } catch (err) {
       reject(err);
     }
   });
+}
+
+/**
+ * Tells `waitLimit()` (driver.ts) when the running test or hook times out. A test's clock is taken when it begins, before
+ * its `beforeEach` hooks run, so the deadline told is never later than mocha's own.
+ */
+function shareDeadline(runner: MochaType.Runner): void {
+  const started = new WeakMap<MochaType.Runnable, number>();
+  const begin = (r: MochaType.Runnable): void => void started.set(r, Date.now());
+  runner.on('hook', begin);
+  runner.on('test', begin);
+  const deadline: RunnableDeadline = () => {
+    const r = runner.currentRunnable;
+    const start = r && started.get(r);
+    const timeoutMs = r?.timeout() ?? 0;
+    return start !== undefined && timeoutMs > 0 ? { at: start + timeoutMs, timeoutMs } : undefined;
+  };
+  (globalThis as { [RUNNABLE_DEADLINE]?: RunnableDeadline })[RUNNABLE_DEADLINE] = deadline;
 }

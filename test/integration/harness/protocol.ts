@@ -12,7 +12,7 @@ export interface HarnessConfig {
   readonly workspace: string;
   /** Where screenshots and other test artifacts go. */
   readonly artifactsDir: string;
-  /** Default per-test timeout. */
+  /** Default per-test timeout (`TEST_TIMEOUT_MS`). */
   readonly timeoutMs: number;
   /** Only run tests whose full title matches this regular expression. */
   readonly grep?: string;
@@ -21,6 +21,22 @@ export interface HarnessConfig {
   /** Untrusted windows: every git process started under code-server appends `<pid chain>\t<probe>\t<args>` here. */
   readonly gitLog?: string;
 }
+
+/**
+ * Each test's and hook's timeout unless it sets its own, as in `.mocharc.jsonc`: real git repositories, Node processes
+ * and a browser take many times as long when other work keeps both cores busy. It only ends a test that hangs; waits
+ * in tests poll for their condition until shortly before it (`waitLimit()` in driver.ts).
+ */
+export const TEST_TIMEOUT_MS = 60_000;
+
+/**
+ * The global through which the in-host mocha runner tells the test files (a bundle of their own) when the running test
+ * or hook times out: a `RunnableDeadline`.
+ */
+export const RUNNABLE_DEADLINE = Symbol.for('ai-provenance.integration.runnableDeadline');
+
+/** When the running test or hook times out (`at`, ms since the epoch) and its whole timeout; undefined outside one or without a timeout. */
+export type RunnableDeadline = () => { readonly at: number; readonly timeoutMs: number } | undefined;
 
 /** Test files named so run in a second window whose workspace is untrusted. */
 export const UNTRUSTED_SUFFIX = '.untrusted.test.ts';

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { bundleTestExtensions } from './bundle';
 import { createGitWorkspace, createProfile, installOurExtension, installVsix, startCodeServer, UNTRUSTED_SETTINGS, type CodeServerInstall } from './codeServer';
 import type { AddressInfo } from 'node:net';
-import { GIT_PROBE_ENV, isUntrustedTestFile, type DriverCalls, type HarnessConfig, type RpcRequest, type RunSummary, type WaitOptions } from './protocol';
+import { GIT_PROBE_ENV, isUntrustedTestFile, TEST_TIMEOUT_MS, type DriverCalls, type HarnessConfig, type RpcRequest, type RunSummary, type WaitOptions } from './protocol';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -109,7 +109,7 @@ async function runSession(opts: RunOptions, untrusted: boolean, signal: AbortSig
       evaluate: async (expression) => (await need(page)).evaluate(expression),
       waitForSelector: async (selector, options: WaitOptions) => {
         const p = await need(page);
-        await p.waitForSelector(selector, { state: options.state ?? 'visible', timeout: options.timeoutMs ?? 10_000 });
+        await p.waitForSelector(selector, { state: options.state ?? 'visible', timeout: options.timeoutMs ?? TEST_TIMEOUT_MS });
         return p.locator(selector).count();
       },
       log: (line) => opts.write(line),
@@ -125,7 +125,7 @@ async function runSession(opts: RunOptions, untrusted: boolean, signal: AbortSig
       repoRoot: opts.repoRoot,
       workspace,
       artifactsDir: opts.artifactsDir,
-      timeoutMs: opts.testTimeoutMs ?? 30_000,
+      timeoutMs: opts.testTimeoutMs ?? TEST_TIMEOUT_MS,
       grep: opts.grep,
       ...(untrusted ? { untrusted, gitLog } : {}),
     };
