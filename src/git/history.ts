@@ -174,8 +174,9 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   // After new commits on top of the last run's (and their notes), and notes added, changed or removed on the commits
   // it fed (a note fetched later), that run's state goes on with them alone. Commits in a line on top of its tip are
   // all that git is asked for; other new commits (a merge) have the whole walk checked against the last run's.
+  const fedThen = (revs: Buffer | undefined): string[] | undefined => (revs && usable ? linesOf(revs, usable.walked.bytes) : undefined);
   const [lines, diffs] = usable
-    ? await Promise.all([chainOn(cwd, usable.walked.tip, at!.sha).then(async (chain) => chain ?? (await walkFrom(usable).then((revs) => (revs ? linesOf(revs, usable.walked.bytes) : undefined)))), notesDiffs(repo, usable.notes, refs.notes)])
+    ? await Promise.all([chainOn(cwd, usable.walked.tip, at!.sha).then(async (chain) => chain ?? fedThen(await walkFrom(usable))), notesDiffs(repo, usable.notes, refs.notes)])
     : [undefined, undefined];
   // The notes of the new commits and of those whose notes changed, looked up by commit when they are few.
   const asked = lines && diffs ? new Set([...lines.map(shaOf), ...diffs.commits]) : undefined;
@@ -186,10 +187,15 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
     if (r) {
       for (const [sha, error] of r.problems) opts.report?.(`${NOTES_REF}:${sha}: ${error}; skipped`);
       // A few commits on top leave the state where it was (the next run goes on from it through them again, and puts
-      // them in the per-commit cache then): writing it costs more than reading them again.
-      if (mode === 'write' && (changed.length > 0 || lines.length >= STATE_EVERY)) await save(r.cache, r.insight, r.problems, r.builder, r.tree);
-      else if (mode === 'write') await done?.put(key, { insight: r.insight, problems: r.problems });
-      return { range, ...(at && { at }), hasNotes, insight: r.insight };
+      // them in the per-commit cache then): writing it costs more than reading them again. Before it is written, the
+      // whole walk is checked to be the last run's followed by the commits fed after it.
+      const due = mode === 'write' && (changed.length > 0 || lines.length >= STATE_EVERY);
+      const fed = due ? fedThen(await walkFrom(usable)) : undefined;
+      if (!due || (fed && fed.length === lines.length && fed.every((l, i) => l === lines[i]))) {
+        if (due) await save(r.cache, r.insight, r.problems, r.builder, r.tree);
+        else if (mode === 'write') await done?.put(key, { insight: r.insight, problems: r.problems });
+        return { range, ...(at && { at }), hasNotes, insight: r.insight };
+      }
     }
   }
 
