@@ -31,7 +31,7 @@ const FORMAT = `ai-provenance/insight-cache@2 ${WRITER}`;
 export const INSIGHT_CACHE_FILE = 'insight-cache';
 const RESULTS_FORMAT = `ai-provenance/insight-results@1 ${WRITER}`;
 export const INSIGHT_RESULTS_FILE = 'insight-results';
-const STATE_FORMAT = `ai-provenance/insight-state@2 ${WRITER}`;
+const STATE_FORMAT = `ai-provenance/insight-state@3 ${WRITER}`;
 export const INSIGHT_STATE_FILE = 'insight-state';
 /** Results kept: a few ranges, options and configs in use at once. */
 const RESULTS_KEPT = 8;
@@ -191,10 +191,11 @@ export class InsightCache {
   /**
    * Writes what this run added: one segment appended, or, every SEGMENTS_KEPT segments and after a damaged line, the
    * whole file anew without the commits `live` leaves out (those no ref reaches) and the note readings not in
-   * `liveNotes`. Nothing is written when nothing was added. `live` is asked only for a rewrite. A failure to write
-   * leaves the next run to read from git. Returns the segments the file holds afterwards (undefined: not known).
+   * `liveNotes`. Nothing is written when nothing was added. `live` and `liveNotes` are asked only for a rewrite. A
+   * failure to write leaves the next run to read from git. Returns the segments the file holds afterwards (undefined:
+   * not known).
    */
-  async save(live: () => Promise<(sha: string) => boolean>, liveNotes: ReadonlySet<string> | undefined): Promise<number | undefined> {
+  async save(live: () => Promise<(sha: string) => boolean>, liveNotes: (() => Promise<ReadonlySet<string>>) | undefined): Promise<number | undefined> {
     const rewrite = this.loaded && (this.damaged || this.segments.length + 1 > SEGMENTS_KEPT);
     if (!rewrite) {
       if (this.added === 0) return this.known ?? undefined;
@@ -204,8 +205,9 @@ export class InsightCache {
     // Entries read only in this run are all of its walk and its notes: written as they are.
     if (this.segments.length === 0) return (await writeChecked(this.file, `${FORMAT} ${this.objectFormat}`, segmentLine(this.fresh), true)) ? 1 : undefined;
     let keep: (sha: string) => boolean;
+    let notes: ReadonlySet<string> | undefined;
     try {
-      keep = await live();
+      [keep, notes] = await Promise.all([live(), liveNotes?.()]);
     } catch {
       return undefined;
     }
@@ -216,7 +218,7 @@ export class InsightCache {
       if (f) all.setCommit(sha, f);
     }
     for (const key of new Set([...this.noteAt.keys(), ...Object.keys(this.fresh.n)])) {
-      if (liveNotes && !liveNotes.has(key)) continue;
+      if (notes && !notes.has(key)) continue;
       const n = this.note(key);
       if (n) all.setNote(key, n);
     }
@@ -433,12 +435,13 @@ export class InsightResults {
 export interface InsightStateBody {
   /** A digest of what the figures depend on besides the commits: the builder's version, team config, path depth. */
   readonly key: string;
-  /** A digest of the commits fed, in order, with their notes' blob ids. */
-  readonly prefix: string;
-  /** A digest of the commits fed, in order, without their notes: that a run after notes changed may go on from this one. */
-  readonly commits: string;
-  /** The note key (noteKey) of each commit fed, in order ('' for none): to tell which notes changed since. */
-  readonly notes: readonly string[];
+  /**
+   * The walk fed: its tip, and the length in bytes and digest of `git rev-list --reverse --topo-order --parents` of
+   * it. A later walk that starts with it goes on from this state with what follows.
+   */
+  readonly walked: { readonly tip: string; readonly bytes: number; readonly digest: string };
+  /** The notes refs read (the clone's own first) and their commits: what changed since is what `git diff-tree` of them tells. */
+  readonly notes: readonly (readonly [ref: string, id: string])[];
   /** Segments of the per-commit cache, when known: the one whose count reaches SEGMENTS_KEPT reads it whole. */
   readonly segments: number | null;
   /** The unreadable notes among the commits fed (commit id, error), to report them again. */
@@ -467,7 +470,8 @@ export class InsightState {
     }
     return () => {
       const b = checked(buf, this.head) as Partial<InsightStateBody> | undefined;
-      if (typeof b?.key !== 'string' || typeof b.prefix !== 'string' || typeof b.commits !== 'string' || !Array.isArray(b.notes) || !Array.isArray(b.problems) || typeof b.snapshot !== 'object' || b.snapshot === null) return undefined;
+      const pair = (x: unknown): boolean => Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && typeof x[1] === 'string';
+      if (typeof b?.key !== 'string' || typeof b.walked?.tip !== 'string' || typeof b.walked.bytes !== 'number' || typeof b.walked.digest !== 'string' || !Array.isArray(b.notes) || !b.notes.every(pair) || !Array.isArray(b.problems) || typeof b.snapshot !== 'object' || b.snapshot === null) return undefined;
       return b as InsightStateBody;
     };
   }

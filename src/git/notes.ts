@@ -2,9 +2,9 @@
 // Readers join the clone's own notes with the ones fetched from each remote (refs/notes/remotes/<remote>/…), so
 // fetched notes count before anything merges them into the clone's own ref.
 import { catFileBatch, git } from './run';
-import { parseLsTree } from './parsers';
+import { parseBatchHeader, parseLsTree } from './parsers';
 import { readBlobs } from './diff';
-import type { Repo } from './repo';
+import { emptyTree, type Repo } from './repo';
 import { mergeNoteTexts } from '../core/noteMerge';
 
 export const NOTES_REF = 'refs/notes/ai-provenance';
@@ -22,25 +22,28 @@ export function trackingRef(remote: string): string {
 /** The tracking refs this clone has, one per remote whose notes were fetched. */
 export async function trackingRefs(repo: Repo): Promise<string[]> {
   const r = await git(['for-each-ref', '--format=%(refname)', TRACKING_PREFIX], { cwd: repo.root });
-  return r.stdout.split('\n').filter((l) => l.endsWith(TRACKING_SUFFIX));
+  return r.stdout.split('\n').filter(isTrackingRef);
+}
+
+/** Whether `ref` is a remote's notes as a fetch puts them (see trackingRef). */
+export function isTrackingRef(ref: string): boolean {
+  return ref.startsWith(TRACKING_PREFIX) && ref.endsWith(TRACKING_SUFFIX);
 }
 
 /** Every note on one notes ref: commit id → note blob id (one `git notes list`). */
 export async function listNotesOf(repo: Repo, ref: string): Promise<Map<string, string>> {
-  const map = new Map<string, string>();
   const r = await git(['notes', `--ref=${ref}`, 'list'], { cwd: repo.root, okCodes: [1, 128] });
-  if (r.exitCode !== 0) return map;
-  for (const line of r.stdout.split('\n')) {
-    const [blob, commit] = line.split(' ');
-    if (blob && commit) map.set(commit, blob);
-  }
-  return map;
+  return r.exitCode === 0 ? parseList(r.stdout) : new Map();
 }
 
 /** Every note this clone has, its own and fetched: commit id → the distinct note blobs, the clone's own first. */
 export async function listNotes(repo: Repo): Promise<Map<string, readonly string[]>> {
   const refs = [NOTES_REF, ...(await trackingRefs(repo))];
-  const lists = await Promise.all(refs.map((ref) => listNotesOf(repo, ref)));
+  return joinLists(await Promise.all(refs.map((ref) => listNotesOf(repo, ref))));
+}
+
+/** Commit id → the distinct note blobs of `lists` (one per notes ref), in their order. */
+function joinLists(lists: readonly ReadonlyMap<string, string>[]): Map<string, readonly string[]> {
   const map = new Map<string, string[]>();
   for (const list of lists) {
     for (const [commit, blob] of list) {
@@ -48,6 +51,112 @@ export async function listNotes(repo: Repo): Promise<Map<string, readonly string
       if (!blobs) map.set(commit, [blob]);
       else if (!blobs.includes(blob)) blobs.push(blob);
     }
+  }
+  return map;
+}
+
+/** Lookups one at a time before NoteLists makes its maps: each searches the text of every list. */
+const LOOKUPS_BEFORE_MAP = 32;
+/** Fan-out levels a notes tree is searched at (`<id>`, `ab/<rest>`, `ab/cd/<rest>`, …): git adds one per 256-fold growth. */
+const FANOUT_LEVELS = 4;
+
+/** Where a notes tree at fan-out `level` keeps the note of `commit`. */
+function fannedOut(commit: string, level: number): string {
+  let out = '';
+  for (let k = 0; k < level; k++) out += `${commit.slice(2 * k, 2 * k + 2)}/`;
+  return out + commit.slice(2 * level);
+}
+
+/**
+ * The notes of some notes commits (the clone's own first, as listNotes orders them), kept as `git ls-tree -r` printed
+ * them: a run that asks about a few commits searches the text rather than making a map of every note. Read by notes
+ * commit, so that what is read is what those commits hold, whatever moves the refs meanwhile.
+ */
+export class NoteLists {
+  private lookups = 0;
+
+  private constructor(
+    private readonly texts: readonly string[],
+    private maps?: Map<string, string>[],
+    /** Made by `lookup`: the only commits it can tell about. */
+    private readonly asked?: ReadonlySet<string>,
+  ) {}
+
+  static async read(repo: Repo, commits: readonly string[]): Promise<NoteLists> {
+    return new NoteLists(await Promise.all(commits.map(async (c) => (await git(['ls-tree', '-r', c], { cwd: repo.root })).stdout)));
+  }
+
+  /**
+   * The notes of `wanted` alone in these notes commits, looked up where each fan-out would put them (one `git
+   * cat-file --batch-check`): for a run that asks about a few commits, rather than listing every note.
+   */
+  static async lookup(repo: Repo, commits: readonly string[], wanted: ReadonlySet<string>): Promise<NoteLists> {
+    const names = commits.flatMap((c) => [...wanted].flatMap((w) => Array.from({ length: FANOUT_LEVELS }, (_, level) => `${c}:${fannedOut(w, level)}`)));
+    const out = names.length === 0 ? '' : (await git(['cat-file', '--batch-check'], { cwd: repo.root, input: `${names.join('\n')}\n` })).stdout;
+    const headers = out.split('\n');
+    const maps = commits.map(() => new Map<string, string>());
+    let k = 0;
+    for (const map of maps) {
+      for (const w of wanted) {
+        for (let level = 0; level < FANOUT_LEVELS; level++, k++) {
+          const h = parseBatchHeader(headers[k] ?? '');
+          if (h?.type === 'blob' && !map.has(w)) map.set(w, h.id);
+        }
+      }
+    }
+    return new NoteLists([], maps, wanted);
+  }
+
+  /** The note blob of `commit` in the list at `index`. */
+  blobOn(index: number, commit: string): string | undefined {
+    if (this.asked && !this.asked.has(commit)) throw new Error(`notes of ${commit} were not looked up`);
+    if (this.maps) return this.maps[index]?.get(commit);
+    const text = this.texts[index] ?? '';
+    for (let level = 0; level < FANOUT_LEVELS; level++) {
+      // `<mode> blob <blob>\t<path>\n`, the blob id as long as the commit id.
+      const at = text.indexOf(`\t${fannedOut(commit, level)}\n`);
+      if (at >= 0 && text.startsWith(' blob ', at - commit.length - 6)) return text.slice(at - commit.length, at);
+    }
+    return undefined;
+  }
+
+  /** The distinct note blobs of `commit`, in the lists' order; undefined when it has none. */
+  blobsOf(commit: string): readonly string[] | undefined {
+    if (!this.maps && ++this.lookups > LOOKUPS_BEFORE_MAP) this.maps = this.texts.map(parseTree);
+    const out: string[] = [];
+    for (let i = 0; i < (this.maps ?? this.texts).length; i++) {
+      const b = this.blobOn(i, commit);
+      if (b !== undefined && !out.includes(b)) out.push(b);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+
+  /** Every note, as listNotes gives them (of lists that `read` made). */
+  all(): Map<string, readonly string[]> {
+    if (this.asked) throw new Error('notes looked up by commit are not all the notes');
+    this.maps ??= this.texts.map(parseTree);
+    return joinLists(this.maps);
+  }
+}
+
+/** Commit id → note blob of a notes tree as `git ls-tree -r` prints it (entries whose path is no commit id are not notes). */
+function parseTree(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    const sp = line.indexOf(' ');
+    if (tab < 0 || !line.startsWith(' blob ', sp)) continue;
+    const commit = line.slice(tab + 1).replace(/\//g, '');
+    if (HEX.test(commit)) map.set(commit, line.slice(sp + 6, tab));
+  }
+  return map;
+}
+
+function parseList(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const [blob, commit] = line.split(' ');
+    if (blob && commit) map.set(commit, blob);
   }
   return map;
 }
@@ -143,8 +252,7 @@ export async function readOwnNotesAt(repo: Repo, commits: readonly string[]): Pr
 
 /** The note of `commit` on the clone's own ref as notes commit `at` had it, wherever git's fan-out put it; undefined without one. */
 export async function ownNoteAt(repo: Repo, at: string, commit: string): Promise<string | undefined> {
-  const paths = [commit, `${commit.slice(0, 2)}/${commit.slice(2)}`, `${commit.slice(0, 2)}/${commit.slice(2, 4)}/${commit.slice(4)}`];
-  const found = await catFileBatch(repo.root, paths.map((p) => `${at}:${p}`));
+  const found = await catFileBatch(repo.root, [0, 1, 2].map((level) => `${at}:${fannedOut(commit, level)}`));
   return found.find((o) => o?.type === 'blob')?.content.toString('utf8');
 }
 
@@ -176,4 +284,41 @@ export async function writeNotes(repo: Repo, notes: ReadonlyMap<string, string>,
   // fast-import exits 1 when it would not move the ref: someone else moved it from the tip the notes were joined at.
   const r = await git(['fast-import', '--quiet', '--done'], { cwd: repo.root, input: `${parts.join('')}done\n`, okCodes: [1] });
   if (r.exitCode !== 0) throw new Error(`${NOTES_REF} changed while notes were being written to it; nothing was written (run again to join with what is there now)`);
+}
+
+/** A full object id (SHA-1 or SHA-256). */
+export const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+export interface NoteEntry {
+  readonly blob: string;
+  /** Where the tree holds it (`<id>`, or `<2 hex>/<rest>` with fan-out). */
+  readonly path: string;
+}
+
+export interface NoteChange {
+  readonly a?: NoteEntry;
+  readonly b?: NoteEntry;
+}
+
+/**
+ * The notes that differ between two notes commits (either absent: the empty tree), by commit id: git compares the trees
+ * by their hashes, so the cost follows the change, not the number of notes. A note that only moved to another
+ * fan-out folder is no change.
+ */
+export async function notesDiff(repo: Repo, a: string | undefined, b: string | undefined): Promise<Map<string, NoteChange>> {
+  const out = (await git(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', a ?? emptyTree(repo), b ?? emptyTree(repo)], { cwd: repo.root })).stdout;
+  const fields = out.split('\0');
+  const changes = new Map<string, { a?: NoteEntry; b?: NoteEntry }>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) [A-Z]/.exec(fields[i]!);
+    const file = fields[i + 1]!;
+    const id = file.replace(/\//g, '');
+    if (!m || !HEX.test(id)) continue;
+    const c = changes.get(id) ?? {};
+    if (!/^0+$/.test(m[1]!)) c.a = { blob: m[1]!, path: file };
+    if (!/^0+$/.test(m[2]!)) c.b = { blob: m[2]!, path: file };
+    changes.set(id, c);
+  }
+  for (const [id, c] of changes) if (c.a && c.b && c.a.blob === c.b.blob) changes.delete(id);
+  return changes;
 }

@@ -10,8 +10,8 @@ import { readBlobs } from './diff';
 import { asyncFs, atomicWrite } from './fsAtomic';
 import { gitAtLeast } from './gitVersion';
 import { AFTER_FETCH_BY, NOTES_REFUSED_ENV, PUSH_PENDING_FILE, PUSH_PID_ENV, pushedNotesLine, rejoinedNotesMessage } from './hookScripts';
-import { NOTES_REF, SYNCING_ENV, trackingRef } from './notes';
-import { emptyTree, type Repo } from './repo';
+import { HEX, NOTES_REF, notesDiff, SYNCING_ENV, trackingRef, type NoteChange, type NoteEntry } from './notes';
+import type { Repo } from './repo';
 import { parentGitArgs } from './parentCommand';
 import { classifyGitFailure, git } from './run';
 
@@ -62,42 +62,6 @@ async function rev(repo: Repo, ref: string): Promise<string | undefined> {
 async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
   const r = await git(['merge-base', '--is-ancestor', a, b], { cwd: repo.root, okCodes: [1] });
   return r.exitCode === 0;
-}
-
-const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
-interface NoteEntry {
-  readonly blob: string;
-  /** Where the tree holds it (`<id>`, or `<2 hex>/<rest>` with fan-out). */
-  readonly path: string;
-}
-
-interface NoteChange {
-  readonly a?: NoteEntry;
-  readonly b?: NoteEntry;
-}
-
-/**
- * The notes that differ between two notes commits (`a` absent: the empty tree), by commit id: git compares the trees
- * by their hashes, so the cost follows the change, not the number of notes. A note that only moved to another
- * fan-out folder is no change.
- */
-async function notesDiff(repo: Repo, a: string | undefined, b: string): Promise<Map<string, NoteChange>> {
-  const out = (await git(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', a ?? emptyTree(repo), b], { cwd: repo.root })).stdout;
-  const fields = out.split('\0');
-  const changes = new Map<string, { a?: NoteEntry; b?: NoteEntry }>();
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) [A-Z]/.exec(fields[i]!);
-    const file = fields[i + 1]!;
-    const id = file.replace(/\//g, '');
-    if (!m || !HEX.test(id)) continue;
-    const c = changes.get(id) ?? {};
-    if (!/^0+$/.test(m[1]!)) c.a = { blob: m[1]!, path: file };
-    if (!/^0+$/.test(m[2]!)) c.b = { blob: m[2]!, path: file };
-    changes.set(id, c);
-  }
-  for (const [id, c] of changes) if (c.a && c.b && c.a.blob === c.b.blob) changes.delete(id);
-  return changes;
 }
 
 /** A scratch folder removed after `fn`, for the temporary index and the joined notes. */

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import type { Attribution } from '../../../src/core/model';
 import { noteFile, type SpelledRun } from '../noteFiles';
-import { readHistory, type HistoryOptions } from '../../../src/git/history';
+import { readHistory, STATE_EVERY, type HistoryOptions } from '../../../src/git/history';
 import * as insightCache from '../../../src/git/insightCache';
 import { discoverRepo } from '../../../src/git/repo';
 import { loadTeamConfig } from '../../../src/git/teamConfig';
@@ -188,6 +188,23 @@ function commitLines(file: string, added: string[], message = `more ${file}`, ed
   return git('rev-parse', 'HEAD').trim();
 }
 
+/** `n` commits on top of HEAD at once (git fast-import), each appending a line to `file`; the working tree follows. */
+function commitMany(n: number, file = 'src/many.ts'): void {
+  const p = path.join(dir, file);
+  let text = existsSync(p) ? readFileSync(p, 'utf8') : '';
+  const head = git('rev-parse', 'HEAD').trim();
+  const branch = git('symbolic-ref', 'HEAD').trim();
+  let script = '';
+  for (let k = 0; k < n; k++) {
+    text += `line ${stamp} ${k}\n`;
+    const time = Date.parse('2026-04-01T12:00:00Z') / 1000 + stamp++ * 3600;
+    const message = `many ${k}`;
+    script += `commit ${branch}\ncommitter T <t@example.com> ${time} +0000\ndata ${message.length}\n${message}\n${k === 0 ? `from ${head}\n` : ''}M 100644 inline ${file}\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+  }
+  execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, env: GIT_ENV, input: script });
+  git('reset', '-q', '--hard');
+}
+
 const lineCount = (file: string): number => readFileSync(path.join(dir, file), 'utf8').split('\n').length - 1;
 
 describe('the stats cache', function () {
@@ -336,7 +353,7 @@ describe('the stats cache', function () {
     const one = await same('a new commit with a note');
     assert.equal(one.atAi, start.atAi + 2, 'its AI lines count at the revision');
     const after = readFileSync(facts);
-    assert.ok(after.length > before.length && after.subarray(0, before.length).equals(before), 'the per-commit cache is appended to, not rewritten');
+    assert.ok(after.subarray(0, before.length).equals(before), 'the per-commit cache is not rewritten');
 
     // A line the cache cannot read: a run that goes on from the last one never reads the cache, so it stays.
     writeFileSync(facts, Buffer.concat([after, Buffer.from('0000 not a segment\n')]));
@@ -581,8 +598,9 @@ describe('the stats cache', function () {
     // The schedule the cache keeps (16 segments), named here too so that a cache without one is run as long.
     const SEGMENTS_KEPT = (insightCache as { SEGMENTS_KEPT?: number }).SEGMENTS_KEPT ?? 16;
     for (let i = 0; i < SEGMENTS_KEPT; i++) {
-      // Most runs go on from the last one (a new commit); two start over (the last commit amended away).
-      if (i !== 1 && i !== 3) commitLines('src/p.ts', [`p${i}`]);
+      // Most runs go on from the last one (enough new commits that it writes its state and what it read); two start
+      // over (the last commit amended away).
+      if (i !== 1 && i !== 3) commitMany(STATE_EVERY, 'src/p.ts');
       else {
         gone.push(git('rev-parse', 'HEAD').trim());
         execFileSync('git', ['commit', '-q', '--amend', '-m', `amended ${i}`], { cwd: dir, env: GIT_ENV });
@@ -596,7 +614,43 @@ describe('the stats cache', function () {
     assert.ok(segments < SEGMENTS_KEPT / 2, `rewritten: ${segments} segments`);
     // Commits amended away before the rewrite are left out; the ones walked stay.
     assert.ok(gone.every((sha) => !text.includes(`"${sha}"`)), 'unreachable commits pruned');
-    assert.ok(text.includes(`"${git('rev-parse', 'HEAD~1').trim()}"`));
+    assert.ok(text.includes(`"${git('rev-parse', 'HEAD~1').trim()}"`), 'the commits walked are kept');
+  });
+
+  it('leaves its state as it was after a few new commits, and writes it anew once enough were read again', async () => {
+    generate(23);
+    const [facts, , stateFile] = cacheFiles() as [string, string, string];
+    const same = async (what: string): Promise<void> => {
+      const cached = await figures('write');
+      assert.equal(cached.json, (await figures('off')).json, what);
+    };
+    await same('the first run');
+    const state = readFileSync(stateFile);
+    const cache = readFileSync(facts);
+    commitLines('src/merge.ts', ['s1']);
+    await same('one new commit');
+    commitLines('src/merge.ts', ['s2']);
+    await same('another, the first read again');
+    assert.ok(readFileSync(stateFile).equals(state), 'the state is not written for a few commits');
+    assert.ok(readFileSync(facts).equals(cache), 'nor the per-commit cache');
+    commitMany(STATE_EVERY - 2);
+    await same('enough commits since the state');
+    const written = readFileSync(stateFile);
+    assert.ok(!written.equals(state), 'the state is written anew');
+    assert.ok(readFileSync(facts).length > cache.length, 'the commits read are added to the per-commit cache');
+    commitLines('src/merge.ts', ['s3']);
+    // The git processes of this run (it starts them with this process's environment).
+    const trace = path.join(tempDir(), 'trace');
+    process.env.GIT_TRACE = trace;
+    let cached: string;
+    try {
+      cached = (await figures('write')).json;
+    } finally {
+      delete process.env.GIT_TRACE;
+    }
+    assert.ok(!/ rev-list .*--topo-order/.test(readFileSync(trace, 'utf8')), 'git lists the new commit alone, not the whole history');
+    assert.equal(cached, (await figures('off')).json, 'one more commit');
+    assert.ok(readFileSync(stateFile).equals(written), 'and left again for a few');
   });
 
   it('never writes through a symbolic link in .git/ai-provenance', async () => {
