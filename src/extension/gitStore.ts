@@ -2,7 +2,7 @@
 // code of `ai-provenance blame` (no CLI process, no JSON between them).
 import * as path from 'node:path';
 import type { CompiledConfig } from '../core/config';
-import type { LineRuns } from '../core/lineRuns';
+import { overlay, type LineRuns } from '../core/lineRuns';
 import type { PendingFile } from '../core/pending';
 import type * as Blame from '../git/blame';
 import { readPending } from '../git/pending';
@@ -128,6 +128,10 @@ export class GitStore implements Store {
 
   write(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void> {
     return (repo as Found).state.write(relPath, text, lines);
+  }
+
+  writeKeeping(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void> {
+    return (repo as Found).state.update(relPath, text, (recorded) => (recorded.lineCount === lines.lineCount ? overlay(lines, recorded) : lines));
   }
 
   async rename(repo: RepoRef, from: string, to: string): Promise<void> {

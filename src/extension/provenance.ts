@@ -204,9 +204,11 @@ export class ProvenanceService implements vscode.Disposable {
       state.cut = { version: e.document.version, ranges: rangesKey(e.contentChanges.map((c) => c.range)) };
     }
     if (author) this.log.info(`${e.document.uri.fsPath}: ${author.source} edit by ${author.agent}`);
-    state.schedulePersist(e.document);
     // A clean document after a change was reloaded from disk: an agent may have recorded what it wrote.
-    if (!e.document.isDirty && state.repo) {
+    const reloaded = !e.document.isDirty && state.repo !== undefined;
+    if (reloaded) state.keepRecorded = true;
+    state.schedulePersist(e.document);
+    if (reloaded) {
       state.needsHistory = true;
       state.scheduleReload(150);
     }
@@ -219,7 +221,7 @@ export class ProvenanceService implements vscode.Disposable {
     if (!state) throw new Error(`${notificationText(doc.uri.fsPath)}: this file is not tracked (outside the repository or ignored)`);
     state.tracker.mark(start, end, author);
     state.dirty = true;
-    await state.persist(doc.getText());
+    await state.persist(doc.getText(), false);
     this.changed.fire(state.uri);
   }
 

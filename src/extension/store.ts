@@ -20,6 +20,8 @@ export interface Store {
   /** The recorded provenance of a file's lines re-anchored onto `text`; undefined when nothing is recorded. */
   read(repo: RepoRef, relPath: string, text: string): Promise<LineRuns | undefined>;
   write(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void>;
+  /** As `write`, but lines recorded as AI on `text` when the lock is taken stay AI (a record the document has not read yet). */
+  writeKeeping(repo: RepoRef, relPath: string, text: string, lines: LineRuns): Promise<void>;
   /** Moves what is recorded for a file, or for every file under a folder, to its new path. */
   rename(repo: RepoRef, from: string, to: string): Promise<void>;
   /**

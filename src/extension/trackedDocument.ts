@@ -35,6 +35,11 @@ export class TrackedDocument implements TrackedDoc {
   ready: Promise<void> = Promise.resolve();
   /** Set while an edit is waiting to be written, so a reload from the store does not undo it. */
   dirty = false;
+  /**
+   * Set by a change that left the document clean (reloaded from disk): the tracker takes the new lines as a person's
+   * until it reads the working state, so the next write keeps what an agent recorded for them meanwhile.
+   */
+  keepRecorded = false;
   /** History must be read again (on open, after a commit or a new note, after the file changed on disk). */
   needsHistory = true;
   /** The last cut: the version it left behind and the ranges it removed, whose copy request comes after the text is gone. */
@@ -76,14 +81,19 @@ export class TrackedDocument implements TrackedDoc {
     return now === undefined ? Promise.resolve() : this.persist(now);
   }
 
-  async persist(text: string): Promise<void> {
+  /** `keep`: lines recorded as AI stay AI (see keepRecorded); false when a person's word must replace them. */
+  async persist(text: string, keep = this.keepRecorded): Promise<void> {
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     if (!this.repo || !this.relPath || !this.ctx.canWrite()) return;
+    if (keep) this.keepRecorded = false;
     try {
-      await this.ctx.store.write(this.repo, this.relPath, text, this.ctx.committed.uncommitted(this.tracker.provenance()));
+      const { store } = this.ctx;
+      const lines = this.ctx.committed.uncommitted(this.tracker.provenance());
+      await (keep ? store.writeKeeping(this.repo, this.relPath, text, lines) : store.write(this.repo, this.relPath, text, lines));
       this.dirty = false;
     } catch (err) {
+      if (keep) this.keepRecorded = true;
       this.ctx.log.error(`${this.uri.fsPath}: cannot save provenance: ${message(err)}`);
     }
   }

@@ -361,12 +361,23 @@ describe('AI Provenance in VS Code', function () {
     it('shows the recorded lines as AI in the open editor', async () => {
       const editor = await openFile('src/ext-disk.ts', 'export const a = 1;\n');
       await expectKinds(editor.document.uri, ['human', 'human'], 'the file to be tracked');
-      fs.writeFileSync(workspacePath('src/ext-disk.ts'), 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\n');
+      const text = 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\n';
+      fs.writeFileSync(workspacePath('src/ext-disk.ts'), text);
       const r = await runCli(['record', '--agent', 'claude-code', '--model', 'anthropic/claude-opus-4-5', 'src/ext-disk.ts:2-3']);
       assert.equal(r.code, 0, r.stderr);
       const ls = await expectKinds(editor.document.uri, ['human', 'ai', 'ai', 'human'], 'the recorded lines to appear');
       assert.equal(ls[1].agent, 'claude-code');
       assert.equal(ls[1].model, 'anthropic/claude-opus-4-5');
+      // The editor writes the reloaded file too, often before it has read the record: that write must keep it (commits read it).
+      const state = WorkingState.forRepo(await discoverRepo(harnessConfig().workspace), { readOnly: true });
+      await waitUntil(
+        async () => {
+          const stored = await state.read('src/ext-disk.ts', text);
+          return stored ? toLines(stored).map((l) => l.kind) : [];
+        },
+        (kinds) => kinds.join() === 'human,ai,ai,human',
+        'the working state to still hold the recorded lines',
+      );
     });
   });
 

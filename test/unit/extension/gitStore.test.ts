@@ -232,6 +232,27 @@ describe('git store', () => {
     });
   });
 
+  describe('writing a document reloaded from disk', () => {
+    it("keeps the lines an agent recorded meanwhile, adds the document's own, and marks no other line AI", async () => {
+      const repo = path.join(tmp, 'r');
+      mkdirSync(repo);
+      git(repo, 'init', '-q');
+      const store = new GitStore(() => true, () => [repo]);
+      const ref = await store.repoFor(path.join(repo, 'a.ts'));
+      assert.ok(ref);
+      const text = 'one\ntwo\nthree\nfour\n';
+      const agent = WorkingState.forRepo(await discoverRepo(repo));
+      await agent.write('a.ts', text, fromLines(aiLines(5, [[2, 3]])));
+      await store.writeKeeping(ref, 'a.ts', text, fromLines(aiLines(5, [[4, 4]])));
+      assert.deepEqual(aiLineNumbers(await agent.read('a.ts', text)), [2, 3, 4]);
+      // A plain write still replaces what is recorded: a person's word wins.
+      await store.write(ref, 'a.ts', text, fromLines(aiLines(5, [])));
+      assert.equal(await agent.read('a.ts', text), undefined);
+      await store.writeKeeping(ref, 'a.ts', text, fromLines(aiLines(5, [])));
+      assert.equal(await agent.read('a.ts', text), undefined);
+    });
+  });
+
   describe("the window's own writes of the working state", () => {
     // VS Code's file watcher runs only inside VS Code: here the test fires its callbacks after each write, as the
     // watcher would (the integration suite runs the real one).
