@@ -181,7 +181,7 @@ async function readHistoryFrom(repo: Repo, opts: HistoryOptions, fresh: boolean)
   // The notes of the new commits and of those whose notes changed, looked up by commit when they are few.
   const asked = lines && diffs ? new Set([...lines.map(shaOf), ...diffs.commits]) : undefined;
   const lists = asked && asked.size <= LOOKUPS_MAX ? await NoteLists.lookup(repo, refs.notes.map(([, id]) => id), asked) : asked ? await noteLists() : undefined;
-  const changed = usable && lines && diffs && lists ? await changedNotes(usable, refs, lists, diffs, new Set(lines.map(shaOf)), () => walkFrom(usable)) : undefined;
+  const changed = usable && lines && diffs && lists ? await changedNotes(cwd, usable, refs, lists, diffs, new Set(lines.map(shaOf)), () => walkFrom(usable)) : undefined;
   if (usable && lines && lists && changed) {
     const r = await resume(repo, usable, lines, at!.sha, atTree, (sha) => lists.blobsOf(sha), opts, changed, async () => (await graphLines()).map(shaOf));
     if (r) {
@@ -297,9 +297,11 @@ async function notesDiffs(repo: Repo, then: readonly (readonly [string, string])
  * The commits the last run fed whose notes changed since (added, changed, removed), from the notes diffs; undefined
  * when the last run's walk is no longer the start of this one, or they are too many or one is a merge (a pass from
  * the cache). `fresh`: the commits new since the last run (their notes are read with them); `fedWalk`: rev-list's
- * output, the last run's walk at its start, asked for only when a note changed on another commit.
+ * output, the last run's walk at its start, asked for only when a note changed on a commit the last run fed (notes
+ * fetched for other branches' commits leave it alone: `git rev-list ^<last tip>` of them says they are not in it).
  */
 async function changedNotes(
+  cwd: string,
   state: InsightStateBody,
   refs: Refs,
   lists: NoteLists,
@@ -308,11 +310,7 @@ async function changedNotes(
   fedWalk: () => Promise<Buffer | undefined>,
 ): Promise<ChangedNote[] | undefined> {
   const index = new Map(refs.notes.map(([ref], k) => [ref, k]));
-  const fed = state.walked.bytes;
-  // A few commits are looked for in rev-list's output as it is; more, in a map of it.
-  let lines: Map<string, { index: number; line: string }> | undefined;
-  let looked = 0;
-  const out: ChangedNote[] = [];
+  const noted: { sha: string; before: string }[] = [];
   for (const sha of diffs.commits) {
     if (fresh.has(sha)) continue;
     // The note as the last run read it: each notes ref's blob then, the clone's own first.
@@ -324,15 +322,29 @@ async function changedNotes(
       if (blob !== undefined && !was.includes(blob)) was.push(blob);
     }
     const before = noteKey(was);
-    if (before === noteKey(lists.blobsOf(sha) ?? [])) continue;
-    const revs = await fedWalk();
-    if (!revs) return undefined;
-    if (!lines && ++looked > FED_LOOKUPS) lines = new Map(linesOf(revs.subarray(0, fed), 0).map((line, i) => [shaOf(line), { index: i, line }]));
+    if (before !== noteKey(lists.blobsOf(sha) ?? [])) noted.push({ sha, before });
+  }
+  if (noted.length === 0) return [];
+  // The commits the last run's tip does not reach (none of its walk), from one walk of theirs down to its history.
+  // (A commit this clone does not have is in no walk either: --ignore-missing leaves it out, and it is not found below.)
+  const outside = await git(['rev-list', '--ignore-missing', '--stdin', '--'], { cwd, input: `^${state.walked.tip}\n${noted.map((n) => n.sha).join('\n')}\n`, okCodes: [128] });
+  if (outside.exitCode !== 0) return undefined;
+  const unwalked = new Set(outside.stdout.split('\n'));
+  const walked = noted.filter((n) => !unwalked.has(n.sha));
+  if (walked.length === 0) return [];
+  if (walked.length > REJUDGED_MAX) return undefined;
+  const revs = await fedWalk();
+  if (!revs) return undefined;
+  const fed = state.walked.bytes;
+  // A few commits are looked for in rev-list's output as it is; more, in a map of it.
+  const lines = walked.length > FED_LOOKUPS ? new Map(linesOf(revs.subarray(0, fed), 0).map((line, i) => [shaOf(line), { index: i, line }])) : undefined;
+  const out: ChangedNote[] = [];
+  for (const { sha, before } of walked) {
     const at = lines ? lines.get(sha) : fedLine(revs, sha, fed);
     // A commit not walked at all.
     if (!at) continue;
     // A merge's own lines need its parents' versions, which the state does not keep.
-    if (out.length === REJUDGED_MAX || at.line.split(' ').length > 2) return undefined;
+    if (at.line.split(' ').length > 2) return undefined;
     out.push({ index: at.index, sha, line: at.line, ...(before !== '' && { before }) });
   }
   return out.sort((a, b) => a.index - b.index);

@@ -638,19 +638,32 @@ describe('the stats cache', function () {
     const written = readFileSync(stateFile);
     assert.ok(!written.equals(state), 'the state is written anew');
     assert.ok(readFileSync(facts).length > cache.length, 'the commits read are added to the per-commit cache');
+    // The git processes of a run (it starts them with this process's environment), and its figures.
+    const traced = async (): Promise<{ json: string; walkedAll: boolean }> => {
+      const trace = path.join(tempDir(), 'trace');
+      process.env.GIT_TRACE = trace;
+      try {
+        return { json: (await figures('write')).json, walkedAll: / rev-list .*--topo-order/.test(readFileSync(trace, 'utf8')) };
+      } finally {
+        delete process.env.GIT_TRACE;
+      }
+    };
     commitLines('src/merge.ts', ['s3']);
-    // The git processes of this run (it starts them with this process's environment).
-    const trace = path.join(tempDir(), 'trace');
-    process.env.GIT_TRACE = trace;
-    let cached: string;
-    try {
-      cached = (await figures('write')).json;
-    } finally {
-      delete process.env.GIT_TRACE;
-    }
-    assert.ok(!/ rev-list .*--topo-order/.test(readFileSync(trace, 'utf8')), 'git lists the new commit alone, not the whole history');
-    assert.equal(cached, (await figures('off')).json, 'one more commit');
+    const one = await traced();
+    assert.ok(!one.walkedAll, 'git lists the new commit alone, not the whole history');
+    assert.equal(one.json, (await figures('off')).json, 'one more commit');
     assert.ok(readFileSync(stateFile).equals(written), 'and left again for a few');
+
+    // A note on a commit of another branch (fetched with the notes, say) is in no figure: it does not make the run
+    // walk the whole history to look for that commit.
+    git('checkout', '-q', '-b', 'other');
+    const other = commitLines('lib/other.ts', ['o1']);
+    setNote(other, [{ path: 'lib/other.ts', added: 1, runs: [{ start: 0, end: 1, kind: 'ai', attribution: AGENTS[0]! }] }]);
+    git('checkout', '-q', 'main');
+    commitLines('src/merge.ts', ['s4']);
+    const two = await traced();
+    assert.ok(!two.walkedAll, 'a note outside the walk leaves it alone');
+    assert.equal(two.json, (await figures('off')).json, 'a note on another branch');
   });
 
   it('never writes through a symbolic link in .git/ai-provenance', async () => {
