@@ -697,6 +697,15 @@ describe('team notes sync', function () {
     assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back');
   });
 
+  it('hooks the previous version installed (before pruning fetches were undone) keep joining back what a fetch overwrote, with this CLI', () => {
+    const { bob, annCommit, local } = behindAndAhead();
+    installEarlierHooks(bob, '0.1.0-after-fetch');
+    const r = hookNodeStarts(bob, ['fetch', '-q', 'origin']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, ['reference-transaction fetch']);
+    assert.ok(noteOn(bob, NOTES_REF, local) && noteOn(bob, NOTES_REF, annCommit), 'both notes after the fetch');
+  });
+
   /** Whether anything on the server (its notes included) names `commit`. */
   function serverNames(bare: string, commit: string): boolean {
     return run(bare, 'git', ['rev-list', '--all', '--objects']).stdout.includes(commit) || noteOn(bare, NOTES_REF, commit) !== undefined;
