@@ -86,6 +86,26 @@ export function rejoinedNotesMessage(by: string): string {
 /** Who joins them back within the fetch that overwrote them (no double quote, backslash, dollar or backquote). */
 export const AFTER_FETCH_BY = "'ai-provenance' after a fetch";
 
+/**
+ * In the common git dir's ai-provenance folder: `<notes commit> <pruned|deleted> <packed|whole> <pid of git>`, what the
+ * clone's notes ref held when a prepared transaction was about to delete it. The reference-transaction hook writes it
+ * (temp file and rename) and settles it once the deletion is committed: a pruning fetch's is undone, any other's said.
+ */
+export const DELETED_NOTES_FILE = 'deleted-notes';
+
+/** The reflog message of the notes ref put back after a pruning fetch deleted it. */
+export const RESTORED_NOTES_MESSAGE = "Put back by 'ai-provenance' after a pruning fetch deleted it";
+
+/** Said when a pruning fetch deleted the notes ref and the hook put it back at `at` (no double quote, backslash, dollar or backquote). */
+export function restoredNotesLine(at: string): string {
+  return `ai-provenance: this fetch pruned ${NOTES_REF} (the remote has none, and a +refs/notes/* refspec maps it there); put back at ${at}, no note is lost`;
+}
+
+/** Said when something other than a fetch deleted the notes ref, which held `id`: how to have its notes back. */
+export function deletedNotesLine(id: string): string {
+  return `ai-provenance: ${NOTES_REF} was deleted; it held ${id} ('git update-ref ${NOTES_REF} ${id}' brings its notes back)`;
+}
+
 /** From this git on, git runs the reference-transaction hook. */
 const REFERENCE_TRANSACTION_GIT: readonly [number, number] = [2, 28];
 
@@ -157,6 +177,10 @@ function placeholders(name: GitHookName, cliPath: string): Record<string, string
     TRACKING_REF: trackingRef('$ap_remote'),
     PUSHED_LINE: pushedNotesLine('$ap_n', '$ap_s', '$ap_remote'),
     REJOINED_MESSAGE: rejoinedNotesMessage(AFTER_FETCH_BY),
+    DELETED_NOTES_FILE,
+    RESTORED_NOTES_MESSAGE,
+    RESTORED_LINE: restoredNotesLine('$ap_short'),
+    DELETED_LINE: deletedNotesLine('$ap_v'),
     UNJUDGED_LINE: unjudgedLine('$ap_why'),
     UNJUDGED_REFUSAL: unjudgedRefusal('$ap_why', message),
     NOTES_LATER_LINE: notesLaterLine('$ap_why'),

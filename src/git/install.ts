@@ -2,7 +2,7 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { asyncFs, atomicWrite, readOptional as readOptionalFile } from './fsAtomic';
-import { MANAGED_MARKER, PUSH_PENDING_FILE, shQuote } from './hookScripts';
+import { DELETED_NOTES_FILE, MANAGED_MARKER, PUSH_PENDING_FILE, shQuote } from './hookScripts';
 import { NOTES_REF, SYNCING_ENV } from './notes';
 import { GitError } from './run';
 import { revParse } from './repo';
@@ -435,8 +435,11 @@ export function wrapperScript(
   }
   lines.push(
     // The user's own pre-push still stops a push, as their prepare-commit-msg and commit-msg still stop a commit. (Their
-    // reference-transaction refuses a prepared transaction through the exec above; git ignores a committed one's status.)
-    'case "$ap_name" in prepare-commit-msg|commit-msg|pre-push) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac',
+    // reference-transaction refuses a prepared transaction through the exec above, or here for one that deletes our
+    // notes ref; git ignores a committed one's status.)
+    ...(name === 'reference-transaction'
+      ? ['[ "${1-}" != prepared ] || [ "$ap_status" -eq 0 ] || exit "$ap_status"']
+      : ['case "$ap_name" in prepare-commit-msg|commit-msg|pre-push) [ "$ap_status" -eq 0 ] || exit "$ap_status" ;; esac']),
     '[ -f "$ap_ours" ] || exit "$ap_status"',
     // The node and CLI recorded at install time, falling back to what can be found now when they have moved.
     `AI_PROVENANCE_CLI=${shQuote(runtime.cliPath)}`,
@@ -476,42 +479,55 @@ function afterPushHookLines(chain: Chain): string[] {
  * The first lines of the reference-transaction wrapper. git starts it on every ref update (twice a commit, many times
  * a rebase): all but a committed transaction of a git push that left a pending file named by its pid (pre-push,
  * $PPID being that git push), of a `git pull` that names what to fetch, or one that moved our notes ref from a value
- * it checked (a fetch through a user's `+refs/notes/*:refs/notes/*` does; `git notes` checks none) end here on shell
- * builtins, handing stdin to the user's hook when there is one.
+ * it checked (a fetch through a user's `+refs/notes/*:refs/notes/*` does; `git notes` checks none), and any state of
+ * one that deletes our notes ref (a pruning fetch through that refspec), end here on shell builtins, handing stdin to
+ * the user's hook when there is one. A prepared or aborted transaction is read only where a deletion may be in it: a
+ * lock a deletion of our ref takes is held (prepared), or a deletion's saved value waits (aborted); else it costs four
+ * `test -f` (src/git/hooks/README.md).
  */
 function afterPushFilter(chain: Chain): string[] {
   const handOver = chain.kind === 'file' ? '[ ! -x "$ap_prev" ] || exec "$ap_prev" "$@"; exit 0' : 'exit 0';
   // A here-document, not a pipe: dash and bash feed a short one with no process of their own.
   const readHandOver = chain.kind === 'file' ? ['    [ -x "$ap_prev" ] || exit 0', '    exec "$ap_prev" "$@" <<AP_INPUT', '$ap_pull_input', 'AP_INPUT'] : ['    exit 0'];
+  const syncing = `\${${SYNCING_ENV}-}`;
   return [
     // Hooks run at the top of the working tree; a linked worktree's .git is a file naming its git dir.
     'ap_gd=${GIT_DIR:-.git}',
     'if [ -f "$ap_gd" ]; then IFS= read -r ap_gd < "$ap_gd" || ap_gd=; ap_gd=${ap_gd#gitdir: }; fi',
     ...NAMED_PULL_SH,
+    ...MAY_DELETE_SH,
     'unset ap_pull_input',
-    `if [ "\${1-}" != committed ]; then ${handOver}; fi`,
-    `if [ ! -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ]; then`,
+    'ap_read=',
+    'case ${1-} in',
+    `  committed) [ -f "$ap_gd/${PUSH_PENDING_FILE}.$PPID" ] || ap_read=1 ;;`,
+    `  prepared | aborted) [ -n "${syncing}" ] || ! ap_may_delete "\${1-}" || ap_read=1 ;;`,
+    'esac',
+    `if [ -z "$ap_read" ] && [ "\${1-}" != committed ]; then ${handOver}; fi`,
+    'if [ -n "$ap_read" ]; then',
     // Every pick a `git pull --rebase origin main` makes, and every commit, passes here: only a transaction that moved
-    // a remote-tracking branch in such a pull, or our notes ref from a checked value, goes on, read with builtins (no
-    // cat per pick); the chained hook still gets it whole. Our hook's own writes (the syncing flag) never go on.
+    // a remote-tracking branch in such a pull, our notes ref from a checked value, or that deletes our notes ref, goes
+    // on, read with builtins (no cat per pick); the chained hook still gets it whole. Our hook's own writes (the
+    // syncing flag) never go on.
     '  ap_pull_input=\'\' ap_go=\'\' ap_pull=\'\' ap_nl=\'\n\' ap_n=0',
-    '  ap_named_pull && ap_pull=1',
+    '  if [ "${1-}" = committed ] && ap_named_pull; then ap_pull=1; fi',
     `  while [ "$ap_n" -lt ${BUILTIN_LINES} ] && IFS= read -r ap_l; do`,
     '    ap_n=$((ap_n + 1))',
     '    ap_pull_input=${ap_pull_input:+$ap_pull_input$ap_nl}$ap_l',
     '    case $ap_l in',
     `      *' refs/remotes/'*) [ -z "$ap_pull" ] || { ap_l=\${ap_l#* }; case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac; } ;;`,
-    `      *' ${NOTES_REF}') [ -n "\${${SYNCING_ENV}-}" ] || case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac ;;`,
+    // A deletion names no new value (all zeros), in any state; a committed update from a checked value names the old one.
+    `      *' ${NOTES_REF}') [ -n "${syncing}" ] || { ap_x=\${ap_l#* }; case \${ap_x%% *} in *[!0]*) [ "\${1-}" != committed ] || case \${ap_l%% *} in *[!0]*) ap_go=1 ;; esac ;; *) ap_go=1 ;; esac; } ;;`,
     '    esac',
     '  done',
     // A long transaction (a fetch of many refs): the rest in one process, not a read per byte and a copy per line;
-    // whether it names a remote-tracking branch or our notes ref is enough to go on (the body checks each line).
+    // whether it names a remote-tracking branch or our notes ref (before committed: deletes it) is enough to go on (the
+    // body checks each line).
     `  if [ "$ap_n" -ge ${BUILTIN_LINES} ]; then`,
     '    ap_rest=$(cat)',
     '    if [ -n "$ap_rest" ]; then',
     '      ap_pull_input=$ap_pull_input$ap_nl$ap_rest',
     `      case $ap_rest in *' refs/remotes/'*) [ -z "$ap_pull" ] || ap_go=1 ;; esac`,
-    `      case $ap_rest$ap_nl in *' ${NOTES_REF}'"$ap_nl"*) [ -n "\${${SYNCING_ENV}-}" ] || ap_go=1 ;; esac`,
+    `      case \${1-}:$ap_rest$ap_nl in committed:*' ${NOTES_REF}'"$ap_nl"* | *'${'0'.repeat(40)} ${NOTES_REF}'"$ap_nl"*) [ -n "${syncing}" ] || ap_go=1 ;; esac`,
     '    fi',
     '  fi',
     '  if [ -z "$ap_go" ]; then',
@@ -520,6 +536,24 @@ function afterPushFilter(chain: Chain): string[] {
     'fi',
   ];
 }
+
+/**
+ * Whether a transaction in state $1 (prepared or aborted) may delete our notes ref, from files alone: while prepared,
+ * a deletion holds packed-refs.lock (git also deletes a packed copy), the ref's own lock, or the reftable stack's; an
+ * aborted one matters only where a prepared deletion saved the ref's value. Files of the common dir, which a linked
+ * worktree's git dir names.
+ */
+const MAY_DELETE_SH: readonly string[] = [
+  'ap_may_delete() {',
+  '  ap_cd=$ap_gd',
+  '  if [ -f "$ap_gd/commondir" ]; then',
+  '    IFS= read -r ap_cd < "$ap_gd/commondir" || ap_cd=',
+  '    case $ap_cd in /*) ;; *) ap_cd=$ap_gd/$ap_cd ;; esac',
+  '  fi',
+  `  if [ "$1" = aborted ]; then [ -f "$ap_cd/ai-provenance/${DELETED_NOTES_FILE}" ]; return; fi`,
+  `  [ -f "$ap_cd/packed-refs.lock" ] || [ -f "$ap_cd/${NOTES_REF}.lock" ] || [ -f "$ap_cd/reftable/tables.list.lock" ]`,
+  '}',
+];
 
 /**
  * Whether git runs this hook within a `git pull` that names what to fetch (`git pull origin main`): git pull puts its

@@ -589,7 +589,7 @@ export async function unconfigureNotesFetch(repo: Repo): Promise<string[]> {
 
 /** The line `install` prints for a refspec that fetches straight onto our notes ref. */
 export function overwritingRefspecWarning(pair: string): string {
-  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; the notes it replaces are joined back from the reflog right after each fetch (or on the next push or 'ai-provenance sync'), but a pruning fetch (--prune, fetch.prune) from a server without notes deletes the ref and its reflog: take that refspec out, ours fetches the notes`;
+  return `warning: ${pair} makes git fetch overwrite ${NOTES_REF}; the notes it replaces are joined back from the reflog right after each fetch (or on the next push or 'ai-provenance sync'), and where a pruning fetch (--prune, fetch.prune) from a server without notes deletes the ref, it is put back within that fetch (not for --no-write-fetch-head, 'git remote prune', or a later remote of 'fetch --all': one line then names what it held). Better take that refspec out: ours fetches the notes`;
 }
 
 /** pre-push's stdin (`<local ref> <local id> <remote ref> <remote id>` lines), without pushes of notes refs. */

@@ -3,13 +3,14 @@
 # arrived are published. Or of a `git pull` that named what to fetch (ap_named_pull): its fetch moved refs/remotes/*,
 # and Node fetches the notes of that remote, which the configured refspecs would have brought. Or of one that moved
 # the clone's notes ref from a value it checked: a git fetch does so through a user's +refs/notes/*:refs/notes/*
-# refspec, and Node joins the notes it replaced back in from the reflog.
+# refspec, and Node joins the notes it replaced back in from the reflog. Or of any state of one that deletes the
+# notes ref: a pruning fetch does so through that refspec when the server has no such ref, and the ref is put back.
 [ -z "@@SYNCING@@" ] || exit 0
-[ "${1-}" = committed ] || exit 0
 # The wrapper read stdin already (ap_stdin); a cat only where it did not.
 ap_input=${ap_stdin-$(cat)}
 ap_moved=
 ap_replaced=
+ap_deleting=
 ap_pending=$ap_gitdir/@@PUSH_PENDING_FILE@@.$PPID
 # The remote-tracking branches moved matter to a push or a pull only: a fetch that overwrote the notes may move
 # thousands, which are not copied line by line for nothing.
@@ -19,12 +20,75 @@ if [ -f "$ap_pending" ] || [ "${ap_pull-1}" = 1 ]; then ap_track=1; fi
 while read -r ap_x ap_new ap_ref; do
   case $ap_ref in
     refs/remotes/*) [ -z "$ap_track" ] || case $ap_new in *[!0]*) ap_moved="$ap_moved$ap_new $ap_ref$ap_nl" ;; esac ;;
-    # git notes names no old value (all zeros); a fetch's forced update does.
-    "$ap_notes") case $ap_x in *[!0]*) ap_replaced="$ap_x $ap_new" ;; esac ;;
+    # git notes names no old value (all zeros); a fetch's forced update does. A deletion names no new one.
+    "$ap_notes")
+      case $ap_new in
+        *[!0]*) case $ap_x in *[!0]*) ap_replaced="$ap_x $ap_new" ;; esac ;;
+        *) ap_deleting=1 ;;
+      esac ;;
   esac
 done <<AP_INPUT
 $ap_input
 AP_INPUT
+
+# Sets ap_id to the commit loose ref $1 of the common dir names (no process), or git's answer.
+ap_ref_id() {
+  ap_id=
+  [ ! -f "$ap_common/$1" ] || IFS= read -r ap_id < "$ap_common/$1" || ap_id=
+  case $ap_id in '' | *[!0-9a-f]*) ap_id=$(git rev-parse -q --verify "$1^{commit}" 2>/dev/null) || ap_id= ;; esac
+}
+
+# What a deletion of the notes ref leaves to its committed state (@@DELETED_NOTES_FILE@@, src/git/hooks/README.md):
+# the value the ref holds now; `pruned` when a git fetch deletes it (it empties FETCH_HEAD when it starts and writes it
+# when done, and prunes in between; no /proc or ps), else `deleted`; `packed` when this transaction does not hold the
+# ref's own lock (git before 2.44 deletes a pruned ref from packed-refs first, then its loose file in a transaction
+# of its own), else `whole`; and the git process. Where the ref is gone already (that first step removed its only
+# copy), the value this same git process saved stays.
+ap_deleted=$ap_state/@@DELETED_NOTES_FILE@@
+ap_save_deleted() {
+  ap_ref_id "$ap_notes"
+  ap_v=$ap_id
+  if [ -z "$ap_v" ]; then
+    ap_p=
+    [ -f "$ap_deleted" ] && read -r ap_v ap_k ap_s ap_p < "$ap_deleted" && [ "$ap_p" = "$PPID" ] || return 0
+  fi
+  ap_k=deleted
+  if [ -f "$ap_gitdir/FETCH_HEAD" ] && [ ! -s "$ap_gitdir/FETCH_HEAD" ]; then ap_k=pruned; fi
+  ap_s=packed
+  if [ -f "$ap_common/$ap_notes.lock" ] || [ -d "$ap_common/reftable" ]; then ap_s=whole; fi
+  ap_t=$ap_deleted.$$
+  ap_plain "$ap_t"
+  if ! { printf '%s %s %s %s\n' "$ap_v" "$ap_k" "$ap_s" "$PPID" > "$ap_t" && mv -f -- "$ap_t" "$ap_deleted"; }; then rm -f -- "$ap_t"; fi
+}
+# Once the deletion is committed (or aborted), the saved value is settled: a ref still there lost nothing; a step
+# with more to come in this git process (the packed step above, or a transaction within one that still holds the
+# ref's lock) leaves it; else a pruning fetch's deletion is undone (a new transaction, with the syncing flag: it goes
+# no further than the wrapper, and no later step of this fetch names the ref again) and any other is said, with the
+# value to have it back.
+ap_settle_deleted() {
+  [ -f "$ap_deleted" ] || return 0
+  ap_v='' ap_k='' ap_s=''
+  read -r ap_v ap_k ap_s ap_p < "$ap_deleted" || :
+  if ap_has_notes; then
+    rm -f -- "$ap_deleted"
+    return 0
+  fi
+  [ "$ap_s" != packed ] && [ ! -f "$ap_common/$ap_notes.lock" ] || return 0
+  rm -f -- "$ap_deleted"
+  case $ap_v in '' | *[!0-9a-f]*) return 0 ;; esac
+  if [ "$ap_k" = pruned ] && @@SYNCING_ENV@@=1 git update-ref -m "@@RESTORED_NOTES_MESSAGE@@" "$ap_notes" "$ap_v" '' 2>/dev/null; then
+    ap_short=${ap_v%"${ap_v#????????????}"}
+    ap_say "@@RESTORED_LINE@@"
+  else
+    ap_say "@@DELETED_LINE@@"
+  fi
+}
+case ${1-} in
+  prepared) [ -z "$ap_deleting" ] || ap_save_deleted; exit 0 ;;
+  aborted) [ -z "$ap_deleting" ] || ap_settle_deleted; exit 0 ;;
+  committed) [ -z "$ap_deleting" ] || ap_settle_deleted ;;
+  *) exit 0 ;;
+esac
 
 # Whether a git fetch (git pull and git remote update start one) made this update: the entry it wrote last in the
 # notes ref's reflog says so ("fetch -q: forced-update", "pull: forced-update"), as Node's join reads it. One tail,
@@ -63,13 +127,6 @@ if [ ! -f "$ap_pending" ]; then
   ap_can_run && printf '%s\n' "$ap_input" | ap_run pull
   exit 0
 fi
-
-# Sets ap_id to the commit loose ref $1 of the common dir names (no process), or git's answer.
-ap_ref_id() {
-  ap_id=
-  [ ! -f "$ap_common/$1" ] || IFS= read -r ap_id < "$ap_common/$1" || ap_id=
-  case $ap_id in '' | *[!0-9a-f]*) ap_id=$(git rev-parse -q --verify "$1^{commit}" 2>/dev/null) || ap_id= ;; esac
-}
 
 # Sets ap_tree to notes tree $1 with the notes of $2 added (`<2 hex> <38 hex> <blob>` lines, in commit order) at git's
 # 2/38 fan-out, as Node's treeWith places a new note: git ls-tree of the root and of each folder a note goes into, one

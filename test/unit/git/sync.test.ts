@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { discoverRepo } from '../../../src/git/repo';
 import { syncNotes } from '../../../src/git/notesSync';
 import { NOTES_REF } from '../../../src/git/notes';
+import { DELETED_NOTES_FILE, deletedNotesLine, RESTORED_NOTES_MESSAGE, restoredNotesLine } from '../../../src/git/hookScripts';
 import { buildTraceRecord, serializeTraceRecord } from '../../../src/core/agentTrace';
 import { cleanupTemp, lines, sh, tempDir, write } from './helpers';
 import { cliBundle, hookedEnv, installEarlierHooks, takeNodeStarts } from './hookEnv';
@@ -513,7 +514,7 @@ describe('team notes sync', function () {
   function overwritingClone(bare: string): string {
     const bob = clone(bare, BOB);
     git(bob, 'config', '--add', 'remote.origin.fetch', '+refs/notes/*:refs/notes/*');
-    assert.match(okCli(bob, 'install'), /warning: origin: \+refs\/notes\/\*:refs\/notes\/\* makes git fetch overwrite refs\/notes\/ai-provenance; the notes it replaces are joined back.*a pruning fetch \(--prune, fetch\.prune\) from a server without notes deletes the ref and its reflog/);
+    assert.match(okCli(bob, 'install'), /warning: origin: \+refs\/notes\/\*:refs\/notes\/\* makes git fetch overwrite refs\/notes\/ai-provenance; the notes it replaces are joined back.*where a pruning fetch \(--prune, fetch\.prune\) from a server without notes deletes the ref, it is put back within that fetch/);
     return bob;
   }
 
@@ -695,6 +696,107 @@ describe('team notes sync', function () {
     assert.equal(noteOn(bob, NOTES_REF, local), undefined);
     assert.match(okCli(bob, 'sync'), /^recovered refs\/notes\/ai-provenance as it was before a fetch overwrote it/m);
     assert.ok(noteOn(bob, NOTES_REF, local), 'the local note is back');
+  });
+
+  /** What the clone's notes ref names, or undefined where there is none. */
+  function notesAt(dir: string): string | undefined {
+    const r = run(dir, 'git', ['rev-parse', '-q', '--verify', NOTES_REF]);
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** Files the reference-transaction hook keeps about a deletion of the notes ref, left in the common git dir. */
+  function deletionFiles(dir: string): string[] {
+    return readdirSync(path.join(dir, '.git', 'ai-provenance')).filter((f) => f.startsWith(DELETED_NOTES_FILE));
+  }
+
+  it('keeps the notes ref of a clone with a +refs/notes/* refspec through a pruning fetch from a server without notes, with no Node start; a deliberate git update-ref -d still deletes it', () => {
+    const bare = server();
+    const ann = clone(bare, ANN);
+    const bob = overwritingClone(bare);
+    const local = aiCommit(bob, 'bob.ts', lines(2), '2', 'copilot', 'bob, not pushed yet');
+    const held = notesAt(bob)!;
+    const putBack = restoredNotesLine(held.slice(0, 12));
+    // The server has no notes: git deletes the clone's notes ref and its reflog; the hook puts the ref back within the fetch.
+    let r = hookNodeStarts(bob, ['fetch', '-q', '--prune', 'origin']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(notesAt(bob), held, 'the notes ref is there after the fetch');
+    assert.ok(noteOn(bob, NOTES_REF, local), 'and its note');
+    assert.deepEqual(ourLines(r.stderr), [putBack]);
+    assert.deepEqual(r.starts, [], 'no Node start');
+    assert.deepEqual(aiBlame(bob, 'bob.ts'), ['2:copilot']);
+    assert.equal(git(bob, 'reflog', '-1', '--format=%gs', NOTES_REF).trim(), RESTORED_NOTES_MESSAGE);
+    assert.deepEqual(deletionFiles(bob), []);
+    // A packed ref (git 2.39 deletes it from packed-refs, then the loose ref, each step a transaction of its own),
+    // pruned through fetch.prune by the fetch of a git pull.
+    git(bob, 'pack-refs', '--all');
+    git(bob, 'config', 'fetch.prune', 'true');
+    r = hookNodeStarts(bob, ['pull', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(ourLines(r.stderr), [putBack], 'said once, though git 2.39 deletes a packed ref in two steps');
+    assert.deepEqual(r.starts, []);
+    assert.equal(notesAt(bob), held);
+    assert.deepEqual(deletionFiles(bob), []);
+    // From a linked worktree, whose git dir names the common one.
+    const linked = path.join(path.dirname(bob), 'linked');
+    git(bob, 'worktree', 'add', '-q', linked);
+    who.set(linked, BOB);
+    r = hookNodeStarts(linked, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(ourLines(r.stderr), [putBack]);
+    assert.equal(notesAt(bob), held);
+    assert.deepEqual(aiBlame(bob, 'bob.ts'), ['2:copilot']);
+    // Once the server has notes, the pruning fetch overwrites the ref as before, and the hook joins Bob's back as before.
+    const annCommit = aiCommit(ann, 'ann.ts', lines(2), '1', 'claude-code', 'ann');
+    git(ann, 'push', '-q', 'origin', 'main');
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, ['reference-transaction fetch']);
+    assert.ok(noteOn(bob, NOTES_REF, local) && noteOn(bob, NOTES_REF, annCommit), 'both notes after the fetch');
+    // A deletion that is no fetch's is the user's to make: the ref goes, and one line names what it held.
+    const now = notesAt(bob)!;
+    r = hookNodeStarts(bob, ['update-ref', '-d', NOTES_REF]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(notesAt(bob), undefined);
+    assert.deepEqual(ourLines(r.stderr), [deletedNotesLine(now)]);
+    assert.deepEqual(r.starts, []);
+    assert.deepEqual(deletionFiles(bob), []);
+    // A later fetch has nothing to put back.
+    r = hookNodeStarts(bob, ['fetch', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(ourLines(r.stderr), []);
+    assert.equal(notesAt(bob), git(bare, 'rev-parse', NOTES_REF).trim(), 'the server\'s notes, as the refspec fetches them');
+  });
+
+  it('puts the notes ref back when a pruning fetch deletes it after 100 other refs, ref by ref or in one atomic transaction', () => {
+    const bare = server();
+    const bob = overwritingClone(bare);
+    const local = aiCommit(bob, 'bob.ts', lines(2), '2', 'copilot', 'bob, not pushed yet');
+    const held = notesAt(bob)!;
+    for (const args of [['fetch', '-q', '--prune'], ['fetch', '-q', '--prune', '--atomic']]) {
+      // Notes refs the server does not have either, named before ours: the transaction that deletes them all names
+      // ours past the lines the wrapper reads one by one.
+      const others = Array.from({ length: 100 }, (_, i) => `create refs/notes/a-${String(i).padStart(3, '0')} ${held}\n`).join('');
+      execFileSync('git', ['update-ref', '--stdin'], { cwd: bob, env: env(bob), input: others });
+      // Packed: git 2.39 takes them all out of packed-refs in one transaction first, then each loose ref in one of its own.
+      git(bob, 'pack-refs', '--all');
+      const r = hookNodeStarts(bob, args);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(git(bob, 'for-each-ref', 'refs/notes/a-*'), '', 'the others are pruned');
+      assert.equal(notesAt(bob), held, args.join(' '));
+      assert.ok(noteOn(bob, NOTES_REF, local));
+      assert.deepEqual(ourLines(r.stderr), [restoredNotesLine(held.slice(0, 12))]);
+      assert.deepEqual(r.starts, []);
+      assert.deepEqual(deletionFiles(bob), []);
+    }
+  });
+
+  it('hooks the previous version installed (before pruning fetches were undone) keep joining back what a fetch overwrote, with this CLI', () => {
+    const { bob, annCommit, local } = behindAndAhead();
+    installEarlierHooks(bob, '0.1.0-after-fetch');
+    const r = hookNodeStarts(bob, ['fetch', '-q', 'origin']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.starts, ['reference-transaction fetch']);
+    assert.ok(noteOn(bob, NOTES_REF, local) && noteOn(bob, NOTES_REF, annCommit), 'both notes after the fetch');
   });
 
   /** Whether anything on the server (its notes included) names `commit`. */
